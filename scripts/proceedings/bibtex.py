@@ -1,0 +1,134 @@
+"""BibTeX for the papers: LaTeX-encoded text, protected capitals, split names and stable ASCII keys."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import TYPE_CHECKING
+
+import bibtexparser
+from anyascii import anyascii
+from bibtexparser.model import Entry, Field
+from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+from .mathtext import math_segments
+from .people import Person
+
+if TYPE_CHECKING:
+    from .paper import Paper
+    from .volume import Proceedings
+
+_FORMAT = bibtexparser.BibtexFormat()
+_FORMAT.indent = "  "
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
+            "$": r"\$", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+_SPECIAL_RE = re.compile("|".join(re.escape(char) for char in _SPECIAL))
+_COMBINING = {"\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=", "\u0306": "u",
+              "\u0307": ".", "\u0308": '"', "\u030a": "r", "\u030b": "H", "\u030c": "v", "\u0323": "d",
+              "\u0327": "c", "\u0328": "k", "\u0331": "b"}
+_WORD = re.compile(r"([^\W_]+)")
+_STOPWORDS = {"a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "towards", "toward", "is", "are", "do", "does", "can", "via", "from", "at", "by"}
+
+
+def _accented(char: str) -> str:
+    """A LaTeX accent command for characters pylatexenc has no entry for (Vietnamese stacked accents)."""
+    base, *marks = unicodedata.normalize("NFD", char)
+    if not base.isascii() or not marks or any(mark not in _COMBINING for mark in marks):
+        return char  # no LaTeX form (CJK, Arabic): kept as UTF-8, which biber and bibtexparser read
+    latex = base
+    for mark in marks:
+        latex = f"\\{_COMBINING[mark]}{{{latex}}}"
+    return "{" + latex + "}"
+
+
+_ENCODER = UnicodeToLatexEncoder(non_ascii_only=True, replacement_latex_protection="braces-all",
+                                 unknown_char_policy=_accented)
+
+
+def latex_text(text: str) -> str:
+    """Plain text as LaTeX: special characters escaped, non-ASCII letters as accent commands."""
+    return _ENCODER.unicode_to_latex(_SPECIAL_RE.sub(lambda m: _SPECIAL[m.group()], text))
+
+
+def latex_title(title: str) -> str:
+    """A title as LaTeX with every word that holds a capital braced, so styles keep it as written."""
+    parts = []
+    for is_math, segment in math_segments(title):
+        parts.append(f"${segment}$" if is_math else "".join(map(_protected_word, _WORD.split(segment))))
+    return "".join(parts)
+
+
+def _protected_word(word: str) -> str:
+    """A word braced when it holds a capital; anything between words (``_WORD.split``) escaped."""
+    if not any(char.isupper() for char in word):
+        return latex_text(word)
+    acronym_plural = re.fullmatch(r"([A-Z0-9]*[A-Z][A-Z0-9]*)(s)", word)
+    if acronym_plural:
+        return "{" + acronym_plural.group(1) + "}s"
+    return "{" + latex_text(word) + "}"
+
+
+def latex_name(person: Person) -> str:
+    """A name in BibTeX's 'Family, Jr., Given' form, braced where a parser could split it wrongly."""
+    parts = person.parts
+    family = latex_text(parts.family)
+    words = parts.family.split()
+    particles = [w for w in words[:-1] if w.islower()]
+    if len(words) > 1 and len(particles) != len(words) - 1:
+        family = "{" + family + "}"
+    fields = [family] + ([latex_text(parts.suffix)] if parts.suffix else []) + ([latex_text(parts.given)] if parts.given else [])
+    return ", ".join(fields) if parts.given or parts.suffix else family
+
+
+def _base_key(paper: Paper, year: int) -> str:
+    family = paper.authors[0].ascii_family or "anonymous"
+    text = "".join(segment for is_math, segment in math_segments(paper.title) if not is_math)
+    words = [w for w in re.findall(r"[a-z]+", anyascii(text).lower()) if w not in _STOPWORDS]
+    return f"{family}{year}{words[0] if words else 'paper'}"
+
+
+def citation_keys(papers: tuple[Paper, ...], year: int) -> dict[str, str]:
+    """A unique ASCII key per paper id: the organizer's ``bibkey`` or ``familyYEARword`` (+ b, c, ...)."""
+    taken = {paper.bibkey for paper in papers if paper.bibkey}
+    keys = {}
+    for paper in papers:
+        if paper.bibkey:
+            keys[paper.id] = paper.bibkey
+            continue
+        base = key = _base_key(paper, year)
+        suffixes = iter("bcdefghijklmnopqrstuvwxyz")
+        while key in taken:
+            key = base + next(suffixes, f"-{paper.id}")
+        taken.add(key)
+        keys[paper.id] = key
+    return keys
+
+
+def paper_entry(volume: Proceedings, paper: Paper) -> Entry:
+    """The ``@inproceedings`` entry of one paper."""
+    workshop = volume.workshop
+    values = [
+        ("author", " and ".join(latex_name(author) for author in paper.authors)),
+        ("title", latex_title(paper.title)),
+        ("booktitle", latex_title(workshop.booktitle)),
+    ]
+    if workshop.editors:
+        values.append(("editor", " and ".join(latex_name(editor) for editor in workshop.editors)))
+    values += [
+        ("year", str(workshop.year)),
+        ("month", _MONTHS[workshop.date.month - 1]),
+        ("address", latex_text(workshop.location)),
+        ("url", volume.url(paper)),
+    ]
+    if not workshop.archival:
+        values.append(("note", "Non-archival"))
+    fields = [Field(name, value if name == "month" else "{" + value + "}") for name, value in values]
+    return Entry("inproceedings", volume.keys[paper.id], fields)
+
+
+def bibtex(volume: Proceedings, papers: list[Paper]) -> str:
+    """BibTeX text holding an entry for each of ``papers``."""
+    library = bibtexparser.Library([paper_entry(volume, paper) for paper in papers])
+    # Values are enclosed by paper_entry already (month is a macro and must stay bare), so no middleware.
+    return bibtexparser.write_string(library, unparse_stack=[], bibtex_format=_FORMAT).strip() + "\n"

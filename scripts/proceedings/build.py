@@ -1,0 +1,75 @@
+"""The build: generated pages and files from the model, then Jupyter Book, then the site."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+from .bibtex import bibtex
+from .diagnostics import Diagnostics
+from .output import foreign_files, sync_folder
+from .pages import MARKER, generated_pages
+from .project import GENERATED_DIRS, Project, paper_docname
+from .volume import Proceedings
+
+
+@dataclass
+class Timings:
+    """Seconds spent in each stage of a build, for progress and the benchmark."""
+
+    stages: dict[str, float] = field(default_factory=dict)
+    """Seconds by stage name, in the order the stages ran."""
+
+    def run(self, name: str, step, *args):
+        """Run ``step(*args)``, record its duration under ``name`` and return its result."""
+        start = time.perf_counter()
+        try:
+            return step(*args)
+        finally:
+            self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
+
+
+def check_generated_folders(project: Project) -> Diagnostics:
+    """An error for each hand-written page inside a folder the tool generates (it would be overwritten)."""
+    diags = Diagnostics()
+    for name in GENERATED_DIRS:
+        for path in foreign_files(project.book / name, MARKER):
+            diags.error(project.relative(path), None, None,
+                        f"hand-written page inside book/{name}/, which `proceedings` generates; move it elsewhere in book/")
+    return diags
+
+
+def write_pages(project: Project, volume: Proceedings) -> int:
+    """Write the generated MyST pages under ``book/``; the number of files that changed."""
+    pages = generated_pages(volume)
+    written = 0
+    for name in GENERATED_DIRS:
+        files = {project.book / path: text for path, text in pages.items() if path.startswith(f"{name}/")}
+        written += sync_folder(project.book / name, files, "*.md")
+    return written
+
+
+def write_assets(project: Project, volume: Proceedings) -> int:
+    """Stage the files published beside the pages (PDFs, BibTeX); the number of files that changed."""
+    files: dict = {project.assets / "proceedings.bib": bibtex(volume, list(volume.papers))}
+    for paper in volume.papers:
+        page = project.assets / paper_docname(paper.id)
+        files[page.with_suffix(".bib")] = bibtex(volume, [paper])
+        if paper.pdf:
+            files[page.with_suffix(".pdf")] = project.papers / paper.pdf
+    return sync_folder(project.assets, files)
+
+
+def run_jupyter_book(project: Project) -> None:
+    """Build the HTML site with Jupyter Book (incrementally); raises when the build fails."""
+    command = [sys.executable, "-c", "import sys; from jupyter_book.cli.main import main; sys.exit(main())",
+               "build", str(project.root), "--builder", "html"]
+    result = subprocess.run(command, cwd=project.root)
+    if result.returncode != 0:
+        raise BuildError(f"jupyter-book build failed (exit {result.returncode}); the messages above say why")
+
+
+class BuildError(Exception):
+    """A stage of the build failed after the inputs were validated."""

@@ -1,0 +1,115 @@
+"""The ``proceedings`` command: new, check, build, serve."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import shutil
+import sys
+from importlib import resources
+from pathlib import Path
+
+from .build import BuildError, Timings, check_generated_folders, run_jupyter_book, write_assets, write_pages
+from .diagnostics import Diagnostics
+from .loader import load
+from .project import Project
+
+
+def _report(diags: Diagnostics, as_json: bool = False) -> None:
+    if as_json:
+        print(diags.to_json())
+        return
+    for diagnostic in diags.sorted():
+        print(diagnostic, file=sys.stderr)
+    errors = sum(d.severity.value == "error" for d in diags.items)
+    warnings = len(diags.items) - errors
+    if diags.items:
+        print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """Create a new proceedings project from the template."""
+    target = Path(args.dir)
+    if target.exists() and any(target.iterdir()):
+        print(f"{target} exists and is not empty; choose a new folder", file=sys.stderr)
+        return 1
+    with resources.as_file(resources.files("proceedings") / "template") as template:
+        shutil.copytree(template, target, dirs_exist_ok=True)
+    print(f"Created {target}. Edit {target}/papers/, then run: proceedings build {target}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate a project's inputs and report every problem; exit 1 on any error."""
+    project = Project(Path(args.dir).resolve())
+    _, diags = load(project)
+    diags.extend(check_generated_folders(project))
+    _report(diags, args.json)
+    if not diags.has_errors and not args.json:
+        print(f"{project.root}: inputs are valid")
+    return 1 if diags.has_errors else 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Validate, generate pages and files, and build the HTML site."""
+    project = Project(Path(args.dir).resolve())
+    timings = Timings()
+    volume, diags = timings.run("load and PDF facts", load, project, True)
+    diags.extend(check_generated_folders(project))
+    _report(diags)
+    if volume is None or diags.has_errors:
+        print("Nothing was written: fix the errors above and build again.", file=sys.stderr)
+        return 1
+    pages = timings.run("pages", write_pages, project, volume)
+    assets = timings.run("files", write_assets, project, volume)
+    print(f"{len(volume.papers)} papers: {pages} page(s) and {assets} file(s) updated; running Jupyter Book ...")
+    try:
+        timings.run("sphinx", run_jupyter_book, project)
+    except BuildError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    stages = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.stages.items())
+    print(f"Built in {sum(timings.stages.values()):.1f} s ({stages}).")
+    print(f"Open {project.html / 'index.html'} or run: proceedings serve {args.dir}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the built site on localhost."""
+    project = Project(Path(args.dir).resolve())
+    if not (project.html / "index.html").is_file():
+        print(f"No site in {project.html}; run: proceedings build {args.dir}", file=sys.stderr)
+        return 1
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(project.html))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
+        print(f"Serving {project.html} at http://127.0.0.1:{server.server_port}/ (Ctrl+C stops)", flush=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    main_parser = argparse.ArgumentParser(prog="proceedings", description="Build a workshop proceedings archive.")
+    commands = main_parser.add_subparsers(dest="command", required=True)
+    new = commands.add_parser("new", help="create a new proceedings project")
+    new.add_argument("dir")
+    new.set_defaults(run=cmd_new)
+    for name, run, text in (("check", cmd_check, "validate the inputs in papers/"),
+                            ("build", cmd_build, "build the site into _build/html"),
+                            ("serve", cmd_serve, "preview the built site on localhost")):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("dir", nargs="?", default=".", help="the project folder (default: here)")
+        command.set_defaults(run=run)
+    commands.choices["check"].add_argument("--json", action="store_true", help="print diagnostics as JSON")
+    commands.choices["serve"].add_argument("--port", type=int, default=8000)
+    return main_parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command named in ``argv``."""
+    args = parser().parse_args(argv)
+    return args.run(args)

@@ -1,0 +1,68 @@
+"""Problems found in a project's inputs, collected so they can all be reported at once."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """How serious a problem is: errors stop the build, warnings do not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem in one input, located as precisely as the input allows."""
+
+    file: str
+    """Path of the input file, relative to the project folder."""
+    line: int | None
+    """1-based line (or CSV row's first line) the problem is on, when known."""
+    field: str | None
+    """The record's field the problem concerns, e.g. ``papers[3].authors``."""
+    message: str
+    """What is wrong, in words an organizer can act on."""
+    severity: Severity = Severity.ERROR
+    """Whether this problem stops the build."""
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        what = f" {self.field}:" if self.field else ""
+        return f"{where}: {self.severity.value}:{what} {self.message}"
+
+
+@dataclass
+class Diagnostics:
+    """An ordered collection of diagnostics with helpers to add to it."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+    """Every problem found so far, in the order found."""
+
+    def error(self, file: str, line: int | None, field: str | None, message: str) -> None:
+        """Record a problem that stops the build."""
+        self.items.append(Diagnostic(file, line, field, message, Severity.ERROR))
+
+    def warning(self, file: str, line: int | None, field: str | None, message: str) -> None:
+        """Record a problem worth fixing that does not stop the build."""
+        self.items.append(Diagnostic(file, line, field, message, Severity.WARNING))
+
+    def extend(self, other: Diagnostics) -> None:
+        """Append every diagnostic of ``other``."""
+        self.items.extend(other.items)
+
+    @property
+    def has_errors(self) -> bool:
+        """Whether any diagnostic is an error."""
+        return any(d.severity is Severity.ERROR for d in self.items)
+
+    def sorted(self) -> list[Diagnostic]:
+        """The diagnostics ordered by file and line, for reading."""
+        return sorted(self.items, key=lambda d: (d.file, d.line or 0, d.field or "", d.message))
+
+    def to_json(self) -> str:
+        """The diagnostics as a JSON list, for machines."""
+        return json.dumps([{**asdict(d), "severity": d.severity.value} for d in self.sorted()], indent=2)

@@ -1,0 +1,66 @@
+"""Writing author-supplied text into MyST so that it is always shown literally, never parsed as markup.
+
+CommonMark lets any ASCII punctuation be backslash-escaped, and every MyST construct that could run
+or include something (directives, roles, raw HTML, substitutions, links, comments) starts with
+punctuation; escaping all of it makes text inert. Math is passed through the ``{math}`` role, whose
+content is literal.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from .mathtext import math_segments
+
+# Punctuation that never starts MyST syntax is left alone, so that generated pages stay readable.
+_INERT = set(",;'\"/?")
+_ESCAPE = re.compile("|".join(re.escape(chr(c)) for c in range(33, 127) if not chr(c).isalnum() and chr(c) not in _INERT))
+
+
+def text(value: str) -> str:
+    """``value`` as one line of inline MyST that displays exactly as written."""
+    return _ESCAPE.sub(lambda m: "\\" + m.group(), re.sub(r"\s+", " ", value))
+
+
+def rich_text(value: str) -> str:
+    """Like :func:`text`, but inline ``$math$`` renders as math."""
+    segments = math_segments(" ".join(value.split()))
+    return "".join(role("math", segment) if is_math else text(segment) for is_math, segment in segments)
+
+
+def paragraphs(value: str, math: bool = True) -> str:
+    """Multi-paragraph text (blank-line separated) as MyST paragraphs, inline math rendered if ``math``."""
+    inline = rich_text if math else text
+    return "\n\n".join(inline(block.strip()) for block in re.split(r"\n\s*\n", value) if block.strip())
+
+
+def role(name: str, content: str) -> str:
+    """An inline role whose content is literal, delimited by more backticks than it contains."""
+    ticks = "`" * (_longest_run(content, "`") + 1)
+    pad = " " if content.startswith("`") or content.endswith("`") else ""
+    return f"{{{name}}}{ticks}{pad}{content}{pad}{ticks}"
+
+
+def fence(content: str, info: str = "") -> str:
+    """A fenced block whose content is literal, fenced with more backticks than it contains."""
+    ticks = "`" * max(3, _longest_run(content, "`") + 1)
+    return f"{ticks}{info}\n{content.rstrip()}\n{ticks}"
+
+
+def link(label: str, target: str) -> str:
+    """A Markdown link to a validated http(s) URL or a page path, the label shown literally."""
+    return f"[{text(label)}](<{target.replace('>', '%3E').replace(' ', '%20')}>)"
+
+
+def front_matter(values: dict) -> str:
+    """A YAML front-matter block (empty when there are no values); JSON is YAML, and JSON strings
+    cannot break out of their quotes."""
+    if not values:
+        return ""
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in values.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n"
+
+
+def _longest_run(content: str, char: str) -> int:
+    return max((len(run) for run in re.findall(f"{re.escape(char)}+", content)), default=0)

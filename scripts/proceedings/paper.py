@@ -1,0 +1,141 @@
+"""Accepted papers, as listed in ``papers/accepted.yml`` or ``papers/accepted.csv``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .people import Person, person_from_text, read_people
+from .records import Fields
+from .sources import Located
+from .workshop import SLUG, Workshop
+
+PAPER_FIELDS = (
+    "id", "title", "authors", "abstract", "keywords", "track", "session", "pdf", "slides", "poster",
+    "openreview", "code", "award", "tldr", "bibkey",
+)
+_OPENREVIEW_ID = re.compile(r"^(?:https://openreview\.net/(?:forum|pdf)\?id=)?([A-Za-z0-9_-]+)$")
+_BIBKEY = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One accepted paper and the files that belong to it."""
+
+    id: str
+    """Stable, unique, URL-safe identifier; the paper's page and files are named after it."""
+    title: str
+    """Title as the authors wrote it; may contain inline ``$math$``."""
+    authors: tuple[Person, ...]
+    """Authors in byline order."""
+    abstract: str
+    """Abstract; paragraphs separated by blank lines, may contain inline ``$math$``."""
+    track: str
+    """Id of the workshop track the paper was accepted to."""
+    keywords: tuple[str, ...] = ()
+    """Keywords, as the authors gave them."""
+    session: str | None = None
+    """Name of the session the paper is presented in."""
+    pdf: str | None = None
+    """Path of the camera-ready PDF, relative to ``papers/``."""
+    slides: str | None = None
+    """Path of the slides PDF, relative to ``papers/``."""
+    poster: str | None = None
+    """Path of the poster PDF, relative to ``papers/``."""
+    openreview: str | None = None
+    """OpenReview forum id."""
+    code: str | None = None
+    """URL of the paper's code."""
+    award: str | None = None
+    """Award received, e.g. 'Best Paper'."""
+    tldr: str | None = None
+    """One-sentence summary."""
+    bibkey: str | None = None
+    """Citation key fixed by the organizer, overriding the generated one."""
+
+    @property
+    def openreview_url(self) -> str | None:
+        """The paper's OpenReview forum page."""
+        return f"https://openreview.net/forum?id={self.openreview}" if self.openreview else None
+
+
+def read_paper(fields: Fields, workshop: Workshop | None, papers_dir: Path) -> Paper | None:
+    """The paper in one record of the accepted list; None (with diagnostics) when it is unusable."""
+    pid = fields.text("id", required=True)
+    if pid and not SLUG.match(pid):
+        fields.error("id", f"{pid!r} is not URL-safe: use lower-case letters, digits and hyphens")
+        pid = None
+    track = fields.text("track", required=True)
+    if track and workshop and not workshop.track(track):
+        known = ", ".join(t.id for t in workshop.tracks)
+        fields.error("track", f"unknown track {track!r}; workshop.yml defines: {known}")
+    values = dict(
+        id=pid,
+        title=fields.text("title", required=True),
+        authors=read_people(fields, "authors", required=True),
+        abstract=fields.text("abstract", required=True, multiline=True),
+        track=track,
+    )
+    optional = dict(
+        keywords=fields.text_list("keywords"),
+        session=fields.text("session"),
+        pdf=_read_path(fields, "pdf", papers_dir),
+        slides=_read_path(fields, "slides", papers_dir),
+        poster=_read_path(fields, "poster", papers_dir),
+        openreview=_read_openreview(fields),
+        code=fields.url("code"),
+        award=fields.text("award"),
+        tldr=fields.text("tldr", multiline=True),
+        bibkey=_read_bibkey(fields),
+    )
+    if any(not value for value in values.values()):
+        return None
+    return Paper(**values, **optional)
+
+
+def csv_record(row: Located) -> Located:
+    """A CSV row made into the shape of a YAML record: 'A (Inst.); B' authors become person records."""
+    record = Located(row)
+    record.line, record.key_lines = row.line, {}
+    if isinstance(authors := row.get("authors"), str):
+        record["authors"] = [person_from_text(text, row.line) for text in authors.split(";") if text.strip()]
+    return record
+
+
+def _read_path(fields: Fields, name: str, papers_dir: Path) -> str | None:
+    """A file path relative to ``papers/`` that exists and does not lead outside it."""
+    text = fields.text(name)
+    if text is None:
+        return None
+    relative = PurePosixPath(text)
+    if relative.is_absolute() or ".." in relative.parts or "\\" in text:
+        fields.error(name, f"{text!r} must be a path inside papers/, such as 'pdf/{fields.data.get('id', 'paper')}.pdf'")
+        return None
+    path = papers_dir / relative
+    if not path.is_file():
+        fields.error(name, f"file papers/{text} does not exist")
+        return None
+    if not path.resolve().is_relative_to(papers_dir.resolve()):
+        fields.error(name, f"papers/{text} is a link to a file outside papers/; copy the file in instead")
+        return None
+    return relative.as_posix()
+
+
+def _read_openreview(fields: Fields) -> str | None:
+    text = fields.text("openreview")
+    if text is None:
+        return None
+    match = _OPENREVIEW_ID.match(text)
+    if not match:
+        fields.error("openreview", f"expected an OpenReview forum id or https://openreview.net/forum?id=... URL, got {text!r}")
+        return None
+    return match.group(1)
+
+
+def _read_bibkey(fields: Fields) -> str | None:
+    key = fields.text("bibkey")
+    if key is not None and not _BIBKEY.match(key):
+        fields.error("bibkey", f"{key!r} must be lower-case ASCII letters, digits and hyphens, starting with a letter")
+        return None
+    return key

@@ -1,0 +1,146 @@
+"""Facts about PDFs (pages, size, metadata, text) read with pypdf and cached by content hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from pypdf import PasswordType, PdfReader
+
+from .records import clean_text
+
+# Bump when the extraction changes, so that old cache entries are not reused.
+_CACHE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class PdfFacts:
+    """What the archive needs to know about one PDF file."""
+
+    sha256: str
+    """Hash of the file's bytes; the cache key."""
+    size: int
+    """Size in bytes."""
+    pages: int = 0
+    """Number of pages."""
+    title: str | None = None
+    """Title from the document information dictionary."""
+    author: str | None = None
+    """Author from the document information dictionary."""
+    text: str = ""
+    """Extracted text, pages separated by blank lines."""
+    error: str | None = None
+    """Why the file could not be read, when it could not."""
+
+    @property
+    def size_label(self) -> str:
+        """The size for people, e.g. '312 kB'."""
+        if self.size >= 1_000_000:
+            return f"{self.size / 1_000_000:.1f} MB"
+        return f"{max(1, round(self.size / 1000))} kB"
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of the file's contents."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_pdf(path: Path, sha256: str) -> PdfFacts:
+    """Facts of the PDF at ``path``, parsed with pypdf; an unreadable file gives facts with ``error`` set."""
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    size = path.stat().st_size
+    if size == 0:
+        return PdfFacts(sha256, size, error="the file is empty")
+    with path.open("rb") as stream:
+        if b"%PDF-" not in stream.read(1024):
+            return PdfFacts(sha256, size, error="not a PDF file (no %PDF- header); was a web page saved instead?")
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
+            return PdfFacts(sha256, size, error="the PDF is encrypted with a password; upload an unprotected copy")
+        pages = len(reader.pages)
+        texts = [_page_text(page) for page in reader.pages]
+    except Exception as exc:  # pypdf raises many types for damaged files; each is a diagnostic, not a crash
+        return PdfFacts(sha256, size, error=f"pypdf cannot read it: {type(exc).__name__}: {exc}")
+    title, author = _info(reader)
+    return PdfFacts(sha256, size, pages, title, author, "\n\n".join(t for t in texts if t))
+
+
+def _page_text(page) -> str:
+    try:
+        return clean_text(page.extract_text() or "")
+    except Exception:  # a page whose content stream is damaged still leaves the others readable
+        return ""
+
+
+def _info(reader: PdfReader) -> tuple[str | None, str | None]:
+    try:
+        info = reader.metadata
+        if info is None:
+            return None, None
+        return (clean_text(str(info.title)) or None if info.title else None,
+                clean_text(str(info.author)) or None if info.author else None)
+    except Exception:  # unreadable metadata is common and not worth a diagnostic
+        return None, None
+
+
+class PdfCache:
+    """PDF facts stored as one JSON file per content hash under ``folder``."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        """Where the cache entries live (under ``_build/``)."""
+
+    def _entry(self, sha256: str) -> Path:
+        return self.folder / f"{sha256}.v{_CACHE_VERSION}.json"
+
+    def get(self, sha256: str) -> PdfFacts | None:
+        """The cached facts for this hash, if any."""
+        try:
+            return PdfFacts(**json.loads(self._entry(sha256).read_text("utf-8")))
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def put(self, facts: PdfFacts) -> None:
+        """Store facts, atomically so a killed build never leaves half an entry."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        target = self._entry(facts.sha256)
+        temporary = target.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(asdict(facts), ensure_ascii=False), "utf-8")
+        os.replace(temporary, target)
+
+
+def pdf_facts(paths: list[Path], cache: PdfCache, store: bool, workers: int | None = None) -> dict[Path, PdfFacts]:
+    """Facts for every path: from the cache when the content is known, else parsed (in parallel).
+
+    New facts are written to the cache only when ``store`` is true, so that checking writes nothing.
+    """
+    hashes = {path: file_hash(path) for path in paths}
+    found = {path: cache.get(sha) for path, sha in hashes.items()}
+    todo = sorted({hashes[path]: path for path, facts in found.items() if facts is None}.items())
+    if todo:
+        parsed = dict(zip((sha for sha, _ in todo), _parse_all([(path, sha) for sha, path in todo], workers)))
+        for path, facts in found.items():
+            if facts is None:
+                found[path] = parsed[hashes[path]]
+        if store:
+            for facts in parsed.values():
+                cache.put(facts)
+    return found
+
+
+def _parse_all(jobs: list[tuple[Path, str]], workers: int | None) -> list[PdfFacts]:
+    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    if workers <= 1:
+        return [read_pdf(path, sha) for path, sha in jobs]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(read_pdf, *zip(*jobs), chunksize=max(1, len(jobs) // (workers * 4))))

@@ -1,0 +1,137 @@
+"""Typed reading of one input record's fields, reporting every problem as a diagnostic."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from .diagnostics import Diagnostics
+from .sources import Located, did_you_mean
+
+# Zero-width, bidi-override and control characters hide in copied text and change how ids and names
+# compare and display; they never belong in metadata.
+_INVISIBLE = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
+
+
+def clean_text(value: str) -> str:
+    """``value`` NFC-normalized, without invisible characters, with its outer whitespace stripped."""
+    return _INVISIBLE.sub("", unicodedata.normalize("NFC", value)).strip()
+
+
+def one_line(value: str) -> str:
+    """``value`` cleaned, with every run of whitespace (newlines included) made one space."""
+    return " ".join(clean_text(value).split())
+
+
+class Fields:
+    """Reads the fields of one record, checking types and reporting unknown fields."""
+
+    def __init__(self, data: Located, file: str, where: str, known: tuple[str, ...], diags: Diagnostics):
+        self.data = data
+        """The record as read from the file."""
+        self.file = file
+        """The input file, relative to the project."""
+        self.where = where
+        """How diagnostics name the record, e.g. ``papers[2]``."""
+        self.diags = diags
+        """Where problems go."""
+        for name in data:
+            if name not in known:
+                self.error(name, f"unknown field{did_you_mean(name, list(known))}")
+
+    @property
+    def line(self) -> int:
+        """The line the record starts on."""
+        return self.data.line
+
+    def error(self, name: str | None, message: str) -> None:
+        """Report a problem with field ``name`` (or the whole record when None)."""
+        line = self.data.line_of(name) if name else self.data.line
+        label = f"{self.where}.{name}" if name else self.where
+        self.diags.error(self.file, line, label, message)
+
+    def _get(self, name: str, required: bool) -> Any:
+        value = self.data.get(name)
+        if value is None or value == "":
+            if required:
+                self.error(name, "required field is missing")
+            return None
+        return value
+
+    def text(self, name: str, required: bool = False, multiline: bool = False) -> str | None:
+        """A text field; numbers are refused so that e.g. an id of 1e3 cannot silently change."""
+        value = self._get(name, required)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.error(name, f"expected text, got {type(value).__name__} {value!r}; put it in quotes")
+            return None
+        value = clean_text(value) if multiline else one_line(value)
+        if not value and required:
+            self.error(name, "required field is empty")
+        return value or None
+
+    def integer(self, name: str, required: bool = False) -> int | None:
+        """A whole-number field."""
+        value = self._get(name, required)
+        if value is None:
+            return None
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value)
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.error(name, f"expected a whole number, got {value!r}")
+            return None
+        return value
+
+    def boolean(self, name: str, default: bool) -> bool:
+        """A yes/no field."""
+        value = self._get(name, False)
+        if value is None:
+            return default
+        if isinstance(value, str) and value.strip().lower() in ("true", "yes", "false", "no"):
+            return value.strip().lower() in ("true", "yes")
+        if not isinstance(value, bool):
+            self.error(name, f"expected true or false, got {value!r}")
+            return default
+        return value
+
+    def url(self, name: str, required: bool = False) -> str | None:
+        """An http(s) URL field; any other scheme (javascript:, data:, file:) is refused."""
+        value = self.text(name, required)
+        if value is not None and not _URL.match(value):
+            self.error(name, f"expected an http:// or https:// URL, got {value!r}")
+            return None
+        return value
+
+    def text_list(self, name: str, separator: str = ";") -> tuple[str, ...]:
+        """A list of texts, given as a YAML list or as one text separated by ``separator`` (CSV)."""
+        value = self._get(name, False)
+        if value is None:
+            return ()
+        items = value.split(separator) if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(item, (str, int, float)) for item in items):
+            self.error(name, f"expected a list of texts, got {value!r}")
+            return ()
+        return tuple(text for item in items if (text := one_line(str(item))))
+
+    def records(self, name: str, required: bool = False) -> list[tuple[str, Located]]:
+        """A list of mappings, each with its label for diagnostics (e.g. ``papers[2].authors[0]``)."""
+        value = self._get(name, required)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.error(name, f"expected a list, got {type(value).__name__}")
+            return []
+        found = []
+        for index, item in enumerate(value):
+            if isinstance(item, Located):
+                found.append((f"{self.where}.{name}[{index}]", item))
+            else:
+                self.error(name, f"item {index + 1} should be a record with named fields, got {item!r}")
+        return found
+
+    def sub(self, label: str, data: Located, known: tuple[str, ...]) -> Fields:
+        """A reader for a nested record of this one."""
+        return Fields(data, self.file, label, known, self.diags)

@@ -1,0 +1,125 @@
+"""Reading input files (YAML, CSV) into plain data that remembers where each value came from."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostics
+
+
+class Located(dict):
+    """A mapping read from a file, with the line of the record and of each of its keys."""
+
+    line: int
+    """1-based line where the record starts."""
+    key_lines: dict[str, int]
+    """1-based line of each key."""
+
+    def line_of(self, key: str) -> int:
+        """The line of ``key`` if present, else the record's line."""
+        return self.key_lines.get(key, self.line)
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe YAML loader whose mappings are :class:`Located` and that reports duplicate keys."""
+
+    def __init__(self, stream: str, duplicates: list[tuple[str, int]]):
+        super().__init__(stream)
+        self.duplicates = duplicates
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Located:
+        self.flatten_mapping(node)
+        mapping = Located()
+        mapping.line = node.start_mark.line + 1
+        mapping.key_lines = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            key = str(key) if not isinstance(key, str) else key
+            if key in mapping:
+                self.duplicates.append((key, key_node.start_mark.line + 1))
+            mapping[key] = self.construct_object(value_node, deep=True)
+            mapping.key_lines[key] = key_node.start_mark.line + 1
+        return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping)
+# Dates stay strings so that every field is validated the same way, by the record that reads it.
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def read_text(path: Path, rel: str, diags: Diagnostics) -> str | None:
+    """The file's text as NFC-normalized UTF-8, or None with a diagnostic when it cannot be decoded."""
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        guess = "UTF-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "probably Latin-1 or Windows-1252"
+        diags.error(rel, line, None, f"file is not UTF-8 ({guess}; byte 0x{data[exc.start]:02x}); save it as UTF-8")
+        return None
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
+
+
+def load_yaml(path: Path, rel: str, diags: Diagnostics) -> Any:
+    """The YAML document in ``path``; None (with diagnostics) when it cannot be read."""
+    text = read_text(path, rel, diags)
+    if text is None:
+        return None
+    duplicates: list[tuple[str, int]] = []
+    loader = _LineLoader(text, duplicates)
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        column = f", column {mark.column + 1}" if mark else ""
+        diags.error(rel, line, None, f"YAML syntax error{column}: {exc.problem or exc.context}")
+        return None
+    finally:
+        loader.dispose()
+        for key, line in duplicates:
+            diags.error(rel, line, key, "key appears twice in the same record; the second would silently win")
+
+
+def load_csv(path: Path, rel: str, diags: Diagnostics) -> list[Located] | None:
+    """The rows of a CSV file with a header row, each a :class:`Located` at its first line."""
+    text = read_text(path, rel, diags)
+    if text is None:
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if not header:
+        diags.error(rel, 1, None, "CSV file is empty; the first row must name the columns")
+        return None
+    header = [name.strip() for name in header]
+    rows = []
+    start = reader.line_num + 1
+    for cells in reader:
+        if any(cell.strip() for cell in cells):
+            if len(cells) != len(header):
+                diags.error(rel, start, None, f"row has {len(cells)} cells but the header has {len(header)}")
+            else:
+                row = Located((name, cell) for name, cell in zip(header, cells) if cell.strip())
+                row.line = start
+                row.key_lines = {}
+                rows.append(row)
+        start = reader.line_num + 1
+    return rows
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    """A ' (did you mean X?)' hint for a misspelt name, or an empty string."""
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -1,0 +1,45 @@
+"""The whole proceedings volume: the one model every output is derived from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .bibtex import citation_keys
+from .paper import Paper
+from .pdf import PdfFacts
+from .project import paper_docname
+from .workshop import Track, Workshop
+
+
+@dataclass(frozen=True)
+class Proceedings:
+    """The workshop, its accepted papers and the facts read from their PDFs."""
+
+    workshop: Workshop
+    """The volume's metadata."""
+    papers: tuple[Paper, ...]
+    """Accepted papers in the order the organizer listed them."""
+    pdfs: dict[str, PdfFacts] = field(default_factory=dict)
+    """Facts of every referenced PDF, by its path relative to ``papers/``."""
+
+    @cached_property
+    def keys(self) -> dict[str, str]:
+        """Citation key of each paper, by paper id."""
+        return citation_keys(self.papers, self.workshop.year)
+
+    def papers_in(self, track: Track) -> list[Paper]:
+        """The papers of one track, in listing order."""
+        return [paper for paper in self.papers if paper.track == track.id]
+
+    def url(self, paper: Paper) -> str:
+        """The public URL of the paper's page."""
+        return f"{self.workshop.base_url}{paper_docname(paper.id)}.html"
+
+    def pdf_url(self, paper: Paper) -> str | None:
+        """The public URL of the paper's PDF, in the same folder as its page."""
+        return f"{self.workshop.base_url}{paper_docname(paper.id)}.pdf" if paper.pdf else None
+
+    def facts(self, path: str | None) -> PdfFacts | None:
+        """Facts of the PDF at ``path`` (relative to ``papers/``), if it is one."""
+        return self.pdfs.get(path) if path else None

@@ -1,0 +1,164 @@
+"""The workshop volume described by ``papers/workshop.yml``: identity, place, time, people, tracks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .diagnostics import Diagnostics
+from .people import Person, read_people
+from .records import Fields
+from .sources import Located
+
+WORKSHOP_FIELDS = (
+    "id", "title", "short_title", "booktitle", "venue", "year", "date", "location", "room", "timezone", "url",
+    "website", "archival", "license", "editors", "organizers", "area_chairs", "program_committee", "tracks",
+)
+TRACK_FIELDS = ("id", "title", "description")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Track:
+    """A track of the workshop (e.g. full papers, tiny papers)."""
+
+    id: str
+    """URL-safe identifier that papers name in their ``track`` field."""
+    title: str
+    """Heading shown on the track's listing page."""
+    description: str | None = None
+    """A sentence or two shown under the heading."""
+
+
+@dataclass(frozen=True)
+class Workshop:
+    """The volume: everything a citation and the front pages need to know about the workshop."""
+
+    id: str
+    """Short URL-safe identifier, e.g. ``fm4science-2026``."""
+    title: str
+    """Full title of the workshop."""
+    booktitle: str
+    """The title used as ``booktitle`` in citations."""
+    venue: str
+    """The hosting conference, e.g. 'ICLR 2026'."""
+    date: dt.date
+    """Day of the workshop."""
+    location: str
+    """City and country, used as the citation's ``address``."""
+    timezone: str
+    """IANA zone of the venue, e.g. ``America/Sao_Paulo``."""
+    url: str
+    """Public base URL of the archive; page URLs in citations start with it."""
+    archival: bool
+    """Whether the papers count as archival publications."""
+    tracks: tuple[Track, ...]
+    """The tracks, in the order they are listed."""
+    short_title: str | None = None
+    """A short name such as 'FM4Science (ICLR 2026)'."""
+    room: str | None = None
+    """Room at the venue."""
+    website: str | None = None
+    """The workshop's own website."""
+    license: str | None = None
+    """License of the published papers, e.g. 'CC BY 4.0'."""
+    editors: tuple[Person, ...] = ()
+    """Editors of the volume, named in citations."""
+    organizers: tuple[Person, ...] = ()
+    """Organizing committee."""
+    area_chairs: tuple[Person, ...] = ()
+    """Area chairs."""
+    program_committee: tuple[Person, ...] = ()
+    """Reviewers, as listed by the organizers (duplicates and all)."""
+
+    @property
+    def year(self) -> int:
+        """Year of publication."""
+        return self.date.year
+
+    @property
+    def base_url(self) -> str:
+        """The public URL, ending with one slash."""
+        return self.url.rstrip("/") + "/"
+
+    def track(self, track_id: str) -> Track | None:
+        """The track with this id, if any."""
+        return next((t for t in self.tracks if t.id == track_id), None)
+
+
+def read_workshop(data: object, file: str, diags: Diagnostics) -> Workshop | None:
+    """The workshop from the parsed ``workshop.yml``; None (with diagnostics) when it is unusable."""
+    if not isinstance(data, Located):
+        diags.error(file, 1, None, "expected a record with fields such as id, title, date, tracks")
+        return None
+    fields = Fields(data, file, "workshop", WORKSHOP_FIELDS, diags)
+    wid = fields.text("id", required=True)
+    if wid and not SLUG.match(wid):
+        fields.error("id", f"{wid!r} is not URL-safe: use lower-case letters, digits and hyphens")
+    values = dict(
+        id=wid,
+        title=fields.text("title", required=True),
+        booktitle=fields.text("booktitle", required=True),
+        venue=fields.text("venue", required=True),
+        date=_read_date(fields),
+        location=fields.text("location", required=True),
+        timezone=_read_timezone(fields),
+        url=fields.url("url", required=True),
+        archival=fields.boolean("archival", default=False),
+        tracks=_read_tracks(fields),
+    )
+    fields.integer("year")
+    if values["date"] and (year := data.get("year")) is not None and str(year) != str(values["date"].year):
+        fields.error("year", f"year {year} differs from the year of date {values['date']}")
+    optional = dict(
+        short_title=fields.text("short_title"),
+        room=fields.text("room"),
+        website=fields.url("website"),
+        license=fields.text("license"),
+        editors=read_people(fields, "editors"),
+        organizers=read_people(fields, "organizers"),
+        area_chairs=read_people(fields, "area_chairs"),
+        program_committee=read_people(fields, "program_committee"),
+    )
+    if any(value is None for value in values.values()):
+        return None
+    return Workshop(**values, **optional)
+
+
+def _read_date(fields: Fields) -> dt.date | None:
+    text = fields.text("date", required=True)
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        fields.error("date", f"expected a date as YYYY-MM-DD, got {text!r}")
+        return None
+
+
+def _read_timezone(fields: Fields) -> str | None:
+    zone = fields.text("timezone", required=True)
+    if zone is None:
+        return None
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        fields.error("timezone", f"{zone!r} is not an IANA time zone such as 'America/Sao_Paulo'")
+        return None
+    return zone
+
+
+def _read_tracks(fields: Fields) -> tuple[Track, ...] | None:
+    tracks: list[Track] = []
+    for label, data in fields.records("tracks", required=True):
+        track_fields = fields.sub(label, data, TRACK_FIELDS)
+        tid, title = track_fields.text("id", required=True), track_fields.text("title", required=True)
+        if tid and not SLUG.match(tid):
+            track_fields.error("id", f"{tid!r} is not URL-safe: use lower-case letters, digits and hyphens")
+        elif tid and any(t.id == tid for t in tracks):
+            track_fields.error("id", f"track {tid!r} is listed twice")
+        elif tid and title:
+            tracks.append(Track(tid, title, track_fields.text("description", multiline=True)))
+    return tuple(tracks) or None
