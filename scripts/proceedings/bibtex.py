@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from typing import TYPE_CHECKING
@@ -31,11 +32,11 @@ _WORD = re.compile(r"([^\W_]+)")
 _STOPWORDS = {"a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "towards", "toward", "is", "are", "do", "does", "can", "via", "from", "at", "by"}
 
 
-def _accented(char: str) -> str:
-    """A LaTeX accent command for characters pylatexenc has no entry for (Vietnamese stacked accents)."""
-    base, *marks = unicodedata.normalize("NFD", char)
+def _accented(cluster: str) -> str:
+    """A letter with accents pylatexenc has no entry for (Vietnamese, Yoruba) as nested accent commands."""
+    base, *marks = unicodedata.normalize("NFD", cluster)
     if not base.isascii() or not marks or any(mark not in _COMBINING for mark in marks):
-        return char  # no LaTeX form (CJK, Arabic): kept as UTF-8, which biber and bibtexparser read
+        return cluster  # no LaTeX form (CJK, Arabic): kept as UTF-8, which biber and bibtexparser read
     latex = base
     for mark in marks:
         latex = f"\\{_COMBINING[mark]}{{{latex}}}"
@@ -44,11 +45,20 @@ def _accented(char: str) -> str:
 
 _ENCODER = UnicodeToLatexEncoder(non_ascii_only=True, replacement_latex_protection="braces-all",
                                  unknown_char_policy=_accented)
+# pylatexenc warns about each character it hands to _accented; those are handled, not lost.
+logging.getLogger("pylatexenc.latexencode._unicode_to_latex_encoder").setLevel(logging.ERROR)
+# A letter and the combining marks after it; encoded together so stacked accents stay on their letter.
+_CLUSTER = re.compile(r".[\u0300-\u036f]*", re.DOTALL)
+
+
+def _encoded_cluster(match: re.Match) -> str:
+    cluster = unicodedata.normalize("NFC", match.group())
+    return _ENCODER.unicode_to_latex(cluster) if len(cluster) == 1 else _accented(cluster)
 
 
 def latex_text(text: str) -> str:
     """Plain text as LaTeX: special characters escaped, non-ASCII letters as accent commands."""
-    return _ENCODER.unicode_to_latex(_SPECIAL_RE.sub(lambda m: _SPECIAL[m.group()], text))
+    return _CLUSTER.sub(_encoded_cluster, _SPECIAL_RE.sub(lambda m: _SPECIAL[m.group()], text))
 
 
 def latex_title(title: str) -> str:

@@ -14,6 +14,7 @@ from .build import BuildError, Timings, check_generated_folders, run_jupyter_boo
 from .diagnostics import Diagnostics
 from .loader import load
 from .project import Project
+from .samples import sample_pdf
 
 
 def _report(diags: Diagnostics, as_json: bool = False) -> None:
@@ -36,6 +37,11 @@ def cmd_new(args: argparse.Namespace) -> int:
         return 1
     with resources.as_file(resources.files("proceedings") / "template") as template:
         shutil.copytree(template, target, dirs_exist_ok=True)
+    # Packaging drops dotfiles, so the template's .gitignore travels without its dot.
+    (target / "gitignore").rename(target / ".gitignore")
+    sample_pdf(target / "papers" / "pdf" / "example-paper.pdf", "An Example Paper about E = mc^2",
+               ["Marie Skłodowska-Curie", "Johannes van der Waals", "Nguyễn Văn An"],
+               "What the paper does, in a paragraph or two.", pages=3)
     print(f"Created {target}. Edit {target}/papers/, then run: proceedings build {target}")
     return 0
 

@@ -77,13 +77,13 @@ def _read_papers(records: tuple[str, list], workshop: Workshop | None, papers_di
             continue
         fields = Fields(data, file, label, PAPER_FIELDS, diags)
         paper = read_paper(fields, workshop, papers_dir)
-        if paper is None:
-            continue
-        if paper.id in first_line:
-            fields.error("id", f"duplicate paper id {paper.id!r}, first used on line {first_line[paper.id]}")
-            continue
-        first_line[paper.id] = data.line_of("id")
-        papers.append((paper, fields))
+        pid = data.get("id")
+        if isinstance(pid, str) and pid in first_line:
+            fields.error("id", f"duplicate paper id {pid!r}, first used on line {first_line[pid]}")
+        elif paper is not None:
+            papers.append((paper, fields))
+        if isinstance(pid, str):
+            first_line.setdefault(pid, data.line_of("id"))
     return papers
 
 

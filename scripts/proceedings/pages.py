@@ -35,7 +35,7 @@ def paper_page(volume: Proceedings, paper: Paper) -> str:
     if paper.session:
         details.append(f"**Session:** {myst.text(paper.session)}")
     if paper.award:
-        details.append(f"**Award:** 🏆 {myst.text(paper.award)}")
+        details.append(f"**Award:** {myst.text(paper.award)}")
     front = {"orphan": True, "myst": {"html_meta": {"description": " ".join(paper.abstract.split())[:300]}}}
     return _page(
         front,
@@ -87,7 +87,7 @@ def _listing(papers: list[Paper], prefix: str) -> str:
     lines = []
     for paper in papers:
         names = ", ".join(myst.text(author.name) for author in paper.authors)
-        award = f" · 🏆 {myst.text(paper.award)}" if paper.award else ""
+        award = f" · **{myst.text(paper.award)}**" if paper.award else ""
         lines.append(f"- [{myst.rich_text(paper.title)}]({prefix}{paper.id}.md)  \n  {names}{award}")
     return "\n".join(lines)
 

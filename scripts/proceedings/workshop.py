@@ -161,4 +161,6 @@ def _read_tracks(fields: Fields) -> tuple[Track, ...] | None:
             track_fields.error("id", f"track {tid!r} is listed twice")
         elif tid and title:
             tracks.append(Track(tid, title, track_fields.text("description", multiline=True)))
+    if not tracks and "tracks" in fields.data:
+        fields.error("tracks", "list at least one track, each with an id and a title")
     return tuple(tracks) or None

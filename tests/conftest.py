@@ -1,0 +1,103 @@
+"""Shared fixtures: small proceedings projects written into temporary folders."""
+
+from __future__ import annotations
+
+import hashlib
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from proceedings.samples import sample_pdf
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+WORKSHOP_YML = """\
+id: test-ws-2026
+title: "Test Workshop on Foundation Models"
+booktitle: "Proceedings of the Test Workshop on Foundation Models"
+venue: "Test Conference 2026"
+date: 2026-04-27
+location: "Rio de Janeiro, Brazil"
+timezone: America/Sao_Paulo
+url: "https://example.org/test-ws/"
+archival: false
+tracks:
+  - id: full
+    title: Full papers
+  - id: tiny
+    title: Tiny papers
+organizers:
+  - name: Ada Lovelace
+    affiliation: Example University
+program_committee:
+  - name: Konstantin Schürholt
+    affiliation: Univ. St.Gallen
+  - name: Lanasse Francois
+    family: Lanasse
+    given: Francois
+"""
+
+PAPERS_YML = """\
+- id: paper-one
+  title: "Neural Operators for PDEs"
+  authors:
+    - name: Jürgen Müller
+      affiliation: Uni Hamburg
+      orcid: 0000-0002-1825-0097
+    - name: Johannes van der Waals
+  abstract: |
+    We learn $u_t = \\Delta u$ with a neural operator.
+
+    A second paragraph.
+  keywords: [operators, PDEs]
+  track: full
+  award: Best Paper
+  openreview: AbCdEf123
+  pdf: pdf/paper-one.pdf
+- id: paper-two
+  title: "A Tiny Idea"
+  authors:
+    - name: Łucja Wróbel
+  abstract: Short.
+  track: tiny
+  pdf: pdf/paper-two.pdf
+"""
+
+
+def write_project(root: Path, workshop: str = WORKSHOP_YML, papers: str = PAPERS_YML,
+                  pdfs: tuple[str, ...] = ("paper-one", "paper-two")) -> Path:
+    """A complete small project in ``root``: the repository's book layout with the given inputs."""
+    (root / "book").mkdir(parents=True)
+    (root / "papers").mkdir()
+    for name in ("_config.yml", "_toc.yml"):
+        (root / name).write_text((REPO / name).read_text("utf-8"), "utf-8")
+    (root / "book" / "welcome.md").write_text("# Test workshop\n\n- [All papers](papers/index.md)\n", "utf-8")
+    (root / "book" / "preface.md").write_text("# Preface\n\nHello.\n", "utf-8")
+    (root / "papers" / "workshop.yml").write_text(textwrap.dedent(workshop), "utf-8")
+    (root / "papers" / "accepted.yml").write_text(textwrap.dedent(papers), "utf-8")
+    for name in pdfs:
+        sample_pdf(root / "papers" / "pdf" / f"{name}.pdf", f"Title of {name}", ["Jürgen Müller"],
+                   "An abstract.", pages=3, phrase=f"Only the {name} PDF says zanzibar quokka.")
+    return root
+
+
+def tree_state(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` with the hash of its content, to prove nothing was written."""
+    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A valid small project."""
+    return write_project(tmp_path / "project")
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The shared real-world test data, or a skip when this checkout has none beside it."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared test data not found at {SHARED_DATA}")
+    return SHARED_DATA

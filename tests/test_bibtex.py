@@ -1,0 +1,142 @@
+"""BibTeX: every entry parses with bibtexparser and pybtex and gives back the names and titles as written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import bibtexparser
+import pybtex.database
+import pytest
+from pylatexenc.latex2text import LatexNodes2Text
+
+from proceedings.bibtex import bibtex, citation_keys, latex_name, latex_title
+from proceedings.loader import load
+from proceedings.paper import Paper
+from proceedings.people import Person, split_name
+from proceedings.project import Project
+from proceedings.volume import Proceedings
+from proceedings.workshop import Track, Workshop
+
+from conftest import REPO
+
+_TO_TEXT = LatexNodes2Text(math_mode="verbatim")
+
+NAMES = [
+    # name as written, explicit (given, family) or None, expected (given, family)
+    ("Jürgen Müller", None, ("Jürgen", "Müller")),
+    ("Johannes van der Waals", None, ("Johannes", "van der Waals")),
+    ("María José de la Cruz", None, ("María José", "de la Cruz")),
+    ("Ludwig von Hohenberg", None, ("Ludwig", "von Hohenberg")),
+    ("Laurence Perreault-Levasseur", None, ("Laurence", "Perreault-Levasseur")),
+    ("N. Benjamin Erichson", None, ("N. Benjamin", "Erichson")),
+    ("Adhiambo", None, ("", "Adhiambo")),
+    ("Łucja Wróbel", None, ("Łucja", "Wróbel")),
+    ("Çağla Yılmaz", None, ("Çağla", "Yılmaz")),
+    ("Søren Østergaard", None, ("Søren", "Østergaard")),
+    ("Ingrid Strauß", None, ("Ingrid", "Strauß")),
+    ("Nguyễn Thị Minh Anh", ("Thị Minh Anh", "Nguyễn"), ("Thị Minh Anh", "Nguyễn")),
+    ("Lanasse Francois", ("Francois", "Lanasse"), ("Francois", "Lanasse")),
+    ("Helena Domínguez Sánchez", ("Helena", "Domínguez Sánchez"), ("Helena", "Domínguez Sánchez")),
+    ("王芳", ("芳", "王"), ("芳", "王")),
+]
+
+
+def _volume(papers: list[Paper]) -> Proceedings:
+    workshop = Workshop("ws", "Workshop", "Workshop on Foundation Models for {Science} & More", "ICLR 2026",
+                        dt.date(2026, 4, 27), "Rio de Janeiro, Brazil", "America/Sao_Paulo",
+                        "https://example.org/ws", False, (Track("full", "Full"),))
+    return Proceedings(workshop, tuple(papers))
+
+
+def _paper(pid: str, title: str, authors: list[Person]) -> Paper:
+    return Paper(pid, title, tuple(authors), "Abstract.", "full")
+
+
+def _plain(latex: str) -> str:
+    # pylatexenc decodes \textasciicircum as the modifier letter circumflex; LaTeX prints "^".
+    return _TO_TEXT.latex_to_text(latex).strip().replace("\u02c6", "^")
+
+
+@pytest.mark.parametrize("name, explicit, expected", NAMES)
+def test_name_parts(name, explicit, expected):
+    given, family = explicit or (None, None)
+    parts = Person(name, given=given, family=family).parts
+    assert (parts.given, parts.family) == expected
+
+
+def test_suffix_is_split_off():
+    assert split_name("Robert T. Jones Jr.") == split_name("Robert T. Jones Jr.")
+    parts = split_name("Robert T. Jones Jr.")
+    assert (parts.given, parts.family, parts.suffix) == ("Robert T.", "Jones", "Jr.")
+    assert latex_name(Person("Robert T. Jones Jr.")) == "Jones, Jr., Robert T."
+
+
+def _all_entries_round_trip(volume: Proceedings):
+    text = bibtex(volume, list(volume.papers))
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks
+    assert [e.key for e in library.entries] == [volume.keys[p.id] for p in volume.papers]
+    parsed = pybtex.database.parse_string(text, "bibtex")
+    for paper in volume.papers:
+        entry = parsed.entries[volume.keys[paper.id]]
+        assert entry.type == "inproceedings"
+        assert _plain(entry.fields["title"]) == paper.title
+        assert _plain(library.entries_dict[volume.keys[paper.id]]["title"]) == paper.title
+        persons = entry.persons["author"]
+        assert len(persons) == len(paper.authors)
+        for person, author in zip(persons, paper.authors):
+            given = _plain(" ".join(person.first_names + person.middle_names))
+            family = _plain(" ".join(person.prelast_names + person.last_names))
+            assert (given, family) == (author.parts.given, author.parts.family), author.name
+        for field in ("booktitle", "year", "month", "address", "url", "note"):
+            assert field in entry.fields
+    return text
+
+
+def test_tricky_names_and_titles_round_trip():
+    authors = [Person(name, given=explicit[0] if explicit else None, family=explicit[1] if explicit else None)
+               for name, explicit, _ in NAMES]
+    papers = [
+        _paper("p1", "Learning PDEs with Transformers: 100% & More_Stuff #1 {braces}", authors[:8]),
+        _paper("p2", "Foundation Models for CO$_2$ and $\\mathcal{O}(n^{2})$ Costs", authors[8:]),
+        _paper("p3", "Müller's Über-Model", [Person("Konstantin Schürholt")]),
+        _paper("p4", "Back\\slash ~tilde^ caret", [Person("Robert T. Jones Jr.")]),
+    ]
+    text = _all_entries_round_trip(_volume(papers))
+    assert "{PDE}s" in text and "{Transformers}" in text and "{CO}$_2$" in text
+    assert r"Sch{\"u}rholt" in text
+
+
+def test_shipped_archive_round_trips():
+    volume, diags = load(Project(REPO))
+    assert volume is not None, [str(d) for d in diags.items]
+    _all_entries_round_trip(volume)
+
+
+def test_keys_are_ascii_stable_and_unique():
+    authors = [Person("Konstantin Schürholt")]
+    papers = [_paper(f"p{i}", "The Foundation of Models", authors) for i in range(3)]
+    papers.append(Paper("p9", "Pinned", tuple(authors), "A.", "full", bibkey="schurholt2026foundation"))
+    keys = citation_keys(tuple(papers), 2026)
+    assert keys == {"p0": "schurholt2026foundationb", "p1": "schurholt2026foundationc",
+                    "p2": "schurholt2026foundationd", "p9": "schurholt2026foundation"}
+    assert keys == citation_keys(tuple(papers), 2026)
+    assert all(re.fullmatch(r"[a-z0-9-]+", key) for key in keys.values())
+
+
+@pytest.mark.parametrize("name, key", [
+    ("Johannes van der Waals", "waals2026neural"),
+    ("Łucja Wróbel", "wrobel2026neural"),
+    ("王芳", "wang2026neural"),
+    ("Adhiambo", "adhiambo2026neural"),
+])
+def test_key_transliterates_family_name(name, key):
+    explicit = dict(given="芳", family="王") if name == "王芳" else {}
+    papers = (_paper("p", "A Neural Thing", [Person(name, **explicit)]),)
+    assert citation_keys(papers, 2026) == {"p": key}
+
+
+def test_title_capitals_are_protected_as_words():
+    assert latex_title("Transformers for PDEs") == "{Transformers} for {PDE}s"
+    assert latex_title("The CO$_2$ Budget") == "{The} {CO}$_2$ {Budget}"
