@@ -15,7 +15,7 @@ from proceedings.samples import sample_pdf
 def test_generated_pdf_facts(tmp_path):
     path = tmp_path / "a.pdf"
     sample_pdf(path, "Operator Learning", ["Jürgen Müller", "Ana Gonçalves"], "An abstract.", pages=5, phrase="zanzibar quokka")
-    facts = pdf_facts([path], PdfCache(tmp_path / "cache"), store=False)[path]
+    facts = pdf_facts([path], PdfCache(tmp_path / "cache"))[path]
     assert facts.error is None
     assert facts.pages == 5
     assert facts.title == "Operator Learning"
@@ -36,20 +36,22 @@ def test_cache_means_no_second_parse(tmp_path, monkeypatch):
     original = pdfmodule.read_pdf
     monkeypatch.setattr(pdfmodule, "read_pdf", lambda path, sha: parsed.append(path) or original(path, sha))
     cache = PdfCache(tmp_path / "cache")
-    first = pdf_facts(paths, cache, store=True, workers=1)
+    first = pdf_facts(paths, cache, workers=1)
+    for facts in first.values():
+        cache.put(facts)
     assert len(parsed) == 2, "identical content is parsed once"
-    second = pdf_facts(paths, cache, store=True, workers=1)
+    second = pdf_facts(paths, cache, workers=1)
     assert len(parsed) == 2, "unchanged PDFs are never parsed twice"
     assert first == second
     sample_pdf(paths[1], "Paper b, revised", ["X"], "Abstract.", pages=3)
-    third = pdf_facts(paths, cache, store=True, workers=1)
+    third = pdf_facts(paths, cache, workers=1)
     assert len(parsed) == 3 and third[paths[1]].pages == 3
 
 
 def test_check_mode_writes_no_cache(tmp_path):
     path = tmp_path / "a.pdf"
     sample_pdf(path, "T", ["X"], "A.", pages=1)
-    pdf_facts([path], PdfCache(tmp_path / "cache"), store=False)
+    pdf_facts([path], PdfCache(tmp_path / "cache"))
     assert not (tmp_path / "cache").exists()
 
 
@@ -58,8 +60,8 @@ def test_parallel_equals_serial(tmp_path):
     for index in range(4):
         paths.append(tmp_path / f"{index}.pdf")
         sample_pdf(paths[-1], f"Paper {index}", ["X"], "Abstract.", pages=2)
-    serial = pdf_facts(paths, PdfCache(tmp_path / "c1"), store=False, workers=1)
-    parallel = pdf_facts(paths, PdfCache(tmp_path / "c2"), store=False, workers=2)
+    serial = pdf_facts(paths, PdfCache(tmp_path / "c1"), workers=1)
+    parallel = pdf_facts(paths, PdfCache(tmp_path / "c2"), workers=2)
     assert serial == parallel
 
 
@@ -71,7 +73,7 @@ def test_parallel_equals_serial(tmp_path):
 def test_broken_files_give_errors(tmp_path, content, message):
     path = tmp_path / "bad.pdf"
     path.write_bytes(content)
-    facts = pdf_facts([path], PdfCache(tmp_path / "cache"), store=False)[path]
+    facts = pdf_facts([path], PdfCache(tmp_path / "cache"))[path]
     assert facts.error and message in facts.error
 
 
@@ -81,7 +83,7 @@ def test_corpus_page_counts_match_files_json(shared_data, tmp_path):
     present = [(corpus / item["path"].replace("/", "__"), item) for item in described]
     present = [(path, item) for path, item in present if path.is_file()]
     assert len(present) >= 25
-    facts = pdf_facts([path for path, _ in present], PdfCache(tmp_path / "cache"), store=False)
+    facts = pdf_facts([path for path, _ in present], PdfCache(tmp_path / "cache"))
     unreadable = set()
     for path, item in present:
         found = facts[path]
@@ -99,5 +101,5 @@ def test_corpus_page_counts_match_files_json(shared_data, tmp_path):
 
 def test_corpus_text_of_a_latex_paper(shared_data, tmp_path):
     path = shared_data / "pdf-corpus" / "004-pdflatex-4-pages__pdflatex-4-pages.pdf"
-    facts = pdf_facts([path], PdfCache(tmp_path / "cache"), store=False)[path]
+    facts = pdf_facts([path], PdfCache(tmp_path / "cache"))[path]
     assert facts.pages == 4 and len(facts.text) > 100

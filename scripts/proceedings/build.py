@@ -11,6 +11,7 @@ from .bibtex import bibtex
 from .diagnostics import Diagnostics
 from .output import foreign_files, sync_folder
 from .pages import MARKER, generated_pages
+from .pdf import PdfCache
 from .project import GENERATED_DIRS, Project, paper_docname
 from .volume import Proceedings
 
@@ -39,6 +40,13 @@ def check_generated_folders(project: Project) -> Diagnostics:
             diags.error(project.relative(path), None, None,
                         f"hand-written page inside book/{name}/, which `proceedings` generates; move it elsewhere in book/")
     return diags
+
+
+def store_pdf_facts(project: Project, volume: Proceedings) -> None:
+    """Cache the facts of the volume's PDFs so that an unchanged PDF is never parsed again."""
+    cache = PdfCache(project.cache)
+    for facts in volume.pdfs.values():
+        cache.put(facts)
 
 
 def write_pages(project: Project, volume: Proceedings) -> int:

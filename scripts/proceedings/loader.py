@@ -16,10 +16,10 @@ from .workshop import Workshop, read_workshop
 _PDF_FIELDS = ("pdf", "slides", "poster")
 
 
-def load(project: Project, store_cache: bool = False, workers: int | None = None) -> tuple[Proceedings | None, Diagnostics]:
+def load(project: Project, workers: int | None = None) -> tuple[Proceedings | None, Diagnostics]:
     """The proceedings in ``project``, or None when any input has an error; all diagnostics either way.
 
-    PDF facts newly parsed are written to the cache only when ``store_cache`` is set.
+    Nothing is written; PDF facts come from the cache where it has them.
     """
     diags = Diagnostics()
     if not project.papers.is_dir():
@@ -28,7 +28,7 @@ def load(project: Project, store_cache: bool = False, workers: int | None = None
     workshop = _load_workshop(project, diags)
     records = _load_paper_records(project, diags)
     papers = _read_papers(records, workshop, project.papers, diags)
-    pdfs = _load_pdf_facts(project, papers, store_cache, workers, diags)
+    pdfs = _load_pdf_facts(project, papers, workers, diags)
     if workshop is None or diags.has_errors:
         return None, diags
     return Proceedings(workshop, tuple(paper for paper, _ in papers), pdfs), diags
@@ -87,12 +87,12 @@ def _read_papers(records: tuple[str, list], workshop: Workshop | None, papers_di
     return papers
 
 
-def _load_pdf_facts(project: Project, papers: list[tuple[Paper, Fields]], store: bool, workers: int | None,
+def _load_pdf_facts(project: Project, papers: list[tuple[Paper, Fields]], workers: int | None,
                     diags: Diagnostics) -> dict:
     """Facts of every PDF the papers name; an unreadable file is an error on the field naming it."""
     named = [(fields, name, getattr(paper, name)) for paper, fields in papers for name in _PDF_FIELDS if getattr(paper, name)]
     paths = sorted({project.papers / relative for _, _, relative in named})
-    facts = pdf_facts(paths, PdfCache(project.cache), store, workers)
+    facts = pdf_facts(paths, PdfCache(project.cache), workers)
     for fields, name, relative in named:
         if error := facts[project.papers / relative].error:
             fields.error(name, f"papers/{relative}: {error}")

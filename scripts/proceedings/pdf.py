@@ -111,18 +111,20 @@ class PdfCache:
             return None
 
     def put(self, facts: PdfFacts) -> None:
-        """Store facts, atomically so a killed build never leaves half an entry."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        """Store facts unless already stored, atomically so a killed build never leaves half an entry."""
         target = self._entry(facts.sha256)
+        if target.is_file():
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
         temporary = target.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(json.dumps(asdict(facts), ensure_ascii=False), "utf-8")
         os.replace(temporary, target)
 
 
-def pdf_facts(paths: list[Path], cache: PdfCache, store: bool, workers: int | None = None) -> dict[Path, PdfFacts]:
+def pdf_facts(paths: list[Path], cache: PdfCache, workers: int | None = None) -> dict[Path, PdfFacts]:
     """Facts for every path: from the cache when the content is known, else parsed (in parallel).
 
-    New facts are written to the cache only when ``store`` is true, so that checking writes nothing.
+    Nothing is written: the build stores the facts with :meth:`PdfCache.put` once the inputs are valid.
     """
     hashes = {path: file_hash(path) for path in paths}
     found = {path: cache.get(sha) for path, sha in hashes.items()}
@@ -132,9 +134,6 @@ def pdf_facts(paths: list[Path], cache: PdfCache, store: bool, workers: int | No
         for path, facts in found.items():
             if facts is None:
                 found[path] = parsed[hashes[path]]
-        if store:
-            for facts in parsed.values():
-                cache.put(facts)
     return found
 
 

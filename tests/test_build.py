@@ -1,0 +1,208 @@
+"""End to end: `proceedings build` on small projects, checked in the real HTML Jupyter Book writes."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urljoin
+
+import bibtexparser
+import pytest
+from bs4 import BeautifulSoup
+
+from proceedings.cli import main
+
+from conftest import PAPERS_YML, tree_state, write_project
+
+HOSTILE_PAPER = """\
+- id: hostile
+  title: "<script>alert('t')</script> ```{eval-rst} $x$"
+  authors:
+    - name: "<img src=x onerror=alert(1)>"
+      affiliation: "{raw}`html <b>bold</b>`"
+  abstract: |
+    [click](javascript:alert(1)) and :::{include} /etc/passwd and {{ sub }} % comment
+  keywords: ["<iframe>"]
+  track: full
+"""
+
+
+def _soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text("utf-8"), "html.parser")
+
+
+def _article(path: Path) -> BeautifulSoup:
+    """The page's own content, without the theme's scripts."""
+    return _soup(path).select_one("article > section")
+
+
+def _text(node) -> str:
+    return " ".join(node.get_text(" ").split())
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, str]:
+    root = write_project(tmp_path_factory.mktemp("e2e") / "project", papers=PAPERS_YML + HOSTILE_PAPER)
+    capture = tmp_path_factory.mktemp("log") / "build.log"
+    result = subprocess.run([sys.executable, "-c", "import sys; from proceedings.cli import main; sys.exit(main())",
+                             "build", str(root)], capture_output=True, text=True)
+    capture.write_text(result.stdout + result.stderr)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root, result.stdout + result.stderr
+
+
+PAPERS = {
+    "paper-one": ("Neural Operators for PDEs", ["Jürgen Müller", "Johannes van der Waals"], "with a neural operator."),
+    "paper-two": ("A Tiny Idea", ["Łucja Wróbel"], "Short."),
+}
+
+
+def test_build_has_no_warnings(built):
+    _, log = built
+    assert "WARNING" not in log and "ERROR" not in log, log
+
+
+@pytest.mark.parametrize("pid", PAPERS)
+def test_paper_page_shows_title_authors_abstract(built, pid):
+    root, _ = built
+    title, authors, abstract_words = PAPERS[pid]
+    article = _article(root / "_build/html/book/papers" / f"{pid}.html")
+    assert _text(article.find("h1")).startswith(title)
+    for name in authors:
+        assert name in _text(article)
+    assert abstract_words in _text(article)
+    assert "zanzibar quokka" in _text(article.find("details")), "the PDF's text is in a collapsed section"
+
+
+def test_math_in_abstract_is_rendered(built):
+    root, _ = built
+    article = _article(root / "_build/html/book/papers/paper-one.html")
+    assert [m.get_text() for m in article.select("span.math")] == ["\\(u_t = \\Delta u\\)"]
+
+
+@pytest.mark.parametrize("pid", PAPERS)
+def test_pdf_sits_beside_the_page(built, pid):
+    root, _ = built
+    html = root / "_build/html/book/papers"
+    assert (html / f"{pid}.pdf").read_bytes() == (root / "papers/pdf" / f"{pid}.pdf").read_bytes()
+    links = [a["href"] for a in _article(html / f"{pid}.html").find_all("a", href=True)]
+    assert f"{pid}.pdf" in links and f"{pid}.bib" in links
+
+
+@pytest.mark.parametrize("pid", PAPERS)
+def test_bibtex_block_equals_bib_file(built, pid):
+    root, _ = built
+    html = root / "_build/html/book/papers"
+    block = _article(html / f"{pid}.html").select_one("div.highlight-bibtex pre").get_text()
+    assert block == (html / f"{pid}.bib").read_text("utf-8")
+    assert "copybutton" in (html / f"{pid}.html").read_text("utf-8")
+
+
+def test_volume_bib_holds_every_key(built):
+    root, _ = built
+    library = bibtexparser.parse_string((root / "_build/html/proceedings.bib").read_text("utf-8"))
+    page_keys = set()
+    for pid in [*PAPERS, "hostile"]:
+        page_keys |= {e.key for e in bibtexparser.parse_string((root / f"_build/html/book/papers/{pid}.bib").read_text()).entries}
+    assert {e.key for e in library.entries} == page_keys and len(page_keys) == 3
+
+
+def test_every_paper_two_clicks_from_home(built):
+    root, _ = built
+    html = root / "_build/html"
+    home = (html / "index.html").read_text("utf-8")
+    start = urljoin("index.html", re.search(r'url=([^"]+)"', home).group(1))
+
+    def links(page: str) -> set[str]:
+        soup = _soup(html / page)
+        return {urljoin(page, a["href"]).split("#")[0] for a in soup.find_all("a", href=True)
+                if not a["href"].startswith(("http", "#", "mailto"))}
+
+    reachable = set()
+    for page in links(start):
+        if page.endswith(".html") and (html / page).is_file():
+            reachable |= links(page)
+    for pid in [*PAPERS, "hostile"]:
+        assert f"book/papers/{pid}.html" in reachable
+
+
+def test_sidebar_does_not_list_papers(built):
+    root, _ = built
+    sidebar = _soup(root / "_build/html/book/welcome.html").select_one("nav.bd-docs-nav")
+    hrefs = [a["href"] for a in sidebar.find_all("a", href=True)]
+    assert any("tracks/full.html" in h for h in hrefs)
+    assert not any("papers/paper-one" in h for h in hrefs)
+
+
+def test_author_text_is_data_not_markup(built):
+    root, _ = built
+    page = root / "_build/html/book/papers/hostile.html"
+    article = _article(page)
+    assert article.find("h1").get_text().startswith("<script>alert('t')</script> ```{eval-rst}")
+    assert "<img src=x onerror=alert(1)>" in _text(article)
+    assert "{raw}`html <b>bold</b>`" in _text(article)
+    assert "[click](javascript:alert(1)) and :::{include} /etc/passwd and {{ sub }} % comment" in _text(article)
+    assert not article.find_all(["script", "img", "iframe", "b"])
+    assert not [a for a in article.find_all("a", href=True) if a["href"].lower().startswith(("javascript", "data"))]
+
+
+def test_front_pages(built):
+    root, _ = built
+    committee = _text(_article(root / "_build/html/book/people/committee.html"))
+    assert "Ada Lovelace (Example University)" in committee
+    assert "Konstantin Schürholt" in committee and "Lanasse Francois" in committee
+    track = _text(_article(root / "_build/html/book/tracks/tiny.html"))
+    assert "A Tiny Idea" in track and "Neural Operators" not in track
+
+
+def test_rebuild_without_changes_rewrites_nothing(built):
+    root, _ = built
+    generated = sorted((root / "book").rglob("*.md"))
+    before = {path: path.stat().st_mtime_ns for path in generated}
+    papers = tree_state(root / "papers")
+    assert main(["build", str(root)]) == 0
+    assert {path: path.stat().st_mtime_ns for path in generated} == before
+    assert tree_state(root / "papers") == papers
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_broken_project_reports_and_writes_nothing(tmp_path, capsys, command):
+    broken = PAPERS_YML.replace("track: tiny", "track: poster").replace("title: \"A Tiny Idea\"", "title: 42")
+    root = write_project(tmp_path / "broken", papers=broken)
+    before = tree_state(root)
+    assert main([command, str(root)]) == 1
+    err = capsys.readouterr().err
+    assert "papers/accepted.yml:18: error: papers[1].title: expected text" in err
+    assert "papers/accepted.yml:22: error: papers[1].track: unknown track 'poster'" in err
+    assert tree_state(root) == before
+
+
+def test_check_json(tmp_path, capsys):
+    root = write_project(tmp_path / "broken", papers=PAPERS_YML.replace("track: tiny", "track: poster"))
+    assert main(["check", "--json", str(root)]) == 1
+    found = json.loads(capsys.readouterr().out)
+    assert found == [{"file": "papers/accepted.yml", "line": 22, "field": "papers[1].track",
+                      "message": "unknown track 'poster'; workshop.yml defines: full, tiny", "severity": "error"}]
+
+
+def test_hand_written_page_in_generated_folder_is_protected(tmp_path, capsys):
+    root = write_project(tmp_path / "p")
+    mine = root / "book/papers/notes.md"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("# My notes\n")
+    assert main(["check", str(root)]) == 1
+    assert "book/papers/notes.md: error:" in capsys.readouterr().err
+    assert mine.read_text() == "# My notes\n"
+
+
+def test_new_project_checks_and_builds(tmp_path, capsys):
+    target = tmp_path / "fresh"
+    assert main(["new", str(target)]) == 0
+    assert main(["check", str(target)]) == 0
+    assert main(["build", str(target)]) == 0
+    page = _article(target / "_build/html/book/papers/example-paper.html")
+    assert "Marie Skłodowska-Curie" in _text(page)
+    assert (target / "_build/html/book/papers/example-paper.pdf").is_file()
