@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from .bibtex import bibtex
 from .diagnostics import Diagnostics
+from .loader import load
 from .output import foreign_files, sync_folder
 from .pages import MARKER, generated_pages
 from .pdf import PdfCache
@@ -81,3 +82,21 @@ def run_jupyter_book(project: Project) -> None:
 
 class BuildError(Exception):
     """A stage of the build failed after the inputs were validated."""
+
+
+def build(project: Project, timings: Timings) -> tuple[Proceedings | None, Diagnostics]:
+    """Validate the inputs and, when they hold no error, write pages and files and build the site.
+
+    Returns the model (None when nothing was built) and every diagnostic; raises :class:`BuildError`
+    when Jupyter Book fails.
+    """
+    volume, diags = timings.run("load", load, project)
+    diags.extend(check_generated_folders(project))
+    if volume is None or diags.has_errors:
+        return None, diags
+    timings.run("PDF cache", store_pdf_facts, project, volume)
+    pages = timings.run("pages", write_pages, project, volume)
+    files = timings.run("files", write_assets, project, volume)
+    print(f"{len(volume.papers)} papers: {pages} page(s) and {files} file(s) updated; running Jupyter Book ...", flush=True)
+    timings.run("sphinx", run_jupyter_book, project)
+    return volume, diags

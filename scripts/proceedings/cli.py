@@ -10,8 +10,7 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from .build import (BuildError, Timings, check_generated_folders, run_jupyter_book, store_pdf_facts, write_assets,
-                    write_pages)
+from .build import BuildError, Timings, build, check_generated_folders
 from .diagnostics import Diagnostics
 from .loader import load
 from .project import Project
@@ -62,20 +61,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     """Validate, generate pages and files, and build the HTML site."""
     project = Project(Path(args.dir).resolve())
     timings = Timings()
-    volume, diags = timings.run("load and PDF facts", load, project)
-    diags.extend(check_generated_folders(project))
-    _report(diags)
-    if volume is None or diags.has_errors:
-        print("Nothing was written: fix the errors above and build again.", file=sys.stderr)
-        return 1
-    timings.run("PDF cache", store_pdf_facts, project, volume)
-    pages = timings.run("pages", write_pages, project, volume)
-    assets = timings.run("files", write_assets, project, volume)
-    print(f"{len(volume.papers)} papers: {pages} page(s) and {assets} file(s) updated; running Jupyter Book ...")
     try:
-        timings.run("sphinx", run_jupyter_book, project)
+        volume, diags = build(project, timings)
     except BuildError as exc:
         print(exc, file=sys.stderr)
+        return 1
+    _report(diags)
+    if volume is None:
+        print("Nothing was written: fix the errors above and build again.", file=sys.stderr)
         return 1
     stages = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.stages.items())
     print(f"Built in {sum(timings.stages.values()):.1f} s ({stages}).")
