@@ -13,6 +13,7 @@ from proceedings.samples import sample_pdf
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 
+SITE_URL = "https://example.org/test-ws/"
 WORKSHOP_YML = """\
 id: test-ws-2026
 title: "Test Workshop on Foundation Models"
@@ -71,8 +72,9 @@ def write_project(root: Path, workshop: str = WORKSHOP_YML, papers: str = PAPERS
     """A complete small project in ``root``: the repository's book layout with the given inputs."""
     (root / "book").mkdir(parents=True)
     (root / "papers").mkdir()
-    for name in ("_config.yml", "_toc.yml"):
-        (root / name).write_text((REPO / name).read_text("utf-8"), "utf-8")
+    (root / "_toc.yml").write_text((REPO / "_toc.yml").read_text("utf-8"), "utf-8")
+    config = (REPO / "_config.yml").read_text("utf-8")
+    (root / "_config.yml").write_text(config.replace("https://fm-science.github.io/proceedings/", SITE_URL), "utf-8")
     (root / "book" / "welcome.md").write_text("# Test workshop\n\n- [All papers](papers/index.md)\n", "utf-8")
     (root / "book" / "preface.md").write_text("# Preface\n\nHello.\n", "utf-8")
     (root / "papers" / "workshop.yml").write_text(textwrap.dedent(workshop), "utf-8")

@@ -8,7 +8,7 @@ import re
 import bibtexparser
 import pybtex.database
 import pytest
-from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from proceedings.bibtex import bibtex, citation_keys, latex_name, latex_title
 from proceedings.loader import load
@@ -20,7 +20,10 @@ from proceedings.workshop import Track, Workshop
 
 from conftest import REPO
 
-_TO_TEXT = LatexNodes2Text(math_mode="verbatim")
+_CONTEXT = get_default_latex_context_db()
+_CONTEXT.add_context_category("braces", prepend=True, macros=[MacroTextSpec("textbraceleft", "{"),
+                                                              MacroTextSpec("textbraceright", "}")])
+_TO_TEXT = LatexNodes2Text(math_mode="verbatim", latex_context=_CONTEXT)
 
 NAMES = [
     # name as written, explicit (given, family) or None, expected (given, family)
@@ -39,6 +42,38 @@ NAMES = [
     ("Lanasse Francois", ("Francois", "Lanasse"), ("Francois", "Lanasse")),
     ("Helena Domínguez Sánchez", ("Helena", "Domínguez Sánchez"), ("Helena", "Domínguez Sánchez")),
     ("王芳", ("芳", "王"), ("芳", "王")),
+    ("Paul Erdős", None, ("Paul", "Erdős")),
+    ("Antonín Dvořák", None, ("Antonín", "Dvořák")),
+    ("Björn Þórsson", None, ("Björn", "Þórsson")),
+    ("Oluwaseun Adébáyọ̀", None, ("Oluwaseun", "Adébáyọ̀")),
+    ("Vigdís Finnbogadóttir", None, ("Vigdís", "Finnbogadóttir")),
+    ("Leonardo da Vinci", None, ("Leonardo", "da Vinci")),
+    ("Alexander von Humboldt", None, ("Alexander", "von Humboldt")),
+    ("Charles de Gaulle", None, ("Charles", "de Gaulle")),
+    ("Jean-Pierre Serre", None, ("Jean-Pierre", "Serre")),
+    ("Marie Skłodowska-Curie", None, ("Marie", "Skłodowska-Curie")),
+    ("Hervé Le Borgne", ("Hervé", "Le Borgne"), ("Hervé", "Le Borgne")),
+    ("Adrià Puigdomènech Badia", ("Adrià", "Puigdomènech Badia"), ("Adrià", "Puigdomènech Badia")),
+    ("Domínguez-Sánchez Helena", ("Helena", "Domínguez-Sánchez"), ("Helena", "Domínguez-Sánchez")),
+    ("Scaife Anna M. M.", ("Anna M. M.", "Scaife"), ("Anna M. M.", "Scaife")),
+    ("Tudor Dumitraş", None, ("Tudor", "Dumitraş")),
+    ("Petar Veličković", None, ("Petar", "Veličković")),
+    ("Mikołaj Bińkowski", None, ("Mikołaj", "Bińkowski")),
+    ("محمد الخوارزمي", ("محمد", "الخوارزمي"), ("محمد", "الخوارزمي")),
+    ("Martin Luther King Jr.", None, ("Martin Luther", "King")),
+]
+
+TITLES = [
+    "Learning PDEs with Transformers",
+    "Foundation Models for CO$_2$ Capture",
+    "100% & More_Stuff #1 {braces}",
+    "Costs of $\\mathcal{O}(n^{2})$ Attention",
+    "Müller's Über-Model: A Study",
+    "Back\\slash ~tilde^ caret",
+    "Unbalanced {brace in a title",
+    "BERT, GPT-4 and LLaMA-2 on ImageNet",
+    "Dollar $5 and $10 without math",
+    "王芳的标题 with Latin words",
 ]
 
 
@@ -99,13 +134,40 @@ def test_tricky_names_and_titles_round_trip():
                for name, explicit, _ in NAMES]
     papers = [
         _paper("p1", "Learning PDEs with Transformers: 100% & More_Stuff #1 {braces}", authors[:8]),
-        _paper("p2", "Foundation Models for CO$_2$ and $\\mathcal{O}(n^{2})$ Costs", authors[8:]),
+        _paper("p2", "Foundation Models for CO$_2$ and $\\mathcal{O}(n^{2})$ Costs", authors[8:14]),
+        _paper("p5", "Names", authors[14:]),
         _paper("p3", "Müller's Über-Model", [Person("Konstantin Schürholt")]),
         _paper("p4", "Back\\slash ~tilde^ caret", [Person("Robert T. Jones Jr.")]),
     ]
     text = _all_entries_round_trip(_volume(papers))
     assert "{PDE}s" in text and "{Transformers}" in text and "{CO}$_2$" in text
     assert r"Sch{\"u}rholt" in text
+
+
+@pytest.mark.parametrize("title", TITLES)
+def test_titles_round_trip(title):
+    _all_entries_round_trip(_volume([_paper("p", title, [Person("Ada Lovelace")])]))
+
+
+def test_real_iclr_names_round_trip(shared_data):
+    import csv
+    from proceedings.records import one_line
+    with (shared_data / "iclr2020-miniconf" / "papers.csv").open(encoding="utf-8") as stream:
+        names = sorted({one_line(name) for row in csv.DictReader(stream) for name in row["authors"].split("|")
+                        if not name.isascii()})
+    assert len(names) >= 60
+    papers = [_paper(f"p{index}", f"Paper {index}", [Person(name)]) for index, name in enumerate(names)]
+    text = _all_entries_round_trip(_volume(papers))
+    assert text.isascii(), "every real ICLR name has a LaTeX form"
+
+
+def test_entry_is_all_latex_or_all_utf8():
+    mixed = _paper("p", "Über {Models}", [Person("Jürgen Müller"), Person("王芳", given="芳", family="王")])
+    text = bibtex(_volume([mixed]), [mixed])
+    assert r"M{\relax ü}ller, J{\relax ü}rgen and {\relax 王}, {\relax 芳}" in text
+    assert "{\\\"u}" not in text, "no LaTeX accents in an entry that must be UTF-8"
+    latin = _paper("q", "Über Models", [Person("Jürgen Müller")])
+    assert bibtex(_volume([latin]), [latin]).isascii()
 
 
 def test_shipped_archive_round_trips():

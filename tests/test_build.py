@@ -14,8 +14,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from proceedings.cli import main
+from proceedings.loader import load
+from proceedings.project import Project
 
-from conftest import PAPERS_YML, tree_state, write_project
+from conftest import PAPERS_YML, SITE_URL, tree_state, write_project
 
 HOSTILE_PAPER = """\
 - id: hostile
@@ -206,3 +208,62 @@ def test_new_project_checks_and_builds(tmp_path, capsys):
     page = _article(target / "_build/html/book/papers/example-paper.html")
     assert "Marie Skłodowska-Curie" in _text(page)
     assert (target / "_build/html/book/papers/example-paper.pdf").is_file()
+
+
+def test_citation_metadata_matches_records(built):
+    root, _ = built
+    volume, _ = load(Project(root))
+    html = root / "_build/html/book/papers"
+    for paper in volume.papers:
+        page = html / f"{paper.id}.html"
+        head = _soup(page).head
+        meta = [(m["name"], m["content"]) for m in head.find_all("meta", attrs={"name": re.compile("^citation_")})]
+        url = f"{SITE_URL}book/papers/{paper.id}.html"
+        expected = [("citation_title", " ".join(paper.title.split()))]
+        expected += [("citation_author", author.name) for author in paper.authors]
+        expected += [("citation_publication_date", "2026/04/27"),
+                     ("citation_conference_title", "Proceedings of the Test Workshop on Foundation Models")]
+        if paper.pdf:
+            expected.append(("citation_pdf_url", f"{SITE_URL}book/papers/{paper.id}.pdf"))
+        expected.append(("citation_abstract_html_url", url))
+        if paper.keywords:
+            expected.append(("citation_keywords", "; ".join(paper.keywords)))
+        assert meta == expected
+        assert head.find("link", rel="canonical")["href"] == url
+        assert head.find("meta", property="og:url")["content"] == url
+        assert head.find("meta", property="og:title")["content"] == " ".join(paper.title.split())
+        assert head.find("meta", property="og:description")["content"].startswith(paper.abstract.split()[0])
+        for link in head.find_all("link", rel="alternate"):
+            assert (html / link["href"]).is_file()
+        assert {link["type"] for link in head.find_all("link", rel="alternate")} >= {"application/x-bibtex"}
+        (ld,) = [json.loads(s.string) for s in head.find_all("script", type="application/ld+json")]
+        assert ld["@type"] == "ScholarlyArticle" and ld["name"] == " ".join(paper.title.split())
+        assert [a["name"] for a in ld["author"]] == [a.name for a in paper.authors]
+        assert ld["datePublished"] == "2026-04-27" and ld["url"] == url
+        assert ld["isPartOf"]["name"] == "Proceedings of the Test Workshop on Foundation Models"
+        if paper.pdf:
+            assert ld["encoding"]["contentUrl"] == f"{SITE_URL}book/papers/{paper.id}.pdf"
+        assert "<script>alert" not in str(head)
+
+
+def test_exports_and_sitemap(built):
+    root, _ = built
+    site = root / "_build/html"
+    for ext in ("bib", "ris", "json"):
+        assert (site / f"proceedings.{ext}").is_file()
+        assert (site / f"book/papers/paper-one.{ext}").is_file()
+    assert len(json.loads((site / "proceedings.json").read_text("utf-8"))) == 3
+    sitemap = (site / "sitemap.xml").read_text("utf-8")
+    for pid in [*PAPERS, "hostile"]:
+        assert f"<loc>{SITE_URL}book/papers/{pid}.html</loc>" in sitemap
+    article = _article(site / "book/papers/paper-one.html")
+    apa = article.select_one("div.highlight-text pre").get_text()
+    assert apa.startswith("Müller, J., & van der Waals, J. (2026")
+
+
+def test_site_url_must_agree_with_config(tmp_path, capsys):
+    root = write_project(tmp_path / "p")
+    config = root / "_config.yml"
+    config.write_text(config.read_text().replace(SITE_URL, "https://elsewhere.example/"))
+    assert main(["check", str(root)]) == 1
+    assert "_config.yml:21: error: html.baseurl: 'https://elsewhere.example/' differs" in capsys.readouterr().err

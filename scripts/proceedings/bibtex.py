@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 _FORMAT = bibtexparser.BibtexFormat()
 _FORMAT.indent = "  "
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
+_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_",
+            # BibTeX counts braces even after a backslash, so \{ would unbalance an entry.
+            "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
             "$": r"\$", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 _SPECIAL_RE = re.compile("|".join(re.escape(char) for char in _SPECIAL))
 _COMBINING = {"\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=", "\u0306": "u",
@@ -56,39 +58,46 @@ def _encoded_cluster(match: re.Match) -> str:
     return _ENCODER.unicode_to_latex(cluster) if len(cluster) == 1 else _accented(cluster)
 
 
-def latex_text(text: str) -> str:
-    """Plain text as LaTeX: special characters escaped, non-ASCII letters as accent commands."""
-    return _CLUSTER.sub(_encoded_cluster, _SPECIAL_RE.sub(lambda m: _SPECIAL[m.group()], text))
+def latex_text(text: str, ascii: bool = True) -> str:
+    """Plain text as LaTeX: special characters escaped and, if ``ascii``, non-ASCII letters as accent
+    commands (else kept as UTF-8)."""
+    escaped = _SPECIAL_RE.sub(lambda m: _SPECIAL[m.group()], text)
+    if ascii:
+        return _CLUSTER.sub(_encoded_cluster, escaped)
+    # 8-bit bibtex abbreviates, cuts labels and changes case byte by byte, which splits UTF-8
+    # characters; a "special character" group ({\relax ...}) is always kept whole.
+    return re.sub(r"[^\x00-\x7f]+", lambda m: "{\\relax " + m.group() + "}", escaped)
 
 
-def latex_title(title: str) -> str:
+def latex_title(title: str, ascii: bool = True) -> str:
     """A title as LaTeX with every word that holds a capital braced, so styles keep it as written."""
     parts = []
     for is_math, segment in math_segments(title):
-        parts.append(f"${segment}$" if is_math else "".join(map(_protected_word, _WORD.split(segment))))
+        words = (_protected_word(word, ascii) for word in _WORD.split(segment))
+        parts.append(f"${segment}$" if is_math else "".join(words))
     return "".join(parts)
 
 
-def _protected_word(word: str) -> str:
+def _protected_word(word: str, ascii: bool) -> str:
     """A word braced when it holds a capital; anything between words (``_WORD.split``) escaped."""
     if not any(char.isupper() for char in word):
-        return latex_text(word)
+        return latex_text(word, ascii)
     acronym_plural = re.fullmatch(r"([A-Z0-9]*[A-Z][A-Z0-9]*)(s)", word)
     if acronym_plural:
         return "{" + acronym_plural.group(1) + "}s"
-    return "{" + latex_text(word) + "}"
+    return "{" + latex_text(word, ascii) + "}"
 
 
-def latex_name(person: Person) -> str:
+def latex_name(person: Person, ascii: bool = True) -> str:
     """A name in BibTeX's 'Family, Jr., Given' form, braced where a parser could split it wrongly."""
     parts = person.parts
-    family = latex_text(parts.family)
+    family = latex_text(parts.family, ascii)
     words = parts.family.split()
     particles = [w for w in words[:-1] if w.islower()]
     if len(words) > 1 and len(particles) != len(words) - 1:
         family = "{" + family + "}"
-    fields = [family] + ([latex_text(parts.suffix)] if parts.suffix else []) + ([latex_text(parts.given)] if parts.given else [])
-    return ", ".join(fields) if parts.given or parts.suffix else family
+    rest = [latex_text(part, ascii) for part in (parts.suffix, parts.given) if part]
+    return ", ".join([family, *rest])
 
 
 def _base_key(paper: Paper, year: int) -> str:
@@ -116,29 +125,38 @@ def citation_keys(papers: tuple[Paper, ...], year: int) -> dict[str, str]:
 
 
 def paper_entry(volume: Proceedings, paper: Paper) -> Entry:
-    """The ``@inproceedings`` entry of one paper."""
+    """The ``@inproceedings`` entry of one paper: all LaTeX-encoded ASCII when every character has a
+    LaTeX form, else all UTF-8 (never a mix, which some tools mangle)."""
+    values = _entry_values(volume, paper, ascii=True)
+    if not all(value.isascii() for _, value in values):
+        values = _entry_values(volume, paper, ascii=False)
+    fields = [Field(name, value if name == "month" else "{" + value + "}") for name, value in values]
+    return Entry("inproceedings", volume.keys[paper.id], fields)
+
+
+def _entry_values(volume: Proceedings, paper: Paper, ascii: bool) -> list[tuple[str, str]]:
     workshop = volume.workshop
     values = [
-        ("author", " and ".join(latex_name(author) for author in paper.authors)),
-        ("title", latex_title(paper.title)),
-        ("booktitle", latex_title(workshop.booktitle)),
+        ("author", " and ".join(latex_name(author, ascii) for author in paper.authors)),
+        ("title", latex_title(paper.title, ascii)),
+        ("booktitle", latex_title(workshop.booktitle, ascii)),
     ]
     if workshop.editors:
-        values.append(("editor", " and ".join(latex_name(editor) for editor in workshop.editors)))
+        values.append(("editor", " and ".join(latex_name(editor, ascii) for editor in workshop.editors)))
     values += [
         ("year", str(workshop.year)),
         ("month", _MONTHS[workshop.date.month - 1]),
-        ("address", latex_text(workshop.location)),
+        ("address", latex_text(workshop.location, ascii)),
         ("url", volume.url(paper)),
     ]
     if not workshop.archival:
         values.append(("note", "Non-archival"))
-    fields = [Field(name, value if name == "month" else "{" + value + "}") for name, value in values]
-    return Entry("inproceedings", volume.keys[paper.id], fields)
+    return values
 
 
 def bibtex(volume: Proceedings, papers: list[Paper]) -> str:
     """BibTeX text holding an entry for each of ``papers``."""
     library = bibtexparser.Library([paper_entry(volume, paper) for paper in papers])
     # Values are enclosed by paper_entry already (month is a macro and must stay bare), so no middleware.
-    return bibtexparser.write_string(library, unparse_stack=[], bibtex_format=_FORMAT).strip() + "\n"
+    entries = bibtexparser.write_string(library, unparse_stack=[], bibtex_format=_FORMAT).strip()
+    return f"% Encoding: UTF-8\n\n{entries}\n"

@@ -15,6 +15,7 @@ from .output import foreign_files, sync_folder
 from .pages import MARKER, generated_pages
 from .pdf import PdfCache
 from .project import GENERATED_DIRS, Project, paper_docname
+from .sources import Located, load_yaml
 from .volume import Proceedings
 
 
@@ -38,13 +39,25 @@ class Timings:
             self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
 
 
-def check_generated_folders(project: Project) -> Diagnostics:
-    """An error for each hand-written page inside a folder the tool generates (it would be overwritten)."""
+def check_project(project: Project, volume: Proceedings | None) -> Diagnostics:
+    """Problems of the project beyond ``papers/``: hand-written pages inside the folders the tool
+    generates (they would be overwritten), and a site URL in ``_config.yml`` that disagrees with
+    ``workshop.yml``."""
     diags = Diagnostics()
     for name in GENERATED_DIRS:
         for path in foreign_files(project.book / name, MARKER):
             diags.error(project.relative(path), None, None,
                         f"hand-written page inside book/{name}/, which `proceedings` generates; move it elsewhere in book/")
+    config = load_yaml(project.root / "_config.yml", "_config.yml", diags) if (project.root / "_config.yml").is_file() else None
+    html = config.get("html") if isinstance(config, Located) else None
+    if volume and isinstance(html, Located):
+        baseurl = str(html.get("baseurl") or "")
+        if not baseurl:
+            diags.warning("_config.yml", html.line, "html.baseurl", f"empty: set it to {volume.workshop.base_url!r} "
+                          "(workshop.yml's url) for canonical links, Open Graph tags and the sitemap")
+        elif baseurl.rstrip("/") != volume.workshop.base_url.rstrip("/"):
+            diags.error("_config.yml", html.line_of("baseurl"), "html.baseurl",
+                        f"{baseurl!r} differs from workshop.yml's url {volume.workshop.base_url!r}; make them equal")
     return diags
 
 
@@ -98,7 +111,7 @@ def build(project: Project, timings: Timings) -> tuple[Proceedings | None, Diagn
     when Jupyter Book fails.
     """
     volume, diags = timings.run("load", load, project)
-    diags.extend(check_generated_folders(project))
+    diags.extend(check_project(project, volume))
     if volume is None or diags.has_errors:
         return None, diags
     timings.run("PDF cache", store_pdf_facts, project, volume)

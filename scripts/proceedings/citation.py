@@ -126,7 +126,7 @@ def ris(volume: Proceedings, papers: list[Paper]) -> str:
         if not workshop.archival:
             lines.append(("N1", "Non-archival"))
         lines.append(("ER", ""))
-        records.append("\n".join(f"{tag}  - {value}".rstrip() for tag, value in lines))
+        records.append("\n".join(f"{tag}  - {value}" for tag, value in lines))
     return "\n\n".join(records) + "\n"
 
 

@@ -10,7 +10,7 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from .build import BuildError, Timings, build, check_generated_folders
+from .build import BuildError, Timings, build, check_project
 from .diagnostics import Diagnostics
 from .loader import load
 from .project import Project
@@ -49,8 +49,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate a project's inputs and report every problem; exit 1 on any error."""
     project = Project(Path(args.dir).resolve())
-    _, diags = load(project)
-    diags.extend(check_generated_folders(project))
+    volume, diags = load(project)
+    diags.extend(check_project(project, volume))
     _report(diags, args.json)
     if not diags.has_errors and not args.json:
         print(f"{project.root}: inputs are valid")

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from .mathtext import braces_balance
 from .people import Person, person_from_text, read_people
 from .records import Fields
 from .sources import Located
@@ -89,9 +90,18 @@ def read_paper(fields: Fields, workshop: Workshop | None, papers_dir: Path) -> P
         tldr=fields.text("tldr", multiline=True),
         bibkey=_read_bibkey(fields),
     )
+    for name in ("title", "abstract"):
+        _warn_unbalanced_braces(fields, name, values[name])
     if any(not value for value in values.values()):
         return None
     return Paper(**values, **optional)
+
+
+def _warn_unbalanced_braces(fields: Fields, name: str, text: str | None) -> None:
+    """Unbalanced braces are usually a LaTeX leftover; they are shown and cited literally, escaped."""
+    if text and not braces_balance(text):
+        fields.diags.warning(fields.file, fields.data.line_of(name), f"{fields.where}.{name}",
+                             "unbalanced { } braces (a LaTeX leftover?); they are shown and cited literally")
 
 
 def csv_record(row: Located) -> Located:
