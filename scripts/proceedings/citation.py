@@ -81,7 +81,6 @@ def csl_item(volume: Proceedings, paper: Paper) -> dict:
         "title": _plain(paper.title),
         "author": [_person_csl(author) for author in paper.authors],
         "container-title": workshop.booktitle,
-        "event": workshop.title,
         "event-place": workshop.location,
         "publisher-place": workshop.location,
         "issued": {"date-parts": [[workshop.date.year, workshop.date.month, workshop.date.day]]},

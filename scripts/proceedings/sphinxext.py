@@ -61,6 +61,7 @@ def _configure(app: Sphinx, config: Config) -> None:
     config.ogp_site_url = config.ogp_site_url or config.html_baseurl
     config.ogp_site_name = config.ogp_site_name or config.html_title
     config.ogp_social_cards = {"enable": False, **(config.ogp_social_cards or {})}
+    config.html_static_path = [*config.html_static_path, str(Path(__file__).parent / "static")]
     config.sitemap_url_scheme = "{link}"
     config.sitemap_excludes = [*config.sitemap_excludes, "search.html", "genindex.html", "404.html"]
     assets = Project(Path(app.srcdir)).assets
@@ -74,6 +75,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinxext.opengraph")
     app.setup_extension("sphinx_sitemap")
     app.add_role("asset", AssetRole())
+    app.add_css_file("proceedings.css")
     app.connect("config-inited", _configure)
     app.connect("html-page-context", _add_head_tags)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
