@@ -59,7 +59,7 @@ def test_unknown_track(tmp_path):
 
 def test_duplicate_id(tmp_path):
     errors = _errors(_with_papers(tmp_path, GOOD + GOOD))
-    assert errors == [("papers/accepted.yml", 6, "papers[1].id", "duplicate paper id 'good-paper', first used on line 1")]
+    assert errors == [("papers/accepted.yml", 6, "papers[1].id", "duplicate id 'good-paper', first used on line 1")]
 
 
 @pytest.mark.parametrize("bad_id", ["Has Space", "UPPER", "a/b", "ü-id", "-leading"])

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from .diagnostics import Diagnostics
 from .paper import PAPER_FIELDS, Paper, csv_record, read_paper
+from .program import SLOT_FIELDS, Slot, check_overlaps, read_slot
+from .recording import RECORDING_FIELDS, read_recording
+from .talk import TALK_FIELDS, read_talk
 from .pdf import PdfCache, pdf_facts
 from .project import Project
 from .records import Fields
@@ -26,12 +28,21 @@ def load(project: Project, workers: int | None = None) -> tuple[Proceedings | No
         diags.error("papers", None, None, "no papers/ folder here; is this a proceedings project? (`proceedings new DIR` makes one)")
         return None, diags
     workshop = _load_workshop(project, diags)
-    records = _load_paper_records(project, diags)
-    papers = _read_papers(records, workshop, project.papers, diags)
-    pdfs = _load_pdf_facts(project, papers, workers, diags)
+    file, records = _load_paper_records(project, diags)
+    papers = _read_records(file, records, "papers", PAPER_FIELDS, diags,
+                           lambda fields: read_paper(fields, workshop, project.papers))
+    talks = _read_list(project, "talks.yml", "talks", TALK_FIELDS, diags, lambda fields: read_talk(fields, project.papers))
+    slots = _read_list(project, "program.yml", "slots", SLOT_FIELDS, diags, read_slot)
+    _check_program(slots, {paper.id for paper, _ in papers}, {talk.id for talk, _ in talks}, diags)
+    items = {paper.id for paper, _ in papers} | {talk.id for talk, _ in talks}
+    recordings = _read_list(project, "recordings.yml", "recordings", RECORDING_FIELDS, diags,
+                            lambda fields: read_recording(fields, project.papers, items))
+    pdfs = _load_pdf_facts(project, papers + talks, workers, diags)
     if workshop is None or diags.has_errors:
         return None, diags
-    return Proceedings(workshop, tuple(paper for paper, _ in papers), pdfs), diags
+    program = tuple(sorted((slot for slot, _ in slots), key=lambda slot: slot.start))
+    return Proceedings(workshop, tuple(paper for paper, _ in papers), pdfs, tuple(talk for talk, _ in talks),
+                       program, tuple(recording for recording, _ in recordings)), diags
 
 
 def _load_workshop(project: Project, diags: Diagnostics) -> Workshop | None:
@@ -65,32 +76,61 @@ def _load_paper_records(project: Project, diags: Diagnostics) -> tuple[str, list
     return "papers/accepted.yml", data
 
 
-def _read_papers(records: tuple[str, list], workshop: Workshop | None, papers_dir: Path,
-                 diags: Diagnostics) -> list[tuple[Paper, Fields]]:
-    file, items = records
-    papers: list[tuple[Paper, Fields]] = []
-    first_line: dict[str, int] = {}
-    for index, data in enumerate(items):
-        label = f"papers[{index}]"
-        if not isinstance(data, Located):
-            diags.error(file, None, label, f"expected a record with fields such as id, title, authors; got {data!r}")
+def _read_list(project: Project, name: str, label: str, known: tuple[str, ...], diags: Diagnostics,
+               read) -> list[tuple]:
+    """The records of an optional list file (``- ...``, or a mapping holding one list), read by ``read``."""
+    path = project.papers / name
+    if not path.is_file():
+        return []
+    file = f"papers/{name}"
+    data = load_yaml(path, file, diags)
+    if isinstance(data, Located) and len(data) == 1 and isinstance(next(iter(data.values())), list):
+        data = next(iter(data.values()))
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        diags.error(file, 1, None, "expected a list of records (`- ...`)")
+        return []
+    return _read_records(file, data, label, known, diags, read)
+
+
+def _read_records(file: str, records: list, label: str, known: tuple[str, ...], diags: Diagnostics,
+                  read) -> list[tuple]:
+    """Each record read by ``read(fields)`` and paired with its fields; ids must be unique."""
+    found, first_line = [], {}
+    for index, record in enumerate(records):
+        where = f"{label}[{index}]"
+        if not isinstance(record, Located):
+            diags.error(file, None, where, f"expected a record with named fields, got {record!r}")
             continue
-        fields = Fields(data, file, label, PAPER_FIELDS, diags)
-        paper = read_paper(fields, workshop, papers_dir)
-        pid = data.get("id")
-        if isinstance(pid, str) and pid in first_line:
-            fields.error("id", f"duplicate paper id {pid!r}, first used on line {first_line[pid]}")
-        elif paper is not None:
-            papers.append((paper, fields))
-        if isinstance(pid, str):
-            first_line.setdefault(pid, data.line_of("id"))
-    return papers
+        fields = Fields(record, file, where, known, diags)
+        item = read(fields)
+        rid = record.get("id")
+        if isinstance(rid, str) and rid in first_line:
+            fields.error("id", f"duplicate id {rid!r}, first used on line {first_line[rid]}")
+        elif item is not None:
+            found.append((item, fields))
+        if isinstance(rid, str):
+            first_line.setdefault(rid, record.line_of("id"))
+    return found
 
 
-def _load_pdf_facts(project: Project, papers: list[tuple[Paper, Fields]], workers: int | None,
+def _check_program(slots: list[tuple[Slot, Fields]], paper_ids: set[str], talk_ids: set[str], diags: Diagnostics) -> None:
+    """Errors for slots naming unknown talks or papers, and for overlapping slots."""
+    for slot, fields in slots:
+        if slot.talk and slot.talk not in talk_ids:
+            fields.error("talk", f"unknown talk {slot.talk!r}; talks.yml defines: {', '.join(sorted(talk_ids)) or 'none'}")
+        for pid in slot.papers:
+            if pid not in paper_ids:
+                fields.error("papers", f"unknown paper {pid!r}")
+    check_overlaps([slot for slot, _ in slots], "papers/program.yml", diags)
+
+
+def _load_pdf_facts(project: Project, items: list[tuple[object, Fields]], workers: int | None,
                     diags: Diagnostics) -> dict:
-    """Facts of every PDF the papers name; an unreadable file is an error on the field naming it."""
-    named = [(fields, name, getattr(paper, name)) for paper, fields in papers for name in _PDF_FIELDS if getattr(paper, name)]
+    """Facts of every PDF the papers and talks name; an unreadable file is an error on the field naming it."""
+    named = [(fields, name, getattr(item, name, None)) for item, fields in items for name in _PDF_FIELDS
+             if getattr(item, name, None)]
     paths = sorted({project.papers / relative for _, _, relative in named})
     facts = pdf_facts(paths, PdfCache(project.cache), workers)
     for fields, name, relative in named:

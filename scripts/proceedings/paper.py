@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from .mathtext import braces_balance
 from .people import Person, person_from_text, read_people
@@ -81,9 +81,9 @@ def read_paper(fields: Fields, workshop: Workshop | None, papers_dir: Path) -> P
     optional = dict(
         keywords=fields.text_list("keywords"),
         session=fields.text("session"),
-        pdf=_read_path(fields, "pdf", papers_dir),
-        slides=_read_path(fields, "slides", papers_dir),
-        poster=_read_path(fields, "poster", papers_dir),
+        pdf=fields.path("pdf", papers_dir),
+        slides=fields.path("slides", papers_dir),
+        poster=fields.path("poster", papers_dir),
         openreview=_read_openreview(fields),
         code=fields.url("code"),
         award=fields.text("award"),
@@ -111,25 +111,6 @@ def csv_record(row: Located) -> Located:
     if isinstance(authors := row.get("authors"), str):
         record["authors"] = [person_from_text(text, row.line) for text in authors.split(";") if text.strip()]
     return record
-
-
-def _read_path(fields: Fields, name: str, papers_dir: Path) -> str | None:
-    """A file path relative to ``papers/`` that exists and does not lead outside it."""
-    text = fields.text(name)
-    if text is None:
-        return None
-    relative = PurePosixPath(text)
-    if relative.is_absolute() or ".." in relative.parts or "\\" in text:
-        fields.error(name, f"{text!r} must be a path inside papers/, such as 'pdf/{fields.data.get('id', 'paper')}.pdf'")
-        return None
-    path = papers_dir / relative
-    if not path.is_file():
-        fields.error(name, f"file papers/{text} does not exist")
-        return None
-    if not path.resolve().is_relative_to(papers_dir.resolve()):
-        fields.error(name, f"papers/{text} is a link to a file outside papers/; copy the file in instead")
-        return None
-    return relative.as_posix()
 
 
 def _read_openreview(fields: Fields) -> str | None:

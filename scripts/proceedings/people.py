@@ -44,6 +44,8 @@ class Person:
     """Given names, when the input states them because the split cannot be guessed."""
     family: str | None = None
     """Family name, when the input states it (family-first names, compound names)."""
+    url: str | None = None
+    """Personal web page."""
 
     @property
     def parts(self) -> NameParts:
@@ -100,13 +102,26 @@ def read_person(fields: Fields) -> Person | None:
         else:
             orcid = match.group(1)
     fields.text("email")
-    fields.url("url")
+    url = fields.url("url")
     given, family = fields.text("given"), fields.text("family")
     if given and not family:
         fields.error("family", "'given' is stated, so 'family' must be stated too")
     if name is None:
         return None
-    return Person(name, fields.text("affiliation"), orcid, given, family)
+    return Person(name, fields.text("affiliation"), orcid, given, family, url)
+
+
+def read_one_person(fields: Fields, name: str, required: bool = False) -> Person | None:
+    """The person in the record field ``name``."""
+    data = fields.data.get(name)
+    if data is None:
+        if required:
+            fields.error(name, "required field is missing")
+        return None
+    if not isinstance(data, Located):
+        fields.error(name, "expected a record with name and optionally affiliation, url, orcid")
+        return None
+    return read_person(fields.sub(f"{fields.where}.{name}", data, PERSON_FIELDS))
 
 
 def read_people(fields: Fields, name: str, required: bool = False) -> tuple[Person, ...]:

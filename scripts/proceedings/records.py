@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .diagnostics import Diagnostics
@@ -102,6 +103,34 @@ class Fields:
         value = self.text(name, required)
         if value is not None and not _URL.match(value):
             self.error(name, f"expected an http:// or https:// URL, got {value!r}")
+            return None
+        return value
+
+    def path(self, name: str, papers_dir: Path) -> str | None:
+        """A file path relative to ``papers/`` that exists and does not lead outside it."""
+        text = self.text(name)
+        if text is None:
+            return None
+        relative = PurePosixPath(text)
+        if relative.is_absolute() or ".." in relative.parts or "\\" in text:
+            self.error(name, f"{text!r} must be a path inside papers/, such as 'pdf/paper.pdf'")
+            return None
+        path = papers_dir / relative
+        if not path.is_file():
+            self.error(name, f"file papers/{text} does not exist")
+            return None
+        if not path.resolve().is_relative_to(papers_dir.resolve()):
+            self.error(name, f"papers/{text} is a link to a file outside papers/; copy the file in instead")
+            return None
+        return relative.as_posix()
+
+    def choice(self, name: str, choices: tuple[str, ...], default: str | None = None) -> str | None:
+        """One of ``choices``; ``default`` when the field is absent."""
+        value = self.text(name, required=default is None)
+        if value is None:
+            return default
+        if value not in choices:
+            self.error(name, f"{value!r} is not one of: {', '.join(choices)}{did_you_mean(value, list(choices))}")
             return None
         return value
 

@@ -8,7 +8,10 @@ from functools import cached_property
 from .bibtex import citation_keys
 from .paper import Paper
 from .pdf import PdfFacts
+from .program import Slot
 from .project import paper_docname
+from .recording import Recording
+from .talk import Talk
 from .workshop import Track, Workshop
 
 
@@ -22,11 +25,37 @@ class Proceedings:
     """Accepted papers in the order the organizer listed them."""
     pdfs: dict[str, PdfFacts] = field(default_factory=dict)
     """Facts of every referenced PDF, by its path relative to ``papers/``."""
+    talks: tuple[Talk, ...] = ()
+    """Invited talks and panels."""
+    program: tuple[Slot, ...] = ()
+    """The schedule's slots, in time order."""
+    recordings: tuple[Recording, ...] = ()
+    """Recordings, published or not."""
 
     @cached_property
     def keys(self) -> dict[str, str]:
         """Citation key of each paper, by paper id."""
         return citation_keys(self.papers, self.workshop.year)
+
+    def paper(self, paper_id: str) -> Paper | None:
+        """The paper with this id, if any."""
+        return self._papers_by_id.get(paper_id)
+
+    def talk(self, talk_id: str) -> Talk | None:
+        """The talk with this id, if any."""
+        return next((talk for talk in self.talks if talk.id == talk_id), None)
+
+    @cached_property
+    def _papers_by_id(self) -> dict[str, Paper]:
+        return {paper.id: paper for paper in self.papers}
+
+    def recording(self, item_id: str) -> Recording | None:
+        """The published recording of a paper or talk, if any."""
+        return next((r for r in self.recordings if r.item == item_id and r.published), None)
+
+    def slots_of(self, item_id: str) -> list[Slot]:
+        """The program slots in which a paper or talk is presented."""
+        return [slot for slot in self.program if slot.talk == item_id or item_id in slot.papers]
 
     def papers_in(self, track: Track) -> list[Paper]:
         """The papers of one track, in listing order."""
