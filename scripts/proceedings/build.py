@@ -6,15 +6,20 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .bibtex import bibtex
 from .citation import csl_json, ris
 from .diagnostics import Diagnostics
 from .loader import load
 from .output import foreign_files, sync_folder
-from .pages import MARKER, generated_pages
+from .pages import committee_page, paper_page, papers_index, track_page
+from .program_pages import program_page, speakers_list, talk_page
 from .pdf import PdfCache
-from .project import GENERATED_DIRS, Project, paper_docname
+from .ics import program_ics
+from .materials import recording_file
+from .previews import preview
+from .project import GENERATED_DIRS, GENERATED_MARKER, MATERIAL_SUFFIXES, Project, material_stem, paper_docname, talk_docname
 from .sources import Located, load_yaml
 from .volume import Proceedings
 
@@ -39,13 +44,26 @@ class Timings:
             self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
 
 
+def generated_pages(volume: Proceedings) -> dict[str, str]:
+    """Every generated page's MyST text, by path relative to ``book/``."""
+    pages = {"papers/index.md": papers_index(volume), "people/committee.md": committee_page(volume),
+             "program/index.md": program_page(volume), "program/speakers.txt": speakers_list(volume)}
+    for track in volume.workshop.tracks:
+        pages[f"tracks/{track.id}.md"] = track_page(volume, track)
+    for paper in volume.papers:
+        pages[f"papers/{paper.id}.md"] = paper_page(volume, paper)
+    for talk in volume.talks:
+        pages[f"talks/{talk.id}.md"] = talk_page(volume, talk)
+    return pages
+
+
 def check_project(project: Project, volume: Proceedings | None) -> Diagnostics:
     """Problems of the project beyond ``papers/``: hand-written pages inside the folders the tool
     generates (they would be overwritten), and a site URL in ``_config.yml`` that disagrees with
     ``workshop.yml``."""
     diags = Diagnostics()
     for name in GENERATED_DIRS:
-        for path in foreign_files(project.book / name, MARKER):
+        for path in foreign_files(project.book / name, GENERATED_MARKER):
             diags.error(project.relative(path), None, None,
                         f"hand-written page inside book/{name}/, which `proceedings` generates; move it elsewhere in book/")
     config = load_yaml(project.root / "_config.yml", "_config.yml", diags) if (project.root / "_config.yml").is_file() else None
@@ -79,16 +97,33 @@ def write_pages(project: Project, volume: Proceedings) -> int:
 
 
 def write_assets(project: Project, volume: Proceedings) -> int:
-    """Stage the files published beside the pages (PDFs, BibTeX); the number of files that changed."""
+    """Stage the files published beside the pages (PDFs, previews, citations, recordings, the
+    calendar); the number of files that changed."""
     papers = list(volume.papers)
     files: dict = {project.assets / f"proceedings.{ext}": export(volume, papers) for ext, export in EXPORTERS.items()}
+    files[project.assets / "program.ics"] = program_ics(volume).decode("utf-8")
     for paper in volume.papers:
         page = project.assets / paper_docname(paper.id)
         for ext, export in EXPORTERS.items():
             files[page.with_suffix(f".{ext}")] = export(volume, [paper])
-        if paper.pdf:
-            files[page.with_suffix(".pdf")] = project.papers / paper.pdf
+        files |= _materials(project, volume, paper, page.parent)
+    for talk in volume.talks:
+        files |= _materials(project, volume, talk, project.assets / talk_docname(talk.id).rsplit("/", 1)[0])
     return sync_folder(project.assets, files)
+
+
+def _materials(project: Project, volume: Proceedings, item, folder: Path) -> dict[Path, Path]:
+    """A paper's or talk's PDFs, their first-page previews and its recording file, as published."""
+    files = {}
+    for field in MATERIAL_SUFFIXES:
+        if path := getattr(item, field, None):
+            stem = folder / material_stem(item.id, field)
+            files[stem.with_suffix(".pdf")] = project.papers / path
+            files[stem.with_suffix(".png")] = preview(project.papers / path, volume.facts(path).sha256, project.previews)
+    recording = volume.recording(item.id)
+    if recording and recording.is_local_file:
+        files[folder / recording_file(recording)] = project.papers / recording.url
+    return files
 
 
 def run_jupyter_book(project: Project) -> None:

@@ -60,5 +60,11 @@ def front_matter(values: dict, comment: str) -> str:
     return f"---\n# {comment}\n" + "\n".join(lines) + "\n---\n"
 
 
+def page(front: dict, comment: str, title: str, *blocks: str) -> str:
+    """A whole page: front matter, the ``# title`` (already MyST) and the non-empty blocks."""
+    body = "\n\n".join(block for block in blocks if block)
+    return f"{front_matter(front, comment)}\n# {title}\n\n{body}\n"
+
+
 def _longest_run(content: str, char: str) -> int:
     return max((len(run) for run in re.findall(f"{re.escape(char)}+", content)), default=0)

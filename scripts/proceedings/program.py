@@ -45,8 +45,8 @@ class Slot:
 
     @property
     def anchor(self) -> str:
-        """The id of the slot's row on the program page, e.g. ``slot-0900``."""
-        return f"slot-{self.start:%H%M}"
+        """The slot's label on the program page, e.g. ``proceedings-slot-0900``."""
+        return f"proceedings-slot-{self.start:%H%M}"
 
 
 def _read_time(fields: Fields, name: str) -> dt.time | None:

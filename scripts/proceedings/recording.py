@@ -72,9 +72,9 @@ def read_recording(fields: Fields, papers_dir: Path, items: set[str]) -> Recordi
         url = fields.path("url", papers_dir)
     permission = fields.choice("permission", PERMISSIONS, default="withheld")
     if permission == "withheld":
-        why = "withheld" if "permission" in fields.data else "no permission given, so withheld"
+        why = "its permission is withheld" if "permission" in fields.data else "no permission was given"
         fields.diags.warning(fields.file, fields.data.line_of("permission"), f"{fields.where}.permission",
-                             f"recording of {item!r} is {why}: it is not published")
+                             f"recording of {item!r} is not published: {why}")
     duration = fields.text("duration")
     if not (item and platform and url and permission):
         return None

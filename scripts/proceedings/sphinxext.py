@@ -10,6 +10,7 @@ in with a ``proceedings`` front-matter field: ``{"meta": [[name, content], ...],
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from html import escape
 from pathlib import Path
@@ -29,6 +30,43 @@ class AssetRole(ReferenceRole):
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         node = nodes.reference(self.rawtext, self.title, refuri=self.target, classes=["proceedings-asset"])
         return [node], []
+
+
+class PreviewRole(ReferenceRole):
+    """``{preview}`Alt text <file.png>``` shows a first-page preview image published next to the
+    page, linked to the PDF of the same name."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        pdf = self.target.removesuffix(".png") + ".pdf"
+        html = (f'<a class="proceedings-preview" href="{escape(pdf)}"><img src="{escape(self.target)}" '
+                f'alt="{escape(self.title)}" loading="lazy" /></a>')
+        return [nodes.raw(self.rawtext, html, format="html")], []
+
+
+class RecordingRole(ReferenceRole):
+    """``{recording}`Title <embed-url>``` is a button that loads the player only when clicked, so no
+    request leaves for the video platform before the reader asks for it."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        host = self.target.split("/")[2] if self.target.startswith("https://") else "this site"
+        html = (f'<div class="proceedings-recording" data-embed="{escape(self.target)}" data-title="{escape(self.title)}">'
+                f'<button type="button">▶ Play the recording</button> <small>(loads the player from {escape(host)})</small></div>')
+        return [nodes.raw(self.rawtext, html, format="html")], []
+
+
+def venue_time_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{venuetime}`2026-04-27T09:00:00-03:00``` shows 09:00 and lets the reader switch to their zone."""
+    moment = dt.datetime.fromisoformat(text)
+    html = f'<time class="proceedings-time" datetime="{escape(moment.isoformat())}">{moment:%H:%M}</time>'
+    return [nodes.raw(rawtext, html, format="html")], []
+
+
+def zone_switch_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{zoneswitch}`America/Sao_Paulo``` is the button that shows every time on the page in the
+    reader's zone and back; hidden until the script runs."""
+    html = (f'<button type="button" class="proceedings-zone-switch" data-venue-zone="{escape(text)}" hidden>'
+            "Show times in my time zone</button>")
+    return [nodes.raw(rawtext, html, format="html")], []
 
 
 def head_tags(data: dict) -> str:
@@ -75,7 +113,12 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinxext.opengraph")
     app.setup_extension("sphinx_sitemap")
     app.add_role("asset", AssetRole())
+    app.add_role("preview", PreviewRole())
+    app.add_role("recording", RecordingRole())
+    app.add_role("venuetime", venue_time_role)
+    app.add_role("zoneswitch", zone_switch_role)
     app.add_css_file("proceedings.css")
+    app.add_js_file("proceedings.js", loading_method="defer")
     app.connect("config-inited", _configure)
     app.connect("html-page-context", _add_head_tags)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

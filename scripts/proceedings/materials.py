@@ -1,0 +1,57 @@
+"""The files and recording of a paper or talk, as MyST: links with page counts and sizes, first-page
+previews, and the recording as the speaker permitted it."""
+
+from __future__ import annotations
+
+from . import myst
+from .project import material_stem
+from .recording import Recording
+from .volume import Proceedings
+
+MATERIAL_LABELS = {"pdf": "PDF", "slides": "Slides", "poster": "Poster"}
+_PLATFORM_NAMES = {"youtube": "YouTube", "vimeo": "Vimeo", "slideslive": "SlidesLive", "file": "video file"}
+
+
+def material_links(volume: Proceedings, item, prefix: str = "") -> list[str]:
+    """Links to the item's PDFs (``prefix`` leads from the page to the item's folder)."""
+    links = []
+    for field, label in MATERIAL_LABELS.items():
+        path = getattr(item, field, None)
+        if path and (facts := volume.facts(path)):
+            pages = f"{facts.pages} page{'s' * (facts.pages != 1)}, " if field != "poster" else ""
+            links.append(myst.role("asset", f"{label} ({pages}{facts.size_label}) <{prefix}{material_stem(item.id, field)}.pdf>"))
+    return links
+
+
+def previews(item) -> str:
+    """First-page previews of the item's PDFs, each linked to its PDF."""
+    images = [myst.role("preview", f"First page of the {label.lower()} <{material_stem(item.id, field)}.png>")
+              for field, label in MATERIAL_LABELS.items() if getattr(item, field, None)]
+    return " ".join(images)
+
+
+def recording_link(recording: Recording | None, prefix: str = "") -> str:
+    """A link to a published recording, for listings."""
+    if recording is None:
+        return ""
+    duration = f", {recording.duration}" if recording.duration else ""
+    label = f"Recording ({_PLATFORM_NAMES[recording.platform]}{duration})"
+    if recording.is_local_file:
+        return myst.role("asset", f"{label} <{prefix}{recording_file(recording)}>")
+    return myst.link(label, recording.url)
+
+
+def recording_block(recording: Recording | None) -> str:
+    """The recording section: the click-to-load player when public, a link when only linking is allowed."""
+    if recording is None:
+        return ""
+    if recording.permission == "link":
+        return "## Recording\n\n" + recording_link(recording)
+    target = recording_file(recording) if recording.is_local_file else recording.embed_url
+    duration = f" ({recording.duration})" if recording.duration else ""
+    return f"## Recording\n\n{myst.role('recording', f'Recording{duration} <{target}>')}"
+
+
+def recording_file(recording: Recording) -> str:
+    """The published name of a recording that is a file in ``papers/``."""
+    return f"{recording.item}-recording.{recording.url.rsplit('.', 1)[-1].lower()}"
