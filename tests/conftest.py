@@ -67,6 +67,50 @@ PAPERS_YML = """\
 """
 
 
+TALKS = """\
+- id: keynote
+  title: "A Keynote"
+  speaker: {name: Ada Lovelace, affiliation: Example University, url: "https://example.org/ada"}
+- id: panel
+  kind: panel
+  title: "A Panel"
+  speakers: [{name: A}, {name: B}]
+"""
+
+
+PROGRAM = """\
+- start: "09:00"
+  end: "09:45"
+  kind: invited
+  title: Keynote
+  talk: keynote
+- start: 9:45
+  end: "10:30"
+  kind: contributed
+  title: Talks
+  papers: [paper-one, paper-two]
+"""
+
+
+RECORDINGS = """\
+- item: paper-one
+  platform: youtube
+  url: "https://www.youtube.com/watch?v=abcdefghijk"
+  permission: public
+- item: paper-two
+  platform: vimeo
+  url: "https://vimeo.com/12345"
+  permission: link
+- item: keynote
+  platform: slideslive
+  url: "https://slideslive.com/38900000"
+  permission: withheld
+- item: panel
+  platform: youtube
+  url: "https://youtu.be/abcdefghijk"
+"""
+
+
 def write_project(root: Path, workshop: str = WORKSHOP_YML, papers: str = PAPERS_YML,
                   pdfs: tuple[str, ...] = ("paper-one", "paper-two")) -> Path:
     """A complete small project in ``root``: the repository's book layout with the given inputs."""

@@ -17,7 +17,9 @@ from proceedings.cli import main
 from proceedings.loader import load
 from proceedings.project import Project
 
-from conftest import PAPERS_YML, SITE_URL, tree_state, write_project
+from proceedings.samples import sample_slides
+
+from conftest import PAPERS_YML, PROGRAM, RECORDINGS, SITE_URL, TALKS, tree_state, write_project
 
 HOSTILE_PAPER = """\
 - id: hostile
@@ -47,7 +49,12 @@ def _text(node) -> str:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> tuple[Path, str]:
-    root = write_project(tmp_path_factory.mktemp("e2e") / "project", papers=PAPERS_YML + HOSTILE_PAPER)
+    root = write_project(tmp_path_factory.mktemp("e2e") / "project",
+                         papers=PAPERS_YML.replace("  pdf: pdf/paper-one.pdf\n", "  pdf: pdf/paper-one.pdf\n  slides: slides/one.pdf\n")
+                         + HOSTILE_PAPER)
+    sample_slides(root / "papers/slides/one.pdf", "Slides of paper one", ["Jürgen Müller"], pages=4)
+    for name, text in (("program.yml", PROGRAM), ("talks.yml", TALKS), ("recordings.yml", RECORDINGS)):
+        (root / "papers" / name).write_text(text, "utf-8")
     capture = tmp_path_factory.mktemp("log") / "build.log"
     result = subprocess.run([sys.executable, "-c", "import sys; from proceedings.cli import main; sys.exit(main())",
                              "build", str(root)], capture_output=True, text=True)
@@ -64,7 +71,8 @@ PAPERS = {
 
 def test_build_has_no_warnings(built):
     _, log = built
-    assert "WARNING" not in log and "ERROR" not in log, log
+    sphinx_log = "\n".join(line for line in log.splitlines() if "recordings.yml" not in line)
+    assert "WARNING" not in sphinx_log and "ERROR" not in sphinx_log, log
 
 
 @pytest.mark.parametrize("pid", PAPERS)
@@ -267,3 +275,53 @@ def test_site_url_must_agree_with_config(tmp_path, capsys):
     config.write_text(config.read_text().replace(SITE_URL, "https://elsewhere.example/"))
     assert main(["check", str(root)]) == 1
     assert "_config.yml:21: error: html.baseurl: 'https://elsewhere.example/' differs" in capsys.readouterr().err
+
+
+def test_program_page_lists_slots_with_links(built):
+    root, _ = built
+    article = _article(root / "_build/html/book/program/index.html")
+    headings = [_text(h) for h in article.find_all("h2")]
+    assert headings == ["09:00 – 09:45 Keynote #", "09:45 – 10:30 Talks #"]
+    times = article.select("time.proceedings-time")
+    assert [t["datetime"] for t in times[:2]] == ["2026-04-27T09:00:00-03:00", "2026-04-27T09:45:00-03:00"]
+    hrefs = [a["href"] for a in article.find_all("a", href=True)]
+    assert "../talks/keynote.html" in hrefs and "../papers/paper-one.html" in hrefs
+    assert "../papers/one-slides.pdf" not in hrefs and "../papers/paper-one-slides.pdf" in hrefs
+    assert article.select_one("button.proceedings-zone-switch")["data-venue-zone"] == "America/Sao_Paulo"
+    assert (root / "_build/html/program.ics").is_file()
+
+
+def test_talk_page(built):
+    root, _ = built
+    article = _article(root / "_build/html/book/talks/keynote.html")
+    assert _text(article.find("h1")).startswith("A Keynote")
+    assert article.find("a", href="https://example.org/ada").get_text() == "Ada Lovelace"
+    assert "Keynote, 09:00–09:45" in _text(article)
+    assert (root / "_build/html/book/talks/panel.html").is_file()
+
+
+def test_slides_and_previews_beside_the_page(built):
+    root, _ = built
+    html = root / "_build/html/book/papers"
+    assert (html / "paper-one-slides.pdf").read_bytes() == (root / "papers/slides/one.pdf").read_bytes()
+    for name in ("paper-one.png", "paper-one-slides.png"):
+        assert (html / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    article = _article(html / "paper-one.html")
+    images = article.select("a.proceedings-preview img")
+    assert [(img["src"], img["alt"]) for img in images] == [("paper-one.png", "First page of the paper"),
+                                                            ("paper-one-slides.png", "First page of the slides")]
+    assert "Slides (4 pages" in _text(article)
+
+
+def test_recordings_by_permission(built):
+    root, _ = built
+    html = root / "_build/html/book"
+    public = _article(html / "papers/paper-one.html").select_one("div.proceedings-recording")
+    assert public["data-embed"] == "https://www.youtube-nocookie.com/embed/abcdefghijk"
+    assert not public.find("iframe"), "the player loads only on click"
+    linked = _article(html / "papers/paper-two.html")
+    assert not linked.select("div.proceedings-recording")
+    assert linked.find("a", href="https://vimeo.com/12345")
+    for withheld in ("talks/keynote.html", "talks/panel.html"):
+        page = (html / withheld).read_text("utf-8")
+        assert "slideslive" not in page and "youtu" not in page and "proceedings-recording" not in page

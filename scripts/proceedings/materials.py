@@ -25,8 +25,8 @@ def material_links(volume: Proceedings, item, prefix: str = "") -> list[str]:
 
 def previews(item) -> str:
     """First-page previews of the item's PDFs, each linked to its PDF."""
-    images = [myst.role("preview", f"First page of the {label.lower()} <{material_stem(item.id, field)}.png>")
-              for field, label in MATERIAL_LABELS.items() if getattr(item, field, None)]
+    images = [myst.role("preview", f"First page of the {'paper' if field == 'pdf' else field} <{material_stem(item.id, field)}.png>")
+              for field in MATERIAL_LABELS if getattr(item, field, None)]
     return " ".join(images)
 
 
