@@ -11,7 +11,9 @@ in with a ``proceedings`` front-matter field: ``{"meta": [[name, content], ...],
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import json
+import shutil
 from html import escape
 from pathlib import Path
 
@@ -92,6 +94,25 @@ def _add_head_tags(app: Sphinx, pagename: str, templatename: str, context: dict,
         context["metatags"] = context.get("metatags", "") + head_tags(data)
 
 
+# The parts of MathJax's es5 build that the combined TeX/MathML component loads at run time.
+_MATHJAX_PARTS = ("tex-mml-chtml.js", "input", "output/chtml", "ui", "a11y", "adaptors")
+
+
+def _local_mathjax(folder: Path) -> Path:
+    """MathJax 3, copied once from the django-static-mathjax wheel into ``folder``/mathjax, so that
+    pages load no script from a CDN (no request leaves the site before the reader asks)."""
+    source = Path(importlib.util.find_spec("mathjax").origin).parent / "static" / "mathjax" / "es5"
+    target = folder / "mathjax"
+    if not (target / "tex-mml-chtml.js").is_file():
+        for part in _MATHJAX_PARTS:
+            if (source / part).is_dir():
+                shutil.copytree(source / part, target / part, dirs_exist_ok=True)
+            elif (source / part).is_file():
+                target.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source / part, target / part)
+    return folder
+
+
 def _configure(app: Sphinx, config: Config) -> None:
     # The project folder also holds papers/, scripts/, tests/ and perhaps a virtualenv: only book/ is the book.
     if list(config.include_patterns) == ["**"]:
@@ -99,7 +120,11 @@ def _configure(app: Sphinx, config: Config) -> None:
     config.ogp_site_url = config.ogp_site_url or config.html_baseurl
     config.ogp_site_name = config.ogp_site_name or config.html_title
     config.ogp_social_cards = {"enable": False, **(config.ogp_social_cards or {})}
-    config.html_static_path = [*config.html_static_path, str(Path(__file__).parent / "static")]
+    config.html_static_path = [*config.html_static_path, str(Path(__file__).parent / "static"),
+                               str(_local_mathjax(Path(app.doctreedir).parent / ".proceedings" / "static"))]
+    config.mathjax_path = "mathjax/tex-mml-chtml.js"
+    # Theme templates fixed for accessibility (see each file's comment).
+    config.templates_path = [str(Path(__file__).parent / "templates"), *config.templates_path]
     config.sitemap_url_scheme = "{link}"
     config.sitemap_excludes = [*config.sitemap_excludes, "search.html", "genindex.html", "404.html"]
     assets = Project(Path(app.srcdir)).assets

@@ -30,7 +30,18 @@ function showTimes(inReaderZone, venueZone) {
   return zone;
 }
 
+// The theme's sidebar toggles are icon-only <summary> elements, written by its Python code rather
+// than a template we can override: give them an accessible name.
+function nameSidebarToggles() {
+  for (const summary of document.querySelectorAll("summary")) {
+    if (!summary.innerText.trim() && !summary.getAttribute("aria-label")) {
+      summary.setAttribute("aria-label", "Show or hide the sub-pages");
+    }
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  nameSidebarToggles();
   for (const box of document.querySelectorAll(".proceedings-recording")) {
     box.querySelector("button").addEventListener("click", () => loadPlayer(box));
   }

@@ -1,0 +1,154 @@
+"""The shipped archive in headless Chromium: program time zones, click-to-load recordings,
+accessibility (axe-core), phones, keyboard. Screenshots land in _build/screenshots/ for people to look at."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from proceedings.cli import main
+
+from conftest import REPO
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = REPO / "_build" / "screenshots"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run"]
+
+if not (CHROMIUM.is_file() and AXE.is_file()):
+    message = "needs Debian's chromium and `npm ci --prefix tests` (axe-core); .ci/run installs both"
+    if os.environ.get("CI") == "true":
+        raise RuntimeError(message)  # in CI the browser tests must run, never skip
+    pytest.skip(message, allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> str:
+    """The shipped archive, copied and built in a temporary folder, served on localhost."""
+    root = tmp_path_factory.mktemp("site") / "archive"
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy(REPO / name, root / name) if root.exists() else (root.mkdir(), shutil.copy(REPO / name, root / name))
+    shutil.copytree(REPO / "papers", root / "papers")
+    shutil.copytree(REPO / "book", root / "book", ignore=shutil.ignore_patterns("papers", "tracks", "people", "program", "talks"))
+    assert main(["build", str(root)]) == 0
+    handler = functools.partial(_QuietHandler, directory=str(root / "_build" / "html"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def open_page(browser, site):
+    """Opens a page of the site in a fresh context; every request is recorded, and any that would
+    leave localhost is refused (and recorded) so the tests never touch the network."""
+    contexts = []
+
+    def opener(path: str, width: int = 1200, timezone: str = "Europe/Berlin"):
+        context = browser.new_context(viewport={"width": width, "height": 900}, timezone_id=timezone)
+        contexts.append(context)
+        page = context.new_page()
+        page.requests = []
+
+        def route(route):
+            page.requests.append(route.request.url)
+            if route.request.url.startswith(site):
+                route.continue_()
+            else:
+                route.abort()
+
+        page.route("**/*", route)
+        page.goto(site + path)
+        page.wait_for_load_state("load")
+        return page
+
+    yield opener
+    for context in contexts:
+        context.close()
+
+
+def test_program_shows_slots_and_switches_time_zone(open_page):
+    page = open_page("book/program/index.html", timezone="Asia/Tokyo")
+    headings = page.locator("article h2").all_inner_texts()
+    assert len(headings) == 13 and headings[0].startswith("08:55–09:00") and "Invited Talk VII" in headings[10]
+    first = page.locator("time.proceedings-time").first
+    assert first.inner_text() == "08:55"
+    switch = page.locator("button.proceedings-zone-switch")
+    switch.click()
+    assert first.inner_text() == "20:55", "08:55 in Rio (UTC-3) is 20:55 in Tokyo (UTC+9)"
+    assert switch.get_attribute("aria-pressed") == "true"
+    switch.click()
+    assert first.inner_text() == "08:55"
+
+
+def test_public_recording_loads_only_after_click(open_page, site):
+    page = open_page("book/papers/example-operator-scaling.html")
+    page.wait_for_timeout(500)
+    assert page.requests and all(url.startswith(site) for url in page.requests), \
+        [url for url in page.requests if not url.startswith(site)]
+    assert page.locator("iframe").count() == 0
+    page.get_by_role("button", name="▶ Play the recording").click()
+    player = page.locator("div.proceedings-recording iframe")
+    assert player.get_attribute("src") == "https://www.youtube-nocookie.com/embed/EXAMPLE0001"
+    assert player.get_attribute("title") == "Recording (12:30)"
+    page.wait_for_timeout(300)
+    assert any(url.startswith("https://www.youtube-nocookie.com/") for url in page.requests)
+
+
+@pytest.mark.parametrize("path", ["book/welcome.html", "book/program/index.html",
+                                  "book/papers/example-operator-scaling.html", "book/talks/mahoney.html"])
+def test_no_serious_accessibility_violations(open_page, path):
+    page = open_page(path)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document)")
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+               for v in result["violations"] if v["impact"] in ("critical", "serious")]
+    assert serious == [], serious
+
+
+@pytest.mark.parametrize("path, name", [("book/program/index.html", "program-375px.png"),
+                                        ("book/papers/example-operator-scaling.html", "paper-375px.png")])
+def test_phone_width(open_page, path, name):
+    page = open_page(path, width=375)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375, "nothing overflows sideways"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+    assert (SCREENSHOTS / name).stat().st_size > 10_000
+
+
+def test_keyboard_reaches_every_link(open_page):
+    page = open_page("book/program/index.html")
+    wanted = set(page.eval_on_selector_all(
+        "article a[href]", "links => links.filter(a => a.checkVisibility({checkVisibilityCSS: true}) && a.tabIndex >= 0).map(a => a.href)"))
+    assert len(wanted) > 20
+    reached = set()
+    for _ in range(len(wanted) + 200):
+        page.keyboard.press("Tab")
+        href = page.evaluate("document.activeElement && document.activeElement.href")
+        if href:
+            reached.add(href)
+        if wanted <= reached:
+            break
+    assert wanted <= reached, sorted(wanted - reached)
