@@ -13,7 +13,7 @@ from .citation import csl_json, ris
 from .diagnostics import Diagnostics
 from .loader import load
 from .output import foreign_files, sync_folder
-from .pages import committee_page, paper_page, papers_index, track_page
+from .pages import authors_page, committee_page, keywords_page, paper_page, papers_index, track_page
 from .program_pages import program_page, speakers_list, talk_page
 from .pdf import PdfCache
 from .ics import program_ics
@@ -47,6 +47,7 @@ class Timings:
 def generated_pages(volume: Proceedings) -> dict[str, str]:
     """Every generated page's MyST text, by path relative to ``book/``."""
     pages = {"papers/index.md": papers_index(volume), "people/committee.md": committee_page(volume),
+             "people/authors.md": authors_page(volume), "papers/keywords.md": keywords_page(volume),
              "program/index.md": program_page(volume), "program/speakers.txt": speakers_list(volume)}
     for track in volume.workshop.tracks:
         pages[f"tracks/{track.id}.md"] = track_page(volume, track)
@@ -126,6 +127,15 @@ def _materials(project: Project, volume: Proceedings, item, folder: Path) -> dic
     return files
 
 
+def run_pagefind(project: Project) -> None:
+    """Index the built site for search with Pagefind: the content marked ``data-pagefind-body``, less
+    the citation blocks (LaTeX-encoded names would make poor excerpts)."""
+    command = [sys.executable, "-m", "pagefind", "--site", str(project.html), "--silent",
+               "--exclude-selectors", "div.highlight-bibtex, div.highlight-text"]
+    if subprocess.run(command).returncode != 0:
+        raise BuildError("Pagefind could not index the site; the messages above say why")
+
+
 def run_jupyter_book(project: Project) -> None:
     """Build the HTML site with Jupyter Book (incrementally); raises when the build fails."""
     command = [sys.executable, "-c", "import sys; from jupyter_book.cli.main import main; sys.exit(main())",
@@ -154,4 +164,5 @@ def build(project: Project, timings: Timings) -> tuple[Proceedings | None, Diagn
     files = timings.run("files", write_assets, project, volume)
     print(f"{len(volume.papers)} papers: {pages} page(s) and {files} file(s) updated; running Jupyter Book ...", flush=True)
     timings.run("sphinx", run_jupyter_book, project)
+    timings.run("search index", run_pagefind, project)
     return volume, diags

@@ -9,6 +9,7 @@ from .bibtex import bibtex
 from .materials import material_links, previews, recording_block
 from .citation import apa, highwire_tags, json_ld
 from .paper import Paper
+from .indexes import fold, merged_people
 from .listings import paper_item, presented_in
 from .people import Person
 from .volume import Proceedings
@@ -34,8 +35,25 @@ def _paper_front(volume: Proceedings, paper: Paper) -> dict:
         "og:description": " ".join(paper.abstract.split())[:300],
         **({"og:image": volume.url(paper).removesuffix(".html") + ".png", "og:image:alt": "First page of the paper"}
            if paper.pdf else {}),
-        "proceedings": {"meta": highwire_tags(volume, paper), "links": links, "jsonld": json_ld(volume, paper)},
+        "proceedings": {"meta": highwire_tags(volume, paper), "links": links, "jsonld": json_ld(volume, paper),
+                        "search": paper_search_data(volume, paper)},
     }
+
+
+def paper_search_data(volume: Proceedings, paper: Paper) -> dict:
+    """What search filters the paper by (track, session, award, keyword, author), shows beside it
+    (its authors), and weighs more (its authors' names, also without accents, so 'Muller' finds
+    'Müller')."""
+    track = volume.workshop.track(paper.track)
+    sessions = list(dict.fromkeys([*([paper.session] if paper.session else []),
+                                   *(slot.title for slot in volume.slots_of(paper.id))]))
+    filters = {"track": [track.title], "session": sessions, "award": [paper.award] if paper.award else [],
+               "keyword": [shown for shown, _, paper_ids in volume.keywords if paper.id in paper_ids],
+               "author": [volume.author_entry(author).person.name for author in paper.authors]}
+    names = ", ".join(author.name for author in paper.authors)
+    return {"filters": {key: values for key, values in filters.items() if values},
+            "meta": {"authors": names},
+            "words": f"{names} {fold(names)}"}
 
 
 def paper_page(volume: Proceedings, paper: Paper) -> str:
@@ -50,7 +68,7 @@ def paper_page(volume: Proceedings, paper: Paper) -> str:
     return _page(
         _paper_front(volume, paper),
         myst.rich_text(paper.title),
-        _authors(paper.authors),
+        _authors(volume, paper.authors),
         " · ".join(details),
         presented_in(volume, paper.id),
         _materials(volume, paper),
@@ -59,7 +77,8 @@ def paper_page(volume: Proceedings, paper: Paper) -> str:
         recording_block(volume.recording(paper.id)),
         "## Abstract",
         myst.paragraphs(paper.abstract),
-        "**Keywords:** " + ", ".join(myst.text(k) for k in paper.keywords) if paper.keywords else "",
+        "**Keywords:** " + ", ".join(f"[{myst.text(k)}](#{volume.keyword_anchor(k)})"
+                                     for k in paper.keywords) if paper.keywords else "",
         "## Cite",
         "**APA**",
         myst.fence(apa(volume, paper), "text"),
@@ -70,10 +89,10 @@ def paper_page(volume: Proceedings, paper: Paper) -> str:
     )
 
 
-def _authors(authors: tuple[Person, ...]) -> str:
+def _authors(volume: Proceedings, authors: tuple[Person, ...]) -> str:
     lines = []
     for person in authors:
-        line = f"- **{myst.text(person.name)}**"
+        line = f"- **[{myst.text(person.name)}](#{volume.author_entry(person).anchor})**"
         if person.affiliation:
             line += f", {myst.text(person.affiliation)}"
         if person.orcid_url:
@@ -122,10 +141,35 @@ def committee_page(volume: Proceedings) -> str:
     for heading, people in (("Organizers", workshop.organizers), ("Area chairs", workshop.area_chairs),
                             ("Program committee", workshop.program_committee)):
         if people:
-            blocks += [f"## {heading}", "\n".join(_person_line(person) for person in people)]
+            blocks += [f"## {heading}", "\n".join(_person_line(group) for group in merged_people(people))]
     return _page({}, "Organizers and committee", *blocks)
 
 
-def _person_line(person: Person) -> str:
-    affiliation = f" ({myst.text(person.affiliation)})" if person.affiliation else ""
-    return f"- {myst.text(person.name)}{affiliation}"
+def _person_line(group: list[Person]) -> str:
+    """One person listed once, with every affiliation their records give."""
+    affiliations = "; ".join(dict.fromkeys(myst.text(p.affiliation) for p in group if p.affiliation))
+    return f"- {myst.text(group[0].name)}" + (f" ({affiliations})" if affiliations else "")
+
+
+def authors_page(volume: Proceedings) -> str:
+    """Every author and speaker once, by family name, with their papers and talks."""
+    blocks, letter = [], None
+    for entry in volume.authors:
+        initial = (fold(entry.person.parts.family)[:1] or "#").upper()
+        if initial != letter:
+            letter = initial
+            blocks.append(f"## {myst.text(initial)}")
+        works = [f"[{myst.rich_text(volume.paper(pid).title)}](../papers/{pid}.md)" for pid in entry.papers]
+        works += [f"[{myst.text(volume.talk(tid).title)}](../talks/{tid}.md)" for tid in entry.talks]
+        affiliations = f" ({'; '.join(myst.text(a) for a in entry.affiliations)})" if entry.affiliations else ""
+        blocks += [f"({entry.anchor})=", f"**{myst.text(entry.person.name)}**{affiliations}: " + "; ".join(works)]
+    return _page({}, "Authors and speakers", f"{len(volume.authors)} people, sorted by family name.", *blocks)
+
+
+def keywords_page(volume: Proceedings) -> str:
+    """Each keyword once, with its papers."""
+    blocks = []
+    for keyword, anchor, paper_ids in volume.keywords:
+        links = "; ".join(f"[{myst.rich_text(volume.paper(pid).title)}]({pid}.md)" for pid in paper_ids)
+        blocks += [f"({anchor})=", f"**{myst.text(keyword)}**: {links}"]
+    return _page({}, "Keywords", *blocks)

@@ -60,7 +60,9 @@ def talk_page(volume: Proceedings, talk: Talk) -> str:
     links = material_links(volume, talk)
     return myst.page(
         {"orphan": True, "og:title": talk.title, "og:type": "article",
-         "og:description": f"{label} by {talk.speaker_names}"},
+         "og:description": f"{label} by {talk.speaker_names}",
+         "proceedings": {"search": {"filters": {"type": [label], "author": [p.name for p in talk.speakers]},
+                                    "meta": {"authors": talk.speaker_names}}}},
         GENERATED_MARKER,
         myst.text(talk.title),
         f"**{label}** by", who,

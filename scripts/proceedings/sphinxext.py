@@ -86,12 +86,29 @@ def head_tags(data: dict) -> str:
     return "\n".join(tags) + "\n"
 
 
-def _add_head_tags(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    data = (context.get("meta") or {}).get("proceedings")
+def search_data(data: dict) -> str:
+    """Hidden elements that give Pagefind a page's filters (``{"author": [...], ...}``), its result
+    metadata, and words that weigh more (the authors' names, with and without accents); every
+    value escaped."""
+    tags = [f'<span data-pagefind-filter="{escape(key)}:{escape(value)}"></span>'
+            for key, values in data.get("filters", {}).items() for value in values]
+    tags += [f'<span data-pagefind-meta="{escape(key)}:{escape(value)}"></span>' for key, value in data.get("meta", {}).items()]
+    if data.get("words"):
+        tags.append(f'<span data-pagefind-weight="5">{escape(data["words"])}</span>')
+    return f'<div class="proceedings-search-data" hidden>{"".join(tags)}</div>' if tags else ""
+
+
+def _page_data(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Citation tags into the <head>; the page's content marked for Pagefind, with its search data."""
+    data = (context.get("meta") or {}).get("proceedings") or {}
     if isinstance(data, str):
         data = json.loads(data)
     if data:
         context["metatags"] = context.get("metatags", "") + head_tags(data)
+    if "body" in context and doctree is not None:
+        extra = search_data(data.get("search", {}))
+        context["body"] = f'<div data-pagefind-body>{context["body"]}{extra}</div>'
+
 
 
 # The parts of MathJax's es5 build that the combined TeX/MathML component loads at run time.
@@ -145,5 +162,5 @@ def setup(app: Sphinx) -> dict:
     app.add_css_file("proceedings.css")
     app.add_js_file("proceedings.js", loading_method="defer")
     app.connect("config-inited", _configure)
-    app.connect("html-page-context", _add_head_tags)
+    app.connect("html-page-context", _page_data)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .bibtex import citation_keys
+from .indexes import IndexedPerson, author_index, keyword_index, keyword_key
 from .paper import Paper
+from .people import Person
 from .pdf import PdfFacts
 from .program import Slot
 from .project import paper_docname
@@ -36,6 +38,29 @@ class Proceedings:
     def keys(self) -> dict[str, str]:
         """Citation key of each paper, by paper id."""
         return citation_keys(self.papers, self.workshop.year)
+
+    @cached_property
+    def authors(self) -> list[IndexedPerson]:
+        """The author index: every author and speaker once, sorted by family name."""
+        return author_index(self.papers, self.talks)
+
+    @cached_property
+    def keywords(self) -> list[tuple[str, str, list[str]]]:
+        """The keyword index: (keyword as first written, anchor, paper ids), sorted."""
+        return keyword_index(self.papers)
+
+    @cached_property
+    def _author_entries(self) -> dict[Person, IndexedPerson]:
+        return {member: entry for entry in self.authors for member in entry.members}
+
+    def author_entry(self, person: Person) -> IndexedPerson:
+        """The person's entry in the author index."""
+        return self._author_entries[person]
+
+    def keyword_anchor(self, keyword: str) -> str:
+        """The label of the keyword's entry in the keyword index."""
+        key = keyword_key(keyword)
+        return next(anchor for shown, anchor, _ in self.keywords if keyword_key(shown) == key)
 
     def paper(self, paper_id: str) -> Paper | None:
         """The paper with this id, if any."""
