@@ -152,3 +152,68 @@ def test_keyboard_reaches_every_link(open_page):
         if wanted <= reached:
             break
     assert wanted <= reached, sorted(wanted - reached)
+
+
+def _search(open_page, query: str, **options):
+    page = open_page(f"search.html?q={query}", **options)
+    _wait_for_results(page)
+    return page
+
+
+def _wait_for_results(page) -> None:
+    """Until Pagefind's UI has rendered the results its message announces (it shows five at first)."""
+    page.wait_for_function("""() => {
+        const message = document.querySelector(".pagefind-ui__message");
+        if (!message) return false;
+        const count = parseInt(message.innerText);
+        if (isNaN(count)) return message.innerText.startsWith("No results");
+        return document.querySelectorAll(".pagefind-ui__result-link").length >= Math.min(count, 5);
+    }""", timeout=15000)
+
+
+def _titles(page) -> list[str]:
+    return page.locator(".pagefind-ui__result-link").all_inner_texts()
+
+
+def test_search_finds_a_paper_by_a_title_word_first(open_page):
+    assert _titles(_search(open_page, "Kepler"))[0] == "Can LLMs Recover Kepler's Third Law?"
+
+
+@pytest.mark.parametrize("query", ["Muller", "Müller", "Schafer", "Schäfer"])
+def test_search_finds_names_with_or_without_accents(open_page, query):
+    titles = _titles(_search(open_page, query))
+    assert titles[0] == "Neural Scaling of Operator Foundation Models for Turbulent PDEs", titles
+
+
+def test_search_finds_words_only_in_the_pdf(open_page):
+    titles = _titles(_search(open_page, "tiny pinn failure calibration constant"))
+    assert titles == ["When Physics-Informed Fine-Tuning Fails: A Negative Result"]
+
+
+def test_track_filter_narrows_results(open_page):
+    page = _search(open_page, "models")
+    everything = _titles(page)
+    page.locator(".pagefind-ui__filter-name", has_text="Track").click()
+    page.get_by_label("Tiny papers").check()
+    page.wait_for_function("document.querySelector('.pagefind-ui__message').innerText.startsWith('4 results')")
+    _wait_for_results(page)
+    narrowed = _titles(page)
+    assert 0 < len(narrowed) < len(everything)
+    assert set(narrowed) <= {"Tokenizing Physical Fields: A Tiny Study", "Can LLMs Recover Kepler's Third Law?",
+                             "Lab Agents Need Science-First Interfaces",
+                             "When Physics-Informed Fine-Tuning Fails: A Negative Result"}
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "search-filtered.png"), full_page=True)
+
+
+def test_search_finds_talks_by_speaker(open_page):
+    assert _titles(_search(open_page, "Soltanolkotabi"))[0].startswith("Rethinking Diffusion Models for Science")
+
+
+def test_author_index_lists_a_merged_person_once(open_page):
+    page = open_page("book/people/authors.html")
+    entries = page.locator("article p", has_text="Schäfer-Müller")
+    assert entries.count() == 1
+    links = entries.first.locator("a").all_inner_texts()
+    assert links == ["Neural Scaling of Operator Foundation Models for Turbulent PDEs",
+                     "Calibrated Uncertainty for Medium-Range Weather Foundation Models"]

@@ -68,3 +68,17 @@ def test_reads_only_book_and_writes_sitemap(tmp_path):
 def test_pages_without_citation_data_get_no_tags(tmp_path):
     out = _build(tmp_path, {"book/plain.md": "# Plain\n"})
     assert "citation_" not in (out / "book" / "plain.html").read_text("utf-8")
+
+
+def test_search_data_is_escaped_and_pages_can_opt_out(tmp_path):
+    search = {"filters": {"author": [HOSTILE]}, "meta": {"authors": HOSTILE}, "words": HOSTILE}
+    out = _build(tmp_path, {"book/paper.md": _page({"orphan": True, "proceedings": {"search": search}}),
+                            "book/listing.md": _page({"orphan": True, "proceedings": {"search": {"index": False}}})})
+    soup = BeautifulSoup((out / "book" / "paper.html").read_text("utf-8"), "html.parser")
+    body = soup.select_one("[data-pagefind-body]")
+    assert body.select_one("[data-pagefind-filter]")["data-pagefind-filter"] == f"author:{HOSTILE}"
+    assert body.select_one("[data-pagefind-meta]")["data-pagefind-meta"] == f"authors:{HOSTILE}"
+    assert body.select_one("[data-pagefind-weight]").get_text() == HOSTILE
+    assert not body.find("script") and not body.find("b")
+    listing = (out / "book" / "listing.html").read_text("utf-8")
+    assert "data-pagefind-body" not in listing

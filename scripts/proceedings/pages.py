@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from . import myst
-from .project import GENERATED_MARKER
+from .project import GENERATED_MARKER, NOT_SEARCHED
 from .bibtex import bibtex
 from .materials import material_links, previews, recording_block
 from .citation import apa, highwire_tags, json_ld
@@ -21,6 +21,7 @@ EXPORTS = (("BibTeX", "bib"), ("RIS", "ris"), ("CSL-JSON", "json"))
 
 def _page(front: dict, title: str, *blocks: str) -> str:
     return myst.page(front, GENERATED_MARKER, title, *blocks)
+
 
 
 def _paper_front(volume: Proceedings, paper: Paper) -> dict:
@@ -122,7 +123,8 @@ def track_page(volume: Proceedings, track: Track) -> str:
     """The listing of one track's papers."""
     papers = volume.papers_in(track)
     count = f"{len(papers)} paper{'s' * (len(papers) != 1)}."
-    return _page({}, myst.text(track.title), myst.text(track.description or ""), count, _listing(papers, "../papers/"))
+    return _page(NOT_SEARCHED, myst.text(track.title), myst.text(track.description or ""), count,
+                 _listing(papers, "../papers/"))
 
 
 def papers_index(volume: Proceedings) -> str:
@@ -131,7 +133,7 @@ def papers_index(volume: Proceedings) -> str:
     blocks = [f"{len(volume.papers)} accepted papers. Cite them all: {downloads}."]
     for track in volume.workshop.tracks:
         blocks += [f"## {myst.text(track.title)}", _listing(volume.papers_in(track), "")]
-    return _page({}, "Papers", *blocks)
+    return _page(NOT_SEARCHED, "Papers", *blocks)
 
 
 def committee_page(volume: Proceedings) -> str:
@@ -163,7 +165,7 @@ def authors_page(volume: Proceedings) -> str:
         works += [f"[{myst.text(volume.talk(tid).title)}](../talks/{tid}.md)" for tid in entry.talks]
         affiliations = f" ({'; '.join(myst.text(a) for a in entry.affiliations)})" if entry.affiliations else ""
         blocks += [f"({entry.anchor})=", f"**{myst.text(entry.person.name)}**{affiliations}: " + "; ".join(works)]
-    return _page({}, "Authors and speakers", f"{len(volume.authors)} people, sorted by family name.", *blocks)
+    return _page(NOT_SEARCHED, "Authors and speakers", f"{len(volume.authors)} people, sorted by family name.", *blocks)
 
 
 def keywords_page(volume: Proceedings) -> str:
@@ -172,4 +174,4 @@ def keywords_page(volume: Proceedings) -> str:
     for keyword, anchor, paper_ids in volume.keywords:
         links = "; ".join(f"[{myst.rich_text(volume.paper(pid).title)}]({pid}.md)" for pid in paper_ids)
         blocks += [f"({anchor})=", f"**{myst.text(keyword)}**: {links}"]
-    return _page({}, "Keywords", *blocks)
+    return _page(NOT_SEARCHED, "Keywords", *blocks)

@@ -7,7 +7,7 @@ from .listings import paper_item, presented_in, zone_name
 from .materials import material_links, previews, recording_block, recording_link
 from .people import Person
 from .program import Slot
-from .project import GENERATED_MARKER
+from .project import GENERATED_MARKER, NOT_SEARCHED
 from .talk import Talk
 from .volume import Proceedings
 
@@ -34,7 +34,7 @@ def program_page(volume: Proceedings) -> str:
     blocks = [intro, calendar] if volume.program else ["The program has not been published yet."]
     for slot in volume.program:
         blocks += [f"({slot.anchor})=", f"## {_span(volume, slot)} {myst.text(slot.title)}", _slot_body(volume, slot)]
-    return myst.page({}, GENERATED_MARKER, "Program", *blocks)
+    return myst.page(NOT_SEARCHED, GENERATED_MARKER, "Program", *blocks)
 
 
 def _slot_body(volume: Proceedings, slot: Slot) -> str:

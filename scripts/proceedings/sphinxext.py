@@ -5,7 +5,8 @@ which it loads and configures from ``html_baseurl``.
 
 Enable it in ``_config.yml`` with ``sphinx: extra_extensions: [proceedings.sphinxext]``. A page opts
 in with a ``proceedings`` front-matter field: ``{"meta": [[name, content], ...], "links":
-[{"rel": ..., "type": ..., "href": ...}], "jsonld": {...}}``.
+[{"rel": ..., "type": ..., "href": ...}], "jsonld": {...}, "search": {"filters": {...}, "meta": {...},
+"words": "...", "index": true}}``; ``"index": false`` keeps a page out of the search index.
 """
 
 from __future__ import annotations
@@ -105,8 +106,9 @@ def _page_data(app: Sphinx, pagename: str, templatename: str, context: dict, doc
         data = json.loads(data)
     if data:
         context["metatags"] = context.get("metatags", "") + head_tags(data)
-    if "body" in context and doctree is not None:
-        extra = search_data(data.get("search", {}))
+    search = data.get("search", {})
+    if "body" in context and doctree is not None and search.get("index", True):
+        extra = search_data(search)
         context["body"] = f'<div data-pagefind-body>{context["body"]}{extra}</div>'
 
 
