@@ -94,12 +94,15 @@ def main(argv: list[str] | None = None) -> int:
         project = make_project(n, args.work)
         cold = timed_build(project)
         noop = timed_build(project)
-        rows.append((n, cold, noop))
-    print(f"\n{'papers':>7} {'cold total':>11} {'load+PDF':>9} {'pages':>6} {'sphinx':>7} {'no-op':>7} {'no-op/cold':>10}")
-    for n, cold, noop in rows:
+        index_bytes = sum(path.stat().st_size for path in (project.html / "pagefind").rglob("*") if path.is_file())
+        rows.append((n, cold, noop, index_bytes))
+    print(f"\n{'papers':>7} {'cold total':>11} {'load+PDF':>9} {'pages':>6} {'files':>6} {'sphinx':>7} {'search':>7} "
+          f"{'index MB':>9} {'no-op':>7} {'no-op/cold':>10}")
+    for n, cold, noop, index_bytes in rows:
         s = cold.stages
-        print(f"{n:>7} {s['total']:>10.1f}s {s['load']:>8.1f}s {s['pages']:>5.1f}s {s['sphinx']:>6.1f}s "
-              f"{noop.stages['total']:>6.1f}s {noop.stages['total'] / s['total']:>10.0%}")
+        print(f"{n:>7} {s['total']:>10.1f}s {s['load']:>8.1f}s {s['pages']:>5.1f}s {s['files']:>5.1f}s {s['sphinx']:>6.1f}s "
+              f"{s['search index']:>6.1f}s {index_bytes / 1e6:>9.2f} {noop.stages['total']:>6.1f}s "
+              f"{noop.stages['total'] / s['total']:>10.0%}")
     return 0
 
 
