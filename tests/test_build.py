@@ -40,7 +40,7 @@ def _soup(path: Path) -> BeautifulSoup:
 
 def _article(path: Path) -> BeautifulSoup:
     """The page's own content, without the theme's scripts."""
-    return _soup(path).select_one("article [data-pagefind-body] > section")
+    return _soup(path).select_one("article section")
 
 
 def _text(node) -> str:

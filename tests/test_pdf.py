@@ -34,7 +34,7 @@ def test_cache_means_no_second_parse(tmp_path, monkeypatch):
     paths.append(tmp_path / "same-content.pdf")
     parsed = []
     original = pdfmodule.read_pdf
-    monkeypatch.setattr(pdfmodule, "read_pdf", lambda path, sha: parsed.append(path) or original(path, sha))
+    monkeypatch.setattr(pdfmodule, "read_pdf", lambda path, *rest: parsed.append(path) or original(path, *rest))
     cache = PdfCache(tmp_path / "cache")
     first = pdf_facts(paths, cache, workers=1)
     for facts in first.values():

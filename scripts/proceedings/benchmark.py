@@ -55,7 +55,9 @@ def make_project(n: int, work: Path, pages: int = 8) -> Project:
         shutil.copy(REPO / name, root / name)
     shutil.copy(REPO / "book" / "welcome.md", root / "book" / "welcome.md")
     shutil.copy(REPO / "book" / "preface.md", root / "book" / "preface.md")
-    shutil.copytree(REPO / "papers", root / "papers", ignore=shutil.ignore_patterns("accepted.*", "pdf"))
+    (root / "papers").mkdir()
+    for name in ("workshop.yml", "talks.yml"):
+        shutil.copy(REPO / "papers" / name, root / "papers" / name)
     records = miniconf_records(n)
     pdfs = work / "pdf-cache"
     for record in records:

@@ -12,13 +12,13 @@ from .bibtex import bibtex
 from .citation import csl_json, ris
 from .diagnostics import Diagnostics
 from .loader import load
-from .output import foreign_files, sync_folder
+from .output import foreign_files, publish, sync_folder
 from .pages import authors_page, committee_page, keywords_page, paper_page, papers_index, track_page
 from .program_pages import program_page, speakers_list, talk_page
 from .pdf import PdfCache
 from .ics import program_ics
 from .materials import recording_file
-from .previews import preview
+from .previews import previews
 from .project import GENERATED_DIRS, GENERATED_MARKER, MATERIAL_SUFFIXES, Project, material_stem, paper_docname, talk_docname
 from .sources import Located, load_yaml
 from .volume import Proceedings
@@ -101,26 +101,28 @@ def write_assets(project: Project, volume: Proceedings) -> int:
     """Stage the files published beside the pages (PDFs, previews, citations, recordings, the
     calendar); the number of files that changed."""
     papers = list(volume.papers)
+    pngs = previews({volume.facts(path).sha256: project.papers / path for item in (*volume.papers, *volume.talks)
+                     for field in MATERIAL_SUFFIXES if (path := getattr(item, field, None))}, project.previews)
     files: dict = {project.assets / f"proceedings.{ext}": export(volume, papers) for ext, export in EXPORTERS.items()}
     files[project.assets / "program.ics"] = program_ics(volume).decode("utf-8")
     for paper in volume.papers:
         page = project.assets / paper_docname(paper.id)
         for ext, export in EXPORTERS.items():
             files[page.with_suffix(f".{ext}")] = export(volume, [paper])
-        files |= _materials(project, volume, paper, page.parent)
+        files |= _materials(project, volume, paper, page.parent, pngs)
     for talk in volume.talks:
-        files |= _materials(project, volume, talk, project.assets / talk_docname(talk.id).rsplit("/", 1)[0])
+        files |= _materials(project, volume, talk, project.assets / talk_docname(talk.id).rsplit("/", 1)[0], pngs)
     return sync_folder(project.assets, files)
 
 
-def _materials(project: Project, volume: Proceedings, item, folder: Path) -> dict[Path, Path]:
+def _materials(project: Project, volume: Proceedings, item, folder: Path, pngs: dict[str, Path]) -> dict[Path, Path]:
     """A paper's or talk's PDFs, their first-page previews and its recording file, as published."""
     files = {}
     for field in MATERIAL_SUFFIXES:
         if path := getattr(item, field, None):
             stem = folder / material_stem(item.id, field)
             files[stem.with_suffix(".pdf")] = project.papers / path
-            files[stem.with_suffix(".png")] = preview(project.papers / path, volume.facts(path).sha256, project.previews)
+            files[stem.with_suffix(".png")] = pngs[volume.facts(path).sha256]
     recording = volume.recording(item.id)
     if recording and recording.is_local_file:
         files[folder / recording_file(recording)] = project.papers / recording.url
@@ -130,19 +132,26 @@ def _materials(project: Project, volume: Proceedings, item, folder: Path) -> dic
 def run_pagefind(project: Project) -> None:
     """Index the built site for search with Pagefind: the content marked ``data-pagefind-body``, less
     the citation blocks (LaTeX-encoded names would make poor excerpts)."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(project.html), "--silent",
+    command = [sys.executable, "-m", "pagefind", "--site", str(project.work_html), "--silent",
                "--exclude-selectors", "div.highlight-bibtex, div.highlight-text"]
     if subprocess.run(command).returncode != 0:
         raise BuildError("Pagefind could not index the site; the messages above say why")
 
 
 def run_jupyter_book(project: Project) -> None:
-    """Build the HTML site with Jupyter Book (incrementally); raises when the build fails."""
+    """Build the HTML with Jupyter Book into the work folder, incrementally unless the last build
+    there was interrupted (its half-written pages would look up to date); raises when it fails."""
+    interrupted = project.work / "BUILDING"
     command = [sys.executable, "-c", "import sys; from jupyter_book.cli.main import main; sys.exit(main())",
-               "build", str(project.root), "--builder", "html"]
+               "build", str(project.root), "--builder", "html", "--path-output", str(project.work)]
+    if interrupted.exists():
+        command.append("--all")
+    project.work.mkdir(parents=True, exist_ok=True)
+    interrupted.touch()
     result = subprocess.run(command, cwd=project.root)
     if result.returncode != 0:
         raise BuildError(f"jupyter-book build failed (exit {result.returncode}); the messages above say why")
+    interrupted.unlink()
 
 
 class BuildError(Exception):
@@ -165,4 +174,5 @@ def build(project: Project, timings: Timings) -> tuple[Proceedings | None, Diagn
     print(f"{len(volume.papers)} papers: {pages} page(s) and {files} file(s) updated; running Jupyter Book ...", flush=True)
     timings.run("sphinx", run_jupyter_book, project)
     timings.run("search index", run_pagefind, project)
+    timings.run("publish", publish, project.work_html, project.sites, project.html)
     return volume, diags

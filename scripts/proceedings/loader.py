@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 
 from .diagnostics import Diagnostics
 from .paper import PAPER_FIELDS, Paper, csv_record, read_paper
@@ -18,10 +19,12 @@ from .workshop import Workshop, read_workshop
 _PDF_FIELDS = ("pdf", "slides", "poster")
 
 
-def load(project: Project, workers: int | None = None) -> tuple[Proceedings | None, Diagnostics]:
+def load(project: Project, workers: int | None = None, keep_going: bool = False) -> tuple[Proceedings | None, Diagnostics]:
     """The proceedings in ``project``, or None when any input has an error; all diagnostics either way.
 
-    Nothing is written; PDF facts come from the cache where it has them.
+    With ``keep_going``, the proceedings hold every record that is valid (and valid records whose
+    file is unusable, without that file) as long as ``workshop.yml`` is. Nothing is written; PDF
+    facts come from the cache where it has them.
     """
     diags = Diagnostics()
     if not project.papers.is_dir():
@@ -37,12 +40,17 @@ def load(project: Project, workers: int | None = None) -> tuple[Proceedings | No
     items = {paper.id for paper, _ in papers} | {talk.id for talk, _ in talks}
     recordings = _read_list(project, "recordings.yml", "recordings", RECORDING_FIELDS, diags,
                             lambda fields: read_recording(fields, project.papers, items))
-    pdfs = _load_pdf_facts(project, papers + talks, workers, diags)
-    if workshop is None or diags.has_errors:
+    pdfs, unusable = _load_pdf_facts(project, workshop, papers + talks, workers, diags, keep_going)
+    if workshop is None or (diags.has_errors and not keep_going):
         return None, diags
     program = tuple(sorted((slot for slot, _ in slots), key=lambda slot: slot.start))
-    return Proceedings(workshop, tuple(paper for paper, _ in papers), pdfs, tuple(talk for talk, _ in talks),
-                       program, tuple(recording for recording, _ in recordings)), diags
+    return Proceedings(workshop, _without(papers, unusable), pdfs, _without(talks, unusable), program,
+                       tuple(recording for recording, _ in recordings)), diags
+
+
+def _without(items: list[tuple], unusable: set[tuple[str, str]]) -> tuple:
+    """The items, each without the files found unusable."""
+    return tuple(replace(item, **{name: None for item_id, name in unusable if item_id == item.id}) for item, _ in items)
 
 
 def _load_workshop(project: Project, diags: Diagnostics) -> Workshop | None:
@@ -126,14 +134,26 @@ def _check_program(slots: list[tuple[Slot, Fields]], paper_ids: set[str], talk_i
     check_overlaps([slot for slot, _ in slots], "papers/program.yml", diags)
 
 
-def _load_pdf_facts(project: Project, items: list[tuple[object, Fields]], workers: int | None,
-                    diags: Diagnostics) -> dict:
-    """Facts of every PDF the papers and talks name; an unreadable file is an error on the field naming it."""
-    named = [(fields, name, getattr(item, name, None)) for item, fields in items for name in _PDF_FIELDS
+def _load_pdf_facts(project: Project, workshop: Workshop | None, items: list[tuple[object, Fields]],
+                    workers: int | None, diags: Diagnostics, keep_going: bool) -> tuple[dict, set[tuple[str, str]]]:
+    """Facts of every PDF the papers and talks name, and the (item id, field) pairs whose file is
+    unusable: unreadable, or beyond its track's limits. Those are errors, or with ``keep_going``
+    warnings that the item is published without the file."""
+    named = [(item, fields, name, getattr(item, name, None)) for item, fields in items for name in _PDF_FIELDS
              if getattr(item, name, None)]
-    paths = sorted({project.papers / relative for _, _, relative in named})
-    facts = pdf_facts(paths, PdfCache(project.cache), workers)
-    for fields, name, relative in named:
-        if error := facts[project.papers / relative].error:
-            fields.error(name, f"papers/{relative}: {error}")
-    return {relative: facts[project.papers / relative] for _, _, relative in named}
+    paths = sorted({project.papers / relative for *_, relative in named})
+    passwords = {project.papers / item.pdf: item.pdf_password for item, *_ in named if getattr(item, "pdf_password", None)}
+    facts = pdf_facts(paths, PdfCache(project.cache), workers, passwords)
+    unusable = set()
+    for item, fields, name, relative in named:
+        found = facts[project.papers / relative]
+        track = workshop.track(item.track) if workshop and isinstance(item, Paper) else None
+        problem = found.error or (name == "pdf" and track and track.pdf_problem(found.pages, found.size))
+        if problem:
+            unusable.add((item.id, name))
+            if keep_going:
+                diags.warning(fields.file, fields.data.line_of(name), f"{fields.where}.{name}",
+                                     f"papers/{relative}: {problem}; published without this file (--keep-going)")
+            else:
+                fields.error(name, f"papers/{relative}: {problem}")
+    return {relative: facts[project.papers / relative] for *_, relative in named}, unusable

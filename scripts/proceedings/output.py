@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 from .diagnostics import Diagnostics
@@ -60,3 +61,40 @@ def sync_folder(folder: Path, files: dict[Path, str | Path], pattern: str = "*")
             if path.is_file() and path not in files:
                 path.unlink()
     return written
+
+
+def publish(built: Path, sites: Path, link: Path) -> Path:
+    """Publish ``built`` as a new snapshot under ``sites`` and switch ``link`` to it atomically.
+
+    Until the switch, ``link`` keeps pointing to the previous snapshot, which is never modified, so a
+    build killed at any moment leaves the previous site complete. Unchanged files are hard links to
+    the previous snapshot's (snapshots are immutable); the rest are copies, never links into
+    ``built``, which the next build rewrites in place.
+    """
+    previous = link.resolve() if link.is_symlink() else None
+    sites.mkdir(parents=True, exist_ok=True)
+    if link.is_dir() and not link.is_symlink():  # a site published before snapshots existed
+        previous = link.rename(sites / "site-0")
+    snapshot = sites / f"site-{time.time_ns()}"
+    staging = sites / f".{snapshot.name}.tmp"
+    for source in sorted(built.rglob("*")):
+        target = staging / source.relative_to(built)
+        if source.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        old = previous / source.relative_to(built) if previous else None
+        stat = source.stat()
+        if old and old.is_file() and (old.stat().st_size, old.stat().st_mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+            os.link(old, target)
+        else:
+            shutil.copy2(source, target)
+    staging.rename(snapshot)
+    switch = link.with_name(f".{link.name}.{os.getpid()}.tmp")
+    switch.unlink(missing_ok=True)
+    switch.symlink_to(os.path.relpath(snapshot, link.parent))
+    os.replace(switch, link)
+    for old in sites.iterdir():
+        if old != snapshot:
+            shutil.rmtree(old, ignore_errors=True)
+    return snapshot

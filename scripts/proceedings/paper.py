@@ -14,7 +14,7 @@ from .workshop import SLUG, Workshop
 
 PAPER_FIELDS = (
     "id", "title", "authors", "abstract", "keywords", "track", "session", "pdf", "slides", "poster",
-    "openreview", "code", "award", "tldr", "bibkey",
+    "openreview", "code", "award", "tldr", "bibkey", "pdf_password",
 )
 _OPENREVIEW_ID = re.compile(r"^(?:https://openreview\.net/(?:forum|pdf)\?id=)?([A-Za-z0-9_-]+)$")
 _BIBKEY = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -54,6 +54,8 @@ class Paper:
     """One-sentence summary."""
     bibkey: str | None = None
     """Citation key fixed by the organizer, overriding the generated one."""
+    pdf_password: str | None = None
+    """Password that opens an encrypted PDF (used to read it, never published)."""
 
     @property
     def openreview_url(self) -> str | None:
@@ -89,6 +91,7 @@ def read_paper(fields: Fields, workshop: Workshop | None, papers_dir: Path) -> P
         award=fields.text("award"),
         tldr=fields.text("tldr", multiline=True),
         bibkey=_read_bibkey(fields),
+        pdf_password=fields.text("pdf_password"),
     )
     for name in ("title", "abstract"):
         _warn_unbalanced_braces(fields, name, values[name])

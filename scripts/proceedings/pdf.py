@@ -54,8 +54,9 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_pdf(path: Path, sha256: str) -> PdfFacts:
-    """Facts of the PDF at ``path``, parsed with pypdf; an unreadable file gives facts with ``error`` set."""
+def read_pdf(path: Path, sha256: str, password: str = "") -> PdfFacts:
+    """Facts of the PDF at ``path``, parsed with pypdf (decrypted with ``password`` if it is
+    encrypted); an unreadable file gives facts with ``error`` set."""
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     size = path.stat().st_size
     if size == 0:
@@ -65,8 +66,10 @@ def read_pdf(path: Path, sha256: str) -> PdfFacts:
             return PdfFacts(sha256, size, error="not a PDF file (no %PDF- header); was a web page saved instead?")
     try:
         reader = PdfReader(path)
-        if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
-            return PdfFacts(sha256, size, error="the PDF is encrypted with a password; upload an unprotected copy")
+        if reader.is_encrypted and reader.decrypt(password) == PasswordType.NOT_DECRYPTED:
+            why = "the password given in pdf_password does not open it" if password else \
+                "the PDF is encrypted with a password; upload an unprotected copy or give pdf_password"
+            return PdfFacts(sha256, size, error=why)
         pages = len(reader.pages)
         texts = [_page_text(page) for page in reader.pages]
     except Exception as exc:  # pypdf raises many types for damaged files; each is a diagnostic, not a crash
@@ -111,9 +114,10 @@ class PdfCache:
             return None
 
     def put(self, facts: PdfFacts) -> None:
-        """Store facts unless already stored, atomically so a killed build never leaves half an entry."""
+        """Store facts unless already stored or an error (which a password or a new pypdf may cure),
+        atomically so a killed build never leaves half an entry."""
         target = self._entry(facts.sha256)
-        if target.is_file():
+        if facts.error or target.is_file():
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         temporary = target.with_suffix(f".{os.getpid()}.tmp")
@@ -121,25 +125,29 @@ class PdfCache:
         os.replace(temporary, target)
 
 
-def pdf_facts(paths: list[Path], cache: PdfCache, workers: int | None = None) -> dict[Path, PdfFacts]:
-    """Facts for every path: from the cache when the content is known, else parsed (in parallel).
+def pdf_facts(paths: list[Path], cache: PdfCache, workers: int | None = None,
+              passwords: dict[Path, str] | None = None) -> dict[Path, PdfFacts]:
+    """Facts for every path: from the cache when the content is known, else parsed (in parallel);
+    ``passwords`` opens encrypted files.
 
     Nothing is written: the build stores the facts with :meth:`PdfCache.put` once the inputs are valid.
     """
+    passwords = passwords or {}
     hashes = {path: file_hash(path) for path in paths}
     found = {path: cache.get(sha) for path, sha in hashes.items()}
     todo = sorted({hashes[path]: path for path, facts in found.items() if facts is None}.items())
     if todo:
-        parsed = dict(zip((sha for sha, _ in todo), _parse_all([(path, sha) for sha, path in todo], workers)))
+        jobs = [(path, sha, passwords.get(path, "")) for sha, path in todo]
+        parsed = dict(zip((sha for sha, _ in todo), _parse_all(jobs, workers)))
         for path, facts in found.items():
             if facts is None:
                 found[path] = parsed[hashes[path]]
     return found
 
 
-def _parse_all(jobs: list[tuple[Path, str]], workers: int | None) -> list[PdfFacts]:
+def _parse_all(jobs: list[tuple[Path, str, str]], workers: int | None) -> list[PdfFacts]:
     workers = min(workers or os.cpu_count() or 1, len(jobs))
     if workers <= 1:
-        return [read_pdf(path, sha) for path, sha in jobs]
+        return [read_pdf(*job) for job in jobs]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(read_pdf, *zip(*jobs), chunksize=max(1, len(jobs) // (workers * 4))))

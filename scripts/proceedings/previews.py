@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pypdfium2
@@ -11,9 +12,27 @@ import pypdfium2
 WIDTH = 480
 
 
+def preview_path(sha256: str, cache: Path) -> Path:
+    """Where the preview of the PDF with this content hash is cached."""
+    return cache / f"{sha256}-{WIDTH}.png"
+
+
+def previews(pdfs: dict[str, Path], cache: Path, workers: int | None = None) -> dict[str, Path]:
+    """The preview of each PDF (by content hash), rendering the missing ones in parallel."""
+    missing = [(pdf, sha, cache) for sha, pdf in pdfs.items() if not preview_path(sha, cache).is_file()]
+    workers = min(workers or os.cpu_count() or 1, len(missing))
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(preview, *zip(*missing)))
+    else:
+        for job in missing:
+            preview(*job)
+    return {sha: preview_path(sha, cache) for sha in pdfs}
+
+
 def preview(pdf: Path, sha256: str, cache: Path) -> Path:
     """A PNG of the PDF's first page, ``WIDTH`` pixels wide; rendered once per distinct content."""
-    target = cache / f"{sha256}-{WIDTH}.png"
+    target = preview_path(sha256, cache)
     if target.is_file():
         return target
     cache.mkdir(parents=True, exist_ok=True)

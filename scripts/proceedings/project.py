@@ -40,8 +40,23 @@ class Project:
 
     @property
     def html(self) -> Path:
-        """The built website."""
+        """The published website: a link, switched atomically, to the newest complete snapshot."""
         return self.build / "html"
+
+    @property
+    def work(self) -> Path:
+        """Where Jupyter Book builds (incrementally) before the result is published."""
+        return self.build / ".proceedings" / "work"
+
+    @property
+    def work_html(self) -> Path:
+        """The HTML as Jupyter Book writes it, before it is published."""
+        return self.work / "_build" / "html"
+
+    @property
+    def sites(self) -> Path:
+        """Published snapshots of the site; ``html`` links to one of them."""
+        return self.build / ".proceedings" / "sites"
 
     @property
     def cache(self) -> Path:

@@ -59,7 +59,7 @@ class Recording:
 
 def read_recording(fields: Fields, papers_dir: Path, items: set[str]) -> Recording | None:
     """One recording; None (with diagnostics) when it is unusable."""
-    item = fields.text("item", required=True)
+    named = item = fields.text("item", required=True)
     if item and item not in items:
         fields.error("item", f"{item!r} is neither a paper id nor a talk id")
         item = None
@@ -74,7 +74,7 @@ def read_recording(fields: Fields, papers_dir: Path, items: set[str]) -> Recordi
     if permission == "withheld":
         why = "its permission is withheld" if "permission" in fields.data else "no permission was given"
         fields.diags.warning(fields.file, fields.data.line_of("permission"), f"{fields.where}.permission",
-                             f"recording of {item!r} is not published: {why}")
+                             f"recording of {named!r} is not published: {why}")
     duration = fields.text("duration")
     if not (item and platform and url and permission):
         return None

@@ -16,7 +16,7 @@ WORKSHOP_FIELDS = (
     "id", "title", "short_title", "booktitle", "venue", "year", "date", "location", "room", "timezone", "url",
     "website", "archival", "license", "editors", "organizers", "area_chairs", "program_committee", "tracks",
 )
-TRACK_FIELDS = ("id", "title", "description")
+TRACK_FIELDS = ("id", "title", "description", "max_pages", "max_size_mb")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -30,6 +30,18 @@ class Track:
     """Heading shown on the track's listing page."""
     description: str | None = None
     """A sentence or two shown under the heading."""
+    max_pages: int | None = None
+    """Most pages a paper's PDF may have in this track."""
+    max_size_mb: float | None = None
+    """Largest a paper's PDF may be in this track, in megabytes."""
+
+    def pdf_problem(self, pages: int, size: int) -> str | None:
+        """Why a PDF of ``pages`` pages and ``size`` bytes breaks this track's limits, if it does."""
+        if self.max_pages is not None and pages > self.max_pages:
+            return f"has {pages} pages; the {self.title} track allows at most {self.max_pages}"
+        if self.max_size_mb is not None and size > self.max_size_mb * 1_000_000:
+            return f"is {size / 1_000_000:.1f} MB; the {self.title} track allows at most {self.max_size_mb:g} MB"
+        return None
 
 
 @dataclass(frozen=True)
@@ -150,6 +162,16 @@ def _read_timezone(fields: Fields) -> str | None:
     return zone
 
 
+def _read_megabytes(fields: Fields) -> float | None:
+    value = fields.data.get("max_size_mb")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        fields.error("max_size_mb", f"expected a positive number of megabytes, got {value!r}")
+        return None
+    return float(value)
+
+
 def _read_tracks(fields: Fields) -> tuple[Track, ...] | None:
     tracks: list[Track] = []
     for label, data in fields.records("tracks", required=True):
@@ -160,7 +182,8 @@ def _read_tracks(fields: Fields) -> tuple[Track, ...] | None:
         elif tid and any(t.id == tid for t in tracks):
             track_fields.error("id", f"track {tid!r} is listed twice")
         elif tid and title:
-            tracks.append(Track(tid, title, track_fields.text("description", multiline=True)))
+            tracks.append(Track(tid, title, track_fields.text("description", multiline=True),
+                                track_fields.integer("max_pages"), _read_megabytes(track_fields)))
     if not tracks and "tracks" in fields.data:
         fields.error("tracks", "list at least one track, each with an id and a title")
     return tuple(tracks) or None
