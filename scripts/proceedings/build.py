@@ -158,15 +158,16 @@ class BuildError(Exception):
     """A stage of the build failed after the inputs were validated."""
 
 
-def build(project: Project, timings: Timings) -> tuple[Proceedings | None, Diagnostics]:
-    """Validate the inputs and, when they hold no error, write pages and files and build the site.
+def build(project: Project, timings: Timings, keep_going: bool = False) -> tuple[Proceedings | None, Diagnostics]:
+    """Validate the inputs and, when they hold no error (or ``keep_going``: whatever is valid), write
+    pages and files, build the site and publish it.
 
     Returns the model (None when nothing was built) and every diagnostic; raises :class:`BuildError`
     when Jupyter Book fails.
     """
-    volume, diags = timings.run("load", load, project)
+    volume, diags = timings.run("load", load, project, None, keep_going)
     diags.extend(check_project(project, volume))
-    if volume is None or diags.has_errors:
+    if volume is None or (diags.has_errors and not keep_going):
         return None, diags
     timings.run("PDF cache", store_pdf_facts, project, volume)
     pages = timings.run("pages", write_pages, project, volume)

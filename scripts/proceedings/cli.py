@@ -62,7 +62,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     project = Project(Path(args.dir).resolve())
     timings = Timings()
     try:
-        volume, diags = build(project, timings)
+        volume, diags = build(project, timings, keep_going=args.keep_going)
     except BuildError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -106,6 +106,9 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("dir", nargs="?", default=".", help="the project folder (default: here)")
         command.set_defaults(run=run)
     commands.choices["check"].add_argument("--json", action="store_true", help="print diagnostics as JSON")
+    commands.choices["build"].add_argument(
+        "--keep-going", action="store_true",
+        help="build what is valid: leave out records with errors, and unusable files (with a warning)")
     commands.choices["serve"].add_argument("--port", type=int, default=8000)
     return main_parser
 

@@ -101,6 +101,10 @@ def search_data(data: dict) -> str:
 
 def _page_data(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Citation tags into the <head>; the page's content marked for Pagefind, with its search data."""
+    if pagename in app.env.titles:
+        # sphinx-book-theme sets the raw title text here and prints it unescaped in its print-only
+        # <h1>, where a title such as "<script>..." would run (it runs before this handler).
+        context["pagetitle"] = escape(app.env.titles[pagename].astext())
     data = (context.get("meta") or {}).get("proceedings") or {}
     if isinstance(data, str):
         data = json.loads(data)
@@ -164,5 +168,5 @@ def setup(app: Sphinx) -> dict:
     app.add_css_file("proceedings.css")
     app.add_js_file("proceedings.js", loading_method="defer")
     app.connect("config-inited", _configure)
-    app.connect("html-page-context", _page_data)
+    app.connect("html-page-context", _page_data, priority=900)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

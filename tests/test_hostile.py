@@ -1,0 +1,252 @@
+"""Hostile and broken input: author text never becomes markup or code, every broken file is a
+diagnostic, and a build killed at any moment leaves the previous site complete."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from proceedings.cli import main
+from proceedings.loader import load
+from proceedings.project import Project
+from proceedings.records import one_line
+
+from conftest import WORKSHOP_YML, tree_state, write_project
+
+HOSTILE = [
+    "<script>alert('h01')</script>",
+    "<img src=x onerror=alert('h02')>",
+    "<iframe src='https://evil.example/h03'></iframe>",
+    "<svg onload=alert('h04')>",
+    "<a href=\"javascript:alert('h05')\">h05</a>",
+    "[h06](javascript:alert('h06'))",
+    "![h07](data:text/html,<script>alert('h07')</script>)",
+    "<javascript:alert('h08')>",
+    "```{eval-rst}\n.. raw:: html\n\n   <script>alert('h09')</script>\n```",
+    "```{raw} html\n<script>alert('h10')</script>\n```",
+    "```{include} /etc/passwd\n```",
+    "```{literalinclude} ../../_config.yml\n```",
+    ":::{raw} html\n<script>alert('h13')</script>\n:::",
+    "{raw}`html <script>alert('h14')</script>`",
+    "{{ h15_substitution }}",
+    "{sub-ref}`today` h16",
+    "$\\href{javascript:alert('h17')}{x}$",
+    "$x$</span><script>alert('h18')</script>",
+    "% h19 a comment that hides the rest",
+    "(h20-label)=\n# h20 heading",
+    "<!-- h21 --><b onclick=alert('h21')>b</b>",
+    "&lt;script&gt;alert('h22')&lt;/script&gt;",
+    "\u202eh23 right-to-left override \u200b zero width",
+    "h24 " + "very long title " * 70,
+    "<style>body{display:none}</style>h25",
+    "\"><script>alert('h26')</script>",
+    "</script><script>alert('h27')</script>",
+    "{{< h28 >}} <%= h28 %> ${h28}",
+]
+
+
+# Inline handlers the theme itself writes (its print and full-screen buttons); any other is injected.
+THEME_HANDLERS = {"window.print()", "toggleFullScreen()"}
+
+
+def _hostile_project(root: Path) -> Path:
+    papers = []
+    for index, text in enumerate(HOSTILE):
+        papers.append({
+            "id": f"h{index:02d}", "title": text, "abstract": text, "keywords": [text], "track": "full",
+            "session": text, "award": text, "tldr": text, "code": "https://example.org/code",
+            "authors": [{"name": text, "affiliation": text}],
+        })
+    write_project(root, papers=yaml.safe_dump(papers, allow_unicode=True), pdfs=())
+    talks = [{"id": "talk", "title": HOSTILE[0], "speaker": {"name": HOSTILE[1], "affiliation": HOSTILE[2]},
+              "abstract": HOSTILE[8], "bio": HOSTILE[9]}]
+    (root / "papers" / "talks.yml").write_text(yaml.safe_dump(talks, allow_unicode=True), "utf-8")
+    program = [{"start": "09:00", "end": "10:00", "kind": "invited", "title": HOSTILE[3], "talk": "talk",
+                "speaker": HOSTILE[4]}]
+    (root / "papers" / "program.yml").write_text(yaml.safe_dump(program, allow_unicode=True), "utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory) -> Path:
+    root = _hostile_project(tmp_path_factory.mktemp("hostile") / "project")
+    result = subprocess.run([sys.executable, "-m", "proceedings", "build", str(root)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root / "_build" / "html"
+
+
+def _pages(site: Path) -> list[Path]:
+    return sorted((site / "book").rglob("*.html"))
+
+
+def test_no_injected_script_handler_iframe_or_javascript_url(hostile_site):
+    pages = _pages(hostile_site)
+    assert len(pages) > 30
+    for page in pages:
+        soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+        for script in soup.find_all("script"):
+            if script.get("type") == "application/ld+json":
+                json.loads(script.string)  # data, and still valid JSON
+            else:
+                assert "alert(" not in (script.string or ""), page
+        for element in soup.find_all(True):
+            handlers = [element[name] for name in element.attrs if name.lower().startswith("on")]
+            assert set(handlers) <= THEME_HANDLERS, (page, element.name, handlers)
+            for name in ("href", "src", "action", "formaction", "data"):
+                value = str(element.get(name, "")).strip().lower()
+                assert not value.startswith(("javascript:", "data:", "vbscript:")), (page, element)
+        assert not soup.find_all(["iframe", "embed", "object"]), page
+        assert all("display:none" not in (tag.string or "") for tag in soup.find_all("style")), page
+        assert "root:x:0:0" not in soup.get_text(), "no file from disk is included"
+
+
+@pytest.mark.parametrize("index", range(len(HOSTILE)))
+def test_text_is_shown_literally(hostile_site, index):
+    text = " ".join(one_line(HOSTILE[index]).split())
+    page = BeautifulSoup((hostile_site / f"book/papers/h{index:02d}.html").read_text("utf-8"), "html.parser")
+    shown = " ".join(page.select_one("article section").get_text(" ").split())
+    if "$" not in text:  # math renders; everything else is shown as typed
+        assert shown.count(text) >= 4, (text, shown[:500])  # title, author, affiliation, abstract, ...
+    meta = page.find("meta", attrs={"name": "citation_title"})["content"]
+    assert meta == text
+
+
+def test_rtl_and_long_titles_stay_in_the_page(hostile_site):
+    css = (hostile_site / "_static" / "proceedings.css").read_text()
+    assert "overflow-wrap: anywhere" in css and "unicode-bidi: isolate" in css
+
+
+TEXT_FIELDS = ("title", "abstract", "session", "award", "tldr")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=st.fixed_dictionaries({name: st.text(min_size=0, max_size=60) for name in TEXT_FIELDS}),
+       name=st.text(max_size=40), keyword=st.text(max_size=30))
+def test_check_never_raises_on_arbitrary_text(tmp_path, values, name, keyword):
+    root = tmp_path / "p"
+    if root.exists():
+        shutil.rmtree(root)
+    paper = {"id": "p", "track": "full", "authors": [{"name": name}], "keywords": [keyword], **values}
+    write_project(root, papers=yaml.safe_dump([paper], allow_unicode=True), pdfs=())
+    volume, diags = load(Project(root))
+    assert volume is not None or diags.has_errors
+
+
+def test_corpus_with_keep_going(shared_data, tmp_path, capsys):
+    corpus = shared_data / "pdf-corpus"
+    described = {item["path"].replace("/", "__"): item for item in
+                 json.loads((corpus / "files.json").read_text("utf-8"))["data"]}
+    files = sorted(path for path in corpus.glob("*.pdf") if path.name in described)
+    papers = [{"id": f"c{index:02d}", "title": f"Corpus file {path.name}", "authors": [{"name": "Py PDF"}],
+               "abstract": "From pypdf's sample files.", "track": "full", "pdf": f"pdf/{path.name}"}
+              for index, path in enumerate(files)]
+    root = write_project(tmp_path / "p", papers=yaml.safe_dump(papers), pdfs=())
+    (root / "papers" / "pdf").mkdir()
+    for path in files:
+        shutil.copy(path, root / "papers" / "pdf" / path.name)
+    assert main(["check", str(root)]) == 1
+    reported = capsys.readouterr().err
+    assert main(["build", "--keep-going", str(root)]) == 0
+    site = root / "_build" / "html" / "book" / "papers"
+    volume, _ = load(Project(root), keep_going=True)
+    for index, path in enumerate(files):
+        assert (site / f"c{index:02d}.html").is_file(), "every paper gets its page"
+        paper = volume.paper(f"c{index:02d}")
+        if paper.pdf:
+            assert volume.facts(paper.pdf).pages == described[path.name]["pages"], path.name
+            assert (site / f"c{index:02d}.pdf").is_file()
+        else:
+            assert f"papers/pdf/{path.name}:" in reported, path.name
+    assert "encrypted" in reported and "Traceback" not in reported
+
+
+def test_password_opens_an_encrypted_pdf(shared_data, tmp_path):
+    name = "005-libreoffice-writer-password__libreoffice-writer-password.pdf"
+    paper = {"id": "locked", "title": "Locked", "authors": [{"name": "X"}], "abstract": "A.", "track": "full",
+             "pdf": f"pdf/{name}", "pdf_password": "openpassword"}
+    root = write_project(tmp_path / "p", papers=yaml.safe_dump([paper]), pdfs=())
+    (root / "papers" / "pdf").mkdir()
+    shutil.copy(shared_data / "pdf-corpus" / name, root / "papers" / "pdf" / name)
+    volume, diags = load(Project(root))
+    assert not diags.has_errors and volume.facts(f"pdf/{name}").pages == 1
+
+
+def test_track_page_limit(tmp_path):
+    workshop = WORKSHOP_YML.replace("  - id: tiny\n    title: Tiny papers\n",
+                                    "  - id: tiny\n    title: Tiny papers\n    max_pages: 2\n")
+    root = write_project(tmp_path / "p", workshop=workshop)
+    _, diags = load(Project(root))
+    assert [(d.line, d.field, d.message) for d in diags.sorted()] == [
+        (23, "papers[1].pdf", "papers/pdf/paper-two.pdf: has 3 pages; the Tiny papers track allows at most 2")]
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "the file is empty"),
+    (b"<!DOCTYPE html><html><body>Not found</body></html>", "not a PDF"),
+])
+def test_broken_pdf_named_with_its_line(tmp_path, content, message):
+    root = write_project(tmp_path / "p")
+    (root / "papers" / "pdf" / "paper-two.pdf").write_bytes(content)
+    _, diags = load(Project(root))
+    (found,) = diags.sorted()
+    assert (found.file, found.line, found.field) == ("papers/accepted.yml", 23, "papers[1].pdf") and message in found.message
+
+
+def test_truncated_and_broken_xref_pdfs_never_raise(tmp_path):
+    root = write_project(tmp_path / "p")
+    pdf = root / "papers" / "pdf" / "paper-two.pdf"
+    data = pdf.read_bytes()
+    for broken in (data[: len(data) // 2], data.replace(b"xref", b"xfer"), data[:-200]):
+        pdf.write_bytes(broken)
+        volume, diags = load(Project(root))
+        assert volume is not None or diags.has_errors
+
+
+def test_killed_builds_never_lose_the_site(tmp_path):
+    """SIGKILL `proceedings build` at 20 random moments; the previous site stays complete each time."""
+    root = write_project(tmp_path / "p")
+    assert main(["build", str(root)]) == 0
+    site = root / "_build" / "html"
+    expected = {path.relative_to(site.resolve()) for path in site.resolve().rglob("*.html")}
+    rng = random.Random(2026)
+    start = time.perf_counter()
+    assert main(["build", str(root)]) == 0
+    duration = time.perf_counter() - start
+    accepted = root / "papers" / "accepted.yml"
+    original = accepted.read_text("utf-8")
+    for attempt in range(20):
+        accepted.write_text(original.replace("A Tiny Idea", f"A Tiny Idea, take {attempt}"), "utf-8")
+        process = subprocess.Popen([sys.executable, "-m", "proceedings", "build", str(root)],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(rng.uniform(0, duration * 1.3))
+        _kill_group(process)
+        published = site.resolve()
+        assert {path.relative_to(published) for path in published.rglob("*.html")} >= expected, attempt
+        page = (published / "book/papers/paper-two.html").read_text("utf-8")
+        assert "A Tiny Idea" in page and page.rstrip().endswith("</html>"), attempt
+    accepted.write_text(original, "utf-8")
+    assert main(["build", str(root)]) == 0, "a build after the kills succeeds"
+    title = BeautifulSoup((site / "book/papers/paper-two.html").read_text("utf-8"), "html.parser").h1
+    assert title.get_text().rstrip("#") == "A Tiny Idea"
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    """SIGKILL the build and everything it started (Jupyter Book, Pagefind, workers)."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait()
