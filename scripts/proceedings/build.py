@@ -34,6 +34,8 @@ class Timings:
 
     stages: dict[str, float] = field(default_factory=dict)
     """Seconds by stage name, in the order the stages ran."""
+    echo: bool = False
+    """Whether to print a line as each stage ends (the command does; the benchmark does not)."""
 
     def run(self, name: str, step, *args):
         """Run ``step(*args)``, record its duration under ``name`` and return its result."""
@@ -41,7 +43,10 @@ class Timings:
         try:
             return step(*args)
         finally:
-            self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
+            seconds = time.perf_counter() - start
+            self.stages[name] = self.stages.get(name, 0.0) + seconds
+            if self.echo:
+                print(f"  {name:<13} {seconds:6.1f} s", flush=True)
 
 
 def generated_pages(volume: Proceedings) -> dict[str, str]:
@@ -138,9 +143,11 @@ def run_pagefind(project: Project) -> None:
         raise BuildError("Pagefind could not index the site; the messages above say why")
 
 
-def run_jupyter_book(project: Project) -> None:
+def run_jupyter_book(project: Project, verbose: bool = False) -> None:
     """Build the HTML with Jupyter Book into the work folder, incrementally unless the last build
-    there was interrupted (its half-written pages would look up to date); raises when it fails."""
+    there was interrupted (its half-written pages would look up to date); raises when it fails.
+
+    Sphinx's log is shown only when ``verbose``; otherwise its warnings are shown once, at the end."""
     interrupted = project.work / "BUILDING"
     command = [sys.executable, "-c", "import sys; from jupyter_book.cli.main import main; sys.exit(main())",
                "build", str(project.root), "--builder", "html", "--path-output", str(project.work)]
@@ -148,7 +155,12 @@ def run_jupyter_book(project: Project) -> None:
         command.append("--all")
     project.work.mkdir(parents=True, exist_ok=True)
     interrupted.touch()
-    result = subprocess.run(command, cwd=project.root)
+    result = subprocess.run(command, cwd=project.root, capture_output=not verbose, text=True)
+    if not verbose:
+        warnings = [line for line in (result.stdout + result.stderr).splitlines()
+                    if "WARNING" in line or "ERROR" in line or result.returncode]
+        if warnings:
+            print("Jupyter Book says:\n" + "\n".join(warnings), file=sys.stderr)
     if result.returncode != 0:
         raise BuildError(f"jupyter-book build failed (exit {result.returncode}); the messages above say why")
     interrupted.unlink()
@@ -158,7 +170,8 @@ class BuildError(Exception):
     """A stage of the build failed after the inputs were validated."""
 
 
-def build(project: Project, timings: Timings, keep_going: bool = False) -> tuple[Proceedings | None, Diagnostics]:
+def build(project: Project, timings: Timings, keep_going: bool = False,
+          verbose: bool = False) -> tuple[Proceedings | None, Diagnostics]:
     """Validate the inputs and, when they hold no error (or ``keep_going``: whatever is valid), write
     pages and files, build the site and publish it.
 
@@ -173,7 +186,7 @@ def build(project: Project, timings: Timings, keep_going: bool = False) -> tuple
     pages = timings.run("pages", write_pages, project, volume)
     files = timings.run("files", write_assets, project, volume)
     print(f"{len(volume.papers)} papers: {pages} page(s) and {files} file(s) updated; running Jupyter Book ...", flush=True)
-    timings.run("sphinx", run_jupyter_book, project)
+    timings.run("sphinx", run_jupyter_book, project, verbose)
     timings.run("search index", run_pagefind, project)
     timings.run("publish", publish, project.work_html, project.sites, project.html)
     return volume, diags

@@ -60,9 +60,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     """Validate, generate pages and files, and build the HTML site."""
     project = Project(Path(args.dir).resolve())
-    timings = Timings()
+    timings = Timings(echo=True)
     try:
-        volume, diags = build(project, timings, keep_going=args.keep_going)
+        volume, diags = build(project, timings, keep_going=args.keep_going, verbose=args.verbose)
     except BuildError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -70,8 +70,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if volume is None:
         print("Nothing was written: fix the errors above and build again.", file=sys.stderr)
         return 1
-    stages = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.stages.items())
-    print(f"Built in {sum(timings.stages.values()):.1f} s ({stages}).")
+    print(f"Built in {sum(timings.stages.values()):.1f} s.")
     print(f"Open {project.html / 'index.html'} or run: proceedings serve {args.dir}")
     return 0
 
@@ -109,6 +108,7 @@ def parser() -> argparse.ArgumentParser:
     commands.choices["build"].add_argument(
         "--keep-going", action="store_true",
         help="build what is valid: leave out records with errors, and unusable files (with a warning)")
+    commands.choices["build"].add_argument("-v", "--verbose", action="store_true", help="show Jupyter Book's whole log")
     commands.choices["serve"].add_argument("--port", type=int, default=8000)
     return main_parser
 

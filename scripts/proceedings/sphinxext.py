@@ -1,7 +1,7 @@
 """Sphinx extension for proceedings books: reads only ``book/``, publishes the staged files beside the
 pages, and writes each paper's citation metadata (Google Scholar tags, JSON-LD, alternate links) into
-its ``<head>``. Open Graph tags and the sitemap come from sphinxext-opengraph and sphinx-sitemap,
-which it loads and configures from ``html_baseurl``.
+its ``<head>``. Open Graph tags come from sphinxext-opengraph, which it loads and configures from ``html_baseurl``;
+it writes ``sitemap.xml`` from the same URL.
 
 Enable it in ``_config.yml`` with ``sphinx: extra_extensions: [proceedings.sphinxext]``. A page opts
 in with a ``proceedings`` front-matter field: ``{"meta": [[name, content], ...], "links":
@@ -148,18 +148,30 @@ def _configure(app: Sphinx, config: Config) -> None:
     config.mathjax_path = "mathjax/tex-mml-chtml.js"
     # Theme templates fixed for accessibility (see each file's comment).
     config.templates_path = [str(Path(__file__).parent / "templates"), *config.templates_path]
-    config.sitemap_url_scheme = "{link}"
-    config.sitemap_excludes = [*config.sitemap_excludes, "search.html", "genindex.html", "404.html"]
+
     assets = Project(Path(app.srcdir)).assets
     assets.mkdir(parents=True, exist_ok=True)
     if str(assets) not in map(str, config.html_extra_path):
         config.html_extra_path = [*config.html_extra_path, str(assets)]
 
 
+def sitemap(base_url: str, docnames: list[str]) -> str:
+    """A sitemap listing every page by its absolute URL."""
+    urls = "".join(f"<url><loc>{escape(base_url + docname)}.html</loc></url>" for docname in sorted(docnames))
+    return f'<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>\n'
+
+
+def _write_sitemap(app: Sphinx, exception: Exception | None) -> None:
+    # Written from every document Sphinx knows, not only those written in this run (as
+    # sphinx-sitemap does), so that an incremental build gives the same sitemap as a full one.
+    if exception is None and app.builder.format == "html" and app.config.html_baseurl:
+        base = app.config.html_baseurl.rstrip("/") + "/"
+        (Path(app.outdir) / "sitemap.xml").write_text(sitemap(base, list(app.env.found_docs)), "utf-8")
+
+
 def setup(app: Sphinx) -> dict:
     """Register the role and the configuration step."""
     app.setup_extension("sphinxext.opengraph")
-    app.setup_extension("sphinx_sitemap")
     app.add_role("asset", AssetRole())
     app.add_role("preview", PreviewRole())
     app.add_role("recording", RecordingRole())
@@ -169,4 +181,5 @@ def setup(app: Sphinx) -> dict:
     app.add_js_file("proceedings.js", loading_method="defer")
     app.connect("config-inited", _configure)
     app.connect("html-page-context", _page_data, priority=900)
+    app.connect("build-finished", _write_sitemap)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

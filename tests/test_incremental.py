@@ -1,0 +1,51 @@
+"""The incremental path gives the same site as a cold build, and the benchmark runs end to end."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+from proceedings import benchmark
+from proceedings.cli import main
+
+from conftest import write_project
+
+# Files whose content records when or in which order the build ran, not what the site holds.
+_VOLATILE = (".buildinfo", "pagefind/", "searchindex.js")
+# Sphinx adds a cache-busting "?v=<checksum>" to a stylesheet link only once the stylesheet exists
+# in the output, so a first build lacks some that later builds have; the page is the same.
+_CACHE_BUSTER = re.compile(rb"\?v=[0-9a-f]{8}")
+
+
+def _site(root: Path) -> dict[str, str]:
+    site = (root / "_build" / "html").resolve()
+    return {path.relative_to(site).as_posix(): hashlib.sha256(_CACHE_BUSTER.sub(b"", path.read_bytes())).hexdigest()
+            for path in sorted(site.rglob("*")) if path.is_file()
+            and not path.relative_to(site).as_posix().startswith(_VOLATILE)}
+
+
+def test_rebuild_after_an_edit_equals_a_cold_build(tmp_path):
+    warm = write_project(tmp_path / "warm")
+    assert main(["build", str(warm)]) == 0
+    accepted = warm / "papers" / "accepted.yml"
+    accepted.write_text(accepted.read_text("utf-8").replace("Short.", "Short, and edited."), "utf-8")
+    assert main(["build", str(warm)]) == 0
+    cold = tmp_path / "cold"
+    shutil.copytree(warm, cold, ignore=shutil.ignore_patterns("_build", "papers", "tracks", "people", "program", "talks"))
+    shutil.copytree(warm / "papers", cold / "papers", dirs_exist_ok=True)
+    assert main(["build", str(cold)]) == 0
+    warm_site, cold_site = _site(warm), _site(cold)
+    assert warm_site.keys() == cold_site.keys()
+    assert [name for name in warm_site if warm_site[name] != cold_site[name]] == []
+
+
+def test_benchmark_runs_at_30_papers(tmp_path, shared_data, capsys):
+    size = benchmark.measure(30, tmp_path, pages=2, baseline=True)
+    assert set(size.rebuilds) == {"no-op", "edit abstract", "add paper", "replace PDF"}
+    assert size.cold.stages["sphinx"] > 0 and size.cold.peak_rss > 0 and size.baseline.seconds > 0
+    targets = benchmark.report([size])
+    output = capsys.readouterr().out
+    assert "Cold build" in output and "Baseline at N = 30" in output
+    assert len(targets) >= 5 and all(text.startswith("N=30") for text, _ in targets)
