@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import json
 import shutil
 import sys
 from importlib import resources
@@ -12,7 +13,8 @@ from pathlib import Path
 
 from .build import BuildError, Timings, build, check_project
 from .diagnostics import Diagnostics
-from .loader import load
+from .loader import load, load_workshop
+from .openreview import import_notes
 from .project import Project
 from .samples import sample_pdf
 
@@ -75,6 +77,26 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_openreview(args: argparse.Namespace) -> int:
+    """Write papers/accepted.yml from an OpenReview export, merging with hand edits."""
+    project = Project(Path(args.dir).resolve())
+    workshop, diags = load_workshop(project)
+    if workshop is None:
+        _report(diags)
+        return 1
+    try:
+        notes = json.loads(Path(args.notes).read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        print(f"{args.notes}: cannot read the export: {exc}", file=sys.stderr)
+        return 1
+    if isinstance(notes, dict):
+        notes = notes.get("notes", [notes])
+    report = import_notes(notes, project.papers, workshop, Path(args.pdfs) if args.pdfs else None)
+    print("\n".join(report.lines()))
+    print(f"Wrote {project.papers / 'accepted.yml'}; run: proceedings check {args.dir}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the built site on localhost."""
     project = Project(Path(args.dir).resolve())
@@ -105,6 +127,11 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("dir", nargs="?", default=".", help="the project folder (default: here)")
         command.set_defaults(run=run)
     commands.choices["check"].add_argument("--json", action="store_true", help="print diagnostics as JSON")
+    importer = commands.add_parser("import-openreview", help="write papers/accepted.yml from an OpenReview export")
+    importer.add_argument("notes", help="the export: a JSON list of API v2 notes")
+    importer.add_argument("dir", nargs="?", default=".", help="the project folder (default: here)")
+    importer.add_argument("--pdfs", help="folder with the PDFs, named <forum id>.pdf or <number>.pdf")
+    importer.set_defaults(run=cmd_import_openreview)
     commands.choices["build"].add_argument(
         "--keep-going", action="store_true",
         help="build what is valid: leave out records with errors, and unusable files (with a warning)")

@@ -53,6 +53,12 @@ def _without(items: list[tuple], unusable: set[tuple[str, str]]) -> tuple:
     return tuple(replace(item, **{name: None for item_id, name in unusable if item_id == item.id}) for item, _ in items)
 
 
+def load_workshop(project: Project) -> tuple[Workshop | None, Diagnostics]:
+    """Only the workshop (for commands that need its tracks but not the papers)."""
+    diags = Diagnostics()
+    return _load_workshop(project, diags), diags
+
+
 def _load_workshop(project: Project, diags: Diagnostics) -> Workshop | None:
     path = project.papers / "workshop.yml"
     if not path.is_file():
