@@ -149,6 +149,8 @@ def _entry_values(volume: Proceedings, paper: Paper, ascii: bool) -> list[tuple[
         ("address", latex_text(workshop.location, ascii)),
         ("url", volume.url(paper)),
     ]
+    if paper.id in volume.page_ranges:
+        values.append(("pages", "{}--{}".format(*volume.page_ranges[paper.id])))
     if not workshop.archival:
         values.append(("note", "Non-archival"))
     return values

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .bibtex import bibtex
@@ -19,6 +21,7 @@ from .pdf import PdfCache
 from .ics import program_ics
 from .materials import recording_file
 from .previews import previews
+from .volume_pdf import plain_paragraphs, volume_pdf
 from .project import GENERATED_DIRS, GENERATED_MARKER, MATERIAL_SUFFIXES, Project, material_stem, paper_docname, talk_docname
 from .sources import Located, load_yaml
 from .volume import Proceedings
@@ -110,6 +113,8 @@ def write_assets(project: Project, volume: Proceedings) -> int:
                      for field in MATERIAL_SUFFIXES if (path := getattr(item, field, None))}, project.previews)
     files: dict = {project.assets / f"proceedings.{ext}": export(volume, papers) for ext, export in EXPORTERS.items()}
     files[project.assets / "program.ics"] = program_ics(volume).decode("utf-8")
+    if volume.volume_pdf and volume.volume_papers:
+        files[project.assets / "proceedings.pdf"] = _volume_pdf(project, volume)
     for paper in volume.papers:
         page = project.assets / paper_docname(paper.id)
         for ext, export in EXPORTERS.items():
@@ -118,6 +123,20 @@ def write_assets(project: Project, volume: Proceedings) -> int:
     for talk in volume.talks:
         files |= _materials(project, volume, talk, project.assets / talk_docname(talk.id).rsplit("/", 1)[0], pngs)
     return sync_folder(project.assets, files)
+
+
+def _volume_pdf(project: Project, volume: Proceedings) -> Path:
+    """The volume PDF, made again only when its inputs changed (it is cached under their hash)."""
+    preface_file = project.book / "preface.md"
+    preface = plain_paragraphs(preface_file.read_text("utf-8")) if preface_file.is_file() else []
+    inputs = json.dumps([repr(volume.workshop), preface, [(p.id, p.title, repr(p.authors), volume.facts(p.pdf).sha256)
+                                                         for p in volume.volume_papers]])
+    target = project.build / ".proceedings" / "volume" / f"{hashlib.sha256(inputs.encode()).hexdigest()}.pdf"
+    if not target.is_file():
+        for old in target.parent.glob("*.pdf"):
+            old.unlink()
+        volume_pdf(volume, project.papers, preface, target)
+    return target
 
 
 def _materials(project: Project, volume: Proceedings, item, folder: Path, pngs: dict[str, Path]) -> dict[Path, Path]:
@@ -170,8 +189,8 @@ class BuildError(Exception):
     """A stage of the build failed after the inputs were validated."""
 
 
-def build(project: Project, timings: Timings, keep_going: bool = False,
-          verbose: bool = False) -> tuple[Proceedings | None, Diagnostics]:
+def build(project: Project, timings: Timings, keep_going: bool = False, verbose: bool = False,
+          volume_pdf: bool = True) -> tuple[Proceedings | None, Diagnostics]:
     """Validate the inputs and, when they hold no error (or ``keep_going``: whatever is valid), write
     pages and files, build the site and publish it.
 
@@ -182,6 +201,7 @@ def build(project: Project, timings: Timings, keep_going: bool = False,
     diags.extend(check_project(project, volume))
     if volume is None or (diags.has_errors and not keep_going):
         return None, diags
+    volume = replace(volume, volume_pdf=volume_pdf)
     timings.run("PDF cache", store_pdf_facts, project, volume)
     pages = timings.run("pages", write_pages, project, volume)
     files = timings.run("files", write_assets, project, volume)

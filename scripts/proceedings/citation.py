@@ -34,6 +34,9 @@ def highwire_tags(volume: Proceedings, paper: Paper) -> list[tuple[str, str]]:
     tags.append(("citation_abstract_html_url", volume.url(paper)))
     if paper.keywords:
         tags.append(("citation_keywords", "; ".join(paper.keywords)))
+    if paper.id in volume.page_ranges:
+        first, last = volume.page_ranges[paper.id]
+        tags += [("citation_firstpage", str(first)), ("citation_lastpage", str(last))]
     return tags
 
 
@@ -89,6 +92,8 @@ def csl_item(volume: Proceedings, paper: Paper) -> dict:
     }
     if paper.keywords:
         item["keyword"] = ", ".join(paper.keywords)
+    if paper.id in volume.page_ranges:
+        item["page"] = "{}-{}".format(*volume.page_ranges[paper.id])
     if not workshop.archival:
         item["note"] = "Non-archival"
     return item
@@ -122,6 +127,8 @@ def ris(volume: Proceedings, papers: list[Paper]) -> str:
             lines.append(("L1", volume.pdf_url(paper)))
         lines.append(("AB", _plain(paper.abstract)))
         lines += [("KW", keyword) for keyword in paper.keywords]
+        if paper.id in volume.page_ranges:
+            lines += [("SP", str(volume.page_ranges[paper.id][0])), ("EP", str(volume.page_ranges[paper.id][1]))]
         if not workshop.archival:
             lines.append(("N1", "Non-archival"))
         lines.append(("ER", ""))

@@ -64,7 +64,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     project = Project(Path(args.dir).resolve())
     timings = Timings(echo=True)
     try:
-        volume, diags = build(project, timings, keep_going=args.keep_going, verbose=args.verbose)
+        volume, diags = build(project, timings, keep_going=args.keep_going, verbose=args.verbose,
+                              volume_pdf=args.volume_pdf)
     except BuildError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -136,6 +137,9 @@ def parser() -> argparse.ArgumentParser:
         "--keep-going", action="store_true",
         help="build what is valid: leave out records with errors, and unusable files (with a warning)")
     commands.choices["build"].add_argument("-v", "--verbose", action="store_true", help="show Jupyter Book's whole log")
+    commands.choices["build"].add_argument(
+        "--volume-pdf", action=argparse.BooleanOptionalAction, default=True,
+        help="make proceedings.pdf, which also gives every paper its page numbers (default: yes)")
     commands.choices["serve"].add_argument("--port", type=int, default=8000)
     return main_parser
 

@@ -66,6 +66,8 @@ def paper_page(volume: Proceedings, paper: Paper) -> str:
         details.append(f"**Session:** {myst.text(paper.session)}")
     if paper.award:
         details.append(f"**Award:** {myst.text(paper.award)}")
+    if paper.id in volume.page_ranges:
+        details.append("**Pages:** {}–{} of the volume".format(*volume.page_ranges[paper.id]))
     return _page(
         _paper_front(volume, paper),
         myst.rich_text(paper.title),
@@ -131,6 +133,8 @@ def papers_index(volume: Proceedings) -> str:
     """Every paper of the volume, grouped by track, with the whole volume's citations."""
     downloads = ", ".join(myst.role("asset", f"{label} <../../proceedings.{ext}>") for label, ext in EXPORTS)
     blocks = [f"{len(volume.papers)} accepted papers. Cite them all: {downloads}."]
+    if volume.page_ranges:
+        blocks.append(f"The whole volume in one PDF: {myst.role('asset', 'proceedings.pdf <../../proceedings.pdf>')}.")
     for track in volume.workshop.tracks:
         blocks += [f"## {myst.text(track.title)}", _listing(volume.papers_in(track), "")]
     return _page(NOT_SEARCHED, "Papers", *blocks)

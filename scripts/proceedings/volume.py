@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -33,6 +34,8 @@ class Proceedings:
     """The schedule's slots, in time order."""
     recordings: tuple[Recording, ...] = ()
     """Recordings, published or not."""
+    volume_pdf: bool = True
+    """Whether the volume PDF is made, which gives every paper its page range."""
 
     @cached_property
     def keys(self) -> dict[str, str]:
@@ -61,6 +64,27 @@ class Proceedings:
         """The label of the keyword's entry in the keyword index."""
         key = keyword_key(keyword)
         return next(anchor for shown, anchor, _ in self.keywords if keyword_key(shown) == key)
+
+    @cached_property
+    def volume_papers(self) -> list[Paper]:
+        """The papers of the volume PDF: those with a PDF, in program order, then in listing order."""
+        first_slot = {}
+        for slot in self.program:
+            for paper_id in slot.papers:
+                first_slot.setdefault(paper_id, slot.start)
+        with_pdf = [paper for paper in self.papers if paper.pdf]
+        order = {paper.id: index for index, paper in enumerate(with_pdf)}
+        return sorted(with_pdf, key=lambda p: (p.id not in first_slot, first_slot.get(p.id, dt.time()), order[p.id]))
+
+    @cached_property
+    def page_ranges(self) -> dict[str, tuple[int, int]]:
+        """First and last page of each paper in the volume PDF (none when it is not made)."""
+        ranges, page = {}, 1
+        for paper in self.volume_papers if self.volume_pdf else []:
+            pages = self.facts(paper.pdf).pages
+            ranges[paper.id] = (page, page + pages - 1)
+            page += pages
+        return ranges
 
     def paper(self, paper_id: str) -> Paper | None:
         """The paper with this id, if any."""
