@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import time
+import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -162,6 +163,23 @@ def run_pagefind(project: Project) -> None:
         raise BuildError("Pagefind could not index the site; the messages above say why")
 
 
+SITE_ZIP = "proceedings-site.zip"
+# Already compressed: stored as they are, which keeps zipping fast.
+_STORED = {".pdf", ".png", ".jpg", ".woff", ".woff2", ".gz", ".zip", ".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter"}
+
+
+def site_zip(html: Path) -> None:
+    """``proceedings-site.zip`` in the site: the whole site, for reading offline."""
+    target = html / SITE_ZIP
+    temporary = html / f".{SITE_ZIP}.tmp"
+    with zipfile.ZipFile(temporary, "w") as archive:
+        for path in sorted(html.rglob("*")):
+            if path.is_file() and path not in (target, temporary):
+                method = zipfile.ZIP_STORED if path.suffix in _STORED else zipfile.ZIP_DEFLATED
+                archive.write(path, f"proceedings-site/{path.relative_to(html).as_posix()}", compress_type=method)
+    temporary.replace(target)
+
+
 def run_jupyter_book(project: Project, verbose: bool = False) -> None:
     """Build the HTML with Jupyter Book into the work folder, incrementally unless the last build
     there was interrupted (its half-written pages would look up to date); raises when it fails.
@@ -208,5 +226,6 @@ def build(project: Project, timings: Timings, keep_going: bool = False, verbose:
     print(f"{len(volume.papers)} papers: {pages} page(s) and {files} file(s) updated; running Jupyter Book ...", flush=True)
     timings.run("sphinx", run_jupyter_book, project, verbose)
     timings.run("search index", run_pagefind, project)
+    timings.run("site zip", site_zip, project.work_html)
     timings.run("publish", publish, project.work_html, project.sites, project.html)
     return volume, diags

@@ -7,6 +7,7 @@ import functools
 import http.server
 import json
 import shutil
+import subprocess
 import sys
 from importlib import resources
 from pathlib import Path
@@ -39,8 +40,10 @@ def cmd_new(args: argparse.Namespace) -> int:
         return 1
     with resources.as_file(resources.files("proceedings") / "template") as template:
         shutil.copytree(template, target, dirs_exist_ok=True)
-    # Packaging drops dotfiles, so the template's .gitignore travels without its dot.
+    # Packaging drops dotfiles, so the template's .gitignore and workflow travel without their dots.
     (target / "gitignore").rename(target / ".gitignore")
+    (target / ".github" / "workflows").mkdir(parents=True)
+    (target / "github-workflow.yml").rename(target / ".github" / "workflows" / "proceedings.yml")
     sample_pdf(target / "papers" / "pdf" / "example-paper.pdf", "An Example Paper about E = mc^2",
                ["Marie Skłodowska-Curie", "Johannes van der Waals", "Nguyễn Văn An"],
                "What the paper does, in a paragraph or two.", pages=3)
@@ -98,6 +101,21 @@ def cmd_import_openreview(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Push the built site to a branch (gh-pages) of the project's git repository with ghp-import."""
+    project = Project(Path(args.dir).resolve())
+    if not (project.html / "index.html").is_file():
+        print(f"No site in {project.html}; run: proceedings build {args.dir}", file=sys.stderr)
+        return 1
+    command = [sys.executable, "-c", "from ghp_import import main; main()", "--no-jekyll", "--push",
+               "--remote", args.remote, "--branch", args.branch, "--message", "Publish the proceedings",
+               str(project.html.resolve())]
+    result = subprocess.run(command, cwd=project.root)
+    if result.returncode == 0:
+        print(f"Published {project.html} to the {args.branch} branch of {args.remote}.")
+    return result.returncode
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the built site on localhost."""
     project = Project(Path(args.dir).resolve())
@@ -141,6 +159,11 @@ def parser() -> argparse.ArgumentParser:
         "--volume-pdf", action=argparse.BooleanOptionalAction, default=True,
         help="make proceedings.pdf, which also gives every paper its page numbers (default: yes)")
     commands.choices["serve"].add_argument("--port", type=int, default=8000)
+    publisher = commands.add_parser("publish", help="push the built site to the gh-pages branch (ghp-import)")
+    publisher.add_argument("dir", nargs="?", default=".", help="the project folder, a git repository (default: here)")
+    publisher.add_argument("--remote", default="origin")
+    publisher.add_argument("--branch", default="gh-pages")
+    publisher.set_defaults(run=cmd_publish)
     return main_parser
 
 

@@ -1,7 +1,7 @@
 """Sphinx extension for proceedings books: reads only ``book/``, publishes the staged files beside the
 pages, and writes each paper's citation metadata (Google Scholar tags, JSON-LD, alternate links) into
 its ``<head>``. Open Graph tags come from sphinxext-opengraph, which it loads and configures from ``html_baseurl``;
-it writes ``sitemap.xml`` from the same URL.
+it writes ``sitemap.xml`` from the same URL, and a ``404.html`` with absolute links.
 
 Enable it in ``_config.yml`` with ``sphinx: extra_extensions: [proceedings.sphinxext]``. A page opts
 in with a ``proceedings`` front-matter field: ``{"meta": [[name, content], ...], "links":
@@ -161,12 +161,25 @@ def sitemap(base_url: str, docnames: list[str]) -> str:
     return f'<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>\n'
 
 
-def _write_sitemap(app: Sphinx, exception: Exception | None) -> None:
-    # Written from every document Sphinx knows, not only those written in this run (as
-    # sphinx-sitemap does), so that an incremental build gives the same sitemap as a full one.
-    if exception is None and app.builder.format == "html" and app.config.html_baseurl:
-        base = app.config.html_baseurl.rstrip("/") + "/"
-        (Path(app.outdir) / "sitemap.xml").write_text(sitemap(base, list(app.env.found_docs)), "utf-8")
+def not_found_page(base_url: str, title: str) -> str:
+    """The 404 page static hosts serve for any missing path, so its links are absolute."""
+    home = escape(base_url or "/")
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" '
+            f'content="width=device-width, initial-scale=1"><title>Page not found - {escape(title)}</title></head>\n'
+            f'<body style="font-family: sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem">'
+            f"<h1>Page not found</h1><p>This page is not part of {escape(title)}.</p>"
+            f'<p><a href="{home}">Go to the home page</a> or <a href="{home}search.html">search the proceedings</a>.</p>'
+            "</body></html>\n")
+
+
+def _write_sitemap_and_404(app: Sphinx, exception: Exception | None) -> None:
+    # The sitemap is written from every document Sphinx knows, not only those written in this run
+    # (as sphinx-sitemap does), so that an incremental build gives the same sitemap as a full one.
+    if exception is None and app.builder.format == "html":
+        base = app.config.html_baseurl.rstrip("/") + "/" if app.config.html_baseurl else ""
+        if base:
+            (Path(app.outdir) / "sitemap.xml").write_text(sitemap(base, list(app.env.found_docs)), "utf-8")
+        (Path(app.outdir) / "404.html").write_text(not_found_page(base, app.config.html_title), "utf-8")
 
 
 def setup(app: Sphinx) -> dict:
@@ -181,5 +194,5 @@ def setup(app: Sphinx) -> dict:
     app.add_js_file("proceedings.js", loading_method="defer")
     app.connect("config-inited", _configure)
     app.connect("html-page-context", _page_data, priority=900)
-    app.connect("build-finished", _write_sitemap)
+    app.connect("build-finished", _write_sitemap_and_404)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
