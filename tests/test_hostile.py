@@ -24,7 +24,7 @@ from proceedings.loader import load
 from proceedings.project import Project
 from proceedings.records import one_line
 
-from conftest import WORKSHOP_YML, tree_state, write_project
+from conftest import WORKSHOP_YML, write_project
 
 HOSTILE = [
     "<script>alert('h01')</script>",

@@ -143,9 +143,9 @@ def _volume_pdf(project: Project, volume: Proceedings) -> Path:
 def _materials(project: Project, volume: Proceedings, item, folder: Path, pngs: dict[str, Path]) -> dict[Path, Path]:
     """A paper's or talk's PDFs, their first-page previews and its recording file, as published."""
     files = {}
-    for field in MATERIAL_SUFFIXES:
-        if path := getattr(item, field, None):
-            stem = folder / material_stem(item.id, field)
+    for name in MATERIAL_SUFFIXES:
+        if path := getattr(item, name, None):
+            stem = folder / material_stem(item.id, name)
             files[stem.with_suffix(".pdf")] = project.papers / path
             files[stem.with_suffix(".png")] = pngs[volume.facts(path).sha256]
     recording = volume.recording(item.id)

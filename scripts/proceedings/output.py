@@ -8,7 +8,6 @@ import shutil
 import time
 from pathlib import Path
 
-from .diagnostics import Diagnostics
 
 
 def write_if_changed(path: Path, content: str) -> bool:
