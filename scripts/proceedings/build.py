@@ -20,7 +20,7 @@ from .pages import authors_page, committee_page, keywords_page, paper_page, pape
 from .program_pages import program_page, speakers_list, talk_page
 from .pdf import PdfCache
 from .ics import program_ics
-from .materials import recording_file
+from .materials import notice_files, recording_file
 from .previews import previews
 from .volume_pdf import plain_paragraphs, volume_pdf
 from .project import GENERATED_DIRS, GENERATED_MARKER, MATERIAL_SUFFIXES, Project, material_stem, paper_docname, talk_docname
@@ -109,7 +109,7 @@ def write_pages(project: Project, volume: Proceedings) -> int:
 def write_assets(project: Project, volume: Proceedings) -> int:
     """Stage the files published beside the pages (PDFs, previews, citations, recordings, the
     calendar); the number of files that changed."""
-    papers = list(volume.papers)
+    papers = list(volume.cited_papers)
     pngs = previews({volume.facts(path).sha256: project.papers / path for item in (*volume.papers, *volume.talks)
                      for field in MATERIAL_SUFFIXES if (path := getattr(item, field, None))}, project.previews)
     files: dict = {project.assets / f"proceedings.{ext}": export(volume, papers) for ext, export in EXPORTERS.items()}
@@ -118,9 +118,10 @@ def write_assets(project: Project, volume: Proceedings) -> int:
         files[project.assets / "proceedings.pdf"] = _volume_pdf(project, volume)
     for paper in volume.papers:
         page = project.assets / paper_docname(paper.id)
-        for ext, export in EXPORTERS.items():
+        for ext, export in EXPORTERS.items() if paper.cited else ():
             files[page.with_suffix(f".{ext}")] = export(volume, [paper])
         files |= _materials(project, volume, paper, page.parent, pngs)
+        files |= {page.parent / name: project.papers / path for name, path in notice_files(paper).items()}
     for talk in volume.talks:
         files |= _materials(project, volume, talk, project.assets / talk_docname(talk.id).rsplit("/", 1)[0], pngs)
     return sync_folder(project.assets, files)

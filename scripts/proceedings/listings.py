@@ -12,6 +12,8 @@ def paper_item(paper: Paper, prefix: str, extra: list[str] = ()) -> str:
     """A list item linking a paper (``prefix`` leads to ``book/papers/``), with its authors."""
     names = ", ".join(myst.text(author.name) for author in paper.authors)
     after = [f"**{myst.text(paper.award)}**"] if paper.award else []
+    if paper.removal:
+        after.append("**Retracted**" if paper.retracted else "**Withdrawn**")
     return f"- [{myst.rich_text(paper.title)}]({prefix}{paper.id}.md)  \n  " + " · ".join([names, *after, *(e for e in extra if e)])
 
 

@@ -55,3 +55,30 @@ def recording_block(recording: Recording | None) -> str:
 def recording_file(recording: Recording) -> str:
     """The published name of a recording that is a file in ``papers/``."""
     return f"{recording.item}-recording.{recording.url.rsplit('.', 1)[-1].lower()}"
+
+
+def notice_files(paper) -> dict[str, str]:
+    """The published names of a paper's earlier versions and erratum, with their paths in ``papers/``."""
+    files = {f"{paper.id}-v{number}.pdf": revision.pdf for number, revision in enumerate(paper.revisions, 1)}
+    if paper.erratum and paper.erratum.pdf:
+        files[f"{paper.id}-erratum.pdf"] = paper.erratum.pdf
+    return files
+
+
+def notices(paper) -> str:
+    """The withdrawal or retraction, the erratum and the list of versions, as MyST."""
+    blocks = []
+    if paper.removal:
+        kind = "Retracted" if paper.retracted else "Withdrawn"
+        blocks.append(f":::{{warning}}\n**{kind} on {paper.removal.date:%d %B %Y}.** {myst.text(paper.removal.text)}\n\n"
+                      "This paper is no longer part of the proceedings; its page stays so that links keep working.\n:::")
+    if paper.erratum:
+        link = f" {myst.role('asset', f'Erratum (PDF) <{paper.id}-erratum.pdf>')}" if paper.erratum.pdf else ""
+        blocks.append(f":::{{note}}\n**Erratum, {paper.erratum.date:%d %B %Y}.** {myst.text(paper.erratum.text)}{link}\n:::")
+    if paper.revisions:
+        lines = [f"- Version {number}, {revision.date:%d %B %Y}: {myst.text(revision.text)} · "
+                 + myst.role("asset", f"PDF <{paper.id}-v{number}.pdf>")
+                 for number, revision in enumerate(paper.revisions, 1)]
+        lines.append(f"- Version {len(paper.revisions) + 1} (current): the PDF above")
+        blocks.append("## Versions\n\n" + "\n".join(lines))
+    return "\n\n".join(blocks)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from . import myst
 from .project import GENERATED_MARKER, NOT_SEARCHED
 from .bibtex import bibtex
-from .materials import material_links, previews, recording_block
+from .materials import material_links, notices, previews, recording_block
 from .citation import apa, highwire_tags, json_ld
 from .paper import Paper
 from .indexes import fold, merged_people
@@ -29,6 +29,8 @@ def _paper_front(volume: Proceedings, paper: Paper) -> dict:
     links = [{"rel": "alternate", "type": "application/x-bibtex", "href": f"{paper.id}.bib", "title": "BibTeX"},
              {"rel": "alternate", "type": "application/x-research-info-systems", "href": f"{paper.id}.ris", "title": "RIS"},
              {"rel": "alternate", "type": "application/vnd.citationstyles.csl+json", "href": f"{paper.id}.json", "title": "CSL-JSON"}]
+    if not paper.cited:
+        return {"orphan": True, "proceedings": {"search": {"index": False}}}
     return {
         "orphan": True,
         "og:title": " ".join(paper.title.split()),
@@ -68,9 +70,11 @@ def paper_page(volume: Proceedings, paper: Paper) -> str:
         details.append(f"**Award:** {myst.text(paper.award)}")
     if paper.id in volume.page_ranges:
         details.append("**Pages:** {}–{} of the volume".format(*volume.page_ranges[paper.id]))
+    title = myst.rich_text(paper.title)
     return _page(
         _paper_front(volume, paper),
-        myst.rich_text(paper.title),
+        myst.role("struck", " ".join(paper.title.split())) if paper.removal else title,
+        notices(paper),
         _authors(volume, paper.authors),
         " · ".join(details),
         presented_in(volume, paper.id),
@@ -80,22 +84,29 @@ def paper_page(volume: Proceedings, paper: Paper) -> str:
         recording_block(volume.recording(paper.id)),
         "## Abstract",
         myst.paragraphs(paper.abstract),
-        "**Keywords:** " + ", ".join(f"[{myst.text(k)}](#{volume.keyword_anchor(k)})"
-                                     for k in paper.keywords) if paper.keywords else "",
-        "## Cite",
-        "**APA**",
-        myst.fence(apa(volume, paper), "text"),
-        "**BibTeX**",
-        myst.fence(bibtex(volume, [paper]), "bibtex"),
-        "Download: " + " · ".join(myst.role("asset", f"{label} <{paper.id}.{ext}>") for label, ext in EXPORTS),
+        "**Keywords:** " + ", ".join(_keyword(volume, k) for k in paper.keywords) if paper.keywords else "",
+        _cite(volume, paper) if paper.cited else "",
         _full_text(facts.text) if facts and facts.text else "",
     )
+
+
+def _keyword(volume: Proceedings, keyword: str) -> str:
+    anchor = volume.keyword_anchor(keyword)
+    return f"[{myst.text(keyword)}](#{anchor})" if anchor else myst.text(keyword)
+
+
+def _cite(volume: Proceedings, paper: Paper) -> str:
+    downloads = " · ".join(myst.role("asset", f"{label} <{paper.id}.{ext}>") for label, ext in EXPORTS)
+    return "\n\n".join(["## Cite", "**APA**", myst.fence(apa(volume, paper), "text"), "**BibTeX**",
+                        myst.fence(bibtex(volume, [paper]), "bibtex"), f"Download: {downloads}"])
 
 
 def _authors(volume: Proceedings, authors: tuple[Person, ...]) -> str:
     lines = []
     for person in authors:
-        line = f"- **[{myst.text(person.name)}](#{volume.author_entry(person).anchor})**"
+        name = myst.text(person.name)
+        entry = volume.author_entry(person)
+        line = f"- **[{name}](#{entry.anchor})**" if entry else f"- **{name}**"
         if person.affiliation:
             line += f", {myst.text(person.affiliation)}"
         if person.orcid_url:

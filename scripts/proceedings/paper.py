@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,8 +15,22 @@ from .workshop import SLUG, Workshop
 
 PAPER_FIELDS = (
     "id", "title", "authors", "abstract", "keywords", "track", "session", "pdf", "slides", "poster",
-    "openreview", "code", "award", "tldr", "bibkey", "pdf_password",
+    "openreview", "code", "award", "tldr", "bibkey", "pdf_password", "revisions", "erratum", "withdrawn",
+    "retracted",
 )
+NOTICE_FIELDS = ("date", "note", "reason", "pdf")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A dated correction of a published paper: a revision, an erratum, a withdrawal or retraction."""
+
+    date: dt.date
+    """When it happened."""
+    text: str
+    """What changed (a revision's or erratum's note) or why (a withdrawal's or retraction's reason)."""
+    pdf: str | None = None
+    """The PDF of that version or of the erratum, relative to ``papers/``."""
 _OPENREVIEW_ID = re.compile(r"^(?:https://openreview\.net/(?:forum|pdf)\?id=)?([A-Za-z0-9_-]+)$")
 _BIBKEY = re.compile(r"^[a-z][a-z0-9-]*$")
 
@@ -56,7 +71,24 @@ class Paper:
     """Citation key fixed by the organizer, overriding the generated one."""
     pdf_password: str | None = None
     """Password that opens an encrypted PDF (used to read it, never published)."""
+    revisions: tuple[Notice, ...] = ()
+    """Earlier versions, oldest first; ``pdf`` is the newest."""
+    erratum: Notice | None = None
+    """A published correction."""
+    withdrawn: Notice | None = None
+    """Withdrawal by the authors: the page stays, marked, but the paper is no longer cited."""
+    retracted: Notice | None = None
+    """Retraction by the organizers: as a withdrawal."""
 
+    @property
+    def removal(self) -> Notice | None:
+        """The withdrawal or retraction, if the paper has one."""
+        return self.retracted or self.withdrawn
+
+    @property
+    def cited(self) -> bool:
+        """Whether the paper is in the volume: citations, the volume PDF, the indexes."""
+        return self.removal is None
     @property
     def openreview_url(self) -> str | None:
         """The paper's OpenReview forum page."""
@@ -92,6 +124,11 @@ def read_paper(fields: Fields, workshop: Workshop | None, papers_dir: Path) -> P
         tldr=fields.text("tldr", multiline=True),
         bibkey=_read_bibkey(fields),
         pdf_password=fields.text("pdf_password"),
+        revisions=tuple(notice for label, data in fields.records("revisions")
+                        if (notice := _read_notice(fields.sub(label, data, NOTICE_FIELDS), "note", papers_dir, True))),
+        erratum=_read_nested_notice(fields, "erratum", "note", papers_dir),
+        withdrawn=_read_nested_notice(fields, "withdrawn", "reason", papers_dir),
+        retracted=_read_nested_notice(fields, "retracted", "reason", papers_dir),
     )
     for name in ("title", "abstract"):
         _warn_unbalanced_braces(fields, name, values[name])
@@ -114,6 +151,30 @@ def csv_record(row: Located) -> Located:
     if isinstance(authors := row.get("authors"), str):
         record["authors"] = [person_from_text(text, row.line) for text in authors.split(";") if text.strip()]
     return record
+
+
+def _read_nested_notice(fields: Fields, name: str, text: str, papers_dir: Path) -> Notice | None:
+    data = fields.data.get(name)
+    if data is None:
+        return None
+    if not isinstance(data, Located):
+        fields.error(name, f"expected a record with date and {text}")
+        return None
+    return _read_notice(fields.sub(f"{fields.where}.{name}", data, NOTICE_FIELDS), text, papers_dir, False)
+
+
+def _read_notice(fields: Fields, text: str, papers_dir: Path, needs_pdf: bool) -> Notice | None:
+    """A notice with a date, its ``text`` field (note or reason) and optionally a PDF."""
+    date, words = fields.text("date", required=True), fields.text(text, required=True, multiline=True)
+    pdf = fields.path("pdf", papers_dir) if needs_pdf or "pdf" in fields.data else None
+    if needs_pdf and pdf is None and "pdf" not in fields.data:
+        fields.error("pdf", "required field is missing: each revision keeps its PDF")
+    try:
+        day = dt.date.fromisoformat(date) if date else None
+    except ValueError:
+        fields.error("date", f"expected a date as YYYY-MM-DD, got {date!r}")
+        return None
+    return Notice(day, words, pdf) if day and words and (pdf or not needs_pdf) else None
 
 
 def _read_openreview(fields: Fields) -> str | None:

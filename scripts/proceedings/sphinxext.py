@@ -57,6 +57,11 @@ class RecordingRole(ReferenceRole):
         return [nodes.raw(self.rawtext, html, format="html")], []
 
 
+def struck_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{struck}`Title``` shows a withdrawn or retracted paper's title struck through."""
+    return [nodes.inline(rawtext, text, classes=["proceedings-struck"])], []
+
+
 def venue_time_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     """``{venuetime}`2026-04-27T09:00:00-03:00``` shows 09:00 and lets the reader switch to their zone."""
     moment = dt.datetime.fromisoformat(text)
@@ -189,6 +194,7 @@ def setup(app: Sphinx) -> dict:
     app.add_role("preview", PreviewRole())
     app.add_role("recording", RecordingRole())
     app.add_role("venuetime", venue_time_role)
+    app.add_role("struck", struck_role)
     app.add_role("zoneswitch", zone_switch_role)
     app.add_css_file("proceedings.css")
     app.add_js_file("proceedings.js", loading_method="defer")

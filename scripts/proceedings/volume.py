@@ -40,30 +40,35 @@ class Proceedings:
     @cached_property
     def keys(self) -> dict[str, str]:
         """Citation key of each paper, by paper id."""
-        return citation_keys(self.papers, self.workshop.year)
+        return citation_keys(self.cited_papers, self.workshop.year)
+
+    @cached_property
+    def cited_papers(self) -> tuple[Paper, ...]:
+        """The papers of the volume proper: all but the withdrawn and retracted ones."""
+        return tuple(paper for paper in self.papers if paper.cited)
 
     @cached_property
     def authors(self) -> list[IndexedPerson]:
         """The author index: every author and speaker once, sorted by family name."""
-        return author_index(self.papers, self.talks)
+        return author_index(self.cited_papers, self.talks)
 
     @cached_property
     def keywords(self) -> list[tuple[str, str, list[str]]]:
         """The keyword index: (keyword as first written, anchor, paper ids), sorted."""
-        return keyword_index(self.papers)
+        return keyword_index(self.cited_papers)
 
     @cached_property
     def _author_entries(self) -> dict[Person, IndexedPerson]:
         return {member: entry for entry in self.authors for member in entry.members}
 
-    def author_entry(self, person: Person) -> IndexedPerson:
-        """The person's entry in the author index."""
-        return self._author_entries[person]
+    def author_entry(self, person: Person) -> IndexedPerson | None:
+        """The person's entry in the author index (none for authors only of withdrawn papers)."""
+        return self._author_entries.get(person)
 
-    def keyword_anchor(self, keyword: str) -> str:
-        """The label of the keyword's entry in the keyword index."""
+    def keyword_anchor(self, keyword: str) -> str | None:
+        """The label of the keyword's entry in the keyword index (none for keywords only of withdrawn papers)."""
         key = keyword_key(keyword)
-        return next(anchor for shown, anchor, _ in self.keywords if keyword_key(shown) == key)
+        return next((anchor for shown, anchor, _ in self.keywords if keyword_key(shown) == key), None)
 
     @cached_property
     def volume_papers(self) -> list[Paper]:
@@ -72,7 +77,7 @@ class Proceedings:
         for slot in self.program:
             for paper_id in slot.papers:
                 first_slot.setdefault(paper_id, slot.start)
-        with_pdf = [paper for paper in self.papers if paper.pdf]
+        with_pdf = [paper for paper in self.cited_papers if paper.pdf]
         order = {paper.id: index for index, paper in enumerate(with_pdf)}
         return sorted(with_pdf, key=lambda p: (p.id not in first_slot, first_slot.get(p.id, dt.time()), order[p.id]))
 

@@ -1,0 +1,88 @@
+"""Corrections as the ACL Anthology makes them: versions, errata, withdrawals and retractions."""
+
+from __future__ import annotations
+
+import bibtexparser
+import pytest
+from bs4 import BeautifulSoup
+
+from proceedings.cli import main
+from proceedings.loader import load
+from proceedings.project import Project
+from proceedings.samples import sample_pdf
+
+from conftest import PAPERS_YML, write_project
+
+CORRECTED = PAPERS_YML.replace("  pdf: pdf/paper-one.pdf\n", """\
+  pdf: pdf/paper-one.pdf
+  revisions:
+    - date: 2026-04-01
+      note: "Camera-ready version."
+      pdf: pdf/paper-one-v1.pdf
+  erratum:
+    date: 2026-06-01
+    note: "Equation 3 had a sign error."
+""") + """\
+- id: paper-three
+  title: "A Retracted Result"
+  authors:
+    - name: Retracto Author
+  abstract: Wrong.
+  keywords: [retractions]
+  track: full
+  pdf: pdf/paper-three.pdf
+  retracted:
+    date: 2026-07-01
+    reason: "The data were fabricated."
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = write_project(tmp_path_factory.mktemp("corrections") / "p", papers=CORRECTED,
+                         pdfs=("paper-one", "paper-two", "paper-three", "paper-one-v1"))
+    assert main(["build", str(root)]) == 0
+    return root
+
+
+def _page(root, pid):
+    return BeautifulSoup((root / f"_build/html/book/papers/{pid}.html").read_text("utf-8"), "html.parser")
+
+
+def test_retracted_page_stays_with_the_reason_and_no_citation(built):
+    page = _page(built, "paper-three")
+    assert page.select_one("article h1 span.proceedings-struck").get_text() == "A Retracted Result"
+    text = " ".join(page.select_one("article section").get_text(" ").split())
+    assert "Retracted on 01 July 2026. The data were fabricated." in text
+    assert not page.select("div.highlight-bibtex") and not page.find("meta", attrs={"name": "citation_title"})
+    assert not (built / "_build/html/book/papers/paper-three.bib").exists()
+
+
+def test_retracted_paper_is_out_of_the_volume(built):
+    keys = [e.key for e in bibtexparser.parse_string((built / "_build/html/proceedings.bib").read_text("utf-8")).entries]
+    assert len(keys) == 2 and not any("retracted" in key or "author2026" in key for key in keys)
+    volume, _ = load(Project(built))
+    assert "paper-three" not in [p.id for p in volume.volume_papers]
+    assert "Retracto Author" not in [e.person.name for e in volume.authors]
+    assert "Retracto" not in (built / "_build/html/book/people/authors.html").read_text("utf-8")
+    assert "retractions" not in (built / "_build/html/book/papers/keywords.html").read_text("utf-8")
+    listing = (built / "_build/html/book/tracks/full.html").read_text("utf-8")
+    assert "A Retracted Result" in listing and "Retracted" in listing
+
+
+def test_versions_and_erratum(built):
+    page = _page(built, "paper-one")
+    text = " ".join(page.select_one("article section").get_text(" ").split())
+    assert "Erratum, 01 June 2026. Equation 3 had a sign error." in text
+    assert "Version 1, 01 April 2026: Camera-ready version." in text and "Version 2 (current)" in text
+    assert page.find("a", href="paper-one-v1.pdf")
+    html = built / "_build/html/book/papers"
+    assert (html / "paper-one-v1.pdf").read_bytes() == (built / "papers/pdf/paper-one-v1.pdf").read_bytes()
+
+
+def test_a_revision_needs_its_pdf(tmp_path):
+    papers = PAPERS_YML.replace("  pdf: pdf/paper-one.pdf\n", "  pdf: pdf/paper-one.pdf\n  revisions:\n    - date: 2026-04-01\n      note: x\n")
+    root = write_project(tmp_path / "p", papers=papers)
+    _, diags = load(Project(root))
+    assert [(d.field, d.message) for d in diags.sorted()] == [
+        ("papers[0].revisions[0].pdf", "required field is missing: each revision keeps its PDF")]
