@@ -7,7 +7,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from proceedings.samples import sample_pdf
 
 REPO = Path(__file__).resolve().parents[1]

@@ -8,8 +8,7 @@ import re
 import bibtexparser
 import pybtex.database
 import pytest
-from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
-
+from conftest import REPO
 from proceedings.bibtex import bibtex, citation_keys, latex_name, latex_title
 from proceedings.loader import load
 from proceedings.paper import Paper
@@ -17,8 +16,7 @@ from proceedings.people import Person, split_name
 from proceedings.project import Project
 from proceedings.volume import Proceedings
 from proceedings.workshop import Track, Workshop
-
-from conftest import REPO
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 _CONTEXT = get_default_latex_context_db()
 _CONTEXT.add_context_category("braces", prepend=True, macros=[MacroTextSpec("textbraceleft", "{"),
@@ -151,6 +149,7 @@ def test_titles_round_trip(title):
 
 def test_real_iclr_names_round_trip(shared_data):
     import csv
+
     from proceedings.records import one_line
     with (shared_data / "iclr2020-miniconf" / "papers.csv").open(encoding="utf-8") as stream:
         names = sorted({one_line(name) for row in csv.DictReader(stream) for name in row["authors"].split("|")

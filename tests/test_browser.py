@@ -11,10 +11,8 @@ import threading
 from pathlib import Path
 
 import pytest
-
-from proceedings.cli import main
-
 from conftest import REPO
+from proceedings.cli import main
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"

@@ -12,14 +12,11 @@ from urllib.parse import urljoin
 import bibtexparser
 import pytest
 from bs4 import BeautifulSoup
-
+from conftest import PAPERS_YML, PROGRAM, RECORDINGS, SITE_URL, TALKS, tree_state, write_project
 from proceedings.cli import main
 from proceedings.loader import load
 from proceedings.project import Project
-
 from proceedings.samples import sample_slides
-
-from conftest import PAPERS_YML, PROGRAM, RECORDINGS, SITE_URL, TALKS, tree_state, write_project
 
 HOSTILE_PAPER = """\
 - id: hostile

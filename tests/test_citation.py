@@ -8,13 +8,11 @@ import shutil
 import subprocess
 
 import pytest
-
+from conftest import REPO
 from proceedings.bibtex import bibtex
 from proceedings.citation import apa, csl_json, highwire_tags, ris
 from proceedings.loader import load
 from proceedings.project import Project
-
-from conftest import REPO
 
 
 @pytest.fixture(scope="module")

@@ -5,13 +5,11 @@ from __future__ import annotations
 import bibtexparser
 import pytest
 from bs4 import BeautifulSoup
-
+from conftest import PAPERS_YML, write_project
 from proceedings.cli import main
 from proceedings.loader import load
 from proceedings.project import Project
 from proceedings.samples import sample_pdf
-
-from conftest import PAPERS_YML, write_project
 
 CORRECTED = PAPERS_YML.replace("  pdf: pdf/paper-one.pdf\n", """\
   pdf: pdf/paper-one.pdf

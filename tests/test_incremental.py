@@ -7,10 +7,9 @@ import re
 import shutil
 from pathlib import Path
 
+from conftest import write_project
 from proceedings import benchmark
 from proceedings.cli import main
-
-from conftest import write_project
 
 # Files whose content records when or in which order the build ran, not what the site holds.
 _VOLATILE = (".buildinfo", "pagefind/", "searchindex.js")

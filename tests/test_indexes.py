@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from conftest import REPO
 from proceedings.indexes import author_index, fold, keyword_index, keyword_key, merged_people, sort_key
 from proceedings.loader import load
 from proceedings.paper import Paper
 from proceedings.people import Person
 from proceedings.project import Project
 from proceedings.talk import Talk
-
-from conftest import REPO
 
 PEOPLE = [
     Person("Konstantin Schürholt", "Univ. St.Gallen"),

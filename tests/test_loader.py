@@ -5,11 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
+from conftest import REPO, write_project
 from proceedings.loader import load
 from proceedings.project import Project
-
-from conftest import REPO, write_project
 
 
 def _errors(root: Path) -> list[tuple[str, int | None, str | None, str]]:

@@ -6,13 +6,11 @@ import json
 from pathlib import Path
 
 import yaml
-
+from conftest import write_project
 from proceedings.cli import main
 from proceedings.loader import load
 from proceedings.project import Project
 from proceedings.samples import sample_pdf
-
-from conftest import write_project
 
 
 def _note(number: int, venue: str, authors, title: str | None = None, venueid: str = "ICLR.cc/2026/Workshop/FM4Science") -> dict:

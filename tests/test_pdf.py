@@ -6,7 +6,6 @@ import json
 import shutil
 
 import pytest
-
 from proceedings import pdf as pdfmodule
 from proceedings.pdf import PdfCache, pdf_facts
 from proceedings.samples import sample_pdf

@@ -8,12 +8,10 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
-
+from conftest import PROGRAM, RECORDINGS, REPO, TALKS, WORKSHOP_YML, write_project
 from proceedings.ics import program_ics
 from proceedings.loader import load
 from proceedings.project import Project
-
-from conftest import PROGRAM, RECORDINGS, REPO, TALKS, WORKSHOP_YML, write_project
 
 
 def _project(tmp_path: Path, program: str = PROGRAM, talks: str = TALKS, recordings: str = "",

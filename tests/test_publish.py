@@ -7,10 +7,8 @@ import subprocess
 import zipfile
 
 import pytest
-
-from proceedings.cli import main
-
 from conftest import SITE_URL, write_project
+from proceedings.cli import main
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-from sphinx.application import Sphinx
-
 from proceedings import myst
+from sphinx.application import Sphinx
 
 CONF = """\
 extensions = ["myst_parser", "proceedings.sphinxext"]

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-
 import bibtexparser
 import pytest
-from pypdf import PdfReader
-
+from conftest import REPO
 from proceedings.bibtex import bibtex
 from proceedings.loader import load
 from proceedings.project import Project
 from proceedings.volume_pdf import front_matter, plain_paragraphs, volume_pdf
-
-from conftest import REPO
+from pypdf import PdfReader
 
 
 @pytest.fixture(scope="module")

@@ -14,19 +14,26 @@ from pathlib import Path
 from .bibtex import bibtex
 from .citation import csl_json, ris
 from .diagnostics import Diagnostics
+from .ics import program_ics
 from .loader import load
+from .materials import notice_files, recording_file
 from .output import foreign_files, publish, sync_folder
 from .pages import authors_page, committee_page, keywords_page, paper_page, papers_index, track_page
-from .program_pages import program_page, speakers_list, talk_page
 from .pdf import PdfCache
-from .ics import program_ics
-from .materials import notice_files, recording_file
 from .previews import previews
-from .volume_pdf import plain_paragraphs, volume_pdf
-from .project import GENERATED_DIRS, GENERATED_MARKER, MATERIAL_SUFFIXES, Project, material_stem, paper_docname, talk_docname
+from .program_pages import program_page, speakers_list, talk_page
+from .project import (
+    GENERATED_DIRS,
+    GENERATED_MARKER,
+    MATERIAL_SUFFIXES,
+    Project,
+    material_stem,
+    paper_docname,
+    talk_docname,
+)
 from .sources import Located, load_yaml
 from .volume import Proceedings
-
+from .volume_pdf import plain_paragraphs, volume_pdf
 
 # Writers of the citation files, by file extension (the same as pages.EXPORTS).
 EXPORTERS = {"bib": bibtex, "ris": ris, "json": csl_json}

@@ -6,13 +6,13 @@ from dataclasses import replace
 
 from .diagnostics import Diagnostics
 from .paper import PAPER_FIELDS, Paper, csv_record, read_paper
-from .program import SLOT_FIELDS, Slot, check_overlaps, read_slot
-from .recording import RECORDING_FIELDS, read_recording
-from .talk import TALK_FIELDS, read_talk
 from .pdf import PdfCache, pdf_facts
+from .program import SLOT_FIELDS, Slot, check_overlaps, read_slot
 from .project import Project
+from .recording import RECORDING_FIELDS, read_recording
 from .records import Fields
 from .sources import Located, load_csv, load_yaml
+from .talk import TALK_FIELDS, read_talk
 from .volume import Proceedings
 from .workshop import Workshop, read_workshop
 

@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 
-
 def write_if_changed(path: Path, content: str) -> bool:
     """Write ``content`` to ``path`` atomically unless it already holds exactly that; True if written."""
     data = content.encode("utf-8")

@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 from . import myst
-from .project import GENERATED_MARKER, NOT_SEARCHED
 from .bibtex import bibtex
-from .materials import material_links, notices, previews, recording_block
 from .citation import apa, highwire_tags, json_ld
-from .paper import Paper
 from .indexes import fold, merged_people
 from .listings import paper_item, presented_in
+from .materials import material_links, notices, previews, recording_block
+from .paper import Paper
 from .people import Person
+from .project import GENERATED_MARKER, NOT_SEARCHED
 from .volume import Proceedings
 from .workshop import Track
 

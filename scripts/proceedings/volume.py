@@ -9,8 +9,8 @@ from functools import cached_property
 from .bibtex import citation_keys
 from .indexes import IndexedPerson, author_index, keyword_index, keyword_key
 from .paper import Paper
-from .people import Person
 from .pdf import PdfFacts
+from .people import Person
 from .program import Slot
 from .project import paper_docname
 from .recording import Recording
