@@ -9,7 +9,6 @@ from conftest import PAPERS_YML, write_project
 from proceedings.cli import main
 from proceedings.loader import load
 from proceedings.project import Project
-from proceedings.samples import sample_pdf
 
 CORRECTED = PAPERS_YML.replace("  pdf: pdf/paper-one.pdf\n", """\
   pdf: pdf/paper-one.pdf
