@@ -106,12 +106,12 @@ def test_suffix_is_split_off():
 
 
 def _all_entries_round_trip(volume: Proceedings):
-    text = bibtex(volume, list(volume.papers))
+    text = bibtex(volume, list(volume.cited_papers))
     library = bibtexparser.parse_string(text)
     assert not library.failed_blocks
-    assert [e.key for e in library.entries] == [volume.keys[p.id] for p in volume.papers]
+    assert [e.key for e in library.entries] == [volume.keys[p.id] for p in volume.cited_papers]
     parsed = pybtex.database.parse_string(text, "bibtex")
-    for paper in volume.papers:
+    for paper in volume.cited_papers:
         entry = parsed.entries[volume.keys[paper.id]]
         assert entry.type == "inproceedings"
         assert _plain(entry.fields["title"]) == paper.title

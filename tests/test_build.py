@@ -233,6 +233,9 @@ def test_citation_metadata_matches_records(built):
         expected.append(("citation_abstract_html_url", url))
         if paper.keywords:
             expected.append(("citation_keywords", "; ".join(paper.keywords)))
+        if paper.pdf:
+            first, last = volume.page_ranges[paper.id]
+            expected += [("citation_firstpage", str(first)), ("citation_lastpage", str(last))]
         assert meta == expected
         assert head.find("link", rel="canonical")["href"] == url
         assert head.find("meta", property="og:url")["content"] == url

@@ -26,7 +26,7 @@ def volume():
                     reason="bibtex not installed (Debian: texlive-binaries texlive-base); CI installs it")
 @pytest.mark.parametrize("style", ["plain", "unsrt", "alpha", "abbrv", "ieeetr"])
 def test_bibtex_accepts_the_volume_without_warnings(volume, tmp_path, style):
-    (tmp_path / "proceedings.bib").write_text(bibtex(volume, list(volume.papers)), "utf-8")
+    (tmp_path / "proceedings.bib").write_text(bibtex(volume, list(volume.cited_papers)), "utf-8")
     (tmp_path / "doc.aux").write_text("\\relax\n\\citation{*}\n\\bibstyle{%s}\n\\bibdata{proceedings}\n" % style)
     result = subprocess.run(["bibtex", "doc"], cwd=tmp_path, capture_output=True, text=True)
     log = (tmp_path / "doc.blg").read_text("utf-8", errors="replace")
@@ -39,17 +39,17 @@ def test_bibtex_accepts_the_volume_without_warnings(volume, tmp_path, style):
 
 @pytest.mark.skipif(not shutil.which("biber"), reason="biber not installed")
 def test_biber_accepts_the_volume(volume, tmp_path):
-    (tmp_path / "proceedings.bib").write_text(bibtex(volume, list(volume.papers)), "utf-8")
+    (tmp_path / "proceedings.bib").write_text(bibtex(volume, list(volume.cited_papers)), "utf-8")
     result = subprocess.run(["biber", "--tool", "--validate-datamodel", "proceedings.bib"], cwd=tmp_path,
                             capture_output=True, text=True)
     assert result.returncode == 0 and "WARN" not in result.stdout, result.stdout
 
 
 def test_ris_records_match(volume):
-    text = ris(volume, list(volume.papers))
+    text = ris(volume, list(volume.cited_papers))
     records = text.rstrip("\n").split("\n\n")
-    assert len(records) == len(volume.papers)
-    for block, paper in zip(records, volume.papers):
+    assert len(records) == len(volume.cited_papers)
+    for block, paper in zip(records, volume.cited_papers):
         lines = block.splitlines()
         assert lines[0] == "TY  - CPAPER" and lines[-1] == "ER  - "
         assert f"TI  - {' '.join(paper.title.split())}" in lines
@@ -59,8 +59,8 @@ def test_ris_records_match(volume):
 
 
 def test_csl_json_matches(volume):
-    items = json.loads(csl_json(volume, list(volume.papers)))
-    for item, paper in zip(items, volume.papers):
+    items = json.loads(csl_json(volume, list(volume.cited_papers)))
+    for item, paper in zip(items, volume.cited_papers):
         assert item["id"] == volume.keys[paper.id] and item["type"] == "paper-conference"
         assert item["title"] == " ".join(paper.title.split())
         assert item["issued"] == {"date-parts": [[2026, 4, 27]]}
@@ -68,7 +68,7 @@ def test_csl_json_matches(volume):
 
 
 def test_apa_reference(volume):
-    paper = next(p for p in volume.papers if p.id == "example-operator-scaling")
+    paper = next(p for p in volume.cited_papers if p.id == "example-operator-scaling")
     text = apa(volume, paper)
     assert text.startswith("Schäfer-Müller, J., Gonçalves, A. L., & van der Berg, J. (2026")
     assert "Neural Scaling of Operator Foundation Models for Turbulent PDEs" in text
@@ -76,7 +76,7 @@ def test_apa_reference(volume):
 
 
 def test_highwire_tags_never_make_a_book_section(volume):
-    for paper in volume.papers:
+    for paper in volume.cited_papers:
         names = [name for name, _ in highwire_tags(volume, paper)]
         assert not {"citation_book_title", "citation_inbook_title", "citation_journal_title"} & set(names)
         assert names.index("citation_title") == 0 and names.count("citation_author") == len(paper.authors)

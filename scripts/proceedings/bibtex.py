@@ -158,7 +158,7 @@ def _entry_values(volume: Proceedings, paper: Paper, ascii: bool) -> list[tuple[
 
 def bibtex(volume: Proceedings, papers: list[Paper]) -> str:
     """BibTeX text holding an entry for each of ``papers``."""
-    library = bibtexparser.Library([paper_entry(volume, paper) for paper in papers])
+    library = bibtexparser.Library([volume.bibtex_entries[paper.id] for paper in papers])
     # Values are enclosed by paper_entry already (month is a macro and must stay bare), so no middleware.
     entries = bibtexparser.write_string(library, unparse_stack=[], bibtex_format=_FORMAT).strip()
     return f"% Encoding: UTF-8\n\n{entries}\n"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .bibtex import bibtex
-from .citation import csl_json, ris
+from .citation import ReferenceCache, csl_json, ris
 from .diagnostics import Diagnostics
 from .ics import program_ics
 from .loader import load
@@ -162,9 +162,21 @@ def _materials(project: Project, volume: Proceedings, item, folder: Path, pngs: 
     return files
 
 
+def _changed_since(folder: Path, output: Path, pattern: str = "*") -> bool:
+    """Whether ``output`` is missing or any file matching ``pattern`` in ``folder`` is newer."""
+    if not output.exists():
+        return True
+    made = output.stat().st_mtime_ns
+    return any(path.stat().st_mtime_ns > made for path in folder.rglob(pattern)
+               if path.is_file() and path != output and not path.is_relative_to(output.parent / "pagefind"))
+
+
 def run_pagefind(project: Project) -> None:
     """Index the built site for search with Pagefind: the content marked ``data-pagefind-body``, less
-    the citation blocks (LaTeX-encoded names would make poor excerpts)."""
+    the citation blocks (LaTeX-encoded names would make poor excerpts). Skipped when no page changed."""
+    # Sphinx rewrites search.html and genindex.html every time; the indexed pages are under book/.
+    if not _changed_since(project.work_html / "book", project.work_html / "pagefind" / "pagefind-entry.json", "*.html"):
+        return
     command = [sys.executable, "-m", "pagefind", "--site", str(project.work_html), "--silent",
                "--exclude-selectors", "div.highlight-bibtex, div.highlight-text"]
     if subprocess.run(command).returncode != 0:
@@ -177,8 +189,13 @@ _STORED = {".pdf", ".png", ".jpg", ".woff", ".woff2", ".gz", ".zip", ".pf_fragme
 
 
 def site_zip(html: Path) -> None:
-    """``proceedings-site.zip`` in the site: the whole site, for reading offline."""
+    """``proceedings-site.zip`` in the site: the whole site, for reading offline (made again only
+    when a file of the site changed)."""
     target = html / SITE_ZIP
+    # The pages and the files published with them; Sphinx rewrites its own index files every time.
+    if not (_changed_since(html / "book", target) or _changed_since(html, target, "proceedings.*")
+            or _changed_since(html, target, "program.ics")):
+        return
     temporary = html / f".{SITE_ZIP}.tmp"
     with zipfile.ZipFile(temporary, "w") as archive:
         for path in sorted(html.rglob("*")):
@@ -227,10 +244,12 @@ def build(project: Project, timings: Timings, keep_going: bool = False, verbose:
     diags.extend(check_project(project, volume))
     if volume is None or (diags.has_errors and not keep_going):
         return None, diags
-    volume = replace(volume, volume_pdf=volume_pdf)
+    volume = replace(volume, volume_pdf=volume_pdf,
+                     references=ReferenceCache(project.build / ".proceedings" / "references.json"))
     timings.run("PDF cache", store_pdf_facts, project, volume)
     pages = timings.run("pages", write_pages, project, volume)
     files = timings.run("files", write_assets, project, volume)
+    volume.references.save()
     print(f"{len(volume.papers)} papers: {pages} page(s) and {files} file(s) updated; running Jupyter Book ...", flush=True)
     timings.run("sphinx", run_jupyter_book, project, verbose)
     timings.run("search index", run_pagefind, project)

@@ -23,6 +23,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util.docutils import ReferenceRole
 
+from .output import write_if_changed
 from .project import Project
 
 
@@ -183,8 +184,8 @@ def _write_sitemap_and_404(app: Sphinx, exception: Exception | None) -> None:
     if exception is None and app.builder.format == "html":
         base = app.config.html_baseurl.rstrip("/") + "/" if app.config.html_baseurl else ""
         if base:
-            (Path(app.outdir) / "sitemap.xml").write_text(sitemap(base, list(app.env.found_docs)), "utf-8")
-        (Path(app.outdir) / "404.html").write_text(not_found_page(base, app.config.html_title), "utf-8")
+            write_if_changed(Path(app.outdir) / "sitemap.xml", sitemap(base, list(app.env.found_docs)))
+        write_if_changed(Path(app.outdir) / "404.html", not_found_page(base, app.config.html_title))
 
 
 def setup(app: Sphinx) -> dict:

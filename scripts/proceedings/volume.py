@@ -6,7 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .bibtex import citation_keys
+from bibtexparser.model import Entry
+
+from .bibtex import citation_keys, paper_entry
+from .citation import ReferenceCache
 from .indexes import IndexedPerson, author_index, keyword_index, keyword_key
 from .paper import Paper
 from .pdf import PdfFacts
@@ -36,6 +39,13 @@ class Proceedings:
     """Recordings, published or not."""
     volume_pdf: bool = True
     """Whether the volume PDF is made, which gives every paper its page range."""
+    references: ReferenceCache = field(default_factory=ReferenceCache, compare=False, repr=False)
+    """Formatted references, kept between builds."""
+
+    @cached_property
+    def bibtex_entries(self) -> dict[str, Entry]:
+        """The BibTeX entry of each cited paper, by id (made once, used by pages and files alike)."""
+        return {paper.id: paper_entry(self, paper) for paper in self.cited_papers}
 
     @cached_property
     def keys(self) -> dict[str, str]:
