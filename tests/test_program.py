@@ -122,3 +122,12 @@ def test_shipped_program_is_the_real_one():
     assert [volume.talk(slot.talk).speakers[0].name for slot in invited] == [
         "Sajeda Mokbel", "Michael Mahoney", "Mahdi Soltanolkotabi", "Yuyang (Bernie) Wang", "Aditi Krishnapriyan", "Rose Yu"]
     assert {r.permission for r in volume.recordings} == {"public", "link", "withheld"}
+
+
+def test_check_preflight_lists_papers_in_no_slot_and_counts(tmp_path, capsys):
+    from proceedings.cli import main
+    root = _project(tmp_path, PROGRAM.replace("papers: [paper-one, paper-two]", "papers: [paper-one]"))
+    assert main(["check", str(root)]) == 0
+    captured = capsys.readouterr()
+    assert "papers/program.yml: warning: paper-two: the paper is presented in no slot of the program" in captured.err
+    assert "2 papers (0 withdrawn or retracted), 2 talks, 2 program slots, 0 recordings (0 withheld)" in captured.out

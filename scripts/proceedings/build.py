@@ -93,6 +93,11 @@ def check_project(project: Project, volume: Proceedings | None) -> Diagnostics:
         elif baseurl.rstrip("/") != volume.workshop.base_url.rstrip("/"):
             diags.error("_config.yml", html.line_of("baseurl"), "html.baseurl",
                         f"{baseurl!r} differs from workshop.yml's url {volume.workshop.base_url!r}; make them equal")
+    for paper in volume.cited_papers if volume else ():
+        if not paper.pdf:
+            diags.warning("papers/accepted.yml", None, paper.id, "no PDF: the paper is published without one")
+        if volume.program and not volume.slots_of(paper.id):
+            diags.warning("papers/program.yml", None, paper.id, "the paper is presented in no slot of the program")
     return diags
 
 

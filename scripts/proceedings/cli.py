@@ -57,6 +57,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     volume, diags = load(project)
     diags.extend(check_project(project, volume))
     _report(diags, args.json)
+    if volume is not None and not args.json:
+        withheld = sum(not recording.published for recording in volume.recordings)
+        print(f"{len(volume.papers)} papers ({len(volume.papers) - len(volume.cited_papers)} withdrawn or retracted), "
+              f"{len(volume.talks)} talks, {len(volume.program)} program slots, {len(volume.recordings)} recordings "
+              f"({withheld} withheld), {len(volume.authors)} authors and speakers")
     if not diags.has_errors and not args.json:
         print(f"{project.root}: inputs are valid")
     return 1 if diags.has_errors else 0
