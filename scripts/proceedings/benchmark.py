@@ -223,7 +223,7 @@ def measure(n: int, work: Path, pages: int, baseline: bool) -> Size:
 
 def report(sizes: list[Size]) -> list[tuple[str, bool]]:
     """Print the table and return the targets as (description, passed)."""
-    stages = ("load", "pages", "files", "sphinx", "search index", "publish")
+    stages = ("load", "pages", "files", "sphinx", "search index", "site zip", "publish")
     print("\nCold build (seconds)")
     print(f"{'N':>6} {'total':>8} " + " ".join(f"{s:>12}" for s in stages) + f" {'peak RSS':>10} {'index MB':>9}")
     for size in sizes:
