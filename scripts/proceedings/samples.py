@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 
 import yaml
-from anyascii import anyascii
 from fpdf import FPDF
+
+from .volume_pdf import latin1
 
 _VOCABULARY = (
     "foundation model operator learning turbulence molecular dynamics climate emulator spectral solver "
@@ -22,11 +23,6 @@ _VOCABULARY = (
     "simulation resolution generalization downstream evaluation error baseline ablation tokenizer"
 ).split()
 _EPOCH = dt.datetime(2026, 4, 27, 9, 0, tzinfo=dt.timezone.utc)
-
-
-def _latin1(text: str) -> str:
-    """Text the PDF core fonts can show: Latin-1 kept, anything else transliterated."""
-    return "".join(char if ord(char) < 256 else anyascii(char) for char in text)
 
 
 def _body(rng: random.Random, sentences: int) -> str:
@@ -50,18 +46,18 @@ def sample_pdf(path: Path, title: str, authors: list[str], abstract: str, pages:
         pdf.set_font("Helvetica", size=10)
         if number == 1:
             pdf.set_font("Helvetica", "B", 16)
-            pdf.multi_cell(0, 8, _latin1(title), align="C", new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 8, latin1(title), align="C", new_x="LMARGIN", new_y="NEXT")
             pdf.set_font("Helvetica", size=11)
-            pdf.multi_cell(0, 6, _latin1(", ".join(authors)), align="C", new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 6, latin1(", ".join(authors)), align="C", new_x="LMARGIN", new_y="NEXT")
             pdf.ln(4)
             pdf.set_font("Helvetica", "I", 10)
-            pdf.multi_cell(0, 5, _latin1("Abstract. " + " ".join(abstract.split())), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 5, latin1("Abstract. " + " ".join(abstract.split())), new_x="LMARGIN", new_y="NEXT")
             pdf.set_font("Helvetica", size=10)
         pdf.ln(3)
         text = _body(rng, 12 if number == 1 else 30)
         if number == pages and phrase:
             text += " " + phrase
-        pdf.multi_cell(0, 5, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5, latin1(text), new_x="LMARGIN", new_y="NEXT")
         pdf.set_y(-15)
         pdf.cell(0, 10, str(number), align="C", new_x="LMARGIN", new_y="NEXT")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -71,8 +67,8 @@ def sample_pdf(path: Path, title: str, authors: list[str], abstract: str, pages:
 def _new_pdf(title: str, authors: list[str], orientation: str, format: str | tuple) -> FPDF:
     pdf = FPDF(orientation=orientation, format=format)
     pdf.set_creation_date(_EPOCH)
-    pdf.set_title(_latin1(title))
-    pdf.set_author(_latin1(", ".join(authors)))
+    pdf.set_title(latin1(title))
+    pdf.set_author(latin1(", ".join(authors)))
     pdf.set_auto_page_break(False)
     return pdf
 
@@ -86,13 +82,13 @@ def sample_slides(path: Path, title: str, authors: list[str], pages: int = 6) ->
         pdf.set_font("Helvetica", "B", 28 if number == 1 else 22)
         pdf.set_y(60 if number == 1 else 15)
         heading = title if number == 1 else " ".join(rng.choices(_VOCABULARY, k=3)).capitalize()
-        pdf.multi_cell(0, 14, _latin1(heading), align="C" if number == 1 else "L", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 14, latin1(heading), align="C" if number == 1 else "L", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", size=16)
         if number == 1:
-            pdf.multi_cell(0, 10, _latin1(", ".join(authors)), align="C", new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 10, latin1(", ".join(authors)), align="C", new_x="LMARGIN", new_y="NEXT")
             continue
         for _ in range(4):
-            pdf.multi_cell(0, 12, _latin1("- " + " ".join(rng.choices(_VOCABULARY, k=7))), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 12, latin1("- " + " ".join(rng.choices(_VOCABULARY, k=7))), new_x="LMARGIN", new_y="NEXT")
     path.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(path))
 
@@ -103,16 +99,16 @@ def sample_poster(path: Path, title: str, authors: list[str], abstract: str) -> 
     pdf = _new_pdf(title, authors, "P", (594, 841))  # A1
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 60)
-    pdf.multi_cell(0, 28, _latin1(title), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 28, latin1(title), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=32)
-    pdf.multi_cell(0, 16, _latin1(", ".join(authors)), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 16, latin1(", ".join(authors)), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(10)
     pdf.set_font("Helvetica", size=24)
-    pdf.multi_cell(0, 12, _latin1(" ".join(abstract.split())), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 12, latin1(" ".join(abstract.split())), new_x="LMARGIN", new_y="NEXT")
     top, width = pdf.get_y() + 10, (pdf.w - 2 * pdf.l_margin) / 3
     for column in range(3):
         pdf.set_xy(pdf.l_margin + column * width, top)
-        pdf.multi_cell(width - 8, 11, _latin1(_body(rng, 25)))
+        pdf.multi_cell(width - 8, 11, latin1(_body(rng, 25)))
     path.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(path))
 

@@ -18,7 +18,7 @@ from .volume import Proceedings
 _MARGIN = 20
 
 
-def _latin1(text: str) -> str:
+def latin1(text: str) -> str:
     """Text the PDF core fonts can show: Latin-1 kept, anything else transliterated."""
     return "".join(char if ord(char) < 256 else anyascii(char) for char in " ".join(text.split()))
 
@@ -58,13 +58,13 @@ def _roman(number: int) -> str:
 
 def _heading(pdf: FPDF, text: str) -> None:
     pdf.set_font("Helvetica", "B", 16)
-    pdf.multi_cell(0, 9, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 9, latin1(text), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.set_font("Helvetica", size=10)
 
 
 def _paragraph(pdf: FPDF, text: str, height: float = 5) -> None:
-    pdf.multi_cell(0, height, _latin1(text), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, height, latin1(text), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
 
 
@@ -74,16 +74,16 @@ def front_matter(volume: Proceedings, preface: list[str], ranges: dict[str, tupl
     pdf = _Pages(format="A4")
     pdf.set_margins(_MARGIN, _MARGIN)
     pdf.set_creation_date(_fixed_date(volume))
-    pdf.set_title(_latin1(workshop.booktitle))
+    pdf.set_title(latin1(workshop.booktitle))
     pdf.add_page()
     pdf.set_y(80)
     pdf.set_font("Helvetica", "B", 22)
-    pdf.multi_cell(0, 11, _latin1(workshop.booktitle), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 11, latin1(workshop.booktitle), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(10)
     pdf.set_font("Helvetica", size=13)
     details = [workshop.venue, f"{workshop.location}, {workshop.date:%d %B %Y}", workshop.license or ""]
     for line in filter(None, details):
-        pdf.multi_cell(0, 8, _latin1(line), align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 8, latin1(line), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.roman = True
     if preface:
         pdf.add_page()
@@ -103,10 +103,10 @@ def front_matter(volume: Proceedings, preface: list[str], ranges: dict[str, tupl
     for paper in volume.volume_papers:
         first, _ = ranges[paper.id]
         pdf.set_font("Helvetica", "B", 10)
-        pdf.multi_cell(pdf.epw - 15, 5, _latin1(paper.title), new_x="RIGHT", new_y="TOP")
+        pdf.multi_cell(pdf.epw - 15, 5, latin1(paper.title), new_x="RIGHT", new_y="TOP")
         pdf.cell(15, 5, str(first), align="R", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "I", 9)
-        pdf.multi_cell(pdf.epw - 15, 5, _latin1(", ".join(a.name for a in paper.authors)), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(pdf.epw - 15, 5, latin1(", ".join(a.name for a in paper.authors)), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
     return bytes(pdf.output())
 
@@ -121,7 +121,7 @@ def author_index_pages(volume: Proceedings, ranges: dict[str, tuple[int, int]], 
     for entry in volume.authors:
         pages = [str(ranges[pid][0]) for pid in entry.papers if pid in ranges]
         if pages:
-            pdf.cell(pdf.epw - 30, 5, _latin1(entry.person.name))
+            pdf.cell(pdf.epw - 30, 5, latin1(entry.person.name))
             pdf.cell(30, 5, ", ".join(pages), align="R", new_x="LMARGIN", new_y="NEXT")
     out = PdfWriter(clone_from=PdfReader(io.BytesIO(bytes(pdf.output()))))
     for offset, page in enumerate(out.pages):
@@ -165,7 +165,7 @@ def volume_pdf(volume: Proceedings, papers_dir: Path, preface: list[str], target
         track = volume.workshop.track(paper.track)
         if track.id not in sections:
             sections[track.id] = writer.add_outline_item(title=track.title, page_number=start)
-        writer.add_outline_item(title=_latin1(paper.title), page_number=start, parent=sections[track.id])
+        writer.add_outline_item(title=latin1(paper.title), page_number=start, parent=sections[track.id])
     index_start = len(writer.pages)
     last_page = max((last for _, last in ranges.values()), default=0)
     writer.append(PdfReader(io.BytesIO(author_index_pages(volume, ranges, last_page + 1))))
