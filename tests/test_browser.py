@@ -180,7 +180,9 @@ def test_search_finds_a_paper_by_a_title_word_first(open_page):
 @pytest.mark.parametrize("query", ["Muller", "Müller", "Schafer", "Schäfer"])
 def test_search_finds_names_with_or_without_accents(open_page, query):
     titles = _titles(_search(open_page, query))
-    assert titles[0] == "Neural Scaling of Operator Foundation Models for Turbulent PDEs", titles
+    # Jürgen Schäfer-Müller's two papers come first, whichever way the name is typed.
+    assert set(titles[:2]) == {"Neural Scaling of Operator Foundation Models for Turbulent PDEs",
+                               "Calibrated Uncertainty for Medium-Range Weather Foundation Models"}, titles
 
 
 def test_search_finds_words_only_in_the_pdf(open_page):
