@@ -15,22 +15,21 @@ from .project import GENERATED_MARKER, NOT_SEARCHED
 from .volume import Proceedings
 from .workshop import Track
 
-# Citation formats published beside each paper page and, for the whole volume, at the site's root.
-EXPORTS = (("BibTeX", "bib"), ("RIS", "ris"), ("CSL-JSON", "json"))
+# Citation formats published beside each paper page and, for the whole volume, at the site's root:
+# label, file extension, media type.
+EXPORTS = (("BibTeX", "bib", "application/x-bibtex"), ("RIS", "ris", "application/x-research-info-systems"),
+           ("CSL-JSON", "json", "application/vnd.citationstyles.csl+json"))
 
 
 def _page(front: dict, title: str, *blocks: str) -> str:
     return myst.page(front, GENERATED_MARKER, title, *blocks)
 
 
-
 def _paper_front(volume: Proceedings, paper: Paper) -> dict:
     """Front matter: out of the toc, Open Graph overrides, and the citation metadata for the <head>."""
-    links = [{"rel": "alternate", "type": "application/x-bibtex", "href": f"{paper.id}.bib", "title": "BibTeX"},
-             {"rel": "alternate", "type": "application/x-research-info-systems", "href": f"{paper.id}.ris", "title": "RIS"},
-             {"rel": "alternate", "type": "application/vnd.citationstyles.csl+json", "href": f"{paper.id}.json", "title": "CSL-JSON"}]
     if not paper.cited:
         return {"orphan": True, "proceedings": {"search": {"index": False}}}
+    links = [{"rel": "alternate", "type": media, "href": f"{paper.id}.{ext}", "title": label} for label, ext, media in EXPORTS]
     return {
         "orphan": True,
         "og:title": " ".join(paper.title.split()),
@@ -96,7 +95,7 @@ def _keyword(volume: Proceedings, keyword: str) -> str:
 
 
 def _cite(volume: Proceedings, paper: Paper) -> str:
-    downloads = " · ".join(myst.role("asset", f"{label} <{paper.id}.{ext}>") for label, ext in EXPORTS)
+    downloads = " · ".join(myst.role("asset", f"{label} <{paper.id}.{ext}>") for label, ext, _ in EXPORTS)
     return "\n\n".join(["## Cite", "**APA**", myst.fence(apa(volume, paper), "text"), "**BibTeX**",
                         myst.fence(bibtex(volume, [paper]), "bibtex"), f"Download: {downloads}"])
 
@@ -142,7 +141,7 @@ def track_page(volume: Proceedings, track: Track) -> str:
 
 def papers_index(volume: Proceedings) -> str:
     """Every paper of the volume, grouped by track, with the whole volume's citations."""
-    downloads = ", ".join(myst.role("asset", f"{label} <../../proceedings.{ext}>") for label, ext in EXPORTS)
+    downloads = ", ".join(myst.role("asset", f"{label} <../../proceedings.{ext}>") for label, ext, _ in EXPORTS)
     blocks = [f"{len(volume.papers)} accepted papers. Cite them all: {downloads}."]
     if volume.page_ranges:
         blocks.append(f"The whole volume in one PDF: {myst.role('asset', 'proceedings.pdf <../../proceedings.pdf>')}.")
