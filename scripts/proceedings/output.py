@@ -44,8 +44,13 @@ def foreign_files(folder: Path, marker: str) -> list[Path]:
     """Pages in a generated folder that the tool did not write (no ``marker``), which it must not replace."""
     if not folder.is_dir():
         return []
-    return [path for path in sorted(folder.rglob("*.md"))
-            if marker not in path.read_text("utf-8", errors="replace")[:500]]
+    return [path for path in sorted(folder.rglob("*.md")) if marker not in _head(path)]
+
+
+def _head(path: Path, size: int = 500) -> str:
+    """The first ``size`` characters of a text file, without reading the rest."""
+    with path.open(encoding="utf-8", errors="replace") as stream:
+        return stream.read(size)
 
 
 def sync_folder(folder: Path, files: dict[Path, str | Path], pattern: str = "*") -> int:
