@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from .diagnostics import Diagnostics
 from .paper import PAPER_FIELDS, Paper, csv_record, read_paper
@@ -79,15 +80,7 @@ def _load_paper_records(project: Project, diags: Diagnostics) -> tuple[str, list
     if not yml.is_file():
         diags.error("papers/accepted.yml", None, None, "missing: list the accepted papers in accepted.yml or accepted.csv")
         return "papers/accepted.yml", []
-    data = load_yaml(yml, "papers/accepted.yml", diags)
-    if data is None:
-        return "papers/accepted.yml", []
-    if isinstance(data, Located) and isinstance(data.get("papers"), list):
-        data = data["papers"]
-    if not isinstance(data, list):
-        diags.error("papers/accepted.yml", 1, None, "expected a list of papers (`- id: ...`) or `papers:` with such a list")
-        return "papers/accepted.yml", []
-    return "papers/accepted.yml", data
+    return "papers/accepted.yml", _yaml_list(yml, "papers/accepted.yml", diags)
 
 
 def _read_list(project: Project, name: str, label: str, known: tuple[str, ...], diags: Diagnostics,
@@ -97,15 +90,20 @@ def _read_list(project: Project, name: str, label: str, known: tuple[str, ...], 
     if not path.is_file():
         return []
     file = f"papers/{name}"
+    return _read_records(file, _yaml_list(path, file, diags), label, known, diags, read)
+
+
+def _yaml_list(path: Path, file: str, diags: Diagnostics) -> list:
+    """The list of records in a YAML file: ``- ...`` at the top, or under its one key (``papers:``)."""
     data = load_yaml(path, file, diags)
     if isinstance(data, Located) and len(data) == 1 and isinstance(next(iter(data.values())), list):
         data = next(iter(data.values()))
     if data is None:
         return []
     if not isinstance(data, list):
-        diags.error(file, 1, None, "expected a list of records (`- ...`)")
+        diags.error(file, 1, None, "expected a list of records (`- id: ...`), or one key such as `papers:` holding it")
         return []
-    return _read_records(file, data, label, known, diags, read)
+    return data
 
 
 def _read_records(file: str, records: list, label: str, known: tuple[str, ...], diags: Diagnostics,
@@ -158,8 +156,7 @@ def _load_pdf_facts(project: Project, workshop: Workshop | None, items: list[tup
         if problem:
             unusable.add((item.id, name))
             if keep_going:
-                diags.warning(fields.file, fields.data.line_of(name), f"{fields.where}.{name}",
-                                     f"papers/{relative}: {problem}; published without this file (--keep-going)")
+                fields.warning(name, f"papers/{relative}: {problem}; published without this file (--keep-going)")
             else:
                 fields.error(name, f"papers/{relative}: {problem}")
     return {relative: facts[project.papers / relative] for *_, relative in named}, unusable

@@ -140,8 +140,7 @@ def read_paper(fields: Fields, workshop: Workshop | None, papers_dir: Path) -> P
 def _warn_unbalanced_braces(fields: Fields, name: str, text: str | None) -> None:
     """Unbalanced braces are usually a LaTeX leftover; they are shown and cited literally, escaped."""
     if text and not braces_balance(text):
-        fields.diags.warning(fields.file, fields.data.line_of(name), f"{fields.where}.{name}",
-                             "unbalanced { } braces (a LaTeX leftover?); they are shown and cited literally")
+        fields.warning(name, "unbalanced { } braces (a LaTeX leftover?); they are shown and cited literally")
 
 
 def csv_record(row: Located) -> Located:

@@ -73,8 +73,7 @@ def read_recording(fields: Fields, papers_dir: Path, items: set[str]) -> Recordi
     permission = fields.choice("permission", PERMISSIONS, default="withheld")
     if permission == "withheld":
         why = "its permission is withheld" if "permission" in fields.data else "no permission was given"
-        fields.diags.warning(fields.file, fields.data.line_of("permission"), f"{fields.where}.permission",
-                             f"recording of {named!r} is not published: {why}")
+        fields.warning("permission", f"recording of {named!r} is not published: {why}")
     duration = fields.text("duration")
     if not (item and platform and url and permission):
         return None

@@ -47,11 +47,17 @@ class Fields:
         """The line the record starts on."""
         return self.data.line
 
+    def _locate(self, name: str | None) -> tuple[int, str]:
+        """The line and label of field ``name`` (or of the whole record when None)."""
+        return (self.data.line_of(name), f"{self.where}.{name}") if name else (self.data.line, self.where)
+
     def error(self, name: str | None, message: str) -> None:
-        """Report a problem with field ``name`` (or the whole record when None)."""
-        line = self.data.line_of(name) if name else self.data.line
-        label = f"{self.where}.{name}" if name else self.where
-        self.diags.error(self.file, line, label, message)
+        """Report a problem with field ``name`` (or the whole record when None) that stops the build."""
+        self.diags.error(self.file, *self._locate(name), message)
+
+    def warning(self, name: str | None, message: str) -> None:
+        """Report a problem with field ``name`` (or the whole record when None) worth fixing."""
+        self.diags.warning(self.file, *self._locate(name), message)
 
     def _get(self, name: str, required: bool) -> Any:
         value = self.data.get(name)
