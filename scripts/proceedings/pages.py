@@ -12,6 +12,7 @@ from .materials import material_links, notices, previews, recording_block
 from .paper import Paper
 from .people import Person
 from .project import GENERATED_MARKER, NOT_SEARCHED
+from .records import one_line
 from .volume import Proceedings
 from .workshop import Track
 
@@ -32,9 +33,9 @@ def _paper_front(volume: Proceedings, paper: Paper) -> dict:
     links = [{"rel": "alternate", "type": media, "href": f"{paper.id}.{ext}", "title": label} for label, ext, media in EXPORTS]
     return {
         "orphan": True,
-        "og:title": " ".join(paper.title.split()),
+        "og:title": one_line(paper.title),
         "og:type": "article",
-        "og:description": " ".join(paper.abstract.split())[:300],
+        "og:description": one_line(paper.abstract)[:300],
         **({"og:image": volume.url(paper).removesuffix(".html") + ".png", "og:image:alt": "First page of the paper"}
            if paper.pdf else {}),
         "proceedings": {"meta": highwire_tags(volume, paper), "links": links, "jsonld": json_ld(volume, paper),
@@ -72,7 +73,7 @@ def paper_page(volume: Proceedings, paper: Paper) -> str:
     title = myst.rich_text(paper.title)
     return _page(
         _paper_front(volume, paper),
-        myst.role("struck", " ".join(paper.title.split())) if paper.removal else title,
+        myst.role("struck", one_line(paper.title)) if paper.removal else title,
         notices(paper),
         _authors(volume, paper.authors),
         " · ".join(details),

@@ -51,7 +51,7 @@ def sample_pdf(path: Path, title: str, authors: list[str], abstract: str, pages:
             pdf.multi_cell(0, 6, latin1(", ".join(authors)), align="C", new_x="LMARGIN", new_y="NEXT")
             pdf.ln(4)
             pdf.set_font("Helvetica", "I", 10)
-            pdf.multi_cell(0, 5, latin1("Abstract. " + " ".join(abstract.split())), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 5, latin1("Abstract. " + abstract), new_x="LMARGIN", new_y="NEXT")
             pdf.set_font("Helvetica", size=10)
         pdf.ln(3)
         text = _body(rng, 12 if number == 1 else 30)
@@ -104,7 +104,7 @@ def sample_poster(path: Path, title: str, authors: list[str], abstract: str) -> 
     pdf.multi_cell(0, 16, latin1(", ".join(authors)), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(10)
     pdf.set_font("Helvetica", size=24)
-    pdf.multi_cell(0, 12, latin1(" ".join(abstract.split())), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 12, latin1(abstract), new_x="LMARGIN", new_y="NEXT")
     top, width = pdf.get_y() + 10, (pdf.w - 2 * pdf.l_margin) / 3
     for column in range(3):
         pdf.set_xy(pdf.l_margin + column * width, top)
