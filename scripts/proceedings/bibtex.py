@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import unicodedata
@@ -54,7 +55,12 @@ _CLUSTER = re.compile(r".[\u0300-\u036f]*", re.DOTALL)
 
 
 def _encoded_cluster(match: re.Match) -> str:
-    cluster = unicodedata.normalize("NFC", match.group())
+    return _latex_cluster(unicodedata.normalize("NFC", match.group()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _latex_cluster(cluster: str) -> str:
+    """One letter with its accents as LaTeX; cached, as pylatexenc is slow per call and names repeat."""
     return _ENCODER.unicode_to_latex(cluster) if len(cluster) == 1 else _accented(cluster)
 
 
@@ -62,6 +68,8 @@ def latex_text(text: str, ascii: bool = True) -> str:
     """Plain text as LaTeX: special characters escaped and, if ``ascii``, non-ASCII letters as accent
     commands (else kept as UTF-8)."""
     escaped = _SPECIAL_RE.sub(lambda m: _SPECIAL[m.group()], text)
+    if escaped.isascii():
+        return escaped
     if ascii:
         return _CLUSTER.sub(_encoded_cluster, escaped)
     # 8-bit bibtex abbreviates, cuts labels and changes case byte by byte, which splits UTF-8

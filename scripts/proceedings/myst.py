@@ -15,12 +15,13 @@ from .mathtext import math_segments
 
 # Punctuation that never starts MyST syntax is left alone, so that generated pages stay readable.
 _INERT = set(",;'\"/?")
-_ESCAPE = re.compile("|".join(re.escape(chr(c)) for c in range(33, 127) if not chr(c).isalnum() and chr(c) not in _INERT))
+_ESCAPE = re.compile("[" + "".join(re.escape(chr(c)) for c in range(33, 127)
+                                    if not chr(c).isalnum() and chr(c) not in _INERT) + "]")
 
 
 def text(value: str) -> str:
     """``value`` as one line of inline MyST that displays exactly as written."""
-    return _ESCAPE.sub(lambda m: "\\" + m.group(), re.sub(r"\s+", " ", value))
+    return _ESCAPE.sub(r"\\\g<0>", re.sub(r"\s+", " ", value))
 
 
 def rich_text(value: str) -> str:
@@ -53,11 +54,47 @@ def link(label: str, target: str) -> str:
     return f"[{text(label)}](<{target.replace('>', '%3E').replace(' ', '%20')}>)"
 
 
+# The line after the front matter that carries a page's data for proceedings.sphinxext.
+DATA_PREFIX = "% proceedings: "
+
+
 def front_matter(values: dict, comment: str) -> str:
     """A YAML front-matter block opening with a ``# comment``; JSON is YAML, and JSON strings cannot
-    break out of their quotes."""
+    break out of their quotes.
+
+    A ``proceedings`` value (the page's data for proceedings.sphinxext) is written after the block as
+    one ``% proceedings: {json}`` comment line instead: MyST parses front matter three times per page
+    with pure-Python YAML, which took a quarter of Sphinx's time on paper pages."""
+    values = dict(values)
+    data = values.pop("proceedings", None)
     lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in values.items()] or ["{}"]
-    return f"---\n# {comment}\n" + "\n".join(lines) + "\n---\n"
+    block = f"---\n# {comment}\n" + "\n".join(lines) + "\n---\n"
+    return block + (DATA_PREFIX + json.dumps(data, ensure_ascii=False) + "\n" if data is not None else "")
+
+
+def page_data(source: str) -> tuple[dict, str]:
+    """The data line that :func:`front_matter` wrote (empty when there is none), and the source with
+    that line blanked (so that line numbers hold)."""
+    if source.startswith("---\n") and (end := source.find("\n---\n", 3)) != -1:
+        start = end + len("\n---\n")
+        if source.startswith(DATA_PREFIX, start):
+            stop = source.find("\n", start)
+            stop = len(source) if stop == -1 else stop
+            return json.loads(source[start + len(DATA_PREFIX):stop]), source[:start] + source[stop:]
+    return {}, source
+
+
+def directive(name: str, argument: str, body: str) -> str:
+    """A colon-fenced directive around ``body`` (MyST), fenced with more colons than any run in the
+    body so that no line of it can close the directive."""
+    colons = ":" * max(3, _longest_run(body, ":") + 1)
+    return f"{colons}{{{name}}} {argument}\n{body}\n{colons}"
+
+
+def plain_block(content: str) -> str:
+    """A block of blank-line separated paragraphs shown exactly as written, never parsed as MyST
+    (the ``plaintext`` directive of proceedings.sphinxext); far cheaper to build than escaped text."""
+    return fence(content, "{plaintext}")
 
 
 def page(front: dict, comment: str, title: str, *blocks: str) -> str:

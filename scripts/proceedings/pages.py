@@ -51,7 +51,8 @@ def paper_search_data(volume: Proceedings, paper: Paper) -> dict:
     sessions = list(dict.fromkeys([*([paper.session] if paper.session else []),
                                    *(slot.title for slot in volume.slots_of(paper.id))]))
     filters = {"track": [track.title], "session": sessions, "award": [paper.award] if paper.award else [],
-               "keyword": [shown for shown, _, paper_ids in volume.keywords if paper.id in paper_ids],
+               "keyword": list(dict.fromkeys(entry[0] for keyword in paper.keywords
+                                             if (entry := volume.keyword_entry(keyword)))),
                "author": [volume.author_entry(author).person.name for author in paper.authors]}
     names = ", ".join(author.name for author in paper.authors)
     return {"filters": {key: values for key, values in filters.items() if values},
@@ -125,7 +126,7 @@ def _materials(volume: Proceedings, paper: Paper) -> str:
 
 
 def _full_text(text: str) -> str:
-    return f":::{{dropdown}} Full text of the PDF\n\n{myst.paragraphs(text, math=False)}\n\n:::"
+    return myst.directive("dropdown", "Full text of the PDF", myst.plain_block(text))
 
 
 def _listing(papers: list[Paper], prefix: str) -> str:

@@ -4,7 +4,8 @@ its ``<head>``. Open Graph tags come from sphinxext-opengraph, which it loads an
 it writes ``sitemap.xml`` from the same URL, and a ``404.html`` with absolute links.
 
 Enable it in ``_config.yml`` with ``sphinx: extra_extensions: [proceedings.sphinxext]``. A page opts
-in with a ``proceedings`` front-matter field: ``{"meta": [[name, content], ...], "links":
+in with a ``% proceedings: {json}`` line right after its front matter (``myst.front_matter`` writes
+it from a ``proceedings`` value): ``{"meta": [[name, content], ...], "links":
 [{"rel": ..., "type": ..., "href": ...}], "jsonld": {...}, "search": {"filters": {...}, "meta": {...},
 "words": "...", "index": true}}``; ``"index": false`` keeps a page out of the search index.
 """
@@ -14,15 +15,18 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
+import re
 import shutil
 from html import escape
 from pathlib import Path
 
 from docutils import nodes
+from docutils.parsers.rst import Directive
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util.docutils import ReferenceRole
 
+from . import myst
 from .output import write_if_changed
 from .project import Project
 
@@ -78,6 +82,39 @@ def zone_switch_role(name, rawtext, text, lineno, inliner, options=None, content
     return [nodes.raw(rawtext, html, format="html")], []
 
 
+class PlainText(Directive):
+    """A fenced ``{plaintext}`` block: blank-line separated paragraphs of text shown exactly as
+    written (a PDF's extracted text), never parsed."""
+
+    has_content = True
+
+    def run(self) -> list[nodes.Node]:
+        text = "\n".join(self.content)
+        blocks = (" ".join(block.split()) for block in re.split(r"\n\s*\n", text))
+        return [nodes.paragraph(block, block) for block in blocks if block]
+
+
+def page_data(env) -> dict[str, dict]:
+    """Each page's data (see the module docstring), by docname; kept in the environment, so that it
+    outlives the incremental builds in which the page is not read."""
+    return env.__dict__.setdefault("proceedings_pages", {})
+
+
+def _read_page_data(app: Sphinx, docname: str, source: list[str]) -> None:
+    # The data line is taken out before MyST parses the page; see myst.front_matter.
+    data, source[0] = myst.page_data(source[0])
+    if data:
+        page_data(app.env)[docname] = data
+
+
+def _purge_page_data(app: Sphinx, env, docname: str) -> None:
+    page_data(env).pop(docname, None)
+
+
+def _merge_page_data(app: Sphinx, env, docnames: set[str], other) -> None:
+    page_data(env).update({name: data for name, data in page_data(other).items() if name in docnames})
+
+
 def head_tags(data: dict) -> str:
     """HTML for the ``<head>``: meta tags, links and JSON-LD, every value escaped.
 
@@ -111,9 +148,7 @@ def _page_data(app: Sphinx, pagename: str, templatename: str, context: dict, doc
         # sphinx-book-theme sets the raw title text here and prints it unescaped in its print-only
         # <h1>, where a title such as "<script>..." would run (it runs before this handler).
         context["pagetitle"] = escape(app.env.titles[pagename].astext())
-    data = (context.get("meta") or {}).get("proceedings") or {}
-    if isinstance(data, str):
-        data = json.loads(data)
+    data = page_data(app.env).get(pagename, {})
     if data:
         context["metatags"] = context.get("metatags", "") + head_tags(data)
     search = data.get("search", {})
@@ -155,6 +190,11 @@ def _configure(app: Sphinx, config: Config) -> None:
     # Theme templates fixed for accessibility (see each file's comment).
     config.templates_path = [str(Path(__file__).parent / "templates"), *config.templates_path]
 
+    # Paper pages have no numbered figures, and numbering walks every doctree under the toctree on
+    # every build; [text](#label) links name our labels, and resolving them in every domain (C++'s
+    # parser included) was a tenth of Sphinx's time.
+    config.numfig = False
+    config.myst_ref_domains = config.myst_ref_domains or ["std"]
     assets = Project(Path(app.srcdir)).assets
     assets.mkdir(parents=True, exist_ok=True)
     if str(assets) not in map(str, config.html_extra_path):
@@ -178,6 +218,18 @@ def not_found_page(base_url: str, title: str) -> str:
             "</body></html>\n")
 
 
+def _without_sphinx_search(app: Sphinx) -> None:
+    # Pagefind is the search; Sphinx's own index cost an eighth of the build (stemming every word)
+    # and was loaded by every page. The search page is still written, from our search.html.
+    if app.builder.format == "html":
+        app.builder.search = False
+        app.config.html_additional_pages = {"search": "search.html", **app.config.html_additional_pages}
+
+
+# pydata-sphinx-theme loads searchindex.js on every page; with Sphinx's index off, an empty one.
+_EMPTY_SEARCH_INDEX = "/* Search is served by Pagefind (pagefind/); Sphinx's search index is not built. */\n"
+
+
 def _write_sitemap_and_404(app: Sphinx, exception: Exception | None) -> None:
     # The sitemap is written from every document Sphinx knows, not only those written in this run
     # (as sphinx-sitemap does), so that an incremental build gives the same sitemap as a full one.
@@ -186,6 +238,7 @@ def _write_sitemap_and_404(app: Sphinx, exception: Exception | None) -> None:
         if base:
             write_if_changed(Path(app.outdir) / "sitemap.xml", sitemap(base, list(app.env.found_docs)))
         write_if_changed(Path(app.outdir) / "404.html", not_found_page(base, app.config.html_title))
+        write_if_changed(Path(app.outdir) / "searchindex.js", _EMPTY_SEARCH_INDEX)
 
 
 def setup(app: Sphinx) -> dict:
@@ -199,7 +252,12 @@ def setup(app: Sphinx) -> dict:
     app.add_role("zoneswitch", zone_switch_role)
     app.add_css_file("proceedings.css")
     app.add_js_file("proceedings.js", loading_method="defer")
+    app.add_directive("plaintext", PlainText)
     app.connect("config-inited", _configure)
+    app.connect("builder-inited", _without_sphinx_search)
+    app.connect("source-read", _read_page_data)
+    app.connect("env-purge-doc", _purge_page_data)
+    app.connect("env-merge-info", _merge_page_data)
     app.connect("html-page-context", _page_data, priority=900)
     app.connect("build-finished", _write_sitemap_and_404)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -75,10 +75,18 @@ class Proceedings:
         """The person's entry in the author index (none for authors only of withdrawn papers)."""
         return self._author_entries.get(person)
 
+    @cached_property
+    def _keyword_entries(self) -> dict[str, tuple[str, str, list[str]]]:
+        return {keyword_key(entry[0]): entry for entry in self.keywords}
+
+    def keyword_entry(self, keyword: str) -> tuple[str, str, list[str]] | None:
+        """The keyword's entry in the keyword index (none for keywords only of withdrawn papers)."""
+        return self._keyword_entries.get(keyword_key(keyword))
+
     def keyword_anchor(self, keyword: str) -> str | None:
-        """The label of the keyword's entry in the keyword index (none for keywords only of withdrawn papers)."""
-        key = keyword_key(keyword)
-        return next((anchor for shown, anchor, _ in self.keywords if keyword_key(shown) == key), None)
+        """The label of the keyword's entry in the keyword index."""
+        entry = self.keyword_entry(keyword)
+        return entry[1] if entry else None
 
     @cached_property
     def volume_papers(self) -> list[Paper]:
