@@ -14,6 +14,8 @@ extensions = ["myst_parser", "proceedings.sphinxext"]
 html_baseurl = "https://example.org/site/"
 html_title = "Tiny proceedings"
 root_doc = "book/welcome"
+myst_enable_extensions = ["colon_fence", "dollarmath"]
+smartquotes = False
 """
 
 HOSTILE = '</script><script>alert(1)</script> " <b>&amp;'
@@ -81,3 +83,33 @@ def test_search_data_is_escaped_and_pages_can_opt_out(tmp_path):
     assert not body.find("script") and not body.find("b")
     listing = (out / "book" / "listing.html").read_text("utf-8")
     assert "data-pagefind-body" not in listing
+
+
+def test_plaintext_blocks_are_shown_literally(tmp_path):
+    text = ":class: danger\n---\n:::\n" + HOSTILE + "\n\n{eval-rst}`x` *not emphasis* $x$\n\n````\n:::"
+    page = myst.front_matter({"orphan": True}, "test page") + "\n# A paper\n\n" + myst.directive(
+        "note", "", myst.plain_block(text)) + "\n\nAfter the text.\n"
+    out = _build(tmp_path, {"book/paper.md": page})
+    soup = BeautifulSoup((out / "book" / "paper.html").read_text("utf-8"), "html.parser")
+    paragraphs = [p.get_text() for p in soup.select(".admonition p:not(.admonition-title)")]
+    assert paragraphs == [":class: danger --- ::: " + HOSTILE, "{eval-rst}`x` *not emphasis* $x$", "```` :::"]
+    assert not soup.select(".admonition script, .admonition b, .admonition em, .admonition .math")
+    assert "After the text." not in soup.select_one(".admonition").get_text()
+
+
+def test_page_data_line_is_read_and_removed(tmp_path):
+    data = {"meta": [["citation_title", HOSTILE]], "search": {"words": "xyzzy"}}
+    source = _page({"orphan": True, "proceedings": data})
+    assert myst.page_data(source) == (data, source.replace(myst.DATA_PREFIX + json.dumps(data, ensure_ascii=False), ""))
+    assert myst.page_data("# No front matter\n% proceedings: {}\n") == ({}, "# No front matter\n% proceedings: {}\n")
+    out = _build(tmp_path, {"book/paper.md": source})
+    html = (out / "book" / "paper.html").read_text("utf-8")
+    assert "% proceedings" not in html and "xyzzy" in html
+
+
+def test_search_page_without_sphinx_search_index(tmp_path):
+    out = _build(tmp_path, {})
+    # The page's Pagefind UI needs sphinx-book-theme; test_browser searches the real book.
+    assert (out / "search.html").is_file()
+    # Every page loads searchindex.js (pydata-sphinx-theme); it must exist, and be empty.
+    assert "Search.setIndex" not in (out / "searchindex.js").read_text("utf-8")
