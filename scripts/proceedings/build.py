@@ -5,10 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
+from importlib import metadata
 import sys
-import time
-import zipfile
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from .bibtex import bibtex
@@ -17,10 +16,11 @@ from .diagnostics import Diagnostics
 from .ics import program_ics
 from .loader import load
 from .materials import notice_files, recording_file
-from .output import foreign_files, publish, sync_folder
+from .output import file_signatures, foreign_files, publish, sync_folder, sync_shared_folder
 from .pages import authors_page, committee_page, keywords_page, paper_page, papers_index, track_page
 from .pdf import PdfCache
 from .previews import previews
+from .progress import Timings, progress
 from .program_pages import program_page, speakers_list, talk_page
 from .project import (
     GENERATED_DIRS,
@@ -31,33 +31,13 @@ from .project import (
     paper_docname,
     talk_docname,
 )
+from .sitezip import site_zip
 from .sources import Located, load_yaml
 from .volume import Proceedings
 from .volume_pdf import plain_paragraphs, volume_pdf
 
 # Writers of the citation files, by file extension (the same as pages.EXPORTS).
 EXPORTERS = {"bib": bibtex, "ris": ris, "json": csl_json}
-
-
-@dataclass
-class Timings:
-    """Seconds spent in each stage of a build, for progress and the benchmark."""
-
-    stages: dict[str, float] = field(default_factory=dict)
-    """Seconds by stage name, in the order the stages ran."""
-    echo: bool = False
-    """Whether to print a line as each stage ends (the command does; the benchmark does not)."""
-
-    def run(self, name: str, step, *args):
-        """Run ``step(*args)``, record its duration under ``name`` and return its result."""
-        start = time.perf_counter()
-        try:
-            return step(*args)
-        finally:
-            seconds = time.perf_counter() - start
-            self.stages[name] = self.stages.get(name, 0.0) + seconds
-            if self.echo:
-                print(f"  {name:<13} {seconds:6.1f} s", flush=True)
 
 
 def generated_pages(volume: Proceedings) -> dict[str, str]:
@@ -67,7 +47,7 @@ def generated_pages(volume: Proceedings) -> dict[str, str]:
              "program/index.md": program_page(volume), "program/speakers.txt": speakers_list(volume)}
     for track in volume.workshop.tracks:
         pages[f"tracks/{track.id}.md"] = track_page(volume, track)
-    for paper in volume.papers:
+    for paper in progress(volume.papers, len(volume.papers), "paper pages"):
         pages[f"papers/{paper.id}.md"] = paper_page(volume, paper)
     for talk in volume.talks:
         pages[f"talks/{talk.id}.md"] = talk_page(volume, talk)
@@ -119,24 +99,24 @@ def write_pages(project: Project, volume: Proceedings) -> int:
 
 
 def write_assets(project: Project, volume: Proceedings) -> int:
-    """Stage the files published beside the pages (PDFs, previews, citations, recordings, the
-    calendar); the number of files that changed."""
+    """Put the files published beside the pages (PDFs, previews, citations, recordings, the
+    calendar) into the site being built; the number of files that changed."""
     papers = list(volume.cited_papers)
     pngs = previews({volume.facts(path).sha256: project.papers / path for item in (*volume.papers, *volume.talks)
                      for field in MATERIAL_SUFFIXES if (path := getattr(item, field, None))}, project.previews)
-    files: dict = {project.assets / f"proceedings.{ext}": export(volume, papers) for ext, export in EXPORTERS.items()}
-    files[project.assets / "program.ics"] = program_ics(volume).decode("utf-8")
+    files: dict = {project.work_html / f"proceedings.{ext}": export(volume, papers) for ext, export in EXPORTERS.items()}
+    files[project.work_html / "program.ics"] = program_ics(volume).decode("utf-8")
     if volume.volume_pdf and volume.volume_papers:
-        files[project.assets / "proceedings.pdf"] = _volume_pdf(project, volume)
+        files[project.work_html / "proceedings.pdf"] = _volume_pdf(project, volume)
     for paper in volume.papers:
-        page = project.assets / paper_docname(paper.id)
+        page = project.work_html / paper_docname(paper.id)
         for ext, export in EXPORTERS.items() if paper.cited else ():
             files[page.with_suffix(f".{ext}")] = export(volume, [paper])
         files |= _materials(project, volume, paper, page.parent, pngs)
         files |= {page.parent / name: project.papers / path for name, path in notice_files(paper).items()}
     for talk in volume.talks:
-        files |= _materials(project, volume, talk, project.assets / talk_docname(talk.id).rsplit("/", 1)[0], pngs)
-    return sync_folder(project.assets, files)
+        files |= _materials(project, volume, talk, project.work_html / talk_docname(talk.id).rsplit("/", 1)[0], pngs)
+    return sync_shared_folder(project.work_html, files, project.work / "files.json")
 
 
 def _volume_pdf(project: Project, volume: Proceedings) -> Path:
@@ -172,8 +152,7 @@ def _changed_since(folder: Path, output: Path, pattern: str = "*") -> bool:
     if not output.exists():
         return True
     made = output.stat().st_mtime_ns
-    return any(path.stat().st_mtime_ns > made for path in folder.rglob(pattern)
-               if path.is_file() and path != output and not path.is_relative_to(output.parent / "pagefind"))
+    return any(path.stat().st_mtime_ns > made for path in folder.rglob(pattern) if path.is_file())
 
 
 def run_pagefind(project: Project) -> None:
@@ -188,39 +167,41 @@ def run_pagefind(project: Project) -> None:
         raise BuildError("Pagefind could not index the site; the messages above say why")
 
 
-SITE_ZIP = "proceedings-site.zip"
-# Already compressed: stored as they are, which keeps zipping fast.
-_STORED = {".pdf", ".png", ".jpg", ".woff", ".woff2", ".gz", ".zip", ".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter"}
+# What else decides Jupyter Book's output, beside the project's files.
+_BOOK_SOFTWARE = ("jupyter-book", "sphinx", "myst-parser", "myst-nb", "sphinx-book-theme", "pydata-sphinx-theme",
+                  "sphinx-design", "sphinxext-opengraph")
 
 
-def site_zip(html: Path) -> None:
-    """``proceedings-site.zip`` in the site: the whole site, for reading offline (made again only
-    when a file of the site changed)."""
-    target = html / SITE_ZIP
-    # The pages and the files published with them; Sphinx rewrites its own index files every time.
-    if not (_changed_since(html / "book", target) or _changed_since(html, target, "proceedings.*")
-            or _changed_since(html, target, "program.ics")):
-        return
-    temporary = html / f".{SITE_ZIP}.tmp"
-    with zipfile.ZipFile(temporary, "w") as archive:
-        for path in sorted(html.rglob("*")):
-            if path.is_file() and path not in (target, temporary):
-                method = zipfile.ZIP_STORED if path.suffix in _STORED else zipfile.ZIP_DEFLATED
-                archive.write(path, f"proceedings-site/{path.relative_to(html).as_posix()}", compress_type=method)
-    temporary.replace(target)
+def jupyter_book_inputs(project: Project) -> dict:
+    """Everything Jupyter Book's output depends on: the book's files, its configuration, this package
+    (the Sphinx extension, its templates and static files) and the versions of the software."""
+    package = Path(__file__).parent
+    return {"book": file_signatures(project.book),
+            "config": {name: [path.stat().st_size, path.stat().st_mtime_ns] if (path := project.root / name).is_file()
+                       else None for name in ("_config.yml", "_toc.yml")},
+            "package": {name: signature for name, signature in file_signatures(package).items()
+                        if "__pycache__" not in name},
+            "software": {name: metadata.version(name) for name in _BOOK_SOFTWARE}}
 
 
-def run_jupyter_book(project: Project, verbose: bool = False) -> None:
+def run_jupyter_book(project: Project, verbose: bool = False) -> bool:
     """Build the HTML with Jupyter Book into the work folder, incrementally unless the last build
     there was interrupted (its half-written pages would look up to date); raises when it fails.
+    Not run at all (False) when none of its inputs changed since it last succeeded: starting it
+    takes seconds, only to find nothing to do.
 
     Sphinx's log is shown only when ``verbose``; otherwise its warnings are shown once, at the end."""
     interrupted = project.work / "BUILDING"
+    stamp = project.work / "jupyter-book-inputs.json"
+    inputs = json.dumps(jupyter_book_inputs(project), sort_keys=True)
+    if not interrupted.exists() and stamp.is_file() and stamp.read_text("utf-8") == inputs:
+        return False
     command = [sys.executable, "-c", "import sys; from jupyter_book.cli.main import main; sys.exit(main())",
                "build", str(project.root), "--builder", "html", "--path-output", str(project.work)]
     if interrupted.exists():
         command.append("--all")
     project.work.mkdir(parents=True, exist_ok=True)
+    stamp.unlink(missing_ok=True)
     interrupted.touch()
     result = subprocess.run(command, cwd=project.root, capture_output=not verbose, text=True)
     if not verbose:
@@ -231,6 +212,8 @@ def run_jupyter_book(project: Project, verbose: bool = False) -> None:
     if result.returncode != 0:
         raise BuildError(f"jupyter-book build failed (exit {result.returncode}); the messages above say why")
     interrupted.unlink()
+    stamp.write_text(inputs, "utf-8")
+    return True
 
 
 class BuildError(Exception):
@@ -245,7 +228,7 @@ def build(project: Project, timings: Timings, keep_going: bool = False, verbose:
     Returns the model (None when nothing was built) and every diagnostic; raises :class:`BuildError`
     when Jupyter Book fails.
     """
-    volume, diags = timings.run("load", load, project, None, keep_going)
+    volume, diags = timings.run("load", load, project, None, keep_going, timings)
     diags.extend(check_project(project, volume))
     if volume is None or (diags.has_errors and not keep_going):
         return None, diags
@@ -255,9 +238,10 @@ def build(project: Project, timings: Timings, keep_going: bool = False, verbose:
     pages = timings.run("pages", write_pages, project, volume)
     files = timings.run("files", write_assets, project, volume)
     volume.references.save()
-    print(f"{len(volume.papers)} papers: {pages} page(s) and {files} file(s) updated; running Jupyter Book ...", flush=True)
-    timings.run("sphinx", run_jupyter_book, project, verbose)
+    print(f"{len(volume.papers)} papers: {pages} page(s) and {files} file(s) updated.", flush=True)
+    if not timings.run("sphinx", run_jupyter_book, project, verbose):
+        print("The book's pages and settings are unchanged: Jupyter Book had nothing to do.", flush=True)
     timings.run("search index", run_pagefind, project)
-    timings.run("site zip", site_zip, project.work_html)
+    timings.run("site zip", site_zip, project.work_html, project.work / "site-zip.json")
     timings.run("publish", publish, project.work_html, project.sites, project.html)
     return volume, diags

@@ -12,7 +12,8 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from .build import BuildError, Timings, build, check_project
+from .build import BuildError, build, check_project
+from .progress import Timings
 from .diagnostics import Diagnostics
 from .loader import load, load_workshop
 from .openreview import import_notes

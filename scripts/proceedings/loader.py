@@ -8,6 +8,7 @@ from pathlib import Path
 from .diagnostics import Diagnostics
 from .paper import PAPER_FIELDS, Paper, csv_record, read_paper
 from .pdf import PdfCache, pdf_facts
+from .progress import Timings
 from .program import SLOT_FIELDS, Slot, check_overlaps, read_slot
 from .project import Project
 from .recording import RECORDING_FIELDS, read_recording
@@ -20,12 +21,13 @@ from .workshop import Workshop, read_workshop
 _PDF_FIELDS = ("pdf", "slides", "poster")
 
 
-def load(project: Project, workers: int | None = None, keep_going: bool = False) -> tuple[Proceedings | None, Diagnostics]:
+def load(project: Project, workers: int | None = None, keep_going: bool = False,
+         timings: Timings | None = None) -> tuple[Proceedings | None, Diagnostics]:
     """The proceedings in ``project``, or None when any input has an error; all diagnostics either way.
 
     With ``keep_going``, the proceedings hold every record that is valid (and valid records whose
     file is unusable, without that file) as long as ``workshop.yml`` is. Nothing is written; PDF
-    facts come from the cache where it has them.
+    facts come from the cache where it has them (their time is the stage "PDF facts" of ``timings``).
     """
     diags = Diagnostics()
     if not project.papers.is_dir():
@@ -41,7 +43,8 @@ def load(project: Project, workers: int | None = None, keep_going: bool = False)
     items = {paper.id for paper, _ in papers} | {talk.id for talk, _ in talks}
     recordings = _read_list(project, "recordings.yml", "recordings", RECORDING_FIELDS, diags,
                             lambda fields: read_recording(fields, project.papers, items))
-    pdfs, unusable = _load_pdf_facts(project, workshop, papers + talks, workers, diags, keep_going)
+    pdfs, unusable = (timings or Timings()).run("PDF facts", _load_pdf_facts, project, workshop, papers + talks,
+                                                 workers, diags, keep_going)
     if workshop is None or (diags.has_errors and not keep_going):
         return None, diags
     program = tuple(sorted((slot for slot, _ in slots), key=lambda slot: slot.start))

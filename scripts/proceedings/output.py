@@ -3,6 +3,7 @@ incremental build are kept), inside folders the tool owns."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -53,17 +54,43 @@ def _head(path: Path, size: int = 500) -> str:
         return stream.read(size)
 
 
+def put_files(files: dict[Path, str | Path]) -> int:
+    """Write each of ``files`` (text, or a file to copy) unless it is already there; the number written."""
+    return sum(copy_if_changed(content, path) if isinstance(content, Path) else write_if_changed(path, content)
+               for path, content in files.items())
+
+
 def sync_folder(folder: Path, files: dict[Path, str | Path], pattern: str = "*") -> int:
     """Make ``folder`` hold exactly ``files`` (text, or a file to copy) among those matching ``pattern``;
     the number of files written. Files not matching ``pattern`` are left alone."""
-    written = 0
-    for path, content in files.items():
-        written += copy_if_changed(content, path) if isinstance(content, Path) else write_if_changed(path, content)
+    written = put_files(files)
     if folder.is_dir():
         for path in folder.rglob(pattern):
             if path.is_file() and path not in files:
                 path.unlink()
     return written
+
+
+def sync_shared_folder(folder: Path, files: dict[Path, str | Path], manifest: Path) -> int:
+    """Put ``files`` into ``folder``, which other writers share (Sphinx's output), and remove those
+    put there last time that are no longer wanted, as listed in ``manifest``; the number written."""
+    written = put_files(files)
+    wanted = sorted(path.relative_to(folder).as_posix() for path in files)
+    try:
+        previous = json.loads(manifest.read_text("utf-8"))
+    except (FileNotFoundError, ValueError):
+        previous = []
+    for name in set(previous) - set(wanted):
+        (folder / name).unlink(missing_ok=True)
+    write_if_changed(manifest, json.dumps(wanted))
+    return written
+
+
+def file_signatures(folder: Path) -> dict[str, list[int]]:
+    """Each file under ``folder``, by relative path, with its size and modification time (copies
+    made with their times, and hard links, keep both)."""
+    return {path.relative_to(folder).as_posix(): [stat.st_size, stat.st_mtime_ns]
+            for path in sorted(folder.rglob("*")) if path.is_file() and (stat := path.stat())}
 
 
 def publish(built: Path, sites: Path, link: Path) -> Path:
@@ -72,9 +99,12 @@ def publish(built: Path, sites: Path, link: Path) -> Path:
     Until the switch, ``link`` keeps pointing to the previous snapshot, which is never modified, so a
     build killed at any moment leaves the previous site complete. Unchanged files are hard links to
     the previous snapshot's (snapshots are immutable); the rest are copies, never links into
-    ``built``, which the next build rewrites in place.
+    ``built``, which the next build rewrites in place. Nothing is done when the published site
+    already holds exactly the built files.
     """
     previous = link.resolve() if link.is_symlink() else None
+    if previous and file_signatures(previous) == file_signatures(built):
+        return previous  # already published as it is
     sites.mkdir(parents=True, exist_ok=True)
     if link.is_dir() and not link.is_symlink():  # a site published before snapshots existed
         previous = link.rename(sites / "site-0")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pypdf import PasswordType, PdfReader
 
+from .progress import progress
 from .records import clean_text
 
 # Bump when the extraction changes, so that old cache entries are not reused.
@@ -148,6 +149,8 @@ def pdf_facts(paths: list[Path], cache: PdfCache, workers: int | None = None,
 def _parse_all(jobs: list[tuple[Path, str, str]], workers: int | None) -> list[PdfFacts]:
     workers = min(workers or os.cpu_count() or 1, len(jobs))
     if workers <= 1:
-        return [read_pdf(*job) for job in jobs]
+        return list(progress((read_pdf(*job) for job in jobs), len(jobs), "PDF facts"))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(read_pdf, *zip(*jobs), chunksize=max(1, len(jobs) // (workers * 4))))
+        # Small chunks keep the workers evenly loaded and the progress bar moving.
+        facts = pool.map(read_pdf, *zip(*jobs), chunksize=max(1, min(8, len(jobs) // (workers * 4))))
+        return list(progress(facts, len(jobs), "PDF facts"))

@@ -7,14 +7,20 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pypdfium2
+from PIL import Image
+
+from .progress import progress
 
 # Wide enough for a sharp thumbnail on a phone, small enough to load fast.
 WIDTH = 480
+# A palette of 64 colours keeps text and figures crisp at a quarter of the bytes of full colour, and
+# without PNG's slow optimize pass renders four times faster (23 kB, 10 ms a page, here).
+COLOURS = 64
 
 
 def preview_path(sha256: str, cache: Path) -> Path:
     """Where the preview of the PDF with this content hash is cached."""
-    return cache / f"{sha256}-{WIDTH}.png"
+    return cache / f"{sha256}-{WIDTH}-{COLOURS}.png"
 
 
 def previews(pdfs: dict[str, Path], cache: Path, workers: int | None = None) -> dict[str, Path]:
@@ -23,10 +29,9 @@ def previews(pdfs: dict[str, Path], cache: Path, workers: int | None = None) -> 
     workers = min(workers or os.cpu_count() or 1, len(missing))
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(preview, *zip(*missing)))
+            list(progress(pool.map(preview, *zip(*missing), chunksize=8), len(missing), "previews"))
     else:
-        for job in missing:
-            preview(*job)
+        list(progress((preview(*job) for job in missing), len(missing), "previews"))
     return {sha: preview_path(sha, cache) for sha in pdfs}
 
 
@@ -40,9 +45,10 @@ def preview(pdf: Path, sha256: str, cache: Path) -> Path:
     try:
         page = document[0]
         image = page.render(scale=WIDTH / page.get_width(), may_draw_forms=True).to_pil()
+        image = image.quantize(COLOURS, method=Image.Quantize.FASTOCTREE)
     finally:
         document.close()
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    image.save(temporary, format="PNG", optimize=True)
+    image.save(temporary, format="PNG")
     os.replace(temporary, target)
     return target

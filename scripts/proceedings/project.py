@@ -68,11 +68,6 @@ class Project:
         """The cache of first-page preview images."""
         return self.build / ".proceedings" / "previews"
 
-    @property
-    def assets(self) -> Path:
-        """Files (PDFs, BibTeX) laid out as they appear in the site, copied into it by Sphinx."""
-        return self.build / ".proceedings" / "assets"
-
     def relative(self, path: Path) -> str:
         """``path`` relative to the project folder, with forward slashes, for messages."""
         try:

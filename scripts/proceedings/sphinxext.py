@@ -1,5 +1,5 @@
-"""Sphinx extension for proceedings books: reads only ``book/``, publishes the staged files beside the
-pages, and writes each paper's citation metadata (Google Scholar tags, JSON-LD, alternate links) into
+"""Sphinx extension for proceedings books: reads only ``book/``, adds the roles and directive of the
+generated pages, and writes each paper's citation metadata (Google Scholar tags, JSON-LD, alternate links) into
 its ``<head>``. Open Graph tags come from sphinxext-opengraph, which it loads and configures from ``html_baseurl``;
 it writes ``sitemap.xml`` from the same URL, and a ``404.html`` with absolute links.
 
@@ -28,7 +28,6 @@ from sphinx.util.docutils import ReferenceRole
 
 from . import myst
 from .output import write_if_changed
-from .project import Project
 
 
 class AssetRole(ReferenceRole):
@@ -195,10 +194,6 @@ def _configure(app: Sphinx, config: Config) -> None:
     # parser included) was a tenth of Sphinx's time.
     config.numfig = False
     config.myst_ref_domains = config.myst_ref_domains or ["std"]
-    assets = Project(Path(app.srcdir)).assets
-    assets.mkdir(parents=True, exist_ok=True)
-    if str(assets) not in map(str, config.html_extra_path):
-        config.html_extra_path = [*config.html_extra_path, str(assets)]
 
 
 def sitemap(base_url: str, docnames: list[str]) -> str:

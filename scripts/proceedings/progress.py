@@ -1,0 +1,46 @@
+"""Showing how a build goes: the time of each stage, and progress bars for the long loops."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from tqdm import tqdm
+
+T = TypeVar("T")
+
+
+@dataclass
+class Timings:
+    """Seconds spent in each stage of a build, for progress and the benchmark."""
+
+    stages: dict[str, float] = field(default_factory=dict)
+    """Seconds by stage name, in the order the stages ended, each without the stages run within it."""
+    echo: bool = False
+    """Whether to print a line as each stage ends (the command does; the benchmark does not)."""
+    _running: list[float] = field(default_factory=list)
+    """Seconds spent so far in stages within each running stage, innermost last."""
+
+    def run(self, name: str, step, *args):
+        """Run ``step(*args)``, record its duration under ``name`` and return its result."""
+        start = time.perf_counter()
+        self._running.append(0.0)
+        try:
+            return step(*args)
+        finally:
+            total = time.perf_counter() - start
+            seconds = total - self._running.pop()
+            if self._running:
+                self._running[-1] += total
+            self.stages[name] = self.stages.get(name, 0.0) + seconds
+            if self.echo:
+                print(f"  {name:<13} {seconds:6.1f} s", flush=True)
+
+
+def progress(items: Iterable[T], total: int, description: str) -> Iterator[T]:
+    """``items``, with a progress bar on a terminal when there are enough of them to wait for."""
+    return iter(tqdm(items, total=total, desc=f"  {description}", unit="", leave=False, file=sys.stderr,
+                     disable=None if total >= 50 else True, dynamic_ncols=True))

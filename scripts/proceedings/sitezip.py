@@ -1,0 +1,83 @@
+"""``proceedings-site.zip``: the whole site in one file, for reading offline.
+
+Remade after every build that changed a file of the site, by copying the compressed bytes of the
+unchanged files from the previous zip: deflating the pages again took as long as Sphinx's rebuild.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import struct
+import zipfile
+from pathlib import Path
+
+from .output import file_signatures
+
+SITE_ZIP = "proceedings-site.zip"
+# Already compressed: stored as they are, which keeps zipping fast.
+_STORED = {".pdf", ".png", ".jpg", ".woff", ".woff2", ".gz", ".zip", ".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter"}
+_FOLDER = "proceedings-site"
+
+
+def site_files(html: Path) -> dict[str, list[int]]:
+    """Each file of the site but the zip, by path, with its size and modification time."""
+    own = {SITE_ZIP, f".{SITE_ZIP}.tmp"}
+    return {name: signature for name, signature in file_signatures(html).items() if name not in own}
+
+
+def site_zip(html: Path, manifest: Path) -> bool:
+    """Write ``html``/proceedings-site.zip with every other file of the site, unless no file changed
+    since the zip listed in ``manifest`` was made; whether it was written."""
+    target = html / SITE_ZIP
+    files = site_files(html)
+    previous = _read_manifest(manifest) if target.is_file() else {}
+    if files == previous:
+        return False
+    temporary = html / f".{SITE_ZIP}.tmp"  # a name site_files leaves out
+    with zipfile.ZipFile(temporary, "w") as archive:
+        old = zipfile.ZipFile(target) if previous else None
+        try:
+            for name, signature in files.items():
+                entry = f"{_FOLDER}/{name}"
+                if old and previous.get(name) == signature and entry in old.NameToInfo:
+                    _copy_entry(old, archive, old.getinfo(entry))
+                else:
+                    method = zipfile.ZIP_STORED if Path(name).suffix in _STORED else zipfile.ZIP_DEFLATED
+                    archive.write(html / name, entry, compress_type=method)
+        finally:
+            if old:
+                old.close()
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    manifest.write_text(json.dumps(files), "utf-8")
+    temporary.replace(target)
+    return True
+
+
+def _read_manifest(manifest: Path) -> dict[str, list[int]]:
+    try:
+        return json.loads(manifest.read_text("utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+
+
+def _copy_entry(source: zipfile.ZipFile, target: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Copy one entry's compressed bytes from ``source`` into ``target`` as they are.
+
+    zipfile has no public call for this; it uses the attributes zipfile's own writer keeps (``fp``,
+    ``start_dir``, ``filelist``, ``NameToInfo``), unchanged since Python 2.
+    """
+    source.fp.seek(info.header_offset)
+    header = source.fp.read(zipfile.sizeFileHeader)
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    source.fp.seek(info.header_offset + zipfile.sizeFileHeader + name_length + extra_length)
+    data = source.fp.read(info.compress_size)
+    entry = copy.copy(info)
+    entry.flag_bits &= ~0x08  # sizes are in the header written here, not in a trailing descriptor
+    target.fp.seek(target.start_dir)
+    entry.header_offset = target.start_dir
+    target.fp.write(entry.FileHeader())
+    target.fp.write(data)
+    target.start_dir = target.fp.tell()
+    target.filelist.append(entry)
+    target.NameToInfo[entry.filename] = entry
