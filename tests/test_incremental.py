@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 from conftest import write_project
@@ -19,11 +20,22 @@ _VOLATILE = (".buildinfo", "pagefind/", "searchindex.js", "proceedings-site.zip"
 _CACHE_BUSTER = re.compile(rb"\?v=[0-9a-f]{8}")
 
 
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(_CACHE_BUSTER.sub(b"", data)).hexdigest()
+
+
 def _site(root: Path) -> dict[str, str]:
     site = (root / "_build" / "html").resolve()
-    return {path.relative_to(site).as_posix(): hashlib.sha256(_CACHE_BUSTER.sub(b"", path.read_bytes())).hexdigest()
+    return {path.relative_to(site).as_posix(): _digest(path.read_bytes())
             for path in sorted(site.rglob("*")) if path.is_file()
             and not path.relative_to(site).as_posix().startswith(_VOLATILE)}
+
+
+def _site_zip(root: Path) -> dict[str, str]:
+    with zipfile.ZipFile(root / "_build" / "html" / "proceedings-site.zip") as archive:
+        assert archive.testzip() is None
+        return {name: _digest(archive.read(name)) for name in archive.namelist()
+                if not name.removeprefix("proceedings-site/").startswith(_VOLATILE)}
 
 
 def test_rebuild_after_an_edit_equals_a_cold_build(tmp_path):
@@ -39,6 +51,23 @@ def test_rebuild_after_an_edit_equals_a_cold_build(tmp_path):
     warm_site, cold_site = _site(warm), _site(cold)
     assert warm_site.keys() == cold_site.keys()
     assert [name for name in warm_site if warm_site[name] != cold_site[name]] == []
+    # The offline zip, remade from the previous one, holds the same files as one made from scratch.
+    assert _site_zip(warm) == _site_zip(cold) and len(_site_zip(warm)) > 50
+
+
+def test_jupyter_book_runs_only_when_the_book_changed(tmp_path, capsys):
+    root = write_project(tmp_path / "project")
+    assert main(["build", str(root)]) == 0
+    site = (root / "_build" / "html").resolve()
+    assert main(["build", str(root)]) == 0
+    assert "Jupyter Book had nothing to do" in capsys.readouterr().out
+    assert (root / "_build" / "html").resolve() == site, "an unchanged site is not published again"
+    preface = root / "book" / "preface.md"
+    preface.write_text(preface.read_text("utf-8") + "\nA sentence added by hand.\n", "utf-8")
+    assert main(["build", str(root)]) == 0
+    assert "nothing to do" not in capsys.readouterr().out
+    assert "A sentence added by hand." in (root / "_build" / "html" / "book" / "preface.html").read_text("utf-8")
+    assert not site.exists(), "the previous snapshot is gone once the new one is published"
 
 
 def test_benchmark_runs_at_30_papers(tmp_path, shared_data, capsys):

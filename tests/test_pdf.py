@@ -102,3 +102,4 @@ def test_corpus_text_of_a_latex_paper(shared_data, tmp_path):
     path = shared_data / "pdf-corpus" / "004-pdflatex-4-pages__pdflatex-4-pages.pdf"
     facts = pdf_facts([path], PdfCache(tmp_path / "cache"))[path]
     assert facts.pages == 4 and len(facts.text) > 100
+
