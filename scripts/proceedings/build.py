@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 import sys
 from dataclasses import replace
@@ -236,12 +237,16 @@ def build(project: Project, timings: Timings, keep_going: bool = False, verbose:
                      references=ReferenceCache(project.build / ".proceedings" / "references.json"))
     timings.run("PDF cache", store_pdf_facts, project, volume)
     pages = timings.run("pages", write_pages, project, volume)
-    files = timings.run("files", write_assets, project, volume)
+    print(f"{len(volume.papers)} papers: {pages} page(s) updated.", flush=True)
+    # Sphinx and Pagefind run in processes of their own, on one core, and need none of the files
+    # published beside the pages: those (previews, the volume PDF, citations) are made meanwhile.
+    with ThreadPoolExecutor(max_workers=1) as background:
+        files = background.submit(timings.run, "files", write_assets, project, volume)
+        if not timings.run("sphinx", run_jupyter_book, project, verbose):
+            print("The book's pages and settings are unchanged: Jupyter Book had nothing to do.", flush=True)
+        timings.run("search index", run_pagefind, project)
+        print(f"{files.result()} file(s) beside the pages updated.", flush=True)
     volume.references.save()
-    print(f"{len(volume.papers)} papers: {pages} page(s) and {files} file(s) updated.", flush=True)
-    if not timings.run("sphinx", run_jupyter_book, project, verbose):
-        print("The book's pages and settings are unchanged: Jupyter Book had nothing to do.", flush=True)
-    timings.run("search index", run_pagefind, project)
     timings.run("site zip", site_zip, project.work_html, project.work / "site-zip.json")
     timings.run("publish", publish, project.work_html, project.sites, project.html)
     return volume, diags

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,23 +19,25 @@ class Timings:
     """Seconds spent in each stage of a build, for progress and the benchmark."""
 
     stages: dict[str, float] = field(default_factory=dict)
-    """Seconds by stage name, in the order the stages ended, each without the stages run within it."""
+    """Seconds by stage name, in the order the stages ended, each without the stages run within it
+    (in the same thread; stages in other threads overlap it)."""
     echo: bool = False
     """Whether to print a line as each stage ends (the command does; the benchmark does not)."""
-    _running: list[float] = field(default_factory=list)
-    """Seconds spent so far in stages within each running stage, innermost last."""
+    _threads: threading.local = field(default_factory=threading.local)
+    """Per thread, the seconds spent so far in stages within each running stage, innermost last."""
 
     def run(self, name: str, step, *args):
         """Run ``step(*args)``, record its duration under ``name`` and return its result."""
+        running = self._threads.__dict__.setdefault("running", [])
         start = time.perf_counter()
-        self._running.append(0.0)
+        running.append(0.0)
         try:
             return step(*args)
         finally:
             total = time.perf_counter() - start
-            seconds = total - self._running.pop()
-            if self._running:
-                self._running[-1] += total
+            seconds = total - running.pop()
+            if running:
+                running[-1] += total
             self.stages[name] = self.stages.get(name, 0.0) + seconds
             if self.echo:
                 print(f"  {name:<13} {seconds:6.1f} s", flush=True)
