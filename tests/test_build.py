@@ -13,6 +13,7 @@ import bibtexparser
 import pytest
 from bs4 import BeautifulSoup
 from conftest import PAPERS_YML, PROGRAM, RECORDINGS, SITE_URL, TALKS, tree_state, write_project
+from proceedings import pages
 from proceedings.cli import main
 from proceedings.loader import load
 from proceedings.project import Project
@@ -325,3 +326,18 @@ def test_recordings_by_permission(built):
     for withheld in ("talks/keynote.html", "talks/panel.html"):
         page = (html / withheld).read_text("utf-8")
         assert "slideslive" not in page and "youtu" not in page and "proceedings-recording" not in page
+
+
+def test_split_indexes_are_linked_from_paper_pages(tmp_path, monkeypatch):
+    monkeypatch.setattr(pages, "INDEX_PAGE_LIMIT", 1)
+    root = write_project(tmp_path / "project")
+    assert main(["build", str(root)]) == 0
+    site = root / "_build/html/book"
+    soup = BeautifulSoup((site / "papers/paper-one.html").read_text("utf-8"), "html.parser")
+    links = [a["href"] for a in soup.select("article a[href*='authors-'], article a[href*='keywords-']")]
+    assert any("/people/authors-" in href for href in links) and any("keywords-" in href for href in links)
+    for href in links:
+        path, anchor = href.split("#")
+        assert BeautifulSoup((site / "papers" / path).read_text("utf-8"), "html.parser").find(id=anchor), href
+    index = BeautifulSoup((site / "people/authors.html").read_text("utf-8"), "html.parser")
+    assert [a["href"] for a in index.select("article a[href^='authors-']")]

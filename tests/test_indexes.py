@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conftest import REPO
+from proceedings import pages
 from proceedings.indexes import author_index, fold, keyword_index, keyword_key, merged_people, sort_key
 from proceedings.loader import load
 from proceedings.paper import Paper
@@ -91,3 +92,22 @@ def test_shipped_archive_merges_by_orcid():
     volume, _ = load(Project(REPO))
     (jurgen,) = [e for e in volume.authors if "Schäfer-Müller" in e.person.name]
     assert jurgen.papers == ("example-operator-scaling", "example-weather-uncertainty")
+
+
+def test_long_indexes_get_a_page_per_letter(monkeypatch):
+    volume, _ = load(Project(REPO))
+    whole = pages.authors_pages(volume)
+    assert list(whole) == ["people/authors.md"] and "\n## A\n" in whole["people/authors.md"]
+    monkeypatch.setattr(pages, "INDEX_PAGE_LIMIT", 5)
+    split = pages.authors_pages(volume)
+    jurgen = next(e for e in volume.authors if "Schäfer-Müller" in e.person.name)
+    letter_page = split["people/authors-s.md"]
+    assert f"({jurgen.anchor})=" in letter_page and "orphan: true" in letter_page
+    assert "](authors-s.md)" in split["people/authors.md"] and "(proceedings-author" not in split["people/authors.md"]
+    # Every entry is on exactly one letter page, under its family name's folded initial.
+    anchors = [line for text in split.values() for line in text.splitlines() if line.startswith("(proceedings-author")]
+    assert len(anchors) == len(volume.authors) == len(set(anchors))
+    assert "(proceedings-author-zoe-angstrom)=" in split["people/authors-a.md"]
+    keywords = pages.keywords_pages(volume)
+    assert set(keywords) == {"papers/keywords.md"} | {name for name in keywords if name.startswith("papers/keywords-")}
+    assert len(keywords) > 2

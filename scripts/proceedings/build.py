@@ -18,7 +18,7 @@ from .ics import program_ics
 from .loader import load
 from .materials import notice_files, recording_file
 from .output import file_signatures, foreign_files, publish, sync_folder, sync_shared_folder
-from .pages import authors_page, committee_page, keywords_page, paper_page, papers_index, track_page
+from .pages import authors_pages, committee_page, keywords_pages, paper_page, papers_index, track_page
 from .pdf import PdfCache
 from .previews import previews
 from .progress import Timings, progress
@@ -44,7 +44,7 @@ EXPORTERS = {"bib": bibtex, "ris": ris, "json": csl_json}
 def generated_pages(volume: Proceedings) -> dict[str, str]:
     """Every generated page's MyST text, by path relative to ``book/``."""
     pages = {"papers/index.md": papers_index(volume), "people/committee.md": committee_page(volume),
-             "people/authors.md": authors_page(volume), "papers/keywords.md": keywords_page(volume),
+             **authors_pages(volume), **keywords_pages(volume),
              "program/index.md": program_page(volume), "program/speakers.txt": speakers_list(volume)}
     for track in volume.workshop.tracks:
         pages[f"tracks/{track.id}.md"] = track_page(volume, track)

@@ -169,25 +169,52 @@ def _person_line(group: list[Person]) -> str:
     return f"- {myst.text(group[0].name)}" + (f" ({affiliations})" if affiliations else "")
 
 
-def authors_page(volume: Proceedings) -> str:
-    """Every author and speaker once, by family name, with their papers and talks."""
-    blocks, letter = [], None
-    for entry in volume.authors:
-        initial = (fold(entry.person.parts.family)[:1] or "#").upper()
-        if initial != letter:
-            letter = initial
-            blocks.append(f"## {myst.text(initial)}")
-        works = [f"[{myst.rich_text(volume.paper(pid).title)}](../papers/{pid}.md)" for pid in entry.papers]
-        works += [f"[{myst.text(volume.talk(tid).title)}](../talks/{tid}.md)" for tid in entry.talks]
-        affiliations = f" ({'; '.join(myst.text(a) for a in entry.affiliations)})" if entry.affiliations else ""
-        blocks += [f"({entry.anchor})=", f"**{myst.text(entry.person.name)}**{affiliations}: " + "; ".join(works)]
-    return _page(NOT_SEARCHED, "Authors and speakers", f"{len(volume.authors)} people, sorted by family name.", *blocks)
+# Past this many entries, an index gets a page per initial letter: one page would weigh megabytes
+# for the reader, and Sphinx re-reads all of it whenever a paper is added.
+INDEX_PAGE_LIMIT = 400
 
 
-def keywords_page(volume: Proceedings) -> str:
-    """Each keyword once, with its papers."""
-    blocks = []
+def authors_pages(volume: Proceedings) -> dict[str, str]:
+    """The author index (every author and speaker once, by family name, with their papers and
+    talks), by path under ``book/``: ``people/authors.md``, and one page per letter when it is long."""
+    entries = [(fold(entry.person.parts.family), _author_blocks(volume, entry)) for entry in volume.authors]
+    return _index_pages("people/authors", "Authors and speakers",
+                        f"{len(volume.authors)} people, sorted by family name.", entries)
+
+
+def _author_blocks(volume: Proceedings, entry) -> list[str]:
+    works = [f"[{myst.rich_text(volume.paper(pid).title)}](../papers/{pid}.md)" for pid in entry.papers]
+    works += [f"[{myst.text(volume.talk(tid).title)}](../talks/{tid}.md)" for tid in entry.talks]
+    affiliations = f" ({'; '.join(myst.text(a) for a in entry.affiliations)})" if entry.affiliations else ""
+    return [f"({entry.anchor})=", f"**{myst.text(entry.person.name)}**{affiliations}: " + "; ".join(works)]
+
+
+def keywords_pages(volume: Proceedings) -> dict[str, str]:
+    """The keyword index (each keyword once, with its papers), by path under ``book/``:
+    ``papers/keywords.md``, and one page per letter when it is long."""
+    entries = []
     for keyword, anchor, paper_ids in volume.keywords:
         links = "; ".join(f"[{myst.rich_text(volume.paper(pid).title)}]({pid}.md)" for pid in paper_ids)
-        blocks += [f"({anchor})=", f"**{myst.text(keyword)}**: {links}"]
-    return _page(NOT_SEARCHED, "Keywords", *blocks)
+        entries.append((fold(keyword), [f"({anchor})=", f"**{myst.text(keyword)}**: {links}"]))
+    return _index_pages("papers/keywords", "Keywords", f"{len(entries)} keywords.", entries)
+
+
+def _index_pages(path: str, title: str, summary: str, entries: list[tuple[str, list[str]]]) -> dict[str, str]:
+    """An index of ``entries`` (sort key, blocks) under a heading per initial letter: all on the page
+    ``path`` or, past ``INDEX_PAGE_LIMIT`` entries, on a page per letter that ``path`` links to."""
+    letters: dict[str, list[str]] = {}
+    for key, blocks in entries:
+        initial = key[:1].upper() if key[:1].isalpha() else "#"
+        letters.setdefault(initial, []).extend(blocks)
+    if len(entries) <= INDEX_PAGE_LIMIT:
+        blocks = [block for initial, group in letters.items() for block in (f"## {myst.text(initial)}", *group)]
+        return {f"{path}.md": _page(NOT_SEARCHED, title, summary, *blocks)}
+    name = path.rsplit("/", 1)[1]
+    files = {initial: f"{name}-{initial.lower() if initial != '#' else 'other'}" for initial in letters}
+    links = " · ".join(f"[{myst.text(initial)}]({files[initial]}.md)" for initial in letters)
+    pages = {f"{path}.md": _page(NOT_SEARCHED, title, summary, links)}
+    for initial, group in letters.items():
+        back = f"[All of {myst.text(title.lower())}]({name}.md) · {links}"
+        pages[f"{path.rsplit('/', 1)[0]}/{files[initial]}.md"] = _page(
+            {"orphan": True, **NOT_SEARCHED}, f"{myst.text(title)}: {myst.text(initial)}", back, *group)
+    return pages

@@ -248,7 +248,8 @@ def setup(app: Sphinx) -> dict:
     app.add_css_file("proceedings.css")
     app.add_js_file("proceedings.js", loading_method="defer")
     app.add_directive("plaintext", PlainText)
-    app.connect("config-inited", _configure)
+    # After the other extensions' handlers: sphinx-jupyterbook-latex turns numfig on in its own.
+    app.connect("config-inited", _configure, priority=900)
     app.connect("builder-inited", _without_sphinx_search)
     app.connect("source-read", _read_page_data)
     app.connect("env-purge-doc", _purge_page_data)
