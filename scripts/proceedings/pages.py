@@ -6,7 +6,7 @@ from __future__ import annotations
 from . import myst
 from .bibtex import bibtex
 from .citation import apa, highwire_tags, json_ld
-from .indexes import fold, merged_people
+from .indexes import IndexedPerson, fold, merged_people
 from .listings import paper_item, presented_in
 from .materials import material_links, notices, previews, recording_block
 from .paper import Paper
@@ -182,7 +182,7 @@ def authors_pages(volume: Proceedings) -> dict[str, str]:
                         f"{len(volume.authors)} people, sorted by family name.", entries)
 
 
-def _author_blocks(volume: Proceedings, entry) -> list[str]:
+def _author_blocks(volume: Proceedings, entry: IndexedPerson) -> list[str]:
     works = [f"[{myst.rich_text(volume.paper(pid).title)}](../papers/{pid}.md)" for pid in entry.papers]
     works += [f"[{myst.text(volume.talk(tid).title)}](../talks/{tid}.md)" for tid in entry.talks]
     affiliations = f" ({'; '.join(myst.text(a) for a in entry.affiliations)})" if entry.affiliations else ""

@@ -141,7 +141,7 @@ def search_data(data: dict) -> str:
     return f'<div class="proceedings-search-data" hidden>{"".join(tags)}</div>' if tags else ""
 
 
-def _page_data(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def _html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Citation tags into the <head>; the page's content marked for Pagefind, with its search data."""
     if pagename in app.env.titles:
         # sphinx-book-theme sets the raw title text here and prints it unescaped in its print-only
@@ -254,6 +254,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("source-read", _read_page_data)
     app.connect("env-purge-doc", _purge_page_data)
     app.connect("env-merge-info", _merge_page_data)
-    app.connect("html-page-context", _page_data, priority=900)
+    app.connect("html-page-context", _html_page_context, priority=900)
     app.connect("build-finished", _write_sitemap_and_404)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -104,12 +104,16 @@ def front_matter(volume: Proceedings, preface: list[str], ranges: dict[str, tupl
     for paper in volume.volume_papers:
         first, _ = ranges[paper.id]
         pdf.set_font("Helvetica", "B", 10)
+        title = latin1(paper.title)
+        # The title may wrap: the authors go below its last line, and the entry is never split by a page break.
+        lines = len(pdf.multi_cell(pdf.epw - 15, 5, title, dry_run=True, output="LINES"))
+        if pdf.will_page_break(5 * lines + 12):
+            pdf.add_page()
         top = pdf.get_y()
         pdf.set_x(pdf.l_margin + pdf.epw - 15)
         pdf.cell(15, 5, str(first), align="R")
-        # The title may wrap: the authors go below its last line, not below the page number.
         pdf.set_xy(pdf.l_margin, top)
-        pdf.multi_cell(pdf.epw - 15, 5, latin1(paper.title), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(pdf.epw - 15, 5, title, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", "I", 9)
         pdf.multi_cell(pdf.epw - 15, 5, latin1(", ".join(a.name for a in paper.authors)), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
