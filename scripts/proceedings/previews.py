@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 
 import pypdfium2
@@ -28,7 +29,9 @@ def previews(pdfs: dict[str, Path], cache: Path, workers: int | None = None) -> 
     missing = [(pdf, sha, cache) for sha, pdf in pdfs.items() if not preview_path(sha, cache).is_file()]
     workers = min(workers or os.cpu_count() or 1, len(missing))
     if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # Spawned, not forked: the build renders previews in a thread (forking a threaded process
+        # can deadlock), and forked workers would each count the whole parent's memory.
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
             list(progress(pool.map(preview, *zip(*missing), chunksize=8), len(missing), "previews"))
     else:
         list(progress((preview(*job) for job in missing), len(missing), "previews"))
