@@ -122,12 +122,24 @@ class Proceedings:
         return {paper.id: paper for paper in self.papers}
 
     def recording(self, item_id: str) -> Recording | None:
-        """The published recording of a paper or talk, if any."""
-        return next((r for r in self.recordings if r.item == item_id and r.published), None)
+        """The published recording of a paper or talk, if any (the first, if several)."""
+        return self._recordings_by_item.get(item_id)
+
+    @cached_property
+    def _recordings_by_item(self) -> dict[str, Recording]:
+        return {recording.item: recording for recording in reversed(self.recordings) if recording.published}
 
     def slots_of(self, item_id: str) -> list[Slot]:
         """The program slots in which a paper or talk is presented."""
-        return [slot for slot in self.program if slot.talk == item_id or item_id in slot.papers]
+        return list(self._slots_by_item.get(item_id, ()))
+
+    @cached_property
+    def _slots_by_item(self) -> dict[str, list[Slot]]:
+        slots: dict[str, list[Slot]] = {}
+        for slot in self.program:
+            for item_id in dict.fromkeys([*([slot.talk] if slot.talk else []), *slot.papers]):
+                slots.setdefault(item_id, []).append(slot)
+        return slots
 
     def papers_in(self, track: Track) -> list[Paper]:
         """The papers of one track, in listing order."""
