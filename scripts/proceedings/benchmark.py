@@ -26,8 +26,8 @@ from pathlib import Path
 import psutil
 
 from .build import build
-from .progress import Timings, progress
 from .pdf import PdfCache, pdf_facts
+from .progress import Timings, progress
 from .project import Project
 from .samples import sample_pdf
 

@@ -6,9 +6,11 @@ import hashlib
 import json
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Iterator
 from dataclasses import replace
 from importlib import metadata
+from multiprocessing import get_context
 from pathlib import Path
 
 from .bibtex import bibtex
@@ -17,7 +19,7 @@ from .diagnostics import Diagnostics
 from .ics import program_ics
 from .loader import load
 from .materials import notice_files, recording_file
-from .output import file_signatures, foreign_files, publish, sync_folder, sync_shared_folder
+from .output import file_signatures, foreign_files, publish, remove_others, sync_shared_folder, write_if_changed
 from .pages import authors_pages, committee_page, keywords_pages, paper_page, papers_index, track_page
 from .pdf import PdfCache
 from .previews import previews
@@ -41,18 +43,21 @@ from .volume_pdf import plain_paragraphs, volume_pdf
 EXPORTERS = {"bib": bibtex, "ris": ris, "json": csl_json}
 
 
-def generated_pages(volume: Proceedings) -> dict[str, str]:
-    """Every generated page's MyST text, by path relative to ``book/``."""
-    pages = {"papers/index.md": papers_index(volume), "people/committee.md": committee_page(volume),
-             **authors_pages(volume), **keywords_pages(volume),
-             "program/index.md": program_page(volume), "program/speakers.txt": speakers_list(volume)}
+def generated_pages(volume: Proceedings) -> Iterator[tuple[str, str]]:
+    """Every generated page: its path relative to ``book/`` and its MyST text, one at a time (a
+    thousand papers make a hundred megabytes of pages)."""
+    yield "papers/index.md", papers_index(volume)
+    yield "people/committee.md", committee_page(volume)
+    yield from authors_pages(volume).items()
+    yield from keywords_pages(volume).items()
+    yield "program/index.md", program_page(volume)
+    yield "program/speakers.txt", speakers_list(volume)
     for track in volume.workshop.tracks:
-        pages[f"tracks/{track.id}.md"] = track_page(volume, track)
+        yield f"tracks/{track.id}.md", track_page(volume, track)
     for paper in progress(volume.papers, len(volume.papers), "paper pages"):
-        pages[f"papers/{paper.id}.md"] = paper_page(volume, paper)
+        yield f"papers/{paper.id}.md", paper_page(volume, paper)
     for talk in volume.talks:
-        pages[f"talks/{talk.id}.md"] = talk_page(volume, talk)
-    return pages
+        yield f"talks/{talk.id}.md", talk_page(volume, talk)
 
 
 def check_project(project: Project, volume: Proceedings | None) -> Diagnostics:
@@ -91,11 +96,12 @@ def store_pdf_facts(project: Project, volume: Proceedings) -> None:
 
 def write_pages(project: Project, volume: Proceedings) -> int:
     """Write the generated MyST pages under ``book/``; the number of files that changed."""
-    pages = generated_pages(volume)
-    written = 0
+    written, pages = 0, set()
+    for path, text in generated_pages(volume):
+        pages.add(project.book / path)
+        written += write_if_changed(project.book / path, text)
     for name in GENERATED_DIRS:
-        files = {project.book / path: text for path, text in pages.items() if path.startswith(f"{name}/")}
-        written += sync_folder(project.book / name, files, "*.md")
+        remove_others(project.book / name, pages, "*.md")
     return written
 
 
@@ -130,7 +136,12 @@ def _volume_pdf(project: Project, volume: Proceedings) -> Path:
     if not target.is_file():
         for old in target.parent.glob("*.pdf"):
             old.unlink()
-        volume_pdf(volume, project.papers, preface, target)
+        # In a process of its own, whose memory (pypdf holds every page of the volume) is returned
+        # when it ends; it needs the PDFs' page counts, not their texts.
+        slim = replace(volume, pdfs={path: replace(facts, text="") for path, facts in volume.pdfs.items()},
+                       references=ReferenceCache())
+        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as process:
+            process.submit(volume_pdf, slim, project.papers, preface, target).result()
     return target
 
 

@@ -60,15 +60,12 @@ def put_files(files: dict[Path, str | Path]) -> int:
                for path, content in files.items())
 
 
-def sync_folder(folder: Path, files: dict[Path, str | Path], pattern: str = "*") -> int:
-    """Make ``folder`` hold exactly ``files`` (text, or a file to copy) among those matching ``pattern``;
-    the number of files written. Files not matching ``pattern`` are left alone."""
-    written = put_files(files)
+def remove_others(folder: Path, wanted: set[Path], pattern: str = "*") -> None:
+    """Remove the files under ``folder`` that match ``pattern`` and are not ``wanted``."""
     if folder.is_dir():
         for path in folder.rglob(pattern):
-            if path.is_file() and path not in files:
+            if path.is_file() and path not in wanted:
                 path.unlink()
-    return written
 
 
 def sync_shared_folder(folder: Path, files: dict[Path, str | Path], manifest: Path) -> int:
