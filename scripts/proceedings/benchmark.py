@@ -17,10 +17,10 @@ import os
 import random
 import shutil
 import threading
-from concurrent.futures import ProcessPoolExecutor
-from itertools import repeat
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 import psutil
@@ -120,7 +120,8 @@ class Run:
     """Peak resident memory of this process and all its children, in bytes."""
 
     def split(self) -> dict[str, float]:
-        """Seconds by the stages of the report; everything after the search index is "other outputs"."""
+        """Seconds by the stages of the report; "other outputs" is the rest of the wall-clock time (the
+        files beside the pages, made while Sphinx runs, count only for the time they add)."""
         split = {stage: self.stages.get(stage, 0.0) for stage in STAGES[:-1]}
         split["other outputs"] = self.seconds - sum(split.values())
         return split

@@ -7,7 +7,6 @@ import json
 import logging
 import os
 from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -151,8 +150,7 @@ def _parse_all(jobs: list[tuple[Path, str, str]], workers: int | None) -> list[P
     workers = min(workers or os.cpu_count() or 1, len(jobs))
     if workers <= 1:
         return list(progress((read_pdf(*job) for job in jobs), len(jobs), "PDF facts"))
-    # Spawned, not forked: workers need nothing of the parent, and forked ones would each count its memory.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=workers) as pool:
         # Small chunks keep the workers evenly loaded and the progress bar moving.
         facts = pool.map(read_pdf, *zip(*jobs), chunksize=max(1, min(8, len(jobs) // (workers * 4))))
         return list(progress(facts, len(jobs), "PDF facts"))
