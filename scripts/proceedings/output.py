@@ -54,6 +54,15 @@ def _head(path: Path, size: int = 500) -> str:
         return stream.read(size)
 
 
+def read_json(path: Path, default):
+    """The JSON document in ``path``, or ``default`` when it is missing or unreadable (a cache or
+    manifest that is rebuilt then)."""
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return default
+
+
 def put_files(files: dict[Path, str | Path]) -> int:
     """Write each of ``files`` (text, or a file to copy) unless it is already there; the number written."""
     return sum(copy_if_changed(content, path) if isinstance(content, Path) else write_if_changed(path, content)
@@ -73,11 +82,7 @@ def sync_shared_folder(folder: Path, files: dict[Path, str | Path], manifest: Pa
     put there last time that are no longer wanted, as listed in ``manifest``; the number written."""
     written = put_files(files)
     wanted = sorted(path.relative_to(folder).as_posix() for path in files)
-    try:
-        previous = json.loads(manifest.read_text("utf-8"))
-    except (FileNotFoundError, ValueError):
-        previous = []
-    for name in set(previous) - set(wanted):
+    for name in set(read_json(manifest, [])) - set(wanted):
         (folder / name).unlink(missing_ok=True)
     write_if_changed(manifest, json.dumps(wanted))
     return written

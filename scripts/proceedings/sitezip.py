@@ -12,7 +12,7 @@ import struct
 import zipfile
 from pathlib import Path
 
-from .output import file_signatures
+from .output import file_signatures, read_json, write_if_changed
 
 SITE_ZIP = "proceedings-site.zip"
 # Already compressed: stored as they are, which keeps zipping fast.
@@ -31,7 +31,7 @@ def site_zip(html: Path, manifest: Path) -> bool:
     since the zip listed in ``manifest`` was made; whether it was written."""
     target = html / SITE_ZIP
     files = site_files(html)
-    previous = _read_manifest(manifest) if target.is_file() else {}
+    previous = read_json(manifest, {}) if target.is_file() else {}
     if files == previous:
         return False
     temporary = html / f".{SITE_ZIP}.tmp"  # a name site_files leaves out
@@ -48,17 +48,11 @@ def site_zip(html: Path, manifest: Path) -> bool:
         finally:
             if old:
                 old.close()
-    manifest.parent.mkdir(parents=True, exist_ok=True)
-    manifest.write_text(json.dumps(files), "utf-8")
     temporary.replace(target)
+    # After the zip: a build stopped between the two leaves a manifest that no longer matches, so
+    # the next build makes the zip again rather than trusting a stale one.
+    write_if_changed(manifest, json.dumps(files))
     return True
-
-
-def _read_manifest(manifest: Path) -> dict[str, list[int]]:
-    try:
-        return json.loads(manifest.read_text("utf-8"))
-    except (FileNotFoundError, ValueError):
-        return {}
 
 
 def _copy_entry(source: zipfile.ZipFile, target: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
