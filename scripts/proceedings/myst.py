@@ -12,6 +12,7 @@ import json
 import re
 
 from .mathtext import math_segments
+from .records import paragraphs_of
 
 # Punctuation that never starts MyST syntax is left alone, so that generated pages stay readable.
 _INERT = set(",;'\"/?")
@@ -33,7 +34,7 @@ def rich_text(value: str) -> str:
 def paragraphs(value: str, math: bool = True) -> str:
     """Multi-paragraph text (blank-line separated) as MyST paragraphs, inline math rendered if ``math``."""
     inline = rich_text if math else text
-    return "\n\n".join(inline(block.strip()) for block in re.split(r"\n\s*\n", value) if block.strip())
+    return "\n\n".join(inline(block) for block in paragraphs_of(value))
 
 
 def role(name: str, content: str) -> str:

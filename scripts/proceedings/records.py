@@ -26,6 +26,11 @@ def one_line(value: str) -> str:
     return " ".join(clean_text(value).split())
 
 
+def paragraphs_of(value: str) -> list[str]:
+    """The blank-line separated paragraphs of ``value``, stripped, empty ones left out."""
+    return [block.strip() for block in re.split(r"\n\s*\n", value) if block.strip()]
+
+
 class Fields:
     """Reads the fields of one record, checking types and reporting unknown fields."""
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
-import re
 import shutil
 from html import escape
 from pathlib import Path
@@ -28,6 +27,7 @@ from sphinx.util.docutils import ReferenceRole
 
 from . import myst
 from .output import write_if_changed
+from .records import paragraphs_of
 
 
 class AssetRole(ReferenceRole):
@@ -88,9 +88,8 @@ class PlainText(Directive):
     has_content = True
 
     def run(self) -> list[nodes.Node]:
-        text = "\n".join(self.content)
-        blocks = (" ".join(block.split()) for block in re.split(r"\n\s*\n", text))
-        return [nodes.paragraph(block, block) for block in blocks if block]
+        blocks = (" ".join(block.split()) for block in paragraphs_of("\n".join(self.content)))
+        return [nodes.paragraph(block, block) for block in blocks]
 
 
 def page_data(env) -> dict[str, dict]:

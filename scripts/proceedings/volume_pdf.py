@@ -14,6 +14,7 @@ from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ContentStream, DictionaryObject, NameObject
 
+from .records import paragraphs_of
 from .volume import Proceedings
 
 _MARGIN = 20
@@ -27,8 +28,8 @@ def latin1(text: str) -> str:
 def plain_paragraphs(text: str) -> list[str]:
     """The paragraphs of a hand-written MyST page, without its markup (headings, emphasis, links)."""
     paragraphs = []
-    for block in re.split(r"\n\s*\n", text):
-        block = re.sub(r"^#+\s*", "", block.strip())
+    for block in paragraphs_of(text):
+        block = re.sub(r"^#+\s*", "", block)
         block = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", block)
         block = re.sub(r"[*_`]", "", block)
         if block and not block.startswith(("```", ":::", "%", "(")):
