@@ -19,7 +19,7 @@ from .diagnostics import Diagnostics
 from .ics import program_ics
 from .loader import load
 from .materials import notice_files, recording_file
-from .output import file_signatures, foreign_files, publish, remove_others, sync_shared_folder, write_if_changed
+from .output import file_signature, file_signatures, foreign_files, publish, remove_others, sync_shared_folder, write_if_changed
 from .pages import authors_pages, committee_page, keywords_pages, paper_page, papers_index, track_page
 from .pdf import PdfCache
 from .previews import previews
@@ -189,8 +189,8 @@ def jupyter_book_inputs(project: Project) -> dict:
     (the Sphinx extension, its templates and static files) and the versions of the software."""
     package = Path(__file__).parent
     return {"book": file_signatures(project.book),
-            "config": {name: [path.stat().st_size, path.stat().st_mtime_ns] if (path := project.root / name).is_file()
-                       else None for name in ("_config.yml", "_toc.yml")},
+            "config": {name: file_signature(path) if (path := project.root / name).is_file() else None
+                       for name in ("_config.yml", "_toc.yml")},
             "package": {name: signature for name, signature in file_signatures(package).items()
                         if "__pycache__" not in name},
             "software": {name: metadata.version(name) for name in _BOOK_SOFTWARE}}

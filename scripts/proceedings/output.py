@@ -88,11 +88,15 @@ def sync_shared_folder(folder: Path, files: dict[Path, str | Path], manifest: Pa
     return written
 
 
+def file_signature(path: Path) -> list[int]:
+    """A file's size and modification time (copies made with their times, and hard links, keep both)."""
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns]
+
+
 def file_signatures(folder: Path) -> dict[str, list[int]]:
-    """Each file under ``folder``, by relative path, with its size and modification time (copies
-    made with their times, and hard links, keep both)."""
-    return {path.relative_to(folder).as_posix(): [stat.st_size, stat.st_mtime_ns]
-            for path in sorted(folder.rglob("*")) if path.is_file() and (stat := path.stat())}
+    """Each file under ``folder``, by relative path, with its :func:`file_signature`."""
+    return {path.relative_to(folder).as_posix(): file_signature(path) for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 def publish(built: Path, sites: Path, link: Path) -> Path:
@@ -105,25 +109,24 @@ def publish(built: Path, sites: Path, link: Path) -> Path:
     already holds exactly the built files.
     """
     previous = link.resolve() if link.is_symlink() else None
-    if previous and file_signatures(previous) == file_signatures(built):
+    files = file_signatures(built)
+    published = file_signatures(previous) if previous else {}
+    if previous and published == files:
         return previous  # already published as it is
     sites.mkdir(parents=True, exist_ok=True)
     if link.is_dir() and not link.is_symlink():  # a site published before snapshots existed
         previous = link.rename(sites / "site-0")
+        published = file_signatures(previous)
     snapshot = sites / f"site-{time.time_ns()}"
     staging = sites / f".{snapshot.name}.tmp"
-    for source in sorted(built.rglob("*")):
-        target = staging / source.relative_to(built)
-        if source.is_dir():
-            target.mkdir(parents=True, exist_ok=True)
-            continue
+    staging.mkdir()
+    for name, signature in files.items():
+        target = staging / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        old = previous / source.relative_to(built) if previous else None
-        stat = source.stat()
-        if old and old.is_file() and (old.stat().st_size, old.stat().st_mtime_ns) == (stat.st_size, stat.st_mtime_ns):
-            os.link(old, target)
+        if published.get(name) == signature:
+            os.link(previous / name, target)
         else:
-            shutil.copy2(source, target)
+            shutil.copy2(built / name, target)
     staging.rename(snapshot)
     switch = link.with_name(f".{link.name}.{os.getpid()}.tmp")
     switch.unlink(missing_ok=True)
