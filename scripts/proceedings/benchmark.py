@@ -99,9 +99,13 @@ def _write_records(root: Path, records: list[dict]) -> None:
     (root / "papers" / "accepted.yml").write_text(json.dumps(records, ensure_ascii=False, indent=1), "utf-8")
 
 
+def _read_records(project: Project) -> list[dict]:
+    return json.loads((project.papers / "accepted.yml").read_text("utf-8"))
+
+
 def global_toc_baseline(project: Project) -> None:
     """Turn the project into the baseline: every paper page an entry of the global table of contents."""
-    records = json.loads((project.papers / "accepted.yml").read_text("utf-8"))
+    records = _read_records(project)
     entries = "\n".join(f"      - file: book/papers/{record['id']}" for record in records)
     (project.root / "_toc.yml").write_text(
         "format: jb-book\nroot: book/welcome\nparts:\n  - caption: Papers\n    chapters:\n"
@@ -168,14 +172,14 @@ def timed_build(project: Project) -> Run:
 
 def edit_abstract(project: Project) -> None:
     """Change the first paper's abstract."""
-    records = json.loads((project.papers / "accepted.yml").read_text("utf-8"))
+    records = _read_records(project)
     records[0]["abstract"] += " (Edited for the benchmark.)"
     _write_records(project.root, records)
 
 
 def add_paper(project: Project, work: Path, pages: int) -> None:
     """Add one paper (a copy of the first under a new id) with its PDF."""
-    records = json.loads((project.papers / "accepted.yml").read_text("utf-8"))
+    records = _read_records(project)
     record = dict(records[0], id="added-paper", pdf="pdf/added-paper.pdf", title=records[0]["title"] + " (added)")
     shutil.copy2(cached_pdf(work, records[0], pages), project.papers / record["pdf"])
     _write_records(project.root, records + [record])
@@ -183,7 +187,7 @@ def add_paper(project: Project, work: Path, pages: int) -> None:
 
 def replace_pdf(project: Project, work: Path, pages: int) -> None:
     """Replace the second paper's PDF with a revised one."""
-    records = json.loads((project.papers / "accepted.yml").read_text("utf-8"))
+    records = _read_records(project)
     shutil.copy2(cached_pdf(work, records[1], pages, variant="-revised"), project.papers / records[1]["pdf"])
 
 

@@ -213,8 +213,8 @@ def _index_pages(path: str, title: str, summary: str, entries: list[tuple[str, l
     files = {initial: f"{name}-{initial.lower() if initial != '#' else 'other'}" for initial in letters}
     links = " · ".join(f"[{myst.text(initial)}]({files[initial]}.md)" for initial in letters)
     pages = {f"{path}.md": _page(NOT_SEARCHED, title, summary, links)}
+    back = f"[All of {myst.text(title.lower())}]({name}.md) · {links}"
     for initial, group in letters.items():
-        back = f"[All of {myst.text(title.lower())}]({name}.md) · {links}"
         pages[f"{path.rsplit('/', 1)[0]}/{files[initial]}.md"] = _page(
             {"orphan": True, **NOT_SEARCHED}, f"{myst.text(title)}: {myst.text(initial)}", back, *group)
     return pages

@@ -92,7 +92,7 @@ class PlainText(Directive):
         return [nodes.paragraph(block, block) for block in blocks]
 
 
-def page_data(env) -> dict[str, dict]:
+def stored_page_data(env) -> dict[str, dict]:
     """Each page's data (see the module docstring), by docname; kept in the environment, so that it
     outlives the incremental builds in which the page is not read."""
     return env.__dict__.setdefault("proceedings_pages", {})
@@ -102,15 +102,15 @@ def _read_page_data(app: Sphinx, docname: str, source: list[str]) -> None:
     # The data line is taken out before MyST parses the page; see myst.front_matter.
     data, source[0] = myst.page_data(source[0])
     if data:
-        page_data(app.env)[docname] = data
+        stored_page_data(app.env)[docname] = data
 
 
 def _purge_page_data(app: Sphinx, env, docname: str) -> None:
-    page_data(env).pop(docname, None)
+    stored_page_data(env).pop(docname, None)
 
 
 def _merge_page_data(app: Sphinx, env, docnames: set[str], other) -> None:
-    page_data(env).update({name: data for name, data in page_data(other).items() if name in docnames})
+    stored_page_data(env).update({name: data for name, data in stored_page_data(other).items() if name in docnames})
 
 
 def head_tags(data: dict) -> str:
@@ -146,7 +146,7 @@ def _html_page_context(app: Sphinx, pagename: str, templatename: str, context: d
         # sphinx-book-theme sets the raw title text here and prints it unescaped in its print-only
         # <h1>, where a title such as "<script>..." would run (it runs before this handler).
         context["pagetitle"] = escape(app.env.titles[pagename].astext())
-    data = page_data(app.env).get(pagename, {})
+    data = stored_page_data(app.env).get(pagename, {})
     if data:
         context["metatags"] = context.get("metatags", "") + head_tags(data)
     search = data.get("search", {})
