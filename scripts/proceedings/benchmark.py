@@ -29,6 +29,7 @@ from .build import build
 from .pdf import PdfCache, pdf_facts
 from .progress import Timings, progress
 from .project import Project
+from .search import PRIMARY, SHARDS
 from .samples import sample_pdf
 
 REPO = Path(__file__).resolve().parents[2]
@@ -221,7 +222,7 @@ def measure(n: int, work: Path, pages: int, baseline: bool) -> Size:
     project = make_project(n, work, pages)
     print(f"N = {n}: cold build ...", flush=True)
     cold = timed_build(project)
-    index_bytes = sum(p.stat().st_size for p in (project.html / "pagefind").rglob("*") if p.is_file())
+    index_bytes = sum(p.stat().st_size for name in (PRIMARY, SHARDS) for p in (project.html / name).rglob("*") if p.is_file())
     rebuilds = {"no-op": timed_build(project)}
     for name, change in (("edit abstract", lambda: edit_abstract(project)),
                          ("add paper", lambda: add_paper(project, work, pages)),

@@ -34,6 +34,7 @@ from .project import (
     paper_docname,
     talk_docname,
 )
+from .search import index_site
 from .sitezip import site_zip
 from .sources import Located, load_yaml
 from .volume import Proceedings
@@ -159,24 +160,12 @@ def _materials(project: Project, volume: Proceedings, item, folder: Path, pngs: 
     return files
 
 
-def _changed_since(folder: Path, output: Path, pattern: str = "*") -> bool:
-    """Whether ``output`` is missing or any file matching ``pattern`` in ``folder`` is newer."""
-    if not output.exists():
-        return True
-    made = output.stat().st_mtime_ns
-    return any(path.stat().st_mtime_ns > made for path in folder.rglob(pattern) if path.is_file())
-
-
-def run_pagefind(project: Project) -> None:
-    """Index the built site for search with Pagefind: the content marked ``data-pagefind-body``, less
-    the citation blocks (LaTeX-encoded names would make poor excerpts). Skipped when no page changed."""
-    # Sphinx rewrites search.html and genindex.html every time; the indexed pages are under book/.
-    if not _changed_since(project.work_html / "book", project.work_html / "pagefind" / "pagefind-entry.json", "*.html"):
-        return
-    command = [sys.executable, "-m", "pagefind", "--site", str(project.work_html), "--silent",
-               "--exclude-selectors", "div.highlight-bibtex, div.highlight-text"]
-    if subprocess.run(command).returncode != 0:
-        raise BuildError("Pagefind could not index the site; the messages above say why")
+def run_pagefind(project: Project, volume: Proceedings) -> None:
+    """Index the built site for search (the bundles whose pages changed); raises when Pagefind fails."""
+    papers = {f"{paper_docname(paper.id)}.html" for paper in volume.papers}
+    failed = [name for name, ok in index_site(project.work_html, papers, project.work / "search.json").items() if not ok]
+    if failed:
+        raise BuildError(f"Pagefind could not index {', '.join(failed)}; the messages above say why")
 
 
 # What else decides Jupyter Book's output, beside the project's files.
@@ -255,7 +244,7 @@ def build(project: Project, timings: Timings, keep_going: bool = False, verbose:
         files = background.submit(timings.run, "files", write_assets, project, volume)
         if not timings.run("sphinx", run_jupyter_book, project, verbose):
             print("The book's pages and settings are unchanged: Jupyter Book had nothing to do.", flush=True)
-        timings.run("search index", run_pagefind, project)
+        timings.run("search index", run_pagefind, project, volume)
         print(f"{files.result()} file(s) beside the pages updated.", flush=True)
     volume.references.save()
     timings.run("site zip", site_zip, project.work_html, project.work / "site-zip.json")
