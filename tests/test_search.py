@@ -7,7 +7,7 @@ import json
 import shutil
 
 from proceedings import search
-from proceedings.search import PRIMARY, SHARDS, bundles, index_site
+from proceedings.search import PRIMARY, SHARDS, bundles, index_site, shard_count
 
 
 def _page(site, path, words):
@@ -40,6 +40,15 @@ def test_papers_past_the_shard_size_are_sharded_apart_from_the_other_pages(tmp_p
     assert set(grouped) == {PRIMARY, f"{SHARDS}/0", f"{SHARDS}/1", f"{SHARDS}/2"}
     assert sorted(page for name, pages in grouped.items() if name != PRIMARY for page in pages) == sorted(papers)
     assert bundles(site, papers) == grouped  # the same pages, the same shards
+
+
+def test_the_shard_count_holds_while_shards_stay_within_half_and_twice_their_size(monkeypatch):
+    monkeypatch.setattr(search, "SHARD_SIZE", 250)
+    assert [shard_count(n) for n in (0, 250, 251, 1000, 1001, 5000)] == [0, 1, 2, 4, 5, 8]
+    assert shard_count(1001, before=4) == 4  # one more paper: no new shards
+    assert shard_count(499, before=4) == 2  # fewer than half full
+    assert shard_count(2001, before=4) == 8  # more than twice full
+    assert shard_count(100, before=0) == 1  # not sharded before, and too few now
 
 
 def test_only_bundles_with_changed_pages_are_indexed_again(tmp_path, monkeypatch):

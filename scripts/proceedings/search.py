@@ -36,12 +36,21 @@ SHARDS = "pagefind-papers"
 _EXCLUDE = "div.highlight-bibtex, div.highlight-text"
 
 
-def bundles(site: Path, paper_pages: set[str]) -> dict[str, list[str]]:
+def shard_count(papers: int, before: int = 0) -> int:
+    """How many shards ``papers`` paper pages get: as many as the last build's (``before``) while
+    they hold between half and twice :data:`SHARD_SIZE` pages each, so that adding a paper does not
+    deal every page to a new shard."""
+    if before and SHARD_SIZE / 2 <= papers / before <= SHARD_SIZE * 2:
+        return before
+    return min(MAX_SHARDS, math.ceil(papers / SHARD_SIZE))
+
+
+def bundles(site: Path, paper_pages: set[str], shards_before: int = 0) -> dict[str, list[str]]:
     """The pages under ``site/book`` (paths relative to ``site``) by the folder of the bundle that
     indexes them; ``paper_pages`` are the papers' own pages, which may be sharded."""
     pages = sorted(path.relative_to(site).as_posix() for path in (site / "book").rglob("*.html"))
     papers = [page for page in pages if page in paper_pages]
-    count = min(MAX_SHARDS, math.ceil(len(papers) / SHARD_SIZE))
+    count = shard_count(len(papers), shards_before)
     if count <= 1:
         return {PRIMARY: pages}
     grouped: dict[str, list[str]] = {PRIMARY: [page for page in pages if page not in paper_pages]}
@@ -53,9 +62,10 @@ def bundles(site: Path, paper_pages: set[str]) -> dict[str, list[str]]:
 def index_site(site: Path, paper_pages: set[str], state: Path) -> dict[str, bool]:
     """Index ``site`` for search, re-indexing only the bundles whose pages changed since the run
     that wrote ``state`` (or whose output is missing); whether each bundle indexed worked."""
-    wanted = {name: {page: file_signature(site / page) for page in pages}
-              for name, pages in bundles(site, paper_pages).items()}
     previous = read_json(state, {})
+    before = sum(name.startswith(SHARDS) for name in previous)
+    wanted = {name: {page: file_signature(site / page) for page in pages}
+              for name, pages in bundles(site, paper_pages, before).items()}
     stale = [name for name, pages in wanted.items()
              if previous.get(name) != pages or not (site / name / "pagefind-entry.json").is_file()]
     shards = site / SHARDS
