@@ -111,3 +111,23 @@ def test_long_indexes_get_a_page_per_letter(monkeypatch):
     keywords = pages.keywords_pages(volume)
     assert set(keywords) == {"papers/keywords.md"} | {name for name in keywords if name.startswith("papers/keywords-")}
     assert len(keywords) > 2
+
+
+def test_a_long_papers_index_lists_the_tracks_not_every_paper(monkeypatch):
+    volume, _ = load(Project(REPO))
+    whole = pages.papers_index(volume)
+    assert all(f"]({paper.id}.md)" in whole for paper in volume.papers)
+    monkeypatch.setattr(pages, "INDEX_PAGE_LIMIT", len(volume.papers) - 1)
+    short = pages.papers_index(volume)
+    assert not any(f"]({paper.id}.md)" in short for paper in volume.papers)
+    for track in volume.workshop.tracks:
+        assert f"](../tracks/{track.id}.md): {len(volume.papers_in(track))} papers" in short
+    assert "proceedings.bib" in short  # the whole volume's citations stay
+
+
+def test_the_index_limit_counts_links_not_entries(monkeypatch):
+    volume, _ = load(Project(REPO))
+    links = sum(len(ids) for _, _, ids in volume.keywords)
+    assert links > len(volume.keywords)
+    monkeypatch.setattr(pages, "INDEX_PAGE_LIMIT", links - 1)
+    assert len(pages.keywords_pages(volume)) > 1  # fewer keywords than the limit, more links

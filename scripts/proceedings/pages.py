@@ -147,8 +147,12 @@ def papers_index(volume: Proceedings) -> str:
     blocks = [f"{len(volume.papers)} accepted papers. Cite them all: {downloads}."]
     if volume.page_ranges:
         blocks.append(f"The whole volume in one PDF: {myst.role('asset', 'proceedings.pdf <../../proceedings.pdf>')}.")
-    for track in volume.workshop.tracks:
-        blocks += [f"## {myst.text(track.title)}", _listing(volume.papers_in(track), "")]
+    if len(volume.papers) <= INDEX_PAGE_LIMIT:
+        for track in volume.workshop.tracks:
+            blocks += [f"## {myst.text(track.title)}", _listing(volume.papers_in(track), "")]
+    else:  # the track pages list the papers; this page would repeat them all
+        blocks += [f"- [{myst.text(track.title)}](../tracks/{track.id}.md): {len(volume.papers_in(track))} papers"
+                   for track in volume.workshop.tracks]
     return _page(NOT_SEARCHED, "Papers", *blocks)
 
 
@@ -169,15 +173,17 @@ def _person_line(group: list[Person]) -> str:
     return f"- {myst.text(group[0].name)}" + (f" ({affiliations})" if affiliations else "")
 
 
-# Past this many entries, an index gets a page per initial letter: one page would weigh megabytes
-# for the reader, and Sphinx re-reads all of it whenever a paper is added.
+# Past this many links to papers, the papers index lists the tracks instead of every paper, and
+# the author and keyword indexes get a page per initial letter: one page would weigh megabytes for
+# the reader, and Sphinx re-reads all of it whenever a paper is added.
 INDEX_PAGE_LIMIT = 400
 
 
 def authors_pages(volume: Proceedings) -> dict[str, str]:
     """The author index (every author and speaker once, by family name, with their papers and
     talks), by path under ``book/``: ``people/authors.md``, and one page per letter when it is long."""
-    entries = [(fold(entry.person.parts.family), _author_blocks(volume, entry)) for entry in volume.authors]
+    entries = [(fold(entry.person.parts.family), _author_blocks(volume, entry), len(entry.papers) + len(entry.talks))
+               for entry in volume.authors]
     return _index_pages("people/authors", "Authors and speakers",
                         f"{len(volume.authors)} people, sorted by family name.", entries)
 
@@ -195,18 +201,18 @@ def keywords_pages(volume: Proceedings) -> dict[str, str]:
     entries = []
     for keyword, anchor, paper_ids in volume.keywords:
         links = "; ".join(f"[{myst.rich_text(volume.paper(pid).title)}]({pid}.md)" for pid in paper_ids)
-        entries.append((fold(keyword), [f"({anchor})=", f"**{myst.text(keyword)}**: {links}"]))
+        entries.append((fold(keyword), [f"({anchor})=", f"**{myst.text(keyword)}**: {links}"], len(paper_ids)))
     return _index_pages("papers/keywords", "Keywords", f"{len(entries)} keywords.", entries)
 
 
-def _index_pages(path: str, title: str, summary: str, entries: list[tuple[str, list[str]]]) -> dict[str, str]:
-    """An index of ``entries`` (sort key, blocks) under a heading per initial letter: all on the page
-    ``path`` or, past ``INDEX_PAGE_LIMIT`` entries, on a page per letter that ``path`` links to."""
+def _index_pages(path: str, title: str, summary: str, entries: list[tuple[str, list[str], int]]) -> dict[str, str]:
+    """An index of ``entries`` (sort key, blocks, links) under a heading per initial letter: all on
+    the page ``path`` or, past ``INDEX_PAGE_LIMIT`` links, on a page per letter that ``path`` links to."""
     letters: dict[str, list[str]] = {}
-    for key, blocks in entries:
+    for key, blocks, _ in entries:
         initial = key[:1].upper() if key[:1].isalpha() else "#"
         letters.setdefault(initial, []).extend(blocks)
-    if len(entries) <= INDEX_PAGE_LIMIT:
+    if sum(links for _, _, links in entries) <= INDEX_PAGE_LIMIT:
         blocks = [block for initial, group in letters.items() for block in (f"## {myst.text(initial)}", *group)]
         return {f"{path}.md": _page(NOT_SEARCHED, title, summary, *blocks)}
     name = path.rsplit("/", 1)[1]
