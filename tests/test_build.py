@@ -341,3 +341,16 @@ def test_split_indexes_are_linked_from_paper_pages(tmp_path, monkeypatch):
         assert BeautifulSoup((site / "papers" / path).read_text("utf-8"), "html.parser").find(id=anchor), href
     index = BeautifulSoup((site / "people/authors.html").read_text("utf-8"), "html.parser")
     assert [a["href"] for a in index.select("article a[href^='authors-']")]
+
+
+def test_a_failing_sphinx_is_reported_and_the_last_site_kept(tmp_path, capsys):
+    root = write_project(tmp_path / "project")
+    assert main(["build", str(root)]) == 0
+    site = (root / "_build/html").resolve()
+    config = root / "_config.yml"
+    config.write_text(config.read_text("utf-8").replace("    - proceedings.sphinxext", "    - proceedings.sphinxext\n    - no_such_extension"), "utf-8")
+    capsys.readouterr()
+    assert main(["build", str(root)]) != 0
+    err = capsys.readouterr().err
+    assert "Jupyter Book says" in err and "no_such_extension" in err, err
+    assert (root / "_build/html").resolve() == site and (site / "book/papers/paper-one.html").is_file()

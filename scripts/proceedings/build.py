@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
+import os
 import sys
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from collections.abc import Iterator
 from dataclasses import replace
 from importlib import metadata
-from multiprocessing import get_context
+from multiprocessing import forkserver, get_context
 from pathlib import Path
 
 from .bibtex import bibtex
@@ -185,6 +185,37 @@ def jupyter_book_inputs(project: Project) -> dict:
             "software": {name: metadata.version(name) for name in _BOOK_SOFTWARE}}
 
 
+# Jupyter Book runs in a child of a fork server that has imported it and the Sphinx extensions it
+# loads while this process read the inputs and wrote the pages: importing them took about two of
+# the three seconds of a rebuild after a one-page change. (Forking this process itself could
+# deadlock: it runs threads.) Not sphinxext-opengraph, nor our extension, which imports it: it
+# prints a notice when imported, which belongs in Jupyter Book's log.
+_BOOK_MODULES = ["jupyter_book.cli.main", "jupyter_book.sphinx", "sphinx.application", "sphinx.builders.html",
+                 "myst_nb", "myst_nb.sphinx_ext", "sphinx_book_theme", "pydata_sphinx_theme", "sphinx_design",
+                 "sphinx_external_toc", "sphinx_jupyterbook_latex", "sphinx_thebe", "sphinx_togglebutton",
+                 "sphinx_copybutton", "sphinx_comments", "sphinx_multitoc_numbering", "proceedings.build"]
+_BOOK_PROCESSES = get_context("forkserver")
+_BOOK_PROCESSES.set_forkserver_preload(_BOOK_MODULES)
+
+
+def start_jupyter_book_server() -> None:
+    """Start the fork server that Jupyter Book runs from; it imports in the background."""
+    forkserver.ensure_running()
+
+
+def _jupyter_book_main(argv: list[str], cwd: str, log: str | None) -> None:
+    """Run Jupyter Book's command line in this (forked) process, its output into ``log`` if given."""
+    os.chdir(cwd)
+    if log:
+        descriptor = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        os.dup2(descriptor, 1)
+        os.dup2(descriptor, 2)
+    from jupyter_book.cli.main import main
+
+    sys.argv = ["jupyter-book", *argv]
+    main()
+
+
 def run_jupyter_book(project: Project, verbose: bool = False) -> bool:
     """Build the HTML with Jupyter Book into the work folder, incrementally unless the last build
     there was interrupted (its half-written pages would look up to date); raises when it fails.
@@ -197,21 +228,23 @@ def run_jupyter_book(project: Project, verbose: bool = False) -> bool:
     inputs = json.dumps(jupyter_book_inputs(project), sort_keys=True)
     if not interrupted.exists() and stamp.is_file() and stamp.read_text("utf-8") == inputs:
         return False
-    command = [sys.executable, "-c", "import sys; from jupyter_book.cli.main import main; sys.exit(main())",
-               "build", str(project.root), "--builder", "html", "--path-output", str(project.work)]
+    argv = ["build", str(project.root), "--builder", "html", "--path-output", str(project.work)]
     if interrupted.exists():
-        command.append("--all")
+        argv.append("--all")
     project.work.mkdir(parents=True, exist_ok=True)
     stamp.unlink(missing_ok=True)
     interrupted.touch()
-    result = subprocess.run(command, cwd=project.root, capture_output=not verbose, text=True)
+    log = project.work / "jupyter-book.log"
+    process = _BOOK_PROCESSES.Process(target=_jupyter_book_main, args=(argv, str(project.root), None if verbose else str(log)))
+    process.start()
+    process.join()
     if not verbose:
-        warnings = [line for line in (result.stdout + result.stderr).splitlines()
-                    if "WARNING" in line or "ERROR" in line or result.returncode]
+        output = log.read_text("utf-8", errors="replace")
+        warnings = [line for line in output.splitlines() if "WARNING" in line or "ERROR" in line or process.exitcode]
         if warnings:
             print("Jupyter Book says:\n" + "\n".join(warnings), file=sys.stderr)
-    if result.returncode != 0:
-        raise BuildError(f"jupyter-book build failed (exit {result.returncode}); the messages above say why")
+    if process.exitcode != 0:
+        raise BuildError(f"jupyter-book build failed (exit {process.exitcode}); the messages above say why")
     interrupted.unlink()
     stamp.write_text(inputs, "utf-8")
     return True
@@ -229,6 +262,7 @@ def build(project: Project, timings: Timings, keep_going: bool = False, verbose:
     Returns the model (None when nothing was built) and every diagnostic; raises :class:`BuildError`
     when Jupyter Book fails.
     """
+    start_jupyter_book_server()
     volume, diags = timings.run("load", load, project, None, keep_going, timings)
     diags.extend(check_project(project, volume))
     if volume is None or (diags.has_errors and not keep_going):
