@@ -195,11 +195,11 @@ _BOOK_MODULES = ["jupyter_book.cli.main", "jupyter_book.sphinx", "sphinx.applica
                  "sphinx_external_toc", "sphinx_jupyterbook_latex", "sphinx_thebe", "sphinx_togglebutton",
                  "sphinx_copybutton", "sphinx_comments", "sphinx_multitoc_numbering", "proceedings.build"]
 _BOOK_PROCESSES = get_context("forkserver")
-_BOOK_PROCESSES.set_forkserver_preload(_BOOK_MODULES)
 
 
 def start_jupyter_book_server() -> None:
     """Start the fork server that Jupyter Book runs from; it imports in the background."""
+    _BOOK_PROCESSES.set_forkserver_preload(_BOOK_MODULES)
     forkserver.ensure_running()
 
 

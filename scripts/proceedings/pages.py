@@ -136,9 +136,12 @@ def _listing(papers: list[Paper], prefix: str) -> str:
 def track_page(volume: Proceedings, track: Track) -> str:
     """The listing of one track's papers."""
     papers = volume.papers_in(track)
-    count = f"{len(papers)} paper{'s' * (len(papers) != 1)}."
-    return _page(NOT_SEARCHED, myst.text(track.title), myst.text(track.description or ""), count,
+    return _page(NOT_SEARCHED, myst.text(track.title), myst.text(track.description or ""), f"{_papers(len(papers))}.",
                  _listing(papers, "../papers/"))
+
+
+def _papers(count: int) -> str:
+    return f"{count} paper{'s' * (count != 1)}"
 
 
 def papers_index(volume: Proceedings) -> str:
@@ -151,7 +154,7 @@ def papers_index(volume: Proceedings) -> str:
         for track in volume.workshop.tracks:
             blocks += [f"## {myst.text(track.title)}", _listing(volume.papers_in(track), "")]
     else:  # the track pages list the papers; this page would repeat them all
-        blocks += [f"- [{myst.text(track.title)}](../tracks/{track.id}.md): {len(volume.papers_in(track))} papers"
+        blocks += [f"- [{myst.text(track.title)}](../tracks/{track.id}.md): {_papers(len(volume.papers_in(track)))}"
                    for track in volume.workshop.tracks]
     return _page(NOT_SEARCHED, "Papers", *blocks)
 

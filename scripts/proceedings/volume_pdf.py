@@ -1,6 +1,6 @@
 """The whole volume as one PDF, as aclpub2 makes it: cover, front matter, table of contents, every
 paper with page numbers stamped, bookmarks, and an author index. pikepdf (qpdf) merges, stamps and
-bookmarks: five times faster than pypdf on a thousand papers; fpdf2 writes the pages of our own."""
+bookmarks; fpdf2 writes the pages of our own."""
 
 from __future__ import annotations
 
