@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bibtexparser
+import pikepdf
 import pytest
 from conftest import REPO
 from proceedings.bibtex import bibtex
@@ -19,6 +20,8 @@ def built(tmp_path_factory):
     preface = plain_paragraphs((REPO / "book" / "preface.md").read_text("utf-8"))
     target = tmp_path_factory.mktemp("volume") / "proceedings.pdf"
     pages = volume_pdf(volume, REPO / "papers", preface, target)
+    with pikepdf.open(target) as written:  # the page tree, written by hand, checked by qpdf
+        assert written.check_pdf_syntax() == [] and len(written.pages) == pages
     return volume, PdfReader(target), pages, len(PdfReader(_front(volume, preface)).pages)
 
 
