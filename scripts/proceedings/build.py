@@ -13,8 +13,7 @@ from importlib import metadata
 from multiprocessing import forkserver, get_context
 from pathlib import Path
 
-from .bibtex import bibtex
-from .citation import ReferenceCache, csl_json, ris
+from .citation import FORMATS, ReferenceCache
 from .diagnostics import Diagnostics
 from .ics import program_ics
 from .loader import load
@@ -39,10 +38,6 @@ from .sitezip import site_zip
 from .sources import Located, load_yaml
 from .volume import Proceedings
 from .volume_pdf import plain_paragraphs, volume_pdf
-
-# Writers of the citation files, by file extension (the same as pages.EXPORTS).
-EXPORTERS = {"bib": bibtex, "ris": ris, "json": csl_json}
-
 
 def generated_pages(volume: Proceedings) -> Iterator[tuple[str, str]]:
     """Every generated page: its path relative to ``book/`` and its MyST text, one at a time (a
@@ -112,14 +107,14 @@ def write_assets(project: Project, volume: Proceedings) -> int:
     papers = list(volume.cited_papers)
     pngs = previews({volume.facts(path).sha256: project.papers / path for item in (*volume.papers, *volume.talks)
                      for field in MATERIAL_SUFFIXES if (path := getattr(item, field, None))}, project.previews)
-    files: dict = {project.work_html / f"proceedings.{ext}": export(volume, papers) for ext, export in EXPORTERS.items()}
+    files: dict = {project.work_html / f"proceedings.{f.ext}": f.write(volume, papers) for f in FORMATS}
     files[project.work_html / "program.ics"] = program_ics(volume).decode("utf-8")
     if volume.volume_pdf and volume.volume_papers:
         files[project.work_html / "proceedings.pdf"] = _volume_pdf(project, volume)
     for paper in volume.papers:
         page = project.work_html / paper_docname(paper.id)
-        for ext, export in EXPORTERS.items() if paper.cited else ():
-            files[page.with_suffix(f".{ext}")] = export(volume, [paper])
+        for f in FORMATS if paper.cited else ():
+            files[page.with_suffix(f".{f.ext}")] = f.write(volume, [paper])
         files |= _materials(project, volume, paper, page.parent, pngs)
         files |= {page.parent / name: project.papers / path for name, path in notice_files(paper).items()}
     for talk in volume.talks:

