@@ -37,7 +37,8 @@ def test_bibtex_accepts_the_volume_without_warnings(volume, tmp_path, style):
         assert f"{{{key}}}" in bbl
 
 
-@pytest.mark.skipif(not shutil.which("biber"), reason="biber not installed")
+@pytest.mark.skipif(os.environ.get("CI") != "true" and not shutil.which("biber"),
+                    reason="biber not installed (Debian: biber); CI installs it")
 def test_biber_accepts_the_volume(volume, tmp_path):
     (tmp_path / "proceedings.bib").write_text(bibtex(volume, list(volume.cited_papers)), "utf-8")
     result = subprocess.run(["biber", "--tool", "--validate-datamodel", "proceedings.bib"], cwd=tmp_path,
