@@ -145,6 +145,25 @@ def test_sidebar_does_not_list_papers(built):
     assert not any("papers/paper-one" in h for h in hrefs)
 
 
+def test_pages_outside_the_toc_share_a_sidebar_and_listed_pages_mark_their_own(built):
+    root, _ = built
+    html = root / "_build/html"
+
+    def sidebar(page: str):
+        return _soup(html / page).select_one("nav.bd-docs-nav")
+
+    papers = [sidebar(f"book/papers/{pid}.html") for pid in [*PAPERS, "hostile"]]
+    assert all(str(nav) == str(papers[0]) for nav in papers) and not papers[0].select(".current")
+    for a in papers[0].find_all("a", href=True):
+        assert (html / "book/papers" / a["href"].split("#")[0]).resolve().is_file(), a["href"]
+    # Listed pages get their own, made for them: each marks its entry and its entry's parents.
+    for page, marked in (("book/tracks/full.html", ["book/papers/index.html", "book/tracks/full.html"]),
+                         ("book/papers/index.html", ["book/papers/index.html"]),
+                         ("book/welcome.html", ["book/welcome.html"])):
+        current = [urljoin(page, a["href"].split("#")[0]) for a in sidebar(page).select("li.current > a")]
+        assert current == marked
+
+
 def test_author_text_is_data_not_markup(built):
     root, _ = built
     page = root / "_build/html/book/papers/hostile.html"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -21,7 +23,7 @@ smartquotes = False
 HOSTILE = '</script><script>alert(1)</script> " <b>&amp;'
 
 
-def _build(root: Path, pages: dict[str, str]) -> Path:
+def _build(root: Path, pages: dict[str, str], freshenv: bool = True) -> Path:
     (root / "conf.py").write_text(CONF)
     (root / "index.md").write_text("# Outside book/\n")
     pages = {"book/welcome.md": "# Welcome\n", **pages}
@@ -30,7 +32,7 @@ def _build(root: Path, pages: dict[str, str]) -> Path:
         (root / name).write_text(text, "utf-8")
     out = root / "_build" / "html"
     app = Sphinx(str(root), str(root), str(out), str(root / "_build" / "doctrees"), "html",
-                 status=None, warning=None, freshenv=True)
+                 status=None, warning=None, freshenv=freshenv)
     app.build()
     return out
 
@@ -85,16 +87,26 @@ def test_search_data_is_escaped_and_pages_can_opt_out(tmp_path):
     assert "data-pagefind-body" not in listing
 
 
-def test_plaintext_blocks_are_shown_literally(tmp_path):
-    text = ":class: danger\n---\n:::\n" + HOSTILE + "\n\n{eval-rst}`x` *not emphasis* $x$\n\n````\n:::"
-    page = myst.front_matter({"orphan": True}, "test page") + "\n# A paper\n\n" + myst.directive(
-        "note", "", myst.plain_block(text)) + "\n\nAfter the text.\n"
-    out = _build(tmp_path, {"book/paper.md": page})
+def _plaintext_paragraphs(out: Path) -> list[str]:
     soup = BeautifulSoup((out / "book" / "paper.html").read_text("utf-8"), "html.parser")
-    paragraphs = [p.get_text() for p in soup.select(".admonition p:not(.admonition-title)")]
-    assert paragraphs == [":class: danger --- ::: " + HOSTILE, "{eval-rst}`x` *not emphasis* $x$", "```` :::"]
     assert not soup.select(".admonition script, .admonition b, .admonition em, .admonition .math")
     assert "After the text." not in soup.select_one(".admonition").get_text()
+    return [p.get_text() for p in soup.select(".admonition p:not(.admonition-title)")]
+
+
+def test_plaintext_files_are_shown_literally_and_rebuilt_when_changed(tmp_path):
+    text = ":class: danger\n---\n:::\n" + HOSTILE + "\n\n{eval-rst}`x` *not emphasis* $x$\n\n````\n:::"
+    page = myst.front_matter({"orphan": True}, "test page") + "\n# A paper\n\n" + myst.directive(
+        "note", "", myst.plain_text_file("paper.txt")) + "\n\nAfter the text.\n"
+    out = _build(tmp_path, {"book/paper.md": page, "book/paper.txt": text})
+    assert _plaintext_paragraphs(out) == [":class: danger --- ::: " + HOSTILE, "{eval-rst}`x` *not emphasis* $x$",
+                                          "```` :::"]
+    # Only the text file changes: Sphinx must read the page again (the directive notes the dependency).
+    (tmp_path / "book" / "paper.txt").write_text("A replaced PDF's text.\n", "utf-8")
+    later = time.time() + 10
+    os.utime(tmp_path / "book" / "paper.txt", (later, later))
+    out = _build(tmp_path, {}, freshenv=False)
+    assert _plaintext_paragraphs(out) == ["A replaced PDF's text."]
 
 
 def test_page_data_line_is_read_and_removed(tmp_path):

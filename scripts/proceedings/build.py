@@ -19,7 +19,15 @@ from .ics import program_ics
 from .loader import load
 from .materials import notice_files, recording_file
 from .output import file_signature, file_signatures, foreign_files, publish, remove_others, sync_shared_folder, write_if_changed
-from .pages import authors_pages, committee_page, keywords_pages, paper_page, papers_index, track_page
+from .pages import (
+    authors_pages,
+    committee_page,
+    keywords_pages,
+    paper_page,
+    paper_text,
+    papers_index,
+    track_page,
+)
 from .pdf import PdfCache
 from .previews import previews
 from .progress import Timings, progress
@@ -52,6 +60,8 @@ def generated_pages(volume: Proceedings) -> Iterator[tuple[str, str]]:
         yield f"tracks/{track.id}.md", track_page(volume, track)
     for paper in progress(volume.papers, len(volume.papers), "paper pages"):
         yield f"papers/{paper.id}.md", paper_page(volume, paper)
+        if text := paper_text(volume, paper):
+            yield f"papers/{paper.id}.txt", text
     for talk in volume.talks:
         yield f"talks/{talk.id}.md", talk_page(volume, talk)
 
@@ -96,8 +106,12 @@ def write_pages(project: Project, volume: Proceedings) -> int:
     for path, text in generated_pages(volume):
         pages.add(project.book / path)
         written += write_if_changed(project.book / path, text)
+    # A paper's text file goes with its page, or with its PDF's text; other text files are not ours.
+    texts = {page.with_suffix(".txt") for page in (project.book / "papers").glob("*.md")} - pages
     for name in GENERATED_DIRS:
         remove_others(project.book / name, pages, "*.md")
+    for path in texts:
+        path.unlink(missing_ok=True)
     return written
 
 

@@ -92,10 +92,10 @@ def directive(name: str, argument: str, body: str) -> str:
     return f"{colons}{{{name}}} {argument}\n{body}\n{colons}"
 
 
-def plain_block(content: str) -> str:
-    """A block of blank-line separated paragraphs shown exactly as written, never parsed as MyST
-    (the ``plaintext`` directive of proceedings.sphinxext); far cheaper to build than escaped text."""
-    return fence(content, "{plaintext}")
+def plain_text_file(name: str) -> str:
+    """The blank-line separated paragraphs of the text file ``name`` (beside the page) shown exactly
+    as written, never parsed as MyST (the ``plaintext`` directive of proceedings.sphinxext)."""
+    return fence("", "{plaintext} " + name)
 
 
 def page(front: dict, comment: str, title: str, *blocks: str) -> str:

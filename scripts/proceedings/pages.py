@@ -57,7 +57,6 @@ def paper_search_data(volume: Proceedings, paper: Paper) -> dict:
 def paper_page(volume: Proceedings, paper: Paper) -> str:
     """A paper's page: byline, materials, abstract, citation and the PDF's text."""
     track = volume.workshop.track(paper.track)
-    facts = volume.facts(paper.pdf)
     details = [f"**Track:** [{myst.text(track.title)}](../tracks/{track.id}.md)"]
     if paper.session:
         details.append(f"**Session:** {myst.text(paper.session)}")
@@ -81,8 +80,16 @@ def paper_page(volume: Proceedings, paper: Paper) -> str:
         myst.paragraphs(paper.abstract),
         "**Keywords:** " + ", ".join(_keyword(volume, k) for k in paper.keywords) if paper.keywords else "",
         _cite(volume, paper) if paper.cited else "",
-        _full_text(facts.text) if facts and facts.text else "",
+        myst.directive("dropdown", "Full text of the PDF", myst.plain_text_file(f"{paper.id}.txt"))
+        if paper_text(volume, paper) else "",
     )
+
+
+def paper_text(volume: Proceedings, paper: Paper) -> str:
+    """The text of the paper's PDF, shown on its page from a file beside it (``<id>.txt``); empty
+    when there is none."""
+    facts = volume.facts(paper.pdf)
+    return facts.text if facts else ""
 
 
 def _keyword(volume: Proceedings, keyword: str) -> str:
@@ -117,10 +124,6 @@ def _materials(volume: Proceedings, paper: Paper) -> str:
     if paper.code:
         items.append(myst.link("Code", paper.code))
     return "**Materials:** " + " · ".join(items) if items else ""
-
-
-def _full_text(text: str) -> str:
-    return myst.directive("dropdown", "Full text of the PDF", myst.plain_block(text))
 
 
 def _listing(papers: list[Paper], prefix: str) -> str:

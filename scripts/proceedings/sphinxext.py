@@ -15,15 +15,15 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import json
+import posixpath
 import shutil
 from html import escape
 from pathlib import Path
 
 from docutils import nodes
-from docutils.parsers.rst import Directive
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.util.docutils import ReferenceRole
+from sphinx.util.docutils import ReferenceRole, SphinxDirective
 
 from . import myst
 from .output import write_if_changed
@@ -81,14 +81,17 @@ def zone_switch_role(name, rawtext, text, lineno, inliner, options=None, content
     return [nodes.raw(rawtext, html, format="html")], []
 
 
-class PlainText(Directive):
-    """A fenced ``{plaintext}`` block: blank-line separated paragraphs of text shown exactly as
-    written (a PDF's extracted text), never parsed."""
+class PlainText(SphinxDirective):
+    """``{plaintext} file.txt``: the blank-line separated paragraphs of a text file beside the page
+    (a PDF's extracted text) shown exactly as written, never parsed. The text stays out of the page's
+    source because MyST's parser spends time on every character of it, twice inside a dropdown."""
 
-    has_content = True
+    required_arguments = 1
 
     def run(self) -> list[nodes.Node]:
-        blocks = (" ".join(block.split()) for block in paragraphs_of("\n".join(self.content)))
+        name, path = self.env.relfn2path(self.arguments[0], self.env.docname)
+        self.env.note_dependency(name)
+        blocks = (" ".join(block.split()) for block in paragraphs_of(Path(path).read_text("utf-8")))
         return [nodes.paragraph(block, block) for block in blocks]
 
 
@@ -154,6 +157,24 @@ def _html_page_context(app: Sphinx, pagename: str, templatename: str, context: d
         extra = search_data(search)
         context["body"] = f'<div data-pagefind-body>{context["body"]}{extra}</div>'
 
+
+def _share_sidebar(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """``proceedings_sidebar``, for the sidebar template: pydata-sphinx-theme's
+    ``generate_toctree_html``, made once per folder and arguments for the pages the table of contents
+    does not list. Such a page is no entry's "current" one, and its links are relative to its folder,
+    so the pages of a folder share one navigation."""
+    listed = pagename == app.config.root_doc or pagename in app.env.files_to_rebuild
+    shared = app.builder.__dict__.setdefault("proceedings_sidebars", {})
+
+    def sidebar(**kwargs) -> str:
+        if listed:
+            return context["generate_toctree_html"](**kwargs)
+        key = (posixpath.dirname(pagename), *sorted(kwargs.items()))
+        if key not in shared:
+            shared[key] = context["generate_toctree_html"](**kwargs)
+        return shared[key]
+
+    context["proceedings_sidebar"] = sidebar
 
 
 # The parts of MathJax's es5 build that the combined TeX/MathML component loads at run time.
@@ -253,6 +274,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("source-read", _read_page_data)
     app.connect("env-purge-doc", _purge_page_data)
     app.connect("env-merge-info", _merge_page_data)
+    # Before the theme's handlers, which render the sidebar once to see whether it is empty.
+    app.connect("html-page-context", _share_sidebar, priority=400)
     app.connect("html-page-context", _html_page_context, priority=900)
     app.connect("build-finished", _write_sitemap_and_404)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
