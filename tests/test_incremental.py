@@ -75,6 +75,14 @@ def test_benchmark_runs_at_30_papers(tmp_path, shared_data, capsys):
     assert set(size.rebuilds) == {"no-op", "edit abstract", "add paper", "replace PDF"}
     assert size.cold.stages["sphinx"] > 0 and size.cold.peak_rss > 0 and size.baseline.seconds > 0
     targets = benchmark.report([size])
-    output = capsys.readouterr().out
+    output, errors = capsys.readouterr()
     assert "Cold build" in output and "Baseline at N = 30" in output
+    # The baseline is the project's own table of contents with every paper in it, every page still listed.
+    assert "isn't included in any toctree" not in errors
+    project = benchmark.make_project(3, tmp_path, pages=1, name="baseline")
+    benchmark.global_toc_baseline(project)
+    toc = (project.root / "_toc.yml").read_text("utf-8")
+    assert [line.strip() for line in toc.splitlines() if "book/papers/p" in line] == [
+        f"- file: book/papers/p{i:05d}" for i in range(3)]
+    assert all(page in toc for page in ("book/preface", "book/tracks/*", "book/people/authors"))
     assert len(targets) >= 5 and all(text.startswith("N=30") for text, _ in targets)

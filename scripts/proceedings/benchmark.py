@@ -24,6 +24,7 @@ from itertools import repeat
 from pathlib import Path
 
 import psutil
+import yaml
 
 from .build import build
 from .pdf import PdfCache, pdf_facts
@@ -105,12 +106,13 @@ def _read_records(project: Project) -> list[dict]:
 
 
 def global_toc_baseline(project: Project) -> None:
-    """Turn the project into the baseline: every paper page an entry of the global table of contents."""
-    records = _read_records(project)
-    entries = "\n".join(f"      - file: book/papers/{record['id']}" for record in records)
-    (project.root / "_toc.yml").write_text(
-        "format: jb-book\nroot: book/welcome\nparts:\n  - caption: Papers\n    chapters:\n"
-        "      - file: book/papers/index\n" + entries + "\n", "utf-8")
+    """Turn the project into the baseline: its table of contents with every paper page an entry,
+    after the tracks under the papers index."""
+    toc = yaml.safe_load((project.root / "_toc.yml").read_text("utf-8"))
+    papers = [{"file": f"book/papers/{record['id']}"} for record in _read_records(project)]
+    chapters = [chapter for part in toc["parts"] for chapter in part["chapters"]]
+    next(chapter for chapter in chapters if chapter["file"] == "book/papers/index")["sections"] += papers
+    (project.root / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), "utf-8")
 
 
 @dataclass
