@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import time
@@ -23,7 +24,7 @@ smartquotes = False
 HOSTILE = '</script><script>alert(1)</script> " <b>&amp;'
 
 
-def _build(root: Path, pages: dict[str, str], freshenv: bool = True) -> Path:
+def _build(root: Path, pages: dict[str, str], freshenv: bool = True, warnings: io.StringIO | None = None) -> Path:
     (root / "conf.py").write_text(CONF)
     (root / "index.md").write_text("# Outside book/\n")
     pages = {"book/welcome.md": "# Welcome\n", **pages}
@@ -32,7 +33,7 @@ def _build(root: Path, pages: dict[str, str], freshenv: bool = True) -> Path:
         (root / name).write_text(text, "utf-8")
     out = root / "_build" / "html"
     app = Sphinx(str(root), str(root), str(out), str(root / "_build" / "doctrees"), "html",
-                 status=None, warning=None, freshenv=freshenv)
+                 status=None, warning=warnings, freshenv=freshenv)
     app.build()
     return out
 
@@ -107,6 +108,14 @@ def test_plaintext_files_are_shown_literally_and_rebuilt_when_changed(tmp_path):
     os.utime(tmp_path / "book" / "paper.txt", (later, later))
     out = _build(tmp_path, {}, freshenv=False)
     assert _plaintext_paragraphs(out) == ["A replaced PDF's text."]
+
+
+def test_a_missing_plaintext_file_is_reported_with_its_page(tmp_path):
+    page = myst.front_matter({"orphan": True}, "test page") + "\n# A paper\n\n" + myst.plain_text_file("gone.txt") + "\n"
+    warnings = io.StringIO()
+    out = _build(tmp_path, {"book/paper.md": page}, warnings=warnings)
+    assert (out / "book" / "paper.html").is_file()
+    assert "paper.md" in warnings.getvalue() and "cannot read the text file 'gone.txt'" in warnings.getvalue()
 
 
 def test_page_data_line_is_read_and_removed(tmp_path):

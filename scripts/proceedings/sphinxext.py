@@ -91,7 +91,11 @@ class PlainText(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         name, path = self.env.relfn2path(self.arguments[0], self.env.docname)
         self.env.note_dependency(name)
-        blocks = (" ".join(block.split()) for block in paragraphs_of(Path(path).read_text("utf-8")))
+        try:
+            text = Path(path).read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise self.error(f"cannot read the text file {self.arguments[0]!r}: {error}") from error
+        blocks = (" ".join(block.split()) for block in paragraphs_of(text))
         return [nodes.paragraph(block, block) for block in blocks]
 
 
