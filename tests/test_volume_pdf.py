@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import bibtexparser
 import pikepdf
 import pytest
@@ -69,3 +71,15 @@ def test_author_index_gives_first_pages(built):
     assert index.startswith("Author index")
     jurgen = next(line for line in index.splitlines() if "Schäfer-Müller" in line)
     assert jurgen.endswith("1, 41")  # first pages of both of his papers
+
+
+def test_front_matter_keeps_every_accent_and_transliterates_only_what_its_font_lacks(built):
+    volume, reader, _, front = built
+    contents = " ".join(" ".join(reader.pages[i].extract_text().split()) for i in range(front))
+    index = " ".join(reader.pages[-1].extract_text().split())
+    names = {unicodedata.normalize("NFC", a.name) for p in volume.volume_papers for a in p.authors}
+    beyond_latin1 = {name for name in names if max(map(ord, name)) > 255 and max(map(ord, name)) < 0x2E80}
+    assert {"Łucja Wróbel", "Oluwaseun Adébáyọ̀"} <= beyond_latin1  # the example's authors
+    for name in beyond_latin1:
+        assert name in contents and name in index, name
+    assert "WangFang" in index and "王" not in index  # no Chinese glyphs in the font: transliterated

@@ -137,11 +137,13 @@ def write_assets(project: Project, volume: Proceedings) -> int:
 
 
 def _volume_pdf(project: Project, volume: Proceedings) -> Path:
-    """The volume PDF, made again only when its inputs changed (it is cached under their hash)."""
+    """The volume PDF, made again only when its inputs or the code that makes it changed (it is
+    cached under their hash)."""
     preface_file = project.book / "preface.md"
     preface = plain_paragraphs(preface_file.read_text("utf-8")) if preface_file.is_file() else []
-    inputs = json.dumps([repr(volume.workshop), preface, [(p.id, p.title, repr(p.authors), volume.facts(p.pdf).sha256)
-                                                         for p in volume.volume_papers]])
+    code = hashlib.sha256(Path(volume_pdf.__code__.co_filename).read_bytes()).hexdigest()
+    inputs = json.dumps([code, repr(volume.workshop), preface,
+                         [(p.id, p.title, repr(p.authors), volume.facts(p.pdf).sha256) for p in volume.volume_papers]])
     target = project.build / ".proceedings" / "volume" / f"{hashlib.sha256(inputs.encode()).hexdigest()}.pdf"
     if not target.is_file():
         for old in target.parent.glob("*.pdf"):

@@ -12,9 +12,8 @@ import sys
 from pathlib import Path
 
 import yaml
+from anyascii import anyascii
 from fpdf import FPDF
-
-from .volume_pdf import latin1
 
 _VOCABULARY = (
     "foundation model operator learning turbulence molecular dynamics climate emulator spectral solver "
@@ -23,6 +22,11 @@ _VOCABULARY = (
     "simulation resolution generalization downstream evaluation error baseline ablation tokenizer"
 ).split()
 _EPOCH = dt.datetime(2026, 4, 27, 9, 0, tzinfo=dt.timezone.utc)
+
+
+def latin1(text: str) -> str:
+    """Text the PDF core fonts can show: Latin-1 kept, anything else transliterated."""
+    return "".join(char if ord(char) < 256 else anyascii(char) for char in " ".join(text.split()))
 
 
 def _body(rng: random.Random, sentences: int) -> str:
