@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 
 import yaml
-from anyascii import anyascii
 from fpdf import FPDF
+
+from .volume_pdf import transliterated
 
 _VOCABULARY = (
     "foundation model operator learning turbulence molecular dynamics climate emulator spectral solver "
@@ -26,7 +27,7 @@ _EPOCH = dt.datetime(2026, 4, 27, 9, 0, tzinfo=dt.timezone.utc)
 
 def latin1(text: str) -> str:
     """Text the PDF core fonts can show: Latin-1 kept, anything else transliterated."""
-    return "".join(char if ord(char) < 256 else anyascii(char) for char in " ".join(text.split()))
+    return transliterated(text, range(256))
 
 
 def _body(rng: random.Random, sentences: int) -> str:

@@ -12,6 +12,7 @@ import re
 import shutil
 import tempfile
 import unicodedata
+from collections.abc import Container
 from functools import lru_cache
 from pathlib import Path
 
@@ -53,12 +54,15 @@ def _static_font() -> Path:
     return folder / "RobotoFlex-Regular.ttf"
 
 
+def transliterated(text: str, kept: Container[int]) -> str:
+    """``text`` on one line, every character whose code point is not ``kept`` transliterated."""
+    return "".join(char if ord(char) in kept else anyascii(char) for char in " ".join(text.split()))
+
+
 def shown(text: str) -> str:
     """``text`` on one line as the front matter's font can show it: characters it lacks (Chinese,
     Japanese, Arabic...) transliterated."""
-    characters = _font_characters()
-    text = unicodedata.normalize("NFC", " ".join(text.split()))
-    return "".join(char if ord(char) in characters else anyascii(char) for char in text)
+    return transliterated(unicodedata.normalize("NFC", text), _font_characters())
 
 
 def plain_paragraphs(text: str) -> list[str]:
