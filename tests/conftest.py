@@ -7,7 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from proceedings.samples import sample_pdf
+from proceedings.outputs.samples import sample_pdf
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"

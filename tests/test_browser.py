@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
-from proceedings import search
+from proceedings.site import search
 from proceedings.cli import main
 
 CHROMIUM = Path("/usr/bin/chromium")

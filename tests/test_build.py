@@ -13,11 +13,10 @@ import bibtexparser
 import pytest
 from bs4 import BeautifulSoup
 from conftest import PAPERS_YML, PROGRAM, RECORDINGS, SITE_URL, TALKS, tree_state, write_project
-from proceedings import pages
 from proceedings.cli import main
-from proceedings.loader import load
-from proceedings.project import Project
-from proceedings.samples import sample_slides
+from proceedings.inputs.loader import load
+from proceedings.model.locations import Project
+from proceedings.outputs.samples import sample_slides
 
 HOSTILE_PAPER = """\
 - id: hostile
@@ -347,10 +346,9 @@ def test_recordings_by_permission(built):
         assert "slideslive" not in page and "youtu" not in page and "proceedings-recording" not in page
 
 
-def test_split_indexes_are_linked_from_paper_pages(tmp_path, monkeypatch):
-    monkeypatch.setattr(pages, "INDEX_PAGE_LIMIT", 1)
+def test_split_indexes_are_linked_from_paper_pages(tmp_path):
     root = write_project(tmp_path / "project")
-    assert main(["build", str(root)]) == 0
+    assert main(["build", str(root), "--index-page-limit", "1"]) == 0
     site = root / "_build/html/book"
     soup = BeautifulSoup((site / "papers/paper-one.html").read_text("utf-8"), "html.parser")
     links = [a["href"] for a in soup.select("article a[href*='authors-'], article a[href*='keywords-']")]

@@ -7,8 +7,8 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import PAPERS_YML, write_project
 from proceedings.cli import main
-from proceedings.loader import load
-from proceedings.project import Project
+from proceedings.inputs.loader import load
+from proceedings.model.locations import Project
 
 CORRECTED = PAPERS_YML.replace("  pdf: pdf/paper-one.pdf\n", """\
   pdf: pdf/paper-one.pdf

@@ -20,9 +20,9 @@ from conftest import WORKSHOP_YML, write_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from proceedings.cli import main
-from proceedings.loader import load
-from proceedings.project import Project
-from proceedings.records import one_line
+from proceedings.inputs.loader import load
+from proceedings.model.locations import Project
+from proceedings.util.text import one_line
 
 HOSTILE = [
     "<script>alert('h01')</script>",

@@ -7,19 +7,23 @@ import functools
 import http.server
 import json
 import shutil
-import subprocess
 import sys
 import time
 from importlib import resources
 from pathlib import Path
 
-from .build import BuildError, build, check_project
-from .diagnostics import Diagnostics
-from .loader import load, load_workshop
-from .openreview import import_notes
-from .progress import Timings
-from .project import Project
-from .samples import sample_pdf
+from . import __version__
+from .build import BuildOptions, build
+from .inputs.checks import check_project
+from .inputs.loader import load, load_workshop
+from .inputs.openreview import import_notes
+from .model.locations import Project
+from .outputs.samples import sample_pdf
+from .pages.generated import INDEX_PAGE_LIMIT
+from .records.diagnostics import Diagnostics
+from .site.errors import BuildError
+from .site.publish import push_to_branch
+from .util.progress import Timings
 
 
 def _report(diags: Diagnostics, as_json: bool = False) -> None:
@@ -35,14 +39,14 @@ def _report(diags: Diagnostics, as_json: bool = False) -> None:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    """Create a new proceedings project from the template."""
+    """Create a new proceedings project from the scaffold."""
     target = Path(args.dir)
     if target.exists() and any(target.iterdir()):
         print(f"{target} exists and is not empty; choose a new folder", file=sys.stderr)
         return 1
-    with resources.as_file(resources.files("proceedings") / "template") as template:
-        shutil.copytree(template, target, dirs_exist_ok=True)
-    # Packaging drops dotfiles, so the template's .gitignore and workflow travel without their dots.
+    with resources.as_file(resources.files("proceedings") / "scaffold") as scaffold:
+        shutil.copytree(scaffold, target, dirs_exist_ok=True)
+    # Packaging drops dotfiles, so the scaffold's .gitignore and workflow travel without their dots.
     (target / "gitignore").rename(target / ".gitignore")
     (target / ".github" / "workflows").mkdir(parents=True)
     (target / "github-workflow.yml").rename(target / ".github" / "workflows" / "proceedings.yml")
@@ -75,8 +79,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     timings = Timings(echo=True)
     start = time.perf_counter()
     try:
-        volume, diags = build(project, timings, keep_going=args.keep_going, verbose=args.verbose,
-                              volume_pdf=args.volume_pdf)
+        options = BuildOptions(args.keep_going, args.verbose, args.volume_pdf, args.index_page_limit)
+        volume, diags = build(project, timings, options)
     except BuildError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -116,13 +120,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
     if not (project.html / "index.html").is_file():
         print(f"No site in {project.html}; run: proceedings build {args.dir}", file=sys.stderr)
         return 1
-    command = [sys.executable, "-c", "from ghp_import import main; main()", "--no-jekyll", "--push",
-               "--remote", args.remote, "--branch", args.branch, "--message", "Publish the proceedings",
-               str(project.html.resolve())]
-    result = subprocess.run(command, cwd=project.root)
-    if result.returncode == 0:
+    status = push_to_branch(project, args.remote, args.branch)
+    if status == 0:
         print(f"Published {project.html} to the {args.branch} branch of {args.remote}.")
-    return result.returncode
+    return status
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -144,6 +145,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     main_parser = argparse.ArgumentParser(prog="proceedings", description="Build a workshop proceedings archive.")
+    main_parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = main_parser.add_subparsers(dest="command", required=True)
     new = commands.add_parser("new", help="create a new proceedings project")
     new.add_argument("dir")
@@ -167,6 +169,10 @@ def parser() -> argparse.ArgumentParser:
     commands.choices["build"].add_argument(
         "--volume-pdf", action=argparse.BooleanOptionalAction, default=True,
         help="make proceedings.pdf, which also gives every paper its page numbers (default: yes)")
+    commands.choices["build"].add_argument(
+        "--index-page-limit", type=int, default=INDEX_PAGE_LIMIT, metavar="N",
+        help="past N links to papers, the papers index lists the tracks and the author and keyword indexes "
+             f"get a page per letter (default: {INDEX_PAGE_LIMIT})")
     commands.choices["serve"].add_argument("--port", type=int, default=8000)
     publisher = commands.add_parser("publish", help="push the built site to the gh-pages branch (ghp-import)")
     publisher.add_argument("dir", nargs="?", default=".", help="the project folder, a git repository (default: here)")

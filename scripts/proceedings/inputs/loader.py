@@ -1,0 +1,163 @@
+"""Loading a project's ``papers/`` into the model, with every problem reported as a diagnostic."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from ..model.locations import MATERIALS, Project
+from ..model.paper import PAPER_FIELDS, Paper, csv_record, read_paper
+from ..model.program import SLOT_FIELDS, Slot, check_overlaps, read_slot
+from ..model.recording import RECORDING_FIELDS, read_recording
+from ..model.talk import TALK_FIELDS, read_talk
+from ..model.volume import Proceedings
+from ..model.workshop import Workshop, read_workshop
+from ..records.diagnostics import Diagnostics
+from ..records.fields import Fields
+from ..records.sources import Located, load_csv, load_yaml
+from ..util.progress import Timings
+from .pdf import PdfCache, pdf_facts
+
+
+def load(project: Project, workers: int | None = None, keep_going: bool = False,
+         timings: Timings | None = None) -> tuple[Proceedings | None, Diagnostics]:
+    """The proceedings in ``project``, or None when any input has an error; all diagnostics either way.
+
+    With ``keep_going``, the proceedings hold every record that is valid (and valid records whose
+    file is unusable, without that file) as long as ``workshop.yml`` is. Nothing is written; PDF
+    facts come from the cache where it has them (their time is the stage "PDF facts" of ``timings``).
+    """
+    diags = Diagnostics()
+    if not project.papers.is_dir():
+        diags.error("papers", None, None, "no papers/ folder here; is this a proceedings project? (`proceedings new DIR` makes one)")
+        return None, diags
+    workshop = _load_workshop(project, diags)
+    file, records = _load_paper_records(project, diags)
+    papers = _read_records(file, records, "papers", PAPER_FIELDS, diags,
+                           lambda fields: read_paper(fields, workshop, project.papers))
+    talks = _read_list(project, "talks.yml", "talks", TALK_FIELDS, diags, lambda fields: read_talk(fields, project.papers))
+    slots = _read_list(project, "program.yml", "slots", SLOT_FIELDS, diags, read_slot)
+    _check_program(slots, {paper.id for paper, _ in papers}, {talk.id for talk, _ in talks}, diags)
+    items = {paper.id for paper, _ in papers} | {talk.id for talk, _ in talks}
+    recordings = _read_list(project, "recordings.yml", "recordings", RECORDING_FIELDS, diags,
+                            lambda fields: read_recording(fields, project.papers, items))
+    with (timings or Timings()).stage("PDF facts"):
+        pdfs, unusable = _load_pdf_facts(project, workshop, papers + talks, workers, diags, keep_going)
+    if workshop is None or (diags.has_errors and not keep_going):
+        return None, diags
+    program = tuple(sorted((slot for slot, _ in slots), key=lambda slot: slot.start))
+    return Proceedings(workshop, _without(papers, unusable), pdfs, _without(talks, unusable), program,
+                       tuple(recording for recording, _ in recordings)), diags
+
+
+def _without(items: list[tuple], unusable: set[tuple[str, str]]) -> tuple:
+    """The items, each without the files found unusable."""
+    return tuple(replace(item, **{name: None for item_id, name in unusable if item_id == item.id}) for item, _ in items)
+
+
+def load_workshop(project: Project) -> tuple[Workshop | None, Diagnostics]:
+    """Only the workshop (for commands that need its tracks but not the papers)."""
+    diags = Diagnostics()
+    return _load_workshop(project, diags), diags
+
+
+def _load_workshop(project: Project, diags: Diagnostics) -> Workshop | None:
+    path = project.papers / "workshop.yml"
+    if not path.is_file():
+        diags.error("papers/workshop.yml", None, None, "missing: it describes the volume (title, date, tracks, ...)")
+        return None
+    data = load_yaml(path, "papers/workshop.yml", diags)
+    return None if data is None else read_workshop(data, "papers/workshop.yml", diags)
+
+
+def _load_paper_records(project: Project, diags: Diagnostics) -> tuple[str, list[Located]]:
+    """The accepted-paper records and the file they came from (YAML or CSV, not both)."""
+    yml, csv = project.papers / "accepted.yml", project.papers / "accepted.csv"
+    if yml.is_file() and csv.is_file():
+        diags.error("papers/accepted.csv", None, None, "both accepted.yml and accepted.csv exist; keep one")
+    if csv.is_file() and not yml.is_file():
+        rows = load_csv(csv, "papers/accepted.csv", diags) or []
+        return "papers/accepted.csv", [csv_record(row) for row in rows]
+    if not yml.is_file():
+        diags.error("papers/accepted.yml", None, None, "missing: list the accepted papers in accepted.yml or accepted.csv")
+        return "papers/accepted.yml", []
+    return "papers/accepted.yml", _yaml_list(yml, "papers/accepted.yml", diags)
+
+
+def _read_list(project: Project, name: str, label: str, known: tuple[str, ...], diags: Diagnostics,
+               read) -> list[tuple]:
+    """The records of an optional list file (``- ...``, or a mapping holding one list), read by ``read``."""
+    path = project.papers / name
+    if not path.is_file():
+        return []
+    file = f"papers/{name}"
+    return _read_records(file, _yaml_list(path, file, diags), label, known, diags, read)
+
+
+def _yaml_list(path: Path, file: str, diags: Diagnostics) -> list:
+    """The list of records in a YAML file: ``- ...`` at the top, or under its one key (``papers:``)."""
+    data = load_yaml(path, file, diags)
+    if isinstance(data, Located) and len(data) == 1 and isinstance(next(iter(data.values())), list):
+        data = next(iter(data.values()))
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        diags.error(file, 1, None, "expected a list of records (`- id: ...`), or one key such as `papers:` holding it")
+        return []
+    return data
+
+
+def _read_records(file: str, records: list, label: str, known: tuple[str, ...], diags: Diagnostics,
+                  read) -> list[tuple]:
+    """Each record read by ``read(fields)`` and paired with its fields; ids must be unique."""
+    found, first_line = [], {}
+    for index, record in enumerate(records):
+        where = f"{label}[{index}]"
+        if not isinstance(record, Located):
+            diags.error(file, None, where, f"expected a record with named fields, got {record!r}")
+            continue
+        fields = Fields(record, file, where, known, diags)
+        item = read(fields)
+        rid = record.get("id")
+        if isinstance(rid, str) and rid in first_line:
+            fields.error("id", f"duplicate id {rid!r}, first used on line {first_line[rid]}")
+        elif item is not None:
+            found.append((item, fields))
+        if isinstance(rid, str):
+            first_line.setdefault(rid, record.line_of("id"))
+    return found
+
+
+def _check_program(slots: list[tuple[Slot, Fields]], paper_ids: set[str], talk_ids: set[str], diags: Diagnostics) -> None:
+    """Errors for slots naming unknown talks or papers, and for overlapping slots."""
+    for slot, fields in slots:
+        if slot.talk and slot.talk not in talk_ids:
+            fields.error("talk", f"unknown talk {slot.talk!r}; talks.yml defines: {', '.join(sorted(talk_ids)) or 'none'}")
+        for pid in slot.papers:
+            if pid not in paper_ids:
+                fields.error("papers", f"unknown paper {pid!r}")
+    check_overlaps([slot for slot, _ in slots], "papers/program.yml", diags)
+
+
+def _load_pdf_facts(project: Project, workshop: Workshop | None, items: list[tuple[object, Fields]],
+                    workers: int | None, diags: Diagnostics, keep_going: bool) -> tuple[dict, set[tuple[str, str]]]:
+    """Facts of every PDF the papers and talks name, and the (item id, field) pairs whose file is
+    unusable: unreadable, or beyond its track's limits. Those are errors, or with ``keep_going``
+    warnings that the item is published without the file."""
+    named = [(item, fields, name, getattr(item, name, None)) for item, fields in items for name in (m.field for m in MATERIALS)
+             if getattr(item, name, None)]
+    paths = sorted({project.papers / relative for *_, relative in named})
+    passwords = {project.papers / item.pdf: item.pdf_password for item, *_ in named if getattr(item, "pdf_password", None)}
+    facts = pdf_facts(paths, PdfCache(project.cache), workers, passwords)
+    unusable = set()
+    for item, fields, name, relative in named:
+        found = facts[project.papers / relative]
+        track = workshop.track(item.track) if workshop and isinstance(item, Paper) else None
+        problem = found.error or (name == "pdf" and track and track.pdf_problem(found.pages, found.size))
+        if problem:
+            unusable.add((item.id, name))
+            if keep_going:
+                fields.warning(name, f"papers/{relative}: {problem}; published without this file (--keep-going)")
+            else:
+                fields.error(name, f"papers/{relative}: {problem}")
+    return {relative: facts[project.papers / relative] for *_, relative in named}, unusable

@@ -1,0 +1,195 @@
+"""Accepted papers, as listed in ``papers/accepted.yml`` or ``papers/accepted.csv``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..records.fields import Fields
+from ..records.sources import Located
+from ..util.mathtext import braces_balance
+from .people import Person, person_from_text, read_people
+from .workshop import Workshop
+
+PAPER_FIELDS = (
+    "id", "title", "authors", "abstract", "keywords", "track", "session", "pdf", "slides", "poster",
+    "openreview", "code", "award", "tldr", "bibkey", "pdf_password", "revisions", "erratum", "withdrawn",
+    "retracted",
+)
+NOTICE_FIELDS = ("date", "note", "reason", "pdf")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A dated correction of a published paper: a revision, an erratum, a withdrawal or retraction."""
+
+    date: dt.date
+    """When it happened."""
+    text: str
+    """What changed (a revision's or erratum's note) or why (a withdrawal's or retraction's reason)."""
+    pdf: str | None = None
+    """The PDF of that version or of the erratum, relative to ``papers/``."""
+_OPENREVIEW_ID = re.compile(r"^(?:https://openreview\.net/(?:forum|pdf)\?id=)?([A-Za-z0-9_-]+)$")
+_BIBKEY = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One accepted paper and the files that belong to it."""
+
+    id: str
+    """Stable, unique, URL-safe identifier; the paper's page and files are named after it."""
+    title: str
+    """Title as the authors wrote it; may contain inline ``$math$``."""
+    authors: tuple[Person, ...]
+    """Authors in byline order."""
+    abstract: str
+    """Abstract; paragraphs separated by blank lines, may contain inline ``$math$``."""
+    track: str
+    """Id of the workshop track the paper was accepted to."""
+    keywords: tuple[str, ...] = ()
+    """Keywords, as the authors gave them."""
+    session: str | None = None
+    """Name of the session the paper is presented in."""
+    pdf: str | None = None
+    """Path of the camera-ready PDF, relative to ``papers/``."""
+    slides: str | None = None
+    """Path of the slides PDF, relative to ``papers/``."""
+    poster: str | None = None
+    """Path of the poster PDF, relative to ``papers/``."""
+    openreview: str | None = None
+    """OpenReview forum id."""
+    code: str | None = None
+    """URL of the paper's code."""
+    award: str | None = None
+    """Award received, e.g. 'Best Paper'."""
+    tldr: str | None = None
+    """One-sentence summary."""
+    bibkey: str | None = None
+    """Citation key fixed by the organizer, overriding the generated one."""
+    pdf_password: str | None = None
+    """Password that opens an encrypted PDF (used to read it, never published)."""
+    revisions: tuple[Notice, ...] = ()
+    """Earlier versions, oldest first; ``pdf`` is the newest."""
+    erratum: Notice | None = None
+    """A published correction."""
+    withdrawn: Notice | None = None
+    """Withdrawal by the authors: the page stays, marked, but the paper is no longer cited."""
+    retracted: Notice | None = None
+    """Retraction by the organizers: as a withdrawal."""
+
+    @property
+    def removal(self) -> Notice | None:
+        """The withdrawal or retraction, if the paper has one."""
+        return self.retracted or self.withdrawn
+
+    @property
+    def removal_label(self) -> str | None:
+        """'Retracted' or 'Withdrawn', when the paper is."""
+        if self.removal is None:
+            return None
+        return "Retracted" if self.retracted else "Withdrawn"
+
+    @property
+    def cited(self) -> bool:
+        """Whether the paper is in the volume: citations, the volume PDF, the indexes."""
+        return self.removal is None
+
+    @property
+    def openreview_url(self) -> str | None:
+        """The paper's OpenReview forum page."""
+        return f"https://openreview.net/forum?id={self.openreview}" if self.openreview else None
+
+
+def read_paper(fields: Fields, workshop: Workshop | None, papers_dir: Path) -> Paper | None:
+    """The paper in one record of the accepted list; None (with diagnostics) when it is unusable."""
+    pid = fields.slug("id", required=True)
+    track = fields.text("track", required=True)
+    if track and workshop and not workshop.track(track):
+        known = ", ".join(t.id for t in workshop.tracks)
+        fields.error("track", f"unknown track {track!r}; workshop.yml defines: {known}")
+    values = dict(
+        id=pid,
+        title=fields.text("title", required=True),
+        authors=read_people(fields, "authors", required=True),
+        abstract=fields.text("abstract", required=True, multiline=True),
+        track=track,
+    )
+    optional = dict(
+        keywords=fields.text_list("keywords"),
+        session=fields.text("session"),
+        pdf=fields.path("pdf", papers_dir),
+        slides=fields.path("slides", papers_dir),
+        poster=fields.path("poster", papers_dir),
+        openreview=_read_openreview(fields),
+        code=fields.url("code"),
+        award=fields.text("award"),
+        tldr=fields.text("tldr", multiline=True),
+        bibkey=_read_bibkey(fields),
+        pdf_password=fields.text("pdf_password"),
+        revisions=tuple(notice for label, data in fields.records("revisions")
+                        if (notice := _read_notice(fields.sub(label, data, NOTICE_FIELDS), "note", papers_dir, True))),
+        erratum=_read_nested_notice(fields, "erratum", "note", papers_dir),
+        withdrawn=_read_nested_notice(fields, "withdrawn", "reason", papers_dir),
+        retracted=_read_nested_notice(fields, "retracted", "reason", papers_dir),
+    )
+    for name in ("title", "abstract"):
+        _warn_unbalanced_braces(fields, name, values[name])
+    if any(not value for value in values.values()):
+        return None
+    return Paper(**values, **optional)
+
+
+def _warn_unbalanced_braces(fields: Fields, name: str, text: str | None) -> None:
+    """Unbalanced braces are usually a LaTeX leftover; they are shown and cited literally, escaped."""
+    if text and not braces_balance(text):
+        fields.warning(name, "unbalanced { } braces (a LaTeX leftover?); they are shown and cited literally")
+
+
+def csv_record(row: Located) -> Located:
+    """A CSV row made into the shape of a YAML record: 'A (Inst.); B' authors become person records."""
+    record = Located(row)
+    record.line, record.key_lines = row.line, {}
+    if isinstance(authors := row.get("authors"), str):
+        record["authors"] = [person_from_text(text, row.line) for text in authors.split(";") if text.strip()]
+    return record
+
+
+def _read_nested_notice(fields: Fields, name: str, text: str, papers_dir: Path) -> Notice | None:
+    data = fields.data.get(name)
+    if data is None:
+        return None
+    if not isinstance(data, Located):
+        fields.error(name, f"expected a record with date and {text}")
+        return None
+    return _read_notice(fields.sub(f"{fields.where}.{name}", data, NOTICE_FIELDS), text, papers_dir, False)
+
+
+def _read_notice(fields: Fields, text: str, papers_dir: Path, needs_pdf: bool) -> Notice | None:
+    """A notice with a date, its ``text`` field (note or reason) and optionally a PDF."""
+    day, words = fields.date("date", required=True), fields.text(text, required=True, multiline=True)
+    pdf = fields.path("pdf", papers_dir) if needs_pdf or "pdf" in fields.data else None
+    if needs_pdf and pdf is None and "pdf" not in fields.data:
+        fields.error("pdf", "required field is missing: each revision keeps its PDF")
+    return Notice(day, words, pdf) if day and words and (pdf or not needs_pdf) else None
+
+
+def _read_openreview(fields: Fields) -> str | None:
+    text = fields.text("openreview")
+    if text is None:
+        return None
+    match = _OPENREVIEW_ID.match(text)
+    if not match:
+        fields.error("openreview", f"expected an OpenReview forum id or https://openreview.net/forum?id=... URL, got {text!r}")
+        return None
+    return match.group(1)
+
+
+def _read_bibkey(fields: Fields) -> str | None:
+    key = fields.text("bibkey")
+    if key is not None and not _BIBKEY.match(key):
+        fields.error("bibkey", f"{key!r} must be lower-case ASCII letters, digits and hyphens, starting with a letter")
+        return None
+    return key

@@ -1,0 +1,144 @@
+"""People (authors, organizers, committee members) and how their names split for citations."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from anyascii import anyascii
+
+from ..records.fields import Fields
+from ..records.sources import Located
+
+PERSON_FIELDS = ("name", "given", "family", "affiliation", "orcid", "email", "url")
+
+# Lower-case words that belong to the family name ("Johannes van der Waals", "Maria de la Cruz").
+_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "la", "le", "ten", "ter", "zu", "bin", "ibn", "al", "el"}
+_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+_ORCID = re.compile(r"^(?:https?://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
+
+
+@dataclass(frozen=True)
+class NameParts:
+    """A name split the way BibTeX and citation styles need it."""
+
+    given: str
+    """Given names, possibly empty (mononyms)."""
+    family: str
+    """Family name including particles such as 'van der'."""
+    suffix: str = ""
+    """Generational suffix such as 'Jr.'."""
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person named in the inputs: a paper's author, an organizer or a committee member."""
+
+    name: str
+    """The name as the person writes it, shown everywhere as is."""
+    affiliation: str | None = None
+    """Institution, shown beside the name."""
+    orcid: str | None = None
+    """ORCID iD (``0000-0002-1825-0097``), checksum-verified."""
+    given: str | None = None
+    """Given names, when the input states them because the split cannot be guessed."""
+    family: str | None = None
+    """Family name, when the input states it (family-first names, compound names)."""
+    url: str | None = None
+    """Personal web page."""
+
+    @property
+    def parts(self) -> NameParts:
+        """The name split into given, family and suffix: as stated in the input, else guessed."""
+        if self.family:
+            return NameParts(self.given or "", self.family)
+        return split_name(self.name)
+
+    @property
+    def orcid_url(self) -> str | None:
+        """The ORCID iD as the URL ORCID asks everyone to display."""
+        return f"https://orcid.org/{self.orcid}" if self.orcid else None
+
+    @property
+    def ascii_family(self) -> str:
+        """The family name transliterated to lower-case ASCII letters, for citation keys."""
+        words = [w for w in self.parts.family.split() if w.lower() not in _PARTICLES]
+        return re.sub(r"[^a-z]", "", anyascii(" ".join(words) or self.parts.family).lower())
+
+
+def split_name(name: str) -> NameParts:
+    """Given/family/suffix for a name written given-names-first, e.g. 'Johannes van der Waals Jr.'."""
+    words = name.replace(",", " ").split()
+    suffix = ""
+    if len(words) > 1 and words[-1].lower() in _SUFFIXES:
+        suffix = words.pop()
+    if len(words) <= 1:
+        return NameParts("", " ".join(words), suffix)
+    start = len(words) - 1
+    while start > 1 and words[start - 1].lower() in _PARTICLES and words[start - 1].islower():
+        start -= 1
+    return NameParts(" ".join(words[:start]), " ".join(words[start:]), suffix)
+
+
+def orcid_is_valid(orcid: str) -> bool:
+    """Whether the ORCID iD's last character is its ISO 7064 11-2 check digit."""
+    digits = orcid.replace("-", "")
+    total = 0
+    for char in digits[:-1]:
+        total = (total + int(char)) * 2
+    check = (12 - total % 11) % 11
+    return digits[-1] == ("X" if check == 10 else str(check))
+
+
+def read_person(fields: Fields) -> Person | None:
+    """A person from a record with ``name`` and optional details; None when the name is missing."""
+    name = fields.text("name", required=True)
+    orcid = fields.text("orcid")
+    if orcid is not None:
+        match = _ORCID.match(orcid)
+        if not match or not orcid_is_valid(match.group(1)):
+            fields.error("orcid", f"{orcid!r} is not a valid ORCID iD (format 0000-0000-0000-000X, checksum)")
+            orcid = None
+        else:
+            orcid = match.group(1)
+    fields.text("email")
+    url = fields.url("url")
+    given, family = fields.text("given"), fields.text("family")
+    if given and not family:
+        fields.error("family", "'given' is stated, so 'family' must be stated too")
+    if name is None:
+        return None
+    return Person(name, fields.text("affiliation"), orcid, given, family, url)
+
+
+def read_one_person(fields: Fields, name: str, required: bool = False) -> Person | None:
+    """The person in the record field ``name``."""
+    data = fields.data.get(name)
+    if data is None:
+        if required:
+            fields.error(name, "required field is missing")
+        return None
+    if not isinstance(data, Located):
+        fields.error(name, "expected a record with name and optionally affiliation, url, orcid")
+        return None
+    return read_person(fields.sub(f"{fields.where}.{name}", data, PERSON_FIELDS))
+
+
+def read_people(fields: Fields, name: str, required: bool = False) -> tuple[Person, ...]:
+    """Every person in the list field ``name``; a plain string item is taken as a bare name."""
+    people = []
+    for label, data in fields.records(name, required):
+        person = read_person(fields.sub(label, data, PERSON_FIELDS))
+        if person:
+            people.append(person)
+    return tuple(people)
+
+
+def person_from_text(text: str, line: int) -> Located:
+    """A person record from 'Name (Affiliation)', the way CSV cells write it, located at ``line``."""
+    match = re.match(r"^\s*(.*?)\s*(?:\((.*)\))?\s*$", text)
+    data = Located(name=match.group(1))
+    if match.group(2):
+        data["affiliation"] = match.group(2)
+    data.line, data.key_lines = line, {}
+    return data

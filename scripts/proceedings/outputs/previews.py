@@ -1,0 +1,56 @@
+"""First-page preview images of PDFs, rendered with pypdfium2 and cached by content hash."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+import pypdfium2
+from PIL import Image
+
+from ..util.files import replacing
+from ..util.progress import progress
+
+# Wide enough for a sharp thumbnail on a phone, small enough to load fast.
+WIDTH = 480
+# A palette of 64 colours keeps text and figures crisp at a quarter of the bytes of full colour, and
+# without PNG's slow optimize pass renders four times faster (23 kB, 10 ms a page, here).
+COLOURS = 64
+
+
+def preview_path(sha256: str, cache: Path) -> Path:
+    """Where the preview of the PDF with this content hash is cached."""
+    return cache / f"{sha256}-{WIDTH}-{COLOURS}.png"
+
+
+def render_previews(pdfs: dict[str, Path], cache: Path, workers: int | None = None) -> dict[str, Path]:
+    """The preview of each PDF (by content hash), rendering the missing ones in parallel."""
+    missing = [(pdf, sha, cache) for sha, pdf in pdfs.items() if not preview_path(sha, cache).is_file()]
+    workers = min(workers or os.cpu_count() or 1, len(missing))
+    if workers > 1:
+        # Spawned, not forked: the build renders previews in a thread (forking a threaded process
+        # can deadlock), and forked workers would each count the whole parent's memory.
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+            list(progress(pool.map(render_preview, *zip(*missing), chunksize=8), len(missing), "previews"))
+    else:
+        list(progress((render_preview(*job) for job in missing), len(missing), "previews"))
+    return {sha: preview_path(sha, cache) for sha in pdfs}
+
+
+def render_preview(pdf: Path, sha256: str, cache: Path) -> Path:
+    """A PNG of the PDF's first page, ``WIDTH`` pixels wide; rendered once per distinct content."""
+    target = preview_path(sha256, cache)
+    if target.is_file():
+        return target
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        page = document[0]
+        image = page.render(scale=WIDTH / page.get_width(), may_draw_forms=True).to_pil()
+        image = image.quantize(COLOURS, method=Image.Quantize.FASTOCTREE)
+    finally:
+        document.close()
+    with replacing(target) as temporary:
+        image.save(temporary, format="PNG")
+    return target

@@ -1,0 +1,287 @@
+"""The whole volume as one PDF, as aclpub2 makes it: cover, front matter, table of contents, every
+paper with page numbers stamped, bookmarks, and an author index. pikepdf (qpdf) merges, stamps and
+bookmarks; fpdf2 writes the pages of our own."""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import importlib.util
+import io
+import re
+import shutil
+import tempfile
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+from fpdf import FPDF
+from pikepdf import (
+    Array,
+    Dictionary,
+    Name,
+    ObjectStreamMode,
+    OutlineItem,
+    Page,
+    Pdf,
+    Stream,
+)
+
+from ..model.indexes import affiliations_of
+from ..model.people import Person
+from ..model.volume import Proceedings
+from ..util.files import replacing
+from ..util.text import paragraphs_of, transliterated
+
+_MARGIN = 20
+# Roboto Flex, which sphinxext-opengraph (a dependency) ships for its social cards: Latin with every
+# accent, Vietnamese, Greek and Cyrillic, where the PDF core fonts have Latin-1 only (Ł became L).
+_FONT_FILE = Path(importlib.util.find_spec("sphinxext.opengraph").origin).parent / "_static" / "Roboto-Flex.ttf"
+_FONT = "Roboto"
+# The tables of a variable font's other instances: we use its default one, and embedding them
+# (fpdf2 subsets them glyph by glyph) took the volume of 1,000 papers from 2.8 s to 3.7 s.
+_VARIATION_TABLES = ("fvar", "gvar", "avar", "cvar", "HVAR", "MVAR", "STAT")
+# The authors under each title in the table of contents, in a dark grey (the font has no italic).
+_AUTHOR_GREY = 85
+
+
+@lru_cache(maxsize=1)
+def _font_characters() -> frozenset[int]:
+    return frozenset(TTFont(_FONT_FILE, lazy=True).getBestCmap())
+
+
+@lru_cache(maxsize=1)
+def _static_font() -> Path:
+    """Roboto Flex's default instance, in a temporary file for this process (fpdf2 reads fonts from files)."""
+    font = TTFont(_FONT_FILE, recalcTimestamp=False)  # a save time in it would change every volume
+    for tag in _VARIATION_TABLES:
+        if tag in font:
+            del font[tag]
+    folder = Path(tempfile.mkdtemp(prefix="proceedings-font-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    font.save(folder / "RobotoFlex-Regular.ttf")
+    return folder / "RobotoFlex-Regular.ttf"
+
+
+def shown(text: str) -> str:
+    """``text`` on one line as the front matter's font can show it: characters it lacks (Chinese,
+    Japanese, Arabic...) transliterated."""
+    return transliterated(unicodedata.normalize("NFC", text), _font_characters())
+
+
+def plain_paragraphs(text: str) -> list[str]:
+    """The paragraphs of a hand-written MyST page, without its markup (headings, emphasis, links)."""
+    paragraphs = []
+    for block in paragraphs_of(text):
+        block = re.sub(r"^#+\s*", "", block)
+        block = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", block)
+        block = re.sub(r"[*_`]", "", block)
+        if block and not block.startswith(("```", ":::", "%", "(")):
+            paragraphs.append(block)
+    return paragraphs
+
+
+class _Pages(FPDF):
+    """Our own pages: A4, one regular font (sizes and greys set the hierarchy), a roman page number in
+    the footer when asked."""
+
+    roman = False
+
+    def __init__(self, volume: Proceedings) -> None:
+        super().__init__(format="A4")
+        self.add_font(_FONT, "", _static_font())
+        self.set_margins(_MARGIN, _MARGIN)
+        self.set_creation_date(_fixed_date(volume))
+
+    def footer(self) -> None:
+        if self.roman:
+            self.set_y(-15)
+            self.set_font(_FONT, size=9)
+            self.cell(0, 10, _roman(self.page_no()), align="C")
+
+
+def _roman(number: int) -> str:
+    values = ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+    out = ""
+    for value, letters in values:
+        while number >= value:
+            out, number = out + letters, number - value
+    return out
+
+
+def _heading(pdf: FPDF, text: str) -> None:
+    pdf.set_font(_FONT, size=17)
+    pdf.multi_cell(0, 9, shown(text), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_font(_FONT, size=10)
+
+
+def _paragraph(pdf: FPDF, text: str, height: float = 5) -> None:
+    pdf.multi_cell(0, height, shown(text), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+
+
+def preliminary_pages(volume: Proceedings, preface: list[str], ranges: dict[str, tuple[int, int]]) -> bytes:
+    """Cover, preface, committee and table of contents, numbered in roman."""
+    workshop = volume.workshop
+    pdf = _Pages(volume)
+    pdf.set_title(workshop.booktitle)
+    pdf.add_page()
+    pdf.set_y(80)
+    pdf.set_font(_FONT, size=24)
+    pdf.multi_cell(0, 11, shown(workshop.booktitle), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(10)
+    pdf.set_font(_FONT, size=13)
+    details = [workshop.venue, f"{workshop.location}, {workshop.date:%d %B %Y}", workshop.license or ""]
+    for line in filter(None, details):
+        pdf.multi_cell(0, 8, shown(line), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.roman = True
+    if preface:
+        pdf.add_page()
+        _heading(pdf, "Preface")
+        for text in preface:
+            _paragraph(pdf, text)
+    if volume.committees:
+        pdf.add_page()
+        for title, people in volume.committees:
+            _heading(pdf, title)
+            _paragraph(pdf, "; ".join(_person(group) for group in people))
+    pdf.add_page()
+    _heading(pdf, "Contents")
+    width = pdf.epw - 15
+    for paper in volume.volume_papers:
+        first, _ = ranges[paper.id]
+        pdf.set_font(_FONT, size=9)
+        authors = _lines(pdf, width, shown(", ".join(a.name for a in paper.authors)))
+        pdf.set_font(_FONT, size=10.5)
+        title = _lines(pdf, width, shown(paper.title))
+        # The title may wrap: the authors go below its last line, and the entry is never split by a page break.
+        if pdf.will_page_break(5 * (len(title) + len(authors)) + 2):
+            pdf.add_page()
+        pdf.set_x(pdf.l_margin + width)
+        pdf.cell(15, 5, str(first), align="R")
+        pdf.set_x(pdf.l_margin)
+        for line in title:
+            pdf.cell(width, 5, line, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(_FONT, size=9)
+        pdf.set_text_color(_AUTHOR_GREY)
+        for line in authors:
+            pdf.cell(width, 5, line, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_text_color(0)
+        pdf.ln(2)
+    return bytes(pdf.output())
+
+
+def _person(group: list[Person]) -> str:
+    """A person once, with every affiliation their records give."""
+    affiliations = "; ".join(affiliations_of(group))
+    return group[0].name + (f" ({affiliations})" if affiliations else "")
+
+
+def _lines(pdf: FPDF, width: float, text: str) -> list[str]:
+    """``text`` broken into lines of ``width`` in the current font (fpdf2's line breaking, the slow
+    part of a long table of contents, only for text that does not fit on one line)."""
+    if pdf.get_string_width(text) <= width:
+        return [text]
+    return pdf.multi_cell(width, 5, text, dry_run=True, output="LINES")
+
+
+def author_index_pages(volume: Proceedings, ranges: dict[str, tuple[int, int]]) -> bytes:
+    """The author index: each author with the first pages of their papers."""
+    pdf = _Pages(volume)
+    pdf.add_page()
+    _heading(pdf, "Author index")
+    for entry in volume.authors:
+        pages = [str(ranges[pid][0]) for pid in entry.papers if pid in ranges]
+        if pages:
+            pdf.cell(pdf.epw - 30, 5, shown(entry.person.name))
+            pdf.cell(30, 5, ", ".join(pages), align="R", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def _fixed_date(volume: Proceedings) -> dt.datetime:
+    """A creation date that keeps the file byte-identical across builds."""
+    return dt.datetime.combine(volume.workshop.date, dt.time(0), dt.timezone.utc)
+
+
+# Helvetica's digits are all 556/1000 em wide, so a page number is centred without font metrics.
+_DIGIT_EM = 0.556
+_STAMP_SIZE = 9
+_STAMP_FONT = Name("/ProceedingsPageNumber")
+
+
+class _Volume:
+    """The volume being assembled: pages appended with their numbers stamped, and bookmarks."""
+
+    def __init__(self, front: bytes):
+        self.pdf = Pdf.open(io.BytesIO(front))
+        self.pages: list[Dictionary] = [page.obj for page in self.pdf.pages]
+        """Its pages so far, in order. The page tree is written once, when saved: pikepdf's page list
+        costs time in proportion to the pages already there for each page added (22 s of 24 at
+        3,000 papers)."""
+        self.outline: list[OutlineItem] = []
+        self._sources: list[Pdf] = []  # open until saved: their pages are copied from them then
+
+    def append(self, source: Pdf, first_number: int) -> Array:
+        """Append the pages of ``source`` numbered from ``first_number``; a destination (for a
+        bookmark) at the first of them."""
+        font = source.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica))
+        # The page's own content runs between q and Q: a graphics state it leaves changed cannot move the number.
+        save = source.make_stream(b"q\n")
+        start = len(self.pages)
+        for number, page in enumerate(source.pages, first_number):
+            _stamp(source, page, str(number), font, save)
+            copied = self.pdf.copy_foreign(page.obj)
+            copied.Parent = self.pdf.Root.Pages
+            self.pages.append(copied)
+        self._sources.append(source)
+        return Array([self.pages[start], Name.Fit])
+
+    def save(self, target: Path, title: str) -> None:
+        """Write the volume to ``target`` (through a temporary file: a reader never sees half of it)."""
+        tree = self.pdf.Root.Pages
+        tree.Kids = Array(self.pages)
+        tree.Count = len(self.pages)
+        with self.pdf.open_outline() as outline:
+            outline.root.extend(self.outline)
+        self.pdf.docinfo[Name.Title] = title
+        self.pdf.docinfo[Name.Producer] = "proceedings (pikepdf, fpdf2)"
+        with replacing(target) as temporary:
+            # A fixed /ID: the same inputs give the same bytes.
+            self.pdf.save(temporary, compress_streams=True, object_stream_mode=ObjectStreamMode.generate,
+                          deterministic_id=True)
+
+
+def _stamp(pdf: Pdf, page: Page, text: str, font: Dictionary, save: Stream) -> None:
+    """Write the page number ``text`` centred at the foot of ``page`` (of ``pdf``), over whatever is
+    there, in ``font``; ``save`` is the content stream that saves the graphics state first."""
+    left, bottom, right, _ = (float(value) for value in page.mediabox)
+    x = left + (right - left - len(text) * _DIGIT_EM * _STAMP_SIZE) / 2
+    page.add_resource(font, Name.Font, _STAMP_FONT)
+    page.contents_add(save, prepend=True)
+    number = f"\nQ\nBT {_STAMP_FONT} {_STAMP_SIZE} Tf {x:.2f} {bottom + 20:.2f} Td ({text}) Tj ET\n"
+    page.contents_add(pdf.make_stream(number.encode("ascii")))
+
+
+def volume_pdf(volume: Proceedings, papers_dir: Path, preface: list[str], target: Path) -> int:
+    """Write the volume to ``target``; its number of pages."""
+    ranges = volume.page_ranges
+    book = _Volume(preliminary_pages(volume, preface, ranges))
+    book.outline.append(OutlineItem("Front matter", Array([book.pages[0], Name.Fit])))
+    sections: dict[str, OutlineItem] = {}
+    for paper in volume.volume_papers:
+        # Read into memory: qpdf reads the pages' streams when the volume is saved, and a file kept
+        # open per paper would run out of file descriptors on a main-conference volume.
+        source = Pdf.open(io.BytesIO((papers_dir / paper.pdf).read_bytes()), password=paper.pdf_password or "")
+        start = book.append(source, ranges[paper.id][0])
+        track = volume.workshop.track(paper.track)
+        if track.id not in sections:
+            sections[track.id] = OutlineItem(track.title, start)
+            book.outline.append(sections[track.id])
+        sections[track.id].children.append(OutlineItem(paper.title, start))
+    last_page = max((last for _, last in ranges.values()), default=0)
+    index_start = book.append(Pdf.open(io.BytesIO(author_index_pages(volume, ranges))), last_page + 1)
+    book.outline.append(OutlineItem("Author index", index_start))
+    book.save(target, volume.workshop.booktitle)
+    return len(book.pages)

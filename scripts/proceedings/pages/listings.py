@@ -1,0 +1,83 @@
+"""The listings: the papers index, a page per track, the committee; and the lines that list papers and
+say where they are presented, which the other pages share."""
+
+from __future__ import annotations
+
+from ..model.indexes import affiliations_of
+from ..model.paper import Paper
+from ..model.people import Person
+from ..model.program import Slot
+from ..model.volume import Proceedings
+from ..model.workshop import Track
+from ..outputs.citation import FORMATS
+from ..util import myst
+from ..util.text import plural
+from .generated import INDEX_PAGE_LIMIT, NOT_SEARCHED, generated_page
+
+
+def paper_item(paper: Paper, prefix: str, extra: tuple[str, ...] = ()) -> str:
+    """A list item linking a paper (``prefix`` leads to ``book/papers/``), with its authors."""
+    names = ", ".join(myst.text(author.name) for author in paper.authors)
+    after = [f"**{myst.text(paper.award)}**"] if paper.award else []
+    if paper.removal:
+        after.append(f"**{paper.removal_label}**")
+    return f"- [{myst.rich_text(paper.title)}]({prefix}{paper.id}.md)  \n  " + " · ".join([names, *after, *(e for e in extra if e)])
+
+
+def _slot_label(slot: Slot) -> str:
+    return f"{slot.title}, {slot.start:%H:%M}–{slot.end:%H:%M}"
+
+
+def presented_in(volume: Proceedings, item_id: str) -> str:
+    """Where and when a paper or talk is presented, linked to the program."""
+    slots = volume.slots_of(item_id)
+    if not slots:
+        return ""
+    links = [f"[{myst.text(_slot_label(slot))}](#{slot.anchor})" for slot in slots]
+    return f"**Presented:** {' · '.join(links)} ({myst.text(zone_name(volume))})"
+
+
+def zone_name(volume: Proceedings) -> str:
+    """Whose clock the program's times are on, e.g. 'Rio de Janeiro time'."""
+    return f"{volume.workshop.location.split(',')[0]} time"
+
+
+def _listing(papers: list[Paper], prefix: str) -> str:
+    return "\n".join(paper_item(paper, prefix) for paper in papers)
+
+
+def track_page(volume: Proceedings, track: Track) -> str:
+    """The listing of one track's papers."""
+    papers = volume.papers_in(track)
+    return generated_page(NOT_SEARCHED, myst.text(track.title), myst.text(track.description or ""),
+                          f"{plural(len(papers), 'paper')}.", _listing(papers, "../papers/"))
+
+
+def papers_index(volume: Proceedings, limit: int = INDEX_PAGE_LIMIT) -> str:
+    """Every paper of the volume, grouped by track (past ``limit`` papers, the tracks only), with the
+    whole volume's citations."""
+    downloads = ", ".join(myst.role("asset", f"{f.label} <../../proceedings.{f.ext}>") for f in FORMATS)
+    blocks = [f"{len(volume.papers)} accepted papers. Cite them all: {downloads}."]
+    if volume.page_ranges:
+        blocks.append(f"The whole volume in one PDF: {myst.role('asset', 'proceedings.pdf <../../proceedings.pdf>')}.")
+    if len(volume.papers) <= limit:
+        for track in volume.workshop.tracks:
+            blocks += [f"## {myst.text(track.title)}", _listing(volume.papers_in(track), "")]
+    else:  # the track pages list the papers; this page would repeat them all
+        blocks += [f"- [{myst.text(track.title)}](../tracks/{track.id}.md): {plural(len(volume.papers_in(track)), 'paper')}"
+                   for track in volume.workshop.tracks]
+    return generated_page(NOT_SEARCHED, "Papers", *blocks)
+
+
+def committee_page(volume: Proceedings) -> str:
+    """Organizers, area chairs and program committee, as listed in ``workshop.yml``."""
+    blocks = []
+    for heading, people in volume.committees:
+        blocks += [f"## {heading}", "\n".join(_person_line(group) for group in people)]
+    return generated_page({}, "Organizers and committee", *blocks)
+
+
+def _person_line(group: list[Person]) -> str:
+    """One person listed once, with every affiliation their records give."""
+    affiliations = "; ".join(myst.text(affiliation) for affiliation in affiliations_of(group))
+    return f"- {myst.text(group[0].name)}" + (f" ({affiliations})" if affiliations else "")

@@ -1,0 +1,121 @@
+"""A paper's page: byline, materials, abstract, citations and the text of its PDF."""
+
+from __future__ import annotations
+
+from ..model.indexes import fold
+from ..model.paper import Paper
+from ..model.people import Person
+from ..model.volume import Proceedings
+from ..outputs.citation import FORMATS, Citations, highwire_tags, json_ld
+from ..util import myst
+from ..util.text import one_line
+from .generated import generated_page
+from .listings import presented_in
+from .materials import material_links, notices, preview_images, recording_block
+
+
+def _paper_front(volume: Proceedings, paper: Paper) -> dict:
+    """Front matter: out of the toc, Open Graph overrides, and the citation metadata for the <head>."""
+    if not paper.cited:
+        return {"orphan": True, "proceedings": {"search": {"index": False}}}
+    links = [{"rel": "alternate", "type": f.media_type, "href": f"{paper.id}.{f.ext}", "title": f.label} for f in FORMATS]
+    return {
+        "orphan": True,
+        "og:title": one_line(paper.title),
+        "og:type": "article",
+        "og:description": one_line(paper.abstract)[:300],
+        **({"og:image": volume.url(paper).removesuffix(".html") + ".png", "og:image:alt": "First page of the paper"}
+           if paper.pdf else {}),
+        "proceedings": {"meta": highwire_tags(volume, paper), "links": links, "jsonld": json_ld(volume, paper),
+                        "search": paper_search_data(volume, paper)},
+    }
+
+
+def paper_search_data(volume: Proceedings, paper: Paper) -> dict:
+    """What search filters the paper by (track, session, award, keyword, author), shows beside it
+    (its authors), and weighs more (its authors' names, also without accents, so 'Muller' finds
+    'Müller')."""
+    track = volume.workshop.track(paper.track)
+    sessions = list(dict.fromkeys([*([paper.session] if paper.session else []),
+                                   *(slot.title for slot in volume.slots_of(paper.id))]))
+    filters = {"track": [track.title], "session": sessions, "award": [paper.award] if paper.award else [],
+               "keyword": list(dict.fromkeys(entry[0] for keyword in paper.keywords
+                                             if (entry := volume.keyword_entry(keyword)))),
+               "author": [volume.author_entry(author).person.name for author in paper.authors]}
+    names = ", ".join(author.name for author in paper.authors)
+    return {"filters": {key: values for key, values in filters.items() if values},
+            "meta": {"authors": names},
+            "words": f"{names} {fold(names)}"}
+
+
+def paper_page(citations: Citations, paper: Paper) -> str:
+    """A paper's page: byline, materials, abstract, citation and the PDF's text."""
+    volume = citations.volume
+    track = volume.workshop.track(paper.track)
+    details = [f"**Track:** [{myst.text(track.title)}](../tracks/{track.id}.md)"]
+    if paper.session:
+        details.append(f"**Session:** {myst.text(paper.session)}")
+    if paper.award:
+        details.append(f"**Award:** {myst.text(paper.award)}")
+    if paper.id in volume.page_ranges:
+        details.append("**Pages:** {}–{} of the volume".format(*volume.page_ranges[paper.id]))
+    title = myst.rich_text(paper.title)
+    return generated_page(
+        _paper_front(volume, paper),
+        myst.role("struck", one_line(paper.title)) if paper.removal else title,
+        notices(paper),
+        _authors(volume, paper.authors),
+        " · ".join(details),
+        presented_in(volume, paper.id),
+        _materials(volume, paper),
+        preview_images(paper),
+        f"**TL;DR:** {myst.rich_text(paper.tldr)}" if paper.tldr else "",
+        recording_block(volume.recording(paper.id)),
+        "## Abstract",
+        myst.paragraphs(paper.abstract),
+        "**Keywords:** " + ", ".join(_keyword(volume, k) for k in paper.keywords) if paper.keywords else "",
+        _cite(citations, paper) if paper.cited else "",
+        myst.directive("dropdown", "Full text of the PDF", myst.plain_text_file(f"{paper.id}.txt"))
+        if paper_text(volume, paper) else "",
+    )
+
+
+def paper_text(volume: Proceedings, paper: Paper) -> str:
+    """The text of the paper's PDF, shown on its page from a file beside it (``<id>.txt``); empty
+    when there is none."""
+    facts = volume.facts(paper.pdf)
+    return facts.text if facts else ""
+
+
+def _keyword(volume: Proceedings, keyword: str) -> str:
+    anchor = volume.keyword_anchor(keyword)
+    return f"[{myst.text(keyword)}](#{anchor})" if anchor else myst.text(keyword)
+
+
+def _cite(citations: Citations, paper: Paper) -> str:
+    downloads = " · ".join(myst.role("asset", f"{f.label} <{paper.id}.{f.ext}>") for f in FORMATS)
+    return "\n\n".join(["## Cite", "**APA**", myst.fence(citations.apa(paper), "text"), "**BibTeX**",
+                        myst.fence(citations.bibtex([paper]), "bibtex"), f"Download: {downloads}"])
+
+
+def _authors(volume: Proceedings, authors: tuple[Person, ...]) -> str:
+    lines = []
+    for person in authors:
+        name = myst.text(person.name)
+        entry = volume.author_entry(person)
+        line = f"- **[{name}](#{entry.anchor})**" if entry else f"- **{name}**"
+        if person.affiliation:
+            line += f", {myst.text(person.affiliation)}"
+        if person.orcid_url:
+            line += f" · ORCID {myst.link(person.orcid, person.orcid_url)}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _materials(volume: Proceedings, paper: Paper) -> str:
+    items = material_links(volume, paper)
+    if paper.openreview_url:
+        items.append(myst.link("OpenReview", paper.openreview_url))
+    if paper.code:
+        items.append(myst.link("Code", paper.code))
+    return "**Materials:** " + " · ".join(items) if items else ""

@@ -1,0 +1,83 @@
+"""The generated program page, a page per invited talk or panel, and the speakers list for the home page."""
+
+from __future__ import annotations
+
+from ..model.people import Person
+from ..model.program import Slot
+from ..model.talk import Talk
+from ..model.volume import Proceedings
+from ..util import myst
+from .generated import NOT_SEARCHED, generated_page
+from .listings import paper_item, presented_in, zone_name
+from .materials import material_links, preview_images, recording_block, recording_link
+
+
+def _span(volume: Proceedings, slot: Slot) -> str:
+    """The slot's times as roles the reader can switch to their own zone."""
+    workshop = volume.workshop
+    start, end = slot.start_at(workshop.date, workshop.timezone), slot.end_at(workshop.date, workshop.timezone)
+    return f"{myst.role('venuetime', start.isoformat())}–{myst.role('venuetime', end.isoformat())}"
+
+
+def _speaker(person: Person) -> str:
+    name = myst.link(person.name, person.url) if person.url else myst.text(person.name)
+    return name + (f", {myst.text(person.affiliation)}" if person.affiliation else "")
+
+
+def program_page(volume: Proceedings) -> str:
+    """Every slot in venue time, with its talk, its papers and their materials."""
+    workshop = volume.workshop
+    intro = (f"{workshop.date:%A %-d %B %Y}" + (f", room {myst.text(workshop.room)}" if workshop.room else "")
+             + f", {myst.text(workshop.location)}. Times are {myst.text(zone_name(volume))} "
+             f"({myst.text(workshop.timezone)}). {myst.role('zoneswitch', workshop.timezone)}")
+    calendar = f"Add the program to your calendar: {myst.role('asset', 'program.ics <../../program.ics>')}."
+    blocks = [intro, calendar] if volume.program else ["The program has not been published yet."]
+    for slot in volume.program:
+        blocks += [f"({slot.anchor})=", f"## {_span(volume, slot)} {myst.text(slot.title)}", _slot_body(volume, slot)]
+    return generated_page(NOT_SEARCHED, "Program", *blocks)
+
+
+def _slot_body(volume: Proceedings, slot: Slot) -> str:
+    lines = []
+    if slot.talk and (talk := volume.talk(slot.talk)):
+        extra = [*material_links(volume, talk, "../talks/"), recording_link(volume.recording(talk.id), "../talks/")]
+        lines.append(f"[{myst.text(talk.title)}](../talks/{talk.id}.md): "
+                     + "; ".join(_speaker(person) for person in talk.speakers)
+                     + "".join(f" · {item}" for item in extra if item))
+    elif slot.speaker:
+        lines.append(myst.text(slot.speaker))
+    papers = [paper for pid in slot.papers if (paper := volume.paper(pid))]
+    items = [paper_item(paper, "../papers/", [*material_links(volume, paper, "../papers/"),
+                                               recording_link(volume.recording(paper.id), "../papers/")])
+             for paper in papers]
+    return "\n\n".join(lines + ["\n".join(items)] if items else lines)
+
+
+def talk_page(volume: Proceedings, talk: Talk) -> str:
+    """An invited talk or panel: speakers, time, materials, recording, abstract and bio."""
+    label = "Panel" if talk.kind == "panel" else "Invited talk"
+    who = "\n".join(f"- {_speaker(person)}" for person in talk.speakers)
+    links = material_links(volume, talk)
+    return generated_page(
+        {"orphan": True, "og:title": talk.title, "og:type": "article",
+         "og:description": f"{label} by {talk.speaker_names}",
+         "proceedings": {"search": {"filters": {"type": [label], "author": [p.name for p in talk.speakers]},
+                                    "meta": {"authors": talk.speaker_names}}}},
+        myst.text(talk.title),
+        f"**{label}** by", who,
+        presented_in(volume, talk.id),
+        "**Materials:** " + " · ".join(links) if links else "",
+        preview_images(talk),
+        recording_block(volume.recording(talk.id)),
+        "## Abstract" if talk.abstract else "", myst.paragraphs(talk.abstract or ""),
+        "## About the speaker" if talk.bio else "", myst.paragraphs(talk.bio or "", math=False),
+    )
+
+
+def speakers_list(volume: Proceedings) -> str:
+    """The invited speakers as a list, included by the home page (links are relative to ``book/``)."""
+    if not volume.talks:
+        return "The invited speakers will be announced.\n"
+    lines = [f"- {'; '.join(_speaker(p) for p in talk.speakers)}: [{myst.text(talk.title)}](talks/{talk.id}.md)"
+             for talk in volume.talks]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,181 @@
+"""Typed reading of one input record's fields, reporting every problem as a diagnostic."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ..util.text import clean_text, one_line
+from .diagnostics import Diagnostics
+from .sources import Located, did_you_mean
+
+_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
+# Ids name pages, files and anchors, so they are kept to what every URL and file system takes as is.
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class Fields:
+    """Reads the fields of one record, checking types and reporting unknown fields."""
+
+    def __init__(self, data: Located, file: str, where: str, known: tuple[str, ...], diags: Diagnostics):
+        self.data = data
+        """The record as read from the file."""
+        self.file = file
+        """The input file, relative to the project."""
+        self.where = where
+        """How diagnostics name the record, e.g. ``papers[2]``."""
+        self.diags = diags
+        """Where problems go."""
+        for name in data:
+            if name not in known:
+                self.error(name, f"unknown field{did_you_mean(name, list(known))}")
+
+    @property
+    def line(self) -> int:
+        """The line the record starts on."""
+        return self.data.line
+
+    def _locate(self, name: str | None) -> tuple[int, str]:
+        """The line and label of field ``name`` (or of the whole record when None)."""
+        return (self.data.line_of(name), f"{self.where}.{name}") if name else (self.data.line, self.where)
+
+    def error(self, name: str | None, message: str) -> None:
+        """Report a problem with field ``name`` (or the whole record when None) that stops the build."""
+        self.diags.error(self.file, *self._locate(name), message)
+
+    def warning(self, name: str | None, message: str) -> None:
+        """Report a problem with field ``name`` (or the whole record when None) worth fixing."""
+        self.diags.warning(self.file, *self._locate(name), message)
+
+    def _get(self, name: str, required: bool) -> Any:
+        value = self.data.get(name)
+        if value is None or value == "":
+            if required:
+                self.error(name, "required field is missing")
+            return None
+        return value
+
+    def text(self, name: str, required: bool = False, multiline: bool = False) -> str | None:
+        """A text field; numbers are refused so that e.g. an id of 1e3 cannot silently change."""
+        value = self._get(name, required)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.error(name, f"expected text, got {type(value).__name__} {value!r}; put it in quotes")
+            return None
+        value = clean_text(value) if multiline else one_line(value)
+        if not value and required:
+            self.error(name, "required field is empty")
+        return value or None
+
+    def integer(self, name: str, required: bool = False) -> int | None:
+        """A whole-number field."""
+        value = self._get(name, required)
+        if value is None:
+            return None
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value)
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.error(name, f"expected a whole number, got {value!r}")
+            return None
+        return value
+
+    def boolean(self, name: str, default: bool) -> bool:
+        """A yes/no field."""
+        value = self._get(name, False)
+        if value is None:
+            return default
+        if isinstance(value, str) and value.strip().lower() in ("true", "yes", "false", "no"):
+            return value.strip().lower() in ("true", "yes")
+        if not isinstance(value, bool):
+            self.error(name, f"expected true or false, got {value!r}")
+            return default
+        return value
+
+    def slug(self, name: str, required: bool = False) -> str | None:
+        """A URL-safe id (lower-case letters, digits and hyphens) that names pages and files."""
+        value = self.text(name, required)
+        if value is not None and not _SLUG.match(value):
+            self.error(name, f"{value!r} is not URL-safe: use lower-case letters, digits and hyphens")
+            return None
+        return value
+
+    def date(self, name: str, required: bool = False) -> dt.date | None:
+        """A calendar date written as YYYY-MM-DD."""
+        value = self.text(name, required)
+        if value is None:
+            return None
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            self.error(name, f"expected a date as YYYY-MM-DD, got {value!r}")
+            return None
+
+    def url(self, name: str, required: bool = False) -> str | None:
+        """An http(s) URL field; any other scheme (javascript:, data:, file:) is refused."""
+        value = self.text(name, required)
+        if value is not None and not _URL.match(value):
+            self.error(name, f"expected an http:// or https:// URL, got {value!r}")
+            return None
+        return value
+
+    def path(self, name: str, papers_dir: Path) -> str | None:
+        """A file path relative to ``papers/`` that exists and does not lead outside it."""
+        text = self.text(name)
+        if text is None:
+            return None
+        relative = PurePosixPath(text)
+        if relative.is_absolute() or ".." in relative.parts or "\\" in text:
+            self.error(name, f"{text!r} must be a path inside papers/, such as 'pdf/paper.pdf'")
+            return None
+        path = papers_dir / relative
+        if not path.is_file():
+            self.error(name, f"file papers/{text} does not exist")
+            return None
+        if not path.resolve().is_relative_to(papers_dir.resolve()):
+            self.error(name, f"papers/{text} is a link to a file outside papers/; copy the file in instead")
+            return None
+        return relative.as_posix()
+
+    def choice(self, name: str, choices: tuple[str, ...], default: str | None = None) -> str | None:
+        """One of ``choices``; ``default`` when the field is absent."""
+        value = self.text(name, required=default is None)
+        if value is None:
+            return default
+        if value not in choices:
+            self.error(name, f"{value!r} is not one of: {', '.join(choices)}{did_you_mean(value, list(choices))}")
+            return None
+        return value
+
+    def text_list(self, name: str, separator: str = ";") -> tuple[str, ...]:
+        """A list of texts, given as a YAML list or as one text separated by ``separator`` (CSV)."""
+        value = self._get(name, False)
+        if value is None:
+            return ()
+        items = value.split(separator) if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(item, (str, int, float)) for item in items):
+            self.error(name, f"expected a list of texts, got {value!r}")
+            return ()
+        return tuple(text for item in items if (text := one_line(str(item))))
+
+    def records(self, name: str, required: bool = False) -> list[tuple[str, Located]]:
+        """A list of mappings, each with its label for diagnostics (e.g. ``papers[2].authors[0]``)."""
+        value = self._get(name, required)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.error(name, f"expected a list, got {type(value).__name__}")
+            return []
+        found = []
+        for index, item in enumerate(value):
+            if isinstance(item, Located):
+                found.append((f"{self.where}.{name}[{index}]", item))
+            else:
+                self.error(name, f"item {index + 1} should be a record with named fields, got {item!r}")
+        return found
+
+    def sub(self, label: str, data: Located, known: tuple[str, ...]) -> Fields:
+        """A reader for a nested record of this one."""
+        return Fields(data, self.file, label, known, self.diags)

@@ -1,0 +1,89 @@
+"""The files published beside the pages: PDFs and their previews, citation files, recordings, the
+calendar and the volume PDF, put into the site being built."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from multiprocessing import get_context
+from pathlib import Path
+
+from ..model.locations import (
+    MATERIALS,
+    Project,
+    material_stem,
+    notice_files,
+    paper_docname,
+    recording_file,
+    talk_docname,
+)
+from ..model.paper import Paper
+from ..model.talk import Talk
+from ..model.volume import Proceedings
+from ..outputs.citation import FORMATS, Citations
+from ..outputs.ics import program_ics
+from ..outputs.previews import render_previews
+from ..outputs.volume_pdf import plain_paragraphs, volume_pdf
+from ..util.files import sync_shared_folder
+
+
+def write_assets(project: Project, citations: Citations) -> int:
+    """Put the files published beside the pages into the site being built; the number of files
+    that changed."""
+    volume = citations.volume
+    site = project.work_html
+    pngs = render_previews({volume.pdfs[path].sha256: project.papers / path for item in (*volume.papers, *volume.talks)
+                            for material in MATERIALS if (path := getattr(item, material.field, None))},
+                           project.previews)
+    papers = list(volume.cited_papers)
+    files: dict[Path, str | Path] = {site / f"proceedings.{f.ext}": f.write(citations, papers) for f in FORMATS}
+    files[site / "program.ics"] = program_ics(volume).decode("utf-8")
+    if volume.paginated and volume.volume_papers:
+        files[site / "proceedings.pdf"] = _volume_pdf(project, volume)
+    for paper in volume.papers:
+        page = site / paper_docname(paper.id)
+        for f in FORMATS if paper.cited else ():
+            files[page.with_suffix(f".{f.ext}")] = f.write(citations, [paper])
+        files |= _materials(project, volume, paper, page.parent, pngs)
+        files |= {page.parent / name: project.papers / path for name, path in notice_files(paper).items()}
+    for talk in volume.talks:
+        files |= _materials(project, volume, talk, (site / talk_docname(talk.id)).parent, pngs)
+    return sync_shared_folder(site, files, project.work / "files.json")
+
+
+def _volume_pdf(project: Project, volume: Proceedings) -> Path:
+    """The volume PDF, made again only when its inputs or the code that makes it changed (it is
+    cached under their hash)."""
+    preface_file = project.book / "preface.md"
+    preface = plain_paragraphs(preface_file.read_text("utf-8")) if preface_file.is_file() else []
+    code = hashlib.sha256(Path(volume_pdf.__code__.co_filename).read_bytes()).hexdigest()
+    inputs = json.dumps([code, repr(volume.workshop), preface,
+                         [(p.id, p.title, repr(p.authors), volume.pdfs[p.pdf].sha256)
+                          for p in volume.volume_papers if p.pdf]])
+    target = project.build / ".proceedings" / "volume" / f"{hashlib.sha256(inputs.encode()).hexdigest()}.pdf"
+    if not target.is_file():
+        for old in target.parent.glob("*.pdf"):
+            old.unlink()
+        # In a process of its own, whose memory (pypdf holds every page of the volume) is returned
+        # when it ends; it needs the PDFs' page counts, not their texts.
+        slim = replace(volume, pdfs={path: replace(facts, text="") for path, facts in volume.pdfs.items()})
+        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as process:
+            process.submit(volume_pdf, slim, project.papers, preface, target).result()
+    return target
+
+
+def _materials(project: Project, volume: Proceedings, item: Paper | Talk, folder: Path,
+               pngs: dict[str, Path]) -> dict[Path, str | Path]:
+    """A paper's or talk's PDFs, their first-page previews and its recording file, as published."""
+    files: dict[Path, str | Path] = {}
+    for material in MATERIALS:
+        if path := getattr(item, material.field, None):
+            stem = folder / material_stem(item.id, material)
+            files[stem.with_suffix(".pdf")] = project.papers / path
+            files[stem.with_suffix(".png")] = pngs[volume.pdfs[path].sha256]
+    recording = volume.recording(item.id)
+    if recording and recording.is_local_file:
+        files[folder / recording_file(recording)] = project.papers / recording.url
+    return files

@@ -1,0 +1,95 @@
+"""Running Jupyter Book on the project, in a process of its own, only when its inputs changed."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from importlib import metadata
+from multiprocessing import forkserver, get_context
+from pathlib import Path
+
+from ..model.locations import Project
+from ..util.files import file_signature, file_signatures
+from .errors import BuildError
+
+# What else decides Jupyter Book's output, beside the project's files.
+_BOOK_SOFTWARE = ("jupyter-book", "sphinx", "myst-parser", "myst-nb", "sphinx-book-theme", "pydata-sphinx-theme",
+                  "sphinx-design", "sphinxext-opengraph")
+
+
+def jupyter_book_inputs(project: Project) -> dict:
+    """Everything Jupyter Book's output depends on: the book's files, its configuration, this package
+    (the Sphinx extension, its templates and static files) and the versions of the software."""
+    package = Path(__file__).parents[1]
+    return {"book": file_signatures(project.book),
+            "config": {name: file_signature(path) if (path := project.root / name).is_file() else None
+                       for name in ("_config.yml", "_toc.yml")},
+            "package": {name: signature for name, signature in file_signatures(package).items()
+                        if "__pycache__" not in name},
+            "software": {name: metadata.version(name) for name in _BOOK_SOFTWARE}}
+
+
+# Jupyter Book runs in a child of a fork server that has imported it and the Sphinx extensions it
+# loads while this process read the inputs and wrote the pages: importing them took about two of
+# the three seconds of a rebuild after a one-page change. (Forking this process itself could
+# deadlock: it runs threads.) Not sphinxext-opengraph, nor our extension, which imports it: it
+# prints a notice when imported, which belongs in Jupyter Book's log.
+_BOOK_MODULES = ["jupyter_book.cli.main", "jupyter_book.sphinx", "sphinx.application", "sphinx.builders.html",
+                 "myst_nb", "myst_nb.sphinx_ext", "sphinx_book_theme", "pydata_sphinx_theme", "sphinx_design",
+                 "sphinx_external_toc", "sphinx_jupyterbook_latex", "sphinx_thebe", "sphinx_togglebutton",
+                 "sphinx_copybutton", "sphinx_comments", "sphinx_multitoc_numbering", __name__]
+_BOOK_PROCESSES = get_context("forkserver")
+
+
+def start_jupyter_book_server() -> None:
+    """Start the fork server that Jupyter Book runs from; it imports in the background."""
+    _BOOK_PROCESSES.set_forkserver_preload(_BOOK_MODULES)
+    forkserver.ensure_running()
+
+
+def _jupyter_book_main(argv: list[str], cwd: str, log: str | None) -> None:
+    """Run Jupyter Book's command line in this (forked) process, its output into ``log`` if given."""
+    os.chdir(cwd)
+    if log:
+        descriptor = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        os.dup2(descriptor, 1)
+        os.dup2(descriptor, 2)
+    from jupyter_book.cli.main import main
+
+    sys.argv = ["jupyter-book", *argv]
+    main()
+
+
+def run_jupyter_book(project: Project, verbose: bool = False) -> bool:
+    """Build the HTML with Jupyter Book into the work folder, incrementally unless the last build
+    there was interrupted (its half-written pages would look up to date); raises when it fails.
+    Not run at all (False) when none of its inputs changed since it last succeeded: starting it
+    takes seconds, only to find nothing to do.
+
+    Sphinx's log is shown only when ``verbose``; otherwise its warnings are shown once, at the end."""
+    interrupted = project.work / "BUILDING"
+    stamp = project.work / "jupyter-book-inputs.json"
+    inputs = json.dumps(jupyter_book_inputs(project), sort_keys=True)
+    if not interrupted.exists() and stamp.is_file() and stamp.read_text("utf-8") == inputs:
+        return False
+    argv = ["build", str(project.root), "--builder", "html", "--path-output", str(project.work)]
+    if interrupted.exists():
+        argv.append("--all")
+    project.work.mkdir(parents=True, exist_ok=True)
+    stamp.unlink(missing_ok=True)
+    interrupted.touch()
+    log = project.work / "jupyter-book.log"
+    process = _BOOK_PROCESSES.Process(target=_jupyter_book_main, args=(argv, str(project.root), None if verbose else str(log)))
+    process.start()
+    process.join()
+    if not verbose:
+        output = log.read_text("utf-8", errors="replace")
+        warnings = [line for line in output.splitlines() if "WARNING" in line or "ERROR" in line or process.exitcode]
+        if warnings:
+            print("Jupyter Book says:\n" + "\n".join(warnings), file=sys.stderr)
+    if process.exitcode != 0:
+        raise BuildError(f"jupyter-book build failed (exit {process.exitcode}); the messages above say why")
+    interrupted.unlink()
+    stamp.write_text(inputs, "utf-8")
+    return True

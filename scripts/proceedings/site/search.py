@@ -1,0 +1,110 @@
+"""The site's search index: Pagefind bundles that the search page merges.
+
+Pagefind has no incremental mode: indexing 1,000 paper pages takes seconds, however few changed. So
+past :data:`SHARD_SIZE` paper pages, the papers are split by a hash of their file name into shards
+of their own (``pagefind-papers/<n>/``) beside the bundle of every other page (``pagefind/``), and a
+build re-indexes only the bundles whose pages changed, in parallel. The search page reads the list
+of shards from ``pagefind/merge.json`` and merges them into its results (Pagefind's ``mergeIndex``).
+
+The price: each shard ignores the words of a query it does not hold, so a query with a rare word
+lists, after the pages that hold every word, partial matches from the shards without it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from ..model.locations import Project, paper_docname
+from ..model.volume import Proceedings
+from ..util.files import file_signature, read_json, write_if_changed
+from .errors import BuildError
+
+SHARD_SIZE = 250
+"""Paper pages per shard: one is indexed in about a second."""
+MAX_SHARDS = 8
+"""Each shard costs the reader's browser a few small downloads (its metadata, its WebAssembly)."""
+PRIMARY = "pagefind"
+"""The bundle of every page but the papers', which the search page loads first."""
+SHARDS = "pagefind-papers"
+"""The folder of the paper shards' bundles."""
+# LaTeX-encoded names in the citation blocks would make poor excerpts; the PDF's text is indexed.
+_EXCLUDE = "div.highlight-bibtex, div.highlight-text"
+
+
+def shard_count(papers: int, before: int = 0) -> int:
+    """How many shards ``papers`` paper pages get: as many as the last build's (``before``) while
+    they hold between half and twice :data:`SHARD_SIZE` pages each, so that adding a paper does not
+    deal every page to a new shard."""
+    if before and SHARD_SIZE / 2 <= papers / before <= SHARD_SIZE * 2:
+        return before
+    return min(MAX_SHARDS, math.ceil(papers / SHARD_SIZE))
+
+
+def bundles(site: Path, paper_pages: set[str], shards_before: int = 0) -> dict[str, list[str]]:
+    """The pages under ``site/book`` (paths relative to ``site``) by the folder of the bundle that
+    indexes them; ``paper_pages`` are the papers' own pages, which may be sharded."""
+    pages = sorted(path.relative_to(site).as_posix() for path in (site / "book").rglob("*.html"))
+    papers = [page for page in pages if page in paper_pages]
+    count = shard_count(len(papers), shards_before)
+    if count <= 1:
+        return {PRIMARY: pages}
+    grouped: dict[str, list[str]] = {PRIMARY: [page for page in pages if page not in paper_pages]}
+    for page in papers:
+        grouped.setdefault(f"{SHARDS}/{zlib.crc32(page.encode()) % count}", []).append(page)
+    return grouped
+
+
+def index_site(site: Path, paper_pages: set[str], state: Path) -> dict[str, bool]:
+    """Index ``site`` for search, re-indexing only the bundles whose pages changed since the run
+    that wrote ``state`` (or whose output is missing); whether each bundle indexed worked."""
+    previous = read_json(state, {})
+    before = sum(name.startswith(SHARDS) for name in previous)
+    wanted = {name: {page: file_signature(site / page) for page in pages}
+              for name, pages in bundles(site, paper_pages, before).items()}
+    stale = [name for name, pages in wanted.items()
+             if previous.get(name) != pages or not (site / name / "pagefind-entry.json").is_file()]
+    shards = site / SHARDS
+    for old in sorted(shards.glob("*")):
+        if f"{SHARDS}/{old.name}" not in wanted:
+            shutil.rmtree(old)
+    if shards.is_dir() and not any(shards.iterdir()):
+        shards.rmdir()
+    state.unlink(missing_ok=True)  # a run stopped half-way must not leave bundles marked as current
+    staging = state.parent / "search-staging"
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        indexed = dict(zip(stale, pool.map(lambda name: _index_bundle(site, wanted[name], staging / name, site / name), stale)))
+    shutil.rmtree(staging, ignore_errors=True)
+    if all(indexed.values()):
+        merged = [f"../{name}/" for name in sorted(wanted) if name != PRIMARY]
+        write_if_changed(site / PRIMARY / "merge.json", json.dumps(merged))
+        write_if_changed(state, json.dumps(wanted, sort_keys=True))
+    return indexed
+
+
+def _index_bundle(site: Path, pages: list[str], staging: Path, output: Path) -> bool:
+    """Run Pagefind on ``pages`` of ``site`` alone (hard-linked into ``staging`` at the same paths,
+    so that their URLs are the site's), writing the bundle to ``output`` afresh; whether it worked."""
+    shutil.rmtree(staging, ignore_errors=True)
+    for page in pages:
+        (staging / page).parent.mkdir(parents=True, exist_ok=True)
+        os.link(site / page, staging / page)
+    shutil.rmtree(output, ignore_errors=True)  # Pagefind leaves the files of earlier runs behind
+    command = [sys.executable, "-m", "pagefind", "--site", str(staging), "--output-path", str(output),
+               "--silent", "--exclude-selectors", _EXCLUDE]
+    return subprocess.run(command).returncode == 0
+
+
+def run_pagefind(project: Project, volume: Proceedings) -> None:
+    """Index the built site for search (the bundles whose pages changed); raises when Pagefind fails."""
+    papers = {f"{paper_docname(paper.id)}.html" for paper in volume.papers}
+    failed = [name for name, ok in index_site(project.work_html, papers, project.work / "search.json").items() if not ok]
+    if failed:
+        raise BuildError(f"Pagefind could not index {', '.join(failed)}; the messages above say why")

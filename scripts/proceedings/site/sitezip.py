@@ -1,0 +1,75 @@
+"""``proceedings-site.zip``: the whole site in one file, for reading offline.
+
+Remade after every build that changed a file of the site, by copying the compressed bytes of the
+unchanged files from the previous zip: deflating the pages again took as long as Sphinx's rebuild.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import struct
+import zipfile
+from pathlib import Path
+
+from ..util.files import file_signatures, read_json, replacing, write_if_changed
+
+SITE_ZIP = "proceedings-site.zip"
+# Already compressed: stored as they are, which keeps zipping fast.
+_STORED = {".pdf", ".png", ".jpg", ".woff", ".woff2", ".gz", ".zip", ".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter"}
+_FOLDER = "proceedings-site"
+
+
+def site_files(html: Path) -> dict[str, list[int]]:
+    """Each file of the site but the zip, by path, with its size and modification time."""
+    return {name: signature for name, signature in file_signatures(html).items()
+            if name != SITE_ZIP and not name.startswith(f".{SITE_ZIP}.")}  # nor the zip being written
+
+
+def site_zip(html: Path, manifest: Path) -> bool:
+    """Write ``html``/proceedings-site.zip with every other file of the site, unless no file changed
+    since the zip listed in ``manifest`` was made; whether it was written."""
+    target = html / SITE_ZIP
+    files = site_files(html)
+    previous = read_json(manifest, {}) if target.is_file() else {}
+    if files == previous:
+        return False
+    with replacing(target) as temporary, zipfile.ZipFile(temporary, "w") as archive:
+        old = zipfile.ZipFile(target) if previous else None
+        try:
+            for name, signature in files.items():
+                entry = f"{_FOLDER}/{name}"
+                if old and previous.get(name) == signature and entry in old.NameToInfo:
+                    _copy_entry(old, archive, old.getinfo(entry))
+                else:
+                    method = zipfile.ZIP_STORED if Path(name).suffix in _STORED else zipfile.ZIP_DEFLATED
+                    archive.write(html / name, entry, compress_type=method)
+        finally:
+            if old:
+                old.close()
+    # After the zip: a build stopped between the two leaves a manifest that no longer matches, so
+    # the next build makes the zip again rather than trusting a stale one.
+    write_if_changed(manifest, json.dumps(files))
+    return True
+
+
+def _copy_entry(source: zipfile.ZipFile, target: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Copy one entry's compressed bytes from ``source`` into ``target`` as they are.
+
+    zipfile has no public call for this; it uses the attributes zipfile's own writer keeps (``fp``,
+    ``start_dir``, ``filelist``, ``NameToInfo``), unchanged since Python 2.
+    """
+    source.fp.seek(info.header_offset)
+    header = source.fp.read(zipfile.sizeFileHeader)
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    source.fp.seek(info.header_offset + zipfile.sizeFileHeader + name_length + extra_length)
+    data = source.fp.read(info.compress_size)
+    entry = copy.copy(info)
+    entry.flag_bits &= ~0x08  # sizes are in the header written here, not in a trailing descriptor
+    target.fp.seek(target.start_dir)
+    entry.header_offset = target.start_dir
+    target.fp.write(entry.FileHeader())
+    target.fp.write(data)
+    target.start_dir = target.fp.tell()
+    target.filelist.append(entry)
+    target.NameToInfo[entry.filename] = entry

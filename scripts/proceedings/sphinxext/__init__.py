@@ -1,0 +1,304 @@
+"""Sphinx extension for proceedings books: reads only ``book/``, adds the roles and directive of the
+generated pages, and writes each paper's citation metadata (Google Scholar tags, JSON-LD, alternate links) into
+its ``<head>``. Open Graph tags come from sphinxext-opengraph, which it loads and configures from ``html_baseurl``;
+it writes ``sitemap.xml`` from the same URL, and a ``404.html`` with absolute links.
+
+Enable it in ``_config.yml`` with ``sphinx: extra_extensions: [proceedings.sphinxext]``. Its settings
+(``sphinx: config:``) are ``proceedings_book_dir`` (default ``book``: the folder whose pages are the
+book, when ``include_patterns`` is left as it is), ``proceedings_local_mathjax`` (default true: MathJax
+served from the site, not from a CDN) and ``proceedings_lean`` (default true: no figure numbering, and
+``[text](#label)`` links resolved in the standard domain only, which generated pages need and which
+cost a tenth of Sphinx's time otherwise). It adds its static files and templates to the search
+paths, and gives sphinxext-opengraph its site URL and name from ``html_baseurl`` and ``html_title``
+when they are unset. A page opts
+in with a ``% proceedings: {json}`` line right after its front matter (``myst.front_matter`` writes
+it from a ``proceedings`` value): ``{"meta": [[name, content], ...], "links":
+[{"rel": ..., "type": ..., "href": ...}], "jsonld": {...}, "search": {"filters": {...}, "meta": {...},
+"words": "...", "index": true}}``; ``"index": false`` keeps a page out of the search index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+import posixpath
+import shutil
+from html import escape
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util.docutils import ReferenceRole, SphinxDirective
+
+from .. import __version__
+from ..util import myst
+from ..util.files import write_if_changed
+from ..util.text import paragraphs_of
+
+_HERE = Path(__file__).parent
+# Bump when the page data kept in the environment changes its form, so that Sphinx reads every page again.
+_ENV_VERSION = 1
+
+
+class AssetRole(ReferenceRole):
+    """``{asset}`Label <file.pdf>``` links to a file published next to the page (Sphinx would
+    otherwise copy it into ``_downloads/``, but Google Scholar wants a paper's PDF in its page's folder)."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        node = nodes.reference(self.rawtext, self.title, refuri=self.target, classes=["proceedings-asset"])
+        return [node], []
+
+
+class PreviewRole(ReferenceRole):
+    """``{preview}`Alt text <file.png>``` shows a first-page preview image published next to the
+    page, linked to the PDF of the same name."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        pdf = self.target.removesuffix(".png") + ".pdf"
+        html = (f'<a class="proceedings-preview" href="{escape(pdf)}"><img src="{escape(self.target)}" '
+                f'alt="{escape(self.title)}" loading="lazy" /></a>')
+        return [nodes.raw(self.rawtext, html, format="html")], []
+
+
+class RecordingRole(ReferenceRole):
+    """``{recording}`Title <embed-url>``` is a button that loads the player only when clicked, so no
+    request leaves for the video platform before the reader asks for it."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        host = self.target.split("/")[2] if self.target.startswith("https://") else "this site"
+        html = (f'<div class="proceedings-recording" data-embed="{escape(self.target)}" data-title="{escape(self.title)}">'
+                f'<button type="button">▶ Play the recording</button> <small>(loads the player from {escape(host)})</small></div>')
+        return [nodes.raw(self.rawtext, html, format="html")], []
+
+
+def struck_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{struck}`Title``` shows a withdrawn or retracted paper's title struck through."""
+    return [nodes.inline(rawtext, text, classes=["proceedings-struck"])], []
+
+
+def venue_time_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{venuetime}`2026-04-27T09:00:00-03:00``` shows 09:00 and lets the reader switch to their zone."""
+    moment = dt.datetime.fromisoformat(text)
+    html = f'<time class="proceedings-time" datetime="{escape(moment.isoformat())}">{moment:%H:%M}</time>'
+    return [nodes.raw(rawtext, html, format="html")], []
+
+
+def zone_switch_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{zoneswitch}`America/Sao_Paulo``` is the button that shows every time on the page in the
+    reader's zone and back; hidden until the script runs."""
+    html = (f'<button type="button" class="proceedings-zone-switch" data-venue-zone="{escape(text)}" hidden>'
+            "Show times in my time zone</button>")
+    return [nodes.raw(rawtext, html, format="html")], []
+
+
+class PlainText(SphinxDirective):
+    """``{plaintext} file.txt``: the blank-line separated paragraphs of a text file beside the page
+    (a PDF's extracted text) shown exactly as written, never parsed. The text stays out of the page's
+    source because MyST's parser spends time on every character of it, twice inside a dropdown."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        name, path = self.env.relfn2path(self.arguments[0], self.env.docname)
+        self.env.note_dependency(name)
+        try:
+            text = Path(path).read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise self.error(f"cannot read the text file {self.arguments[0]!r}: {error}") from error
+        blocks = (" ".join(block.split()) for block in paragraphs_of(text))
+        return [nodes.paragraph(block, block) for block in blocks]
+
+
+def stored_page_data(env) -> dict[str, dict]:
+    """Each page's data (see the module docstring), by docname; kept in the environment, so that it
+    outlives the incremental builds in which the page is not read."""
+    return env.__dict__.setdefault("proceedings_pages", {})
+
+
+def _read_page_data(app: Sphinx, docname: str, source: list[str]) -> None:
+    # The data line is taken out before MyST parses the page; see myst.front_matter.
+    data, source[0] = myst.page_data(source[0])
+    if data:
+        stored_page_data(app.env)[docname] = data
+
+
+def _purge_page_data(app: Sphinx, env, docname: str) -> None:
+    stored_page_data(env).pop(docname, None)
+
+
+def _merge_page_data(app: Sphinx, env, docnames: set[str], other) -> None:
+    stored_page_data(env).update({name: data for name, data in stored_page_data(other).items() if name in docnames})
+
+
+def head_tags(data: dict) -> str:
+    """HTML for the ``<head>``: meta tags, links and JSON-LD, every value escaped.
+
+    In JSON-LD, ``<``, ``>`` and ``&`` are written as JSON escapes, so no value can close the script.
+    """
+    tags = [f'<meta name="{escape(name)}" content="{escape(str(content))}" />' for name, content in data.get("meta", [])]
+    tags += ["<link " + " ".join(f'{key}="{escape(str(value))}"' for key, value in link.items()) + " />"
+             for link in data.get("links", [])]
+    if "jsonld" in data:
+        payload = json.dumps(data["jsonld"], ensure_ascii=False)
+        payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        tags.append(f'<script type="application/ld+json">{payload}</script>')
+    return "\n".join(tags) + "\n"
+
+
+def search_data(data: dict) -> str:
+    """Hidden elements that give Pagefind a page's filters (``{"author": [...], ...}``), its result
+    metadata, and words that weigh more (the authors' names, with and without accents); every
+    value escaped."""
+    tags = [f'<span data-pagefind-filter="{escape(key)}:{escape(value)}"></span>'
+            for key, values in data.get("filters", {}).items() for value in values]
+    tags += [f'<span data-pagefind-meta="{escape(key)}:{escape(value)}"></span>' for key, value in data.get("meta", {}).items()]
+    if data.get("words"):
+        tags.append(f'<span data-pagefind-weight="5">{escape(data["words"])}</span>')
+    return f'<div class="proceedings-search-data" hidden>{"".join(tags)}</div>' if tags else ""
+
+
+def _html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Citation tags into the <head>; the page's content marked for Pagefind, with its search data."""
+    if pagename in app.env.titles:
+        # sphinx-book-theme sets the raw title text here and prints it unescaped in its print-only
+        # <h1>, where a title such as "<script>..." would run (it runs before this handler).
+        context["pagetitle"] = escape(app.env.titles[pagename].astext())
+    data = stored_page_data(app.env).get(pagename, {})
+    if data:
+        context["metatags"] = context.get("metatags", "") + head_tags(data)
+    search = data.get("search", {})
+    if "body" in context and doctree is not None and search.get("index", True):
+        extra = search_data(search)
+        context["body"] = f'<div data-pagefind-body>{context["body"]}{extra}</div>'
+
+
+def _share_sidebar(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """``proceedings_sidebar``, for the sidebar template: pydata-sphinx-theme's
+    ``generate_toctree_html``, made once per folder and arguments for the pages the table of contents
+    does not list. Such a page is no entry's "current" one, and its links are relative to its folder,
+    so the pages of a folder share one navigation."""
+    listed = pagename == app.config.root_doc or pagename in app.env.files_to_rebuild
+    shared = app.builder.__dict__.setdefault("proceedings_sidebars", {})
+
+    def sidebar(**kwargs) -> str:
+        if listed:
+            return context["generate_toctree_html"](**kwargs)
+        key = (posixpath.dirname(pagename), *sorted(kwargs.items()))
+        if key not in shared:
+            shared[key] = context["generate_toctree_html"](**kwargs)
+        return shared[key]
+
+    context["proceedings_sidebar"] = sidebar
+
+
+# The parts of MathJax's es5 build that the combined TeX/MathML component loads at run time.
+_MATHJAX_PARTS = ("tex-mml-chtml.js", "input", "output/chtml", "ui", "a11y", "adaptors")
+
+
+def _local_mathjax(folder: Path) -> Path:
+    """MathJax 3, copied once from the django-static-mathjax wheel into ``folder``/mathjax, so that
+    pages load no script from a CDN (no request leaves the site before the reader asks)."""
+    source = Path(importlib.util.find_spec("mathjax").origin).parent / "static" / "mathjax" / "es5"
+    target = folder / "mathjax"
+    if not (target / "tex-mml-chtml.js").is_file():
+        for part in _MATHJAX_PARTS:
+            if (source / part).is_dir():
+                shutil.copytree(source / part, target / part, dirs_exist_ok=True)
+            elif (source / part).is_file():
+                target.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source / part, target / part)
+    return folder
+
+
+def _configure(app: Sphinx, config: Config) -> None:
+    # The project folder also holds papers/, scripts/, tests/ and perhaps a virtualenv: only book/ is the book.
+    if list(config.include_patterns) == ["**"]:
+        config.include_patterns = [f"{config.proceedings_book_dir}/**"]
+    config.ogp_site_url = config.ogp_site_url or config.html_baseurl
+    config.ogp_site_name = config.ogp_site_name or config.html_title
+    config.ogp_social_cards = {"enable": False, **(config.ogp_social_cards or {})}
+    config.html_static_path = [*config.html_static_path, str(_HERE / "static")]
+    if config.proceedings_local_mathjax:
+        config.html_static_path.append(str(_local_mathjax(Path(app.doctreedir).parent / ".proceedings" / "static")))
+        config.mathjax_path = "mathjax/tex-mml-chtml.js"
+    # Theme templates fixed for accessibility (see each file's comment).
+    config.templates_path = [str(_HERE / "templates"), *config.templates_path]
+    if config.proceedings_lean:
+        # Paper pages have no numbered figures, and numbering walks every doctree under the toctree on
+        # every build; [text](#label) links name our labels, and resolving them in every domain (C++'s
+        # parser included) was a tenth of Sphinx's time.
+        config.numfig = False
+        config.myst_ref_domains = config.myst_ref_domains or ["std"]
+
+
+def sitemap(base_url: str, docnames: list[str]) -> str:
+    """A sitemap listing every page by its absolute URL."""
+    urls = "".join(f"<url><loc>{escape(base_url + docname)}.html</loc></url>" for docname in sorted(docnames))
+    return f'<?xml version="1.0" encoding="utf-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>\n'
+
+
+def not_found_page(base_url: str, title: str) -> str:
+    """The 404 page static hosts serve for any missing path, so its links are absolute."""
+    home = escape(base_url or "/")
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" '
+            f'content="width=device-width, initial-scale=1"><title>Page not found - {escape(title)}</title></head>\n'
+            f'<body style="font-family: sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem">'
+            f"<h1>Page not found</h1><p>This page is not part of {escape(title)}.</p>"
+            f'<p><a href="{home}">Go to the home page</a> or <a href="{home}search.html">search the proceedings</a>.</p>'
+            "</body></html>\n")
+
+
+def _without_sphinx_search(app: Sphinx) -> None:
+    # Pagefind is the search; Sphinx's own index cost an eighth of the build (stemming every word)
+    # and was loaded by every page. The search page is still written, from our search.html.
+    if app.builder.format == "html":
+        app.builder.search = False
+        app.config.html_additional_pages = {"search": "search.html", **app.config.html_additional_pages}
+
+
+# pydata-sphinx-theme loads searchindex.js on every page; with Sphinx's index off, an empty one.
+_EMPTY_SEARCH_INDEX = "/* Search is served by Pagefind (pagefind/); Sphinx's search index is not built. */\n"
+
+
+def _write_sitemap_and_404(app: Sphinx, exception: Exception | None) -> None:
+    # The sitemap is written from every document Sphinx knows, not only those written in this run
+    # (as sphinx-sitemap does), so that an incremental build gives the same sitemap as a full one.
+    if exception is None and app.builder.format == "html":
+        base = app.config.html_baseurl.rstrip("/") + "/" if app.config.html_baseurl else ""
+        if base:
+            write_if_changed(Path(app.outdir) / "sitemap.xml", sitemap(base, list(app.env.found_docs)))
+        write_if_changed(Path(app.outdir) / "404.html", not_found_page(base, app.config.html_title))
+        write_if_changed(Path(app.outdir) / "searchindex.js", _EMPTY_SEARCH_INDEX)
+
+
+def setup(app: Sphinx) -> dict:
+    """Register the settings, roles, directive, static files and event handlers."""
+    app.setup_extension("sphinxext.opengraph")
+    app.add_config_value("proceedings_book_dir", "book", "env", str)
+    app.add_config_value("proceedings_local_mathjax", True, "html", bool)
+    app.add_config_value("proceedings_lean", True, "env", bool)
+    app.add_role("asset", AssetRole())
+    app.add_role("preview", PreviewRole())
+    app.add_role("recording", RecordingRole())
+    app.add_role("venuetime", venue_time_role)
+    app.add_role("struck", struck_role)
+    app.add_role("zoneswitch", zone_switch_role)
+    app.add_css_file("proceedings.css")
+    app.add_js_file("proceedings.js", loading_method="defer")
+    app.add_directive("plaintext", PlainText)
+    # After the other extensions' handlers: sphinx-jupyterbook-latex turns numfig on in its own.
+    app.connect("config-inited", _configure, priority=900)
+    app.connect("builder-inited", _without_sphinx_search)
+    app.connect("source-read", _read_page_data)
+    app.connect("env-purge-doc", _purge_page_data)
+    app.connect("env-merge-info", _merge_page_data)
+    # Before the theme's handlers, which render the sidebar once to see whether it is empty.
+    app.connect("html-page-context", _share_sidebar, priority=400)
+    app.connect("html-page-context", _html_page_context, priority=900)
+    app.connect("build-finished", _write_sitemap_and_404)
+    # Reading stores each page's data in the environment and env-merge-info merges it; writing
+    # shares sidebars only within one process: both are safe in parallel.
+    return {"version": __version__, "env_version": _ENV_VERSION, "parallel_read_safe": True,
+            "parallel_write_safe": True}

@@ -1,0 +1,111 @@
+"""Writing generated files atomically, and only when their content changed (so mtimes and Sphinx's
+incremental build are kept), inside folders the tool owns."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+
+@contextmanager
+def replacing(target: Path) -> Iterator[Path]:
+    """A temporary path beside ``target`` to write; it replaces ``target`` in one step when the
+    ``with`` block ends, so that a reader (or a build killed half-way) never sees half a file. If
+    the block fails, ``target`` is left as it was."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        yield temporary
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_if_changed(path: Path, content: str) -> bool:
+    """Write ``content`` to ``path`` atomically unless it already holds exactly that; True if written."""
+    data = content.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    with replacing(path) as temporary:
+        temporary.write_bytes(data)
+    return True
+
+
+def copy_if_changed(source: Path, target: Path) -> bool:
+    """Copy ``source`` to ``target`` atomically unless a copy with its size and mtime is there; True if copied."""
+    stat = source.stat()
+    try:
+        existing = target.stat()
+        if (existing.st_size, existing.st_mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+            return False
+    except FileNotFoundError:
+        pass
+    with replacing(target) as temporary:
+        shutil.copy2(source, temporary)
+    return True
+
+
+def foreign_files(folder: Path, marker: str) -> list[Path]:
+    """Pages in a generated folder that the tool did not write (no ``marker``), which it must not replace."""
+    if not folder.is_dir():
+        return []
+    return [path for path in sorted(folder.rglob("*.md")) if marker not in _head(path)]
+
+
+def _head(path: Path, size: int = 500) -> str:
+    """The first ``size`` characters of a text file, without reading the rest."""
+    with path.open(encoding="utf-8", errors="replace") as stream:
+        return stream.read(size)
+
+
+def read_json(path: Path, default: Any) -> Any:
+    """The JSON document in ``path``, or ``default`` when it is missing or unreadable (a cache or
+    manifest that is rebuilt then)."""
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return default
+
+
+def put_files(files: dict[Path, str | Path]) -> int:
+    """Write each of ``files`` (text, or a file to copy) unless it is already there; the number written."""
+    return sum(copy_if_changed(content, path) if isinstance(content, Path) else write_if_changed(path, content)
+               for path, content in files.items())
+
+
+def remove_others(folder: Path, wanted: set[Path], pattern: str = "*") -> None:
+    """Remove the files under ``folder`` that match ``pattern`` and are not ``wanted``."""
+    if folder.is_dir():
+        for path in folder.rglob(pattern):
+            if path.is_file() and path not in wanted:
+                path.unlink()
+
+
+def sync_shared_folder(folder: Path, files: dict[Path, str | Path], manifest: Path) -> int:
+    """Put ``files`` into ``folder``, which other writers share (Sphinx's output), and remove those
+    put there last time that are no longer wanted, as listed in ``manifest``; the number written."""
+    written = put_files(files)
+    wanted = sorted(path.relative_to(folder).as_posix() for path in files)
+    for name in set(read_json(manifest, [])) - set(wanted):
+        (folder / name).unlink(missing_ok=True)
+    write_if_changed(manifest, json.dumps(wanted))
+    return written
+
+
+def file_signature(path: Path) -> list[int]:
+    """A file's size and modification time (copies made with their times, and hard links, keep both)."""
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def file_signatures(folder: Path) -> dict[str, list[int]]:
+    """Each file under ``folder``, by relative path, with its :func:`file_signature`."""
+    return {path.relative_to(folder).as_posix(): file_signature(path) for path in sorted(folder.rglob("*")) if path.is_file()}

@@ -1,0 +1,84 @@
+"""LaTeX, known in one place: plain text and titles as LaTeX that BibTeX, biber and LaTeX read back
+as written (special characters escaped, accents as commands, capitals protected, math kept)."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import unicodedata
+
+from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+from .mathtext import math_segments
+
+_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_",
+            # BibTeX counts braces even after a backslash, so \{ would unbalance an entry.
+            "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
+            "$": r"\$", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+_SPECIAL_RE = re.compile("|".join(re.escape(char) for char in _SPECIAL))
+_COMBINING = {"\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=", "\u0306": "u",
+              "\u0307": ".", "\u0308": '"', "\u030a": "r", "\u030b": "H", "\u030c": "v", "\u0323": "d",
+              "\u0327": "c", "\u0328": "k", "\u0331": "b"}
+_WORD = re.compile(r"([^\W_]+)")
+
+
+def _accented(cluster: str) -> str:
+    """A letter with accents pylatexenc has no entry for (Vietnamese, Yoruba) as nested accent commands."""
+    base, *marks = unicodedata.normalize("NFD", cluster)
+    if not base.isascii() or not marks or any(mark not in _COMBINING for mark in marks):
+        return cluster  # no LaTeX form (CJK, Arabic): kept as UTF-8, which biber and bibtexparser read
+    latex = base
+    for mark in marks:
+        latex = f"\\{_COMBINING[mark]}{{{latex}}}"
+    return "{" + latex + "}"
+
+
+_ENCODER = UnicodeToLatexEncoder(non_ascii_only=True, replacement_latex_protection="braces-all",
+                                 unknown_char_policy=_accented)
+# pylatexenc warns about each character it hands to _accented; those are handled, not lost.
+logging.getLogger("pylatexenc.latexencode._unicode_to_latex_encoder").setLevel(logging.ERROR)
+# A letter and the combining marks after it; encoded together so stacked accents stay on their letter.
+_CLUSTER = re.compile(r".[\u0300-\u036f]*", re.DOTALL)
+
+
+def _encoded_cluster(match: re.Match) -> str:
+    return _latex_cluster(unicodedata.normalize("NFC", match.group()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _latex_cluster(cluster: str) -> str:
+    """One letter with its accents as LaTeX; cached, as pylatexenc is slow per call and names repeat."""
+    return _ENCODER.unicode_to_latex(cluster) if len(cluster) == 1 else _accented(cluster)
+
+
+def latex_text(text: str, ascii: bool = True) -> str:
+    """Plain text as LaTeX: special characters escaped and, if ``ascii``, non-ASCII letters as accent
+    commands (else kept as UTF-8)."""
+    escaped = _SPECIAL_RE.sub(lambda m: _SPECIAL[m.group()], text)
+    if escaped.isascii():
+        return escaped
+    if ascii:
+        return _CLUSTER.sub(_encoded_cluster, escaped)
+    # 8-bit bibtex abbreviates, cuts labels and changes case byte by byte, which splits UTF-8
+    # characters; a "special character" group ({\relax ...}) is always kept whole.
+    return re.sub(r"[^\x00-\x7f]+", lambda m: "{\\relax " + m.group() + "}", escaped)
+
+
+def latex_title(title: str, ascii: bool = True) -> str:
+    """A title as LaTeX with every word that holds a capital braced, so styles keep it as written."""
+    parts = []
+    for is_math, segment in math_segments(title):
+        words = (_protected_word(word, ascii) for word in _WORD.split(segment))
+        parts.append(f"${segment}$" if is_math else "".join(words))
+    return "".join(parts)
+
+
+def _protected_word(word: str, ascii: bool) -> str:
+    """A word braced when it holds a capital; anything between words (``_WORD.split``) escaped."""
+    if not any(char.isupper() for char in word):
+        return latex_text(word, ascii)
+    acronym_plural = re.fullmatch(r"([A-Z0-9]*[A-Z][A-Z0-9]*)(s)", word)
+    if acronym_plural:
+        return "{" + acronym_plural.group(1) + "}s"
+    return "{" + latex_text(word, ascii) + "}"

@@ -1,0 +1,108 @@
+"""Writing author-supplied text into MyST so that it is always shown literally, never parsed as markup.
+
+CommonMark lets any ASCII punctuation be backslash-escaped, and every MyST construct that could run
+or include something (directives, roles, raw HTML, substitutions, links, comments) starts with
+punctuation; escaping all of it makes text inert. Math is passed through the ``{math}`` role, whose
+content is literal.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from .mathtext import math_segments
+from .text import paragraphs_of
+
+# Punctuation that never starts MyST syntax is left alone, so that generated pages stay readable.
+_INERT = set(",;'\"/?")
+_ESCAPE = re.compile("[" + "".join(re.escape(chr(c)) for c in range(33, 127)
+                                    if not chr(c).isalnum() and chr(c) not in _INERT) + "]")
+
+
+def text(value: str) -> str:
+    """``value`` as one line of inline MyST that displays exactly as written."""
+    return _ESCAPE.sub(r"\\\g<0>", re.sub(r"\s+", " ", value))
+
+
+def rich_text(value: str) -> str:
+    """Like :func:`text`, but inline ``$math$`` renders as math."""
+    segments = math_segments(" ".join(value.split()))
+    return "".join(role("math", segment) if is_math else text(segment) for is_math, segment in segments)
+
+
+def paragraphs(value: str, math: bool = True) -> str:
+    """Multi-paragraph text (blank-line separated) as MyST paragraphs, inline math rendered if ``math``."""
+    inline = rich_text if math else text
+    return "\n\n".join(inline(block) for block in paragraphs_of(value))
+
+
+def role(name: str, content: str) -> str:
+    """An inline role whose content is literal, delimited by more backticks than it contains."""
+    ticks = "`" * (_longest_run(content, "`") + 1)
+    pad = " " if content.startswith("`") or content.endswith("`") else ""
+    return f"{{{name}}}{ticks}{pad}{content}{pad}{ticks}"
+
+
+def fence(content: str, info: str = "") -> str:
+    """A fenced block whose content is literal, fenced with more backticks than it contains."""
+    ticks = "`" * max(3, _longest_run(content, "`") + 1)
+    return f"{ticks}{info}\n{content.rstrip()}\n{ticks}"
+
+
+def link(label: str, target: str) -> str:
+    """A Markdown link to a validated http(s) URL or a page path, the label shown literally."""
+    return f"[{text(label)}](<{target.replace('>', '%3E').replace(' ', '%20')}>)"
+
+
+# The line after the front matter that carries a page's data for proceedings.sphinxext.
+DATA_PREFIX = "% proceedings: "
+
+
+def front_matter(values: dict, comment: str) -> str:
+    """A YAML front-matter block opening with a ``# comment``; JSON is YAML, and JSON strings cannot
+    break out of their quotes.
+
+    A ``proceedings`` value (the page's data for proceedings.sphinxext) is written after the block as
+    one ``% proceedings: {json}`` comment line instead: MyST parses front matter three times per page
+    with pure-Python YAML, which took a quarter of Sphinx's time on paper pages."""
+    values = dict(values)
+    data = values.pop("proceedings", None)
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in values.items()] or ["{}"]
+    block = f"---\n# {comment}\n" + "\n".join(lines) + "\n---\n"
+    return block + (DATA_PREFIX + json.dumps(data, ensure_ascii=False) + "\n" if data is not None else "")
+
+
+def page_data(source: str) -> tuple[dict, str]:
+    """The data line that :func:`front_matter` wrote (empty when there is none), and the source with
+    that line blanked (so that line numbers hold)."""
+    if source.startswith("---\n") and (end := source.find("\n---\n", 3)) != -1:
+        start = end + len("\n---\n")
+        if source.startswith(DATA_PREFIX, start):
+            stop = source.find("\n", start)
+            stop = len(source) if stop == -1 else stop
+            return json.loads(source[start + len(DATA_PREFIX):stop]), source[:start] + source[stop:]
+    return {}, source
+
+
+def directive(name: str, argument: str, body: str) -> str:
+    """A colon-fenced directive around ``body`` (MyST), fenced with more colons than any run in the
+    body so that no line of it can close the directive."""
+    colons = ":" * max(3, _longest_run(body, ":") + 1)
+    return f"{colons}{{{name}}} {argument}\n{body}\n{colons}"
+
+
+def plain_text_file(name: str) -> str:
+    """The blank-line separated paragraphs of the text file ``name`` (beside the page) shown exactly
+    as written, never parsed as MyST (the ``plaintext`` directive of proceedings.sphinxext)."""
+    return fence("", "{plaintext} " + name)
+
+
+def page(front: dict, comment: str, title: str, *blocks: str) -> str:
+    """A whole page: front matter, the ``# title`` (already MyST) and the non-empty blocks."""
+    body = "\n\n".join(block for block in blocks if block)
+    return f"{front_matter(front, comment)}\n# {title}\n\n{body}\n"
+
+
+def _longest_run(content: str, char: str) -> int:
+    return max((len(run) for run in re.findall(f"{re.escape(char)}+", content)), default=0)

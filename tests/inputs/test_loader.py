@@ -1,0 +1,151 @@
+"""The loader: every problem is a diagnostic naming file, line and field, all reported at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import REPO, write_project
+from proceedings.inputs.loader import load
+from proceedings.model.locations import Project
+
+
+def _errors(root: Path) -> list[tuple[str, int | None, str | None, str]]:
+    volume, diags = load(Project(root))
+    assert volume is None, "a project with errors must not produce a model"
+    return [(d.file, d.line, d.field, d.message) for d in diags.sorted()]
+
+
+def _with_papers(tmp_path: Path, papers: str) -> Path:
+    return write_project(tmp_path / "p", papers=papers)
+
+
+GOOD = """\
+- id: good-paper
+  title: Good
+  authors: [{name: A Person}]
+  abstract: Fine.
+  track: full
+"""
+
+
+def test_shipped_archive_loads(tmp_path):
+    volume, diags = load(Project(REPO))
+    assert not diags.has_errors, [str(d) for d in diags.items]
+    assert len(volume.papers) >= 12
+    assert {p.track for p in volume.papers} == {"full", "tiny"}
+    assert len(volume.workshop.program_committee) == 96
+    assert volume.workshop.timezone == "America/Sao_Paulo"
+    assert all(volume.facts(p.pdf).pages >= 3 for p in volume.cited_papers)
+
+
+def test_missing_required_field_names_record_line(tmp_path):
+    errors = _errors(_with_papers(tmp_path, GOOD + "- id: no-title\n  authors: [{name: B}]\n  abstract: x\n  track: full\n"))
+    assert ("papers/accepted.yml", 6, "papers[1].title", "required field is missing") in errors
+
+
+def test_wrong_type_names_field_line(tmp_path):
+    errors = _errors(_with_papers(tmp_path, GOOD.replace("title: Good", "title: 2026")))
+    assert [(f, l, fld) for f, l, fld, _ in errors] == [("papers/accepted.yml", 2, "papers[0].title")]
+    assert "expected text" in errors[0][3]
+
+
+def test_unknown_track(tmp_path):
+    errors = _errors(_with_papers(tmp_path, GOOD.replace("track: full", "track: poster")))
+    assert errors == [("papers/accepted.yml", 5, "papers[0].track", "unknown track 'poster'; workshop.yml defines: full, tiny")]
+
+
+def test_duplicate_id(tmp_path):
+    errors = _errors(_with_papers(tmp_path, GOOD + GOOD))
+    assert errors == [("papers/accepted.yml", 6, "papers[1].id", "duplicate id 'good-paper', first used on line 1")]
+
+
+@pytest.mark.parametrize("bad_id", ["Has Space", "UPPER", "a/b", "ü-id", "-leading"])
+def test_id_not_url_safe(tmp_path, bad_id):
+    errors = _errors(_with_papers(tmp_path, GOOD.replace("id: good-paper", f"id: '{bad_id}'")))
+    assert [(l, fld) for _, l, fld, _ in errors] == [(1, "papers[0].id")]
+    assert "not URL-safe" in errors[0][3]
+
+
+def test_missing_pdf(tmp_path):
+    errors = _errors(_with_papers(tmp_path, GOOD + "  pdf: pdf/nowhere.pdf\n"))
+    assert errors == [("papers/accepted.yml", 6, "papers[0].pdf", "file papers/pdf/nowhere.pdf does not exist")]
+
+
+@pytest.mark.parametrize("path", ["/etc/passwd", "../_config.yml", "pdf/../../x.pdf"])
+def test_pdf_path_outside_papers(tmp_path, path):
+    errors = _errors(_with_papers(tmp_path, GOOD + f"  pdf: '{path}'\n"))
+    assert [(l, fld) for _, l, fld, _ in errors] == [(6, "papers[0].pdf")]
+    assert "must be a path inside papers/" in errors[0][3]
+
+
+def test_unreadable_pdf_is_a_diagnostic(tmp_path):
+    root = _with_papers(tmp_path, GOOD + "  pdf: pdf/page.pdf\n")
+    (root / "papers" / "pdf" / "page.pdf").write_text("<html><body>Not found</body></html>")
+    errors = _errors(root)
+    assert [(l, fld) for _, l, fld, _ in errors] == [(6, "papers[0].pdf")]
+    assert "not a PDF" in errors[0][3]
+
+
+def test_every_problem_reported_at_once(tmp_path):
+    papers = GOOD.replace("track: full", "track: nope") + GOOD.replace("title: Good", "titel: Good")
+    errors = _errors(_with_papers(tmp_path, papers))
+    fields = [fld for _, _, fld, _ in errors]
+    assert fields == ["papers[0].track", "papers[1].id", "papers[1].title", "papers[1].titel"]
+    assert "did you mean 'title'" in errors[3][3]
+
+
+def test_yaml_syntax_error_has_line_and_column(tmp_path):
+    errors = _errors(_with_papers(tmp_path, GOOD + "- id: [unclosed\n"))
+    assert len(errors) == 1 and errors[0][1] == 7 and "YAML syntax error, column" in errors[0][3]
+
+
+def test_workshop_errors(tmp_path):
+    root = write_project(tmp_path / "p", workshop="id: ws\ntitle: T\nbooktitle: B\nvenue: V\ndate: 2026-13-01\n"
+                         "location: L\ntimezone: Mars/Olympus\nurl: javascript:alert(1)\ntracks: []\n")
+    errors = _errors(root)
+    by_field = {fld: (line, msg) for _, line, fld, msg in errors if _ == "papers/workshop.yml"}
+    assert by_field["workshop.date"][0] == 5
+    assert by_field["workshop.timezone"][0] == 7 and "IANA" in by_field["workshop.timezone"][1]
+    assert by_field["workshop.url"][0] == 8 and "http" in by_field["workshop.url"][1]
+    assert "workshop.tracks" in by_field
+
+
+def test_bad_orcid_and_url(tmp_path):
+    papers = GOOD.replace("authors: [{name: A Person}]", "authors: [{name: A Person, orcid: 0000-0002-1825-0098}]")
+    errors = _errors(_with_papers(tmp_path, papers + "  code: javascript:alert(1)\n"))
+    assert [fld for _, _, fld, _ in errors] == ["papers[0].authors[0].orcid", "papers[0].code"]
+
+
+def test_csv_input_with_rows(tmp_path):
+    root = write_project(tmp_path / "p", pdfs=())
+    (root / "papers" / "accepted.yml").unlink()
+    (root / "papers" / "accepted.csv").write_text(
+        "id,title,authors,abstract,keywords,track\n"
+        'csv-one,"A title, with comma","Ana Gonçalves (USP); Jo Smith","Line one\nline two",a;b,full\n'
+        "csv-two,Second,Someone,Abstract,,unknown\n"
+        "csv-three,Ragged,row\n", "utf-8")
+    volume, diags = load(Project(root))
+    found = [(d.line, d.field) for d in diags.sorted()]
+    assert found == [(4, "papers[1].track"), (5, None)]
+    assert "row has 3 cells but the header has 6" in diags.sorted()[1].message
+
+
+def test_csv_input_valid(tmp_path):
+    root = write_project(tmp_path / "p", pdfs=())
+    (root / "papers" / "accepted.yml").unlink()
+    (root / "papers" / "accepted.csv").write_bytes(
+        "\ufeffid,title,authors,abstract,keywords,track\r\n"
+        'csv-one,"A title, with comma","Ana Gonçalves (USP); Jo Smith",Abstract,a;b,full\r\n'.encode("utf-8"))
+    volume, diags = load(Project(root))
+    assert not diags.items
+    paper = volume.papers[0]
+    assert paper.title == "A title, with comma" and paper.keywords == ("a", "b")
+    assert [(a.name, a.affiliation) for a in paper.authors] == [("Ana Gonçalves", "USP"), ("Jo Smith", None)]
+
+
+def test_non_utf8_file_is_named(tmp_path):
+    root = _with_papers(tmp_path, GOOD)
+    (root / "papers" / "accepted.yml").write_bytes(GOOD.replace("A Person", "Jos\xe9").encode("latin-1"))
+    errors = _errors(root)
+    assert errors[0][:2] == ("papers/accepted.yml", 3) and "not UTF-8" in errors[0][3]

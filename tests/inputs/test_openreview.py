@@ -1,0 +1,115 @@
+"""Importing an OpenReview export: both author forms, every venue kind, skipped notes, re-import merges."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+from conftest import write_project
+from proceedings.cli import main
+from proceedings.inputs.loader import load
+from proceedings.model.locations import Project
+from proceedings.outputs.samples import sample_pdf
+
+
+def _note(number: int, venue: str, authors, title: str | None = None, venueid: str = "ICLR.cc/2026/Workshop/FM4Science") -> dict:
+    content = {
+        "title": {"value": title or f"Paper number {number}"},
+        "abstract": {"value": f"Abstract of paper {number} with $x^{number}$."},
+        "keywords": {"value": ["foundation models", f"topic {number}"]},
+        "TLDR": {"value": f"Summary {number}."},
+        "venue": {"value": venue},
+        "venueid": {"value": venueid},
+        "pdf": {"value": f"/pdf/{'a' * 40}.pdf"},
+    }
+    if isinstance(authors[0], dict):
+        content["authors"] = {"value": authors}
+    else:
+        content["authors"] = {"value": authors}
+        content["authorids"] = {"value": [f"~{name.replace(' ', '_')}1" for name in authors]}
+    return {"id": f"Forum{number:04d}x", "forum": f"Forum{number:04d}x", "number": number, "content": content,
+            "invitations": ["ICLR.cc/2026/Workshop/FM4Science/-/Submission"]}
+
+
+NOTES = [
+    _note(1, "FM4Science 2026 Oral", ["Jürgen Müller", "Ana Gonçalves"]),
+    _note(2, "FM4Science 2026 Poster", [{"fullname": "Łucja Wróbel", "username": "~Lucja_Wrobel1",
+                                         "institutions": [{"name": "University of Warsaw", "domain": "uw.edu.pl"}]}]),
+    _note(3, "FM4Science 2026 Tiny Paper", ["Kenji Tanaka"]),
+    _note(4, "FM4Science 2026 Tiny Paper Oral", [{"fullname": "Zoë Ångström", "institutions": []}]),
+    _note(5, "FM4Science 2026 Poster", ["Johannes van der Waals"]),
+    _note(6, "FM4Science 2026 Poster", ["Ada Lovelace", "Alan Turing"]),
+    _note(7, "FM4Science 2026 Oral", [{"fullname": "Grace Hopper", "username": "~Grace_Hopper1"}]),
+    _note(8, "FM4Science 2026 Withdrawn Submission", ["Someone"], venueid="ICLR.cc/2026/Workshop/FM4Science/Withdrawn_Submission"),
+    _note(9, "FM4Science 2026 Desk Rejected Submission", ["Someone Else"], venueid="ICLR.cc/2026/Workshop/FM4Science/Desk_Rejected_Submission"),
+    _note(10, "Submitted to FM4Science 2026", ["A Reject"], venueid="ICLR.cc/2026/Workshop/FM4Science/Rejected_Submission"),
+    _note(11, "FM4Science 2026 Poster", ["Emmy Noether"]),
+]
+
+
+def _setup(tmp_path: Path) -> tuple[Path, Path, Path]:
+    root = write_project(tmp_path / "p", pdfs=())
+    (root / "papers" / "accepted.yml").unlink()
+    export = tmp_path / "notes.json"
+    export.write_text(json.dumps(NOTES), "utf-8")
+    pdfs = tmp_path / "downloads"
+    for number in (1, 2, 3):
+        sample_pdf(pdfs / f"Forum{number:04d}x.pdf", f"Paper {number}", ["X"], "A.", pages=2)
+    sample_pdf(pdfs / "5.pdf", "Paper 5", ["X"], "A.", pages=2)
+    return root, export, pdfs
+
+
+def test_import_report_and_records(tmp_path, capsys):
+    root, export, pdfs = _setup(tmp_path)
+    assert main(["import-openreview", str(export), str(root), "--pdfs", str(pdfs)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "8 added, 0 field(s) updated, 0 hand edit(s) kept, 3 note(s) skipped, 4 paper(s) without a PDF"
+    assert "Forum0008x: Paper number 8 (withdrawn)" in out and "(desk-rejected)" in out and "Forum0010x: Paper number 10 (rejected)" in out
+    records = {r["id"]: r for r in yaml.safe_load((root / "papers/accepted.yml").read_text("utf-8"))}
+    assert set(records) == {f"paper{n}" for n in (1, 2, 3, 4, 5, 6, 7, 11)}
+    assert records["paper1"]["authors"] == [{"name": "Jürgen Müller"}, {"name": "Ana Gonçalves"}]
+    assert records["paper2"]["authors"] == [{"name": "Łucja Wróbel", "affiliation": "University of Warsaw"}]
+    assert [records[f"paper{n}"]["track"] for n in (1, 2, 3, 4)] == ["full", "full", "tiny", "tiny"]
+    assert [records[f"paper{n}"].get("session") for n in (1, 2, 4, 7)] == ["Oral", "Poster", "Oral", "Oral"]
+    assert records["paper1"]["openreview"] == "Forum0001x" and records["paper1"]["tldr"] == "Summary 1."
+    assert records["paper5"]["pdf"] == "pdf/paper5.pdf" and (root / "papers/pdf/paper5.pdf").is_file()
+    assert "pdf" not in records["paper6"]
+    volume, diags = load(Project(root))
+    assert not diags.has_errors, [str(d) for d in diags.items]
+    assert volume.paper("paper1").openreview_url == "https://openreview.net/forum?id=Forum0001x"
+
+
+def test_reimport_keeps_hand_edits(tmp_path, capsys):
+    root, export, pdfs = _setup(tmp_path)
+    assert main(["import-openreview", str(export), str(root), "--pdfs", str(pdfs)]) == 0
+    accepted = root / "papers/accepted.yml"
+    records = yaml.safe_load(accepted.read_text("utf-8"))
+    records[0]["title"] = "Paper number 1, as the organizer corrected it"
+    records.append({"id": "hand-added", "title": "Added by hand", "authors": [{"name": "X"}],
+                    "abstract": "A.", "track": "full"})
+    accepted.write_text(yaml.safe_dump(records, allow_unicode=True), "utf-8")
+    NOTES_V2 = json.loads(export.read_text("utf-8"))
+    NOTES_V2[0]["content"]["title"]["value"] = "Paper number 1, camera-ready title"
+    NOTES_V2[0]["content"]["abstract"]["value"] = "A new abstract."
+    export.write_text(json.dumps(NOTES_V2), "utf-8")
+    capsys.readouterr()
+    assert main(["import-openreview", str(export), str(root), "--pdfs", str(pdfs)]) == 0
+    out = capsys.readouterr().out
+    assert "kept (edited by hand): paper1: title" in out and "updated: paper1: abstract" in out
+    merged = {r["id"]: r for r in yaml.safe_load(accepted.read_text("utf-8"))}
+    assert merged["paper1"]["title"] == "Paper number 1, as the organizer corrected it"
+    assert merged["paper1"]["abstract"] == "A new abstract."
+    assert "hand-added" in merged
+
+
+def test_the_documented_example_note(shared_data, tmp_path, capsys):
+    root = write_project(tmp_path / "p", pdfs=())
+    (root / "papers" / "accepted.yml").unlink()
+    note = json.loads((shared_data / "openreview" / "note_example.json").read_text("utf-8"))
+    export = tmp_path / "notes.json"
+    export.write_text(json.dumps([note]), "utf-8")
+    assert main(["import-openreview", str(export), str(root)]) == 0
+    (record,) = yaml.safe_load((root / "papers/accepted.yml").read_text("utf-8"))
+    assert record["title"] == "Paper title 1" and record["openreview"] == "WEIzUBsDX6"
+    assert [a["name"] for a in record["authors"]] == ["SomeFirstName User", "First Last", "Andrew Mc"]

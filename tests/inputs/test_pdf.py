@@ -1,0 +1,103 @@
+"""PDF facts: read with pypdf, cached by content hash, unreadable files as diagnostics."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from proceedings.inputs import pdf as pdfmodule
+from proceedings.inputs.pdf import PdfCache, pdf_facts
+from proceedings.outputs.samples import sample_pdf
+
+
+def test_generated_pdf_facts(tmp_path):
+    path = tmp_path / "a.pdf"
+    sample_pdf(path, "Operator Learning", ["Jürgen Müller", "Ana Gonçalves"], "An abstract.", pages=5, phrase="zanzibar quokka")
+    facts = pdf_facts([path], PdfCache(tmp_path / "cache"))[path]
+    assert facts.error is None
+    assert facts.pages == 5
+    assert facts.size == path.stat().st_size
+    words = " ".join(facts.text.split())
+    assert "zanzibar quokka" in words and "Operator Learning" in words
+
+
+def test_cache_means_no_second_parse(tmp_path, monkeypatch):
+    paths = []
+    for name in ("a", "b"):
+        paths.append(tmp_path / f"{name}.pdf")
+        sample_pdf(paths[-1], f"Paper {name}", ["X"], "Abstract.", pages=2)
+    shutil.copy(paths[0], tmp_path / "same-content.pdf")
+    paths.append(tmp_path / "same-content.pdf")
+    parsed = []
+    original = pdfmodule.read_pdf
+    monkeypatch.setattr(pdfmodule, "read_pdf", lambda path, *rest: parsed.append(path) or original(path, *rest))
+    cache = PdfCache(tmp_path / "cache")
+    first = pdf_facts(paths, cache, workers=1)
+    for facts in first.values():
+        cache.put(facts)
+    assert len(parsed) == 2, "identical content is parsed once"
+    second = pdf_facts(paths, cache, workers=1)
+    assert len(parsed) == 2, "unchanged PDFs are never parsed twice"
+    assert first == second
+    sample_pdf(paths[1], "Paper b, revised", ["X"], "Abstract.", pages=3)
+    third = pdf_facts(paths, cache, workers=1)
+    assert len(parsed) == 3 and third[paths[1]].pages == 3
+
+
+def test_check_mode_writes_no_cache(tmp_path):
+    path = tmp_path / "a.pdf"
+    sample_pdf(path, "T", ["X"], "A.", pages=1)
+    pdf_facts([path], PdfCache(tmp_path / "cache"))
+    assert not (tmp_path / "cache").exists()
+
+
+def test_parallel_equals_serial(tmp_path):
+    paths = []
+    for index in range(4):
+        paths.append(tmp_path / f"{index}.pdf")
+        sample_pdf(paths[-1], f"Paper {index}", ["X"], "Abstract.", pages=2)
+    serial = pdf_facts(paths, PdfCache(tmp_path / "c1"), workers=1)
+    parallel = pdf_facts(paths, PdfCache(tmp_path / "c2"), workers=2)
+    assert serial == parallel
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "empty"),
+    (b"<!DOCTYPE html><html>404</html>", "not a PDF"),
+    (b"%PDF-1.7\n1 0 obj << /Type /Catalog", "pypdf cannot read it"),
+])
+def test_broken_files_give_errors(tmp_path, content, message):
+    path = tmp_path / "bad.pdf"
+    path.write_bytes(content)
+    facts = pdf_facts([path], PdfCache(tmp_path / "cache"))[path]
+    assert facts.error and message in facts.error
+
+
+def test_corpus_page_counts_match_files_json(shared_data, tmp_path):
+    corpus = shared_data / "pdf-corpus"
+    described = json.loads((corpus / "files.json").read_text("utf-8"))["data"]
+    present = [(corpus / item["path"].replace("/", "__"), item) for item in described]
+    present = [(path, item) for path, item in present if path.is_file()]
+    assert len(present) >= 25
+    facts = pdf_facts([path for path, _ in present], PdfCache(tmp_path / "cache"))
+    unreadable = set()
+    for path, item in present:
+        found = facts[path]
+        if item.get("encrypted"):
+            assert found.error and "encrypted" in found.error, path.name
+        elif found.error:
+            # A damaged page tree that pypdf refuses is reported as a diagnostic, not a crash.
+            assert found.error.startswith("pypdf cannot read it:"), (path.name, found.error)
+            unreadable.add(path.name)
+        else:
+            assert found.pages == item["pages"], path.name
+    # The one file of the corpus whose page tree pypdf cannot walk; every other page count matches.
+    assert unreadable <= {"017-unreadable-meta-data__unreadablemetadata.pdf"}
+
+
+def test_corpus_text_of_a_latex_paper(shared_data, tmp_path):
+    path = shared_data / "pdf-corpus" / "004-pdflatex-4-pages__pdflatex-4-pages.pdf"
+    facts = pdf_facts([path], PdfCache(tmp_path / "cache"))[path]
+    assert facts.pages == 4 and len(facts.text) > 100
+

@@ -1,0 +1,206 @@
+"""BibTeX: every entry parses with bibtexparser and pybtex and gives back the names and titles as written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import bibtexparser
+import pybtex.database
+import pytest
+from conftest import REPO
+from proceedings.model.keys import citation_keys
+from proceedings.outputs.bibtex import latex_name
+from proceedings.outputs.citation import Citations
+from proceedings.util.latex import latex_title
+from proceedings.inputs.loader import load
+from proceedings.model.paper import Paper
+from proceedings.model.people import Person, split_name
+from proceedings.model.locations import Project
+from proceedings.model.volume import Proceedings
+from proceedings.model.workshop import Track, Workshop
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+_CONTEXT = get_default_latex_context_db()
+_CONTEXT.add_context_category("braces", prepend=True, macros=[MacroTextSpec("textbraceleft", "{"),
+                                                              MacroTextSpec("textbraceright", "}")])
+_TO_TEXT = LatexNodes2Text(math_mode="verbatim", latex_context=_CONTEXT)
+
+NAMES = [
+    # name as written, explicit (given, family) or None, expected (given, family)
+    ("Jürgen Müller", None, ("Jürgen", "Müller")),
+    ("Johannes van der Waals", None, ("Johannes", "van der Waals")),
+    ("María José de la Cruz", None, ("María José", "de la Cruz")),
+    ("Ludwig von Hohenberg", None, ("Ludwig", "von Hohenberg")),
+    ("Laurence Perreault-Levasseur", None, ("Laurence", "Perreault-Levasseur")),
+    ("N. Benjamin Erichson", None, ("N. Benjamin", "Erichson")),
+    ("Adhiambo", None, ("", "Adhiambo")),
+    ("Łucja Wróbel", None, ("Łucja", "Wróbel")),
+    ("Çağla Yılmaz", None, ("Çağla", "Yılmaz")),
+    ("Søren Østergaard", None, ("Søren", "Østergaard")),
+    ("Ingrid Strauß", None, ("Ingrid", "Strauß")),
+    ("Nguyễn Thị Minh Anh", ("Thị Minh Anh", "Nguyễn"), ("Thị Minh Anh", "Nguyễn")),
+    ("Lanasse Francois", ("Francois", "Lanasse"), ("Francois", "Lanasse")),
+    ("Helena Domínguez Sánchez", ("Helena", "Domínguez Sánchez"), ("Helena", "Domínguez Sánchez")),
+    ("王芳", ("芳", "王"), ("芳", "王")),
+    ("Paul Erdős", None, ("Paul", "Erdős")),
+    ("Antonín Dvořák", None, ("Antonín", "Dvořák")),
+    ("Björn Þórsson", None, ("Björn", "Þórsson")),
+    ("Oluwaseun Adébáyọ̀", None, ("Oluwaseun", "Adébáyọ̀")),
+    ("Vigdís Finnbogadóttir", None, ("Vigdís", "Finnbogadóttir")),
+    ("Leonardo da Vinci", None, ("Leonardo", "da Vinci")),
+    ("Alexander von Humboldt", None, ("Alexander", "von Humboldt")),
+    ("Charles de Gaulle", None, ("Charles", "de Gaulle")),
+    ("Jean-Pierre Serre", None, ("Jean-Pierre", "Serre")),
+    ("Marie Skłodowska-Curie", None, ("Marie", "Skłodowska-Curie")),
+    ("Hervé Le Borgne", ("Hervé", "Le Borgne"), ("Hervé", "Le Borgne")),
+    ("Adrià Puigdomènech Badia", ("Adrià", "Puigdomènech Badia"), ("Adrià", "Puigdomènech Badia")),
+    ("Domínguez-Sánchez Helena", ("Helena", "Domínguez-Sánchez"), ("Helena", "Domínguez-Sánchez")),
+    ("Scaife Anna M. M.", ("Anna M. M.", "Scaife"), ("Anna M. M.", "Scaife")),
+    ("Tudor Dumitraş", None, ("Tudor", "Dumitraş")),
+    ("Petar Veličković", None, ("Petar", "Veličković")),
+    ("Mikołaj Bińkowski", None, ("Mikołaj", "Bińkowski")),
+    ("محمد الخوارزمي", ("محمد", "الخوارزمي"), ("محمد", "الخوارزمي")),
+    ("Martin Luther King Jr.", None, ("Martin Luther", "King")),
+]
+
+TITLES = [
+    "Learning PDEs with Transformers",
+    "Foundation Models for CO$_2$ Capture",
+    "100% & More_Stuff #1 {braces}",
+    "Costs of $\\mathcal{O}(n^{2})$ Attention",
+    "Müller's Über-Model: A Study",
+    "Back\\slash ~tilde^ caret",
+    "Unbalanced {brace in a title",
+    "BERT, GPT-4 and LLaMA-2 on ImageNet",
+    "Dollar $5 and $10 without math",
+    "王芳的标题 with Latin words",
+]
+
+
+def _volume(papers: list[Paper]) -> Proceedings:
+    workshop = Workshop("ws", "Workshop", "Workshop on Foundation Models for {Science} & More", "ICLR 2026",
+                        dt.date(2026, 4, 27), "Rio de Janeiro, Brazil", "America/Sao_Paulo",
+                        "https://example.org/ws", False, (Track("full", "Full"),))
+    return Proceedings(workshop, tuple(papers))
+
+
+def _paper(pid: str, title: str, authors: list[Person]) -> Paper:
+    return Paper(pid, title, tuple(authors), "Abstract.", "full")
+
+
+def _plain(latex: str) -> str:
+    # pylatexenc decodes \textasciicircum as the modifier letter circumflex; LaTeX prints "^".
+    return _TO_TEXT.latex_to_text(latex).strip().replace("\u02c6", "^")
+
+
+@pytest.mark.parametrize("name, explicit, expected", NAMES)
+def test_name_parts(name, explicit, expected):
+    given, family = explicit or (None, None)
+    parts = Person(name, given=given, family=family).parts
+    assert (parts.given, parts.family) == expected
+
+
+def test_suffix_is_split_off():
+    assert split_name("Robert T. Jones Jr.") == split_name("Robert T. Jones Jr.")
+    parts = split_name("Robert T. Jones Jr.")
+    assert (parts.given, parts.family, parts.suffix) == ("Robert T.", "Jones", "Jr.")
+    assert latex_name(Person("Robert T. Jones Jr.")) == "Jones, Jr., Robert T."
+
+
+def _all_entries_round_trip(volume: Proceedings):
+    text = Citations(volume).bibtex(list(volume.cited_papers))
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks
+    assert [e.key for e in library.entries] == [volume.keys[p.id] for p in volume.cited_papers]
+    parsed = pybtex.database.parse_string(text, "bibtex")
+    for paper in volume.cited_papers:
+        entry = parsed.entries[volume.keys[paper.id]]
+        assert entry.type == "inproceedings"
+        assert _plain(entry.fields["title"]) == paper.title
+        assert _plain(library.entries_dict[volume.keys[paper.id]]["title"]) == paper.title
+        persons = entry.persons["author"]
+        assert len(persons) == len(paper.authors)
+        for person, author in zip(persons, paper.authors):
+            given = _plain(" ".join(person.first_names + person.middle_names))
+            family = _plain(" ".join(person.prelast_names + person.last_names))
+            assert (given, family) == (author.parts.given, author.parts.family), author.name
+        for field in ("booktitle", "year", "month", "address", "url", "note"):
+            assert field in entry.fields
+    return text
+
+
+def test_tricky_names_and_titles_round_trip():
+    authors = [Person(name, given=explicit[0] if explicit else None, family=explicit[1] if explicit else None)
+               for name, explicit, _ in NAMES]
+    papers = [
+        _paper("p1", "Learning PDEs with Transformers: 100% & More_Stuff #1 {braces}", authors[:8]),
+        _paper("p2", "Foundation Models for CO$_2$ and $\\mathcal{O}(n^{2})$ Costs", authors[8:14]),
+        _paper("p5", "Names", authors[14:]),
+        _paper("p3", "Müller's Über-Model", [Person("Konstantin Schürholt")]),
+        _paper("p4", "Back\\slash ~tilde^ caret", [Person("Robert T. Jones Jr.")]),
+    ]
+    text = _all_entries_round_trip(_volume(papers))
+    assert "{PDE}s" in text and "{Transformers}" in text and "{CO}$_2$" in text
+    assert r"Sch{\"u}rholt" in text
+
+
+@pytest.mark.parametrize("title", TITLES)
+def test_titles_round_trip(title):
+    _all_entries_round_trip(_volume([_paper("p", title, [Person("Ada Lovelace")])]))
+
+
+def test_real_iclr_names_round_trip(shared_data):
+    import csv
+
+    from proceedings.util.text import one_line
+    with (shared_data / "iclr2020-miniconf" / "papers.csv").open(encoding="utf-8") as stream:
+        names = sorted({one_line(name) for row in csv.DictReader(stream) for name in row["authors"].split("|")
+                        if not name.isascii()})
+    assert len(names) >= 60
+    papers = [_paper(f"p{index}", f"Paper {index}", [Person(name)]) for index, name in enumerate(names)]
+    text = _all_entries_round_trip(_volume(papers))
+    assert text.isascii(), "every real ICLR name has a LaTeX form"
+
+
+def test_entry_is_all_latex_or_all_utf8():
+    mixed = _paper("p", "Über {Models}", [Person("Jürgen Müller"), Person("王芳", given="芳", family="王")])
+    text = Citations(_volume([mixed])).bibtex([mixed])
+    assert r"M{\relax ü}ller, J{\relax ü}rgen and {\relax 王}, {\relax 芳}" in text
+    assert "{\\\"u}" not in text, "no LaTeX accents in an entry that must be UTF-8"
+    latin = _paper("q", "Über Models", [Person("Jürgen Müller")])
+    assert Citations(_volume([latin])).bibtex([latin]).isascii()
+
+
+def test_shipped_archive_round_trips():
+    volume, diags = load(Project(REPO))
+    assert volume is not None, [str(d) for d in diags.items]
+    _all_entries_round_trip(volume)
+
+
+def test_keys_are_ascii_stable_and_unique():
+    authors = [Person("Konstantin Schürholt")]
+    papers = [_paper(f"p{i}", "The Foundation of Models", authors) for i in range(3)]
+    papers.append(Paper("p9", "Pinned", tuple(authors), "A.", "full", bibkey="schurholt2026foundation"))
+    keys = citation_keys(tuple(papers), 2026)
+    assert keys == {"p0": "schurholt2026foundationb", "p1": "schurholt2026foundationc",
+                    "p2": "schurholt2026foundationd", "p9": "schurholt2026foundation"}
+    assert keys == citation_keys(tuple(papers), 2026)
+    assert all(re.fullmatch(r"[a-z0-9-]+", key) for key in keys.values())
+
+
+@pytest.mark.parametrize("name, key", [
+    ("Johannes van der Waals", "waals2026neural"),
+    ("Łucja Wróbel", "wrobel2026neural"),
+    ("王芳", "wang2026neural"),
+    ("Adhiambo", "adhiambo2026neural"),
+])
+def test_key_transliterates_family_name(name, key):
+    explicit = dict(given="芳", family="王") if name == "王芳" else {}
+    papers = (_paper("p", "A Neural Thing", [Person(name, **explicit)]),)
+    assert citation_keys(papers, 2026) == {"p": key}
+
+
+def test_title_capitals_are_protected_as_words():
+    assert latex_title("Transformers for PDEs") == "{Transformers} for {PDE}s"
+    assert latex_title("The CO$_2$ Budget") == "{The} {CO}$_2$ {Budget}"

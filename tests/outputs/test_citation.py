@@ -1,0 +1,82 @@
+"""Citation exports: real bibtex accepts the volume without warnings; RIS, CSL-JSON and APA agree with the records."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+from conftest import REPO
+from proceedings.outputs.citation import Citations, csl_json, highwire_tags, ris
+from proceedings.inputs.loader import load
+from proceedings.model.locations import Project
+
+
+@pytest.fixture(scope="module")
+def volume():
+    volume, diags = load(Project(REPO))
+    assert volume is not None, [str(d) for d in diags.items]
+    return volume
+
+
+@pytest.mark.skipif(os.environ.get("CI") != "true" and not shutil.which("bibtex"),
+                    reason="bibtex not installed (Debian: texlive-binaries texlive-base); CI installs it")
+@pytest.mark.parametrize("style", ["plain", "unsrt", "alpha", "abbrv", "ieeetr"])
+def test_bibtex_accepts_the_volume_without_warnings(volume, tmp_path, style):
+    (tmp_path / "proceedings.bib").write_text(Citations(volume).bibtex(list(volume.cited_papers)), "utf-8")
+    (tmp_path / "doc.aux").write_text("\\relax\n\\citation{*}\n\\bibstyle{%s}\n\\bibdata{proceedings}\n" % style)
+    result = subprocess.run(["bibtex", "doc"], cwd=tmp_path, capture_output=True, text=True)
+    log = (tmp_path / "doc.blg").read_text("utf-8", errors="replace")
+    assert result.returncode == 0, result.stdout + log
+    assert "Warning" not in log and "error" not in log.lower(), log
+    bbl = (tmp_path / "doc.bbl").read_text("utf-8")  # strict: a UTF-8 character cut in half fails here
+    for key in volume.keys.values():
+        assert f"{{{key}}}" in bbl
+
+
+@pytest.mark.skipif(os.environ.get("CI") != "true" and not shutil.which("biber"),
+                    reason="biber not installed (Debian: biber); CI installs it")
+def test_biber_accepts_the_volume(volume, tmp_path):
+    (tmp_path / "proceedings.bib").write_text(Citations(volume).bibtex(list(volume.cited_papers)), "utf-8")
+    result = subprocess.run(["biber", "--tool", "--validate-datamodel", "proceedings.bib"], cwd=tmp_path,
+                            capture_output=True, text=True)
+    assert result.returncode == 0 and "WARN" not in result.stdout, result.stdout
+
+
+def test_ris_records_match(volume):
+    text = ris(volume, list(volume.cited_papers))
+    records = text.rstrip("\n").split("\n\n")
+    assert len(records) == len(volume.cited_papers)
+    for block, paper in zip(records, volume.cited_papers):
+        lines = block.splitlines()
+        assert lines[0] == "TY  - CPAPER" and lines[-1] == "ER  - "
+        assert f"TI  - {' '.join(paper.title.split())}" in lines
+        assert [line[6:] for line in lines if line.startswith("AU  - ")] == [
+            ", ".join(p for p in (a.parts.family, a.parts.given, a.parts.suffix) if p) for a in paper.authors]
+        assert all(len(line) > 5 and line[2:6] == "  - " for line in lines)
+
+
+def test_csl_json_matches(volume):
+    items = json.loads(csl_json(volume, list(volume.cited_papers)))
+    for item, paper in zip(items, volume.cited_papers):
+        assert item["id"] == volume.keys[paper.id] and item["type"] == "paper-conference"
+        assert item["title"] == " ".join(paper.title.split())
+        assert item["issued"] == {"date-parts": [[2026, 4, 27]]}
+        assert len(item["author"]) == len(paper.authors)
+
+
+def test_apa_reference(volume):
+    paper = next(p for p in volume.cited_papers if p.id == "example-operator-scaling")
+    text = Citations(volume).apa(paper)
+    assert text.startswith("Schäfer-Müller, J., Gonçalves, A. L., & van der Berg, J. (2026")
+    assert "Neural Scaling of Operator Foundation Models for Turbulent PDEs" in text
+    assert text.endswith(volume.url(paper))
+
+
+def test_highwire_tags_never_make_a_book_section(volume):
+    for paper in volume.cited_papers:
+        names = [name for name, _ in highwire_tags(volume, paper)]
+        assert not {"citation_book_title", "citation_inbook_title", "citation_journal_title"} & set(names)
+        assert names.index("citation_title") == 0 and names.count("citation_author") == len(paper.authors)

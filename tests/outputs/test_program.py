@@ -1,0 +1,133 @@
+"""The program, talks and recordings: loading diagnostics, the calendar, and recording permissions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+from conftest import PROGRAM, RECORDINGS, REPO, TALKS, WORKSHOP_YML, write_project
+from proceedings.outputs.ics import program_ics
+from proceedings.inputs.loader import load
+from proceedings.model.locations import Project
+
+
+def _project(tmp_path: Path, program: str = PROGRAM, talks: str = TALKS, recordings: str = "",
+             workshop: str = WORKSHOP_YML) -> Path:
+    root = write_project(tmp_path / "p", workshop=workshop)
+    for name, text in (("program.yml", program), ("talks.yml", talks), ("recordings.yml", recordings)):
+        if text:
+            (root / "papers" / name).write_text(text, "utf-8")
+    return root
+
+
+def _diagnostics(root: Path) -> list[tuple[str, int | None, str | None, str, str]]:
+    _, diags = load(Project(root))
+    return [(d.file, d.line, d.field, d.severity.value, d.message) for d in diags.sorted()]
+
+
+def test_valid_program_loads(tmp_path):
+    volume, diags = load(Project(_project(tmp_path)))
+    assert not diags.items
+    assert [(s.start, s.end) for s in volume.program] == [(dt.time(9), dt.time(9, 45)), (dt.time(9, 45), dt.time(10, 30))]
+    assert volume.talk("keynote").speakers[0].url == "https://example.org/ada"
+    assert [p.name for p in volume.talk("panel").speakers] == ["A", "B"]
+    assert [s.title for s in volume.slots_of("paper-two")] == ["Talks"]
+
+
+def test_overlapping_slots(tmp_path):
+    program = PROGRAM.replace('- start: 9:45', '- start: "09:30"')
+    found = _diagnostics(_project(tmp_path, program))
+    assert found == [("papers/program.yml", 6, "start", "error",
+                      "'Talks' (09:30-10:30) overlaps 'Keynote' (09:00-09:45, line 1)")]
+
+
+def test_unknown_talk_and_paper(tmp_path):
+    program = PROGRAM.replace("talk: keynote", "talk: nobody").replace("paper-two]", "paper-three]")
+    found = _diagnostics(_project(tmp_path, program))
+    assert [(line, field) for _, line, field, _, _ in found] == [(5, "slots[0].talk"), (10, "slots[1].papers")]
+    assert "unknown talk 'nobody'" in found[0][4] and "unknown paper 'paper-three'" in found[1][4]
+
+
+@pytest.mark.parametrize("start, end, field, message", [
+    ('"25:00"', '"26:00"', "slots[0].start", "expected a time of day as HH:MM"),
+    ('"09:00"', '"08:30"', "slots[0].end", "ends at 08:30, not after its start 09:00"),
+    ('"23:30"', '"24:15"', "slots[0].end", "expected a time of day as HH:MM"),
+])
+def test_times_outside_the_day(tmp_path, start, end, field, message):
+    program = PROGRAM.replace('start: "09:00"', f"start: {start}").replace('end: "09:45"', f"end: {end}")
+    found = [f for f in _diagnostics(_project(tmp_path, program)) if f[2] == field]
+    assert found and message in found[0][4]
+
+
+def test_zone_must_be_iana(tmp_path):
+    found = _diagnostics(_project(tmp_path, workshop=WORKSHOP_YML.replace("America/Sao_Paulo", "GMT-3 (Rio)")))
+    assert found == [("papers/workshop.yml", 7, "workshop.timezone", "error",
+                      "'GMT-3 (Rio)' is not an IANA time zone such as 'America/Sao_Paulo'")]
+
+
+def test_calendar_parses_back_in_the_venue_zone(tmp_path):
+    volume, _ = load(Project(_project(tmp_path)))
+    calendar = icalendar.Calendar.from_ical(program_ics(volume))
+    events = calendar.walk("VEVENT")
+    assert len(events) == 2
+    first = events[0]
+    assert first.decoded("dtstart") == dt.datetime(2026, 4, 27, 9, 0, tzinfo=ZoneInfo("America/Sao_Paulo"))
+    assert first["dtstart"].params["TZID"] == "America/Sao_Paulo"
+    assert first.decoded("dtstart").astimezone(dt.timezone.utc).hour == 12
+    assert str(first["summary"]) == "Keynote: A Keynote"
+    assert str(first["url"]) == "https://example.org/test-ws/book/program/index.html#proceedings-slot-0900"
+    assert [tz["tzid"] for tz in calendar.walk("VTIMEZONE")] == ["America/Sao_Paulo"]
+    assert program_ics(volume) == program_ics(volume), "byte-identical across builds"
+
+
+def test_recording_permissions(tmp_path):
+    volume, diags = load(Project(_project(tmp_path, recordings=RECORDINGS)))
+    assert volume.recording("paper-one").embed_url == "https://www.youtube-nocookie.com/embed/abcdefghijk"
+    assert volume.recording("paper-two").permission == "link"
+    assert volume.recording("keynote") is None, "withheld is not published"
+    assert volume.recording("panel") is None, "no permission means withheld"
+    warnings = [(d.line, d.message) for d in diags.sorted()]
+    assert warnings == [(12, "recording of 'keynote' is not published: its permission is withheld"),
+                        (13, "recording of 'panel' is not published: no permission was given")]
+    assert not diags.has_errors
+
+
+@pytest.mark.parametrize("platform, url", [
+    ("youtube", "https://vimeo.com/12345"),
+    ("vimeo", "https://www.youtube.com/watch?v=abcdefghijk"),
+    ("slideslive", "javascript:alert(1)"),
+    ("file", "https://example.org/video.html"),
+])
+def test_url_must_match_platform(tmp_path, platform, url):
+    recordings = f'- item: paper-one\n  platform: {platform}\n  url: "{url}"\n  permission: public\n'
+    found = _diagnostics(_project(tmp_path, recordings=recordings))
+    assert [(line, field, severity) for _, line, field, severity, _ in found] == [(3, "recordings[0].url", "error")]
+
+
+def test_recording_of_unknown_item(tmp_path):
+    recordings = '- item: ghost\n  platform: vimeo\n  url: "https://vimeo.com/1"\n  permission: public\n'
+    found = _diagnostics(_project(tmp_path, recordings=recordings))
+    assert [(line, field) for _, line, field, _, _ in found] == [(1, "recordings[0].item")]
+
+
+def test_shipped_program_is_the_real_one():
+    volume, diags = load(Project(REPO))
+    assert not diags.has_errors
+    assert len(volume.program) == 13
+    assert (volume.program[0].start, volume.program[-1].end) == (dt.time(8, 55), dt.time(17, 35))
+    invited = [slot for slot in volume.program if slot.kind == "invited"]
+    assert [volume.talk(slot.talk).speakers[0].name for slot in invited] == [
+        "Sajeda Mokbel", "Michael Mahoney", "Mahdi Soltanolkotabi", "Yuyang (Bernie) Wang", "Aditi Krishnapriyan", "Rose Yu"]
+    assert {r.permission for r in volume.recordings} == {"public", "link", "withheld"}
+
+
+def test_check_preflight_lists_papers_in_no_slot_and_counts(tmp_path, capsys):
+    from proceedings.cli import main
+    root = _project(tmp_path, PROGRAM.replace("papers: [paper-one, paper-two]", "papers: [paper-one]"))
+    assert main(["check", str(root)]) == 0
+    captured = capsys.readouterr()
+    assert "papers/program.yml: warning: paper-two: the paper is presented in no slot of the program" in captured.err
+    assert "2 papers (0 withdrawn or retracted), 2 talks, 2 program slots, 0 recordings (0 withheld)" in captured.out

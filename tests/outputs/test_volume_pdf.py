@@ -1,0 +1,85 @@
+"""The volume PDF: front matter, every paper with its pages stamped, bookmarks, author index."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import bibtexparser
+import pikepdf
+import pytest
+from conftest import REPO
+from proceedings.outputs.citation import Citations
+from proceedings.inputs.loader import load
+from proceedings.model.locations import Project
+from proceedings.outputs.volume_pdf import plain_paragraphs, preliminary_pages, volume_pdf
+from pypdf import PdfReader
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    volume, diags = load(Project(REPO))
+    assert volume is not None
+    preface = plain_paragraphs((REPO / "book" / "preface.md").read_text("utf-8"))
+    target = tmp_path_factory.mktemp("volume") / "proceedings.pdf"
+    pages = volume_pdf(volume, REPO / "papers", preface, target)
+    with pikepdf.open(target) as written:  # the page tree, written by hand, checked by qpdf
+        assert written.check_pdf_syntax() == [] and len(written.pages) == pages
+    return volume, PdfReader(target), pages, len(PdfReader(_front(volume, preface)).pages)
+
+
+def _front(volume, preface):
+    import io
+    return io.BytesIO(preliminary_pages(volume, preface, volume.page_ranges))
+
+
+def test_page_count_is_front_matter_plus_papers_plus_index(built):
+    volume, reader, pages, front = built
+    paper_pages = sum(volume.facts(p.pdf).pages for p in volume.volume_papers)
+    assert len(reader.pages) == pages == front + paper_pages + 1
+    assert front == 4  # cover, preface, committee, contents
+
+
+def test_bookmarks_point_to_each_papers_first_page(built):
+    volume, reader, _, front = built
+    titles = {}
+    for item in reader.outline:
+        for child in item if isinstance(item, list) else []:
+            titles[child.title] = reader.get_destination_page_number(child)
+    for paper in volume.volume_papers:
+        first, _ = volume.page_ranges[paper.id]
+        assert titles[paper.title] == front + first - 1
+    top = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert top == ["Front matter", "Full papers", "Tiny papers", "Author index"]
+
+
+def test_stamped_numbers_match_the_bibtex_pages(built):
+    volume, reader, _, front = built
+    for paper in volume.volume_papers:
+        entry = bibtexparser.parse_string(Citations(volume).bibtex([paper])).entries[0]
+        first, last = (int(n) for n in entry["pages"].strip("{}").split("--"))
+        assert (first, last) == volume.page_ranges[paper.id]
+        original = PdfReader(REPO / "papers" / paper.pdf)
+        assert last - first + 1 == len(original.pages)
+        stamped = reader.pages[front + first - 1].extract_text()
+        assert stamped.rstrip().endswith(str(first)), (paper.id, stamped[-20:])
+        assert original.pages[0].extract_text().split()[:4] == stamped.split()[:4]
+
+
+def test_author_index_gives_first_pages(built):
+    volume, reader, _, _ = built
+    index = reader.pages[-1].extract_text()
+    assert index.startswith("Author index")
+    jurgen = next(line for line in index.splitlines() if "Schäfer-Müller" in line)
+    assert jurgen.endswith("1, 41")  # first pages of both of his papers
+
+
+def test_front_matter_keeps_every_accent_and_transliterates_only_what_its_font_lacks(built):
+    volume, reader, _, front = built
+    contents = " ".join(" ".join(reader.pages[i].extract_text().split()) for i in range(front))
+    index = " ".join(reader.pages[-1].extract_text().split())
+    names = {unicodedata.normalize("NFC", a.name) for p in volume.volume_papers for a in p.authors}
+    beyond_latin1 = {name for name in names if max(map(ord, name)) > 255 and max(map(ord, name)) < 0x2E80}
+    assert {"Łucja Wróbel", "Oluwaseun Adébáyọ̀"} <= beyond_latin1  # the example's authors
+    for name in beyond_latin1:
+        assert name in contents and name in index, name
+    assert "WangFang" in index and "王" not in index  # no Chinese glyphs in the font: transliterated

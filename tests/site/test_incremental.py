@@ -1,0 +1,88 @@
+"""The incremental path gives the same site as a cold build, and the benchmark runs end to end."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import benchmark  # scripts/benchmark.py, on the path by pytest's `pythonpath` setting
+from conftest import write_project
+from proceedings.cli import main
+
+# Files whose content records when or in which order the build ran, not what the site holds (the
+# zip stores each file's modification time).
+_VOLATILE = (".buildinfo", "pagefind/", "searchindex.js", "proceedings-site.zip")
+# Sphinx adds a cache-busting "?v=<checksum>" to a stylesheet link only once the stylesheet exists
+# in the output, so a first build lacks some that later builds have; the page is the same.
+_CACHE_BUSTER = re.compile(rb"\?v=[0-9a-f]{8}")
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(_CACHE_BUSTER.sub(b"", data)).hexdigest()
+
+
+def _site(root: Path) -> dict[str, str]:
+    site = (root / "_build" / "html").resolve()
+    return {path.relative_to(site).as_posix(): _digest(path.read_bytes())
+            for path in sorted(site.rglob("*")) if path.is_file()
+            and not path.relative_to(site).as_posix().startswith(_VOLATILE)}
+
+
+def _site_zip(root: Path) -> dict[str, str]:
+    with zipfile.ZipFile(root / "_build" / "html" / "proceedings-site.zip") as archive:
+        assert archive.testzip() is None
+        return {name: _digest(archive.read(name)) for name in archive.namelist()
+                if not name.removeprefix("proceedings-site/").startswith(_VOLATILE)}
+
+
+def test_rebuild_after_an_edit_equals_a_cold_build(tmp_path):
+    warm = write_project(tmp_path / "warm")
+    assert main(["build", str(warm)]) == 0
+    accepted = warm / "papers" / "accepted.yml"
+    accepted.write_text(accepted.read_text("utf-8").replace("Short.", "Short, and edited."), "utf-8")
+    assert main(["build", str(warm)]) == 0
+    cold = tmp_path / "cold"
+    shutil.copytree(warm, cold, ignore=shutil.ignore_patterns("_build", "papers", "tracks", "people", "program", "talks"))
+    shutil.copytree(warm / "papers", cold / "papers", dirs_exist_ok=True)
+    assert main(["build", str(cold)]) == 0
+    warm_site, cold_site = _site(warm), _site(cold)
+    assert warm_site.keys() == cold_site.keys()
+    assert [name for name in warm_site if warm_site[name] != cold_site[name]] == []
+    # The offline zip, remade from the previous one, holds the same files as one made from scratch.
+    assert _site_zip(warm) == _site_zip(cold) and len(_site_zip(warm)) > 50
+
+
+def test_jupyter_book_runs_only_when_the_book_changed(tmp_path, capsys):
+    root = write_project(tmp_path / "project")
+    assert main(["build", str(root)]) == 0
+    site = (root / "_build" / "html").resolve()
+    assert main(["build", str(root)]) == 0
+    assert "Jupyter Book had nothing to do" in capsys.readouterr().out
+    assert (root / "_build" / "html").resolve() == site, "an unchanged site is not published again"
+    preface = root / "book" / "preface.md"
+    preface.write_text(preface.read_text("utf-8") + "\nA sentence added by hand.\n", "utf-8")
+    assert main(["build", str(root)]) == 0
+    assert "nothing to do" not in capsys.readouterr().out
+    assert "A sentence added by hand." in (root / "_build" / "html" / "book" / "preface.html").read_text("utf-8")
+    assert not site.exists(), "the previous snapshot is gone once the new one is published"
+
+
+def test_benchmark_runs_at_30_papers(tmp_path, shared_data, capsys):
+    size = benchmark.measure(30, tmp_path, pages=2, baseline=True)
+    assert set(size.rebuilds) == {"no-op", "edit abstract", "add paper", "replace PDF"}
+    assert size.cold.stages["sphinx"] > 0 and size.cold.peak_rss > 0 and size.baseline.seconds > 0
+    targets = benchmark.report([size])
+    output, errors = capsys.readouterr()
+    assert "Cold build" in output and "Baseline at N = 30" in output
+    # The baseline is the project's own table of contents with every paper in it, every page still listed.
+    assert "isn't included in any toctree" not in errors
+    project = benchmark.make_project(3, tmp_path, pages=1, name="baseline")
+    benchmark.global_toc_baseline(project)
+    toc = (project.root / "_toc.yml").read_text("utf-8")
+    assert [line.strip() for line in toc.splitlines() if "book/papers/p" in line] == [
+        f"- file: book/papers/p{i:05d}" for i in range(3)]
+    assert all(page in toc for page in ("book/preface", "book/tracks/*", "book/people/authors"))
+    assert len(targets) >= 5 and all(text.startswith("N=30") for text, _ in targets)

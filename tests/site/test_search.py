@@ -1,0 +1,88 @@
+"""The search index in shards: which bundle indexes which page, and re-indexing only what changed.
+The search page merging the shards in a browser is tested in test_browser.py."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from proceedings.site import search
+from proceedings.site.search import PRIMARY, SHARDS, bundles, index_site, shard_count
+
+
+def _page(site, path, words):
+    (site / path).parent.mkdir(parents=True, exist_ok=True)
+    (site / path).write_text(f"<html lang='en'><body><main data-pagefind-body><h1>{words}</h1>"
+                             f"<p>{words} in a paragraph.</p></main></body></html>", "utf-8")
+
+
+def _site(tmp_path, papers: int):
+    site = tmp_path / "html"
+    _page(site, "book/welcome.html", "welcome")
+    _page(site, "book/papers/index.html", "papers")
+    pages = set()
+    for number in range(papers):
+        _page(site, f"book/papers/p{number}.html", f"paper{number} topic")
+        pages.add(f"book/papers/p{number}.html")
+    return site, pages
+
+
+def test_a_small_site_has_one_bundle(tmp_path):
+    site, papers = _site(tmp_path, 5)
+    assert bundles(site, papers) == {PRIMARY: sorted(["book/welcome.html", "book/papers/index.html", *papers])}
+
+
+def test_papers_past_the_shard_size_are_sharded_apart_from_the_other_pages(tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_SIZE", 3)
+    site, papers = _site(tmp_path, 8)
+    grouped = bundles(site, papers)
+    assert grouped[PRIMARY] == ["book/papers/index.html", "book/welcome.html"]
+    assert set(grouped) == {PRIMARY, f"{SHARDS}/0", f"{SHARDS}/1", f"{SHARDS}/2"}
+    assert sorted(page for name, pages in grouped.items() if name != PRIMARY for page in pages) == sorted(papers)
+    assert bundles(site, papers) == grouped  # the same pages, the same shards
+
+
+def test_the_shard_count_holds_while_shards_stay_within_half_and_twice_their_size(monkeypatch):
+    monkeypatch.setattr(search, "SHARD_SIZE", 250)
+    assert [shard_count(n) for n in (0, 250, 251, 1000, 1001, 5000)] == [0, 1, 2, 4, 5, 8]
+    assert shard_count(1001, before=4) == 4  # one more paper: no new shards
+    assert shard_count(499, before=4) == 2  # fewer than half full
+    assert shard_count(2001, before=4) == 8  # more than twice full
+    assert shard_count(100, before=0) == 1  # not sharded before, and too few now
+
+
+def test_only_bundles_with_changed_pages_are_indexed_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_SIZE", 3)
+    site, papers = _site(tmp_path, 8)
+    state = tmp_path / "work" / "search.json"
+    everything = bundles(site, papers)
+    assert index_site(site, papers, state) == dict.fromkeys(everything, True)
+    assert json.loads((site / PRIMARY / "merge.json").read_text()) == [f"../{SHARDS}/{n}/" for n in range(3)]
+    for name in everything:
+        assert (site / name / "pagefind-entry.json").is_file()
+    assert index_site(site, papers, state) == {}
+
+    _page(site, "book/papers/p5.html", "paper5 revised")
+    shard = next(name for name, pages in everything.items() if name != PRIMARY and "book/papers/p5.html" in pages)
+    stray = site / shard / "stray.pf_fragment"
+    stray.write_text("from an earlier run")
+    assert index_site(site, papers, state) == {shard: True}
+    assert not stray.exists()  # the bundle is written afresh, without the files of earlier runs
+    assert not (state.parent / "search-staging").exists()  # the hard-linked staging folders are gone
+
+    for number in range(3, 8):
+        (site / f"book/papers/p{number}.html").unlink()
+        papers.discard(f"book/papers/p{number}.html")
+    assert index_site(site, papers, state) == {PRIMARY: True}
+    assert not (site / SHARDS).exists()
+    assert json.loads((site / PRIMARY / "merge.json").read_text()) == []
+
+
+def test_a_failed_run_marks_nothing_current(tmp_path, monkeypatch):
+    site, papers = _site(tmp_path, 2)
+    state = tmp_path / "work" / "search.json"
+    monkeypatch.setattr(search.sys, "executable", shutil.which("false"))  # Pagefind fails
+    assert index_site(site, papers, state) == {PRIMARY: False}
+    assert not state.exists()
+    monkeypatch.undo()
+    assert index_site(site, papers, state) == {PRIMARY: True}

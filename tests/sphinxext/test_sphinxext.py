@@ -1,0 +1,136 @@
+"""The Sphinx extension on its own, in tiny Sphinx projects (no Jupyter Book)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import time
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from proceedings.util import myst
+from sphinx.application import Sphinx
+
+CONF = """\
+extensions = ["myst_parser", "proceedings.sphinxext"]
+html_baseurl = "https://example.org/site/"
+html_title = "Tiny proceedings"
+root_doc = "book/welcome"
+myst_enable_extensions = ["colon_fence", "dollarmath"]
+smartquotes = False
+"""
+
+HOSTILE = '</script><script>alert(1)</script> " <b>&amp;'
+
+
+def _build(root: Path, pages: dict[str, str], freshenv: bool = True, warnings: io.StringIO | None = None) -> Path:
+    (root / "conf.py").write_text(CONF)
+    (root / "index.md").write_text("# Outside book/\n")
+    pages = {"book/welcome.md": "# Welcome\n", **pages}
+    for name, text in pages.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, "utf-8")
+    out = root / "_build" / "html"
+    app = Sphinx(str(root), str(root), str(out), str(root / "_build" / "doctrees"), "html",
+                 status=None, warning=warnings, freshenv=freshenv)
+    app.build()
+    return out
+
+
+def _page(front: dict) -> str:
+    return myst.front_matter(front, "test page") + "\n# A paper\n\nText {asset}`the PDF <paper.pdf>`.\n"
+
+
+def test_head_tags_links_and_json_ld(tmp_path):
+    data = {"meta": [["citation_title", HOSTILE], ["citation_author", "A"], ["citation_author", "B"]],
+            "links": [{"rel": "alternate", "type": "application/x-bibtex", "href": "paper.bib"}],
+            "jsonld": {"@type": "ScholarlyArticle", "name": HOSTILE}}
+    out = _build(tmp_path, {"book/paper.md": _page({"orphan": True, "proceedings": data})})
+    html = (out / "book" / "paper.html").read_text("utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    assert [m["content"] for m in soup.find_all("meta", attrs={"name": "citation_author"})] == ["A", "B"]
+    assert soup.find("meta", attrs={"name": "citation_title"})["content"] == HOSTILE
+    assert soup.find("link", rel="alternate", type="application/x-bibtex")["href"] == "paper.bib"
+    scripts = soup.find_all("script", type="application/ld+json")
+    assert len(scripts) == 1 and json.loads(scripts[0].string)["name"] == HOSTILE
+    assert html.count("<script>alert(1)") == 0
+    assert soup.find("meta", property="og:url")["content"] == "https://example.org/site/book/paper.html"
+    assert soup.find("meta", property="og:site_name")["content"] == "Tiny proceedings"
+    assert soup.select_one("a.proceedings-asset")["href"] == "paper.pdf"
+
+
+def test_reads_only_book_and_writes_sitemap(tmp_path):
+    out = _build(tmp_path, {"papers/stray.md": "# Not a page\n"})
+    assert (out / "book" / "welcome.html").is_file()
+    assert not (out / "index.html").exists() and not (out / "papers" / "stray.html").exists()
+    sitemap = (out / "sitemap.xml").read_text()
+    assert "<loc>https://example.org/site/book/welcome.html</loc>" in sitemap
+    assert "search.html" not in sitemap and "genindex" not in sitemap
+
+
+def test_pages_without_citation_data_get_no_tags(tmp_path):
+    out = _build(tmp_path, {"book/plain.md": "# Plain\n"})
+    assert "citation_" not in (out / "book" / "plain.html").read_text("utf-8")
+
+
+def test_search_data_is_escaped_and_pages_can_opt_out(tmp_path):
+    search = {"filters": {"author": [HOSTILE]}, "meta": {"authors": HOSTILE}, "words": HOSTILE}
+    out = _build(tmp_path, {"book/paper.md": _page({"orphan": True, "proceedings": {"search": search}}),
+                            "book/listing.md": _page({"orphan": True, "proceedings": {"search": {"index": False}}})})
+    soup = BeautifulSoup((out / "book" / "paper.html").read_text("utf-8"), "html.parser")
+    body = soup.select_one("[data-pagefind-body]")
+    assert body.select_one("[data-pagefind-filter]")["data-pagefind-filter"] == f"author:{HOSTILE}"
+    assert body.select_one("[data-pagefind-meta]")["data-pagefind-meta"] == f"authors:{HOSTILE}"
+    assert body.select_one("[data-pagefind-weight]").get_text() == HOSTILE
+    assert not body.find("script") and not body.find("b")
+    listing = (out / "book" / "listing.html").read_text("utf-8")
+    assert "data-pagefind-body" not in listing
+
+
+def _plaintext_paragraphs(out: Path) -> list[str]:
+    soup = BeautifulSoup((out / "book" / "paper.html").read_text("utf-8"), "html.parser")
+    assert not soup.select(".admonition script, .admonition b, .admonition em, .admonition .math")
+    assert "After the text." not in soup.select_one(".admonition").get_text()
+    return [p.get_text() for p in soup.select(".admonition p:not(.admonition-title)")]
+
+
+def test_plaintext_files_are_shown_literally_and_rebuilt_when_changed(tmp_path):
+    text = ":class: danger\n---\n:::\n" + HOSTILE + "\n\n{eval-rst}`x` *not emphasis* $x$\n\n````\n:::"
+    page = myst.front_matter({"orphan": True}, "test page") + "\n# A paper\n\n" + myst.directive(
+        "note", "", myst.plain_text_file("paper.txt")) + "\n\nAfter the text.\n"
+    out = _build(tmp_path, {"book/paper.md": page, "book/paper.txt": text})
+    assert _plaintext_paragraphs(out) == [":class: danger --- ::: " + HOSTILE, "{eval-rst}`x` *not emphasis* $x$",
+                                          "```` :::"]
+    # Only the text file changes: Sphinx must read the page again (the directive notes the dependency).
+    (tmp_path / "book" / "paper.txt").write_text("A replaced PDF's text.\n", "utf-8")
+    later = time.time() + 10
+    os.utime(tmp_path / "book" / "paper.txt", (later, later))
+    out = _build(tmp_path, {}, freshenv=False)
+    assert _plaintext_paragraphs(out) == ["A replaced PDF's text."]
+
+
+def test_a_missing_plaintext_file_is_reported_with_its_page(tmp_path):
+    page = myst.front_matter({"orphan": True}, "test page") + "\n# A paper\n\n" + myst.plain_text_file("gone.txt") + "\n"
+    warnings = io.StringIO()
+    out = _build(tmp_path, {"book/paper.md": page}, warnings=warnings)
+    assert (out / "book" / "paper.html").is_file()
+    assert "paper.md" in warnings.getvalue() and "cannot read the text file 'gone.txt'" in warnings.getvalue()
+
+
+def test_page_data_line_is_read_and_removed(tmp_path):
+    data = {"meta": [["citation_title", HOSTILE]], "search": {"words": "xyzzy"}}
+    source = _page({"orphan": True, "proceedings": data})
+    assert myst.page_data(source) == (data, source.replace(myst.DATA_PREFIX + json.dumps(data, ensure_ascii=False), ""))
+    assert myst.page_data("# No front matter\n% proceedings: {}\n") == ({}, "# No front matter\n% proceedings: {}\n")
+    out = _build(tmp_path, {"book/paper.md": source})
+    html = (out / "book" / "paper.html").read_text("utf-8")
+    assert "% proceedings" not in html and "xyzzy" in html
+
+
+def test_search_page_without_sphinx_search_index(tmp_path):
+    out = _build(tmp_path, {})
+    # The page's Pagefind UI needs sphinx-book-theme; test_browser searches the real book.
+    assert (out / "search.html").is_file()
+    # Every page loads searchindex.js (pydata-sphinx-theme); it must exist, and be empty.
+    assert "Search.setIndex" not in (out / "searchindex.js").read_text("utf-8")
