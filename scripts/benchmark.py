@@ -90,7 +90,7 @@ def make_project(n: int, work: Path, pages: int = 8, name: str = "") -> Project:
     workshop.write_text(workshop.read_text("utf-8").replace("max_pages: 4", "max_pages: 99"), "utf-8")
     with ProcessPoolExecutor() as pool:
         made = pool.map(cached_pdf, repeat(work), records, repeat(pages), chunksize=8)
-        for record, pdf in zip(records, progress(made, n, "generating PDFs")):
+        for record, pdf in zip(records, progress(made, n, "generating PDFs"), strict=True):
             shutil.copy2(pdf, root / "papers" / record["pdf"])
     _write_records(root, records)
     return Project(root)

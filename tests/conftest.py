@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from proceedings.outputs.samples import sample_pdf
 
 REPO = Path(__file__).resolve().parents[1]

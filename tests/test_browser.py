@@ -12,9 +12,11 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import REPO
-from proceedings.site import search
+
 from proceedings.cli import main
+from proceedings.site import search
+
+from conftest import REPO
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"

@@ -12,11 +12,13 @@ from urllib.parse import urljoin
 import bibtexparser
 import pytest
 from bs4 import BeautifulSoup
-from conftest import PAPERS_YML, PROGRAM, RECORDINGS, SITE_URL, TALKS, tree_state, write_project
+
 from proceedings.cli import main
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
 from proceedings.outputs.samples import sample_slides
+
+from conftest import PAPERS_YML, PROGRAM, RECORDINGS, SITE_URL, TALKS, tree_state, write_project
 
 HOSTILE_PAPER = """\
 - id: hostile

@@ -5,10 +5,12 @@ from __future__ import annotations
 import bibtexparser
 import pytest
 from bs4 import BeautifulSoup
-from conftest import PAPERS_YML, write_project
+
 from proceedings.cli import main
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
+
+from conftest import PAPERS_YML, write_project
 
 CORRECTED = PAPERS_YML.replace("  pdf: pdf/paper-one.pdf\n", """\
   pdf: pdf/paper-one.pdf

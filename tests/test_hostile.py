@@ -16,13 +16,15 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import WORKSHOP_YML, write_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from proceedings.cli import main
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
 from proceedings.util.text import one_line
+
+from conftest import WORKSHOP_YML, write_project
 
 HOSTILE = [
     "<script>alert('h01')</script>",

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import REPO, write_project
+
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
+
+from conftest import REPO, write_project
 
 
 def _errors(root: Path) -> list[tuple[str, int | None, str | None, str]]:
@@ -46,7 +48,7 @@ def test_missing_required_field_names_record_line(tmp_path):
 
 def test_wrong_type_names_field_line(tmp_path):
     errors = _errors(_with_papers(tmp_path, GOOD.replace("title: Good", "title: 2026")))
-    assert [(f, l, fld) for f, l, fld, _ in errors] == [("papers/accepted.yml", 2, "papers[0].title")]
+    assert [(file, line, fld) for file, line, fld, _ in errors] == [("papers/accepted.yml", 2, "papers[0].title")]
     assert "expected text" in errors[0][3]
 
 
@@ -63,7 +65,7 @@ def test_duplicate_id(tmp_path):
 @pytest.mark.parametrize("bad_id", ["Has Space", "UPPER", "a/b", "ü-id", "-leading"])
 def test_id_not_url_safe(tmp_path, bad_id):
     errors = _errors(_with_papers(tmp_path, GOOD.replace("id: good-paper", f"id: '{bad_id}'")))
-    assert [(l, fld) for _, l, fld, _ in errors] == [(1, "papers[0].id")]
+    assert [(line, fld) for _, line, fld, _ in errors] == [(1, "papers[0].id")]
     assert "not URL-safe" in errors[0][3]
 
 
@@ -75,7 +77,7 @@ def test_missing_pdf(tmp_path):
 @pytest.mark.parametrize("path", ["/etc/passwd", "../_config.yml", "pdf/../../x.pdf"])
 def test_pdf_path_outside_papers(tmp_path, path):
     errors = _errors(_with_papers(tmp_path, GOOD + f"  pdf: '{path}'\n"))
-    assert [(l, fld) for _, l, fld, _ in errors] == [(6, "papers[0].pdf")]
+    assert [(line, fld) for _, line, fld, _ in errors] == [(6, "papers[0].pdf")]
     assert "must be a path inside papers/" in errors[0][3]
 
 
@@ -83,7 +85,7 @@ def test_unreadable_pdf_is_a_diagnostic(tmp_path):
     root = _with_papers(tmp_path, GOOD + "  pdf: pdf/page.pdf\n")
     (root / "papers" / "pdf" / "page.pdf").write_text("<html><body>Not found</body></html>")
     errors = _errors(root)
-    assert [(l, fld) for _, l, fld, _ in errors] == [(6, "papers[0].pdf")]
+    assert [(line, fld) for _, line, fld, _ in errors] == [(6, "papers[0].pdf")]
     assert "not a PDF" in errors[0][3]
 
 

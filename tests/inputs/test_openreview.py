@@ -6,11 +6,13 @@ import json
 from pathlib import Path
 
 import yaml
-from conftest import write_project
+
 from proceedings.cli import main
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
 from proceedings.outputs.samples import sample_pdf
+
+from conftest import write_project
 
 
 def _note(number: int, venue: str, authors, title: str | None = None, venueid: str = "ICLR.cc/2026/Workshop/FM4Science") -> dict:

@@ -6,6 +6,7 @@ import json
 import shutil
 
 import pytest
+
 from proceedings.inputs import pdf as pdfmodule
 from proceedings.inputs.pdf import PdfCache, pdf_facts
 from proceedings.outputs.samples import sample_pdf

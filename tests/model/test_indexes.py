@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from conftest import REPO
-from proceedings.pages.indexes import authors_pages, keywords_pages
-from proceedings.pages.listings import papers_index
-from proceedings.model.indexes import author_index, fold, keyword_index, keyword_key, merged_people, sort_key
 from proceedings.inputs.loader import load
+from proceedings.model.indexes import author_index, fold, keyword_index, keyword_key, merged_people, sort_key
+from proceedings.model.locations import Project
 from proceedings.model.paper import Paper
 from proceedings.model.people import Person
-from proceedings.model.locations import Project
 from proceedings.model.talk import Talk
+from proceedings.pages.indexes import authors_pages, keywords_pages
+from proceedings.pages.listings import papers_index
+
+from conftest import REPO
 
 PEOPLE = [
     Person("Konstantin Schürholt", "Univ. St.Gallen"),

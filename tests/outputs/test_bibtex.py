@@ -8,18 +8,20 @@ import re
 import bibtexparser
 import pybtex.database
 import pytest
-from conftest import REPO
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+from proceedings.inputs.loader import load
 from proceedings.model.keys import citation_keys
+from proceedings.model.locations import Project
+from proceedings.model.paper import Paper
+from proceedings.model.people import Person, split_name
+from proceedings.model.volume import Proceedings
+from proceedings.model.workshop import Track, Workshop
 from proceedings.outputs.bibtex import latex_name
 from proceedings.outputs.citation import Citations
 from proceedings.util.latex import latex_title
-from proceedings.inputs.loader import load
-from proceedings.model.paper import Paper
-from proceedings.model.people import Person, split_name
-from proceedings.model.locations import Project
-from proceedings.model.volume import Proceedings
-from proceedings.model.workshop import Track, Workshop
-from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+from conftest import REPO
 
 _CONTEXT = get_default_latex_context_db()
 _CONTEXT.add_context_category("braces", prepend=True, macros=[MacroTextSpec("textbraceleft", "{"),
@@ -121,7 +123,7 @@ def _all_entries_round_trip(volume: Proceedings):
         assert _plain(library.entries_dict[volume.keys[paper.id]]["title"]) == paper.title
         persons = entry.persons["author"]
         assert len(persons) == len(paper.authors)
-        for person, author in zip(persons, paper.authors):
+        for person, author in zip(persons, paper.authors, strict=True):
             given = _plain(" ".join(person.first_names + person.middle_names))
             family = _plain(" ".join(person.prelast_names + person.last_names))
             assert (given, family) == (author.parts.given, author.parts.family), author.name

@@ -8,10 +8,12 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import REPO
-from proceedings.outputs.citation import Citations, csl_json, highwire_tags, ris
+
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
+from proceedings.outputs.citation import Citations, csl_json, highwire_tags, ris
+
+from conftest import REPO
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +28,7 @@ def volume():
 @pytest.mark.parametrize("style", ["plain", "unsrt", "alpha", "abbrv", "ieeetr"])
 def test_bibtex_accepts_the_volume_without_warnings(volume, tmp_path, style):
     (tmp_path / "proceedings.bib").write_text(Citations(volume).bibtex(list(volume.cited_papers)), "utf-8")
-    (tmp_path / "doc.aux").write_text("\\relax\n\\citation{*}\n\\bibstyle{%s}\n\\bibdata{proceedings}\n" % style)
+    (tmp_path / "doc.aux").write_text(f"\\relax\n\\citation{{*}}\n\\bibstyle{{{style}}}\n\\bibdata{{proceedings}}\n")
     result = subprocess.run(["bibtex", "doc"], cwd=tmp_path, capture_output=True, text=True)
     log = (tmp_path / "doc.blg").read_text("utf-8", errors="replace")
     assert result.returncode == 0, result.stdout + log
@@ -49,7 +51,7 @@ def test_ris_records_match(volume):
     text = ris(volume, list(volume.cited_papers))
     records = text.rstrip("\n").split("\n\n")
     assert len(records) == len(volume.cited_papers)
-    for block, paper in zip(records, volume.cited_papers):
+    for block, paper in zip(records, volume.cited_papers, strict=True):
         lines = block.splitlines()
         assert lines[0] == "TY  - CPAPER" and lines[-1] == "ER  - "
         assert f"TI  - {' '.join(paper.title.split())}" in lines
@@ -60,7 +62,7 @@ def test_ris_records_match(volume):
 
 def test_csl_json_matches(volume):
     items = json.loads(csl_json(volume, list(volume.cited_papers)))
-    for item, paper in zip(items, volume.cited_papers):
+    for item, paper in zip(items, volume.cited_papers, strict=True):
         assert item["id"] == volume.keys[paper.id] and item["type"] == "paper-conference"
         assert item["title"] == " ".join(paper.title.split())
         assert item["issued"] == {"date-parts": [[2026, 4, 27]]}

@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
-from conftest import PROGRAM, RECORDINGS, REPO, TALKS, WORKSHOP_YML, write_project
-from proceedings.outputs.ics import program_ics
+
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
+from proceedings.outputs.ics import program_ics
+
+from conftest import PROGRAM, RECORDINGS, REPO, TALKS, WORKSHOP_YML, write_project
 
 
 def _project(tmp_path: Path, program: str = PROGRAM, talks: str = TALKS, recordings: str = "",
@@ -76,7 +78,7 @@ def test_calendar_parses_back_in_the_venue_zone(tmp_path):
     first = events[0]
     assert first.decoded("dtstart") == dt.datetime(2026, 4, 27, 9, 0, tzinfo=ZoneInfo("America/Sao_Paulo"))
     assert first["dtstart"].params["TZID"] == "America/Sao_Paulo"
-    assert first.decoded("dtstart").astimezone(dt.timezone.utc).hour == 12
+    assert first.decoded("dtstart").astimezone(dt.UTC).hour == 12
     assert str(first["summary"]) == "Keynote: A Keynote"
     assert str(first["url"]) == "https://example.org/test-ws/book/program/index.html#proceedings-slot-0900"
     assert [tz["tzid"] for tz in calendar.walk("VTIMEZONE")] == ["America/Sao_Paulo"]

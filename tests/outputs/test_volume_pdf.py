@@ -7,12 +7,14 @@ import unicodedata
 import bibtexparser
 import pikepdf
 import pytest
-from conftest import REPO
-from proceedings.outputs.citation import Citations
+from pypdf import PdfReader
+
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
+from proceedings.outputs.citation import Citations
 from proceedings.outputs.volume_pdf import plain_paragraphs, preliminary_pages, volume_pdf
-from pypdf import PdfReader
+
+from conftest import REPO
 
 
 @pytest.fixture(scope="module")

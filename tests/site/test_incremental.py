@@ -8,9 +8,10 @@ import shutil
 import zipfile
 from pathlib import Path
 
+from proceedings.cli import main
+
 import benchmark  # scripts/benchmark.py, on the path by pytest's `pythonpath` setting
 from conftest import write_project
-from proceedings.cli import main
 
 # Files whose content records when or in which order the build ran, not what the site holds (the
 # zip stores each file's modification time).

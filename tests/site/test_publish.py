@@ -7,8 +7,10 @@ import subprocess
 import zipfile
 
 import pytest
-from conftest import SITE_URL, write_project
+
 from proceedings.cli import main
+
+from conftest import SITE_URL, write_project
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,9 @@ import time
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-from proceedings.util import myst
 from sphinx.application import Sphinx
+
+from proceedings.util import myst
 
 CONF = """\
 extensions = ["myst_parser", "proceedings.sphinxext"]

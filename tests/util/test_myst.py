@@ -8,6 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 from docutils.core import publish_string
 from myst_parser.parsers.docutils_ import Parser
+
 from proceedings.util import myst
 
 HOSTILE = [

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from ..model.locations import MATERIALS, Project
 from ..model.paper import PAPER_FIELDS, Paper, csv_record, read_paper
+from ..model.pdf_facts import PdfFacts
 from ..model.program import SLOT_FIELDS, Slot, check_overlaps, read_slot
 from ..model.recording import RECORDING_FIELDS, read_recording
-from ..model.talk import TALK_FIELDS, read_talk
+from ..model.talk import TALK_FIELDS, Talk, read_talk
 from ..model.volume import Proceedings
 from ..model.workshop import Workshop, read_workshop
 from ..records.diagnostics import Diagnostics
@@ -29,7 +30,8 @@ def load(project: Project, workers: int | None = None, keep_going: bool = False,
     """
     diags = Diagnostics()
     if not project.papers.is_dir():
-        diags.error("papers", None, None, "no papers/ folder here; is this a proceedings project? (`proceedings new DIR` makes one)")
+        diags.error("papers", None, None,
+                    "no papers/ folder here; is this a proceedings project? (`proceedings new DIR` makes one)")
         return None, diags
     workshop = _load_workshop(project, diags)
     file, records = _load_paper_records(project, diags)
@@ -42,7 +44,7 @@ def load(project: Project, workers: int | None = None, keep_going: bool = False,
     recordings = _read_list(project, "recordings.yml", "recordings", RECORDING_FIELDS, diags,
                             lambda fields: read_recording(fields, project.papers, items))
     with (timings or Timings()).stage("PDF facts"):
-        pdfs, unusable = _load_pdf_facts(project, workshop, papers + talks, workers, diags, keep_going)
+        pdfs, unusable = _load_pdf_facts(project, workshop, papers + talks, workers, keep_going)
     if workshop is None or (diags.has_errors and not keep_going):
         return None, diags
     program = tuple(sorted((slot for slot, _ in slots), key=lambda slot: slot.start))
@@ -110,7 +112,8 @@ def _yaml_list(path: Path, file: str, diags: Diagnostics) -> list:
 def _read_records(file: str, records: list, label: str, known: tuple[str, ...], diags: Diagnostics,
                   read) -> list[tuple]:
     """Each record read by ``read(fields)`` and paired with its fields; ids must be unique."""
-    found, first_line = [], {}
+    found: list[tuple] = []
+    first_line: dict[str, int] = {}
     for index, record in enumerate(records):
         where = f"{label}[{index}]"
         if not isinstance(record, Located):
@@ -139,15 +142,16 @@ def _check_program(slots: list[tuple[Slot, Fields]], paper_ids: set[str], talk_i
     check_overlaps([slot for slot, _ in slots], "papers/program.yml", diags)
 
 
-def _load_pdf_facts(project: Project, workshop: Workshop | None, items: list[tuple[object, Fields]],
-                    workers: int | None, diags: Diagnostics, keep_going: bool) -> tuple[dict, set[tuple[str, str]]]:
+def _load_pdf_facts(project: Project, workshop: Workshop | None, items: list[tuple[Paper | Talk, Fields]],
+                    workers: int | None, keep_going: bool) -> tuple[dict[str, PdfFacts], set[tuple[str, str]]]:
     """Facts of every PDF the papers and talks name, and the (item id, field) pairs whose file is
     unusable: unreadable, or beyond its track's limits. Those are errors, or with ``keep_going``
     warnings that the item is published without the file."""
-    named = [(item, fields, name, getattr(item, name, None)) for item, fields in items for name in (m.field for m in MATERIALS)
-             if getattr(item, name, None)]
+    named = [(item, fields, material.field, relative) for item, fields in items for material in MATERIALS
+             if (relative := getattr(item, material.field, None))]
     paths = sorted({project.papers / relative for *_, relative in named})
-    passwords = {project.papers / item.pdf: item.pdf_password for item, *_ in named if getattr(item, "pdf_password", None)}
+    passwords = {project.papers / item.pdf: item.pdf_password for item, *_ in named
+                 if isinstance(item, Paper) and item.pdf and item.pdf_password}
     facts = pdf_facts(paths, PdfCache(project.cache), workers, passwords)
     unusable = set()
     for item, fields, name, relative in named:

@@ -106,11 +106,8 @@ def pdf_facts(paths: list[Path], cache: PdfCache, workers: int | None = None,
     todo = sorted({hashes[path]: path for path, facts in found.items() if facts is None}.items())
     if todo:
         jobs = [(path, sha, passwords.get(path, "")) for sha, path in todo]
-        parsed = dict(zip((sha for sha, _ in todo), _parse_all(jobs, workers)))
-        for path, facts in found.items():
-            if facts is None:
-                found[path] = parsed[hashes[path]]
-    return found
+        parsed = dict(zip((sha for sha, _ in todo), _parse_all(jobs, workers), strict=True))
+    return {path: facts or parsed[hashes[path]] for path, facts in found.items()}
 
 
 def _parse_all(jobs: list[tuple[Path, str, str]], workers: int | None) -> list[PdfFacts]:
@@ -119,5 +116,5 @@ def _parse_all(jobs: list[tuple[Path, str, str]], workers: int | None) -> list[P
         return list(progress((read_pdf(*job) for job in jobs), len(jobs), "PDF facts"))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         # Small chunks keep the workers evenly loaded and the progress bar moving.
-        facts = pool.map(read_pdf, *zip(*jobs), chunksize=max(1, min(8, len(jobs) // (workers * 4))))
+        facts = pool.map(read_pdf, *zip(*jobs, strict=True), chunksize=max(1, min(8, len(jobs) // (workers * 4))))
         return list(progress(facts, len(jobs), "PDF facts"))

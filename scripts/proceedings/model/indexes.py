@@ -101,8 +101,8 @@ def author_index(papers, talks) -> list[IndexedPerson]:
             papers_of.append(paper_id)
         if talk_id and talk_id not in talks_of:
             talks_of.append(talk_id)
-    entries, anchors = [], set()
-    for group, (papers_of, talks_of) in sorted(zip(groups, found), key=lambda item: sort_key(item[0][0])):
+    entries, anchors = [], set[str]()
+    for group, (papers_of, talks_of) in sorted(zip(groups, found, strict=True), key=lambda item: sort_key(item[0][0])):
         anchor = _anchor("proceedings-author", group[0].name, anchors)
         entries.append(IndexedPerson(group[0], anchor, tuple(papers_of), tuple(talks_of), tuple(group)))
     return entries

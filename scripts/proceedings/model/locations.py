@@ -111,7 +111,8 @@ def recording_file(recording: Recording) -> str:
 
 def notice_files(paper: Paper) -> dict[str, str]:
     """The published names of a paper's earlier versions and erratum, with their paths in ``papers/``."""
-    files = {f"{paper.id}-v{number}.pdf": revision.pdf for number, revision in enumerate(paper.revisions, 1)}
+    files = {f"{paper.id}-v{number}.pdf": revision.pdf for number, revision in enumerate(paper.revisions, 1)
+             if revision.pdf}  # every revision has its PDF
     if paper.erratum and paper.erratum.pdf:
         files[f"{paper.id}-erratum.pdf"] = paper.erratum.pdf
     return files

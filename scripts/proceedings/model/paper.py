@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..records.fields import Fields
 from ..records.sources import Located
@@ -110,14 +111,15 @@ def read_paper(fields: Fields, workshop: Workshop | None, papers_dir: Path) -> P
     if track and workshop and not workshop.track(track):
         known = ", ".join(t.id for t in workshop.tracks)
         fields.error("track", f"unknown track {track!r}; workshop.yml defines: {known}")
-    values = dict(
+        track = None  # a paper must be listed under a track, so with --keep-going it is left out
+    values: dict[str, Any] = dict(
         id=pid,
         title=fields.text("title", required=True),
         authors=read_people(fields, "authors", required=True),
         abstract=fields.text("abstract", required=True, multiline=True),
         track=track,
     )
-    optional = dict(
+    optional: dict[str, Any] = dict(
         keywords=fields.text_list("keywords"),
         session=fields.text("session"),
         pdf=fields.path("pdf", papers_dir),

@@ -13,8 +13,10 @@ from ..records.sources import Located
 PERSON_FIELDS = ("name", "given", "family", "affiliation", "orcid", "email", "url")
 
 # Lower-case words that belong to the family name ("Johannes van der Waals", "Maria de la Cruz").
-_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "la", "le", "ten", "ter", "zu", "bin", "ibn", "al", "el"}
+_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "la", "le", "ten", "ter", "zu",
+              "bin", "ibn", "al", "el"}
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+_NAME_AND_AFFILIATION = re.compile(r"\s*(.*?)\s*(?:\((.*)\))?\s*", re.DOTALL)
 _ORCID = re.compile(r"^(?:https?://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
 
 
@@ -136,9 +138,10 @@ def read_people(fields: Fields, name: str, required: bool = False) -> tuple[Pers
 
 def person_from_text(text: str, line: int) -> Located:
     """A person record from 'Name (Affiliation)', the way CSV cells write it, located at ``line``."""
-    match = re.match(r"^\s*(.*?)\s*(?:\((.*)\))?\s*$", text)
-    data = Located(name=match.group(1))
-    if match.group(2):
-        data["affiliation"] = match.group(2)
+    match = _NAME_AND_AFFILIATION.fullmatch(text)
+    name, affiliation = match.groups() if match else (text.strip(), None)
+    data = Located(name=name)
+    if affiliation:
+        data["affiliation"] = affiliation
     data.line, data.key_lines = line, {}
     return data

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..records.fields import Fields
@@ -72,7 +73,7 @@ def read_slot(fields: Fields) -> Slot | None:
         return None
     kind = fields.choice("kind", SLOT_KINDS)
     title = fields.text("title", required=True)
-    optional = dict(speaker=fields.text("speaker"), talk=fields.text("talk"), papers=fields.text_list("papers"))
+    optional: dict[str, Any] = dict(speaker=fields.text("speaker"), talk=fields.text("talk"), papers=fields.text_list("papers"))
     if not (start and end and kind and title):
         return None
     return Slot(start, end, kind, title, **optional, line=fields.line)
@@ -81,7 +82,7 @@ def read_slot(fields: Fields) -> Slot | None:
 def check_overlaps(slots: list[Slot], file: str, diags) -> None:
     """An error for each slot that starts before the previous one ends."""
     ordered = sorted(slots, key=lambda slot: (slot.start, slot.end))
-    for previous, slot in zip(ordered, ordered[1:]):
+    for previous, slot in zip(ordered, ordered[1:], strict=False):
         if slot.start < previous.end:
             diags.error(file, slot.line, "start", f"{slot.title!r} ({slot.start:%H:%M}-{slot.end:%H:%M}) overlaps "
                         f"{previous.title!r} ({previous.start:%H:%M}-{previous.end:%H:%M}, line {previous.line})")

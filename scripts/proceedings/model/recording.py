@@ -54,7 +54,10 @@ class Recording:
         """The URL the player loads: a privacy-enhanced embed for platforms, the file itself otherwise."""
         if self.platform == "file":
             return self.url
-        return _EMBEDS[self.platform].format(PLATFORM_URLS[self.platform].match(self.url).group(1))
+        match = PLATFORM_URLS[self.platform].match(self.url)
+        if match is None:
+            raise ValueError(f"{self.url!r} is not a {self.platform} video URL")  # read_recording refuses those
+        return _EMBEDS[self.platform].format(match.group(1))
 
 
 def read_recording(fields: Fields, papers_dir: Path, items: set[str]) -> Recording | None:

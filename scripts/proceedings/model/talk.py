@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..records.fields import Fields
 from .people import Person, read_one_person, read_people
@@ -44,8 +45,8 @@ def read_talk(fields: Fields, papers_dir: Path) -> Talk | None:
     speakers = (speaker,) if speaker else read_people(fields, "speakers")
     if not speakers and "speaker" not in fields.data:
         fields.error("speaker", "required field is missing (or give `speakers` for a panel)")
-    values = dict(id=tid, title=fields.text("title", required=True), speakers=speakers)
-    optional = dict(
+    values: dict[str, Any] = dict(id=tid, title=fields.text("title", required=True), speakers=speakers)
+    optional: dict[str, Any] = dict(
         kind=fields.choice("kind", TALK_KINDS, default="invited"),
         abstract=fields.text("abstract", multiline=True),
         bio=fields.text("bio", multiline=True),

@@ -87,7 +87,7 @@ class Proceedings:
     @cached_property
     def volume_papers(self) -> list[Paper]:
         """The papers of the volume PDF: those with a PDF, in program order, then in listing order."""
-        first_slot = {}
+        first_slot: dict[str, dt.time] = {}
         for slot in self.program:
             for paper_id in slot.papers:
                 first_slot.setdefault(paper_id, slot.start)
@@ -100,7 +100,7 @@ class Proceedings:
         """First and last page of each paper in the volume PDF (none when it is not made)."""
         ranges, page = {}, 1
         for paper in self.volume_papers if self.paginated else []:
-            pages = self.facts(paper.pdf).pages
+            pages = facts.pages if (facts := self.facts(paper.pdf)) else 0
             ranges[paper.id] = (page, page + pages - 1)
             page += pages
         return ranges
@@ -116,15 +116,29 @@ class Proceedings:
 
     def paper(self, paper_id: str) -> Paper | None:
         """The paper with this id, if any."""
-        return self._papers_by_id.get(paper_id)
+        return self.papers_by_id.get(paper_id)
 
     def talk(self, talk_id: str) -> Talk | None:
         """The talk with this id, if any."""
-        return next((talk for talk in self.talks if talk.id == talk_id), None)
+        return self.talks_by_id.get(talk_id)
 
     @cached_property
-    def _papers_by_id(self) -> dict[str, Paper]:
+    def papers_by_id(self) -> dict[str, Paper]:
+        """Every paper, by id."""
         return {paper.id: paper for paper in self.papers}
+
+    @cached_property
+    def talks_by_id(self) -> dict[str, Talk]:
+        """Every talk and panel, by id."""
+        return {talk.id: talk for talk in self.talks}
+
+    def track_of(self, paper: Paper) -> Track:
+        """The track the paper was accepted to (every paper's track is one of the workshop's)."""
+        return self._tracks_by_id[paper.track]
+
+    @cached_property
+    def _tracks_by_id(self) -> dict[str, Track]:
+        return {track.id: track for track in self.workshop.tracks}
 
     def recording(self, item_id: str) -> Recording | None:
         """The published recording of a paper or talk, if any (the first, if several)."""
@@ -154,9 +168,9 @@ class Proceedings:
         """The public URL of the paper's page."""
         return f"{self.workshop.base_url}{paper_docname(paper.id)}.html"
 
-    def pdf_url(self, paper: Paper) -> str | None:
-        """The public URL of the paper's PDF, in the same folder as its page."""
-        return f"{self.workshop.base_url}{paper_docname(paper.id)}.pdf" if paper.pdf else None
+    def pdf_url(self, paper: Paper) -> str:
+        """The public URL of the paper's PDF (when it has one), in the same folder as its page."""
+        return f"{self.workshop.base_url}{paper_docname(paper.id)}.pdf"
 
     def facts(self, path: str | None) -> PdfFacts | None:
         """Facts of the PDF at ``path`` (relative to ``papers/``), if it is one."""

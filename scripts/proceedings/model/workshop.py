@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..records.diagnostics import Diagnostics
@@ -104,7 +105,7 @@ def read_workshop(data: object, file: str, diags: Diagnostics) -> Workshop | Non
         diags.error(file, 1, None, "expected a record with fields such as id, title, date, tracks")
         return None
     fields = Fields(data, file, "workshop", WORKSHOP_FIELDS, diags)
-    values = dict(
+    values: dict[str, Any] = dict(
         id=fields.slug("id", required=True),
         title=fields.text("title", required=True),
         booktitle=fields.text("booktitle", required=True),
@@ -119,7 +120,7 @@ def read_workshop(data: object, file: str, diags: Diagnostics) -> Workshop | Non
     fields.integer("year")
     if values["date"] and (year := data.get("year")) is not None and str(year) != str(values["date"].year):
         fields.error("year", f"year {year} differs from the year of date {values['date']}")
-    optional = dict(
+    optional: dict[str, Any] = dict(
         short_title=fields.text("short_title"),
         room=fields.text("room"),
         website=fields.url("website"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import bibtexparser
-from bibtexparser.model import Entry, Field
+from bibtexparser.model import Block, Entry, Field
 
 from ..model.people import Person
 from ..util.latex import latex_text, latex_title
@@ -65,7 +65,8 @@ def _entry_values(volume: Proceedings, paper: Paper, ascii: bool) -> list[tuple[
 
 def bibtex_file(entries: list[Entry]) -> str:
     """BibTeX text holding ``entries``."""
-    library = bibtexparser.Library(entries)
+    blocks: list[Block] = list(entries)
+    library = bibtexparser.Library(blocks)
     # Values are enclosed by paper_entry already (month is a macro and must stay bare), so no middleware.
     text = bibtexparser.write_string(library, unparse_stack=[], bibtex_format=_FORMAT).strip()
     return f"% Encoding: UTF-8\n\n{text}\n"

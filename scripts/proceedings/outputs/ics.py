@@ -21,7 +21,7 @@ def program_ics(volume: Proceedings) -> bytes:
     calendar.add("x-wr-calname", workshop.short_title or workshop.title)
     calendar.add("x-wr-timezone", workshop.timezone)
     # A fixed stamp keeps the file byte-identical across rebuilds.
-    stamp = dt.datetime.combine(workshop.date, dt.time(0), dt.timezone.utc)
+    stamp = dt.datetime.combine(workshop.date, dt.time(0), dt.UTC)
     location = ", ".join(part for part in (workshop.room and f"Room {workshop.room}", workshop.location) if part)
     for slot in volume.program:
         event = icalendar.Event()

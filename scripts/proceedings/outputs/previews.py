@@ -33,7 +33,7 @@ def render_previews(pdfs: dict[str, Path], cache: Path, workers: int | None = No
         # Spawned, not forked: the build renders previews in a thread (forking a threaded process
         # can deadlock), and forked workers would each count the whole parent's memory.
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            list(progress(pool.map(render_preview, *zip(*missing), chunksize=8), len(missing), "previews"))
+            list(progress(pool.map(render_preview, *zip(*missing, strict=True), chunksize=8), len(missing), "previews"))
     else:
         list(progress((render_preview(*job) for job in missing), len(missing), "previews"))
     return {sha: preview_path(sha, cache) for sha in pdfs}

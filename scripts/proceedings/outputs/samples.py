@@ -1,6 +1,6 @@
 """Generated sample PDFs for example papers, test fixtures and benchmarks.
 
-Run ``python -m proceedings.samples [PROJECT]`` to (re)write the PDF of every paper in the project's
+Run ``python -m proceedings.outputs.samples [PROJECT]`` to (re)write the PDF of every paper in the project's
 ``accepted.yml`` whose ``pdf`` names a file that starts with ``pdf/example-``.
 """
 
@@ -22,7 +22,7 @@ _VOCABULARY = (
     "conservation symmetry equivariant graph transformer diffusion surrogate inverse problem observation "
     "simulation resolution generalization downstream evaluation error baseline ablation tokenizer"
 ).split()
-_EPOCH = dt.datetime(2026, 4, 27, 9, 0, tzinfo=dt.timezone.utc)
+_EPOCH = dt.datetime(2026, 4, 27, 9, 0, tzinfo=dt.UTC)
 
 
 def latin1(text: str) -> str:
@@ -121,22 +121,25 @@ def sample_poster(path: Path, title: str, authors: list[str], abstract: str) -> 
 def main(argv: list[str] | None = None) -> int:
     """Regenerate the example PDFs (papers, slides, posters) named in a project's ``accepted.yml``."""
     project = Path((argv or sys.argv[1:] or ["."])[0])
-    papers = yaml.safe_load((project / "papers" / "accepted.yml").read_text("utf-8"))
-    for paper in papers:
-        names = [author["name"] for author in paper["authors"]]
-        targets = {
-            "pdf": lambda path: sample_pdf(path, paper["title"], names, paper["abstract"],
-                                           4 if paper["track"] == "tiny" else 8,
-                                           f"Only this PDF mentions the {paper['id'].replace('-', ' ')} calibration constant."),
-            "slides": lambda path: sample_slides(path, paper["title"], names),
-            "poster": lambda path: sample_poster(path, paper["title"], names, paper["abstract"]),
-        }
-        for field, write in targets.items():
+    for paper in yaml.safe_load((project / "papers" / "accepted.yml").read_text("utf-8")):
+        for field in ("pdf", "slides", "poster"):
             relative = paper.get(field, "")
             if Path(relative).name.startswith("example-"):
-                write(project / "papers" / relative)
+                _write_example(project / "papers" / relative, field, paper)
                 print(f"wrote papers/{relative}")
     return 0
+
+
+def _write_example(path: Path, field: str, paper: dict) -> None:
+    """The example file of a paper's ``field`` (pdf, slides or poster), from its record."""
+    names = [author["name"] for author in paper["authors"]]
+    if field == "pdf":
+        phrase = f"Only this PDF mentions the {paper['id'].replace('-', ' ')} calibration constant."
+        sample_pdf(path, paper["title"], names, paper["abstract"], 4 if paper["track"] == "tiny" else 8, phrase)
+    elif field == "slides":
+        sample_slides(path, paper["title"], names)
+    else:
+        sample_poster(path, paper["title"], names, paper["abstract"])
 
 
 if __name__ == "__main__":

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
-import importlib.util
 import io
 import re
 import shutil
 import tempfile
 import unicodedata
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
+from typing import cast
 
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
@@ -21,6 +22,7 @@ from pikepdf import (
     Array,
     Dictionary,
     Name,
+    Object,
     ObjectStreamMode,
     OutlineItem,
     Page,
@@ -37,7 +39,7 @@ from ..util.text import paragraphs_of, transliterated
 _MARGIN = 20
 # Roboto Flex, which sphinxext-opengraph (a dependency) ships for its social cards: Latin with every
 # accent, Vietnamese, Greek and Cyrillic, where the PDF core fonts have Latin-1 only (Ł became L).
-_FONT_FILE = Path(importlib.util.find_spec("sphinxext.opengraph").origin).parent / "_static" / "Roboto-Flex.ttf"
+_FONT_FILE = Path(str(resources.files("sphinxext.opengraph"))) / "_static" / "Roboto-Flex.ttf"
 _FONT = "Roboto"
 # The tables of a variable font's other instances: we use its default one, and embedding them
 # (fpdf2 subsets them glyph by glyph) took the volume of 1,000 papers from 2.8 s to 3.7 s.
@@ -144,8 +146,8 @@ def preliminary_pages(volume: Proceedings, preface: list[str], ranges: dict[str,
             _paragraph(pdf, text)
     if volume.committees:
         pdf.add_page()
-        for title, people in volume.committees:
-            _heading(pdf, title)
+        for heading, people in volume.committees:
+            _heading(pdf, heading)
             _paragraph(pdf, "; ".join(_person(group) for group in people))
     pdf.add_page()
     _heading(pdf, "Contents")
@@ -184,7 +186,7 @@ def _lines(pdf: FPDF, width: float, text: str) -> list[str]:
     part of a long table of contents, only for text that does not fit on one line)."""
     if pdf.get_string_width(text) <= width:
         return [text]
-    return pdf.multi_cell(width, 5, text, dry_run=True, output="LINES")
+    return cast(list[str], pdf.multi_cell(width, 5, text, dry_run=True, output="LINES"))
 
 
 def author_index_pages(volume: Proceedings, ranges: dict[str, tuple[int, int]]) -> bytes:
@@ -202,7 +204,7 @@ def author_index_pages(volume: Proceedings, ranges: dict[str, tuple[int, int]]) 
 
 def _fixed_date(volume: Proceedings) -> dt.datetime:
     """A creation date that keeps the file byte-identical across builds."""
-    return dt.datetime.combine(volume.workshop.date, dt.time(0), dt.timezone.utc)
+    return dt.datetime.combine(volume.workshop.date, dt.time(0), dt.UTC)
 
 
 # Helvetica's digits are all 556/1000 em wide, so a page number is centred without font metrics.
@@ -216,7 +218,7 @@ class _Volume:
 
     def __init__(self, front: bytes):
         self.pdf = Pdf.open(io.BytesIO(front))
-        self.pages: list[Dictionary] = [page.obj for page in self.pdf.pages]
+        self.pages: list[Object] = [page.obj for page in self.pdf.pages]
         """Its pages so far, in order. The page tree is written once, when saved: pikepdf's page list
         costs time in proportion to the pages already there for each page added (22 s of 24 at
         3,000 papers)."""
@@ -273,9 +275,9 @@ def volume_pdf(volume: Proceedings, papers_dir: Path, preface: list[str], target
     for paper in volume.volume_papers:
         # Read into memory: qpdf reads the pages' streams when the volume is saved, and a file kept
         # open per paper would run out of file descriptors on a main-conference volume.
-        source = Pdf.open(io.BytesIO((papers_dir / paper.pdf).read_bytes()), password=paper.pdf_password or "")
+        source = Pdf.open(io.BytesIO((papers_dir / str(paper.pdf)).read_bytes()), password=paper.pdf_password or "")
         start = book.append(source, ranges[paper.id][0])
-        track = volume.workshop.track(paper.track)
+        track = volume.track_of(paper)
         if track.id not in sections:
             sections[track.id] = OutlineItem(track.title, start)
             book.outline.append(sections[track.id])

@@ -46,6 +46,6 @@ def write_pages(project: Project, citations: Citations, limit: int = INDEX_PAGE_
     texts = {page.with_suffix(".txt") for page in (project.book / "papers").glob("*.md")} - pages
     for name in GENERATED_DIRS:
         remove_others(project.book / name, pages, "*.md")
-    for path in texts:
-        path.unlink(missing_ok=True)
+    for orphan in texts:
+        orphan.unlink(missing_ok=True)
     return written

@@ -18,8 +18,8 @@ def authors_pages(volume: Proceedings, limit: int = INDEX_PAGE_LIMIT) -> dict[st
 
 
 def _author_blocks(volume: Proceedings, entry: IndexedPerson) -> list[str]:
-    works = [f"[{myst.rich_text(volume.paper(pid).title)}](../papers/{pid}.md)" for pid in entry.papers]
-    works += [f"[{myst.text(volume.talk(tid).title)}](../talks/{tid}.md)" for tid in entry.talks]
+    works = [f"[{myst.rich_text(volume.papers_by_id[pid].title)}](../papers/{pid}.md)" for pid in entry.papers]
+    works += [f"[{myst.text(volume.talks_by_id[tid].title)}](../talks/{tid}.md)" for tid in entry.talks]
     affiliations = f" ({'; '.join(myst.text(a) for a in entry.affiliations)})" if entry.affiliations else ""
     return [f"({entry.anchor})=", f"**{myst.text(entry.person.name)}**{affiliations}: " + "; ".join(works)]
 
@@ -29,7 +29,7 @@ def keywords_pages(volume: Proceedings, limit: int = INDEX_PAGE_LIMIT) -> dict[s
     ``papers/keywords.md``, and one page per letter when it is long."""
     entries = []
     for keyword, anchor, paper_ids in volume.keywords:
-        links = "; ".join(f"[{myst.rich_text(volume.paper(pid).title)}]({pid}.md)" for pid in paper_ids)
+        links = "; ".join(f"[{myst.rich_text(volume.papers_by_id[pid].title)}]({pid}.md)" for pid in paper_ids)
         entries.append((fold(keyword), [f"({anchor})=", f"**{myst.text(keyword)}**: {links}"], len(paper_ids)))
     return _index_pages("papers/keywords", "Keywords", f"{len(entries)} keywords.", entries, limit)
 

@@ -21,7 +21,8 @@ def paper_item(paper: Paper, prefix: str, extra: tuple[str, ...] = ()) -> str:
     after = [f"**{myst.text(paper.award)}**"] if paper.award else []
     if paper.removal:
         after.append(f"**{paper.removal_label}**")
-    return f"- [{myst.rich_text(paper.title)}]({prefix}{paper.id}.md)  \n  " + " · ".join([names, *after, *(e for e in extra if e)])
+    details = " · ".join([names, *after, *(e for e in extra if e)])
+    return f"- [{myst.rich_text(paper.title)}]({prefix}{paper.id}.md)  \n  {details}"
 
 
 def _slot_label(slot: Slot) -> str:

@@ -35,13 +35,14 @@ def paper_search_data(volume: Proceedings, paper: Paper) -> dict:
     """What search filters the paper by (track, session, award, keyword, author), shows beside it
     (its authors), and weighs more (its authors' names, also without accents, so 'Muller' finds
     'Müller')."""
-    track = volume.workshop.track(paper.track)
+    track = volume.track_of(paper)
     sessions = list(dict.fromkeys([*([paper.session] if paper.session else []),
                                    *(slot.title for slot in volume.slots_of(paper.id))]))
     filters = {"track": [track.title], "session": sessions, "award": [paper.award] if paper.award else [],
                "keyword": list(dict.fromkeys(entry[0] for keyword in paper.keywords
                                              if (entry := volume.keyword_entry(keyword)))),
-               "author": [volume.author_entry(author).person.name for author in paper.authors]}
+               "author": [(indexed.person if (indexed := volume.author_entry(author)) else author).name
+                          for author in paper.authors]}
     names = ", ".join(author.name for author in paper.authors)
     return {"filters": {key: values for key, values in filters.items() if values},
             "meta": {"authors": names},
@@ -51,7 +52,7 @@ def paper_search_data(volume: Proceedings, paper: Paper) -> dict:
 def paper_page(citations: Citations, paper: Paper) -> str:
     """A paper's page: byline, materials, abstract, citation and the PDF's text."""
     volume = citations.volume
-    track = volume.workshop.track(paper.track)
+    track = volume.track_of(paper)
     details = [f"**Track:** [{myst.text(track.title)}](../tracks/{track.id}.md)"]
     if paper.session:
         details.append(f"**Session:** {myst.text(paper.session)}")
@@ -106,7 +107,7 @@ def _authors(volume: Proceedings, authors: tuple[Person, ...]) -> str:
         line = f"- **[{name}](#{entry.anchor})**" if entry else f"- **{name}**"
         if person.affiliation:
             line += f", {myst.text(person.affiliation)}"
-        if person.orcid_url:
+        if person.orcid and person.orcid_url:
             line += f" · ORCID {myst.link(person.orcid, person.orcid_url)}"
         lines.append(line)
     return "\n".join(lines)

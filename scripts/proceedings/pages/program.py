@@ -47,8 +47,8 @@ def _slot_body(volume: Proceedings, slot: Slot) -> str:
     elif slot.speaker:
         lines.append(myst.text(slot.speaker))
     papers = [paper for pid in slot.papers if (paper := volume.paper(pid))]
-    items = [paper_item(paper, "../papers/", [*material_links(volume, paper, "../papers/"),
-                                               recording_link(volume.recording(paper.id), "../papers/")])
+    items = [paper_item(paper, "../papers/", (*material_links(volume, paper, "../papers/"),
+                                               recording_link(volume.recording(paper.id), "../papers/")))
              for paper in papers]
     return "\n\n".join(lines + ["\n".join(items)] if items else lines)
 

@@ -28,7 +28,10 @@ class Located(dict):
 
 
 # libyaml's parser is about ten times faster than PyYAML's own, and keeps the same marks.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+try:
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # PyYAML built without libyaml
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 
 class _LineLoader(_SafeLoader):
@@ -115,7 +118,7 @@ def load_csv(path: Path, rel: str, diags: Diagnostics) -> list[Located] | None:
             if len(cells) != len(header):
                 diags.error(rel, start, None, f"row has {len(cells)} cells but the header has {len(header)}")
             else:
-                row = Located((name, cell) for name, cell in zip(header, cells) if cell.strip())
+                row = Located((name, cell) for name, cell in zip(header, cells, strict=True) if cell.strip())
                 row.line = start
                 row.key_lines = {}
                 rows.append(row)

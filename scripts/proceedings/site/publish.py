@@ -38,7 +38,7 @@ def publish(built: Path, sites: Path, link: Path) -> Path:
     for name, signature in files.items():
         target = staging / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        if published.get(name) == signature:
+        if previous and published.get(name) == signature:
             os.link(previous / name, target)
         else:
             shutil.copy2(built / name, target)

@@ -80,7 +80,8 @@ def index_site(site: Path, paper_pages: set[str], state: Path) -> dict[str, bool
     state.unlink(missing_ok=True)  # a run stopped half-way must not leave bundles marked as current
     staging = state.parent / "search-staging"
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        indexed = dict(zip(stale, pool.map(lambda name: _index_bundle(site, wanted[name], staging / name, site / name), stale)))
+        results = pool.map(lambda name: _index_bundle(site, list(wanted[name]), staging / name, site / name), stale)
+        indexed = dict(zip(stale, results, strict=True))
     shutil.rmtree(staging, ignore_errors=True)
     if all(indexed.values()):
         merged = [f"../{name}/" for name in sorted(wanted) if name != PRIMARY]

@@ -18,6 +18,8 @@ SITE_ZIP = "proceedings-site.zip"
 # Already compressed: stored as they are, which keeps zipping fast.
 _STORED = {".pdf", ".png", ".jpg", ".woff", ".woff2", ".gz", ".zip", ".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter"}
 _FOLDER = "proceedings-site"
+# The fixed part of a zip entry's local header, before its name and extra field (APPNOTE 4.3.7).
+_LOCAL_HEADER_SIZE = 30
 
 
 def site_files(html: Path) -> dict[str, list[int]]:
@@ -59,17 +61,20 @@ def _copy_entry(source: zipfile.ZipFile, target: zipfile.ZipFile, info: zipfile.
     zipfile has no public call for this; it uses the attributes zipfile's own writer keeps (``fp``,
     ``start_dir``, ``filelist``, ``NameToInfo``), unchanged since Python 2.
     """
-    source.fp.seek(info.header_offset)
-    header = source.fp.read(zipfile.sizeFileHeader)
+    reader, writer = source.fp, target.fp
+    if reader is None or writer is None:
+        raise ValueError("both zip files must be open")
+    reader.seek(info.header_offset)
+    header = reader.read(_LOCAL_HEADER_SIZE)
     name_length, extra_length = struct.unpack("<HH", header[26:30])
-    source.fp.seek(info.header_offset + zipfile.sizeFileHeader + name_length + extra_length)
-    data = source.fp.read(info.compress_size)
+    reader.seek(info.header_offset + _LOCAL_HEADER_SIZE + name_length + extra_length)
+    data = reader.read(info.compress_size)
     entry = copy.copy(info)
     entry.flag_bits &= ~0x08  # sizes are in the header written here, not in a trailing descriptor
-    target.fp.seek(target.start_dir)
+    writer.seek(target.start_dir)
     entry.header_offset = target.start_dir
-    target.fp.write(entry.FileHeader())
-    target.fp.write(data)
-    target.start_dir = target.fp.tell()
+    writer.write(entry.FileHeader())
+    writer.write(data)
+    target.start_dir = writer.tell()
     target.filelist.append(entry)
     target.NameToInfo[entry.filename] = entry

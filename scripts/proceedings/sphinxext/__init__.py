@@ -20,15 +20,16 @@ it from a ``proceedings`` value): ``{"meta": [[name, content], ...], "links":
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import posixpath
 import shutil
 from html import escape
+from importlib import resources
 from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.config import Config
 from sphinx.util.docutils import ReferenceRole, SphinxDirective
 
@@ -69,7 +70,8 @@ class RecordingRole(ReferenceRole):
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         host = self.target.split("/")[2] if self.target.startswith("https://") else "this site"
         html = (f'<div class="proceedings-recording" data-embed="{escape(self.target)}" data-title="{escape(self.title)}">'
-                f'<button type="button">▶ Play the recording</button> <small>(loads the player from {escape(host)})</small></div>')
+                '<button type="button">▶ Play the recording</button> '
+                f'<small>(loads the player from {escape(host)})</small></div>')
         return [nodes.raw(self.rawtext, html, format="html")], []
 
 
@@ -200,7 +202,7 @@ _MATHJAX_PARTS = ("tex-mml-chtml.js", "input", "output/chtml", "ui", "a11y", "ad
 def _local_mathjax(folder: Path) -> Path:
     """MathJax 3, copied once from the django-static-mathjax wheel into ``folder``/mathjax, so that
     pages load no script from a CDN (no request leaves the site before the reader asks)."""
-    source = Path(importlib.util.find_spec("mathjax").origin).parent / "static" / "mathjax" / "es5"
+    source = Path(str(resources.files("mathjax"))) / "static" / "mathjax" / "es5"
     target = folder / "mathjax"
     if not (target / "tex-mml-chtml.js").is_file():
         for part in _MATHJAX_PARTS:
@@ -253,7 +255,7 @@ def not_found_page(base_url: str, title: str) -> str:
 def _without_sphinx_search(app: Sphinx) -> None:
     # Pagefind is the search; Sphinx's own index cost an eighth of the build (stemming every word)
     # and was loaded by every page. The search page is still written, from our search.html.
-    if app.builder.format == "html":
+    if isinstance(app.builder, StandaloneHTMLBuilder):
         app.builder.search = False
         app.config.html_additional_pages = {"search": "search.html", **app.config.html_additional_pages}
 

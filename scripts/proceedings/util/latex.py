@@ -25,7 +25,7 @@ _WORD = re.compile(r"([^\W_]+)")
 
 def _accented(cluster: str) -> str:
     """A letter with accents pylatexenc has no entry for (Vietnamese, Yoruba) as nested accent commands."""
-    base, *marks = unicodedata.normalize("NFD", cluster)
+    base, *marks = list(unicodedata.normalize("NFD", cluster))
     if not base.isascii() or not marks or any(mark not in _COMBINING for mark in marks):
         return cluster  # no LaTeX form (CJK, Arabic): kept as UTF-8, which biber and bibtexparser read
     latex = base
