@@ -8,7 +8,7 @@ from proceedings.model.locations import Project
 from proceedings.model.paper import Paper
 from proceedings.model.people import Person
 from proceedings.model.talk import Talk
-from proceedings.pages.indexes import authors_pages, keywords_pages
+from proceedings.pages.index_pages import authors_pages, keywords_pages
 from proceedings.pages.listings import papers_index
 
 from conftest import REPO

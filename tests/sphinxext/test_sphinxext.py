@@ -11,6 +11,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 from sphinx.application import Sphinx
 
+import proceedings
 from proceedings.util import myst
 
 CONF = """\
@@ -25,8 +26,9 @@ smartquotes = False
 HOSTILE = '</script><script>alert(1)</script> " <b>&amp;'
 
 
-def _build(root: Path, pages: dict[str, str], freshenv: bool = True, warnings: io.StringIO | None = None) -> Path:
-    (root / "conf.py").write_text(CONF)
+def _build(root: Path, pages: dict[str, str], freshenv: bool = True, warnings: io.StringIO | None = None,
+           parallel: int = 0, conf: str = "") -> Path:
+    (root / "conf.py").write_text(CONF + conf)
     (root / "index.md").write_text("# Outside book/\n")
     pages = {"book/welcome.md": "# Welcome\n", **pages}
     for name, text in pages.items():
@@ -34,7 +36,7 @@ def _build(root: Path, pages: dict[str, str], freshenv: bool = True, warnings: i
         (root / name).write_text(text, "utf-8")
     out = root / "_build" / "html"
     app = Sphinx(str(root), str(root), str(out), str(root / "_build" / "doctrees"), "html",
-                 status=None, warning=warnings, freshenv=freshenv)
+                 status=None, warning=warnings, freshenv=freshenv, parallel=parallel)
     app.build()
     return out
 
@@ -135,3 +137,34 @@ def test_search_page_without_sphinx_search_index(tmp_path):
     assert (out / "search.html").is_file()
     # Every page loads searchindex.js (pydata-sphinx-theme); it must exist, and be empty.
     assert "Search.setIndex" not in (out / "searchindex.js").read_text("utf-8")
+
+
+def test_the_extension_declares_its_version_and_parallel_safety(tmp_path):
+    (tmp_path / "conf.py").write_text(CONF)
+    app = Sphinx(str(tmp_path), str(tmp_path), str(tmp_path / "out"), str(tmp_path / "doctrees"), "html",
+                 status=None, warning=None)
+    extension = app.extensions["proceedings.sphinxext"]
+    assert extension.version == proceedings.__version__ and isinstance(extension.metadata["env_version"], int)
+    assert extension.parallel_read_safe is extension.parallel_write_safe is True
+    assert {"proceedings_book_dir", "proceedings_local_mathjax", "proceedings_lean"} <= set(app.config.values)
+
+
+def test_a_parallel_build_gives_every_page_its_own_head_tags(tmp_path):
+    """Page data read in worker processes reaches the main process (env-merge-info), so each page's
+    <head> carries its own tags whichever process read it."""
+    pages = {f"book/p{n}.md": _page({"orphan": True, "proceedings": {"meta": [["citation_title", f"Paper {n}"]]}})
+             for n in range(12)}
+    out = _build(tmp_path, pages, parallel=2)
+    for n in range(12):
+        soup = BeautifulSoup((out / "book" / f"p{n}.html").read_text("utf-8"), "html.parser")
+        assert soup.find("meta", attrs={"name": "citation_title"})["content"] == f"Paper {n}"
+
+
+def test_settings_choose_the_book_folder_and_mathjax(tmp_path):
+    conf = 'proceedings_book_dir = "pages"\nproceedings_local_mathjax = False\nroot_doc = "pages/welcome"\n'
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "welcome.md").write_text("# Welcome\n\n$x^2$\n")
+    out = _build(tmp_path, {}, conf=conf)
+    assert (out / "pages" / "welcome.html").is_file() and not (out / "book").exists()
+    scripts = [tag["src"] for tag in BeautifulSoup((out / "pages" / "welcome.html").read_text("utf-8"), "html.parser").find_all("script", src=True)]
+    assert any("cdn.jsdelivr.net/npm/mathjax" in src for src in scripts) and not (out / "_static" / "mathjax").exists()

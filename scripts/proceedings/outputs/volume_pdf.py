@@ -213,7 +213,7 @@ _STAMP_SIZE = 9
 _STAMP_FONT = Name("/ProceedingsPageNumber")
 
 
-class _Volume:
+class _Binding:
     """The volume being assembled: pages appended with their numbers stamped, and bookmarks."""
 
     def __init__(self, front: bytes):
@@ -269,7 +269,7 @@ def _stamp(pdf: Pdf, page: Page, text: str, font: Dictionary, save: Stream) -> N
 def volume_pdf(volume: Proceedings, papers_dir: Path, preface: list[str], target: Path) -> int:
     """Write the volume to ``target``; its number of pages."""
     ranges = volume.page_ranges
-    book = _Volume(preliminary_pages(volume, preface, ranges))
+    book = _Binding(preliminary_pages(volume, preface, ranges))
     book.outline.append(OutlineItem("Front matter", Array([book.pages[0], Name.Fit])))
     sections: dict[str, OutlineItem] = {}
     for paper in volume.volume_papers:

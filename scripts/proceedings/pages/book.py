@@ -9,7 +9,7 @@ from ..outputs.citation import Citations
 from ..util.files import remove_others, write_if_changed
 from ..util.progress import progress
 from .generated import INDEX_PAGE_LIMIT
-from .indexes import authors_pages, keywords_pages
+from .index_pages import authors_pages, keywords_pages
 from .listings import committee_page, papers_index, track_page
 from .papers import paper_page, paper_text
 from .program import program_page, speakers_list, talk_page
