@@ -22,7 +22,8 @@ ALLOWED = {
     "site": {"util", "records", "model", "outputs"},
     "sphinxext": {"util"},
     "build": {"util", "records", "model", "inputs", "outputs", "pages", "site"},
-    "cli": {"util", "records", "model", "inputs", "outputs", "pages", "site", "build"},
+    "new": {"util", "records", "model", "outputs"},
+    "cli": {"util", "records", "model", "inputs", "outputs", "pages", "site", "build", "new"},
 }
 
 

@@ -1,28 +1,24 @@
-"""The ``proceedings`` command: new, check, build, serve."""
+"""The ``proceedings`` command: its arguments, and each command in a few lines."""
 
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
-import json
-import shutil
 import sys
 import time
-from importlib import resources
 from pathlib import Path
 
 from . import __version__
 from .build import BuildOptions, build
 from .inputs.checks import check_project
 from .inputs.loader import load, load_workshop
-from .inputs.openreview import import_notes
+from .inputs.openreview import import_notes, read_export
 from .model.locations import Project
-from .outputs.samples import sample_pdf
+from .new import create_project
 from .pages.generated import INDEX_PAGE_LIMIT
 from .records.diagnostics import Diagnostics
 from .site.errors import BuildError
 from .site.publish import push_to_branch
+from .site.serve import serve
 from .util.progress import Timings
 
 
@@ -44,15 +40,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     if target.exists() and any(target.iterdir()):
         print(f"{target} exists and is not empty; choose a new folder", file=sys.stderr)
         return 1
-    with resources.as_file(resources.files("proceedings") / "scaffold") as scaffold:
-        shutil.copytree(scaffold, target, dirs_exist_ok=True)
-    # Packaging drops dotfiles, so the scaffold's .gitignore and workflow travel without their dots.
-    (target / "gitignore").rename(target / ".gitignore")
-    (target / ".github" / "workflows").mkdir(parents=True)
-    (target / "github-workflow.yml").rename(target / ".github" / "workflows" / "proceedings.yml")
-    sample_pdf(target / "papers" / "pdf" / "example-paper.pdf", "An Example Paper about E = mc^2",
-               ["Marie Skłodowska-Curie", "Johannes van der Waals", "Nguyễn Văn An"],
-               "What the paper does, in a paragraph or two.", pages=3)
+    create_project(target)
     print(f"Created {target}. Edit {target}/papers/, then run: proceedings build {target}")
     return 0
 
@@ -102,12 +90,10 @@ def cmd_import_openreview(args: argparse.Namespace) -> int:
         _report(diags)
         return 1
     try:
-        notes = json.loads(Path(args.notes).read_text("utf-8"))
+        notes = read_export(Path(args.notes))
     except (OSError, ValueError) as exc:
         print(f"{args.notes}: cannot read the export: {exc}", file=sys.stderr)
         return 1
-    if isinstance(notes, dict):
-        notes = notes.get("notes", [notes])
     report = import_notes(notes, project.papers, workshop, Path(args.pdfs) if args.pdfs else None)
     print("\n".join(report.lines()))
     print(f"Wrote {project.papers / 'accepted.yml'}; run: proceedings check {args.dir}")
@@ -117,8 +103,7 @@ def cmd_import_openreview(args: argparse.Namespace) -> int:
 def cmd_publish(args: argparse.Namespace) -> int:
     """Push the built site to a branch (gh-pages) of the project's git repository with ghp-import."""
     project = Project(Path(args.dir).resolve())
-    if not (project.html / "index.html").is_file():
-        print(f"No site in {project.html}; run: proceedings build {args.dir}", file=sys.stderr)
+    if not _has_site(project, args.dir):
         return 1
     status = push_to_branch(project, args.remote, args.branch)
     if status == 0:
@@ -129,17 +114,25 @@ def cmd_publish(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the built site on localhost."""
     project = Project(Path(args.dir).resolve())
-    if not (project.html / "index.html").is_file():
-        print(f"No site in {project.html}; run: proceedings build {args.dir}", file=sys.stderr)
+    if not _has_site(project, args.dir):
         return 1
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(project.html))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
-        print(f"Serving {project.html} at http://127.0.0.1:{server.server_port}/ (Ctrl+C stops)", flush=True)
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
+    serve(project.html, args.port)
     return 0
+
+
+def _has_site(project: Project, name: str) -> bool:
+    """Whether the project has a built site; if not, says how to make one."""
+    if (project.html / "index.html").is_file():
+        return True
+    print(f"No site in {project.html}; run: proceedings build {name}", file=sys.stderr)
+    return False
+
+
+def _positive(text: str) -> int:
+    """A whole number of at least 1, for argparse."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -170,7 +163,7 @@ def parser() -> argparse.ArgumentParser:
         "--volume-pdf", action=argparse.BooleanOptionalAction, default=True,
         help="make proceedings.pdf, which also gives every paper its page numbers (default: yes)")
     commands.choices["build"].add_argument(
-        "--index-page-limit", type=int, default=INDEX_PAGE_LIMIT, metavar="N",
+        "--index-page-limit", type=_positive, default=INDEX_PAGE_LIMIT, metavar="N",
         help="past N links to papers, the papers index lists the tracks and the author and keyword indexes "
              f"get a page per letter (default: {INDEX_PAGE_LIMIT})")
     commands.choices["serve"].add_argument("--port", type=int, default=8000)

@@ -48,6 +48,17 @@ class ImportReport:
         return out
 
 
+def read_export(path: Path) -> list[dict]:
+    """The notes of an export file: a JSON list of notes, or an object holding them under ``notes``
+    (or a single note); raises OSError or ValueError when it cannot be read."""
+    notes = json.loads(path.read_text("utf-8"))
+    if isinstance(notes, dict):
+        notes = notes.get("notes", [notes])
+    if not isinstance(notes, list):
+        raise ValueError("expected a JSON list of notes")
+    return notes
+
+
 def _value(note: dict, name: str):
     """A content field's value (API v2 wraps each in {"value": ...})."""
     entry = note.get("content", {}).get(name)
