@@ -208,10 +208,13 @@ def test_broken_project_reports_and_writes_nothing(tmp_path, capsys, command):
     assert tree_state(root) == before
 
 
-def test_check_json(tmp_path, capsys):
+def test_check_json(tmp_path):
     root = write_project(tmp_path / "broken", papers=PAPERS_YML.replace("track: tiny", "track: poster"))
-    assert main(["check", "--json", str(root)]) == 1
-    found = json.loads(capsys.readouterr().out)
+    # As a script reads it: the command's whole standard output, in a process of its own (a library
+    # that prints when imported would break the JSON).
+    result = subprocess.run([sys.executable, "-m", "proceedings", "check", "--json", str(root)], capture_output=True, text=True)
+    assert result.returncode == 1
+    found = json.loads(result.stdout)
     assert found == [{"file": "papers/accepted.yml", "line": 22, "field": "papers[1].track",
                       "message": "unknown track 'poster'; workshop.yml defines: full, tiny", "severity": "error"}]
 

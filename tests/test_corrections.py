@@ -61,7 +61,7 @@ def test_retracted_paper_is_out_of_the_volume(built):
     keys = [e.key for e in bibtexparser.parse_string((built / "_build/html/proceedings.bib").read_text("utf-8")).entries]
     assert len(keys) == 2 and not any("retracted" in key or "author2026" in key for key in keys)
     volume, _ = load(Project(built))
-    assert "paper-three" not in [p.id for p in volume.volume_papers]
+    assert "paper-three" not in [p.id for p in volume.bound_papers]
     assert "Retracto Author" not in [e.person.name for e in volume.authors]
     assert "Retracto" not in (built / "_build/html/book/people/authors.html").read_text("utf-8")
     assert "retractions" not in (built / "_build/html/book/papers/keywords.html").read_text("utf-8")

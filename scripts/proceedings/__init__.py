@@ -9,8 +9,8 @@ The package is layered; each folder imports only those above it in this list:
 - ``inputs``: loading ``papers/`` into the model, PDF facts, the OpenReview import, project checks;
 - ``outputs``: citations (BibTeX, RIS, CSL-JSON, APA, Scholar tags), the calendar, the volume PDF, previews;
 - ``pages``: the generated MyST pages;
-- ``site``: Jupyter Book, the files beside the pages, search, the site zip, publishing;
-- ``build`` (the pipeline) and ``cli`` (the command line) on top.
+- ``site``: Jupyter Book, the files beside the pages, search, the site zip, publishing, the preview;
+- ``new`` (a new project), ``build`` (the pipeline) and ``cli`` (the command line) on top.
 
 ``sphinxext`` is the Sphinx extension that Jupyter Book loads; it imports only ``util``.
 """

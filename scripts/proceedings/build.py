@@ -49,15 +49,16 @@ def build(project: Project, timings: Timings,
     start_jupyter_book_server()
     with timings.stage("load"):
         volume, diags = load(project, keep_going=options.keep_going, timings=timings)
-    diags.extend(check_project(project, volume))
+        diags.extend(check_project(project, volume))
     if volume is None or (diags.has_errors and not options.keep_going):
         return None, diags
-    volume = replace(volume, paginated=options.volume_pdf)
-    citations = Citations(volume, project.build / ".proceedings" / "references.json")
+    volume = replace(volume, volume_pdf=options.volume_pdf)
+    citations = Citations(volume, project.references)
     with timings.stage("PDF cache"):
-        PdfCache(project.cache).put_all(volume.pdfs.values())
+        PdfCache(project.pdf_facts).put_all(volume.pdfs.values())
     with timings.stage("pages"):
         pages = write_pages(project, citations, options.index_page_limit)
+        citations.save()  # the pages have formatted every reference the build needs
     print(f"{len(volume.papers)} papers: {pages} page(s) updated.", flush=True)
     # Sphinx and Pagefind run in processes of their own, on one core, and need none of the files
     # published beside the pages: those (previews, the volume PDF, citations) are made meanwhile.
@@ -69,7 +70,6 @@ def build(project: Project, timings: Timings,
         with timings.stage("search index"):
             run_pagefind(project, volume)
         print(f"{files.result()} file(s) beside the pages updated.", flush=True)
-    citations.save()
     with timings.stage("site zip"):
         site_zip(project.work_html, project.work / "site-zip.json")
     with timings.stage("publish"):

@@ -28,10 +28,8 @@ def _report(diags: Diagnostics, as_json: bool = False) -> None:
         return
     for diagnostic in diags.sorted():
         print(diagnostic, file=sys.stderr)
-    errors = sum(d.severity.value == "error" for d in diags.items)
-    warnings = len(diags.items) - errors
     if diags.items:
-        print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+        print(f"{diags.error_count} error(s), {len(diags.items) - diags.error_count} warning(s)", file=sys.stderr)
 
 
 def cmd_new(args: argparse.Namespace) -> int:

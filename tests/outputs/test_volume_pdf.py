@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
 from proceedings.outputs.citation import Citations
-from proceedings.outputs.volume_pdf import plain_paragraphs, preliminary_pages, volume_pdf
+from proceedings.outputs.volume_pdf import plain_paragraphs, preliminary_pages, write_volume_pdf
 
 from conftest import REPO
 
@@ -23,7 +23,7 @@ def built(tmp_path_factory):
     assert volume is not None
     preface = plain_paragraphs((REPO / "book" / "preface.md").read_text("utf-8"))
     target = tmp_path_factory.mktemp("volume") / "proceedings.pdf"
-    pages = volume_pdf(volume, REPO / "papers", preface, target)
+    pages = write_volume_pdf(volume, REPO / "papers", preface, target)
     with pikepdf.open(target) as written:  # the page tree, written by hand, checked by qpdf
         assert written.check_pdf_syntax() == [] and len(written.pages) == pages
     return volume, PdfReader(target), pages, len(PdfReader(_front(volume, preface)).pages)
@@ -36,7 +36,7 @@ def _front(volume, preface):
 
 def test_page_count_is_front_matter_plus_papers_plus_index(built):
     volume, reader, pages, front = built
-    paper_pages = sum(volume.facts(p.pdf).pages for p in volume.volume_papers)
+    paper_pages = sum(volume.facts(p.pdf).pages for p in volume.bound_papers)
     assert len(reader.pages) == pages == front + paper_pages + 1
     assert front == 4  # cover, preface, committee, contents
 
@@ -47,7 +47,7 @@ def test_bookmarks_point_to_each_papers_first_page(built):
     for item in reader.outline:
         for child in item if isinstance(item, list) else []:
             titles[child.title] = reader.get_destination_page_number(child)
-    for paper in volume.volume_papers:
+    for paper in volume.bound_papers:
         first, _ = volume.page_ranges[paper.id]
         assert titles[paper.title] == front + first - 1
     top = [item.title for item in reader.outline if not isinstance(item, list)]
@@ -56,7 +56,7 @@ def test_bookmarks_point_to_each_papers_first_page(built):
 
 def test_stamped_numbers_match_the_bibtex_pages(built):
     volume, reader, _, front = built
-    for paper in volume.volume_papers:
+    for paper in volume.bound_papers:
         entry = bibtexparser.parse_string(Citations(volume).bibtex([paper])).entries[0]
         first, last = (int(n) for n in entry["pages"].strip("{}").split("--"))
         assert (first, last) == volume.page_ranges[paper.id]
@@ -79,7 +79,7 @@ def test_front_matter_keeps_every_accent_and_transliterates_only_what_its_font_l
     volume, reader, _, front = built
     contents = " ".join(" ".join(reader.pages[i].extract_text().split()) for i in range(front))
     index = " ".join(reader.pages[-1].extract_text().split())
-    names = {unicodedata.normalize("NFC", a.name) for p in volume.volume_papers for a in p.authors}
+    names = {unicodedata.normalize("NFC", a.name) for p in volume.bound_papers for a in p.authors}
     beyond_latin1 = {name for name in names if max(map(ord, name)) > 255 and max(map(ord, name)) < 0x2E80}
     assert {"Łucja Wróbel", "Oluwaseun Adébáyọ̀"} <= beyond_latin1  # the example's authors
     for name in beyond_latin1:

@@ -146,7 +146,7 @@ def test_the_extension_declares_its_version_and_parallel_safety(tmp_path):
     extension = app.extensions["proceedings.sphinxext"]
     assert extension.version == proceedings.__version__ and isinstance(extension.metadata["env_version"], int)
     assert extension.parallel_read_safe is extension.parallel_write_safe is True
-    assert {"proceedings_book_dir", "proceedings_local_mathjax", "proceedings_lean"} <= set(app.config.values)
+    assert {"proceedings_local_mathjax", "proceedings_lean"} <= set(app.config.values)
 
 
 def test_a_parallel_build_gives_every_page_its_own_head_tags(tmp_path):
@@ -160,11 +160,8 @@ def test_a_parallel_build_gives_every_page_its_own_head_tags(tmp_path):
         assert soup.find("meta", attrs={"name": "citation_title"})["content"] == f"Paper {n}"
 
 
-def test_settings_choose_the_book_folder_and_mathjax(tmp_path):
-    conf = 'proceedings_book_dir = "pages"\nproceedings_local_mathjax = False\nroot_doc = "pages/welcome"\n'
-    (tmp_path / "pages").mkdir()
-    (tmp_path / "pages" / "welcome.md").write_text("# Welcome\n\n$x^2$\n")
-    out = _build(tmp_path, {}, conf=conf)
-    assert (out / "pages" / "welcome.html").is_file() and not (out / "book").exists()
-    scripts = [tag["src"] for tag in BeautifulSoup((out / "pages" / "welcome.html").read_text("utf-8"), "html.parser").find_all("script", src=True)]
+def test_mathjax_from_a_cdn_when_asked(tmp_path):
+    out = _build(tmp_path, {"book/welcome.md": "# Welcome\n\n$x^2$\n"}, conf="proceedings_local_mathjax = False\n")
+    page = BeautifulSoup((out / "book" / "welcome.html").read_text("utf-8"), "html.parser")
+    scripts = [tag["src"] for tag in page.find_all("script", src=True)]
     assert any("cdn.jsdelivr.net/npm/mathjax" in src for src in scripts) and not (out / "_static" / "mathjax").exists()

@@ -23,7 +23,7 @@ def check_project(project: Project, volume: Proceedings | None) -> Diagnostics:
     config = load_yaml(config_file, "_config.yml", diags) if config_file.is_file() else None
     if volume is not None:
         _check_base_url(config, volume, diags)
-        _check_papers(volume, diags)
+        _check_papers(project, volume, diags)
     return diags
 
 
@@ -40,9 +40,10 @@ def _check_base_url(config: object, volume: Proceedings, diags: Diagnostics) -> 
                     f"{baseurl!r} differs from workshop.yml's url {volume.workshop.base_url!r}; make them equal")
 
 
-def _check_papers(volume: Proceedings, diags: Diagnostics) -> None:
+def _check_papers(project: Project, volume: Proceedings, diags: Diagnostics) -> None:
+    paper_list = project.relative(project.paper_list)
     for paper in volume.cited_papers:
         if not paper.pdf:
-            diags.warning("papers/accepted.yml", None, paper.id, "no PDF: the paper is published without one")
+            diags.warning(paper_list, None, paper.id, "no PDF: the paper is published without one")
         if volume.program and not volume.slots_of(paper.id):
             diags.warning("papers/program.yml", None, paper.id, "the paper is presented in no slot of the program")

@@ -77,7 +77,7 @@ def _load_paper_records(project: Project, diags: Diagnostics) -> tuple[str, list
     yml, csv = project.papers / "accepted.yml", project.papers / "accepted.csv"
     if yml.is_file() and csv.is_file():
         diags.error("papers/accepted.csv", None, None, "both accepted.yml and accepted.csv exist; keep one")
-    if csv.is_file() and not yml.is_file():
+    if project.paper_list == csv:
         rows = load_csv(csv, "papers/accepted.csv", diags) or []
         return "papers/accepted.csv", [csv_record(row) for row in rows]
     if not yml.is_file():
@@ -152,7 +152,7 @@ def _load_pdf_facts(project: Project, workshop: Workshop | None, items: list[tup
     paths = sorted({project.papers / relative for *_, relative in named})
     passwords = {project.papers / item.pdf: item.pdf_password for item, *_ in named
                  if isinstance(item, Paper) and item.pdf and item.pdf_password}
-    facts = pdf_facts(paths, PdfCache(project.cache), workers, passwords)
+    facts = pdf_facts(paths, PdfCache(project.pdf_facts), workers, passwords)
     unusable = set()
     for item, fields, name, relative in named:
         found = facts[project.papers / relative]

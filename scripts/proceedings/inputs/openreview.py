@@ -8,6 +8,7 @@ since the last import (remembered in ``papers/.openreview-import.json``) is kept
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,10 +106,10 @@ def _session(note: dict) -> str | None:
     return "Oral" if "oral" in venue else "Poster" if "poster" in venue else None
 
 
-def paper_record(note: dict, workshop: Workshop, pdf: str | None) -> dict:
-    """The ``accepted.yml`` record of one accepted note."""
+def paper_record(note: dict, workshop: Workshop) -> dict:
+    """The ``accepted.yml`` record of one accepted note (without its PDF, which is placed apart)."""
     record = {
-        "id": f"paper{note['number']}" if note.get("number") is not None else note["forum"].lower(),
+        "id": _paper_id(note),
         "title": one_line(str(_value(note, "title") or "")),
         "authors": _authors(note),
         "abstract": str(_value(note, "abstract") or "").strip(),
@@ -117,9 +118,15 @@ def paper_record(note: dict, workshop: Workshop, pdf: str | None) -> dict:
         "track": _track(note, workshop),
         "session": _session(note),
         "openreview": note.get("forum") or note.get("id"),
-        "pdf": pdf,
     }
     return {name: value for name, value in record.items() if value not in (None, "", [])}
+
+
+def _paper_id(note: dict) -> str:
+    """``paper<number>``, or without a number the forum id made URL-safe (forum ids hold capitals and ``_``)."""
+    if note.get("number") is not None:
+        return f"paper{note['number']}"
+    return re.sub(r"[^a-z0-9]+", "-", str(note["forum"]).lower()).strip("-") or "paper"
 
 
 def find_pdf(note: dict, folder: Path | None) -> Path | None:
@@ -171,7 +178,7 @@ def import_notes(notes: list[dict], papers_dir: Path, workshop: Workshop, pdfs: 
             report.skipped.append(f"{note.get('forum') or note.get('id')}: {title} ({reason})")
             continue
         source = find_pdf(note, pdfs)
-        record = paper_record(note, workshop, None)
+        record = paper_record(note, workshop)
         if source is None:
             report.without_pdf.append(record["id"])
         else:

@@ -61,6 +61,13 @@ class IndexedPerson:
         return affiliations_of(self.members)
 
 
+def listed_name(records: list[Person]) -> str:
+    """One person as lists of people show them: the name as first written and every affiliation
+    their records give, 'Name (A; B)'."""
+    affiliations = "; ".join(affiliations_of(records))
+    return records[0].name + (f" ({affiliations})" if affiliations else "")
+
+
 def affiliations_of(records: Iterable[Person]) -> tuple[str, ...]:
     """Every distinct affiliation that records naming one person give, in order."""
     return tuple(dict.fromkeys(person.affiliation for person in records if person.affiliation))

@@ -23,10 +23,15 @@ class Material(NamedTuple):
     suffix: str
     """What the published file's name adds to the item's id."""
     label: str
-    """What readers call it."""
+    """What readers call it, on a link to it."""
+    noun: str
+    """What it is the first page of, in a preview's alternative text."""
+    paged: bool
+    """Whether its page count is worth telling readers (not for a one-page poster)."""
 
 
-MATERIALS = (Material("pdf", "", "PDF"), Material("slides", "-slides", "Slides"), Material("poster", "-poster", "Poster"))
+MATERIALS = (Material("pdf", "", "PDF", "paper", True), Material("slides", "-slides", "Slides", "slides", True),
+             Material("poster", "-poster", "Poster", "poster", False))
 
 
 @dataclass(frozen=True)
@@ -72,9 +77,25 @@ class Project:
         return self.build / ".proceedings" / "sites"
 
     @property
-    def cache(self) -> Path:
+    def pdf_facts(self) -> Path:
         """The PDF facts cache."""
         return self.build / ".proceedings" / "pdf-facts"
+
+    @property
+    def references(self) -> Path:
+        """The cache of formatted references."""
+        return self.build / ".proceedings" / "references.json"
+
+    @property
+    def volume_pdfs(self) -> Path:
+        """The cache of the volume PDF, by a hash of its inputs."""
+        return self.build / ".proceedings" / "volume"
+
+    @property
+    def paper_list(self) -> Path:
+        """The accepted papers' file: ``accepted.yml``, or ``accepted.csv`` when only that exists."""
+        yml, csv = self.papers / "accepted.yml", self.papers / "accepted.csv"
+        return csv if csv.is_file() and not yml.is_file() else yml
 
     @property
     def previews(self) -> Path:
@@ -109,10 +130,20 @@ def recording_file(recording: Recording) -> str:
     return f"{recording.item}-recording.{recording.url.rsplit('.', 1)[-1].lower()}"
 
 
+def revision_file(paper_id: str, number: int) -> str:
+    """The published name of a paper's earlier version, numbered from 1."""
+    return f"{paper_id}-v{number}.pdf"
+
+
+def erratum_file(paper_id: str) -> str:
+    """The published name of a paper's erratum."""
+    return f"{paper_id}-erratum.pdf"
+
+
 def notice_files(paper: Paper) -> dict[str, str]:
     """The published names of a paper's earlier versions and erratum, with their paths in ``papers/``."""
-    files = {f"{paper.id}-v{number}.pdf": revision.pdf for number, revision in enumerate(paper.revisions, 1)
+    files = {revision_file(paper.id, number): revision.pdf for number, revision in enumerate(paper.revisions, 1)
              if revision.pdf}  # every revision has its PDF
     if paper.erratum and paper.erratum.pdf:
-        files[f"{paper.id}-erratum.pdf"] = paper.erratum.pdf
+        files[erratum_file(paper.id)] = paper.erratum.pdf
     return files

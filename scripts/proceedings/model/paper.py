@@ -32,6 +32,8 @@ class Notice:
     """What changed (a revision's or erratum's note) or why (a withdrawal's or retraction's reason)."""
     pdf: str | None = None
     """The PDF of that version or of the erratum, relative to ``papers/``."""
+
+
 _OPENREVIEW_ID = re.compile(r"^(?:https://openreview\.net/(?:forum|pdf)\?id=)?([A-Za-z0-9_-]+)$")
 _BIBKEY = re.compile(r"^[a-z][a-z0-9-]*$")
 

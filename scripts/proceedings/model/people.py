@@ -127,7 +127,7 @@ def read_one_person(fields: Fields, name: str, required: bool = False) -> Person
 
 
 def read_people(fields: Fields, name: str, required: bool = False) -> tuple[Person, ...]:
-    """Every person in the list field ``name``; a plain string item is taken as a bare name."""
+    """Every person in the list field ``name``, each a record (an item that is not is an error)."""
     people = []
     for label, data in fields.records(name, required):
         person = read_person(fields.sub(label, data, PERSON_FIELDS))

@@ -40,8 +40,8 @@ class Proceedings:
     """The schedule's slots, in time order."""
     recordings: tuple[Recording, ...] = ()
     """Recordings, published or not."""
-    paginated: bool = True
-    """Whether the papers are numbered as pages of the volume PDF (which is then made)."""
+    volume_pdf: bool = True
+    """Whether the volume PDF is made, which numbers the papers as its pages."""
 
     @cached_property
     def keys(self) -> dict[str, str]:
@@ -85,7 +85,7 @@ class Proceedings:
         return entry[1] if entry else None
 
     @cached_property
-    def volume_papers(self) -> list[Paper]:
+    def bound_papers(self) -> list[Paper]:
         """The papers of the volume PDF: those with a PDF, in program order, then in listing order."""
         first_slot: dict[str, dt.time] = {}
         for slot in self.program:
@@ -99,13 +99,13 @@ class Proceedings:
     def page_ranges(self) -> dict[str, tuple[int, int]]:
         """First and last page of each paper in the volume PDF (none when it is not made)."""
         ranges, page = {}, 1
-        for paper in self.volume_papers if self.paginated else []:
+        for paper in self.bound_papers if self.volume_pdf else []:
             pages = facts.pages if (facts := self.facts(paper.pdf)) else 0
             ranges[paper.id] = (page, page + pages - 1)
             page += pages
         return ranges
 
-    @property
+    @cached_property
     def committees(self) -> list[tuple[str, list[list[Person]]]]:
         """Organizers, area chairs and program committee, as headed lists of people, each person
         once with every record that names them (a reviewer listed twice is one reviewer)."""
@@ -164,13 +164,21 @@ class Proceedings:
         """The papers of one track, in listing order."""
         return [paper for paper in self.papers if paper.track == track.id]
 
+    def page_url(self, docname: str) -> str:
+        """The public URL of a page of the book."""
+        return f"{self.workshop.base_url}{docname}.html"
+
     def url(self, paper: Paper) -> str:
         """The public URL of the paper's page."""
-        return f"{self.workshop.base_url}{paper_docname(paper.id)}.html"
+        return self.page_url(paper_docname(paper.id))
 
     def pdf_url(self, paper: Paper) -> str:
         """The public URL of the paper's PDF (when it has one), in the same folder as its page."""
         return f"{self.workshop.base_url}{paper_docname(paper.id)}.pdf"
+
+    def preview_url(self, paper: Paper) -> str:
+        """The public URL of the first-page preview of the paper's PDF (when it has one)."""
+        return f"{self.workshop.base_url}{paper_docname(paper.id)}.png"
 
     def facts(self, path: str | None) -> PdfFacts | None:
         """Facts of the PDF at ``path`` (relative to ``papers/``), if it is one."""

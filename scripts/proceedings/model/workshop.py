@@ -45,7 +45,8 @@ class Track:
 
 @dataclass(frozen=True)
 class Workshop:
-    """The volume: everything a citation and the front pages need to know about the workshop."""
+    """The workshop as ``workshop.yml`` describes it: everything a citation and the volume's first
+    pages need to know."""
 
     id: str
     """Short URL-safe identifier, e.g. ``fm4science-2026``."""
@@ -88,6 +89,12 @@ class Workshop:
     def year(self) -> int:
         """Year of publication."""
         return self.date.year
+
+    @property
+    def fixed_timestamp(self) -> dt.datetime:
+        """Midnight UTC on the workshop's day: the time generated files record, so that the same
+        inputs give the same bytes however often they are built."""
+        return dt.datetime.combine(self.date, dt.time(0), dt.UTC)
 
     @property
     def base_url(self) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlsplit
 
 import icalendar
@@ -14,19 +13,17 @@ from ..model.volume import Proceedings
 def program_ics(volume: Proceedings) -> bytes:
     """One event per slot, in the venue's zone (with its VTIMEZONE), linking to the program page."""
     workshop = volume.workshop
-    page = f"{workshop.base_url}{PROGRAM_DOCNAME}.html"
+    page = volume.page_url(PROGRAM_DOCNAME)
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//proceedings//program//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", workshop.short_title or workshop.title)
     calendar.add("x-wr-timezone", workshop.timezone)
-    # A fixed stamp keeps the file byte-identical across rebuilds.
-    stamp = dt.datetime.combine(workshop.date, dt.time(0), dt.UTC)
     location = ", ".join(part for part in (workshop.room and f"Room {workshop.room}", workshop.location) if part)
     for slot in volume.program:
         event = icalendar.Event()
         event.add("uid", f"{workshop.id}-{slot.start:%H%M}@{urlsplit(workshop.base_url).hostname}")
-        event.add("dtstamp", stamp)
+        event.add("dtstamp", workshop.fixed_timestamp)
         event.add("dtstart", slot.start_at(workshop.date, workshop.timezone))
         event.add("dtend", slot.end_at(workshop.date, workshop.timezone))
         talk = volume.talk(slot.talk) if slot.talk else None

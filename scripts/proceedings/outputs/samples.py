@@ -1,7 +1,8 @@
 """Generated sample PDFs for example papers, test fixtures and benchmarks.
 
-Run ``python -m proceedings.outputs.samples [PROJECT]`` to (re)write the PDF of every paper in the project's
-``accepted.yml`` whose ``pdf`` names a file that starts with ``pdf/example-``.
+Run ``python -m proceedings.outputs.samples [PROJECT]`` to (re)write every file that a paper of the
+project's ``accepted.yml`` names as its ``pdf``, ``slides`` or ``poster`` when the file's name starts
+with ``example-``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 import yaml
 from fpdf import FPDF
 
+from ..model.locations import MATERIALS
 from ..util.text import transliterated
 
 _VOCABULARY = (
@@ -122,10 +124,10 @@ def main(argv: list[str] | None = None) -> int:
     """Regenerate the example PDFs (papers, slides, posters) named in a project's ``accepted.yml``."""
     project = Path((argv or sys.argv[1:] or ["."])[0])
     for paper in yaml.safe_load((project / "papers" / "accepted.yml").read_text("utf-8")):
-        for field in ("pdf", "slides", "poster"):
-            relative = paper.get(field, "")
+        for material in MATERIALS:
+            relative = paper.get(material.field, "")
             if Path(relative).name.startswith("example-"):
-                _write_example(project / "papers" / relative, field, paper)
+                _write_example(project / "papers" / relative, material.field, paper)
                 print(f"wrote papers/{relative}")
     return 0
 

@@ -1,18 +1,16 @@
-"""The whole volume as one PDF, as aclpub2 makes it: cover, front matter, table of contents, every
-paper with page numbers stamped, bookmarks, and an author index. pikepdf (qpdf) merges, stamps and
+"""The whole volume as one PDF, as aclpub2 makes it: cover, preface and committee, table of contents,
+every paper with page numbers stamped, bookmarks, and an author index. pikepdf (qpdf) merges, stamps and
 bookmarks; fpdf2 writes the pages of our own."""
 
 from __future__ import annotations
 
 import atexit
-import datetime as dt
 import io
 import re
 import shutil
 import tempfile
 import unicodedata
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import cast
 
@@ -30,16 +28,17 @@ from pikepdf import (
     Stream,
 )
 
-from ..model.indexes import affiliations_of
-from ..model.people import Person
+from ..model.indexes import listed_name
+from ..model.paper import Paper
 from ..model.volume import Proceedings
-from ..util.files import replacing
+from ..model.workshop import Workshop
+from ..util.files import package_folder, replacing
 from ..util.text import paragraphs_of, transliterated
 
 _MARGIN = 20
 # Roboto Flex, which sphinxext-opengraph (a dependency) ships for its social cards: Latin with every
 # accent, Vietnamese, Greek and Cyrillic, where the PDF core fonts have Latin-1 only (Ł became L).
-_FONT_FILE = Path(str(resources.files("sphinxext.opengraph"))) / "_static" / "Roboto-Flex.ttf"
+_FONT_FILE = package_folder("sphinxext.opengraph") / "_static" / "Roboto-Flex.ttf"
 _FONT = "Roboto"
 # The tables of a variable font's other instances: we use its default one, and embedding them
 # (fpdf2 subsets them glyph by glyph) took the volume of 1,000 papers from 2.8 s to 3.7 s.
@@ -67,7 +66,7 @@ def _static_font() -> Path:
 
 
 def shown(text: str) -> str:
-    """``text`` on one line as the front matter's font can show it: characters it lacks (Chinese,
+    """``text`` on one line as the preliminary pages' font can show it: characters it lacks (Chinese,
     Japanese, Arabic...) transliterated."""
     return transliterated(unicodedata.normalize("NFC", text), _font_characters())
 
@@ -94,7 +93,7 @@ class _Pages(FPDF):
         super().__init__(format="A4")
         self.add_font(_FONT, "", _static_font())
         self.set_margins(_MARGIN, _MARGIN)
-        self.set_creation_date(_fixed_date(volume))
+        self.set_creation_date(volume.workshop.fixed_timestamp)
 
     def footer(self) -> None:
         if self.roman:
@@ -126,18 +125,9 @@ def _paragraph(pdf: FPDF, text: str, height: float = 5) -> None:
 
 def preliminary_pages(volume: Proceedings, preface: list[str], ranges: dict[str, tuple[int, int]]) -> bytes:
     """Cover, preface, committee and table of contents, numbered in roman."""
-    workshop = volume.workshop
     pdf = _Pages(volume)
-    pdf.set_title(workshop.booktitle)
-    pdf.add_page()
-    pdf.set_y(80)
-    pdf.set_font(_FONT, size=24)
-    pdf.multi_cell(0, 11, shown(workshop.booktitle), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(10)
-    pdf.set_font(_FONT, size=13)
-    details = [workshop.venue, f"{workshop.location}, {workshop.date:%d %B %Y}", workshop.license or ""]
-    for line in filter(None, details):
-        pdf.multi_cell(0, 8, shown(line), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_title(volume.workshop.booktitle)
+    _cover(pdf, volume.workshop)
     pdf.roman = True
     if preface:
         pdf.add_page()
@@ -148,37 +138,48 @@ def preliminary_pages(volume: Proceedings, preface: list[str], ranges: dict[str,
         pdf.add_page()
         for heading, people in volume.committees:
             _heading(pdf, heading)
-            _paragraph(pdf, "; ".join(_person(group) for group in people))
+            _paragraph(pdf, "; ".join(listed_name(group) for group in people))
     pdf.add_page()
     _heading(pdf, "Contents")
-    width = pdf.epw - 15
-    for paper in volume.volume_papers:
-        first, _ = ranges[paper.id]
-        pdf.set_font(_FONT, size=9)
-        authors = _lines(pdf, width, shown(", ".join(a.name for a in paper.authors)))
-        pdf.set_font(_FONT, size=10.5)
-        title = _lines(pdf, width, shown(paper.title))
-        # The title may wrap: the authors go below its last line, and the entry is never split by a page break.
-        if pdf.will_page_break(5 * (len(title) + len(authors)) + 2):
-            pdf.add_page()
-        pdf.set_x(pdf.l_margin + width)
-        pdf.cell(15, 5, str(first), align="R")
-        pdf.set_x(pdf.l_margin)
-        for line in title:
-            pdf.cell(width, 5, line, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font(_FONT, size=9)
-        pdf.set_text_color(_AUTHOR_GREY)
-        for line in authors:
-            pdf.cell(width, 5, line, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_text_color(0)
-        pdf.ln(2)
+    for paper in volume.bound_papers:
+        _contents_entry(pdf, paper, ranges[paper.id][0])
     return bytes(pdf.output())
 
 
-def _person(group: list[Person]) -> str:
-    """A person once, with every affiliation their records give."""
-    affiliations = "; ".join(affiliations_of(group))
-    return group[0].name + (f" ({affiliations})" if affiliations else "")
+def _cover(pdf: FPDF, workshop: Workshop) -> None:
+    """The title page: the volume's title, the venue, place and date, and the licence."""
+    pdf.add_page()
+    pdf.set_y(80)
+    pdf.set_font(_FONT, size=24)
+    pdf.multi_cell(0, 11, shown(workshop.booktitle), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(10)
+    pdf.set_font(_FONT, size=13)
+    details = [workshop.venue, f"{workshop.location}, {workshop.date:%d %B %Y}", workshop.license or ""]
+    for line in filter(None, details):
+        pdf.multi_cell(0, 8, shown(line), align="C", new_x="LMARGIN", new_y="NEXT")
+
+
+def _contents_entry(pdf: FPDF, paper: Paper, first_page: int) -> None:
+    """A paper's line in the table of contents: its title, its first page, its authors below."""
+    width = pdf.epw - 15
+    pdf.set_font(_FONT, size=9)
+    authors = _lines(pdf, width, shown(", ".join(a.name for a in paper.authors)))
+    pdf.set_font(_FONT, size=10.5)
+    title = _lines(pdf, width, shown(paper.title))
+    # The title may wrap: the authors go below its last line, and the entry is never split by a page break.
+    if pdf.will_page_break(5 * (len(title) + len(authors)) + 2):
+        pdf.add_page()
+    pdf.set_x(pdf.l_margin + width)
+    pdf.cell(15, 5, str(first_page), align="R")
+    pdf.set_x(pdf.l_margin)
+    for line in title:
+        pdf.cell(width, 5, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(_FONT, size=9)
+    pdf.set_text_color(_AUTHOR_GREY)
+    for line in authors:
+        pdf.cell(width, 5, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0)
+    pdf.ln(2)
 
 
 def _lines(pdf: FPDF, width: float, text: str) -> list[str]:
@@ -200,11 +201,6 @@ def author_index_pages(volume: Proceedings, ranges: dict[str, tuple[int, int]]) 
             pdf.cell(pdf.epw - 30, 5, shown(entry.person.name))
             pdf.cell(30, 5, ", ".join(pages), align="R", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
-
-
-def _fixed_date(volume: Proceedings) -> dt.datetime:
-    """A creation date that keeps the file byte-identical across builds."""
-    return dt.datetime.combine(volume.workshop.date, dt.time(0), dt.UTC)
 
 
 # Helvetica's digits are all 556/1000 em wide, so a page number is centred without font metrics.
@@ -266,13 +262,13 @@ def _stamp(pdf: Pdf, page: Page, text: str, font: Dictionary, save: Stream) -> N
     page.contents_add(pdf.make_stream(number.encode("ascii")))
 
 
-def volume_pdf(volume: Proceedings, papers_dir: Path, preface: list[str], target: Path) -> int:
+def write_volume_pdf(volume: Proceedings, papers_dir: Path, preface: list[str], target: Path) -> int:
     """Write the volume to ``target``; its number of pages."""
     ranges = volume.page_ranges
     book = _Binding(preliminary_pages(volume, preface, ranges))
     book.outline.append(OutlineItem("Front matter", Array([book.pages[0], Name.Fit])))
     sections: dict[str, OutlineItem] = {}
-    for paper in volume.volume_papers:
+    for paper in volume.bound_papers:
         # Read into memory: qpdf reads the pages' streams when the volume is saved, and a file kept
         # open per paper would run out of file descriptors on a main-conference volume.
         source = Pdf.open(io.BytesIO((papers_dir / str(paper.pdf)).read_bytes()), password=paper.pdf_password or "")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..model.locations import GENERATED_MARKER
 from ..util import myst
 
-# Front matter that keeps a generated listing out of the search index: it repeats what the paper
+# The page data that keeps a generated listing out of the search index: it repeats what the paper
 # and talk pages say, and in search results would crowd them out.
 NOT_SEARCHED = {"proceedings": {"search": {"index": False}}}
 

@@ -3,9 +3,8 @@ say where they are presented, which the other pages share."""
 
 from __future__ import annotations
 
-from ..model.indexes import affiliations_of
+from ..model.indexes import listed_name
 from ..model.paper import Paper
-from ..model.people import Person
 from ..model.program import Slot
 from ..model.volume import Proceedings
 from ..model.workshop import Track
@@ -74,11 +73,8 @@ def committee_page(volume: Proceedings) -> str:
     """Organizers, area chairs and program committee, as listed in ``workshop.yml``."""
     blocks = []
     for heading, people in volume.committees:
-        blocks += [f"## {heading}", "\n".join(_person_line(group) for group in people)]
+        blocks += [f"## {heading}", "\n".join(f"- {myst.text(listed_name(group))}" for group in people)]
     return generated_page({}, "Organizers and committee", *blocks)
 
 
-def _person_line(group: list[Person]) -> str:
-    """One person listed once, with every affiliation their records give."""
-    affiliations = "; ".join(myst.text(affiliation) for affiliation in affiliations_of(group))
-    return f"- {myst.text(group[0].name)}" + (f" ({affiliations})" if affiliations else "")
+

@@ -3,7 +3,7 @@ previews, and the recording as the speaker permitted it."""
 
 from __future__ import annotations
 
-from ..model.locations import MATERIALS, material_stem, recording_file
+from ..model.locations import MATERIALS, Material, erratum_file, material_stem, recording_file, revision_file
 from ..model.recording import Recording
 from ..model.volume import Proceedings
 from ..util import myst
@@ -18,7 +18,7 @@ def material_links(volume: Proceedings, item, prefix: str = "") -> list[str]:
     for material in MATERIALS:
         path = getattr(item, material.field, None)
         if path and (facts := volume.facts(path)):
-            pages = f"{plural(facts.pages, 'page')}, " if material.field != "poster" else ""
+            pages = f"{plural(facts.pages, 'page')}, " if material.paged else ""
             target = f"{prefix}{material_stem(item.id, material)}.pdf"
             links.append(myst.role("asset", f"{material.label} ({pages}{facts.size_label}) <{target}>"))
     return links
@@ -26,10 +26,14 @@ def material_links(volume: Proceedings, item, prefix: str = "") -> list[str]:
 
 def preview_images(item) -> str:
     """First-page previews of the item's PDFs, each linked to its PDF."""
-    images = [myst.role("preview", f"First page of the {'paper' if material.field == 'pdf' else material.field} "
-                                   f"<{material_stem(item.id, material)}.png>")
+    images = [myst.role("preview", f"{preview_alt(material)} <{material_stem(item.id, material)}.png>")
               for material in MATERIALS if getattr(item, material.field, None)]
     return " ".join(images)
+
+
+def preview_alt(material: Material) -> str:
+    """The alternative text of a first-page preview."""
+    return f"First page of the {material.noun}"
 
 
 def recording_link(recording: Recording | None, prefix: str = "") -> str:
@@ -62,11 +66,11 @@ def notices(paper) -> str:
         blocks.append(f":::{{warning}}\n**{kind} on {paper.removal.date:%d %B %Y}.** {myst.text(paper.removal.text)}\n\n"
                       "This paper is no longer part of the proceedings; its page stays so that links keep working.\n:::")
     if paper.erratum:
-        link = f" {myst.role('asset', f'Erratum (PDF) <{paper.id}-erratum.pdf>')}" if paper.erratum.pdf else ""
+        link = f" {myst.role('asset', f'Erratum (PDF) <{erratum_file(paper.id)}>')}" if paper.erratum.pdf else ""
         blocks.append(f":::{{note}}\n**Erratum, {paper.erratum.date:%d %B %Y}.** {myst.text(paper.erratum.text)}{link}\n:::")
     if paper.revisions:
         lines = [f"- Version {number}, {revision.date:%d %B %Y}: {myst.text(revision.text)} · "
-                 + myst.role("asset", f"PDF <{paper.id}-v{number}.pdf>")
+                 + myst.role("asset", f"PDF <{revision_file(paper.id, number)}>")
                  for number, revision in enumerate(paper.revisions, 1)]
         lines.append(f"- Version {len(paper.revisions) + 1} (current): the PDF above")
         blocks.append("## Versions\n\n" + "\n".join(lines))

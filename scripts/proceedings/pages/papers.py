@@ -3,29 +3,29 @@
 from __future__ import annotations
 
 from ..model.indexes import fold
+from ..model.locations import MATERIALS
 from ..model.paper import Paper
 from ..model.people import Person
 from ..model.volume import Proceedings
 from ..outputs.citation import FORMATS, Citations, highwire_tags, json_ld
 from ..util import myst
 from ..util.text import one_line
-from .generated import generated_page
+from .generated import NOT_SEARCHED, generated_page
 from .listings import presented_in
-from .materials import material_links, notices, preview_images, recording_block
+from .materials import material_links, notices, preview_alt, preview_images, recording_block
 
 
 def _paper_front(volume: Proceedings, paper: Paper) -> dict:
     """Front matter: out of the toc, Open Graph overrides, and the citation metadata for the <head>."""
     if not paper.cited:
-        return {"orphan": True, "proceedings": {"search": {"index": False}}}
+        return {"orphan": True, **NOT_SEARCHED}
     links = [{"rel": "alternate", "type": f.media_type, "href": f"{paper.id}.{f.ext}", "title": f.label} for f in FORMATS]
     return {
         "orphan": True,
         "og:title": one_line(paper.title),
         "og:type": "article",
         "og:description": one_line(paper.abstract)[:300],
-        **({"og:image": volume.url(paper).removesuffix(".html") + ".png", "og:image:alt": "First page of the paper"}
-           if paper.pdf else {}),
+        **({"og:image": volume.preview_url(paper), "og:image:alt": preview_alt(MATERIALS[0])} if paper.pdf else {}),
         "proceedings": {"meta": highwire_tags(volume, paper), "links": links, "jsonld": json_ld(volume, paper),
                         "search": paper_search_data(volume, paper)},
     }

@@ -55,6 +55,11 @@ class Diagnostics:
         self.items.extend(other.items)
 
     @property
+    def error_count(self) -> int:
+        """How many diagnostics are errors."""
+        return sum(d.severity is Severity.ERROR for d in self.items)
+
+    @property
     def has_errors(self) -> bool:
         """Whether any diagnostic is an error."""
         return any(d.severity is Severity.ERROR for d in self.items)

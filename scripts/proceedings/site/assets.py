@@ -25,7 +25,7 @@ from ..model.volume import Proceedings
 from ..outputs.citation import FORMATS, Citations
 from ..outputs.ics import program_ics
 from ..outputs.previews import render_previews
-from ..outputs.volume_pdf import plain_paragraphs, volume_pdf
+from ..outputs.volume_pdf import plain_paragraphs, write_volume_pdf
 from ..util.files import sync_shared_folder
 
 
@@ -40,8 +40,8 @@ def write_assets(project: Project, citations: Citations) -> int:
     papers = list(volume.cited_papers)
     files: dict[Path, str | Path] = {site / f"proceedings.{f.ext}": f.write(citations, papers) for f in FORMATS}
     files[site / "program.ics"] = program_ics(volume).decode("utf-8")
-    if volume.paginated and volume.volume_papers:
-        files[site / "proceedings.pdf"] = _volume_pdf(project, volume)
+    if volume.volume_pdf and volume.bound_papers:
+        files[site / "proceedings.pdf"] = _volume_pdf_file(project, volume)
     for paper in volume.papers:
         page = site / paper_docname(paper.id)
         for f in FORMATS if paper.cited else ():
@@ -53,16 +53,15 @@ def write_assets(project: Project, citations: Citations) -> int:
     return sync_shared_folder(site, files, project.work / "files.json")
 
 
-def _volume_pdf(project: Project, volume: Proceedings) -> Path:
+def _volume_pdf_file(project: Project, volume: Proceedings) -> Path:
     """The volume PDF, made again only when its inputs or the code that makes it changed (it is
     cached under their hash)."""
     preface_file = project.book / "preface.md"
     preface = plain_paragraphs(preface_file.read_text("utf-8")) if preface_file.is_file() else []
-    code = hashlib.sha256(Path(volume_pdf.__code__.co_filename).read_bytes()).hexdigest()
-    inputs = json.dumps([code, repr(volume.workshop), preface,
+    inputs = json.dumps([_volume_pdf_code(), repr(volume.workshop), preface,
                          [(p.id, p.title, repr(p.authors), volume.pdfs[p.pdf].sha256)
-                          for p in volume.volume_papers if p.pdf]])
-    target = project.build / ".proceedings" / "volume" / f"{hashlib.sha256(inputs.encode()).hexdigest()}.pdf"
+                          for p in volume.bound_papers if p.pdf]])
+    target = project.volume_pdfs / f"{hashlib.sha256(inputs.encode()).hexdigest()}.pdf"
     if not target.is_file():
         for old in target.parent.glob("*.pdf"):
             old.unlink()
@@ -70,8 +69,17 @@ def _volume_pdf(project: Project, volume: Proceedings) -> Path:
         # when it ends; it needs the PDFs' page counts, not their texts.
         slim = replace(volume, pdfs={path: replace(facts, text="") for path, facts in volume.pdfs.items()})
         with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as process:
-            process.submit(volume_pdf, slim, project.papers, preface, target).result()
+            process.submit(write_volume_pdf, slim, project.papers, preface, target).result()
     return target
+
+
+def _volume_pdf_code() -> str:
+    """A hash of the code the volume PDF depends on: its writer, the model (paper order, committees,
+    page ranges) and the text helpers (transliteration)."""
+    package = Path(__file__).parents[1]
+    files = [Path(write_volume_pdf.__code__.co_filename), *sorted((package / "model").glob("*.py")),
+             *sorted((package / "util").glob("*.py"))]
+    return hashlib.sha256(b"".join(path.read_bytes() for path in files)).hexdigest()
 
 
 def _materials(project: Project, volume: Proceedings, item: Paper | Talk, folder: Path,

@@ -19,14 +19,16 @@ _BOOK_SOFTWARE = ("jupyter-book", "sphinx", "myst-parser", "myst-nb", "sphinx-bo
 
 
 def jupyter_book_inputs(project: Project) -> dict:
-    """Everything Jupyter Book's output depends on: the book's files, its configuration, this package
-    (the Sphinx extension, its templates and static files) and the versions of the software."""
+    """Everything Jupyter Book's output depends on: the book's files, its configuration, our Sphinx
+    extension (its code, templates and static files, the helpers it imports, the package's version)
+    and the versions of the software."""
     package = Path(__file__).parents[1]
+    extension = {f"{folder}/{name}": signature for folder in ("sphinxext", "util")
+                 for name, signature in file_signatures(package / folder).items() if "__pycache__" not in name}
     return {"book": file_signatures(project.book),
             "config": {name: file_signature(path) if (path := project.root / name).is_file() else None
                        for name in ("_config.yml", "_toc.yml")},
-            "package": {name: signature for name, signature in file_signatures(package).items()
-                        if "__pycache__" not in name},
+            "extension": {**extension, "__init__.py": file_signature(package / "__init__.py")},
             "software": {name: metadata.version(name) for name in _BOOK_SOFTWARE}}
 
 

@@ -4,8 +4,7 @@ its ``<head>``. Open Graph tags come from sphinxext-opengraph, which it loads an
 it writes ``sitemap.xml`` from the same URL, and a ``404.html`` with absolute links.
 
 Enable it in ``_config.yml`` with ``sphinx: extra_extensions: [proceedings.sphinxext]``. Its settings
-(``sphinx: config:``) are ``proceedings_book_dir`` (default ``book``: the folder whose pages are the
-book, when ``include_patterns`` is left as it is), ``proceedings_local_mathjax`` (default true: MathJax
+(``sphinx: config:``) are ``proceedings_local_mathjax`` (default true: MathJax
 served from the site, not from a CDN) and ``proceedings_lean`` (default true: no figure numbering, and
 ``[text](#label)`` links resolved in the standard domain only, which generated pages need and which
 cost a tenth of Sphinx's time otherwise). It adds its static files and templates to the search
@@ -24,7 +23,6 @@ import json
 import posixpath
 import shutil
 from html import escape
-from importlib import resources
 from pathlib import Path
 
 from docutils import nodes
@@ -35,7 +33,7 @@ from sphinx.util.docutils import ReferenceRole, SphinxDirective
 
 from .. import __version__
 from ..util import myst
-from ..util.files import write_if_changed
+from ..util.files import package_folder, write_if_changed
 from ..util.text import paragraphs_of
 
 _HERE = Path(__file__).parent
@@ -202,7 +200,7 @@ _MATHJAX_PARTS = ("tex-mml-chtml.js", "input", "output/chtml", "ui", "a11y", "ad
 def _local_mathjax(folder: Path) -> Path:
     """MathJax 3, copied once from the django-static-mathjax wheel into ``folder``/mathjax, so that
     pages load no script from a CDN (no request leaves the site before the reader asks)."""
-    source = Path(str(resources.files("mathjax"))) / "static" / "mathjax" / "es5"
+    source = package_folder("mathjax") / "static" / "mathjax" / "es5"
     target = folder / "mathjax"
     if not (target / "tex-mml-chtml.js").is_file():
         for part in _MATHJAX_PARTS:
@@ -217,7 +215,7 @@ def _local_mathjax(folder: Path) -> Path:
 def _configure(app: Sphinx, config: Config) -> None:
     # The project folder also holds papers/, scripts/, tests/ and perhaps a virtualenv: only book/ is the book.
     if list(config.include_patterns) == ["**"]:
-        config.include_patterns = [f"{config.proceedings_book_dir}/**"]
+        config.include_patterns = ["book/**"]
     config.ogp_site_url = config.ogp_site_url or config.html_baseurl
     config.ogp_site_name = config.ogp_site_name or config.html_title
     config.ogp_social_cards = {"enable": False, **(config.ogp_social_cards or {})}
@@ -225,7 +223,8 @@ def _configure(app: Sphinx, config: Config) -> None:
     if config.proceedings_local_mathjax:
         config.html_static_path.append(str(_local_mathjax(Path(app.doctreedir).parent / ".proceedings" / "static")))
         config.mathjax_path = "mathjax/tex-mml-chtml.js"
-    # Theme templates fixed for accessibility (see each file's comment).
+    # Theme templates replaced: for accessibility, for Pagefind's search page, and for a sidebar made
+    # once per folder (see each file's comment).
     config.templates_path = [str(_HERE / "templates"), *config.templates_path]
     if config.proceedings_lean:
         # Paper pages have no numbered figures, and numbering walks every doctree under the toctree on
@@ -278,7 +277,6 @@ def _write_sitemap_and_404(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> dict:
     """Register the settings, roles, directive, static files and event handlers."""
     app.setup_extension("sphinxext.opengraph")
-    app.add_config_value("proceedings_book_dir", "book", "env", str)
     app.add_config_value("proceedings_local_mathjax", True, "html", bool)
     app.add_config_value("proceedings_lean", True, "env", bool)
     app.add_role("asset", AssetRole())

@@ -3,6 +3,7 @@ incremental build are kept), inside folders the tool owns."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -24,6 +25,15 @@ def replacing(target: Path) -> Iterator[Path]:
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def package_folder(name: str) -> Path:
+    """The folder of an installed package, found without importing it (sphinxext-opengraph prints a
+    notice when imported, which would break ``check --json``)."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError(f"{name} is not installed")
+    return Path(spec.origin).parent
 
 
 def write_if_changed(path: Path, content: str) -> bool:

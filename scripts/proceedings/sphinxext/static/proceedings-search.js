@@ -1,6 +1,6 @@
 // The search page: Pagefind's default UI, started with the query from ?q= (the theme's search box
 // submits there). Filters and the authors line come from the pages' data-pagefind-* elements.
-// Large volumes index their papers in shards (see proceedings/search.py); pagefind/merge.json lists
+// Large volumes index their papers in shards (see proceedings/site/search.py); pagefind/merge.json lists
 // them, relative to the main bundle, and the UI merges their results with its own.
 "use strict";
 
