@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from anyascii import anyascii
@@ -61,11 +61,11 @@ class IndexedPerson:
         return affiliations_of(self.members)
 
 
-def listed_name(records: list[Person]) -> str:
+def listed_name(records: list[Person], escaped: Callable[[str], str] = str) -> str:
     """One person as lists of people show them: the name as first written and every affiliation
-    their records give, 'Name (A; B)'."""
-    affiliations = "; ".join(affiliations_of(records))
-    return records[0].name + (f" ({affiliations})" if affiliations else "")
+    their records give, 'Name (A; B)', each passed through ``escaped`` (pages write it in MyST)."""
+    affiliations = "; ".join(escaped(affiliation) for affiliation in affiliations_of(records))
+    return escaped(records[0].name) + (f" ({affiliations})" if affiliations else "")
 
 
 def affiliations_of(records: Iterable[Person]) -> tuple[str, ...]:

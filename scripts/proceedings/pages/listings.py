@@ -73,7 +73,7 @@ def committee_page(volume: Proceedings) -> str:
     """Organizers, area chairs and program committee, as listed in ``workshop.yml``."""
     blocks = []
     for heading, people in volume.committees:
-        blocks += [f"## {heading}", "\n".join(f"- {myst.text(listed_name(group))}" for group in people)]
+        blocks += [f"## {heading}", "\n".join(f"- {listed_name(group, myst.text)}" for group in people)]
     return generated_page({}, "Organizers and committee", *blocks)
 
 
