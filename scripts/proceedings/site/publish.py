@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from ..model.locations import Project
-from ..util.files import file_signatures
+from ..util.files import file_signatures, replacing
 
 
 def publish(built: Path, sites: Path, link: Path) -> Path:
@@ -43,10 +43,8 @@ def publish(built: Path, sites: Path, link: Path) -> Path:
         else:
             shutil.copy2(built / name, target)
     staging.rename(snapshot)
-    switch = link.with_name(f".{link.name}.{os.getpid()}.tmp")
-    switch.unlink(missing_ok=True)
-    switch.symlink_to(os.path.relpath(snapshot, link.parent))
-    os.replace(switch, link)
+    with replacing(link) as switch:
+        switch.symlink_to(os.path.relpath(snapshot, link.parent))
     for old in sites.iterdir():
         if old != snapshot:
             shutil.rmtree(old, ignore_errors=True)

@@ -20,6 +20,7 @@ def replacing(target: Path) -> Iterator[Path]:
     the block fails, ``target`` is left as it was."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    temporary.unlink(missing_ok=True)  # left by a killed process that had this one's id
     try:
         yield temporary
         os.replace(temporary, target)
