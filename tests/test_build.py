@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -227,6 +229,36 @@ def test_hand_written_page_in_generated_folder_is_protected(tmp_path, capsys):
     assert main(["check", str(root)]) == 1
     assert "book/papers/notes.md: error:" in capsys.readouterr().err
     assert mine.read_text() == "# My notes\n"
+
+
+def test_keep_going_never_replaces_nor_removes_a_hand_written_page(tmp_path, capsys):
+    root = write_project(tmp_path / "p")
+    pages = {root / "book/papers/notes.md": "# My notes\n", root / "book/papers/notes.txt": "kept\n",
+             root / "book/papers/paper-one.md": "# I wrote this paper page myself\n",
+             root / "book/talks/extra.md": "# Extra\n"}
+    for path, text in pages.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    assert main(["build", "--keep-going", str(root)]) == 3  # built, with errors left out
+    err = capsys.readouterr().err
+    assert "book/papers/notes.md: error: hand-written page" in err and "book/talks/extra.md: error:" in err
+    assert {path: path.read_text() for path in pages} == pages
+
+
+def test_a_removed_paper_is_no_longer_published(tmp_path):
+    root = write_project(tmp_path / "p")
+    assert main(["build", str(root)]) == 0
+    site = root / "_build/html"
+    assert (site / "book/papers/paper-two.html").is_file()
+    accepted = root / "papers/accepted.yml"
+    accepted.write_text(accepted.read_text("utf-8").split("- id: paper-two")[0], "utf-8")
+    assert main(["build", str(root)]) == 0
+    assert not (site / "book/papers/paper-two.html").exists()
+    assert not list((site / "_sources/book/papers").glob("paper-two.*"))
+    with zipfile.ZipFile(site / "proceedings-site.zip") as archive:
+        assert not [name for name in archive.namelist() if "paper-two" in name]
+    fragments = b"".join(gzip.decompress(path.read_bytes()) for path in (site / "pagefind/fragment").glob("*"))
+    assert b"paper-two" not in fragments and b"paper-one" in fragments
 
 
 def test_new_project_checks_and_builds(tmp_path, capsys):

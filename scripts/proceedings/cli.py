@@ -22,6 +22,10 @@ from .site.serve import serve
 from .util.progress import Timings
 
 
+KEPT_GOING = 3
+"""The exit status of ``build --keep-going`` when inputs had errors: the site was built without them."""
+
+
 def _report(diags: Diagnostics, as_json: bool = False) -> None:
     if as_json:
         print(diags.to_json())
@@ -77,6 +81,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     # Not the sum of the stages: some run at the same time.
     print(f"Built in {time.perf_counter() - start:.1f} s.")
     print(f"Open {project.html / 'index.html'} or run: proceedings serve {args.dir}")
+    if diags.has_errors:  # built with --keep-going: what had errors was left out, which CI must notice
+        print(f"Built without what had errors (exit status {KEPT_GOING}).", file=sys.stderr)
+        return KEPT_GOING
     return 0
 
 

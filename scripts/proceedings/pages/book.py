@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..model.locations import GENERATED_DIRS, Project
+from ..model.locations import GENERATED_DIRS, GENERATED_MARKER, Project
 from ..outputs.citation import Citations
-from ..util.files import remove_others, write_if_changed
+from ..util.files import foreign_files, remove_others, write_if_changed
 from ..util.progress import progress
 from .generated import INDEX_PAGE_LIMIT
 from .index_pages import authors_pages, keywords_pages
@@ -37,15 +37,19 @@ def generated_pages(citations: Citations, limit: int = INDEX_PAGE_LIMIT) -> Iter
 
 def write_pages(project: Project, citations: Citations, limit: int = INDEX_PAGE_LIMIT) -> int:
     """Write the generated MyST pages under ``book/``, removing those no longer generated; the
-    number of files that changed."""
+    number of files that changed. A page someone wrote by hand in those folders (``check`` reports
+    it) is neither replaced nor removed, nor is a text file beside it."""
+    hand_written = {path for name in GENERATED_DIRS for path in foreign_files(project.book / name, GENERATED_MARKER)}
     written, pages = 0, set()
     for path, text in generated_pages(citations, limit):
-        pages.add(project.book / path)
-        written += write_if_changed(project.book / path, text)
+        target = project.book / path
+        pages.add(target)
+        if target.with_suffix(".md") not in hand_written:
+            written += write_if_changed(target, text)
     # A paper's text file goes with its page, or with its PDF's text; other text files are not ours.
-    texts = {page.with_suffix(".txt") for page in (project.book / "papers").glob("*.md")} - pages
+    texts = {page.with_suffix(".txt") for page in (project.book / "papers").glob("*.md") if page not in hand_written}
     for name in GENERATED_DIRS:
-        remove_others(project.book / name, pages, "*.md")
-    for orphan in texts:
+        remove_others(project.book / name, pages | hand_written, "*.md")
+    for orphan in texts - pages:
         orphan.unlink(missing_ok=True)
     return written

@@ -93,5 +93,23 @@ def run_jupyter_book(project: Project, verbose: bool = False) -> bool:
     if process.exitcode != 0:
         raise BuildError(f"jupyter-book build failed (exit {process.exitcode}); the messages above say why")
     interrupted.unlink()
+    _remove_stale_pages(project)
     stamp.write_text(inputs, "utf-8")
     return True
+
+
+# What a page of the book may be written in (MyST Markdown, a notebook, reStructuredText).
+_SOURCE_SUFFIXES = (".md", ".ipynb", ".rst")
+
+
+def _remove_stale_pages(project: Project) -> None:
+    """Remove the HTML, and the copy of the source, of every page no longer in ``book/``: Sphinx's
+    incremental build forgets a removed page but leaves its output, which would stay published,
+    zipped and searchable (a paper taken down would still be served)."""
+    html = project.work_html
+    for page in sorted((html / "book").rglob("*.html")):
+        docname = page.relative_to(html).with_suffix("")
+        if not any((project.root / docname).with_suffix(suffix).is_file() for suffix in _SOURCE_SUFFIXES):
+            page.unlink()
+            for source in (html / "_sources" / docname.parent).glob(f"{docname.name}.*"):
+                source.unlink()
