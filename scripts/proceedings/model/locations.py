@@ -92,6 +92,11 @@ class Project:
         return self.build / ".proceedings" / "volume"
 
     @property
+    def unlocked(self) -> Path:
+        """The cache of encrypted PDFs' copies without their password."""
+        return self.build / ".proceedings" / "unlocked"
+
+    @property
     def paper_list(self) -> Path:
         """The accepted papers' file: ``accepted.yml``, or ``accepted.csv`` when only that exists."""
         yml, csv = self.papers / "accepted.yml", self.papers / "accepted.csv"

@@ -25,6 +25,7 @@ from ..model.volume import Proceedings
 from ..outputs.citation import FORMATS, Citations
 from ..outputs.ics import program_ics
 from ..outputs.previews import render_previews
+from ..outputs.unlocked import unlocked_copy
 from ..outputs.volume_pdf import plain_paragraphs, write_volume_pdf
 from ..util.files import sync_shared_folder
 
@@ -34,9 +35,8 @@ def write_assets(project: Project, citations: Citations) -> int:
     that changed."""
     volume = citations.volume
     site = project.work_html
-    pngs = render_previews({volume.pdfs[path].sha256: project.papers / path for item in (*volume.papers, *volume.talks)
-                            for material in MATERIALS if (path := getattr(item, material.field, None))},
-                           project.previews)
+    readable = _readable_pdfs(project, volume)
+    pngs = render_previews({volume.pdfs[path].sha256: file for path, file in readable.items()}, project.previews)
     papers = list(volume.cited_papers)
     files: dict[Path, str | Path] = {site / f"proceedings.{f.ext}": f.write(citations, papers) for f in FORMATS}
     files[site / "program.ics"] = program_ics(volume).decode("utf-8")
@@ -46,10 +46,10 @@ def write_assets(project: Project, citations: Citations) -> int:
         page = site / paper_docname(paper.id)
         for f in FORMATS if paper.cited else ():
             files[page.with_suffix(f".{f.ext}")] = f.write(citations, [paper])
-        files |= _materials(project, volume, paper, page.parent, pngs)
+        files |= _materials(project, volume, paper, page.parent, readable, pngs)
         files |= {page.parent / name: project.papers / path for name, path in notice_files(paper).items()}
     for talk in volume.talks:
-        files |= _materials(project, volume, talk, (site / talk_docname(talk.id)).parent, pngs)
+        files |= _materials(project, volume, talk, (site / talk_docname(talk.id)).parent, readable, pngs)
     return sync_shared_folder(site, files, project.work / "files.json")
 
 
@@ -82,14 +82,27 @@ def _volume_pdf_code() -> str:
     return hashlib.sha256(b"".join(path.read_bytes() for path in files)).hexdigest()
 
 
-def _materials(project: Project, volume: Proceedings, item: Paper | Talk, folder: Path,
+def _readable_pdfs(project: Project, volume: Proceedings) -> dict[str, Path]:
+    """Each PDF of the papers and talks, by its path in ``papers/``, as a file anyone can open: the
+    organizer's own, or for a paper PDF with a ``pdf_password``, a copy without the password."""
+    found = {}
+    for item in (*volume.papers, *volume.talks):
+        for material in MATERIALS:
+            if path := getattr(item, material.field, None):
+                password = item.pdf_password if isinstance(item, Paper) and material.field == "pdf" else None
+                found[path] = (unlocked_copy(project.papers / path, password, volume.pdfs[path].sha256, project.unlocked)
+                               if password else project.papers / path)
+    return found
+
+
+def _materials(project: Project, volume: Proceedings, item: Paper | Talk, folder: Path, readable: dict[str, Path],
                pngs: dict[str, Path]) -> dict[Path, str | Path]:
     """A paper's or talk's PDFs, their first-page previews and its recording file, as published."""
     files: dict[Path, str | Path] = {}
     for material in MATERIALS:
         if path := getattr(item, material.field, None):
             stem = folder / material_stem(item.id, material)
-            files[stem.with_suffix(".pdf")] = project.papers / path
+            files[stem.with_suffix(".pdf")] = readable[path]
             files[stem.with_suffix(".png")] = pngs[volume.pdfs[path].sha256]
     recording = volume.recording(item.id)
     if recording and recording.is_local_file:

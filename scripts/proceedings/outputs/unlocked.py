@@ -1,0 +1,19 @@
+"""Encrypted PDFs made readable: a copy without the password, for readers, previews and the volume."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pikepdf import Pdf
+
+from ..util.files import replacing
+
+
+def unlocked_copy(pdf: Path, password: str, sha256: str, cache: Path) -> Path:
+    """A copy of ``pdf`` that opens without a password, made with ``password`` once per content
+    (``sha256``, the encrypted file's hash) under ``cache``. The password is in no file written."""
+    target = cache / f"{sha256}.pdf"
+    if not target.is_file():
+        with Pdf.open(pdf, password=password) as document, replacing(target) as temporary:
+            document.save(temporary)  # pikepdf writes no encryption unless asked to
+    return target
