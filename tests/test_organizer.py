@@ -4,13 +4,16 @@ they see, and that nothing they wrote or placed is lost."""
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pikepdf
 import pytest
+import yaml
 from pypdf import PdfReader
 
 from proceedings.cli import main
+from proceedings.outputs.samples import sample_pdf
 
 
 @pytest.fixture
@@ -48,3 +51,62 @@ def test_an_encrypted_pdf_with_its_password_is_published_decrypted(scaffold, cap
     assert not PdfReader(site / "proceedings.pdf").is_encrypted
     assert b"s3cret-pw" not in _site_bytes(site), "the password is never published"
     assert hashlib.sha256(pdf.read_bytes()).hexdigest() == before, "the organizer's file is left as it was"
+
+
+def _note(number: int, venue: str = "FM4Science 2026 Poster", title: str = "") -> dict:
+    return {"id": f"Forum{number}", "forum": f"Forum{number}", "number": number,
+            "content": {"title": {"value": title or f"Paper {number}"}, "abstract": {"value": f"Abstract {number}."},
+                        "authors": {"value": ["Ana Silva", "Bo Chen"]}, "venue": {"value": venue},
+                        "venueid": {"value": "ICLR.cc/2026/Workshop/FM4Science"}}}
+
+
+def _import(root: Path, notes: list[dict], *options: str) -> int:
+    export = root.parent / "notes.json"
+    export.write_text(json.dumps(notes), "utf-8")
+    return main(["import-openreview", str(export), str(root), *options])
+
+
+def test_an_import_keeps_every_paper_comment_and_hand_placed_pdf(scaffold, capsys):
+    accepted = scaffold / "papers/accepted.yml"
+    assert _import(scaffold, [_note(1), _note(2)], "--pdfs", str(_pdfs(scaffold.parent, 1, 2))) == 0
+    out = capsys.readouterr().out
+    assert "kept (not in the export; delete it by hand if it should go): example-paper" in out
+    text = accepted.read_text("utf-8")
+    assert "# required: stable, unique, URL-safe" in text, "the scaffold's comments stay"
+    assert [r["id"] for r in yaml.safe_load(text)] == ["example-paper", "paper1", "paper2"]
+    # The organizer replaces paper 2's PDF by hand; OpenReview then withdraws paper 1 and drops paper 2.
+    sample_pdf(scaffold / "papers/pdf/paper2.pdf", "Camera-ready 2", ["Ana Silva"], "A.", pages=2)
+    mine = (scaffold / "papers/pdf/paper2.pdf").read_bytes()
+    assert _import(scaffold, [_note(1, "Withdrawn Submission"), _note(3)], "--pdfs", str(_pdfs(scaffold.parent, 2, 3))) == 0
+    out = capsys.readouterr().out
+    assert "marked withdrawn (the export no longer accepts it): paper1 (withdrawn)" in out
+    assert "kept (not in the export; delete it by hand if it should go): paper2" in out
+    records = {r["id"]: r for r in yaml.safe_load(accepted.read_text("utf-8"))}
+    assert set(records) == {"example-paper", "paper1", "paper2", "paper3"}
+    assert records["paper1"]["withdrawn"]["reason"] == "withdrawn on OpenReview"
+    assert (scaffold / "papers/pdf/paper2.pdf").read_bytes() == mine
+    assert _import(scaffold, [_note(2)], "--pdfs", str(_pdfs(scaffold.parent, 2))) == 0
+    assert "kept (PDF replaced by hand): paper2: papers/pdf/paper2.pdf" in capsys.readouterr().out
+    assert (scaffold / "papers/pdf/paper2.pdf").read_bytes() == mine
+    assert main(["check", str(scaffold)]) == 0, "the withdrawn paper keeps its page"
+
+
+def _pdfs(folder: Path, *numbers: int) -> Path:
+    pdfs = folder / "downloads"
+    for number in numbers:
+        sample_pdf(pdfs / f"Forum{number}.pdf", f"OpenReview {number}", ["Ana Silva"], "A.", pages=2)
+    return pdfs
+
+
+def test_an_export_without_accepted_papers_changes_nothing(scaffold, capsys):
+    before = (scaffold / "papers/accepted.yml").read_bytes()
+    assert _import(scaffold, [_note(1, "Submitted to FM4Science 2026"), _note(2, "Desk Rejected Submission")]) == 1
+    assert "nothing imported: the export holds no accepted paper among its 2 note(s)" in capsys.readouterr().err
+    assert (scaffold / "papers/accepted.yml").read_bytes() == before
+
+
+def test_an_import_into_a_csv_project_says_what_to_do(scaffold, capsys):
+    (scaffold / "papers/accepted.yml").unlink()
+    (scaffold / "papers/accepted.csv").write_text("id,title,authors,abstract,track\np,T,A B,Abs,full\n", "utf-8")
+    assert _import(scaffold, [_note(1)]) == 1
+    assert "papers/accepted.csv" in capsys.readouterr().err and not (scaffold / "papers/accepted.yml").exists()

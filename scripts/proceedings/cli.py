@@ -11,7 +11,7 @@ from . import __version__
 from .build import BuildOptions, build
 from .inputs.checks import check_project
 from .inputs.loader import load, load_workshop
-from .inputs.openreview import import_notes, read_export
+from .inputs.openreview import ImportRefused, import_notes, read_export
 from .model.locations import Project
 from .new import create_project
 from .pages.generated import INDEX_PAGE_LIMIT
@@ -20,7 +20,6 @@ from .site.errors import BuildError
 from .site.publish import push_to_branch
 from .site.serve import serve
 from .util.progress import Timings
-
 
 KEPT_GOING = 3
 """The exit status of ``build --keep-going`` when inputs had errors: the site was built without them."""
@@ -99,7 +98,12 @@ def cmd_import_openreview(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         print(f"{args.notes}: cannot read the export: {exc}", file=sys.stderr)
         return 1
-    report = import_notes(notes, project.papers, workshop, Path(args.pdfs) if args.pdfs else None)
+    try:
+        report = import_notes(notes, project.papers, workshop, Path(args.pdfs) if args.pdfs else None,
+                              args.include_submissions)
+    except ImportRefused as refusal:
+        print(f"{args.notes}: nothing imported: {refusal}", file=sys.stderr)
+        return 1
     print("\n".join(report.lines()))
     print(f"Wrote {project.papers / 'accepted.yml'}; run: proceedings check {args.dir}")
     return 0
@@ -159,6 +163,8 @@ def parser() -> argparse.ArgumentParser:
     importer.add_argument("notes", help="the export: a JSON list of API v2 notes")
     importer.add_argument("dir", nargs="?", default=".", help="the project folder (default: here)")
     importer.add_argument("--pdfs", help="folder with the PDFs, named <forum id>.pdf or <number>.pdf")
+    importer.add_argument("--include-submissions", action="store_true",
+                          help="import submissions without a decision too (their venue still says Submission)")
     importer.set_defaults(run=cmd_import_openreview)
     commands.choices["build"].add_argument(
         "--keep-going", action="store_true",

@@ -111,7 +111,11 @@ def test_the_documented_example_note(shared_data, tmp_path, capsys):
     note = json.loads((shared_data / "openreview" / "note_example.json").read_text("utf-8"))
     export = tmp_path / "notes.json"
     export.write_text(json.dumps([note]), "utf-8")
-    assert main(["import-openreview", str(export), str(root)]) == 0
+    # Its venue says "Conference Submission": no decision yet, so it is imported only when asked.
+    assert main(["import-openreview", str(export), str(root)]) == 1
+    assert "1 not decided yet: still a submission; --include-submissions" in capsys.readouterr().err
+    assert not (root / "papers/accepted.yml").exists()
+    assert main(["import-openreview", str(export), str(root), "--include-submissions"]) == 0
     (record,) = yaml.safe_load((root / "papers/accepted.yml").read_text("utf-8"))
     assert record["title"] == "Paper title 1" and record["openreview"] == "WEIzUBsDX6"
     assert [a["name"] for a in record["authors"]] == ["SomeFirstName User", "First Last", "Andrew Mc"]

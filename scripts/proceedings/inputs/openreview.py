@@ -1,27 +1,39 @@
 """Importing accepted papers from an OpenReview API v2 export into ``papers/accepted.yml``.
 
 The export is the JSON list of notes that ``openreview-py`` returns (``client.get_all_notes(...)``,
-each ``note.to_json()``). Re-importing merges: a field the organizer changed in ``accepted.yml``
-since the last import (remembered in ``papers/.openreview-import.json``) is kept.
+each ``note.to_json()``). Re-importing merges and never deletes: a field the organizer changed in
+``accepted.yml`` since the last import (remembered in ``papers/.openreview-import.json``) is kept, and
+so is a PDF they replaced, every paper added by hand, and every paper the export no longer lists;
+a paper the export now shows withdrawn or rejected is marked ``withdrawn``, keeping its page.
+``accepted.yml`` is rewritten with ruamel.yaml, which keeps the organizer's comments.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.scalarstring import LiteralScalarString
 
 from ..model.workshop import Workshop
 from ..util.files import replacing
 from ..util.text import one_line
+from .pdf import file_hash
 
 IMPORTED_FIELDS = ("title", "authors", "abstract", "keywords", "tldr", "track", "session", "openreview", "pdf")
 _SKIPPED = (("withdrawn", "withdrawn"), ("desk_rejected", "desk-rejected"), ("desk rejected", "desk-rejected"),
-            ("rejected", "rejected"), ("submitted to", "rejected"))
+            ("rejected", "rejected"), ("submitted to", "rejected"), ("submission", "not decided yet: still a submission"))
+_UNDECIDED = _SKIPPED[-1][1]
+
+
+class ImportRefused(Exception):
+    """The import would leave the project worse off; nothing was written. The message says why."""
 
 
 @dataclass
@@ -38,12 +50,22 @@ class ImportReport:
     """'forum: title (why)' for notes that are not accepted papers."""
     without_pdf: list[str] = field(default_factory=list)
     """Ids of papers whose PDF was not found in the PDF folder."""
+    withdrawn: list[str] = field(default_factory=list)
+    """'id (why)' for imported papers the export now shows withdrawn or rejected, now marked withdrawn."""
+    not_in_export: list[str] = field(default_factory=list)
+    """Ids of papers in ``accepted.yml`` that the export does not list (added by hand, or imported
+    before), kept as they are."""
+    kept_pdfs: list[str] = field(default_factory=list)
+    """'id: path' for PDFs the organizer replaced in ``papers/``, kept instead of the export's."""
 
     def lines(self) -> list[str]:
         """The report as lines of text."""
         out = [f"{len(self.added)} added, {len(self.updated)} field(s) updated, {len(self.kept)} hand edit(s) kept, "
                f"{len(self.skipped)} note(s) skipped, {len(self.without_pdf)} paper(s) without a PDF"]
         for label, items in (("added", self.added), ("updated", self.updated), ("kept (edited by hand)", self.kept),
+                             ("kept (PDF replaced by hand)", self.kept_pdfs),
+                             ("marked withdrawn (the export no longer accepts it)", self.withdrawn),
+                             ("kept (not in the export; delete it by hand if it should go)", self.not_in_export),
                              ("skipped", self.skipped), ("no PDF found", self.without_pdf)):
             out += [f"  {label}: {item}" for item in items]
         return out
@@ -84,7 +106,8 @@ def _authors(note: dict) -> list[dict]:
 
 
 def skip_reason(note: dict) -> str | None:
-    """Why a note is not an accepted paper (withdrawn, desk-rejected, rejected), if it is not."""
+    """Why a note is not an accepted paper (withdrawn, desk-rejected, rejected, or still a submission
+    without a decision), if it is not."""
     venue = f"{_value(note, 'venue') or ''} {_value(note, 'venueid') or ''}".lower()
     for marker, reason in _SKIPPED:
         if marker in venue:
@@ -141,67 +164,130 @@ def find_pdf(note: dict, folder: Path | None) -> Path | None:
     return None
 
 
-def merge(current: list[dict], previous: dict[str, dict], imported: list[dict], report: ImportReport) -> list[dict]:
-    """The new accepted list: imported records, keeping fields edited by hand since ``previous``."""
-    by_forum = {record.get("openreview"): record for record in current if record.get("openreview")}
-    merged = []
-    for new in imported:
-        forum = new["openreview"]
-        old = by_forum.pop(forum, None)
-        if old is None:
-            merged.append(new)
-            report.added.append(new["id"])
+def merge(current: list[dict], previous: dict[str, dict], imported: list[dict], removed: dict[str, str],
+          report: ImportReport) -> None:
+    """Bring the accepted list ``current`` up to the export, in place (so that the comments around its
+    records stay): each record updated where the organizer did not edit the field since ``previous``;
+    imported papers that the export now shows as ``removed`` (forum: why) marked withdrawn; new papers
+    appended. Nothing is deleted."""
+    imported_by_forum = {record["openreview"]: record for record in imported}
+    for old in current:
+        forum = str(old.get("openreview"))
+        if forum in imported_by_forum:
+            _update(old, imported_by_forum.pop(forum), previous.get(forum), report)
+        elif forum in removed and forum in previous and not (old.get("withdrawn") or old.get("retracted")):
+            old["withdrawn"] = {"date": dt.date.today().isoformat(), "reason": f"{removed[forum]} on OpenReview"}
+            report.withdrawn.append(f"{old.get('id')} ({removed[forum]})")
+        elif not (old.get("withdrawn") or old.get("retracted")):
+            report.not_in_export.append(str(old.get("id")))
+    for new in imported_by_forum.values():
+        current.append(new)
+        report.added.append(new["id"])
+
+
+def _update(old: dict, new: dict, last: dict | None, report: ImportReport) -> None:
+    """Bring ``old`` (in place, so that its comments stay) up to the export's ``new``, keeping fields
+    edited by hand since the ``last`` import."""
+    for name in IMPORTED_FIELDS:
+        if new.get(name) == old.get(name):
             continue
-        record, last = dict(old), previous.get(forum)
-        for name in IMPORTED_FIELDS:
-            if new.get(name) == old.get(name):
-                continue
-            # Without a memory of the last import, whatever is there may be a hand edit: keep it.
-            if old.get(name) is None or (last is not None and old.get(name) == last.get(name)):
-                record[name] = new.get(name)
-                report.updated.append(f"{old['id']}: {name}")
+        # Without a memory of the last import, whatever is there may be a hand edit: keep it.
+        if old.get(name) is None or (last is not None and old.get(name) == last.get(name)):
+            if new.get(name) is None:
+                old.pop(name, None)
             else:
-                report.kept.append(f"{old['id']}: {name}")
-        merged.append({name: value for name, value in record.items() if value is not None})
-    # Papers the organizer added by hand (no OpenReview id) stay, at the end.
-    merged += [record for record in current if not record.get("openreview")]
-    return merged
-
-
-def import_notes(notes: list[dict], papers_dir: Path, workshop: Workshop, pdfs: Path | None) -> ImportReport:
-    """Write ``papers/accepted.yml`` from the notes, merging with what is there; the report."""
-    report = ImportReport()
-    imported = []
-    for note in notes:
-        title = _value(note, "title") or note.get("id")
-        if reason := skip_reason(note):
-            report.skipped.append(f"{note.get('forum') or note.get('id')}: {title} ({reason})")
-            continue
-        source = find_pdf(note, pdfs)
-        record = paper_record(note, workshop)
-        if source is None:
-            report.without_pdf.append(record["id"])
+                old[name] = new[name]
+            report.updated.append(f"{old['id']}: {name}")
         else:
-            record["pdf"] = _place_pdf(source, papers_dir, record["id"])
-        imported.append(record)
+            report.kept.append(f"{old['id']}: {name}")
+
+
+def import_notes(notes: list[dict], papers_dir: Path, workshop: Workshop, pdfs: Path | None,
+                 undecided: bool = False) -> ImportReport:
+    """Merge the accepted notes into ``papers/accepted.yml`` (and their PDFs into ``papers/pdf/``);
+    the report. ``undecided``: notes still submissions count as accepted. Raises
+    :class:`ImportRefused`, writing nothing, when the export holds no accepted paper or the project
+    lists its papers in ``accepted.csv``."""
     accepted, memory = papers_dir / "accepted.yml", papers_dir / ".openreview-import.json"
-    current = yaml.safe_load(accepted.read_text("utf-8")) if accepted.is_file() else []
+    if (papers_dir / "accepted.csv").is_file() and not accepted.is_file():
+        raise ImportRefused("this project lists its papers in papers/accepted.csv, and the import writes "
+                            "papers/accepted.yml: check would refuse the two. Move accepted.csv out of papers/ (its "
+                            "papers can be added to accepted.yml by hand, or imported too), then import again.")
+    report, removed, chosen = ImportReport(), dict[str, str](), []
+    for note in notes:
+        reason = skip_reason(note)
+        if reason is None or (undecided and reason == _UNDECIDED):
+            chosen.append(note)
+        else:
+            report.skipped.append(f"{note.get('forum') or note.get('id')}: {_value(note, 'title') or note.get('id')} ({reason})")
+            removed[str(note.get("forum") or note.get("id"))] = reason
+    if not chosen:
+        reasons = "; ".join(f"{count} {reason}" for reason, count in Counter(removed.values()).items())
+        hint = "; --include-submissions imports submissions without a decision" if _UNDECIDED in removed.values() else ""
+        raise ImportRefused(f"the export holds no accepted paper among its {len(notes)} note(s) ({reasons}{hint}); "
+                            "papers/accepted.yml is left as it was")
     previous = json.loads(memory.read_text("utf-8")) if memory.is_file() else {}
-    merged = merge(current or [], previous, imported, report)
+    placed = [_imported_record(note, workshop, pdfs, papers_dir, previous, report) for note in chosen]
+    imported = [record for record, _ in placed]
+    yaml = YAML()
+    yaml.width, yaml.preserve_quotes = 100, True
+    document = yaml.load(accepted.read_text("utf-8")) if accepted.is_file() else None
+    merge(_record_list(document), previous, imported, removed, report)
     with replacing(accepted) as temporary:
-        temporary.write_text("# Imported from OpenReview by `proceedings import-openreview`; hand edits are kept on "
-                             "re-import.\n" + yaml.safe_dump(merged, allow_unicode=True, sort_keys=False, width=100), "utf-8")
+        if document is None:
+            document = imported
+            temporary.write_text("# Imported from OpenReview by `proceedings import-openreview`; hand edits are kept on "
+                                 "re-import.\n", "utf-8")
+        with temporary.open("a", encoding="utf-8") as stream:
+            yaml.dump(document, stream)
+    memory_records = {record["openreview"]: {**record, "pdf_sha256": sha} for record, sha in placed}
     with replacing(memory) as temporary:
-        temporary.write_text(json.dumps({record["openreview"]: record for record in imported}, ensure_ascii=False,
-                                        indent=1), "utf-8")
+        temporary.write_text(json.dumps(memory_records, ensure_ascii=False, indent=1), "utf-8")
     return report
 
 
-def _place_pdf(source: Path, papers_dir: Path, paper_id: str) -> str:
-    """The PDF's path relative to ``papers/``, copied into ``papers/pdf/`` when it lies elsewhere."""
+def _record_list(document: object) -> list:
+    """The list of records in a loaded ``accepted.yml``: the document, or the list under its one key
+    (``papers:``), as the loader reads it; a new list when there is no file."""
+    if isinstance(document, dict) and len(document) == 1 and isinstance(next(iter(document.values())), list):
+        document = next(iter(document.values()))
+    if document is None:
+        return []
+    if not isinstance(document, list):
+        raise ImportRefused("papers/accepted.yml does not hold a list of papers; fix it (proceedings check says how), "
+                            "then import again")
+    return document
+
+
+def _imported_record(note: dict, workshop: Workshop, pdfs: Path | None, papers_dir: Path, previous: dict[str, dict],
+                     report: ImportReport) -> tuple[dict, str | None]:
+    """The record of one accepted note, with its PDF placed in ``papers/pdf/`` (unless the organizer
+    replaced the one placed before), and the hash of that PDF, for the next import to compare."""
+    record = paper_record(note, workshop)
+    if "\n" in record["abstract"]:
+        record["abstract"] = LiteralScalarString(record["abstract"])  # written as a readable | block
+    source = find_pdf(note, pdfs)
+    if source is None:
+        report.without_pdf.append(record["id"])
+        return record, None
+    record["pdf"], sha256 = _place_pdf(source, papers_dir, record["id"], previous.get(record["openreview"]), report)
+    return record, sha256
+
+
+def _place_pdf(source: Path, papers_dir: Path, paper_id: str, last: dict | None, report: ImportReport) -> tuple[str, str]:
+    """The PDF's path relative to ``papers/`` and the hash of the file there: ``source`` itself when it
+    lies in ``papers/``, else a copy in ``papers/pdf/``, unless a different file is there that the
+    last import did not place (the organizer's replacement, which is kept)."""
     if source.resolve().is_relative_to(papers_dir.resolve()):
-        return source.resolve().relative_to(papers_dir.resolve()).as_posix()
-    target = papers_dir / "pdf" / f"{paper_id}.pdf"
+        return source.resolve().relative_to(papers_dir.resolve()).as_posix(), file_hash(source)
+    relative = f"pdf/{paper_id}.pdf"
+    target = papers_dir / relative
+    if target.is_file():
+        there, offered = file_hash(target), file_hash(source)
+        if there != offered and there != (last or {}).get("pdf_sha256"):
+            report.kept_pdfs.append(f"{paper_id}: papers/{relative}")
+            return relative, there
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(source, target)
-    return f"pdf/{paper_id}.pdf"
+    with replacing(target) as temporary:
+        shutil.copy2(source, temporary)
+    return relative, file_hash(target)
