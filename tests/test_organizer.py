@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
 from pathlib import Path
 
 import pikepdf
@@ -12,7 +13,9 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
+from proceedings import DISTRIBUTION, __version__
 from proceedings.cli import main
+from proceedings.new import _direct_url, install_requirement
 from proceedings.outputs.samples import sample_pdf
 
 
@@ -110,3 +113,29 @@ def test_an_import_into_a_csv_project_says_what_to_do(scaffold, capsys):
     (scaffold / "papers/accepted.csv").write_text("id,title,authors,abstract,track\np,T,A B,Abs,full\n", "utf-8")
     assert _import(scaffold, [_note(1)]) == 1
     assert "papers/accepted.csv" in capsys.readouterr().err and not (scaffold / "papers/accepted.yml").exists()
+
+
+def test_the_workflow_installs_the_tool_that_made_the_project(scaffold):
+    workflow = yaml.safe_load((scaffold / ".github/workflows/proceedings.yml").read_text("utf-8"))
+    assert workflow["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+    steps = [step.get("run", "") for step in workflow["jobs"]["build"]["steps"]]
+    (install,) = [step for step in steps if step.startswith("pip install")]
+    assert install.split('"')[1] == install_requirement(_direct_url())[0]
+    assert steps[steps.index(install) + 1:] == ["proceedings check", "proceedings build", ""]
+
+
+def test_the_install_line_names_exactly_where_the_tool_came_from(tmp_path):
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    assert install_requirement({"url": "https://github.com/org/archive", "vcs_info": {"vcs": "git", "commit_id": commit}})[0] \
+        == f"{DISTRIBUTION} @ git+https://github.com/org/archive@{commit}"
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    for command in (["init", "-q"], ["remote", "add", "origin", "https://github.com/org/archive.git"],
+                    ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "x"]):
+        subprocess.run(["git", "-C", str(checkout), *command], check=True)
+    head = subprocess.run(["git", "-C", str(checkout), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    requirement, origin = install_requirement({"url": checkout.as_uri(), "dir_info": {"editable": True}})
+    assert requirement == f"{DISTRIBUTION} @ git+https://github.com/org/archive.git@{head}"
+    requirement, origin = install_requirement({"url": (tmp_path / "elsewhere").as_uri(), "dir_info": {}})
+    assert requirement == f"{DISTRIBUTION}=={__version__}" and "no https git remote" in origin
+    assert install_requirement({}) == (f"{DISTRIBUTION}=={__version__}", f"version {__version__} from PyPI")

@@ -17,4 +17,6 @@ The package is layered; each folder imports only those above it in this list:
 
 from importlib import metadata
 
-__version__ = metadata.version("proceedings")
+DISTRIBUTION = "workshop-proceedings-archive"
+"""The name pip installs this tool by (its command and package are ``proceedings``)."""
+__version__ = metadata.version(DISTRIBUTION)

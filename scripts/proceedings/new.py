@@ -1,11 +1,16 @@
-"""``proceedings new``: a project made from the scaffold, with a commented example of every input."""
+"""``proceedings new``: a project made from the scaffold, with a commented example of every input and
+a GitHub workflow that installs exactly the tool that made it."""
 
 from __future__ import annotations
 
+import json
 import shutil
-from importlib import resources
+import subprocess
+from importlib import metadata, resources
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
+from . import DISTRIBUTION, __version__
 from .outputs.samples import sample_pdf
 
 
@@ -15,8 +20,46 @@ def create_project(target: Path) -> None:
         shutil.copytree(scaffold, target, dirs_exist_ok=True)
     # Packaging drops dotfiles, so the scaffold's .gitignore and workflow travel without their dots.
     (target / "gitignore").rename(target / ".gitignore")
-    (target / ".github" / "workflows").mkdir(parents=True)
-    (target / "github-workflow.yml").rename(target / ".github" / "workflows" / "proceedings.yml")
+    workflow = target / ".github" / "workflows" / "proceedings.yml"
+    workflow.parent.mkdir(parents=True)
+    (target / "github-workflow.yml").rename(workflow)
+    requirement, origin = install_requirement(_direct_url())
+    workflow.write_text(workflow.read_text("utf-8").replace("INSTALL-REQUIREMENT", requirement).replace(
+        "INSTALL-COMMENT", f"This tool, as `proceedings new` found it: {origin}. To use another version, change this line."),
+        "utf-8")
     sample_pdf(target / "papers" / "pdf" / "example-paper.pdf", "An Example Paper about E = mc^2",
                ["Marie Skłodowska-Curie", "Johannes van der Waals", "Nguyễn Văn An"],
                "What the paper does, in a paragraph or two.", pages=3)
+
+
+def _direct_url() -> dict:
+    """Where pip installed this tool from, as it recorded it (PEP 610); empty for an index install."""
+    text = metadata.distribution(DISTRIBUTION).read_text("direct_url.json")
+    return json.loads(text) if text else {}
+
+
+def install_requirement(direct_url: dict) -> tuple[str, str]:
+    """The pip requirement that installs exactly this tool elsewhere, and where it comes from: the
+    git commit it was installed from (or that its local checkout is at, when that checkout has a
+    public remote), else its released version."""
+    url = direct_url.get("url", "")
+    if commit := direct_url.get("vcs_info", {}).get("commit_id"):
+        return f"{DISTRIBUTION} @ git+{url}@{commit}", f"git commit {commit[:12]} of {url}"
+    if url.startswith("file://"):
+        folder = Path(unquote(urlparse(url).path))
+        if found := _checkout(folder):
+            remote, commit = found
+            return f"{DISTRIBUTION} @ git+{remote}@{commit}", f"git commit {commit[:12]} of {remote} (its checkout's remote)"
+        return (f"{DISTRIBUTION}=={__version__}", f"installed from the folder {folder}, which has no https git remote; "
+                "replace the line below with where CI can get the same version, e.g. git+https://...@<commit>")
+    return f"{DISTRIBUTION}=={__version__}", f"version {__version__} from PyPI"
+
+
+def _checkout(folder: Path) -> tuple[str, str] | None:
+    """The https remote and the commit of the git checkout at ``folder``, if it is one that has them."""
+    def git(*args: str) -> str:
+        result = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True)
+        return result.stdout.strip() if result.returncode == 0 else ""
+
+    remote, commit = git("remote", "get-url", "origin"), git("rev-parse", "HEAD")
+    return (remote, commit) if remote.startswith("https://") and commit else None
