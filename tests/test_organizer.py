@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import socket
 import subprocess
 from pathlib import Path
 
@@ -139,3 +140,70 @@ def test_the_install_line_names_exactly_where_the_tool_came_from(tmp_path):
     requirement, origin = install_requirement({"url": (tmp_path / "elsewhere").as_uri(), "dir_info": {}})
     assert requirement == f"{DISTRIBUTION}=={__version__}" and "no https git remote" in origin
     assert install_requirement({}) == (f"{DISTRIBUTION}=={__version__}", f"version {__version__} from PyPI")
+
+
+@pytest.fixture
+def git_identity(monkeypatch):
+    for name, value in (("GIT_AUTHOR_NAME", "Organizer"), ("GIT_AUTHOR_EMAIL", "organizer@example.org"),
+                        ("GIT_COMMITTER_NAME", "Organizer"), ("GIT_COMMITTER_EMAIL", "organizer@example.org")):
+        monkeypatch.setenv(name, value)
+
+
+def _git(folder: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def test_the_readme_path_from_new_to_a_gh_pages_branch(scaffold, tmp_path, capsys, git_identity):
+    """The README's organizer section: new, edit, check, build, publish; then the mistakes on the way."""
+    for file in (scaffold / "papers/workshop.yml", scaffold / "_config.yml"):
+        _edit(file, "https://example.org/my-workshop-2026/", "https://organizer.github.io/ws/")
+    _edit(scaffold / "papers/workshop.yml", 'title: "My Workshop on Something Important"', 'title: "Our Real Workshop"')
+    assert main(["check", str(scaffold)]) == 0
+    assert main(["build", str(scaffold)]) == 0
+    capsys.readouterr()
+    assert main(["publish", str(scaffold)]) == 1
+    assert "is not a git repository: run `git init` there" in capsys.readouterr().err
+    _git(scaffold, "init", "-q")
+    assert main(["publish", str(scaffold)]) == 1
+    assert "no remote named 'origin': add it with `git remote add origin URL`" in capsys.readouterr().err
+    bare = tmp_path / "github.git"
+    _git(tmp_path, "init", "-q", "--bare", str(bare))
+    _git(scaffold, "remote", "add", "origin", str(bare))
+    assert main(["publish", str(scaffold)]) == 0
+    assert "Published" in capsys.readouterr().out
+    files = _git(bare, "ls-tree", "-r", "--name-only", "gh-pages").splitlines()
+    assert {"index.html", ".nojekyll", "book/papers/example-paper.html", "book/papers/example-paper.pdf"} <= set(files)
+    page = _git(bare, "show", "gh-pages:book/papers/example-paper.html")
+    assert 'content="https://organizer.github.io/ws/book/papers/example-paper.pdf"' in page
+    commits = _git(bare, "rev-list", "--count", "gh-pages")
+    assert main(["publish", str(scaffold)]) == 0
+    assert "unchanged since it was last published: no new commit" in capsys.readouterr().out
+    assert _git(bare, "rev-list", "--count", "gh-pages") == commits
+
+
+def test_serving_on_a_busy_port_says_so(scaffold, capsys):
+    assert main(["build", str(scaffold)]) == 0
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        capsys.readouterr()
+        assert main(["serve", str(scaffold), "--port", str(port)]) == 1
+    assert f"Cannot serve on port {port}: Address already in use; choose another with --port" in capsys.readouterr().err
+
+
+def test_what_yaml_does_to_dates_words_and_durations_is_said_in_words(scaffold, capsys):
+    _edit(scaffold / "papers/workshop.yml", "date: 2026-04-27 ", "date: 2026-02-30 ")
+    _edit(scaffold / "papers/recordings.yml", 'duration: "45:00"', "duration: 44:10")
+    _edit(scaffold / "papers/recordings.yml", "permission: withheld ", "permission: yes ")
+    assert main(["check", str(scaffold)]) == 1
+    err = capsys.readouterr().err
+    assert "papers/workshop.yml:8: error: workshop.date: '2026-02-30' is not a real date (day is out of range for month)" in err
+    assert ("papers/recordings.yml:9: error: recordings[0].permission: True is not one of: public, link, withheld "
+            "(unquoted, YAML reads yes and no as true and false)") in err
+    assert "duration" not in err  # 44:10 unquoted is YAML's 2650 seconds, read back as 44:10
+    _edit(scaffold / "papers/recordings.yml", "permission: yes ", "permission: public ")
+    _edit(scaffold / "papers/workshop.yml", "date: 2026-02-30 ", "date: 2026-04-27 ")
+    assert main(["check", str(scaffold)]) == 0
+    assert main(["build", str(scaffold)]) == 0
+    assert "Recording (44:10)" in (scaffold / "_build/html/book/talks/keynote.html").read_text("utf-8")

@@ -16,7 +16,7 @@ from .model.locations import Project
 from .new import create_project
 from .pages.generated import INDEX_PAGE_LIMIT
 from .records.diagnostics import Diagnostics
-from .site.errors import BuildError
+from .site.errors import BuildError, PublishError
 from .site.publish import push_to_branch
 from .site.serve import serve
 from .util.progress import Timings
@@ -114,10 +114,12 @@ def cmd_publish(args: argparse.Namespace) -> int:
     project = Project(Path(args.dir).resolve())
     if not _has_site(project, args.dir):
         return 1
-    status = push_to_branch(project, args.remote, args.branch)
-    if status == 0:
-        print(f"Published {project.html} to the {args.branch} branch of {args.remote}.")
-    return status
+    try:
+        print(push_to_branch(project, args.remote, args.branch))
+    except PublishError as error:
+        print(f"Not published: {error}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -125,7 +127,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     project = Project(Path(args.dir).resolve())
     if not _has_site(project, args.dir):
         return 1
-    serve(project.html, args.port)
+    try:
+        serve(project.html, args.port)
+    except OSError as error:  # the port is taken, or not ours to use
+        print(f"Cannot serve on port {args.port}: {error.strerror}; choose another with --port", file=sys.stderr)
+        return 1
     return 0
 
 

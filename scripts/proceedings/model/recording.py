@@ -77,7 +77,7 @@ def read_recording(fields: Fields, papers_dir: Path, items: set[str]) -> Recordi
     if permission == "withheld":
         why = "its permission is withheld" if "permission" in fields.data else "no permission was given"
         fields.warning("permission", f"recording of {named!r} is not published: {why}")
-    duration = fields.text("duration")
+    duration = fields.duration("duration")
     if not (item and platform and url and permission):
         return None
     return Recording(item, url, platform, permission, duration)

@@ -14,6 +14,7 @@ from .sources import Located, did_you_mean
 _URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
 # Ids name pages, files and anchors, so they are kept to what every URL and file system takes as is.
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class Fields:
@@ -109,9 +110,21 @@ class Fields:
             return None
         try:
             return dt.date.fromisoformat(value)
-        except ValueError:
-            self.error(name, f"expected a date as YYYY-MM-DD, got {value!r}")
+        except ValueError as error:
+            if _ISO_DATE.match(value):
+                self.error(name, f"{value!r} is not a real date ({error})")
+            else:
+                self.error(name, f"expected a date as YYYY-MM-DD, got {value!r}")
             return None
+
+    def duration(self, name: str) -> str | None:
+        """A length such as ``44:10`` or ``1:02:03``. Unquoted, YAML 1.1 reads those as a number of
+        seconds (sexagesimal), which is written back the way it was meant."""
+        value = self._get(name, False)
+        if isinstance(value, int) and not isinstance(value, bool):
+            hours, rest = divmod(value, 3600)
+            return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+        return self.text(name)
 
     def url(self, name: str, required: bool = False) -> str | None:
         """An http(s) URL field; any other scheme (javascript:, data:, file:) is refused."""
@@ -141,7 +154,14 @@ class Fields:
 
     def choice(self, name: str, choices: tuple[str, ...], default: str | None = None) -> str | None:
         """One of ``choices``; ``default`` when the field is absent."""
-        value = self.text(name, required=default is None)
+        raw = self._get(name, required=default is None)
+        if raw is None:
+            return default
+        if not isinstance(raw, str):  # YAML reads yes/no/on/off as true/false
+            hint = " (unquoted, YAML reads yes and no as true and false)" if isinstance(raw, bool) else ""
+            self.error(name, f"{raw!r} is not one of: {', '.join(choices)}{hint}")
+            return None
+        value = self.text(name)
         if value is None:
             return default
         if value not in choices:
