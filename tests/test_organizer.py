@@ -16,6 +16,8 @@ from pypdf import PdfReader
 
 from proceedings import DISTRIBUTION, __version__
 from proceedings.cli import main
+from proceedings.inputs.loader import load
+from proceedings.model.locations import Project
 from proceedings.new import _direct_url, install_requirement
 from proceedings.outputs.samples import sample_pdf
 
@@ -207,3 +209,75 @@ def test_what_yaml_does_to_dates_words_and_durations_is_said_in_words(scaffold, 
     assert main(["check", str(scaffold)]) == 0
     assert main(["build", str(scaffold)]) == 0
     assert "Recording (44:10)" in (scaffold / "_build/html/book/talks/keynote.html").read_text("utf-8")
+
+
+def _problems(root: Path, capsys) -> list[str]:
+    """What ``check`` reports, but the scaffold's withheld recording (reported by design)."""
+    main(["check", str(root)])
+    return [line for line in capsys.readouterr().err.splitlines()
+            if (": error:" in line or ": warning:" in line) and "is not published" not in line]
+
+
+@pytest.mark.parametrize("authors, where, expected", [
+    ('"Ana Silva, Bo Chen and Carl Meyer"', "5: error: papers[0].authors:", "looks like 3 people (Ana Silva; Bo Chen; Carl Meyer)"),
+    ('"A & B"', "5: error: papers[0].authors:", "looks like 2 people (A; B)"),
+    ("\n    - name: Liu (HKUST), Xu (HKUST) and Cheung (CityU)", "6: error: papers[0].authors[0].name:",
+     "looks like 3 people (Liu (HKUST); Xu (HKUST); Cheung (CityU))"),
+])
+def test_several_authors_typed_as_one_name_are_an_error_saying_so(scaffold, capsys, authors, where, expected):
+    accepted = scaffold / "papers/accepted.yml"
+    text = accepted.read_text("utf-8")
+    start, end = text.index("  authors:"), text.index("  abstract:")
+    accepted.write_text(text[:start] + f"  authors: {authors}\n" + text[end:], "utf-8")
+    (problem,) = _problems(scaffold, capsys)
+    assert problem.startswith(f"papers/accepted.yml:{where}") and expected in problem
+
+
+def test_names_as_plain_text_and_lists_in_one_text_are_read_as_meant(scaffold, capsys):
+    accepted = scaffold / "papers/accepted.yml"
+    text = accepted.read_text("utf-8")
+    start, end = text.index("  authors:"), text.index("  abstract:")
+    accepted.write_text(text[:start] + "  authors:\n    - Ana Silva (MIT)\n    - Robert T. Jones, Jr.\n" + text[end:], "utf-8")
+    _edit(accepted, "keywords: [example, physics]", 'keywords: "example, physics"')
+    assert _problems(scaffold, capsys) == []
+    volume, _ = load(Project(scaffold))
+    paper = volume.papers[0]
+    assert [(a.name, a.affiliation) for a in paper.authors] == [("Ana Silva", "MIT"), ("Robert T. Jones, Jr.", None)]
+    assert paper.keywords == ("example", "physics")
+    accepted.write_text(text[:start] + '  authors: "Ana Silva; Bo Chen"\n' + text[end:], "utf-8")
+    (problem,) = _problems(scaffold, capsys)
+    assert "warning: papers[0].authors: one text read as 2 people, split at ;: Ana Silva; Bo Chen" in problem
+
+
+def test_a_spreadsheet_csv_is_read_as_written(scaffold, capsys):
+    (scaffold / "papers/accepted.yml").unlink()
+    csv = scaffold / "papers/accepted.csv"
+    csv.write_text("ID;Title;authors;abstract;track;keywords\n"
+                   "p1;Spiking Nets;Nitin Rathi|Kaushik Roy;An abstract.;full;snn, hardware\n"
+                   "p2;Other;\"Ana Silva (MIT); Bo Chen\";Another.;full;x\n", "utf-8")
+    problems = _problems(scaffold, capsys)
+    assert "papers/accepted.csv:1: warning: column 'ID' read as 'id'" in problems
+    assert "papers/accepted.csv:1: warning: column 'Title' read as 'title'" in problems
+    assert any("papers/accepted.csv:2: warning: papers[0].authors: one text read as 2 people, split at |" in p for p in problems)
+    assert not [p for p in problems if ": error:" in p and "program.yml" not in p and "recordings.yml" not in p]
+
+
+def test_the_raw_iclr_csv_gives_its_header_problems_once(scaffold, capsys, shared_data):
+    (scaffold / "papers/accepted.yml").unlink()
+    lines = (shared_data / "iclr2020-miniconf/papers.csv").read_text("utf-8").splitlines(keepends=True)
+    (scaffold / "papers/accepted.csv").write_text("".join(lines), "utf-8")
+    errors = [p for p in _problems(scaffold, capsys) if "accepted.csv" in p]
+    assert errors == [
+        "papers/accepted.csv:1: error: the header has no column 'id', 'track', which every row needs; "
+        "its columns are: UID, title, authors, abstract, keywords, sessions",
+        "papers/accepted.csv:1: error: unknown column 'UID' (did you mean 'id'?); its cells are left out",
+        "papers/accepted.csv:1: error: unknown column 'sessions' (did you mean 'session'?); its cells are left out"]
+
+
+def test_one_typo_is_one_error_and_config_problems_come_with_it(scaffold, capsys):
+    _edit(scaffold / "papers/accepted.yml", "track: full ", "track: fulll ")
+    _edit(scaffold / "_config.yml", 'baseurl: "https://example.org/my-workshop-2026/"', 'baseurl: "https://example.org/other/"')
+    problems = [p for p in _problems(scaffold, capsys) if ": error:" in p]
+    assert len(problems) == 2, problems
+    assert "papers/accepted.yml:17: error: papers[0].track: unknown track 'fulll'" in problems[1]
+    assert problems[0].startswith("_config.yml:21: error: html.baseurl: 'https://example.org/other/' differs")

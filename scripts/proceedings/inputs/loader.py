@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..model.locations import MATERIALS, Project
-from ..model.paper import PAPER_FIELDS, Paper, csv_record, read_paper
+from ..model.paper import PAPER_FIELDS, PAPER_REQUIRED, Paper, read_paper
 from ..model.pdf_facts import PdfFacts
 from ..model.program import SLOT_FIELDS, Slot, check_overlaps, read_slot
 from ..model.recording import RECORDING_FIELDS, read_recording
@@ -39,10 +39,12 @@ def load(project: Project, workers: int | None = None, keep_going: bool = False,
                            lambda fields: read_paper(fields, workshop, project.papers))
     talks = _read_list(project, "talks.yml", "talks", TALK_FIELDS, diags, lambda fields: read_talk(fields, project.papers))
     slots = _read_list(project, "program.yml", "slots", SLOT_FIELDS, diags, read_slot)
-    _check_program(slots, {paper.id for paper, _ in papers}, {talk.id for talk, _ in talks}, diags)
-    items = {paper.id for paper, _ in papers} | {talk.id for talk, _ in talks}
+    # A record with an error is still named: the program and the recordings may refer to it (one
+    # typo gives one error, not one more per reference).
+    paper_ids, talk_ids = _named_ids(records), _named_ids(_optional_list(project, "talks.yml"))
+    _check_program(slots, paper_ids, talk_ids, diags)
     recordings = _read_list(project, "recordings.yml", "recordings", RECORDING_FIELDS, diags,
-                            lambda fields: read_recording(fields, project.papers, items))
+                            lambda fields: read_recording(fields, project.papers, paper_ids | talk_ids))
     with (timings or Timings()).stage("PDF facts"):
         pdfs, unusable = _load_pdf_facts(project, workshop, papers + talks, workers, keep_going)
     if workshop is None or (diags.has_errors and not keep_going):
@@ -78,8 +80,8 @@ def _load_paper_records(project: Project, diags: Diagnostics) -> tuple[str, list
     if yml.is_file() and csv.is_file():
         diags.error("papers/accepted.csv", None, None, "both accepted.yml and accepted.csv exist; keep one")
     if project.paper_list == csv:
-        rows = load_csv(csv, "papers/accepted.csv", diags) or []
-        return "papers/accepted.csv", [csv_record(row) for row in rows]
+        rows = load_csv(csv, "papers/accepted.csv", diags, PAPER_FIELDS, PAPER_REQUIRED) or []
+        return "papers/accepted.csv", rows
     if not yml.is_file():
         diags.error("papers/accepted.yml", None, None, "missing: list the accepted papers in accepted.yml or accepted.csv")
         return "papers/accepted.yml", []
@@ -89,11 +91,18 @@ def _load_paper_records(project: Project, diags: Diagnostics) -> tuple[str, list
 def _read_list(project: Project, name: str, label: str, known: tuple[str, ...], diags: Diagnostics,
                read) -> list[tuple]:
     """The records of an optional list file (``- ...``, or a mapping holding one list), read by ``read``."""
+    return _read_records(f"papers/{name}", _optional_list(project, name, diags), label, known, diags, read)
+
+
+def _optional_list(project: Project, name: str, diags: Diagnostics | None = None) -> list:
+    """The list of records in ``papers/<name>``, if it exists (its problems go to ``diags``, if given)."""
     path = project.papers / name
-    if not path.is_file():
-        return []
-    file = f"papers/{name}"
-    return _read_records(file, _yaml_list(path, file, diags), label, known, diags, read)
+    return _yaml_list(path, f"papers/{name}", diags or Diagnostics()) if path.is_file() else []
+
+
+def _named_ids(records: list) -> set[str]:
+    """The ids that ``records`` name, whether or not the records are valid."""
+    return {record["id"] for record in records if isinstance(record, Located) and isinstance(record.get("id"), str)}
 
 
 def _yaml_list(path: Path, file: str, diags: Diagnostics) -> list:

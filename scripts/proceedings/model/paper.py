@@ -11,7 +11,7 @@ from typing import Any
 from ..records.fields import Fields
 from ..records.sources import Located
 from ..util.mathtext import braces_balance
-from .people import Person, person_from_text, read_people
+from .people import Person, read_people
 from .workshop import Workshop
 
 PAPER_FIELDS = (
@@ -19,6 +19,7 @@ PAPER_FIELDS = (
     "openreview", "code", "award", "tldr", "bibkey", "pdf_password", "revisions", "erratum", "withdrawn",
     "retracted",
 )
+PAPER_REQUIRED = ("id", "title", "authors", "abstract", "track")
 NOTICE_FIELDS = ("date", "note", "reason", "pdf")
 
 
@@ -150,15 +151,6 @@ def _warn_unbalanced_braces(fields: Fields, name: str, text: str | None) -> None
     """Unbalanced braces are usually a LaTeX leftover; they are shown and cited literally, escaped."""
     if text and not braces_balance(text):
         fields.warning(name, "unbalanced { } braces (a LaTeX leftover?); they are shown and cited literally")
-
-
-def csv_record(row: Located) -> Located:
-    """A CSV row made into the shape of a YAML record: 'A (Inst.); B' authors become person records."""
-    record = Located(row)
-    record.line, record.key_lines = row.line, {}
-    if isinstance(authors := row.get("authors"), str):
-        record["authors"] = [person_from_text(text, row.line) for text in authors.split(";") if text.strip()]
-    return record
 
 
 def _read_nested_notice(fields: Fields, name: str, text: str, papers_dir: Path) -> Notice | None:

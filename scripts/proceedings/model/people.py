@@ -16,6 +16,9 @@ PERSON_FIELDS = ("name", "given", "family", "affiliation", "orcid", "email", "ur
 _PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "la", "le", "ten", "ter", "zu",
               "bin", "ibn", "al", "el"}
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+# What separates people in a text naming several ('&' and ';' only as words, not inside '&amp;'),
+# and the parentheses inside which nothing does.
+_SEPARATOR = re.compile(r"[(),|]|;(?=\s|$)|\s&\s|\band\b")
 _NAME_AND_AFFILIATION = re.compile(r"\s*(.*?)\s*(?:\((.*)\))?\s*", re.DOTALL)
 _ORCID = re.compile(r"^(?:https?://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
 
@@ -92,9 +95,34 @@ def orcid_is_valid(orcid: str) -> bool:
     return digits[-1] == ("X" if check == 10 else str(check))
 
 
+def several_people(text: str) -> list[str]:
+    """The people a text names when it names more than one ('A, B and C', 'A|B', 'A; B', 'A & B'),
+    else an empty list. A generational suffix ('Jones, Jr.') and what is in parentheses ('Liu
+    (HKUST, Hong Kong)') separate nobody."""
+    pieces, depth, start = [], 0, 0
+    for match in _SEPARATOR.finditer(text):
+        if match.group() == "(":
+            depth += 1
+        elif match.group() == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            pieces.append(text[start:match.start()])
+            start = match.end()
+    people: list[str] = []
+    for piece in (piece.strip() for piece in [*pieces, text[start:]]):
+        if people and piece.lower() in _SUFFIXES:
+            people[-1] += f", {piece}"
+        elif piece:
+            people.append(piece)
+    return people if len(people) > 1 else []
+
+
 def read_person(fields: Fields) -> Person | None:
     """A person from a record with ``name`` and optional details; None when the name is missing."""
     name = fields.text("name", required=True)
+    if name and (people := several_people(name)):
+        fields.error("name", _several(name, people))
+        return None
     orcid = fields.text("orcid")
     if orcid is not None:
         match = _ORCID.match(orcid)
@@ -127,13 +155,44 @@ def read_one_person(fields: Fields, name: str, required: bool = False) -> Person
 
 
 def read_people(fields: Fields, name: str, required: bool = False) -> tuple[Person, ...]:
-    """Every person in the list field ``name``, each a record (an item that is not is an error)."""
-    people = []
-    for label, data in fields.records(name, required):
-        person = read_person(fields.sub(label, data, PERSON_FIELDS))
-        if person:
-            people.append(person)
+    """Every person in the list field ``name``: records, or names as text ('Ana Silva (MIT)'). One
+    text for the whole list, as spreadsheets write it ('A; B', 'A|B'), is split there, and said so
+    unless it is the documented CSV form ('A; B')."""
+    line = fields.data.line_of(name)
+    value = fields.data.get(name)
+    if isinstance(value, str):
+        texts = _split_people(fields, name, value)
+        entries = [(f"{fields.where}.{name}[{index}]", person_from_text(text, line)) for index, text in enumerate(texts)
+                   if not _reported_as_several(fields, name, text)]
+    else:
+        entries = fields.records(name, required, lambda text: None if _reported_as_several(fields, name, text)
+                                 else person_from_text(text, line))
+    people = [person for label, data in entries if (person := read_person(fields.sub(label, data, PERSON_FIELDS)))]
+    if required and value == []:
+        fields.error(name, "the list is empty: name at least one person")
     return tuple(people)
+
+
+def _split_people(fields: Fields, name: str, text: str) -> list[str]:
+    """A text naming people split at ';' and '|', which never occur in names."""
+    texts = [piece.strip() for piece in re.split(r"[;|]", text) if piece.strip()]
+    if "|" in text or (len(texts) > 1 and not fields.file.endswith(".csv")):
+        fields.warning(name, f"one text read as {len(texts)} people, split at {'|' if '|' in text else ';'}: "
+                             + "; ".join(texts))
+    return texts
+
+
+def _reported_as_several(fields: Fields, name: str, text: str) -> bool:
+    """Whether ``text``, given as one person, names several (reported as an error)."""
+    people = several_people(text)
+    if people:
+        fields.error(name, _several(text, people))
+    return bool(people)
+
+
+def _several(text: str, people: list[str]) -> str:
+    return (f"{text!r} looks like {len(people)} people ({'; '.join(people)}): give each their own entry "
+            "(`- name: ...`), or in a CSV cell separate them with ';'")
 
 
 def person_from_text(text: str, line: int) -> Located:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -169,19 +170,22 @@ class Fields:
             return None
         return value
 
-    def text_list(self, name: str, separator: str = ";") -> tuple[str, ...]:
-        """A list of texts, given as a YAML list or as one text separated by ``separator`` (CSV)."""
+    def text_list(self, name: str) -> tuple[str, ...]:
+        """A list of texts, given as a YAML list, or as one text separated by ';', ',' or '|' (as a
+        spreadsheet cell or a hurried ``keywords: a, b`` writes it)."""
         value = self._get(name, False)
         if value is None:
             return ()
-        items = value.split(separator) if isinstance(value, str) else value
+        items = re.split(r"[;,|]", value) if isinstance(value, str) else value
         if not isinstance(items, list) or not all(isinstance(item, (str, int, float)) for item in items):
             self.error(name, f"expected a list of texts, got {value!r}")
             return ()
         return tuple(text for item in items if (text := one_line(str(item))))
 
-    def records(self, name: str, required: bool = False) -> list[tuple[str, Located]]:
-        """A list of mappings, each with its label for diagnostics (e.g. ``papers[2].authors[0]``)."""
+    def records(self, name: str, required: bool = False,
+                from_text: Callable[[str], Located | None] | None = None) -> list[tuple[str, Located]]:
+        """A list of mappings, each with its label for diagnostics (e.g. ``papers[2].authors[0]``);
+        ``from_text`` makes a mapping of an item written as text (None: it reported why it cannot)."""
         value = self._get(name, required)
         if value is None:
             return []
@@ -190,6 +194,10 @@ class Fields:
             return []
         found = []
         for index, item in enumerate(value):
+            if from_text and isinstance(item, str):
+                item = from_text(item)
+                if item is None:
+                    continue
             if isinstance(item, Located):
                 found.append((f"{self.where}.{name}[{index}]", item))
             else:

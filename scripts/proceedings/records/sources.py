@@ -100,17 +100,28 @@ def load_yaml(path: Path, rel: str, diags: Diagnostics) -> Any:
             diags.error(rel, line, key, "key appears twice in the same record; the second would silently win")
 
 
-def load_csv(path: Path, rel: str, diags: Diagnostics) -> list[Located] | None:
-    """The rows of a CSV file with a header row, each a :class:`Located` at its first line."""
+def load_csv(path: Path, rel: str, diags: Diagnostics, columns: tuple[str, ...],
+             required: tuple[str, ...]) -> list[Located] | None:
+    """The rows of a CSV file with a header row, each a :class:`Located` at its first line, keyed by
+    ``columns``. The separator is the one the header uses (',', or ';' as European spreadsheets
+    write). Header problems are reported once, on line 1: a column written in other capitals is read
+    (with a warning), an unknown one is left out (an error), and a missing ``required`` one gives no
+    rows at all (an error, rather than one per row)."""
     text = read_text(path, rel, diags)
     if text is None:
         return None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = next(reader, None)
     if not header:
         diags.error(rel, 1, None, "CSV file is empty; the first row must name the columns")
         return None
-    header = [name.strip() for name in header]
+    names = _header_names([name.strip() for name in header], rel, diags, columns)
+    if missing := [column for column in required if column not in names]:
+        diags.error(rel, 1, None, f"the header has no column {', '.join(map(repr, missing))}, which every row needs; "
+                                  f"its columns are: {', '.join(header)}")
+        return None
     rows = []
     start = reader.line_num + 1
     for cells in reader:
@@ -118,12 +129,27 @@ def load_csv(path: Path, rel: str, diags: Diagnostics) -> list[Located] | None:
             if len(cells) != len(header):
                 diags.error(rel, start, None, f"row has {len(cells)} cells but the header has {len(header)}")
             else:
-                row = Located((name, cell) for name, cell in zip(header, cells, strict=True) if cell.strip())
+                row = Located((name, cell) for name, cell in zip(names, cells, strict=True) if name and cell.strip())
                 row.line = start
                 row.key_lines = {}
                 rows.append(row)
         start = reader.line_num + 1
     return rows
+
+
+def _header_names(header: list[str], rel: str, diags: Diagnostics, columns: tuple[str, ...]) -> list[str | None]:
+    """The column each header cell names (None for one left out), its problems reported on line 1."""
+    by_folded = {column.casefold(): column for column in columns}
+    names: list[str | None] = []
+    for cell in header:
+        name = cell if cell in columns else by_folded.get(cell.casefold().replace(" ", "_"))
+        if name is None:
+            diags.error(rel, 1, None, f"unknown column {cell!r}{did_you_mean(cell.lower(), list(columns))}; "
+                                      "its cells are left out")
+        elif name != cell:
+            diags.warning(rel, 1, None, f"column {cell!r} read as {name!r}")
+        names.append(name)
+    return names
 
 
 def did_you_mean(word: str, choices: list[str]) -> str:
