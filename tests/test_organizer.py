@@ -281,3 +281,28 @@ def test_one_typo_is_one_error_and_config_problems_come_with_it(scaffold, capsys
     assert len(problems) == 2, problems
     assert "papers/accepted.yml:17: error: papers[0].track: unknown track 'fulll'" in problems[1]
     assert problems[0].startswith("_config.yml:21: error: html.baseurl: 'https://example.org/other/' differs")
+
+
+def test_the_volume_pdf_reads_as_real_proceedings(scaffold):
+    _edit(scaffold / "papers/workshop.yml", "editors: []", "editors: [{name: Ada Lovelace}, {name: Alan Turing}]")
+    sample_pdf(scaffold / "papers/pdf/short.pdf", "Short", ["Bo Chen"], "A.", pages=1)
+    with (scaffold / "papers/accepted.yml").open("a", encoding="utf-8") as accepted:
+        accepted.write("- id: short\n  title: \"Sparse $\\\\ell_1$ recovery of CO$_2$ fluxes\"\n  authors: [Bo Chen]\n"
+                       "  abstract: A.\n  track: tiny\n  pdf: pdf/short.pdf\n")
+    assert main(["build", str(scaffold)]) == 0
+    site = scaffold / "_build/html"
+    volume = PdfReader(site / "proceedings.pdf")
+    labels = volume.page_labels
+    first_paper = labels.index("1")
+    assert labels[:first_paper] == ["i", "ii", "iii", "iv"][:first_paper] and labels[first_paper:first_paper + 4] == ["1", "2", "3", "4"]
+    assert "Edited by Ada Lovelace and Alan Turing" in volume.pages[0].extract_text()
+    preface = volume.pages[1].extract_text()
+    assert preface.count("Preface") == 1
+    contents = " ".join(page.extract_text() for page in volume.pages[:first_paper])
+    assert "$" not in contents and "\\ell" not in contents
+    titles = [item.title for track in volume.outline if isinstance(track, list) for item in track if not isinstance(item, list)]
+    titles += [item.title for item in volume.outline if not isinstance(item, list)]
+    assert "Sparse ℓ₁ recovery of CO₂ fluxes" in titles
+    bib = (site / "book/papers/short.bib").read_text("utf-8")
+    assert "pages = {4}" in bib, bib  # one page: not {4--4}
+    assert "**Page:** 4 of the volume" in (scaffold / "book/papers/short.md").read_text("utf-8")

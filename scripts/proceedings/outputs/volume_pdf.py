@@ -33,6 +33,7 @@ from ..model.paper import Paper
 from ..model.volume import Proceedings
 from ..model.workshop import Workshop
 from ..util.files import package_folder, replacing
+from ..util.latex import math_as_text
 from ..util.text import paragraphs_of, transliterated
 
 _MARGIN = 20
@@ -72,9 +73,13 @@ def shown(text: str) -> str:
 
 
 def plain_paragraphs(text: str) -> list[str]:
-    """The paragraphs of a hand-written MyST page, without its markup (headings, emphasis, links)."""
+    """The paragraphs of a hand-written MyST page, without its markup (headings, emphasis, links) and
+    without its title (the volume gives the page a heading of its own)."""
     paragraphs = []
-    for block in paragraphs_of(text):
+    blocks = paragraphs_of(text)
+    if blocks and re.match(r"#\s", blocks[0]):
+        blocks = blocks[1:]
+    for block in blocks:
         block = re.sub(r"^#+\s*", "", block)
         block = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", block)
         block = re.sub(r"[*_`]", "", block)
@@ -154,7 +159,10 @@ def _cover(pdf: FPDF, workshop: Workshop) -> None:
     pdf.multi_cell(0, 11, shown(workshop.booktitle), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(10)
     pdf.set_font(_FONT, size=13)
-    details = [workshop.venue, f"{workshop.location}, {workshop.date:%d %B %Y}", workshop.license or ""]
+    editors = [person.name for person in workshop.editors]
+    edited = f"Edited by {', '.join(editors[:-1])} and {editors[-1]}" if len(editors) > 1 else \
+        f"Edited by {editors[0]}" if editors else ""
+    details = [edited, workshop.venue, f"{workshop.location}, {workshop.date:%d %B %Y}", workshop.license or ""]
     for line in filter(None, details):
         pdf.multi_cell(0, 8, shown(line), align="C", new_x="LMARGIN", new_y="NEXT")
 
@@ -165,7 +173,7 @@ def _contents_entry(pdf: FPDF, paper: Paper, first_page: int) -> None:
     pdf.set_font(_FONT, size=9)
     authors = _lines(pdf, width, shown(", ".join(a.name for a in paper.authors)))
     pdf.set_font(_FONT, size=10.5)
-    title = _lines(pdf, width, shown(paper.title))
+    title = _lines(pdf, width, shown(math_as_text(paper.title)))
     # The title may wrap: the authors go below its last line, and the entry is never split by a page break.
     if pdf.will_page_break(5 * (len(title) + len(authors)) + 2):
         pdf.add_page()
@@ -215,6 +223,8 @@ class _Binding:
     def __init__(self, front: bytes):
         self.pdf = Pdf.open(io.BytesIO(front))
         self.pages: list[Object] = [page.obj for page in self.pdf.pages]
+        self.preliminary = len(self.pages)
+        """How many pages precede the papers (numbered i, ii, ...; the papers from 1)."""
         """Its pages so far, in order. The page tree is written once, when saved: pikepdf's page list
         costs time in proportion to the pages already there for each page added (22 s of 24 at
         3,000 papers)."""
@@ -241,6 +251,8 @@ class _Binding:
         tree = self.pdf.Root.Pages
         tree.Kids = Array(self.pages)
         tree.Count = len(self.pages)
+        # A viewer's page box then shows the numbers printed on the pages.
+        self.pdf.Root.PageLabels = Dictionary(Nums=Array([0, Dictionary(S=Name.r), self.preliminary, Dictionary(S=Name.D)]))
         with self.pdf.open_outline() as outline:
             outline.root.extend(self.outline)
         self.pdf.docinfo[Name.Title] = title
@@ -277,7 +289,7 @@ def write_volume_pdf(volume: Proceedings, papers_dir: Path, preface: list[str], 
         if track.id not in sections:
             sections[track.id] = OutlineItem(track.title, start)
             book.outline.append(sections[track.id])
-        sections[track.id].children.append(OutlineItem(paper.title, start))
+        sections[track.id].children.append(OutlineItem(math_as_text(paper.title), start))
     last_page = max((last for _, last in ranges.values()), default=0)
     index_start = book.append(Pdf.open(io.BytesIO(author_index_pages(volume, ranges))), last_page + 1)
     book.outline.append(OutlineItem("Author index", index_start))

@@ -9,7 +9,7 @@ from ..model.people import Person
 from ..model.volume import Proceedings
 from ..outputs.citation import FORMATS, Citations, highwire_tags, json_ld
 from ..util import myst
-from ..util.text import one_line
+from ..util.text import one_line, page_span
 from .generated import NOT_SEARCHED, generated_page
 from .listings import presented_in
 from .materials import material_links, notices, preview_alt, preview_images, recording_block
@@ -59,7 +59,8 @@ def paper_page(citations: Citations, paper: Paper) -> str:
     if paper.award:
         details.append(f"**Award:** {myst.text(paper.award)}")
     if paper.id in volume.page_ranges:
-        details.append("**Pages:** {}–{} of the volume".format(*volume.page_ranges[paper.id]))
+        span = volume.page_ranges[paper.id]
+        details.append(f"**{'Page' if span[0] == span[1] else 'Pages'}:** {page_span(span, '–')} of the volume")
     title = myst.rich_text(paper.title)
     return generated_page(
         _paper_front(volume, paper),

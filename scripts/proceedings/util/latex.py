@@ -8,6 +8,7 @@ import logging
 import re
 import unicodedata
 
+from pylatexenc.latex2text import LatexNodes2Text
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 from .mathtext import math_segments
@@ -82,3 +83,27 @@ def _protected_word(word: str, ascii: bool) -> str:
     if acronym_plural:
         return "{" + acronym_plural.group(1) + "}s"
     return "{" + latex_text(word, ascii) + "}"
+
+
+_SUBSCRIPTS = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=True))
+_SUPERSCRIPTS = dict(zip("0123456789+-=()in", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁱⁿ", strict=True))
+_SCRIPT = re.compile(r"([_^])(\{[^{}]*\}|\S)")
+_TO_TEXT = LatexNodes2Text(math_mode="verbatim")
+
+
+def math_as_text(text: str) -> str:
+    """``text`` with its inline ``$math$`` written as plain Unicode (``$\\ell_1$`` as ℓ₁, ``CO$_2$`` as
+    CO₂), for places that show no math: PDF contents and bookmarks, plain-text metadata."""
+    return "".join(_math_text(segment) if is_math else segment for is_math, segment in math_segments(text))
+
+
+def _math_text(math: str) -> str:
+    """One formula as plain Unicode: symbols by name, sub- and superscripts where Unicode has them."""
+    return _TO_TEXT.latex_to_text(_SCRIPT.sub(_scripted, math)).strip()
+
+
+def _scripted(match: re.Match) -> str:
+    """A sub- or superscript as Unicode characters, or left as it is when Unicode lacks one of them."""
+    table = _SUBSCRIPTS if match.group(1) == "_" else _SUPERSCRIPTS
+    body = match.group(2).strip("{}")
+    return "".join(table[char] for char in body) if body and all(char in table for char in body) else match.group()

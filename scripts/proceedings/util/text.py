@@ -37,3 +37,9 @@ def transliterated(text: str, kept: Container[int]) -> str:
 def plural(count: int, noun: str) -> str:
     """``count`` with ``noun``, pluralized by an s when the count is not one ('1 page', '3 papers')."""
     return f"{count} {noun}{'s' * (count != 1)}"
+
+
+def page_span(pages: tuple[int, int], dash: str) -> str:
+    """A page range with ``dash`` between its ends ('5--12' in BibTeX), or its one page ('5')."""
+    first, last = pages
+    return str(first) if first == last else f"{first}{dash}{last}"
