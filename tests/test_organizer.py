@@ -12,14 +12,18 @@ from pathlib import Path
 import pikepdf
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from proceedings import DISTRIBUTION, __version__
 from proceedings.cli import main
+from proceedings.inputs.checks import PLACEHOLDERS
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
 from proceedings.new import _direct_url, install_requirement
 from proceedings.outputs.samples import sample_pdf
+
+from conftest import REPO
 
 
 @pytest.fixture
@@ -157,8 +161,7 @@ def _git(folder: Path, *args: str) -> str:
 
 def test_the_readme_path_from_new_to_a_gh_pages_branch(scaffold, tmp_path, capsys, git_identity):
     """The README's organizer section: new, edit, check, build, publish; then the mistakes on the way."""
-    for file in (scaffold / "papers/workshop.yml", scaffold / "_config.yml"):
-        _edit(file, "https://example.org/my-workshop-2026/", "https://organizer.github.io/ws/")
+    _edit(scaffold / "papers/workshop.yml", "https://example.org/my-workshop-2026/", "https://organizer.github.io/ws/")
     _edit(scaffold / "papers/workshop.yml", 'title: "My Workshop on Something Important"', 'title: "Our Real Workshop"')
     assert main(["check", str(scaffold)]) == 0
     assert main(["build", str(scaffold)]) == 0
@@ -212,10 +215,10 @@ def test_what_yaml_does_to_dates_words_and_durations_is_said_in_words(scaffold, 
 
 
 def _problems(root: Path, capsys) -> list[str]:
-    """What ``check`` reports, but the scaffold's withheld recording (reported by design)."""
+    """What ``check`` reports, but the scaffold's withheld recording and its examples (reported by design)."""
     main(["check", str(root)])
-    return [line for line in capsys.readouterr().err.splitlines()
-            if (": error:" in line or ": warning:" in line) and "is not published" not in line]
+    return [line for line in capsys.readouterr().err.splitlines() if (": error:" in line or ": warning:" in line)
+            and "is not published" not in line and "still the scaffold's" not in line]
 
 
 @pytest.mark.parametrize("authors, where, expected", [
@@ -276,11 +279,11 @@ def test_the_raw_iclr_csv_gives_its_header_problems_once(scaffold, capsys, share
 
 def test_one_typo_is_one_error_and_config_problems_come_with_it(scaffold, capsys):
     _edit(scaffold / "papers/accepted.yml", "track: full ", "track: fulll ")
-    _edit(scaffold / "_config.yml", 'baseurl: "https://example.org/my-workshop-2026/"', 'baseurl: "https://example.org/other/"')
+    _edit(scaffold / "_config.yml", "  home_page_in_navbar: true", "  home_page_in_navbar: [true")
     problems = [p for p in _problems(scaffold, capsys) if ": error:" in p]
     assert len(problems) == 2, problems
     assert "papers/accepted.yml:17: error: papers[0].track: unknown track 'fulll'" in problems[1]
-    assert problems[0].startswith("_config.yml:21: error: html.baseurl: 'https://example.org/other/' differs")
+    assert problems[0].startswith("_config.yml:20: error: YAML syntax error")
 
 
 def test_the_volume_pdf_reads_as_real_proceedings(scaffold):
@@ -306,3 +309,24 @@ def test_the_volume_pdf_reads_as_real_proceedings(scaffold):
     bib = (site / "book/papers/short.bib").read_text("utf-8")
     assert "pages = {4}" in bib, bib  # one page: not {4--4}
     assert "**Page:** 4 of the volume" in (scaffold / "book/papers/short.md").read_text("utf-8")
+
+
+def test_the_scaffolds_examples_are_flagged_until_replaced(scaffold, capsys):
+    main(["check", str(scaffold)])
+    flagged = [line for line in capsys.readouterr().err.splitlines() if "still the scaffold's" in line]
+    assert len(flagged) == len(PLACEHOLDERS)
+    assert "papers/workshop.yml:12: warning: still the scaffold's example URL ('example.org'): replace it before publishing" in flagged
+    main(["check", str(REPO)])
+    assert "still the scaffold's" not in capsys.readouterr().err
+
+
+def test_the_home_page_says_when_and_where_from_workshop_yml(scaffold):
+    _edit(scaffold / "papers/workshop.yml", 'location: "Rio de Janeiro, Brazil"', 'location: "Kyoto, Japan"')
+    _edit(scaffold / "papers/workshop.yml", "timezone: America/Sao_Paulo", "timezone: Asia/Tokyo")
+    _edit(scaffold / "papers/workshop.yml", 'short_title: "MyWS 2026"', 'short_title: "KyotoWS 2026"')
+    assert main(["build", "--no-volume-pdf", str(scaffold)]) == 0
+    page = BeautifulSoup((scaffold / "_build/html/book/welcome.html").read_text("utf-8"), "html.parser")
+    text = page.select_one("article").get_text(" ", strip=True)
+    assert "Some Conference 2026 · Monday 27 April 2026, 09:00–11:00 (Kyoto time, GMT+9) · room 101-B, Kyoto, Japan" in text
+    assert page.title.text.endswith("KyotoWS 2026")
+    assert not page.select("a[href$='proceedings.pdf']"), "no link to a volume PDF that was not made"

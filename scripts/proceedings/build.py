@@ -65,7 +65,7 @@ def build(project: Project, timings: Timings,
     with ThreadPoolExecutor(max_workers=1) as background:
         files = background.submit(_timed_assets, project, citations, timings)
         with timings.stage("sphinx"):
-            if not run_jupyter_book(project, options.verbose):
+            if not run_jupyter_book(project, volume.workshop, options.verbose):
                 print("The book's pages and settings are unchanged: Jupyter Book had nothing to do.", flush=True)
         with timings.stage("search index"):
             run_pagefind(project, volume)

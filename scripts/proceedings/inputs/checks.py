@@ -21,28 +21,57 @@ def check_project(project: Project, volume: Proceedings | None) -> Diagnostics:
         for path in foreign_files(project.book / name, GENERATED_MARKER):
             diags.error(project.relative(path), None, None,
                         f"hand-written page inside book/{name}/, which `proceedings` generates; move it elsewhere in book/")
+    _check_placeholders(project, diags)
     config_file = project.root / "_config.yml"
     config = load_yaml(config_file, "_config.yml", diags) if config_file.is_file() else None
     # Shown with the problems of papers/, not after they are fixed: the workshop alone says the URL.
     workshop = volume.workshop if volume else load_workshop(project)[0]
     if workshop is not None:
-        _check_base_url(config, workshop, diags)
+        _check_site_settings(config, workshop, diags)
     if volume is not None:
         _check_papers(project, volume, diags)
     return diags
 
 
-def _check_base_url(config: object, workshop: Workshop, diags: Diagnostics) -> None:
-    html = config.get("html") if isinstance(config, Located) else None
-    if not isinstance(html, Located):
+# What `proceedings new` writes that an organizer replaces before publishing: the file, a text
+# only the scaffold has, and what it is. (tests/test_organizer.py checks each is in the scaffold.)
+PLACEHOLDERS = (
+    ("papers/workshop.yml", "example.org", "example URL"),
+    ("papers/workshop.yml", "My Workshop on Something Important", "example title"),
+    ("papers/workshop.yml", "Ada Lovelace", "example organizer"),
+    ("papers/workshop.yml", "Alan Turing", "example committee member"),
+    ("papers/accepted.yml", "id: example-paper", "example paper"),
+    ("papers/talks.yml", "Grace Hopper", "example speaker"),
+    ("papers/program.yml", "Ada Lovelace", "example speaker"),
+    ("book/welcome.md", "Write here what a visitor should read first", "example welcome text"),
+    ("book/preface.md", "A preface by the organizers", "example preface"),
+)
+
+
+def _check_placeholders(project: Project, diags: Diagnostics) -> None:
+    """A warning for each of the scaffold's examples still in the project, at its first line."""
+    for name, text, what in PLACEHOLDERS:
+        path = project.root / name
+        content = path.read_text("utf-8", errors="replace") if path.is_file() else ""
+        if text in content:
+            line = content[:content.index(text)].count("\n") + 1
+            diags.warning(name, line, None, f"still the scaffold's {what} ({text!r}): replace it before publishing")
+
+
+def _check_site_settings(config: object, workshop: Workshop, diags: Diagnostics) -> None:
+    """A site title or URL in ``_config.yml`` that differs from ``workshop.yml``'s, which the build
+    uses (they live there only)."""
+    if not isinstance(config, Located):
         return
-    baseurl = str(html.get("baseurl") or "")
-    if not baseurl:
-        diags.warning("_config.yml", html.line, "html.baseurl", f"empty: set it to {workshop.base_url!r} "
-                      "(workshop.yml's url) for canonical links, Open Graph tags and the sitemap")
-    elif baseurl.rstrip("/") != workshop.base_url.rstrip("/"):
-        diags.error("_config.yml", html.line_of("baseurl"), "html.baseurl",
-                    f"{baseurl!r} differs from workshop.yml's url {workshop.base_url!r}; make them equal")
+    html = config.get("html")
+    stated = [("title", config, "title", workshop.short_title or workshop.title, "short_title (or title)")]
+    if isinstance(html, Located):
+        stated.append(("html.baseurl", html, "baseurl", workshop.base_url, "url"))
+    for label, record, key, used, source in stated:
+        value = record.get(key)
+        if value and str(value).rstrip("/") != used.rstrip("/"):
+            diags.warning("_config.yml", record.line_of(key), label, f"{value!r} is not used: the site's {key} is "
+                          f"workshop.yml's {source}, {used!r}; delete this line")
 
 
 def _check_papers(project: Project, volume: Proceedings, diags: Diagnostics) -> None:

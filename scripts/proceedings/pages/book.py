@@ -12,7 +12,7 @@ from .generated import INDEX_PAGE_LIMIT
 from .index_pages import authors_pages, keywords_pages
 from .listings import committee_page, papers_index, track_page
 from .papers import paper_page, paper_text
-from .program import program_page, speakers_list, talk_page
+from .program import downloads_list, event_line, program_page, speakers_list, talk_page
 
 
 def generated_pages(citations: Citations, limit: int = INDEX_PAGE_LIMIT) -> Iterator[tuple[str, str]]:
@@ -25,6 +25,8 @@ def generated_pages(citations: Citations, limit: int = INDEX_PAGE_LIMIT) -> Iter
     yield from keywords_pages(volume, limit).items()
     yield "program/index.md", program_page(volume)
     yield "program/speakers.txt", speakers_list(volume)
+    yield "program/event.txt", event_line(volume)
+    yield "program/downloads.txt", downloads_list(volume)
     for track in volume.workshop.tracks:
         yield f"tracks/{track.id}.md", track_page(volume, track)
     for paper in progress(volume.papers, len(volume.papers), "paper pages"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ..model.people import Person
 from ..model.program import Slot
 from ..model.talk import Talk
@@ -80,4 +82,36 @@ def speakers_list(volume: Proceedings) -> str:
         return "The invited speakers will be announced.\n"
     lines = [f"- {'; '.join(_speaker(p) for p in talk.speakers)}: [{myst.text(talk.title)}](talks/{talk.id}.md)"
              for talk in volume.talks]
+    return "\n".join(lines) + "\n"
+
+
+def event_line(volume: Proceedings) -> str:
+    """When and where, from ``workshop.yml`` and the program, for the home page to include (so that
+    it agrees with them): the hosting conference, the day and hours in the venue's time, the place."""
+    workshop = volume.workshop
+    when = f"{workshop.date:%A %-d %B %Y}"
+    if volume.program:
+        start = volume.program[0].start_at(workshop.date, workshop.timezone)
+        end = max(slot.end_at(workshop.date, workshop.timezone) for slot in volume.program)
+        when += f", {start:%H:%M}–{end:%H:%M} ({zone_name(volume)}, {_gmt(start)})"
+    where = ", ".join(part for part in (workshop.room and f"room {workshop.room}", workshop.location) if part)
+    return " · ".join(myst.text(part) for part in (workshop.venue, when, where)) + "\n"
+
+
+def _gmt(moment: dt.datetime) -> str:
+    """The moment's offset from UTC as people write it: 'GMT−3', 'GMT+5:30', 'GMT'."""
+    offset = moment.utcoffset() or dt.timedelta()
+    minutes = int(offset.total_seconds()) // 60
+    if not minutes:
+        return "GMT"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"GMT{'+' if minutes > 0 else '−'}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def downloads_list(volume: Proceedings) -> str:
+    """The whole volume's downloads, for the home page to include (links are relative to ``book/``):
+    the volume PDF when it is made, and the site for reading offline."""
+    lines = ["- The whole volume in one PDF, with page numbers, bookmarks and an author index: "
+             + myst.role("asset", "proceedings.pdf <../proceedings.pdf>")] if volume.volume_pdf and volume.bound_papers else []
+    lines.append("- The whole site for reading offline: " + myst.role("asset", "proceedings-site.zip <../proceedings-site.zip>"))
     return "\n".join(lines) + "\n"

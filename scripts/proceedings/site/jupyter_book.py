@@ -9,13 +9,31 @@ from importlib import metadata
 from multiprocessing import forkserver, get_context
 from pathlib import Path
 
+import yaml
+
 from ..model.locations import Project
-from ..util.files import file_signature, file_signatures
+from ..model.workshop import Workshop
+from ..util.files import file_signature, file_signatures, write_if_changed
 from .errors import BuildError
 
 # What else decides Jupyter Book's output, beside the project's files.
 _BOOK_SOFTWARE = ("jupyter-book", "sphinx", "myst-parser", "myst-nb", "sphinx-book-theme", "pydata-sphinx-theme",
                   "sphinx-design", "sphinxext-opengraph")
+
+
+def book_config(project: Project, workshop: Workshop) -> Path:
+    """Jupyter Book's configuration, written into the work folder (only when it changed): the
+    project's ``_config.yml`` with the site's title and URL from ``workshop.yml``, the one place
+    where an organizer states them."""
+    path = project.root / "_config.yml"
+    config = yaml.safe_load(path.read_text("utf-8")) if path.is_file() else None
+    config = config if isinstance(config, dict) else {}
+    html = config.get("html")
+    html = html if isinstance(html, dict) else {}
+    config |= {"title": workshop.short_title or workshop.title, "html": {**html, "baseurl": workshop.base_url}}
+    target = project.work / "_config.yml"
+    write_if_changed(target, yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+    return target
 
 
 def jupyter_book_inputs(project: Project) -> dict:
@@ -26,8 +44,8 @@ def jupyter_book_inputs(project: Project) -> dict:
     extension = {f"{folder}/{name}": signature for folder in ("sphinxext", "util")
                  for name, signature in file_signatures(package / folder).items() if "__pycache__" not in name}
     return {"book": file_signatures(project.book),
-            "config": {name: file_signature(path) if (path := project.root / name).is_file() else None
-                       for name in ("_config.yml", "_toc.yml")},
+            "config": {name: file_signature(path) if (path := folder / name).is_file() else None
+                       for folder, name in ((project.work, "_config.yml"), (project.root, "_toc.yml"))},
             "extension": {**extension, "__init__.py": file_signature(package / "__init__.py")},
             "software": {name: metadata.version(name) for name in _BOOK_SOFTWARE}}
 
@@ -63,7 +81,7 @@ def _jupyter_book_main(argv: list[str], cwd: str, log: str | None) -> None:
     main()
 
 
-def run_jupyter_book(project: Project, verbose: bool = False) -> bool:
+def run_jupyter_book(project: Project, workshop: Workshop, verbose: bool = False) -> bool:
     """Build the HTML with Jupyter Book into the work folder, incrementally unless the last build
     there was interrupted (its half-written pages would look up to date); raises when it fails.
     Not run at all (False) when none of its inputs changed since it last succeeded: starting it
@@ -72,10 +90,11 @@ def run_jupyter_book(project: Project, verbose: bool = False) -> bool:
     Sphinx's log is shown only when ``verbose``; otherwise its warnings are shown once, at the end."""
     interrupted = project.work / "BUILDING"
     stamp = project.work / "jupyter-book-inputs.json"
+    config = book_config(project, workshop)
     inputs = json.dumps(jupyter_book_inputs(project), sort_keys=True)
     if not interrupted.exists() and stamp.is_file() and stamp.read_text("utf-8") == inputs:
         return False
-    argv = ["build", str(project.root), "--builder", "html", "--path-output", str(project.work)]
+    argv = ["build", str(project.root), "--builder", "html", "--path-output", str(project.work), "--config", str(config)]
     if interrupted.exists():
         argv.append("--all")
     project.work.mkdir(parents=True, exist_ok=True)
