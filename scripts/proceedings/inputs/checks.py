@@ -15,7 +15,7 @@ from .loader import load_workshop
 def check_project(project: Project, volume: Proceedings | None) -> Diagnostics:
     """Problems of the project beyond ``papers/``: hand-written pages inside the folders the tool
     generates (they would be overwritten), a site URL in ``_config.yml`` that disagrees with
-    ``workshop.yml``, and papers published without a PDF or presented in no slot."""
+    ``workshop.yml``, and the scaffold's examples still in the project."""
     diags = Diagnostics()
     for name in GENERATED_DIRS:
         for path in foreign_files(project.book / name, GENERATED_MARKER):
@@ -28,8 +28,6 @@ def check_project(project: Project, volume: Proceedings | None) -> Diagnostics:
     workshop = volume.workshop if volume else load_workshop(project)[0]
     if workshop is not None:
         _check_site_settings(config, workshop, diags)
-    if volume is not None:
-        _check_papers(project, volume, diags)
     return diags
 
 
@@ -72,12 +70,3 @@ def _check_site_settings(config: object, workshop: Workshop, diags: Diagnostics)
         if value and str(value).rstrip("/") != used.rstrip("/"):
             diags.warning("_config.yml", record.line_of(key), label, f"{value!r} is not used: the site's {key} is "
                           f"workshop.yml's {source}, {used!r}; delete this line")
-
-
-def _check_papers(project: Project, volume: Proceedings, diags: Diagnostics) -> None:
-    paper_list = project.relative(project.paper_list)
-    for paper in volume.cited_papers:
-        if not paper.pdf:
-            diags.warning(paper_list, None, paper.id, "no PDF: the paper is published without one")
-        if volume.program and not volume.slots_of(paper.id):
-            diags.warning("papers/program.yml", None, paper.id, "the paper is presented in no slot of the program")

@@ -43,6 +43,7 @@ def load(project: Project, workers: int | None = None, keep_going: bool = False,
     # typo gives one error, not one more per reference).
     paper_ids, talk_ids = _named_ids(records), _named_ids(_optional_list(project, "talks.yml"))
     _check_program(slots, paper_ids, talk_ids, diags)
+    _check_presented(papers, slots)
     recordings = _read_list(project, "recordings.yml", "recordings", RECORDING_FIELDS, diags,
                             lambda fields: read_recording(fields, project.papers, paper_ids | talk_ids))
     with (timings or Timings()).stage("PDF facts"):
@@ -149,6 +150,17 @@ def _check_program(slots: list[tuple[Slot, Fields]], paper_ids: set[str], talk_i
             if pid not in paper_ids:
                 fields.error("papers", f"unknown paper {pid!r}")
     check_overlaps([slot for slot, _ in slots], "papers/program.yml", diags)
+
+
+def _check_presented(papers: list[tuple[Paper, Fields]], slots: list[tuple[Slot, Fields]]) -> None:
+    """A warning, on its record, for each paper of the volume published without a PDF or, when there
+    is a program, presented in none of its slots."""
+    presented = {paper_id for slot, _ in slots for paper_id in slot.papers}
+    for paper, fields in papers:
+        if paper.cited and "pdf" not in fields.data:  # a pdf that is there but unusable has its own message
+            fields.warning(None, "no PDF: the paper is published without one")
+        if paper.cited and slots and paper.id not in presented:
+            fields.warning(None, "the paper is presented in no slot of papers/program.yml")
 
 
 def _load_pdf_facts(project: Project, workshop: Workshop | None, items: list[tuple[Paper | Talk, Fields]],
