@@ -18,7 +18,9 @@ from bs4 import BeautifulSoup
 from proceedings.cli import main
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
+from proceedings.outputs.citation import highwire_name
 from proceedings.outputs.samples import sample_slides
+from proceedings.util.latex import plain
 
 from conftest import PAPERS_YML, PROGRAM, RECORDINGS, SITE_URL, TALKS, tree_state, write_project
 
@@ -280,28 +282,29 @@ def test_citation_metadata_matches_records(built):
         head = _soup(page).head
         meta = [(m["name"], m["content"]) for m in head.find_all("meta", attrs={"name": re.compile("^citation_")})]
         url = f"{SITE_URL}book/papers/{paper.id}.html"
-        expected = [("citation_title", " ".join(paper.title.split()))]
-        expected += [("citation_author", author.name) for author in paper.authors]
+        expected = [("citation_title", plain(paper.title))]
+        expected += [("citation_author", highwire_name(author)) for author in paper.authors]
         expected += [("citation_publication_date", "2026/04/27"),
+                     ("citation_inbook_title", "Proceedings of the Test Workshop on Foundation Models"),
                      ("citation_conference_title", "Proceedings of the Test Workshop on Foundation Models")]
         if paper.pdf:
             expected.append(("citation_pdf_url", f"{SITE_URL}book/papers/{paper.id}.pdf"))
-        expected.append(("citation_abstract_html_url", url))
+        expected += [("citation_abstract_html_url", url), ("citation_abstract", plain(paper.abstract))]
         if paper.keywords:
             expected.append(("citation_keywords", "; ".join(paper.keywords)))
         if paper.pdf:
             first, last = volume.page_ranges[paper.id]
-            expected += [("citation_firstpage", str(first)), ("citation_lastpage", str(last))]
+            expected += [("citation_firstpage", str(first))] + ([("citation_lastpage", str(last))] if last != first else [])
         assert meta == expected
         assert head.find("link", rel="canonical")["href"] == url
         assert head.find("meta", property="og:url")["content"] == url
-        assert head.find("meta", property="og:title")["content"] == " ".join(paper.title.split())
+        assert head.find("meta", property="og:title")["content"] == plain(paper.title)
         assert head.find("meta", property="og:description")["content"].startswith(paper.abstract.split()[0])
         for link in head.find_all("link", rel="alternate"):
             assert (html / link["href"]).is_file()
         assert {link["type"] for link in head.find_all("link", rel="alternate")} >= {"application/x-bibtex"}
         (ld,) = [json.loads(s.string) for s in head.find_all("script", type="application/ld+json")]
-        assert ld["@type"] == "ScholarlyArticle" and ld["name"] == " ".join(paper.title.split())
+        assert ld["@type"] == "ScholarlyArticle" and ld["name"] == plain(paper.title)
         assert [a["name"] for a in ld["author"]] == [a.name for a in paper.authors]
         assert ld["datePublished"] == "2026-04-27" and ld["url"] == url
         assert ld["isPartOf"]["name"] == "Proceedings of the Test Workshop on Foundation Models"

@@ -11,7 +11,9 @@ import pytest
 
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
-from proceedings.outputs.citation import Citations, csl_json, highwire_tags, ris
+from proceedings.model.people import Person
+from proceedings.outputs.citation import Citations, csl_json, highwire_name, highwire_tags, ris
+from proceedings.util.latex import plain
 
 from conftest import REPO
 
@@ -54,7 +56,8 @@ def test_ris_records_match(volume):
     for block, paper in zip(records, volume.cited_papers, strict=True):
         lines = block.splitlines()
         assert lines[0] == "TY  - CPAPER" and lines[-1] == "ER  - "
-        assert f"TI  - {' '.join(paper.title.split())}" in lines
+        assert f"TI  - {plain(paper.title)}" in lines and "$" not in plain(paper.title)
+        assert f"C3  - {plain(volume.workshop.booktitle)}" in lines and "PY  - 2026/04/27/" in lines
         assert [line[6:] for line in lines if line.startswith("AU  - ")] == [
             ", ".join(p for p in (a.parts.family, a.parts.given, a.parts.suffix) if p) for a in paper.authors]
         assert all(len(line) > 5 and line[2:6] == "  - " for line in lines)
@@ -64,7 +67,7 @@ def test_csl_json_matches(volume):
     items = json.loads(csl_json(volume, list(volume.cited_papers)))
     for item, paper in zip(items, volume.cited_papers, strict=True):
         assert item["id"] == volume.keys[paper.id] and item["type"] == "paper-conference"
-        assert item["title"] == " ".join(paper.title.split())
+        assert item["title"] == plain(paper.title)
         assert item["issued"] == {"date-parts": [[2026, 4, 27]]}
         assert len(item["author"]) == len(paper.authors)
 
@@ -77,8 +80,25 @@ def test_apa_reference(volume):
     assert text.endswith(volume.url(paper))
 
 
-def test_highwire_tags_never_make_a_book_section(volume):
+def test_highwire_tags_make_a_conference_paper_with_its_proceedings_title(volume):
+    """Zotero takes the type from the last type tag: the conference's, after the proceedings' title."""
     for paper in volume.cited_papers:
         names = [name for name, _ in highwire_tags(volume, paper)]
-        assert not {"citation_book_title", "citation_inbook_title", "citation_journal_title"} & set(names)
+        assert not {"citation_book_title", "citation_journal_title"} & set(names)
+        assert names.index("citation_inbook_title") < names.index("citation_conference_title")
         assert names.index("citation_title") == 0 and names.count("citation_author") == len(paper.authors)
+        assert "citation_abstract" in names
+
+
+@pytest.mark.parametrize("name, given, family, written", [
+    ("Nguyễn Thị Minh Anh", "Thị Minh Anh", "Nguyễn", "Nguyễn, Thị Minh Anh"),
+    ("Johannes van der Berg", None, None, "van der Berg, Johannes"),
+    ("María José de la Cruz", None, None, "de la Cruz, María José"),
+    ("Aoife Ní Bhriain", "Aoife", "Ní Bhriain", "Ní Bhriain, Aoife"),
+    ("Ludwig von Hohenberg", None, None, "von Hohenberg, Ludwig"),
+    ("Robert T. Jones Jr.", None, None, "Jones, Robert T. Jr."),
+    ("王芳", "芳", "王", "王, 芳"),
+    ("Plato", None, None, "Plato"),
+])
+def test_highwire_names_are_family_first(name, given, family, written):
+    assert highwire_name(Person(name, given=given, family=family)) == written

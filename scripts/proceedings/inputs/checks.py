@@ -1,5 +1,5 @@
 """Checks of a project beyond what ``papers/`` says of itself: hand-written pages where the tool
-writes, a site URL that disagrees with the workshop's, papers without a PDF or a slot."""
+writes, the scaffold's examples still in place, site settings that ``workshop.yml`` overrides."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from .loader import load_workshop
 
 def check_project(project: Project, volume: Proceedings | None) -> Diagnostics:
     """Problems of the project beyond ``papers/``: hand-written pages inside the folders the tool
-    generates (they would be overwritten), a site URL in ``_config.yml`` that disagrees with
-    ``workshop.yml``, and the scaffold's examples still in the project."""
+    generates, the scaffold's examples still in the project, and a site title or URL in
+    ``_config.yml`` that is not ``workshop.yml``'s."""
     diags = Diagnostics()
     for name in GENERATED_DIRS:
         for path in foreign_files(project.book / name, GENERATED_MARKER):

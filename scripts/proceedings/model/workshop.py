@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -41,6 +42,10 @@ class Track:
         if self.max_size_mb is not None and size > self.max_size_mb * 1_000_000:
             return f"is {size / 1_000_000:.1f} MB; the {self.title} track allows at most {self.max_size_mb:g} MB"
         return None
+
+
+# "CC BY 4.0", "CC-BY-NC-SA-4.0", "CC0 1.0": the licence's kind and version.
+_CREATIVE_COMMONS = re.compile(r"CC[ -]?(0|BY(?:[ -](?:NC|SA|ND))*)(?:[ -](\d\.\d))?", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,20 @@ class Workshop:
     def year(self) -> int:
         """Year of publication."""
         return self.date.year
+
+    @property
+    def license_url(self) -> str | None:
+        """The licence's URL: as given when it is one, else a Creative Commons licence's by its
+        name ('CC BY 4.0', 'CC-BY-NC-SA-4.0', 'CC0 1.0'); None for another licence."""
+        text = (self.license or "").strip()
+        if text.startswith(("https://", "http://")):
+            return text
+        if match := _CREATIVE_COMMONS.fullmatch(text):
+            kind, version = match.group(1).lower().replace(" ", "-"), match.group(2)
+            if kind == "0":
+                return f"https://creativecommons.org/publicdomain/zero/{version or '1.0'}/"
+            return f"https://creativecommons.org/licenses/{kind}/{version or '4.0'}/"
+        return None
 
     @property
     def fixed_timestamp(self) -> dt.datetime:

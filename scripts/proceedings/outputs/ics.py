@@ -8,6 +8,7 @@ import icalendar
 
 from ..model.locations import PROGRAM_DOCNAME
 from ..model.volume import Proceedings
+from ..util.latex import plain
 
 
 def program_ics(volume: Proceedings) -> bytes:
@@ -27,7 +28,7 @@ def program_ics(volume: Proceedings) -> bytes:
         event.add("dtstart", slot.start_at(workshop.date, workshop.timezone))
         event.add("dtend", slot.end_at(workshop.date, workshop.timezone))
         talk = volume.talk(slot.talk) if slot.talk else None
-        event.add("summary", f"{slot.title}: {talk.title}" if talk else slot.title)
+        event.add("summary", f"{slot.title}: {plain(talk.title)}" if talk else slot.title)
         speaker = talk.speaker_names if talk else slot.speaker
         if speaker:
             event.add("description", f"Speaker: {speaker}")

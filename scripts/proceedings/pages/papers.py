@@ -9,6 +9,7 @@ from ..model.people import Person
 from ..model.volume import Proceedings
 from ..outputs.citation import FORMATS, Citations, highwire_tags, json_ld
 from ..util import myst
+from ..util.latex import plain
 from ..util.text import one_line, page_span
 from .generated import NOT_SEARCHED, generated_page
 from .listings import presented_in
@@ -22,9 +23,9 @@ def _paper_front(volume: Proceedings, paper: Paper) -> dict:
     links = [{"rel": "alternate", "type": f.media_type, "href": f"{paper.id}.{f.ext}", "title": f.label} for f in FORMATS]
     return {
         "orphan": True,
-        "og:title": one_line(paper.title),
+        "og:title": plain(paper.title),
         "og:type": "article",
-        "og:description": one_line(paper.abstract)[:300],
+        "og:description": plain(paper.abstract)[:300],
         **({"og:image": volume.preview_url(paper), "og:image:alt": preview_alt(MATERIALS[0])} if paper.pdf else {}),
         "proceedings": {"meta": highwire_tags(volume, paper), "links": links, "jsonld": json_ld(volume, paper),
                         "search": paper_search_data(volume, paper)},

@@ -12,6 +12,7 @@ from pylatexenc.latex2text import LatexNodes2Text
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 from .mathtext import math_segments
+from .text import one_line
 
 _SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_",
             # BibTeX counts braces even after a backslash, so \{ would unbalance an entry.
@@ -89,6 +90,12 @@ _SUBSCRIPTS = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅�
 _SUPERSCRIPTS = dict(zip("0123456789+-=()in", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁱⁿ", strict=True))
 _SCRIPT = re.compile(r"([_^])(\{[^{}]*\}|\S)")
 _TO_TEXT = LatexNodes2Text(math_mode="verbatim")
+
+
+def plain(text: str) -> str:
+    """Author text for plain-text metadata (citation tags, JSON-LD, RIS, CSL-JSON, Open Graph, the
+    calendar): on one line, its inline math written out (CO$_2$ as CO₂)."""
+    return one_line(math_as_text(text))
 
 
 def math_as_text(text: str) -> str:
