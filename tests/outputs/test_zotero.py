@@ -1,0 +1,95 @@
+"""What Zotero makes of the shipped archive: its browser connector's page import (the Embedded
+Metadata translator, through Zotero's translation-server) and its RIS import give back every
+author's family and given names, the title, the proceedings title, the pages and the abstract.
+
+Runs when ``ZOTERO_TRANSLATION_SERVER`` names a running server (``../shared/tools/zotero/README.md``
+says how to start one; it is not a package, so CI has none) and skips with that message otherwise."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import shutil
+import threading
+import urllib.request
+
+import pytest
+
+from proceedings.cli import main
+from proceedings.inputs.loader import load
+from proceedings.model.locations import Project
+from proceedings.model.people import Person
+from proceedings.util.latex import plain
+from proceedings.util.text import page_span
+
+from conftest import REPO
+
+SERVER = os.environ.get("ZOTERO_TRANSLATION_SERVER", "")
+pytestmark = pytest.mark.skipif(not SERVER, reason="set ZOTERO_TRANSLATION_SERVER to a running translation-server "
+                                                   "(../shared/tools/zotero/README.md)")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    """The shipped archive, built in a temporary folder and served on localhost; its model and URL."""
+    root = tmp_path_factory.mktemp("zotero") / "archive"
+    root.mkdir()
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy(REPO / name, root / name)
+    shutil.copytree(REPO / "papers", root / "papers")
+    shutil.copytree(REPO / "book", root / "book", ignore=shutil.ignore_patterns("papers", "tracks", "people", "program", "talks"))
+    assert main(["build", str(root)]) == 0
+    handler = functools.partial(_QuietHandler, directory=str(root / "_build" / "html"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    volume, _ = load(Project(root))
+    yield volume, root / "_build" / "html", f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+
+
+def _zotero(path: str, body: bytes) -> dict:
+    request = urllib.request.Request(f"{SERVER.rstrip('/')}/{path}", data=body, headers={"Content-Type": "text/plain"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        items = json.load(response)
+    # A RIS N1 (the volume's "Non-archival") comes as a child note of the item.
+    (item,) = [item for item in items if item["itemType"] != "note"]
+    return item
+
+
+def _creator(person: Person) -> tuple[str, ...]:
+    """The person as Zotero should store them: one field for a name without given names, else
+    (family, given), a suffix with the given names (Zotero writes it with or without a comma and
+    its full stop, so those are left out of the comparison)."""
+    parts = person.parts
+    if not parts.given:
+        return (parts.family,)
+    return parts.family, f"{parts.given} {parts.suffix}".strip().replace(",", "").replace(" Jr.", " Jr")
+
+
+def _creators(item: dict) -> list[tuple[str, ...]]:
+    return [(c["name"],) if "name" in c else (c["lastName"].strip(), c["firstName"].replace(",", "").replace(" Jr.", " Jr"))
+            for c in item["creators"]]
+
+
+@pytest.mark.parametrize("source", ["page", "ris"])
+def test_zotero_imports_every_paper_as_it_is(archive, source):
+    volume, site, url = archive
+    wrong = []
+    for paper in volume.cited_papers:
+        if source == "page":
+            item = _zotero("web", f"{url}book/papers/{paper.id}.html".encode())
+        else:
+            item = _zotero("import", (site / f"book/papers/{paper.id}.ris").read_bytes())
+        expected = {"itemType": "conferencePaper", "creators": [_creator(a) for a in paper.authors],
+                    "title": plain(paper.title), "proceedingsTitle": plain(volume.workshop.booktitle),
+                    "pages": page_span(volume.page_ranges[paper.id], "-"), "abstractNote": plain(paper.abstract)}
+        found = {**item, "creators": _creators(item)}
+        wrong += [(paper.id, key, found.get(key), value) for key, value in expected.items() if found.get(key) != value]
+    assert not wrong, "\n".join(map(str, wrong))
