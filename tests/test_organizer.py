@@ -330,3 +330,20 @@ def test_the_home_page_says_when_and_where_from_workshop_yml(scaffold):
     assert "Some Conference 2026 · Monday 27 April 2026, 09:00–11:00 (Kyoto time, GMT+9) · room 101-B, Kyoto, Japan" in text
     assert page.title.text.endswith("KyotoWS 2026")
     assert not page.select("a[href$='proceedings.pdf']"), "no link to a volume PDF that was not made"
+
+
+def test_an_import_takes_no_other_papers_id_or_pdf_and_survives_sparse_notes(scaffold, capsys):
+    accepted = scaffold / "papers/accepted.yml"
+    sample_pdf(scaffold / "papers/pdf/paper1.pdf", "Mine", ["Me"], "A.", pages=1)
+    mine = (scaffold / "papers/pdf/paper1.pdf").read_bytes()
+    _edit(accepted, "- id: example-paper ", "- id: paper1 ")
+    _edit(accepted, "  pdf: pdf/example-paper.pdf ", "  pdf: pdf/paper1.pdf ")
+    sparse = {"id": "Sparse9", "forum": "Sparse9", "content": {"title": {"value": "No abstract"},
+              "venue": {"value": "FM4Science 2026 Poster"}}}
+    assert _import(scaffold, [_note(1), sparse], "--pdfs", str(_pdfs(scaffold.parent, 1))) == 0
+    records = {r["id"]: r for r in yaml.safe_load(accepted.read_text("utf-8"))}
+    assert set(records) == {"paper1", "paper1-forum1", "sparse9"}
+    assert records["paper1-forum1"]["pdf"] == "pdf/paper1-forum1.pdf"
+    assert (scaffold / "papers/pdf/paper1.pdf").read_bytes() == mine
+    assert _import(scaffold, [_note(1)], "--pdfs", str(scaffold / "nowhere")) == 1
+    assert f"--pdfs {scaffold / 'nowhere'}: no such folder" in capsys.readouterr().err

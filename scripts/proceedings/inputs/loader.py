@@ -166,8 +166,8 @@ def _check_presented(papers: list[tuple[Paper, Fields]], slots: list[tuple[Slot,
 def _load_pdf_facts(project: Project, workshop: Workshop | None, items: list[tuple[Paper | Talk, Fields]],
                     workers: int | None, keep_going: bool) -> tuple[dict[str, PdfFacts], set[tuple[str, str]]]:
     """Facts of every PDF the papers and talks name, and the (item id, field) pairs whose file is
-    unusable: unreadable, or beyond its track's limits. Those are errors, or with ``keep_going``
-    warnings that the item is published without the file."""
+    unusable: unreadable, or beyond its track's limits. Those are errors; with ``keep_going`` the
+    item is published without the file."""
     named = [(item, fields, material.field, relative) for item, fields in items for material in MATERIALS
              if (relative := getattr(item, material.field, None))]
     paths = sorted({project.papers / relative for *_, relative in named})
@@ -181,8 +181,8 @@ def _load_pdf_facts(project: Project, workshop: Workshop | None, items: list[tup
         problem = found.error or (name == "pdf" and track and track.pdf_problem(found.pages, found.size))
         if problem:
             unusable.add((item.id, name))
-            if keep_going:
-                fields.warning(name, f"papers/{relative}: {problem}; published without this file (--keep-going)")
-            else:
-                fields.error(name, f"papers/{relative}: {problem}")
+            # An error either way: with --keep-going the item is published without the file, and the
+            # build's exit status says something was left out.
+            left_out = "; published without this file (--keep-going)" if keep_going else ""
+            fields.error(name, f"papers/{relative}: {problem}{left_out}")
     return {relative: facts[project.papers / relative] for *_, relative in named}, unusable

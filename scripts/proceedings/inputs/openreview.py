@@ -149,7 +149,7 @@ def _paper_id(note: dict) -> str:
     """``paper<number>``, or without a number the forum id made URL-safe (forum ids hold capitals and ``_``)."""
     if note.get("number") is not None:
         return f"paper{note['number']}"
-    return re.sub(r"[^a-z0-9]+", "-", str(note["forum"]).lower()).strip("-") or "paper"
+    return re.sub(r"[^a-z0-9]+", "-", str(note.get("forum") or note.get("id") or "").lower()).strip("-") or "paper"
 
 
 def find_pdf(note: dict, folder: Path | None) -> Path | None:
@@ -226,13 +226,17 @@ def import_notes(notes: list[dict], papers_dir: Path, workshop: Workshop, pdfs: 
         hint = "; --include-submissions imports submissions without a decision" if _UNDECIDED in removed.values() else ""
         raise ImportRefused(f"the export holds no accepted paper among its {len(notes)} note(s) ({reasons}{hint}); "
                             "papers/accepted.yml is left as it was")
+    if pdfs is not None and not pdfs.is_dir():
+        raise ImportRefused(f"--pdfs {pdfs}: no such folder")
     previous = json.loads(memory.read_text("utf-8")) if memory.is_file() else {}
-    placed = [_imported_record(note, workshop, pdfs, papers_dir, previous, report) for note in chosen]
-    imported = [record for record, _ in placed]
     yaml = YAML()
     yaml.width, yaml.preserve_quotes = 100, True
     document = yaml.load(accepted.read_text("utf-8")) if accepted.is_file() else None
-    merge(_record_list(document), previous, imported, removed, report)
+    current = _record_list(document)
+    placed = [_imported_record(note, workshop, pdfs, papers_dir, previous, _others(current, note), report)
+              for note in chosen]
+    imported = [record for record, _ in placed]
+    merge(current, previous, imported, removed, report)
     with replacing(accepted) as temporary:
         if document is None:
             document = imported
@@ -240,7 +244,8 @@ def import_notes(notes: list[dict], papers_dir: Path, workshop: Workshop, pdfs: 
                                  "re-import.\n", "utf-8")
         with temporary.open("a", encoding="utf-8") as stream:
             yaml.dump(document, stream)
-    memory_records = {record["openreview"]: {**record, "pdf_sha256": sha} for record, sha in placed}
+    # Papers not in this export keep what the last import that had them remembers.
+    memory_records = previous | {record["openreview"]: {**record, "pdf_sha256": sha} for record, sha in placed}
     with replacing(memory) as temporary:
         temporary.write_text(json.dumps(memory_records, ensure_ascii=False, indent=1), "utf-8")
     return report
@@ -259,34 +264,52 @@ def _record_list(document: object) -> list:
     return document
 
 
+def _others(current: list, note: dict) -> set[str]:
+    """The ids and PDF paths of the papers in ``accepted.yml`` other than the note's own, which the
+    note's record must not take."""
+    forum = note.get("forum") or note.get("id")
+    return {str(record.get(name)) for record in current if isinstance(record, dict) and record.get("openreview") != forum
+            for name in ("id", "pdf") if record.get(name)}
+
+
 def _imported_record(note: dict, workshop: Workshop, pdfs: Path | None, papers_dir: Path, previous: dict[str, dict],
-                     report: ImportReport) -> tuple[dict, str | None]:
+                     others: set[str], report: ImportReport) -> tuple[dict, str | None]:
     """The record of one accepted note, with its PDF placed in ``papers/pdf/`` (unless the organizer
-    replaced the one placed before), and the hash of that PDF, for the next import to compare."""
+    replaced the one placed before), and the hash of that PDF, for the next import to compare. An id
+    or PDF path that another paper has is not taken: the forum id is added to it."""
     record = paper_record(note, workshop)
-    if "\n" in record["abstract"]:
+    if record["id"] in others:
+        record["id"] = f"{record['id']}-{_paper_id({'forum': record['openreview']})}"
+    if "\n" in record.get("abstract", ""):
         record["abstract"] = LiteralScalarString(record["abstract"])  # written as a readable | block
     source = find_pdf(note, pdfs)
     if source is None:
         report.without_pdf.append(record["id"])
         return record, None
-    record["pdf"], sha256 = _place_pdf(source, papers_dir, record["id"], previous.get(record["openreview"]), report)
+    record["pdf"], sha256 = _place_pdf(source, papers_dir, record["id"], previous.get(record["openreview"]), others,
+                                       report)
     return record, sha256
 
 
-def _place_pdf(source: Path, papers_dir: Path, paper_id: str, last: dict | None, report: ImportReport) -> tuple[str, str]:
+def _place_pdf(source: Path, papers_dir: Path, paper_id: str, last: dict | None, others: set[str],
+               report: ImportReport) -> tuple[str, str]:
     """The PDF's path relative to ``papers/`` and the hash of the file there: ``source`` itself when it
-    lies in ``papers/``, else a copy in ``papers/pdf/``, unless a different file is there that the
-    last import did not place (the organizer's replacement, which is kept)."""
+    lies in ``papers/``, else a copy in ``papers/pdf/``; but a file the last import placed there that
+    the organizer has since replaced is kept, and a file placed there otherwise (by hand, or named by
+    another paper) is never overwritten: the copy goes beside it."""
     if source.resolve().is_relative_to(papers_dir.resolve()):
         return source.resolve().relative_to(papers_dir.resolve()).as_posix(), file_hash(source)
     relative = f"pdf/{paper_id}.pdf"
     target = papers_dir / relative
     if target.is_file():
         there, offered = file_hash(target), file_hash(source)
-        if there != offered and there != (last or {}).get("pdf_sha256"):
+        placed_before = (last or {}).get("pdf_sha256")
+        if placed_before and there not in (offered, placed_before) and relative not in others:
             report.kept_pdfs.append(f"{paper_id}: papers/{relative}")
             return relative, there
+        if there != offered and there != placed_before:
+            relative = f"pdf/{paper_id}-openreview.pdf"
+            target = papers_dir / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     with replacing(target) as temporary:
         shutil.copy2(source, temporary)
