@@ -167,21 +167,23 @@ def test_the_readme_path_from_new_to_a_gh_pages_branch(scaffold, tmp_path, capsy
     assert main(["build", str(scaffold)]) == 0
     capsys.readouterr()
     assert main(["publish", str(scaffold)]) == 1
+    assert "Not published: the scaffold's examples above are still in the project" in capsys.readouterr().err
+    assert main(["publish", "--with-examples", str(scaffold)]) == 1
     assert "is not a git repository: run `git init` there" in capsys.readouterr().err
     _git(scaffold, "init", "-q")
-    assert main(["publish", str(scaffold)]) == 1
+    assert main(["publish", "--with-examples", str(scaffold)]) == 1
     assert "no remote named 'origin': add it with `git remote add origin URL`" in capsys.readouterr().err
     bare = tmp_path / "github.git"
     _git(tmp_path, "init", "-q", "--bare", str(bare))
     _git(scaffold, "remote", "add", "origin", str(bare))
-    assert main(["publish", str(scaffold)]) == 0
+    assert main(["publish", "--with-examples", str(scaffold)]) == 0
     assert "Published" in capsys.readouterr().out
     files = _git(bare, "ls-tree", "-r", "--name-only", "gh-pages").splitlines()
     assert {"index.html", ".nojekyll", "book/papers/example-paper.html", "book/papers/example-paper.pdf"} <= set(files)
     page = _git(bare, "show", "gh-pages:book/papers/example-paper.html")
     assert 'content="https://organizer.github.io/ws/book/papers/example-paper.pdf"' in page
     commits = _git(bare, "rev-list", "--count", "gh-pages")
-    assert main(["publish", str(scaffold)]) == 0
+    assert main(["publish", "--with-examples", str(scaffold)]) == 0
     assert "unchanged since it was last published: no new commit" in capsys.readouterr().out
     assert _git(bare, "rev-list", "--count", "gh-pages") == commits
 

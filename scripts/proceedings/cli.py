@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import __version__
 from .build import BuildOptions, build
-from .inputs.checks import check_project
+from .inputs.checks import check_project, placeholders_left
 from .inputs.loader import load, load_workshop
 from .inputs.openreview import ImportRefused, import_notes, read_export
 from .model.locations import Project
@@ -41,8 +41,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     if target.exists() and any(target.iterdir()):
         print(f"{target} exists and is not empty; choose a new folder", file=sys.stderr)
         return 1
-    create_project(target)
+    installed = create_project(target)
     print(f"Created {target}. Edit {target}/papers/, then run: proceedings build {target}")
+    print(f"Its GitHub workflow installs {installed}.")
     return 0
 
 
@@ -113,6 +114,12 @@ def cmd_publish(args: argparse.Namespace) -> int:
     """Push the built site to a branch (gh-pages) of the project's git repository with ghp-import."""
     project = Project(Path(args.dir).resolve())
     if not _has_site(project, args.dir):
+        return 1
+    examples = placeholders_left(project)
+    if examples.items and not args.with_examples:
+        _report(examples)
+        print("Not published: the scaffold's examples above are still in the project; replace them (or publish "
+              "anyway with --with-examples).", file=sys.stderr)
         return 1
     try:
         print(push_to_branch(project, args.remote, args.branch))
@@ -188,6 +195,8 @@ def parser() -> argparse.ArgumentParser:
     publisher.add_argument("dir", nargs="?", default=".", help="the project folder, a git repository (default: here)")
     publisher.add_argument("--remote", default="origin")
     publisher.add_argument("--branch", default="gh-pages")
+    publisher.add_argument("--with-examples", action="store_true",
+                           help="publish even though the scaffold's examples are still in the project")
     publisher.set_defaults(run=cmd_publish)
     return main_parser
 

@@ -14,8 +14,9 @@ from . import DISTRIBUTION, __version__
 from .outputs.samples import sample_pdf
 
 
-def create_project(target: Path) -> None:
-    """Copy the scaffold into ``target`` (which must be empty or absent), with an example PDF."""
+def create_project(target: Path) -> str:
+    """Copy the scaffold into ``target`` (which must be empty or absent), with an example PDF; what
+    the workflow installs, and from where, in words."""
     with resources.as_file(resources.files("proceedings") / "scaffold") as scaffold:
         shutil.copytree(scaffold, target, dirs_exist_ok=True)
     # Packaging drops dotfiles, so the scaffold's .gitignore and workflow travel without their dots.
@@ -30,6 +31,7 @@ def create_project(target: Path) -> None:
     sample_pdf(target / "papers" / "pdf" / "example-paper.pdf", "An Example Paper about E = mc^2",
                ["Marie Skłodowska-Curie", "Johannes van der Waals", "Nguyễn Văn An"],
                "What the paper does, in a paragraph or two.", pages=3)
+    return f"{requirement} ({origin})"
 
 
 def _direct_url() -> dict:

@@ -36,18 +36,28 @@ def check_project(project: Project, volume: Proceedings | None) -> Diagnostics:
 PLACEHOLDERS = (
     ("papers/workshop.yml", "example.org", "example URL"),
     ("papers/workshop.yml", "My Workshop on Something Important", "example title"),
+    ("papers/workshop.yml", "Proceedings of My Workshop 2026", "example booktitle"),
+    ("papers/workshop.yml", "Some Conference 2026", "example venue"),
     ("papers/workshop.yml", "Ada Lovelace", "example organizer"),
     ("papers/workshop.yml", "Alan Turing", "example committee member"),
     ("papers/accepted.yml", "id: example-paper", "example paper"),
     ("papers/talks.yml", "Grace Hopper", "example speaker"),
+    ("papers/talks.yml", "A Keynote about Something", "example talk"),
     ("papers/program.yml", "Ada Lovelace", "example speaker"),
+    ("book/welcome.md", "# My Workshop 2026", "example heading"),
     ("book/welcome.md", "Write here what a visitor should read first", "example welcome text"),
     ("book/preface.md", "A preface by the organizers", "example preface"),
 )
 
 
-def _check_placeholders(project: Project, diags: Diagnostics) -> None:
+def placeholders_left(project: Project) -> Diagnostics:
     """A warning for each of the scaffold's examples still in the project, at its first line."""
+    diags = Diagnostics()
+    _check_placeholders(project, diags)
+    return diags
+
+
+def _check_placeholders(project: Project, diags: Diagnostics) -> None:
     for name, text, what in PLACEHOLDERS:
         path = project.root / name
         content = path.read_text("utf-8", errors="replace") if path.is_file() else ""

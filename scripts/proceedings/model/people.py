@@ -191,8 +191,10 @@ def _reported_as_several(fields: Fields, name: str, text: str) -> bool:
 
 
 def _several(text: str, people: list[str]) -> str:
+    hint = (f"; or, if it is one person written family name first, state `family: {people[0]}` and "
+            f"`given: {people[1]}`" if len(people) == 2 else "")
     return (f"{text!r} looks like {len(people)} people ({'; '.join(people)}): give each their own entry "
-            "(`- name: ...`), or in a CSV cell separate them with ';'")
+            f"(`- name: ...`), or in a CSV cell separate them with ';'{hint}")
 
 
 def person_from_text(text: str, line: int) -> Located:

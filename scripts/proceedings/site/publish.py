@@ -78,7 +78,7 @@ def push_to_branch(project: Project, remote: str, branch: str) -> str:
         raise PublishError(f"`git push {remote} {branch}` failed: {_last_line(pushed)}")
     head = _git(project.root, "rev-parse", "--short", f"refs/heads/{branch}")
     if unchanged:
-        return f"The site is unchanged since it was last published: no new commit ({branch} at {head} on {remote})."
+        return f"The site is unchanged since it was last published: no new commit ({branch} at {head}, pushed to {remote})."
     return f"Published {project.html} to the {branch} branch of {remote} (commit {head})."
 
 
@@ -89,6 +89,7 @@ def _git(folder: Path, *args: str) -> str:
 
 
 def _last_line(result: subprocess.CompletedProcess) -> str:
-    """The last line a failed command printed, which usually says why."""
-    lines = (result.stderr or result.stdout).strip().splitlines()
-    return lines[-1] if lines else f"exit status {result.returncode}"
+    """What a failed command printed that says why: its lines that name an error, else its last."""
+    lines = [line.strip() for line in (result.stderr or result.stdout).strip().splitlines() if line.strip()]
+    reasons = [line for line in lines if line.lower().startswith(("fatal:", "error:", "remote:"))]
+    return " / ".join(reasons or lines[-1:]) or f"exit status {result.returncode}"
