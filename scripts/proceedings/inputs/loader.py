@@ -30,8 +30,10 @@ def load(project: Project, workers: int | None = None, keep_going: bool = False,
     """
     diags = Diagnostics()
     if not project.papers.is_dir():
-        diags.error("papers", None, None,
-                    "no papers/ folder here; is this a proceedings project? (`proceedings new DIR` makes one)")
+        inside = " (this looks like papers/ itself: run the command in the folder above)" \
+            if (project.root / "workshop.yml").is_file() else ""
+        diags.error("papers", None, None, "no papers/ folder here; is this a proceedings project? "
+                    f"(`proceedings new DIR` makes one){inside}")
         return None, diags
     workshop = _load_workshop(project, diags)
     file, records = _load_paper_records(project, diags)
@@ -44,6 +46,8 @@ def load(project: Project, workers: int | None = None, keep_going: bool = False,
     paper_ids, talk_ids = _named_ids(records), _named_ids(_optional_list(project, "talks.yml"))
     _check_program(slots, paper_ids, talk_ids, diags)
     _check_presented(papers, slots)
+    if not records and not diags.has_errors:
+        diags.warning(file, 1, None, "lists no paper")
     recordings = _read_list(project, "recordings.yml", "recordings", RECORDING_FIELDS, diags,
                             lambda fields: read_recording(fields, project.papers, paper_ids | talk_ids))
     with (timings or Timings()).stage("PDF facts"):

@@ -106,6 +106,9 @@ class Fields:
 
     def date(self, name: str, required: bool = False) -> dt.date | None:
         """A calendar date written as YYYY-MM-DD."""
+        if isinstance(raw := self.data.get(name), int) and not isinstance(raw, bool):
+            self.error(name, f"expected a date as YYYY-MM-DD, got the number {raw}")
+            return None
         value = self.text(name, required)
         if value is None:
             return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from importlib import metadata
 from multiprocessing import forkserver, get_context
@@ -106,6 +107,8 @@ def run_jupyter_book(project: Project, workshop: Workshop, verbose: bool = False
     process.join()
     if not verbose:
         output = log.read_text("utf-8", errors="replace")
+        # Without the colours Sphinx writes even into a file, which a log or CI would show as codes.
+        output = re.sub(r"\x1b\[[0-9;]*m", "", output)
         warnings = [line for line in output.splitlines() if "WARNING" in line or "ERROR" in line or process.exitcode]
         if warnings:
             print("Jupyter Book says:\n" + "\n".join(warnings), file=sys.stderr)
