@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from importlib import metadata, resources
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from . import DISTRIBUTION, __version__
 from .outputs.samples import sample_pdf
+from .util.git import git_output
 
 
 def create_project(target: Path) -> str:
@@ -59,9 +59,7 @@ def install_requirement(direct_url: dict) -> tuple[str, str]:
 
 def _checkout(folder: Path) -> tuple[str, str] | None:
     """The https remote and the commit of the git checkout at ``folder``, if it is one that has them."""
-    def git(*args: str) -> str:
-        result = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True)
-        return result.stdout.strip() if result.returncode == 0 else ""
-
-    remote, commit = git("remote", "get-url", "origin"), git("rev-parse", "HEAD")
+    if not folder.is_dir():
+        return None
+    remote, commit = git_output(folder, "remote", "get-url", "origin"), git_output(folder, "rev-parse", "HEAD")
     return (remote, commit) if remote.startswith("https://") and commit else None

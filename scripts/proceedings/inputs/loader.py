@@ -15,7 +15,7 @@ from ..model.volume import Proceedings
 from ..model.workshop import Workshop, read_workshop
 from ..records.diagnostics import Diagnostics
 from ..records.fields import Fields
-from ..records.sources import Located, load_csv, load_yaml
+from ..records.sources import Located, load_csv, load_yaml, record_list
 from ..util.progress import Timings
 from .pdf import PdfCache, pdf_facts
 
@@ -39,11 +39,13 @@ def load(project: Project, workers: int | None = None, keep_going: bool = False,
     file, records = _load_paper_records(project, diags)
     papers = _read_records(file, records, "papers", PAPER_FIELDS, diags,
                            lambda fields: read_paper(fields, workshop, project.papers))
-    talks = _read_list(project, "talks.yml", "talks", TALK_FIELDS, diags, lambda fields: read_talk(fields, project.papers))
+    talk_records = _optional_list(project, "talks.yml", diags)
+    talks = _read_records("papers/talks.yml", talk_records, "talks", TALK_FIELDS, diags,
+                          lambda fields: read_talk(fields, project.papers))
     slots = _read_list(project, "program.yml", "slots", SLOT_FIELDS, diags, read_slot)
     # A record with an error is still named: the program and the recordings may refer to it (one
     # typo gives one error, not one more per reference).
-    paper_ids, talk_ids = _named_ids(records), _named_ids(_optional_list(project, "talks.yml"))
+    paper_ids, talk_ids = _named_ids(records), _named_ids(talk_records)
     _check_program(slots, paper_ids, talk_ids, diags)
     _check_presented(papers, slots)
     if not records and not diags.has_errors:
@@ -99,10 +101,10 @@ def _read_list(project: Project, name: str, label: str, known: tuple[str, ...], 
     return _read_records(f"papers/{name}", _optional_list(project, name, diags), label, known, diags, read)
 
 
-def _optional_list(project: Project, name: str, diags: Diagnostics | None = None) -> list:
-    """The list of records in ``papers/<name>``, if it exists (its problems go to ``diags``, if given)."""
+def _optional_list(project: Project, name: str, diags: Diagnostics) -> list:
+    """The list of records in ``papers/<name>``, if it exists."""
     path = project.papers / name
-    return _yaml_list(path, f"papers/{name}", diags or Diagnostics()) if path.is_file() else []
+    return _yaml_list(path, f"papers/{name}", diags) if path.is_file() else []
 
 
 def _named_ids(records: list) -> set[str]:
@@ -112,9 +114,7 @@ def _named_ids(records: list) -> set[str]:
 
 def _yaml_list(path: Path, file: str, diags: Diagnostics) -> list:
     """The list of records in a YAML file: ``- ...`` at the top, or under its one key (``papers:``)."""
-    data = load_yaml(path, file, diags)
-    if isinstance(data, Located) and len(data) == 1 and isinstance(next(iter(data.values())), list):
-        data = next(iter(data.values()))
+    data = record_list(load_yaml(path, file, diags))
     if data is None:
         return []
     if not isinstance(data, list):

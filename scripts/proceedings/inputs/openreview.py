@@ -22,6 +22,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from ..model.workshop import Workshop
+from ..records.sources import record_list
 from ..util.files import replacing
 from ..util.text import one_line
 from .pdf import file_hash
@@ -140,7 +141,7 @@ def paper_record(note: dict, workshop: Workshop) -> dict:
         "tldr": _value(note, "TLDR") or _value(note, "TL;DR") or _value(note, "tldr"),
         "track": _track(note, workshop),
         "session": _session(note),
-        "openreview": note.get("forum") or note.get("id"),
+        "openreview": _forum(note),
     }
     return {name: value for name, value in record.items() if value not in (None, "", [])}
 
@@ -149,7 +150,12 @@ def _paper_id(note: dict) -> str:
     """``paper<number>``, or without a number the forum id made URL-safe (forum ids hold capitals and ``_``)."""
     if note.get("number") is not None:
         return f"paper{note['number']}"
-    return re.sub(r"[^a-z0-9]+", "-", str(note.get("forum") or note.get("id") or "").lower()).strip("-") or "paper"
+    return re.sub(r"[^a-z0-9]+", "-", _forum(note).lower()).strip("-") or "paper"
+
+
+def _forum(note: dict) -> str:
+    """The note's forum id, which names the paper on OpenReview (its own id when it has none)."""
+    return str(note.get("forum") or note.get("id") or "")
 
 
 def find_pdf(note: dict, folder: Path | None) -> Path | None:
@@ -172,6 +178,8 @@ def merge(current: list[dict], previous: dict[str, dict], imported: list[dict], 
     appended. Nothing is deleted."""
     imported_by_forum = {record["openreview"]: record for record in imported}
     for old in current:
+        if not isinstance(old, dict):
+            continue  # not a paper record: check reports it, and the import leaves it as it is
         forum = str(old.get("openreview"))
         if forum in imported_by_forum:
             _update(old, imported_by_forum.pop(forum), previous.get(forum), report)
@@ -219,8 +227,8 @@ def import_notes(notes: list[dict], papers_dir: Path, workshop: Workshop, pdfs: 
         if reason is None or (undecided and reason == _UNDECIDED):
             chosen.append(note)
         else:
-            report.skipped.append(f"{note.get('forum') or note.get('id')}: {_value(note, 'title') or note.get('id')} ({reason})")
-            removed[str(note.get("forum") or note.get("id"))] = reason
+            report.skipped.append(f"{_forum(note)}: {_value(note, 'title') or note.get('id')} ({reason})")
+            removed[_forum(note)] = reason
     if not chosen:
         reasons = "; ".join(f"{count} {reason}" for reason, count in Counter(removed.values()).items())
         hint = "; --include-submissions imports submissions without a decision" if _UNDECIDED in removed.values() else ""
@@ -252,10 +260,9 @@ def import_notes(notes: list[dict], papers_dir: Path, workshop: Workshop, pdfs: 
 
 
 def _record_list(document: object) -> list:
-    """The list of records in a loaded ``accepted.yml``: the document, or the list under its one key
-    (``papers:``), as the loader reads it; a new list when there is no file."""
-    if isinstance(document, dict) and len(document) == 1 and isinstance(next(iter(document.values())), list):
-        document = next(iter(document.values()))
+    """The list of records in a loaded ``accepted.yml``, where the loader finds it; a new list when
+    there is no file."""
+    document = record_list(document)
     if document is None:
         return []
     if not isinstance(document, list):
@@ -267,7 +274,7 @@ def _record_list(document: object) -> list:
 def _others(current: list, note: dict) -> set[str]:
     """The ids and PDF paths of the papers in ``accepted.yml`` other than the note's own, which the
     note's record must not take."""
-    forum = note.get("forum") or note.get("id")
+    forum = _forum(note)
     return {str(record.get(name)) for record in current if isinstance(record, dict) and record.get("openreview") != forum
             for name in ("id", "pdf") if record.get(name)}
 

@@ -159,14 +159,16 @@ def read_people(fields: Fields, name: str, required: bool = False) -> tuple[Pers
     text for the whole list, as spreadsheets write it ('A; B', 'A|B'), is split there, and said so
     unless it is the documented CSV form ('A; B')."""
     line = fields.data.line_of(name)
+
+    def from_text(text: str) -> Located | None:
+        return None if _reported_as_several(fields, name, text) else person_from_text(text, line)
+
     value = fields.data.get(name)
     if isinstance(value, str):
-        texts = _split_people(fields, name, value)
-        entries = [(f"{fields.where}.{name}[{index}]", person_from_text(text, line)) for index, text in enumerate(texts)
-                   if not _reported_as_several(fields, name, text)]
+        entries = [(f"{fields.where}.{name}[{index}]", data)
+                   for index, text in enumerate(_split_people(fields, name, value)) if (data := from_text(text))]
     else:
-        entries = fields.records(name, required, lambda text: None if _reported_as_several(fields, name, text)
-                                 else person_from_text(text, line))
+        entries = fields.records(name, required, from_text)
     people = [person for label, data in entries if (person := read_person(fields.sub(label, data, PERSON_FIELDS)))]
     if required and value == []:
         fields.error(name, "the list is empty: name at least one person")

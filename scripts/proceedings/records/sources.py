@@ -152,6 +152,14 @@ def _header_names(header: list[str], rel: str, diags: Diagnostics, columns: tupl
     return names
 
 
+def record_list(document: object) -> object:
+    """What holds a file's records: the document itself (a list), or the list under its one key
+    (``papers:``)."""
+    if isinstance(document, dict) and len(document) == 1 and isinstance(next(iter(document.values())), list):
+        return next(iter(document.values()))
+    return document
+
+
 def did_you_mean(word: str, choices: list[str]) -> str:
     """A ' (did you mean X?)' hint for a misspelt name, or an empty string."""
     close = difflib.get_close_matches(word, choices, n=1)

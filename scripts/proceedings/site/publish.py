@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..model.locations import Project
 from ..util.files import file_signatures, replacing
+from ..util.git import git_output
 from .errors import PublishError
 
 
@@ -56,36 +57,30 @@ def push_to_branch(project: Project, remote: str, branch: str) -> str:
     """Commit the published site to ``branch`` of the project's git repository (ghp-import) and push
     it to ``remote``; what was done, in words. An unchanged site adds no commit. Raises
     :class:`PublishError` with a sentence saying what to do when the repository is not ready."""
-    if not _git(project.root, "rev-parse", "--is-inside-work-tree"):
+    if not git_output(project.root, "rev-parse", "--is-inside-work-tree"):
         raise PublishError(f"{project.root} is not a git repository: run `git init` there and "
                            f"`git remote add {remote} URL` (your repository on GitHub), then publish again")
-    if not _git(project.root, "remote", "get-url", remote):
+    if not git_output(project.root, "remote", "get-url", remote):
         raise PublishError(f"the repository has no remote named {remote!r}: add it with `git remote add {remote} URL`, "
                            "or name another with --remote")
-    before = _git(project.root, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}")
+    before = git_output(project.root, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}")
     imported = subprocess.run([sys.executable, "-c", "from ghp_import import main; main()", "--no-jekyll", "--remote", remote,
                                "--branch", branch, "--message", "Publish the proceedings", str(project.html.resolve())],
                               cwd=project.root, capture_output=True, text=True)
     if imported.returncode != 0:
         raise PublishError(f"could not commit the site to {branch}: {_last_line(imported)}")
-    after = _git(project.root, "rev-parse", f"refs/heads/{branch}")
-    unchanged = bool(before) and _git(project.root, "rev-parse", f"{before}^{{tree}}") == _git(
+    after = git_output(project.root, "rev-parse", f"refs/heads/{branch}")
+    unchanged = bool(before) and git_output(project.root, "rev-parse", f"{before}^{{tree}}") == git_output(
         project.root, "rev-parse", f"{after}^{{tree}}")
     if unchanged:  # ghp-import commits even when nothing changed; that commit is dropped
-        _git(project.root, "update-ref", f"refs/heads/{branch}", before)
+        git_output(project.root, "update-ref", f"refs/heads/{branch}", before)
     pushed = subprocess.run(["git", "push", remote, branch], cwd=project.root, capture_output=True, text=True)
     if pushed.returncode != 0:
         raise PublishError(f"`git push {remote} {branch}` failed: {_last_line(pushed)}")
-    head = _git(project.root, "rev-parse", "--short", f"refs/heads/{branch}")
+    head = git_output(project.root, "rev-parse", "--short", f"refs/heads/{branch}")
     if unchanged:
         return f"The site is unchanged since it was last published: no new commit ({branch} at {head}, pushed to {remote})."
     return f"Published {project.html} to the {branch} branch of {remote} (commit {head})."
-
-
-def _git(folder: Path, *args: str) -> str:
-    """What a git command prints in ``folder``, stripped; empty when it fails."""
-    result = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True)
-    return result.stdout.strip() if result.returncode == 0 else ""
 
 
 def _last_line(result: subprocess.CompletedProcess) -> str:
