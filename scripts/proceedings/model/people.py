@@ -15,6 +15,8 @@ PERSON_FIELDS = ("name", "given", "family", "affiliation", "orcid", "email", "ur
 # Lower-case words that belong to the family name ("Johannes van der Waals", "Maria de la Cruz").
 _PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "la", "le", "ten", "ter", "zu",
               "bin", "ibn", "al", "el"}
+# Irish words that open a family name, capital and all ("Aoife Ní Bhriain", "Seán Ó Ríordáin").
+_IRISH_PREFIXES = {"Ó", "Ní", "Nic", "Mac", "Mhic", "Uí", "Ua"}
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 # What separates people in a text naming several ('&' and ';' only as words, not inside '&amp;'),
 # and the parentheses inside which nothing does.
@@ -80,7 +82,7 @@ def split_name(name: str) -> NameParts:
     if len(words) <= 1:
         return NameParts("", " ".join(words), suffix)
     start = len(words) - 1
-    while start > 1 and words[start - 1].lower() in _PARTICLES and words[start - 1].islower():
+    while start > 1 and (words[start - 1] in _PARTICLES or words[start - 1] in _IRISH_PREFIXES):
         start -= 1
     return NameParts(" ".join(words[:start]), " ".join(words[start:]), suffix)
 

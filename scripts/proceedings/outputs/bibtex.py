@@ -20,41 +20,39 @@ _FORMAT.indent = "  "
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
-def latex_name(person: Person, ascii: bool = True) -> str:
+def latex_name(person: Person, utf8: bool = False) -> str:
     """A name in BibTeX's 'Family, Jr., Given' form, braced where a parser could split it wrongly."""
     parts = person.parts
-    family = latex_text(parts.family, ascii)
+    family = latex_text(parts.family, utf8)
     words = parts.family.split()
     particles = [w for w in words[:-1] if w.islower()]
     if len(words) > 1 and len(particles) != len(words) - 1:
         family = "{" + family + "}"
-    rest = [latex_text(part, ascii) for part in (parts.suffix, parts.given) if part]
+    rest = [latex_text(part, utf8) for part in (parts.suffix, parts.given) if part]
     return ", ".join([family, *rest])
 
 
-def paper_entry(volume: Proceedings, paper: Paper) -> Entry:
-    """The ``@inproceedings`` entry of one paper: all LaTeX-encoded ASCII when every character has a
-    LaTeX form, else all UTF-8 (never a mix, which some tools mangle)."""
-    values = _entry_values(volume, paper, ascii=True)
-    if not all(value.isascii() for _, value in values):
-        values = _entry_values(volume, paper, ascii=False)
+def paper_entry(volume: Proceedings, paper: Paper, utf8: bool = False) -> Entry:
+    """The ``@inproceedings`` entry of one paper, its letters as LaTeX that 8-bit bibtex keeps whole
+    or, if ``utf8``, as UTF-8 (``util.latex.latex_text``)."""
+    values = _entry_values(volume, paper, utf8)
     fields = [Field(name, value if name == "month" else "{" + value + "}") for name, value in values]
     return Entry("inproceedings", volume.keys[paper.id], fields)
 
 
-def _entry_values(volume: Proceedings, paper: Paper, ascii: bool) -> list[tuple[str, str]]:
+def _entry_values(volume: Proceedings, paper: Paper, utf8: bool) -> list[tuple[str, str]]:
     workshop = volume.workshop
     values = [
-        ("author", " and ".join(latex_name(author, ascii) for author in paper.authors)),
-        ("title", latex_title(paper.title, ascii)),
-        ("booktitle", latex_title(workshop.booktitle, ascii)),
+        ("author", " and ".join(latex_name(author, utf8) for author in paper.authors)),
+        ("title", latex_title(paper.title, utf8)),
+        ("booktitle", latex_title(workshop.booktitle, utf8)),
     ]
     if workshop.editors:
-        values.append(("editor", " and ".join(latex_name(editor, ascii) for editor in workshop.editors)))
+        values.append(("editor", " and ".join(latex_name(editor, utf8) for editor in workshop.editors)))
     values += [
         ("year", str(workshop.year)),
         ("month", _MONTHS[workshop.date.month - 1]),
-        ("address", latex_text(workshop.location, ascii)),
+        ("address", latex_text(workshop.location, utf8)),
         ("url", volume.url(paper)),
     ]
     if paper.id in volume.page_ranges:

@@ -225,9 +225,19 @@ class Citations:
     def _entries(self) -> dict[str, Entry]:
         return {paper.id: paper_entry(self.volume, paper) for paper in self.volume.cited_papers}
 
+    @cached_property
+    def _utf8_entries(self) -> dict[str, Entry]:
+        return {paper.id: paper_entry(self.volume, paper, utf8=True) for paper in self.volume.cited_papers}
+
     def bibtex(self, papers: list[Paper]) -> str:
-        """A BibTeX file holding ``papers``."""
+        """A BibTeX file holding ``papers`` that bibtex (any style), biber, pandoc and pybtex read as
+        written; Zotero too, but for letters in ``{\\relax{}X}`` groups, which it keeps as text."""
         return bibtex_file([self._entries[paper.id] for paper in papers])
+
+    def utf8_bibtex(self, papers: list[Paper]) -> str:
+        """A BibTeX file holding ``papers`` with every letter in UTF-8, for biblatex, pandoc and Zotero's
+        BibTeX import; 8-bit bibtex cuts its letters in half where a style abbreviates names."""
+        return bibtex_file([self._utf8_entries[paper.id] for paper in papers])
 
     def ris(self, papers: list[Paper]) -> str:
         """A RIS file holding ``papers``."""
@@ -257,8 +267,12 @@ class CitationFormat(NamedTuple):
     """The media type of the page's ``<link rel="alternate">``."""
     write: Callable[[Citations, list[Paper]], str]
     """The file's text for the given papers."""
+    alternate: bool = True
+    """Whether pages name it in a ``<link rel="alternate">``, which holds one file per media type."""
 
 
 FORMATS = (CitationFormat("BibTeX", "bib", "application/x-bibtex", Citations.bibtex),
+           CitationFormat("BibTeX (UTF-8, for biblatex)", "utf8.bib", "application/x-bibtex", Citations.utf8_bibtex,
+                          alternate=False),
            CitationFormat("RIS", "ris", "application/x-research-info-systems", Citations.ris),
            CitationFormat("CSL-JSON", "json", "application/vnd.citationstyles.csl+json", Citations.csl_json))

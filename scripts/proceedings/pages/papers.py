@@ -20,7 +20,8 @@ def _paper_front(volume: Proceedings, paper: Paper) -> dict:
     """Front matter: out of the toc, Open Graph overrides, and the citation metadata for the <head>."""
     if not paper.cited:
         return {"orphan": True, **NOT_SEARCHED}
-    links = [{"rel": "alternate", "type": f.media_type, "href": f"{paper.id}.{f.ext}", "title": f.label} for f in FORMATS]
+    links = [{"rel": "alternate", "type": f.media_type, "href": f"{paper.id}.{f.ext}", "title": f.label} for f in FORMATS
+             if f.alternate]
     return {
         "orphan": True,
         "og:title": plain(paper.title),

@@ -15,9 +15,10 @@ from .mathtext import math_segments
 from .text import one_line
 
 _SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_",
-            # BibTeX counts braces even after a backslash, so \{ would unbalance an entry.
-            "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
-            "$": r"\$", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+            # BibTeX counts braces even after a backslash: each brace comes with a balancing one that
+            # prints nothing (pandoc reads this form; \textbraceleft it drops).
+            "{": r"\{\vphantom{\}}", "}": r"\vphantom{\{}\}",
+            "$": r"\$", "~": r"\textasciitilde{}", "^": r"\^{}"}
 _SPECIAL_RE = re.compile("|".join(re.escape(char) for char in _SPECIAL))
 _COMBINING = {"\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=", "\u0306": "u",
               "\u0307": ".", "\u0308": '"', "\u030a": "r", "\u030b": "H", "\u030c": "v", "\u0323": "d",
@@ -29,7 +30,7 @@ def _accented(cluster: str) -> str:
     """A letter with accents pylatexenc has no entry for (Vietnamese, Yoruba) as nested accent commands."""
     base, *marks = list(unicodedata.normalize("NFD", cluster))
     if not base.isascii() or not marks or any(mark not in _COMBINING for mark in marks):
-        return cluster  # no LaTeX form (CJK, Arabic): kept as UTF-8, which biber and bibtexparser read
+        return cluster  # no LaTeX form (CJK, Arabic)
     latex = base
     for mark in marks:
         latex = f"\\{_COMBINING[mark]}{{{latex}}}"
@@ -40,50 +41,59 @@ _ENCODER = UnicodeToLatexEncoder(non_ascii_only=True, replacement_latex_protecti
                                  unknown_char_policy=_accented)
 # pylatexenc warns about each character it hands to _accented; those are handled, not lost.
 logging.getLogger("pylatexenc.latexencode._unicode_to_latex_encoder").setLevel(logging.ERROR)
-# A letter and the combining marks after it; encoded together so stacked accents stay on their letter.
-_CLUSTER = re.compile(r".[\u0300-\u036f]*", re.DOTALL)
-
-
-def _encoded_cluster(match: re.Match) -> str:
-    return _latex_cluster(unicodedata.normalize("NFC", match.group()))
+# A non-ASCII letter, or any letter with combining marks after it; encoded together so stacked
+# accents stay on their letter.
+_CLUSTER = re.compile(r".[\u0300-\u036f]+|[^\x00-\x7f]", re.DOTALL)
+# The letters whose command bibtex, biber, pandoc and Zotero's BibTeX import all read back as the
+# letter, measured by tests/outputs/test_bibtex_clients.py. Every other letter's command (stacked
+# accents, \H, \TH, \OE) loses its accent or vanishes in at least one of them, or there is none (CJK).
+PORTABLE = frozenset(
+    "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝßàáâãäåæçèéêëìíîïñòóôõöøùúûüýÿĀāĂăĄąĆćĈĉČčĎďĒēĔĕĘęĚěĜĝĞğĢģĤĥĨĩĪīĬĭĮįİ"
+    "ıĴĵĶķĹĺĻļĽľŁłŃńŅņŇňŌōŎŏŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŨũŪūŬŭŮůŲųŴŵŶŷŸŹźŻżŽžǍǎǏǐǑǒǓǔǦǧǨǩǪǫǰǴǵạẹẽịọụỳỵỹ")
 
 
 @functools.lru_cache(maxsize=4096)
-def _latex_cluster(cluster: str) -> str:
-    """One letter with its accents as LaTeX; cached, as pylatexenc is slow per call and names repeat."""
-    return _ENCODER.unicode_to_latex(cluster) if len(cluster) == 1 else _accented(cluster)
+def command(letter: str) -> str:
+    """One letter with its accents as a LaTeX command, or the letter itself when LaTeX has none;
+    cached, as pylatexenc is slow per call and names repeat."""
+    latex = _ENCODER.unicode_to_latex(letter) if len(letter) == 1 else _accented(letter)
+    # biber and pandoc read {\'\i} as a dotless i under an accent; {\'i} is the same í to LaTeX.
+    return re.sub(r"(\\[^a-zA-Z\s]\{?)\\([ij])\b", r"\1\2", latex)
 
 
-def latex_text(text: str, ascii: bool = True) -> str:
-    """Plain text as LaTeX: special characters escaped and, if ``ascii``, non-ASCII letters as accent
-    commands (else kept as UTF-8)."""
+def _letter(match: re.Match) -> str:
+    letter = unicodedata.normalize("NFC", match.group())
+    return command(letter) if letter in PORTABLE else "{\\relax{}" + letter + "}"
+
+
+def latex_text(text: str, utf8: bool = False) -> str:
+    """Plain text as BibTeX field text, special characters escaped. Unless ``utf8``, letters are accent
+    commands where every client reads them back (``PORTABLE``) and other non-ASCII letters sit in
+    ``{\\relax{}X}`` groups: 8-bit bibtex abbreviates, cuts labels and changes case byte by byte,
+    splitting a UTF-8 letter, but keeps such a "special character" whole."""
     escaped = _SPECIAL_RE.sub(lambda m: _SPECIAL[m.group()], text)
-    if escaped.isascii():
+    if utf8 or escaped.isascii():
         return escaped
-    if ascii:
-        return _CLUSTER.sub(_encoded_cluster, escaped)
-    # 8-bit bibtex abbreviates, cuts labels and changes case byte by byte, which splits UTF-8
-    # characters; a "special character" group ({\relax ...}) is always kept whole.
-    return re.sub(r"[^\x00-\x7f]+", lambda m: "{\\relax " + m.group() + "}", escaped)
+    return _CLUSTER.sub(_letter, escaped)
 
 
-def latex_title(title: str, ascii: bool = True) -> str:
+def latex_title(title: str, utf8: bool = False) -> str:
     """A title as LaTeX with every word that holds a capital braced, so styles keep it as written."""
     parts = []
     for is_math, segment in math_segments(title):
-        words = (_protected_word(word, ascii) for word in _WORD.split(segment))
+        words = (_protected_word(word, utf8) for word in _WORD.split(segment))
         parts.append(f"${segment}$" if is_math else "".join(words))
     return "".join(parts)
 
 
-def _protected_word(word: str, ascii: bool) -> str:
+def _protected_word(word: str, utf8: bool) -> str:
     """A word braced when it holds a capital; anything between words (``_WORD.split``) escaped."""
     if not any(char.isupper() for char in word):
-        return latex_text(word, ascii)
+        return latex_text(word, utf8)
     acronym_plural = re.fullmatch(r"([A-Z0-9]*[A-Z][A-Z0-9]*)(s)", word)
     if acronym_plural:
         return "{" + acronym_plural.group(1) + "}s"
-    return "{" + latex_text(word, ascii) + "}"
+    return "{" + latex_text(word, utf8) + "}"
 
 
 _SUBSCRIPTS = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=True))
