@@ -6,7 +6,14 @@ readers (pandoc, biber, bibtex, Zotero) over our citations."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+from proceedings.model.paper import Paper
+from proceedings.model.people import Person
+from proceedings.model.volume import Proceedings
+from proceedings.model.workshop import Track, Workshop
 
 _CONTEXT = get_default_latex_context_db()
 _CONTEXT.add_context_category("printed", prepend=True, macros=[MacroTextSpec("vphantom", "", "{"),
@@ -100,3 +107,14 @@ TITLES = [
     "Equivariant Transformers Learn Molecular Dynamics from 10^6 Trajectories",
     "Þórsson's Œuvre on Nguyễn's Lemma",
 ]
+
+
+def names_volume() -> Proceedings:
+    """Every name of the table as an author (four to a paper), the papers titled from the title table."""
+    people = [Person(name, given=explicit[0] if explicit else None, family=explicit[1] if explicit else None)
+              for name, explicit, _ in NAMES]
+    papers = [Paper(f"p{index}", TITLES[index % len(TITLES)], tuple(people[start:start + 4]), "Abstract.", "full")
+              for index, start in enumerate(range(0, len(people), 4))]
+    workshop = Workshop("ws", "Workshop", "Workshop on Foundation Models for Science", "ICLR 2026", dt.date(2026, 4, 27),
+                        "Rio de Janeiro, Brazil", "America/Sao_Paulo", "https://example.org/ws", True, (Track("full", "Full"),))
+    return Proceedings(workshop, tuple(papers))

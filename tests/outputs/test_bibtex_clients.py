@@ -8,7 +8,6 @@ cannot take one of them, the test says which and why, and the other must satisfy
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import re
@@ -22,16 +21,13 @@ import pytest
 
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
-from proceedings.model.paper import Paper
-from proceedings.model.people import Person
 from proceedings.model.volume import Proceedings
-from proceedings.model.workshop import Track, Workshop
 from proceedings.outputs.citation import Citations
 from proceedings.util.latex import PORTABLE, command, plain
 from proceedings.util.mathtext import math_segments
 
 from conftest import REPO
-from names import NAMES, TITLES, printed
+from names import names_volume, printed
 
 CI = os.environ.get("CI") == "true"
 ZOTERO = os.environ.get("ZOTERO_TRANSLATION_SERVER", "")
@@ -62,24 +58,13 @@ Read = dict[str, tuple[str, list[tuple[str, str, str]]]]
 """What a reader gives back: by citation key, the title and each author's (given, family, suffix)."""
 
 
-def _names_volume() -> Proceedings:
-    """Every name of the table as an author (four to a paper), the papers titled from the title table."""
-    people = [Person(name, given=explicit[0] if explicit else None, family=explicit[1] if explicit else None)
-              for name, explicit, _ in NAMES]
-    papers = [Paper(f"p{index}", TITLES[index % len(TITLES)], tuple(people[start:start + 4]), "Abstract.", "full")
-              for index, start in enumerate(range(0, len(people), 4))]
-    workshop = Workshop("ws", "Workshop", "Workshop on Foundation Models for Science", "ICLR 2026", dt.date(2026, 4, 27),
-                        "Rio de Janeiro, Brazil", "America/Sao_Paulo", "https://example.org/ws", True, (Track("full", "Full"),))
-    return Proceedings(workshop, tuple(papers))
-
-
 def _shipped_volume() -> Proceedings:
     volume, diags = load(Project(REPO))
     assert volume is not None, [str(d) for d in diags.items]
     return volume
 
 
-VOLUMES = {"archive": _shipped_volume, "names": _names_volume}
+VOLUMES = {"archive": _shipped_volume, "names": names_volume}
 FILES = {"bib": Citations.bibtex, "utf8.bib": Citations.utf8_bibtex}
 
 

@@ -8,6 +8,7 @@ says how to start one; it is not a package, so CI has none) and skips with that 
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import json
 import os
@@ -21,10 +22,12 @@ from proceedings.cli import main
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
 from proceedings.model.people import Person
+from proceedings.outputs.citation import highwire_tags, ris
 from proceedings.util.latex import plain
 from proceedings.util.text import page_span
 
 from conftest import REPO
+from names import names_volume
 
 SERVER = os.environ.get("ZOTERO_TRANSLATION_SERVER", "")
 pytestmark = pytest.mark.skipif(not SERVER, reason="set ZOTERO_TRANSLATION_SERVER to a running translation-server "
@@ -92,4 +95,22 @@ def test_zotero_imports_every_paper_as_it_is(archive, source):
                     "pages": page_span(volume.page_ranges[paper.id], "-"), "abstractNote": plain(paper.abstract)}
         found = {**item, "creators": _creators(item)}
         wrong += [(paper.id, key, found.get(key), value) for key, value in expected.items() if found.get(key) != value]
+    assert not wrong, "\n".join(map(str, wrong))
+
+
+@pytest.mark.parametrize("source", ["page", "ris"])
+def test_zotero_reads_every_name_of_the_table(archive, source):
+    """The name table's people as Zotero stores them from a page's citation tags and from the RIS."""
+    _, site, url = archive
+    volume = names_volume()
+    wrong = []
+    for paper in volume.cited_papers:
+        if source == "page":
+            tags = "".join(f'<meta name="{name}" content="{html.escape(value)}">' for name, value in highwire_tags(volume, paper))
+            (site / f"names-{paper.id}.html").write_text(f"<!DOCTYPE html><html><head>{tags}</head><body></body></html>", "utf-8")
+            item = _zotero("web", f"{url}names-{paper.id}.html".encode())
+        else:
+            item = _zotero("import", ris(volume, [paper]).encode())
+        expected = [_creator(author) for author in paper.authors]
+        wrong += [(paper.id, found, want) for found, want in zip(_creators(item), expected, strict=True) if found != want]
     assert not wrong, "\n".join(map(str, wrong))
