@@ -15,6 +15,7 @@ import pytest
 
 from proceedings.cli import main
 from proceedings.site import search
+from proceedings.site.serve import SiteHandler
 
 from conftest import REPO
 
@@ -47,16 +48,12 @@ def site(tmp_path_factory) -> str:
         patch.setattr(search, "SHARD_SIZE", 4)
         assert main(["build", str(root)]) == 0
     assert len(json.loads((root / "_build" / "html" / "pagefind" / "merge.json").read_text())) == 4
-    handler = functools.partial(_QuietHandler, directory=str(root / "_build" / "html"))
+    # Served as `proceedings serve` serves it: gzip and cache headers, as a good static host would.
+    handler = functools.partial(SiteHandler, directory=str(root / "_build" / "html"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +75,9 @@ def open_page(browser, site):
         contexts.append(context)
         page = context.new_page()
         page.requests = []
+        page.errors = []
+        page.on("console", lambda message: page.errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
 
         def route(route):
             page.requests.append(route.request.url)
@@ -227,3 +227,65 @@ def test_author_index_lists_a_merged_person_once(open_page):
     links = entries.first.locator("a").all_inner_texts()
     assert links == ["Neural Scaling of Operator Foundation Models for Turbulent PDEs",
                      "Calibrated Uncertainty for Medium-Range Weather Foundation Models"]
+
+
+PAGES = ["book/welcome.html", "book/program/index.html", "book/papers/example-operator-scaling.html",
+         "book/talks/mahoney.html", "book/papers/index.html", "book/people/authors.html", "search.html"]
+
+
+@pytest.mark.parametrize("width", [375, 800])
+@pytest.mark.parametrize("path", ["book/program/index.html", "book/papers/example-operator-scaling.html",
+                                  "book/talks/mahoney.html", "search.html"])
+def test_phone_navigation_opens_closes_and_leads_home(open_page, site, path, width):
+    page = open_page(path, width=width)
+    menu = page.locator("button.primary-toggle:visible")
+    assert menu.count() == 1, "one visible menu button"
+    dialog = page.locator("#pst-primary-sidebar-modal")
+    menu.click()
+    assert dialog.evaluate("d => d.open") and dialog.locator("a[href]").count() > 3
+    page.keyboard.press("Escape")
+    assert not dialog.evaluate("d => d.open")
+    menu.focus()
+    page.keyboard.press("Enter")
+    assert dialog.evaluate("d => d.open"), "the keyboard opens it too"
+    page.mouse.click(width - 5, 450)  # the backdrop, outside the sidebar
+    assert not dialog.evaluate("d => d.open")
+    if path.startswith("book/papers"):
+        contents = page.locator("button.secondary-toggle:visible")
+        contents.click()
+        assert page.locator("#pst-secondary-sidebar-modal").evaluate("d => d.open")
+        page.keyboard.press("Escape")
+    if width == 375 and path == "book/program/index.html":
+        menu.click()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "navigation-375px.png"))
+        page.keyboard.press("Escape")
+    page.locator("a.proceedings-home:visible").click()
+    page.wait_for_load_state("load")
+    assert page.url == site + "book/welcome.html"
+
+
+@pytest.mark.parametrize("width", [375, 1200])
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_load_without_console_errors(open_page, path, width):
+    page = open_page(path, width=width)
+    page.wait_for_load_state("networkidle")
+    assert page.errors == []
+
+
+# Bytes a first visit moves (compressed, as served), by page: the home page has no math and loads no
+# MathJax; a paper with math loads it.
+BUDGETS = {"book/welcome.html": 1_000_000, "book/papers/example-operator-scaling.html": 1_500_000,
+           "book/program/index.html": 1_500_000, "search.html": 1_000_000}
+
+
+@pytest.mark.parametrize("path", BUDGETS)
+def test_first_visit_stays_within_its_budget(open_page, path):
+    page = open_page(path, width=375)
+    page.wait_for_load_state("networkidle")
+    sizes = page.evaluate("performance.getEntriesByType('resource').concat(performance.getEntriesByType('navigation'))"
+                          ".map(e => [e.name, e.transferSize, e.decodedBodySize])")
+    moved = sum(transfer for _, transfer, _ in sizes)
+    assert 0 < moved <= BUDGETS[path], sorted(sizes, key=lambda entry: -entry[1])[:5]
+    assert not any("fontawesome.js" in name and decoded > 10_000 for name, _, decoded in sizes)
+    assert any("mathjax" in name for name, _, _ in sizes) == (path != "book/welcome.html" and path != "search.html")

@@ -1,15 +1,72 @@
-"""Previewing the built site on this machine only."""
+"""Previewing the built site on this machine only, sending what a good static host sends: text
+compressed with gzip when the browser accepts it, and cache headers (assets a day, pages revalidated)."""
 
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
+import os
 from pathlib import Path
+
+# Text worth compressing (Pagefind's index fragments are compressed already).
+COMPRESSED_TYPES = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".bib", ".ris", ".ics", ".map")
+# Asset folders whose files only change with the site's version; pages are checked on every visit.
+CACHED_FOLDERS = ("_static/", "pagefind/", "_images/")
+
+
+@functools.lru_cache(maxsize=512)
+def _gzipped(path: str, mtime_ns: int) -> bytes:
+    """The file's bytes compressed, made once per version of the file."""
+    return gzip.compress(Path(path).read_bytes(), compresslevel=6, mtime=0)
+
+
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a folder with gzip for text and cache headers, quietly."""
+
+    def log_message(self, format: str, *args) -> None:
+        pass
+
+    def end_headers(self) -> None:
+        cached = self.path.lstrip("/").startswith(CACHED_FOLDERS)
+        self.send_header("Cache-Control", "public, max-age=86400" if cached else "no-cache")
+        super().end_headers()
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if os.path.isdir(path):
+            index = os.path.join(path, "index.html")
+            if self.path.split("?")[0].endswith("/") and os.path.isfile(index):
+                path = index
+        if not (path.endswith(COMPRESSED_TYPES) and os.path.isfile(path) and "gzip" in self.headers.get("Accept-Encoding", "")):
+            return super().send_head()
+        body = _gzipped(path, os.stat(path).st_mtime_ns)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return _Body(body)
+
+
+class _Body:
+    """The compressed bytes, read by the handler's ``copyfile`` as it reads a file."""
+
+    def __init__(self, data: bytes):
+        self._data = data
+
+    def read(self, size: int = -1) -> bytes:
+        data, self._data = (self._data, b"") if size < 0 else (self._data[:size], self._data[size:])
+        return data
+
+    def close(self) -> None:
+        self._data = b""
 
 
 def serve(folder: Path, port: int) -> None:
     """Serve ``folder`` on 127.0.0.1 (never on other interfaces) until interrupted."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    handler = functools.partial(SiteHandler, directory=str(folder))
     with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
         print(f"Serving {folder} at http://127.0.0.1:{server.server_port}/ (Ctrl+C stops)", flush=True)
         try:

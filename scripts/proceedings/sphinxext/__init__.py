@@ -38,7 +38,7 @@ from ..util.text import paragraphs_of
 
 _HERE = Path(__file__).parent
 # Bump when the page data kept in the environment changes its form, so that Sphinx reads every page again.
-_ENV_VERSION = 1
+_ENV_VERSION = 2
 
 
 class AssetRole(ReferenceRole):
@@ -172,6 +172,27 @@ def _html_page_context(app: Sphinx, pagename: str, templatename: str, context: d
     if "body" in context and doctree is not None and search.get("index", True):
         extra = search_data(search)
         context["body"] = f'<div data-pagefind-body>{context["body"]}{extra}</div>'
+    # The page's own equations: MathDomain.has_equations also counts every page in its toctree.
+    has_math = app.env.get_domain("math").data["has_equations"].get(pagename, False)
+    context["script_files"] = [script for script in context.get("script_files", []) if _wanted(script, has_math)]
+    # pydata-sphinx-theme's layout prints ``default_mode`` but nothing sets it, and an empty mode is an
+    # error in its script.
+    context.setdefault("default_mode", "auto")
+
+
+# Scripts other extensions add to every page that ours do not use: Sphinx's search (Pagefind is the
+# search), sphinx-thebe (no notebooks run; Jupyter Book adds its configuration twice, a redeclaration
+# error), and MathJax on a page without math. The theme's layout also names language_data.js and Font
+# Awesome's 1.5 MB script itself: static/ replaces both (an empty stop-word list; the theme's
+# stylesheet and web font draw the same icons).
+_UNUSED_SCRIPTS = ("searchtools.js", "language_data.js", "searchindex.js", "thebe")
+
+
+def _wanted(script, has_math: bool) -> bool:
+    text = f"{getattr(script, 'filename', script)} {getattr(script, 'attributes', {}).get('body', '')}"
+    if any(name in text for name in _UNUSED_SCRIPTS) or "THEBE" in text:
+        return False
+    return has_math or ("mathjax" not in text.lower() and "window.MathJax" not in text)
 
 
 def _share_sidebar(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -226,6 +247,10 @@ def _configure(app: Sphinx, config: Config) -> None:
     # Theme templates replaced: for accessibility, for Pagefind's search page, and for a sidebar made
     # once per folder (see each file's comment).
     config.templates_path = [str(_HERE / "templates"), *config.templates_path]
+    config.html_favicon = config.html_favicon or str(_HERE / "static" / "favicon.svg")
+    options = config.html_theme_options
+    # On a phone the sidebar, which holds the site's title, is hidden: the header gets a way home.
+    options.setdefault("article_header_start", ["toggle-primary-sidebar.html", "proceedings-home.html"])
     if config.proceedings_lean:
         # Paper pages have no numbered figures, and numbering walks every doctree under the toctree on
         # every build; [text](#label) links name our labels, and resolving them in every domain (C++'s

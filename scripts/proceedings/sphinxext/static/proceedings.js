@@ -1,4 +1,4 @@
-// Proceedings pages: click-to-load recordings and the program's time-zone switch.
+// Proceedings pages: click-to-load recordings, the program's time-zone switch, the phone navigation.
 "use strict";
 
 function loadPlayer(box) {
@@ -40,8 +40,24 @@ function nameSidebarToggles() {
   }
 }
 
+// sphinx-book-theme's menu and contents buttons are second copies of pydata-sphinx-theme's, and both
+// themes' scripts bind only the first copy (pydata-sphinx-theme #2451), so on a phone the navigation
+// never opened: a click on a later copy clicks the first.
+function forwardSidebarToggles() {
+  for (const selector of [".primary-toggle", ".secondary-toggle"]) {
+    const [bound, ...copies] = document.querySelectorAll(selector);
+    for (const copy of copies) {
+      copy.addEventListener("click", (event) => {
+        event.preventDefault();
+        bound.click();
+      });
+    }
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   nameSidebarToggles();
+  forwardSidebarToggles();
   for (const box of document.querySelectorAll(".proceedings-recording")) {
     box.querySelector("button").addEventListener("click", () => loadPlayer(box));
   }
