@@ -100,14 +100,40 @@ def test_program_shows_slots_and_switches_time_zone(open_page):
     page = open_page("book/program/index.html", timezone="Asia/Tokyo")
     headings = page.locator("article h2").all_inner_texts()
     assert len(headings) == 13 and headings[0].startswith("08:55–09:00") and "Invited Talk VII" in headings[10]
+    label = page.locator(".proceedings-zone-label").first
+    assert label.inner_text() == "Rio de Janeiro time (America/Sao_Paulo)"
     first = page.locator("time.proceedings-time").first
     assert first.inner_text() == "08:55"
     switch = page.locator("button.proceedings-zone-switch")
     switch.click()
     assert first.inner_text() == "20:55", "08:55 in Rio (UTC-3) is 20:55 in Tokyo (UTC+9)"
+    assert label.inner_text() == "your time (Asia/Tokyo)"
     assert switch.get_attribute("aria-pressed") == "true"
     switch.click()
-    assert first.inner_text() == "08:55"
+    assert first.inner_text() == "08:55" and label.inner_text().startswith("Rio de Janeiro time")
+
+
+@pytest.mark.parametrize("zone, first, moved", [("Asia/Tokyo", "20:55", "(Tue, Apr 28)"),
+                                                ("Pacific/Kiritimati", "01:55 (Tue, Apr 28)", "(Tue, Apr 28)"),
+                                                ("Pacific/Honolulu", "01:55", None)])
+def test_program_in_a_far_zone_dates_the_slots_on_another_day(open_page, site, zone, first, moved):
+    page = open_page("book/program/index.html", timezone=zone)
+    page.locator("button.proceedings-zone-switch").click()
+    times = page.locator("article h2 time.proceedings-time").all_inner_texts()
+    assert times[0] == first
+    dated = [text for text in times if "(" in text]
+    if moved:
+        assert dated and all(text.endswith(moved) for text in dated), times
+    else:
+        assert not dated, "the whole day stays on the venue's date"
+    page.reload()
+    page.wait_for_load_state("load")
+    assert page.locator("article h2 time.proceedings-time").first.inner_text() == first, "the choice survives a reload"
+    paper = page.context.new_page()
+    paper.goto(site + "book/papers/example-operator-scaling.html")
+    paper.wait_for_load_state("load")
+    presented = paper.locator("p:has-text('Presented:')").inner_text()
+    assert f"your time ({zone})" in presented and "Rio de Janeiro time" not in presented
 
 
 def test_public_recording_loads_only_after_click(open_page, site):

@@ -357,7 +357,9 @@ def test_talk_page(built):
     article = _article(root / "_build/html/book/talks/keynote.html")
     assert _text(article.find("h1")).startswith("A Keynote")
     assert article.find("a", href="https://example.org/ada").get_text() == "Ada Lovelace"
-    assert "Keynote, 09:00–09:45" in _text(article)
+    presented = " ".join(article.get_text("").split())
+    assert "Presented: Keynote, 09:00–09:45 (Rio de Janeiro time (America/Sao_Paulo))" in presented
+    assert [t["datetime"] for t in article.find_all("time")] == ["2026-04-27T09:00:00-03:00", "2026-04-27T09:45:00-03:00"]
     assert (root / "_build/html/book/talks/panel.html").is_file()
 
 

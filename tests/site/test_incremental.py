@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 import zipfile
@@ -87,3 +88,22 @@ def test_benchmark_runs_at_30_papers(tmp_path, shared_data, capsys):
         f"- file: book/papers/p{i:05d}" for i in range(3)]
     assert all(page in toc for page in ("book/preface", "book/tracks/*", "book/people/authors"))
     assert len(targets) >= 5 and all(text.startswith("N=30") for text, _ in targets)
+
+
+def test_a_new_version_of_the_tool_rewrites_every_page_and_static_file(tmp_path):
+    """Pages and static files written by an older version of our extension are replaced, though no
+    source changed (Sphinx alone writes only changed pages, and copies static files only then)."""
+    root = write_project(tmp_path / "project")
+    assert main(["build", str(root)]) == 0
+    work_html = root / "_build" / ".proceedings" / "work" / "_build" / "html"
+    stamp = root / "_build" / ".proceedings" / "work" / "jupyter-book-inputs.json"
+    old_css, old_page = work_html / "_static" / "proceedings.css", work_html / "book" / "preface.html"
+    old_css.write_text("/* an older version */", "utf-8")
+    old_page.write_text(old_page.read_text("utf-8").replace("</body>", "<!-- older --></body>"), "utf-8")
+    inputs = json.loads(stamp.read_text("utf-8"))
+    inputs["extension"]["sphinxext/static/proceedings.css"] = [0, 0]
+    stamp.write_text(json.dumps(inputs), "utf-8")
+    assert main(["build", str(root)]) == 0
+    site = root / "_build" / "html"
+    assert (site / "_static" / "proceedings.css").read_text("utf-8").startswith("/* Citations wrap")
+    assert "<!-- older -->" not in (site / "book" / "preface.html").read_text("utf-8")

@@ -3,9 +3,10 @@ say where they are presented, which the other pages share."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ..model.indexes import listed_name
 from ..model.paper import Paper
-from ..model.program import Slot
 from ..model.volume import Proceedings
 from ..model.workshop import Track
 from ..outputs.citation import FORMATS
@@ -24,22 +25,32 @@ def paper_item(paper: Paper, prefix: str, extra: tuple[str, ...] = ()) -> str:
     return f"- [{myst.rich_text(paper.title)}]({prefix}{paper.id}.md)  \n  {details}"
 
 
-def _slot_label(slot: Slot) -> str:
-    return f"{slot.title}, {slot.start:%H:%M}–{slot.end:%H:%M}"
-
-
 def presented_in(volume: Proceedings, item_id: str) -> str:
-    """Where and when a paper or talk is presented, linked to the program."""
+    """Where and when a paper or talk is presented, linked to the program, its times in the zone the
+    reader chose on the program page."""
+    workshop = volume.workshop
     slots = volume.slots_of(item_id)
     if not slots:
         return ""
-    links = [f"[{myst.text(_slot_label(slot))}](#{slot.anchor})" for slot in slots]
-    return f"**Presented:** {' · '.join(links)} ({myst.text(zone_name(volume))})"
+    links = [f"[{myst.text(slot.title)}](#{slot.anchor}), "
+             + venue_span(slot.start_at(workshop.date, workshop.timezone), slot.end_at(workshop.date, workshop.timezone),
+                          workshop.timezone) for slot in slots]
+    return f"**Presented:** {' · '.join(links)} ({myst.role('venuezone', zone_label(volume))})"
+
+
+def venue_span(start: dt.datetime, end: dt.datetime, zone: str) -> str:
+    """A start and end time as roles the reader's script can show in their own zone."""
+    return f"{myst.role('venuetime', f'{start.isoformat()} {zone}')}–{myst.role('venuetime', f'{end.isoformat()} {zone}')}"
 
 
 def zone_name(volume: Proceedings) -> str:
     """Whose clock the program's times are on, e.g. 'Rio de Janeiro time'."""
     return f"{volume.workshop.location.split(',')[0]} time"
+
+
+def zone_label(volume: Proceedings) -> str:
+    """The zone's name and identifier, e.g. 'Rio de Janeiro time (America/Sao_Paulo)'."""
+    return f"{zone_name(volume)} ({volume.workshop.timezone})"
 
 
 def _listing(papers: list[Paper], prefix: str) -> str:

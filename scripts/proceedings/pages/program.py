@@ -10,7 +10,7 @@ from ..model.talk import Talk
 from ..model.volume import Proceedings
 from ..util import myst
 from .generated import NOT_SEARCHED, generated_page
-from .listings import paper_item, presented_in, zone_name
+from .listings import paper_item, presented_in, venue_span, zone_label, zone_name
 from .materials import material_links, preview_images, recording_block, recording_link
 
 
@@ -18,7 +18,7 @@ def _span(volume: Proceedings, slot: Slot) -> str:
     """The slot's times as roles the reader can switch to their own zone."""
     workshop = volume.workshop
     start, end = slot.start_at(workshop.date, workshop.timezone), slot.end_at(workshop.date, workshop.timezone)
-    return f"{myst.role('venuetime', start.isoformat())}–{myst.role('venuetime', end.isoformat())}"
+    return venue_span(start, end, workshop.timezone)
 
 
 def _speaker(person: Person) -> str:
@@ -30,8 +30,8 @@ def program_page(volume: Proceedings) -> str:
     """Every slot in venue time, with its talk, its papers and their materials."""
     workshop = volume.workshop
     intro = (f"{workshop.date:%A %-d %B %Y}" + (f", room {myst.text(workshop.room)}" if workshop.room else "")
-             + f", {myst.text(workshop.location)}. Times are {myst.text(zone_name(volume))} "
-             f"({myst.text(workshop.timezone)}). {myst.role('zoneswitch', workshop.timezone)}")
+             + f", {myst.text(workshop.location)}. Times are {myst.role('venuezone', zone_label(volume))}. "
+             f"{myst.role('zoneswitch', workshop.timezone)}")
     calendar = f"Add the program to your calendar: {myst.role('asset', 'program.ics <../../program.ics>')}."
     blocks = [intro, calendar] if volume.program else ["The program has not been published yet."]
     for slot in volume.program:

@@ -92,11 +92,16 @@ def run_jupyter_book(project: Project, workshop: Workshop, verbose: bool = False
     interrupted = project.work / "BUILDING"
     stamp = project.work / "jupyter-book-inputs.json"
     config = book_config(project, workshop)
-    inputs = json.dumps(jupyter_book_inputs(project), sort_keys=True)
-    if not interrupted.exists() and stamp.is_file() and stamp.read_text("utf-8") == inputs:
+    current = jupyter_book_inputs(project)
+    inputs = json.dumps(current, sort_keys=True)
+    last = json.loads(stamp.read_text("utf-8")) if stamp.is_file() else {}
+    if not interrupted.exists() and last == current:
         return False
     argv = ["build", str(project.root), "--builder", "html", "--path-output", str(project.work), "--config", str(config)]
-    if interrupted.exists():
+    # Sphinx rewrites only pages whose sources changed, and copies static files only when it writes:
+    # a new version of our extension or of the software must reach every page.
+    tool_changed = any(last.get(part) != current[part] for part in ("extension", "software"))
+    if interrupted.exists() or tool_changed:
         argv.append("--all")
     project.work.mkdir(parents=True, exist_ok=True)
     stamp.unlink(missing_ok=True)

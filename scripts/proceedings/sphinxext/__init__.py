@@ -38,7 +38,7 @@ from ..util.text import paragraphs_of
 
 _HERE = Path(__file__).parent
 # Bump when the page data kept in the environment changes its form, so that Sphinx reads every page again.
-_ENV_VERSION = 2
+_ENV_VERSION = 3
 
 
 class AssetRole(ReferenceRole):
@@ -79,15 +79,25 @@ def struck_role(name, rawtext, text, lineno, inliner, options=None, content=None
 
 
 def venue_time_role(name, rawtext, text, lineno, inliner, options=None, content=None):
-    """``{venuetime}`2026-04-27T09:00:00-03:00``` shows 09:00 and lets the reader switch to their zone."""
-    moment = dt.datetime.fromisoformat(text)
-    html = f'<time class="proceedings-time" datetime="{escape(moment.isoformat())}">{moment:%H:%M}</time>'
+    """``{venuetime}`2026-04-27T09:00:00-03:00 America/Sao_Paulo``` shows 09:00, which the script
+    shows in the reader's zone when they ask (with its date where that is not the venue's)."""
+    moment, _, zone = text.partition(" ")
+    start = dt.datetime.fromisoformat(moment)
+    html = (f'<time class="proceedings-time" datetime="{escape(start.isoformat())}" data-venue-zone="{escape(zone)}">'
+            f"{start:%H:%M}</time>")
+    return [nodes.raw(rawtext, html, format="html")], []
+
+
+def venue_zone_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{venuezone}`Rio de Janeiro time (America/Sao_Paulo)```: the name of the zone the page's times
+    are in, which the script replaces by the reader's zone when it shows times in it."""
+    html = f'<span class="proceedings-zone-label" data-venue-label="{escape(text)}">{escape(text)}</span>'
     return [nodes.raw(rawtext, html, format="html")], []
 
 
 def zone_switch_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     """``{zoneswitch}`America/Sao_Paulo``` is the button that shows every time on the page in the
-    reader's zone and back; hidden until the script runs."""
+    reader's zone and back; hidden until the script runs. The choice holds on every page."""
     html = (f'<button type="button" class="proceedings-zone-switch" data-venue-zone="{escape(text)}" hidden>'
             "Show times in my time zone</button>")
     return [nodes.raw(rawtext, html, format="html")], []
@@ -310,6 +320,7 @@ def setup(app: Sphinx) -> dict:
     app.add_role("venuetime", venue_time_role)
     app.add_role("struck", struck_role)
     app.add_role("zoneswitch", zone_switch_role)
+    app.add_role("venuezone", venue_zone_role)
     app.add_css_file("proceedings.css")
     app.add_js_file("proceedings.js", loading_method="defer")
     app.add_directive("plaintext", PlainText)

@@ -18,16 +18,53 @@ function loadPlayer(box) {
   player.focus();
 }
 
-function showTimes(inReaderZone, venueZone) {
-  const zone = inReaderZone ? Intl.DateTimeFormat().resolvedOptions().timeZone : venueZone;
-  const format = new Intl.DateTimeFormat(undefined, {hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone});
+// The reader's choice of clock, kept across pages and visits: "reader" or "venue".
+const TIMES_KEY = "proceedings-times";
+
+function storedChoice() {
+  try {
+    return localStorage.getItem(TIMES_KEY);
+  } catch {
+    return null;  // storage refused (privacy settings): the choice lasts for this page
+  }
+}
+
+function storeChoice(inReaderZone) {
+  try {
+    localStorage.setItem(TIMES_KEY, inReaderZone ? "reader" : "venue");
+  } catch {
+    // as above
+  }
+}
+
+function dayOf(moment, zone) {
+  return new Intl.DateTimeFormat("en-CA", {timeZone: zone}).format(moment);
+}
+
+// Every time on the page in the reader's zone or the venue's; a time on another day than the
+// venue's day gets its date, so a slot that crosses midnight says so.
+function showTimes(inReaderZone) {
+  const readerZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   for (const time of document.querySelectorAll("time.proceedings-time")) {
-    time.textContent = format.format(new Date(time.getAttribute("datetime")));
+    const venueZone = time.dataset.venueZone;
+    const zone = inReaderZone ? readerZone : venueZone;
+    const moment = new Date(time.getAttribute("datetime"));
+    let text = new Intl.DateTimeFormat(undefined, {hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone})
+      .format(moment);
+    if (dayOf(moment, zone) !== dayOf(moment, venueZone)) {
+      text += ` (${new Intl.DateTimeFormat(undefined, {weekday: "short", day: "numeric", month: "short", timeZone: zone})
+        .format(moment)})`;
+    }
+    time.textContent = text;
   }
   for (const label of document.querySelectorAll(".proceedings-zone-label")) {
-    label.textContent = zone;
+    label.textContent = inReaderZone ? `your time (${readerZone})` : label.dataset.venueLabel;
   }
-  return zone;
+  for (const button of document.querySelectorAll(".proceedings-zone-switch")) {
+    button.textContent = inReaderZone ? `Show venue times (${button.dataset.venueZone})` : "Show times in my time zone";
+    button.setAttribute("aria-pressed", String(inReaderZone));
+  }
+  document.documentElement.dataset.timeZone = inReaderZone ? readerZone : "";
 }
 
 // The theme's sidebar toggles are icon-only <summary> elements, written by its Python code rather
@@ -61,16 +98,16 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const box of document.querySelectorAll(".proceedings-recording")) {
     box.querySelector("button").addEventListener("click", () => loadPlayer(box));
   }
+  let inReaderZone = storedChoice() === "reader";
+  if (inReaderZone) {
+    showTimes(true);
+  }
   for (const button of document.querySelectorAll(".proceedings-zone-switch")) {
-    const venueZone = button.dataset.venueZone;
-    let inReaderZone = false;
     button.hidden = false;
     button.addEventListener("click", () => {
       inReaderZone = !inReaderZone;
-      const zone = showTimes(inReaderZone, venueZone);
-      button.textContent = inReaderZone ? `Show venue times (${venueZone})` : "Show times in my time zone";
-      button.setAttribute("aria-pressed", String(inReaderZone));
-      document.documentElement.dataset.timeZone = zone;
+      storeChoice(inReaderZone);
+      showTimes(inReaderZone);
     });
   }
 });
