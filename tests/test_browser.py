@@ -8,10 +8,12 @@ import http.server
 import json
 import os
 import shutil
+import subprocess
 import threading
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from proceedings.cli import main
 from proceedings.site import search
@@ -21,12 +23,13 @@ from conftest import REPO
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+HTML_VALIDATE = Path(__file__).parent / "node_modules" / ".bin" / "html-validate"
 SCREENSHOTS = REPO / "_build" / "screenshots"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", "--no-first-run"]
 
-if not (CHROMIUM.is_file() and AXE.is_file()):
-    message = "needs Debian's chromium and `npm ci --prefix tests` (axe-core); .ci/run installs both"
+if not (CHROMIUM.is_file() and AXE.is_file() and HTML_VALIDATE.is_file()):
+    message = "needs Debian's chromium and `npm ci --prefix tests` (axe-core, html-validate); .ci/run installs both"
     if os.environ.get("CI") == "true":
         raise RuntimeError(message)  # in CI the browser tests must run, never skip
     pytest.skip(message, allow_module_level=True)
@@ -35,8 +38,8 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> str:
-    """The shipped archive, copied and built in a temporary folder, served on localhost."""
+def built_site(tmp_path_factory) -> Path:
+    """The shipped archive, copied and built in a temporary folder: its site folder."""
     root = tmp_path_factory.mktemp("site") / "archive"
     for name in ("_config.yml", "_toc.yml"):
         shutil.copy(REPO / name, root / name) if root.exists() else (root.mkdir(), shutil.copy(REPO / name, root / name))
@@ -48,8 +51,14 @@ def site(tmp_path_factory) -> str:
         patch.setattr(search, "SHARD_SIZE", 4)
         assert main(["build", str(root)]) == 0
     assert len(json.loads((root / "_build" / "html" / "pagefind" / "merge.json").read_text())) == 4
+    return root / "_build" / "html"
+
+
+@pytest.fixture(scope="module")
+def site(built_site) -> str:
+    """The built archive served on localhost."""
     # Served as `proceedings serve` serves it: gzip and cache headers, as a good static host would.
-    handler = functools.partial(SiteHandler, directory=str(root / "_build" / "html"))
+    handler = functools.partial(SiteHandler, directory=str(built_site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}/"
@@ -143,7 +152,7 @@ def test_public_recording_loads_only_after_click(open_page, site):
         [url for url in page.requests if not url.startswith(site)]
     assert page.locator("iframe").count() == 0
     page.get_by_role("button", name="▶ Play the recording").click()
-    player = page.locator("div.proceedings-recording iframe")
+    player = page.locator("span.proceedings-recording iframe")
     assert player.get_attribute("src") == "https://www.youtube-nocookie.com/embed/EXAMPLE0001"
     assert player.get_attribute("title") == "Recording (12:30)"
     page.wait_for_timeout(300)
@@ -315,3 +324,80 @@ def test_first_visit_stays_within_its_budget(open_page, path):
     assert 0 < moved <= BUDGETS[path], sorted(sizes, key=lambda entry: -entry[1])[:5]
     assert not any("fontawesome.js" in name and decoded > 10_000 for name, _, decoded in sizes)
     assert any("mathjax" in name for name, _, _ in sizes) == (path != "book/welcome.html" and path != "search.html")
+
+
+# docutils writes void elements as <br/> and boolean attributes with values: valid HTML, another style.
+_HTML_VALIDATE_CONTENT = {"extends": ["html-validate:recommended"],
+                          "rules": {"void-style": "off", "attribute-boolean-style": "off", "no-trailing-whitespace": "off"}}
+
+
+def _html_validate(folder: Path, config: dict) -> str:
+    (folder / ".htmlvalidate.json").write_text(json.dumps({"root": True, **config}))
+    result = subprocess.run([str(HTML_VALIDATE), "--config", str(folder / ".htmlvalidate.json"), str(folder)],
+                            capture_output=True, text=True)
+    return result.stdout + result.stderr if result.returncode else ""
+
+
+def test_every_page_is_valid_html(built_site, tmp_path):
+    """Whole pages have a valid structure (html-validate's standard rules); what we write, every
+    page's article and our header templates, passes its recommended rules as well."""
+    pages = sorted(built_site.glob("book/**/*.html")) + [built_site / "search.html"]
+    assert len(pages) > 25
+    whole, content = tmp_path / "whole", tmp_path / "content"
+    whole.mkdir(), content.mkdir()
+    for index, page in enumerate(pages):
+        text = page.read_text("utf-8")
+        (whole / f"{index}.html").write_text(text, "utf-8")
+        soup = BeautifulSoup(text, "html.parser")
+        ours = [soup.find("article"), *soup.select(".search-button-field"), *soup.select(".theme-switch-button"),
+                *soup.select("a.proceedings-home")]
+        (content / f"{index}.html").write_text('<!DOCTYPE html><html lang="en"><head><title>Page</title></head><body>'
+                                               + "".join(map(str, filter(None, ours))) + "</body></html>", "utf-8")
+    assert _html_validate(whole, {"extends": ["html-validate:standard"]}) == ""
+    assert _html_validate(content, _HTML_VALIDATE_CONTENT) == ""
+    search = BeautifulSoup((built_site / "search.html").read_text("utf-8"), "html.parser")
+    assert search.find("meta", attrs={"name": "description"})["content"].startswith("Search the papers")
+
+
+def test_search_filters_tell_sessions_and_types_apart(open_page):
+    page = _search(open_page, "models")
+    page.locator(".pagefind-ui__filter-name", has_text="Session").click()
+    block = page.locator(".pagefind-ui__filter-block", has=page.locator(".pagefind-ui__filter-name", has_text="Session"))
+    labels = [" ".join(text.split()) for text in block.locator("label").all_inner_texts()]
+    assert any(label.startswith("Poster Session and Break (11:15)") for label in labels), labels
+    assert any(label.startswith("Poster Session and Break (15:15)") for label in labels), labels
+    page.locator(".pagefind-ui__filter-name", has_text="Type").click()
+    before = page.locator(".pagefind-ui__message").inner_text()
+    page.locator("#type-Paper").check()
+    page.wait_for_function("m => document.querySelector('.pagefind-ui__message').innerText !== m", arg=before)
+    _wait_for_results(page)
+    links = page.eval_on_selector_all(".pagefind-ui__result-link", "as => as.map(a => a.href)")
+    assert links and all("/book/papers/" in href for href in links), links
+
+
+@pytest.mark.parametrize("query", ["Schafer", "Kepler", "Equivariant"])
+def test_search_excerpts_hold_no_tex_no_permalink_and_no_folded_names(open_page, query):
+    page = _search(open_page, query)
+    excerpts = page.locator(".pagefind-ui__result-excerpt").all_inner_texts()
+    assert excerpts
+    for excerpt in excerpts:
+        assert "\\(" not in excerpt and "\\propto" not in excerpt, excerpt
+        assert "#" not in excerpt, excerpt
+        assert "Schafer-Muller" not in excerpt and "Jurgen" not in excerpt, excerpt
+
+
+def test_search_on_a_phone_shows_results_before_filters(open_page):
+    page = _search(open_page, "models", width=375)
+    first = page.locator(".pagefind-ui__result").first.bounding_box()
+    filters = page.locator(".pagefind-ui__filter-panel").bounding_box()
+    assert first["y"] < filters["y"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_search_opened_from_the_offline_zip_says_what_to_do(browser, built_site):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto((built_site / "search.html").resolve().as_uri())
+    page.wait_for_selector(".proceedings-search-offline")
+    assert "python3 -m http.server" in page.locator(".proceedings-search-offline").inner_text()
+    context.close()

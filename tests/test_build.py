@@ -379,15 +379,19 @@ def test_slides_and_previews_beside_the_page(built):
 def test_recordings_by_permission(built):
     root, _ = built
     html = root / "_build/html/book"
-    public = _article(html / "papers/paper-one.html").select_one("div.proceedings-recording")
+    public = _article(html / "papers/paper-one.html").select_one("span.proceedings-recording")
     assert public["data-embed"] == "https://www.youtube-nocookie.com/embed/abcdefghijk"
     assert not public.find("iframe"), "the player loads only on click"
+    assert public.find_parent("p"), "inline in its paragraph, which a <div> may not be"
+    own_page = _article(html / "papers/paper-one.html").find("a", href="https://www.youtube.com/watch?v=abcdefghijk")
+    assert own_page and own_page.find_parent("p").get_text().startswith("The video's own page:")
     linked = _article(html / "papers/paper-two.html")
-    assert not linked.select("div.proceedings-recording")
+    assert not linked.select("span.proceedings-recording")
     assert linked.find("a", href="https://vimeo.com/12345")
     for withheld in ("talks/keynote.html", "talks/panel.html"):
         page = (html / withheld).read_text("utf-8")
         assert "slideslive" not in page and "youtu" not in page and "proceedings-recording" not in page
+        assert "recording not published." in _text(_article(html / withheld)).lower()
 
 
 def test_split_indexes_are_linked_from_paper_pages(tmp_path):

@@ -12,6 +12,7 @@ import pytest
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
 from proceedings.outputs.ics import program_ics
+from proceedings.util.latex import plain
 
 from conftest import PROGRAM, RECORDINGS, REPO, TALKS, WORKSHOP_YML, write_project
 
@@ -133,3 +134,15 @@ def test_check_preflight_lists_papers_in_no_slot_and_counts(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "papers/accepted.yml:17: warning: papers[1]: the paper is presented in no slot of papers/program.yml" in captured.err
     assert "2 papers (0 withdrawn or retracted), 2 talks, 2 program slots, 0 recordings (0 withheld)" in captured.out
+
+
+def test_calendar_events_of_sessions_list_their_papers():
+    volume, _ = load(Project(REPO))
+    events = icalendar.Calendar.from_ical(program_ics(volume)).walk("VEVENT")
+    for slot, event in zip(volume.program, events, strict=True):
+        description = str(event.get("description", ""))
+        for paper_id in slot.papers:
+            paper = volume.paper(paper_id)
+            assert (f"- {plain(paper.title)} ({', '.join(a.name for a in paper.authors)}) {volume.url(paper)}"
+                    in description) == paper.cited, (slot.title, paper_id)
+    assert any(slot.papers for slot in volume.program)

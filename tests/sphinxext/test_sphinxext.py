@@ -78,14 +78,13 @@ def test_pages_without_citation_data_get_no_tags(tmp_path):
 
 
 def test_search_data_is_escaped_and_pages_can_opt_out(tmp_path):
-    search = {"filters": {"author": [HOSTILE]}, "meta": {"authors": HOSTILE}, "words": HOSTILE}
+    search = {"filters": {"author": [HOSTILE]}, "meta": {"authors": HOSTILE}}
     out = _build(tmp_path, {"book/paper.md": _page({"orphan": True, "proceedings": {"search": search}}),
                             "book/listing.md": _page({"orphan": True, "proceedings": {"search": {"index": False}}})})
     soup = BeautifulSoup((out / "book" / "paper.html").read_text("utf-8"), "html.parser")
     body = soup.select_one("[data-pagefind-body]")
     assert body.select_one("[data-pagefind-filter]")["data-pagefind-filter"] == f"author:{HOSTILE}"
     assert body.select_one("[data-pagefind-meta]")["data-pagefind-meta"] == f"authors:{HOSTILE}"
-    assert body.select_one("[data-pagefind-weight]").get_text() == HOSTILE
     assert not body.find("script") and not body.find("b")
     listing = (out / "book" / "listing.html").read_text("utf-8")
     assert "data-pagefind-body" not in listing
@@ -122,7 +121,7 @@ def test_a_missing_plaintext_file_is_reported_with_its_page(tmp_path):
 
 
 def test_page_data_line_is_read_and_removed(tmp_path):
-    data = {"meta": [["citation_title", HOSTILE]], "search": {"words": "xyzzy"}}
+    data = {"meta": [["citation_title", HOSTILE]], "jsonld": {"name": "xyzzy"}}
     source = _page({"orphan": True, "proceedings": data})
     assert myst.page_data(source) == (data, source.replace(myst.DATA_PREFIX + json.dumps(data, ensure_ascii=False), ""))
     assert myst.page_data("# No front matter\n% proceedings: {}\n") == ({}, "# No front matter\n% proceedings: {}\n")

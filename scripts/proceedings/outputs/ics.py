@@ -12,7 +12,8 @@ from ..util.latex import plain
 
 
 def program_ics(volume: Proceedings) -> bytes:
-    """One event per slot, in the venue's zone (with its VTIMEZONE), linking to the program page."""
+    """One event per slot, in the venue's zone (with its VTIMEZONE), linking to the program page; a
+    session's event lists its papers."""
     workshop = volume.workshop
     page = volume.page_url(PROGRAM_DOCNAME)
     calendar = icalendar.Calendar()
@@ -29,11 +30,22 @@ def program_ics(volume: Proceedings) -> bytes:
         event.add("dtend", slot.end_at(workshop.date, workshop.timezone))
         talk = volume.talk(slot.talk) if slot.talk else None
         event.add("summary", f"{slot.title}: {plain(talk.title)}" if talk else slot.title)
-        speaker = talk.speaker_names if talk else slot.speaker
-        if speaker:
-            event.add("description", f"Speaker: {speaker}")
+        description = _description(volume, talk.speaker_names if talk else slot.speaker, slot.papers)
+        if description:
+            event.add("description", description)
         event.add("location", location)
         event.add("url", f"{page}#{slot.anchor}")
         calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def _description(volume: Proceedings, speaker: str | None, paper_ids: tuple[str, ...]) -> str:
+    """The speaker, then each paper presented with its authors and its page."""
+    lines = [f"Speaker: {speaker}"] if speaker else []
+    for paper_id in paper_ids:
+        paper = volume.papers_by_id.get(paper_id)
+        if paper and paper.cited:
+            authors = ", ".join(author.name for author in paper.authors)
+            lines.append(f"- {plain(paper.title)} ({authors}) {volume.url(paper)}")
+    return "\n".join(lines)

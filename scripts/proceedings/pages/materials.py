@@ -48,14 +48,22 @@ def recording_link(recording: Recording | None, prefix: str = "") -> str:
 
 
 def recording_block(recording: Recording | None) -> str:
-    """The recording section: the click-to-load player when public, a link when only linking is allowed."""
+    """The recording section: the click-to-load player when public, and below it a link to the video's
+    own page (where the reader still gets if the player fails); only the link when only linking is allowed."""
     if recording is None:
         return ""
     if recording.permission == "link":
         return "## Recording\n\n" + recording_link(recording)
     target = recording_file(recording) if recording.is_local_file else recording.embed_url
     duration = f" ({recording.duration})" if recording.duration else ""
-    return f"## Recording\n\n{myst.role('recording', f'Recording{duration} <{target}>')}"
+    player = myst.role("recording", f"Recording{duration} <{target}>")
+    return f"## Recording\n\n{player}\n\nThe video's own page: {recording_link(recording)}"
+
+
+def unpublished_materials(item, recording: Recording | None) -> str:
+    """What a talk's page says of the slides and recording it does not have yet, else nothing."""
+    missing = [name for name, present in (("slides", item.slides), ("recording", recording)) if not present]
+    return f"{' and '.join(missing).capitalize()} not published." if missing else ""
 
 
 def notices(paper) -> str:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..model.indexes import fold
 from ..model.locations import MATERIALS
 from ..model.paper import Paper
 from ..model.people import Person
+from ..model.program import Slot
 from ..model.volume import Proceedings
 from ..outputs.citation import FORMATS, Citations, highwire_tags, json_ld
 from ..util import myst
@@ -34,21 +34,25 @@ def _paper_front(volume: Proceedings, paper: Paper) -> dict:
 
 
 def paper_search_data(volume: Proceedings, paper: Paper) -> dict:
-    """What search filters the paper by (track, session, award, keyword, author), shows beside it
-    (its authors), and weighs more (its authors' names, also without accents, so 'Muller' finds
-    'Müller')."""
+    """What search filters the paper by (type, track, session, award, keyword, author) and shows
+    beside it (its authors). Pagefind matches names with or without their accents itself."""
     track = volume.track_of(paper)
     sessions = list(dict.fromkeys([*([paper.session] if paper.session else []),
-                                   *(slot.title for slot in volume.slots_of(paper.id))]))
-    filters = {"track": [track.title], "session": sessions, "award": [paper.award] if paper.award else [],
+                                   *(session_name(volume, slot) for slot in volume.slots_of(paper.id))]))
+    filters = {"type": ["Paper"], "track": [track.title], "session": sessions, "award": [paper.award] if paper.award else [],
                "keyword": list(dict.fromkeys(entry[0] for keyword in paper.keywords
                                              if (entry := volume.keyword_entry(keyword)))),
                "author": [(indexed.person if (indexed := volume.author_entry(author)) else author).name
                           for author in paper.authors]}
     names = ", ".join(author.name for author in paper.authors)
-    return {"filters": {key: values for key, values in filters.items() if values},
-            "meta": {"authors": names},
-            "words": f"{names} {fold(names)}"}
+    return {"filters": {key: values for key, values in filters.items() if values}, "meta": {"authors": names}}
+
+
+def session_name(volume: Proceedings, slot: Slot) -> str:
+    """The slot's title, with its start time when another slot has the same title (the program has
+    two "Poster Session and Break"), so that search's session filter tells them apart."""
+    repeated = sum(other.title == slot.title for other in volume.program) > 1
+    return f"{slot.title} ({slot.start:%H:%M})" if repeated else slot.title
 
 
 def paper_page(citations: Citations, paper: Paper) -> str:

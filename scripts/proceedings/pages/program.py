@@ -11,7 +11,7 @@ from ..model.volume import Proceedings
 from ..util import myst
 from .generated import NOT_SEARCHED, generated_page
 from .listings import paper_item, presented_in, venue_span, zone_label, zone_name
-from .materials import material_links, preview_images, recording_block, recording_link
+from .materials import material_links, preview_images, recording_block, recording_link, unpublished_materials
 
 
 def _span(volume: Proceedings, slot: Slot) -> str:
@@ -69,6 +69,7 @@ def talk_page(volume: Proceedings, talk: Talk) -> str:
         f"**{label}** by", who,
         presented_in(volume, talk.id),
         "**Materials:** " + " · ".join(links) if links else "",
+        unpublished_materials(talk, volume.recording(talk.id)),
         preview_images(talk),
         recording_block(volume.recording(talk.id)),
         "## Abstract" if talk.abstract else "", myst.paragraphs(talk.abstract or ""),

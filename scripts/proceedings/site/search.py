@@ -35,8 +35,9 @@ PRIMARY = "pagefind"
 """The bundle of every page but the papers', which the search page loads first."""
 SHARDS = "pagefind-papers"
 """The folder of the paper shards' bundles."""
-# LaTeX-encoded names in the citation blocks would make poor excerpts; the PDF's text is indexed.
-_EXCLUDE = "div.highlight-bibtex, div.highlight-text"
+# Left out of the index and so of excerpts: the citation blocks (LaTeX-encoded names; the PDF's text
+# is indexed), math (its TeX source), and the "#" of heading permalinks.
+_EXCLUDE = "div.highlight-bibtex, div.highlight-text, span.math, div.math, a.headerlink"
 
 
 def shard_count(papers: int, before: int = 0) -> int:

@@ -13,7 +13,7 @@ when they are unset. A page opts
 in with a ``% proceedings: {json}`` line right after its front matter (``myst.front_matter`` writes
 it from a ``proceedings`` value): ``{"meta": [[name, content], ...], "links":
 [{"rel": ..., "type": ..., "href": ...}], "jsonld": {...}, "search": {"filters": {...}, "meta": {...},
-"words": "...", "index": true}}``; ``"index": false`` keeps a page out of the search index.
+"index": true}}``; ``"index": false`` keeps a page out of the search index.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from ..util.text import paragraphs_of
 
 _HERE = Path(__file__).parent
 # Bump when the page data kept in the environment changes its form, so that Sphinx reads every page again.
-_ENV_VERSION = 3
+_ENV_VERSION = 5
 
 
 class AssetRole(ReferenceRole):
@@ -67,9 +67,10 @@ class RecordingRole(ReferenceRole):
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         host = self.target.split("/")[2] if self.target.startswith("https://") else "this site"
-        html = (f'<div class="proceedings-recording" data-embed="{escape(self.target)}" data-title="{escape(self.title)}">'
+        # A <span>: the role sits in a paragraph, which may not hold a <div> (the player may).
+        html = (f'<span class="proceedings-recording" data-embed="{escape(self.target)}" data-title="{escape(self.title)}">'
                 '<button type="button">▶ Play the recording</button> '
-                f'<small>(loads the player from {escape(host)})</small></div>')
+                f'<small>(loads the player from {escape(host)})</small></span>')
         return [nodes.raw(self.rawtext, html, format="html")], []
 
 
@@ -158,14 +159,11 @@ def head_tags(data: dict) -> str:
 
 
 def search_data(data: dict) -> str:
-    """Hidden elements that give Pagefind a page's filters (``{"author": [...], ...}``), its result
-    metadata, and words that weigh more (the authors' names, with and without accents); every
-    value escaped."""
+    """Hidden elements that give Pagefind a page's filters (``{"author": [...], ...}``) and its result
+    metadata, every value escaped."""
     tags = [f'<span data-pagefind-filter="{escape(key)}:{escape(value)}"></span>'
             for key, values in data.get("filters", {}).items() for value in values]
     tags += [f'<span data-pagefind-meta="{escape(key)}:{escape(value)}"></span>' for key, value in data.get("meta", {}).items()]
-    if data.get("words"):
-        tags.append(f'<span data-pagefind-weight="5">{escape(data["words"])}</span>')
     return f'<div class="proceedings-search-data" hidden>{"".join(tags)}</div>' if tags else ""
 
 

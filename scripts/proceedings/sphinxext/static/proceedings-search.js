@@ -4,7 +4,19 @@
 // them, relative to the main bundle, and the UI merges their results with its own.
 "use strict";
 
+// Opened as a file (the offline zip), the browser refuses Pagefind its index: say what to do instead
+// of waiting for results that never come.
+const FILE_MESSAGE = "Search needs the site served over HTTP: in the unzipped folder run " +
+  "\u201cpython3 -m http.server\u201d and open http://localhost:8000/search.html, or use the online archive.";
+
 window.addEventListener("DOMContentLoaded", async () => {
+  if (window.location.protocol === "file:") {
+    const message = document.createElement("p");
+    message.className = "proceedings-search-offline";
+    message.textContent = FILE_MESSAGE;
+    document.querySelector("#proceedings-search").replaceChildren(message);
+    return;
+  }
   const script = document.querySelector('script[src$="pagefind/pagefind-ui.js"]');
   const bundle = new URL(".", script.src);
   let shards = [];
