@@ -126,9 +126,11 @@ def test_program_shows_slots_and_switches_time_zone(open_page):
                                                 ("Pacific/Kiritimati", "01:55 (Tue, Apr 28)", "(Tue, Apr 28)"),
                                                 ("Pacific/Honolulu", "01:55", None)])
 def test_program_in_a_far_zone_dates_the_slots_on_another_day(open_page, site, zone, first, moved):
-    page = open_page("book/program/index.html", timezone=zone)
+    page = open_page("book/program/index.html", timezone=zone, width=375)
     page.locator("button.proceedings-zone-switch").click()
     times = page.locator("article h2 time.proceedings-time").all_inner_texts()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"program-{zone.replace('/', '-')}-375px.png"))
     assert times[0] == first
     dated = [text for text in times if "(" in text]
     if moved:

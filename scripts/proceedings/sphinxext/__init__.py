@@ -38,7 +38,7 @@ from ..util.text import paragraphs_of
 
 _HERE = Path(__file__).parent
 # Bump when the page data kept in the environment changes its form, so that Sphinx reads every page again.
-_ENV_VERSION = 5
+_ENV_VERSION = 6
 
 
 class AssetRole(ReferenceRole):
@@ -182,7 +182,9 @@ def _html_page_context(app: Sphinx, pagename: str, templatename: str, context: d
         context["body"] = f'<div data-pagefind-body>{context["body"]}{extra}</div>'
     # The page's own equations: MathDomain.has_equations also counts every page in its toctree.
     has_math = app.env.get_domain("math").data["has_equations"].get(pagename, False)
-    context["script_files"] = [script for script in context.get("script_files", []) if _wanted(script, has_math)]
+    context["script_files"] = [_deferred(script) for script in context.get("script_files", []) if _wanted(script, has_math)]
+    sheets = context.get("css_files", [])
+    context["css_files"] = [sheet for sheet in sheets if "thebe" not in str(getattr(sheet, "filename", sheet))]
     # pydata-sphinx-theme's layout prints ``default_mode`` but nothing sets it, and an empty mode is an
     # error in its script.
     context.setdefault("default_mode", "auto")
@@ -190,10 +192,21 @@ def _html_page_context(app: Sphinx, pagename: str, templatename: str, context: d
 
 # Scripts other extensions add to every page that ours do not use: Sphinx's search (Pagefind is the
 # search), sphinx-thebe (no notebooks run; Jupyter Book adds its configuration twice, a redeclaration
-# error), and MathJax on a page without math. The theme's layout also names language_data.js and Font
-# Awesome's 1.5 MB script itself: static/ replaces both (an empty stop-word list; the theme's
-# stylesheet and web font draw the same icons).
+# error), and MathJax on a page without math. The theme's layout also names Font Awesome's 1.5 MB
+# script itself: static/ replaces it (the theme's stylesheet and web font draw the same icons).
 _UNUSED_SCRIPTS = ("searchtools.js", "language_data.js", "searchindex.js", "thebe")
+
+
+def _deferred(script):
+    """The script, loaded without holding up the page's first paint: every file but
+    documentation_options.js, which the page's inline scripts use at once, runs after parsing (in
+    order, so each still finds what the ones before it defined)."""
+    filename = str(getattr(script, "filename", "") or "")
+    attributes = getattr(script, "attributes", None)
+    if filename and attributes is not None and not filename.endswith("documentation_options.js"):
+        if "async" not in attributes:
+            attributes.setdefault("defer", "defer")
+    return script
 
 
 def _wanted(script, has_math: bool) -> bool:
@@ -292,10 +305,6 @@ def _without_sphinx_search(app: Sphinx) -> None:
         app.config.html_additional_pages = {"search": "search.html", **app.config.html_additional_pages}
 
 
-# pydata-sphinx-theme loads searchindex.js on every page; with Sphinx's index off, an empty one.
-_EMPTY_SEARCH_INDEX = "/* Search is served by Pagefind (pagefind/); Sphinx's search index is not built. */\n"
-
-
 def _write_sitemap_and_404(app: Sphinx, exception: Exception | None) -> None:
     # The sitemap is written from every document Sphinx knows, not only those written in this run
     # (as sphinx-sitemap does), so that an incremental build gives the same sitemap as a full one.
@@ -304,7 +313,6 @@ def _write_sitemap_and_404(app: Sphinx, exception: Exception | None) -> None:
         if base:
             write_if_changed(Path(app.outdir) / "sitemap.xml", sitemap(base, list(app.env.found_docs)))
         write_if_changed(Path(app.outdir) / "404.html", not_found_page(base, app.config.html_title))
-        write_if_changed(Path(app.outdir) / "searchindex.js", _EMPTY_SEARCH_INDEX)
 
 
 def setup(app: Sphinx) -> dict:
