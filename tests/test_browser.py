@@ -20,6 +20,7 @@ from proceedings.site import search
 from proceedings.site.serve import SiteHandler
 
 from conftest import REPO
+from hostile import HOSTILE, hostile_project
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -403,3 +404,49 @@ def test_search_opened_from_the_offline_zip_says_what_to_do(browser, built_site)
     page.wait_for_selector(".proceedings-search-offline")
     assert "python3 -m http.server" in page.locator(".proceedings-search-offline").inner_text()
     context.close()
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory) -> str:
+    """A project whose every author field is hostile (tests/hostile.py), built and served."""
+    root = hostile_project(tmp_path_factory.mktemp("hostile") / "project")
+    assert main(["build", str(root)]) == 0
+    handler = functools.partial(SiteHandler, directory=str(root / "_build" / "html"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+
+
+# Every payload calls alert(), confirm() or prompt(), or sets one of these flags.
+_TRAP = """window.__ran = [];
+for (const name of ["alert", "confirm", "prompt"]) window[name] = (message) => window.__ran.push(String(message));"""
+
+
+@pytest.mark.parametrize("path", ["search.html?q=alert", "search.html?q=h02", "book/papers/index.html",
+                                  "book/program/index.html", "book/people/authors.html", "book/papers/keywords.html",
+                                  "book/talks/talk.html", "book/tracks/full.html"]
+                         + [f"book/papers/h{index:02d}.html" for index in range(len(HOSTILE))])
+def test_hostile_author_text_runs_nothing_and_requests_nothing(browser, hostile_site, path):
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    context.add_init_script(_TRAP)
+    page = context.new_page()
+    leaving = []
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(hostile_site)
+               else (leaving.append(route.request.url), route.abort()))
+    page.goto(hostile_site + path)
+    page.wait_for_load_state("networkidle")
+    if path.startswith("search.html"):
+        _wait_for_results(page)
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        page.wait_for_timeout(300)
+        assert page.locator(".pagefind-ui__filter-label").count() > 20, "every filter value is shown"
+        assert page.evaluate("getComputedStyle(document.body).display") != "none"
+    for element in page.locator("a, [src]").all()[:400]:
+        for name in ("href", "src"):
+            assert not (element.get_attribute(name) or "").strip().lower().startswith("javascript:")
+    page.mouse.click(600, 450)  # a click anywhere must not run a script either
+    page.wait_for_timeout(200)
+    ran = page.evaluate("window.__ran")
+    context.close()
+    assert ran == [] and leaving == [], (ran, leaving)

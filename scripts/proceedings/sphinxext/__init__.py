@@ -38,7 +38,7 @@ from ..util.text import paragraphs_of
 
 _HERE = Path(__file__).parent
 # Bump when the page data kept in the environment changes its form, so that Sphinx reads every page again.
-_ENV_VERSION = 6
+_ENV_VERSION = 7
 
 
 class AssetRole(ReferenceRole):
@@ -161,10 +161,21 @@ def head_tags(data: dict) -> str:
 def search_data(data: dict) -> str:
     """Hidden elements that give Pagefind a page's filters (``{"author": [...], ...}``) and its result
     metadata, every value escaped."""
-    tags = [f'<span data-pagefind-filter="{escape(key)}:{escape(value)}"></span>'
+    tags = [f'<span data-pagefind-filter="{escape(key)}:{escape(_inert(value))}"></span>'
             for key, values in data.get("filters", {}).items() for value in values]
-    tags += [f'<span data-pagefind-meta="{escape(key)}:{escape(value)}"></span>' for key, value in data.get("meta", {}).items()]
+    tags += [f'<span data-pagefind-meta="{escape(key)}:{escape(_inert(value))}"></span>'
+             for key, value in data.get("meta", {}).items()]
     return f'<div class="proceedings-search-data" hidden>{"".join(tags)}</div>' if tags else ""
+
+
+# Pagefind decodes character references in filter and metadata values, however often they are
+# escaped, and its interface inserts them as HTML: the characters that open markup or a reference
+# are given as their full-width forms, which look alike and can never become a tag.
+_INERT = str.maketrans({"<": "\uff1c", ">": "\uff1e", "&": "\uff06"})
+
+
+def _inert(value: str) -> str:
+    return value.translate(_INERT)
 
 
 def _html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:

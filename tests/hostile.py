@@ -1,0 +1,64 @@
+"""Author text that tries to become markup, code or a request, and a project whose every author field
+holds it: shared by the hostile-input tests and the browser tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from conftest import write_project
+
+HOSTILE = [
+    "<script>alert('h01')</script>",
+    "<img src=x onerror=alert('h02')>",
+    "<iframe src='https://evil.example/h03'></iframe>",
+    "<svg onload=alert('h04')>",
+    "<a href=\"javascript:alert('h05')\">h05</a>",
+    "[h06](javascript:alert('h06'))",
+    "![h07](data:text/html,<script>alert('h07')</script>)",
+    "<javascript:alert('h08')>",
+    "```{eval-rst}\n.. raw:: html\n\n   <script>alert('h09')</script>\n```",
+    "```{raw} html\n<script>alert('h10')</script>\n```",
+    "```{include} /etc/passwd\n```",
+    "```{literalinclude} ../../_config.yml\n```",
+    ":::{raw} html\n<script>alert('h13')</script>\n:::",
+    "{raw}`html <script>alert('h14')</script>`",
+    "{{ h15_substitution }}",
+    "{sub-ref}`today` h16",
+    "$\\href{javascript:alert('h17')}{x}$",
+    "$x$</span><script>alert('h18')</script>",
+    "% h19 a comment that hides the rest",
+    "(h20-label)=\n# h20 heading",
+    "<!-- h21 --><b onclick=alert('h21')>b</b>",
+    "&lt;script&gt;alert('h22')&lt;/script&gt;",
+    "\u202eh23 right-to-left override \u200b zero width",
+    "h24 " + "very long title " * 70,
+    "<style>body{display:none}</style>h25",
+    "\"><script>alert('h26')</script>",
+    "</script><script>alert('h27')</script>",
+    "{{< h28 >}} <%= h28 %> ${h28}",
+]
+
+
+# Inline handlers the theme itself writes (its print and full-screen buttons); any other is injected.
+THEME_HANDLERS = {"window.print()", "toggleFullScreen()"}
+
+
+def hostile_project(root: Path) -> Path:
+    """A project whose every text field, in papers, talks and the program, holds one of ``HOSTILE``."""
+    papers = []
+    for index, text in enumerate(HOSTILE):
+        papers.append({
+            "id": f"h{index:02d}", "title": text, "abstract": text, "keywords": [text], "track": "full",
+            "session": text, "award": text, "tldr": text, "code": "https://example.org/code",
+            "authors": [{"name": text, "affiliation": text}],
+        })
+    write_project(root, papers=yaml.safe_dump(papers, allow_unicode=True), pdfs=())
+    talks = [{"id": "talk", "title": HOSTILE[0], "speaker": {"name": HOSTILE[1], "affiliation": HOSTILE[2]},
+              "abstract": HOSTILE[8], "bio": HOSTILE[9]}]
+    (root / "papers" / "talks.yml").write_text(yaml.safe_dump(talks, allow_unicode=True), "utf-8")
+    program = [{"start": "09:00", "end": "10:00", "kind": "invited", "title": HOSTILE[3], "talk": "talk",
+                "speaker": HOSTILE[4]}]
+    (root / "papers" / "program.yml").write_text(yaml.safe_dump(program, allow_unicode=True), "utf-8")
+    return root
