@@ -7,6 +7,9 @@ from pathlib import Path
 
 import yaml
 
+from proceedings.model.people import several_people
+from proceedings.util.text import one_line
+
 from conftest import write_project
 
 HOSTILE = [
@@ -38,6 +41,14 @@ HOSTILE = [
     "\"><script>alert('h26')</script>",
     "</script><script>alert('h27')</script>",
     "{{< h28 >}} <%= h28 %> ${h28}",
+    # Math that is a programming language to MathJax, or to a reader's LaTeX run.
+    "$\\mmlToken{mi}[href=\"javascript:alert('h29')\",style=\"position:fixed;top:0;left:0;width:100%;height:100%\"]{x}$",
+    "$\\bbox[background-image:url(https://evil.example/h30.png)]{x}$ and $\\style{position:fixed;width:100%}{h30}$",
+    "$\\unicode{x1F600}\\require{action}\\toggle{a}{b}\\endtoggle$ h31 $\\class{x}{y}\\cssId{z}{w}$",
+    "$\\immediate\\write18{touch h32-pwned}\\csname input\\endcsname{/etc/passwd}$ h32",
+    "Costs of $10%$ and $\\left\\{ x \\right.$ with # h33",
+    # A title that tries to close its BibTeX entry and plant another under another paper's key.
+    "h34}, note = {injected}}\n@inproceedings{h00, title = {hijacked",
 ]
 
 
@@ -52,7 +63,9 @@ def hostile_project(root: Path) -> Path:
         papers.append({
             "id": f"h{index:02d}", "title": text, "abstract": text, "keywords": [text], "track": "full",
             "session": text, "award": text, "tldr": text, "code": "https://example.org/code",
-            "authors": [{"name": text, "affiliation": text}],
+            # A name that reads as several people is an error unless its parts are stated.
+            "authors": [{"name": text, "affiliation": text,
+                         **({"family": text, "given": "Eve"} if several_people(one_line(text)) else {})}],
         })
     write_project(root, papers=yaml.safe_dump(papers, allow_unicode=True), pdfs=())
     talks = [{"id": "talk", "title": HOSTILE[0], "speaker": {"name": HOSTILE[1], "affiliation": HOSTILE[2]},

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -13,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+import bibtexparser
+import pybtex.database
 import pytest
 import yaml
 from bs4 import BeautifulSoup
@@ -199,3 +202,51 @@ def _kill_group(process: subprocess.Popen) -> None:
     except ProcessLookupError:
         pass
     process.wait()
+
+
+# Page ids count from h00, the payloads' own labels from h01: the \mmlToken payload (h29) is page h28.
+MATH_PAYLOADS = {"h28": r"\mmlToken", "h29": r"\bbox", "h30": r"\unicode", "h31": r"\immediate"}
+
+
+def test_math_that_could_act_is_reported_and_shown_as_text(hostile_site, tmp_path, capsys):
+    root = hostile_project(tmp_path / "project")
+    assert main(["check", str(root)]) == 0  # warnings: the papers are kept, their math shown as text
+    err = capsys.readouterr().err
+    assert re.search(r"papers/accepted\.yml:\d+: warning: papers\[\d+\]\.title: math using \\mmlToken is shown as text", err), err
+    assert r"math using \immediate, \write, \csname, \endcsname is shown as text" in err
+    for paper_id, macro in MATH_PAYLOADS.items():
+        page = BeautifulSoup((hostile_site / f"book/papers/{paper_id}.html").read_text("utf-8"), "html.parser")
+        article = page.select_one("article")
+        assert macro in article.get_text(), "shown, as typed"
+        assert not any(macro in math.get_text() for math in article.select(".math")), "never given to MathJax"
+
+
+def test_proceedings_bib_holds_exactly_one_entry_per_paper(hostile_site):
+    text = (hostile_site / "proceedings.bib").read_text("utf-8")
+    volume, _ = load(Project(hostile_site.parents[1]))
+    keys = [volume.keys[paper.id] for paper in volume.cited_papers]
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks and [entry.key for entry in library.entries] == keys
+    assert list(pybtex.database.parse_string(text, "bibtex").entries) == keys
+    title = library.entries_dict[volume.keys["h33"]]["title"]
+    assert "@inproceedings" in title and "hijacked" in title, "the planted entry stays inside its title"
+
+
+@pytest.mark.skipif(os.environ.get("CI") != "true" and not shutil.which("pdflatex"),
+                    reason="pdflatex not installed (Debian: texlive-latex-base); CI installs it")
+def test_citing_every_paper_in_latex_runs_nothing(hostile_site, tmp_path):
+    """A reader's LaTeX run (pdflatex, bibtex, plain style) over the hostile volume: no file is written
+    but LaTeX's own, nothing is read from outside, and the bibliography has one item per paper."""
+    shutil.copy(hostile_site / "proceedings.bib", tmp_path / "proceedings.bib")
+    (tmp_path / "doc.tex").write_text("\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\begin{document}\n"
+                                      "\\nocite{*}\n\\bibliographystyle{plain}\n\\bibliography{proceedings}\n\\end{document}\n")
+    latex = ["pdflatex", "-no-shell-escape", "-interaction=nonstopmode", "doc"]
+    for command in (latex, ["bibtex", "doc"], latex):
+        subprocess.run(command, cwd=tmp_path, capture_output=True, timeout=120)
+    volume, _ = load(Project(hostile_site.parents[1]))
+    bbl = (tmp_path / "doc.bbl").read_text("utf-8", errors="replace")
+    assert bbl.count("\\bibitem") == len(volume.cited_papers)
+    written = {path.name for path in tmp_path.iterdir()}
+    assert written <= {"doc.tex", "proceedings.bib", "doc.aux", "doc.log", "doc.bbl", "doc.blg", "doc.pdf", "doc.out"}, written
+    log = (tmp_path / "doc.log").read_text("utf-8", errors="replace")
+    assert "runsystem" not in log and "root:x:0:0" not in log, "no shell command run, no file of the system read"

@@ -10,7 +10,6 @@ from typing import Any
 
 from ..records.fields import Fields
 from ..records.sources import Located
-from ..util.mathtext import braces_balance
 from .people import Person, read_people
 from .workshop import Workshop
 
@@ -117,9 +116,9 @@ def read_paper(fields: Fields, workshop: Workshop | None, papers_dir: Path) -> P
         track = None  # a paper must be listed under a track, so with --keep-going it is left out
     values: dict[str, Any] = dict(
         id=pid,
-        title=fields.text("title", required=True),
+        title=fields.text("title", required=True, math=True),
         authors=read_people(fields, "authors", required=True),
-        abstract=fields.text("abstract", required=True, multiline=True),
+        abstract=fields.text("abstract", required=True, multiline=True, math=True),
         track=track,
     )
     optional: dict[str, Any] = dict(
@@ -131,7 +130,7 @@ def read_paper(fields: Fields, workshop: Workshop | None, papers_dir: Path) -> P
         openreview=_read_openreview(fields),
         code=fields.url("code"),
         award=fields.text("award"),
-        tldr=fields.text("tldr", multiline=True),
+        tldr=fields.text("tldr", multiline=True, math=True),
         bibkey=_read_bibkey(fields),
         pdf_password=fields.text("pdf_password"),
         revisions=tuple(notice for label, data in fields.records("revisions")
@@ -140,17 +139,9 @@ def read_paper(fields: Fields, workshop: Workshop | None, papers_dir: Path) -> P
         withdrawn=_read_nested_notice(fields, "withdrawn", "reason", papers_dir),
         retracted=_read_nested_notice(fields, "retracted", "reason", papers_dir),
     )
-    for name in ("title", "abstract"):
-        _warn_unbalanced_braces(fields, name, values[name])
     if any(not value for value in values.values()):
         return None
     return Paper(**values, **optional)
-
-
-def _warn_unbalanced_braces(fields: Fields, name: str, text: str | None) -> None:
-    """Unbalanced braces are usually a LaTeX leftover; they are shown and cited literally, escaped."""
-    if text and not braces_balance(text):
-        fields.warning(name, "unbalanced { } braces (a LaTeX leftover?); they are shown and cited literally")
 
 
 def _read_nested_notice(fields: Fields, name: str, text: str, papers_dir: Path) -> Notice | None:

@@ -122,7 +122,9 @@ def several_people(text: str) -> list[str]:
 def read_person(fields: Fields) -> Person | None:
     """A person from a record with ``name`` and optional details; None when the name is missing."""
     name = fields.text("name", required=True)
-    if name and (people := several_people(name)):
+    given, family = fields.text("given"), fields.text("family")
+    # A stated family name says how the name splits: it is one person, whatever its commas.
+    if name and not family and (people := several_people(name)):
         fields.error("name", _several(name, people))
         return None
     orcid = fields.text("orcid")
@@ -135,7 +137,6 @@ def read_person(fields: Fields) -> Person | None:
             orcid = match.group(1)
     fields.text("email")
     url = fields.url("url")
-    given, family = fields.text("given"), fields.text("family")
     if given and not family:
         fields.error("family", "'given' is stated, so 'family' must be stated too")
     if name is None:

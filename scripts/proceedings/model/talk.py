@@ -45,10 +45,10 @@ def read_talk(fields: Fields, papers_dir: Path) -> Talk | None:
     speakers = (speaker,) if speaker else read_people(fields, "speakers")
     if not speakers and "speaker" not in fields.data:
         fields.error("speaker", "required field is missing (or give `speakers` for a panel)")
-    values: dict[str, Any] = dict(id=tid, title=fields.text("title", required=True), speakers=speakers)
+    values: dict[str, Any] = dict(id=tid, title=fields.text("title", required=True, math=True), speakers=speakers)
     optional: dict[str, Any] = dict(
         kind=fields.choice("kind", TALK_KINDS, default="invited"),
-        abstract=fields.text("abstract", multiline=True),
+        abstract=fields.text("abstract", multiline=True, math=True),
         bio=fields.text("bio", multiline=True),
         slides=fields.path("slides", papers_dir),
     )

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ..util.mathtext import braces_balance, disallowed_macros
 from ..util.text import clean_text, one_line
 from .diagnostics import Diagnostics
 from .sources import Located, did_you_mean
@@ -59,8 +60,10 @@ class Fields:
             return None
         return value
 
-    def text(self, name: str, required: bool = False, multiline: bool = False) -> str | None:
-        """A text field; numbers are refused so that e.g. an id of 1e3 cannot silently change."""
+    def text(self, name: str, required: bool = False, multiline: bool = False, math: bool = False) -> str | None:
+        """A text field; numbers are refused so that e.g. an id of 1e3 cannot silently change. With
+        ``math``, a text that may hold ``$math$`` (a title, an abstract): unbalanced braces and math
+        using macros author math may not use are reported, as they are shown and cited as text."""
         value = self._get(name, required)
         if value is None:
             return None
@@ -70,7 +73,17 @@ class Fields:
         value = clean_text(value) if multiline else one_line(value)
         if not value and required:
             self.error(name, "required field is empty")
+        if value and math:
+            self._check_math(name, value)
         return value or None
+
+    def _check_math(self, name: str, text: str) -> None:
+        if not braces_balance(text):
+            self.warning(name, "unbalanced { } braces (a LaTeX leftover?); they are shown and cited literally")
+        if macros := disallowed_macros(text):
+            listed = ", ".join(f"\\{macro}" for macro in macros)
+            self.warning(name, f"math using {listed} is shown as text: author math may use letters, Greek, fonts, "
+                               "accents, operators, relations, arrows and \\text only")
 
     def integer(self, name: str, required: bool = False) -> int | None:
         """A whole-number field."""

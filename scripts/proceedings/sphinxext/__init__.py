@@ -265,6 +265,21 @@ def _local_mathjax(folder: Path) -> Path:
     return folder
 
 
+# Math in author text is typeset, never acted on: MathJax's safe extension filters URLs, classes,
+# ids and styles out of what any macro produces, and the packages whose macros make links, styles,
+# boxes or load code are not loaded (util.mathtext also shows math using them as text).
+_SAFE_MATHJAX: dict[str, dict] = {
+    "loader": {"load": ["ui/safe"]},
+    "tex": {"packages": {"[-]": ["html", "bbox", "unicode", "require", "action"]}},
+    "options": {"safeOptions": {"allow": {"URLs": "none", "classes": "safe", "cssIDs": "safe", "styles": "safe"}}},
+}
+
+
+def _safe_mathjax(config: dict) -> dict:
+    """The project's MathJax configuration with the safe settings added (and winning)."""
+    return {**config, **{key: {**config.get(key, {}), **value} for key, value in _SAFE_MATHJAX.items()}}
+
+
 def _configure(app: Sphinx, config: Config) -> None:
     # The project folder also holds papers/, scripts/, tests/ and perhaps a virtualenv: only book/ is the book.
     if list(config.include_patterns) == ["**"]:
@@ -276,6 +291,7 @@ def _configure(app: Sphinx, config: Config) -> None:
     if config.proceedings_local_mathjax:
         config.html_static_path.append(str(_local_mathjax(Path(app.doctreedir).parent / ".proceedings" / "static")))
         config.mathjax_path = "mathjax/tex-mml-chtml.js"
+    config.mathjax3_config = _safe_mathjax(config.mathjax3_config or {})
     # Theme templates replaced: for accessibility, for Pagefind's search page, and for a sidebar made
     # once per folder (see each file's comment).
     config.templates_path = [str(_HERE / "templates"), *config.templates_path]

@@ -82,8 +82,19 @@ def latex_title(title: str, utf8: bool = False) -> str:
     parts = []
     for is_math, segment in math_segments(title):
         words = (_protected_word(word, utf8) for word in _WORD.split(segment))
-        parts.append(f"${segment}$" if is_math else "".join(words))
+        parts.append(f"${_bibtex_math(segment)}$" if is_math else "".join(words))
     return "".join(parts)
+
+
+# In math, what would end a BibTeX value or a LaTeX line: braces as BibTeX counts them (it counts
+# \{ too) and the comment, parameter and alignment characters.
+_MATH_ESCAPES = {r"\{": r"\lbrace ", r"\}": r"\rbrace ", "%": r"\%", "#": r"\#", "&": r"\&"}
+_MATH_ESCAPE_RE = re.compile(r"\\[{}%#&]|[%#&]")
+
+
+def _bibtex_math(math: str) -> str:
+    """Allowed math (``mathtext.math_segments``) as BibTeX that no character of it can break."""
+    return _MATH_ESCAPE_RE.sub(lambda m: _MATH_ESCAPES.get(m.group(), m.group()), math)
 
 
 def _protected_word(word: str, utf8: bool) -> str:

@@ -5,15 +5,47 @@ from __future__ import annotations
 import re
 
 _MATH = re.compile(r"(?<!\\)\$(?!\s)([^$]+?)(?<![\s\\])\$")
-# MathJax macros that create links, attributes or load code; in author text they are shown, not run.
-_ACTIVE_MACROS = re.compile(r"\\(href|url|class|cssId|style|html|data|require|unicode|input|include)\b")
+_MACRO = re.compile(r"\\([A-Za-z]+)")
+# The macros author math may use: what titles and abstracts of real papers use (letters, Greek,
+# sub/superscripts, fonts, accents, operators, relations, arrows, delimiters, spacing, \text). Any other
+# (\href, \style, \bbox, \mmlToken, \unicode, \require, TeX primitives such as \write or \csname)
+# could make MathJax or a reader's LaTeX run do more than typeset, so such "math" is shown as text.
+ALLOWED_MACROS = frozenset("""
+alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi varpi rho
+varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi
+Psi Omega ell hbar imath jmath aleph nabla partial infty emptyset varnothing prime
+mathcal mathbb mathbf mathrm mathit mathsf mathtt mathfrak mathscr boldsymbol bm text textrm textit textbf
+textsf texttt operatorname mbox
+hat bar tilde vec dot ddot breve check acute grave widehat widetilde overline underline overrightarrow
+frac dfrac tfrac sqrt binom tbinom dbinom sum prod coprod int iint iiint oint bigcup bigcap bigoplus
+bigotimes lim limsup liminf sup inf max min arg argmax argmin det dim ker deg exp log ln lg sin cos tan
+cot sec csc arcsin arccos arctan sinh cosh tanh Pr gcd mod bmod pmod
+left right big Big bigg Bigg bigl bigr Bigl Bigr middle langle rangle lfloor rfloor lceil rceil lbrace
+rbrace lvert rvert lVert rVert vert Vert mid nmid parallel
+cdot cdots ldots dots ddots vdots times div pm mp ast star circ bullet oplus ominus otimes odot wedge
+vee cap cup setminus sqcup uplus dagger
+leq le geq ge neq ne approx sim simeq cong equiv propto ll gg prec succ preceq succeq subset supset
+subseteq supseteq in notin ni perp models vdash dashv asymp doteq
+to rightarrow leftarrow leftrightarrow Rightarrow Leftarrow Leftrightarrow mapsto longrightarrow
+longleftarrow longmapsto implies iff uparrow downarrow hookrightarrow rightharpoonup
+forall exists nexists neg lnot land lor top bot angle triangle square Box diamond
+quad qquad space enspace
+""".split())
+
+
+def disallowed_macros(text: str) -> list[str]:
+    """The macros of the ``$...$`` spans in ``text`` that author math may not use, in order."""
+    found = [name for match in _MATH.finditer(text) for name in _MACRO.findall(match.group(1))
+             if name not in ALLOWED_MACROS]
+    return list(dict.fromkeys(found))
 
 
 def math_segments(text: str) -> list[tuple[bool, str]]:
-    """``text`` split into (is_math, segment) pairs; math is inline ``$...$`` with balanced braces."""
+    """``text`` split into (is_math, segment) pairs; math is inline ``$...$`` with balanced braces
+    and only allowed macros (``ALLOWED_MACROS``); other dollar spans are text."""
     segments, position = [], 0
     for match in _MATH.finditer(text):
-        if not braces_balance(match.group(1)) or _ACTIVE_MACROS.search(match.group(1)):
+        if not braces_balance(match.group(1)) or any(name not in ALLOWED_MACROS for name in _MACRO.findall(match.group(1))):
             continue
         segments.append((False, text[position:match.start()]))
         segments.append((True, match.group(1)))
