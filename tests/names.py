@@ -91,6 +91,9 @@ NAMES = [
     ("Zoë Ångström", None, ("Zoë", "Ångström", "")),
     ("Hélène Dubois-Crété", None, ("Hélène", "Dubois-Crété", "")),
     ("Siân Llewellyn", None, ("Siân", "Llewellyn", "")),
+    # Written in lower case, as some OpenReview profiles are: still a family name, not a particle.
+    ("chuanwei ruan", None, ("chuanwei", "ruan", "")),
+    ("Charles de la Vallée Poussin", ("Charles", "de la Vallée Poussin"), ("Charles", "de la Vallée Poussin", "")),
 ]
 
 TITLES = [
@@ -106,6 +109,8 @@ TITLES = [
     "王芳的标题 with Latin words",
     "Equivariant Transformers Learn Molecular Dynamics from 10^6 Trajectories",
     "Þórsson's Œuvre on Nguyễn's Lemma",
+    "Models with {Braces} around {DNA} and {pH}",
+    "Sparse $\\alpha_{i}$ Weights and $\\beta$",
 ]
 
 

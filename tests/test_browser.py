@@ -378,12 +378,17 @@ def test_search_filters_tell_sessions_and_types_apart(open_page):
     assert links and all("/book/papers/" in href for href in links), links
 
 
-@pytest.mark.parametrize("query", ["Schafer", "Kepler", "Equivariant"])
-def test_search_excerpts_hold_no_tex_no_permalink_and_no_folded_names(open_page, query):
+@pytest.mark.parametrize("query", ["Schafer", "Kepler", "Equivariant", "Capture", "BibTeX"])
+def test_search_results_hold_no_tex_no_permalink_no_citation_block_and_no_folded_names(open_page, query):
     page = _search(open_page, query)
+    titles = _titles(page)
+    assert all("\\" not in title and "$" not in title for title in titles), titles
+    if query == "Capture":
+        assert "Foundation Models for CO₂ Capture Sorbent Screening" in titles
     excerpts = page.locator(".pagefind-ui__result-excerpt").all_inner_texts()
-    assert excerpts
+    assert excerpts or query == "BibTeX"
     for excerpt in excerpts:
+        assert "Download:" not in excerpt and "CSL-JSON" not in excerpt, excerpt
         assert "\\(" not in excerpt and "\\propto" not in excerpt, excerpt
         assert "#" not in excerpt, excerpt
         assert "Schafer-Muller" not in excerpt and "Jurgen" not in excerpt, excerpt

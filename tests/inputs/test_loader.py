@@ -151,3 +151,18 @@ def test_non_utf8_file_is_named(tmp_path):
     (root / "papers" / "accepted.yml").write_bytes(GOOD.replace("A Person", "Jos\xe9").encode("latin-1"))
     errors = _errors(root)
     assert errors[0][:2] == ("papers/accepted.yml", 3) and "not UTF-8" in errors[0][3]
+
+
+def test_doubtful_name_splits_and_footnote_marks_are_warned_about(tmp_path):
+    papers = GOOD.replace("authors: [{name: A Person}]", "authors: [{name: Charles de la Vallée Poussin}, {name: Qian Long*},"
+                                                         " {name: Yi Wu†}, {name: Johannes van der Waals},"
+                                                         " {name: Charles de la Vallée Poussin, family: de la Vallée Poussin,"
+                                                         " given: Charles}]")
+    volume, diags = load(Project(_with_papers(tmp_path, papers)))
+    assert volume is not None
+    warnings = [(d.line, d.field, d.message) for d in diags.sorted() if d.severity.value == "warning" and "name" in (d.field or "")]
+    assert (3, "papers[0].authors[0].name", "'Charles de la Vallée Poussin' is cited as given 'Charles de la Vallée', family "
+            "'Poussin'; if the family name starts at 'de', state `family` and `given`") in warnings
+    assert [field for _, field, message in warnings if "footnote mark" in message] == ["papers[0].authors[1].name",
+                                                                                     "papers[0].authors[2].name"]
+    assert len(warnings) == 3, "van der Waals, and a stated split, are fine"

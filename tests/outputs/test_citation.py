@@ -102,3 +102,15 @@ def test_highwire_tags_make_a_conference_paper_with_its_proceedings_title(volume
 ])
 def test_highwire_names_are_family_first(name, given, family, written):
     assert highwire_name(Person(name, given=given, family=family)) == written
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Foundation Models for CO$_2$ Capture", "Foundation Models for CO₂ Capture"),
+    ("Sparse $\\alpha_{i}$ weights", "Sparse αᵢ weights"),
+    ("$\\alpha_i$ and $\\beta$", "αᵢ and β"),
+    ("An $\\ell_1$ penalty on $x^2$", "An ℓ₁ penalty on x²"),
+    ("Costs of $\\mathcal{O}(n^{2})$", "Costs of 𝒪(n²)"),
+    ("Math using $\\href{javascript:x}{y}$ is text", "Math using $\\href{javascript:x}{y}$ is text"),
+])
+def test_plain_text_writes_math_out(text, expected):
+    assert plain(text) == expected

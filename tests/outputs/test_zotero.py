@@ -112,5 +112,12 @@ def test_zotero_reads_every_name_of_the_table(archive, source):
         else:
             item = _zotero("import", ris(volume, [paper]).encode())
         expected = [_creator(author) for author in paper.authors]
-        wrong += [(paper.id, found, want) for found, want in zip(_creators(item), expected, strict=True) if found != want]
+        wrong += [(paper.id, found, want) for found, want in zip(_creators(item), expected, strict=True)
+                  if found != want and not _recased(source, found, want)]
     assert not wrong, "\n".join(map(str, wrong))
+
+
+def _recased(source: str, found: tuple[str, ...], want: tuple[str, ...]) -> bool:
+    """Whether Zotero's page import capitalised a name written all in lower case (its cleanAuthor
+    does so on purpose), the only difference."""
+    return source == "page" and all(part == part.lower() for part in want) and [p.lower() for p in found] == list(want)

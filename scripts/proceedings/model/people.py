@@ -141,7 +141,26 @@ def read_person(fields: Fields) -> Person | None:
         fields.error("family", "'given' is stated, so 'family' must be stated too")
     if name is None:
         return None
+    if not family:
+        _warn_about_split(fields, name)
     return Person(name, fields.text("affiliation"), orcid, given, family, url)
+
+
+# Footnote marks that author lists put after names (equal contribution, corresponding author).
+_NOTE_MARKS = re.compile(r"[*†‡§¶⁎∗]|\^\d")
+
+
+def _warn_about_split(fields: Fields, name: str) -> None:
+    """Say where a guessed split is doubtful: a particle left among the given names ('Charles de la
+    Vallée Poussin'), or a footnote mark that would be cited as part of the name ('Qian Long*')."""
+    parts = split_name(name)
+    inner = [word for word in parts.given.split()[1:] if word in _PARTICLES]
+    if inner:
+        fields.warning("name", f"{name!r} is cited as given {parts.given!r}, family {parts.family!r}; if the family "
+                               f"name starts at {inner[0]!r}, state `family` and `given`")
+    if _NOTE_MARKS.search(name):
+        fields.warning("name", f"{name!r} holds a footnote mark (equal contribution?), which would be shown and cited "
+                               "as part of the name: remove it")
 
 
 def read_one_person(fields: Fields, name: str, required: bool = False) -> Person | None:

@@ -26,7 +26,9 @@ def latex_name(person: Person, utf8: bool = False) -> str:
     family = latex_text(parts.family, utf8)
     words = parts.family.split()
     particles = [w for w in words[:-1] if w.islower()]
-    if len(words) > 1 and len(particles) != len(words) - 1:
+    # Braced where BibTeX would split otherwise: several words that are not particles before a last
+    # name, and a last name in lower case ("ruan"), which it would take for a particle itself.
+    if (len(words) > 1 and len(particles) != len(words) - 1) or words[-1][:1].islower():
         family = "{" + family + "}"
     rest = [latex_text(part, utf8) for part in (parts.suffix, parts.given) if part]
     return ", ".join([family, *rest])

@@ -28,8 +28,8 @@ def _paper_front(volume: Proceedings, paper: Paper) -> dict:
         "og:type": "article",
         "og:description": plain(paper.abstract)[:300],
         **({"og:image": volume.preview_url(paper), "og:image:alt": preview_alt(MATERIALS[0])} if paper.pdf else {}),
-        "proceedings": {"meta": highwire_tags(volume, paper), "links": links, "jsonld": json_ld(volume, paper),
-                        "search": paper_search_data(volume, paper)},
+        "proceedings": {"title": plain(paper.title), "meta": highwire_tags(volume, paper), "links": links,
+                        "jsonld": json_ld(volume, paper), "search": paper_search_data(volume, paper)},
     }
 
 
@@ -45,7 +45,8 @@ def paper_search_data(volume: Proceedings, paper: Paper) -> dict:
                "author": [(indexed.person if (indexed := volume.author_entry(author)) else author).name
                           for author in paper.authors]}
     names = ", ".join(author.name for author in paper.authors)
-    return {"filters": {key: values for key, values in filters.items() if values}, "meta": {"authors": names}}
+    return {"filters": {key: values for key, values in filters.items() if values},
+            "meta": {"title": plain(paper.title), "authors": names}}
 
 
 def session_name(volume: Proceedings, slot: Slot) -> str:

@@ -9,6 +9,7 @@ from ..model.program import Slot
 from ..model.talk import Talk
 from ..model.volume import Proceedings
 from ..util import myst
+from ..util.latex import plain
 from .generated import NOT_SEARCHED, generated_page
 from .listings import paper_item, presented_in, venue_span, zone_label, zone_name
 from .materials import material_links, preview_images, recording_block, recording_link, unpublished_materials
@@ -63,8 +64,9 @@ def talk_page(volume: Proceedings, talk: Talk) -> str:
     return generated_page(
         {"orphan": True, "og:title": talk.title, "og:type": "article",
          "og:description": f"{label} by {talk.speaker_names}",
-         "proceedings": {"search": {"filters": {"type": [label], "author": [p.name for p in talk.speakers]},
-                                    "meta": {"authors": talk.speaker_names}}}},
+         "proceedings": {"title": plain(talk.title),
+                         "search": {"filters": {"type": [label], "author": [p.name for p in talk.speakers]},
+                                    "meta": {"title": plain(talk.title), "authors": talk.speaker_names}}}},
         myst.text(talk.title),
         f"**{label}** by", who,
         presented_in(volume, talk.id),

@@ -35,9 +35,9 @@ PRIMARY = "pagefind"
 """The bundle of every page but the papers', which the search page loads first."""
 SHARDS = "pagefind-papers"
 """The folder of the paper shards' bundles."""
-# Left out of the index and so of excerpts: the citation blocks (LaTeX-encoded names; the PDF's text
-# is indexed), math (its TeX source), and the "#" of heading permalinks.
-_EXCLUDE = "div.highlight-bibtex, div.highlight-text, span.math, div.math, a.headerlink"
+# Left out of the index and so of excerpts: the Cite section (LaTeX-encoded names, download labels;
+# the paper's words are on the page already), math (its TeX source), and the "#" of heading permalinks.
+_EXCLUDE = "section#cite, div.highlight-bibtex, div.highlight-text, span.math, div.math, a.headerlink"
 
 
 def shard_count(papers: int, before: int = 0) -> int:

@@ -11,7 +11,7 @@ cost a tenth of Sphinx's time otherwise). It adds its static files and templates
 paths, and gives sphinxext-opengraph its site URL and name from ``html_baseurl`` and ``html_title``
 when they are unset. A page opts
 in with a ``% proceedings: {json}`` line right after its front matter (``myst.front_matter`` writes
-it from a ``proceedings`` value): ``{"meta": [[name, content], ...], "links":
+it from a ``proceedings`` value): ``{"title": "...", "meta": [[name, content], ...], "links":
 [{"rel": ..., "type": ..., "href": ...}], "jsonld": {...}, "search": {"filters": {...}, "meta": {...},
 "index": true}}``; ``"index": false`` keeps a page out of the search index.
 """
@@ -38,7 +38,7 @@ from ..util.text import paragraphs_of
 
 _HERE = Path(__file__).parent
 # Bump when the page data kept in the environment changes its form, so that Sphinx reads every page again.
-_ENV_VERSION = 7
+_ENV_VERSION = 8
 
 
 class AssetRole(ReferenceRole):
@@ -185,6 +185,8 @@ def _html_page_context(app: Sphinx, pagename: str, templatename: str, context: d
         # <h1>, where a title such as "<script>..." would run (it runs before this handler).
         context["pagetitle"] = escape(app.env.titles[pagename].astext())
     data = stored_page_data(app.env).get(pagename, {})
+    if data.get("title"):  # the title as plain text, its math written out, for <title> and the print header
+        context["title"] = context["pagetitle"] = escape(data["title"])
     if data:
         context["metatags"] = context.get("metatags", "") + head_tags(data)
     search = data.get("search", {})

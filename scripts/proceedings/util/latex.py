@@ -16,8 +16,9 @@ from .text import one_line
 
 _SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_",
             # BibTeX counts braces even after a backslash: each brace comes with a balancing one that
-            # prints nothing (pandoc reads this form; \textbraceleft it drops).
-            "{": r"\{\vphantom{\}}", "}": r"\vphantom{\{}\}",
+            # prints nothing, in a group of its own (pandoc reads this form; \textbraceleft it drops,
+            # and a bare \vphantom takes the group after it).
+            "{": r"\{{\vphantom{\}}}", "}": r"{\vphantom{\{}}\}",
             "$": r"\$", "~": r"\textasciitilde{}", "^": r"\^{}"}
 _SPECIAL_RE = re.compile("|".join(re.escape(char) for char in _SPECIAL))
 _COMBINING = {"\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0303": "~", "\u0304": "=", "\u0306": "u",
@@ -27,7 +28,8 @@ _WORD = re.compile(r"([^\W_]+)")
 
 
 def _accented(cluster: str) -> str:
-    """A letter with accents pylatexenc has no entry for (Vietnamese, Yoruba) as nested accent commands."""
+    """A letter that is accents on an ASCII letter as nested accent commands (Vietnamese, Yoruba, ő);
+    any other letter as it is."""
     base, *marks = list(unicodedata.normalize("NFD", cluster))
     if not base.isascii() or not marks or any(mark not in _COMBINING for mark in marks):
         return cluster  # no LaTeX form (CJK, Arabic)
@@ -63,14 +65,19 @@ def command(letter: str) -> str:
 
 def _letter(match: re.Match) -> str:
     letter = unicodedata.normalize("NFC", match.group())
-    return command(letter) if letter in PORTABLE else "{\\relax{}" + letter + "}"
+    if letter in PORTABLE:
+        return command(letter)
+    # pdfLaTeX's UTF-8 input knows no Vietnamese letter, but typesets any accents on an ASCII letter.
+    accented = _accented(letter)
+    return accented if accented != letter else "{\\relax{}" + letter + "}"
 
 
 def latex_text(text: str, utf8: bool = False) -> str:
-    """Plain text as BibTeX field text, special characters escaped. Unless ``utf8``, letters are accent
-    commands where every client reads them back (``PORTABLE``) and other non-ASCII letters sit in
-    ``{\\relax{}X}`` groups: 8-bit bibtex abbreviates, cuts labels and changes case byte by byte,
-    splitting a UTF-8 letter, but keeps such a "special character" whole."""
+    """Plain text as BibTeX field text, special characters escaped. Unless ``utf8``, no letter is
+    left bare: 8-bit bibtex abbreviates, cuts labels and changes case byte by byte, splitting a UTF-8
+    letter, but keeps a "special character" group whole. A letter is its accent command where every
+    client reads it back (``PORTABLE``); else accents on an ASCII letter as nested commands, which
+    pdfLaTeX typesets (biber and Zotero misread them); else UTF-8 in a ``{\\relax{}X}`` group."""
     escaped = _SPECIAL_RE.sub(lambda m: _SPECIAL[m.group()], text)
     if utf8 or escaped.isascii():
         return escaped
@@ -134,4 +141,7 @@ def _scripted(match: re.Match) -> str:
     """A sub- or superscript as Unicode characters, or left as it is when Unicode lacks one of them."""
     table = _SUBSCRIPTS if match.group(1) == "_" else _SUPERSCRIPTS
     body = match.group(2).strip("{}")
-    return "".join(table[char] for char in body) if body and all(char in table for char in body) else match.group()
+    if not (body and all(char in table for char in body)):
+        return match.group()
+    # The empty group ends a macro before it: \alpha_i must not become the unknown macro \alphaᵢ.
+    return "{}" + "".join(table[char] for char in body)
