@@ -57,7 +57,7 @@ def session_name(volume: Proceedings, slot: Slot) -> str:
 
 
 def paper_page(citations: Citations, paper: Paper) -> str:
-    """A paper's page: byline, materials, abstract, citation and the PDF's text."""
+    """A paper's page: byline, materials, abstract, the PDF's text and the citation."""
     volume = citations.volume
     track = volume.track_of(paper)
     details = [f"**Track:** [{myst.text(track.title)}](../tracks/{track.id}.md)"]
@@ -83,9 +83,10 @@ def paper_page(citations: Citations, paper: Paper) -> str:
         "## Abstract",
         myst.paragraphs(paper.abstract),
         "**Keywords:** " + ", ".join(_keyword(volume, k) for k in paper.keywords) if paper.keywords else "",
-        _cite(citations, paper) if paper.cited else "",
+        # Before the Cite section, which search leaves out, so that the PDF's words are found.
         myst.directive("dropdown", "Full text of the PDF", myst.plain_text_file(f"{paper.id}.txt"))
         if paper_text(volume, paper) else "",
+        _cite(citations, paper) if paper.cited else "",
     )
 
 
