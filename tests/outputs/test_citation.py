@@ -16,6 +16,7 @@ from proceedings.outputs.citation import Citations, csl_json, highwire_name, hig
 from proceedings.util.latex import plain
 
 from conftest import REPO
+from names import names_volume
 
 
 @pytest.fixture(scope="module")
@@ -114,3 +115,11 @@ def test_highwire_names_are_family_first(name, given, family, written):
 ])
 def test_plain_text_writes_math_out(text, expected):
     assert plain(text) == expected
+
+
+def test_apa_initials_names_without_capitals():
+    volume = names_volume()
+    citations = Citations(volume)
+    references = " ".join(citations.apa(paper) for paper in volume.cited_papers)
+    assert "王芳" in references and "김민준" in references and "ruan, C." in references and "Kim, M.-J." in references
+    assert ", . " not in references and " ." not in references

@@ -185,6 +185,23 @@ def _apa_style() -> CitationStylesStyle:
     return CitationStylesStyle(get_style_filepath("apa"), validate=False)
 
 
+def _initialisable(item: dict) -> dict:
+    """The item with names citeproc-py can initialise: it garbles given names that do not start with a
+    capital ("王, . 芳 .", "ruan, . chuanwei .", "Kim, M.-. jun ."), so those come as initials ("ruan,
+    C.", "Kim, M.-J."), or, where the script has no capitals (CJK), as the name whole ("王芳")."""
+    return {**item, **{role: [_initialisable_name(name) for name in item[role]] for role in ("author", "editor") if role in item}}
+
+
+def _initialisable_name(name: dict) -> dict:
+    parts = [part for word in name.get("given", "").split() for part in word.split("-") if part]
+    if all(part[0].isupper() for part in parts):
+        return name
+    if all(part[0].upper() != part[0] or part[0].isupper() for part in parts):  # letters with a case
+        initials = (("-".join(part[0].upper() + "." for part in word.split("-") if part)) for word in name["given"].split())
+        return {**name, "given": " ".join(initials)}
+    return {"literal": name["family"] + name["given"]}
+
+
 class ReferenceCache:
     """Formatted references by the hash of their CSL-JSON item, kept between builds in one JSON file."""
 
@@ -199,7 +216,7 @@ class ReferenceCache:
         key = hashlib.sha256(json.dumps(item, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
         self.used.add(key)
         if key not in self.texts:
-            bibliography = CitationStylesBibliography(_apa_style(), CiteProcJSON([item]), formatter.plain)
+            bibliography = CitationStylesBibliography(_apa_style(), CiteProcJSON([_initialisable(item)]), formatter.plain)
             bibliography.register(Citation([CitationItem(item["id"])]))
             self.texts[key] = str(bibliography.bibliography()[0])
         return self.texts[key]
