@@ -119,3 +119,17 @@ def test_the_documented_example_note(shared_data, tmp_path, capsys):
     (record,) = yaml.safe_load((root / "papers/accepted.yml").read_text("utf-8"))
     assert record["title"] == "Paper title 1" and record["openreview"] == "WEIzUBsDX6"
     assert [a["name"] for a in record["authors"]] == ["SomeFirstName User", "First Last", "Andrew Mc"]
+
+
+def test_import_writes_and_reads_nothing_outside_its_folders(tmp_path, capsys):
+    root, export, pdfs = _setup(tmp_path)
+    hostile = _note(12, "FM4Science 2026 Poster", ["Eve"])
+    hostile.update(number="../../../escaped", forum="../../secret", id="../../secret")
+    (tmp_path / "secret.pdf").write_bytes((pdfs / "5.pdf").read_bytes())  # what the forum id points at
+    export.write_text(json.dumps([*NOTES, hostile]), "utf-8")
+    before = sorted(path for path in tmp_path.rglob("*") if root not in path.parents and path != root)
+    assert main(["import-openreview", str(export), str(root), "--pdfs", str(pdfs)]) == 0
+    after = sorted(path for path in tmp_path.rglob("*") if root not in path.parents and path != root)
+    assert after == before, "nothing written outside the project"
+    records = {r["openreview"]: r for r in yaml.safe_load((root / "papers/accepted.yml").read_text("utf-8"))}
+    assert records["../../secret"]["id"] == "paper-escaped" and "pdf" not in records["../../secret"]

@@ -146,3 +146,12 @@ def test_calendar_events_of_sessions_list_their_papers():
             assert (f"- {plain(paper.title)} ({', '.join(a.name for a in paper.authors)}) {volume.url(paper)}"
                     in description) == paper.cited, (slot.title, paper_id)
     assert any(slot.papers for slot in volume.program)
+
+
+@pytest.mark.parametrize("duration, ok", [("44:10", True), ("1:02:03", True), ("12:30", True), ('"5:07"', True),
+                                          ('"x> <javascript:alert(1)"', False), ('"12 minutes"', False), ('"99:99"', False)])
+def test_duration_is_a_length_or_an_error(tmp_path, duration, ok):
+    recordings = ('- item: paper-one\n  platform: youtube\n  url: "https://www.youtube.com/watch?v=abcdefghijk"\n'
+                  f"  permission: public\n  duration: {duration}\n")
+    found = [(line, field, severity) for _, line, field, severity, _ in _diagnostics(_project(tmp_path, recordings=recordings))]
+    assert found == ([] if ok else [(5, "recordings[0].duration", "error")])

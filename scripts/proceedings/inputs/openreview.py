@@ -147,10 +147,10 @@ def paper_record(note: dict, workshop: Workshop) -> dict:
 
 
 def _paper_id(note: dict) -> str:
-    """``paper<number>``, or without a number the forum id made URL-safe (forum ids hold capitals and ``_``)."""
-    if note.get("number") is not None:
-        return f"paper{note['number']}"
-    return re.sub(r"[^a-z0-9]+", "-", _forum(note).lower()).strip("-") or "paper"
+    """``paper<number>``, or without a number the forum id, made URL-safe either way (forum ids hold
+    capitals and ``_``; an export's fields are never trusted to be a plain name, and the id names files)."""
+    raw = f"paper{note['number']}" if note.get("number") is not None else _forum(note)
+    return re.sub(r"[^a-z0-9]+", "-", raw.lower()).strip("-") or "paper"
 
 
 def _forum(note: dict) -> str:
@@ -165,9 +165,13 @@ def find_pdf(note: dict, folder: Path | None) -> Path | None:
     number = note.get("number")
     for stem in (note.get("forum"), note.get("id"), str(number) if number is not None else None,
                  f"paper{number}" if number is not None else None, f"Paper{number}" if number is not None else None):
-        if stem and (folder / f"{stem}.pdf").is_file():
+        # Only a plain file name: a stem such as "../../etc/x" must not reach outside the folder.
+        if stem and _PLAIN_STEM.fullmatch(str(stem)) and (folder / f"{stem}.pdf").is_file():
             return folder / f"{stem}.pdf"
     return None
+
+
+_PLAIN_STEM = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def merge(current: list[dict], previous: dict[str, dict], imported: list[dict], removed: dict[str, str],

@@ -19,6 +19,9 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+_DURATION = re.compile(r"(?:\d{1,2}:)?[0-5]?\d:[0-5]\d")
+
+
 class Fields:
     """Reads the fields of one record, checking types and reporting unknown fields."""
 
@@ -141,7 +144,11 @@ class Fields:
         if isinstance(value, int) and not isinstance(value, bool):
             hours, rest = divmod(value, 3600)
             return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
-        return self.text(name)
+        text = self.text(name)
+        if text is not None and not _DURATION.fullmatch(text):
+            self.error(name, f"expected a length such as 44:10 or 1:02:03, got {text!r}")
+            return None
+        return text
 
     def url(self, name: str, required: bool = False) -> str | None:
         """An http(s) URL field; any other scheme (javascript:, data:, file:) is refused."""
