@@ -250,3 +250,16 @@ def test_citing_every_paper_in_latex_runs_nothing(hostile_site, tmp_path):
     assert written <= {"doc.tex", "proceedings.bib", "doc.aux", "doc.log", "doc.bbl", "doc.blg", "doc.pdf", "doc.out"}, written
     log = (tmp_path / "doc.log").read_text("utf-8", errors="replace")
     assert "runsystem" not in log and "root:x:0:0" not in log, "no shell command run, no file of the system read"
+
+
+def test_a_yaml_alias_bomb_is_refused_at_once(tmp_path, capsys):
+    """A 'billion laughs' of a few hundred bytes: refused in well under a second, with its file named."""
+    root = write_project(tmp_path / "project")
+    rows = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    rows += [f"{name}: &{name} [{', '.join(['*' + previous] * 9)}]" for previous, name in zip("abcdefgh", "bcdefghi", strict=True)]
+    (root / "papers" / "talks.yml").write_text("\n".join(rows) + "\n", "utf-8")
+    assert len((root / "papers" / "talks.yml").read_bytes()) < 600
+    started = time.monotonic()
+    assert main(["check", str(root)]) == 1
+    assert time.monotonic() - started < 10
+    assert "papers/talks.yml: error: its aliases (*name) expand to more than 1,000,000 values" in capsys.readouterr().err

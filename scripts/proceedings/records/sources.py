@@ -64,6 +64,26 @@ _LineLoader.yaml_implicit_resolvers = {
 }
 
 
+MAX_VALUES = 1_000_000
+"""The most values a YAML file may hold once its aliases are expanded: a few hundred bytes of nested
+aliases (a "billion laughs") otherwise expand to billions, and a diagnostic quoting one would take
+the machine's memory."""
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """How many values ``node`` stands for with every alias expanded; an alias is the very node it
+    names, so each node's size is counted once (``sizes``, by node) however often it is used."""
+    if id(node) not in sizes:
+        sizes[id(node)] = 0  # a node inside itself (a recursive alias) adds nothing more
+        children: list = []
+        if isinstance(node, yaml.MappingNode):
+            children = [child for pair in node.value for child in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = node.value
+        sizes[id(node)] = 1 + sum(min(_expanded_size(child, sizes), MAX_VALUES + 1) for child in children)
+    return sizes[id(node)]
+
+
 def read_text(path: Path, rel: str, diags: Diagnostics) -> str | None:
     """The file's text as NFC-normalized UTF-8, or None with a diagnostic when it cannot be decoded."""
     data = path.read_bytes()
@@ -87,7 +107,12 @@ def load_yaml(path: Path, rel: str, diags: Diagnostics) -> Any:
     duplicates: list[tuple[str, int]] = []
     loader = _LineLoader(text, duplicates)
     try:
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        if node is not None and _expanded_size(node, {}) > MAX_VALUES:
+            diags.error(rel, None, None, f"its aliases (*name) expand to more than {MAX_VALUES:,} values; "
+                                         "write the records out instead")
+            return None
+        return loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
