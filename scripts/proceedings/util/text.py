@@ -9,9 +9,12 @@ from collections.abc import Container
 
 from anyascii import anyascii
 
-# Zero-width, bidi-override and control characters hide in copied text and change how ids and names
-# compare and display; they never belong in metadata.
-_INVISIBLE = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+# Zero-width, bidi-override, bidi-isolate and control characters, tag characters and Hangul fillers
+# hide in copied text and make look-alike names and ids compare unequal; noncharacters (U+FFFE,
+# U+FFFF, ...) break Sphinx's writer. None belongs in metadata.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u115f\u1160\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164"
+                        r"\ufdd0-\ufdef\ufeff\uffa0\ufff0-\uffff\U000e0000-\U000e007f"
+                        + "".join(rf"\U{plane:04x}fffe\U{plane:04x}ffff" for plane in range(1, 17)) + "]")
 
 
 def clean_text(value: str) -> str:
