@@ -263,3 +263,13 @@ def test_a_yaml_alias_bomb_is_refused_at_once(tmp_path, capsys):
     assert main(["check", str(root)]) == 1
     assert time.monotonic() - started < 10
     assert "papers/talks.yml: error: its aliases (*name) expand to more than 1,000,000 values" in capsys.readouterr().err
+
+
+def test_a_csv_cell_of_spaces_is_read_at_once(tmp_path):
+    """A cell of 100,000 spaces between two names took cubic time in the name-and-affiliation pattern."""
+    from proceedings.model.people import person_from_text, several_people
+    cell = "Ana" + " " * 100_000 + "Silva (MIT)"
+    started = time.monotonic()
+    several_people(cell)
+    assert dict(person_from_text(cell, 1)) == {"name": "Ana" + " " * 100_000 + "Silva", "affiliation": "MIT"}
+    assert time.monotonic() - started < 1
