@@ -196,7 +196,7 @@ def _initialisable_name(name: dict) -> dict:
     parts = [part for word in name.get("given", "").split() for part in word.split("-") if part]
     if all(part[0].isupper() for part in parts):
         return name
-    if all(part[0].upper() != part[0] or part[0].isupper() for part in parts):  # letters with a case
+    if all(part[0].upper() != part[0].lower() for part in parts):  # letters that have a capital
         initials = (("-".join(part[0].upper() + "." for part in word.split("-") if part)) for word in name["given"].split())
         return {**name, "given": " ".join(initials)}
     return {"literal": name["family"] + name["given"]}

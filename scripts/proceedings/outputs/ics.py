@@ -44,7 +44,7 @@ def _description(volume: Proceedings, speaker: str | None, paper_ids: tuple[str,
     """The speaker, then each paper presented with its authors and its page."""
     lines = [f"Speaker: {speaker}"] if speaker else []
     for paper_id in paper_ids:
-        paper = volume.papers_by_id.get(paper_id)
+        paper = volume.paper(paper_id)
         if paper and paper.cited:
             authors = ", ".join(author.name for author in paper.authors)
             lines.append(f"- {plain(paper.title)} ({authors}) {volume.url(paper)}")

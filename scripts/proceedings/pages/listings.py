@@ -3,10 +3,9 @@ say where they are presented, which the other pages share."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from ..model.indexes import listed_name
 from ..model.paper import Paper
+from ..model.program import Slot
 from ..model.volume import Proceedings
 from ..model.workshop import Track
 from ..outputs.citation import FORMATS
@@ -28,18 +27,18 @@ def paper_item(paper: Paper, prefix: str, extra: tuple[str, ...] = ()) -> str:
 def presented_in(volume: Proceedings, item_id: str) -> str:
     """Where and when a paper or talk is presented, linked to the program, its times in the zone the
     reader chose on the program page."""
-    workshop = volume.workshop
     slots = volume.slots_of(item_id)
     if not slots:
         return ""
-    links = [f"[{myst.text(slot.title)}](#{slot.anchor}), "
-             + venue_span(slot.start_at(workshop.date, workshop.timezone), slot.end_at(workshop.date, workshop.timezone),
-                          workshop.timezone) for slot in slots]
+    links = [f"[{myst.text(slot.title)}](#{slot.anchor}), {slot_span(volume, slot)}" for slot in slots]
     return f"**Presented:** {' · '.join(links)} ({myst.role('venuezone', zone_label(volume))})"
 
 
-def venue_span(start: dt.datetime, end: dt.datetime, zone: str) -> str:
-    """A start and end time as roles the reader's script can show in their own zone."""
+def slot_span(volume: Proceedings, slot: Slot) -> str:
+    """The slot's start and end times as roles the reader's script can show in their own zone."""
+    workshop = volume.workshop
+    zone = workshop.timezone
+    start, end = slot.start_at(workshop.date, zone), slot.end_at(workshop.date, zone)
     return f"{myst.role('venuetime', f'{start.isoformat()} {zone}')}–{myst.role('venuetime', f'{end.isoformat()} {zone}')}"
 
 

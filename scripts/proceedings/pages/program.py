@@ -11,15 +11,8 @@ from ..model.volume import Proceedings
 from ..util import myst
 from ..util.latex import plain
 from .generated import NOT_SEARCHED, generated_page
-from .listings import paper_item, presented_in, venue_span, zone_label, zone_name
+from .listings import paper_item, presented_in, slot_span, zone_label, zone_name
 from .materials import material_links, preview_images, recording_block, recording_link, unpublished_materials
-
-
-def _span(volume: Proceedings, slot: Slot) -> str:
-    """The slot's times as roles the reader can switch to their own zone."""
-    workshop = volume.workshop
-    start, end = slot.start_at(workshop.date, workshop.timezone), slot.end_at(workshop.date, workshop.timezone)
-    return venue_span(start, end, workshop.timezone)
 
 
 def _speaker(person: Person) -> str:
@@ -36,7 +29,7 @@ def program_page(volume: Proceedings) -> str:
     calendar = f"Add the program to your calendar: {myst.role('asset', 'program.ics <../../program.ics>')}."
     blocks = [intro, calendar] if volume.program else ["The program has not been published yet."]
     for slot in volume.program:
-        blocks += [f"({slot.anchor})=", f"## {_span(volume, slot)} {myst.text(slot.title)}", _slot_body(volume, slot)]
+        blocks += [f"({slot.anchor})=", f"## {slot_span(volume, slot)} {myst.text(slot.title)}", _slot_body(volume, slot)]
     return generated_page(NOT_SEARCHED, "Program", *blocks)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import gzip
 import http.server
+import io
 import os
 from pathlib import Path
 
@@ -47,21 +48,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Vary", "Accept-Encoding")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        return _Body(body)
-
-
-class _Body:
-    """The compressed bytes, read by the handler's ``copyfile`` as it reads a file."""
-
-    def __init__(self, data: bytes):
-        self._data = data
-
-    def read(self, size: int = -1) -> bytes:
-        data, self._data = (self._data, b"") if size < 0 else (self._data[:size], self._data[size:])
-        return data
-
-    def close(self) -> None:
-        self._data = b""
+        return io.BytesIO(body)  # read by the handler as it reads a file
 
 
 def serve(folder: Path, port: int) -> None:

@@ -223,10 +223,10 @@ def _deferred(script):
 
 
 def _wanted(script, has_math: bool) -> bool:
-    text = f"{getattr(script, 'filename', script)} {getattr(script, 'attributes', {}).get('body', '')}"
-    if any(name in text for name in _UNUSED_SCRIPTS) or "THEBE" in text:
+    text = f"{getattr(script, 'filename', script)} {getattr(script, 'attributes', {}).get('body', '')}".lower()
+    if any(name in text for name in _UNUSED_SCRIPTS):
         return False
-    return has_math or ("mathjax" not in text.lower() and "window.MathJax" not in text)
+    return has_math or "mathjax" not in text
 
 
 def _share_sidebar(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
