@@ -41,7 +41,7 @@ HOSTILE = [
     "\"><script>alert('h26')</script>",
     "</script><script>alert('h27')</script>",
     "{{< h28 >}} <%= h28 %> ${h28}",
-    # Math that is a programming language to MathJax, or to a reader's LaTeX run.
+    # Math that is a programming language to a math renderer, or to a reader's LaTeX run.
     "$\\mmlToken{mi}[href=\"javascript:alert('h29')\",style=\"position:fixed;top:0;left:0;width:100%;height:100%\"]{x}$",
     "$\\bbox[background-image:url(https://evil.example/h30.png)]{x}$ and $\\style{position:fixed;width:100%}{h30}$",
     "$\\unicode{x1F600}\\require{action}\\toggle{a}{b}\\endtoggle$ h31 $\\class{x}{y}\\cssId{z}{w}$",

@@ -5,13 +5,16 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import time
 from pathlib import Path
 
 from bs4 import BeautifulSoup
+from fontTools.ttLib import TTFont
 from sphinx.application import Sphinx
 
 import proceedings
+from proceedings.sphinxext import icons
 from proceedings.util import myst
 
 CONF = """\
@@ -148,7 +151,7 @@ def test_the_extension_declares_its_version_and_parallel_safety(tmp_path):
     extension = app.extensions["proceedings.sphinxext"]
     assert extension.version == proceedings.__version__ and isinstance(extension.metadata["env_version"], int)
     assert extension.parallel_read_safe is extension.parallel_write_safe is True
-    assert {"proceedings_local_mathjax", "proceedings_lean"} <= set(app.config.values)
+    assert "proceedings_lean" in app.config.values and app.config.html_math_renderer == "proceedings_mathml"
 
 
 def test_a_parallel_build_gives_every_page_its_own_head_tags(tmp_path):
@@ -162,8 +165,27 @@ def test_a_parallel_build_gives_every_page_its_own_head_tags(tmp_path):
         assert soup.find("meta", attrs={"name": "citation_title"})["content"] == f"Paper {n}"
 
 
-def test_mathjax_from_a_cdn_when_asked(tmp_path):
-    out = _build(tmp_path, {"book/welcome.md": "# Welcome\n\n$x^2$\n"}, conf="proceedings_local_mathjax = False\n")
-    page = BeautifulSoup((out / "book" / "welcome.html").read_text("utf-8"), "html.parser")
-    scripts = [tag["src"] for tag in page.find_all("script", src=True)]
-    assert any("cdn.jsdelivr.net/npm/mathjax" in src for src in scripts) and not (out / "_static" / "mathjax").exists()
+
+
+def test_the_theme_icons_are_cut_down_to_those_the_site_shows(tmp_path):
+    page = '# Welcome\n\n<i class="fa-solid fa-bicycle"></i> by bike\n'
+    out = _build(tmp_path, {"book/welcome.md": page}, conf='html_theme = "sphinx_book_theme"\n')
+    css = (out / "_static" / icons.STYLESHEET).read_text("utf-8")
+    original = next(Path(folder) / "static" for folder in _theme_dirs() if (Path(folder) / "static" / icons.STYLESHEET).is_file())
+    full = (original / icons.STYLESHEET).read_text("utf-8")
+    assert ".fa-bicycle:before" in css and ".fa-bars:before" in css and ".fa-horse:before" not in css
+    assert len(css) < len(full) - 50_000
+    shown = {"fa-bicycle", "fa-bars", "fa-magnifying-glass", "fa-xmark"}  # the page's, the theme's, its script's
+    assert shown <= icons.icon_names(out)
+    codes = {name: int(code, 16) for names, code in re.findall(r'((?:\.fa-[a-z0-9-]+:before,?)+)\{content:"\\([0-9a-f]+)"', full)
+             for name in re.findall(r"\.(fa-[a-z0-9-]+):before", names)}
+    for font in icons.FONTS:
+        cmap = TTFont(out / "_static" / font).getBestCmap()
+        assert all(codes[name] in cmap for name in shown), font
+        assert codes["fa-horse"] not in cmap
+    assert (out / "_static" / icons.FONTS[0]).stat().st_size < 10_000
+
+
+def _theme_dirs() -> list[str]:
+    import pydata_sphinx_theme
+    return [str(Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme")]

@@ -1,11 +1,11 @@
 """Sphinx extension for proceedings books: reads only ``book/``, adds the roles and directive of the
 generated pages, and writes each paper's citation metadata (Google Scholar tags, JSON-LD, alternate links) into
 its ``<head>``. Open Graph tags come from sphinxext-opengraph, which it loads and configures from ``html_baseurl``;
-it writes ``sitemap.xml`` from the same URL, and a ``404.html`` with absolute links.
+it writes ``sitemap.xml`` from the same URL, and a ``404.html`` with absolute links. Math is written as
+MathML when the book is built (``mathml``), so no page loads a script to typeset it.
 
 Enable it in ``_config.yml`` with ``sphinx: extra_extensions: [proceedings.sphinxext]``. Its settings
-(``sphinx: config:``) are ``proceedings_local_mathjax`` (default true: MathJax
-served from the site, not from a CDN) and ``proceedings_lean`` (default true: no figure numbering, and
+(``sphinx: config:``) are ``proceedings_lean`` (default true: no figure numbering, and
 ``[text](#label)`` links resolved in the standard domain only, which generated pages need and which
 cost a tenth of Sphinx's time otherwise). It adds its static files and templates to the search
 paths, and gives sphinxext-opengraph its site URL and name from ``html_baseurl`` and ``html_title``
@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import posixpath
-import shutil
 from html import escape
 from pathlib import Path
 
@@ -33,12 +32,14 @@ from sphinx.util.docutils import ReferenceRole, SphinxDirective
 
 from .. import __version__
 from ..util import myst
-from ..util.files import package_folder, write_if_changed
+from ..util.files import write_if_changed
 from ..util.text import paragraphs_of
+from . import mathml
+from .icons import trim_icons
 
 _HERE = Path(__file__).parent
 # Bump when the page data kept in the environment changes its form, so that Sphinx reads every page again.
-_ENV_VERSION = 8
+_ENV_VERSION = 9
 
 
 class AssetRole(ReferenceRole):
@@ -193,9 +194,7 @@ def _html_page_context(app: Sphinx, pagename: str, templatename: str, context: d
     if "body" in context and doctree is not None and search.get("index", True):
         extra = search_data(search)
         context["body"] = f'<div data-pagefind-body>{context["body"]}{extra}</div>'
-    # The page's own equations: MathDomain.has_equations also counts every page in its toctree.
-    has_math = app.env.get_domain("math").data["has_equations"].get(pagename, False)
-    context["script_files"] = [_deferred(script) for script in context.get("script_files", []) if _wanted(script, has_math)]
+    context["script_files"] = [_deferred(script) for script in context.get("script_files", []) if _wanted(script)]
     sheets = context.get("css_files", [])
     context["css_files"] = [sheet for sheet in sheets if "thebe" not in str(getattr(sheet, "filename", sheet))]
     # pydata-sphinx-theme's layout prints ``default_mode`` but nothing sets it, and an empty mode is an
@@ -205,7 +204,7 @@ def _html_page_context(app: Sphinx, pagename: str, templatename: str, context: d
 
 # Scripts other extensions add to every page that ours do not use: Sphinx's search (Pagefind is the
 # search), sphinx-thebe (no notebooks run; Jupyter Book adds its configuration twice, a redeclaration
-# error), and MathJax on a page without math. The theme's layout also names Font Awesome's 1.5 MB
+# error). The theme's layout also names Font Awesome's 1.5 MB
 # script itself: static/ replaces it (the theme's stylesheet and web font draw the same icons).
 _UNUSED_SCRIPTS = ("searchtools.js", "language_data.js", "searchindex.js", "thebe")
 
@@ -222,11 +221,9 @@ def _deferred(script):
     return script
 
 
-def _wanted(script, has_math: bool) -> bool:
+def _wanted(script) -> bool:
     text = f"{getattr(script, 'filename', script)} {getattr(script, 'attributes', {}).get('body', '')}".lower()
-    if any(name in text for name in _UNUSED_SCRIPTS):
-        return False
-    return has_math or "mathjax" not in text
+    return not any(name in text for name in _UNUSED_SCRIPTS)
 
 
 def _share_sidebar(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -248,40 +245,6 @@ def _share_sidebar(app: Sphinx, pagename: str, templatename: str, context: dict,
     context["proceedings_sidebar"] = sidebar
 
 
-# The parts of MathJax's es5 build that the combined TeX/MathML component loads at run time.
-_MATHJAX_PARTS = ("tex-mml-chtml.js", "input", "output/chtml", "ui", "a11y", "adaptors")
-
-
-def _local_mathjax(folder: Path) -> Path:
-    """MathJax 3, copied once from the django-static-mathjax wheel into ``folder``/mathjax, so that
-    pages load no script from a CDN (no request leaves the site before the reader asks)."""
-    source = package_folder("mathjax") / "static" / "mathjax" / "es5"
-    target = folder / "mathjax"
-    if not (target / "tex-mml-chtml.js").is_file():
-        for part in _MATHJAX_PARTS:
-            if (source / part).is_dir():
-                shutil.copytree(source / part, target / part, dirs_exist_ok=True)
-            elif (source / part).is_file():
-                target.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(source / part, target / part)
-    return folder
-
-
-# Math in author text is typeset, never acted on: MathJax's safe extension filters URLs, classes,
-# ids and styles out of what any macro produces, and the packages whose macros make links, styles,
-# boxes or load code are not loaded (util.mathtext also shows math using them as text).
-_SAFE_MATHJAX: dict[str, dict] = {
-    "loader": {"load": ["ui/safe"]},
-    "tex": {"packages": {"[-]": ["html", "bbox", "unicode", "require", "action"]}},
-    "options": {"safeOptions": {"allow": {"URLs": "none", "classes": "safe", "cssIDs": "safe", "styles": "safe"}}},
-}
-
-
-def _safe_mathjax(config: dict) -> dict:
-    """The project's MathJax configuration with the safe settings added (and winning)."""
-    return {**config, **{key: {**config.get(key, {}), **value} for key, value in _SAFE_MATHJAX.items()}}
-
-
 def _configure(app: Sphinx, config: Config) -> None:
     # The project folder also holds papers/, scripts/, tests/ and perhaps a virtualenv: only book/ is the book.
     if list(config.include_patterns) == ["**"]:
@@ -290,10 +253,7 @@ def _configure(app: Sphinx, config: Config) -> None:
     config.ogp_site_name = config.ogp_site_name or config.html_title
     config.ogp_social_cards = {"enable": False, **(config.ogp_social_cards or {})}
     config.html_static_path = [*config.html_static_path, str(_HERE / "static")]
-    if config.proceedings_local_mathjax:
-        config.html_static_path.append(str(_local_mathjax(Path(app.doctreedir).parent / ".proceedings" / "static")))
-        config.mathjax_path = "mathjax/tex-mml-chtml.js"
-    config.mathjax3_config = _safe_mathjax(config.mathjax3_config or {})
+    config.html_math_renderer = config.html_math_renderer or "proceedings_mathml"
     # Theme templates replaced: for accessibility, for Pagefind's search page, and for a sidebar made
     # once per folder (see each file's comment).
     config.templates_path = [str(_HERE / "templates"), *config.templates_path]
@@ -344,10 +304,14 @@ def _write_sitemap_and_404(app: Sphinx, exception: Exception | None) -> None:
         write_if_changed(Path(app.outdir) / "404.html", not_found_page(base, app.config.html_title))
 
 
+def _trim_icons(app: Sphinx, exception: Exception | None) -> None:
+    if exception is None and isinstance(app.builder, StandaloneHTMLBuilder) and app.builder.theme:
+        trim_icons(Path(app.outdir), [Path(folder) / "static" for folder in app.builder.theme.get_theme_dirs()])
+
+
 def setup(app: Sphinx) -> dict:
     """Register the settings, roles, directive, static files and event handlers."""
     app.setup_extension("sphinxext.opengraph")
-    app.add_config_value("proceedings_local_mathjax", True, "html", bool)
     app.add_config_value("proceedings_lean", True, "env", bool)
     app.add_role("asset", AssetRole())
     app.add_role("preview", PreviewRole())
@@ -359,6 +323,7 @@ def setup(app: Sphinx) -> dict:
     app.add_css_file("proceedings.css")
     app.add_js_file("proceedings.js", loading_method="defer")
     app.add_directive("plaintext", PlainText)
+    app.add_html_math_renderer("proceedings_mathml", (mathml.visit_math, None), (mathml.visit_displaymath, None))
     # After the other extensions' handlers: sphinx-jupyterbook-latex turns numfig on in its own.
     app.connect("config-inited", _configure, priority=900)
     app.connect("builder-inited", _without_sphinx_search)
@@ -369,6 +334,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _share_sidebar, priority=400)
     app.connect("html-page-context", _html_page_context, priority=900)
     app.connect("build-finished", _write_sitemap_and_404)
+    app.connect("build-finished", _trim_icons)
     # Reading stores each page's data in the environment and env-merge-info merges it; writing
     # shares sidebars only within one process: both are safe in parallel.
     return {"version": __version__, "env_version": _ENV_VERSION, "parallel_read_safe": True,

@@ -9,7 +9,7 @@ _MACRO = re.compile(r"\\([A-Za-z]+)")
 # The macros author math may use: what titles and abstracts of real papers use (letters, Greek,
 # sub/superscripts, fonts, accents, operators, relations, arrows, delimiters, spacing, \text). Any other
 # (\href, \style, \bbox, \mmlToken, \unicode, \require, TeX primitives such as \write or \csname)
-# could make MathJax or a reader's LaTeX run do more than typeset, so such "math" is shown as text.
+# could make a page or a reader's LaTeX run do more than typeset, so such "math" is shown as text.
 ALLOWED_MACROS = frozenset("""
 alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi varpi rho
 varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi

@@ -1,0 +1,71 @@
+"""The theme's Font Awesome icons cut down to those the site shows. pydata-sphinx-theme ships the
+whole solid icon font (156 KB) and a rule per icon (85 KB of its stylesheet, which blocks the first
+paint); a site shows about twenty. After each build the stylesheet keeps the rules of the icons named
+in the site's pages and scripts, and the font only their glyphs (under 3 KB), both made from the
+theme's own files so that an icon used later is found again."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from fontTools import subset
+
+from ..util.files import replacing, write_if_changed
+
+STYLESHEET = "styles/pydata-sphinx-theme.css"
+FONTS = ("vendor/fontawesome/webfonts/fa-solid-900.woff2", "vendor/fontawesome/webfonts/fa-solid-900.ttf")
+_NAME = re.compile(r"\bfa-[a-z0-9-]+")
+# A rule giving icons their glyph: ``.fa-bars:before,.fa-navicon:before{content:"\f0c9"}``.
+_ICON_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:before,?)+)\{content:"\\([0-9a-f]+)"\}')
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+
+def icon_names(site: Path) -> set[str]:
+    """Every ``fa-...`` class the site's pages and scripts name."""
+    files = [*site.rglob("*.html"), *(site / "_static").rglob("*.js")]
+    return {name for path in files for name in _NAME.findall(path.read_text(encoding="utf-8", errors="replace"))}
+
+
+def trimmed_stylesheet(css: str, names: set[str]) -> str:
+    """``css`` without the rules of icons not in ``names``."""
+    def kept(rule: re.Match) -> str:
+        return rule.group(0) if set(re.findall(r"\.(fa-[a-z0-9-]+):before", rule.group(1))) & names else ""
+    return _ICON_RULE.sub(kept, css)
+
+
+def glyphs(css: str) -> set[int]:
+    """The icon code points ``css`` uses: in icon rules, and as characters (the theme's admonition
+    and link icons are variables holding the character)."""
+    return ({int(code, 16) for _, code in _ICON_RULE.findall(css)}
+            | {ord(character) for character in _PRIVATE_USE.findall(css)})
+
+
+def font_subset(font: Path, code_points: Iterable[int]) -> bytes:
+    """``font`` with only the glyphs of ``code_points``, in the same format."""
+    options = subset.Options()
+    options.flavor = "woff2" if font.suffix == ".woff2" else None
+    loaded = subset.load_font(str(font), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=code_points)
+    subsetter.subset(loaded)
+    output = io.BytesIO()
+    subset.save_font(loaded, output, options)
+    return output.getvalue()
+
+
+def trim_icons(site: Path, theme_static: Iterable[Path]) -> None:
+    """Rewrite the site's copy of the theme's stylesheet and icon font to the icons ``site`` uses,
+    from the originals in the first of ``theme_static`` that has them."""
+    source = next((folder for folder in theme_static if (folder / STYLESHEET).is_file()), None)
+    if source is None or not (site / "_static" / STYLESHEET).is_file():
+        return
+    css = trimmed_stylesheet((source / STYLESHEET).read_text(encoding="utf-8"), icon_names(site))
+    write_if_changed(site / "_static" / STYLESHEET, css)
+    for font in FONTS:
+        if (source / font).is_file():
+            data = font_subset(source / font, glyphs(css))
+            with replacing(site / "_static" / font) as temporary:
+                temporary.write_bytes(data)

@@ -1,0 +1,93 @@
+"""PDFs from strangers: each one that used to crash a build or take the machine, made here and read
+under a time or memory limit."""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pikepdf
+from PIL import Image
+from pypdf import PdfWriter
+from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+from proceedings.inputs.pdf import PdfCache, pdf_facts
+from proceedings.outputs.previews import WIDTH, render_preview
+from proceedings.outputs.samples import sample_pdf
+
+
+def cpu_bomb(path: Path, pages: int, megabytes: int) -> None:
+    """``pages`` pages sharing one content stream of ``megabytes`` MB of text operators (pypdf took
+    about ten seconds a page to give up on it)."""
+    writer = PdfWriter()
+    content = DecodedStreamObject()
+    content.set_data(b"BT /F1 1 Tf 0 0 Td (a) Tj ET\n" * (megabytes * 1_000_000 // 29))
+    shared = writer._add_object(content.flate_encode(level=9))
+    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+                             NameObject("/BaseFont"): NameObject("/Helvetica")})
+    resources = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})})
+    for _ in range(pages):
+        page = writer.add_blank_page(width=612, height=792)
+        page[NameObject("/Contents")] = shared
+        page[NameObject("/Resources")] = resources
+    writer.write(path)
+
+
+def test_a_pdf_without_pages_is_an_error(tmp_path):
+    path = tmp_path / "zero.pdf"
+    PdfWriter().write(path)
+    facts = pdf_facts([path], PdfCache(tmp_path / "cache"))[path]
+    assert facts.error == "the PDF has no pages"
+
+
+def test_a_shared_giant_content_stream_is_not_extracted_page_after_page(tmp_path):
+    path = tmp_path / "bomb.pdf"
+    cpu_bomb(path, pages=1000, megabytes=19)
+    assert path.stat().st_size < 300_000
+    start = time.perf_counter()
+    facts = pdf_facts([path], PdfCache(tmp_path / "cache"), workers=1)[path]
+    assert time.perf_counter() - start < 20
+    assert facts.error is None and facts.pages == 1000 and facts.text == ""
+    assert facts.text_skipped == 1000
+
+
+def test_text_is_still_extracted_beside_a_page_too_large_to_read(tmp_path):
+    ordinary, bomb, both = tmp_path / "ordinary.pdf", tmp_path / "bomb.pdf", tmp_path / "both.pdf"
+    sample_pdf(ordinary, "Operator Learning", ["Ada Lovelace"], "An abstract.", pages=2, phrase="zanzibar quokka")
+    cpu_bomb(bomb, pages=1, megabytes=19)
+    with pikepdf.open(ordinary) as first, pikepdf.open(bomb) as second:
+        first.pages.extend(second.pages)
+        first.save(both)
+    facts = pdf_facts([both], PdfCache(tmp_path / "cache"), workers=1)[both]
+    assert facts.pages == 3 and facts.text_skipped == 1 and "zanzibar quokka" in " ".join(facts.text.split())
+
+
+def _limited(megabytes: int):
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (megabytes << 20, megabytes << 20))
+    return limit
+
+
+def test_the_preview_of_a_needle_page_is_rendered_in_bounded_memory(tmp_path):
+    """A 1 × 3000 pt page scaled to the preview's width asked pdfium for a 480 × 1,440,000 pixel bitmap."""
+    path = tmp_path / "needle.pdf"
+    writer = PdfWriter()
+    writer.add_blank_page(width=1, height=3000)
+    writer.write(path)
+    code = ("import sys; from pathlib import Path; from proceedings.outputs.previews import render_preview; "
+            "print(render_preview(Path(sys.argv[1]), 'needle', Path(sys.argv[2])))")
+    done = subprocess.run([sys.executable, "-c", code, str(path), str(tmp_path / "cache")], capture_output=True,
+                          text=True, timeout=60, preexec_fn=_limited(1500))
+    assert done.returncode == 0, done.stderr[-2000:]
+    with Image.open(done.stdout.strip()) as image:
+        assert image.height <= 4 * WIDTH and image.width >= 1
+
+
+def test_the_preview_of_an_ordinary_page_is_its_full_width(tmp_path):
+    path = tmp_path / "a.pdf"
+    sample_pdf(path, "T", ["X"], "A.", pages=1)
+    with Image.open(render_preview(path, "a", tmp_path / "cache")) as image:
+        assert image.width == WIDTH and image.height > WIDTH

@@ -1,0 +1,69 @@
+"""Math written as MathML at build time: what latex2mathml makes of author math, cut down to MathML
+layout, and what a tiny book shows."""
+
+from __future__ import annotations
+
+import io
+import time
+import xml.etree.ElementTree as ET
+
+import pytest
+from bs4 import BeautifulSoup
+from test_sphinxext import _build
+
+from proceedings.sphinxext.mathml import UnconvertibleMath, mathml
+
+MATHML = "{http://www.w3.org/1998/Math/MathML}"
+
+
+def _tree(latex: str, display: bool = False) -> ET.Element:
+    return ET.fromstring(mathml(latex, display))
+
+
+def test_math_becomes_mathml_with_its_source_as_alttext():
+    tree = _tree(r"\epsilon(C) \propto C^{-\alpha}")
+    assert tree.tag == MATHML + "math" and tree.get("display") == "inline"
+    assert tree.get("alttext") == r"\epsilon(C) \propto C^{-\alpha}"
+    assert [element.text for element in tree.iter(MATHML + "mi")] == ["ϵ", "C", "C", "α"]
+    assert tree.find(f".//{MATHML}msup") is not None
+    assert _tree(r"\frac{a}{b}", display=True).get("display") == "block"
+
+
+def test_a_macro_latex2mathml_does_not_know_is_an_upright_name():
+    names = [(element.text, element.get("mathvariant")) for element in _tree(r"\arg\max_x f").iter(MATHML + "mi")]
+    assert ("arg", "normal") in names and not any("\\" in (text or "") for text, _ in names)
+
+
+@pytest.mark.parametrize("latex", [r"\href{javascript:alert(1)}{x}", r"\style{position:fixed;width:100%}{x}",
+                                   r"\color{red}{x}", r"\class{x}{y}"])
+def test_links_styles_and_classes_are_left_out(latex):
+    text = mathml(latex, display=False)
+    tree = ET.fromstring(text)
+    attributes = {name for element in tree.iter() for name in element.attrib}
+    assert not attributes & {"href", "style", "class", "id", "mathcolor"}, text
+    assert "javascript" not in text.replace(tree.get("alttext"), "")
+
+
+@pytest.mark.parametrize("latex", [r"\text{<b onclick=alert(1)>x</b>}", r"\text{a<b}", "{" * 3000 + "x" + "}" * 3000,
+                                   "x^1^2"])
+def test_markup_in_math_and_unreadable_math_are_refused_at_once(latex):
+    start = time.perf_counter()
+    with pytest.raises(UnconvertibleMath):
+        mathml(latex, display=False)
+    assert time.perf_counter() - start < 1
+
+
+def test_a_book_shows_inline_and_numbered_math_as_mathml_and_bad_math_as_its_source(tmp_path):
+    warnings = io.StringIO()
+    page = ("# Math\n\nInline $x^2 < y$ and broken $x^1^2$.\n\n$$\\sum_{i=1}^n x_i$$ (eq-sum)\n\n"
+            "See {eq}`eq-sum`.\n")
+    out = _build(tmp_path, {"book/welcome.md": page}, warnings=warnings)
+    soup = BeautifulSoup((out / "book" / "welcome.html").read_text("utf-8"), "html.parser")
+    inline = soup.select("span.math > math")
+    assert [math["alttext"] for math in inline] == ["x^2 < y"] and inline[0].find("msup")
+    block = soup.select_one("div.math")
+    assert block.find("math")["display"] == "block" and block.select_one(".eqno").get_text() == "(1)"
+    assert block["id"] == "equation-eq-sum" and soup.find("a", href="#equation-eq-sum").get_text() == "(1)"
+    assert soup.select_one("code.math-source").get_text() == "x^1^2"
+    assert "welcome.md:3: WARNING: math shown as its source" in warnings.getvalue()
+    assert not soup.find("script", src=lambda src: src and "mathjax" in src.lower())
