@@ -62,8 +62,10 @@ def load(project: Project, workers: int | None = None, keep_going: bool = False,
 
 
 def _without(items: list[tuple], unusable: set[tuple[str, str]]) -> tuple:
-    """The items, each without the files found unusable."""
-    return tuple(replace(item, **{name: None for item_id, name in unusable if item_id == item.id}) for item, _ in items)
+    """The items, each without the files found unusable (a paper with an unusable earlier version
+    keeps none: their numbering would change)."""
+    return tuple(replace(item, **{name: () if name == "revisions" else None for item_id, name in unusable
+                                  if item_id == item.id}) for item, _ in items)
 
 
 def load_workshop(project: Project) -> tuple[Workshop | None, Diagnostics]:
@@ -169,11 +171,10 @@ def _check_presented(papers: list[tuple[Paper, Fields]], slots: list[tuple[Slot,
 
 def _load_pdf_facts(project: Project, workshop: Workshop | None, items: list[tuple[Paper | Talk, Fields]],
                     workers: int | None, keep_going: bool) -> tuple[dict[str, PdfFacts], set[tuple[str, str]]]:
-    """Facts of every PDF the papers and talks name, and the (item id, field) pairs whose file is
+    """Facts of every PDF the papers and talks publish, and the (item id, field) pairs whose file is
     unusable: unreadable, or beyond its track's limits. Those are errors; with ``keep_going`` the
-    item is published without the file."""
-    named = [(item, fields, material.field, relative) for item, fields in items for material in MATERIALS
-             if (relative := getattr(item, material.field, None))]
+    item is published without the file. Text left unread and active content are warnings."""
+    named = [(item, fields, name, relative) for item, fields in items for name, relative in _published_pdfs(item)]
     paths = sorted({project.papers / relative for *_, relative in named})
     passwords = {project.papers / item.pdf: item.pdf_password for item, *_ in named
                  if isinstance(item, Paper) and item.pdf and item.pdf_password}
@@ -189,4 +190,20 @@ def _load_pdf_facts(project: Project, workshop: Workshop | None, items: list[tup
             # build's exit status says something was left out.
             left_out = "; published without this file (--keep-going)" if keep_going else ""
             fields.error(name, f"papers/{relative}: {problem}{left_out}")
+        if found.text_skipped:
+            fields.warning(name, f"papers/{relative}: the text of {found.text_skipped} of its {found.pages} pages is "
+                                 "too large to read in bounded time; search does not find words only those pages hold")
+        if found.active:
+            fields.warning(name, f"papers/{relative} holds {' and '.join(found.active)}, which a reader's PDF viewer "
+                                 "may run; the volume PDF leaves it out (publish a copy without it to be safe)")
     return {relative: facts[project.papers / relative] for *_, relative in named}, unusable
+
+
+def _published_pdfs(item: Paper | Talk) -> list[tuple[str, str]]:
+    """(field, path in ``papers/``) of every PDF the item publishes: its materials, and a paper's
+    earlier versions and erratum."""
+    found = [(material.field, path) for material in MATERIALS if (path := getattr(item, material.field, None))]
+    if isinstance(item, Paper):
+        found += [("revisions", revision.pdf) for revision in item.revisions if revision.pdf]
+        found += [("erratum", item.erratum.pdf)] if item.erratum and item.erratum.pdf else []
+    return found

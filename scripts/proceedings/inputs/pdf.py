@@ -6,20 +6,30 @@ import hashlib
 import json
 import logging
 import os
+import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
-from pypdf import PasswordType, PdfReader
+from pypdf import PageObject, PasswordType, PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from ..model.pdf_facts import PdfFacts
+from ..model.pdf_facts import PdfFacts, active_kind
 from ..util.files import replacing
 from ..util.progress import progress
 from ..util.text import clean_text
 
 # Bump when the extraction changes, so that old cache entries are not reused.
-_CACHE_VERSION = 2
+_CACHE_VERSION = 3
+# Text extraction is bounded: a page whose content decodes to more than this is not read (pypdf took
+# ten seconds a page to give up on a 19 MB stream that a 60 kB file's 1,000 pages shared), nor any
+# page once a file has taken this long. The pages left out are counted, and `check` says so.
+MAX_PAGE_CONTENT = 2_000_000
+EXTRACTION_SECONDS = 30.0
+# Actions looked at for active content, chained ones included (a chain may loop).
+_MAX_ACTIONS = 100_000
 
 
 def file_hash(path: Path) -> str:
@@ -47,11 +57,65 @@ def read_pdf(path: Path, sha256: str, password: str = "") -> PdfFacts:
             why = "the password given in pdf_password does not open it" if password else \
                 "the PDF is encrypted with a password; upload an unprotected copy or give pdf_password"
             return PdfFacts(sha256, size, error=why)
-        pages = len(reader.pages)
-        texts = [_page_text(page) for page in reader.pages]
+        pages = list(reader.pages)
+        if not pages:
+            return PdfFacts(sha256, size, error="the PDF has no pages")
+        texts = _bounded_texts(pages)
+        active = active_content(reader)
     except Exception as exc:  # pypdf raises many types for damaged files; each is a diagnostic, not a crash
         return PdfFacts(sha256, size, error=f"pypdf cannot read it: {type(exc).__name__}: {exc}")
-    return PdfFacts(sha256, size, pages, "\n\n".join(t for t in texts if t))
+    return PdfFacts(sha256, size, len(pages), "\n\n".join(t for t in texts if t), len(pages) - len(texts), active)
+
+
+def _bounded_texts(pages: list[PageObject]) -> list[str]:
+    """The text of each page that can be read within the bounds (``MAX_PAGE_CONTENT``,
+    ``EXTRACTION_SECONDS``); pages beyond them are left out."""
+    deadline = time.monotonic() + EXTRACTION_SECONDS
+    sizes: dict[tuple[int, int], int] = {}
+    return [_page_text(page) for page in pages
+            if time.monotonic() < deadline and _content_size(page, sizes) <= MAX_PAGE_CONTENT]
+
+
+def _content_size(page: PageObject, sizes: dict[tuple[int, int], int]) -> int:
+    """Bytes of the page's decoded content streams; a stream several pages share is decoded once
+    (its size is kept in ``sizes``)."""
+    contents = page.raw_get("/Contents") if "/Contents" in page else None
+    parts = contents.get_object() if isinstance(contents, IndirectObject) else contents
+    total = 0
+    for part in parts if isinstance(parts, ArrayObject) else [contents]:
+        stream: Any = part.get_object() if part is not None else None
+        if stream is not None:
+            key = (part.idnum, part.generation) if isinstance(part, IndirectObject) else (id(stream), -1)
+            if key not in sizes:
+                sizes[key] = len(stream.get_data())
+            total += sizes[key]
+    return total
+
+
+def active_content(reader: PdfReader) -> tuple[str, ...]:
+    """The kinds of active content in the file: document and page scripts, actions that launch
+    programs or send data, and embedded files (see :func:`~proceedings.model.pdf_facts.active_kind`)."""
+    root = reader.root_object
+    names = root.get("/Names") or DictionaryObject()
+    found = {label for key, label in (("/JavaScript", "JavaScript"), ("/EmbeddedFiles", "embedded files")) if key in names}
+    actions = [root.get("/OpenAction"), *(root.get("/AA") or {}).values()]
+    for page in reader.pages:
+        actions += (page.get("/AA") or {}).values()
+        for reference in page.get("/Annots") or []:
+            annotation: Any = reference.get_object()
+            if annotation.get("/Subtype") == "/FileAttachment":
+                found.add("embedded files")
+            actions += [annotation.get("/A"), *(annotation.get("/AA") or {}).values()]
+    seen = 0
+    while seen < min(len(actions), _MAX_ACTIONS):  # the list grows with each chained action (/Next)
+        action = actions[seen].get_object() if actions[seen] is not None else None
+        seen += 1
+        if isinstance(action, DictionaryObject):
+            if kind := active_kind(str(action.get("/S", "")), str(action.get("/URI", ""))):
+                found.add(kind)
+            following = action.get("/Next")
+            actions += following if isinstance(following, ArrayObject) else [following] if following else []
+    return tuple(sorted(found))
 
 
 def _page_text(page) -> str:
@@ -74,7 +138,8 @@ class PdfCache:
     def get(self, sha256: str) -> PdfFacts | None:
         """The cached facts for this hash, if any."""
         try:
-            return PdfFacts(**json.loads(self._entry(sha256).read_text("utf-8")))
+            data = json.loads(self._entry(sha256).read_text("utf-8"))
+            return PdfFacts(**{**data, "active": tuple(data.get("active", ()))})
         except (OSError, ValueError, TypeError):
             return None
 

@@ -17,6 +17,11 @@ class PdfFacts:
     """Number of pages."""
     text: str = ""
     """Extracted text, pages separated by blank lines."""
+    text_skipped: int = 0
+    """Pages whose text was not extracted: their content is too large to read in bounded time."""
+    active: tuple[str, ...] = ()
+    """Active content the file holds ("JavaScript", "launch actions", "embedded files"), which the
+    volume PDF leaves out."""
     error: str | None = None
     """Why the file could not be read, when it could not."""
 
@@ -26,3 +31,21 @@ class PdfFacts:
         if self.size >= 1_000_000:
             return f"{self.size / 1_000_000:.1f} MB"
         return f"{max(1, round(self.size / 1000))} kB"
+
+
+# PDF actions (their /S) that only move the reader or the view; any other runs code, starts a
+# program, sends data or opens an attachment, and is active content.
+_MOVING_ACTIONS = frozenset({"/GoTo", "/GoToR", "/Named", "/Thread", "/Hide", "/SetOCGState", "/Trans", "/ResetForm"})
+_ACTIVE_ACTIONS = {"/JavaScript": "JavaScript", "/RichMediaExecute": "JavaScript", "/Rendition": "JavaScript",
+                   "/GoToE": "embedded files", "/SubmitForm": "form submissions", "/ImportData": "form submissions"}
+_LINK_SCHEMES = ("http:", "https:", "mailto:")
+
+
+def active_kind(action_type: str, uri: str = "") -> str | None:
+    """The kind of active content an action of type ``action_type`` (e.g. ``/Launch``) is, or None
+    when it only moves the reader; a /URI action is a link unless its address is not a web or mail one."""
+    if action_type == "/URI":
+        return None if uri.strip().lower().startswith(_LINK_SCHEMES) else "JavaScript"
+    if action_type in _MOVING_ACTIONS:
+        return None
+    return _ACTIVE_ACTIONS.get(action_type, "launch actions")

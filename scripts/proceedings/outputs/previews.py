@@ -15,6 +15,9 @@ from ..util.progress import progress
 
 # Wide enough for a sharp thumbnail on a phone, small enough to load fast.
 WIDTH = 480
+# A page far taller than wide (a 1 x 3000 pt strip asked for a 480 x 1,440,000 pixel bitmap, 2.7 GB)
+# is rendered no taller than this, and so narrower.
+MAX_HEIGHT = 4 * WIDTH
 # A palette of 64 colours keeps text and figures crisp at a quarter of the bytes of full colour, and
 # without PNG's slow optimize pass renders four times faster (23 kB, 10 ms a page, here).
 COLOURS = 64
@@ -40,14 +43,16 @@ def render_previews(pdfs: dict[str, Path], cache: Path, workers: int | None = No
 
 
 def render_preview(pdf: Path, sha256: str, cache: Path) -> Path:
-    """A PNG of the PDF's first page, ``WIDTH`` pixels wide; rendered once per distinct content."""
+    """A PNG of the PDF's first page, ``WIDTH`` pixels wide (at most ``MAX_HEIGHT`` high); rendered
+    once per distinct content."""
     target = preview_path(sha256, cache)
     if target.is_file():
         return target
     document = pypdfium2.PdfDocument(pdf)
     try:
         page = document[0]
-        image = page.render(scale=WIDTH / page.get_width(), may_draw_forms=True).to_pil()
+        width, height = max(page.get_width(), 1.0), max(page.get_height(), 1.0)
+        image = page.render(scale=min(WIDTH / width, MAX_HEIGHT / height), may_draw_forms=True).to_pil()
         image = image.quantize(COLOURS, method=Image.Quantize.FASTOCTREE)
     finally:
         document.close()

@@ -30,6 +30,7 @@ from pikepdf import (
 
 from ..model.indexes import listed_name
 from ..model.paper import Paper
+from ..model.pdf_facts import active_kind
 from ..model.volume import Proceedings
 from ..model.workshop import Workshop
 from ..util.files import package_folder, replacing
@@ -239,6 +240,7 @@ class _Binding:
         save = source.make_stream(b"q\n")
         start = len(self.pages)
         for number, page in enumerate(source.pages, first_number):
+            _make_inert(page)
             _stamp(source, page, str(number), font, save)
             copied = self.pdf.copy_foreign(page.obj)
             copied.Parent = self.pdf.Root.Pages
@@ -261,6 +263,26 @@ class _Binding:
             # A fixed /ID: the same inputs give the same bytes.
             self.pdf.save(temporary, compress_streams=True, object_stream_mode=ObjectStreamMode.generate,
                           deterministic_id=True)
+
+
+def _make_inert(page: Page) -> None:
+    """Remove the page's active content: its own actions, attached files, and annotations whose
+    action runs code, starts a program or sends data (links within the volume and to the web stay).
+    Only pages are copied into the volume, so document scripts and attachments never reach it."""
+    if Name.AA in page.obj:
+        del page.obj[Name.AA]
+    if Name.Annots in page.obj:
+        page.obj.Annots = Array([annotation for annotation in page.obj.Annots if not _active(annotation)])
+
+
+def _active(annotation: Object) -> bool:
+    if annotation.get(Name.Subtype) == Name.FileAttachment or Name.AA in annotation:
+        return True
+    action = annotation.get(Name.A)
+    if not isinstance(action, Dictionary):
+        return False
+    # A chain of actions (/Next) is dropped whole rather than followed.
+    return Name.Next in action or active_kind(str(action.get(Name.S, "")), str(action.get(Name.URI, ""))) is not None
 
 
 def _stamp(pdf: Pdf, page: Page, text: str, font: Dictionary, save: Stream) -> None:
