@@ -69,6 +69,40 @@ def test_id_not_url_safe(tmp_path, bad_id):
     assert "not URL-safe" in errors[0][3]
 
 
+@pytest.mark.parametrize("suffix", ["slides", "poster", "erratum", "recording", "v2"])
+def test_an_id_naming_another_papers_file_is_an_error_naming_both(tmp_path, suffix):
+    other = GOOD.replace("id: good-paper", f"id: good-paper-{suffix}")
+    errors = _errors(_with_papers(tmp_path, GOOD + other))
+    assert errors == [("papers/accepted.yml", 6, "papers[1].id", f"'good-paper-{suffix}' is also the name of a file of "
+                       "'good-paper' (line 1); choose another id for one of them")]
+
+
+@pytest.mark.parametrize("name", ["index", "keywords", "keywords-a", "keywords-other"])
+def test_an_id_naming_a_generated_page_is_an_error(tmp_path, name):
+    errors = _errors(_with_papers(tmp_path, GOOD.replace("id: good-paper", f"id: {name}")))
+    assert errors == [("papers/accepted.yml", 1, "papers[0].id",
+                       f"'{name}' is the name of a generated page of book/papers/; choose another id")]
+
+
+def test_ids_that_only_look_alike_are_fine(tmp_path):
+    others = "".join(GOOD.replace("id: good-paper", f"id: {name}") for name in ("slides", "good-paper-v", "good-papers"))
+    volume, _ = load(Project(_with_papers(tmp_path, GOOD + others)))
+    assert volume is not None and len(volume.papers) == 4
+
+
+def test_a_duplicate_citation_key_is_an_error_naming_both(tmp_path):
+    first = GOOD.replace("track: full", "track: full\n  bibkey: shared-key")
+    second = first.replace("id: good-paper", "id: other-paper")
+    errors = _errors(_with_papers(tmp_path, first + second))
+    assert errors == [("papers/accepted.yml", 12, "papers[1].bibkey", "citation key 'shared-key' is also that of 'good-paper' (line 6)")]
+
+
+def test_an_id_too_long_to_name_files_is_an_error(tmp_path):
+    errors = _errors(_with_papers(tmp_path, GOOD.replace("id: good-paper", "id: " + "a" * 245)))
+    assert errors == [("papers/accepted.yml", 1, "papers[0].id",
+                       "aaaaaaaaaaaaaaaaaaaa... is 245 characters long; an id names files, so at most 100")]
+
+
 def test_missing_pdf(tmp_path):
     errors = _errors(_with_papers(tmp_path, GOOD + "  pdf: pdf/nowhere.pdf\n"))
     assert errors == [("papers/accepted.yml", 6, "papers[0].pdf", "file papers/pdf/nowhere.pdf does not exist")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from ..model.locations import MATERIALS, Project
+from ..model.locations import MATERIALS, Project, file_owner, is_generated_paper_page
 from ..model.paper import PAPER_FIELDS, PAPER_REQUIRED, Paper, read_paper
 from ..model.pdf_facts import PdfFacts
 from ..model.program import SLOT_FIELDS, Slot, check_overlaps, read_slot
@@ -37,11 +37,11 @@ def load(project: Project, workers: int | None = None, keep_going: bool = False,
         return None, diags
     workshop = _load_workshop(project, diags)
     file, records = _load_paper_records(project, diags)
-    papers = _read_records(file, records, "papers", PAPER_FIELDS, diags,
-                           lambda fields: read_paper(fields, workshop, project.papers))
+    papers = _distinctly_named(_read_records(file, records, "papers", PAPER_FIELDS, diags,
+                                             lambda fields: read_paper(fields, workshop, project.papers)), "papers")
     talk_records = _optional_list(project, "talks.yml", diags)
-    talks = _read_records("papers/talks.yml", talk_records, "talks", TALK_FIELDS, diags,
-                          lambda fields: read_talk(fields, project.papers))
+    talks = _distinctly_named(_read_records("papers/talks.yml", talk_records, "talks", TALK_FIELDS, diags,
+                                            lambda fields: read_talk(fields, project.papers)), "talks")
     slots = _read_list(project, "program.yml", "slots", SLOT_FIELDS, diags, read_slot)
     # A record with an error is still named: the program and the recordings may refer to it (one
     # typo gives one error, not one more per reference).
@@ -145,6 +145,31 @@ def _read_records(file: str, records: list, label: str, known: tuple[str, ...], 
         if isinstance(rid, str):
             first_line.setdefault(rid, record.line_of("id"))
     return found
+
+
+def _distinctly_named(items: list[tuple], folder: str) -> list[tuple]:
+    """The items whose page and files have names of their own in ``book/<folder>/``; an error on
+    each other one: its id names a generated page, or another item's file (paper ``x-slides`` and
+    the slides of paper ``x``), or its citation key is another paper's."""
+    ids = {item.id: fields for item, fields in items}
+    keys: dict[str, Fields] = {}
+    kept = []
+    for item, fields in items:
+        owner = file_owner(item.id, ids)
+        key = getattr(item, "bibkey", None)
+        if folder == "papers" and is_generated_paper_page(item.id):
+            fields.error("id", f"{item.id!r} is the name of a generated page of book/papers/; choose another id")
+        elif owner:
+            fields.error("id", f"{item.id!r} is also the name of a file of {owner!r} (line {ids[owner].data.line_of('id')}); "
+                               "choose another id for one of them")
+        elif key and key in keys:
+            fields.error("bibkey", f"citation key {key!r} is also that of {keys[key].data.get('id')!r} "
+                                   f"(line {keys[key].data.line_of('bibkey')})")
+        else:
+            kept.append((item, fields))
+        if key:
+            keys.setdefault(key, fields)
+    return kept
 
 
 def _check_program(slots: list[tuple[Slot, Fields]], paper_ids: set[str], talk_ids: set[str], diags: Diagnostics) -> None:

@@ -22,6 +22,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from ..model.workshop import Workshop
+from ..records.fields import MAX_ID_LENGTH
 from ..records.sources import record_list
 from ..util.files import replacing
 from ..util.text import one_line
@@ -150,7 +151,8 @@ def _paper_id(note: dict) -> str:
     """``paper<number>``, or without a number the forum id, made URL-safe either way (forum ids hold
     capitals and ``_``; an export's fields are never trusted to be a plain name, and the id names files)."""
     raw = f"paper{note['number']}" if note.get("number") is not None else _forum(note)
-    return re.sub(r"[^a-z0-9]+", "-", raw.lower()).strip("-") or "paper"
+    # Short enough that an id with a forum id added (when two papers would share one) is still valid.
+    return re.sub(r"[^a-z0-9]+", "-", raw.lower())[:MAX_ID_LENGTH // 2 - 1].strip("-") or "paper"
 
 
 def _forum(note: dict) -> str:

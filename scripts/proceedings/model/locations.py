@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -143,6 +145,26 @@ def revision_file(paper_id: str, number: int) -> str:
 def erratum_file(paper_id: str) -> str:
     """The published name of a paper's erratum."""
     return f"{paper_id}-erratum.pdf"
+
+
+# What a published file's name adds to its item's id (the files of paper ``x`` include
+# ``x-slides.pdf``, ``x-v2.pdf`` and ``x-recording.mp4``), and the generated pages among the paper
+# pages (the list of papers and the keyword index, on one page or a page per letter).
+_FILE_SUFFIX = re.compile("-(" + "|".join(m.suffix[1:] for m in MATERIALS if m.suffix) + r"|erratum|recording|v[0-9]+)$")
+_GENERATED_PAPER_PAGES = re.compile(r"^(index|keywords(-.*)?)$")
+
+
+def file_owner(item_id: str, ids: Iterable[str]) -> str | None:
+    """The id among ``ids`` one of whose published files is named like ``item_id``'s page and
+    files (``x`` for ``x-slides``), if any."""
+    suffix = _FILE_SUFFIX.search(item_id)
+    owner = item_id[:suffix.start()] if suffix else None
+    return owner if owner and owner in set(ids) else None
+
+
+def is_generated_paper_page(paper_id: str) -> bool:
+    """Whether ``paper_id`` names a generated page of ``book/papers/`` (``index``, ``keywords``, ``keywords-a``)."""
+    return bool(_GENERATED_PAPER_PAGES.match(paper_id))
 
 
 def notice_files(paper: Paper) -> dict[str, str]:

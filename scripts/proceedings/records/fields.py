@@ -16,6 +16,8 @@ from .sources import Located, did_you_mean
 _URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
 # Ids name pages, files and anchors, so they are kept to what every URL and file system takes as is.
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# An id names files ("<id>-recording.webm", "<id>.utf8.bib"), whose names most file systems cap at 255 bytes.
+MAX_ID_LENGTH = 100
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -117,6 +119,9 @@ class Fields:
         value = self.text(name, required)
         if value is not None and not _SLUG.match(value):
             self.error(name, f"{value!r} is not URL-safe: use lower-case letters, digits and hyphens")
+            return None
+        if value is not None and len(value) > MAX_ID_LENGTH:
+            self.error(name, f"{value[:20]}... is {len(value)} characters long; an id names files, so at most {MAX_ID_LENGTH}")
             return None
         return value
 
