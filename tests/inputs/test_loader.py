@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
 
-from conftest import REPO, write_project
+from conftest import PAPERS_YML, REPO, write_project
 
 
 def _errors(root: Path) -> list[tuple[str, int | None, str | None, str]]:
@@ -101,6 +102,20 @@ def test_an_id_too_long_to_name_files_is_an_error(tmp_path):
     errors = _errors(_with_papers(tmp_path, GOOD.replace("id: good-paper", "id: " + "a" * 245)))
     assert errors == [("papers/accepted.yml", 1, "papers[0].id",
                        "aaaaaaaaaaaaaaaaaaaa... is 245 characters long; an id names files, so at most 100")]
+
+
+def test_pdf_passwords_can_live_in_a_private_file(tmp_path):
+    root = _with_papers(tmp_path, PAPERS_YML)
+    pdf = root / "papers" / "pdf" / "paper-one.pdf"
+    with pikepdf.open(pdf, allow_overwriting_input=True) as document:
+        document.save(pdf, encryption=pikepdf.Encryption(user="s3cret", owner="owner", aes=True, R=6))
+    assert any("password" in message for *_, message in _errors(root))
+    (root / "papers" / "private.yml").write_text("pdf_passwords:\n  paper-one: s3cret\n", "utf-8")
+    volume, diags = load(Project(root))
+    assert volume is not None and volume.paper("paper-one").pdf_password == "s3cret" and not diags.has_errors
+    assert "s3cret" not in (root / "papers" / "accepted.yml").read_text("utf-8")
+    (root / "papers" / "private.yml").write_text("pdf_passwords:\n  paper-one: s3cret\n  paper-nine: x\n", "utf-8")
+    assert _errors(root) == [("papers/private.yml", 3, "pdf_passwords.paper-nine", "no paper has this id")]
 
 
 def test_missing_pdf(tmp_path):

@@ -189,3 +189,13 @@ def test_the_theme_icons_are_cut_down_to_those_the_site_shows(tmp_path):
 def _theme_dirs() -> list[str]:
     import pydata_sphinx_theme
     return [str(Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme")]
+
+
+def test_no_page_source_and_so_no_comment_is_published(tmp_path):
+    page = "# Welcome\n\n% the committee's private remark: reject the third paper\n\nText.\n"
+    out = _build(tmp_path, {"book/welcome.md": page}, conf='html_theme = "sphinx_book_theme"\n')
+    assert not (out / "_sources").exists()
+    published = [path for path in out.rglob("*") if path.is_file() and path.suffix in (".html", ".txt", ".md", ".js")]
+    assert published and not any("private remark" in path.read_text("utf-8", errors="replace") for path in published)
+    html = (out / "book" / "welcome.html").read_text("utf-8")
+    assert "download-source-button" not in html and "download-pdf-button" in html

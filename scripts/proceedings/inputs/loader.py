@@ -39,6 +39,7 @@ def load(project: Project, workers: int | None = None, keep_going: bool = False,
     file, records = _load_paper_records(project, diags)
     papers = _distinctly_named(_read_records(file, records, "papers", PAPER_FIELDS, diags,
                                              lambda fields: read_paper(fields, workshop, project.papers)), "papers")
+    papers = _with_private_passwords(project, papers, diags)
     talk_records = _optional_list(project, "talks.yml", diags)
     talks = _distinctly_named(_read_records("papers/talks.yml", talk_records, "talks", TALK_FIELDS, diags,
                                             lambda fields: read_talk(fields, project.papers)), "talks")
@@ -145,6 +146,27 @@ def _read_records(file: str, records: list, label: str, known: tuple[str, ...], 
         if isinstance(rid, str):
             first_line.setdefault(rid, record.line_of("id"))
     return found
+
+
+PRIVATE_FILE = "private.yml"
+
+
+def _with_private_passwords(project: Project, papers: list[tuple], diags: Diagnostics) -> list[tuple]:
+    """The papers, each with its PDF's password from ``papers/private.yml`` (``pdf_passwords: {id:
+    password}``), a file kept out of git so that passwords are not in a public repository."""
+    path = project.papers / PRIVATE_FILE
+    data = load_yaml(path, f"papers/{PRIVATE_FILE}", diags) if path.is_file() else None
+    if data is None:
+        return papers
+    passwords = data.get("pdf_passwords") if isinstance(data, dict) else None
+    if not isinstance(passwords, Located) or set(data) != {"pdf_passwords"}:
+        diags.error(f"papers/{PRIVATE_FILE}", 1, None, "expected only `pdf_passwords:` holding `paper-id: password` lines")
+        return papers
+    ids = {paper.id for paper, _ in papers}
+    for paper_id in passwords.keys() - ids:
+        diags.error(f"papers/{PRIVATE_FILE}", passwords.line_of(paper_id), f"pdf_passwords.{paper_id}", "no paper has this id")
+    return [(replace(paper, pdf_password=str(passwords[paper.id])) if paper.id in passwords else paper, fields)
+            for paper, fields in papers]
 
 
 def _distinctly_named(items: list[tuple], folder: str) -> list[tuple]:

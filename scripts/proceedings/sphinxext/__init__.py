@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import posixpath
+import shutil
 from html import escape
 from pathlib import Path
 
@@ -190,6 +191,11 @@ def _html_page_context(app: Sphinx, pagename: str, templatename: str, context: d
         context["title"] = context["pagetitle"] = escape(data["title"])
     if data:
         context["metatags"] = context.get("metatags", "") + head_tags(data)
+    # No page's source is published (a hand-written page's comments stay private), so the theme's
+    # link to download it would lead nowhere.
+    for group in context.get("header_buttons", []):
+        if "buttons" in group:
+            group["buttons"] = [button for button in group["buttons"] if button.get("label") != "download-source-button"]
     search = data.get("search", {})
     if "body" in context and doctree is not None and search.get("index", True):
         extra = search_data(search)
@@ -254,6 +260,8 @@ def _configure(app: Sphinx, config: Config) -> None:
     config.ogp_social_cards = {"enable": False, **(config.ogp_social_cards or {})}
     config.html_static_path = [*config.html_static_path, str(_HERE / "static")]
     config.html_math_renderer = config.html_math_renderer or "proceedings_mathml"
+    # Page sources would publish hand-written pages' %-comments (and the zip would carry them).
+    config.html_copy_source = False
     # Theme templates replaced: for accessibility, for Pagefind's search page, and for a sidebar made
     # once per folder (see each file's comment).
     config.templates_path = [str(_HERE / "templates"), *config.templates_path]
@@ -304,6 +312,12 @@ def _write_sitemap_and_404(app: Sphinx, exception: Exception | None) -> None:
         write_if_changed(Path(app.outdir) / "404.html", not_found_page(base, app.config.html_title))
 
 
+def _remove_old_sources(app: Sphinx, exception: Exception | None) -> None:
+    # Sources an earlier version of the tool published would stay in an incremental build's output.
+    if exception is None and app.builder.format == "html" and not app.config.html_copy_source:
+        shutil.rmtree(Path(app.outdir) / "_sources", ignore_errors=True)
+
+
 def _trim_icons(app: Sphinx, exception: Exception | None) -> None:
     if exception is None and isinstance(app.builder, StandaloneHTMLBuilder) and app.builder.theme:
         trim_icons(Path(app.outdir), [Path(folder) / "static" for folder in app.builder.theme.get_theme_dirs()])
@@ -335,6 +349,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _html_page_context, priority=900)
     app.connect("build-finished", _write_sitemap_and_404)
     app.connect("build-finished", _trim_icons)
+    app.connect("build-finished", _remove_old_sources)
     # Reading stores each page's data in the environment and env-merge-info merges it; writing
     # shares sidebars only within one process: both are safe in parallel.
     return {"version": __version__, "env_version": _ENV_VERSION, "parallel_read_safe": True,
