@@ -6,6 +6,9 @@ import io
 import json
 import os
 import re
+import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -199,3 +202,19 @@ def test_no_page_source_and_so_no_comment_is_published(tmp_path):
     assert published and not any("private remark" in path.read_text("utf-8", errors="replace") for path in published)
     html = (out / "book" / "welcome.html").read_text("utf-8")
     assert "download-source-button" not in html and "download-pdf-button" in html
+
+
+def test_the_env_version_changes_with_the_extension_s_files(tmp_path):
+    """A changed template, static file or module makes Sphinx read every page again."""
+    package = Path(proceedings.__file__).parent
+    versions = []
+    for edit in (None, "sphinxext/static/proceedings.css", "sphinxext/templates/layout.html", "util/myst.py"):
+        copy = tmp_path / f"copy{len(versions)}" / "proceedings"
+        shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+        if edit:
+            (copy / edit).write_text((copy / edit).read_text("utf-8") + "\n", "utf-8")
+        code = "import proceedings.sphinxext as e; print(e._ENV_VERSION)"
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONPATH": str(copy.parent)})
+        versions.append(int(done.stdout.split()[-1]))
+    assert len(set(versions)) == 4

@@ -19,6 +19,7 @@ it from a ``proceedings`` value): ``{"title": "...", "meta": [[name, content], .
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import posixpath
 import shutil
@@ -39,8 +40,20 @@ from . import mathml
 from .icons import trim_icons
 
 _HERE = Path(__file__).parent
-# Bump when the page data kept in the environment changes its form, so that Sphinx reads every page again.
-_ENV_VERSION = 9
+
+
+def _content_version() -> int:
+    """A number that changes with the extension's code, templates and static files, the helpers it
+    imports and the package's version, so that after any upgrade Sphinx reads every page again and
+    writes it with the new code (a number bumped by hand was forgotten)."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted([*_HERE.rglob("*"), *(_HERE.parent / "util").glob("*.py")]):
+        if path.is_file() and path.suffix != ".pyc":
+            digest.update(path.read_bytes())
+    return int(digest.hexdigest()[:8], 16)
+
+
+_ENV_VERSION = _content_version()
 
 
 class AssetRole(ReferenceRole):
