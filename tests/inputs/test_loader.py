@@ -215,3 +215,11 @@ def test_doubtful_name_splits_and_footnote_marks_are_warned_about(tmp_path):
     assert [field for _, field, message in warnings if "footnote mark" in message] == ["papers[0].authors[1].name",
                                                                                      "papers[0].authors[2].name"]
     assert len(warnings) == 3, "van der Waals, and a stated split, are fine"
+
+
+def test_a_huge_value_is_quoted_as_a_short_excerpt(tmp_path):
+    huge = "x" * 1_000_000
+    root = _with_papers(tmp_path, GOOD.replace("track: full", f"track: {huge}"))
+    errors = _errors(root)
+    assert len(errors) == 1 and len(errors[0][3]) < 500
+    assert errors[0][3].startswith("unknown track 'xxx") and "1,000," in errors[0][3] and errors[0][3].endswith("full, tiny")

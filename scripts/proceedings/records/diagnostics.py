@@ -14,6 +14,18 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
+# A message quotes the value it is about; a value may be a megabyte of author text.
+MAX_MESSAGE = 400
+
+
+def excerpt(message: str) -> str:
+    """``message``, its middle cut out when it is longer than ``MAX_MESSAGE`` characters (the start
+    names the value, the end often says what to do)."""
+    if len(message) <= MAX_MESSAGE:
+        return message
+    return f"{message[:MAX_MESSAGE * 2 // 3]} [... {len(message):,} characters ...] {message[-MAX_MESSAGE // 4:]}"
+
+
 @dataclass(frozen=True, order=True)
 class Diagnostic:
     """One problem in one input, located as precisely as the input allows."""
@@ -44,11 +56,11 @@ class Diagnostics:
 
     def error(self, file: str, line: int | None, field: str | None, message: str) -> None:
         """Record a problem that stops the build."""
-        self.items.append(Diagnostic(file, line, field, message, Severity.ERROR))
+        self.items.append(Diagnostic(file, line, field, excerpt(message), Severity.ERROR))
 
     def warning(self, file: str, line: int | None, field: str | None, message: str) -> None:
         """Record a problem worth fixing that does not stop the build."""
-        self.items.append(Diagnostic(file, line, field, message, Severity.WARNING))
+        self.items.append(Diagnostic(file, line, field, excerpt(message), Severity.WARNING))
 
     def extend(self, other: Diagnostics) -> None:
         """Append every diagnostic of ``other``."""
