@@ -155,3 +155,13 @@ def test_duration_is_a_length_or_an_error(tmp_path, duration, ok):
                   f"  permission: public\n  duration: {duration}\n")
     found = [(line, field, severity) for _, line, field, severity, _ in _diagnostics(_project(tmp_path, recordings=recordings))]
     assert found == ([] if ok else [(5, "recordings[0].duration", "error")])
+
+
+@pytest.mark.parametrize("url, ok", [("https://youtu.be/abcdefghijk?t=10", True), ("https://vimeo.com/123#t=1m", True),
+                                     ('https://youtu.be/abcdefghijk?x=\\"><script>alert(1)</script>', False),
+                                     ("https://youtu.be/abcdefghijk?x=' onmouseover='alert(1)", False),
+                                     ("https://youtu.be/abcdefghijk <b>", False)])
+def test_a_recording_url_holds_nothing_after_the_video_that_could_leave_its_link(tmp_path, url, ok):
+    recordings = f'- item: paper-one\n  platform: {"vimeo" if "vimeo" in url else "youtube"}\n  url: "{url}"\n  permission: public\n'
+    found = [(line, field, severity) for _, line, field, severity, _ in _diagnostics(_project(tmp_path, recordings=recordings))]
+    assert found == ([] if ok else [(3, "recordings[0].url", "error")])

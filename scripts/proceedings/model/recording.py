@@ -10,12 +10,15 @@ from ..records.fields import Fields
 
 RECORDING_FIELDS = ("item", "url", "platform", "duration", "permission")
 PERMISSIONS = ("public", "link", "withheld")
+# After a video's id, a query or fragment: no spaces, quotes or angle brackets (the URL is shown as a link).
+_REST = r"""[^\s"'<>]*"""
 # What a URL on each platform looks like; the group is the video's id on that platform.
 PLATFORM_URLS = {
-    "youtube": re.compile(r"^https://(?:www\.)?(?:youtube\.com/watch\?v=|youtu\.be/|youtube\.com/embed/)([\w-]{11})(?:[&?#].*)?$"),
-    "vimeo": re.compile(r"^https://(?:www\.)?vimeo\.com/(\d+)(?:[/?#].*)?$"),
-    "slideslive": re.compile(r"^https://(?:www\.)?slideslive\.com/(\d+)(?:[/?#].*)?$"),
-    "file": re.compile(r"^(?:https://\S+|[\w./-]+)\.(mp4|webm|ogg|mov)$"),
+    "youtube": re.compile(r"^https://(?:www\.)?(?:youtube\.com/watch\?v=|youtu\.be/|youtube\.com/embed/)([\w-]{11})"
+                          r"(?:[&?#]" + _REST + ")?$"),
+    "vimeo": re.compile(r"^https://(?:www\.)?vimeo\.com/(\d+)(?:[/?#]" + _REST + ")?$"),
+    "slideslive": re.compile(r"^https://(?:www\.)?slideslive\.com/(\d+)(?:[/?#]" + _REST + ")?$"),
+    "file": re.compile(r"^(?:https://" + _REST + r"|[\w./-]+)\.(mp4|webm|ogg|mov)$"),
 }
 _EMBEDS = {
     "youtube": "https://www.youtube-nocookie.com/embed/{}",
