@@ -44,12 +44,11 @@ def mathml(latex: str, display: bool) -> str:
     """``latex`` as a ``<math>`` element whose every element and attribute is MathML layout, with
     the source as its ``alttext``; raises UnconvertibleMath."""
     try:
-        converted = convert(latex, display="block" if display else "inline")
-        tree = ET.fromstring(converted)
-    except Exception as error:  # a third-party parser on author text: any failure is unconvertible math
+        tree = ET.fromstring(convert(latex, display="block" if display else "inline"))
+        tree.set("alttext", latex.strip())
+        return _serialized(tree, root=True)
+    except Exception as error:  # a third-party parser on author text (or nesting too deep): unconvertible
         raise UnconvertibleMath(str(error) or type(error).__name__) from error
-    tree.set("alttext", latex.strip())
-    return _serialized(tree, root=True)
 
 
 def _serialized(element: ET.Element, root: bool = False) -> str:
