@@ -8,6 +8,7 @@ import pikepdf
 import pytest
 
 from proceedings.inputs.loader import load
+from proceedings.inputs.pdf import PdfCache
 from proceedings.model.locations import Project
 
 from conftest import PAPERS_YML, REPO, write_project
@@ -98,6 +99,13 @@ def test_a_duplicate_citation_key_is_an_error_naming_both(tmp_path):
     assert errors == [("papers/accepted.yml", 12, "papers[1].bibkey", "citation key 'shared-key' is also that of 'good-paper' (line 6)")]
 
 
+def test_every_naming_problem_of_a_record_is_reported_at_once(tmp_path):
+    first = GOOD.replace("track: full", "track: full\n  bibkey: shared-key")
+    second = first.replace("id: good-paper", "id: good-paper-slides")
+    errors = _errors(_with_papers(tmp_path, first + second))
+    assert [field for _, _, field, _ in errors] == ["papers[1].id", "papers[1].bibkey"]
+
+
 def test_an_id_too_long_to_name_files_is_an_error(tmp_path):
     errors = _errors(_with_papers(tmp_path, GOOD.replace("id: good-paper", "id: " + "a" * 245)))
     assert errors == [("papers/accepted.yml", 1, "papers[0].id",
@@ -114,6 +122,9 @@ def test_pdf_passwords_can_live_in_a_private_file(tmp_path):
     volume, diags = load(Project(root))
     assert volume is not None and volume.paper("paper-one").pdf_password == "s3cret" and not diags.has_errors
     assert "s3cret" not in (root / "papers" / "accepted.yml").read_text("utf-8")
+    PdfCache(Project(root).pdf_facts).put_all(volume.pdfs.values())  # as a build does
+    (root / "papers" / "private.yml").write_text("pdf_passwords:\n  paper-one: wrong\n", "utf-8")
+    assert any("does not open it" in message for *_, message in _errors(root)), "every check tries the password"
     (root / "papers" / "private.yml").write_text("pdf_passwords:\n  paper-one: s3cret\n  paper-nine: x\n", "utf-8")
     assert _errors(root) == [("papers/private.yml", 3, "pdf_passwords.paper-nine", "no paper has this id")]
 
@@ -223,3 +234,10 @@ def test_a_huge_value_is_quoted_as_a_short_excerpt(tmp_path):
     errors = _errors(root)
     assert len(errors) == 1 and len(errors[0][3]) < 500
     assert errors[0][3].startswith("unknown track 'xxx") and "1,000," in errors[0][3] and errors[0][3].endswith("full, tiny")
+
+
+def test_math_that_cannot_be_typeset_is_a_warning_with_its_line(tmp_path):
+    volume, diags = load(Project(_with_papers(tmp_path, GOOD.replace("title: Good", "title: Good $x^1^2$ and $\\text{p < 0.05}$"))))
+    warnings = [(d.line, d.field, d.message) for d in diags.items if "typeset" in d.message]
+    assert volume is not None and warnings == [(2, "papers[0].title", "$x^1^2$ cannot be typeset (DoubleSuperscriptsError); "
+                                                                       "it is shown as its source")]

@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from test_sphinxext import _build
 
-from proceedings.sphinxext.mathml import UnconvertibleMath, mathml
+from proceedings.util.mathml import UnconvertibleMath, mathml
 
 MATHML = "{http://www.w3.org/1998/Math/MathML}"
 
@@ -44,10 +44,17 @@ def test_links_styles_and_classes_are_left_out(latex):
     assert "javascript" not in text.replace(tree.get("alttext"), "")
 
 
-@pytest.mark.parametrize("latex", [r"\text{<b onclick=alert(1)>x</b>}", r"\text{a<b}", "{" * 3000 + "x" + "}" * 3000,
+@pytest.mark.parametrize("text", ["p < 0.05", "A & B", "<b onclick=alert(1)>x</b>"])
+def test_text_in_math_is_text_whatever_it_holds(text):
+    tree = _tree(rf"\text{{{text}}} = 1")
+    assert [element.tag.removeprefix(MATHML) for element in tree.iter()] == ["math", "mrow", "mtext", "mo", "mn"]
+    assert tree.find(f".//{MATHML}mtext").text.replace("\u00a0", " ") == text
+
+
+@pytest.mark.parametrize("latex", ["{" * 3000 + "x" + "}" * 3000,
                                    "{" * 480 + "x" + "}" * 480,
-                                   "x^1^2"])
-def test_markup_in_math_and_unreadable_math_are_refused_at_once(latex):
+                                   "x^1^2", r"\text{</mtext><script>alert(1)</script>}"])
+def test_unreadable_math_is_refused_at_once(latex):
     start = time.perf_counter()
     with pytest.raises(UnconvertibleMath):
         mathml(latex, display=False)

@@ -179,15 +179,16 @@ def _distinctly_named(items: list[tuple], folder: str) -> list[tuple]:
     for item, fields in items:
         owner = file_owner(item.id, ids)
         key = getattr(item, "bibkey", None)
+        problems = len(fields.diags.items)
         if folder == "papers" and is_generated_paper_page(item.id):
             fields.error("id", f"{item.id!r} is the name of a generated page of book/papers/; choose another id")
-        elif owner:
+        if owner:
             fields.error("id", f"{item.id!r} is also the name of a file of {owner!r} (line {ids[owner].data.line_of('id')}); "
                                "choose another id for one of them")
-        elif key and key in keys:
+        if key and key in keys:
             fields.error("bibkey", f"citation key {key!r} is also that of {keys[key].data.get('id')!r} "
                                    f"(line {keys[key].data.line_of('bibkey')})")
-        else:
+        if len(fields.diags.items) == problems:
             kept.append((item, fields))
         if key:
             keys.setdefault(key, fields)

@@ -22,7 +22,7 @@ from ..util.progress import progress
 from ..util.text import clean_text
 
 # Bump when the extraction changes, so that old cache entries are not reused.
-_CACHE_VERSION = 3
+_CACHE_VERSION = 4
 # Text extraction is bounded: a page whose content decodes to more than this is not read (pypdf took
 # ten seconds a page to give up on a 19 MB stream that a 60 kB file's 1,000 pages shared), nor any
 # page once a file has taken this long. The pages left out are counted, and `check` says so.
@@ -64,7 +64,8 @@ def read_pdf(path: Path, sha256: str, password: str = "") -> PdfFacts:
         active = active_content(reader)
     except Exception as exc:  # pypdf raises many types for damaged files; each is a diagnostic, not a crash
         return PdfFacts(sha256, size, error=f"pypdf cannot read it: {type(exc).__name__}: {exc}")
-    return PdfFacts(sha256, size, len(pages), "\n\n".join(t for t in texts if t), len(pages) - len(texts), active)
+    return PdfFacts(sha256, size, len(pages), "\n\n".join(t for t in texts if t), len(pages) - len(texts),
+                    reader.is_encrypted, active)
 
 
 def _bounded_texts(pages: list[PageObject]) -> list[str]:
@@ -149,10 +150,11 @@ class PdfCache:
             self.put(facts)
 
     def put(self, facts: PdfFacts) -> None:
-        """Store facts unless already stored or an error (which a password or a new pypdf may cure),
-        atomically so a killed build never leaves half an entry."""
+        """Store facts unless already stored, an error (which a password or a new pypdf may cure) or
+        of an encrypted file (whose password must open it in every check), atomically so a killed
+        build never leaves half an entry."""
         target = self._entry(facts.sha256)
-        if facts.error or target.is_file():
+        if facts.error or facts.encrypted or target.is_file():
             return
         with replacing(target) as temporary:
             temporary.write_text(json.dumps(asdict(facts), ensure_ascii=False), "utf-8")

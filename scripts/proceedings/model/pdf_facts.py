@@ -19,6 +19,9 @@ class PdfFacts:
     """Extracted text, pages separated by blank lines."""
     text_skipped: int = 0
     """Pages whose text was not extracted: their content is too large to read in bounded time."""
+    encrypted: bool = False
+    """Whether the file needs a password; such facts are never cached, so that every check tries the
+    password it is given now."""
     active: tuple[str, ...] = ()
     """Active content the file holds ("JavaScript", "launch actions", "embedded files"), which the
     volume PDF leaves out."""

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ..util.mathtext import braces_balance, disallowed_macros
+from ..util.mathml import UnconvertibleMath, mathml
+from ..util.mathtext import braces_balance, disallowed_macros, math_segments
 from ..util.text import clean_text, one_line
 from .diagnostics import Diagnostics
 from .sources import Located, did_you_mean
@@ -89,6 +90,11 @@ class Fields:
             listed = ", ".join(f"\\{macro}" for macro in macros)
             self.warning(name, f"math using {listed} is shown as text: author math may use letters, Greek, fonts, "
                                "accents, operators, relations, arrows and \\text only")
+        for formula in (segment for is_math, segment in math_segments(text) if is_math):
+            try:
+                mathml(formula, display=False)
+            except UnconvertibleMath as error:
+                self.warning(name, f"${formula}$ cannot be typeset ({error}); it is shown as its source")
 
     def integer(self, name: str, required: bool = False) -> int | None:
         """A whole-number field."""
