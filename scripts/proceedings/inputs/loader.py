@@ -179,16 +179,18 @@ def _distinctly_named(items: list[tuple], folder: str) -> list[tuple]:
     for item, fields in items:
         owner = file_owner(item.id, ids)
         key = getattr(item, "bibkey", None)
-        problems = len(fields.diags.items)
+        problems: list[tuple[str, str]] = []
         if folder == "papers" and is_generated_paper_page(item.id):
-            fields.error("id", f"{item.id!r} is the name of a generated page of book/papers/; choose another id")
+            problems.append(("id", f"{item.id!r} is the name of a generated page of book/papers/; choose another id"))
         if owner:
-            fields.error("id", f"{item.id!r} is also the name of a file of {owner!r} (line {ids[owner].data.line_of('id')}); "
-                               "choose another id for one of them")
+            problems.append(("id", f"{item.id!r} is also the name of a file of {owner!r} (line {ids[owner].data.line_of('id')}); "
+                                   "choose another id for one of them"))
         if key and key in keys:
-            fields.error("bibkey", f"citation key {key!r} is also that of {keys[key].data.get('id')!r} "
-                                   f"(line {keys[key].data.line_of('bibkey')})")
-        if len(fields.diags.items) == problems:
+            problems.append(("bibkey", f"citation key {key!r} is also that of {keys[key].data.get('id')!r} "
+                                       f"(line {keys[key].data.line_of('bibkey')})"))
+        for name, message in problems:
+            fields.error(name, message)
+        if not problems:
             kept.append((item, fields))
         if key:
             keys.setdefault(key, fields)

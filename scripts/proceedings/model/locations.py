@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -154,12 +154,12 @@ _FILE_SUFFIX = re.compile("-(" + "|".join(m.suffix[1:] for m in MATERIALS if m.s
 _GENERATED_PAPER_PAGES = re.compile(r"^(index|keywords(-.*)?)$")
 
 
-def file_owner(item_id: str, ids: Iterable[str]) -> str | None:
+def file_owner(item_id: str, ids: Container[str]) -> str | None:
     """The id among ``ids`` one of whose published files is named like ``item_id``'s page and
     files (``x`` for ``x-slides``), if any."""
     suffix = _FILE_SUFFIX.search(item_id)
     owner = item_id[:suffix.start()] if suffix else None
-    return owner if owner and owner in set(ids) else None
+    return owner if owner and owner in ids else None
 
 
 def is_generated_paper_page(paper_id: str) -> bool:
