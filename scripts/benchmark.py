@@ -3,8 +3,11 @@
 Run ``python scripts/benchmark.py --sizes 300,1000,3000`` from the repository. For each N it
 prints the cold build split into stages, the rebuilds (nothing changed, one abstract edited, one
 paper added, one PDF replaced), the peak memory of the whole process tree, PDF facts on one worker
-against all cores, and at the first size the same pages built with every paper in the global table
-of contents (the baseline); then pass/fail lines for the targets. Generated PDFs are cached under
+against all cores; the same N papers built as plain Sphinx pages (basic theme, ``-j 2``) in the same
+run, cold, with nothing changed and with one abstract edited, and our times as ratios to those; at the
+first size the same pages built with every paper in the global table of contents (the baseline); the
+shipped archive's cold build; then pass/fail lines for the targets. Every figure is the median of
+``--runs`` runs, with the load average when its run started. Generated PDFs are cached under
 ``--work`` (default ``_build/benchmark``) between runs.
 """
 
@@ -15,7 +18,10 @@ import csv
 import json
 import os
 import random
+import re
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -45,7 +51,8 @@ def miniconf_records(n: int, source: Path = MINICONF) -> list[dict]:
     records = []
     for index in range(n):
         row = rows[index % len(rows)]
-        authors = [name.strip() for name in row["authors"].split("|") if name.strip()]
+        # One cell of the list names two people ("A and B"); the check asks the organizer to split it.
+        authors = [name.strip() for cell in row["authors"].split("|") for name in re.split(r"\s+and\s+", cell) if name.strip()]
         if index >= len(rows):
             random.Random(index).shuffle(authors)
         records.append({
@@ -125,6 +132,8 @@ class Run:
     """Seconds by build stage."""
     peak_rss: int = 0
     """Peak resident memory of this process and all its children, in bytes."""
+    load: float = 0.0
+    """The one-minute load average when the run started (other work on the machine slows it)."""
 
     def split(self) -> dict[str, float]:
         """Seconds by the stages of the report; "other outputs" is the rest of the wall-clock time (the
@@ -163,6 +172,7 @@ def timed_build(project: Project) -> Run:
     sampler = threading.Thread(target=memory.sample, daemon=True)
     sampler.start()
     timings = Timings()
+    load = os.getloadavg()[0]
     start = time.perf_counter()
     volume, diags = build(project, timings)
     seconds = time.perf_counter() - start
@@ -170,28 +180,106 @@ def timed_build(project: Project) -> Run:
     sampler.join()
     if volume is None:
         raise SystemExit("\n".join(map(str, diags.sorted())))
-    return Run(seconds, dict(timings.stages), memory.peak)
+    return Run(seconds, dict(timings.stages), memory.peak, load)
 
 
-def edit_abstract(project: Project) -> None:
-    """Change the first paper's abstract."""
+def median(runs: list[Run]) -> Run:
+    """The run of median time (the lower middle one of an even number), its stages with it."""
+    return sorted(runs, key=lambda run: run.seconds)[(len(runs) - 1) // 2]
+
+
+def repeated(runs: int, one_run) -> Run:
+    """The median of ``runs`` calls of ``one_run``, which changes what it needs and returns a Run."""
+    return median([one_run(index) for index in range(runs)])
+
+
+def plain_sphinx_project(records: list[dict], root: Path) -> Path:
+    """The papers as plain Sphinx pages (reStructuredText, the basic theme, no extension): title,
+    authors, abstract and a BibTeX block each, every page in one toctree. The engine's floor for
+    these papers; returns the source folder."""
+    source = root / "src"
+    if root.exists():
+        shutil.rmtree(root)
+    (source / "papers").mkdir(parents=True)
+    (source / "conf.py").write_text('project = "Plain"\nhtml_theme = "basic"\n', "utf-8")
+    (source / "index.rst").write_text("Papers\n======\n\n.. toctree::\n   :glob:\n\n   papers/*\n", "utf-8")
+    for record in records:
+        _write_plain_page(source, record)
+    return source
+
+
+def _write_plain_page(source: Path, record: dict) -> None:
+    title = record["title"].replace("*", "\\*").replace("`", "\\`")
+    authors = " and ".join(author["name"] for author in record["authors"])
+    bibtex = (f"@inproceedings{{{record['id']},\n  title = {{{record['title']}}},\n  author = {{{authors}}},\n"
+              f"  booktitle = {{Plain Proceedings}},\n  year = {{2026}}\n}}")
+    text = "\n\n".join([title + "\n" + "=" * len(title), ", ".join(a["name"] for a in record["authors"]),
+                         "Abstract\n--------", record["abstract"],
+                         ".. code-block:: bibtex\n\n" + "\n".join("   " + line for line in bibtex.splitlines())])
+    (source / "papers" / f"{record['id']}.rst").write_text(text + "\n", "utf-8")
+
+
+def timed_sphinx(source: Path, jobs: int = 2) -> Run:
+    """One ``sphinx-build`` of ``source`` into the folder beside it, timed."""
+    load = os.getloadavg()[0]
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", str(jobs), str(source),
+                    str(source.parent / "html")], check=True)
+    return Run(time.perf_counter() - start, {}, load=load)
+
+
+def plain_sphinx(n: int, work: Path, runs: int) -> dict[str, Run]:
+    """Plain Sphinx on the same ``n`` papers: cold, no change, one abstract edited (median of ``runs``)."""
+    records = miniconf_records(n)
+    root = work / f"n{n}-plain-sphinx"
+
+    def cold(_: int) -> Run:
+        return timed_sphinx(plain_sphinx_project(records, root))
+
+    def edit(index: int) -> Run:
+        records[0]["abstract"] += f" (Edit {index} for the benchmark.)"
+        _write_plain_page(root / "src", records[0])
+        return timed_sphinx(root / "src")
+
+    found = {"cold": repeated(runs, cold), "no-op": repeated(runs, lambda _: timed_sphinx(root / "src")),
+             "edit abstract": repeated(runs, edit)}
+    shutil.rmtree(root)
+    return found
+
+
+def edit_abstract(project: Project, index: int = 0) -> None:
+    """Change the first paper's abstract (differently for each ``index``)."""
     records = _read_records(project)
-    records[0]["abstract"] += " (Edited for the benchmark.)"
+    records[0]["abstract"] += f" (Edit {index} for the benchmark.)"
     _write_records(project.root, records)
 
 
-def add_paper(project: Project, work: Path, pages: int) -> None:
-    """Add one paper (a copy of the first under a new id) with its PDF."""
+def add_paper(project: Project, work: Path, pages: int, index: int = 0) -> None:
+    """Add one paper (a copy of the first under a new id for each ``index``) with its PDF."""
     records = _read_records(project)
-    record = dict(records[0], id="added-paper", pdf="pdf/added-paper.pdf", title=records[0]["title"] + " (added)")
+    record = dict(records[0], id=f"added-paper-{index}", pdf=f"pdf/added-paper-{index}.pdf",
+                  title=records[0]["title"] + f" (added {index})")
     shutil.copy2(cached_pdf(work, records[0], pages), project.papers / record["pdf"])
     _write_records(project.root, records + [record])
 
 
-def replace_pdf(project: Project, work: Path, pages: int) -> None:
-    """Replace the second paper's PDF with a revised one."""
+def replace_pdf(project: Project, work: Path, pages: int, index: int = 0) -> None:
+    """Replace the second paper's PDF with a revised one (another for each ``index``)."""
     records = _read_records(project)
-    shutil.copy2(cached_pdf(work, records[1], pages, variant="-revised"), project.papers / records[1]["pdf"])
+    shutil.copy2(cached_pdf(work, records[1], pages, variant=f"-revised{index}"), project.papers / records[1]["pdf"])
+
+
+def shipped_archive(work: Path) -> Project:
+    """A copy of the repository's own project (the shipped workshop archive), without build output."""
+    root = work / "shipped"
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy2(REPO / name, root / name)
+    for name in ("book", "papers"):
+        shutil.copytree(REPO / name, root / name)
+    return Project(root)
 
 
 def pdf_speedup(project: Project) -> tuple[float, float]:
@@ -207,7 +295,7 @@ def pdf_speedup(project: Project) -> tuple[float, float]:
 
 @dataclass
 class Size:
-    """Everything measured at one size."""
+    """Everything measured at one size (each build the median of the runs)."""
 
     n: int
     cold: Run
@@ -215,24 +303,34 @@ class Size:
     pdf_serial: float
     pdf_parallel: float
     index_bytes: int
+    sphinx: dict[str, Run]
+    """Plain Sphinx on the same papers: "cold", "no-op" and "edit abstract"."""
     baseline: Run | None = None
 
 
-def measure(n: int, work: Path, pages: int, baseline: bool) -> Size:
-    """Build a project of ``n`` papers cold and in every rebuild scenario."""
-    print(f"N = {n}: generating the project ...", flush=True)
-    project = make_project(n, work, pages)
-    print(f"N = {n}: cold build ...", flush=True)
-    cold = timed_build(project)
+def measure(n: int, work: Path, pages: int, baseline: bool, runs: int = 3) -> Size:
+    """Build a project of ``n`` papers cold and in every rebuild scenario, and plain Sphinx on the
+    same papers, each ``runs`` times."""
+    project = Project(work / f"n{n}")
+
+    def cold(index: int) -> Run:
+        nonlocal project
+        print(f"N = {n}: generating the project ...", flush=True)
+        project = make_project(n, work, pages)
+        print(f"N = {n}: cold build {index + 1} of {runs} ...", flush=True)
+        return timed_build(project)
+
+    cold_run = repeated(runs, cold)
     index_bytes = sum(p.stat().st_size for name in (PRIMARY, SHARDS) for p in (project.html / name).rglob("*") if p.is_file())
-    rebuilds = {"no-op": timed_build(project)}
-    for name, change in (("edit abstract", lambda: edit_abstract(project)),
-                         ("add paper", lambda: add_paper(project, work, pages)),
-                         ("replace PDF", lambda: replace_pdf(project, work, pages))):
-        change()
-        print(f"N = {n}: rebuild after '{name}' ...", flush=True)
-        rebuilds[name] = timed_build(project)
+    rebuilds = {"no-op": repeated(runs, lambda _: timed_build(project))}
+    for name, change in (("edit abstract", lambda index: edit_abstract(project, index)),
+                         ("add paper", lambda index: add_paper(project, work, pages, index)),
+                         ("replace PDF", lambda index: replace_pdf(project, work, pages, index))):
+        print(f"N = {n}: rebuilds after '{name}' ...", flush=True)
+        rebuilds[name] = repeated(runs, lambda index, change=change: _changed_build(project, change, index))
     serial, parallel = pdf_speedup(project)
+    print(f"N = {n}: plain Sphinx on the same papers ...", flush=True)
+    sphinx = plain_sphinx(n, work, runs)
     base = None
     if baseline:
         print(f"N = {n}: baseline (every paper in the global toc) ...", flush=True)
@@ -240,11 +338,29 @@ def measure(n: int, work: Path, pages: int, baseline: bool) -> Size:
         global_toc_baseline(other)
         base = timed_build(other)
         shutil.rmtree(other.root)
-    return Size(n, cold, rebuilds, serial, parallel, index_bytes, base)
+    return Size(n, cold_run, rebuilds, serial, parallel, index_bytes, sphinx, base)
 
 
-def report(sizes: list[Size]) -> list[tuple[str, bool]]:
+def _changed_build(project: Project, change, index: int) -> Run:
+    change(index)
+    return timed_build(project)
+
+
+def shipped_cold_build(work: Path, runs: int = 3) -> Run:
+    """The shipped archive's cold build (median of ``runs``)."""
+    return repeated(runs, lambda _: timed_build(shipped_archive(work)))
+
+
+def report(sizes: list[Size], shipped: Run | None = None) -> list[tuple[str, bool]]:
     """Print the table and return the targets as (description, passed)."""
+    print("\nAgainst plain Sphinx on the same papers (basic theme, -j 2), median of the runs (seconds; load average)")
+    print(f"{'N':>6} " + " ".join(f"{name:>32}" for name in ("cold", "no-op", "edit abstract")))
+    for size in sizes:
+        ours = {"cold": size.cold, **size.rebuilds}
+        pairs = [(ours[name], size.sphinx[name]) for name in ("cold", "no-op", "edit abstract")]
+        cells = [f"{run.seconds:6.1f} / {plain.seconds:5.1f} = {run.seconds / plain.seconds:4.1f}x "
+                 f"({run.load:.1f};{plain.load:.1f})" for run, plain in pairs]
+        print(f"{size.n:>6} " + " ".join(f"{cell:>32}" for cell in cells))
     print("\nCold build (seconds)")
     print(f"{'N':>6} {'total':>8} " + " ".join(f"{s:>13}" for s in STAGES) + f" {'peak RSS':>10} {'index MB':>9}")
     for size in sizes:
@@ -277,6 +393,12 @@ def report(sizes: list[Size]) -> list[tuple[str, bool]]:
         ratio = by_n[3000].cold.seconds / by_n[1000].cold.seconds
         targets.append((f"cold build linear: t(3000)/t(1000) = {ratio:.2f} <= 3.3", ratio <= 3.3))
     reference = by_n.get(1000) or sizes[-1]
+    ratio = reference.cold.seconds / reference.sphinx["cold"].seconds
+    targets.append((f"N={reference.n}: cold build {ratio:.1f}x plain Sphinx -j 2 <= 3x", ratio <= 3))
+    targets.append((f"N={reference.n}: no-op rebuild {reference.rebuilds['no-op'].seconds:.1f} s <= 2 s",
+                    reference.rebuilds["no-op"].seconds <= 2))
+    ratio = reference.rebuilds["edit abstract"].seconds / reference.sphinx["edit abstract"].seconds
+    targets.append((f"N={reference.n}: edit abstract rebuild {ratio:.1f}x Sphinx's own edit <= 1.5x", ratio <= 1.5))
     for name, limit in (("no-op", 0.05), ("edit abstract", 0.10), ("add paper", 0.15)):
         share = reference.rebuilds[name].seconds / reference.cold.seconds
         targets.append((f"N={reference.n}: {name} rebuild {share:.1%} of cold <= {limit:.0%}", share <= limit))
@@ -284,6 +406,9 @@ def report(sizes: list[Size]) -> list[tuple[str, bool]]:
     targets.append((f"N={reference.n}: PDF facts {ratio:.2f}x faster on {os.cpu_count()} workers >= 1.7", ratio >= 1.7))
     targets.append((f"N={largest.n}: peak memory {largest.cold.peak_rss / 2**30:.2f} GiB <= 2 GiB",
                     largest.cold.peak_rss <= 2 * 2**30))
+    if shipped:
+        print(f"\nThe shipped archive, cold: {shipped.seconds:.1f} s (load average {shipped.load:.1f})")
+        targets.append((f"shipped archive cold build {shipped.seconds:.1f} s <= 5 s", shipped.seconds <= 5))
     if 1000 in by_n:
         targets.append((f"N=1000: cold build {by_n[1000].cold.seconds:.0f} s within 4 minutes (indicative)",
                         by_n[1000].cold.seconds <= 240))
@@ -299,14 +424,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="300,1000,3000", help="comma-separated paper counts")
     parser.add_argument("--pages", type=int, default=8, help="pages per generated PDF")
     parser.add_argument("--no-baseline", action="store_true", help="skip the global-toc baseline")
+    parser.add_argument("--runs", type=int, default=3, help="builds per figure; the median is reported")
     parser.add_argument("--work", type=Path, default=REPO / "_build" / "benchmark")
     args = parser.parse_args(argv)
     if not MINICONF.is_file():
         raise SystemExit(f"needs the ICLR 2020 records at {MINICONF}")
     sizes = [int(size) for size in args.sizes.split(",")]
-    results = [measure(n, args.work, args.pages, baseline=not args.no_baseline and index == 0)
+    results = [measure(n, args.work, args.pages, baseline=not args.no_baseline and index == 0, runs=args.runs)
                for index, n in enumerate(sizes)]
-    report(results)
+    print("The shipped archive: cold builds ...", flush=True)
+    report(results, shipped_cold_build(args.work, args.runs))
     return 0
 
 

@@ -57,6 +57,7 @@ def build(project: Project, timings: Timings,
     with timings.stage("PDF cache"):
         PdfCache(project.pdf_facts).put_all(volume.pdfs.values())
     with timings.stage("pages"):
+        citations.format_all()
         pages = write_pages(project, citations, options.index_page_limit)
         citations.save()  # the pages have formatted every reference the build needs
     print(f"{len(volume.papers)} papers: {pages} page(s) updated.", flush=True)

@@ -102,3 +102,12 @@ def test_corpus_text_of_a_latex_paper(shared_data, tmp_path):
     facts = pdf_facts([path], PdfCache(tmp_path / "cache"))[path]
     assert facts.pages == 4 and len(facts.text) > 100
 
+
+
+def test_corpus_text_joins_hyphenated_words_and_unfolds_ligatures(shared_data, tmp_path):
+    """pdfium's text: a word LaTeX hyphenated at a line end is whole, and ligature glyphs are letters,
+    so search finds "adipiscing" and "filled" as typed."""
+    path = shared_data / "pdf-corpus" / "026-latex-multicolumn__multicolumn.pdf"
+    words = set(pdf_facts([path], PdfCache(tmp_path / "cache"))[path].text.split())
+    assert {"adipiscing", "filled"} <= words
+    assert not {"adip-", "ﬁlled"} & words

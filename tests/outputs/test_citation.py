@@ -12,7 +12,16 @@ import pytest
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
 from proceedings.model.people import Person
-from proceedings.outputs.citation import Citations, csl_json, highwire_name, highwire_tags, ris
+from proceedings.outputs.citation import (
+    Citations,
+    ReferenceCache,
+    apa_reference,
+    csl_item,
+    csl_json,
+    highwire_name,
+    highwire_tags,
+    ris,
+)
 from proceedings.util.latex import plain
 
 from conftest import REPO
@@ -79,6 +88,18 @@ def test_apa_reference(volume):
     assert text.startswith("Schäfer-Müller, J., Gonçalves, A. L., & van der Berg, J. (2026")
     assert "Neural Scaling of Operator Foundation Models for Turbulent PDEs" in text
     assert text.endswith(volume.url(paper))
+
+
+def test_references_formatted_on_every_core_equal_those_formatted_one_by_one():
+    """The build formats every reference up front on all cores; each is the one citeproc gives alone."""
+    volume = names_volume()
+    items = [dict(csl_item(volume, paper), id=f"{paper.id}-{copy}") for paper in volume.cited_papers for copy in range(12)]
+    assert len(items) >= 2 * 64, "enough references for two workers"
+    cache = ReferenceCache()
+    cache.format_all(items, workers=2)
+    assert len(cache.texts) == len(items)
+    assert [cache.apa(item) for item in items[::7]] == [apa_reference(item) for item in items[::7]]
+    assert len(cache.texts) == len(items), "nothing formatted twice"
 
 
 def test_highwire_tags_make_a_conference_paper_with_its_proceedings_title(volume):

@@ -1,4 +1,5 @@
-"""Facts about PDFs (pages, size, text) read with pypdf and cached by content hash."""
+"""Facts about PDFs (pages, size, text) and cached by content hash: the file's structure read with pypdf,
+its text extracted with pdfium (three times as fast as pypdf's pure-Python extraction)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+import pypdfium2
 from pypdf import PageObject, PasswordType, PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
@@ -22,7 +24,7 @@ from ..util.progress import progress
 from ..util.text import clean_text
 
 # Bump when the extraction changes, so that old cache entries are not reused.
-_CACHE_VERSION = 4
+_CACHE_VERSION = 5
 # Text extraction is bounded: a page whose content decodes to more than this is not read (pypdf took
 # ten seconds a page to give up on a 19 MB stream that a 60 kB file's 1,000 pages shared), nor any
 # page once a file has taken this long. The pages left out are counted, and `check` says so.
@@ -60,21 +62,33 @@ def read_pdf(path: Path, sha256: str, password: str = "") -> PdfFacts:
         pages = list(reader.pages)
         if not pages:
             return PdfFacts(sha256, size, error="the PDF has no pages")
-        texts = _bounded_texts(pages)
+        readable = _readable_pages(pages)
         active = active_content(reader)
     except Exception as exc:  # pypdf raises many types for damaged files; each is a diagnostic, not a crash
         return PdfFacts(sha256, size, error=f"pypdf cannot read it: {type(exc).__name__}: {exc}")
+    texts = _bounded_texts(path, password, readable)
     return PdfFacts(sha256, size, len(pages), "\n\n".join(t for t in texts if t), len(pages) - len(texts),
                     reader.is_encrypted, active)
 
 
-def _bounded_texts(pages: list[PageObject]) -> list[str]:
-    """The text of each page that can be read within the bounds (``MAX_PAGE_CONTENT``,
-    ``EXTRACTION_SECONDS``); pages beyond them are left out."""
-    deadline = time.monotonic() + EXTRACTION_SECONDS
+def _readable_pages(pages: list[PageObject]) -> list[int]:
+    """The indexes of the pages whose content is within ``MAX_PAGE_CONTENT``."""
     sizes: dict[tuple[int, int], int] = {}
-    return [_page_text(page) for page in pages
-            if time.monotonic() < deadline and _content_size(page, sizes) <= MAX_PAGE_CONTENT]
+    return [index for index, page in enumerate(pages) if _content_size(page, sizes) <= MAX_PAGE_CONTENT]
+
+
+def _bounded_texts(path: Path, password: str, pages: list[int]) -> list[str]:
+    """The text of each of ``pages`` that pdfium reads within ``EXTRACTION_SECONDS``; the pages
+    after the deadline, and the file's text if pdfium cannot open it, are left out."""
+    deadline = time.monotonic() + EXTRACTION_SECONDS
+    try:
+        document = pypdfium2.PdfDocument(path, password=password or None)
+    except pypdfium2.PdfiumError:
+        return []
+    try:
+        return [_page_text(document, index) for index in pages if time.monotonic() < deadline]
+    finally:
+        document.close()
 
 
 def _content_size(page: PageObject, sizes: dict[tuple[int, int], int]) -> int:
@@ -119,10 +133,17 @@ def active_content(reader: PdfReader) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def _page_text(page) -> str:
+def _page_text(document: pypdfium2.PdfDocument, index: int) -> str:
     try:
-        return clean_text(page.extract_text() or "")
-    except Exception:  # a page whose content stream is damaged still leaves the others readable
+        page = document[index]
+        textpage = page.get_textpage()
+        try:
+            # pdfium ends lines with CR LF; clean_text drops the CR.
+            return clean_text(textpage.get_text_bounded())
+        finally:
+            textpage.close()
+            page.close()
+    except pypdfium2.PdfiumError:  # a page whose content is damaged still leaves the others readable
         return ""
 
 

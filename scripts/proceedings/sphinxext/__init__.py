@@ -13,7 +13,8 @@ when they are unset. A page opts
 in with a ``% proceedings: {json}`` line right after its front matter (``myst.front_matter`` writes
 it from a ``proceedings`` value): ``{"title": "...", "meta": [[name, content], ...], "links":
 [{"rel": ..., "type": ..., "href": ...}], "jsonld": {...}, "search": {"filters": {...}, "meta": {...},
-"index": true}}``; ``"index": false`` keeps a page out of the search index.
+"index": true}, "metadata": {...}}``; ``"index": false`` keeps a page out of the search index, and
+``metadata`` is added to the page's metadata as front matter would be (the Open Graph overrides).
 """
 
 from __future__ import annotations
@@ -148,6 +149,7 @@ def _read_page_data(app: Sphinx, docname: str, source: list[str]) -> None:
     data, source[0] = myst.page_data(source[0])
     if data:
         stored_page_data(app.env)[docname] = data
+        app.env.metadata[docname].update(data.get("metadata", {}))
 
 
 def _purge_page_data(app: Sphinx, env, docname: str) -> None:

@@ -60,15 +60,19 @@ DATA_PREFIX = "% proceedings: "
 
 
 def front_matter(values: dict, comment: str) -> str:
-    """A YAML front-matter block opening with a ``# comment``; JSON is YAML, and JSON strings cannot
-    break out of their quotes.
+    """A YAML front-matter block opening with a ``# comment``, holding ``orphan`` if given; JSON is
+    YAML, and JSON strings cannot break out of their quotes.
 
-    A ``proceedings`` value (the page's data for proceedings.sphinxext) is written after the block as
-    one ``% proceedings: {json}`` comment line instead: MyST parses front matter three times per page
+    The page's other metadata (Open Graph overrides) and its ``proceedings`` value (the page's data
+    for proceedings.sphinxext) are written after the block as one ``% proceedings: {json}`` comment
+    line instead, the metadata under ``"metadata"``: MyST parses front matter three times per page
     with pure-Python YAML, which took a quarter of Sphinx's time on paper pages."""
     values = dict(values)
     data = values.pop("proceedings", None)
-    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in values.items()] or ["{}"]
+    yaml_values = {"orphan": values.pop("orphan")} if "orphan" in values else {}
+    if values:
+        data = {**(data or {}), "metadata": values}
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in yaml_values.items()] or ["{}"]
     block = f"---\n# {comment}\n" + "\n".join(lines) + "\n---\n"
     return block + (DATA_PREFIX + json.dumps(data, ensure_ascii=False) + "\n" if data is not None else "")
 
