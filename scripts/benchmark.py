@@ -208,13 +208,18 @@ def plain_sphinx_project(records: list[dict], root: Path) -> Path:
     return source
 
 
+def _rst_text(text: str) -> str:
+    """``text`` with every character reStructuredText reads as markup escaped."""
+    return re.sub(r"([\\*`|_\[\]<>:])", r"\\\1", text)
+
+
 def _write_plain_page(source: Path, record: dict) -> None:
-    title = record["title"].replace("*", "\\*").replace("`", "\\`")
+    title = _rst_text(record["title"])
     authors = " and ".join(author["name"] for author in record["authors"])
     bibtex = (f"@inproceedings{{{record['id']},\n  title = {{{record['title']}}},\n  author = {{{authors}}},\n"
               f"  booktitle = {{Plain Proceedings}},\n  year = {{2026}}\n}}")
-    text = "\n\n".join([title + "\n" + "=" * len(title), ", ".join(a["name"] for a in record["authors"]),
-                         "Abstract\n--------", record["abstract"],
+    text = "\n\n".join([title + "\n" + "=" * len(title), _rst_text(", ".join(a["name"] for a in record["authors"])),
+                         "Abstract\n--------", _rst_text(record["abstract"]),
                          ".. code-block:: bibtex\n\n" + "\n".join("   " + line for line in bibtex.splitlines())])
     (source / "papers" / f"{record['id']}.rst").write_text(text + "\n", "utf-8")
 

@@ -469,3 +469,13 @@ def test_hostile_author_text_runs_nothing_and_requests_nothing(browser, hostile_
     ran = page.evaluate("window.__ran")
     context.close()
     assert ran == [] and leaving == [], (ran, leaving)
+
+
+def test_the_built_page_links_the_doi_and_the_datacite_files(built_site):
+    page = (built_site / "book" / "papers" / "example-operator-scaling.html").read_text("utf-8")
+    assert 'href="https://doi.org/10.5072/' in page and "test prefix 10.5072" in page
+    assert "example-operator-scaling.datacite.xml" in page
+    record = json.loads((built_site / "book" / "papers" / "example-operator-scaling.datacite.json").read_text("utf-8"))
+    assert record["doi"].startswith("10.5072/") and record["types"]["resourceTypeGeneral"] == "ConferencePaper"
+    assert (built_site / "proceedings.datacite.xml").is_file()
+    assert (built_site / "book" / "papers" / "example-withdrawn.datacite.xml").is_file()

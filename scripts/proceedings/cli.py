@@ -10,6 +10,7 @@ from pathlib import Path
 from . import __version__
 from .build import BuildOptions, build
 from .inputs.checks import check_project, placeholders_left
+from .inputs.dois import DoisNotWritten, write_dois
 from .inputs.loader import load, load_workshop
 from .inputs.openreview import ImportRefused, import_notes, read_export
 from .model.locations import Project
@@ -19,6 +20,7 @@ from .records.diagnostics import Diagnostics
 from .site.errors import BuildError, PublishError
 from .site.publish import push_to_branch
 from .site.serve import serve
+from .site.zenodo import SANDBOX_API, STATE_FILE, TOKEN_VARIABLE, ZENODO_API, Zenodo, ZenodoError, deposit, zenodo_token
 from .util.progress import Timings
 
 KEPT_GOING = 3
@@ -129,6 +131,38 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_deposit_zenodo(args: argparse.Namespace) -> int:
+    """Deposit the papers on Zenodo; with --write-dois, write the DOIs it gives into accepted.yml."""
+    project = Project(Path(args.dir).resolve())
+    volume, diags = load(project)
+    if volume is None or diags.has_errors:
+        _report(diags)
+        print("Nothing deposited: fix the errors above first.", file=sys.stderr)
+        return 1
+    unknown = set(args.paper or ()) - {paper.id for paper in volume.papers}
+    if unknown:
+        print(f"Nothing deposited: no paper has the id {', '.join(sorted(unknown))}.", file=sys.stderr)
+        return 1
+    api = args.api_url or (SANDBOX_API if args.sandbox else ZENODO_API)
+    try:
+        report = deposit(volume, project.papers, Zenodo(api, zenodo_token()), args.publish,
+                         set(args.paper) if args.paper else None)
+    except ZenodoError as error:
+        print(f"Stopped: {error}. What was done so far is kept in papers/{STATE_FILE}.", file=sys.stderr)
+        return 1
+    print("\n".join(report.lines))
+    if args.write_dois and report.dois:
+        try:
+            print("\n".join(write_dois(project.papers, report.dois)))
+        except DoisNotWritten as refusal:
+            print(f"DOIs not written: {refusal}", file=sys.stderr)
+            return 1
+    elif report.dois and not args.publish:
+        print("The DOIs are reserved; they resolve once the depositions are published (--publish). "
+              "--write-dois writes them into papers/accepted.yml.")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the built site on localhost."""
     project = Project(Path(args.dir).resolve())
@@ -198,6 +232,18 @@ def parser() -> argparse.ArgumentParser:
     publisher.add_argument("--with-examples", action="store_true",
                            help="publish even though the scaffold's examples are still in the project")
     publisher.set_defaults(run=cmd_publish)
+    depositor = commands.add_parser("deposit", help="deposit the papers with a DOI agency (Zenodo)")
+    agencies = depositor.add_subparsers(dest="agency", required=True)
+    zenodo = agencies.add_parser("zenodo", help=f"deposit each paper (PDF and metadata) on Zenodo; the token is read "
+                                                f"from {TOKEN_VARIABLE}")
+    zenodo.add_argument("dir", nargs="?", default=".", help="the project folder (default: here)")
+    zenodo.add_argument("--publish", action="store_true",
+                        help="publish the depositions (registers their DOIs for good); default: drafts only")
+    zenodo.add_argument("--sandbox", action="store_true", help="use sandbox.zenodo.org, Zenodo's test site")
+    zenodo.add_argument("--write-dois", action="store_true", help="write the DOIs Zenodo gives into papers/accepted.yml")
+    zenodo.add_argument("--paper", action="append", metavar="ID", help="deposit only this paper (repeatable)")
+    zenodo.add_argument("--api-url", help="another Zenodo API's base URL (a local test server, an InvenIO instance)")
+    zenodo.set_defaults(run=cmd_deposit_zenodo)
     return main_parser
 
 

@@ -38,7 +38,8 @@ def load(project: Project, workers: int | None = None, keep_going: bool = False,
     workshop = _load_workshop(project, diags)
     file, records = _load_paper_records(project, diags)
     papers = _distinctly_named(_read_records(file, records, "papers", PAPER_FIELDS, diags,
-                                             lambda fields: read_paper(fields, workshop, project.papers)), "papers")
+                                             lambda fields: read_paper(fields, workshop, project.papers)), "papers",
+                               volume_doi=workshop.doi if workshop else None)
     papers = _with_private_passwords(project, papers, diags)
     talk_records = _optional_list(project, "talks.yml", diags)
     talks = _distinctly_named(_read_records("papers/talks.yml", talk_records, "talks", TALK_FIELDS, diags,
@@ -169,17 +170,25 @@ def _with_private_passwords(project: Project, papers: list[tuple], diags: Diagno
             for paper, fields in papers]
 
 
-def _distinctly_named(items: list[tuple], folder: str) -> list[tuple]:
+def _distinctly_named(items: list[tuple], folder: str, volume_doi: str | None = None) -> list[tuple]:
     """The items whose page and files have names of their own in ``book/<folder>/``; an error on
     each other one: its id names a generated page, or another item's file (paper ``x-slides`` and
-    the slides of paper ``x``), or its citation key is another paper's."""
+    the slides of paper ``x``), or its citation key or DOI is another paper's (or its DOI the
+    volume's, ``volume_doi``)."""
     ids = {item.id: fields for item, fields in items}
     keys: dict[str, Fields] = {}
+    dois: dict[str, Fields] = {}
     kept = []
     for item, fields in items:
         owner = file_owner(item.id, ids)
         key = getattr(item, "bibkey", None)
+        doi = (getattr(item, "doi", None) or "").lower()  # DOIs are case-insensitive
         problems: list[tuple[str, str]] = []
+        if doi and doi == (volume_doi or "").lower():
+            problems.append(("doi", f"DOI {item.doi!r} is the volume's own (workshop.yml); each paper needs its own DOI"))
+        elif doi in dois:
+            problems.append(("doi", f"DOI {item.doi!r} is also that of {dois[doi].data.get('id')!r} "
+                                    f"(line {dois[doi].data.line_of('doi')}); a DOI names one paper"))
         if folder == "papers" and is_generated_paper_page(item.id):
             problems.append(("id", f"{item.id!r} is the name of a generated page of book/papers/; choose another id"))
         if owner:
@@ -194,6 +203,8 @@ def _distinctly_named(items: list[tuple], folder: str) -> list[tuple]:
             kept.append((item, fields))
         if key:
             keys.setdefault(key, fields)
+        if doi:
+            dois.setdefault(doi, fields)
     return kept
 
 

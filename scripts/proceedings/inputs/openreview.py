@@ -24,9 +24,8 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from ..model.workshop import Workshop
 from ..records.fields import MAX_ID_LENGTH
 from ..records.sources import record_list
-from ..util.files import replacing
+from ..util.files import file_hash, replacing
 from ..util.text import one_line
-from .pdf import file_hash
 
 IMPORTED_FIELDS = ("title", "authors", "abstract", "keywords", "tldr", "track", "session", "openreview", "pdf")
 _SKIPPED = (("withdrawn", "withdrawn"), ("desk_rejected", "desk-rejected"), ("desk rejected", "desk-rejected"),

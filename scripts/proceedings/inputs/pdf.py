@@ -3,7 +3,6 @@ its text extracted with pdfium (three times as fast as pypdf's pure-Python extra
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -19,7 +18,7 @@ from pypdf import PageObject, PasswordType, PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from ..model.pdf_facts import PdfFacts, active_kind
-from ..util.files import replacing
+from ..util.files import file_hash, replacing
 from ..util.progress import progress
 from ..util.text import clean_text
 
@@ -32,15 +31,6 @@ MAX_PAGE_CONTENT = 2_000_000
 EXTRACTION_SECONDS = 30.0
 # Actions looked at for active content, chained ones included (a chain may loop).
 _MAX_ACTIONS = 100_000
-
-
-def file_hash(path: Path) -> str:
-    """SHA-256 of the file's contents."""
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_pdf(path: Path, sha256: str, password: str = "") -> PdfFacts:

@@ -10,13 +10,14 @@ from typing import Any
 
 from ..records.fields import Fields
 from ..records.sources import Located
+from ..util.doi import doi_url
 from .people import Person, read_people
 from .workshop import Workshop
 
 PAPER_FIELDS = (
     "id", "title", "authors", "abstract", "keywords", "track", "session", "pdf", "slides", "poster",
     "openreview", "code", "award", "tldr", "bibkey", "pdf_password", "revisions", "erratum", "withdrawn",
-    "retracted",
+    "retracted", "doi",
 )
 PAPER_REQUIRED = ("id", "title", "authors", "abstract", "track")
 NOTICE_FIELDS = ("date", "note", "reason", "pdf")
@@ -82,6 +83,8 @@ class Paper:
     """Withdrawal by the authors: the page stays, marked, but the paper is no longer cited."""
     retracted: Notice | None = None
     """Retraction by the organizers: as a withdrawal."""
+    doi: str | None = None
+    """The paper's DOI, bare (``10.5281/zenodo.123``); a withdrawn or retracted paper keeps it."""
 
     @property
     def removal(self) -> Notice | None:
@@ -99,6 +102,11 @@ class Paper:
     def cited(self) -> bool:
         """Whether the paper is in the volume: citations, the volume PDF, the indexes."""
         return self.removal is None
+
+    @property
+    def doi_url(self) -> str | None:
+        """The paper's DOI as a link (``https://doi.org/...``)."""
+        return doi_url(self.doi) if self.doi else None
 
     @property
     def openreview_url(self) -> str | None:
@@ -138,6 +146,7 @@ def read_paper(fields: Fields, workshop: Workshop | None, papers_dir: Path) -> P
         erratum=_read_nested_notice(fields, "erratum", "note", papers_dir),
         withdrawn=_read_nested_notice(fields, "withdrawn", "reason", papers_dir),
         retracted=_read_nested_notice(fields, "retracted", "reason", papers_dir),
+        doi=fields.doi("doi"),
     )
     if any(not value for value in values.values()):
         return None

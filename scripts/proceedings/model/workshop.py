@@ -16,7 +16,9 @@ from .people import Person, read_people
 WORKSHOP_FIELDS = (
     "id", "title", "short_title", "booktitle", "venue", "year", "date", "location", "room", "timezone", "url",
     "website", "archival", "license", "editors", "organizers", "area_chairs", "program_committee", "tracks",
+    "doi", "publisher", "zenodo_community",
 )
+_COMMUNITY = re.compile(r"[A-Za-z0-9_-]{1,100}")
 TRACK_FIELDS = ("id", "title", "description", "max_pages", "max_size_mb")
 
 
@@ -89,6 +91,12 @@ class Workshop:
     """Area chairs."""
     program_committee: tuple[Person, ...] = ()
     """Reviewers, as listed by the organizers (duplicates and all)."""
+    doi: str | None = None
+    """The volume's own DOI, bare, if it has one."""
+    publisher: str | None = None
+    """Who publishes the volume (DataCite's publisher); the workshop's organizers when unset."""
+    zenodo_community: str | None = None
+    """The Zenodo community the papers are deposited into (its identifier, as in its URL)."""
 
     @property
     def year(self) -> int:
@@ -155,10 +163,22 @@ def read_workshop(data: object, file: str, diags: Diagnostics) -> Workshop | Non
         organizers=read_people(fields, "organizers"),
         area_chairs=read_people(fields, "area_chairs"),
         program_committee=read_people(fields, "program_committee"),
+        doi=fields.doi("doi"),
+        publisher=fields.text("publisher"),
+        zenodo_community=_read_community(fields),
     )
     if any(value is None for value in values.values()):
         return None
     return Workshop(**values, **optional)
+
+
+def _read_community(fields: Fields) -> str | None:
+    community = fields.text("zenodo_community")
+    if community is not None and not _COMMUNITY.fullmatch(community):
+        fields.error("zenodo_community", f"expected a Zenodo community's identifier (letters, digits, - and _, as in "
+                                         f"https://zenodo.org/communities/<identifier>), got {community!r}")
+        return None
+    return community
 
 
 def _read_timezone(fields: Fields) -> str | None:

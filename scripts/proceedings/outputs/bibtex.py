@@ -57,6 +57,8 @@ def _entry_values(volume: Proceedings, paper: Paper, utf8: bool) -> list[tuple[s
         ("address", latex_text(workshop.location, utf8)),
         ("url", volume.url(paper)),
     ]
+    if paper.doi:
+        values.append(("doi", paper.doi))
     if paper.id in volume.page_ranges:
         values.append(("pages", page_span(volume.page_ranges[paper.id], "--")))
     if not workshop.archival:

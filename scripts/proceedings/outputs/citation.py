@@ -48,6 +48,7 @@ def highwire_tags(volume: Proceedings, paper: Paper) -> list[tuple[str, str]]:
     tags = [("citation_title", plain(paper.title))]
     tags += [("citation_author", highwire_name(author)) for author in paper.authors]
     tags += [("citation_publication_date", workshop.date.strftime("%Y/%m/%d")),
+             *([("citation_doi", paper.doi)] if paper.doi else []),
              ("citation_inbook_title", plain(workshop.booktitle)),
              ("citation_conference_title", plain(workshop.booktitle))]
     if paper.pdf:
@@ -87,6 +88,9 @@ def json_ld(volume: Proceedings, paper: Paper) -> dict:
         "abstract": plain(paper.abstract),
         "keywords": list(paper.keywords),
     }
+    if paper.doi_url:
+        article["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": paper.doi}
+        article["sameAs"] = paper.doi_url
     if paper.pdf:
         article["encoding"] = {"@type": "MediaObject", "contentUrl": volume.pdf_url(paper), "encodingFormat": "application/pdf"}
     if workshop.license:
@@ -128,6 +132,8 @@ def csl_item(volume: Proceedings, paper: Paper) -> dict:
         "URL": volume.url(paper),
         "abstract": plain(paper.abstract),
     }
+    if paper.doi:
+        item["DOI"] = paper.doi
     if paper.keywords:
         item["keyword"] = ", ".join(paper.keywords)
     if paper.id in volume.page_ranges:
@@ -164,6 +170,8 @@ def ris(volume: Proceedings, papers: list[Paper]) -> str:
         lines += [("PY", workshop.date.strftime("%Y/%m/%d/")), ("DA", workshop.date.strftime("%Y/%m/%d")),
                   ("T2", plain(workshop.booktitle)), ("C3", plain(workshop.booktitle)), ("CY", workshop.location),
                   ("UR", volume.url(paper))]
+        if paper.doi:
+            lines.append(("DO", paper.doi))
         if paper.pdf:
             lines.append(("L1", volume.pdf_url(paper)))
         lines.append(("AB", plain(paper.abstract)))

@@ -169,14 +169,16 @@ def _cover(pdf: FPDF, workshop: Workshop) -> None:
 
 
 def _contents_entry(pdf: FPDF, paper: Paper, first_page: int) -> None:
-    """A paper's line in the table of contents: its title, its first page, its authors below."""
+    """A paper's line in the table of contents: its title, its first page, its authors below, and
+    its DOI (a link) if it has one."""
     width = pdf.epw - 15
     pdf.set_font(_FONT, size=9)
     authors = _lines(pdf, width, shown(", ".join(a.name for a in paper.authors)))
+    doi = [f"DOI: {paper.doi}"] if paper.doi else []
     pdf.set_font(_FONT, size=10.5)
     title = _lines(pdf, width, shown(math_as_text(paper.title)))
     # The title may wrap: the authors go below its last line, and the entry is never split by a page break.
-    if pdf.will_page_break(5 * (len(title) + len(authors)) + 2):
+    if pdf.will_page_break(5 * (len(title) + len(authors) + len(doi)) + 2):
         pdf.add_page()
     pdf.set_x(pdf.l_margin + width)
     pdf.cell(15, 5, str(first_page), align="R")
@@ -187,6 +189,8 @@ def _contents_entry(pdf: FPDF, paper: Paper, first_page: int) -> None:
     pdf.set_text_color(_AUTHOR_GREY)
     for line in authors:
         pdf.cell(width, 5, line, new_x="LMARGIN", new_y="NEXT")
+    for line in doi:
+        pdf.cell(width, 5, line, new_x="LMARGIN", new_y="NEXT", link=paper.doi_url or "")
     pdf.set_text_color(0)
     pdf.ln(2)
 

@@ -8,7 +8,9 @@ from ..model.people import Person
 from ..model.program import Slot
 from ..model.volume import Proceedings
 from ..outputs.citation import FORMATS, Citations, highwire_tags, json_ld
+from ..outputs.datacite import DATACITE_FILES
 from ..util import myst
+from ..util.doi import is_test_doi
 from ..util.latex import plain
 from ..util.text import one_line, page_span
 from .generated import NOT_SEARCHED, generated_page
@@ -65,6 +67,9 @@ def paper_page(citations: Citations, paper: Paper) -> str:
         details.append(f"**Session:** {myst.text(paper.session)}")
     if paper.award:
         details.append(f"**Award:** {myst.text(paper.award)}")
+    if paper.doi and paper.doi_url:
+        test = " (an example under the test prefix 10.5072: it does not resolve)" if is_test_doi(paper.doi) else ""
+        details.append(f"**DOI:** {myst.link(paper.doi, paper.doi_url)}{test}")
     if paper.id in volume.page_ranges:
         span = volume.page_ranges[paper.id]
         details.append(f"**{'Page' if span[0] == span[1] else 'Pages'}:** {page_span(span, '–')} of the volume")
@@ -103,7 +108,8 @@ def _keyword(volume: Proceedings, keyword: str) -> str:
 
 
 def _cite(citations: Citations, paper: Paper) -> str:
-    downloads = " · ".join(myst.role("asset", f"{f.label} <{paper.id}.{f.ext}>") for f in FORMATS)
+    files = [(f.label, f.ext) for f in FORMATS] + list(DATACITE_FILES)
+    downloads = " · ".join(myst.role("asset", f"{label} <{paper.id}.{ext}>") for label, ext in files)
     return "\n\n".join(["## Cite", "**APA**", myst.fence(citations.apa(paper), "text"), "**BibTeX**",
                         myst.fence(citations.bibtex([paper]), "bibtex"), f"Download: {downloads}"])
 

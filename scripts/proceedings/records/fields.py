@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ..util.doi import normalised_doi
 from ..util.mathml import UnconvertibleMath, mathml
 from ..util.mathtext import braces_balance, disallowed_macros, math_segments
 from ..util.text import clean_text, one_line
@@ -168,6 +169,17 @@ class Fields:
             self.error(name, f"expected an http:// or https:// URL, got {value!r}")
             return None
         return value
+
+    def doi(self, name: str) -> str | None:
+        """A DOI field, bare or as a ``https://doi.org/`` URL, given back bare."""
+        value = self.text(name)
+        if value is None:
+            return None
+        try:
+            return normalised_doi(value)
+        except ValueError as problem:
+            self.error(name, f"{value!r} is not a DOI: {problem}")
+            return None
 
     def path(self, name: str, papers_dir: Path) -> str | None:
         """A file path relative to ``papers/`` that exists and does not lead outside it."""

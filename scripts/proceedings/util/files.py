@@ -3,6 +3,7 @@ incremental build are kept), inside folders the tool owns."""
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import os
@@ -75,6 +76,15 @@ def _head(path: Path, size: int = 500) -> str:
     """The first ``size`` characters of a text file, without reading the rest."""
     with path.open(encoding="utf-8", errors="replace") as stream:
         return stream.read(size)
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of the file's contents."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def read_json(path: Path, default: Any) -> Any:

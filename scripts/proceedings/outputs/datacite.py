@@ -1,0 +1,161 @@
+"""DataCite metadata (schema 4.5) for each paper and for the volume: what a DOI registration agency
+(DataCite directly, or Zenodo) records about it. Built as DataCite's JSON, validated against the
+schema the ``datacite`` package bundles, and written as XML by that package."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from datacite import schema45
+
+from ..model.locations import revision_file
+from ..util.doi import doi_url
+from ..util.latex import plain
+from ..util.text import one_line
+
+if TYPE_CHECKING:
+    from ..model.paper import Paper
+    from ..model.people import Person
+    from ..model.volume import Proceedings
+
+DATACITE_FILES = (("DataCite XML", "datacite.xml"), ("DataCite JSON", "datacite.json"))
+"""The DataCite files published beside a paper's page: (label, extension)."""
+
+
+class InvalidDataCite(ValueError):
+    """A record the DataCite schema refuses (a defect of ours: the model's values are validated)."""
+
+
+def paper_record(volume: Proceedings, paper: Paper) -> dict:
+    """The paper's DataCite record: a ``ConferencePaper``, part of the volume."""
+    workshop = volume.workshop
+    record = _common(volume, [_creator(author) for author in paper.authors], plain(paper.title), "ConferencePaper")
+    record["descriptions"] = [{"description": plain(paper.abstract), "descriptionType": "Abstract"}]
+    record["subjects"] = [{"subject": keyword} for keyword in paper.keywords]
+    record["relatedIdentifiers"] = _paper_relations(volume, paper)
+    record["dates"] = [{"date": workshop.date.isoformat(), "dateType": "Issued"}]
+    if paper.doi:
+        record["doi"] = paper.doi
+    if paper.id in volume.page_ranges:
+        first, last = volume.page_ranges[paper.id]
+        record["sizes"] = [f"{last - first + 1} pages"]
+    if paper.pdf:
+        record["formats"] = ["application/pdf"]
+    if paper.removal:
+        # The DOI stays registered and resolving; its record says the paper is no longer part of the volume.
+        record["dates"].append({"date": paper.removal.date.isoformat(), "dateType": "Withdrawn",
+                                "dateInformation": f"{paper.removal_label} by the "
+                                                   f"{'organizers' if paper.retracted else 'authors'}"})
+        record["descriptions"].append({"description": f"{paper.removal_label} on {paper.removal.date.isoformat()}: "
+                                                      f"{one_line(paper.removal.text)}", "descriptionType": "Other"})
+    return record
+
+
+def volume_record(volume: Proceedings) -> dict:
+    """The volume's DataCite record: a ``ConferenceProceeding`` with its editors (or, without any,
+    its organizers) as creators and every paper as a part."""
+    workshop = volume.workshop
+    people = workshop.editors or workshop.organizers
+    creators = [_creator(person) for person in people] or [{"name": _publisher(volume), "nameType": "Organizational"}]
+    record = _common(volume, creators, plain(workshop.booktitle), "ConferenceProceeding")
+    record["dates"] = [{"date": workshop.date.isoformat(), "dateType": "Issued"}]
+    record["relatedIdentifiers"] = [{"relatedIdentifier": workshop.base_url, "relatedIdentifierType": "URL",
+                                     "relationType": "IsIdenticalTo"}]
+    record["relatedIdentifiers"] += [_related(paper.doi_url or volume.url(paper), "HasPart") for paper in volume.cited_papers]
+    if workshop.doi:
+        record["doi"] = workshop.doi
+    return record
+
+
+def _common(volume: Proceedings, creators: list[dict], title: str, kind: str) -> dict:
+    workshop = volume.workshop
+    record: dict = {
+        "creators": creators,
+        "titles": [{"title": title}],
+        "publisher": {"name": _publisher(volume)},
+        "publicationYear": str(workshop.year),
+        "types": {"resourceTypeGeneral": kind, "resourceType": "Workshop paper" if kind == "ConferencePaper" else
+                  "Workshop proceedings"},
+        "language": "en",
+        "schemaVersion": "http://datacite.org/schema/kernel-4",
+    }
+    if workshop.license:
+        rights = {"rights": workshop.license}
+        if workshop.license_url:
+            rights["rightsUri"] = workshop.license_url
+        if spdx := _spdx(workshop.license_url):
+            rights |= {"rightsIdentifier": spdx, "rightsIdentifierScheme": "SPDX", "schemeUri": "https://spdx.org/licenses/"}
+        record["rightsList"] = [rights]
+    return record
+
+
+def _publisher(volume: Proceedings) -> str:
+    workshop = volume.workshop
+    return workshop.publisher or plain(workshop.title)
+
+
+def _creator(person: Person) -> dict:
+    parts = person.parts
+    creator: dict = {"name": person.name, "nameType": "Personal"}
+    if parts.given:
+        given = " ".join(part for part in (parts.given, parts.suffix) if part)
+        creator |= {"name": f"{parts.family}, {given}", "givenName": given, "familyName": parts.family}
+    if person.affiliation:
+        creator["affiliation"] = [{"name": person.affiliation}]
+    if person.orcid_url:
+        creator["nameIdentifiers"] = [{"nameIdentifier": person.orcid_url, "nameIdentifierScheme": "ORCID",
+                                       "schemeUri": "https://orcid.org"}]
+    return creator
+
+
+def _paper_relations(volume: Proceedings, paper: Paper) -> list[dict]:
+    workshop = volume.workshop
+    relations = [{"relatedIdentifier": volume.url(paper), "relatedIdentifierType": "URL", "relationType": "IsIdenticalTo"}]
+    volume_id = doi_url(workshop.doi) if workshop.doi else workshop.base_url
+    relations.append(_related(volume_id, "IsPartOf"))
+    if paper.openreview_url:
+        relations.append(_related(paper.openreview_url, "IsReviewedBy"))
+    if paper.code:
+        relations.append(_related(paper.code, "IsSupplementedBy"))
+    # The current version replaces each earlier one, which stays published beside the page.
+    page = volume.url(paper).rsplit("/", 1)[0]
+    relations += [_related(f"{page}/{revision_file(paper.id, number)}", "IsNewVersionOf")
+                  for number in range(1, len(paper.revisions) + 1)]
+    return relations
+
+
+def _related(url: str, relation: str) -> dict:
+    """A relation to ``url``: as a DOI when it is a DOI's link, else as a URL."""
+    if url.startswith("https://doi.org/"):
+        return {"relatedIdentifier": url.removeprefix("https://doi.org/"), "relatedIdentifierType": "DOI",
+                "relationType": relation}
+    return {"relatedIdentifier": url, "relatedIdentifierType": "URL", "relationType": relation}
+
+
+def _spdx(license_url: str | None) -> str | None:
+    """The SPDX identifier of a Creative Commons licence's URL ('CC-BY-4.0', 'CC0-1.0')."""
+    if not license_url or "creativecommons.org" not in license_url:
+        return None
+    parts = license_url.rstrip("/").split("/")
+    if "zero" in parts:
+        return f"CC0-{parts[-1]}"
+    return f"CC-{parts[-2].upper()}-{parts[-1]}"
+
+
+def datacite_json(record: dict) -> str:
+    """The record as DataCite JSON, checked against the schema."""
+    _validated(record)
+    return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+
+
+def datacite_xml(record: dict) -> str:
+    """The record as DataCite XML (kernel 4.5), checked against the schema."""
+    return schema45.tostring(_validated(record))
+
+
+def _validated(record: dict) -> dict:
+    errors = sorted(error.message for error in schema45.validator.iter_errors(record))
+    if errors:
+        raise InvalidDataCite("; ".join(errors))
+    return record

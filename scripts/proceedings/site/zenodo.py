@@ -1,0 +1,283 @@
+"""Depositing the papers on Zenodo (its REST API): one deposition per paper, with its PDF and its
+metadata, in the workshop's community, as a draft unless asked to publish; Zenodo gives each a
+DataCite DOI.
+
+Resumable: what was done is kept in ``papers/.zenodo.json`` after every step (the deposition's id,
+its reserved DOI, the files uploaded by content hash, whether it is published), so a run stopped by a
+network error goes on where it stopped and never deposits a paper twice. A paper whose entry was lost
+is found again among the account's depositions by its page URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from ..model.paper import Paper
+from ..model.volume import Proceedings
+from ..util.files import file_hash, read_json, replacing
+from ..util.latex import plain
+from ..util.text import paragraphs_of
+
+ZENODO_API = "https://zenodo.org/api"
+SANDBOX_API = "https://sandbox.zenodo.org/api"
+TOKEN_VARIABLE = "ZENODO_TOKEN"
+"""The environment variable holding the Zenodo access token (scopes deposit:write, deposit:actions)."""
+STATE_FILE = ".zenodo.json"
+"""What was deposited, under ``papers/``."""
+_TIMEOUT = 120
+# Zenodo's ids of the licences a workshop is likely to choose, by their URL.
+_LICENSES = {"https://creativecommons.org/licenses/by/4.0/": "cc-by-4.0",
+             "https://creativecommons.org/licenses/by-sa/4.0/": "cc-by-sa-4.0",
+             "https://creativecommons.org/licenses/by-nc/4.0/": "cc-by-nc-4.0",
+             "https://creativecommons.org/licenses/by-nc-sa/4.0/": "cc-by-nc-sa-4.0",
+             "https://creativecommons.org/licenses/by-nd/4.0/": "cc-by-nd-4.0",
+             "https://creativecommons.org/licenses/by-nc-nd/4.0/": "cc-by-nc-nd-4.0",
+             "https://creativecommons.org/publicdomain/zero/1.0/": "cc0-1.0"}
+
+
+class ZenodoError(Exception):
+    """Zenodo refused a request or could not be reached; the message is a sentence for the organizer."""
+
+
+class Zenodo:
+    """The few calls of Zenodo's deposit API the deposit makes, authorised by a token."""
+
+    def __init__(self, api: str, token: str):
+        self.api = api.rstrip("/")
+        """The API's base URL (``https://zenodo.org/api``)."""
+        self._token = token
+
+    def _call(self, method: str, url: str, body: bytes | None = None, content_type: str = "application/json") -> Any:
+        if not url.startswith(("http://", "https://")):
+            url = self.api + url
+        request = urllib.request.Request(url, data=body, method=method,
+                                         headers={"Authorization": f"Bearer {self._token}", "Content-Type": content_type,
+                                                  "Accept": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=_TIMEOUT) as response:
+                text = response.read()
+        except urllib.error.HTTPError as error:
+            raise ZenodoError(f"Zenodo refused {method} {url} (HTTP {error.code}): {_reason(error)}") from None
+        except (urllib.error.URLError, OSError) as error:
+            reason = getattr(error, "reason", error)
+            raise ZenodoError(f"cannot reach Zenodo at {self.api} ({reason}); check the network and run the "
+                              "command again: it goes on where it stopped") from None
+        return json.loads(text) if text else {}
+
+    def depositions(self) -> list[dict]:
+        """The account's depositions, drafts and published."""
+        found: list[dict] = []
+        page = 1
+        while batch := self._call("GET", f"/deposit/depositions?size=100&page={page}"):
+            found += batch
+            page += 1
+        return found
+
+    def create(self, metadata: dict) -> dict:
+        """A new draft deposition with ``metadata``."""
+        return self._call("POST", "/deposit/depositions", json.dumps({"metadata": metadata}).encode())
+
+    def update(self, deposition: int, metadata: dict) -> dict:
+        """Replace a draft's metadata."""
+        return self._call("PUT", f"/deposit/depositions/{deposition}", json.dumps({"metadata": metadata}).encode())
+
+    def upload(self, bucket: str, name: str, path: Path) -> dict:
+        """Put a file into a draft's bucket (replacing one of the same name)."""
+        return self._call("PUT", f"{bucket}/{quote(name)}", path.read_bytes(), "application/octet-stream")
+
+    def publish(self, deposition: int) -> dict:
+        """Publish a draft: its DOI is registered and the record can no longer be deleted."""
+        return self._call("POST", f"/deposit/depositions/{deposition}/actions/publish")
+
+
+def _reason(error: urllib.error.HTTPError) -> str:
+    """What Zenodo said about a refused request, from its JSON error (message and field errors)."""
+    try:
+        data = json.loads(error.read() or b"{}")
+    except ValueError:
+        data = {}
+    details = "; ".join(f"{item.get('field', '')}: {' '.join(map(str, item.get('messages', [item.get('message', '')])))}"
+                        for item in data.get("errors") or [] if isinstance(item, dict))
+    message = str(data.get("message") or error.reason or "no reason given")
+    hint = " (is ZENODO_TOKEN a valid token with the deposit:write and deposit:actions scopes?)" \
+        if error.code in (401, 403) else ""
+    return (message + (f" [{details}]" if details else ""))[:400] + hint
+
+
+def zenodo_token() -> str:
+    """The access token from the environment; raises ZenodoError saying how to set it."""
+    token = os.environ.get(TOKEN_VARIABLE, "").strip()
+    if not token:
+        raise ZenodoError(f"set the environment variable {TOKEN_VARIABLE} to a Zenodo access token (Zenodo: Account, "
+                          "Applications, Personal access tokens; scopes deposit:write and deposit:actions); it is read "
+                          "from there only and never written anywhere")
+    return token
+
+
+def zenodo_metadata(volume: Proceedings, paper: Paper) -> dict:
+    """The paper's deposition metadata, as Zenodo's deposit API takes it."""
+    workshop = volume.workshop
+    metadata: dict[str, Any] = {
+        "upload_type": "publication",
+        "publication_type": "conferencepaper",
+        "title": plain(paper.title),
+        "creators": [_creator(author) for author in paper.authors],
+        "description": "".join(f"<p>{escape(plain(block))}</p>" for block in paragraphs_of(paper.abstract)),
+        "publication_date": workshop.date.isoformat(),
+        "access_right": "open",
+        "conference_title": plain(workshop.title),
+        "conference_dates": workshop.date.strftime("%d %B %Y").lstrip("0"),
+        "conference_place": workshop.location,
+        "related_identifiers": _relations(volume, paper),
+    }
+    if paper.keywords:
+        metadata["keywords"] = list(paper.keywords)
+    if workshop.short_title:
+        metadata["conference_acronym"] = workshop.short_title
+    if workshop.website:
+        metadata["conference_url"] = workshop.website
+    if workshop.zenodo_community:
+        metadata["communities"] = [{"identifier": workshop.zenodo_community}]
+    if license_id := _LICENSES.get(workshop.license_url or ""):
+        metadata["license"] = license_id
+    if paper.id in volume.page_ranges:
+        metadata["partof_pages"] = "-".join(map(str, volume.page_ranges[paper.id]))
+        metadata["partof_title"] = plain(workshop.booktitle)
+    if not workshop.archival:
+        metadata["notes"] = "Non-archival workshop paper."
+    # A DOI the paper already has is kept; otherwise Zenodo reserves one.
+    metadata |= {"doi": paper.doi} if paper.doi else {"prereserve_doi": True}
+    return metadata
+
+
+def _creator(person) -> dict:
+    parts = person.parts
+    creator = {"name": f"{parts.family}, {parts.given}" if parts.given else person.name}
+    if person.affiliation:
+        creator["affiliation"] = person.affiliation
+    if person.orcid:
+        creator["orcid"] = person.orcid
+    return creator
+
+
+def _relations(volume: Proceedings, paper: Paper) -> list[dict]:
+    workshop = volume.workshop
+    relations = [{"identifier": volume.url(paper), "relation": "isIdenticalTo", "resource_type": "publication-conferencepaper"},
+                 {"identifier": workshop.doi or workshop.base_url, "relation": "isPartOf",
+                  "resource_type": "publication-conferenceproceeding"}]
+    if paper.openreview_url:
+        relations.append({"identifier": paper.openreview_url, "relation": "isReviewedBy"})
+    if paper.code:
+        relations.append({"identifier": paper.code, "relation": "isSupplementedBy", "resource_type": "software"})
+    return relations
+
+
+@dataclass
+class DepositReport:
+    """What a deposit run did, paper by paper."""
+
+    lines: list[str] = field(default_factory=list)
+    """One sentence per paper and step, in order."""
+    dois: dict[str, str] = field(default_factory=dict)
+    """Each deposited paper's DOI (reserved for a draft, registered once published), by paper id."""
+
+
+def deposit(volume: Proceedings, papers_dir: Path, client: Zenodo, publish: bool = False,
+            only: set[str] | None = None) -> DepositReport:
+    """Deposit every paper of the volume with a PDF (or those in ``only``) on Zenodo: create its draft
+    (or find the one made before), update its metadata, upload its PDF if it changed, publish it if
+    ``publish``. The state is saved after each step; raises ZenodoError at the first failure, after
+    saving what was done."""
+    run = _Run(client, papers_dir / STATE_FILE, read_json(papers_dir / STATE_FILE, {}), publish)
+    papers = []
+    for paper in volume.cited_papers:
+        facts = volume.facts(paper.pdf)
+        if only is not None and paper.id not in only:
+            continue
+        if paper.pdf and facts and not facts.encrypted:
+            papers.append(paper)
+        else:
+            run.report.lines.append(f"{paper.id}: not deposited: " + ("its PDF is password-protected; deposit an "
+                                    "unprotected copy by hand" if paper.pdf else "it has no PDF"))
+    if any(paper.id not in run.state for paper in papers):
+        run.find_lost(volume, papers)
+    for paper in papers:
+        run.deposit(volume, paper, papers_dir / str(paper.pdf))
+        run.report.dois[paper.id] = run.state[paper.id]["doi"]
+    return run.report
+
+
+@dataclass
+class _Run:
+    """One deposit run: the client, the state as it is saved after each step, the report."""
+
+    client: Zenodo
+    state_path: Path
+    state: dict[str, dict]
+    publish: bool
+    report: DepositReport = field(default_factory=DepositReport)
+
+    def save(self) -> None:
+        with replacing(self.state_path) as temporary:
+            temporary.write_text(json.dumps(self.state, indent=1, sort_keys=True) + "\n", "utf-8")
+
+    def find_lost(self, volume: Proceedings, papers: list[Paper]) -> None:
+        """Enter the depositions already on the account for papers missing from the state (a run
+        killed between creating a draft and saving it), matched by the paper's page URL."""
+        by_url: dict[str, dict] = {}
+        for found in self.client.depositions():
+            for relation in found.get("metadata", {}).get("related_identifiers", []):
+                if relation.get("relation") == "isIdenticalTo":
+                    by_url.setdefault(str(relation.get("identifier")), found)
+        for paper in papers:
+            lost = by_url.get(volume.url(paper))
+            if paper.id not in self.state and lost:
+                self.state[paper.id] = _entry(lost)
+                self.report.lines.append(f"{paper.id}: found its deposition {lost['id']} on Zenodo again")
+        self.save()
+
+    def deposit(self, volume: Proceedings, paper: Paper, pdf: Path) -> None:
+        """Bring the paper's deposition up to date, saving the state after each step."""
+        metadata = zenodo_metadata(volume, paper)
+        signature = hashlib.sha256(json.dumps(metadata, sort_keys=True).encode()).hexdigest()
+        entry = self.state.get(paper.id)
+        if entry is None:
+            entry = self.state[paper.id] = _entry(self.client.create(metadata)) | {"metadata": signature}
+            self.save()  # at once: a run stopped after this must not create it again
+            self.report.lines.append(f"{paper.id}: draft {entry['deposition']} created, DOI {entry['doi']} reserved")
+        if entry["published"]:
+            self.report.lines.append(f"{paper.id}: already published on Zenodo as {entry['doi']}; left as it is")
+            return
+        if entry["metadata"] != signature:
+            self.client.update(entry["deposition"], metadata)
+            entry["metadata"] = signature
+            self.save()
+            self.report.lines.append(f"{paper.id}: metadata of draft {entry['deposition']} updated")
+        name, sha = f"{paper.id}.pdf", file_hash(pdf)
+        if entry["files"].get(name) != sha:
+            self.client.upload(entry["bucket"], name, pdf)
+            entry["files"][name] = sha
+            self.save()
+            self.report.lines.append(f"{paper.id}: {name} uploaded ({pdf.stat().st_size:,} bytes)")
+        if self.publish:
+            published = self.client.publish(entry["deposition"])
+            entry |= {"published": True, "doi": published.get("doi") or entry["doi"]}
+            self.save()
+            self.report.lines.append(f"{paper.id}: published, DOI {entry['doi']} registered")
+
+
+def _entry(deposition: dict) -> dict:
+    """A deposition as the state keeps it."""
+    metadata = deposition.get("metadata", {})
+    doi = deposition.get("doi") or metadata.get("doi") or metadata.get("prereserve_doi", {}).get("doi", "")
+    return {"deposition": deposition["id"], "bucket": deposition.get("links", {}).get("bucket", ""), "doi": doi,
+            "files": {}, "metadata": "", "published": bool(deposition.get("submitted"))}

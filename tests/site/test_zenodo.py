@@ -1,0 +1,122 @@
+"""``proceedings deposit zenodo`` against a local server speaking Zenodo's deposit API: drafts created
+with their metadata and PDFs, resumed without duplicates after an interruption (even with the state
+file lost), published only when asked, DOIs written into accepted.yml only with --write-dois."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from proceedings.cli import main
+from zenodo_server import start_fake_zenodo
+
+from conftest import tree_state
+
+TOKEN = "test-token-0123456789"
+
+
+@pytest.fixture
+def zenodo(monkeypatch):
+    state, server = start_fake_zenodo(TOKEN)
+    monkeypatch.setenv("ZENODO_TOKEN", TOKEN)
+    yield state
+    server.shutdown()
+
+
+def _deposit(project, zenodo, *options: str) -> int:
+    return main(["deposit", "zenodo", str(project), "--api-url", zenodo.api, *options])
+
+
+def test_drafts_are_created_with_metadata_and_pdf(project, zenodo, capsys):
+    assert _deposit(project, zenodo) == 0
+    output = capsys.readouterr().out
+    assert len(zenodo.depositions) == 2
+    record = next(r for r in zenodo.depositions.values() if r["metadata"]["title"] == "Neural Operators for PDEs")
+    metadata = record["metadata"]
+    assert metadata["upload_type"] == "publication" and metadata["publication_type"] == "conferencepaper"
+    assert metadata["creators"][0] == {"name": "Müller, Jürgen", "affiliation": "Uni Hamburg", "orcid": "0000-0002-1825-0097"}
+    assert metadata["creators"][1]["name"] == "van der Waals, Johannes"
+    assert metadata["description"].startswith("<p>We learn u") and metadata["keywords"] == ["operators", "PDEs"]
+    assert {"identifier": "https://example.org/test-ws/book/papers/paper-one.html", "relation": "isIdenticalTo",
+            "resource_type": "publication-conferencepaper"} in metadata["related_identifiers"]
+    assert metadata["prereserve_doi"]["doi"].startswith("10.5072/zenodo.")
+    assert zenodo.files[record["id"]]["paper-one.pdf"] == (project / "papers" / "pdf" / "paper-one.pdf").read_bytes()
+    assert not any(r["submitted"] for r in zenodo.depositions.values()), "drafts unless --publish"
+    assert "paper-one: draft" in output and "paper-one.pdf uploaded" in output
+    assert "resolve once the depositions are published" in output
+    state = json.loads((project / "papers" / ".zenodo.json").read_text("utf-8"))
+    assert set(state) == {"paper-one", "paper-two"}
+    assert TOKEN not in (project / "papers" / ".zenodo.json").read_text("utf-8")
+
+
+def test_an_interrupted_deposit_resumes_without_duplicates(project, zenodo, capsys):
+    zenodo.fail_on["upload"] = 500
+    assert _deposit(project, zenodo) == 1
+    error = capsys.readouterr().err
+    assert "Zenodo refused PUT" in error and "HTTP 500" in error and "papers/.zenodo.json" in error
+    assert len(zenodo.depositions) == 1, "stopped at the first paper's upload"
+    assert _deposit(project, zenodo) == 0
+    assert len(zenodo.depositions) == 2, "the first paper's draft was found in the state, not created again"
+    assert all(len(files) == 1 for files in zenodo.files.values())
+    uploads = [r for r in zenodo.requests if r.startswith("PUT /api/files/")]
+    assert _deposit(project, zenodo) == 0
+    assert len(zenodo.depositions) == 2
+    assert [r for r in zenodo.requests if r.startswith("PUT /api/files/")] == uploads, "unchanged PDFs are not uploaded again"
+
+
+def test_a_lost_state_file_finds_the_drafts_again(project, zenodo, capsys):
+    assert _deposit(project, zenodo) == 0
+    (project / "papers" / ".zenodo.json").unlink()
+    assert _deposit(project, zenodo) == 0
+    assert len(zenodo.depositions) == 2
+    assert "found its deposition" in capsys.readouterr().out
+
+
+def test_publish_and_write_dois(project, zenodo, capsys):
+    accepted = project / "papers" / "accepted.yml"
+    accepted.write_text("# The organizers' list; this comment stays.\n" + accepted.read_text("utf-8"), "utf-8")
+    assert _deposit(project, zenodo) == 0
+    assert "doi:" not in accepted.read_text("utf-8"), "DOIs are written only with --write-dois"
+    assert _deposit(project, zenodo, "--publish", "--write-dois") == 0
+    output = capsys.readouterr().out
+    assert all(r["submitted"] for r in zenodo.depositions.values())
+    text = accepted.read_text("utf-8")
+    assert text.startswith("# The organizers' list; this comment stays.")
+    dois = {r["metadata"]["title"]: r["doi"] for r in zenodo.depositions.values()}
+    assert f"doi: {dois['Neural Operators for PDEs']}" in text
+    assert "paper-one: doi 10.5072/zenodo." in output and "written" in output
+    assert main(["check", str(project)]) == 0
+    before = len(zenodo.requests)
+    assert _deposit(project, zenodo, "--publish", "--write-dois") == 0
+    assert "already published" in capsys.readouterr().out
+    assert not any(r.startswith(("POST", "PUT")) for r in zenodo.requests[before:]), "nothing published twice"
+
+
+def test_a_doi_written_by_hand_is_kept_and_sent(project, zenodo, capsys):
+    accepted = project / "papers" / "accepted.yml"
+    accepted.write_text(accepted.read_text("utf-8").replace("  award: Best Paper\n", "  award: Best Paper\n  doi: 10.5072/own.1\n"),
+                        "utf-8")
+    assert _deposit(project, zenodo, "--write-dois") == 0
+    record = next(r for r in zenodo.depositions.values() if r["metadata"]["title"] == "Neural Operators for PDEs")
+    assert record["metadata"]["doi"] == "10.5072/own.1"
+    assert accepted.read_text("utf-8").count("doi:") == 2
+    assert "doi 10.5072/own.1 already there" in capsys.readouterr().out
+
+
+def test_without_a_token_nothing_is_sent(project, zenodo, monkeypatch, capsys):
+    monkeypatch.delenv("ZENODO_TOKEN")
+    before = tree_state(project)
+    assert _deposit(project, zenodo) == 1
+    assert "set the environment variable ZENODO_TOKEN" in capsys.readouterr().err
+    assert zenodo.requests == [] and tree_state(project) == before
+
+
+def test_a_wrong_token_and_an_unreachable_server_are_sentences(project, zenodo, monkeypatch, capsys):
+    monkeypatch.setenv("ZENODO_TOKEN", "s3cr3t-but-wrong")
+    assert _deposit(project, zenodo) == 1
+    error = capsys.readouterr().err
+    assert "HTTP 401" in error and "deposit:write" in error and "s3cr3t" not in error
+    monkeypatch.setenv("ZENODO_TOKEN", TOKEN)
+    assert main(["deposit", "zenodo", str(project), "--api-url", "http://127.0.0.1:9/api"]) == 1
+    assert "cannot reach Zenodo at http://127.0.0.1:9/api" in capsys.readouterr().err

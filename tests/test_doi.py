@@ -1,0 +1,142 @@
+"""DOIs: read and normalised at the boundary (with a diagnostic for each bad one, at its line), unique
+in the volume, present in every citation of a paper that has one and absent from one that has
+not; every DataCite record the archive publishes validates against DataCite's schema 4.5."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ElementTree
+
+import pybtex.database
+import pytest
+from datacite import schema45
+
+from proceedings.inputs.loader import load
+from proceedings.model.locations import Project
+from proceedings.outputs.citation import Citations, csl_item, highwire_tags, json_ld, ris
+from proceedings.outputs.datacite import datacite_xml, paper_record, volume_record
+from proceedings.util.doi import normalised_doi
+
+from conftest import PAPERS_YML, REPO, write_project
+from names import names_volume
+
+
+@pytest.mark.parametrize("written, doi", [
+    ("10.5281/zenodo.1234567", "10.5281/zenodo.1234567"),
+    ("  10.18653/v1/2020.acl-main.1 ", "10.18653/v1/2020.acl-main.1"),
+    ("https://doi.org/10.5072/fm4science.2026.1", "10.5072/fm4science.2026.1"),
+    ("http://dx.doi.org/10.1000/182", "10.1000/182"),
+    ("doi:10.1000/182", "10.1000/182"),
+    ("DOI: 10.1000/ABC-def", "10.1000/ABC-def"),
+    ("https://doi.org/10.1002/%28SICI%291097-4636%28199812%2943%3A4%3C439%3A%3AAID-JBM12%3E3.0.CO%3B2-M",
+     "10.1002/(SICI)1097-4636(199812)43:4<439::AID-JBM12>3.0.CO;2-M"),
+])
+def test_dois_are_normalised(written, doi):
+    assert normalised_doi(written) == doi
+
+
+@pytest.mark.parametrize("written, reason", [
+    ("zenodo.1234567", "a DOI starts with '10.'"),
+    ("https://zenodo.org/records/1234567", "a DOI starts with '10.'"),
+    ("10.123/abc", "registrant code, 4 to 9 digits"),
+    ("10.5281", "registrant code, 4 to 9 digits"),
+    ("10.5281/", "its suffix is empty"),
+    ("10.5281/a b", "characters no DOI agency issues: ' '"),
+    ("10.5281/x}\\input{/etc/passwd", "characters no DOI agency issues: '\\\\' '{' '}'"),
+    ("10.5281/x\"><script>", "characters no DOI agency issues: '\"'"),
+    ("10.5281/" + "a" * 300, "a DOI has at most 200"),
+])
+def test_bad_dois_say_why(written, reason):
+    with pytest.raises(ValueError, match=None) as refused:
+        normalised_doi(written)
+    assert reason in str(refused.value)
+
+
+def _errors(root):
+    volume, diags = load(Project(root))
+    return [(d.line, d.field, d.message) for d in diags.sorted() if d.severity.value == "error"]
+
+
+def test_a_bad_doi_is_an_error_at_its_line(tmp_path):
+    papers = PAPERS_YML.replace("  award: Best Paper\n", "  award: Best Paper\n  doi: https://zenodo.org/records/99\n")
+    assert _errors(write_project(tmp_path / "p", papers=papers)) == [
+        (15, "papers[0].doi", "'https://zenodo.org/records/99' is not a DOI: a DOI starts with '10.' (or https://doi.org/10.)")]
+
+
+def test_a_doi_names_one_paper(tmp_path):
+    papers = (PAPERS_YML.replace("  award: Best Paper\n", "  award: Best Paper\n  doi: 10.5072/Same.1\n")
+              .replace("  abstract: Short.\n", "  abstract: Short.\n  doi: https://doi.org/10.5072/same.1\n"))
+    workshop_doi = "doi: 10.5072/volume\n"
+    errors = _errors(write_project(tmp_path / "p", papers=papers))
+    assert errors == [(23, "papers[1].doi", "DOI '10.5072/same.1' is also that of 'paper-one' (line 15); a DOI names one paper")]
+    from conftest import WORKSHOP_YML
+    papers = PAPERS_YML.replace("  award: Best Paper\n", "  award: Best Paper\n  doi: 10.5072/volume\n")
+    errors = _errors(write_project(tmp_path / "q", workshop=WORKSHOP_YML + workshop_doi, papers=papers))
+    assert errors == [(15, "papers[0].doi", "DOI '10.5072/volume' is the volume's own (workshop.yml); each paper needs its own DOI")]
+
+
+@pytest.fixture(scope="module")
+def volume():
+    volume, diags = load(Project(REPO))
+    assert volume is not None, [str(d) for d in diags.items]
+    return volume
+
+
+def test_the_shipped_archive_shows_three_test_dois(volume):
+    with_doi = [paper for paper in volume.papers if paper.doi]
+    assert len(with_doi) == 3 and all(paper.doi.startswith("10.5072/") for paper in with_doi)
+    assert any(paper.removal for paper in with_doi), "a withdrawn paper keeps its DOI"
+
+
+def test_the_doi_is_in_every_citation_of_a_paper_that_has_one(volume, tmp_path):
+    paper = next(paper for paper in volume.cited_papers if paper.doi)
+    other = next(paper for paper in volume.cited_papers if not paper.doi)
+    citations = Citations(volume)
+    for cited, expected in ((paper, paper.doi), (other, None)):
+        bibtex = pybtex.database.parse_string(citations.bibtex([cited]), "bibtex")
+        assert next(iter(bibtex.entries.values())).fields.get("doi") == expected
+        assert (f"DO  - {expected}" in ris(volume, [cited])) == bool(expected)
+        assert csl_item(volume, cited).get("DOI") == expected
+        assert dict(highwire_tags(volume, cited)).get("citation_doi") == expected
+        ld = json_ld(volume, cited)
+        assert ld.get("identifier") == ({"@type": "PropertyValue", "propertyID": "DOI", "value": expected} if expected else None)
+        assert ld.get("sameAs") == (f"https://doi.org/{expected}" if expected else None)
+        apa = citations.apa(cited)
+        assert apa.endswith(f"https://doi.org/{expected}" if expected else volume.url(cited))
+
+
+def test_every_datacite_record_of_the_archive_validates(volume):
+    records = [paper_record(volume, paper) for paper in volume.papers] + [volume_record(volume)]
+    for record in records:
+        assert schema45.validate(record), record["titles"]
+        ElementTree.fromstring(datacite_xml(record).encode())
+    withdrawn = next(paper_record(volume, paper) for paper in volume.papers if paper.removal and paper.doi)
+    assert withdrawn["doi"].startswith("10.5072/")
+    assert {"date": "2026-05-15", "dateType": "Withdrawn", "dateInformation": "Withdrawn by the authors"} in withdrawn["dates"]
+    assert any(d["descriptionType"] == "Other" and d["description"].startswith("Withdrawn on 2026-05-15")
+               for d in withdrawn["descriptions"])
+
+
+def test_datacite_names_affiliations_and_orcids(volume):
+    paper = next(paper for paper in volume.papers if paper.id == "example-operator-scaling")
+    record = paper_record(volume, paper)
+    assert record["creators"][0] == {
+        "name": "Schäfer-Müller, Jürgen", "nameType": "Personal", "givenName": "Jürgen", "familyName": "Schäfer-Müller",
+        "affiliation": [{"name": "Example University of Hamburg"}],
+        "nameIdentifiers": [{"nameIdentifier": "https://orcid.org/0000-0002-1825-0097", "nameIdentifierScheme": "ORCID",
+                             "schemeUri": "https://orcid.org"}]}
+    assert record["creators"][2]["familyName"] == "van der Berg"
+    assert record["types"]["resourceTypeGeneral"] == "ConferencePaper"
+    assert {"relatedIdentifier": "https://openreview.net/forum?id=ExAmPle0001", "relatedIdentifierType": "URL",
+            "relationType": "IsReviewedBy"} in record["relatedIdentifiers"]
+    xml = datacite_xml(record)
+    assert f'<identifier identifierType="DOI">{paper.doi}</identifier>' in xml
+
+
+def test_every_datacite_record_of_the_name_fixtures_validates():
+    volume = names_volume()
+    for paper in volume.papers:
+        record = paper_record(volume, paper)
+        assert schema45.validate(record)
+        ElementTree.fromstring(datacite_xml(record).encode())
+        assert [creator["nameType"] for creator in record["creators"]] == ["Personal"] * len(paper.authors)
+
