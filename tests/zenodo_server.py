@@ -110,3 +110,13 @@ def start_fake_zenodo(token: str) -> tuple[FakeZenodo, ThreadingHTTPServer]:
     state.port = server.server_address[1]
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return state, server
+
+
+if __name__ == "__main__":  # python tests/zenodo_server.py TOKEN: serve until interrupted, for trying the command by hand
+    import sys
+    import time
+
+    fake, _ = start_fake_zenodo(sys.argv[1])
+    print(f"Zenodo stand-in at {fake.api} (token {sys.argv[1]!r}); Ctrl-C stops it", flush=True)
+    while True:
+        time.sleep(3600)
