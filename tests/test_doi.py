@@ -4,9 +4,14 @@ not; every DataCite record the archive publishes validates against DataCite's sc
 
 from __future__ import annotations
 
+import io
+import json
+import shutil
+import subprocess
 import xml.etree.ElementTree as ElementTree
 
 import pybtex.database
+import pypdf
 import pytest
 from datacite import schema45
 
@@ -14,6 +19,7 @@ from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
 from proceedings.outputs.citation import Citations, csl_item, highwire_tags, json_ld, ris
 from proceedings.outputs.datacite import datacite_xml, paper_record, volume_record
+from proceedings.outputs.volume_pdf import preliminary_pages
 from proceedings.util.doi import normalised_doi
 
 from conftest import PAPERS_YML, REPO, write_project
@@ -140,3 +146,36 @@ def test_every_datacite_record_of_the_name_fixtures_validates():
         ElementTree.fromstring(datacite_xml(record).encode())
         assert [creator["nameType"] for creator in record["creators"]] == ["Personal"] * len(paper.authors)
 
+
+
+def test_the_volume_pdf_contents_give_each_doi_as_a_link(volume):
+    ranges = {paper.id: (index * 4 + 1, index * 4 + 4) for index, paper in enumerate(volume.bound_papers)}
+    reader = pypdf.PdfReader(io.BytesIO(preliminary_pages(volume, [], ranges)))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    links = {annotation.get_object().get("/A", {}).get("/URI") for page in reader.pages
+             for annotation in page.get("/Annots") or []}
+    for paper in volume.bound_papers:
+        assert (f"DOI: {paper.doi}" in text) == bool(paper.doi)
+        assert (f"https://doi.org/{paper.doi}" in links) == bool(paper.doi)
+
+
+@pytest.mark.skipif(not shutil.which("pandoc"), reason="pandoc not installed (Debian: pandoc); CI installs it")
+def test_pandoc_reads_the_doi_from_the_bibtex_and_csl_json(volume):
+    """(pandoc 2.17, Debian's, reads no RIS.)"""
+    paper = next(paper for paper in volume.cited_papers if paper.doi)
+    citations = Citations(volume)
+    for reader, text in (("bibtex", citations.bibtex([paper])), ("biblatex", citations.utf8_bibtex([paper])),
+                         ("csljson", citations.csl_json([paper]))):
+        result = subprocess.run(["pandoc", "-f", reader, "-t", "csljson"], input=text.encode(), capture_output=True, check=True)
+        assert [item.get("DOI") for item in json.loads(result.stdout)] == [paper.doi], reader
+
+
+@pytest.mark.skipif(not shutil.which("biber"), reason="biber not installed (Debian: biber); CI installs it")
+def test_biber_reads_the_doi(volume, tmp_path):
+    paper = next(paper for paper in volume.cited_papers if paper.doi)
+    (tmp_path / "in.bib").write_text(Citations(volume).utf8_bibtex([paper]), "utf-8")
+    subprocess.run(["biber", "--tool", "--output-format=biblatexml", "--output-file=out.xml", "in.bib"], cwd=tmp_path,
+                   capture_output=True, check=True)
+    namespace = {"b": "http://biblatex-biber.sourceforge.net/biblatexml"}
+    entry = ElementTree.parse(tmp_path / "out.xml").getroot().find("b:entry", namespace)
+    assert entry.findtext("b:doi", "", namespace) == paper.doi

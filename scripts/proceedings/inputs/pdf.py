@@ -1,5 +1,6 @@
-"""Facts about PDFs (pages, size, text) and cached by content hash: the file's structure read with pypdf,
-its text extracted with pdfium (three times as fast as pypdf's pure-Python extraction)."""
+"""Facts about PDFs (pages, size, text, active content), cached by content hash: the file's structure
+read with pypdf, its text extracted with pdfium (about three times as fast as pypdf's pure-Python
+extraction, and it joins words hyphenated at a line's end and unfolds ligatures)."""
 
 from __future__ import annotations
 
