@@ -34,6 +34,8 @@ HOSTILE_PAPER = """\
     [click](javascript:alert(1)) and :::{include} /etc/passwd and {{ sub }} % comment
   keywords: ["<iframe>"]
   track: full
+  code: "https://example.com/code?a=1&b=2"
+  doi: "10.1002/(SICI)1097-4636(199812)43:4<439::AID-JBM12>3.0.CO;2-M"
 """
 
 
@@ -285,7 +287,7 @@ def test_citation_metadata_matches_records(built):
         url = f"{SITE_URL}book/papers/{paper.id}.html"
         expected = [("citation_title", plain(paper.title))]
         expected += [("citation_author", highwire_name(author)) for author in paper.authors]
-        expected += [("citation_publication_date", "2026/04/27"),
+        expected += [("citation_publication_date", "2026/04/27"), *([("citation_doi", paper.doi)] if paper.doi else []),
                      ("citation_inbook_title", "Proceedings of the Test Workshop on Foundation Models"),
                      ("citation_conference_title", "Proceedings of the Test Workshop on Foundation Models")]
         if paper.pdf:
@@ -420,3 +422,22 @@ def test_a_failing_sphinx_is_reported_and_the_last_site_kept(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "Jupyter Book says" in err and "no_such_extension" in err, err
     assert (root / "_build/html").resolve() == site and (site / "book/papers/paper-one.html").is_file()
+
+
+def test_links_with_ampersands_and_dois_with_angle_brackets_lead_where_they_say(built):
+    """MyST escapes a link's target once and the HTML writer again; a DOI's < and > are percent-encoded."""
+    root, _ = built
+    page = _soup(root / "_build/html/book/papers/hostile.html")
+    hrefs = {a.get_text(): a["href"] for a in page.select("article a[href^='http']")}
+    assert hrefs["Code"] == "https://example.com/code?a=1&b=2"
+    doi = "10.1002/(SICI)1097-4636(199812)43:4<439::AID-JBM12>3.0.CO;2-M"
+    assert hrefs[doi] == "https://doi.org/10.1002/(SICI)1097-4636(199812)43:4%3C439::AID-JBM12%3E3.0.CO;2-M"
+
+
+def test_a_paper_page_describes_itself_by_its_abstract(built):
+    """The meta description is the Open Graph one (the abstract), not the page's first words (the byline)."""
+    root, _ = built
+    head = _soup(root / "_build/html/book/papers/paper-one.html").head
+    description = head.find("meta", attrs={"name": "description"})["content"]
+    assert description == head.find("meta", property="og:description")["content"]
+    assert description.startswith("We learn") and len(head.find_all("meta", attrs={"name": "description"})) == 1

@@ -20,7 +20,7 @@ from proceedings.model.locations import Project
 from proceedings.outputs.citation import Citations, csl_item, highwire_tags, json_ld, ris
 from proceedings.outputs.datacite import datacite_xml, paper_record, volume_record
 from proceedings.outputs.volume_pdf import preliminary_pages
-from proceedings.util.doi import normalised_doi
+from proceedings.util.doi import doi_url, normalised_doi
 
 from conftest import PAPERS_YML, REPO, write_project
 from names import names_volume
@@ -179,3 +179,10 @@ def test_biber_reads_the_doi(volume, tmp_path):
     namespace = {"b": "http://biblatex-biber.sourceforge.net/biblatexml"}
     entry = ElementTree.parse(tmp_path / "out.xml").getroot().find("b:entry", namespace)
     assert entry.findtext("b:doi", "", namespace) == paper.doi
+
+
+def test_a_doi_link_percent_encodes_what_a_url_may_not_hold():
+    assert doi_url("10.5281/zenodo.1234567") == "https://doi.org/10.5281/zenodo.1234567"
+    assert doi_url("10.1002/(SICI)1097-4636(199812)43:4<439::AID-JBM12>3.0.CO;2-M") == \
+        "https://doi.org/10.1002/(SICI)1097-4636(199812)43:4%3C439::AID-JBM12%3E3.0.CO;2-M"
+    assert doi_url("10.1000/a[1]+b") == "https://doi.org/10.1000/a%5B1%5D+b"

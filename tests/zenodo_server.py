@@ -24,6 +24,8 @@ class FakeZenodo:
     fail_on: dict[str, int] = field(default_factory=dict)
     """Request kind ("create", "upload", "update", "publish") -> HTTP status to answer its next call with."""
     port: int = 0
+    created: int = 0
+    """Depositions created so far (ids are never reused, as Zenodo's are not)."""
 
     @property
     def api(self) -> str:
@@ -60,7 +62,9 @@ class FakeZenodo:
         if not self.files[deposition]:
             return 400, {"status": 400, "message": "Validation error.", "errors": [{"field": "files",
                                                                                     "message": "Minimum one file must be provided."}]}
-        record |= {"submitted": True, "state": "done", "doi": record["metadata"]["prereserve_doi"]["doi"]}
+        # A DOI the deposition already has (an external one) is kept; else the reserved one is registered.
+        doi = record["metadata"].get("doi") or record["metadata"]["prereserve_doi"]["doi"]
+        record |= {"submitted": True, "state": "done", "doi": doi}
         return 202, record
 
     def _route(self, method: str, path: str) -> tuple[str | None, int]:
@@ -76,7 +80,8 @@ class FakeZenodo:
         return None, 0
 
     def _create(self, metadata: dict) -> dict:
-        number = 1000 + len(self.depositions) + 1
+        self.created += 1
+        number = 1000 + self.created
         doi = f"10.5072/zenodo.{number}"
         record = {"id": number, "submitted": False, "state": "unsubmitted", "doi": "",
                   "metadata": dict(metadata, prereserve_doi={"doi": doi, "recid": number}),

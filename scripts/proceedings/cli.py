@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
@@ -143,24 +144,34 @@ def cmd_deposit_zenodo(args: argparse.Namespace) -> int:
     if unknown:
         print(f"Nothing deposited: no paper has the id {', '.join(sorted(unknown))}.", file=sys.stderr)
         return 1
+    volume = replace(volume, volume_pdf=args.volume_pdf)
     api = args.api_url or (SANDBOX_API if args.sandbox else ZENODO_API)
     try:
         report = deposit(volume, project.papers, Zenodo(api, zenodo_token()), args.publish,
                          set(args.paper) if args.paper else None)
     except ZenodoError as error:
-        print(f"Stopped: {error}. What was done so far is kept in papers/{STATE_FILE}.", file=sys.stderr)
+        print(f"Stopped: {str(error).rstrip('.')}.{_deposit_kept(project)}", file=sys.stderr)
         return 1
-    print("\n".join(report.lines))
+    except KeyboardInterrupt:
+        print(f"Stopped (interrupted).{_deposit_kept(project)}", file=sys.stderr)
+        return 130
     if args.write_dois and report.dois:
         try:
             print("\n".join(write_dois(project.papers, report.dois)))
         except DoisNotWritten as refusal:
             print(f"DOIs not written: {refusal}", file=sys.stderr)
             return 1
-    elif report.dois and not args.publish:
-        print("The DOIs are reserved; they resolve once the depositions are published (--publish). "
-              "--write-dois writes them into papers/accepted.yml.")
+    if report.drafts:
+        print(f"{report.drafts} deposition(s) are drafts: their reserved DOIs resolve once published (--publish)"
+              + ("." if args.write_dois else "; --write-dois writes the DOIs into papers/accepted.yml."))
     return 0
+
+
+def _deposit_kept(project: Project) -> str:
+    """What a stopped deposit says about its state file, if it wrote one."""
+    if (project.papers / STATE_FILE).is_file():
+        return f" What was done so far is kept in papers/{STATE_FILE}: run the command again to go on."
+    return ""
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -243,6 +254,8 @@ def parser() -> argparse.ArgumentParser:
     zenodo.add_argument("--write-dois", action="store_true", help="write the DOIs Zenodo gives into papers/accepted.yml")
     zenodo.add_argument("--paper", action="append", metavar="ID", help="deposit only this paper (repeatable)")
     zenodo.add_argument("--api-url", help="another Zenodo API's base URL (a local test server, an InvenIO instance)")
+    zenodo.add_argument("--volume-pdf", action=argparse.BooleanOptionalAction, default=True,
+                        help="give each paper its pages in the volume, as the build does (default: yes)")
     zenodo.set_defaults(run=cmd_deposit_zenodo)
     return main_parser
 

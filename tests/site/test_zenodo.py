@@ -44,9 +44,9 @@ def test_drafts_are_created_with_metadata_and_pdf(project, zenodo, capsys):
     assert zenodo.files[record["id"]]["paper-one.pdf"] == (project / "papers" / "pdf" / "paper-one.pdf").read_bytes()
     assert not any(r["submitted"] for r in zenodo.depositions.values()), "drafts unless --publish"
     assert "paper-one: draft" in output and "paper-one.pdf uploaded" in output
-    assert "resolve once the depositions are published" in output
+    assert "2 deposition(s) are drafts: their reserved DOIs resolve once published (--publish)" in output
     state = json.loads((project / "papers" / ".zenodo.json").read_text("utf-8"))
-    assert set(state) == {"paper-one", "paper-two"}
+    assert set(state[zenodo.api]) == {"paper-one", "paper-two"}
     assert TOKEN not in (project / "papers" / ".zenodo.json").read_text("utf-8")
 
 
@@ -120,3 +120,80 @@ def test_a_wrong_token_and_an_unreachable_server_are_sentences(project, zenodo, 
     monkeypatch.setenv("ZENODO_TOKEN", TOKEN)
     assert main(["deposit", "zenodo", str(project), "--api-url", "http://127.0.0.1:9/api"]) == 1
     assert "cannot reach Zenodo at http://127.0.0.1:9/api" in capsys.readouterr().err
+
+
+def test_write_dois_inserts_one_line_per_paper_and_keeps_every_other_byte(project, zenodo, capsys):
+    accepted = project / "papers" / "accepted.yml"
+    original = ("# The organizers' list.\n" + accepted.read_text("utf-8")
+                .replace("- id: paper-two\n", "# paper two comes next\n- id: paper-two   # a comment on the id\n")
+                .replace("    - name: Johannes van der Waals\n", "      - name: Johannes van der Waals  # odd indent\n")
+                .replace("  keywords: [operators, PDEs]\n", "  keywords: [operators, PDEs, " + ", ".join(f"k{i}" for i in range(30)) + "]\n"))
+    original = original.replace("      - name: Johannes", "    - name: Johannes")
+    accepted.write_text(original, "utf-8")
+    assert _deposit(project, zenodo, "--write-dois") == 0
+    written = accepted.read_text("utf-8").splitlines(keepends=True)
+    doi_lines = [line for line in written if line.lstrip().startswith("doi: 10.5072/zenodo.")]
+    assert len(doi_lines) == 2 and all(line.startswith("  doi: ") for line in doi_lines)
+    assert [line for line in written if line not in doi_lines] == original.splitlines(keepends=True)
+    lines = written
+    assert lines[lines.index("- id: paper-two   # a comment on the id\n") + 1].startswith("  doi: 10.5072/zenodo.")
+    assert main(["check", str(project)]) == 0
+    assert "1 deposition(s) are drafts" not in capsys.readouterr().out
+
+
+def test_a_one_line_record_is_reported_not_rewritten(project, zenodo, capsys):
+    accepted = project / "papers" / "accepted.yml"
+    accepted.write_text(accepted.read_text("utf-8") + "- {id: paper-three, title: Three, authors: [{name: A B}], abstract: C., "
+                        "track: full, pdf: pdf/paper-one.pdf}\n", "utf-8")
+    assert _deposit(project, zenodo, "--write-dois") == 0
+    assert "paper-three: its record is written on one line" in capsys.readouterr().out
+    assert "- {id: paper-three" in accepted.read_text("utf-8")
+
+
+def test_the_sandbox_and_another_server_keep_their_own_depositions(project, zenodo, capsys):
+    other, server = start_fake_zenodo(TOKEN)
+    try:
+        assert _deposit(project, zenodo, "--publish") == 0
+        assert _deposit(project, other) == 0
+        assert len(other.depositions) == 2 and not any(r["submitted"] for r in other.depositions.values())
+        state = json.loads((project / "papers" / ".zenodo.json").read_text("utf-8"))
+        assert set(state) == {zenodo.api, other.api}
+        assert all(entry["published"] for entry in state[zenodo.api].values())
+    finally:
+        server.shutdown()
+
+
+def test_a_draft_deleted_on_zenodo_is_made_again(project, zenodo, capsys):
+    assert _deposit(project, zenodo) == 0
+    gone = next(iter(zenodo.depositions))
+    del zenodo.depositions[gone]
+    assert _deposit(project, zenodo) == 0
+    assert f"its deposition {gone} is no longer on Zenodo" in capsys.readouterr().out
+    assert len(zenodo.depositions) == 2
+
+
+def test_each_step_is_shown_as_it_is_done_even_when_a_run_stops(project, zenodo, capsys):
+    zenodo.fail_on["upload"] = 503
+    assert _deposit(project, zenodo) == 1
+    output, error = capsys.readouterr()
+    assert "paper-one: draft 1001 created, DOI 10.5072/zenodo.1001 reserved" in output
+    assert "HTTP 503" in error and ".." not in error
+
+
+def test_an_interrupted_run_says_so(project, zenodo, monkeypatch, capsys):
+    from proceedings.site import zenodo as module
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(module.Zenodo, "upload", interrupted)
+    assert _deposit(project, zenodo) == 130
+    assert capsys.readouterr().err.startswith("Stopped (interrupted). What was done so far is kept in papers/.zenodo.json")
+
+
+def test_withdrawn_papers_and_papers_without_a_pdf_are_named(project, zenodo, capsys):
+    accepted = project / "papers" / "accepted.yml"
+    accepted.write_text(accepted.read_text("utf-8").replace(
+        "  abstract: Short.\n", "  abstract: Short.\n  withdrawn: {date: 2026-05-01, reason: An error.}\n"), "utf-8")
+    assert _deposit(project, zenodo) == 0
+    assert "paper-two: not deposited: it is withdrawn" in capsys.readouterr().out
+    assert len(zenodo.depositions) == 1

@@ -15,6 +15,7 @@ import json
 import os
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -25,7 +26,7 @@ from ..model.paper import Paper
 from ..model.volume import Proceedings
 from ..util.files import file_hash, read_json, replacing
 from ..util.latex import plain
-from ..util.text import paragraphs_of
+from ..util.text import page_span, paragraphs_of
 
 ZENODO_API = "https://zenodo.org/api"
 SANDBOX_API = "https://sandbox.zenodo.org/api"
@@ -33,7 +34,8 @@ TOKEN_VARIABLE = "ZENODO_TOKEN"
 """The environment variable holding the Zenodo access token (scopes deposit:write, deposit:actions)."""
 STATE_FILE = ".zenodo.json"
 """What was deposited, under ``papers/``."""
-_TIMEOUT = 120
+# Seconds without a byte from Zenodo before a request is given up (an upload sends all the while).
+_TIMEOUT = 60
 # Zenodo's ids of the licences a workshop is likely to choose, by their URL.
 _LICENSES = {"https://creativecommons.org/licenses/by/4.0/": "cc-by-4.0",
              "https://creativecommons.org/licenses/by-sa/4.0/": "cc-by-sa-4.0",
@@ -150,7 +152,7 @@ def zenodo_metadata(volume: Proceedings, paper: Paper) -> dict:
     if license_id := _LICENSES.get(workshop.license_url or ""):
         metadata["license"] = license_id
     if paper.id in volume.page_ranges:
-        metadata["partof_pages"] = "-".join(map(str, volume.page_ranges[paper.id]))
+        metadata["partof_pages"] = page_span(volume.page_ranges[paper.id], "-")
         metadata["partof_title"] = plain(workshop.booktitle)
     if not workshop.archival:
         metadata["notes"] = "Non-archival workshop paper."
@@ -189,60 +191,84 @@ class DepositReport:
     """One sentence per paper and step, in order."""
     dois: dict[str, str] = field(default_factory=dict)
     """Each deposited paper's DOI (reserved for a draft, registered once published), by paper id."""
+    drafts: int = 0
+    """How many of the depositions are drafts after the run."""
 
 
 def deposit(volume: Proceedings, papers_dir: Path, client: Zenodo, publish: bool = False,
-            only: set[str] | None = None) -> DepositReport:
+            only: set[str] | None = None, say: Callable[[str], None] = print) -> DepositReport:
     """Deposit every paper of the volume with a PDF (or those in ``only``) on Zenodo: create its draft
     (or find the one made before), update its metadata, upload its PDF if it changed, publish it if
-    ``publish``. The state is saved after each step; raises ZenodoError at the first failure, after
-    saving what was done."""
-    run = _Run(client, papers_dir / STATE_FILE, read_json(papers_dir / STATE_FILE, {}), publish)
+    ``publish``; each step is told to ``say`` as it is done. The state is saved after each step;
+    raises ZenodoError at the first failure, after saving what was done."""
+    run = _Run(client, papers_dir / STATE_FILE, read_json(papers_dir / STATE_FILE, {}), publish, say)
     papers = []
-    for paper in volume.cited_papers:
-        facts = volume.facts(paper.pdf)
+    for paper in volume.papers:
         if only is not None and paper.id not in only:
             continue
-        if paper.pdf and facts and not facts.encrypted:
-            papers.append(paper)
+        facts = volume.facts(paper.pdf)
+        if paper.removal:
+            run.say(f"{paper.id}: not deposited: it is {(paper.removal_label or '').lower()} (a deposition made before is "
+                    "left as it is: edit it on Zenodo)")
+        elif not paper.pdf or not facts:
+            run.say(f"{paper.id}: not deposited: it has no PDF")
+        elif facts.encrypted:
+            run.say(f"{paper.id}: not deposited: its PDF is password-protected; deposit an unprotected copy by hand")
         else:
-            run.report.lines.append(f"{paper.id}: not deposited: " + ("its PDF is password-protected; deposit an "
-                                    "unprotected copy by hand" if paper.pdf else "it has no PDF"))
-    if any(paper.id not in run.state for paper in papers):
-        run.find_lost(volume, papers)
+            papers.append(paper)
+    run.reconcile(volume, papers)
     for paper in papers:
         run.deposit(volume, paper, papers_dir / str(paper.pdf))
         run.report.dois[paper.id] = run.state[paper.id]["doi"]
+    run.report.drafts = sum(not run.state[paper.id]["published"] for paper in papers)
     return run.report
 
 
-@dataclass
 class _Run:
     """One deposit run: the client, the state as it is saved after each step, the report."""
 
-    client: Zenodo
-    state_path: Path
-    state: dict[str, dict]
-    publish: bool
-    report: DepositReport = field(default_factory=DepositReport)
+    def __init__(self, client: Zenodo, state_path: Path, saved: dict, publish: bool, say: Callable[[str], None]):
+        self.client = client
+        self.state_path = state_path
+        # Depositions by API: those on the sandbox are not those on zenodo.org.
+        self.saved = saved if isinstance(saved, dict) else {}
+        self.state: dict[str, dict] = self.saved.setdefault(client.api, {})
+        self.publish = publish
+        self.echo = say
+        self.report = DepositReport()
+
+    def say(self, line: str) -> None:
+        self.report.lines.append(line)
+        self.echo(line)
 
     def save(self) -> None:
         with replacing(self.state_path) as temporary:
-            temporary.write_text(json.dumps(self.state, indent=1, sort_keys=True) + "\n", "utf-8")
+            temporary.write_text(json.dumps(self.saved, indent=1, sort_keys=True) + "\n", "utf-8")
 
-    def find_lost(self, volume: Proceedings, papers: list[Paper]) -> None:
-        """Enter the depositions already on the account for papers missing from the state (a run
-        killed between creating a draft and saving it), matched by the paper's page URL."""
+    def reconcile(self, volume: Proceedings, papers: list[Paper]) -> None:
+        """Bring the state in line with the account's depositions: forget those no longer there
+        (a draft deleted on Zenodo is made again), note those published meanwhile, and enter those
+        missing from the state (a run killed between creating a draft and saving it), matched by
+        the paper's page URL."""
+        listed = self.client.depositions()
+        by_id = {found["id"]: found for found in listed}
         by_url: dict[str, dict] = {}
-        for found in self.client.depositions():
+        for found in listed:
             for relation in found.get("metadata", {}).get("related_identifiers", []):
                 if relation.get("relation") == "isIdenticalTo":
                     by_url.setdefault(str(relation.get("identifier")), found)
         for paper in papers:
+            entry = self.state.get(paper.id)
+            if entry and entry["deposition"] not in by_id:
+                del self.state[paper.id]
+                self.say(f"{paper.id}: its deposition {entry['deposition']} is no longer on Zenodo (deleted there?); "
+                         "a new draft is made")
+            elif entry:
+                entry["published"] = bool(by_id[entry["deposition"]].get("submitted"))
             lost = by_url.get(volume.url(paper))
             if paper.id not in self.state and lost:
                 self.state[paper.id] = _entry(lost)
-                self.report.lines.append(f"{paper.id}: found its deposition {lost['id']} on Zenodo again")
+                self.say(f"{paper.id}: found its deposition {lost['id']} on Zenodo again")
         self.save()
 
     def deposit(self, volume: Proceedings, paper: Paper, pdf: Path) -> None:
@@ -253,26 +279,28 @@ class _Run:
         if entry is None:
             entry = self.state[paper.id] = _entry(self.client.create(metadata)) | {"metadata": signature}
             self.save()  # at once: a run stopped after this must not create it again
-            self.report.lines.append(f"{paper.id}: draft {entry['deposition']} created, DOI {entry['doi']} reserved")
+            doi = f"with its own DOI {paper.doi}" if paper.doi else f"DOI {entry['doi']} reserved"
+            self.say(f"{paper.id}: draft {entry['deposition']} created, {doi}")
         if entry["published"]:
-            self.report.lines.append(f"{paper.id}: already published on Zenodo as {entry['doi']}; left as it is")
+            self.say(f"{paper.id}: already published on Zenodo as {entry['doi']}; left as it is")
             return
         if entry["metadata"] != signature:
             self.client.update(entry["deposition"], metadata)
             entry["metadata"] = signature
             self.save()
-            self.report.lines.append(f"{paper.id}: metadata of draft {entry['deposition']} updated")
+            self.say(f"{paper.id}: metadata of draft {entry['deposition']} updated")
         name, sha = f"{paper.id}.pdf", file_hash(pdf)
         if entry["files"].get(name) != sha:
             self.client.upload(entry["bucket"], name, pdf)
             entry["files"][name] = sha
             self.save()
-            self.report.lines.append(f"{paper.id}: {name} uploaded ({pdf.stat().st_size:,} bytes)")
+            self.say(f"{paper.id}: {name} uploaded ({pdf.stat().st_size:,} bytes)")
         if self.publish:
             published = self.client.publish(entry["deposition"])
             entry |= {"published": True, "doi": published.get("doi") or entry["doi"]}
             self.save()
-            self.report.lines.append(f"{paper.id}: published, DOI {entry['doi']} registered")
+            self.say(f"{paper.id}: published, DOI {entry['doi']} " + ("(its own: register it with its agency)" if paper.doi
+                                                                      else "registered"))
 
 
 def _entry(deposition: dict) -> dict:

@@ -24,7 +24,7 @@ import hashlib
 import json
 import posixpath
 import shutil
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 
 from docutils import nodes
@@ -195,6 +195,26 @@ def _inert(value: str) -> str:
     return value.translate(_INERT)
 
 
+def _unescaped_links(app: Sphinx, doctree: nodes.document) -> None:
+    """Undo MyST's escaping of external link targets: it HTML-escapes them in the doctree (myst-parser
+    3's ``render_link_url``), and the HTML writer escapes them again, so ``?a=1&b=2`` became
+    ``?a=1&amp;amp;b=2`` and led elsewhere. ``html.unescape`` is the exact inverse of that escaping."""
+    if Path(app.env.doc2path(app.env.docname)).suffix not in (".md", ".ipynb"):
+        return
+    for reference in doctree.findall(nodes.reference):
+        target = reference.get("refuri", "")
+        if target.startswith(("http://", "https://")) and "&" in target:
+            reference["refuri"] = unescape(target)
+
+
+def _meta_description(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """A page with its own Open Graph description gets it as its meta description too (before
+    sphinxext-opengraph, which otherwise makes one from the page's first words: the byline)."""
+    description = app.env.metadata.get(pagename, {}).get("og:description")
+    if description:
+        context["metatags"] = context.get("metatags", "") + f'<meta name="description" content="{escape(description)}" />\n'
+
+
 def _html_page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Citation tags into the <head>; the page's content marked for Pagefind, with its search data."""
     if pagename in app.env.titles:
@@ -362,6 +382,8 @@ def setup(app: Sphinx) -> dict:
     # Before the theme's handlers, which render the sidebar once to see whether it is empty.
     app.connect("html-page-context", _share_sidebar, priority=400)
     app.connect("html-page-context", _html_page_context, priority=900)
+    app.connect("html-page-context", _meta_description, priority=400)
+    app.connect("doctree-read", _unescaped_links)
     app.connect("build-finished", _write_sitemap_and_404)
     app.connect("build-finished", _trim_icons)
     app.connect("build-finished", _remove_old_sources)

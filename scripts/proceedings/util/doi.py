@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 # DataCite's own pattern (its metadata schema 4.5): "10.", a registrant code of 4 to 9 digits, "/",
 # and a suffix. The suffix's characters are limited to those registration agencies issue (Crossref's
@@ -39,8 +39,9 @@ def normalised_doi(text: str) -> str:
 
 
 def doi_url(doi: str) -> str:
-    """The DOI's resolver URL (``https://doi.org/...``, as DataCite and Crossref ask it be shown)."""
-    return f"https://doi.org/{doi}"
+    """The DOI's resolver URL (``https://doi.org/...``, as DataCite and Crossref ask it be shown), the
+    characters a URL may not hold (the ``<>[]`` of older DOIs) percent-encoded."""
+    return "https://doi.org/" + quote(doi, safe="/:;()+")
 
 
 def is_test_doi(doi: str) -> bool:
