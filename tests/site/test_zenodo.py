@@ -4,11 +4,15 @@ file lost), published only when asked, DOIs written into accepted.yml only with 
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
+import threading
 
 import pytest
 
 from proceedings.cli import main
+from proceedings.site.zenodo import Zenodo
 from zenodo_server import start_fake_zenodo
 
 from conftest import tree_state
@@ -181,11 +185,9 @@ def test_each_step_is_shown_as_it_is_done_even_when_a_run_stops(project, zenodo,
 
 
 def test_an_interrupted_run_says_so(project, zenodo, monkeypatch, capsys):
-    from proceedings.site import zenodo as module
-
     def interrupted(*args):
         raise KeyboardInterrupt
-    monkeypatch.setattr(module.Zenodo, "upload", interrupted)
+    monkeypatch.setattr(Zenodo, "upload", interrupted)
     assert _deposit(project, zenodo) == 130
     assert capsys.readouterr().err.startswith("Stopped (interrupted). What was done so far is kept in papers/.zenodo.json")
 
@@ -197,3 +199,30 @@ def test_withdrawn_papers_and_papers_without_a_pdf_are_named(project, zenodo, ca
     assert _deposit(project, zenodo) == 0
     assert "paper-two: not deposited: it is withdrawn" in capsys.readouterr().out
     assert len(zenodo.depositions) == 1
+
+
+def test_the_token_is_never_sent_to_another_server(project, zenodo, capsys):
+    original = zenodo._create
+
+    def elsewhere(metadata):
+        record = original(metadata)
+        record["links"]["bucket"] = "http://127.0.0.2:1/api/files/bucket"
+        return record
+    zenodo._create = elsewhere
+    assert _deposit(project, zenodo) == 1
+    assert "Zenodo gave a link to another server (http://127.0.0.2:1/api/files/bucket/paper-one.pdf)" in capsys.readouterr().err
+
+
+def test_an_answer_that_is_not_json_is_a_sentence(project, tmp_path, monkeypatch, capsys):
+    (tmp_path / "www" / "api" / "deposit").mkdir(parents=True)
+    (tmp_path / "www" / "api" / "deposit" / "depositions").write_text("<html>a proxy's page</html>")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path / "www"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("ZENODO_TOKEN", TOKEN)
+    try:
+        api = f"http://127.0.0.1:{server.server_address[1]}/api"
+        assert main(["deposit", "zenodo", str(project), "--api-url", api]) == 1
+    finally:
+        server.shutdown()
+    assert "was answered with something that is not JSON" in capsys.readouterr().err

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from ..model.paper import Paper
 from ..model.volume import Proceedings
@@ -34,6 +34,8 @@ TOKEN_VARIABLE = "ZENODO_TOKEN"
 """The environment variable holding the Zenodo access token (scopes deposit:write, deposit:actions)."""
 STATE_FILE = ".zenodo.json"
 """What was deposited, under ``papers/``."""
+# Zenodo's answers are a few kilobytes; more is not read.
+_MAX_ANSWER = 10 << 20
 # Seconds without a byte from Zenodo before a request is given up (an upload sends all the while).
 _TIMEOUT = 60
 # Zenodo's ids of the licences a workshop is likely to choose, by their URL.
@@ -61,27 +63,34 @@ class Zenodo:
     def _call(self, method: str, url: str, body: bytes | None = None, content_type: str = "application/json") -> Any:
         if not url.startswith(("http://", "https://")):
             url = self.api + url
+        if urlsplit(url)[:2] != urlsplit(self.api)[:2]:  # the token goes to the API's own server only
+            raise ZenodoError(f"Zenodo gave a link to another server ({url}); nothing was sent there")
         request = urllib.request.Request(url, data=body, method=method,
                                          headers={"Authorization": f"Bearer {self._token}", "Content-Type": content_type,
                                                   "Accept": "application/json"})
         try:
             with urllib.request.urlopen(request, timeout=_TIMEOUT) as response:
-                text = response.read()
+                text = response.read(_MAX_ANSWER)
         except urllib.error.HTTPError as error:
             raise ZenodoError(f"Zenodo refused {method} {url} (HTTP {error.code}): {_reason(error)}") from None
         except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
             raise ZenodoError(f"cannot reach Zenodo at {self.api} ({reason}); check the network and run the "
                               "command again: it goes on where it stopped") from None
-        return json.loads(text) if text else {}
+        try:
+            return json.loads(text) if text else {}
+        except ValueError:
+            raise ZenodoError(f"{method} {url} was answered with something that is not JSON; is {self.api} "
+                              "a Zenodo API?") from None
 
     def depositions(self) -> list[dict]:
-        """The account's depositions, drafts and published."""
+        """The account's depositions, drafts and published, a page of 100 at a time."""
         found: list[dict] = []
-        page = 1
-        while batch := self._call("GET", f"/deposit/depositions?size=100&page={page}"):
+        for page in range(1, 1000):
+            batch = self._call("GET", f"/deposit/depositions?size=100&page={page}")
             found += batch
-            page += 1
+            if len(batch) < 100:
+                break
         return found
 
     def create(self, metadata: dict) -> dict:
