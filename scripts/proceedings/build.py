@@ -59,7 +59,6 @@ def build(project: Project, timings: Timings,
     with timings.stage("pages"):
         citations.format_all()
         pages = write_pages(project, citations, options.index_page_limit)
-        citations.save()  # the pages have formatted every reference the build needs
     print(f"{len(volume.papers)} papers: {pages} page(s) updated.", flush=True)
     # Sphinx and Pagefind run in processes of their own, on one core, and need none of the files
     # published beside the pages: those (previews, the volume PDF, citations) are made meanwhile.
@@ -71,6 +70,7 @@ def build(project: Project, timings: Timings,
         with timings.stage("search index"):
             run_pagefind(project, volume)
         print(f"{files.result()} file(s) beside the pages updated.", flush=True)
+    citations.save()  # the pages and the files have made every text the build needs
     with timings.stage("site zip"):
         site_zip(project.work_html, project.work / "site-zip.json")
     with timings.stage("publish"):

@@ -14,7 +14,7 @@ from proceedings.model.locations import Project
 from proceedings.model.people import Person
 from proceedings.outputs.citation import (
     Citations,
-    ReferenceCache,
+    TextCache,
     apa_reference,
     csl_item,
     csl_json,
@@ -95,10 +95,10 @@ def test_references_formatted_on_every_core_equal_those_formatted_one_by_one():
     volume = names_volume()
     items = [dict(csl_item(volume, paper), id=f"{paper.id}-{copy}") for paper in volume.cited_papers for copy in range(12)]
     assert len(items) >= 2 * 64, "enough references for two workers"
-    cache = ReferenceCache()
-    cache.format_all(items, workers=2)
+    cache = TextCache()
+    cache.make_all("apa", items, apa_reference, workers=2)
     assert len(cache.texts) == len(items)
-    assert [cache.apa(item) for item in items[::7]] == [apa_reference(item) for item in items[::7]]
+    assert [cache.text("apa", item, apa_reference) for item in items[::7]] == [apa_reference(item) for item in items[::7]]
     assert len(cache.texts) == len(items), "nothing formatted twice"
 
 

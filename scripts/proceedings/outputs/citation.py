@@ -7,11 +7,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from bibtexparser.model import Entry
 from citeproc import (
@@ -30,6 +31,7 @@ from ..util.latex import plain
 from ..util.progress import progress
 from ..util.text import page_span
 from .bibtex import bibtex_file, paper_entry
+from .datacite import datacite_json, datacite_xml
 
 if TYPE_CHECKING:
     from ..model.paper import Paper
@@ -220,60 +222,68 @@ def apa_reference(item: dict) -> str:
     return str(bibliography.bibliography()[0])
 
 
-def _item_hash(item: dict) -> str:
-    return hashlib.sha256(json.dumps(item, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+# Below this many texts to make, starting worker processes costs more than it saves.
+_PARALLEL_TEXTS = 64
 
 
-# Below this many references to format, starting worker processes costs more than it saves.
-_PARALLEL_REFERENCES = 64
-
-
-class ReferenceCache:
-    """Formatted references by the hash of their CSL-JSON item, kept between builds in one JSON file."""
+class TextCache:
+    """Texts made from JSON items (formatted references, DataCite files) by a hash of their kind and
+    item, kept between builds in one JSON file: a build that changed nothing makes none again."""
 
     def __init__(self, path: Path | None = None):
         self.path = path
         """Where the cache lives between builds (none: only in memory)."""
         self.texts: dict[str, str] = read_json(path, {}) if path else {}
         self.used: set[str] = set()
+        self._lock = threading.Lock()  # the pages and the files beside them are made in two threads
 
-    def apa(self, item: dict) -> str:
-        """The item's APA reference, formatted once."""
-        key = _item_hash(item)
-        self.used.add(key)
-        if key not in self.texts:
-            self.texts[key] = apa_reference(item)
-        return self.texts[key]
+    @staticmethod
+    def _key(kind: str, item: object) -> str:
+        return hashlib.sha256(json.dumps([kind, item], sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
-    def format_all(self, items: list[dict], workers: int | None = None) -> None:
-        """Format the APA references of ``items`` not formatted yet, on every core when there are many
-        (citeproc-py takes about 10 ms a reference, on one core, the largest part of writing a
-        thousand new pages)."""
-        todo = {key: item for item in items if (key := _item_hash(item)) not in self.texts}
-        workers = min(workers or os.cpu_count() or 1, max(1, len(todo) // _PARALLEL_REFERENCES))
+    def text(self, kind: str, item: object, make: Callable[[Any], str]) -> str:
+        """The text ``make`` makes of ``item``, made once."""
+        key = self._key(kind, item)
+        with self._lock:
+            self.used.add(key)
+            known = self.texts.get(key)
+        if known is None:
+            known = make(item)
+            with self._lock:
+                self.texts[key] = known
+        return known
+
+    def make_all(self, kind: str, items: list, make: Callable[[Any], str], workers: int | None = None) -> None:
+        """Make the texts of ``items`` not made yet, on every core when there are many (citeproc-py
+        takes about 10 ms a reference, the largest part of writing a thousand new pages); ``make``
+        must be a module-level function, which worker processes can call."""
+        todo = {key: item for item in items if (key := self._key(kind, item)) not in self.texts}
+        workers = min(workers or os.cpu_count() or 1, max(1, len(todo) // _PARALLEL_TEXTS))
         if workers <= 1:
-            self.texts |= {key: apa_reference(item) for key, item in todo.items()}
-            return
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            texts = pool.map(apa_reference, todo.values(), chunksize=max(1, len(todo) // (workers * 8)))
-            self.texts |= dict(zip(todo, progress(texts, len(todo), "references"), strict=True))
+            made = {key: make(item) for key, item in todo.items()}
+        else:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                texts = pool.map(make, todo.values(), chunksize=max(1, len(todo) // (workers * 8)))
+                made = dict(zip(todo, progress(texts, len(todo), kind), strict=True))
+        with self._lock:
+            self.texts |= made
 
     def save(self) -> None:
-        """Write the references used in this build (and only those) back, atomically."""
+        """Write the texts used in this build (and only those) back, atomically."""
         if self.path:
             write_if_changed(self.path, json.dumps({k: self.texts[k] for k in sorted(self.used)}, ensure_ascii=False))
 
 
 class Citations:
-    """The citations of one build: each cited paper's BibTeX entry and APA reference, made once and
-    shared by the pages and the files. citeproc takes about 10 ms a reference, the largest part of
-    regenerating a thousand pages, so formatted references are also kept between builds in the file
+    """The citations of one build: each cited paper's BibTeX entry, APA reference and DataCite files,
+    made once and shared by the pages and the files. The APA references (citeproc takes about 10 ms
+    each) and the DataCite files (3 ms each, validated) are also kept between builds in the file
     ``references`` (none: only in memory)."""
 
     def __init__(self, volume: Proceedings, references: Path | None = None):
         self.volume = volume
         """The model the citations are made from."""
-        self._references = ReferenceCache(references)
+        self._texts = TextCache(references)
 
     @cached_property
     def _entries(self) -> dict[str, Entry]:
@@ -303,15 +313,19 @@ class Citations:
 
     def apa(self, paper: Paper) -> str:
         """The paper's reference in APA style, as plain text."""
-        return self._references.apa(csl_item(self.volume, paper))
+        return self._texts.text("apa", csl_item(self.volume, paper), apa_reference)
 
     def format_all(self) -> None:
         """Format every cited paper's reference now, in parallel, rather than one by one as pages ask."""
-        self._references.format_all([csl_item(self.volume, paper) for paper in self.volume.cited_papers])
+        self._texts.make_all("apa", [csl_item(self.volume, paper) for paper in self.volume.cited_papers], apa_reference)
+
+    def datacite(self, record: dict) -> tuple[str, str]:
+        """The DataCite record as XML and as JSON (see :mod:`.datacite`)."""
+        return self._texts.text("datacite.xml", record, datacite_xml), self._texts.text("datacite.json", record, datacite_json)
 
     def save(self) -> None:
-        """Keep the references formatted in this build (and only those) for the next one."""
-        self._references.save()
+        """Keep the texts made in this build (and only those) for the next one."""
+        self._texts.save()
 
 
 class CitationFormat(NamedTuple):

@@ -23,7 +23,7 @@ from ..model.paper import Paper
 from ..model.talk import Talk
 from ..model.volume import Proceedings
 from ..outputs.citation import FORMATS, Citations
-from ..outputs.datacite import datacite_json, datacite_xml, paper_record, volume_record
+from ..outputs.datacite import paper_record, volume_record
 from ..outputs.ics import program_ics
 from ..outputs.previews import render_previews
 from ..outputs.unlocked import unlocked_copy
@@ -41,7 +41,7 @@ def write_assets(project: Project, citations: Citations) -> int:
     papers = list(volume.cited_papers)
     files: dict[Path, str | Path] = {site / f"proceedings.{f.ext}": f.write(citations, papers) for f in FORMATS}
     files[site / "program.ics"] = program_ics(volume).decode("utf-8")
-    files |= _datacite_files(site / "proceedings", volume_record(volume))
+    files |= _datacite_files(site / "proceedings", citations.datacite(volume_record(volume)))
     if volume.volume_pdf and volume.bound_papers:
         files[site / "proceedings.pdf"] = _volume_pdf_file(project, volume)
     for paper in volume.papers:
@@ -49,7 +49,7 @@ def write_assets(project: Project, citations: Citations) -> int:
         for f in FORMATS if paper.cited else ():
             files[page.with_suffix(f".{f.ext}")] = f.write(citations, [paper])
         if paper.cited or paper.doi:  # a withdrawn paper's DOI still resolves, to a record that says so
-            files |= _datacite_files(page, paper_record(volume, paper))
+            files |= _datacite_files(page, citations.datacite(paper_record(volume, paper)))
         files |= _materials(project, volume, paper, page.parent, readable, pngs)
         files |= {page.parent / name: project.papers / path for name, path in notice_files(paper).items()}
     for talk in volume.talks:
@@ -57,9 +57,9 @@ def write_assets(project: Project, citations: Citations) -> int:
     return sync_shared_folder(site, files, project.work / "files.json")
 
 
-def _datacite_files(stem: Path, record: dict) -> dict[Path, str | Path]:
-    """The DataCite XML and JSON of ``record``, named after ``stem``."""
-    return {stem.with_suffix(".datacite.xml"): datacite_xml(record), stem.with_suffix(".datacite.json"): datacite_json(record)}
+def _datacite_files(stem: Path, texts: tuple[str, str]) -> dict[Path, str | Path]:
+    """A DataCite record's XML and JSON files, named after ``stem``."""
+    return {stem.with_suffix(".datacite.xml"): texts[0], stem.with_suffix(".datacite.json"): texts[1]}
 
 
 def _volume_pdf_file(project: Project, volume: Proceedings) -> Path:
