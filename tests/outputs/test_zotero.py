@@ -1,6 +1,7 @@
 """What Zotero makes of the shipped archive: its browser connector's page import (the Embedded
 Metadata translator, through Zotero's translation-server) and its RIS import give back every
-author's family and given names, the title, the proceedings title, the pages and the abstract.
+author's family and given names, the title, the proceedings title, the pages, the abstract and the DOI
+(none for a paper without one).
 
 Runs when ``ZOTERO_TRANSLATION_SERVER`` names a running server (``../shared/tools/zotero/README.md``
 says how to start one; it is not a package, so CI has none) and skips with that message otherwise."""
@@ -92,7 +93,8 @@ def test_zotero_imports_every_paper_as_it_is(archive, source):
             item = _zotero("import", (site / f"book/papers/{paper.id}.ris").read_bytes())
         expected = {"itemType": "conferencePaper", "creators": [_creator(a) for a in paper.authors],
                     "title": plain(paper.title), "proceedingsTitle": plain(volume.workshop.booktitle),
-                    "pages": page_span(volume.page_ranges[paper.id], "-"), "abstractNote": plain(paper.abstract)}
+                    "pages": page_span(volume.page_ranges[paper.id], "-"), "abstractNote": plain(paper.abstract),
+                    "DOI": paper.doi}
         found = {**item, "creators": _creators(item)}
         wrong += [(paper.id, key, found.get(key), value) for key, value in expected.items() if found.get(key) != value]
     assert not wrong, "\n".join(map(str, wrong))
