@@ -4,7 +4,7 @@ Book and Pagefind while the files beside the pages are made, then zip and publis
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 
 from .inputs.checks import check_project
 from .inputs.loader import load
@@ -20,6 +20,7 @@ from .site.jupyter_book import run_jupyter_book, start_jupyter_book_server
 from .site.publish import publish
 from .site.search import run_pagefind
 from .site.sitezip import site_zip
+from .site.stamp import build_inputs, forget_last_build, record_build, unchanged_since_last_build
 from .util.progress import Timings
 
 
@@ -53,6 +54,12 @@ def build(project: Project, timings: Timings,
     if volume is None or (diags.has_errors and not options.keep_going):
         return None, diags
     volume = replace(volume, volume_pdf=options.volume_pdf)
+    # The log's verbosity is the one option that changes no output.
+    inputs = build_inputs(project, {**asdict(options), "verbose": None})
+    if unchanged_since_last_build(project, inputs):
+        print("Nothing changed since the last build: the site is up to date.", flush=True)
+        return volume, diags
+    forget_last_build(project)
     citations = Citations(volume, project.references)
     with timings.stage("PDF cache"):
         PdfCache(project.pdf_facts).put_all(volume.pdfs.values())
@@ -75,6 +82,7 @@ def build(project: Project, timings: Timings,
         site_zip(project.work_html, project.work / "site-zip.json")
     with timings.stage("publish"):
         publish(project.work_html, project.sites, project.html)
+    record_build(project, build_inputs(project, {**asdict(options), "verbose": None}))
     return volume, diags
 
 

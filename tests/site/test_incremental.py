@@ -9,6 +9,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import proceedings.build as pipeline
 from proceedings.cli import main
 
 import benchmark  # scripts/benchmark.py, on the path by pytest's `pythonpath` setting
@@ -61,6 +62,8 @@ def test_jupyter_book_runs_only_when_the_book_changed(tmp_path, capsys):
     root = write_project(tmp_path / "project")
     assert main(["build", str(root)]) == 0
     site = (root / "_build" / "html").resolve()
+    workshop = root / "papers" / "workshop.yml"
+    workshop.write_text(workshop.read_text("utf-8") + "# A comment changes the file, not the volume.\n", "utf-8")
     assert main(["build", str(root)]) == 0
     assert "Jupyter Book had nothing to do" in capsys.readouterr().out
     assert (root / "_build" / "html").resolve() == site, "an unchanged site is not published again"
@@ -121,3 +124,27 @@ def test_a_new_version_of_the_tool_rewrites_every_page_and_static_file(tmp_path)
     site = root / "_build" / "html"
     assert (site / "_static" / "proceedings.css").read_text("utf-8").startswith("/* Citations wrap")
     assert "<!-- older -->" not in (site / "book" / "preface.html").read_text("utf-8")
+
+
+def test_a_build_with_nothing_changed_stops_after_the_checks(tmp_path, monkeypatch, capsys):
+    """Nothing is regenerated when nothing the build reads changed; any change (a hand-written page,
+    a paper's PDF, an option, the site's snapshot gone) builds again."""
+    root = write_project(tmp_path / "project")
+    assert main(["build", str(root)]) == 0
+    site = _site(root)
+    calls = []
+    original = pipeline.write_pages
+    monkeypatch.setattr(pipeline, "write_pages", lambda *args: calls.append(1) or original(*args))
+    assert main(["build", str(root)]) == 0
+    assert "Nothing changed since the last build" in capsys.readouterr().out and calls == []
+    assert _site(root) == site
+    changes = [lambda: (root / "book" / "preface.md").write_text("# Preface\n\nHello again.\n", "utf-8"),
+               lambda: shutil.copy(root / "papers" / "pdf" / "paper-two.pdf", root / "papers" / "pdf" / "paper-one.pdf"),
+               lambda: None,  # with --no-volume-pdf below
+               lambda: shutil.rmtree((root / "_build" / "html").resolve())]
+    for number, change in enumerate(changes):
+        change()
+        options = ["--no-volume-pdf"] if number == 2 else []
+        assert main(["build", str(root), *options]) == 0
+        assert "Nothing changed" not in capsys.readouterr().out and len(calls) == number + 1, number
+    assert "Hello again." in (root / "_build" / "html" / "book" / "preface.html").read_text("utf-8")
