@@ -34,7 +34,7 @@ HOSTILE_PAPER = """\
     [click](javascript:alert(1)) and :::{include} /etc/passwd and {{ sub }} % comment
   keywords: ["<iframe>"]
   track: full
-  code: "https://example.com/code?a=1&b=2"
+  code: "https://example.com/code?a=1&noteId=2"
   doi: "10.1002/(SICI)1097-4636(199812)43:4<439::AID-JBM12>3.0.CO;2-M"
 """
 
@@ -429,7 +429,7 @@ def test_links_with_ampersands_and_dois_with_angle_brackets_lead_where_they_say(
     root, _ = built
     page = _soup(root / "_build/html/book/papers/hostile.html")
     hrefs = {a.get_text(): a["href"] for a in page.select("article a[href^='http']")}
-    assert hrefs["Code"] == "https://example.com/code?a=1&b=2"
+    assert hrefs["Code"] == "https://example.com/code?a=1&noteId=2"
     doi = "10.1002/(SICI)1097-4636(199812)43:4<439::AID-JBM12>3.0.CO;2-M"
     assert hrefs[doi] == "https://doi.org/10.1002/(SICI)1097-4636(199812)43:4%3C439::AID-JBM12%3E3.0.CO;2-M"
 

@@ -24,6 +24,8 @@ class FakeZenodo:
     fail_on: dict[str, int] = field(default_factory=dict)
     """Request kind ("create", "upload", "update", "publish") -> HTTP status to answer its next call with."""
     port: int = 0
+    unlisted: dict[int, dict] = field(default_factory=dict)
+    """Depositions on the account that the listing (a search index) does not show yet."""
     created: int = 0
     """Depositions created so far (ids are never reused, as Zenodo's are not)."""
 
@@ -46,9 +48,11 @@ class FakeZenodo:
             return 200, listed[(page - 1) * 100:page * 100]
         if kind == "create":
             return 201, self._create(json.loads(body)["metadata"])
-        record = self.depositions.get(deposition)
+        record = self.depositions.get(deposition) or self.unlisted.get(deposition)
         if record is None:
             return 404, {"status": 404, "message": "PID does not exist."}
+        if kind == "get":
+            return 200, record
         if kind == "update":
             if record["submitted"]:
                 return 400, {"status": 400, "message": "Validation error.", "errors": [{"field": "metadata",
@@ -72,7 +76,7 @@ class FakeZenodo:
         if path == "/api/deposit/depositions":
             return {"GET": "list", "POST": "create"}.get(method), 0
         if match := re.fullmatch(r"/api/deposit/depositions/(\d+)", path):
-            return ("update" if method == "PUT" else None), int(match.group(1))
+            return {"PUT": "update", "GET": "get"}.get(method), int(match.group(1))
         if match := re.fullmatch(r"/api/deposit/depositions/(\d+)/actions/publish", path):
             return ("publish" if method == "POST" else None), int(match.group(1))
         if match := re.fullmatch(r"/api/files/bucket-(\d+)/[^/]+", path):

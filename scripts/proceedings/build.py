@@ -20,7 +20,7 @@ from .site.jupyter_book import run_jupyter_book, start_jupyter_book_server
 from .site.publish import publish
 from .site.search import run_pagefind
 from .site.sitezip import site_zip
-from .site.stamp import build_inputs, forget_last_build, record_build, unchanged_since_last_build
+from .site.stamp import build_inputs, forget_last_build, record_build, same_sources, unchanged_since_last_build
 from .util.progress import Timings
 
 
@@ -82,7 +82,9 @@ def build(project: Project, timings: Timings,
         site_zip(project.work_html, project.work / "site-zip.json")
     with timings.stage("publish"):
         publish(project.work_html, project.sites, project.html)
-    record_build(project, build_inputs(project, {**asdict(options), "verbose": None}))
+    after = build_inputs(project, {**asdict(options), "verbose": None})
+    if same_sources(inputs, after):
+        record_build(project, after)
     return volume, diags
 
 

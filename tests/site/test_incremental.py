@@ -148,3 +148,19 @@ def test_a_build_with_nothing_changed_stops_after_the_checks(tmp_path, monkeypat
         assert main(["build", str(root), *options]) == 0
         assert "Nothing changed" not in capsys.readouterr().out and len(calls) == number + 1, number
     assert "Hello again." in (root / "_build" / "html" / "book" / "preface.html").read_text("utf-8")
+
+
+def test_an_edit_made_while_a_build_runs_is_built_by_the_next(tmp_path, monkeypatch, capsys):
+    root = write_project(tmp_path / "project")
+    accepted = root / "papers" / "accepted.yml"
+    original = pipeline.run_jupyter_book
+
+    def edited_meanwhile(*args):
+        accepted.write_text(accepted.read_text("utf-8").replace("title: \"A Tiny Idea\"", "title: \"A Tiny Idea, Edited\""), "utf-8")
+        return original(*args)
+    monkeypatch.setattr(pipeline, "run_jupyter_book", edited_meanwhile)
+    assert main(["build", str(root)]) == 0
+    monkeypatch.setattr(pipeline, "run_jupyter_book", original)
+    assert main(["build", str(root)]) == 0
+    assert "Nothing changed" not in capsys.readouterr().out
+    assert "A Tiny Idea, Edited" in (root / "_build" / "html" / "book" / "papers" / "paper-two.html").read_text("utf-8")

@@ -12,6 +12,7 @@ import threading
 import pytest
 
 from proceedings.cli import main
+from proceedings.inputs.dois import write_dois
 from proceedings.site.zenodo import Zenodo
 from zenodo_server import start_fake_zenodo
 
@@ -26,6 +27,13 @@ def zenodo(monkeypatch):
     monkeypatch.setenv("ZENODO_TOKEN", TOKEN)
     yield state
     server.shutdown()
+
+
+@pytest.fixture(autouse=True)
+def licensed(project):
+    """The papers' licence, which a deposit needs (Zenodo would otherwise choose one)."""
+    workshop = project / "papers" / "workshop.yml"
+    workshop.write_text(workshop.read_text("utf-8") + 'license: "CC BY-NC 4.0"\n', "utf-8")
 
 
 def _deposit(project, zenodo, *options: str) -> int:
@@ -150,7 +158,7 @@ def test_a_one_line_record_is_reported_not_rewritten(project, zenodo, capsys):
     accepted.write_text(accepted.read_text("utf-8") + "- {id: paper-three, title: Three, authors: [{name: A B}], abstract: C., "
                         "track: full, pdf: pdf/paper-one.pdf}\n", "utf-8")
     assert _deposit(project, zenodo, "--write-dois") == 0
-    assert "paper-three: its record is written on one line" in capsys.readouterr().out
+    assert "paper-three: its record is not written one field a line" in capsys.readouterr().out
     assert "- {id: paper-three" in accepted.read_text("utf-8")
 
 
@@ -226,3 +234,69 @@ def test_an_answer_that_is_not_json_is_a_sentence(project, tmp_path, monkeypatch
     finally:
         server.shutdown()
     assert "was answered with something that is not JSON" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("line, refusal", [("", "workshop.yml names no licence"),
+                                           ('license: "All rights reserved"\n', "is not one whose Zenodo id")])
+def test_no_deposit_without_a_licence_zenodo_knows(project, zenodo, capsys, line, refusal):
+    workshop = project / "papers" / "workshop.yml"
+    workshop.write_text(workshop.read_text("utf-8").replace('license: "CC BY-NC 4.0"\n', line), "utf-8")
+    assert _deposit(project, zenodo) == 1
+    assert refusal in capsys.readouterr().err and zenodo.depositions == {}
+
+
+def test_the_licence_is_sent_as_zenodo_names_it(project, zenodo):
+    assert _deposit(project, zenodo) == 0
+    assert {record["metadata"]["license"] for record in zenodo.depositions.values()} == {"cc-by-nc-4.0"}
+
+
+def test_a_redirect_is_not_followed_with_the_token(project, zenodo, capsys):
+    heard = []
+
+    class Elsewhere(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            heard.append(self.headers.get("Authorization"))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    other = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Elsewhere)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+
+    class Redirect(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(302)
+            self.send_header("Location", f"http://127.0.0.1:{other.server_address[1]}/steal")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    redirecting = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    threading.Thread(target=redirecting.serve_forever, daemon=True).start()
+    try:
+        assert main(["deposit", "zenodo", str(project), "--api-url", f"http://127.0.0.1:{redirecting.server_address[1]}/api"]) == 1
+    finally:
+        other.shutdown()
+        redirecting.shutdown()
+    assert heard == [] and "HTTP 302" in capsys.readouterr().err
+
+
+def test_a_draft_the_listing_does_not_show_yet_is_not_made_again(project, zenodo):
+    assert _deposit(project, zenodo) == 0
+    hidden = zenodo.depositions.pop(next(iter(zenodo.depositions)))
+    zenodo.unlisted[hidden["id"]] = hidden  # on the account, but not yet in its search index
+    assert _deposit(project, zenodo) == 0
+    assert len(zenodo.depositions) == 1 and hidden["id"] not in zenodo.depositions
+
+
+def test_write_dois_keeps_crlf_line_ends_and_counts_lines_as_yaml_does(tmp_path):
+    (tmp_path / "accepted.yml").write_bytes("# c\r\n- id: a\r\n  title: \"x\u2028y\"\r\n- id: b\r\n  doi:\r\n- id:\r\n    c\r\n"
+                                            "- id: e\r\n  title: t".encode())
+    lines = write_dois(tmp_path, {"a": "10.5072/a", "b": "10.5072/b", "c": "10.5072/c", "e": "10.5072/e"})
+    assert lines == ["a: doi 10.5072/a written", "b: its doi field is empty; write 10.5072/b there by hand",
+                     "c: its record is not written one field a line; add `doi: 10.5072/c` by hand", "e: doi 10.5072/e written"]
+    assert (tmp_path / "accepted.yml").read_bytes() == ("# c\r\n- id: a\r\n  doi: 10.5072/a\r\n  title: \"x\u2028y\"\r\n- id: b\r\n"
+                                                        "  doi:\r\n- id:\r\n    c\r\n- id: e\r\n  doi: 10.5072/e\r\n  title: t").encode()

@@ -25,7 +25,7 @@ def write_dois(papers_dir: Path, dois: dict[str, str]) -> list[str]:
     listed = "; ".join(f"{paper_id}: {doi}" for paper_id, doi in sorted(dois.items()))
     if not accepted.is_file():
         raise DoisNotWritten(f"{accepted} does not exist (is the list accepted.csv?); add a doi column by hand: {listed}")
-    text = accepted.read_text("utf-8")
+    text = accepted.read_bytes().decode("utf-8")  # as written: its line ends kept
     records = record_list(YAML().load(text))  # round-trip loading: it knows each key's line and column
     if not isinstance(records, list):
         raise DoisNotWritten(f"{accepted} does not hold a list of papers; fix it (proceedings check says how)")
@@ -35,22 +35,24 @@ def write_dois(papers_dir: Path, dois: dict[str, str]) -> list[str]:
         if not new:
             continue
         old = record.get("doi")
-        if old is not None:
+        key_line, column = record.lc.key("id")
+        if "doi" in record and not old:
+            lines.append(f"{record['id']}: its doi field is empty; write {new} there by hand")
+        elif old:
             same = str(old).lower().removeprefix("https://doi.org/") == new.lower()
             lines.append(f"{record['id']}: doi {new} already there" if same else
                          f"{record['id']}: kept the doi written by hand, {old}; Zenodo's is {new}")
-        elif record.fa.flow_style():
-            lines.append(f"{record['id']}: its record is written on one line ({{...}}); add `doi: {new}` by hand")
+        elif record.fa.flow_style() or record.lc.value("id")[0] != key_line:
+            lines.append(f"{record['id']}: its record is not written one field a line; add `doi: {new}` by hand")
         else:
-            line, column = record.lc.key("id")
-            inserted[line + 1] = " " * column + f"doi: {new}\n"
+            inserted[key_line + 1] = " " * column + f"doi: {new}"
             lines.append(f"{record['id']}: doi {new} written")
     if inserted:
-        original = text.splitlines(keepends=True)
-        if original and not original[-1].endswith("\n"):
-            original[-1] += "\n"
-        changed = [piece for number, line in enumerate(original) for piece in (inserted.get(number, ""), line)]
-        changed.append(inserted.get(len(original), ""))
+        # YAML counts lines at line feeds only (not at the other breaks str.splitlines knows).
+        newline = "\r\n" if "\r\n" in text else "\n"
+        original = text.split("\n")
+        changed = [piece for number, line in enumerate(original)
+                   for piece in ([inserted[number] + newline.removesuffix("\n")] if number in inserted else []) + [line]]
         with replacing(accepted) as temporary:
-            temporary.write_text("".join(changed), "utf-8")
+            temporary.write_bytes("\n".join(changed).encode("utf-8"))
     return lines

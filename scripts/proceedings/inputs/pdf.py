@@ -53,28 +53,30 @@ def read_pdf(path: Path, sha256: str, password: str = "") -> PdfFacts:
         pages = list(reader.pages)
         if not pages:
             return PdfFacts(sha256, size, error="the PDF has no pages")
-        readable = _readable_pages(pages)
+        deadline = time.monotonic() + EXTRACTION_SECONDS
+        readable = _readable_pages(pages, deadline)
         active = active_content(reader)
     except Exception as exc:  # pypdf raises many types for damaged files; each is a diagnostic, not a crash
         return PdfFacts(sha256, size, error=f"pypdf cannot read it: {type(exc).__name__}: {exc}")
-    texts = _bounded_texts(path, password, readable)
+    texts = _bounded_texts(path, password, readable, deadline)
     return PdfFacts(sha256, size, len(pages), "\n\n".join(t for t in texts if t), len(pages) - len(texts),
                     reader.is_encrypted, active)
 
 
-def _readable_pages(pages: list[PageObject]) -> list[int]:
-    """The indexes of the pages whose content is within ``MAX_PAGE_CONTENT``."""
+def _readable_pages(pages: list[PageObject], deadline: float) -> list[int]:
+    """The indexes of the pages whose content is within ``MAX_PAGE_CONTENT``, sized before the
+    ``deadline`` (which also ends the extraction)."""
     sizes: dict[tuple[int, int], int] = {}
-    return [index for index, page in enumerate(pages) if _content_size(page, sizes) <= MAX_PAGE_CONTENT]
+    return [index for index, page in enumerate(pages)
+            if time.monotonic() < deadline and _content_size(page, sizes) <= MAX_PAGE_CONTENT]
 
 
-def _bounded_texts(path: Path, password: str, pages: list[int]) -> list[str]:
-    """The text of each of ``pages`` that pdfium reads within ``EXTRACTION_SECONDS``; the pages
-    after the deadline, and the file's text if pdfium cannot open it, are left out."""
-    deadline = time.monotonic() + EXTRACTION_SECONDS
+def _bounded_texts(path: Path, password: str, pages: list[int], deadline: float) -> list[str]:
+    """The text of each of ``pages`` that pdfium reads before the ``deadline``; the pages after it,
+    and the file's text if pdfium cannot open it, are left out."""
     try:
         document = pypdfium2.PdfDocument(path, password=password or None)
-    except pypdfium2.PdfiumError:
+    except Exception:  # pdfium refuses what pypdf read: no text, counted as pages left out
         return []
     try:
         return [_page_text(document, index) for index in pages if time.monotonic() < deadline]
@@ -134,7 +136,7 @@ def _page_text(document: pypdfium2.PdfDocument, index: int) -> str:
         finally:
             textpage.close()
             page.close()
-    except pypdfium2.PdfiumError:  # a page whose content is damaged still leaves the others readable
+    except Exception:  # a page whose content is damaged still leaves the others readable
         return ""
 
 

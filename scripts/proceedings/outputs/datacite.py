@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from datacite import schema45
 
 from ..model.locations import revision_file
-from ..util.doi import doi_url
 from ..util.latex import plain
 from ..util.text import one_line
 
@@ -18,6 +17,7 @@ if TYPE_CHECKING:
     from ..model.paper import Paper
     from ..model.people import Person
     from ..model.volume import Proceedings
+    from ..model.workshop import Workshop
 
 DATACITE_FILES = (("DataCite XML", "datacite.xml"), ("DataCite JSON", "datacite.json"))
 """The DataCite files published beside a paper's page: (label, extension)."""
@@ -60,9 +60,9 @@ def volume_record(volume: Proceedings) -> dict:
     creators = [_creator(person) for person in people] or [{"name": _publisher(volume), "nameType": "Organizational"}]
     record = _common(volume, creators, plain(workshop.booktitle), "ConferenceProceeding")
     record["dates"] = [{"date": workshop.date.isoformat(), "dateType": "Issued"}]
-    record["relatedIdentifiers"] = [{"relatedIdentifier": workshop.base_url, "relatedIdentifierType": "URL",
-                                     "relationType": "IsIdenticalTo"}]
-    record["relatedIdentifiers"] += [_related(paper.doi_url or volume.url(paper), "HasPart") for paper in volume.cited_papers]
+    record["relatedIdentifiers"] = [_url(workshop.base_url, "IsIdenticalTo")]
+    record["relatedIdentifiers"] += [_related(paper.doi, "HasPart") if paper.doi else _url(volume.url(paper), "HasPart")
+                                     for paper in volume.cited_papers]
     if workshop.doi:
         record["doi"] = workshop.doi
     return record
@@ -84,7 +84,7 @@ def _common(volume: Proceedings, creators: list[dict], title: str, kind: str) ->
         rights = {"rights": workshop.license}
         if workshop.license_url:
             rights["rightsUri"] = workshop.license_url
-        if spdx := _spdx(workshop.license_url):
+        if spdx := _spdx(workshop):
             rights |= {"rightsIdentifier": spdx, "rightsIdentifierScheme": "SPDX", "schemeUri": "https://spdx.org/licenses/"}
         record["rightsList"] = [rights]
     return record
@@ -111,36 +111,35 @@ def _creator(person: Person) -> dict:
 
 def _paper_relations(volume: Proceedings, paper: Paper) -> list[dict]:
     workshop = volume.workshop
-    relations = [{"relatedIdentifier": volume.url(paper), "relatedIdentifierType": "URL", "relationType": "IsIdenticalTo"}]
-    volume_id = doi_url(workshop.doi) if workshop.doi else workshop.base_url
-    relations.append(_related(volume_id, "IsPartOf"))
+    relations = [_url(volume.url(paper), "IsIdenticalTo")]
+    relations.append(_related(workshop.doi, "IsPartOf") if workshop.doi else _url(workshop.base_url, "IsPartOf"))
     if paper.openreview_url:
-        relations.append(_related(paper.openreview_url, "IsReviewedBy"))
+        relations.append(_url(paper.openreview_url, "IsReviewedBy"))
     if paper.code:
-        relations.append(_related(paper.code, "IsSupplementedBy"))
+        relations.append(_url(paper.code, "IsSupplementedBy"))
     # The current version replaces each earlier one, which stays published beside the page.
     page = volume.url(paper).rsplit("/", 1)[0]
-    relations += [_related(f"{page}/{revision_file(paper.id, number)}", "IsNewVersionOf")
+    relations += [_url(f"{page}/{revision_file(paper.id, number)}", "IsNewVersionOf")
                   for number in range(1, len(paper.revisions) + 1)]
     return relations
 
 
-def _related(url: str, relation: str) -> dict:
-    """A relation to ``url``: as a DOI when it is a DOI's link, else as a URL."""
-    if url.startswith("https://doi.org/"):
-        return {"relatedIdentifier": url.removeprefix("https://doi.org/"), "relatedIdentifierType": "DOI",
-                "relationType": relation}
+def _related(doi: str, relation: str) -> dict:
+    """A relation to a DOI."""
+    return {"relatedIdentifier": doi, "relatedIdentifierType": "DOI", "relationType": relation}
+
+
+def _url(url: str, relation: str) -> dict:
+    """A relation to a URL."""
     return {"relatedIdentifier": url, "relatedIdentifierType": "URL", "relationType": relation}
 
 
-def _spdx(license_url: str | None) -> str | None:
-    """The SPDX identifier of a Creative Commons licence's URL ('CC-BY-4.0', 'CC0-1.0')."""
-    if not license_url or "creativecommons.org" not in license_url:
+def _spdx(workshop: Workshop) -> str | None:
+    """The SPDX identifier of the workshop's Creative Commons licence ('CC-BY-4.0', 'CC0-1.0')."""
+    if not workshop.creative_commons:
         return None
-    parts = license_url.rstrip("/").split("/")
-    if "zero" in parts:
-        return f"CC0-{parts[-1]}"
-    return f"CC-{parts[-2].upper()}-{parts[-1]}"
+    kind, version = workshop.creative_commons
+    return f"CC0-{version}" if kind == "zero" else f"CC-{kind.upper()}-{version}"
 
 
 def datacite_json(record: dict) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+from importlib import metadata
 from pathlib import Path
 
 from ..model.locations import Project
@@ -21,10 +23,33 @@ def build_inputs(project: Project, options: dict) -> dict:
     package = Path(__file__).parents[1]
     return {"papers": file_signatures(project.papers),
             "book": jupyter_book_inputs(project),
-            "config": file_signature(project.root / "_config.yml") if (project.root / "_config.yml").is_file() else None,
+            # The settings and what they name beside them (a logo, a favicon).
+            "root": {path.name: file_signature(path) for path in sorted(project.root.iterdir())
+                     if path.is_file() and not path.name.startswith(".")},
             "package": {name: signature for name, signature in file_signatures(package).items() if "__pycache__" not in name},
+            "software": _dependency_versions(),
             "options": options,
             "site": os.readlink(project.html) if project.html.is_symlink() and project.html.resolve().is_dir() else None}
+
+
+def _dependency_versions() -> dict[str, str]:
+    """The installed version of each package the tool depends on (pagefind, citeproc-py, pypdfium2, ...)."""
+    requirements = metadata.requires("workshop-proceedings-archive") or []
+    names = {re.split(r"[\s<>=!~;\[]", requirement, maxsplit=1)[0]
+             for requirement in requirements if "extra ==" not in requirement}
+    found = {}
+    for name in sorted(names):
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = ""
+    return found
+
+
+def same_sources(before: dict, after: dict) -> bool:
+    """Whether nothing but the build's own output changed between two readings of the inputs (an
+    edit made while a build ran is not in its site, so that build must not be recorded)."""
+    return all(before[part] == after[part] for part in ("papers", "root", "package", "software", "options"))
 
 
 def unchanged_since_last_build(project: Project, inputs: dict) -> bool:

@@ -24,6 +24,7 @@ from urllib.parse import quote, urlsplit
 
 from ..model.paper import Paper
 from ..model.volume import Proceedings
+from ..model.workshop import Workshop
 from ..util.files import file_hash, read_json, replacing
 from ..util.latex import plain
 from ..util.text import page_span, paragraphs_of
@@ -38,18 +39,23 @@ STATE_FILE = ".zenodo.json"
 _MAX_ANSWER = 10 << 20
 # Seconds without a byte from Zenodo before a request is given up (an upload sends all the while).
 _TIMEOUT = 60
-# Zenodo's ids of the licences a workshop is likely to choose, by their URL.
-_LICENSES = {"https://creativecommons.org/licenses/by/4.0/": "cc-by-4.0",
-             "https://creativecommons.org/licenses/by-sa/4.0/": "cc-by-sa-4.0",
-             "https://creativecommons.org/licenses/by-nc/4.0/": "cc-by-nc-4.0",
-             "https://creativecommons.org/licenses/by-nc-sa/4.0/": "cc-by-nc-sa-4.0",
-             "https://creativecommons.org/licenses/by-nd/4.0/": "cc-by-nd-4.0",
-             "https://creativecommons.org/licenses/by-nc-nd/4.0/": "cc-by-nc-nd-4.0",
-             "https://creativecommons.org/publicdomain/zero/1.0/": "cc0-1.0"}
-
-
 class ZenodoError(Exception):
     """Zenodo refused a request or could not be reached; the message is a sentence for the organizer."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
+        """The HTTP status Zenodo answered with, if it answered."""
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Refuses to follow a redirect, which would carry the token to wherever it points."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None  # urllib then raises the 30x as an HTTPError
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
 
 
 class Zenodo:
@@ -69,10 +75,10 @@ class Zenodo:
                                          headers={"Authorization": f"Bearer {self._token}", "Content-Type": content_type,
                                                   "Accept": "application/json"})
         try:
-            with urllib.request.urlopen(request, timeout=_TIMEOUT) as response:
+            with _OPENER.open(request, timeout=_TIMEOUT) as response:
                 text = response.read(_MAX_ANSWER)
         except urllib.error.HTTPError as error:
-            raise ZenodoError(f"Zenodo refused {method} {url} (HTTP {error.code}): {_reason(error)}") from None
+            raise ZenodoError(f"Zenodo refused {method} {url} (HTTP {error.code}): {_reason(error)}", error.code) from None
         except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
             raise ZenodoError(f"cannot reach Zenodo at {self.api} ({reason}); check the network and run the "
@@ -88,10 +94,20 @@ class Zenodo:
         found: list[dict] = []
         for page in range(1, 1000):
             batch = self._call("GET", f"/deposit/depositions?size=100&page={page}")
-            found += batch
-            if len(batch) < 100:
+            if not batch:
                 break
+            found += batch
         return found
+
+    def exists(self, deposition: int) -> bool:
+        """Whether the deposition is still on the account (the listing, a search index, may lag)."""
+        try:
+            self._call("GET", f"/deposit/depositions/{deposition}")
+        except ZenodoError as error:
+            if error.status in (404, 410):
+                return False
+            raise
+        return True
 
     def create(self, metadata: dict) -> dict:
         """A new draft deposition with ``metadata``."""
@@ -158,7 +174,7 @@ def zenodo_metadata(volume: Proceedings, paper: Paper) -> dict:
         metadata["conference_url"] = workshop.website
     if workshop.zenodo_community:
         metadata["communities"] = [{"identifier": workshop.zenodo_community}]
-    if license_id := _LICENSES.get(workshop.license_url or ""):
+    if license_id := zenodo_license(workshop):
         metadata["license"] = license_id
     if paper.id in volume.page_ranges:
         metadata["partof_pages"] = page_span(volume.page_ranges[paper.id], "-")
@@ -168,6 +184,28 @@ def zenodo_metadata(volume: Proceedings, paper: Paper) -> dict:
     # A DOI the paper already has is kept; otherwise Zenodo reserves one.
     metadata |= {"doi": paper.doi} if paper.doi else {"prereserve_doi": True}
     return metadata
+
+
+def zenodo_license(workshop: Workshop) -> str | None:
+    """Zenodo's id of the workshop's Creative Commons licence ("cc-by-nc-4.0", "cc0-1.0"); None for
+    any other licence."""
+    if not workshop.creative_commons:
+        return None
+    kind, version = workshop.creative_commons
+    return f"cc0-{version}" if kind == "zero" else f"cc-{kind}-{version}"
+
+
+def _license_problem(volume: Proceedings) -> str | None:
+    """Why the papers cannot be deposited under their licence: Zenodo gives a deposition without one
+    its default (CC BY), which is not the workshop's to choose for its authors."""
+    workshop = volume.workshop
+    if not workshop.license:
+        return ("workshop.yml names no licence; Zenodo would publish the papers under its default (CC BY 4.0): "
+                "set license in workshop.yml to the licence the authors agreed to")
+    if not zenodo_license(workshop):
+        return (f"the licence {workshop.license!r} is not one whose Zenodo id the tool knows (the Creative Commons "
+                "licences); deposit these papers through Zenodo's web form, which lists every licence")
+    return None
 
 
 def _creator(person) -> dict:
@@ -210,7 +248,15 @@ def deposit(volume: Proceedings, papers_dir: Path, client: Zenodo, publish: bool
     (or find the one made before), update its metadata, upload its PDF if it changed, publish it if
     ``publish``; each step is told to ``say`` as it is done. The state is saved after each step;
     raises ZenodoError at the first failure, after saving what was done."""
-    run = _Run(client, papers_dir / STATE_FILE, read_json(papers_dir / STATE_FILE, {}), publish, say)
+    state_path = papers_dir / STATE_FILE
+    saved = read_json(state_path, None) if state_path.is_file() else {}
+    if not isinstance(saved, dict):
+        raise ZenodoError(f"papers/{STATE_FILE} is not the JSON this command writes; restore it from git (or move it "
+                          "aside to start afresh: each paper's deposition is then found again by its page URL)")
+    license_problem = _license_problem(volume)
+    if license_problem:
+        raise ZenodoError(license_problem)
+    run = _Run(client, state_path, saved, publish, say)
     papers = []
     for paper in volume.papers:
         if only is not None and paper.id not in only:
@@ -268,12 +314,13 @@ class _Run:
                     by_url.setdefault(str(relation.get("identifier")), found)
         for paper in papers:
             entry = self.state.get(paper.id)
-            if entry and entry["deposition"] not in by_id:
+            deleted = entry and entry["deposition"] not in by_id and not entry["published"]
+            if entry and deleted and not self.client.exists(entry["deposition"]):
                 del self.state[paper.id]
                 self.say(f"{paper.id}: its deposition {entry['deposition']} is no longer on Zenodo (deleted there?); "
                          "a new draft is made")
-            elif entry:
-                entry["published"] = bool(by_id[entry["deposition"]].get("submitted"))
+            elif entry and entry["deposition"] in by_id:
+                entry["published"] = entry["published"] or bool(by_id[entry["deposition"]].get("submitted"))
             lost = by_url.get(volume.url(paper))
             if paper.id not in self.state and lost:
                 self.state[paper.id] = _entry(lost)

@@ -23,8 +23,9 @@ import datetime as dt
 import hashlib
 import json
 import posixpath
+import re
 import shutil
-from html import escape, unescape
+from html import escape
 from pathlib import Path
 
 from docutils import nodes
@@ -195,16 +196,21 @@ def _inert(value: str) -> str:
     return value.translate(_INERT)
 
 
+_MYST_ESCAPES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"'}
+_MYST_ESCAPED = re.compile("|".join(_MYST_ESCAPES))
+
+
 def _unescaped_links(app: Sphinx, doctree: nodes.document) -> None:
     """Undo MyST's escaping of external link targets: it HTML-escapes them in the doctree (myst-parser
     3's ``render_link_url``), and the HTML writer escapes them again, so ``?a=1&b=2`` became
-    ``?a=1&amp;amp;b=2`` and led elsewhere. ``html.unescape`` is the exact inverse of that escaping."""
+    ``?a=1&amp;amp;b=2`` and led elsewhere. Only the four references that escaping writes are
+    undone (``html.unescape`` would also read ``&not`` in ``&noteId=`` as ¬)."""
     if Path(app.env.doc2path(app.env.docname)).suffix not in (".md", ".ipynb"):
         return
     for reference in doctree.findall(nodes.reference):
         target = reference.get("refuri", "")
         if target.startswith(("http://", "https://")) and "&" in target:
-            reference["refuri"] = unescape(target)
+            reference["refuri"] = _MYST_ESCAPED.sub(lambda match: _MYST_ESCAPES[match.group()], target)
 
 
 def _meta_description(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
