@@ -18,7 +18,6 @@ from proceedings.outputs.citation import (
     apa_reference,
     csl_item,
     csl_json,
-    highwire_name,
     highwire_tags,
     ris,
 )
@@ -123,7 +122,7 @@ def test_highwire_tags_make_a_conference_paper_with_its_proceedings_title(volume
     ("Plato", None, None, "Plato"),
 ])
 def test_highwire_names_are_family_first(name, given, family, written):
-    assert highwire_name(Person(name, given=given, family=family)) == written
+    assert Person(name, given=given, family=family).family_first == written
 
 
 @pytest.mark.parametrize("text, expected", [

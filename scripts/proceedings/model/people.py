@@ -61,6 +61,16 @@ class Person:
         return split_name(self.name)
 
     @property
+    def family_first(self) -> str:
+        """The name as Zotero, Scholar and DataCite split it: 'Family, Given' (the family with its
+        particle, a suffix after the given names, where Zotero keeps it); a name without given names
+        (a mononym, a CJK name) whole, as one field."""
+        parts = self.parts
+        if not parts.given:
+            return " ".join(part for part in (parts.family, parts.suffix) if part)
+        return f"{parts.family}, {' '.join(part for part in (parts.given, parts.suffix) if part)}"
+
+    @property
     def orcid_url(self) -> str | None:
         """The ORCID iD as the URL ORCID asks everyone to display."""
         return f"https://orcid.org/{self.orcid}" if self.orcid else None

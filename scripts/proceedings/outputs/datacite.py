@@ -100,7 +100,7 @@ def _creator(person: Person) -> dict:
     creator: dict = {"name": person.name, "nameType": "Personal"}
     if parts.given:
         given = " ".join(part for part in (parts.given, parts.suffix) if part)
-        creator |= {"name": f"{parts.family}, {given}", "givenName": given, "familyName": parts.family}
+        creator |= {"name": person.family_first, "givenName": given, "familyName": parts.family}
     if person.affiliation:
         creator["affiliation"] = [{"name": person.affiliation}]
     if person.orcid_url:
