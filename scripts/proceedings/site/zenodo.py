@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from ..model.paper import Paper
+from ..model.people import Person
 from ..model.volume import Proceedings
 from ..model.workshop import Workshop
 from ..util.files import file_hash, read_json, replacing
@@ -208,9 +209,8 @@ def _license_problem(volume: Proceedings) -> str | None:
     return None
 
 
-def _creator(person) -> dict:
-    parts = person.parts
-    creator = {"name": f"{parts.family}, {parts.given}" if parts.given else person.name}
+def _creator(person: Person) -> dict:
+    creator = {"name": person.family_first}
     if person.affiliation:
         creator["affiliation"] = person.affiliation
     if person.orcid:
