@@ -48,11 +48,13 @@ def write_dois(papers_dir: Path, dois: dict[str, str]) -> list[str]:
             inserted[key_line + 1] = " " * column + f"doi: {new}"
             lines.append(f"{record['id']}: doi {new} written")
     if inserted:
+        carriage_return = "\r" if "\r\n" in text else ""  # a CRLF file's new lines end as its others do
+        changed = []
         # YAML counts lines at line feeds only (not at the other breaks str.splitlines knows).
-        newline = "\r\n" if "\r\n" in text else "\n"
-        original = text.split("\n")
-        changed = [piece for number, line in enumerate(original)
-                   for piece in ([inserted[number] + newline.removesuffix("\n")] if number in inserted else []) + [line]]
+        for number, line in enumerate(text.split("\n")):
+            if number in inserted:
+                changed.append(inserted[number] + carriage_return)
+            changed.append(line)
         with replacing(accepted) as temporary:
             temporary.write_bytes("\n".join(changed).encode("utf-8"))
     return lines

@@ -61,8 +61,7 @@ def volume_record(volume: Proceedings) -> dict:
     record = _common(volume, creators, plain(workshop.booktitle), "ConferenceProceeding")
     record["dates"] = [{"date": workshop.date.isoformat(), "dateType": "Issued"}]
     record["relatedIdentifiers"] = [_url(workshop.base_url, "IsIdenticalTo")]
-    record["relatedIdentifiers"] += [_related(paper.doi, "HasPart") if paper.doi else _url(volume.url(paper), "HasPart")
-                                     for paper in volume.cited_papers]
+    record["relatedIdentifiers"] += [_doi_or_url(paper.doi, volume.url(paper), "HasPart") for paper in volume.cited_papers]
     if workshop.doi:
         record["doi"] = workshop.doi
     return record
@@ -112,7 +111,7 @@ def _creator(person: Person) -> dict:
 def _paper_relations(volume: Proceedings, paper: Paper) -> list[dict]:
     workshop = volume.workshop
     relations = [_url(volume.url(paper), "IsIdenticalTo")]
-    relations.append(_related(workshop.doi, "IsPartOf") if workshop.doi else _url(workshop.base_url, "IsPartOf"))
+    relations.append(_doi_or_url(workshop.doi, workshop.base_url, "IsPartOf"))
     if paper.openreview_url:
         relations.append(_url(paper.openreview_url, "IsReviewedBy"))
     if paper.code:
@@ -124,9 +123,11 @@ def _paper_relations(volume: Proceedings, paper: Paper) -> list[dict]:
     return relations
 
 
-def _related(doi: str, relation: str) -> dict:
-    """A relation to a DOI."""
-    return {"relatedIdentifier": doi, "relatedIdentifierType": "DOI", "relationType": relation}
+def _doi_or_url(doi: str | None, url: str, relation: str) -> dict:
+    """A relation to the DOI when there is one, else to the URL."""
+    if doi:
+        return {"relatedIdentifier": doi, "relatedIdentifierType": "DOI", "relationType": relation}
+    return _url(url, relation)
 
 
 def _url(url: str, relation: str) -> dict:

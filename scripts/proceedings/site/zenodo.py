@@ -2,10 +2,12 @@
 metadata, in the workshop's community, as a draft unless asked to publish; Zenodo gives each a
 DataCite DOI.
 
-Resumable: what was done is kept in ``papers/.zenodo.json`` after every step (the deposition's id,
-its reserved DOI, the files uploaded by content hash, whether it is published), so a run stopped by a
-network error goes on where it stopped and never deposits a paper twice. A paper whose entry was lost
-is found again among the account's depositions by its page URL.
+Resumable: what was done is kept in ``papers/.zenodo.json`` after every step, by API (the sandbox's
+depositions are not zenodo.org's) and paper (the deposition's id, its DOI, the files uploaded by
+content hash, whether it is published), so a run stopped by a network error goes on where it stopped
+and never deposits a paper twice. Each run first lists the account's depositions: a paper whose entry
+was lost is found again by its page URL, and a draft deleted on Zenodo (asked for by its id, since
+the listing may lag) is made again.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ STATE_FILE = ".zenodo.json"
 _MAX_ANSWER = 10 << 20
 # Seconds without a byte from Zenodo before a request is given up (an upload sends all the while).
 _TIMEOUT = 60
+
+
 class ZenodoError(Exception):
     """Zenodo refused a request or could not be reached; the message is a sentence for the organizer."""
 
@@ -286,7 +290,7 @@ class _Run:
         self.client = client
         self.state_path = state_path
         # Depositions by API: those on the sandbox are not those on zenodo.org.
-        self.saved = saved if isinstance(saved, dict) else {}
+        self.saved = saved
         self.state: dict[str, dict] = self.saved.setdefault(client.api, {})
         self.publish = publish
         self.echo = say
