@@ -95,7 +95,7 @@ def test_benchmark_runs_at_30_papers(tmp_path, shared_data, capsys):
     assert len(targets) >= 8 and all(text.startswith(("N=30", "shipped")) for text, _ in targets)
 
 
-def test_plain_sphinx_pages_hold_each_paper(tmp_path):
+def test_plain_sphinx_pages_hold_each_paper(tmp_path, shared_data):
     """The floor the benchmark compares with: a page per paper with its title, authors, abstract and
     BibTeX, which Sphinx builds without a warning."""
     records = benchmark.miniconf_records(5)
