@@ -189,6 +189,26 @@ def test_the_theme_icons_are_cut_down_to_those_the_site_shows(tmp_path):
     assert (out / "_static" / icons.FONTS[0]).stat().st_size < 10_000
 
 
+def test_icon_names_read_again_only_the_files_written_since(tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "icons.json"
+    (site / "_static").mkdir(parents=True)
+    (site / "a.html").write_text('<i class="fa-solid fa-bicycle"></i>', "utf-8")
+    (site / "b.html").write_text('<i class="fa-horse"></i>', "utf-8")
+    (site / "_static" / "s.js").write_text('icon("fa-xmark")', "utf-8")
+    (site / "notes.txt").write_text("fa-ignored", "utf-8")
+    assert icons.icon_names(site, cache) == {"fa-solid", "fa-bicycle", "fa-horse", "fa-xmark"}
+    # A page rewritten (another size and time) is read again; a removed one no longer counts.
+    (site / "a.html").unlink()
+    (site / "b.html").write_text('<i class="fa-car-side"></i>', "utf-8")
+    os.utime(site / "b.html", ns=(1, 1))
+    assert icons.icon_names(site, cache) == {"fa-car-side", "fa-xmark"}
+    # What the cache says of an unchanged file is what the file says (here: a stale entry is never
+    # trusted over a changed signature, and an unreadable cache is rebuilt).
+    cache.write_text("{not json", "utf-8")
+    assert icons.icon_names(site, cache) == {"fa-car-side", "fa-xmark"}
+    assert icons.icon_names(site) == {"fa-car-side", "fa-xmark"}
+
+
 def _theme_dirs() -> list[str]:
     import pydata_sphinx_theme
     return [str(Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme")]

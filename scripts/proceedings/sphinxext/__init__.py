@@ -361,7 +361,8 @@ def _remove_old_sources(app: Sphinx, exception: Exception | None) -> None:
 
 def _trim_icons(app: Sphinx, exception: Exception | None) -> None:
     if exception is None and isinstance(app.builder, StandaloneHTMLBuilder) and app.builder.theme:
-        trim_icons(Path(app.outdir), [Path(folder) / "static" for folder in app.builder.theme.get_theme_dirs()])
+        trim_icons(Path(app.outdir), [Path(folder) / "static" for folder in app.builder.theme.get_theme_dirs()],
+                   Path(app.doctreedir) / "proceedings-icons.json")
 
 
 def setup(app: Sphinx) -> dict:

@@ -7,13 +7,14 @@ theme's own files so that an icon used later is found again."""
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from fontTools import subset
 
-from ..util.files import replacing, write_if_changed
+from ..util.files import file_signatures, read_json, replacing, write_if_changed
 
 STYLESHEET = "styles/pydata-sphinx-theme.css"
 FONTS = ("vendor/fontawesome/webfonts/fa-solid-900.woff2", "vendor/fontawesome/webfonts/fa-solid-900.ttf")
@@ -23,10 +24,23 @@ _ICON_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:before,?)+)\{content:"\\([0-9a-f]+
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
 
-def icon_names(site: Path) -> set[str]:
-    """Every ``fa-...`` class the site's pages and scripts name."""
-    files = [*site.rglob("*.html"), *(site / "_static").rglob("*.js")]
-    return {name for path in files for name in _NAME.findall(path.read_text(encoding="utf-8", errors="replace"))}
+def icon_names(site: Path, cache: Path | None = None) -> set[str]:
+    """Every ``fa-...`` class the site's pages and scripts name. With ``cache``, the names found in
+    each file are kept there by the file's size and modification time, and only the files written
+    since are read again: reading all 8,000 pages of a 1,000-paper site took a second, on every build
+    however small."""
+    known = read_json(cache, {}) if cache else {}
+    found = {}
+    for name, signature in file_signatures(site).items():
+        if name.endswith(".html") or (name.startswith("_static/") and name.endswith(".js")):
+            entry = known.get(name)
+            if entry is None or entry[0] != signature:
+                text = (site / name).read_text(encoding="utf-8", errors="replace")
+                entry = [signature, sorted(set(_NAME.findall(text)))]
+            found[name] = entry
+    if cache:
+        write_if_changed(cache, json.dumps(found))
+    return {icon for _, icons in found.values() for icon in icons}
 
 
 def trimmed_stylesheet(css: str, names: set[str]) -> str:
@@ -56,13 +70,14 @@ def font_subset(font: Path, code_points: Iterable[int]) -> bytes:
     return output.getvalue()
 
 
-def trim_icons(site: Path, theme_static: Iterable[Path]) -> None:
+def trim_icons(site: Path, theme_static: Iterable[Path], cache: Path) -> None:
     """Rewrite the site's copy of the theme's stylesheet and icon font to the icons ``site`` uses,
-    from the originals in the first of ``theme_static`` that has them."""
+    from the originals in the first of ``theme_static`` that has them; ``cache`` is
+    :func:`icon_names`'."""
     source = next((folder for folder in theme_static if (folder / STYLESHEET).is_file()), None)
     if source is None or not (site / "_static" / STYLESHEET).is_file():
         return
-    css = trimmed_stylesheet((source / STYLESHEET).read_text(encoding="utf-8"), icon_names(site))
+    css = trimmed_stylesheet((source / STYLESHEET).read_text(encoding="utf-8"), icon_names(site, cache))
     write_if_changed(site / "_static" / STYLESHEET, css)
     for font in FONTS:
         if (source / font).is_file():

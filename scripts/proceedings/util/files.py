@@ -128,5 +128,22 @@ def file_signature(path: Path) -> list[int]:
 
 
 def file_signatures(folder: Path) -> dict[str, list[int]]:
-    """Each file under ``folder``, by relative path, with its :func:`file_signature`."""
-    return {path.relative_to(folder).as_posix(): file_signature(path) for path in sorted(folder.rglob("*")) if path.is_file()}
+    """Each file under ``folder``, by relative path in path order, with its :func:`file_signature`.
+    Files reached through a link to a folder are not included, as with ``Path.rglob``."""
+    found: dict[str, list[int]] = {}
+    if folder.is_dir():
+        _add_signatures(str(folder), "", found)
+    # Sorted by path parts, as Path objects sort: "a/b" before "a-b".
+    return {name: found[name] for name in sorted(found, key=lambda name: name.split("/"))}
+
+
+def _add_signatures(directory: str, prefix: str, found: dict[str, list[int]]) -> None:
+    # os.scandir with plain strings: the site's 8,000 files were walked with pathlib several times a
+    # build, a second each at 1,000 papers.
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                _add_signatures(entry.path, f"{prefix}{entry.name}/", found)
+            elif entry.is_file():
+                stat = entry.stat()
+                found[prefix + entry.name] = [stat.st_size, stat.st_mtime_ns]
