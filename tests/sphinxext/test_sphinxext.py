@@ -17,7 +17,7 @@ from fontTools.ttLib import TTFont
 from sphinx.application import Sphinx
 
 import proceedings
-from proceedings.sphinxext import icons
+from proceedings.sphinxext import icons, lean
 from proceedings.util import myst
 
 CONF = """\
@@ -136,6 +136,58 @@ def test_page_data_line_is_read_and_removed(tmp_path):
     out = _build(tmp_path, {"book/paper.md": source})
     html = (out / "book" / "paper.html").read_text("utf-8")
     assert "% proceedings" not in html and "xyzzy" in html
+
+
+# What Jupyter Book loads whose transforms the generated pages skip (MyST-NB, loaded in this process,
+# leaves the next Sphinx app without a Markdown parser: it is loaded in a process of its own).
+BOOK_EXTENSIONS = 'extensions = ["myst_parser", "sphinx_design", "proceedings.sphinxext"]\n'
+
+
+_REGISTERED = """
+import json, sys
+from sphinx.application import Sphinx
+from proceedings.sphinxext import lean
+app = Sphinx(sys.argv[1], sys.argv[1], sys.argv[1] + "/out", sys.argv[1] + "/doctrees", "html", status=None, warning=None)
+# A wrapped transform is a subclass of the same name.
+print(json.dumps({lean.qualified_name(t): lean.qualified_name(t.__mro__[1]) == lean.qualified_name(t)
+                  for t in [*app.registry.transforms, *app.registry.post_transforms]}))
+"""
+
+
+def test_every_transform_generated_pages_skip_is_registered_and_wrapped(tmp_path):
+    (tmp_path / "conf.py").write_text(CONF + BOOK_EXTENSIONS.replace("myst_parser", "myst_nb"))
+    found = subprocess.run([sys.executable, "-c", _REGISTERED, str(tmp_path)], capture_output=True, text=True, check=True)
+    wrapped = json.loads(found.stdout.splitlines()[-1])
+    # A name that no longer matches (an extension renamed a transform) would silently skip nothing.
+    assert lean.UNUSED_TRANSFORMS | lean.UNUSED_POST_TRANSFORMS <= {name for name, is_wrapped in wrapped.items() if is_wrapped}
+    assert sum(wrapped.values()) == len(lean.UNUSED_TRANSFORMS | lean.UNUSED_POST_TRANSFORMS)
+
+
+def test_generated_pages_skip_unused_transforms_with_the_same_html(tmp_path):
+    generated = myst.page({"orphan": True}, "test page", "A paper", "Text with {math}`x^2` and <https://github.com/a/b>.",
+                          myst.directive("dropdown", "Full text of the PDF", "Some text."), "```bibtex\n@misc{a,}\n```")
+    tabs = "::::{tab-set}\n:::{tab-item} One\nFirst.\n:::\n:::{tab-item} Two\nSecond.\n:::\n::::"
+    hand = f"# By hand\n\n{tabs}\n\n:::{{aside}}\nAside.\n:::\n\n{{kbd}}`Ctrl+C`\n"
+    # Were a generated page to hold syntax the tool never writes, the skipping would show.
+    odd = myst.page({"orphan": True}, "test page", "Odd", tabs)
+    pages = {"book/paper.md": generated, "book/hand.md": hand, "book/odd.md": odd}
+    (tmp_path / "lean").mkdir()
+    (tmp_path / "full").mkdir()
+    lean_out = _build(tmp_path / "lean", pages, conf=BOOK_EXTENSIONS)
+    full_out = _build(tmp_path / "full", pages, conf=BOOK_EXTENSIONS + "proceedings_lean = False\n")
+
+    def main(out: Path, page: str) -> str:
+        return str(BeautifulSoup((out / "book" / page).read_text("utf-8"), "html.parser").select_one("[role=main]"))
+    assert main(lean_out, "paper.html") == main(full_out, "paper.html")
+    assert main(lean_out, "hand.html") == main(full_out, "hand.html")
+    # The hand-written page still got sphinx-design's and Sphinx's transforms.
+    soup = BeautifulSoup((lean_out / "book" / "hand.html").read_text("utf-8"), "html.parser")
+    assert len(soup.select(".sd-tab-set > input")) == 2 and soup.select_one("aside") and soup.select_one("kbd.kbd")
+    paper = BeautifulSoup((lean_out / "book" / "paper.html").read_text("utf-8"), "html.parser")
+    assert paper.select_one("details.sd-dropdown") and paper.select_one("math") and paper.select_one("div.highlight-bibtex")
+    inputs = {out: len(BeautifulSoup((out / "book" / "odd.html").read_text("utf-8"), "html.parser").select(".sd-tab-set > input"))
+              for out in (lean_out, full_out)}
+    assert inputs == {lean_out: 0, full_out: 2}
 
 
 def test_search_page_without_sphinx_search_index(tmp_path):

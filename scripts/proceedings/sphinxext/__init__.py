@@ -5,9 +5,10 @@ it writes ``sitemap.xml`` from the same URL, and a ``404.html`` with absolute li
 MathML when the book is built (``mathml``), so no page loads a script to typeset it.
 
 Enable it in ``_config.yml`` with ``sphinx: extra_extensions: [proceedings.sphinxext]``. Its settings
-(``sphinx: config:``) are ``proceedings_lean`` (default true: no figure numbering, and
+(``sphinx: config:``) are ``proceedings_lean`` (default true: no figure numbering,
 ``[text](#label)`` links resolved in the standard domain only, which generated pages need and which
-cost a tenth of Sphinx's time otherwise). It adds its static files and templates to the search
+cost a tenth of Sphinx's time otherwise, and on generated pages none of the transforms of syntax they
+never use: ``lean``). It adds its static files and templates to the search
 paths, and gives sphinxext-opengraph its site URL and name from ``html_baseurl`` and ``html_title``
 when they are unset. A page opts
 in with a ``% proceedings: {json}`` line right after its front matter (``myst.front_matter`` writes
@@ -40,6 +41,7 @@ from ..util.files import write_if_changed
 from ..util.text import paragraphs_of
 from . import mathml
 from .icons import trim_icons
+from .lean import skip_unused_transforms
 
 _HERE = Path(__file__).parent
 
@@ -145,6 +147,15 @@ def stored_page_data(env) -> dict[str, dict]:
     return env.__dict__.setdefault("proceedings_pages", {})
 
 
+def _generated(env, docname: str) -> bool:
+    return stored_page_data(env).get(docname, {}).get("generated", False)
+
+
+def _lean_transforms(app: Sphinx) -> None:
+    if app.config.proceedings_lean:
+        skip_unused_transforms(app, _generated)
+
+
 def _read_page_data(app: Sphinx, docname: str, source: list[str]) -> None:
     # The data line is taken out before MyST parses the page; see myst.front_matter.
     data, source[0] = myst.page_data(source[0])
@@ -173,7 +184,7 @@ def head_tags(data: dict) -> str:
         payload = json.dumps(data["jsonld"], ensure_ascii=False)
         payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         tags.append(f'<script type="application/ld+json">{payload}</script>')
-    return "\n".join(tags) + "\n"
+    return "".join(f"{tag}\n" for tag in tags)
 
 
 def search_data(data: dict) -> str:
@@ -230,8 +241,7 @@ def _html_page_context(app: Sphinx, pagename: str, templatename: str, context: d
     data = stored_page_data(app.env).get(pagename, {})
     if data.get("title"):  # the title as plain text, its math written out, for <title> and the print header
         context["title"] = context["pagetitle"] = escape(data["title"])
-    if data:
-        context["metatags"] = context.get("metatags", "") + head_tags(data)
+    context["metatags"] = context.get("metatags", "") + head_tags(data)
     # No page's source is published (a hand-written page's comments stay private), so the theme's
     # link to download it would lead nowhere.
     for group in context.get("header_buttons", []):
@@ -383,6 +393,7 @@ def setup(app: Sphinx) -> dict:
     # After the other extensions' handlers: sphinx-jupyterbook-latex turns numfig on in its own.
     app.connect("config-inited", _configure, priority=900)
     app.connect("builder-inited", _without_sphinx_search)
+    app.connect("builder-inited", _lean_transforms)
     app.connect("source-read", _read_page_data)
     app.connect("env-purge-doc", _purge_page_data)
     app.connect("env-merge-info", _merge_page_data)

@@ -103,7 +103,10 @@ def plain_text_file(name: str) -> str:
 
 
 def page(front: dict, comment: str, title: str, *blocks: str) -> str:
-    """A whole page: front matter, the ``# title`` (already MyST) and the non-empty blocks."""
+    """A whole generated page: front matter, the ``# title`` (already MyST) and the non-empty
+    blocks. Its data says it is generated, which spares it the transforms of syntax the tool never
+    writes (proceedings.sphinxext.lean)."""
+    front = {**front, "proceedings": {**front.get("proceedings", {}), "generated": True}}
     body = "\n\n".join(block for block in blocks if block)
     return f"{front_matter(front, comment)}\n# {title}\n\n{body}\n"
 

@@ -1,0 +1,77 @@
+"""Transforms switched off on generated pages. Jupyter Book loads extensions whose transforms walk
+every page's doctree looking for their own nodes (sphinx-design's tabs, asides and buttons, MyST-NB's
+notebook outputs, Sphinx's translations, doctests and citations), a tenth of Sphinx's time on a
+thousand paper pages that hold none of them. A generated page's MyST is the tool's own (headings,
+lists, links, code blocks, math, notes, a dropdown and this extension's roles), so these transforms
+skip it; a hand-written page still gets every one. A generated page says so in its data line
+(``"generated": true``, which ``myst.page`` writes)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from docutils.transforms import Transform
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+# Whether a page (by its environment and name) is generated.
+Generated = Callable[[BuildEnvironment, str], bool]
+
+# By module and name, so that an extension not installed is simply not matched.
+UNUSED_TRANSFORMS = frozenset({
+    # Translation with gettext catalogs: the generated pages are written in the papers' own words.
+    "sphinx.transforms.i18n.PreserveTranslatableMessages",
+    "sphinx.transforms.i18n.Locale",
+    "sphinx.transforms.i18n.TranslationProgressTotaliser",
+    "sphinx.transforms.i18n.AddTranslationClasses",
+    "sphinx.transforms.i18n.RemoveTranslatableInline",
+    # Footnotes for LaTeX, doctest blocks, index entries, Python modules, citations.
+    "sphinx.builders.latex.transforms.FootnoteDocnameUpdater",
+    "sphinx.transforms.DoctestTransform",
+    "sphinx.transforms.AutoIndexUpgrader",
+    "sphinx.transforms.MoveModuleTargets",
+    "sphinx.domains.citation.CitationDefinitionTransform",
+    "sphinx.domains.citation.CitationReferenceTransform",
+})
+UNUSED_POST_TRANSFORMS = frozenset({
+    "sphinx_design.aside.AsideHtmlTransform",
+    "sphinx_design.tabs.TabSetHtmlTransform",
+    "sphinx_design.badges_buttons.ButtonRefContentStash",
+    "sphinx_design.badges_buttons.ButtonRefContentGraft",
+    "sphinx_design.badges_buttons.BadgeRefTooltipStash",
+    "sphinx_design.badges_buttons.BadgeRefTooltipGraft",
+    "myst_nb.sphinx_.SelectMimeType",
+    "myst_nb.sphinx_.HideInputCells",
+    "myst_nb.ext.glue.crossref.ReplacePendingGlueReferences",
+    "myst_nb.ext.execution_tables.ExecutionStatsPostTransform",
+    "sphinx.builders.html.transforms.KeyboardTransform",
+    "sphinx.transforms.post_transforms.code.TrimDoctestFlagsTransform",
+    "sphinx.domains.c.AliasTransform",
+    "sphinx.domains.cpp.AliasTransform",
+})
+
+
+def qualified_name(transform: type) -> str:
+    """``module.Name`` of a transform class."""
+    return f"{transform.__module__}.{transform.__qualname__}"
+
+
+def skip_unused_transforms(app: Sphinx, generated: Generated) -> None:
+    """Make the registered transforms and post-transforms named above do nothing on the pages
+    ``generated`` says are; called once the extensions are set up, before any page is read."""
+    registry = app.registry
+    registry.transforms = [_unless_generated(t, generated) if qualified_name(t) in UNUSED_TRANSFORMS else t
+                           for t in registry.transforms]
+    registry.post_transforms = [_unless_generated(t, generated) if qualified_name(t) in UNUSED_POST_TRANSFORMS else t
+                                for t in registry.post_transforms]
+
+
+def _unless_generated(transform: type[Transform], generated: Generated) -> type[Transform]:
+    """A subclass of ``transform`` that applies it except to generated pages."""
+    def apply(self, **kwargs) -> None:
+        env = self.document.settings.env
+        # env.docname is the page being read, or during post-transforms the page being written.
+        if not generated(env, env.docname):
+            transform.apply(self, **kwargs)
+    return type(transform.__name__, (transform,), {"apply": apply, "__module__": transform.__module__,
+                                                    "__qualname__": transform.__qualname__})
