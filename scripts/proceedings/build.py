@@ -19,7 +19,7 @@ from .site.assets import write_assets
 from .site.jupyter_book import run_jupyter_book, start_jupyter_book_server
 from .site.publish import publish
 from .site.search import run_pagefind
-from .site.sitezip import site_zip
+from .site.sitezip import SITE_ZIP, site_zip
 from .site.stamp import build_inputs, forget_last_build, record_build, same_sources, unchanged_since_last_build
 from .util.progress import Timings
 
@@ -78,10 +78,10 @@ def build(project: Project, timings: Timings,
             run_pagefind(project, volume)
         print(f"{files.result()} file(s) beside the pages updated.", flush=True)
     citations.save()  # the pages and the files have made every text the build needs
-    with timings.stage("site zip"):
-        site_zip(project.work_html, project.work / "site-zip.json")
-    with timings.stage("publish"):
-        publish(project.work_html, project.sites, project.html)
+    # The zip is written while the other files are staged for publishing; it is published last.
+    with timings.stage("zip and publish"), ThreadPoolExecutor(max_workers=1) as zipper:
+        zipped = zipper.submit(site_zip, project.work_html, project.work / "site-zip.json")
+        publish(project.work_html, project.sites, project.html, SITE_ZIP, zipped.result)
     after = build_inputs(project, {**asdict(options), "verbose": None})
     if same_sources(inputs, after):
         record_build(project, after)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
 import zipfile
 
 import pytest
 
 from proceedings.cli import main
+from proceedings.site.publish import publish
+from proceedings.site.sitezip import SITE_ZIP
+from proceedings.util.files import replacing
 
 from conftest import SITE_URL, write_project
 
@@ -52,3 +56,45 @@ def test_scaffold_has_a_deploy_workflow(tmp_path):
     workflow = (tmp_path / "fresh/.github/workflows/proceedings.yml").read_text()
     assert "proceedings build" in workflow and "deploy-pages" in workflow
     assert os.path.isfile(tmp_path / "fresh/.gitignore")
+
+
+def _snapshot_files(snapshot) -> dict[str, bytes]:
+    return {path.relative_to(snapshot).as_posix(): path.read_bytes() for path in snapshot.rglob("*") if path.is_file()}
+
+
+def test_the_zip_is_published_last_once_it_is_written(tmp_path):
+    """publish() stages the other files while another thread writes the zip (a temporary file beside
+    it, then one rename): the snapshot never holds the temporary file, and holds the finished zip."""
+    built, sites, link = tmp_path / "built", tmp_path / "sites", tmp_path / "html"
+    (built / "book").mkdir(parents=True)
+    (built / "index.html").write_text("one", "utf-8")
+    (built / "book" / "page.html").write_text("page", "utf-8")
+    (built / SITE_ZIP).write_bytes(b"old zip")
+    first = publish(built, sites, link)
+    assert _snapshot_files(first) == {"index.html": b"one", "book/page.html": b"page", SITE_ZIP: b"old zip"}
+
+    (built / "index.html").write_text("two", "utf-8")
+    page_inode = (first / "book" / "page.html").stat().st_ino
+    started, finish = threading.Event(), threading.Event()
+
+    def write_zip() -> None:
+        with replacing(built / SITE_ZIP) as temporary:
+            temporary.write_bytes(b"half")
+            started.set()
+            finish.wait()
+            temporary.write_bytes(b"new zip")
+    writer = threading.Thread(target=write_zip)
+    writer.start()
+    started.wait()
+    second = publish(built, sites, link, SITE_ZIP, lambda: (finish.set(), writer.join()))
+    assert link.resolve() == second != first and not first.exists()
+    assert _snapshot_files(second) == {"index.html": b"two", "book/page.html": b"page", SITE_ZIP: b"new zip"}
+    # The unchanged page is a hard link to the previous snapshot's file.
+    assert (second / "book" / "page.html").stat().st_ino == page_inode
+
+    # Nothing changed: nothing is published. Only the zip changed: a new snapshot.
+    assert publish(built, sites, link, SITE_ZIP, lambda: None) == second
+    with replacing(built / SITE_ZIP) as temporary:
+        temporary.write_bytes(b"newer zip")
+    third = publish(built, sites, link, SITE_ZIP, lambda: None)
+    assert third != second and _snapshot_files(third)[SITE_ZIP] == b"newer zip"

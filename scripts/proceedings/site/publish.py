@@ -8,15 +8,16 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from ..model.locations import Project
-from ..util.files import file_signatures, replacing
+from ..util.files import file_signature, file_signatures, is_replacement_of, replacing
 from ..util.git import git_output
 from .errors import PublishError
 
 
-def publish(built: Path, sites: Path, link: Path) -> Path:
+def publish(built: Path, sites: Path, link: Path, late: str = "", ready: Callable[[], object] = lambda: None) -> Path:
     """Publish ``built`` as a new snapshot under ``sites`` and switch ``link`` to it atomically.
 
     Until the switch, ``link`` keeps pointing to the previous snapshot, which is never modified, so a
@@ -24,12 +25,18 @@ def publish(built: Path, sites: Path, link: Path) -> Path:
     the previous snapshot's (snapshots are immutable); the rest are copies, never links into
     ``built``, which the next build rewrites in place. Nothing is done when the published site
     already holds exactly the built files.
+
+    ``late`` names a file of ``built`` that another thread is still making (the site's zip, which
+    it replaces in one step): the other files are staged meanwhile, and it once ``ready()`` returns.
     """
     previous = link.resolve() if link.is_symlink() else None
-    files = file_signatures(built)
+    files = {name: signature for name, signature in file_signatures(built).items()
+             if name != late and not is_replacement_of(name, late)}
     published = file_signatures(previous) if previous else {}
-    if previous and published == files:
-        return previous  # already published as it is
+    if previous and files == {name: signature for name, signature in published.items() if name != late}:
+        ready()
+        if not late or _signature(built / late) == published.get(late):
+            return previous  # already published as it is
     sites.mkdir(parents=True, exist_ok=True)
     if link.is_dir() and not link.is_symlink():  # a site published before snapshots existed
         previous = link.rename(sites / "site-0")
@@ -37,13 +44,10 @@ def publish(built: Path, sites: Path, link: Path) -> Path:
     snapshot = sites / f"site-{time.time_ns()}"
     staging = sites / f".{snapshot.name}.tmp"
     staging.mkdir()
-    for name, signature in files.items():
-        target = staging / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if previous and published.get(name) == signature:
-            os.link(previous / name, target)
-        else:
-            shutil.copy2(built / name, target)
+    _stage(files, built, staging, previous, published)
+    ready()
+    if late and (signature := _signature(built / late)):
+        _stage({late: signature}, built, staging, previous, published)
     staging.rename(snapshot)
     with replacing(link) as switch:
         switch.symlink_to(os.path.relpath(snapshot, link.parent))
@@ -51,6 +55,23 @@ def publish(built: Path, sites: Path, link: Path) -> Path:
         if old != snapshot:
             shutil.rmtree(old, ignore_errors=True)
     return snapshot
+
+
+def _signature(path: Path) -> list[int] | None:
+    return file_signature(path) if path.is_file() else None
+
+
+def _stage(files: dict[str, list[int]], built: Path, staging: Path, previous: Path | None,
+           published: dict[str, list[int]]) -> None:
+    """Put ``files`` of ``built`` into ``staging``: a hard link to the previous snapshot's copy of an
+    unchanged file, a copy of the others."""
+    for name, signature in files.items():
+        target = staging / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if previous and published.get(name) == signature:
+            os.link(previous / name, target)
+        else:
+            shutil.copy2(built / name, target)
 
 
 def push_to_branch(project: Project, remote: str, branch: str) -> str:

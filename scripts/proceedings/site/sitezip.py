@@ -12,7 +12,7 @@ import struct
 import zipfile
 from pathlib import Path
 
-from ..util.files import file_signatures, read_json, replacing, write_if_changed
+from ..util.files import file_signatures, is_replacement_of, read_json, replacing, write_if_changed
 
 SITE_ZIP = "proceedings-site.zip"
 # Already compressed: stored as they are, which keeps zipping fast.
@@ -25,7 +25,7 @@ _LOCAL_HEADER_SIZE = 30
 def site_files(html: Path) -> dict[str, list[int]]:
     """Each file of the site but the zip, by path, with its size and modification time."""
     return {name: signature for name, signature in file_signatures(html).items()
-            if name != SITE_ZIP and not name.startswith(f".{SITE_ZIP}.")}  # nor the zip being written
+            if name != SITE_ZIP and not is_replacement_of(name, SITE_ZIP)}  # nor the zip being written
 
 
 def site_zip(html: Path, manifest: Path) -> bool:

@@ -29,6 +29,14 @@ def replacing(target: Path) -> Iterator[Path]:
         temporary.unlink(missing_ok=True)
 
 
+def is_replacement_of(name: str, target: str) -> bool:
+    """Whether the file ``name`` is the temporary file :func:`replacing` writes for ``target``
+    (paths relative to one folder)."""
+    folder, _, base = target.rpartition("/")
+    prefix = f"{folder}/" if folder else ""
+    return name.startswith(f"{prefix}.{base}.") and name.endswith(".tmp")
+
+
 def package_folder(name: str) -> Path:
     """The folder of an installed package, found without importing it (sphinxext-opengraph prints a
     notice when imported, which would break ``check --json``)."""
