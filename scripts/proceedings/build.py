@@ -16,7 +16,7 @@ from .pages.book import write_pages
 from .pages.generated import INDEX_PAGE_LIMIT
 from .records.diagnostics import Diagnostics
 from .site.assets import write_assets
-from .site.jupyter_book import run_jupyter_book, start_jupyter_book_server
+from .site.jupyter_book import planned_run, run_jupyter_book, start_jupyter_book_server
 from .site.publish import publish
 from .site.search import run_pagefind
 from .site.sitezip import SITE_ZIP, site_zip
@@ -67,12 +67,17 @@ def build(project: Project, timings: Timings,
         citations.format_all()
         pages = write_pages(project, citations, options.index_page_limit)
     print(f"{len(volume.papers)} papers: {pages} page(s) updated.", flush=True)
+    # Before the thread below starts: walking book/ while it runs waited for the interpreter lock at
+    # every file (1.3 s instead of 0.02 s at 1,000 papers).
+    book_run = planned_run(project, volume.workshop)
     # Sphinx and Pagefind run in processes of their own, on one core, and need none of the files
     # published beside the pages: those (previews, the volume PDF, citations) are made meanwhile.
     with ThreadPoolExecutor(max_workers=1) as background:
         files = background.submit(_timed_assets, project, citations, timings)
         with timings.stage("sphinx"):
-            if not run_jupyter_book(project, volume.workshop, options.verbose):
+            if book_run:
+                run_jupyter_book(project, book_run, options.verbose)
+            else:
                 print("The book's pages and settings are unchanged: Jupyter Book had nothing to do.", flush=True)
         with timings.stage("search index"):
             run_pagefind(project, volume)

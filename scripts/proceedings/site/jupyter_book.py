@@ -6,6 +6,7 @@ import json
 import os
 import re
 import sys
+from dataclasses import dataclass
 from importlib import metadata
 from multiprocessing import forkserver, get_context
 from pathlib import Path
@@ -82,32 +83,48 @@ def _jupyter_book_main(argv: list[str], cwd: str, log: str | None) -> None:
     main()
 
 
-def run_jupyter_book(project: Project, workshop: Workshop, verbose: bool = False) -> bool:
-    """Build the HTML with Jupyter Book into the work folder, incrementally unless the last build
-    there was interrupted (its half-written pages would look up to date); raises when it fails.
-    Not run at all (False) when none of its inputs changed since it last succeeded: starting it
-    takes seconds, only to find nothing to do.
+@dataclass(frozen=True)
+class BookRun:
+    """A run of Jupyter Book that its inputs call for."""
+
+    argv: list[str]
+    """Jupyter Book's command line."""
+    inputs: str
+    """:func:`jupyter_book_inputs` as JSON, recorded once the run succeeds."""
+
+
+def planned_run(project: Project, workshop: Workshop) -> BookRun | None:
+    """How to build the HTML with Jupyter Book into the work folder: incrementally unless the last
+    build there was interrupted (its half-written pages would look up to date) or the tool or the
+    software changed. None when none of its inputs changed since it last succeeded: starting it
+    takes seconds, only to find nothing to do."""
+    stamp = project.work / "jupyter-book-inputs.json"
+    config = book_config(project, workshop)
+    current = jupyter_book_inputs(project)
+    last = json.loads(stamp.read_text("utf-8")) if stamp.is_file() else {}
+    interrupted = (project.work / "BUILDING").exists()
+    if not interrupted and last == current:
+        return None
+    argv = ["build", str(project.root), "--builder", "html", "--path-output", str(project.work), "--config", str(config)]
+    # Sphinx rewrites only pages whose sources changed, and copies static files only when it writes:
+    # a new version of our extension or of the software must reach every page.
+    if interrupted or any(last.get(part) != current[part] for part in ("extension", "software")):
+        argv.append("--all")
+    return BookRun(argv, json.dumps(current, sort_keys=True))
+
+
+def run_jupyter_book(project: Project, run: BookRun, verbose: bool = False) -> None:
+    """Run Jupyter Book as ``run`` says, in a process of its own; raises when it fails.
 
     Sphinx's log is shown only when ``verbose``; otherwise its warnings are shown once, at the end."""
     interrupted = project.work / "BUILDING"
     stamp = project.work / "jupyter-book-inputs.json"
-    config = book_config(project, workshop)
-    current = jupyter_book_inputs(project)
-    inputs = json.dumps(current, sort_keys=True)
-    last = json.loads(stamp.read_text("utf-8")) if stamp.is_file() else {}
-    if not interrupted.exists() and last == current:
-        return False
-    argv = ["build", str(project.root), "--builder", "html", "--path-output", str(project.work), "--config", str(config)]
-    # Sphinx rewrites only pages whose sources changed, and copies static files only when it writes:
-    # a new version of our extension or of the software must reach every page.
-    tool_changed = any(last.get(part) != current[part] for part in ("extension", "software"))
-    if interrupted.exists() or tool_changed:
-        argv.append("--all")
     project.work.mkdir(parents=True, exist_ok=True)
     stamp.unlink(missing_ok=True)
     interrupted.touch()
     log = project.work / "jupyter-book.log"
-    process = _BOOK_PROCESSES.Process(target=_jupyter_book_main, args=(argv, str(project.root), None if verbose else str(log)))
+    process = _BOOK_PROCESSES.Process(target=_jupyter_book_main,
+                                      args=(run.argv, str(project.root), None if verbose else str(log)))
     process.start()
     process.join()
     if not verbose:
@@ -121,8 +138,7 @@ def run_jupyter_book(project: Project, workshop: Workshop, verbose: bool = False
         raise BuildError(f"jupyter-book build failed (exit {process.exitcode}); the messages above say why")
     interrupted.unlink()
     _remove_stale_pages(project)
-    stamp.write_text(inputs, "utf-8")
-    return True
+    stamp.write_text(run.inputs, "utf-8")
 
 
 # What a page of the book may be written in (MyST Markdown, a notebook, reStructuredText).
