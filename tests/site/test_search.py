@@ -4,6 +4,7 @@ The search page merging the shards in a browser is tested in test_browser.py."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 from proceedings.site import search
@@ -61,6 +62,13 @@ def test_only_bundles_with_changed_pages_are_indexed_again(tmp_path, monkeypatch
     for name in everything:
         assert (site / name / "pagefind-entry.json").is_file()
     assert index_site(site, papers, state) == {}
+    # Rewritten with the same content (Sphinx rewrites the root page in every build): not indexed again.
+    (site / "book/welcome.html").write_bytes((site / "book/welcome.html").read_bytes())
+    os.utime(site / "book/welcome.html", ns=(1, 1))
+    assert index_site(site, papers, state) == {}
+    # Another Pagefind setting: every bundle again.
+    monkeypatch.setattr(search, "_EXCLUDE", search._EXCLUDE + ", nav")
+    assert index_site(site, papers, state) == dict.fromkeys(everything, True)
 
     _page(site, "book/papers/p5.html", "paper5 revised")
     shard = next(name for name, pages in everything.items() if name != PRIMARY and "book/papers/p5.html" in pages)

@@ -12,6 +12,7 @@ lists, after the pages that hold every word, partial matches from the shards wit
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import zlib
 from concurrent.futures import ThreadPoolExecutor
+from importlib import metadata
 from pathlib import Path
 
 from ..model.locations import Project, paper_docname
@@ -65,13 +67,21 @@ def bundles(site: Path, paper_pages: set[str], shards_before: int = 0) -> dict[s
 
 def index_site(site: Path, paper_pages: set[str], state: Path) -> dict[str, bool]:
     """Index ``site`` for search, re-indexing only the bundles whose pages changed since the run
-    that wrote ``state`` (or whose output is missing); whether each bundle indexed worked."""
+    that wrote ``state`` (or whose output is missing); whether each bundle indexed worked.
+
+    A page has changed when its content has: Sphinx rewrites the root page in every build, which
+    re-indexed the bundle of every page but the papers' after any edit. The content's digest is
+    computed again only for the pages whose size or time changed."""
     previous = read_json(state, {})
-    before = sum(name.startswith(SHARDS) for name in previous)
-    wanted = {name: {page: file_signature(site / page) for page in pages}
-              for name, pages in bundles(site, paper_pages, before).items()}
-    stale = [name for name, pages in wanted.items()
-             if previous.get(name) != pages or not (site / name / "pagefind-entry.json").is_file()]
+    if previous.get("settings") != _settings():
+        previous = {}
+    before = sum(name.startswith(SHARDS) for name in previous.get("bundles", {}))
+    grouped = bundles(site, paper_pages, before)
+    known = previous.get("pages", {})
+    pages = {page: _page_state(site / page, known.get(page)) for names in grouped.values() for page in names}
+    wanted = {name: {page: pages[page][-1] for page in names} for name, names in grouped.items()}
+    stale = [name for name, digests in wanted.items()
+             if previous.get("bundles", {}).get(name) != digests or not (site / name / "pagefind-entry.json").is_file()]
     shards = site / SHARDS
     for old in sorted(shards.glob("*")):
         if f"{SHARDS}/{old.name}" not in wanted:
@@ -87,8 +97,26 @@ def index_site(site: Path, paper_pages: set[str], state: Path) -> dict[str, bool
     if all(indexed.values()):
         merged = [f"../{name}/" for name in sorted(wanted) if name != PRIMARY]
         write_if_changed(site / PRIMARY / "merge.json", json.dumps(merged))
-        write_if_changed(state, json.dumps(wanted, sort_keys=True))
+        write_if_changed(state, json.dumps({"settings": _settings(), "pages": pages, "bundles": wanted}, sort_keys=True))
     return indexed
+
+
+def _settings() -> dict:
+    """What else the index depends on than the pages: Pagefind's version and what it leaves out."""
+    try:
+        version = metadata.version("pagefind")
+    except metadata.PackageNotFoundError:
+        version = ""
+    return {"pagefind": version, "exclude": _EXCLUDE}
+
+
+def _page_state(page: Path, known: list | None) -> list:
+    """The page's size, modification time and content digest; ``known`` (the last build's) when the
+    size and time are the same."""
+    signature = file_signature(page)
+    if known and known[:2] == signature:
+        return known
+    return [*signature, hashlib.sha256(page.read_bytes()).hexdigest()]
 
 
 def _index_bundle(site: Path, pages: list[str], staging: Path, output: Path) -> bool:
