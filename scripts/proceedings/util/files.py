@@ -147,11 +147,20 @@ def file_signatures(folder: Path) -> dict[str, list[int]]:
 
 def _add_signatures(directory: str, prefix: str, found: dict[str, list[int]]) -> None:
     # os.scandir with plain strings: the site's 8,000 files were walked with pathlib several times a
-    # build, a second each at 1,000 papers.
-    with os.scandir(directory) as entries:
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                _add_signatures(entry.path, f"{prefix}{entry.name}/", found)
-            elif entry.is_file():
+    # build, a second each at 1,000 papers. A file or folder may go while it is walked: Sphinx's
+    # output folder is walked while the files beside the pages are written into it, each through a
+    # temporary file renamed into place.
+    try:
+        with os.scandir(directory) as listing:
+            entries = list(listing)
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            _add_signatures(entry.path, f"{prefix}{entry.name}/", found)
+        elif entry.is_file():
+            try:
                 stat = entry.stat()
-                found[prefix + entry.name] = [stat.st_size, stat.st_mtime_ns]
+            except FileNotFoundError:
+                continue
+            found[prefix + entry.name] = [stat.st_size, stat.st_mtime_ns]
