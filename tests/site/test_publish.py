@@ -73,7 +73,8 @@ def test_the_zip_is_published_last_once_it_is_written(tmp_path):
     first = publish(built, sites, link)
     assert _snapshot_files(first) == {"index.html": b"one", "book/page.html": b"page", SITE_ZIP: b"old zip"}
 
-    (built / "index.html").write_text("two", "utf-8")
+    # Other sizes than before: a size and a time the same would count as unchanged.
+    (built / "index.html").write_text("second", "utf-8")
     page_inode = (first / "book" / "page.html").stat().st_ino
     started, finish = threading.Event(), threading.Event()
 
@@ -82,13 +83,13 @@ def test_the_zip_is_published_last_once_it_is_written(tmp_path):
             temporary.write_bytes(b"half")
             started.set()
             finish.wait()
-            temporary.write_bytes(b"new zip")
+            temporary.write_bytes(b"the new zip")
     writer = threading.Thread(target=write_zip)
     writer.start()
     started.wait()
     second = publish(built, sites, link, SITE_ZIP, lambda: (finish.set(), writer.join()))
     assert link.resolve() == second != first and not first.exists()
-    assert _snapshot_files(second) == {"index.html": b"two", "book/page.html": b"page", SITE_ZIP: b"new zip"}
+    assert _snapshot_files(second) == {"index.html": b"second", "book/page.html": b"page", SITE_ZIP: b"the new zip"}
     # The unchanged page is a hard link to the previous snapshot's file.
     assert (second / "book" / "page.html").stat().st_ino == page_inode
 

@@ -249,6 +249,11 @@ def test_icon_names_read_again_only_the_files_written_since(tmp_path):
     (site / "_static" / "s.js").write_text('icon("fa-xmark")', "utf-8")
     (site / "notes.txt").write_text("fa-ignored", "utf-8")
     assert icons.icon_names(site, cache) == {"fa-solid", "fa-bicycle", "fa-horse", "fa-xmark"}
+    # A file with its size and time unchanged is not read again: what the cache says of it stands.
+    times = (site / "b.html").stat().st_mtime_ns
+    (site / "b.html").write_text('<i class="fa-truck"></i>', "utf-8")  # as long as before
+    os.utime(site / "b.html", ns=(times, times))
+    assert "fa-horse" in icons.icon_names(site, cache) and "fa-truck" in icons.icon_names(site)
     # A page rewritten (another size and time) is read again; a removed one no longer counts.
     (site / "a.html").unlink()
     (site / "b.html").write_text('<i class="fa-car-side"></i>', "utf-8")

@@ -15,7 +15,7 @@ import yaml
 
 from ..model.locations import Project
 from ..model.workshop import Workshop
-from ..util.files import file_signature, file_signatures, write_if_changed
+from ..util.files import file_signature, file_signatures, signature_if_file, write_if_changed
 from .errors import BuildError
 
 # What else decides Jupyter Book's output, beside the project's files.
@@ -46,7 +46,7 @@ def jupyter_book_inputs(project: Project) -> dict:
     extension = {f"{folder}/{name}": signature for folder in ("sphinxext", "util")
                  for name, signature in file_signatures(package / folder).items() if "__pycache__" not in name}
     return {"book": file_signatures(project.book),
-            "config": {name: file_signature(path) if (path := folder / name).is_file() else None
+            "config": {name: signature_if_file(folder / name)
                        for folder, name in ((project.work, "_config.yml"), (project.root, "_toc.yml"))},
             "extension": {**extension, "__init__.py": file_signature(package / "__init__.py")},
             "software": {name: metadata.version(name) for name in _BOOK_SOFTWARE}}
@@ -83,6 +83,16 @@ def _jupyter_book_main(argv: list[str], cwd: str, log: str | None) -> None:
     main()
 
 
+def _last_inputs(project: Project) -> Path:
+    """Where the inputs of Jupyter Book's last successful run are kept."""
+    return project.work / "jupyter-book-inputs.json"
+
+
+def _running_marker(project: Project) -> Path:
+    """The file that is there while Jupyter Book runs: still there, the run was interrupted."""
+    return project.work / "BUILDING"
+
+
 @dataclass(frozen=True)
 class BookRun:
     """A run of Jupyter Book that its inputs call for."""
@@ -98,11 +108,11 @@ def planned_run(project: Project, workshop: Workshop) -> BookRun | None:
     build there was interrupted (its half-written pages would look up to date) or the tool or the
     software changed. None when none of its inputs changed since it last succeeded: starting it
     takes seconds, only to find nothing to do."""
-    stamp = project.work / "jupyter-book-inputs.json"
+    stamp = _last_inputs(project)
     config = book_config(project, workshop)
     current = jupyter_book_inputs(project)
     last = json.loads(stamp.read_text("utf-8")) if stamp.is_file() else {}
-    interrupted = (project.work / "BUILDING").exists()
+    interrupted = _running_marker(project).exists()
     if not interrupted and last == current:
         return None
     argv = ["build", str(project.root), "--builder", "html", "--path-output", str(project.work), "--config", str(config)]
@@ -117,8 +127,7 @@ def run_jupyter_book(project: Project, run: BookRun, verbose: bool = False) -> N
     """Run Jupyter Book as ``run`` says, in a process of its own; raises when it fails.
 
     Sphinx's log is shown only when ``verbose``; otherwise its warnings are shown once, at the end."""
-    interrupted = project.work / "BUILDING"
-    stamp = project.work / "jupyter-book-inputs.json"
+    interrupted, stamp = _running_marker(project), _last_inputs(project)
     project.work.mkdir(parents=True, exist_ok=True)
     stamp.unlink(missing_ok=True)
     interrupted.touch()

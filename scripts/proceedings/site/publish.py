@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..model.locations import Project
-from ..util.files import file_signature, file_signatures, is_replacement_of, replacing
+from ..util.files import file_signatures, is_replacement_of, replacing, signature_if_file
 from ..util.git import git_output
 from .errors import PublishError
 
@@ -31,11 +31,11 @@ def publish(built: Path, sites: Path, link: Path, late: str = "", ready: Callabl
     """
     previous = link.resolve() if link.is_symlink() else None
     files = {name: signature for name, signature in file_signatures(built).items()
-             if name != late and not is_replacement_of(name, late)}
+             if not late or (name != late and not is_replacement_of(name, late))}
     published = file_signatures(previous) if previous else {}
     if previous and files == {name: signature for name, signature in published.items() if name != late}:
         ready()
-        if not late or _signature(built / late) == published.get(late):
+        if not late or signature_if_file(built / late) == published.get(late):
             return previous  # already published as it is
     sites.mkdir(parents=True, exist_ok=True)
     if link.is_dir() and not link.is_symlink():  # a site published before snapshots existed
@@ -46,7 +46,7 @@ def publish(built: Path, sites: Path, link: Path, late: str = "", ready: Callabl
     staging.mkdir()
     _stage(files, built, staging, previous, published)
     ready()
-    if late and (signature := _signature(built / late)):
+    if late and (signature := signature_if_file(built / late)):
         _stage({late: signature}, built, staging, previous, published)
     staging.rename(snapshot)
     with replacing(link) as switch:
@@ -55,10 +55,6 @@ def publish(built: Path, sites: Path, link: Path, late: str = "", ready: Callabl
         if old != snapshot:
             shutil.rmtree(old, ignore_errors=True)
     return snapshot
-
-
-def _signature(path: Path) -> list[int] | None:
-    return file_signature(path) if path.is_file() else None
 
 
 def _stage(files: dict[str, list[int]], built: Path, staging: Path, previous: Path | None,

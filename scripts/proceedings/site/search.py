@@ -12,7 +12,6 @@ lists, after the pages that hold every word, partial matches from the shards wit
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
@@ -26,7 +25,7 @@ from pathlib import Path
 
 from ..model.locations import Project, paper_docname
 from ..model.volume import Proceedings
-from ..util.files import file_signature, read_json, write_if_changed
+from ..util.files import file_hash, file_signature, read_json, write_if_changed
 from .errors import BuildError
 
 SHARD_SIZE = 250
@@ -116,7 +115,7 @@ def _page_state(page: Path, known: list | None) -> list:
     signature = file_signature(page)
     if known and known[:2] == signature:
         return known
-    return [*signature, hashlib.sha256(page.read_bytes()).hexdigest()]
+    return [*signature, file_hash(page)]
 
 
 def _index_bundle(site: Path, pages: list[str], staging: Path, output: Path) -> bool:

@@ -148,7 +148,7 @@ def stored_page_data(env) -> dict[str, dict]:
 
 
 def _generated(env, docname: str) -> bool:
-    return stored_page_data(env).get(docname, {}).get("generated", False)
+    return stored_page_data(env).get(docname, {}).get(myst.GENERATED, False)
 
 
 def _lean_transforms(app: Sphinx) -> None:

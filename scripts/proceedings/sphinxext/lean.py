@@ -4,7 +4,7 @@ notebook outputs, Sphinx's translations, doctests and citations), a tenth of Sph
 thousand paper pages that hold none of them. A generated page's MyST is the tool's own (headings,
 lists, links, code blocks, math, notes, a dropdown and this extension's roles), so these transforms
 skip it; a hand-written page still gets every one. A generated page says so in its data line
-(``"generated": true``, which ``myst.page`` writes)."""
+(``myst.GENERATED``, which ``myst.page`` writes)."""
 
 from __future__ import annotations
 
@@ -20,15 +20,13 @@ Generated = Callable[[BuildEnvironment, str], bool]
 # By module and name, so that an extension not installed is simply not matched.
 UNUSED_TRANSFORMS = frozenset({
     # Translation with gettext catalogs: the generated pages are written in the papers' own words.
-    "sphinx.transforms.i18n.PreserveTranslatableMessages",
-    "sphinx.transforms.i18n.Locale",
+    # (Not Locale, PreserveTranslatableMessages, RemoveTranslatableInline nor AutoIndexUpgrader:
+    # Sphinx's reader of translated messages leaves those out by their class, which a wrapper is not.)
     "sphinx.transforms.i18n.TranslationProgressTotaliser",
     "sphinx.transforms.i18n.AddTranslationClasses",
-    "sphinx.transforms.i18n.RemoveTranslatableInline",
-    # Footnotes for LaTeX, doctest blocks, index entries, Python modules, citations.
+    # Footnotes for LaTeX, doctest blocks, Python modules, citations.
     "sphinx.builders.latex.transforms.FootnoteDocnameUpdater",
     "sphinx.transforms.DoctestTransform",
-    "sphinx.transforms.AutoIndexUpgrader",
     "sphinx.transforms.MoveModuleTargets",
     "sphinx.domains.citation.CitationDefinitionTransform",
     "sphinx.domains.citation.CitationReferenceTransform",

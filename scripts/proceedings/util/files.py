@@ -135,6 +135,11 @@ def file_signature(path: Path) -> list[int]:
     return [stat.st_size, stat.st_mtime_ns]
 
 
+def signature_if_file(path: Path) -> list[int] | None:
+    """:func:`file_signature` of ``path``, or None when no file is there."""
+    return file_signature(path) if path.is_file() else None
+
+
 def file_signatures(folder: Path) -> dict[str, list[int]]:
     """Each file under ``folder``, by relative path in path order, with its :func:`file_signature`.
     Files reached through a link to a folder are not included, as with ``Path.rglob``."""

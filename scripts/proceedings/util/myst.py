@@ -57,6 +57,8 @@ def link(label: str, target: str) -> str:
 
 # The line after the front matter that carries a page's data for proceedings.sphinxext.
 DATA_PREFIX = "% proceedings: "
+# The key of that data saying that the tool wrote the page.
+GENERATED = "generated"
 
 
 def front_matter(values: dict, comment: str) -> str:
@@ -106,7 +108,7 @@ def page(front: dict, comment: str, title: str, *blocks: str) -> str:
     """A whole generated page: front matter, the ``# title`` (already MyST) and the non-empty
     blocks. Its data says it is generated, which spares it the transforms of syntax the tool never
     writes (proceedings.sphinxext.lean)."""
-    front = {**front, "proceedings": {**front.get("proceedings", {}), "generated": True}}
+    front = {**front, "proceedings": {**front.get("proceedings", {}), GENERATED: True}}
     body = "\n\n".join(block for block in blocks if block)
     return f"{front_matter(front, comment)}\n# {title}\n\n{body}\n"
 
