@@ -14,8 +14,10 @@ when they are unset. A page opts
 in with a ``% proceedings: {json}`` line right after its front matter (``myst.front_matter`` writes
 it from a ``proceedings`` value): ``{"title": "...", "meta": [[name, content], ...], "links":
 [{"rel": ..., "type": ..., "href": ...}], "jsonld": {...}, "search": {"filters": {...}, "meta": {...},
-"index": true}, "metadata": {...}}``; ``"index": false`` keeps a page out of the search index, and
-``metadata`` is added to the page's metadata as front matter would be (the Open Graph overrides).
+"index": true}, "metadata": {...}, "generated": true}``; ``"index": false`` keeps a page out of the
+search index, ``metadata`` is added to the page's metadata as front matter would be (the Open Graph
+overrides), and ``"generated": true`` (``myst.page`` writes it) spares the page the transforms of
+``lean``.
 """
 
 from __future__ import annotations
