@@ -68,8 +68,9 @@ def _unless_generated(transform: type[Transform], generated: Generated) -> type[
     """A subclass of ``transform`` that applies it except to generated pages."""
     def apply(self, **kwargs) -> None:
         env = self.document.settings.env
-        # env.docname is the page being read, or during post-transforms the page being written.
-        if not generated(env, env.docname):
+        # The page being read, or during post-transforms the page being written (none: apply).
+        docname = env.temp_data.get("docname")
+        if docname is None or not generated(env, docname):
             transform.apply(self, **kwargs)
     return type(transform.__name__, (transform,), {"apply": apply, "__module__": transform.__module__,
                                                     "__qualname__": transform.__qualname__})
