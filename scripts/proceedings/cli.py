@@ -261,6 +261,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command named in ``argv``."""
+    """Run the command named in ``argv``; 130 when interrupted (Ctrl-C)."""
     args = parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        print("\nInterrupted. Every file is written in one step, so none is left half-written, and the site "
+              "published last is still in place: run the command again to finish.", file=sys.stderr)
+        return 130

@@ -6,6 +6,10 @@ import hashlib
 import json
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -164,3 +168,60 @@ def test_an_edit_made_while_a_build_runs_is_built_by_the_next(tmp_path, monkeypa
     assert main(["build", str(root)]) == 0
     assert "Nothing changed" not in capsys.readouterr().out
     assert "A Tiny Idea, Edited" in (root / "_build" / "html" / "book" / "papers" / "paper-two.html").read_text("utf-8")
+
+
+def _linking(root: Path, target: str) -> set[str]:
+    """The site's pages (and the zip's copies of them) that link to the page ``target``."""
+    site = root / "_build" / "html"
+    pattern = re.compile(rf'href="[^"]*\b{re.escape(target)}[#"]')
+    pages = {path.relative_to(site).as_posix() for path in site.rglob("*.html") if pattern.search(path.read_text("utf-8"))}
+    with zipfile.ZipFile(site / "proceedings-site.zip") as archive:
+        zipped = {name.split("/", 1)[1] for name in archive.namelist()
+                  if name.endswith(".html") and pattern.search(archive.read(name).decode("utf-8"))}
+    return pages | zipped
+
+
+def test_a_page_added_renamed_and_removed_in_the_table_of_contents_reaches_every_page(tmp_path):
+    """Every page's sidebar and previous/next links list the table of contents by title, but Sphinx
+    rewrites only changed pages: a new or removed entry, or a listed page's new title, rebuilds all."""
+    root = write_project(tmp_path / "project")
+    assert main(["build", str(root)]) == 0
+    toc = root / "_toc.yml"
+    listed = toc.read_text("utf-8")
+    (root / "book" / "venue.md").write_text("# Venue information\n\nRio de Janeiro.\n", "utf-8")
+    toc.write_text(listed.replace("      - file: book/preface\n", "      - file: book/preface\n      - file: book/venue\n"), "utf-8")
+    assert main(["build", str(root)]) == 0
+    every_page = {"book/preface.html", "book/papers/paper-one.html", "book/papers/index.html", "book/people/committee.html"}
+    assert every_page <= _linking(root, "venue.html")
+    committee = (root / "_build" / "html" / "book" / "people" / "committee.html").read_text("utf-8")
+    assert re.search(r'class="left-prev"[^>]*href="[^"]*venue\.html"', committee.replace("\n", " "))
+
+    (root / "book" / "venue.md").write_text("# Getting to the venue\n\nRio de Janeiro.\n", "utf-8")
+    assert main(["build", str(root)]) == 0
+    assert "Getting to the venue" in (root / "_build" / "html" / "book" / "papers" / "paper-one.html").read_text("utf-8")
+
+    (root / "book" / "venue.md").unlink()
+    toc.write_text(listed, "utf-8")
+    assert main(["build", str(root)]) == 0
+    assert _linking(root, "venue.html") == set()
+
+
+def test_an_interrupted_build_says_so_and_leaves_the_last_site(tmp_path):
+    root = write_project(tmp_path / "project")
+    assert main(["build", str(root)]) == 0
+    site = _site(root)
+    (root / "book" / "preface.md").write_text("# Preface\n\nHello again.\n", "utf-8")
+    build = subprocess.Popen([sys.executable, "-m", "proceedings", "build", str(root)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    assert build.stdout is not None
+    for line in build.stdout:  # interrupted once Jupyter Book runs
+        if "page(s) updated" in line:
+            time.sleep(1)
+            build.send_signal(signal.SIGINT)
+            break
+    _, stderr = build.communicate(timeout=120)
+    assert build.returncode == 130, stderr
+    assert "Interrupted." in stderr and "Traceback" not in stderr
+    assert _site(root) == site  # the site published last, complete and untouched
+    assert main(["build", str(root)]) == 0
+    assert "Hello again." in (root / "_build" / "html" / "book" / "preface.html").read_text("utf-8")

@@ -15,9 +15,12 @@ import yaml
 
 from ..model.locations import Project
 from ..model.workshop import Workshop
-from ..util.files import file_signature, file_signatures, signature_if_file, write_if_changed
+from ..util import myst
+from ..util.files import file_signature, file_signatures, signature_if_file, text_head, write_if_changed
 from .errors import BuildError
 
+# What a page of the book may be written in (MyST Markdown, a notebook, reStructuredText).
+_SOURCE_SUFFIXES = (".md", ".ipynb", ".rst")
 # What else decides Jupyter Book's output, beside the project's files.
 _BOOK_SOFTWARE = ("jupyter-book", "sphinx", "myst-parser", "myst-nb", "sphinx-book-theme", "pydata-sphinx-theme",
                   "sphinx-design", "sphinxext-opengraph")
@@ -48,8 +51,35 @@ def jupyter_book_inputs(project: Project) -> dict:
     return {"book": file_signatures(project.book),
             "config": {name: signature_if_file(folder / name)
                        for folder, name in ((project.work, "_config.yml"), (project.root, "_toc.yml"))},
+            "navigation": page_titles(project.book),
             "extension": {**extension, "__init__.py": file_signature(package / "__init__.py")},
             "software": {name: metadata.version(name) for name in _BOOK_SOFTWARE}}
+
+
+def page_titles(book: Path) -> dict[str, str]:
+    """The title of each page of ``book`` that the table of contents may list (every page not marked
+    ``orphan``), by path; a notebook or reStructuredText page by its size and time instead. With the
+    table of contents, what every page's sidebar and previous and next links are made of."""
+    titles = {}
+    for path in sorted(path for suffix in _SOURCE_SUFFIXES for path in book.rglob(f"*{suffix}")):
+        name = path.relative_to(book).as_posix()
+        if path.suffix != ".md":
+            titles[name] = str(file_signature(path))
+            continue
+        # The front matter of a generated page is in its first hundred characters: most pages of a
+        # large book (the papers') are orphans, found so without reading them whole.
+        head = text_head(path, 1000)
+        if _orphan(head[:myst.front_matter_end(head)]):
+            continue
+        text = path.read_text("utf-8", errors="replace")
+        end = myst.front_matter_end(text)
+        if not _orphan(text[:end]):
+            titles[name] = next((line[2:].strip() for line in text[end:].splitlines() if line.startswith("# ")), "")
+    return titles
+
+
+def _orphan(front_matter: str) -> bool:
+    return re.search(r"^orphan:\s*true\s*$", front_matter, re.MULTILINE) is not None
 
 
 # Jupyter Book runs in a child of a fork server that has imported it and the Sphinx extensions it
@@ -117,8 +147,11 @@ def planned_run(project: Project, workshop: Workshop) -> BookRun | None:
         return None
     argv = ["build", str(project.root), "--builder", "html", "--path-output", str(project.work), "--config", str(config)]
     # Sphinx rewrites only pages whose sources changed, and copies static files only when it writes:
-    # a new version of our extension or of the software must reach every page.
-    if interrupted or any(last.get(part) != current[part] for part in ("extension", "software")):
+    # a new version of our extension or of the software must reach every page, and so must a new
+    # table of contents or a listed page's new title, which every page's sidebar and previous and
+    # next links show.
+    if interrupted or any(last.get(part) != current[part] for part in ("extension", "software", "navigation")) \
+            or last.get("config", {}).get("_toc.yml") != current["config"]["_toc.yml"]:
         argv.append("--all")
     return BookRun(argv, json.dumps(current, sort_keys=True))
 
@@ -135,7 +168,13 @@ def run_jupyter_book(project: Project, run: BookRun, verbose: bool = False) -> N
     process = _BOOK_PROCESSES.Process(target=_jupyter_book_main,
                                       args=(run.argv, str(project.root), None if verbose else str(log)))
     process.start()
-    process.join()
+    try:
+        process.join()
+    except BaseException:
+        # Interrupted: Sphinx must not go on writing into the work folder that the next build uses.
+        process.terminate()
+        process.join()
+        raise
     if not verbose:
         output = log.read_text("utf-8", errors="replace")
         # Without the colours Sphinx writes even into a file, which a log or CI would show as codes.
@@ -149,9 +188,6 @@ def run_jupyter_book(project: Project, run: BookRun, verbose: bool = False) -> N
     _remove_stale_pages(project)
     stamp.write_text(run.inputs, "utf-8")
 
-
-# What a page of the book may be written in (MyST Markdown, a notebook, reStructuredText).
-_SOURCE_SUFFIXES = (".md", ".ipynb", ".rst")
 
 
 def _remove_stale_pages(project: Project) -> None:

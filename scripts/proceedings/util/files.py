@@ -77,10 +77,10 @@ def foreign_files(folder: Path, marker: str) -> list[Path]:
     """Pages in a generated folder that the tool did not write (no ``marker``), which it must not replace."""
     if not folder.is_dir():
         return []
-    return [path for path in sorted(folder.rglob("*.md")) if marker not in _head(path)]
+    return [path for path in sorted(folder.rglob("*.md")) if marker not in text_head(path)]
 
 
-def _head(path: Path, size: int = 500) -> str:
+def text_head(path: Path, size: int = 500) -> str:
     """The first ``size`` characters of a text file, without reading the rest."""
     with path.open(encoding="utf-8", errors="replace") as stream:
         return stream.read(size)

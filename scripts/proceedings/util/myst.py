@@ -79,11 +79,17 @@ def front_matter(values: dict, comment: str) -> str:
     return block + (DATA_PREFIX + json.dumps(data, ensure_ascii=False) + "\n" if data is not None else "")
 
 
+def front_matter_end(source: str) -> int:
+    """Where a page's YAML front matter ends (after its closing ``---`` line); 0 when it has none."""
+    if source.startswith("---\n") and (end := source.find("\n---\n", 3)) != -1:
+        return end + len("\n---\n")
+    return 0
+
+
 def page_data(source: str) -> tuple[dict, str]:
     """The data line that :func:`front_matter` wrote (empty when there is none), and the source with
     that line blanked (so that line numbers hold)."""
-    if source.startswith("---\n") and (end := source.find("\n---\n", 3)) != -1:
-        start = end + len("\n---\n")
+    if start := front_matter_end(source):
         if source.startswith(DATA_PREFIX, start):
             stop = source.find("\n", start)
             stop = len(source) if stop == -1 else stop
