@@ -15,6 +15,8 @@ from pathlib import Path
 
 import proceedings.build as pipeline
 from proceedings.cli import main
+from proceedings.site.jupyter_book import page_titles
+from proceedings.util.files import file_signature
 
 import benchmark  # scripts/benchmark.py, on the path by pytest's `pythonpath` setting
 from conftest import write_project
@@ -225,3 +227,16 @@ def test_an_interrupted_build_says_so_and_leaves_the_last_site(tmp_path):
     assert _site(root) == site  # the site published last, complete and untouched
     assert main(["build", str(root)]) == 0
     assert "Hello again." in (root / "_build" / "html" / "book" / "preface.html").read_text("utf-8")
+
+
+def test_page_titles_are_those_of_the_pages_a_table_of_contents_may_list(tmp_path):
+    book = tmp_path / "book"
+    (book / "papers").mkdir(parents=True)
+    (book / "welcome.md").write_text("# Welcome\n\nText.\n## Not the title\n", "utf-8")
+    (book / "venue.md").write_text("---\ntitle_note: x\n---\n\nIntro.\n\n# Getting there\n", "utf-8")
+    (book / "papers" / "p1.md").write_text("---\n# Generated\norphan: true\n---\n% proceedings: {}\n\n# A paper\n", "utf-8")
+    (book / "old.md").write_text("---\norphan: True\n---\n# Kept out\n", "utf-8")
+    (book / "notes.ipynb").write_text("{}", "utf-8")
+    titles = page_titles(book)
+    assert titles == {"welcome.md": "Welcome", "venue.md": "Getting there", "notes.ipynb": titles["notes.ipynb"]}
+    assert titles["notes.ipynb"] == str(file_signature(book / "notes.ipynb"))

@@ -79,7 +79,7 @@ def page_titles(book: Path) -> dict[str, str]:
 
 
 def _orphan(front_matter: str) -> bool:
-    return re.search(r"^orphan:\s*true\s*$", front_matter, re.MULTILINE) is not None
+    return re.search(r"^orphan:\s*true\s*$", front_matter, re.MULTILINE | re.IGNORECASE) is not None
 
 
 # Jupyter Book runs in a child of a fork server that has imported it and the Sphinx extensions it
@@ -187,7 +187,6 @@ def run_jupyter_book(project: Project, run: BookRun, verbose: bool = False) -> N
     interrupted.unlink()
     _remove_stale_pages(project)
     stamp.write_text(run.inputs, "utf-8")
-
 
 
 def _remove_stale_pages(project: Project) -> None:
