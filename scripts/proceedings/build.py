@@ -55,7 +55,8 @@ def build(project: Project, timings: Timings,
         return None, diags
     volume = replace(volume, volume_pdf=options.volume_pdf)
     # The log's verbosity is the one option that changes no output.
-    inputs = build_inputs(project, {**asdict(options), "verbose": None})
+    output_options = {**asdict(options), "verbose": None}
+    inputs = build_inputs(project, output_options)
     if unchanged_since_last_build(project, inputs):
         print("Nothing changed since the last build: the site is up to date.", flush=True)
         return volume, diags
@@ -87,7 +88,7 @@ def build(project: Project, timings: Timings,
     with timings.stage("zip and publish"), ThreadPoolExecutor(max_workers=1) as zipper:
         zipped = zipper.submit(site_zip, project.work_html, project.work / "site-zip.json")
         publish(project.work_html, project.sites, project.html, SITE_ZIP, zipped.result)
-    after = build_inputs(project, {**asdict(options), "verbose": None})
+    after = build_inputs(project, output_options)
     if same_sources(inputs, after):
         record_build(project, after)
     return volume, diags

@@ -42,16 +42,16 @@ def book_config(project: Project, workshop: Workshop) -> Path:
 
 
 def jupyter_book_inputs(project: Project) -> dict:
-    """Everything Jupyter Book's output depends on: the book's files, its configuration, our Sphinx
+    """Everything Jupyter Book's output depends on: the book's files, its configuration, its
+    navigation (the table of contents and the titles of the pages it may list), our Sphinx
     extension (its code, templates and static files, the helpers it imports, the package's version)
     and the versions of the software."""
     package = Path(__file__).parents[1]
     extension = {f"{folder}/{name}": signature for folder in ("sphinxext", "util")
                  for name, signature in file_signatures(package / folder).items() if "__pycache__" not in name}
     return {"book": file_signatures(project.book),
-            "config": {name: signature_if_file(folder / name)
-                       for folder, name in ((project.work, "_config.yml"), (project.root, "_toc.yml"))},
-            "navigation": page_titles(project.book),
+            "config": signature_if_file(project.work / "_config.yml"),
+            "navigation": {"toc": signature_if_file(project.root / "_toc.yml"), "titles": page_titles(project.book)},
             "extension": {**extension, "__init__.py": file_signature(package / "__init__.py")},
             "software": {name: metadata.version(name) for name in _BOOK_SOFTWARE}}
 
@@ -150,8 +150,7 @@ def planned_run(project: Project, workshop: Workshop) -> BookRun | None:
     # a new version of our extension or of the software must reach every page, and so must a new
     # table of contents or a listed page's new title, which every page's sidebar and previous and
     # next links show.
-    if interrupted or any(last.get(part) != current[part] for part in ("extension", "software", "navigation")) \
-            or last.get("config", {}).get("_toc.yml") != current["config"]["_toc.yml"]:
+    if interrupted or any(last.get(part) != current[part] for part in ("extension", "software", "navigation")):
         argv.append("--all")
     return BookRun(argv, json.dumps(current, sort_keys=True))
 
