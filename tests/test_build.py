@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -19,6 +20,7 @@ from proceedings.cli import main
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
 from proceedings.outputs.samples import sample_slides
+from proceedings.site import search
 from proceedings.util.latex import plain
 
 from conftest import PAPERS_YML, PROGRAM, RECORDINGS, SITE_URL, TALKS, tree_state, write_project
@@ -421,6 +423,26 @@ def test_a_failing_sphinx_is_reported_and_the_last_site_kept(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "Jupyter Book says" in err and "no_such_extension" in err, err
     assert (root / "_build/html").resolve() == site and (site / "book/papers/paper-one.html").is_file()
+
+
+def test_a_failing_pagefind_publishes_nothing_and_keeps_the_last_site(tmp_path, capsys, monkeypatch):
+    """The zip and the snapshot take the other files while Pagefind runs: when it fails, they stop."""
+    root = write_project(tmp_path / "project")
+    assert main(["build", str(root)]) == 0
+    site = (root / "_build/html").resolve()
+    page = root / "_build/html/book/papers/paper-one.html"
+    before = page.read_bytes()
+    records = root / "papers/accepted.yml"
+    records.write_text(records.read_text("utf-8").replace("We learn", "We now learn"), "utf-8")
+    monkeypatch.setattr(search, "_pagefind", lambda: shutil.which("false"))
+    capsys.readouterr()
+    assert main(["build", str(root)]) != 0
+    assert "Pagefind could not index" in capsys.readouterr().err
+    assert (root / "_build/html").resolve() == site and page.read_bytes() == before
+    assert [path.name for path in site.parent.iterdir()] == [site.name]  # no half-staged snapshot
+    monkeypatch.undo()
+    assert main(["build", str(root)]) == 0
+    assert b"We now learn" in page.read_bytes() and (root / "_build/html").resolve() != site
 
 
 def test_links_with_ampersands_and_dois_with_angle_brackets_lead_where_they_say(built):

@@ -1,9 +1,10 @@
 """The build, stage by stage: read ``papers/`` into the model, write the generated pages, run Jupyter
-Book and Pagefind while the files beside the pages are made, then zip and publish the site."""
+Book while the files beside the pages are made, then index the site for search while it is zipped
+and staged for publishing."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
 
 from .inputs.checks import check_project
@@ -18,7 +19,7 @@ from .records.diagnostics import Diagnostics
 from .site.assets import write_assets
 from .site.jupyter_book import planned_run, run_jupyter_book, start_jupyter_book_server
 from .site.publish import publish
-from .site.search import run_pagefind
+from .site.search import BUNDLE_FOLDERS, run_pagefind
 from .site.sitezip import SITE_ZIP, site_zip
 from .site.stamp import build_inputs, forget_last_build, record_build, same_sources, unchanged_since_last_build
 from .util.progress import Timings
@@ -71,8 +72,8 @@ def build(project: Project, timings: Timings,
     # Before the thread below starts: walking book/ while it runs waited for the interpreter lock at
     # every file (1.3 s instead of 0.02 s at 1,000 papers).
     book_run = planned_run(project, volume.workshop)
-    # Sphinx and Pagefind run in processes of their own, on one core, and need none of the files
-    # published beside the pages: those (previews, the volume PDF, citations) are made meanwhile.
+    # Sphinx runs in a process of its own, on one core, and needs none of the files published beside
+    # the pages: those (previews, the volume PDF, citations) are made meanwhile.
     with ThreadPoolExecutor(max_workers=1) as background:
         files = background.submit(_timed_assets, project, citations, timings)
         with timings.stage("sphinx"):
@@ -80,14 +81,9 @@ def build(project: Project, timings: Timings,
                 run_jupyter_book(project, book_run, options.verbose)
             else:
                 print("The book's pages and settings are unchanged: Jupyter Book had nothing to do.", flush=True)
-        with timings.stage("search index"):
-            run_pagefind(project, volume)
         print(f"{files.result()} file(s) beside the pages updated.", flush=True)
     citations.save()  # the pages and the files have made every text the build needs
-    # The zip is written while the other files are staged for publishing; it is published last.
-    with timings.stage("zip and publish"), ThreadPoolExecutor(max_workers=1) as zipper:
-        zipped = zipper.submit(site_zip, project.work_html, project.work / "site-zip.json")
-        publish(project.work_html, project.sites, project.html, SITE_ZIP, zipped.result)
+    _search_zip_and_publish(project, volume, timings)
     after = build_inputs(project, output_options)
     if same_sources(inputs, after):
         record_build(project, after)
@@ -98,3 +94,23 @@ def _timed_assets(project: Project, citations: Citations, timings: Timings) -> i
     """:func:`write_assets` as the stage "files", for the background thread."""
     with timings.stage("files"):
         return write_assets(project, citations)
+
+
+def _search_zip_and_publish(project: Project, volume: Proceedings, timings: Timings) -> None:
+    """Index the site for search, zip it and publish it: the zip and the snapshot take the other
+    files while Pagefind runs, then the index, and the snapshot the zip last."""
+    searched: Future[None] = Future()
+    with ThreadPoolExecutor(max_workers=2) as finishing:
+        zipped = finishing.submit(site_zip, project.work_html, project.work / "site-zip.json", BUNDLE_FOLDERS,
+                                  searched.result)
+        published = finishing.submit(publish, project.work_html, project.sites, project.html,
+                                     (SITE_ZIP, *BUNDLE_FOLDERS), zipped.result)
+        try:
+            with timings.stage("search index"):
+                run_pagefind(project, volume)
+        except BaseException as error:  # the threads waiting for the index stop too
+            searched.set_exception(error)
+            raise
+        searched.set_result(None)
+        with timings.stage("zip and publish"):
+            published.result()

@@ -87,15 +87,15 @@ def test_the_zip_is_published_last_once_it_is_written(tmp_path):
     writer = threading.Thread(target=write_zip)
     writer.start()
     started.wait()
-    second = publish(built, sites, link, SITE_ZIP, lambda: (finish.set(), writer.join()))
+    second = publish(built, sites, link, (SITE_ZIP,), lambda: (finish.set(), writer.join()))
     assert link.resolve() == second != first and not first.exists()
     assert _snapshot_files(second) == {"index.html": b"second", "book/page.html": b"page", SITE_ZIP: b"the new zip"}
     # The unchanged page is a hard link to the previous snapshot's file.
     assert (second / "book" / "page.html").stat().st_ino == page_inode
 
     # Nothing changed: nothing is published. Only the zip changed: a new snapshot.
-    assert publish(built, sites, link, SITE_ZIP, lambda: None) == second
+    assert publish(built, sites, link, (SITE_ZIP,), lambda: None) == second
     with replacing(built / SITE_ZIP) as temporary:
         temporary.write_bytes(b"newer zip")
-    third = publish(built, sites, link, SITE_ZIP, lambda: None)
+    third = publish(built, sites, link, (SITE_ZIP,), lambda: None)
     assert third != second and _snapshot_files(third)[SITE_ZIP] == b"newer zip"

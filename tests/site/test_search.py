@@ -89,7 +89,7 @@ def test_only_bundles_with_changed_pages_are_indexed_again(tmp_path, monkeypatch
 def test_a_failed_run_marks_nothing_current(tmp_path, monkeypatch):
     site, papers = _site(tmp_path, 2)
     state = tmp_path / "work" / "search.json"
-    monkeypatch.setattr(search.sys, "executable", shutil.which("false"))  # Pagefind fails
+    monkeypatch.setattr(search, "_pagefind", lambda: shutil.which("false"))  # Pagefind fails
     assert index_site(site, papers, state) == {PRIMARY: False}
     assert not state.exists()
     monkeypatch.undo()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import zipfile
 
@@ -41,3 +42,25 @@ def test_rebuilt_zip_equals_a_fresh_one_and_copies_unchanged_entries(tmp_path, m
     assert rebuilt == _contents(site / SITE_ZIP)
     assert set(rebuilt) == {f"proceedings-site/{name}" for name in sitezip.site_files(site)} == {
         f"proceedings-site/{name}" for name in ("index.html", "book/a.html", "book/a.pdf", "book/c.html", "pagefind/x.pf_meta")}
+
+
+def test_late_files_are_zipped_once_ready(tmp_path):
+    """The zip takes the other files while the search index is written, then the index; a build
+    that changed no file keeps the zip it has."""
+    site = tmp_path / "html"
+    (site / "book").mkdir(parents=True)
+    (site / "book/a.html").write_text("a")
+    (site / "pagefind").mkdir()
+    (site / "pagefind/old.pf_meta").write_text("old index")
+    manifest = tmp_path / "zip.json"
+
+    def reindex():
+        (site / "pagefind/old.pf_meta").unlink()
+        (site / "pagefind/new.pf_meta").write_text("new index")
+
+    assert site_zip(site, manifest, ("pagefind/",), reindex)
+    assert _contents(site / SITE_ZIP) == {"proceedings-site/book/a.html": b"a", "proceedings-site/pagefind/new.pf_meta": b"new index"}
+    assert set(json.loads(manifest.read_text())) == {"book/a.html", "pagefind/new.pf_meta"}
+    written = (site / SITE_ZIP).stat().st_mtime_ns
+    assert not site_zip(site, manifest, ("pagefind/",), lambda: None)
+    assert (site / SITE_ZIP).stat().st_mtime_ns == written and not list(site.glob(f".{SITE_ZIP}.*"))

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from proceedings.util import files
-from proceedings.util.files import file_signatures, is_replacement_of, replacing
+from proceedings.util.files import file_signatures, is_among, is_replacement_of, replacing, signatures_among
 
 
 def _pathlib_signatures(folder: Path) -> dict[str, list[int]]:
@@ -53,3 +53,18 @@ def test_replacing_writes_a_temporary_file_that_is_replacement_of_its_target(tmp
         assert is_replacement_of(name, "sub/site.zip")
         assert not is_replacement_of(name, "site.zip") and not is_replacement_of("sub/site.zip", "sub/site.zip")
     assert is_replacement_of(f".site.zip.{os.getpid()}.tmp", "site.zip")
+
+
+def test_is_among_and_signatures_among_name_files_folders_and_temporaries(tmp_path):
+    late = ("site.zip", "pagefind/")
+    assert is_among("site.zip", late) and is_among(f".site.zip.{os.getpid()}.tmp", late)
+    assert is_among("pagefind/a/b.pf_meta", late)
+    assert not is_among("pagefind-papers/0/x", late) and not is_among("book/site.zip", late)
+    (tmp_path / "pagefind/a").mkdir(parents=True)
+    (tmp_path / "pagefind/a/b.pf_meta").write_text("b")
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book/page.html").write_text("page")
+    assert set(signatures_among(tmp_path, late)) == {"pagefind/a/b.pf_meta"}  # the zip is not there
+    (tmp_path / "site.zip").write_text("zip")
+    assert signatures_among(tmp_path, late) == {name: signature for name, signature in file_signatures(tmp_path).items()
+                                                 if name != "book/page.html"}

@@ -17,9 +17,9 @@ import math
 import os
 import shutil
 import subprocess
-import sys
 import zlib
 from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
@@ -36,6 +36,8 @@ PRIMARY = "pagefind"
 """The bundle of every page but the papers', which the search page loads first."""
 SHARDS = "pagefind-papers"
 """The folder of the paper shards' bundles."""
+BUNDLE_FOLDERS = (f"{PRIMARY}/", f"{SHARDS}/")
+"""Where the search index is written in the site."""
 # Left out of the index and so of excerpts: the Cite section (LaTeX-encoded names, download labels;
 # the paper's words are on the page already), math (its TeX source), and the "#" of heading permalinks.
 _EXCLUDE = "section#cite, div.highlight-bibtex, div.highlight-text, span.math, div.math, a.headerlink"
@@ -118,6 +120,18 @@ def _page_state(page: Path, known: list | None) -> list:
     return [*signature, file_hash(page)]
 
 
+@cache
+def _pagefind() -> Path:
+    """Pagefind's program, run directly: ``python -m pagefind`` started an interpreter to find it,
+    0.1 s of each run."""
+    from pagefind.service import get_executable  # imports asyncio, which no other command needs
+
+    program = get_executable()
+    if program is None:
+        raise BuildError("Pagefind's program was not found: reinstall this package (`pip install -e .`)")
+    return program
+
+
 def _index_bundle(site: Path, pages: list[str], staging: Path, output: Path) -> bool:
     """Run Pagefind on ``pages`` of ``site`` alone (hard-linked into ``staging`` at the same paths,
     so that their URLs are the site's), writing the bundle to ``output`` afresh; whether it worked."""
@@ -126,7 +140,7 @@ def _index_bundle(site: Path, pages: list[str], staging: Path, output: Path) -> 
         (staging / page).parent.mkdir(parents=True, exist_ok=True)
         os.link(site / page, staging / page)
     shutil.rmtree(output, ignore_errors=True)  # Pagefind leaves the files of earlier runs behind
-    command = [sys.executable, "-m", "pagefind", "--site", str(staging), "--output-path", str(output),
+    command = [str(_pagefind()), "--site", str(staging), "--output-path", str(output),
                "--silent", "--exclude-selectors", _EXCLUDE]
     return subprocess.run(command).returncode == 0
 

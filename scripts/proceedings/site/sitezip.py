@@ -10,9 +10,10 @@ import copy
 import json
 import struct
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
-from ..util.files import file_signatures, is_replacement_of, read_json, replacing, write_if_changed
+from ..util.files import file_signatures, is_among, read_json, replacing, signatures_among, write_if_changed
 
 SITE_ZIP = "proceedings-site.zip"
 # Already compressed: stored as they are, which keeps zipping fast.
@@ -25,34 +26,55 @@ _LOCAL_HEADER_SIZE = 30
 def site_files(html: Path) -> dict[str, list[int]]:
     """Each file of the site but the zip, by path, with its size and modification time."""
     return {name: signature for name, signature in file_signatures(html).items()
-            if name != SITE_ZIP and not is_replacement_of(name, SITE_ZIP)}  # nor the zip being written
+            if not is_among(name, [SITE_ZIP])}  # nor the zip being written
 
 
-def site_zip(html: Path, manifest: Path) -> bool:
+class _Unchanged(Exception):
+    """No file of the site changed since the last zip: the zip just written is not kept."""
+
+
+def site_zip(html: Path, manifest: Path, late: tuple[str, ...] = (), ready: Callable[[], object] = lambda: None) -> bool:
     """Write ``html``/proceedings-site.zip with every other file of the site, unless no file changed
-    since the zip listed in ``manifest`` was made; whether it was written."""
+    since the zip listed in ``manifest`` was made; whether it was written.
+
+    ``late`` names files and folders (ending with a slash) of ``html`` that another thread is still
+    making (the search index): the other files are zipped meanwhile, and those once ``ready()``
+    returns."""
     target = html / SITE_ZIP
-    files = site_files(html)
     previous = read_json(manifest, {}) if target.is_file() else {}
-    if files == previous:
+    try:
+        with replacing(target) as temporary, zipfile.ZipFile(temporary, "w") as archive:
+            old = zipfile.ZipFile(target) if previous else None
+            try:
+                files = {name: signature for name, signature in site_files(html).items() if not is_among(name, late)}
+                _add_entries(archive, old, html, files, previous)
+                ready()
+                _add_entries(archive, old, html, later := signatures_among(html, late), previous)
+                files |= later
+            finally:
+                if old:
+                    old.close()
+            if files == previous:
+                raise _Unchanged
+    except _Unchanged:
         return False
-    with replacing(target) as temporary, zipfile.ZipFile(temporary, "w") as archive:
-        old = zipfile.ZipFile(target) if previous else None
-        try:
-            for name, signature in files.items():
-                entry = f"{_FOLDER}/{name}"
-                if old and previous.get(name) == signature and entry in old.NameToInfo:
-                    _copy_entry(old, archive, old.getinfo(entry))
-                else:
-                    method = zipfile.ZIP_STORED if Path(name).suffix in _STORED else zipfile.ZIP_DEFLATED
-                    archive.write(html / name, entry, compress_type=method)
-        finally:
-            if old:
-                old.close()
     # After the zip: a build stopped between the two leaves a manifest that no longer matches, so
     # the next build makes the zip again rather than trusting a stale one.
     write_if_changed(manifest, json.dumps(files))
     return True
+
+
+def _add_entries(archive: zipfile.ZipFile, old: zipfile.ZipFile | None, html: Path, files: dict[str, list[int]],
+                 previous: dict[str, list[int]]) -> None:
+    """Add ``files`` of ``html`` to ``archive``: the compressed bytes of the unchanged ones copied
+    from the ``old`` zip, the others compressed."""
+    for name, signature in files.items():
+        entry = f"{_FOLDER}/{name}"
+        if old and previous.get(name) == signature and entry in old.NameToInfo:
+            _copy_entry(old, archive, old.getinfo(entry))
+        else:
+            method = zipfile.ZIP_STORED if Path(name).suffix in _STORED else zipfile.ZIP_DEFLATED
+            archive.write(html / name, entry, compress_type=method)
 
 
 def _copy_entry(source: zipfile.ZipFile, target: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:

@@ -8,7 +8,7 @@ import importlib.util
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,25 @@ def is_replacement_of(name: str, target: str) -> bool:
     folder, _, base = target.rpartition("/")
     prefix = f"{folder}/" if folder else ""
     return name.startswith(f"{prefix}.{base}.") and name.endswith(".tmp")
+
+
+def is_among(name: str, paths: Iterable[str]) -> bool:
+    """Whether the file ``name`` is one of ``paths`` (relative to one folder), the temporary file
+    that replaces one of them, or in one of them that ends with a slash (a folder)."""
+    return any(name.startswith(path) if path.endswith("/") else name == path or is_replacement_of(name, path)
+               for path in paths)
+
+
+def signatures_among(folder: Path, paths: Iterable[str]) -> dict[str, list[int]]:
+    """:func:`file_signatures` of the files of ``folder`` that are :func:`is_among` ``paths``,
+    walking only those."""
+    found: dict[str, list[int]] = {}
+    for path in paths:
+        if path.endswith("/"):
+            found |= {path + name: signature for name, signature in file_signatures(folder / path).items()}
+        elif signature := signature_if_file(folder / path):
+            found[path] = signature
+    return found
 
 
 def package_folder(name: str) -> Path:
