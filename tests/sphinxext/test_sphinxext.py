@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 from fontTools.ttLib import TTFont
 from sphinx.application import Sphinx
@@ -239,6 +240,22 @@ def test_the_theme_icons_are_cut_down_to_those_the_site_shows(tmp_path):
         assert all(codes[name] in cmap for name in shown), font
         assert codes["fa-horse"] not in cmap
     assert (out / "_static" / icons.FONTS[0]).stat().st_size < 10_000
+
+
+def test_the_fonts_cut_down_are_kept_between_builds_and_templates_compiled_once(tmp_path, monkeypatch):
+    """Sphinx puts the theme's whole font back in every build: the subset is taken from the cache
+    (fontTools is not called) and is the same; Jinja's compiled templates are kept too."""
+    page = '# Welcome\n\n<i class="fa-solid fa-bicycle"></i> by bike\n'
+    out = _build(tmp_path, {"book/welcome.md": page}, conf='html_theme = "sphinx_book_theme"\n')
+    fonts = {font: (out / "_static" / font).read_bytes() for font in icons.FONTS}
+    kept = tmp_path / "_build" / "doctrees" / "proceedings-icons"
+    assert sorted(path.suffix for path in kept.iterdir()) == [".json", ".ttf", ".woff2"]
+    assert list((tmp_path / "_build" / "doctrees").glob("jinja-*/*.cache"))
+    monkeypatch.setattr(icons, "font_subset", lambda *args: pytest.fail("the font was cut down again"))
+    (tmp_path / "book/welcome.md").write_text(page + "\nEdited.\n", "utf-8")
+    out = _build(tmp_path, {"book/welcome.md": page + "\nEdited.\n"}, freshenv=False, conf='html_theme = "sphinx_book_theme"\n')
+    assert {font: (out / "_static" / font).read_bytes() for font in icons.FONTS} == fonts
+    assert "Edited." in (out / "book/welcome.html").read_text("utf-8")
 
 
 def test_icon_names_read_again_only_the_files_written_since(tmp_path):

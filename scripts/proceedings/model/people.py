@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -82,8 +83,10 @@ class Person:
         return re.sub(r"[^a-z]", "", anyascii(" ".join(words) or self.parts.family).lower())
 
 
+@lru_cache(maxsize=16384)
 def split_name(name: str) -> NameParts:
-    """Given/family/suffix for a name written given-names-first, e.g. 'Johannes van der Waals Jr.'."""
+    """Given/family/suffix for a name written given-names-first, e.g. 'Johannes van der Waals Jr.'.
+    Cached: every output asks for each author's parts, 40,000 times a build at 1,000 papers."""
     words = name.replace(",", " ").split()
     suffix = ""
     if len(words) > 1 and words[-1].lower() in _SUFFIXES:

@@ -120,9 +120,11 @@ _SCRIPT = re.compile(r"([_^])(\{[^{}]*\}|\S)")
 _TO_TEXT = LatexNodes2Text(math_mode="verbatim")
 
 
+@functools.lru_cache(maxsize=8192)
 def plain(text: str) -> str:
     """Author text for plain-text metadata (citation tags, JSON-LD, RIS, CSL-JSON, Open Graph, the
-    calendar): on one line, its inline math written out (CO$_2$ as CO₂)."""
+    calendar): on one line, its inline math written out (CO$_2$ as CO₂). Cached: each title and
+    abstract is asked for about five times, by the page and by each kind of metadata."""
     return one_line(math_as_text(text))
 
 
