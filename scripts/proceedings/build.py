@@ -4,8 +4,10 @@ and staged for publishing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
+from pathlib import Path
 
 from .inputs.checks import check_project
 from .inputs.loader import load
@@ -16,7 +18,7 @@ from .outputs.citation import Citations
 from .pages.book import write_pages
 from .pages.generated import INDEX_PAGE_LIMIT
 from .records.diagnostics import Diagnostics
-from .site.assets import write_assets
+from .site.assets import start_volume_pdf, write_assets
 from .site.jupyter_book import planned_run, run_jupyter_book, start_jupyter_book_server
 from .site.publish import publish
 from .site.search import BUNDLE_FOLDERS, run_pagefind
@@ -62,6 +64,7 @@ def build(project: Project, timings: Timings,
         print("Nothing changed since the last build: the site is up to date.", flush=True)
         return volume, diags
     forget_last_build(project)
+    volume_pdf = start_volume_pdf(project, volume)
     citations = Citations(volume, project.references)
     with timings.stage("PDF cache"):
         PdfCache(project.pdf_facts).put_all(volume.pdfs.values())
@@ -75,7 +78,7 @@ def build(project: Project, timings: Timings,
     # Sphinx runs in a process of its own, on one core, and needs none of the files published beside
     # the pages: those (previews, the volume PDF, citations) are made meanwhile.
     with ThreadPoolExecutor(max_workers=1) as background:
-        files = background.submit(_timed_assets, project, citations, timings)
+        files = background.submit(_timed_assets, project, citations, volume_pdf, timings)
         with timings.stage("sphinx"):
             if book_run:
                 run_jupyter_book(project, book_run, options.verbose)
@@ -90,10 +93,11 @@ def build(project: Project, timings: Timings,
     return volume, diags
 
 
-def _timed_assets(project: Project, citations: Citations, timings: Timings) -> int:
+def _timed_assets(project: Project, citations: Citations, volume_pdf: Callable[[], Path | None],
+                  timings: Timings) -> int:
     """:func:`write_assets` as the stage "files", for the background thread."""
     with timings.stage("files"):
-        return write_assets(project, citations)
+        return write_assets(project, citations, volume_pdf)
 
 
 def _search_zip_and_publish(project: Project, volume: Proceedings, timings: Timings) -> None:

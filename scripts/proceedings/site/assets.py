@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from multiprocessing import get_context
@@ -31,9 +32,9 @@ from ..outputs.volume_pdf import plain_paragraphs, write_volume_pdf
 from ..util.files import sync_shared_folder
 
 
-def write_assets(project: Project, citations: Citations) -> int:
+def write_assets(project: Project, citations: Citations, volume_pdf: Callable[[], Path | None]) -> int:
     """Put the files published beside the pages into the site being built; the number of files
-    that changed."""
+    that changed. ``volume_pdf`` waits for the volume PDF (:func:`start_volume_pdf`)."""
     volume = citations.volume
     site = project.work_html
     readable = _readable_pdfs(project, volume)
@@ -42,8 +43,8 @@ def write_assets(project: Project, citations: Citations) -> int:
     files: dict[Path, str | Path] = {site / f"proceedings.{f.ext}": f.write(citations, papers) for f in FORMATS}
     files[site / "program.ics"] = program_ics(volume).decode("utf-8")
     files |= _datacite_files(site / "proceedings", citations.datacite(volume_record(volume)))
-    if volume.volume_pdf and volume.bound_papers:
-        files[site / "proceedings.pdf"] = _volume_pdf_file(project, volume)
+    if volume_file := volume_pdf():
+        files[site / "proceedings.pdf"] = volume_file
     for paper in volume.papers:
         page = site / paper_docname(paper.id)
         for f in FORMATS if paper.cited else ():
@@ -62,24 +63,37 @@ def _datacite_files(stem: Path, texts: tuple[str, str]) -> dict[Path, str | Path
     return {stem.with_suffix(".datacite.xml"): texts[0], stem.with_suffix(".datacite.json"): texts[1]}
 
 
-def _volume_pdf_file(project: Project, volume: Proceedings) -> Path:
-    """The volume PDF, made again only when its inputs or the code that makes it changed (it is
-    cached under their hash)."""
+def start_volume_pdf(project: Project, volume: Proceedings) -> Callable[[], Path | None]:
+    """Start making the volume PDF, unless the volume has none or it is cached under the hash of its
+    inputs and of the code that makes it; a function that waits for it and returns its path (None:
+    no volume PDF).
+
+    It is made in a process of its own, started as soon as the inputs are read: after an added paper
+    or a replaced PDF it takes seconds, and was the longest path of the rebuild when it waited for
+    the pages to be written."""
+    if not (volume.volume_pdf and volume.bound_papers):
+        return lambda: None
     preface_file = project.book / "preface.md"
     preface = plain_paragraphs(preface_file.read_text("utf-8")) if preface_file.is_file() else []
     inputs = json.dumps([_volume_pdf_code(), repr(volume.workshop), preface,
                          [(p.id, p.title, repr(p.authors), volume.pdfs[p.pdf].sha256)
                           for p in volume.bound_papers if p.pdf]])
     target = project.volume_pdfs / f"{hashlib.sha256(inputs.encode()).hexdigest()}.pdf"
-    if not target.is_file():
-        for old in target.parent.glob("*.pdf"):
-            old.unlink()
-        # In a process of its own, whose memory (pypdf holds every page of the volume) is returned
-        # when it ends; it needs the PDFs' page counts, not their texts.
-        slim = replace(volume, pdfs={path: replace(facts, text="") for path, facts in volume.pdfs.items()})
-        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as process:
-            process.submit(write_volume_pdf, slim, project.papers, preface, target).result()
-    return target
+    if target.is_file():
+        return lambda: target
+    for old in target.parent.glob("*.pdf"):
+        old.unlink()
+    # Spawned, so that its memory (pypdf holds every page of the volume) is returned when it ends;
+    # it needs the PDFs' page counts, not their texts. The process ends once the volume is written.
+    slim = replace(volume, pdfs={path: replace(facts, text="") for path, facts in volume.pdfs.items()})
+    process = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+    made = process.submit(write_volume_pdf, slim, project.papers, preface, target)
+    process.shutdown(wait=False)
+
+    def made_volume() -> Path:
+        made.result()  # raises what the process raised
+        return target
+    return made_volume
 
 
 def _volume_pdf_code() -> str:
