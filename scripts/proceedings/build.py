@@ -19,6 +19,7 @@ from .pages.book import write_pages
 from .pages.generated import INDEX_PAGE_LIMIT
 from .records.diagnostics import Diagnostics
 from .site.assets import start_volume_pdf, write_assets
+from .site.errors import BuildError
 from .site.jupyter_book import planned_run, run_jupyter_book, start_jupyter_book_server
 from .site.publish import publish
 from .site.search import BUNDLE_FOLDERS, run_pagefind
@@ -105,16 +106,16 @@ def _search_zip_and_publish(project: Project, volume: Proceedings, timings: Timi
     files while Pagefind runs, then the index, and the snapshot the zip last."""
     searched: Future[None] = Future()
     with ThreadPoolExecutor(max_workers=2) as finishing:
-        zipped = finishing.submit(site_zip, project.work_html, project.work / "site-zip.json", BUNDLE_FOLDERS,
-                                  searched.result)
-        published = finishing.submit(publish, project.work_html, project.sites, project.html,
-                                     (SITE_ZIP, *BUNDLE_FOLDERS), zipped.result)
         try:
+            zipped = finishing.submit(site_zip, project.work_html, project.work / "site-zip.json", BUNDLE_FOLDERS,
+                                      searched.result)
+            published = finishing.submit(publish, project.work_html, project.sites, project.html,
+                                         (SITE_ZIP, *BUNDLE_FOLDERS), zipped.result)
             with timings.stage("search index"):
                 run_pagefind(project, volume)
-        except BaseException as error:  # the threads waiting for the index stop too
-            searched.set_exception(error)
-            raise
-        searched.set_result(None)
+            searched.set_result(None)
+        finally:
+            if not searched.done():  # the index failed or the build was stopped: the threads stop too
+                searched.set_exception(BuildError("the search index was not made"))
         with timings.stage("zip and publish"):
             published.result()

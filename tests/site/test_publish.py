@@ -99,3 +99,23 @@ def test_the_zip_is_published_last_once_it_is_written(tmp_path):
         temporary.write_bytes(b"newer zip")
     third = publish(built, sites, link, (SITE_ZIP,), lambda: None)
     assert third != second and _snapshot_files(third)[SITE_ZIP] == b"newer zip"
+
+
+def test_a_failed_late_file_publishes_nothing(tmp_path):
+    """When what ``ready()`` waits for fails, the files staged meanwhile are removed and the link
+    keeps the last snapshot."""
+    built, sites, link = tmp_path / "built", tmp_path / "sites", tmp_path / "html"
+    (built / "pagefind").mkdir(parents=True)
+    (built / "index.html").write_text("one", "utf-8")
+    first = publish(built, sites, link, ("pagefind/",))
+    (built / "index.html").write_text("second", "utf-8")
+    staged = []
+
+    def failed_index():
+        staged.extend(path.name for path in sites.glob(".site-*.tmp"))
+        raise RuntimeError("Pagefind failed")
+    with pytest.raises(RuntimeError):
+        publish(built, sites, link, ("pagefind/",), failed_index)
+    assert staged, "the other files were being staged while the index was made"
+    assert link.resolve() == first and [path.name for path in sites.iterdir()] == [first.name]
+    assert (link / "index.html").read_text("utf-8") == "one"

@@ -6,6 +6,8 @@ import json
 import os
 import zipfile
 
+import pytest
+
 from proceedings.site import sitezip
 from proceedings.site.sitezip import SITE_ZIP, site_zip
 
@@ -55,6 +57,9 @@ def test_late_files_are_zipped_once_ready(tmp_path):
     manifest = tmp_path / "zip.json"
 
     def reindex():
+        # The other files are in the zip being written before the index is done.
+        temporary = next(site.glob(f".{SITE_ZIP}.*.tmp"))
+        assert temporary.stat().st_size > len("a")
         (site / "pagefind/old.pf_meta").unlink()
         (site / "pagefind/new.pf_meta").write_text("new index")
 
@@ -64,3 +69,24 @@ def test_late_files_are_zipped_once_ready(tmp_path):
     written = (site / SITE_ZIP).stat().st_mtime_ns
     assert not site_zip(site, manifest, ("pagefind/",), lambda: None)
     assert (site / SITE_ZIP).stat().st_mtime_ns == written and not list(site.glob(f".{SITE_ZIP}.*"))
+
+
+def test_an_unchanged_site_writes_no_zip_and_a_failed_index_keeps_the_last_one(tmp_path, monkeypatch):
+    site = tmp_path / "html"
+    (site / "pagefind").mkdir(parents=True)
+    (site / "index.html").write_text("home")
+    (site / "pagefind/x.pf_meta").write_text("index")
+    manifest = tmp_path / "zip.json"
+    assert site_zip(site, manifest, ("pagefind/",))
+    zipped, listed = (site / SITE_ZIP).read_bytes(), manifest.read_text()
+    with monkeypatch.context() as patched:
+        patched.setattr(sitezip, "replacing", lambda *args: pytest.fail("a zip was written"))
+        assert not site_zip(site, manifest, ("pagefind/",))
+
+    def failed_index():
+        raise RuntimeError("Pagefind failed")
+    (site / "index.html").write_text("home, changed")
+    with pytest.raises(RuntimeError):
+        site_zip(site, manifest, ("pagefind/",), failed_index)
+    assert (site / SITE_ZIP).read_bytes() == zipped and manifest.read_text() == listed
+    assert sorted(path.name for path in site.iterdir()) == ["index.html", "pagefind", SITE_ZIP]

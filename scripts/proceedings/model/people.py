@@ -83,7 +83,7 @@ class Person:
         return re.sub(r"[^a-z]", "", anyascii(" ".join(words) or self.parts.family).lower())
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=1 << 16)
 def split_name(name: str) -> NameParts:
     """Given/family/suffix for a name written given-names-first, e.g. 'Johannes van der Waals Jr.'.
     Cached: every output asks for each author's parts, 40,000 times a build at 1,000 papers."""

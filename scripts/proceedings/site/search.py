@@ -17,6 +17,7 @@ import math
 import os
 import shutil
 import subprocess
+import sys
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
@@ -129,7 +130,7 @@ def _pagefind() -> Path:
     program = get_executable()
     if program is None:
         raise BuildError("Pagefind's program was not found: reinstall this package (`pip install -e .`)")
-    return program
+    return program.resolve()  # PAGEFIND_BINARY_PATH may name it relative to where the build started
 
 
 def _index_bundle(site: Path, pages: list[str], staging: Path, output: Path) -> bool:
@@ -142,7 +143,11 @@ def _index_bundle(site: Path, pages: list[str], staging: Path, output: Path) -> 
     shutil.rmtree(output, ignore_errors=True)  # Pagefind leaves the files of earlier runs behind
     command = [str(_pagefind()), "--site", str(staging), "--output-path", str(output),
                "--silent", "--exclude-selectors", _EXCLUDE]
-    return subprocess.run(command).returncode == 0
+    try:
+        return subprocess.run(command).returncode == 0
+    except OSError as error:  # not there, or not a program: reported with the bundle
+        print(f"Pagefind could not be started: {error}", file=sys.stderr, flush=True)
+        return False
 
 
 def run_pagefind(project: Project, volume: Proceedings) -> None:

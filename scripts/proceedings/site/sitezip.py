@@ -11,6 +11,7 @@ import json
 import struct
 import zipfile
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 
 from ..util.files import file_signatures, is_among, read_json, replacing, signatures_among, write_if_changed
@@ -29,10 +30,6 @@ def site_files(html: Path) -> dict[str, list[int]]:
             if not is_among(name, [SITE_ZIP])}  # nor the zip being written
 
 
-class _Unchanged(Exception):
-    """No file of the site changed since the last zip: the zip just written is not kept."""
-
-
 def site_zip(html: Path, manifest: Path, late: tuple[str, ...] = (), ready: Callable[[], object] = lambda: None) -> bool:
     """Write ``html``/proceedings-site.zip with every other file of the site, unless no file changed
     since the zip listed in ``manifest`` was made; whether it was written.
@@ -42,22 +39,19 @@ def site_zip(html: Path, manifest: Path, late: tuple[str, ...] = (), ready: Call
     returns."""
     target = html / SITE_ZIP
     previous = read_json(manifest, {}) if target.is_file() else {}
-    try:
-        with replacing(target) as temporary, zipfile.ZipFile(temporary, "w") as archive:
-            old = zipfile.ZipFile(target) if previous else None
-            try:
-                files = {name: signature for name, signature in site_files(html).items() if not is_among(name, late)}
-                _add_entries(archive, old, html, files, previous)
-                ready()
-                _add_entries(archive, old, html, later := signatures_among(html, late), previous)
-                files |= later
-            finally:
-                if old:
-                    old.close()
-            if files == previous:
-                raise _Unchanged
-    except _Unchanged:
-        return False
+    files = {name: signature for name, signature in site_files(html).items() if not is_among(name, late)}
+    waited = files == {name: signature for name, signature in previous.items() if not is_among(name, late)}
+    if waited:  # only the late files can have changed: the zip is kept if they did not
+        ready()
+        if files | signatures_among(html, late) == previous:
+            return False
+    with (replacing(target) as temporary, zipfile.ZipFile(temporary, "w") as archive,
+          zipfile.ZipFile(target) if previous else nullcontext() as old):
+        _add_entries(archive, old, html, files, previous)
+        if not waited:
+            ready()
+        files |= (later := signatures_among(html, late))
+        _add_entries(archive, old, html, later, previous)
     # After the zip: a build stopped between the two leaves a manifest that no longer matches, so
     # the next build makes the zip again rather than trusting a stale one.
     write_if_changed(manifest, json.dumps(files))

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+import fontTools
 from fontTools import subset
 
 from ..util.files import file_signatures, read_json, replacing, write_if_changed
@@ -87,14 +88,16 @@ def trim_icons(site: Path, theme_static: Iterable[Path], cache: Path) -> None:
 
 
 def _kept_font_subset(font: Path, code_points: set[int], cache: Path) -> bytes:
-    """:func:`font_subset`, kept in ``cache`` by a hash of the font and the code points: Sphinx puts
-    the theme's whole font back in every build, and cutting it down again took 0.2 s."""
+    """:func:`font_subset`, kept in ``cache`` by a hash of the font, the code points, fontTools'
+    version and this module's code: Sphinx puts the theme's whole font back in every build, and
+    cutting it down again took 0.2 s."""
     data = font.read_bytes()
-    key = hashlib.sha256(data + json.dumps(sorted(code_points)).encode()).hexdigest()
-    kept = cache / f"{key}{font.suffix}"
+    inputs = [sorted(code_points), fontTools.version, Path(__file__).read_text(encoding="utf-8")]
+    key = hashlib.sha256(data + json.dumps(inputs).encode()).hexdigest()
+    kept = cache / f"{font.stem}-{key}{font.suffix}"
     if kept.is_file():
         return kept.read_bytes()
-    for old in cache.glob(f"*{font.suffix}"):  # the subset of icons no longer shown
+    for old in cache.glob(f"{font.stem}-*{font.suffix}"):  # the subset of icons no longer shown
         old.unlink()
     subset_data = font_subset(font, code_points)
     with replacing(kept) as temporary:

@@ -45,8 +45,8 @@ def is_among(name: str, paths: Iterable[str]) -> bool:
 
 
 def signatures_among(folder: Path, paths: Iterable[str]) -> dict[str, list[int]]:
-    """:func:`file_signatures` of the files of ``folder`` that are :func:`is_among` ``paths``,
-    walking only those."""
+    """:func:`file_signatures` of the files of ``folder`` that ``paths`` name or hold (not the
+    temporary files replacing them: these are asked for once the files are made), walking only those."""
     found: dict[str, list[int]] = {}
     for path in paths:
         if path.endswith("/"):
