@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from proceedings.util import files
-from proceedings.util.files import file_signatures, is_among, is_replacement_of, replacing, signatures_among
+from proceedings.util.files import file_signatures, is_among, is_replacement_of, replacing, signatures_among, without
 
 
 def _pathlib_signatures(folder: Path) -> dict[str, list[int]]:
@@ -68,3 +68,4 @@ def test_is_among_and_signatures_among_name_files_folders_and_temporaries(tmp_pa
     (tmp_path / "site.zip").write_text("zip")
     assert signatures_among(tmp_path, late) == {name: signature for name, signature in file_signatures(tmp_path).items()
                                                  if name != "book/page.html"}
+    assert set(without(file_signatures(tmp_path), late)) == {"book/page.html"}

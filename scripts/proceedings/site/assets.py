@@ -84,7 +84,7 @@ def start_volume_pdf(project: Project, volume: Proceedings) -> Callable[[], Path
         return lambda: target
     for old in target.parent.glob("*.pdf"):
         old.unlink()
-    # Spawned, so that its memory (pypdf holds every page of the volume) is returned when it ends;
+    # Spawned, so that its memory (the writer holds every page of the volume) is returned when it ends;
     # it needs the PDFs' page counts, not their texts. The process ends once the volume is written.
     slim = replace(volume, pdfs={path: replace(facts, text="") for path, facts in volume.pdfs.items()})
     process = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"), initializer=lower_priority)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..model.locations import Project
-from ..util.files import file_signatures, is_among, replacing, signatures_among
+from ..util.files import file_signatures, replacing, signatures_among, without
 from ..util.git import git_output
 from .errors import PublishError
 
@@ -32,12 +32,11 @@ def publish(built: Path, sites: Path, link: Path, late: tuple[str, ...] = (),
     ``ready()`` returns.
     """
     previous = link.resolve() if link.is_symlink() else None
-    files = {name: signature for name, signature in file_signatures(built).items() if not is_among(name, late)}
+    files = without(file_signatures(built), late)
     published = file_signatures(previous) if previous else {}
-    if previous and files == {name: signature for name, signature in published.items() if not is_among(name, late)}:
+    if previous and files == without(published, late):
         ready()
-        if signatures_among(built, late) == {name: signature for name, signature in published.items()
-                                             if is_among(name, late)}:
+        if files | signatures_among(built, late) == published:
             return previous  # already published as it is
     sites.mkdir(parents=True, exist_ok=True)
     if link.is_dir() and not link.is_symlink():  # a site published before snapshots existed

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
 
-from ..util.files import file_signatures, is_among, read_json, replacing, signatures_among, write_if_changed
+from ..util.files import file_signatures, read_json, replacing, signatures_among, without, write_if_changed
 
 SITE_ZIP = "proceedings-site.zip"
 # Already compressed: stored as they are, which keeps zipping fast.
@@ -26,8 +26,7 @@ _LOCAL_HEADER_SIZE = 30
 
 def site_files(html: Path) -> dict[str, list[int]]:
     """Each file of the site but the zip, by path, with its size and modification time."""
-    return {name: signature for name, signature in file_signatures(html).items()
-            if not is_among(name, [SITE_ZIP])}  # nor the zip being written
+    return without(file_signatures(html), [SITE_ZIP])  # nor the zip being written
 
 
 def site_zip(html: Path, manifest: Path, late: tuple[str, ...] = (), ready: Callable[[], object] = lambda: None) -> bool:
@@ -39,8 +38,8 @@ def site_zip(html: Path, manifest: Path, late: tuple[str, ...] = (), ready: Call
     returns."""
     target = html / SITE_ZIP
     previous = read_json(manifest, {}) if target.is_file() else {}
-    files = {name: signature for name, signature in site_files(html).items() if not is_among(name, late)}
-    waited = files == {name: signature for name, signature in previous.items() if not is_among(name, late)}
+    files = without(site_files(html), late)
+    waited = files == without(previous, late)
     if waited:  # only the late files can have changed: the zip is kept if they did not
         ready()
         if files | signatures_among(html, late) == previous:

@@ -44,6 +44,12 @@ def is_among(name: str, paths: Iterable[str]) -> bool:
                for path in paths)
 
 
+def without(signatures: dict[str, list[int]], paths: Iterable[str]) -> dict[str, list[int]]:
+    """``signatures`` but those of the files that are :func:`is_among` ``paths``."""
+    paths = tuple(paths)
+    return {name: signature for name, signature in signatures.items() if not is_among(name, paths)}
+
+
 def signatures_among(folder: Path, paths: Iterable[str]) -> dict[str, list[int]]:
     """:func:`file_signatures` of the files of ``folder`` that ``paths`` name or hold (not the
     temporary files replacing them: these are asked for once the files are made), walking only those."""
