@@ -34,9 +34,10 @@ def publish(built: Path, sites: Path, link: Path, late: tuple[str, ...] = (),
     previous = link.resolve() if link.is_symlink() else None
     files = without(file_signatures(built), late)
     published = file_signatures(previous) if previous else {}
-    if previous and files == without(published, late):
+    waited = previous is not None and files == without(published, late)
+    if waited:  # only the late files can have changed: nothing is published if they did not
         ready()
-        if files | signatures_among(built, late) == published:
+        if previous and files | signatures_among(built, late) == published:
             return previous  # already published as it is
     sites.mkdir(parents=True, exist_ok=True)
     if link.is_dir() and not link.is_symlink():  # a site published before snapshots existed
@@ -47,7 +48,8 @@ def publish(built: Path, sites: Path, link: Path, late: tuple[str, ...] = (),
     staging.mkdir()
     try:
         _stage(files, built, staging, previous, published)
-        ready()
+        if not waited:
+            ready()
         _stage(signatures_among(built, late), built, staging, previous, published)
     except BaseException:  # the search index or the zip failed: nothing is published
         shutil.rmtree(staging, ignore_errors=True)
