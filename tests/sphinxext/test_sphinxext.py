@@ -17,6 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 from fontTools.ttLib import TTFont
 from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
 
 import proceedings
 from proceedings.sphinxext import icons, lean
@@ -190,6 +191,71 @@ def test_generated_pages_skip_unused_transforms_with_the_same_html(tmp_path):
     inputs = {out: len(BeautifulSoup((out / "book" / "odd.html").read_text("utf-8"), "html.parser").select(".sd-tab-set > input"))
               for out in (lean_out, full_out)}
     assert inputs == {lean_out: 0, full_out: 2}
+
+
+def test_the_theme_checks_the_template_lists_once_per_folder_with_the_same_html(tmp_path, monkeypatch):
+    import pydata_sphinx_theme.utils
+    checked: list[str] = []
+    check = pydata_sphinx_theme.utils._update_and_remove_templates
+
+    def counted(app, context, *args, **kwargs):
+        checked.append(context["pagename"])
+        return check(app, context, *args, **kwargs)
+    monkeypatch.setattr(pydata_sphinx_theme.utils, "_update_and_remove_templates", counted)
+    theme = 'html_theme = "sphinx_book_theme"\n'
+    papers = {f"book/papers/p{i}.md": myst.page({"orphan": True}, "test page", f"Paper {i}", "Text.") for i in range(4)}
+    pages = {**papers, "book/hand.md": "---\norphan: true\n---\n# By hand\n"}
+    (tmp_path / "lean").mkdir()
+    (tmp_path / "full").mkdir()
+    lean_out = _build(tmp_path / "lean", pages, conf=BOOK_EXTENSIONS + theme)
+    lean_checks = checked.copy()
+    checked.clear()
+    full_out = _build(tmp_path / "full", pages, conf=BOOK_EXTENSIONS + theme + "proceedings_lean = False\n")
+    # The secondary sidebar (the page's own contents) is checked for every page all the same.
+    per_page = checked.count("book/papers/p0")
+    assert per_page > 2 and checked.count("book/papers/p3") == per_page
+    assert lean_checks.count("book/papers/p0") == per_page and lean_checks.count("book/papers/p3") == 1
+    assert lean_checks.count("book/hand") == per_page
+    for page in [*papers, "book/hand.md"]:
+        html = page.replace(".md", ".html")
+        assert (lean_out / html).read_text("utf-8") == (full_out / html).read_text("utf-8"), page
+
+
+_GC_PROBE = """
+import gc
+seen = []
+def setup(app):
+    app.connect("doctree-read", lambda app, doctree: seen.append(("read", gc.get_threshold(), gc.get_freeze_count())))
+    app.connect("html-page-context", lambda app, *args: seen.append(("write", gc.get_threshold(), gc.get_freeze_count())))
+"""
+
+
+def test_no_full_collection_while_reading_and_the_collector_is_handed_back(tmp_path, monkeypatch):
+    import gc
+    (tmp_path / "gc_probe.py").write_text(_GC_PROBE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "gc_probe", raising=False)
+    before = gc.get_threshold()
+    pages = {f"book/p{i}.md": f"# Page {i}\n" for i in range(3)}
+    (tmp_path / "site").mkdir()
+    _build(tmp_path / "site", pages, conf='extensions.append("gc_probe")\n')
+    import gc_probe
+    reads = [seen for seen in gc_probe.seen if seen[0] == "read"]
+    writes = [seen for seen in gc_probe.seen if seen[0] == "write"]
+    assert len(reads) == 4 and len(writes) >= 4
+    # What lived before the build was out of the collector's sight, full collections held back.
+    assert all(threshold[:2] == before[:2] and threshold[2] > 10**6 and frozen > 0 for _, threshold, frozen in reads)
+    # Writing collects as usual, the read doctrees out of sight; afterwards the process's own settings.
+    assert all(threshold == before and frozen >= reads[-1][2] for _, threshold, frozen in writes)
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_a_failed_build_hands_the_collector_back(tmp_path):
+    import gc
+    before = gc.get_threshold()
+    with pytest.raises(ExtensionError):
+        _build(tmp_path, {"book/p.md": "# Page\n"}, conf="def setup(app):\n    app.connect('doctree-read', lambda app, d: 1 / 0)\n")
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
 
 
 def test_search_page_without_sphinx_search_index(tmp_path):

@@ -7,8 +7,9 @@ MathML when the book is built (``mathml``), so no page loads a script to typeset
 Enable it in ``_config.yml`` with ``sphinx: extra_extensions: [proceedings.sphinxext]``. Its settings
 (``sphinx: config:``) are ``proceedings_lean`` (default true: no figure numbering,
 ``[text](#label)`` links resolved in the standard domain only, which generated pages need and which
-cost a tenth of Sphinx's time otherwise, and on generated pages none of the transforms of syntax they
-never use: ``lean``). It adds its static files and templates to the search
+cost a tenth of Sphinx's time otherwise; on generated pages none of the transforms of syntax they
+never use (``lean``), and the theme's lists of templates checked once per folder for the generated
+pages the table of contents does not list). It adds its static files and templates to the search
 paths, and gives sphinxext-opengraph its site URL and name from ``html_baseurl`` and ``html_title``
 when they are unset. A page opts
 in with a ``% proceedings: {json}`` line right after its front matter (``myst.front_matter`` writes
@@ -43,7 +44,7 @@ from .. import __version__
 from ..util import myst
 from ..util.files import write_if_changed
 from ..util.text import paragraphs_of
-from . import mathml
+from . import mathml, memory
 from .icons import trim_icons
 from .lean import skip_unused_transforms
 
@@ -292,7 +293,7 @@ def _share_sidebar(app: Sphinx, pagename: str, templatename: str, context: dict,
     ``generate_toctree_html``, made once per folder and arguments for the pages the table of contents
     does not list. Such a page is no entry's "current" one, and its links are relative to its folder,
     so the pages of a folder share one navigation."""
-    listed = pagename == app.config.root_doc or pagename in app.env.files_to_rebuild
+    listed = _listed(app, pagename)
     shared = app.builder.__dict__.setdefault("proceedings_sidebars", {})
 
     def sidebar(**kwargs) -> str:
@@ -304,6 +305,52 @@ def _share_sidebar(app: Sphinx, pagename: str, templatename: str, context: dict,
         return shared[key]
 
     context["proceedings_sidebar"] = sidebar
+
+
+# The theme renders every template of these lists for every page, only to drop those that come out
+# empty (pydata-sphinx-theme's update_and_remove_templates): a twentieth of Sphinx's time.
+_CHECKED_SECTIONS = ("theme_navbar_start", "theme_navbar_center", "theme_navbar_persistent", "theme_navbar_end",
+                     "theme_article_header_start", "theme_article_header_end", "theme_article_footer_items",
+                     "theme_content_footer_items", "theme_footer_start", "theme_footer_center", "theme_footer_end",
+                     "theme_primary_sidebar_end", "sidebars")
+
+
+def _shares_folder_chrome(app: Sphinx, pagename: str) -> bool:
+    """Whether the page gets the sidebar and template lists of its folder's other such pages: a
+    generated page the table of contents does not list is no entry's "current" one, and its links
+    are relative to its folder."""
+    return not _listed(app, pagename) and _generated(app.env, pagename)
+
+
+def _listed(app: Sphinx, pagename: str) -> bool:
+    """Whether the table of contents lists the page (files_to_rebuild: the pages under a toctree)."""
+    return pagename == app.config.root_doc or pagename in app.env.files_to_rebuild
+
+
+def _take_checked_templates(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Before the theme checks the template lists: for a page whose folder's lists were checked
+    already, hand the theme empty lists (which it skips) and keep the checked ones to put back."""
+    if not (app.config.proceedings_lean and _shares_folder_chrome(app, pagename)):
+        return
+    checked = app.builder.__dict__.setdefault("proceedings_checked_templates", {})
+    keys = {section: (posixpath.dirname(pagename), section, repr(context[section]))
+            for section in _CHECKED_SECTIONS if context.get(section)}
+    if all(key in checked for key in keys.values()):
+        context["proceedings_checked"] = {section: list(checked[key]) for section, key in keys.items()}
+        context.update(dict.fromkeys(keys, []))
+    else:
+        context["proceedings_checking"] = keys
+
+
+def _give_checked_templates(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """After the theme checked the template lists: put back the lists kept for this page, or keep
+    the ones just checked for the next pages of its folder."""
+    if "proceedings_checked" in context:
+        context.update(context.pop("proceedings_checked"))
+    elif "proceedings_checking" in context:
+        checked = app.builder.__dict__.setdefault("proceedings_checked_templates", {})
+        for section, key in context.pop("proceedings_checking").items():
+            checked[key] = list(context[section])
 
 
 def _configure(app: Sphinx, config: Config) -> None:
@@ -394,6 +441,7 @@ def setup(app: Sphinx) -> dict:
     """Register the settings, roles, directive, static files and event handlers."""
     app.setup_extension("sphinxext.opengraph")
     app.add_config_value("proceedings_lean", True, "env", bool)
+    memory.setup(app)
     app.add_role("asset", AssetRole())
     app.add_role("preview", PreviewRole())
     app.add_role("recording", RecordingRole())
@@ -415,6 +463,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-merge-info", _merge_page_data)
     # Before the theme's handlers, which render the sidebar once to see whether it is empty.
     app.connect("html-page-context", _share_sidebar, priority=400)
+    app.connect("html-page-context", _take_checked_templates, priority=400)
+    app.connect("html-page-context", _give_checked_templates, priority=600)
     app.connect("html-page-context", _html_page_context, priority=900)
     app.connect("html-page-context", _meta_description, priority=400)
     app.connect("doctree-read", _unescaped_links)
