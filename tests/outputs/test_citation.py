@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -87,6 +88,26 @@ def test_apa_reference(volume):
     assert text.startswith("Schäfer-Müller, J., Gonçalves, A. L., & van der Berg, J. (2026")
     assert "Neural Scaling of Operator Foundation Models for Turbulent PDEs" in text
     assert text.endswith(f"https://doi.org/{paper.doi}"), "APA gives the DOI, when there is one, instead of the URL"
+
+
+_APA_WITHOUT_KEPT_MACROS = """
+import json, sys
+from proceedings.outputs import citation
+citation._look_up_macros_once = lambda: None
+print(json.dumps([citation.apa_reference(item) for item in json.load(sys.stdin)]))
+"""
+
+
+def test_references_with_the_style_s_macros_kept_equal_citeproc_s_own():
+    """citeproc-py's macros are looked up once per style and name; the references are unchanged."""
+    from citeproc.model import CitationStylesElement
+    volume = names_volume()
+    items = [csl_item(volume, paper) for paper in volume.cited_papers]
+    kept = [apa_reference(item) for item in items]
+    assert CitationStylesElement.get_macro.__module__ == "proceedings.outputs.citation"
+    own = subprocess.run([sys.executable, "-c", _APA_WITHOUT_KEPT_MACROS], input=json.dumps(items),
+                         capture_output=True, text=True, check=True)
+    assert json.loads(own.stdout) == kept and len(kept) > 10
 
 
 def test_references_formatted_on_every_core_equal_those_formatted_one_by_one():
