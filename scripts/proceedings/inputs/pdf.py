@@ -23,8 +23,8 @@ from ..util.files import file_hash, replacing
 from ..util.progress import progress
 from ..util.text import clean_text
 
-# Bump when the extraction changes, so that old cache entries are not reused.
-_CACHE_VERSION = 5
+# Bump when the extraction or its messages change, so that old cache entries are not reused.
+_CACHE_VERSION = 6
 # Text extraction is bounded: a page whose content decodes to more than this is not read (pypdf took
 # ten seconds a page to give up on a 19 MB stream that a 60 kB file's 1,000 pages shared), nor any
 # page once a file has taken this long. The pages left out are counted, and `check` says so.
@@ -47,8 +47,9 @@ def read_pdf(path: Path, sha256: str, password: str = "") -> PdfFacts:
     try:
         reader = PdfReader(path)
         if reader.is_encrypted and reader.decrypt(password) == PasswordType.NOT_DECRYPTED:
-            why = "the password given in pdf_password does not open it" if password else \
-                "the PDF is encrypted with a password; upload an unprotected copy or give pdf_password"
+            why = "the password given (papers/private.yml or pdf_password) does not open it" if password else \
+                ("the PDF is encrypted with a password; upload an unprotected copy, or give its password in "
+                 "papers/private.yml (pdf_passwords, see the README's Private data) or as pdf_password")
             return PdfFacts(sha256, size, error=why)
         pages = list(reader.pages)
         if not pages:
