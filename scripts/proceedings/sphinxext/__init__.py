@@ -315,11 +315,16 @@ _CHECKED_SECTIONS = ("theme_navbar_start", "theme_navbar_center", "theme_navbar_
                      "theme_primary_sidebar_end", "sidebars")
 
 
-def _shares_folder_chrome(app: Sphinx, pagename: str) -> bool:
-    """Whether the page gets the sidebar and template lists of its folder's other such pages: a
-    generated page the table of contents does not list is no entry's "current" one, and its links
-    are relative to its folder."""
+def _shares_template_lists(app: Sphinx, pagename: str) -> bool:
+    """Whether the page gets the checked template lists of its folder's other such pages: a generated
+    page the table of contents does not list is no entry's "current" one, and its links are relative
+    to its folder."""
     return not _listed(app, pagename) and _generated(app.env, pagename)
+
+
+def _checked_templates(app: Sphinx) -> dict[tuple[str, str, str], list[str]]:
+    """The template lists the theme kept, by folder, section and the section's own value."""
+    return app.builder.__dict__.setdefault("proceedings_checked_templates", {})
 
 
 def _listed(app: Sphinx, pagename: str) -> bool:
@@ -330,9 +335,9 @@ def _listed(app: Sphinx, pagename: str) -> bool:
 def _take_checked_templates(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Before the theme checks the template lists: for a page whose folder's lists were checked
     already, hand the theme empty lists (which it skips) and keep the checked ones to put back."""
-    if not (app.config.proceedings_lean and _shares_folder_chrome(app, pagename)):
+    if not (app.config.proceedings_lean and _shares_template_lists(app, pagename)):
         return
-    checked = app.builder.__dict__.setdefault("proceedings_checked_templates", {})
+    checked = _checked_templates(app)
     keys = {section: (posixpath.dirname(pagename), section, repr(context[section]))
             for section in _CHECKED_SECTIONS if context.get(section)}
     if all(key in checked for key in keys.values()):
@@ -348,9 +353,8 @@ def _give_checked_templates(app: Sphinx, pagename: str, templatename: str, conte
     if "proceedings_checked" in context:
         context.update(context.pop("proceedings_checked"))
     elif "proceedings_checking" in context:
-        checked = app.builder.__dict__.setdefault("proceedings_checked_templates", {})
         for section, key in context.pop("proceedings_checking").items():
-            checked[key] = list(context[section])
+            _checked_templates(app)[key] = list(context[section])
 
 
 def _configure(app: Sphinx, config: Config) -> None:
