@@ -32,12 +32,11 @@ from pathlib import Path
 import psutil
 import yaml
 
-from proceedings.build import build
 from proceedings.inputs.pdf import PdfCache, pdf_facts
 from proceedings.model.locations import Project
 from proceedings.outputs.samples import sample_pdf
 from proceedings.site.search import PRIMARY, SHARDS
-from proceedings.util.progress import Timings, progress
+from proceedings.util.progress import progress
 
 REPO = Path(__file__).resolve().parents[1]
 MINICONF = REPO.parent / "shared" / "data" / "iclr2020-miniconf" / "papers.csv"
@@ -167,20 +166,31 @@ class _PeakMemory:
 
 
 def timed_build(project: Project) -> Run:
-    """One build of ``project``, timed, with the peak memory of every process it ran."""
+    """One build of ``project`` as an organizer runs it (``python -m proceedings build``, timed from
+    start to exit, its interpreter's start and imports included, as the plain Sphinx runs are), with
+    the peak memory of every process it ran. The stages are read from the lines the command prints."""
     memory = _PeakMemory()
     sampler = threading.Thread(target=memory.sample, daemon=True)
     sampler.start()
-    timings = Timings()
     load = os.getloadavg()[0]
     start = time.perf_counter()
-    volume, diags = build(project, timings)
+    command = subprocess.run([sys.executable, "-m", "proceedings", "build", str(project.root)],
+                             capture_output=True, text=True)
     seconds = time.perf_counter() - start
     memory.stop.set()
     sampler.join()
-    if volume is None:
-        raise SystemExit("\n".join(map(str, diags.sorted())))
-    return Run(seconds, dict(timings.stages), memory.peak, load)
+    sys.stderr.write(command.stderr)  # the build's warnings, as the command shows them
+    if command.returncode != 0:
+        raise SystemExit(f"the build of {project.root} failed (exit {command.returncode})")
+    return Run(seconds, _stages(command.stdout), memory.peak, load)
+
+
+def _stages(output: str) -> dict[str, float]:
+    """Seconds by stage, from the lines the command prints as each stage ends ("  sphinx  12.3 s")."""
+    stages: dict[str, float] = {}
+    for name, seconds in re.findall(r"^  (\S.*?) +(\d+\.\d) s$", output, re.MULTILINE):
+        stages[name] = stages.get(name, 0.0) + float(seconds)
+    return stages
 
 
 def median(runs: list[Run]) -> Run:
