@@ -133,6 +133,8 @@ class Run:
     """Peak resident memory of this process and all its children, in bytes."""
     load: float = 0.0
     """The one-minute load average when the run started (other work on the machine slows it)."""
+    warnings: str = ""
+    """What the build printed to stderr: its warnings, and Jupyter Book's."""
 
     def split(self) -> dict[str, float]:
         """Seconds by the stages of the report; "other outputs" is the rest of the wall-clock time (the
@@ -179,10 +181,9 @@ def timed_build(project: Project) -> Run:
     seconds = time.perf_counter() - start
     memory.stop.set()
     sampler.join()
-    sys.stderr.write(command.stderr)  # the build's warnings, as the command shows them
     if command.returncode != 0:
-        raise SystemExit(f"the build of {project.root} failed (exit {command.returncode})")
-    return Run(seconds, _stages(command.stdout), memory.peak, load)
+        raise SystemExit(f"{command.stderr}\nthe build of {project.root} failed (exit {command.returncode})")
+    return Run(seconds, _stages(command.stdout), memory.peak, load, command.stderr)
 
 
 def _stages(output: str) -> dict[str, float]:

@@ -318,6 +318,7 @@ def test_the_scaffolds_examples_are_flagged_until_replaced(scaffold, capsys):
     flagged = [line for line in capsys.readouterr().err.splitlines() if "still the scaffold's" in line]
     assert len(flagged) == len(PLACEHOLDERS)
     assert "papers/workshop.yml:12: warning: still the scaffold's example URL ('example.org'): replace it before publishing" in flagged
+    assert "_config.yml:4: warning: still the scaffold's footer author ('author: The organizers'): replace it before publishing" in flagged
     main(["check", str(REPO)])
     assert "still the scaffold's" not in capsys.readouterr().err
 

@@ -51,17 +51,19 @@ def build(project: Project, timings: Timings,
     Returns the model (None when nothing was built) and every diagnostic; raises
     :class:`~proceedings.site.errors.BuildError` when Jupyter Book or Pagefind fails.
     """
-    start_jupyter_book_server()
+    # The log's verbosity is the one option that changes no output.
+    output_options = {**asdict(options), "verbose": None}
+    inputs = build_inputs(project, output_options)
+    unchanged = unchanged_since_last_build(project, inputs)
+    if not unchanged:  # it imports Jupyter Book (a core for a second) while the inputs load
+        start_jupyter_book_server()
     with timings.stage("load"):
         volume, diags = load(project, keep_going=options.keep_going, timings=timings)
         diags.extend(check_project(project, volume))
     if volume is None or (diags.has_errors and not options.keep_going):
         return None, diags
     volume = replace(volume, volume_pdf=options.volume_pdf)
-    # The log's verbosity is the one option that changes no output.
-    output_options = {**asdict(options), "verbose": None}
-    inputs = build_inputs(project, output_options)
-    if unchanged_since_last_build(project, inputs):
+    if unchanged:
         print("Nothing changed since the last build: the site is up to date.", flush=True)
         return volume, diags
     forget_last_build(project)

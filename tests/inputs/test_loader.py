@@ -71,6 +71,12 @@ def test_id_not_url_safe(tmp_path, bad_id):
     assert "not URL-safe" in errors[0][3]
 
 
+def test_an_id_with_capitals_is_refused_with_its_lower_case_form(tmp_path):
+    """A spreadsheet's OpenReview forum id (``rJxGLlBtwH``) as the id: the message says what to write."""
+    errors = _errors(_with_papers(tmp_path, GOOD.replace("id: good-paper", "id: rJxGLlBtwH")))
+    assert errors[0][3].endswith("is not URL-safe: use lower-case letters, digits and hyphens; write 'rjxgllbtwh'")
+
+
 @pytest.mark.parametrize("suffix", ["slides", "poster", "erratum", "recording", "v2"])
 def test_an_id_naming_another_papers_file_is_an_error_naming_both(tmp_path, suffix):
     other = GOOD.replace("id: good-paper", f"id: good-paper-{suffix}")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
+import threading
 import time
 from pathlib import Path
 
@@ -54,6 +56,27 @@ def test_an_interrupt_ends_the_children_then_raises():
         child.join(5)
         assert child.exitcode == -signal.SIGTERM
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_an_interrupt_while_the_main_thread_starts_children_is_handled_once_they_started():
+    """The main thread blocks SIGINT while it starts children, but the signal then reaches another
+    thread, and Python runs the handler in the main thread all the same: between a child's start and
+    the data it needs to start, without the deferral."""
+    hearing = threading.Thread(target=time.sleep, args=(3,))  # started before the block: SIGINT unblocked
+    hearing.start()
+    started = False
+    with interrupts_end_children():
+        with pytest.raises(KeyboardInterrupt):
+            with deaf_children():
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(0.3)  # the handler runs here, in the main thread
+                child = _SPAWN.Process(target=time.sleep, args=(30,))
+                child.start()
+                started = True
+        assert started
+        child.join(10)
+        assert child.exitcode == -signal.SIGTERM
+    hearing.join()
 
 
 def test_where_sigint_is_ignored_it_stays_ignored():

@@ -47,6 +47,8 @@ PLACEHOLDERS = (
     ("book/welcome.md", "# My Workshop 2026", "example heading"),
     ("book/welcome.md", "Write here what a visitor should read first", "example welcome text"),
     ("book/preface.md", "A preface by the organizers", "example preface"),
+    # The whole line: an author that goes on ("The organizers of ...") is the organizer's own.
+    ("_config.yml", "author: The organizers\n", "footer author"),
 )
 
 
@@ -63,7 +65,7 @@ def _check_placeholders(project: Project, diags: Diagnostics) -> None:
         content = path.read_text("utf-8", errors="replace") if path.is_file() else ""
         if text in content:
             line = content[:content.index(text)].count("\n") + 1
-            diags.warning(name, line, None, f"still the scaffold's {what} ({text!r}): replace it before publishing")
+            diags.warning(name, line, None, f"still the scaffold's {what} ({text.strip()!r}): replace it before publishing")
 
 
 def _check_site_settings(config: object, workshop: Workshop, diags: Diagnostics) -> None:

@@ -10,22 +10,38 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing import resource_tracker
 
 
+class _Starting:
+    """How deep the main thread is in :func:`deaf_children` blocks, and whether a Ctrl-C came meanwhile."""
+
+    depth = 0
+    interrupted = False
+
+
 @contextmanager
 def deaf_children() -> Iterator[None]:
     """Processes that this thread starts inside the block (pool workers, the fork server) do not
-    hear SIGINT; the command ends them when it is interrupted (:func:`interrupts_end_children`)."""
+    hear SIGINT; the command ends them when it is interrupted (:func:`interrupts_end_children`).
+    In the main thread, a Ctrl-C during the block is handled at its end: a child whose start was
+    cut short (its start-up data never sent) stopped with a traceback of its own."""
     # Starting the resource tracker unblocks SIGINT in the thread that starts it, so it starts first.
     resource_tracker.ensure_running()
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    main = threading.current_thread() is threading.main_thread()
+    _Starting.depth += main
     try:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        _Starting.depth -= main
+        if main and not _Starting.depth and _Starting.interrupted:
+            _Starting.interrupted = False
+            _end_children(signal.SIGINT, None)
 
 
 @contextmanager
@@ -44,6 +60,11 @@ def interrupts_end_children() -> Iterator[None]:
 
 
 def _end_children(signum: int, frame: object) -> None:
+    # The main thread blocking SIGINT does not hold this back: the signal reaches another thread, and
+    # Python runs its handler in the main thread all the same.
+    if _Starting.depth:
+        _Starting.interrupted = True
+        return
     for child in multiprocessing.active_children():
         child.terminate()
     raise KeyboardInterrupt
