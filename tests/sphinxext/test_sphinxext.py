@@ -221,6 +221,39 @@ def test_the_theme_checks_the_template_lists_once_per_folder_with_the_same_html(
         assert (lean_out / html).read_text("utf-8") == (full_out / html).read_text("utf-8"), page
 
 
+def test_generated_pages_with_the_same_headings_share_the_themes_page_toc_with_the_same_html(tmp_path, monkeypatch):
+    import pydata_sphinx_theme.toctree
+    parsed: list[str] = []
+    parse = pydata_sphinx_theme.toctree.BeautifulSoup
+
+    def counted(markup, *args, **kwargs):
+        if 'href="#"' in str(markup):  # a page's own headings; the sidebar's links name pages
+            parsed.append(str(markup))
+        return parse(markup, *args, **kwargs)
+    monkeypatch.setattr(pydata_sphinx_theme.toctree, "BeautifulSoup", counted)
+    theme = 'html_theme = "sphinx_book_theme"\n'
+    body = ("## Abstract", "Text.", "## Cite", "A reference.")
+    titles = ["Paper zero", "Paper *one*", "Paper $x^2$ two", "Paper three"]
+    papers = {f"book/papers/p{i}.md": myst.page({"orphan": True}, "test page", title, *body) for i, title in enumerate(titles)}
+    papers["book/papers/p4.md"] = myst.page({"orphan": True}, "test page", "Paper four", *body, "## Recording", "A video.")
+    pages = {**papers, "book/hand.md": "---\norphan: true\n---\n# By hand\n\n## One\n\nText.\n"}
+    (tmp_path / "lean").mkdir()
+    (tmp_path / "full").mkdir()
+    lean_out = _build(tmp_path / "lean", pages, conf=BOOK_EXTENSIONS + theme)
+    lean_parsed = parsed.copy()
+    parsed.clear()
+    full_out = _build(tmp_path / "full", pages, conf=BOOK_EXTENSIONS + theme + "proceedings_lean = False\n")
+    assert sum("Paper three" in toc for toc in parsed) == 1 and sum("Paper four" in toc for toc in parsed) == 1
+    assert [title for title in ("Paper zero", "Paper four", "By hand") if any(title in toc for toc in lean_parsed)] == \
+        ["Paper zero", "Paper four", "By hand"]
+    assert not any(title in toc for toc in lean_parsed for title in ("Paper <em>one", "two", "Paper three"))
+    for page in pages:
+        html = page.replace(".md", ".html")
+        assert (lean_out / html).read_text("utf-8") == (full_out / html).read_text("utf-8"), page
+    page_toc = BeautifulSoup((lean_out / "book/papers/p2.html").read_text("utf-8"), "html.parser").select("#pst-page-toc-nav a")
+    assert [link.get_text() for link in page_toc] == ["Abstract", "Cite"]
+
+
 _GC_PROBE = """
 import gc
 seen = []

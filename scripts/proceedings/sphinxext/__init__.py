@@ -307,6 +307,43 @@ def _share_sidebar(app: Sphinx, pagename: str, templatename: str, context: dict,
     context["proceedings_sidebar"] = sidebar
 
 
+def _share_page_tocs(app: Sphinx) -> None:
+    """Wrap pydata-sphinx-theme's handler that gives each page its ``generate_toc_html`` (the "On
+    this page" list), so that generated pages the table of contents does not list share it: the
+    theme parses every page's headings with BeautifulSoup and the templates print the result four
+    times, a twentieth of Sphinx's time. Left alone when the theme has no such handler."""
+    if not app.config.proceedings_lean:
+        return
+    listeners = app.events.listeners["html-page-context"]
+    for index, listener in enumerate(listeners):
+        if getattr(listener.handler, "__name__", "") == "add_toctree_functions":
+            listeners[index] = listener._replace(handler=_with_shared_page_toc(listener.handler))
+
+
+def _with_shared_page_toc(add_toctree_functions):
+    shared = {}
+
+    def handler(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+        add_toctree_functions(app, pagename, templatename, context, doctree)
+        toc, own = context.get("toc"), context.get("generate_toc_html")
+        if own is None or not isinstance(toc, str) or not _shares_template_lists(app, pagename) \
+                or len(app.env.tocs.get(pagename, ())) != 1:
+            return
+        # With one top-level heading (the page's title) the theme lists only the headings below it,
+        # so pages whose toc differs only in the title's link text get the same list.
+        key = toc.partition("</a>")[2]
+
+        def generate_toc_html(kind: str = "html"):
+            if kind != "html":
+                return own(kind)
+            if key not in shared:
+                shared[key] = str(own(kind))
+            return shared[key]
+
+        context["generate_toc_html"] = generate_toc_html
+    return handler
+
+
 # The theme renders every template of these lists for every page, only to drop those that come out
 # empty (pydata-sphinx-theme's update_and_remove_templates): 6 % of Sphinx's time.
 _CHECKED_SECTIONS = ("theme_navbar_start", "theme_navbar_center", "theme_navbar_persistent", "theme_navbar_end",
@@ -462,6 +499,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", _without_sphinx_search)
     app.connect("builder-inited", _lean_transforms)
     app.connect("builder-inited", _keep_compiled_templates)
+    app.connect("builder-inited", _share_page_tocs)
     app.connect("source-read", _read_page_data)
     app.connect("env-purge-doc", _purge_page_data)
     app.connect("env-merge-info", _merge_page_data)
