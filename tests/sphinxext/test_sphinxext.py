@@ -193,6 +193,23 @@ def test_generated_pages_skip_unused_transforms_with_the_same_html(tmp_path):
     assert inputs == {lean_out: 0, full_out: 2}
 
 
+def _lean_and_full_html(tmp_path: Path, pages: dict[str, str], calls: list) -> tuple[Path, list]:
+    """The pages built with the book theme, lean and with ``proceedings_lean = False``, checked to
+    give the same HTML; the lean build's output, and ``calls`` (which a probe fills) as that build
+    left them. ``calls`` then holds the other build's."""
+    (tmp_path / "lean").mkdir()
+    (tmp_path / "full").mkdir()
+    theme = 'html_theme = "sphinx_book_theme"\n'
+    lean_out = _build(tmp_path / "lean", pages, conf=BOOK_EXTENSIONS + theme)
+    lean_calls = calls.copy()
+    calls.clear()
+    full_out = _build(tmp_path / "full", pages, conf=BOOK_EXTENSIONS + theme + "proceedings_lean = False\n")
+    for page in pages:
+        html = page.replace(".md", ".html")
+        assert (lean_out / html).read_text("utf-8") == (full_out / html).read_text("utf-8"), page
+    return lean_out, lean_calls
+
+
 def test_the_theme_checks_the_template_lists_once_per_folder_with_the_same_html(tmp_path, monkeypatch):
     import pydata_sphinx_theme.utils
     checked: list[str] = []
@@ -202,23 +219,13 @@ def test_the_theme_checks_the_template_lists_once_per_folder_with_the_same_html(
         checked.append(context["pagename"])
         return check(app, context, *args, **kwargs)
     monkeypatch.setattr(pydata_sphinx_theme.utils, "_update_and_remove_templates", counted)
-    theme = 'html_theme = "sphinx_book_theme"\n'
     papers = {f"book/papers/p{i}.md": myst.page({"orphan": True}, "test page", f"Paper {i}", "Text.") for i in range(4)}
-    pages = {**papers, "book/hand.md": "---\norphan: true\n---\n# By hand\n"}
-    (tmp_path / "lean").mkdir()
-    (tmp_path / "full").mkdir()
-    lean_out = _build(tmp_path / "lean", pages, conf=BOOK_EXTENSIONS + theme)
-    lean_checks = checked.copy()
-    checked.clear()
-    full_out = _build(tmp_path / "full", pages, conf=BOOK_EXTENSIONS + theme + "proceedings_lean = False\n")
+    _, lean_checks = _lean_and_full_html(tmp_path, {**papers, "book/hand.md": "---\norphan: true\n---\n# By hand\n"}, checked)
     # The secondary sidebar (the page's own contents) is checked for every page all the same.
     per_page = checked.count("book/papers/p0")
     assert per_page > 2 and checked.count("book/papers/p3") == per_page
     assert lean_checks.count("book/papers/p0") == per_page and lean_checks.count("book/papers/p3") == 1
     assert lean_checks.count("book/hand") == per_page
-    for page in [*papers, "book/hand.md"]:
-        html = page.replace(".md", ".html")
-        assert (lean_out / html).read_text("utf-8") == (full_out / html).read_text("utf-8"), page
 
 
 def test_generated_pages_with_the_same_headings_share_the_themes_page_toc_with_the_same_html(tmp_path, monkeypatch):
@@ -231,25 +238,16 @@ def test_generated_pages_with_the_same_headings_share_the_themes_page_toc_with_t
             parsed.append(str(markup))
         return parse(markup, *args, **kwargs)
     monkeypatch.setattr(pydata_sphinx_theme.toctree, "BeautifulSoup", counted)
-    theme = 'html_theme = "sphinx_book_theme"\n'
     body = ("## Abstract", "Text.", "## Cite", "A reference.")
     titles = ["Paper zero", "Paper *one*", "Paper $x^2$ two", "Paper three"]
-    papers = {f"book/papers/p{i}.md": myst.page({"orphan": True}, "test page", title, *body) for i, title in enumerate(titles)}
-    papers["book/papers/p4.md"] = myst.page({"orphan": True}, "test page", "Paper four", *body, "## Recording", "A video.")
-    pages = {**papers, "book/hand.md": "---\norphan: true\n---\n# By hand\n\n## One\n\nText.\n"}
-    (tmp_path / "lean").mkdir()
-    (tmp_path / "full").mkdir()
-    lean_out = _build(tmp_path / "lean", pages, conf=BOOK_EXTENSIONS + theme)
-    lean_parsed = parsed.copy()
-    parsed.clear()
-    full_out = _build(tmp_path / "full", pages, conf=BOOK_EXTENSIONS + theme + "proceedings_lean = False\n")
+    pages = {f"book/papers/p{i}.md": myst.page({"orphan": True}, "test page", title, *body) for i, title in enumerate(titles)}
+    pages["book/papers/p4.md"] = myst.page({"orphan": True}, "test page", "Paper four", *body, "## Recording", "A video.")
+    pages["book/hand.md"] = "---\norphan: true\n---\n# By hand\n\n## One\n\nText.\n"
+    lean_out, lean_parsed = _lean_and_full_html(tmp_path, pages, parsed)
     assert sum("Paper three" in toc for toc in parsed) == 1 and sum("Paper four" in toc for toc in parsed) == 1
     assert [title for title in ("Paper zero", "Paper four", "By hand") if any(title in toc for toc in lean_parsed)] == \
         ["Paper zero", "Paper four", "By hand"]
     assert not any(title in toc for toc in lean_parsed for title in ("Paper <em>one", "two", "Paper three"))
-    for page in pages:
-        html = page.replace(".md", ".html")
-        assert (lean_out / html).read_text("utf-8") == (full_out / html).read_text("utf-8"), page
     page_toc = BeautifulSoup((lean_out / "book/papers/p2.html").read_text("utf-8"), "html.parser").select("#pst-page-toc-nav a")
     assert [link.get_text() for link in page_toc] == ["Abstract", "Cite"]
 
