@@ -237,6 +237,13 @@ def _hearing_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # as in a terminal; a shell's background job ignores it
 
 
+def _wait_for_library(pid: int, name: str) -> None:
+    """Until the process has loaded a shared library whose path holds ``name``."""
+    deadline = time.monotonic() + 60
+    while name not in Path(f"/proc/{pid}/maps").read_text() and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
 def _processes_in_group(group: int) -> list[str]:
     found = []
     for process in psutil.process_iter(["pid", "cmdline"]):
@@ -253,11 +260,12 @@ def test_ctrl_c_to_the_whole_command_stops_every_process_without_a_traceback(tmp
     """A terminal's Ctrl-C reaches every process of the command: the PDF facts and preview workers,
     the volume's process, the fork server and Jupyter Book's process. Only the command answers."""
     root = write_project(tmp_path / "project")
-    build = subprocess.Popen([sys.executable, "-m", "proceedings", "build", str(root)], stdout=subprocess.PIPE,
+    command = Path(sys.executable).with_name("proceedings")  # the console script, as organizers run it
+    build = subprocess.Popen([str(command), "build", str(root)], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, start_new_session=True, preexec_fn=_hearing_sigint)
     assert build.stdout is not None
     if moment == "importing":
-        time.sleep(0.3)
+        _wait_for_library(build.pid, "pdfium")  # loaded while the command line is imported, after the handler
     else:
         for line in build.stdout:
             if moment == "first stage" or "page(s) updated" in line:
