@@ -321,7 +321,9 @@ def _share_page_tocs(app: Sphinx) -> None:
 
 
 def _with_shared_page_toc(add_toctree_functions):
-    shared = {}
+    """The theme's handler, followed by a ``generate_toc_html`` that such pages share (by what their
+    toc holds below the title)."""
+    shared: dict[str, str] = {}
 
     def handler(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
         add_toctree_functions(app, pagename, templatename, context, doctree)
