@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 import time
 from dataclasses import replace
@@ -45,7 +46,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         print(f"{target} exists and is not empty; choose a new folder", file=sys.stderr)
         return 1
     installed = create_project(target)
-    print(f"Created {target}. Edit {target}/papers/, then run: proceedings build {target}")
+    print(f"Created {target}. Edit {target}/papers/, then run: proceedings build {shlex.quote(str(target))}")
     print(f"Its GitHub workflow installs {installed}.")
     return 0
 
@@ -191,7 +192,7 @@ def _has_site(project: Project, name: str) -> bool:
     """Whether the project has a built site; if not, says how to make one."""
     if (project.html / "index.html").is_file():
         return True
-    print(f"No site in {project.html}; run: proceedings build {name}", file=sys.stderr)
+    print(f"No site in {project.html}; run: proceedings build {shlex.quote(str(name))}", file=sys.stderr)
     return False
 
 

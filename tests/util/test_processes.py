@@ -7,6 +7,7 @@ import os
 import signal
 import threading
 import time
+from concurrent.futures import InvalidStateError
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,30 @@ def test_an_interrupt_while_the_main_thread_starts_children_is_handled_once_they
         child.join(10)
         assert child.exitcode == -signal.SIGTERM
     hearing.join()
+
+
+def _raise(error: Exception) -> None:
+    raise error
+
+
+def test_once_the_children_are_ended_a_broken_pools_invalid_state_error_is_not_reported(monkeypatch):
+    """CPython 3.11's process pool, its workers ended, sets an exception on the tasks an interrupted
+    map had cancelled, and its thread stops with InvalidStateError; other errors are still reported."""
+    reported: list[type] = []
+
+    def recorder(args: threading.ExceptHookArgs) -> None:
+        reported.append(args.exc_type)
+    monkeypatch.setattr(threading, "excepthook", recorder)
+    with interrupts_end_children():
+        with pytest.raises(KeyboardInterrupt):
+            signal.raise_signal(signal.SIGINT)
+            time.sleep(5)
+        for error in (InvalidStateError("CANCELLED"), ValueError("reported")):
+            thread = threading.Thread(target=_raise, args=(error,))
+            thread.start()
+            thread.join()
+    assert reported == [ValueError]
+    assert threading.excepthook is recorder
 
 
 def test_where_sigint_is_ignored_it_stays_ignored():

@@ -3,6 +3,8 @@ writes, the scaffold's examples still in place, site settings that ``workshop.ym
 
 from __future__ import annotations
 
+import re
+
 from ..model.locations import GENERATED_DIRS, GENERATED_MARKER, Project
 from ..model.volume import Proceedings
 from ..model.workshop import Workshop
@@ -40,12 +42,19 @@ PLACEHOLDERS = (
     ("papers/workshop.yml", "Some Conference 2026", "example venue"),
     ("papers/workshop.yml", "Ada Lovelace", "example organizer"),
     ("papers/workshop.yml", "Alan Turing", "example committee member"),
+    ("papers/workshop.yml", "my-workshop-2026", "example id"),
+    ("papers/workshop.yml", "MyWS 2026", "example short title"),
+    ("papers/workshop.yml", "Example University", "example affiliation"),
+    ("papers/workshop.yml", "Example Institute", "example affiliation"),
     ("papers/accepted.yml", "id: example-paper", "example paper"),
     ("papers/talks.yml", "Grace Hopper", "example speaker"),
     ("papers/talks.yml", "A Keynote about Something", "example talk"),
     ("papers/program.yml", "Ada Lovelace", "example speaker"),
     ("book/welcome.md", "# My Workshop 2026", "example heading"),
     ("book/welcome.md", "Write here what a visitor should read first", "example welcome text"),
+    ("book/welcome.md", "Welcome to the proceedings of My Workshop 2026", "example welcome text"),
+    ("papers/accepted.yml", "example.org", "example address"),
+    ("papers/talks.yml", "example.org", "example URL"),
     ("book/preface.md", "A preface by the organizers", "example preface"),
     # The whole line: an author that goes on ("The organizers of ...") is the organizer's own.
     ("_config.yml", "author: The organizers\n", "footer author"),
@@ -63,8 +72,10 @@ def _check_placeholders(project: Project, diags: Diagnostics) -> None:
     for name, text, what in PLACEHOLDERS:
         path = project.root / name
         content = path.read_text("utf-8", errors="replace") if path.is_file() else ""
-        if text in content:
-            line = content[:content.index(text)].count("\n") + 1
+        for found in re.finditer(re.escape(text), content):  # every one, so that one pass finds all
+            line = content[:found.start()].count("\n") + 1
+            if name.endswith(".yml") and content.splitlines()[line - 1].lstrip().startswith("#"):
+                continue  # a commented-out example setting publishes nothing
             diags.warning(name, line, None, f"still the scaffold's {what} ({text.strip()!r}): replace it before publishing")
 
 

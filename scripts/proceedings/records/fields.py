@@ -125,9 +125,10 @@ class Fields:
         """A URL-safe id (lower-case letters, digits and hyphens) that names pages and files."""
         value = self.text(name, required)
         if value is not None and not _SLUG.match(value):
-            # An id with capitals (an OpenReview forum id copied from a spreadsheet) would name pages
-            # that clash on a case-insensitive disk: say what to write instead.
-            instead = f"; write {value.lower()!r}" if _SLUG.match(value.lower()) else ""
+            # An id with capitals or underscores (an OpenReview forum id copied from a spreadsheet)
+            # would name pages that clash on a case-insensitive disk: say what to write instead.
+            safe = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+            instead = f"; write {safe!r}" if value.isascii() and _SLUG.match(safe) else ""
             self.error(name, f"{value!r} is not URL-safe: use lower-case letters, digits and hyphens{instead}")
             return None
         if value is not None and len(value) > MAX_ID_LENGTH:

@@ -11,16 +11,20 @@ from __future__ import annotations
 import multiprocessing
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import InvalidStateError
 from contextlib import contextmanager
+from functools import partial
 from multiprocessing import resource_tracker
 
 
 class _Starting:
-    """How deep the main thread is in :func:`deaf_children` blocks, and whether a Ctrl-C came meanwhile."""
+    """How deep the main thread is in :func:`deaf_children` blocks, whether a Ctrl-C came meanwhile,
+    and whether one ended the children."""
 
     depth = 0
     interrupted = False
+    ended = False
 
 
 @contextmanager
@@ -50,13 +54,24 @@ def interrupts_end_children() -> Iterator[None]:
     KeyboardInterrupt as Python's own handler does. Nothing changes where SIGINT is not Python's to
     handle (a shell's background job ignores it)."""
     ours = signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    hook = threading.excepthook
     if ours:
         signal.signal(signal.SIGINT, _end_children)
+        threading.excepthook = partial(_quiet_once_ended, hook)
     try:
         yield
     finally:
         if ours:
             signal.signal(signal.SIGINT, signal.default_int_handler)
+            threading.excepthook = hook
+            _Starting.ended = False
+
+
+def _quiet_once_ended(hook: Callable[[threading.ExceptHookArgs], object], args: threading.ExceptHookArgs) -> None:
+    # A process pool whose workers were ended sets an exception on each task left, and in CPython 3.11
+    # also on those the interrupted map had cancelled: InvalidStateError in the pool's thread.
+    if not (_Starting.ended and args.exc_type is InvalidStateError):
+        hook(args)
 
 
 def _end_children(signum: int, frame: object) -> None:
@@ -65,6 +80,7 @@ def _end_children(signum: int, frame: object) -> None:
     if _Starting.depth:
         _Starting.interrupted = True
         return
+    _Starting.ended = True
     for child in multiprocessing.active_children():
         child.terminate()
     raise KeyboardInterrupt
