@@ -324,6 +324,12 @@ def test_the_scaffolds_examples_are_flagged_until_replaced(scaffold, capsys):
     assert "still the scaffold's" not in capsys.readouterr().err
 
 
+def test_new_names_the_build_command_to_paste(tmp_path, capsys):
+    root = tmp_path / "My Workshop"
+    assert main(["new", str(root)]) == 0
+    assert f"then run: proceedings build '{root}'" in capsys.readouterr().out
+
+
 def test_the_home_page_says_when_and_where_from_workshop_yml(scaffold):
     _edit(scaffold / "papers/workshop.yml", 'location: "Rio de Janeiro, Brazil"', 'location: "Kyoto, Japan"')
     _edit(scaffold / "papers/workshop.yml", "timezone: America/Sao_Paulo", "timezone: Asia/Tokyo")

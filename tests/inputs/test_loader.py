@@ -77,6 +77,11 @@ def test_an_id_with_capitals_is_refused_with_its_lower_case_form(tmp_path):
     assert errors[0][3].endswith("is not URL-safe: use lower-case letters, digits and hyphens; write 'rjxgllbtwh'")
 
 
+def test_an_id_with_an_underscore_is_refused_with_a_url_safe_form(tmp_path):
+    errors = _errors(_with_papers(tmp_path, GOOD.replace("id: good-paper", "id: BJxg_hvtwH")))
+    assert errors[0][3].endswith("; write 'bjxg-hvtwh'")
+
+
 @pytest.mark.parametrize("suffix", ["slides", "poster", "erratum", "recording", "v2"])
 def test_an_id_naming_another_papers_file_is_an_error_naming_both(tmp_path, suffix):
     other = GOOD.replace("id: good-paper", f"id: good-paper-{suffix}")
