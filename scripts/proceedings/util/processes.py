@@ -18,9 +18,9 @@ from functools import partial
 from multiprocessing import resource_tracker
 
 
-class _Starting:
-    """How deep the main thread is in :func:`deaf_children` blocks, whether a Ctrl-C came meanwhile,
-    and whether one ended the children."""
+class _Interrupts:
+    """The command's Ctrl-C: how deep the main thread is in :func:`deaf_children` blocks, whether
+    one came meanwhile, and whether one ended the children."""
 
     depth = 0
     interrupted = False
@@ -37,14 +37,14 @@ def deaf_children() -> Iterator[None]:
     resource_tracker.ensure_running()
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     main = threading.current_thread() is threading.main_thread()
-    _Starting.depth += main
+    _Interrupts.depth += main
     try:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        _Starting.depth -= main
-        if main and not _Starting.depth and _Starting.interrupted:
-            _Starting.interrupted = False
+        _Interrupts.depth -= main
+        if main and not _Interrupts.depth and _Interrupts.interrupted:
+            _Interrupts.interrupted = False
             _end_children(signal.SIGINT, None)
 
 
@@ -64,23 +64,23 @@ def interrupts_end_children() -> Iterator[None]:
         if ours:
             signal.signal(signal.SIGINT, signal.default_int_handler)
             threading.excepthook = hook
-            _Starting.ended = False
+            _Interrupts.ended = False
 
 
 def _quiet_once_ended(hook: Callable[[threading.ExceptHookArgs], object], args: threading.ExceptHookArgs) -> None:
     # A process pool whose workers were ended sets an exception on each task left, and in CPython 3.11
     # also on those the interrupted map had cancelled: InvalidStateError in the pool's thread.
-    if not (_Starting.ended and args.exc_type is InvalidStateError):
+    if not (_Interrupts.ended and args.exc_type is InvalidStateError):
         hook(args)
 
 
 def _end_children(signum: int, frame: object) -> None:
     # The main thread blocking SIGINT does not hold this back: the signal reaches another thread, and
     # Python runs its handler in the main thread all the same.
-    if _Starting.depth:
-        _Starting.interrupted = True
+    if _Interrupts.depth:
+        _Interrupts.interrupted = True
         return
-    _Starting.ended = True
+    _Interrupts.ended = True
     for child in multiprocessing.active_children():
         child.terminate()
     raise KeyboardInterrupt
