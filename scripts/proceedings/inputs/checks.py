@@ -69,13 +69,17 @@ def placeholders_left(project: Project) -> Diagnostics:
 
 
 def _check_placeholders(project: Project, diags: Diagnostics) -> None:
+    contents: dict[str, str] = {}  # each file read once, though several examples sit in it
     for name, text, what in PLACEHOLDERS:
-        path = project.root / name
-        content = path.read_text("utf-8", errors="replace") if path.is_file() else ""
+        if name not in contents:
+            path = project.root / name
+            contents[name] = path.read_text("utf-8", errors="replace") if path.is_file() else ""
+        content = contents[name]
         for found in re.finditer(re.escape(text), content):  # every one, so that one pass finds all
-            line = content[:found.start()].count("\n") + 1
-            if name.endswith(".yml") and content.splitlines()[line - 1].lstrip().startswith("#"):
+            line_start = content.rfind("\n", 0, found.start()) + 1
+            if name.endswith(".yml") and content[line_start:found.start()].lstrip().startswith("#"):
                 continue  # a commented-out example setting publishes nothing
+            line = content.count("\n", 0, found.start()) + 1
             diags.warning(name, line, None, f"still the scaffold's {what} ({text.strip()!r}): replace it before publishing")
 
 
