@@ -4,8 +4,10 @@ and staged for publishing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -20,9 +22,9 @@ from .pages.generated import INDEX_PAGE_LIMIT
 from .records.diagnostics import Diagnostics
 from .site.assets import start_volume_pdf, write_assets
 from .site.errors import BuildError
-from .site.jupyter_book import planned_run, run_jupyter_book, start_jupyter_book_server
+from .site.jupyter_book import WrittenPages, planned_run, run_jupyter_book, start_jupyter_book_server
 from .site.publish import publish
-from .site.search import BUNDLE_FOLDERS, run_pagefind
+from .site.search import BUNDLE_FOLDERS, SiteIndex, finish_index, site_index
 from .site.sitezip import SITE_ZIP, site_zip
 from .site.stamp import build_inputs, forget_last_build, record_build, same_sources, unchanged_since_last_build
 from .util.progress import Timings
@@ -78,18 +80,21 @@ def build(project: Project, timings: Timings,
     # Before the thread below starts: walking book/ while it runs waited for the interpreter lock at
     # every file (1.3 s instead of 0.02 s at 1,000 papers).
     book_run = planned_run(project, volume.workshop)
+    index = site_index(project, volume)
     # Sphinx runs in a process of its own, on one core, and needs none of the files published beside
-    # the pages: those (previews, the volume PDF, citations) are made meanwhile.
+    # the pages: those (previews, the volume PDF, citations) are made meanwhile, and the search index
+    # of the pages it has written.
     with ThreadPoolExecutor(max_workers=1) as background:
         files = background.submit(_timed_assets, project, citations, volume_pdf, timings)
         with timings.stage("sphinx"):
             if book_run:
-                run_jupyter_book(project, book_run, options.verbose)
+                with _indexing_written_pages(index, WrittenPages(project)):
+                    run_jupyter_book(project, book_run, options.verbose)
             else:
                 print("The book's pages and settings are unchanged: Jupyter Book had nothing to do.", flush=True)
         print(f"{files.result()} file(s) beside the pages updated.", flush=True)
     citations.save()  # the pages and the files have made every text the build needs
-    _search_zip_and_publish(project, volume, timings)
+    _search_zip_and_publish(project, index, timings)
     after = build_inputs(project, output_options)
     if same_sources(inputs, after):
         record_build(project, after)
@@ -103,7 +108,20 @@ def _timed_assets(project: Project, citations: Citations, volume_pdf: Callable[[
         return write_assets(project, citations, volume_pdf)
 
 
-def _search_zip_and_publish(project: Project, volume: Proceedings, timings: Timings) -> None:
+@contextmanager
+def _indexing_written_pages(index: SiteIndex, written: WrittenPages) -> Iterator[None]:
+    """Index the pages Sphinx has written for search while the body runs Sphinx."""
+    done = threading.Event()
+    follower = threading.Thread(target=index.follow, args=(written.current, done), name="search index", daemon=True)
+    follower.start()
+    try:
+        yield
+    finally:
+        done.set()
+        follower.join()
+
+
+def _search_zip_and_publish(project: Project, index: SiteIndex, timings: Timings) -> None:
     """Index the site for search, zip it and publish it: the zip and the snapshot take the other
     files while Pagefind runs, then the index, and the snapshot the zip last."""
     searched: Future[None] = Future()
@@ -114,7 +132,7 @@ def _search_zip_and_publish(project: Project, volume: Proceedings, timings: Timi
             published = finishing.submit(publish, project.work_html, project.sites, project.html,
                                          (SITE_ZIP, *BUNDLE_FOLDERS), zipped.result)
             with timings.stage("search index"):
-                run_pagefind(project, volume)
+                finish_index(index)
             searched.set_result(None)
         finally:
             if not searched.done():  # the index failed or the build was stopped: the threads stop too

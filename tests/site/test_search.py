@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 
 from proceedings.site import search
-from proceedings.site.search import PRIMARY, SHARDS, bundles, index_site, shard_count
+from proceedings.site.search import PRIMARY, SHARDS, SiteIndex, bundles, index_site, shard_count, shard_starts
 
 
 def _page(site, path, words):
@@ -94,3 +95,53 @@ def test_a_failed_run_marks_nothing_current(tmp_path, monkeypatch):
     assert not state.exists()
     monkeypatch.undo()
     assert index_site(site, papers, state) == {PRIMARY: True}
+
+
+def test_shards_are_runs_in_the_order_sphinx_writes_and_keep_their_runs_when_a_paper_is_added(monkeypatch):
+    monkeypatch.setattr(search, "SHARD_SIZE", 3)
+    papers = [f"book/papers/p{number}.html" for number in range(9)]
+    starts = shard_starts(papers, [])
+    assert starts == ["book/papers/p3", "book/papers/p6"]
+    grouped = search._shards(papers + ["book/papers/p1-b.html"], starts)
+    # In Sphinx's order, by document: "p1" before "p1-b", though "p1-b.html" sorts before "p1.html".
+    assert grouped[f"{SHARDS}/0"] == ["book/papers/p0.html", "book/papers/p1.html", "book/papers/p1-b.html",
+                                       "book/papers/p2.html"]
+    # One paper more: the same runs, so only the shard it joins changes.
+    assert shard_starts(papers + ["book/papers/p1-b.html"], starts) == starts
+    # Twelve papers more, all in the first run: it would hold five times its share, so the runs are cut again.
+    crowded = papers + [f"book/papers/p0{number}.html" for number in range(12)]
+    assert shard_starts(crowded, starts) != starts and len(shard_starts(crowded, starts)) == 6
+
+
+def test_shards_sphinx_has_written_are_indexed_while_it_writes_and_checked_again_at_the_end(tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_SIZE", 3)
+    site, papers = _site(tmp_path, 9)
+    state = tmp_path / "work" / "search.json"
+    runs = []
+
+    def index_bundle(site, pages, staging, output):  # Pagefind's run, noted
+        runs.append((output.relative_to(site).as_posix(), threading.current_thread().name))
+        output.mkdir(parents=True, exist_ok=True)
+        (output / "pagefind-entry.json").write_text("{}")
+        return True
+
+    monkeypatch.setattr(search, "_index_bundle", index_bundle)
+    index = SiteIndex(site, papers, state)
+    done = threading.Event()
+    written = iter(["book/papers/p1", "book/papers/p4", "book/papers/p7"])
+
+    def sphinx_writing():  # Sphinx writes p1, then p4, then p7: then ends
+        page = next(written, None)
+        if page is None:
+            done.set()
+        return page
+
+    follower = threading.Thread(target=index.follow, args=(sphinx_writing, done, 0), name="follower")
+    follower.start()
+    follower.join()
+    # Begun p4: the first run (p0-p2) is written; begun p7: the second (p3-p5). Not the third.
+    assert runs == [(f"{SHARDS}/0", "follower"), (f"{SHARDS}/1", "follower")]
+    _page(site, "book/papers/p4.html", "rewritten after it was indexed")  # as a parallel Sphinx might
+    assert index.finish() == dict.fromkeys([PRIMARY, f"{SHARDS}/0", f"{SHARDS}/1", f"{SHARDS}/2"], True)
+    assert sorted(name for name, _ in runs[2:]) == [PRIMARY, f"{SHARDS}/1", f"{SHARDS}/2"]  # shard 0 not again
+    assert index_site(site, papers, state) == {}  # and all recorded as current

@@ -81,6 +81,33 @@ def test_reads_only_book_and_writes_sitemap(tmp_path):
     assert "search.html" not in sitemap and "genindex" not in sitemap
 
 
+def test_each_page_is_logged_as_it_is_begun_in_name_order_and_a_written_page_is_whole(tmp_path):
+    """The build indexes a run of paper pages for search once Sphinx has begun a page named after
+    them: Sphinx writes in name order, and a page is written whole before the next is begun."""
+    log = tmp_path / "pages.log"
+    names = ["book/papers/b", "book/papers/a-b", "book/papers/a", "book/papers/c"]
+    seen = {}
+
+    original = Sphinx.emit_firstresult
+
+    def emit_firstresult(self, event, *args, **kwargs):
+        if event == "html-page-context" and log.is_file():  # each page logged so far is on disk, whole
+            for name in log.read_text().split():
+                seen.setdefault(name, (Path(self.outdir) / f"{name}.html").read_text().rstrip().endswith("</html>"))
+        return original(self, event, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Sphinx, "emit_firstresult", emit_firstresult)
+        _build(tmp_path, {f"{name}.md": f"# {name}\n" for name in names}, conf=f"proceedings_page_log = {str(log)!r}\n")
+    logged = log.read_text().split()
+    documents = [name for name in logged if name.startswith("book/")]
+    assert documents == sorted([*names, "book/welcome"])
+    assert all(seen[name] for name in logged[:-1]) and len(seen) == len(logged) - 1
+    (tmp_path / "off").mkdir()
+    _build(tmp_path / "off", {})
+    assert not list((tmp_path / "off").rglob("*.log"))  # no log unless asked
+
+
 def test_pages_without_citation_data_get_no_tags(tmp_path):
     out = _build(tmp_path, {"book/plain.md": "# Plain\n"})
     assert "citation_" not in (out / "book" / "plain.html").read_text("utf-8")

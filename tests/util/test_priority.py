@@ -1,18 +1,31 @@
-"""The previews and the volume PDF run below the build's priority."""
+"""The priority of the work done beside Sphinx."""
 
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
+import subprocess
+import sys
+import threading
 
-from proceedings.util.priority import BACKGROUND_NICENESS, lower_priority
+import pytest
+
+from proceedings.util.priority import BACKGROUND_NICENESS, lower_thread_priority
 
 
-def _niceness() -> int:
-    return os.nice(0)
+@pytest.mark.skipif(sys.platform != "linux", reason="a thread's own priority is Linux's")
+def test_a_lowered_thread_starts_programs_below_the_build_and_leaves_the_build_alone():
+    build = os.getpriority(os.PRIO_PROCESS, 0)
+    seen = {}
 
+    def lowered() -> None:
+        lower_thread_priority()
+        program = [sys.executable, "-c", "import os; print(os.getpriority(os.PRIO_PROCESS, 0))"]
+        seen["program"] = int(subprocess.run(program, capture_output=True, text=True, check=True).stdout)
 
-def test_a_worker_started_with_lower_priority_runs_below_the_build():
-    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"), initializer=lower_priority) as pool:
-        assert pool.submit(_niceness).result() == min(os.nice(0) + BACKGROUND_NICENESS, 19)
+    thread = threading.Thread(target=lowered)
+    thread.start()
+    thread.join()
+    assert seen["program"] == min(19, build + BACKGROUND_NICENESS)
+    assert os.getpriority(os.PRIO_PROCESS, 0) == build
+    assert int(subprocess.run([sys.executable, "-c", "import os; print(os.nice(0))"], capture_output=True,
+                              text=True, check=True).stdout) == build

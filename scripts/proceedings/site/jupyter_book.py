@@ -30,13 +30,19 @@ _BOOK_SOFTWARE = ("jupyter-book", "sphinx", "myst-parser", "myst-nb", "sphinx-bo
 def book_config(project: Project, workshop: Workshop) -> Path:
     """Jupyter Book's configuration, written into the work folder (only when it changed): the
     project's ``_config.yml`` with the site's title and URL from ``workshop.yml``, the one place
-    where an organizer states them."""
+    where an organizer states them, and where the extension logs the pages it writes
+    (:class:`WrittenPages`)."""
     path = project.root / "_config.yml"
     config = yaml.safe_load(path.read_text("utf-8")) if path.is_file() else None
     config = config if isinstance(config, dict) else {}
     html = config.get("html")
     html = html if isinstance(html, dict) else {}
-    config |= {"title": workshop.short_title or workshop.title, "html": {**html, "baseurl": workshop.base_url}}
+    sphinx = config.get("sphinx")
+    sphinx = sphinx if isinstance(sphinx, dict) else {}
+    settings = sphinx.get("config")
+    settings = settings if isinstance(settings, dict) else {}
+    config |= {"title": workshop.short_title or workshop.title, "html": {**html, "baseurl": workshop.base_url},
+               "sphinx": {**sphinx, "config": {**settings, "proceedings_page_log": str(_page_log(project))}}}
     target = project.work / "_config.yml"
     write_if_changed(target, yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
     return target
@@ -119,6 +125,30 @@ def _jupyter_book_main(argv: list[str], cwd: str, log: str | None) -> None:
 
     sys.argv = ["jupyter-book", *argv]
     main()
+
+
+def _page_log(project: Project) -> Path:
+    """Where our extension logs each page Sphinx begins to write (``proceedings_page_log``)."""
+    return project.work / "pages-written.log"
+
+
+class WrittenPages:
+    """How far Jupyter Book's run has written the site, from the extension's log of the pages it
+    begins to write; the log of an earlier run is removed first."""
+
+    def __init__(self, project: Project):
+        self.log = _page_log(project)
+        """The log, which the extension appends to."""
+        self.log.unlink(missing_ok=True)
+
+    def current(self) -> str | None:
+        """The page Sphinx is writing (every page it writes is named in order, so those named
+        before it are written), or None before it writes any."""
+        try:
+            lines = self.log.read_text("utf-8").split("\n")
+        except OSError:
+            return None
+        return lines[-2] if len(lines) > 1 else None  # the last line ended: a page's name written whole
 
 
 def _last_inputs(project: Project) -> Path:

@@ -1,25 +1,35 @@
 """The site's search index: Pagefind bundles that the search page merges.
 
 Pagefind has no incremental mode: indexing 1,000 paper pages takes seconds, however few changed. So
-past :data:`SHARD_SIZE` paper pages, the papers are split by a hash of their file name into shards
-of their own (``pagefind-papers/<n>/``) beside the bundle of every other page (``pagefind/``), and a
-build re-indexes only the bundles whose pages changed, in parallel. The search page reads the list
-of shards from ``pagefind/merge.json`` and merges them into its results (Pagefind's ``mergeIndex``).
+past :data:`SHARD_SIZE` paper pages, the papers are split into shards of their own
+(``pagefind-papers/<n>/``) beside the bundle of every other page (``pagefind/``), and a build
+re-indexes only the bundles whose pages changed. The search page reads the list of shards from
+``pagefind/merge.json`` and merges them into its results (Pagefind's ``mergeIndex``).
 
-The price: each shard ignores the words of a query it does not hold, so a query with a rare word
-lists, after the pages that hold every word, partial matches from the shards without it.
+A shard holds a run of the paper pages in name order, which is the order Sphinx writes them in:
+while Sphinx writes the later pages, the shards of the earlier ones are indexed on the core it
+leaves (:meth:`SiteIndex.follow`), and after it only the rest (:meth:`SiteIndex.finish`). The runs
+are kept from build to build (an added paper joins the shard whose run it falls in), so that an
+edit re-indexes one shard.
+
+The price of shards: each ignores the words of a query it does not hold, so a query with a rare
+word lists, after the pages that hold every word, partial matches from the shards without it.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import math
 import os
 import shutil
 import subprocess
 import sys
-import zlib
+import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -27,6 +37,7 @@ from pathlib import Path
 from ..model.locations import Project, paper_docname
 from ..model.volume import Proceedings
 from ..util.files import file_hash, file_signature, read_json, write_if_changed
+from ..util.priority import lower_thread_priority
 from .errors import BuildError
 
 SHARD_SIZE = 250
@@ -53,54 +64,136 @@ def shard_count(papers: int, before: int = 0) -> int:
     return min(MAX_SHARDS, math.ceil(papers / SHARD_SIZE))
 
 
-def bundles(site: Path, paper_pages: set[str], shards_before: int = 0) -> dict[str, list[str]]:
+def docname(page: str) -> str:
+    """The Sphinx document of a page of the site (``book/papers/x.html`` -> ``book/papers/x``), by
+    which Sphinx orders its writing."""
+    return page.removesuffix(".html")
+
+
+def shard_starts(papers: list[str], before: list[str]) -> list[str]:
+    """The document each shard but the first starts at, for the paper pages ``papers``: ``before``
+    (the last build's) while the shards stay as many and each holds between half and twice its share,
+    else the pages cut into runs of equal length."""
+    names = sorted(map(docname, papers))
+    count = shard_count(len(names), len(before) + 1 if before else 0)
+    if before and count == len(before) + 1:
+        edges = [0, *(bisect.bisect_left(names, start) for start in before), len(names)]
+        share = len(names) / count
+        if all(share / 2 <= high - low <= share * 2 for low, high in itertools.pairwise(edges)):
+            return before
+    return [names[len(names) * index // count] for index in range(1, count)] if count > 1 else []
+
+
+def bundles(site: Path, paper_pages: set[str], starts: list[str] | None = None) -> dict[str, list[str]]:
     """The pages under ``site/book`` (paths relative to ``site``) by the folder of the bundle that
-    indexes them; ``paper_pages`` are the papers' own pages, which may be sharded."""
+    indexes them; ``paper_pages`` are the papers' own pages, sharded by ``starts`` (see
+    :func:`shard_starts`; computed afresh when not given)."""
     pages = sorted(path.relative_to(site).as_posix() for path in (site / "book").rglob("*.html"))
     papers = [page for page in pages if page in paper_pages]
-    count = shard_count(len(papers), shards_before)
-    if count <= 1:
+    starts = shard_starts(papers, []) if starts is None else starts
+    if not starts:
         return {PRIMARY: pages}
-    grouped: dict[str, list[str]] = {PRIMARY: [page for page in pages if page not in paper_pages]}
-    for page in papers:
-        grouped.setdefault(f"{SHARDS}/{zlib.crc32(page.encode()) % count}", []).append(page)
+    shards = {name: names for name, names in _shards(papers, starts).items() if names}
+    return {PRIMARY: [page for page in pages if page not in paper_pages], **shards}
+
+
+def _shards(papers: list[str], starts: list[str]) -> dict[str, list[str]]:
+    """``papers`` by the shard whose run of documents holds them, in document order."""
+    grouped: dict[str, list[str]] = {f"{SHARDS}/{number}": [] for number in range(len(starts) + 1)}
+    for page in sorted(papers, key=docname):
+        grouped[f"{SHARDS}/{bisect.bisect_right(starts, docname(page))}"].append(page)
     return grouped
 
 
-def index_site(site: Path, paper_pages: set[str], state: Path) -> dict[str, bool]:
-    """Index ``site`` for search, re-indexing only the bundles whose pages changed since the run
-    that wrote ``state`` (or whose output is missing); whether each bundle indexed worked.
+class SiteIndex:
+    """The search index of the site in ``site``, made bundle by bundle, each only when its pages
+    changed since the run that wrote ``state`` (or its output is missing).
 
     A page has changed when its content has: Sphinx rewrites the root page in every build, which
     re-indexed the bundle of every page but the papers' after any edit. The content's digest is
     computed again only for the pages whose size or time changed."""
-    previous = read_json(state, {})
-    if previous.get("settings") != _settings():
-        previous = {}
-    before = sum(name.startswith(SHARDS) for name in previous.get("bundles", {}))
-    grouped = bundles(site, paper_pages, before)
-    known = previous.get("pages", {})
-    pages = {page: _page_state(site / page, known.get(page)) for names in grouped.values() for page in names}
-    wanted = {name: {page: pages[page][-1] for page in names} for name, names in grouped.items()}
-    stale = [name for name, digests in wanted.items()
-             if previous.get("bundles", {}).get(name) != digests or not (site / name / "pagefind-entry.json").is_file()]
-    shards = site / SHARDS
-    for old in sorted(shards.glob("*")):
-        if f"{SHARDS}/{old.name}" not in wanted:
-            shutil.rmtree(old)
-    if shards.is_dir() and not any(shards.iterdir()):
-        shards.rmdir()
-    state.unlink(missing_ok=True)  # a run stopped half-way must not leave bundles marked as current
-    staging = state.parent / "search-staging"
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        results = pool.map(lambda name: _index_bundle(site, list(wanted[name]), staging / name, site / name), stale)
-        indexed = dict(zip(stale, results, strict=True))
-    shutil.rmtree(staging, ignore_errors=True)
-    if all(indexed.values()):
-        merged = [f"../{name}/" for name in sorted(wanted) if name != PRIMARY]
-        write_if_changed(site / PRIMARY / "merge.json", json.dumps(merged))
-        write_if_changed(state, json.dumps({"settings": _settings(), "pages": pages, "bundles": wanted}, sort_keys=True))
-    return indexed
+
+    def __init__(self, site: Path, paper_pages: set[str], state: Path):
+        self.site = site
+        """The built site (Sphinx's output)."""
+        self.state = state
+        """The record of what each bundle indexed, for the next build."""
+        previous = read_json(state, {})
+        self.previous: dict = previous if previous.get("settings") == _settings() else {}
+        """The last successful run's record, if made with the same settings."""
+        self.starts = shard_starts(sorted(paper_pages), self.previous.get("starts", []))
+        """Where the shards' runs of documents start."""
+        self.paper_pages = paper_pages
+        """The papers' own pages (paths in the site), which may be sharded."""
+        self.shards = _shards(list(paper_pages), self.starts) if self.starts else {}
+        """The paper pages of each shard, as the model lists them (none when the papers are in the
+        primary bundle)."""
+        self.indexed: dict[str, dict[str, str]] = {}
+        """The bundles indexed in this run, with the digests of the pages they were made from."""
+        self.results: dict[str, bool] = {}
+        """Whether each bundle indexed in this run was made."""
+        self.known: dict[str, list] = self.previous.get("pages", {})
+        """Each page's size, time and digest, as last seen."""
+        # A run stopped half-way must not leave bundles marked as current.
+        state.unlink(missing_ok=True)
+
+    def follow(self, written: Callable[[], str | None], done: threading.Event, interval: float = 0.2) -> None:
+        """Until ``done`` is set, index each changed shard once ``written()`` (the document Sphinx
+        is writing) has passed its pages, one at a time and below the build's priority: Sphinx, on
+        the build's longest path, keeps its core. :meth:`finish` checks each page again."""
+        lower_thread_priority()
+        while not done.wait(interval):
+            current = written()
+            for name, pages in self.shards.items():
+                if done.is_set():
+                    return
+                if current and pages and name not in self.indexed and docname(pages[-1]) < current:
+                    with suppress(OSError, BuildError):  # a page missing, Pagefind missing: left to finish()
+                        self._index_if_stale(name, pages)
+
+    def finish(self) -> dict[str, bool]:
+        """Index every bundle not yet made from the pages as they are now, in parallel, and record
+        the run; whether each bundle indexed in this run was made."""
+        grouped = bundles(self.site, self.paper_pages, self.starts)
+        shards = self.site / SHARDS
+        for old in sorted(shards.glob("*")):
+            if f"{SHARDS}/{old.name}" not in grouped:
+                shutil.rmtree(old)
+        if shards.is_dir() and not any(shards.iterdir()):
+            shards.rmdir()
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            list(pool.map(lambda name: self._index_if_stale(name, grouped[name]), grouped))
+        shutil.rmtree(self.state.parent / "search-staging", ignore_errors=True)
+        if all(self.results.values()):
+            merged = [f"../{name}/" for name in sorted(grouped) if name != PRIMARY]
+            write_if_changed(self.site / PRIMARY / "merge.json", json.dumps(merged))
+            record = {"settings": _settings(), "starts": self.starts,
+                      "pages": {page: self.known[page] for names in grouped.values() for page in names},
+                      "bundles": {name: self._digests(pages) for name, pages in grouped.items()}}
+            write_if_changed(self.state, json.dumps(record, sort_keys=True))
+        return self.results
+
+    def _digests(self, pages: list[str]) -> dict[str, str]:
+        """Each page's content digest, computed again only when its size or time changed."""
+        for page in pages:
+            self.known[page] = _page_state(self.site / page, self.known.get(page))
+        return {page: self.known[page][-1] for page in pages}
+
+    def _index_if_stale(self, name: str, pages: list[str]) -> None:
+        """Index the bundle ``name`` of ``pages`` unless it was made from the same pages, in this
+        run or the last."""
+        digests = self._digests(pages)
+        made = self.indexed.get(name, self.previous.get("bundles", {}).get(name))
+        if made == digests and (self.site / name / "pagefind-entry.json").is_file():
+            return
+        self.indexed[name] = digests
+        self.results[name] = _index_bundle(self.site, pages, self.state.parent / "search-staging" / name, self.site / name)
+
+
+def index_site(site: Path, paper_pages: set[str], state: Path) -> dict[str, bool]:
+    """Index ``site`` for search in one go (see :class:`SiteIndex`); whether each bundle indexed
+    worked."""
+    return SiteIndex(site, paper_pages, state).finish()
 
 
 def _settings() -> dict:
@@ -150,9 +243,14 @@ def _index_bundle(site: Path, pages: list[str], staging: Path, output: Path) -> 
         return False
 
 
-def run_pagefind(project: Project, volume: Proceedings) -> None:
-    """Index the built site for search (the bundles whose pages changed); raises when Pagefind fails."""
-    papers = {f"{paper_docname(paper.id)}.html" for paper in volume.papers}
-    failed = [name for name, ok in index_site(project.work_html, papers, project.work / "search.json").items() if not ok]
+def site_index(project: Project, volume: Proceedings) -> SiteIndex:
+    """The search index of the project's built site, its papers' pages sharded."""
+    return SiteIndex(project.work_html, {f"{paper_docname(paper.id)}.html" for paper in volume.papers},
+                     project.work / "search.json")
+
+
+def finish_index(index: SiteIndex) -> None:
+    """:meth:`SiteIndex.finish`; raises when Pagefind fails."""
+    failed = [name for name, ok in index.finish().items() if not ok]
     if failed:
-        raise BuildError(f"Pagefind could not index {', '.join(failed)}; the messages above say why")
+        raise BuildError(f"Pagefind could not index {', '.join(sorted(failed))}; the messages above say why")

@@ -9,7 +9,9 @@ Enable it in ``_config.yml`` with ``sphinx: extra_extensions: [proceedings.sphin
 ``[text](#label)`` links resolved in the standard domain only, which generated pages need and which
 cost a tenth of Sphinx's time otherwise; on generated pages none of the transforms of syntax they
 never use (``lean``), and the theme's lists of templates checked once per folder for the generated
-pages the table of contents does not list). It adds its static files and templates to the search
+pages the table of contents does not list) and ``proceedings_page_log`` (default empty: a file to
+which the name of each page is appended as Sphinx begins to write it; the build sets it to index the
+pages written for search while Sphinx writes the others). It adds its static files and templates to the search
 paths, and gives sphinxext-opengraph its site URL and name from ``html_baseurl`` and ``html_title``
 when they are unset. A page opts
 in with a ``% proceedings: {json}`` line right after its front matter (``myst.front_matter`` writes
@@ -458,6 +460,14 @@ def _keep_compiled_templates(app: Sphinx) -> None:
         environment.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
 
 
+def _log_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    # The build indexes the pages Sphinx has written for search while it writes the others: Sphinx
+    # writes in name order, so a page begun means every page named before it is written.
+    if app.config.proceedings_page_log:
+        with open(app.config.proceedings_page_log, "a", encoding="utf-8") as log:
+            log.write(f"{pagename}\n")
+
+
 def _write_sitemap_and_404(app: Sphinx, exception: Exception | None) -> None:
     # The sitemap is written from every document Sphinx knows, not only those written in this run
     # (as sphinx-sitemap does), so that an incremental build gives the same sitemap as a full one.
@@ -484,6 +494,7 @@ def setup(app: Sphinx) -> dict:
     """Register the settings, roles, directive, static files and event handlers."""
     app.setup_extension("sphinxext.opengraph")
     app.add_config_value("proceedings_lean", True, "env", bool)
+    app.add_config_value("proceedings_page_log", "", "", str)
     memory.setup(app)
     app.add_role("asset", AssetRole())
     app.add_role("preview", PreviewRole())
@@ -511,6 +522,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _give_checked_templates, priority=600)
     app.connect("html-page-context", _html_page_context, priority=900)
     app.connect("html-page-context", _meta_description, priority=400)
+    app.connect("html-page-context", _log_page, priority=100)
     app.connect("doctree-read", _unescaped_links)
     app.connect("build-finished", _write_sitemap_and_404)
     app.connect("build-finished", _trim_icons)
