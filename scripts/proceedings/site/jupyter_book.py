@@ -103,7 +103,9 @@ _BOOK_MODULES = ["jupyter_book.cli.main", "jupyter_book.sphinx", "sphinx.applica
                  "sphinx.transforms.post_transforms.code", "sphinx.ext.doctest", "sphinx.domains.c",
                  "sphinx.domains.cpp", "sphinx.domains.javascript", "sphinx.domains.python", "sphinx.builders.epub3",
                  "sphinx.builders.latex", "sphinx.builders.gettext", "sphinx_design.extension",
-                 "sphinx_external_toc.parsing", "fontTools.subset"]
+                 "sphinx_external_toc.parsing", "fontTools.subset",
+                 # Last: it makes the server, once the build has ended, exit without Python's ending.
+                 f"{__package__}.book_server"]
 _BOOK_PROCESSES = get_context("forkserver")
 
 

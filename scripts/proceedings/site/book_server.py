@@ -1,0 +1,15 @@
+"""The last module the fork server that Jupyter Book runs from preloads (see ``jupyter_book``).
+
+The server ends when the build does. Python's own ending, every module of Jupyter Book and Sphinx
+torn down, took it half a second, during which it held the build's output open: whatever reads the
+command's output through a pipe (``| tee``, a CI log, the benchmark) waited for it. It has nothing
+to save or flush, so it exits at once instead. Imported anywhere else, this module does nothing.
+"""
+
+import atexit
+import os
+import sys
+
+# The server is started as ``python -c "from multiprocessing.forkserver import main; main(...)"``.
+if any("multiprocessing.forkserver import main" in argument for argument in sys.orig_argv):
+    atexit.register(os._exit, 0)

@@ -1,0 +1,56 @@
+"""The fork server Jupyter Book runs from exits at once when the build ends, without Python's ending."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+SERVER = textwrap.dedent("""\
+    import multiprocessing, sys
+    def child():
+        pass
+    if __name__ == "__main__":
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(sys.argv[1:])
+        process = context.Process(target=child)
+        process.start()
+        process.join()
+        print(multiprocessing.forkserver._forkserver._forkserver_pid)
+""")
+
+# A module the server preloads first, whose ending is Python's: it leaves a file when it ends.
+ENDING = "import atexit, pathlib\natexit.register(pathlib.Path(__file__).with_name('ended').write_text, 'yes')\n"
+
+
+def _ended_normally(folder: Path, preload: list[str]) -> bool:
+    """Whether the fork server preloading ``ending`` and then ``preload`` ran Python's ending."""
+    folder.mkdir()
+    (folder / "ending.py").write_text(ENDING)
+    (folder / "server.py").write_text(SERVER)
+    # The server imports what it preloads from the path it starts with (Python 3.11 ignores the
+    # path of the process that starts it).
+    path = os.pathsep.join([str(folder), os.environ.get("PYTHONPATH", "")])
+    run = subprocess.run([sys.executable, str(folder / "server.py"), "ending", *preload],
+                         capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": path})
+    server = int(run.stdout)
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{server}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return (folder / "ended").exists()
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="the server's end is watched in /proc")
+def test_the_server_preloading_it_skips_pythons_ending(tmp_path):
+    assert _ended_normally(tmp_path / "without", [])
+    assert not _ended_normally(tmp_path / "with", ["proceedings.site.book_server"])
+
+
+def test_imported_elsewhere_it_does_nothing():
+    program = "import proceedings.site.book_server; raise SystemExit(3)"
+    assert subprocess.run([sys.executable, "-c", program]).returncode == 3
