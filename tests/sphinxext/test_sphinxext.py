@@ -14,13 +14,18 @@ from pathlib import Path
 
 import jinja2
 import pytest
+import sphinx.builders.html as sphinx_html
 from bs4 import BeautifulSoup
 from fontTools.ttLib import TTFont
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pygments.formatters import HtmlFormatter
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+from sphinx.highlighting import PygmentsBridge
 
 import proceedings
-from proceedings.sphinxext import icons, lean
+from proceedings.sphinxext import icons, lean, once
 from proceedings.util import myst
 
 CONF = """\
@@ -175,6 +180,8 @@ BOOK_EXTENSIONS = 'extensions = ["myst_parser", "sphinx_design", "proceedings.sp
 
 _REGISTERED = """
 import json, sys
+import sphinx.builders.html as sphinx_html
+from pygments.formatters import HtmlFormatter
 from sphinx.application import Sphinx
 from proceedings.sphinxext import lean
 app = Sphinx(sys.argv[1], sys.argv[1], sys.argv[1] + "/out", sys.argv[1] + "/doctrees", "html", status=None, warning=None)
@@ -218,6 +225,31 @@ def test_generated_pages_skip_unused_transforms_with_the_same_html(tmp_path):
     inputs = {out: len(BeautifulSoup((out / "book" / "odd.html").read_text("utf-8"), "html.parser").select(".sd-tab-set > input"))
               for out in (lean_out, full_out)}
     assert inputs == {lean_out: 0, full_out: 2}
+
+
+def test_checksums_and_formatters_are_made_once_per_build_with_the_same_html(tmp_path, monkeypatch):
+    code = "```bibtex\n@misc{a, title = {A}}\n```\n\n```text\nplain\n```\n\n```{code-block} python\n:emphasize-lines: 1\nx = 1\n```\n"
+    pages = {f"book/p{number}.md": f"# Page {number}\n\n{code}" for number in range(3)}
+    theme = 'html_theme = "sphinx_book_theme"\n'
+    checksums, formatters = [], []
+    checksum = once._ORIGINAL_CHECKSUM
+    monkeypatch.setattr(once, "_ORIGINAL_CHECKSUM", lambda *args: checksums.append(args) or checksum(*args))
+    monkeypatch.setattr(PygmentsBridge, "html_formatter",
+                        staticmethod(lambda **options: formatters.append(options) or HtmlFormatter(**options)))
+    (tmp_path / "once").mkdir()
+    once_out = _build(tmp_path / "once", pages, conf=BOOK_EXTENSIONS + theme)
+    assert len(checksums) == len(set(checksums)) > 5  # each stylesheet and script once, for all the pages
+    # One for the stylesheet, one for the blocks without options, one per block with lines to
+    # highlight (a list, which cannot be a key).
+    assert len(formatters) == 2 + len(pages)
+    assert sphinx_html._file_checksum is once._ORIGINAL_CHECKSUM  # Sphinx's own again after the build
+    monkeypatch.setattr(once, "_once_per_build", lambda app: None)
+    (tmp_path / "each").mkdir()
+    each_out = _build(tmp_path / "each", pages, conf=BOOK_EXTENSIONS + theme)
+    for page in pages:
+        html = page.replace(".md", ".html")
+        assert (once_out / html).read_text("utf-8") == (each_out / html).read_text("utf-8")
+    assert len(formatters) == (2 + len(pages)) + (1 + 3 * len(pages))  # one per block
 
 
 def _lean_and_full_html(tmp_path: Path, pages: dict[str, str], calls: list) -> tuple[Path, list]:
@@ -390,6 +422,12 @@ def test_the_fonts_cut_down_are_kept_between_builds_and_templates_compiled_once(
     assert not [name for name in compiled if name.endswith(".html")], compiled
     assert {font: (out / "_static" / font).read_bytes() for font in icons.FONTS} == fonts
     assert "Edited." in (out / "book/welcome.html").read_text("utf-8")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["fa-", "fa", "a", "x", "-", "_", "1", "é", "²", " ", "<i class=\"", "\">"])).map("".join))
+def test_icon_names_are_those_the_word_bounded_pattern_finds(text):
+    assert icons._names(text) == set(re.findall(r"\bfa-[a-z0-9-]+", text))
 
 
 def test_icon_names_read_again_only_the_files_written_since(tmp_path):
