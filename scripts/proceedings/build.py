@@ -5,7 +5,7 @@ and staged for publishing."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
@@ -20,7 +20,7 @@ from .outputs.citation import Citations
 from .pages.book import write_pages
 from .pages.generated import INDEX_PAGE_LIMIT
 from .records.diagnostics import Diagnostics
-from .site.assets import start_volume_pdf, write_assets
+from .site.assets import FilesPut, start_volume_pdf, write_assets
 from .site.errors import BuildError
 from .site.jupyter_book import WrittenPages, planned_run, run_jupyter_book, start_jupyter_book_server
 from .site.publish import publish
@@ -92,9 +92,10 @@ def build(project: Project, timings: Timings,
                     run_jupyter_book(project, book_run, options.verbose)
             else:
                 print("The book's pages and settings are unchanged: Jupyter Book had nothing to do.", flush=True)
-        print(f"{files.result()} file(s) beside the pages updated.", flush=True)
+        put = files.result()
+        print(f"{put.written} file(s) beside the pages updated.", flush=True)
     citations.save()  # the pages and the files have made every text the build needs
-    _search_zip_and_publish(project, index, timings)
+    _search_zip_and_publish(project, index, put.names, timings)
     after = build_inputs(project, output_options)
     if same_sources(inputs, after):
         record_build(project, after)
@@ -102,7 +103,7 @@ def build(project: Project, timings: Timings,
 
 
 def _timed_assets(project: Project, citations: Citations, volume_pdf: Callable[[], Path | None],
-                  timings: Timings) -> int:
+                  timings: Timings) -> FilesPut:
     """:func:`write_assets` as the stage "files", for the background thread."""
     with timings.stage("files"):
         return write_assets(project, citations, volume_pdf)
@@ -121,16 +122,19 @@ def _indexing_written_pages(index: SiteIndex, written: WrittenPages) -> Iterator
         follower.join()
 
 
-def _search_zip_and_publish(project: Project, index: SiteIndex, timings: Timings) -> None:
+def _search_zip_and_publish(project: Project, index: SiteIndex, files: Collection[str], timings: Timings) -> None:
     """Index the site for search, zip it and publish it: the zip and the snapshot take the other
-    files while Pagefind runs, then the index, and the snapshot the zip last."""
+    files while Pagefind runs, then the index, and the snapshot the zip last. The snapshot links
+    what is only ever replaced whole (the ``files`` beside the pages, the index, the zip) rather
+    than copying it."""
     searched: Future[None] = Future()
     with ThreadPoolExecutor(max_workers=2) as finishing:
         try:
             zipped = finishing.submit(site_zip, project.work_html, project.work / "site-zip.json", BUNDLE_FOLDERS,
                                       searched.result)
-            published = finishing.submit(publish, project.work_html, project.sites, project.html,
-                                         (SITE_ZIP, *BUNDLE_FOLDERS), zipped.result)
+            late = (SITE_ZIP, *BUNDLE_FOLDERS)
+            published = finishing.submit(publish, project.work_html, project.sites, project.html, late, zipped.result,
+                                         {*files, *late})
             with timings.stage("search index"):
                 finish_index(index)
             searched.set_result(None)

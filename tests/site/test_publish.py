@@ -119,3 +119,26 @@ def test_a_failed_late_file_publishes_nothing(tmp_path):
     assert staged, "the other files were being staged while the index was made"
     assert link.resolve() == first and [path.name for path in sites.iterdir()] == [first.name]
     assert (link / "index.html").read_text("utf-8") == "one"
+
+
+def test_files_only_ever_replaced_whole_are_linked_and_the_others_copied(tmp_path):
+    built, sites, link = tmp_path / "built", tmp_path / "sites", tmp_path / "html"
+    for name in ("index.html", "book/paper.pdf", "pagefind/pagefind.js", SITE_ZIP):
+        (built / name).parent.mkdir(parents=True, exist_ok=True)
+        (built / name).write_text(f"first {name}")
+    snapshot = publish(built, sites, link, whole={"book/paper.pdf", SITE_ZIP, "pagefind/"})
+    inode = {name: ((built / name).stat().st_ino, (snapshot / name).stat().st_ino)
+             for name in ("index.html", "book/paper.pdf", "pagefind/pagefind.js", SITE_ZIP)}
+    assert [name for name, (made, staged) in inode.items() if made == staged] == ["book/paper.pdf", "pagefind/pagefind.js",
+                                                                                   SITE_ZIP]
+    # The next build replaces those whole and rewrites Sphinx's page in place: the published site holds.
+    for name in ("book/paper.pdf", "pagefind/pagefind.js", SITE_ZIP):
+        with replacing(built / name) as temporary:
+            temporary.write_text(f"second {name}")
+    with (built / "index.html").open("w") as page:
+        page.write("second index.html")
+    assert {name: text.decode() for name, text in _snapshot_files(snapshot).items()} == {
+        name: f"first {name}" for name in ("index.html", "book/paper.pdf", "pagefind/pagefind.js", SITE_ZIP)}
+    second = publish(built, sites, link, whole={"book/paper.pdf", SITE_ZIP, "pagefind/"})
+    assert {name: text.decode() for name, text in _snapshot_files(second).items()} == {
+        name: f"second {name}" for name in ("index.html", "book/paper.pdf", "pagefind/pagefind.js", SITE_ZIP)}

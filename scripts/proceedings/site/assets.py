@@ -10,6 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from multiprocessing import get_context
 from pathlib import Path
+from typing import NamedTuple
 
 from ..model.locations import (
     MATERIALS,
@@ -34,9 +35,19 @@ from ..util.priority import lower_priority
 from ..util.processes import deaf_children
 
 
-def write_assets(project: Project, citations: Citations, volume_pdf: Callable[[], Path | None]) -> int:
-    """Put the files published beside the pages into the site being built; the number of files
-    that changed. ``volume_pdf`` waits for the volume PDF (:func:`start_volume_pdf`)."""
+class FilesPut(NamedTuple):
+    """The files published beside the pages, as put into the site."""
+
+    written: int
+    """How many changed."""
+    names: frozenset[str]
+    """Each of them, by its path in the site. Each is replaced whole, by a new file renamed into
+    place, never rewritten in place."""
+
+
+def write_assets(project: Project, citations: Citations, volume_pdf: Callable[[], Path | None]) -> FilesPut:
+    """Put the files published beside the pages into the site being built. ``volume_pdf`` waits
+    for the volume PDF (:func:`start_volume_pdf`)."""
     volume = citations.volume
     site = project.work_html
     readable = _readable_pdfs(project, volume)
@@ -57,7 +68,8 @@ def write_assets(project: Project, citations: Citations, volume_pdf: Callable[[]
         files |= {page.parent / name: project.papers / path for name, path in notice_files(paper).items()}
     for talk in volume.talks:
         files |= _materials(project, volume, talk, (site / talk_docname(talk.id)).parent, readable, pngs)
-    return sync_shared_folder(site, files, project.work / "files.json")
+    written = sync_shared_folder(site, files, project.work / "files.json")
+    return FilesPut(written, frozenset(path.relative_to(site).as_posix() for path in files))
 
 
 def _datacite_files(stem: Path, texts: tuple[str, str]) -> dict[Path, str | Path]:
