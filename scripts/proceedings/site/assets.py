@@ -7,7 +7,6 @@ import hashlib
 import json
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import NamedTuple
@@ -99,7 +98,7 @@ def start_volume_pdf(project: Project, volume: Proceedings) -> Callable[[], Path
         old.unlink()
     # Spawned, so that its memory (the writer holds every page of the volume) is returned when it ends;
     # it needs the PDFs' page counts, not their texts. The process ends once the volume is written.
-    slim = replace(volume, pdfs={path: replace(facts, text="") for path, facts in volume.pdfs.items()})
+    slim = volume.without_pdf_texts()
     process = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"), initializer=lower_priority)
     with deaf_children():
         made = process.submit(write_volume_pdf, slim, project.papers, preface, target)
