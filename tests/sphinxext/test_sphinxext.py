@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import docutils.frontend
 import jinja2
 import pytest
 import sphinx.builders.html as sphinx_html
@@ -232,8 +233,11 @@ def test_checksums_and_formatters_are_made_once_per_build_with_the_same_html(tmp
     pages = {f"book/p{number}.md": f"# Page {number}\n\n{code}" for number in range(3)}
     theme = 'html_theme = "sphinx_book_theme"\n'
     checksums, formatters = [], []
-    checksum = once._ORIGINAL_CHECKSUM
+    checksum, settings, parsed = once._ORIGINAL_CHECKSUM, once._ORIGINAL_SETTINGS, []
     monkeypatch.setattr(once, "_ORIGINAL_CHECKSUM", lambda *args: checksums.append(args) or checksum(*args))
+    monkeypatch.setattr(docutils.frontend, "get_default_settings", lambda *components: parsed.append(components) or
+                        settings(*components))
+    monkeypatch.setattr(once, "_ORIGINAL_SETTINGS", docutils.frontend.get_default_settings)
     monkeypatch.setattr(PygmentsBridge, "html_formatter",
                         staticmethod(lambda **options: formatters.append(options) or HtmlFormatter(**options)))
     (tmp_path / "once").mkdir()
@@ -242,7 +246,9 @@ def test_checksums_and_formatters_are_made_once_per_build_with_the_same_html(tmp
     # One for the stylesheet, one for the blocks without options, one per block with lines to
     # highlight (a list, which cannot be a key).
     assert len(formatters) == 2 + len(pages)
+    assert parsed and len(parsed) == len(set(parsed))  # docutils' default settings parsed once per set of components
     assert sphinx_html._file_checksum is once._ORIGINAL_CHECKSUM  # Sphinx's own again after the build
+    assert docutils.frontend.get_default_settings is once._ORIGINAL_SETTINGS
     monkeypatch.setattr(once, "_once_per_build", lambda app: None)
     (tmp_path / "each").mkdir()
     each_out = _build(tmp_path / "each", pages, conf=BOOK_EXTENSIONS + theme)
@@ -250,6 +256,7 @@ def test_checksums_and_formatters_are_made_once_per_build_with_the_same_html(tmp
         html = page.replace(".md", ".html")
         assert (once_out / html).read_text("utf-8") == (each_out / html).read_text("utf-8")
     assert len(formatters) == (2 + len(pages)) + (1 + 3 * len(pages))  # one per block
+    assert len(parsed) > len(set(parsed)) + len(pages)  # the settings once per page at least
 
 
 def _lean_and_full_html(tmp_path: Path, pages: dict[str, str], calls: list) -> tuple[Path, list]:
