@@ -238,6 +238,32 @@ def test_search_finds_words_only_in_the_pdf(open_page):
     assert titles[0] == "When Physics-Informed Fine-Tuning Fails: A Negative Result"
 
 
+def test_search_asks_for_the_list_of_shards_again_after_a_rebuild(browser, site, built_site):
+    """A browser that searched before keeps the index's files (served as `proceedings serve` serves
+    them: a day for pagefind/); a rebuild may change the list of shards, which is asked for again."""
+    merge = built_site / "pagefind" / "merge.json"
+    shards = json.loads(merge.read_text())
+    context = browser.new_context()  # no request routing: it would turn the browser's cache off
+    try:
+        page = context.new_page()
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
+
+        def entries() -> list[str]:
+            requested.clear()
+            page.goto(site + "search.html?q=models")
+            _wait_for_results(page)
+            return sorted({url.split("/pagefind-entry.json")[0].rsplit("/", 1)[-1] for url in requested
+                           if "/pagefind-papers/" in url and "/pagefind-entry.json" in url})
+
+        assert entries() == ["0", "1", "2", "3"]
+        merge.write_text(json.dumps(shards[:1]))  # as a rebuild with fewer papers leaves it
+        assert entries() == ["0"]
+    finally:
+        merge.write_text(json.dumps(shards))
+        context.close()
+
+
 def test_track_filter_narrows_results(open_page):
     page = _search(open_page, "models")
     everything = _titles(page)

@@ -14,6 +14,9 @@ from pathlib import Path
 COMPRESSED_TYPES = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".bib", ".ris", ".ics", ".map")
 # Asset folders whose files only change with the site's version; pages are checked on every visit.
 CACHED_FOLDERS = ("_static/", "pagefind/", "_images/")
+# In those folders, what a rebuild changes without a new name: the list of the search index's shards
+# (a browser keeping it for a day searched shards that were gone, or missed new ones).
+REVALIDATED_FILES = ("pagefind/merge.json",)
 
 
 @functools.lru_cache(maxsize=512)
@@ -32,7 +35,8 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
     def end_headers(self) -> None:
-        cached = self.path.lstrip("/").startswith(CACHED_FOLDERS)
+        name = self.path.split("?")[0].lstrip("/")
+        cached = name.startswith(CACHED_FOLDERS) and name not in REVALIDATED_FILES
         self.send_header("Cache-Control", "public, max-age=86400" if cached else "no-cache")
         super().end_headers()
 

@@ -21,7 +21,9 @@ window.addEventListener("DOMContentLoaded", async () => {
   const bundle = new URL(".", script.src);
   let shards = [];
   try {
-    const response = await fetch(new URL("merge.json", bundle));
+    // Asked again on every search page: a rebuild may change the shards, and a host may let the
+    // browser keep the file (Pagefind's own entry file is asked with a time stamp for the same reason).
+    const response = await fetch(new URL("merge.json", bundle), {cache: "no-cache"});
     if (response.ok) {
       shards = await response.json();
     }
