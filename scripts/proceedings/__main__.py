@@ -2,6 +2,7 @@
 spawns imports this module again as its own main module, and Ctrl-C is handled from the command's
 first moment, before the command line's imports (a second)."""
 
+import signal
 import sys
 
 from .util.processes import interrupts_end_children
@@ -13,7 +14,11 @@ def main() -> int:
         try:
             from .cli import main as command  # here, so that spawned processes do not import it
 
-            return command()
+            status = command()
+            # Finished: a Ctrl-C from here to the exit would only turn a finished command's status into
+            # death by SIGINT, without a word (the trial saw it after "Built in").
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            return status
         except KeyboardInterrupt:  # while it loads: the command itself says what an interruption left
             print("\nInterrupted.", file=sys.stderr)
             return 130

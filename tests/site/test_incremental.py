@@ -292,3 +292,17 @@ def test_page_titles_are_those_of_the_pages_a_table_of_contents_may_list(tmp_pat
     titles = page_titles(book)
     assert titles == {"welcome.md": "Welcome", "venue.md": "Getting there", "notes.ipynb": titles["notes.ipynb"]}
     assert titles["notes.ipynb"] == str(file_signature(book / "notes.ipynb"))
+
+
+def test_a_ctrl_c_once_the_command_has_finished_leaves_its_exit_status_alone():
+    # The trial's Ctrl-C just after "Built in": the finished build ended by SIGINT, without a word.
+    program = ("import os, signal\n"
+               "import proceedings.cli\n"
+               "proceedings.cli.main = lambda: 3  # a command that finished, with its own status\n"
+               "from proceedings.__main__ import main\n"
+               "status = main()\n"
+               "os.kill(os.getpid(), signal.SIGINT)\n"
+               "print('finished', status)\n"
+               "raise SystemExit(status)\n")
+    run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
+    assert (run.returncode, run.stdout, run.stderr) == (3, "finished 3\n", "")
