@@ -88,7 +88,7 @@ def test_the_zip_is_published_last_once_it_is_written(tmp_path):
     writer.start()
     started.wait()
     second = publish(built, sites, link, (SITE_ZIP,), lambda: (finish.set(), writer.join()))
-    assert link.resolve() == second != first and not first.exists()
+    assert link.resolve() == second != first and first.exists()  # kept for whoever still reads it
     assert _snapshot_files(second) == {"index.html": b"second", "book/page.html": b"page", SITE_ZIP: b"the new zip"}
     # The unchanged page is a hard link to the previous snapshot's file.
     assert (second / "book" / "page.html").stat().st_ino == page_inode
@@ -99,6 +99,7 @@ def test_the_zip_is_published_last_once_it_is_written(tmp_path):
         temporary.write_bytes(b"newer zip")
     third = publish(built, sites, link, (SITE_ZIP,), lambda: None)
     assert third != second and _snapshot_files(third)[SITE_ZIP] == b"newer zip"
+    assert sorted(sites.iterdir()) == sorted([second, third])  # the one before the previous is gone
 
 
 def test_a_failed_late_file_publishes_nothing(tmp_path):

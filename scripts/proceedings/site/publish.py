@@ -22,7 +22,7 @@ def publish(built: Path, sites: Path, link: Path, late: tuple[str, ...] = (),
     """Publish ``built`` as a new snapshot under ``sites`` and switch ``link`` to it atomically.
 
     Until the switch, ``link`` keeps pointing to the previous snapshot, which is never modified, so a
-    build killed at any moment leaves the previous site complete. Unchanged files are hard links to
+    build killed at any moment leaves the previous site complete; it is removed at the next switch. Unchanged files are hard links to
     the previous snapshot's (snapshots are immutable); the rest are copies, since the next build
     rewrites Sphinx's files in ``built`` in place, except those ``whole`` names (files, and folders
     ending with a slash): files that are only ever replaced whole, by a new file renamed into place,
@@ -60,8 +60,10 @@ def publish(built: Path, sites: Path, link: Path, late: tuple[str, ...] = (),
     staging.rename(snapshot)
     with replacing(link) as switch:
         switch.symlink_to(os.path.relpath(snapshot, link.parent))
+    # The previous snapshot stays until the next switch: whatever resolved the link before this one
+    # (`proceedings publish` committing it, a copy, a reader's server) can finish reading it.
     for old in sites.iterdir():
-        if old != snapshot:
+        if old not in (snapshot, previous):
             shutil.rmtree(old, ignore_errors=True)
     return snapshot
 
