@@ -82,7 +82,11 @@ def test_jupyter_book_runs_only_when_the_book_changed(tmp_path, capsys):
     assert main(["build", str(root)]) == 0
     assert "nothing to do" not in capsys.readouterr().out
     assert "A sentence added by hand." in (root / "_build" / "html" / "book" / "preface.html").read_text("utf-8")
-    assert not site.exists(), "the previous snapshot is gone once the new one is published"
+    newest = (root / "_build" / "html").resolve()
+    assert site.exists(), "the previous snapshot stays until the next one is published"
+    preface.write_text(preface.read_text("utf-8") + "\nAnother sentence.\n", "utf-8")
+    assert main(["build", str(root)]) == 0
+    assert not site.exists() and newest.exists(), "then the one before it goes"
 
 
 def test_benchmark_runs_at_30_papers(tmp_path, shared_data, capsys):
