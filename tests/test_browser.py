@@ -233,7 +233,7 @@ def test_search_finds_names_with_or_without_accents(open_page, query):
 
 
 def test_search_finds_words_only_in_the_pdf(open_page):
-    # Only this paper holds every word; a shard without "pinn" lists its partial matches after it.
+    # Only this paper holds every word; a shard without "pinn" also lists partial matches.
     titles = _titles(_search(open_page, "tiny pinn failure calibration constant"))
     assert titles[0] == "When Physics-Informed Fine-Tuning Fails: A Negative Result"
 

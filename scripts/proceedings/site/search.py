@@ -13,7 +13,8 @@ are kept from build to build (an added paper joins the shard whose run it falls 
 edit re-indexes one shard.
 
 The price of shards: each ignores the words of a query it does not hold, so a query with a rare
-word lists, after the pages that hold every word, partial matches from the shards without it.
+word also lists partial matches from the shards without it, which Pagefind may rank above the page
+that holds the word.
 """
 
 from __future__ import annotations
