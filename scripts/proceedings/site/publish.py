@@ -22,13 +22,13 @@ def publish(built: Path, sites: Path, link: Path, late: tuple[str, ...] = (),
     """Publish ``built`` as a new snapshot under ``sites`` and switch ``link`` to it atomically.
 
     Until the switch, ``link`` keeps pointing to the previous snapshot, which is never modified, so a
-    build killed at any moment leaves the previous site complete; it is removed at the next switch. Unchanged files are hard links to
-    the previous snapshot's (snapshots are immutable); the rest are copies, since the next build
-    rewrites Sphinx's files in ``built`` in place, except those ``whole`` names (files, and folders
-    ending with a slash): files that are only ever replaced whole, by a new file renamed into place,
-    are hard links to ``built``'s (copying the 200 MB of PDFs, previews, search index and zip of a
-    1,000-paper site took seconds). Nothing is done when the published site already holds exactly
-    the built files.
+    build killed at any moment leaves the previous site complete; it is removed at the next switch.
+    Unchanged files are hard links to the previous snapshot's (snapshots are immutable); the rest are
+    copies, since the next build rewrites Sphinx's files in ``built`` in place, except those
+    ``whole`` names (files, and folders ending with a slash): files that are only ever replaced
+    whole, by a new file renamed into place, are hard links to ``built``'s (copying the 200 MB of
+    PDFs, previews, search index and zip of a 1,000-paper site took seconds). Nothing is done when
+    the published site already holds exactly the built files.
 
     ``late`` names files and folders (ending with a slash) of ``built`` that other threads are still
     making (the search index, the site's zip): the other files are staged meanwhile, and those once
