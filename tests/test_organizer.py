@@ -275,7 +275,8 @@ def test_the_raw_iclr_csv_gives_its_header_problems_once(scaffold, capsys, share
     assert errors == [
         "papers/accepted.csv:1: error: the header has no column 'id', 'track', which every row needs; "
         "its columns are: UID, title, authors, abstract, keywords, sessions",
-        "papers/accepted.csv:1: error: unknown column 'UID' (did you mean 'id'?); its cells are left out",
+        "papers/accepted.csv:1: error: unknown column 'UID' (Mini-Conf's UID is an OpenReview forum id: name the "
+        "column 'openreview', and give each paper an 'id' of its own, in lowercase); its cells are left out",
         "papers/accepted.csv:1: error: unknown column 'sessions' (did you mean 'session'?); its cells are left out"]
 
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..model.locations import MATERIALS, Project, file_owner, is_generated_paper_page
-from ..model.paper import PAPER_FIELDS, PAPER_REQUIRED, Paper, read_paper
+from ..model.paper import PAPER_COLUMN_HINTS, PAPER_FIELDS, PAPER_REQUIRED, Paper, read_paper
 from ..model.pdf_facts import PdfFacts
 from ..model.program import SLOT_FIELDS, Slot, check_overlaps, read_slot
 from ..model.recording import RECORDING_FIELDS, read_recording
@@ -91,7 +91,7 @@ def _load_paper_records(project: Project, diags: Diagnostics) -> tuple[str, list
     if yml.is_file() and csv.is_file():
         diags.error("papers/accepted.csv", None, None, "both accepted.yml and accepted.csv exist; keep one")
     if project.paper_list == csv:
-        rows = load_csv(csv, "papers/accepted.csv", diags, PAPER_FIELDS, PAPER_REQUIRED) or []
+        rows = load_csv(csv, "papers/accepted.csv", diags, PAPER_FIELDS, PAPER_REQUIRED, PAPER_COLUMN_HINTS) or []
         return "papers/accepted.csv", rows
     if not yml.is_file():
         diags.error("papers/accepted.yml", None, None, "missing: list the accepted papers in accepted.yml or accepted.csv")

@@ -20,6 +20,11 @@ PAPER_FIELDS = (
     "retracted", "doi",
 )
 PAPER_REQUIRED = ("id", "title", "authors", "abstract", "track")
+PAPER_COLUMN_HINTS = {
+    "uid": "Mini-Conf's UID is an OpenReview forum id: name the column 'openreview', "
+           "and give each paper an 'id' of its own, in lowercase",
+}
+"""What to write instead of a column other exports have, by its name in lowercase."""
 NOTICE_FIELDS = ("date", "note", "reason", "pdf")
 
 

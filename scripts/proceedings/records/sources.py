@@ -126,12 +126,13 @@ def load_yaml(path: Path, rel: str, diags: Diagnostics) -> Any:
 
 
 def load_csv(path: Path, rel: str, diags: Diagnostics, columns: tuple[str, ...],
-             required: tuple[str, ...]) -> list[Located] | None:
+             required: tuple[str, ...], hints: dict[str, str] | None = None) -> list[Located] | None:
     """The rows of a CSV file with a header row, each a :class:`Located` at its first line, keyed by
     ``columns``. The separator is the one the header uses (',', or ';' as European spreadsheets
     write). Header problems are reported once, on line 1: a column written in other capitals is read
-    (with a warning), an unknown one is left out (an error), and a missing ``required`` one gives no
-    rows at all (an error, rather than one per row)."""
+    (with a warning), an unknown one is left out (an error, with ``hints``' advice for it, by its
+    name in lowercase, or a "did you mean"), and a missing ``required`` one gives no rows at all (an
+    error, rather than one per row)."""
     text = read_text(path, rel, diags)
     if text is None:
         return None
@@ -142,7 +143,7 @@ def load_csv(path: Path, rel: str, diags: Diagnostics, columns: tuple[str, ...],
     if not header:
         diags.error(rel, 1, None, "CSV file is empty; the first row must name the columns")
         return None
-    names = _header_names([name.strip() for name in header], rel, diags, columns)
+    names = _header_names([name.strip() for name in header], rel, diags, columns, hints or {})
     if missing := [column for column in required if column not in names]:
         diags.error(rel, 1, None, f"the header has no column {', '.join(map(repr, missing))}, which every row needs; "
                                   f"its columns are: {', '.join(header)}")
@@ -162,15 +163,16 @@ def load_csv(path: Path, rel: str, diags: Diagnostics, columns: tuple[str, ...],
     return rows
 
 
-def _header_names(header: list[str], rel: str, diags: Diagnostics, columns: tuple[str, ...]) -> list[str | None]:
+def _header_names(header: list[str], rel: str, diags: Diagnostics, columns: tuple[str, ...],
+                  hints: dict[str, str]) -> list[str | None]:
     """The column each header cell names (None for one left out), its problems reported on line 1."""
     by_folded = {column.casefold(): column for column in columns}
     names: list[str | None] = []
     for cell in header:
         name = cell if cell in columns else by_folded.get(cell.casefold().replace(" ", "_"))
         if name is None:
-            diags.error(rel, 1, None, f"unknown column {cell!r}{did_you_mean(cell.lower(), list(columns))}; "
-                                      "its cells are left out")
+            hint = f" ({hints[cell.lower()]})" if cell.lower() in hints else did_you_mean(cell.lower(), list(columns))
+            diags.error(rel, 1, None, f"unknown column {cell!r}{hint}; its cells are left out")
         elif name != cell:
             diags.warning(rel, 1, None, f"column {cell!r} read as {name!r}")
         names.append(name)
