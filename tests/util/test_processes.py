@@ -112,3 +112,14 @@ def test_where_sigint_is_ignored_it_stays_ignored():
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def test_a_handler_the_block_sets_stays_and_the_excepthook_is_handed_back_all_the_same():
+    hook = threading.excepthook
+    try:
+        with interrupts_end_children():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # as the command does once it has finished
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+        assert threading.excepthook is hook
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -61,8 +61,9 @@ def interrupts_end_children() -> Iterator[None]:
     try:
         yield
     finally:
-        if ours and signal.getsignal(signal.SIGINT) is _end_children:  # not if the block set its own
-            signal.signal(signal.SIGINT, signal.default_int_handler)
+        if ours:
+            if signal.getsignal(signal.SIGINT) is _end_children:  # not if the block set its own
+                signal.signal(signal.SIGINT, signal.default_int_handler)
             threading.excepthook = hook
             _Interrupts.ended = False
 
