@@ -33,19 +33,20 @@ def book_config(project: Project, workshop: Workshop) -> Path:
     where an organizer states them, and where the extension logs the pages it writes
     (:class:`WrittenPages`)."""
     path = project.root / "_config.yml"
-    config = yaml.safe_load(path.read_text("utf-8")) if path.is_file() else None
-    config = config if isinstance(config, dict) else {}
-    html = config.get("html")
-    html = html if isinstance(html, dict) else {}
-    sphinx = config.get("sphinx")
-    sphinx = sphinx if isinstance(sphinx, dict) else {}
-    settings = sphinx.get("config")
-    settings = settings if isinstance(settings, dict) else {}
-    config |= {"title": workshop.short_title or workshop.title, "html": {**html, "baseurl": workshop.base_url},
-               "sphinx": {**sphinx, "config": {**settings, "proceedings_page_log": str(_page_log(project))}}}
+    config = _table(yaml.safe_load(path.read_text("utf-8")) if path.is_file() else None)
+    sphinx = _table(config.get("sphinx"))
+    config |= {"title": workshop.short_title or workshop.title,
+               "html": {**_table(config.get("html")), "baseurl": workshop.base_url},
+               "sphinx": {**sphinx, "config": {**_table(sphinx.get("config")),
+                                               "proceedings_page_log": str(_page_log(project))}}}
     target = project.work / "_config.yml"
     write_if_changed(target, yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
     return target
+
+
+def _table(value: object) -> dict:
+    """``value`` if it is a mapping of settings (the organizer's file may hold anything), else none."""
+    return value if isinstance(value, dict) else {}
 
 
 def jupyter_book_inputs(project: Project) -> dict:

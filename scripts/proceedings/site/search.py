@@ -122,7 +122,7 @@ class SiteIndex:
         previous = read_json(state, {})
         self.previous: dict = previous if previous.get("settings") == _settings() else {}
         """The last successful run's record, if made with the same settings."""
-        self.starts = shard_starts(sorted(paper_pages), self.previous.get("starts", []))
+        self.starts = shard_starts(list(paper_pages), self.previous.get("starts", []))
         """Where the shards' runs of documents start."""
         self.paper_pages = paper_pages
         """The papers' own pages (paths in the site), which may be sharded."""
@@ -163,14 +163,15 @@ class SiteIndex:
         if shards.is_dir() and not any(shards.iterdir()):
             shards.rmdir()
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            list(pool.map(lambda name: self._index_if_stale(name, grouped[name]), grouped))
+            made = dict(zip(grouped, pool.map(lambda name: self._index_if_stale(name, grouped[name]), grouped),
+                            strict=True))
         shutil.rmtree(self.state.parent / "search-staging", ignore_errors=True)
         if all(self.results.values()):
             merged = [f"../{name}/" for name in sorted(grouped) if name != PRIMARY]
             write_if_changed(self.site / PRIMARY / "merge.json", json.dumps(merged))
             record = {"settings": _settings(), "starts": self.starts,
                       "pages": {page: self.known[page] for names in grouped.values() for page in names},
-                      "bundles": {name: self._digests(pages) for name, pages in grouped.items()}}
+                      "bundles": made}
             write_if_changed(self.state, json.dumps(record, sort_keys=True))
         return self.results
 
@@ -180,15 +181,16 @@ class SiteIndex:
             self.known[page] = _page_state(self.site / page, self.known.get(page))
         return {page: self.known[page][-1] for page in pages}
 
-    def _index_if_stale(self, name: str, pages: list[str]) -> None:
+    def _index_if_stale(self, name: str, pages: list[str]) -> dict[str, str]:
         """Index the bundle ``name`` of ``pages`` unless it was made from the same pages, in this
-        run or the last."""
+        run or the last; the digests of the pages, which it is made from."""
         digests = self._digests(pages)
         made = self.indexed.get(name, self.previous.get("bundles", {}).get(name))
-        if made == digests and (self.site / name / "pagefind-entry.json").is_file():
-            return
-        self.indexed[name] = digests
-        self.results[name] = _index_bundle(self.site, pages, self.state.parent / "search-staging" / name, self.site / name)
+        if made != digests or not (self.site / name / "pagefind-entry.json").is_file():
+            self.indexed[name] = digests
+            self.results[name] = _index_bundle(self.site, pages, self.state.parent / "search-staging" / name,
+                                               self.site / name)
+        return digests
 
 
 def index_site(site: Path, paper_pages: set[str], state: Path) -> dict[str, bool]:
