@@ -22,7 +22,7 @@ from .pages.generated import INDEX_PAGE_LIMIT
 from .records.diagnostics import Diagnostics
 from .site.assets import FilesPut, start_volume_pdf, write_assets
 from .site.errors import BuildError
-from .site.jupyter_book import WrittenPages, planned_run, run_jupyter_book, start_jupyter_book_server
+from .site.jupyter_book import BookRun, WrittenPages, planned_run, run_jupyter_book, start_jupyter_book_server
 from .site.publish import publish
 from .site.search import BUNDLE_FOLDERS, SiteIndex, finish_index, site_index
 from .site.sitezip import SITE_ZIP, site_zip
@@ -87,18 +87,17 @@ def build(project: Project, timings: Timings,
     # Sphinx runs in a process of its own, on one core, and needs none of the files published beside
     # the pages: those (previews, the volume PDF, citations) are made meanwhile, and the search index
     # of the pages it has written.
-    with ThreadPoolExecutor(max_workers=1) as background:
+    with ThreadPoolExecutor(max_workers=1) as background, _indexing_written_pages(index, project, book_run) as indexed:
         files = background.submit(_timed_assets, project, citations, volume_pdf, timings)
         with timings.stage("sphinx"):
             if book_run:
-                with _indexing_written_pages(index, WrittenPages(project)):
-                    run_jupyter_book(project, book_run, options.verbose)
+                run_jupyter_book(project, book_run, options.verbose)
             else:
                 print("The book's pages and settings are unchanged: Jupyter Book had nothing to do.", flush=True)
         put = files.result()
         print(f"{put.written} file(s) beside the pages updated.", flush=True)
-    citations.save()  # the pages and the files have made every text the build needs
-    _search_zip_and_publish(project, index, put.names, timings)
+        citations.save()  # the pages and the files have made every text the build needs
+        _search_zip_and_publish(project, index, indexed, put.names, timings)
     after = build_inputs(project, output_options)
     if same_sources(inputs, after):
         record_build(project, after)
@@ -113,23 +112,32 @@ def _timed_assets(project: Project, citations: Citations, volume_pdf: Callable[[
 
 
 @contextmanager
-def _indexing_written_pages(index: SiteIndex, written: WrittenPages) -> Iterator[None]:
-    """Index the pages Sphinx has written for search while the body runs Sphinx."""
+def _indexing_written_pages(index: SiteIndex, project: Project, book_run: BookRun | None) -> Iterator[Callable[[], None]]:
+    """Index the pages Sphinx writes for search while the body runs it (if ``book_run``); yields a
+    function that waits for the shard being indexed, once Sphinx has ended: the rest of the index
+    must not begin before, but the zip and the snapshot may."""
     done = threading.Event()
-    follower = threading.Thread(target=index.follow, args=(written.current, done), name="search index", daemon=True)
-    follower.start()
-    try:
-        yield
-    finally:
+    follower = threading.Thread(target=index.follow, args=(WrittenPages(project).current, done), name="search index",
+                                daemon=True)
+
+    def followed() -> None:
         done.set()
-        follower.join()
+        if follower.is_alive():
+            follower.join()
+    if book_run:
+        follower.start()
+    try:
+        yield followed
+    finally:
+        followed()
 
 
-def _search_zip_and_publish(project: Project, index: SiteIndex, files: Collection[str], timings: Timings) -> None:
+def _search_zip_and_publish(project: Project, index: SiteIndex, indexed: Callable[[], None], files: Collection[str],
+                            timings: Timings) -> None:
     """Index the site for search, zip it and publish it: the zip and the snapshot take the other
-    files while Pagefind runs, then the index, and the snapshot the zip last. The snapshot links
-    what is only ever replaced whole (the ``files`` beside the pages, the index, the zip) rather
-    than copying it."""
+    files while the shards indexed as Sphinx wrote are finished (``indexed``) and Pagefind indexes
+    the rest, then the index, and the snapshot the zip last. The snapshot links what is only ever
+    replaced whole (the ``files`` beside the pages, the index, the zip) rather than copying it."""
     searched: Future[None] = Future()
     with ThreadPoolExecutor(max_workers=2) as finishing:
         try:
@@ -139,6 +147,7 @@ def _search_zip_and_publish(project: Project, index: SiteIndex, files: Collectio
             published = finishing.submit(publish, project.work_html, project.sites, project.html, late, zipped.result,
                                          {*files, *late})
             with timings.stage("search index"):
+                indexed()
                 finish_index(index)
             searched.set_result(None)
         finally:

@@ -90,3 +90,26 @@ def test_an_unchanged_site_writes_no_zip_and_a_failed_index_keeps_the_last_one(t
         site_zip(site, manifest, ("pagefind/",), failed_index)
     assert (site / SITE_ZIP).read_bytes() == zipped and manifest.read_text() == listed
     assert sorted(path.name for path in site.iterdir()) == ["index.html", "pagefind", SITE_ZIP]
+
+
+@pytest.mark.parametrize("kernel_copy", [True, False])
+def test_unchanged_entries_are_copied_in_runs_with_or_without_the_kernel_s_copy(tmp_path, monkeypatch, kernel_copy):
+    site = tmp_path / "html"
+    site.mkdir()
+    for number in range(20):
+        (site / f"p{number:02d}.html").write_text(f"page {number} " * 300)
+    manifest = tmp_path / "zip.json"
+    assert site_zip(site, manifest)
+    (site / "p10.html").write_text("changed")
+    (site / "p15.html").unlink()
+    if not kernel_copy:
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
+    copied = []
+    copy_bytes = sitezip._copy_bytes
+    monkeypatch.setattr(sitezip, "_copy_bytes", lambda *args: copied.append(args[2:]) or copy_bytes(*args))
+    assert site_zip(site, manifest)
+    assert len(copied) == 3  # p00-p09, p11-p14, p16-p19: each run in one piece
+    rebuilt = _contents(site / SITE_ZIP)
+    (site / SITE_ZIP).unlink()
+    assert site_zip(site, tmp_path / "fresh.json")
+    assert rebuilt == _contents(site / SITE_ZIP) and rebuilt["proceedings-site/p10.html"] == b"changed"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
+import pickle
 import re
 import shutil
 import subprocess
@@ -13,9 +15,11 @@ import time
 from pathlib import Path
 
 import docutils.frontend
+import docutils.utils
 import jinja2
 import pytest
 import sphinx.builders.html as sphinx_html
+import yaml
 from bs4 import BeautifulSoup
 from fontTools.ttLib import TTFont
 from hypothesis import given, settings
@@ -26,7 +30,7 @@ from sphinx.errors import ExtensionError
 from sphinx.highlighting import PygmentsBridge
 
 import proceedings
-from proceedings.sphinxext import icons, lean, once
+from proceedings.sphinxext import icons, lean, libyaml, memory, once
 from proceedings.util import myst
 
 CONF = """\
@@ -238,6 +242,10 @@ def test_checksums_and_formatters_are_made_once_per_build_with_the_same_html(tmp
     monkeypatch.setattr(docutils.frontend, "get_default_settings", lambda *components: parsed.append(components) or
                         settings(*components))
     monkeypatch.setattr(once, "_ORIGINAL_SETTINGS", docutils.frontend.get_default_settings)
+    stylesheets, looked_up = once._ORIGINAL_STYLESHEETS, []
+    monkeypatch.setattr(docutils.utils, "get_stylesheet_list", lambda settings: looked_up.append(
+        repr(settings.stylesheet_path)) or stylesheets(settings))
+    monkeypatch.setattr(once, "_ORIGINAL_STYLESHEETS", docutils.utils.get_stylesheet_list)
     monkeypatch.setattr(PygmentsBridge, "html_formatter",
                         staticmethod(lambda **options: formatters.append(options) or HtmlFormatter(**options)))
     (tmp_path / "once").mkdir()
@@ -247,6 +255,8 @@ def test_checksums_and_formatters_are_made_once_per_build_with_the_same_html(tmp
     # highlight (a list, which cannot be a key).
     assert len(formatters) == 2 + len(pages)
     assert parsed and len(parsed) == len(set(parsed))  # docutils' default settings parsed once per set of components
+    assert len(looked_up) == len(set(looked_up)) == 1  # docutils' stylesheets looked for once, for every translator
+    assert docutils.utils.get_stylesheet_list is once._ORIGINAL_STYLESHEETS
     assert sphinx_html._file_checksum is once._ORIGINAL_CHECKSUM  # Sphinx's own again after the build
     assert docutils.frontend.get_default_settings is once._ORIGINAL_SETTINGS
     monkeypatch.setattr(once, "_once_per_build", lambda app: None)
@@ -256,6 +266,7 @@ def test_checksums_and_formatters_are_made_once_per_build_with_the_same_html(tmp
         html = page.replace(".md", ".html")
         assert (once_out / html).read_text("utf-8") == (each_out / html).read_text("utf-8")
     assert len(formatters) == (2 + len(pages)) + (1 + 3 * len(pages))  # one per block
+    assert len(looked_up) > 2 * len(pages)  # for every translator: several per page
     assert len(parsed) > len(set(parsed)) + len(pages)  # the settings once per page at least
 
 
@@ -340,11 +351,46 @@ def test_no_full_collection_while_reading_and_the_collector_is_handed_back(tmp_p
     reads = [seen for seen in gc_probe.seen if seen[0] == "read"]
     writes = [seen for seen in gc_probe.seen if seen[0] == "write"]
     assert len(reads) == 4 and len(writes) >= 4
-    # What lived before the build was out of the collector's sight, full collections held back.
-    assert all(threshold[:2] == before[:2] and threshold[2] > 10**6 and frozen > 0 for _, threshold, frozen in reads)
+    # What lived before the build was out of the collector's sight, full collections held back, young
+    # ones made rarer.
+    assert all(threshold == (memory._READING_YOUNG, before[1], memory._NEVER) and frozen > 0 for _, threshold, frozen in reads)
     # Writing collects as usual, the read doctrees out of sight; afterwards the process's own settings.
     assert all(threshold == before and frozen >= reads[-1][2] for _, threshold, frozen in writes)
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+_OLD_GARBAGE_PROBE = """
+import gc
+left = []
+def _count(app, env):
+    gc.collect(1)  # what the young collections free (as the extension does next)
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    gc.collect()
+    left.append(len(gc.garbage))
+    gc.set_debug(0)
+    gc.garbage.clear()
+def setup(app):
+    app.connect("env-updated", _count, priority=900)
+"""
+
+
+@pytest.mark.parametrize("young", [700, None])
+def test_pages_parses_are_freed_while_young_rather_than_left_to_a_full_collection(tmp_path, monkeypatch, young):
+    (tmp_path / "garbage_probe.py").write_text(_OLD_GARBAGE_PROBE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "garbage_probe", raising=False)
+    if young:  # Python's own threshold, for comparison
+        monkeypatch.setattr(memory, "_READING_YOUNG", young)
+    body = "\n".join(f"- **[Author {i}](#anchor-{i})**, an *affiliation* `{i}`" for i in range(60))
+    pages = {f"book/p{i}.md": f"# Page {i}\n\n{body}\n\n(anchor-{i})=\n## Section\n" for i in range(30)}
+    (tmp_path / "site").mkdir()
+    _build(tmp_path / "site", pages, conf='extensions.append("garbage_probe")\n')
+    import garbage_probe
+    [left] = garbage_probe.left
+    if young:
+        assert left > 20_000  # with Python's threshold, the parses reached the oldest generation
+    else:
+        assert left < 2_000
 
 
 def test_a_failed_build_hands_the_collector_back(tmp_path):
@@ -353,6 +399,69 @@ def test_a_failed_build_hands_the_collector_back(tmp_path):
     with pytest.raises(ExtensionError):
         _build(tmp_path, {"book/p.md": "# Page\n"}, conf="def setup(app):\n    app.connect('doctree-read', lambda app, d: 1 / 0)\n")
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def _records_below_info(tmp_path: Path, verbosity: int) -> list[str]:
+    """The log records below INFO made while a tiny project is built with ``verbosity``."""
+    made: list[str] = []
+    factory = logging.getLogRecordFactory()
+
+    def counting(*args, **kwargs):
+        record = factory(*args, **kwargs)
+        if record.name.startswith("sphinx") and record.levelno < logging.INFO:
+            made.append(record.getMessage())
+        return record
+    (tmp_path / "conf.py").write_text(CONF)
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book/welcome.md").write_text("# Welcome\n")
+    logging.setLogRecordFactory(counting)
+    try:
+        Sphinx(str(tmp_path), str(tmp_path), str(tmp_path / "out"), str(tmp_path / "doctrees"), "html", status=io.StringIO(),
+               warning=io.StringIO(), freshenv=True, verbosity=verbosity).build()
+    finally:
+        logging.setLogRecordFactory(factory)
+    return made
+
+
+def test_debug_messages_are_made_only_when_the_verbosity_shows_them(tmp_path):
+    (tmp_path / "quiet").mkdir()
+    (tmp_path / "verbose").mkdir()
+    # Sphinx logs each event it emits, from the first, which comes once the extensions are set up.
+    events = [[message for message in _records_below_info(tmp_path / name, verbosity) if "emitting event" in message]
+              for name, verbosity in (("quiet", 0), ("verbose", 2))]
+    assert events[0] == [] and len(events[1]) > 10
+
+
+_FRONT_MATTER_PROBE = """
+import yaml
+loaders = []
+def setup(app):
+    app.connect("source-read", lambda app, docname, source: loaders.append(yaml.safe_load.__module__))
+"""
+
+
+def test_front_matter_is_read_with_libyaml_as_pyyaml_reads_it(tmp_path, monkeypatch):
+    (tmp_path / "yaml_probe.py").write_text(_FRONT_MATTER_PROBE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "yaml_probe", raising=False)
+    front = ('---\ntitle: "Zoë: ünïcode ☃ \\u00e9"\ndate: 2026-04-27\nkeywords: [a, "b: c", 3, 1.5, null, true]\n'
+             "nested: {x: [1, {y: z}], when: 12:30}\nanchor: &a [1, 2]\nagain: *a\nlong: >\n  folded\n  text\n---\n")
+    page = {"book/p.md": front + "# Page\n"}
+    (tmp_path / "c").mkdir()
+    _build(tmp_path / "c", page, conf='extensions.append("yaml_probe")\n')
+    import yaml_probe
+    assert set(yaml_probe.loaders) == {libyaml.__name__} and yaml.safe_load is libyaml._ORIGINAL
+    app_metadata = {}
+    for name, patched in (("c", True), ("python", False)):
+        if not patched:
+            monkeypatch.setattr(libyaml, "_with_libyaml", lambda app, config: None)
+            (tmp_path / name).mkdir()
+            _build(tmp_path / name, page)
+        with open(tmp_path / name / "_build" / "doctrees" / "environment.pickle", "rb") as stream:
+            app_metadata[name] = pickle.load(stream).metadata["book/p"]
+    assert app_metadata["c"] == app_metadata["python"] and app_metadata["c"]["again"] == "[1, 2]"
+    html = [(tmp_path / name / "_build/html/book/p.html").read_text("utf-8") for name in ("c", "python")]
+    assert html[0] == html[1]
 
 
 def test_search_page_without_sphinx_search_index(tmp_path):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from proceedings.util.text import clean_text, one_line
 
@@ -17,3 +19,16 @@ def test_invisible_and_noncharacters_are_removed(hidden):
 def test_visible_text_is_kept_as_written():
     text = "Nguyễn Thị — 王芳, Þórsson; tabs\tand\nlines, é (NFC)"
     assert clean_text(text) == text
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_no_noncharacter_of_any_plane_is_left_in_any_text(text):
+    cleaned = clean_text(text)
+    assert not any(ord(char) & 0xFFFE == 0xFFFE or 0xFDD0 <= ord(char) <= 0xFDEF for char in cleaned)
+    assert clean_text(cleaned) == cleaned
+
+
+@pytest.mark.parametrize("plane", [1, 2, 14, 16])
+def test_astral_noncharacters_go_beside_astral_letters_that_stay(plane):
+    noncharacter = chr(plane * 0x10000 + 0xFFFE)
+    assert clean_text(f"\U0001d400{noncharacter}x{chr(plane * 0x10000 + 0xFFFF)}") == "\U0001d400x"

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import copy
 import json
-import struct
+import os
 import zipfile
 from collections.abc import Callable
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from pathlib import Path
+from typing import IO
 
 from ..util.files import file_signatures, read_json, replacing, signatures_among, without, write_if_changed
 
@@ -20,8 +21,6 @@ SITE_ZIP = "proceedings-site.zip"
 # Already compressed: stored as they are, which keeps zipping fast.
 _STORED = {".pdf", ".png", ".jpg", ".woff", ".woff2", ".gz", ".zip", ".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter"}
 _FOLDER = "proceedings-site"
-# The fixed part of a zip entry's local header, before its name and extra field (APPNOTE 4.3.7).
-_LOCAL_HEADER_SIZE = 30
 
 
 def site_files(html: Path) -> dict[str, list[int]]:
@@ -59,19 +58,33 @@ def site_zip(html: Path, manifest: Path, late: tuple[str, ...] = (), ready: Call
 
 def _add_entries(archive: zipfile.ZipFile, old: zipfile.ZipFile | None, html: Path, files: dict[str, list[int]],
                  previous: dict[str, list[int]]) -> None:
-    """Add ``files`` of ``html`` to ``archive``: the compressed bytes of the unchanged ones copied
-    from the ``old`` zip, the others compressed."""
-    for name, signature in files.items():
+    """Add ``files`` of ``html`` to ``archive``: the unchanged ones as the ``old`` zip holds them,
+    then the others compressed."""
+    unchanged = [] if old is None else [
+        (info, end) for info, end in _spans(old)
+        if (name := info.filename.removeprefix(f"{_FOLDER}/")) in files and previous.get(name) == files[name]]
+    if old is not None:
+        _copy_entries(old, archive, unchanged)
+    kept = {info.filename for info, _ in unchanged}
+    for name in files:
         entry = f"{_FOLDER}/{name}"
-        if old and previous.get(name) == signature and entry in old.NameToInfo:
-            _copy_entry(old, archive, old.getinfo(entry))
-        else:
+        if entry not in kept:
             method = zipfile.ZIP_STORED if Path(name).suffix in _STORED else zipfile.ZIP_DEFLATED
             archive.write(html / name, entry, compress_type=method)
 
 
-def _copy_entry(source: zipfile.ZipFile, target: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """Copy one entry's compressed bytes from ``source`` into ``target`` as they are.
+def _spans(archive: zipfile.ZipFile) -> list[tuple[zipfile.ZipInfo, int]]:
+    """The entries of ``archive`` in the order of their bytes in the file, each with the offset
+    where its bytes (header, data, descriptor) end."""
+    entries = sorted(archive.infolist(), key=lambda info: info.header_offset)
+    ends = [info.header_offset for info in entries[1:]] + [archive.start_dir]
+    return list(zip(entries, ends, strict=True))
+
+
+def _copy_entries(source: zipfile.ZipFile, target: zipfile.ZipFile, spans: list[tuple[zipfile.ZipInfo, int]]) -> None:
+    """Append the entries of ``source`` that ``spans`` gives (in its file order) to ``target``, as
+    their bytes are: entries that follow one another in ``source`` are copied in one piece (a
+    hundred megabytes in a tenth of a second, where copying entry by entry took seconds).
 
     zipfile has no public call for this; it uses the attributes zipfile's own writer keeps (``fp``,
     ``start_dir``, ``filelist``, ``NameToInfo``), unchanged since Python 2.
@@ -79,17 +92,46 @@ def _copy_entry(source: zipfile.ZipFile, target: zipfile.ZipFile, info: zipfile.
     reader, writer = source.fp, target.fp
     if reader is None or writer is None:
         raise ValueError("both zip files must be open")
-    reader.seek(info.header_offset)
-    header = reader.read(_LOCAL_HEADER_SIZE)
-    name_length, extra_length = struct.unpack("<HH", header[26:30])
-    reader.seek(info.header_offset + _LOCAL_HEADER_SIZE + name_length + extra_length)
-    data = reader.read(info.compress_size)
-    entry = copy.copy(info)
-    entry.flag_bits &= ~0x08  # sizes are in the header written here, not in a trailing descriptor
+    runs: list[list[zipfile.ZipInfo]] = []
+    ends: list[int] = []
+    for info, end in spans:
+        if ends and ends[-1] == info.header_offset:
+            runs[-1].append(info)
+            ends[-1] = end
+        else:
+            runs.append([info])
+            ends.append(end)
     writer.seek(target.start_dir)
-    entry.header_offset = target.start_dir
-    writer.write(entry.FileHeader())
-    writer.write(data)
-    target.start_dir = writer.tell()
-    target.filelist.append(entry)
-    target.NameToInfo[entry.filename] = entry
+    for infos, end in zip(runs, ends, strict=True):
+        start = infos[0].header_offset
+        shift = target.start_dir - start
+        _copy_bytes(reader, writer, start, end)
+        target.start_dir = writer.tell()
+        for info in infos:
+            entry = copy.copy(info)
+            entry.header_offset += shift
+            target.filelist.append(entry)
+            target.NameToInfo[entry.filename] = entry
+
+
+def _copy_bytes(reader: IO[bytes], writer: IO[bytes], start: int, end: int) -> None:
+    """Copy the bytes from ``start`` to ``end`` of ``reader`` to where ``writer`` is: in the kernel
+    where it can (Linux's copy_file_range, several times faster here), else through memory."""
+    writer.flush()
+    position = writer.tell()
+    copied = 0
+    with suppress(AttributeError, OSError):  # not Linux, or a file system that cannot
+        while copied < end - start:
+            count = os.copy_file_range(reader.fileno(), writer.fileno(), end - start - copied, start + copied,
+                                       position + copied)
+            if not count:
+                break
+            copied += count
+    reader.seek(start + copied)
+    writer.seek(position + copied)
+    while copied < end - start:
+        data = reader.read(min(1 << 20, end - start - copied))
+        if not data:
+            raise zipfile.BadZipFile("the previous zip ends before its entries do")
+        writer.write(data)
+        copied += len(data)

@@ -46,7 +46,7 @@ from .. import __version__
 from ..util import myst
 from ..util.files import write_if_changed
 from ..util.text import paragraphs_of
-from . import mathml, memory, once
+from . import debuglog, libyaml, mathml, memory, once
 from .icons import trim_icons
 from .lean import skip_unused_transforms
 
@@ -497,6 +497,8 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("proceedings_page_log", "", "", str)
     memory.setup(app)
     once.setup(app)
+    debuglog.setup(app)
+    libyaml.setup(app)
     app.add_role("asset", AssetRole())
     app.add_role("preview", PreviewRole())
     app.add_role("recording", RecordingRole())
