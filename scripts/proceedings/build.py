@@ -27,6 +27,7 @@ from .site.publish import publish
 from .site.search import BUNDLE_FOLDERS, SiteIndex, finish_index, site_index
 from .site.sitezip import SITE_ZIP, site_zip
 from .site.stamp import build_inputs, forget_last_build, record_build, same_sources, unchanged_since_last_build
+from .util.priority import lower_thread_priority
 from .util.progress import Timings
 
 
@@ -139,7 +140,9 @@ def _search_zip_and_publish(project: Project, index: SiteIndex, indexed: Callabl
     the rest, then the index, and the snapshot the zip last. The snapshot links what is only ever
     replaced whole (the ``files`` beside the pages, the index, the zip) rather than copying it."""
     searched: Future[None] = Future()
-    with ThreadPoolExecutor(max_workers=2) as finishing:
+    # Below the build's priority, as the shards indexed while Sphinx wrote are: the zip and the
+    # snapshot wait for the index, whose last shard Pagefind may still be making.
+    with ThreadPoolExecutor(max_workers=2, initializer=lower_thread_priority) as finishing:
         try:
             zipped = finishing.submit(site_zip, project.work_html, project.work / "site-zip.json", BUNDLE_FOLDERS,
                                       searched.result)

@@ -16,7 +16,6 @@ from .inputs.dois import DoisNotWritten, write_dois
 from .inputs.loader import load, load_workshop
 from .inputs.openreview import ImportRefused, import_notes, read_export
 from .model.locations import Project
-from .new import create_project
 from .pages.generated import INDEX_PAGE_LIMIT
 from .records.diagnostics import Diagnostics
 from .site.errors import BuildError, PublishError
@@ -41,6 +40,8 @@ def _report(diags: Diagnostics, as_json: bool = False) -> None:
 
 def cmd_new(args: argparse.Namespace) -> int:
     """Create a new proceedings project from the scaffold."""
+    from .new import create_project  # here: it imports fpdf for the sample PDFs, 0.4 s that every command paid
+
     target = Path(args.dir)
     if target.exists() and any(target.iterdir()):
         print(f"{target} exists and is not empty; choose a new folder", file=sys.stderr)

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from proceedings.inputs import pdf as pdfmodule
+from proceedings.inputs import pdf_reader
 from proceedings.inputs.pdf import PdfCache, pdf_facts
 from proceedings.outputs.samples import sample_pdf
 
@@ -31,8 +31,8 @@ def test_cache_means_no_second_parse(tmp_path, monkeypatch):
     shutil.copy(paths[0], tmp_path / "same-content.pdf")
     paths.append(tmp_path / "same-content.pdf")
     parsed = []
-    original = pdfmodule.read_pdf
-    monkeypatch.setattr(pdfmodule, "read_pdf", lambda path, *rest: parsed.append(path) or original(path, *rest))
+    original = pdf_reader.read_pdf
+    monkeypatch.setattr(pdf_reader, "read_pdf", lambda path, *rest: parsed.append(path) or original(path, *rest))
     cache = PdfCache(tmp_path / "cache")
     first = pdf_facts(paths, cache, workers=1)
     for facts in first.values():

@@ -12,8 +12,9 @@ from pypdf import PdfReader
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
 from proceedings.outputs.citation import Citations
-from proceedings.outputs.volume_pdf import plain_paragraphs, preliminary_pages, write_volume_pdf
+from proceedings.outputs.volume_pdf import preliminary_pages, write_volume_pdf
 from proceedings.util.latex import math_as_text
+from proceedings.util.myst import plain_paragraphs
 
 from conftest import REPO
 

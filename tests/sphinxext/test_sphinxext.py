@@ -17,6 +17,7 @@ from pathlib import Path
 import docutils.frontend
 import docutils.utils
 import jinja2
+import myst_parser.parsers.sphinx_
 import pytest
 import sphinx.builders.html as sphinx_html
 import yaml
@@ -140,24 +141,37 @@ def test_search_data_is_escaped_and_pages_can_opt_out(tmp_path):
 
 def _plaintext_paragraphs(out: Path) -> list[str]:
     soup = BeautifulSoup((out / "book" / "paper.html").read_text("utf-8"), "html.parser")
-    assert not soup.select(".admonition script, .admonition b, .admonition em, .admonition .math")
-    assert "After the text." not in soup.select_one(".admonition").get_text()
-    return [p.get_text() for p in soup.select(".admonition p:not(.admonition-title)")]
+    dropdown = soup.select_one("details.sd-dropdown")
+    assert not dropdown.select("script, b, em, .math") and "After the text." not in dropdown.get_text()
+    assert dropdown.select_one("summary .sd-summary-text").get_text() == "Full text: <b>of</b> the PDF"
+    return [p.get_text() for p in dropdown.select(".sd-summary-content > p.sd-card-text")]
 
 
 def test_plaintext_files_are_shown_literally_and_rebuilt_when_changed(tmp_path):
     text = ":class: danger\n---\n:::\n" + HOSTILE + "\n\n{eval-rst}`x` *not emphasis* $x$\n\n````\n:::"
-    page = myst.front_matter({"orphan": True}, "test page") + "\n# A paper\n\n" + myst.directive(
-        "note", "", myst.plain_text_file("paper.txt")) + "\n\nAfter the text.\n"
-    out = _build(tmp_path, {"book/paper.md": page, "book/paper.txt": text})
+    page = myst.front_matter({"orphan": True}, "test page") + "\n# A paper\n\n" + myst.plain_text_file(
+        "paper.txt", dropdown="Full text: <b>of</b>\nthe PDF") + "\n\nAfter the text.\n"
+    out = _build(tmp_path, {"book/paper.md": page, "book/paper.txt": text}, conf=BOOK_EXTENSIONS)
     assert _plaintext_paragraphs(out) == [":class: danger --- ::: " + HOSTILE, "{eval-rst}`x` *not emphasis* $x$",
                                           "```` :::"]
     # Only the text file changes: Sphinx must read the page again (the directive notes the dependency).
     (tmp_path / "book" / "paper.txt").write_text("A replaced PDF's text.\n", "utf-8")
     later = time.time() + 10
     os.utime(tmp_path / "book" / "paper.txt", (later, later))
-    out = _build(tmp_path, {}, freshenv=False)
+    out = _build(tmp_path, {}, freshenv=False, conf=BOOK_EXTENSIONS)
     assert _plaintext_paragraphs(out) == ["A replaced PDF's text."]
+
+
+def test_the_plaintext_dropdown_is_sphinx_design_s_dropdown(tmp_path):
+    """The same HTML as the text in sphinx-design's own directive, whose body was parsed again."""
+    text = "First paragraph\nof the PDF.\n\nSecond, with <i>tags</i> & *stars*."
+    pages = {"book/ours.md": "# P\n\n" + myst.plain_text_file("p.txt", dropdown="Full text of the PDF") + "\n",
+             "book/theirs.md": "# P\n\n:::{dropdown} Full text of the PDF\n```{plaintext} p.txt\n```\n:::\n",
+             "book/p.txt": text}
+    out = _build(tmp_path, pages, conf=BOOK_EXTENSIONS)
+    ours, theirs = (BeautifulSoup((out / "book" / f"{name}.html").read_text("utf-8"), "html.parser").select_one("details")
+                    for name in ("ours", "theirs"))
+    assert str(ours) == str(theirs) and len(ours.select("p.sd-card-text")) == 2
 
 
 def test_a_missing_plaintext_file_is_reported_with_its_page(tmp_path):
@@ -207,12 +221,12 @@ def test_every_transform_generated_pages_skip_is_registered_and_wrapped(tmp_path
 
 def test_generated_pages_skip_unused_transforms_with_the_same_html(tmp_path):
     generated = myst.page({"orphan": True}, "test page", "A paper", "Text with {math}`x^2` and <https://github.com/a/b>.",
-                          myst.directive("dropdown", "Full text of the PDF", "Some text."), "```bibtex\n@misc{a,}\n```")
+                          myst.plain_text_file("paper.txt", dropdown="Full text of the PDF"), "```bibtex\n@misc{a,}\n```")
     tabs = "::::{tab-set}\n:::{tab-item} One\nFirst.\n:::\n:::{tab-item} Two\nSecond.\n:::\n::::"
     hand = f"# By hand\n\n{tabs}\n\n:::{{aside}}\nAside.\n:::\n\n{{kbd}}`Ctrl+C`\n"
     # Were a generated page to hold syntax the tool never writes, the skipping would show.
     odd = myst.page({"orphan": True}, "test page", "Odd", tabs)
-    pages = {"book/paper.md": generated, "book/hand.md": hand, "book/odd.md": odd}
+    pages = {"book/paper.md": generated, "book/paper.txt": "Some text.", "book/hand.md": hand, "book/odd.md": odd}
     (tmp_path / "lean").mkdir()
     (tmp_path / "full").mkdir()
     lean_out = _build(tmp_path / "lean", pages, conf=BOOK_EXTENSIONS)
@@ -234,7 +248,12 @@ def test_generated_pages_skip_unused_transforms_with_the_same_html(tmp_path):
 
 def test_checksums_and_formatters_are_made_once_per_build_with_the_same_html(tmp_path, monkeypatch):
     code = "```bibtex\n@misc{a, title = {A}}\n```\n\n```text\nplain\n```\n\n```{code-block} python\n:emphasize-lines: 1\nx = 1\n```\n"
-    pages = {f"book/p{number}.md": f"# Page {number}\n\n{code}" for number in range(3)}
+    # Footnotes, headings and substitutions are state of a render, which must not leak from page to
+    # page; the last page's settings of its own get a parser of their own.
+    body = "## Part {0}\n\nSee [the part](#part-{0}) and a note[^n].\n\n[^n]: Note of page {0}.\n"
+    own = "---\nmyst:\n  heading_anchors: 2\n---\n"
+    pages = {f"book/p{number}.md": f"{own if number == 2 else ''}# Page {number}\n\n{code}\n{body.format(number)}"
+             for number in range(3)}
     theme = 'html_theme = "sphinx_book_theme"\n'
     checksums, formatters = [], []
     checksum, settings, parsed = once._ORIGINAL_CHECKSUM, once._ORIGINAL_SETTINGS, []
@@ -246,6 +265,9 @@ def test_checksums_and_formatters_are_made_once_per_build_with_the_same_html(tmp
     monkeypatch.setattr(docutils.utils, "get_stylesheet_list", lambda settings: looked_up.append(
         repr(settings.stylesheet_path)) or stylesheets(settings))
     monkeypatch.setattr(once, "_ORIGINAL_STYLESHEETS", docutils.utils.get_stylesheet_list)
+    create_md_parser, md_parsers = once._ORIGINAL_MD_PARSER, []
+    monkeypatch.setattr(once, "_ORIGINAL_MD_PARSER", lambda config, renderer: md_parsers.append(renderer) or
+                        create_md_parser(config, renderer))
     monkeypatch.setattr(PygmentsBridge, "html_formatter",
                         staticmethod(lambda **options: formatters.append(options) or HtmlFormatter(**options)))
     (tmp_path / "once").mkdir()
@@ -257,6 +279,8 @@ def test_checksums_and_formatters_are_made_once_per_build_with_the_same_html(tmp
     assert parsed and len(parsed) == len(set(parsed))  # docutils' default settings parsed once per set of components
     assert len(looked_up) == len(set(looked_up)) == 1  # docutils' stylesheets looked for once, for every translator
     assert docutils.utils.get_stylesheet_list is once._ORIGINAL_STYLESHEETS
+    assert len(md_parsers) == 2  # one Markdown parser for every page with the same settings
+    assert myst_parser.parsers.sphinx_.create_md_parser is once._ORIGINAL_MD_PARSER
     assert sphinx_html._file_checksum is once._ORIGINAL_CHECKSUM  # Sphinx's own again after the build
     assert docutils.frontend.get_default_settings is once._ORIGINAL_SETTINGS
     monkeypatch.setattr(once, "_once_per_build", lambda app: None)
@@ -267,6 +291,7 @@ def test_checksums_and_formatters_are_made_once_per_build_with_the_same_html(tmp
         assert (once_out / html).read_text("utf-8") == (each_out / html).read_text("utf-8")
     assert len(formatters) == (2 + len(pages)) + (1 + 3 * len(pages))  # one per block
     assert len(looked_up) > 2 * len(pages)  # for every translator: several per page
+    assert len(md_parsers) == 2 + 1 + len(pages)  # then one per page (and the root page), made each time
     assert len(parsed) > len(set(parsed)) + len(pages)  # the settings once per page at least
 
 

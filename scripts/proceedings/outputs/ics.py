@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-import icalendar
-
 from ..model.locations import PROGRAM_DOCNAME
 from ..model.volume import Proceedings
 from ..util.latex import plain
@@ -14,6 +12,8 @@ from ..util.latex import plain
 def program_ics(volume: Proceedings) -> bytes:
     """One event per slot, in the venue's zone (with its VTIMEZONE), linking to the program page; a
     session's event lists its papers."""
+    import icalendar  # here: a build makes the calendar beside Sphinx, and paid the import before its first line
+
     workshop = volume.workshop
     page = volume.page_url(PROGRAM_DOCNAME)
     calendar = icalendar.Calendar()

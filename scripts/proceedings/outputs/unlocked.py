@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pikepdf import Pdf
-
 from ..util.files import replacing
 
 
@@ -14,6 +12,9 @@ def unlocked_copy(pdf: Path, password: str, sha256: str, cache: Path) -> Path:
     (``sha256``, the encrypted file's hash) under ``cache``. The password is in no file written."""
     target = cache / f"{sha256}.pdf"
     if not target.is_file():
+        from pikepdf import Pdf  # here: few projects have a password, and every build paid its import
+
+
         with Pdf.open(pdf, password=password) as document, replacing(target) as temporary:
             document.save(temporary)  # pikepdf writes no encryption unless asked to
     return target

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import atexit
 import io
-import re
 import shutil
 import tempfile
 import unicodedata
@@ -35,7 +34,7 @@ from ..model.volume import Proceedings
 from ..model.workshop import Workshop
 from ..util.files import package_folder, replacing
 from ..util.latex import math_as_text
-from ..util.text import paragraphs_of, transliterated
+from ..util.text import transliterated
 
 _MARGIN = 20
 # Roboto Flex, which sphinxext-opengraph (a dependency) ships for its social cards: Latin with every
@@ -71,22 +70,6 @@ def shown(text: str) -> str:
     """``text`` on one line as the preliminary pages' font can show it: characters it lacks (Chinese,
     Japanese, Arabic...) transliterated."""
     return transliterated(unicodedata.normalize("NFC", text), _font_characters())
-
-
-def plain_paragraphs(text: str) -> list[str]:
-    """The paragraphs of a hand-written MyST page, without its markup (headings, emphasis, links) and
-    without its title (the volume gives the page a heading of its own)."""
-    paragraphs = []
-    blocks = paragraphs_of(text)
-    if blocks and re.match(r"#\s", blocks[0]):
-        blocks = blocks[1:]
-    for block in blocks:
-        block = re.sub(r"^#+\s*", "", block)
-        block = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", block)
-        block = re.sub(r"[*_`]", "", block)
-        if block and not block.startswith(("```", ":::", "%", "(")):
-            paragraphs.append(block)
-    return paragraphs
 
 
 class _Pages(FPDF):

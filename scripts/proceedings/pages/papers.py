@@ -89,8 +89,7 @@ def paper_page(citations: Citations, paper: Paper) -> str:
         myst.paragraphs(paper.abstract),
         "**Keywords:** " + ", ".join(_keyword(volume, k) for k in paper.keywords) if paper.keywords else "",
         # Before the Cite section, which search leaves out, so that the PDF's words are found.
-        myst.directive("dropdown", "Full text of the PDF", myst.plain_text_file(f"{paper.id}.txt"))
-        if paper_text(volume, paper) else "",
+        myst.plain_text_file(f"{paper.id}.txt", dropdown="Full text of the PDF") if paper_text(volume, paper) else "",
         _cite(citations, paper) if paper.cited else "",
     )
 

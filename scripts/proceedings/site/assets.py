@@ -28,8 +28,8 @@ from ..outputs.datacite import paper_record, volume_record
 from ..outputs.ics import program_ics
 from ..outputs.previews import render_previews
 from ..outputs.unlocked import unlocked_copy
-from ..outputs.volume_pdf import plain_paragraphs, write_volume_pdf
 from ..util.files import sync_shared_folder
+from ..util.myst import plain_paragraphs
 from ..util.priority import lower_priority
 from ..util.processes import deaf_children
 
@@ -99,6 +99,10 @@ def start_volume_pdf(project: Project, volume: Proceedings) -> Callable[[], Path
     # Spawned, so that its memory (the writer holds every page of the volume) is returned when it ends;
     # it needs the PDFs' page counts, not their texts. The process ends once the volume is written.
     slim = volume.without_pdf_texts()
+    # Here, not at the top: fpdf and pikepdf took a fifth of a second to import in every build, most
+    # of which find the volume made.
+    from ..outputs.volume_pdf import write_volume_pdf
+
     process = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"), initializer=lower_priority)
     with deaf_children():
         made = process.submit(write_volume_pdf, slim, project.papers, preface, target)
@@ -114,7 +118,7 @@ def _volume_pdf_code() -> str:
     """A hash of the code the volume PDF depends on: its writer, the model (paper order, committees,
     page ranges) and the text helpers (transliteration)."""
     package = Path(__file__).parents[1]
-    files = [Path(write_volume_pdf.__code__.co_filename), *sorted((package / "model").glob("*.py")),
+    files = [package / "outputs" / "volume_pdf.py", *sorted((package / "model").glob("*.py")),
              *sorted((package / "util").glob("*.py"))]
     return hashlib.sha256(b"".join(path.read_bytes() for path in files)).hexdigest()
 

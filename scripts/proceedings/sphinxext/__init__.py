@@ -37,10 +37,12 @@ from pathlib import Path
 import jinja2
 import sphinx
 from docutils import nodes
+from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.config import Config
 from sphinx.util.docutils import ReferenceRole, SphinxDirective
+from sphinx_design.shared import create_component
 
 from .. import __version__
 from ..util import myst
@@ -133,9 +135,14 @@ def zone_switch_role(name, rawtext, text, lineno, inliner, options=None, content
 class PlainText(SphinxDirective):
     """``{plaintext} file.txt``: the blank-line separated paragraphs of a text file beside the page
     (a PDF's extracted text) shown exactly as written, never parsed. The text stays out of the page's
-    source because MyST's parser spends time on every character of it, twice inside a dropdown."""
+    source because MyST's parser spends time on every character of it, twice inside a dropdown.
+
+    With ``:dropdown: title``, the paragraphs are in sphinx-design's dropdown, made as its directive
+    makes it (its transform then writes the HTML): wrapped in the directive, they were parsed again
+    as MyST, a fortieth of Jupyter Book's time on a thousand paper pages."""
 
     required_arguments = 1
+    option_spec = {"dropdown": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
         name, path = self.env.relfn2path(self.arguments[0], self.env.docname)
@@ -145,7 +152,22 @@ class PlainText(SphinxDirective):
         except (OSError, UnicodeDecodeError) as error:
             raise self.error(f"cannot read the text file {self.arguments[0]!r}: {error}") from error
         blocks = (" ".join(block.split()) for block in paragraphs_of(text))
-        return [nodes.paragraph(block, block) for block in blocks]
+        paragraphs = [nodes.paragraph(block, block) for block in blocks]
+        if title := self.options.get("dropdown"):
+            dropdown = _dropdown(title, paragraphs)
+            self.set_source_info(dropdown)
+            return [dropdown]
+        return paragraphs
+
+
+def _dropdown(title: str, body: list[nodes.Node]) -> nodes.container:
+    """sphinx-design's dropdown titled ``title`` (plain text) around ``body``, closed, with its
+    default classes: what its ``dropdown`` directive makes of ``:::{dropdown} title``."""
+    container = create_component("dropdown", opened=False, type="dropdown", has_title=True, icon=None, chevron=None,
+                                 container_classes=["sd-mb-3"], title_classes=[], body_classes=[])
+    container += nodes.rubric(title, "", nodes.Text(title))
+    container += body
+    return container
 
 
 def stored_page_data(env) -> dict[str, dict]:

@@ -4,12 +4,15 @@ hashed, about fifteen per page), a Pygments formatter per code block (its styles
 time), docutils' default settings, which MyST parses from their specification for every page it
 renders (for a document it then throws away: ``options.get("document", make_document())``), and the
 list of docutils' stylesheets, looked for on disk by each HTML translator (several per page, one for
-each title Sphinx renders). Each is made once per build instead: 1.5 s of Jupyter Book's cold run at
-1,000 papers, and 0.4 s more for the stylesheets.
+each title Sphinx renders), and MyST's Markdown parser, its rules and link patterns compiled for each
+page. Each is made once per build instead: 1.5 s of Jupyter Book's cold run at 1,000 papers, and
+0.4 s more for the stylesheets, 0.5 s for the parsers.
 
 Each is the same within a build: Sphinx copies the static files before it writes the first page, a
-formatter holds only its options, each caller gets its own copy of the settings, and docutils'
-stylesheets are files of the installed package. The originals
+formatter holds only its options, each caller gets its own copy of the settings, docutils'
+stylesheets are files of the installed package, and MyST renders one page at a time with a parser,
+each render setting up its page afresh (a page whose front matter changes MyST's settings gets a
+parser of its own). The originals
 are put back when the build ends, so that no other build in the process sees this one's checksums."""
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 
 import docutils.frontend
 import docutils.utils
+import myst_parser.parsers.sphinx_
 import sphinx.builders.html
 from sphinx.application import Sphinx
 
@@ -33,11 +37,13 @@ def setup(app: Sphinx) -> None:
 _ORIGINAL_CHECKSUM = getattr(sphinx.builders.html, "_file_checksum", None)
 _ORIGINAL_SETTINGS = docutils.frontend.get_default_settings
 _ORIGINAL_STYLESHEETS = docutils.utils.get_stylesheet_list
+_ORIGINAL_MD_PARSER = myst_parser.parsers.sphinx_.create_md_parser
 
 
 def _once_per_build(app: Sphinx) -> None:
     docutils.frontend.get_default_settings = _settings_parsed_once(_ORIGINAL_SETTINGS)
     docutils.utils.get_stylesheet_list = _stylesheets_found_once(_ORIGINAL_STYLESHEETS)
+    myst_parser.parsers.sphinx_.create_md_parser = _made_once_per_setting(_ORIGINAL_MD_PARSER)
     if _ORIGINAL_CHECKSUM is not None:
         sphinx.builders.html._file_checksum = functools.cache(_ORIGINAL_CHECKSUM)  # type: ignore[assignment]
     for bridge in (getattr(app.builder, "highlighter", None), getattr(app.builder, "dark_highlighter", None)):
@@ -48,6 +54,7 @@ def _once_per_build(app: Sphinx) -> None:
 def _as_sphinx_makes_them(app: Sphinx, exception: Exception | None) -> None:
     docutils.frontend.get_default_settings = _ORIGINAL_SETTINGS
     docutils.utils.get_stylesheet_list = _ORIGINAL_STYLESHEETS
+    myst_parser.parsers.sphinx_.create_md_parser = _ORIGINAL_MD_PARSER
     if _ORIGINAL_CHECKSUM is not None:
         sphinx.builders.html._file_checksum = _ORIGINAL_CHECKSUM
 
@@ -96,3 +103,17 @@ def _stylesheets_found_once(get_stylesheet_list):
             found[key] = get_stylesheet_list(settings)
         return list(found[key])
     return stylesheets
+
+
+def _made_once_per_setting(create_md_parser):
+    """``create_md_parser``, which makes a Markdown parser at every call, keeping the one made for
+    each renderer and configuration (a dataclass, known by its fields)."""
+    made: dict[tuple, Any] = {}
+
+    @functools.wraps(create_md_parser)
+    def parser(config: Any, renderer: Any) -> Any:
+        key = (renderer, repr(config))
+        if key not in made:
+            made[key] = create_md_parser(config, renderer)
+        return made[key]
+    return parser

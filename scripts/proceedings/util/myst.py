@@ -12,7 +12,7 @@ import json
 import re
 
 from .mathtext import math_segments
-from .text import paragraphs_of
+from .text import one_line, paragraphs_of
 
 # Punctuation that never starts MyST syntax is left alone, so that generated pages stay readable.
 _INERT = set(",;'\"/?")
@@ -97,17 +97,27 @@ def page_data(source: str) -> tuple[dict, str]:
     return {}, source
 
 
-def directive(name: str, argument: str, body: str) -> str:
-    """A colon-fenced directive around ``body`` (MyST), fenced with more colons than any run in the
-    body so that no line of it can close the directive."""
-    colons = ":" * max(3, _longest_run(body, ":") + 1)
-    return f"{colons}{{{name}}} {argument}\n{body}\n{colons}"
-
-
-def plain_text_file(name: str) -> str:
+def plain_text_file(name: str, dropdown: str = "") -> str:
     """The blank-line separated paragraphs of the text file ``name`` (beside the page) shown exactly
-    as written, never parsed as MyST (the ``plaintext`` directive of proceedings.sphinxext)."""
-    return fence("", "{plaintext} " + name)
+    as written, never parsed as MyST (the ``plaintext`` directive of proceedings.sphinxext); in a
+    dropdown titled ``dropdown`` (plain text, on one line) if given."""
+    return fence(f":dropdown: {one_line(dropdown)}" if dropdown else "", "{plaintext} " + name)
+
+
+def plain_paragraphs(text: str) -> list[str]:
+    """The paragraphs of a hand-written MyST page, without its markup (headings, emphasis, links) and
+    without its title (the volume gives the page a heading of its own)."""
+    paragraphs = []
+    blocks = paragraphs_of(text)
+    if blocks and re.match(r"#\s", blocks[0]):
+        blocks = blocks[1:]
+    for block in blocks:
+        block = re.sub(r"^#+\s*", "", block)
+        block = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", block)
+        block = re.sub(r"[*_`]", "", block)
+        if block and not block.startswith(("```", ":::", "%", "(")):
+            paragraphs.append(block)
+    return paragraphs
 
 
 def page(front: dict, comment: str, title: str, *blocks: str) -> str:
