@@ -69,3 +69,43 @@ def test_is_among_and_signatures_among_name_files_folders_and_temporaries(tmp_pa
     assert signatures_among(tmp_path, late) == {name: signature for name, signature in file_signatures(tmp_path).items()
                                                  if name != "book/page.html"}
     assert set(without(file_signatures(tmp_path), late)) == {"book/page.html"}
+
+
+def test_a_shared_folder_is_synced_reading_only_the_files_touched_since(tmp_path, monkeypatch):
+    folder, manifest = tmp_path / "site", tmp_path / "files.json"
+    source = tmp_path / "paper.pdf"
+    source.write_bytes(b"%PDF")
+    wanted = {folder / "a.bib": "@misc{a}", folder / "b/c.ris": "TY  - GEN", folder / "p.pdf": source}
+    assert files.sync_shared_folder(folder, wanted, manifest) == 3
+    read = []
+    read_bytes = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda path: (path.parent != tmp_path and read.append(path.name)) or
+                        read_bytes(path))
+    assert files.sync_shared_folder(folder, wanted, manifest) == 0 and read == []
+    # Touched by another writer: read, and written again only if its bytes differ.
+    os.utime(folder / "a.bib", ns=(10**9, 10**9))
+    (folder / "b/c.ris").write_text("changed by hand")
+    assert files.sync_shared_folder(folder, wanted, manifest) == 1 and sorted(read) == ["a.bib", "c.ris"]
+    assert (folder / "b/c.ris").read_text() == "TY  - GEN"
+    read.clear()
+    assert files.sync_shared_folder(folder, {**wanted, folder / "a.bib": "@misc{b}"}, manifest) == 1
+    assert (folder / "a.bib").read_text() == "@misc{b}" and read == ["a.bib"]
+    assert files.sync_shared_folder(folder, {folder / "a.bib": "@misc{b}"}, manifest) == 0
+    assert sorted(path.name for path in folder.rglob("*") if path.is_file()) == ["a.bib"]
+
+
+def test_a_manifest_from_before_the_digests_is_read_as_names(tmp_path):
+    folder, manifest = tmp_path / "site", tmp_path / "files.json"
+    folder.mkdir()
+    (folder / "gone.bib").write_text("old")
+    (folder / "kept.bib").write_text("same")
+    manifest.write_text('["gone.bib", "kept.bib"]')
+    assert files.sync_shared_folder(folder, {folder / "kept.bib": "same"}, manifest) == 0
+    assert [path.name for path in folder.iterdir()] == ["kept.bib"]
+
+
+def test_signature_if_file_is_none_for_a_folder_or_nothing(tmp_path):
+    (tmp_path / "f").write_text("x")
+    assert files.signature_if_file(tmp_path / "f") == files.file_signature(tmp_path / "f")
+    assert files.signature_if_file(tmp_path) is None and files.signature_if_file(tmp_path / "none") is None
+    assert files.signature_if_file(tmp_path / "f" / "under") is None
