@@ -270,8 +270,13 @@ def test_checksums_and_formatters_are_made_once_per_build_with_the_same_html(tmp
                         create_md_parser(config, renderer))
     monkeypatch.setattr(PygmentsBridge, "html_formatter",
                         staticmethod(lambda **options: formatters.append(options) or HtmlFormatter(**options)))
+    partials = []
+    render_partial = sphinx_html.StandaloneHTMLBuilder.render_partial
+    monkeypatch.setattr(sphinx_html.StandaloneHTMLBuilder, "render_partial",
+                        lambda self, node: partials.append(node) or render_partial(self, node))
     (tmp_path / "once").mkdir()
     once_out = _build(tmp_path / "once", pages, conf=BOOK_EXTENSIONS + theme)
+    rendered_once = len(partials)
     assert len(checksums) == len(set(checksums)) > 5  # each stylesheet and script once, for all the pages
     # One for the stylesheet, one for the blocks without options, one per block with lines to
     # highlight (a list, which cannot be a key).
@@ -292,6 +297,7 @@ def test_checksums_and_formatters_are_made_once_per_build_with_the_same_html(tmp
     assert len(formatters) == (2 + len(pages)) + (1 + 3 * len(pages))  # one per block
     assert len(looked_up) > 2 * len(pages)  # for every translator: several per page
     assert len(md_parsers) == 2 + 1 + len(pages)  # then one per page (and the root page), made each time
+    assert len(partials) - rendered_once == rendered_once + 1 + len(pages)  # each page's title a second time
     assert len(parsed) > len(set(parsed)) + len(pages)  # the settings once per page at least
 
 
