@@ -462,3 +462,45 @@ def test_a_paper_page_describes_itself_by_its_abstract(built):
     description = head.find("meta", attrs={"name": "description"})["content"]
     assert description == head.find("meta", property="og:description")["content"]
     assert description.startswith("We learn") and len(head.find_all("meta", attrs={"name": "description"})) == 1
+
+
+def test_a_second_build_started_meanwhile_waits_for_the_first(tmp_path):
+    """The trial's two builds at once: the second crashed with a traceback when the first removed
+    the marker of a running Jupyter Book. It now waits, then finds the site up to date."""
+    import fcntl
+    import time
+
+    root = write_project(tmp_path / "project")
+    command = [sys.executable, "-m", "proceedings", "build", str(root)]
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lock = Project(root).build_lock
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # until the first holds the lock
+        if lock.is_file():
+            with lock.open("a") as handle:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+                except BlockingIOError:
+                    break
+        time.sleep(0.05)
+    second = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    first_output, _ = first.communicate(timeout=300)
+    assert first.returncode == 0, first_output
+    assert second.returncode == 0 and "Traceback" not in second.stderr, second.stdout + second.stderr
+    assert "Another build of this project is running: waiting for it to end." in second.stderr
+    assert "Nothing changed since the last build" in second.stdout
+
+
+def test_an_interruption_speaks_of_the_published_site_only_when_there_is_one(tmp_path, monkeypatch, capsys):
+    import proceedings.cli as cli
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(cli, "cmd_build", interrupted)
+    assert cli.main(["build", str(tmp_path)]) == 130
+    first = capsys.readouterr().err
+    assert "Interrupted." in first and "published" not in first  # a first build: no site yet
+    (tmp_path / "_build" / "html").mkdir(parents=True)
+    assert cli.main(["build", str(tmp_path)]) == 130
+    assert "the site published last is still in place" in capsys.readouterr().err

@@ -2,10 +2,11 @@
 spawns imports this module again as its own main module, and Ctrl-C is handled from the command's
 first moment, before the command line's imports (a second)."""
 
+import os
 import signal
 import sys
 
-from .util.processes import interrupts_end_children
+from .util.processes import INTERRUPTED, interrupts_end_children
 
 
 def main() -> int:
@@ -18,10 +19,18 @@ def main() -> int:
             # Finished: a Ctrl-C from here to the exit would only turn a finished command's status into
             # death by SIGINT, without a word (the trial saw it after "Built in").
             signal.signal(signal.SIGINT, signal.SIG_IGN)
-            return status
         except KeyboardInterrupt:  # while it loads: the command itself says what an interruption left
             print("\nInterrupted.", file=sys.stderr)
-            return 130
+            status = INTERRUPTED
+    if status == INTERRUPTED:
+        # Python's exit would wait for every process pool's queue to send what it holds to workers the
+        # interruption ended; with its pipe full, that was forever (a trial's build hung after
+        # "Interrupted.", deaf to a second Ctrl-C). Every file was written in one step, and the
+        # children are ended: nothing is left to do.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    return status
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from .site.publish import publish
 from .site.search import BUNDLE_FOLDERS, SiteIndex, finish_index, site_index
 from .site.sitezip import SITE_ZIP, site_zip
 from .site.stamp import build_inputs, forget_last_build, record_build, same_sources, unchanged_since_last_build
+from .util.files import exclusive
 from .util.priority import lower_thread_priority
 from .util.progress import Timings
 
@@ -53,8 +54,14 @@ def build(project: Project, timings: Timings,
     write pages and files, build the site and publish it.
 
     Returns the model (None when nothing was built) and every diagnostic; raises
-    :class:`~proceedings.site.errors.BuildError` when Jupyter Book or Pagefind fails.
+    :class:`~proceedings.site.errors.BuildError` when Jupyter Book or Pagefind fails. A second build
+    of the project started meanwhile waits for this one.
     """
+    with exclusive(project.build_lock, "Another build of this project is running: waiting for it to end."):
+        return _build(project, timings, options)
+
+
+def _build(project: Project, timings: Timings, options: BuildOptions) -> tuple[Proceedings | None, Diagnostics]:
     # The log's verbosity is the one option that changes no output.
     output_options = {**asdict(options), "verbose": None}
     inputs = build_inputs(project, output_options)

@@ -22,6 +22,7 @@ from .site.errors import BuildError, PublishError
 from .site.publish import push_to_branch
 from .site.serve import serve
 from .site.zenodo import SANDBOX_API, STATE_FILE, TOKEN_VARIABLE, ZENODO_API, Zenodo, ZenodoError, deposit, zenodo_token
+from .util.processes import INTERRUPTED
 from .util.progress import Timings
 
 KEPT_GOING = 3
@@ -156,7 +157,7 @@ def cmd_deposit_zenodo(args: argparse.Namespace) -> int:
         return 1
     except KeyboardInterrupt:
         print(f"Stopped (interrupted).{_deposit_kept(project)}", file=sys.stderr)
-        return 130
+        return INTERRUPTED
     if args.write_dois and report.dois:
         try:
             print("\n".join(write_dois(project.papers, report.dois)))
@@ -268,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except KeyboardInterrupt:
-        print("\nInterrupted. Every file is written in one step, so none is left half-written, and the site "
-              "published last is still in place: run the command again to finish.", file=sys.stderr)
-        return 130
+        published = hasattr(args, "dir") and Project(Path(args.dir)).html.exists()
+        site = ", and the site published last is still in place" if published else ""
+        print(f"\nInterrupted. Every file is written in one step, so none is left half-written{site}: run the "
+              "command again to finish.", file=sys.stderr)
+        return INTERRUPTED

@@ -109,3 +109,24 @@ def test_signature_if_file_is_none_for_a_folder_or_nothing(tmp_path):
     assert files.signature_if_file(tmp_path / "f") == files.file_signature(tmp_path / "f")
     assert files.signature_if_file(tmp_path) is None and files.signature_if_file(tmp_path / "none") is None
     assert files.signature_if_file(tmp_path / "f" / "under") is None
+
+
+def test_exclusive_lets_one_holder_in_at_a_time_and_says_the_other_waits(tmp_path, capsys):
+    import threading
+    import time
+
+    lock, order = tmp_path / "deep" / "build.lock", []
+
+    def second() -> None:
+        with files.exclusive(lock, "waiting for the first"):
+            order.append("second")
+    with files.exclusive(lock, "unused"):
+        other = threading.Thread(target=second)
+        other.start()
+        time.sleep(0.5)
+        order.append("first")
+    other.join(10)
+    assert order == ["first", "second"] and "waiting for the first" in capsys.readouterr().err
+    with files.exclusive(lock, "unused"):  # released: taken at once
+        pass
+    assert capsys.readouterr().err == ""

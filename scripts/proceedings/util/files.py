@@ -3,11 +3,13 @@ incremental build are kept), inside folders the tool owns."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import importlib.util
 import json
 import os
 import shutil
+import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +30,21 @@ def replacing(target: Path) -> Iterator[Path]:
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+@contextmanager
+def exclusive(lock: Path, waiting: str) -> Iterator[None]:
+    """Run the block holding ``lock`` (a file, made if missing), so that one process at a time runs
+    it; when another holds it, say ``waiting`` and wait for it. The lock goes with the process, so
+    one that was killed holds it no longer."""
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(waiting, file=sys.stderr, flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 def is_replacement_of(name: str, target: str) -> bool:

@@ -17,6 +17,9 @@ from contextlib import contextmanager
 from functools import partial
 from multiprocessing import resource_tracker
 
+INTERRUPTED = 130
+"""The exit status of a command stopped by Ctrl-C, as shells report one."""
+
 
 class _Interrupts:
     """The command's Ctrl-C: how deep the main thread is in :func:`deaf_children` blocks, whether
