@@ -468,21 +468,21 @@ def test_a_second_build_started_meanwhile_waits_for_the_first(tmp_path):
     """The trial's two builds at once: the second crashed with a traceback when the first removed
     the marker of a running Jupyter Book. It now waits, then finds the site up to date."""
     import fcntl
+    import os
     import time
 
     root = write_project(tmp_path / "project")
     command = [sys.executable, "-m", "proceedings", "build", str(root)]
     first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lock = Project(root).build_lock
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:  # until the first holds the lock
-        if lock.is_file():
-            with lock.open("a") as handle:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    fcntl.flock(handle, fcntl.LOCK_UN)
-                except BlockingIOError:
-                    break
+    while time.monotonic() < deadline:  # until the first holds the lock, on the project's folder
+        descriptor = os.open(root, os.O_RDONLY)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            break
+        finally:
+            os.close(descriptor)
         time.sleep(0.05)
     second = subprocess.run(command, capture_output=True, text=True, timeout=300)
     first_output, _ = first.communicate(timeout=300)

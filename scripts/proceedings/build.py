@@ -55,9 +55,10 @@ def build(project: Project, timings: Timings,
 
     Returns the model (None when nothing was built) and every diagnostic; raises
     :class:`~proceedings.site.errors.BuildError` when Jupyter Book or Pagefind fails. A second build
-    of the project started meanwhile waits for this one.
+    of the project started meanwhile waits for this one (the project's folder is the lock: a build
+    that finds errors writes nothing, not even a lock file).
     """
-    with exclusive(project.build_lock, "Another build of this project is running: waiting for it to end."):
+    with exclusive(project.root, "Another build of this project is running: waiting for it to end."):
         return _build(project, timings, options)
 
 

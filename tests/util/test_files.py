@@ -115,7 +115,7 @@ def test_exclusive_lets_one_holder_in_at_a_time_and_says_the_other_waits(tmp_pat
     import threading
     import time
 
-    lock, order = tmp_path / "deep" / "build.lock", []
+    lock, order = tmp_path, []
 
     def second() -> None:
         with files.exclusive(lock, "waiting for the first"):
@@ -129,4 +129,4 @@ def test_exclusive_lets_one_holder_in_at_a_time_and_says_the_other_waits(tmp_pat
     assert order == ["first", "second"] and "waiting for the first" in capsys.readouterr().err
     with files.exclusive(lock, "unused"):  # released: taken at once
         pass
-    assert capsys.readouterr().err == ""
+    assert capsys.readouterr().err == "" and list(tmp_path.iterdir()) == []  # nothing written

@@ -74,12 +74,6 @@ class Project:
         return self.work / "_build" / "html"
 
     @property
-    def build_lock(self) -> Path:
-        """The file a build holds locked while it runs, so that two builds of the project never
-        write the work folder at once."""
-        return self.build / ".proceedings" / "build.lock"
-
-    @property
     def sites(self) -> Path:
         """Published snapshots of the site; ``html`` links to one of them."""
         return self.build / ".proceedings" / "sites"

@@ -34,17 +34,19 @@ def replacing(target: Path) -> Iterator[Path]:
 
 @contextmanager
 def exclusive(lock: Path, waiting: str) -> Iterator[None]:
-    """Run the block holding ``lock`` (a file, made if missing), so that one process at a time runs
-    it; when another holds it, say ``waiting`` and wait for it. The lock goes with the process, so
-    one that was killed holds it no longer."""
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    with lock.open("a") as handle:
+    """Run the block holding a lock on ``lock`` (a file or folder that exists, which is not
+    changed), so that one process at a time runs it; when another holds it, say ``waiting`` and
+    wait for it. The lock goes with the process, so one that was killed holds it no longer."""
+    descriptor = os.open(lock, os.O_RDONLY)
+    try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             print(waiting, file=sys.stderr, flush=True)
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield
+    finally:
+        os.close(descriptor)
 
 
 def is_replacement_of(name: str, target: str) -> bool:
