@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import functools
+from collections.abc import Callable
 from typing import Any
 
 import docutils.frontend
@@ -43,16 +44,18 @@ _ORIGINAL_MD_PARSER = myst_parser.parsers.sphinx_.create_md_parser
 
 
 def _once_per_build(app: Sphinx) -> None:
-    docutils.frontend.get_default_settings = _settings_parsed_once(_ORIGINAL_SETTINGS)
-    docutils.utils.get_stylesheet_list = _stylesheets_found_once(_ORIGINAL_STYLESHEETS)
-    myst_parser.parsers.sphinx_.create_md_parser = _made_once_per_setting(_ORIGINAL_MD_PARSER)
+    # Each caller of the settings gets its own copy, and of the stylesheets its own list.
+    docutils.frontend.get_default_settings = _kept(_ORIGINAL_SETTINGS, lambda *components: components, copy.deepcopy)
+    docutils.utils.get_stylesheet_list = _kept(_ORIGINAL_STYLESHEETS, _stylesheet_settings, list)
+    myst_parser.parsers.sphinx_.create_md_parser = _kept(_ORIGINAL_MD_PARSER,
+                                                         lambda config, renderer: (renderer, repr(config)))
     if _ORIGINAL_CHECKSUM is not None:
         sphinx.builders.html._file_checksum = functools.cache(_ORIGINAL_CHECKSUM)  # type: ignore[assignment]
     if callable(getattr(app.builder, "render_partial", None)):
         app.builder.render_partial = _last_kept(app.builder.render_partial)  # type: ignore[attr-defined]
     for bridge in (getattr(app.builder, "highlighter", None), getattr(app.builder, "dark_highlighter", None)):
         if bridge is not None and callable(getattr(bridge, "get_formatter", None)):
-            bridge.get_formatter = _made_once(bridge.get_formatter)
+            bridge.get_formatter = _kept(bridge.get_formatter, lambda **options: tuple(sorted(options.items())))
 
 
 def _as_sphinx_makes_them(app: Sphinx, exception: Exception | None) -> None:
@@ -64,64 +67,30 @@ def _as_sphinx_makes_them(app: Sphinx, exception: Exception | None) -> None:
         sphinx.builders.html._file_checksum = _ORIGINAL_CHECKSUM
 
 
-def _made_once(get_formatter):
-    """``get_formatter``, which makes one formatter per call, keeping the one made for each set of
-    options (options that cannot be a key, such as a list of lines to highlight, get a new one)."""
-    made: dict[tuple, Any] = {}
+def _kept(make: Callable[..., Any], key: Callable[..., Any],
+          handed: Callable[[Any], Any] = lambda made: made) -> Callable[..., Any]:
+    """``make``, which makes its result anew at every call, keeping the one made for each ``key``
+    of its arguments and giving each caller ``handed`` of it; arguments whose key cannot be a dict
+    key (a list of lines to highlight, a component that is not hashable) get a new one."""
+    made: dict[Any, Any] = {}
 
-    @functools.wraps(get_formatter)
-    def formatter(**options: Any) -> Any:
-        key = tuple(sorted(options.items()))
+    @functools.wraps(make)
+    def kept(*args: Any, **kwargs: Any) -> Any:
+        found = key(*args, **kwargs)
         try:
-            hash(key)
+            hash(found)
         except TypeError:
-            return get_formatter(**options)
-        if key not in made:
-            made[key] = get_formatter(**options)
-        return made[key]
-    return formatter
+            return make(*args, **kwargs)
+        if found not in made:
+            made[found] = make(*args, **kwargs)
+        return handed(made[found])
+    return kept
 
 
-def _settings_parsed_once(get_default_settings):
-    """``get_default_settings``, which parses the settings' specification at every call, parsing it
-    once per set of components and giving each caller its own copy."""
-    parsed = functools.cache(get_default_settings)
-
-    @functools.wraps(get_default_settings)
-    def settings(*components: Any) -> Any:
-        try:
-            return copy.deepcopy(parsed(*components))
-        except TypeError:  # a component that cannot be a key
-            return get_default_settings(*components)
-    return settings
-
-
-def _stylesheets_found_once(get_stylesheet_list):
-    """``get_stylesheet_list``, which looks for each stylesheet in the settings' folders at every
-    call, looking once per set of stylesheet settings and giving each caller its own list."""
-    found: dict[str, list[str]] = {}
-
-    @functools.wraps(get_stylesheet_list)
-    def stylesheets(settings: Any) -> list[str]:
-        key = repr([getattr(settings, name, None) for name in ("stylesheet", "stylesheet_path", "stylesheet_dirs")])
-        if key not in found:
-            found[key] = get_stylesheet_list(settings)
-        return list(found[key])
-    return stylesheets
-
-
-def _made_once_per_setting(create_md_parser):
-    """``create_md_parser``, which makes a Markdown parser at every call, keeping the one made for
-    each renderer and configuration (a dataclass, known by its fields)."""
-    made: dict[tuple, Any] = {}
-
-    @functools.wraps(create_md_parser)
-    def parser(config: Any, renderer: Any) -> Any:
-        key = (renderer, repr(config))
-        if key not in made:
-            made[key] = create_md_parser(config, renderer)
-        return made[key]
-    return parser
+def _stylesheet_settings(settings: Any) -> str:
+    """What docutils' stylesheet list is made from: the settings that name the stylesheets and
+    where to look for them."""
+    return repr([getattr(settings, name, None) for name in ("stylesheet", "stylesheet_path", "stylesheet_dirs")])
 
 
 def _last_kept(render_partial):
