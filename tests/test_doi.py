@@ -8,6 +8,7 @@ import io
 import json
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ElementTree
 
 import pybtex.database
@@ -186,3 +187,20 @@ def test_a_doi_link_percent_encodes_what_a_url_may_not_hold():
     assert doi_url("10.1002/(SICI)1097-4636(199812)43:4<439::AID-JBM12>3.0.CO;2-M") == \
         "https://doi.org/10.1002/(SICI)1097-4636(199812)43:4%3C439::AID-JBM12%3E3.0.CO;2-M"
     assert doi_url("10.1000/a[1]+b") == "https://doi.org/10.1000/a%5B1%5D+b"
+
+
+def test_the_datacite_schema_loads_without_the_packages_http_clients():
+    # In a fresh interpreter: the package's __init__ imports HTTP clients (requests, idutils) that cost
+    # an edit's build up to a second; the schema is loaded without them, and the package still imports
+    # whole afterwards.
+    script = """
+import sys
+from proceedings.outputs.datacite import _schema
+schema = _schema()
+assert schema.validator is not None
+assert "idutils" not in sys.modules and "requests" not in sys.modules, sorted(sys.modules)
+import datacite
+from datacite import schema45
+assert schema45 is schema and datacite.DataCiteRESTClient.__name__ == "DataCiteRESTClient"
+"""
+    subprocess.run([sys.executable, "-c", script], check=True)

@@ -235,9 +235,12 @@ def _remove_stale_pages(project: Project) -> None:
     incremental build forgets a removed page but leaves its output, which would stay published,
     zipped and searchable (a paper taken down would still be served)."""
     html = project.work_html
-    for page in sorted((html / "book").rglob("*.html")):
-        docname = page.relative_to(html).with_suffix("")
-        if not any((project.root / docname).with_suffix(suffix).is_file() for suffix in _SOURCE_SUFFIXES):
-            page.unlink()
+    # Two walks of the folders, where a check for each page's source was 0.2 s of an edit's build.
+    sources = {name.rsplit(".", 1)[0] for name in file_signatures(project.book) if name.endswith(_SOURCE_SUFFIXES)}
+    for name in file_signatures(html / "book"):
+        stem = name.removesuffix(".html")
+        if stem != name and stem not in sources:
+            (html / "book" / name).unlink()
+            docname = Path("book", stem)
             for source in (html / "_sources" / docname.parent).glob(f"{docname.name}.*"):
                 source.unlink()
