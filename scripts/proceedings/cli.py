@@ -112,7 +112,8 @@ def cmd_import_openreview(args: argparse.Namespace) -> int:
         print(f"{args.notes}: nothing imported: {refusal}", file=sys.stderr)
         return 1
     print("\n".join(report.lines()))
-    print(f"Wrote {project.papers / 'accepted.yml'}; run: proceedings check {args.dir}")
+    written = "Wrote" if report.written else "Nothing to change in"
+    print(f"{written} {project.papers / 'accepted.yml'}; run: proceedings check {args.dir}")
     return 0
 
 

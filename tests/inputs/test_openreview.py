@@ -133,3 +133,36 @@ def test_import_writes_and_reads_nothing_outside_its_folders(tmp_path, capsys):
     assert after == before, "nothing written outside the project"
     records = {r["openreview"]: r for r in yaml.safe_load((root / "papers/accepted.yml").read_text("utf-8"))}
     assert records["../../secret"]["id"] == "paper-escaped" and "pdf" not in records["../../secret"]
+
+
+def test_texts_are_written_exactly_and_a_second_import_changes_nothing(tmp_path, capsys):
+    # OpenReview texts hold runs of spaces, tabs and line breaks; folded at accepted.yml's width, a run
+    # of spaces at a line's end was lost, and every later import reported the paper edited by hand.
+    root, export, pdfs = _setup(tmp_path)
+    sentence = "We  study  foundation models for science,  with two spaces after each full stop.  "
+    texts = {
+        "abstract": (sentence * 12).strip(),
+        "TLDR": "A summary\twith a tab  and a run of spaces.",
+        "title": "A title  with two spaces",
+    }
+    hostile = {"abstract": "Lines\u2028split by\x85other breaks  and a bell \x07 " + sentence * 3}
+    notes = [_note(1, "FM4Science 2026 Poster", ["Ana  Gonçalves"]), _note(2, "FM4Science 2026 Poster", ["Eve"])]
+    for name, value in texts.items():
+        notes[0]["content"][name] = {"value": value}
+    notes[1]["content"]["abstract"] = {"value": hostile["abstract"]}
+    export.write_text(json.dumps(notes), "utf-8")
+    assert main(["import-openreview", str(export), str(root)]) == 0
+    assert "Wrote" in capsys.readouterr().out
+    accepted = root / "papers/accepted.yml"
+    records = {r["id"]: r for r in yaml.safe_load(accepted.read_text("utf-8"))}
+    assert records["paper1"]["abstract"] == texts["abstract"]
+    assert records["paper1"]["tldr"] == texts["TLDR"]
+    assert records["paper1"]["authors"] == [{"name": "Ana  Gonçalves"}]
+    assert records["paper1"]["title"] == "A title with two spaces"  # a title is one line, its spaces collapsed
+    assert max(map(len, accepted.read_text("utf-8").splitlines())) > 100  # a literal block: not folded
+    written = accepted.read_bytes()
+    assert main(["import-openreview", str(export), str(root)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("0 added, 0 field(s) updated, 0 hand edit(s) kept"), out
+    assert f"Nothing to change in {accepted}" in out
+    assert accepted.read_bytes() == written

@@ -11,6 +11,7 @@ a paper the export now shows withdrawn or rejected is marked ``withdrawn``, keep
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
 import shutil
@@ -24,7 +25,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from ..model.workshop import Workshop
 from ..records.fields import MAX_ID_LENGTH
 from ..records.sources import record_list
-from ..util.files import file_hash, replacing
+from ..util.files import file_hash, replacing, write_if_changed
 from ..util.text import one_line
 
 IMPORTED_FIELDS = ("title", "authors", "abstract", "keywords", "tldr", "track", "session", "openreview", "pdf")
@@ -58,6 +59,8 @@ class ImportReport:
     before), kept as they are."""
     kept_pdfs: list[str] = field(default_factory=list)
     """'id: path' for PDFs the organizer replaced in ``papers/``, kept instead of the export's."""
+    written: bool = False
+    """Whether ``accepted.yml`` changed (an import of an unchanged export leaves it as it was)."""
 
     def lines(self) -> list[str]:
         """The report as lines of text."""
@@ -248,20 +251,49 @@ def import_notes(notes: list[dict], papers_dir: Path, workshop: Workshop, pdfs: 
     current = _record_list(document)
     placed = [_imported_record(note, workshop, pdfs, papers_dir, previous, _others(current, note), report)
               for note in chosen]
-    imported = [record for record, _ in placed]
+    imported = _as_read_back(yaml, [record for record, _ in placed])
     merge(current, previous, imported, removed, report)
-    with replacing(accepted) as temporary:
-        if document is None:
-            document = imported
-            temporary.write_text("# Imported from OpenReview by `proceedings import-openreview`; hand edits are kept on "
-                                 "re-import.\n", "utf-8")
-        with temporary.open("a", encoding="utf-8") as stream:
-            yaml.dump(document, stream)
+    text = _IMPORTED_HEADER if document is None else ""
+    report.written = write_if_changed(accepted, text + _dumped(yaml, imported if document is None else document))
     # Papers not in this export keep what the last import that had them remembers.
-    memory_records = previous | {record["openreview"]: {**record, "pdf_sha256": sha} for record, sha in placed}
-    with replacing(memory) as temporary:
-        temporary.write_text(json.dumps(memory_records, ensure_ascii=False, indent=1), "utf-8")
+    memory_records = previous | {record["openreview"]: {**record, "pdf_sha256": sha}
+                                 for record, (_, sha) in zip(imported, placed, strict=True)}
+    write_if_changed(memory, json.dumps(memory_records, ensure_ascii=False, indent=1))
     return report
+
+
+_IMPORTED_HEADER = "# Imported from OpenReview by `proceedings import-openreview`; hand edits are kept on re-import.\n"
+
+
+def _dumped(yaml: YAML, document: object) -> str:
+    stream = io.StringIO()
+    yaml.dump(document, stream)
+    return stream.getvalue()
+
+
+def _as_read_back(yaml: YAML, records: list[dict]) -> list[dict]:
+    """``records`` as ``accepted.yml`` will give them back once written: what the next import compares
+    with the file to find hand edits. A text with a run of spaces, a tab or a line break is written
+    as a literal block, which keeps every character (folded at the width, a run of spaces at a line's
+    end was lost, and every later import took the paper for edited by hand)."""
+    return _record_list(yaml.load(_dumped(yaml, [_exactly_written(record) for record in records])))
+
+
+def _exactly_written(value):
+    """``value`` with every text that folding would change marked to be written as a literal block."""
+    if isinstance(value, dict):
+        return {name: _exactly_written(item) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_exactly_written(item) for item in value]
+    if isinstance(value, str) and _FOLDING_CHANGES.search(value) and not _NOT_IN_A_LITERAL.search(value):
+        return LiteralScalarString(value)
+    return value
+
+
+_FOLDING_CHANGES = re.compile(r"\s\s|[^\S ]")
+# What a literal block cannot hold as it is (other line breaks, what YAML escapes): such a text is
+# left to the writer, which quotes it with escapes.
+_NOT_IN_A_LITERAL = re.compile("[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 
 
 def _record_list(document: object) -> list:
@@ -292,8 +324,6 @@ def _imported_record(note: dict, workshop: Workshop, pdfs: Path | None, papers_d
     record = paper_record(note, workshop)
     if record["id"] in others:
         record["id"] = f"{record['id']}-{_paper_id({'forum': record['openreview']})}"
-    if "\n" in record.get("abstract", ""):
-        record["abstract"] = LiteralScalarString(record["abstract"])  # written as a readable | block
     source = find_pdf(note, pdfs)
     if source is None:
         report.without_pdf.append(record["id"])
