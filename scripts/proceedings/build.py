@@ -76,6 +76,7 @@ def _build(project: Project, timings: Timings, options: BuildOptions) -> tuple[P
         return None, diags
     volume = replace(volume, volume_pdf=options.volume_pdf)
     if unchanged:
+        record_build(project, inputs)  # with the files' new times, if any were touched: not read again
         print("Nothing changed since the last build: the site is up to date.", flush=True)
         return volume, diags
     forget_last_build(project)
@@ -107,7 +108,7 @@ def _build(project: Project, timings: Timings, options: BuildOptions) -> tuple[P
         print(f"{put.written} file(s) beside the pages updated.", flush=True)
         citations.save()  # the pages and the files have made every text the build needs
         _search_zip_and_publish(project, index, indexed, put.names, timings)
-    after = build_inputs(project, output_options)
+    after = build_inputs(project, output_options, inputs)
     if same_sources(inputs, after):
         record_build(project, after)
     return volume, diags

@@ -164,6 +164,37 @@ def test_a_build_with_nothing_changed_stops_after_the_checks(tmp_path, monkeypat
     assert "Hello again." in (root / "_build" / "html" / "book" / "preface.html").read_text("utf-8")
 
 
+def test_files_touched_or_saved_without_a_change_are_not_changes(tmp_path, monkeypatch, capsys):
+    """An editor saving a file as it was, a checkout, or a copy without times changes a file's time,
+    not its contents: nothing is regenerated, and Jupyter Book is not run (a new time on the table
+    of contents ran it on every page). A change of contents under the same size and time is not
+    looked for, as with make."""
+    root = write_project(tmp_path / "project")
+    assert main(["build", str(root)]) == 0
+    site = _site(root)
+    touched = [root / "papers" / "accepted.yml", root / "papers" / "pdf" / "paper-one.pdf", root / "_toc.yml",
+               root / "_config.yml", root / "book" / "preface.md"]
+    later = time.time() + 60
+    for path in touched:
+        os.utime(path, (later, later))
+    assert main(["build", str(root)]) == 0
+    assert "Nothing changed since the last build" in capsys.readouterr().out
+    assert _site(root) == site
+    stamp = json.loads((root / "_build" / ".proceedings" / "work" / "build-inputs.json").read_text("utf-8"))
+    assert stamp["papers"]["accepted.yml"][1] == os.stat(root / "papers" / "accepted.yml").st_mtime_ns, \
+        "the new times are recorded: the files are not read again at the next build"
+    # A page saved as it was while a paper changed: Jupyter Book runs for the paper's page only.
+    calls = []
+    original = pipeline.run_jupyter_book
+    monkeypatch.setattr(pipeline, "run_jupyter_book", lambda project, run, *rest: calls.append(run.argv) or original(project, run, *rest))
+    os.utime(root / "_toc.yml", (later + 60, later + 60))
+    accepted = root / "papers" / "accepted.yml"
+    accepted.write_text(accepted.read_text("utf-8").replace("abstract: ", "abstract: Changed. ", 1), "utf-8")
+    assert main(["build", str(root)]) == 0
+    assert len(calls) == 1 and "--all" not in calls[0], calls
+    assert "Changed." in "".join(path.read_text("utf-8") for path in (root / "_build/html/book/papers").glob("*.html"))
+
+
 def test_an_edit_made_while_a_build_runs_is_built_by_the_next(tmp_path, monkeypatch, capsys):
     root = write_project(tmp_path / "project")
     accepted = root / "papers" / "accepted.yml"

@@ -16,7 +16,17 @@ import yaml
 from ..model.locations import Project
 from ..model.workshop import Workshop
 from ..util import myst
-from ..util.files import file_signature, file_signatures, signature_if_file, text_head, write_if_changed
+from ..util.files import (
+    content_signature,
+    content_signatures,
+    file_signature,
+    file_signatures,
+    read_json,
+    signature_if_file,
+    text_head,
+    timeless,
+    write_if_changed,
+)
 from ..util.processes import deaf_children
 from .errors import BuildError
 
@@ -49,19 +59,31 @@ def _table(value: object) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def jupyter_book_inputs(project: Project) -> dict:
+def jupyter_book_inputs(project: Project, last: object = None) -> dict:
     """Everything Jupyter Book's output depends on: the book's files, its configuration, its
     navigation (the table of contents and the titles of the pages it may list), our Sphinx
     extension (its code, templates and static files, the helpers it imports, the package's version)
-    and the versions of the software."""
+    and the versions of the software. The organizer's files with their contents' digests, taken
+    from ``last`` (an earlier result) for those with the same size and time."""
     package = Path(__file__).parents[1]
+    last = last if isinstance(last, dict) else {}
     extension = {f"{folder}/{name}": signature for folder in ("sphinxext", "util")
                  for name, signature in file_signatures(package / folder).items() if "__pycache__" not in name}
-    return {"book": file_signatures(project.book),
+    toc = content_signature(project.root / "_toc.yml", last.get("navigation", {}).get("toc"))
+    return {"book": content_signatures(project.book, last.get("book")),
             "config": signature_if_file(project.work / "_config.yml"),
-            "navigation": {"toc": signature_if_file(project.root / "_toc.yml"), "titles": page_titles(project.book)},
+            "navigation": {"toc": toc, "titles": page_titles(project.book)},
             "extension": {**extension, "__init__.py": file_signature(package / "__init__.py")},
             "software": {name: metadata.version(name) for name in _BOOK_SOFTWARE}}
+
+
+def compared_book_inputs(inputs: dict) -> dict:
+    """:func:`jupyter_book_inputs` as compared with another's: a file touched or saved without a
+    change (an editor, a checkout) is unchanged, and Jupyter Book is not run (nor run whole, for
+    the table of contents)."""
+    navigation = inputs.get("navigation", {})
+    return {**inputs, "book": timeless(inputs.get("book", {})),
+            "navigation": {**navigation, "toc": timeless({"toc": navigation.get("toc")})["toc"]}}
 
 
 def page_titles(book: Path) -> dict[str, str]:
@@ -179,19 +201,19 @@ def planned_run(project: Project, workshop: Workshop) -> BookRun | None:
     build there was interrupted (its half-written pages would look up to date) or the tool or the
     software changed. None when none of its inputs changed since it last succeeded: starting it
     takes seconds, only to find nothing to do."""
-    stamp = _last_inputs(project)
     config = book_config(project, workshop)
-    current = jupyter_book_inputs(project)
-    last = json.loads(stamp.read_text("utf-8")) if stamp.is_file() else {}
+    last = read_json(_last_inputs(project), {})
+    current = jupyter_book_inputs(project, last)
+    last, compared = compared_book_inputs(last), compared_book_inputs(current)
     interrupted = _running_marker(project).exists()
-    if not interrupted and last == current:
+    if not interrupted and last == compared:
         return None
     argv = ["build", str(project.root), "--builder", "html", "--path-output", str(project.work), "--config", str(config)]
     # Sphinx rewrites only pages whose sources changed, and copies static files only when it writes:
     # a new version of our extension or of the software must reach every page, and so must a new
     # table of contents or a listed page's new title, which every page's sidebar and previous and
     # next links show.
-    if interrupted or any(last.get(part) != current[part] for part in ("extension", "software", "navigation")):
+    if interrupted or any(last.get(part) != compared[part] for part in ("extension", "software", "navigation")):
         argv.append("--all")
     return BookRun(argv, json.dumps(current, sort_keys=True))
 

@@ -10,21 +10,27 @@ from importlib import metadata
 from pathlib import Path
 
 from ..model.locations import Project
-from ..util.files import file_signature, file_signatures, read_json, write_if_changed
-from .jupyter_book import jupyter_book_inputs
+from ..util.files import content_signature, content_signatures, file_signatures, read_json, timeless, write_if_changed
+from .jupyter_book import compared_book_inputs, jupyter_book_inputs
 
 _STAMP = "build-inputs.json"
 
 
-def build_inputs(project: Project, options: dict) -> dict:
+def build_inputs(project: Project, options: dict, last: object = None) -> dict:
     """Everything a build's output depends on: ``papers/``, ``book/`` (hand-written and generated
     pages), the settings, the tool's code and the software Jupyter Book runs, the build's options,
-    and the snapshot the site links to."""
+    and the snapshot the site links to. The organizer's files with their contents' digests, taken
+    from ``last`` (an earlier result; by default the last successful build's) for those with the
+    same size and time."""
     package = Path(__file__).parents[1]
-    return {"papers": file_signatures(project.papers),
-            "book": jupyter_book_inputs(project),
+    known = read_json(project.work / _STAMP, {}) if last is None else last
+    known = known if isinstance(known, dict) else {}
+    root = known.get("root")
+    root = root if isinstance(root, dict) else {}
+    return {"papers": content_signatures(project.papers, known.get("papers")),
+            "book": jupyter_book_inputs(project, known.get("book")),
             # The settings and what they name beside them (a logo, a favicon).
-            "root": {path.name: file_signature(path) for path in sorted(project.root.iterdir())
+            "root": {path.name: content_signature(path, root.get(path.name)) for path in sorted(project.root.iterdir())
                      if path.is_file() and not path.name.startswith(".")},
             "package": {name: signature for name, signature in file_signatures(package).items() if "__pycache__" not in name},
             "software": _dependency_versions(),
@@ -49,12 +55,21 @@ def _dependency_versions() -> dict[str, str]:
 def same_sources(before: dict, after: dict) -> bool:
     """Whether nothing but the build's own output changed between two readings of the inputs (an
     edit made while a build ran is not in its site, so that build must not be recorded)."""
+    before, after = _compared(before), _compared(after)
     return all(before[part] == after[part] for part in ("papers", "root", "package", "software", "options"))
 
 
 def unchanged_since_last_build(project: Project, inputs: dict) -> bool:
-    """Whether the last build succeeded with exactly these inputs, and its site is still there."""
-    return inputs["site"] is not None and read_json(project.work / _STAMP, None) == json.loads(json.dumps(inputs))
+    """Whether the last build succeeded with these inputs (files touched or saved without a change
+    are the same), and its site is still there."""
+    last = read_json(project.work / _STAMP, None)
+    return inputs["site"] is not None and isinstance(last, dict) and _compared(last) == _compared(json.loads(json.dumps(inputs)))
+
+
+def _compared(inputs: dict) -> dict:
+    """The inputs without the times of the organizer's files, whose contents decide."""
+    return {**inputs, "papers": timeless(inputs.get("papers", {})), "root": timeless(inputs.get("root", {})),
+            "book": compared_book_inputs(inputs.get("book", {}))}
 
 
 def forget_last_build(project: Project) -> None:

@@ -219,6 +219,32 @@ def file_signatures(folder: Path) -> dict[str, list[int]]:
     return {name: found[name] for name in sorted(found, key=lambda name: name.split("/"))}
 
 
+def content_signatures(folder: Path, known: object = None) -> dict[str, list]:
+    """:func:`file_signatures` of the files under ``folder``, each followed by its contents' digest:
+    ``known``'s (an earlier result) for a file of the same size and time, else computed. Compared
+    through :func:`timeless`, a file saved or touched without a change is the same file."""
+    known = known if isinstance(known, dict) else {}
+    return {name: _with_digest(folder / name, signature, known.get(name))
+            for name, signature in file_signatures(folder).items()}
+
+
+def content_signature(path: Path, known: object = None) -> list | None:
+    """:func:`content_signatures` of one file (None when there is none)."""
+    signature = signature_if_file(path)
+    return None if signature is None else _with_digest(path, signature, known)
+
+
+def _with_digest(path: Path, signature: list[int], known: object) -> list:
+    if isinstance(known, list) and len(known) == 3 and known[:2] == signature:
+        return known
+    return [*signature, file_hash(path)]
+
+
+def timeless(signatures: dict[str, list | None]) -> dict[str, list | None]:
+    """Content signatures without their times: what decides whether anything changed."""
+    return {name: None if signature is None else [signature[0], signature[-1]] for name, signature in signatures.items()}
+
+
 def _add_signatures(directory: str, prefix: str, found: dict[str, list[int]]) -> None:
     # os.scandir with plain strings: the site's 8,000 files were walked with pathlib several times a
     # build, a second each at 1,000 papers. A file or folder may go while it is walked: Sphinx's
