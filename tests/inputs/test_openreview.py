@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
 
 from proceedings.cli import main
 from proceedings.inputs.loader import load
+from proceedings.inputs.openreview import _as_read_back, _dumped
 from proceedings.model.locations import Project
 from proceedings.outputs.samples import sample_pdf
+from proceedings.records.diagnostics import Diagnostics
+from proceedings.records.sources import load_yaml
 
 from conftest import write_project
 
@@ -166,3 +173,98 @@ def test_texts_are_written_exactly_and_a_second_import_changes_nothing(tmp_path,
     assert out.splitlines()[0].startswith("0 added, 0 field(s) updated, 0 hand edit(s) kept"), out
     assert f"Nothing to change in {accepted}" in out
     assert accepted.read_bytes() == written
+
+
+_WORDS = ["word", "é", "Łódź", " ", "  ", "\t", "\n", "\n\n", ":", "- ", "#", "'", '"', "\\", "&a", "*a", "!x", "---",
+          "yes", "No", "on", "Off", "NO", "1:20", "12:30", "null", "~", "1e3", "017", "0o17", "1.5", ".inf", "2026-04-27",
+          "$x^2$", "{", "[", "|", ">", "?", ",", "%", "@", "`"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=40).map("".join), min_size=4, max_size=4))
+def test_every_imported_text_reads_back_as_the_export_gave_it(texts):
+    # What the tool's own loader (PyYAML, YAML 1.1) reads from the written file is the export's text,
+    # and what the import remembers: a second import sees no hand edit.
+    title, name, keyword, tldr = texts
+    record = {"id": "p", "title": title, "authors": [{"name": name}], "keywords": [keyword, "NO"], "tldr": tldr}
+    yaml_writer = YAML()
+    yaml_writer.width, yaml_writer.preserve_quotes = 100, True
+    remembered = _as_read_back(yaml_writer, [record])
+    diags = Diagnostics()
+    with tempfile.TemporaryDirectory() as folder:
+        written = Path(folder) / "accepted.yml"
+        written.write_text(_dumped(yaml_writer, remembered), "utf-8")
+        read = load_yaml(written, "accepted.yml", diags)
+    assert not diags.items, [str(d) for d in diags.items]
+    assert read == [record] == json.loads(json.dumps(remembered))
+
+
+def test_yaml_1_1_words_and_a_leading_tab_are_written_so_that_check_reads_them(tmp_path, capsys):
+    root, export, _ = _setup(tmp_path)
+    note = _note(1, "FM4Science 2026 Poster", ["Albert No", "Yes"])
+    note["content"]["keywords"] = {"value": ["NO", "ON", "Off", "12:30", "\tindented", "chemistry"]}
+    note["content"]["TLDR"] = {"value": "\t"}
+    export.write_text(json.dumps([note]), "utf-8")
+    assert main(["import-openreview", str(export), str(root)]) == 0
+    (record,) = yaml.safe_load((root / "papers/accepted.yml").read_text("utf-8"))
+    assert record["keywords"] == ["NO", "ON", "Off", "12:30", "\tindented", "chemistry"]
+    assert record["authors"] == [{"name": "Albert No"}, {"name": "Yes"}] and record["tldr"] == "\t"
+    capsys.readouterr()
+    assert main(["check", str(root)]) == 0
+    assert "0 error(s)" in capsys.readouterr().err
+    volume, _ = load(Project(root))
+    assert volume.papers[0].keywords == ("NO", "ON", "Off", "12:30", "indented", "chemistry")
+
+
+def test_an_unquoted_yes_or_1_20_in_a_list_is_an_error_and_a_repeated_keyword_a_warning(tmp_path, capsys):
+    root = write_project(tmp_path / "p")
+    accepted = root / "papers/accepted.yml"
+    text = accepted.read_text("utf-8")
+    accepted.write_text(text.replace("keywords: [operators, PDEs]", "keywords: [NO, 1:20, chemistry]", 1), "utf-8")
+    assert main(["check", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert "keywords: expected texts, got bool False, int 80; put each in quotes" in err
+    accepted.write_text(text.replace("keywords: [operators, PDEs]", "keywords: [PDEs, operators, PDEs]", 1), "utf-8")
+    assert main(["check", str(root)]) == 0
+    assert "'PDEs' listed more than once; shown once" in capsys.readouterr().err
+    volume, _ = load(Project(root))
+    assert ("PDEs", "operators") in [paper.keywords for paper in volume.papers]
+
+
+def test_a_pdf_replaced_by_hand_stays_at_every_later_import(tmp_path, capsys):
+    root, export, pdfs = _setup(tmp_path)
+    assert main(["import-openreview", str(export), str(root), "--pdfs", str(pdfs)]) == 0
+    mine = root / "papers/pdf/paper2.pdf"
+    sample_pdf(mine, "The organizer's own copy", ["X"], "A.", pages=1)
+    kept = mine.read_bytes()
+    for _ in range(3):
+        capsys.readouterr()
+        assert main(["import-openreview", str(export), str(root), "--pdfs", str(pdfs)]) == 0
+        assert "kept (PDF replaced by hand): paper2: papers/pdf/paper2.pdf" in capsys.readouterr().out
+        assert mine.read_bytes() == kept
+    # A new PDF in the export replaces the one the import placed, and the report says so.
+    sample_pdf(pdfs / "Forum0003x.pdf", "Paper 3, camera-ready", ["X"], "A.", pages=2)
+    assert main(["import-openreview", str(export), str(root), "--pdfs", str(pdfs)]) == 0
+    assert "updated: paper3: the PDF, papers/pdf/paper3.pdf" in capsys.readouterr().out
+    assert (root / "papers/pdf/paper3.pdf").read_bytes() == (pdfs / "Forum0003x.pdf").read_bytes()
+
+
+def test_a_withdrawn_paper_accepted_again_is_reported_and_a_broken_file_refused(tmp_path, capsys):
+    root, export, pdfs = _setup(tmp_path)
+    assert main(["import-openreview", str(export), str(root)]) == 0
+    notes = json.loads(export.read_text("utf-8"))
+    notes[0]["content"]["venue"] = {"value": "FM4Science 2026 Withdrawn Submission"}
+    export.write_text(json.dumps(notes), "utf-8")
+    assert main(["import-openreview", str(export), str(root)]) == 0
+    notes[0]["content"]["venue"] = {"value": "FM4Science 2026 Poster"}
+    export.write_text(json.dumps(notes), "utf-8")
+    capsys.readouterr()
+    assert main(["import-openreview", str(export), str(root)]) == 0
+    assert "still marked withdrawn or retracted, though the export accepts it" in capsys.readouterr().out
+    accepted = root / "papers/accepted.yml"
+    accepted.write_text(accepted.read_text("utf-8") + "- id: broken\n  title: [broken\n", "utf-8")
+    before = accepted.read_bytes()
+    assert main(["import-openreview", str(export), str(root)]) == 1
+    err = capsys.readouterr().err
+    assert "nothing imported: papers/accepted.yml:" in err and "then import again" in err and "Traceback" not in err
+    assert accepted.read_bytes() == before

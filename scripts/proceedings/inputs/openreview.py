@@ -19,8 +19,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ruamel.yaml import YAML
-from ruamel.yaml.scalarstring import LiteralScalarString
+import yaml
+from ruamel.yaml import YAML, YAMLError
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from ..model.workshop import Workshop
 from ..records.fields import MAX_ID_LENGTH
@@ -59,6 +60,9 @@ class ImportReport:
     before), kept as they are."""
     kept_pdfs: list[str] = field(default_factory=list)
     """'id: path' for PDFs the organizer replaced in ``papers/``, kept instead of the export's."""
+    accepted_again: list[str] = field(default_factory=list)
+    """Ids of papers marked withdrawn or retracted in ``accepted.yml`` that the export accepts: the
+    mark stays until the organizer removes it."""
     written: bool = False
     """Whether ``accepted.yml`` changed (an import of an unchanged export leaves it as it was)."""
 
@@ -70,6 +74,8 @@ class ImportReport:
                              ("kept (PDF replaced by hand)", self.kept_pdfs),
                              ("marked withdrawn (the export no longer accepts it)", self.withdrawn),
                              ("kept (not in the export; delete it by hand if it should go)", self.not_in_export),
+                             ("still marked withdrawn or retracted, though the export accepts it (delete the mark by "
+                              "hand if it should go)", self.accepted_again),
                              ("skipped", self.skipped), ("no PDF found", self.without_pdf)):
             out += [f"  {label}: {item}" for item in items]
         return out
@@ -191,6 +197,8 @@ def merge(current: list[dict], previous: dict[str, dict], imported: list[dict], 
         forum = str(old.get("openreview"))
         if forum in imported_by_forum:
             _update(old, imported_by_forum.pop(forum), previous.get(forum), report)
+            if old.get("withdrawn") or old.get("retracted"):
+                report.accepted_again.append(str(old.get("id")))
         elif forum in removed and forum in previous and not (old.get("withdrawn") or old.get("retracted")):
             old["withdrawn"] = {"date": dt.date.today().isoformat(), "reason": f"{removed[forum]} on OpenReview"}
             report.withdrawn.append(f"{old.get('id')} ({removed[forum]})")
@@ -247,7 +255,13 @@ def import_notes(notes: list[dict], papers_dir: Path, workshop: Workshop, pdfs: 
     previous = json.loads(memory.read_text("utf-8")) if memory.is_file() else {}
     yaml = YAML()
     yaml.width, yaml.preserve_quotes = 100, True
-    document = yaml.load(accepted.read_text("utf-8")) if accepted.is_file() else None
+    try:
+        document = yaml.load(accepted.read_text("utf-8")) if accepted.is_file() else None
+    except YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{accepted.name}:{mark.line + 1}" if mark else accepted.name
+        raise ImportRefused(f"papers/{where}: cannot be read ({getattr(error, 'problem', None) or error}); "
+                            "fix it (`proceedings check` shows every error), then import again") from error
     current = _record_list(document)
     placed = [_imported_record(note, workshop, pdfs, papers_dir, previous, _others(current, note), report)
               for note in chosen]
@@ -280,19 +294,26 @@ def _as_read_back(yaml: YAML, records: list[dict]) -> list[dict]:
 
 
 def _exactly_written(value):
-    """``value`` with every text that folding would change marked to be written as a literal block."""
+    """``value`` with every text that folding would change marked to be written as a literal block,
+    and every text that the loader (PyYAML, YAML 1.1) would read as something else (yes, No, on,
+    1:20: true, false, true, 80) quoted; ruamel.yaml writes YAML 1.2, where those are texts."""
     if isinstance(value, dict):
         return {name: _exactly_written(item) for name, item in value.items()}
     if isinstance(value, list):
         return [_exactly_written(item) for item in value]
-    if isinstance(value, str) and _FOLDING_CHANGES.search(value) and not _NOT_IN_A_LITERAL.search(value):
-        return LiteralScalarString(value)
+    if not isinstance(value, str):
+        return value
+    if _FOLDING_CHANGES.search(value) and not _NOT_IN_A_LITERAL.search(value) and not value.startswith("\t"):
+        return LiteralScalarString(value)  # (libyaml refuses a literal block whose first line starts with a tab)
+    if _YAML_1_1.resolve(yaml.ScalarNode, value, (True, False)) != _TEXT:
+        return DoubleQuotedScalarString(value)
     return value
 
 
 _FOLDING_CHANGES = re.compile(r"\s\s|[^\S ]")
 # What a literal block cannot hold as it is (other line breaks, what YAML escapes): such a text is
 # left to the writer, which quotes it with escapes.
+_YAML_1_1, _TEXT = yaml.resolver.Resolver(), "tag:yaml.org,2002:str"
 _NOT_IN_A_LITERAL = re.compile("[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -335,10 +356,11 @@ def _imported_record(note: dict, workshop: Workshop, pdfs: Path | None, papers_d
 
 def _place_pdf(source: Path, papers_dir: Path, paper_id: str, last: dict | None, others: set[str],
                report: ImportReport) -> tuple[str, str]:
-    """The PDF's path relative to ``papers/`` and the hash of the file there: ``source`` itself when it
-    lies in ``papers/``, else a copy in ``papers/pdf/``; but a file the last import placed there that
-    the organizer has since replaced is kept, and a file placed there otherwise (by hand, or named by
-    another paper) is never overwritten: the copy goes beside it."""
+    """The PDF's path relative to ``papers/`` and the hash of the file the import placed there, for
+    the next import to compare: ``source`` itself when it lies in ``papers/``, else a copy in
+    ``papers/pdf/``; but a file the last import placed there that the organizer has since replaced
+    is kept, and a file placed there otherwise (by hand, or named by another paper) is never
+    overwritten: the copy goes beside it."""
     if source.resolve().is_relative_to(papers_dir.resolve()):
         return source.resolve().relative_to(papers_dir.resolve()).as_posix(), file_hash(source)
     relative = f"pdf/{paper_id}.pdf"
@@ -348,10 +370,13 @@ def _place_pdf(source: Path, papers_dir: Path, paper_id: str, last: dict | None,
         placed_before = (last or {}).get("pdf_sha256")
         if placed_before and there not in (offered, placed_before) and relative not in others:
             report.kept_pdfs.append(f"{paper_id}: papers/{relative}")
-            return relative, there
+            # What the import placed stays remembered: the organizer's file stays theirs at every import.
+            return relative, placed_before
         if there != offered and there != placed_before:
             relative = f"pdf/{paper_id}-openreview.pdf"
             target = papers_dir / relative
+        elif there != offered:
+            report.updated.append(f"{paper_id}: the PDF, papers/{relative}")
     target.parent.mkdir(parents=True, exist_ok=True)
     with replacing(target) as temporary:
         shutil.copy2(source, temporary)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -227,10 +228,18 @@ class Fields:
         if value is None:
             return ()
         items = re.split(r"[;,|]", value) if isinstance(value, str) else value
-        if not isinstance(items, list) or not all(isinstance(item, (str, int, float)) for item in items):
+        if not isinstance(items, list):
             self.error(name, f"expected a list of texts, got {value!r}")
             return ()
-        return tuple(text for item in items if (text := one_line(str(item))))
+        # As for a text: YAML reads an unquoted yes, No, on or 1:20 as true, false, true and 80.
+        if others := [item for item in items if not isinstance(item, str)]:
+            self.error(name, f"expected texts, got {', '.join(f'{type(item).__name__} {item!r}' for item in others)}; "
+                             "put each in quotes")
+            return ()
+        texts = [text for item in items if (text := one_line(item))]
+        if repeated := sorted(text for text, count in Counter(texts).items() if count > 1):
+            self.warning(name, f"{', '.join(map(repr, repeated))} listed more than once; shown once")
+        return tuple(dict.fromkeys(texts))
 
     def records(self, name: str, required: bool = False,
                 from_text: Callable[[str], Located | None] | None = None) -> list[tuple[str, Located]]:
