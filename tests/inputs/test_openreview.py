@@ -105,7 +105,8 @@ def test_reimport_keeps_hand_edits(tmp_path, capsys):
     capsys.readouterr()
     assert main(["import-openreview", str(export), str(root), "--pdfs", str(pdfs)]) == 0
     out = capsys.readouterr().out
-    assert "kept (edited by hand): paper1: title" in out and "updated: paper1: abstract" in out
+    assert "kept (edited by hand): paper1: title (the export changed it too: its new value is set aside)" in out
+    assert "updated: paper1: abstract" in out
     merged = {r["id"]: r for r in yaml.safe_load(accepted.read_text("utf-8"))}
     assert merged["paper1"]["title"] == "Paper number 1, as the organizer corrected it"
     assert merged["paper1"]["abstract"] == "A new abstract."
@@ -233,8 +234,11 @@ def test_an_unquoted_yes_or_1_20_in_a_list_is_an_error_and_a_repeated_keyword_a_
 
 def test_a_pdf_replaced_by_hand_stays_at_every_later_import(tmp_path, capsys):
     root, export, pdfs = _setup(tmp_path)
+    for download in pdfs.iterdir():
+        download.chmod(0o444)
     assert main(["import-openreview", str(export), str(root), "--pdfs", str(pdfs)]) == 0
     mine = root / "papers/pdf/paper2.pdf"
+    assert mine.stat().st_mode & 0o200, "a read-only download is copied writable: the organizer may replace it"
     sample_pdf(mine, "The organizer's own copy", ["X"], "A.", pages=1)
     kept = mine.read_bytes()
     for _ in range(3):
@@ -243,6 +247,7 @@ def test_a_pdf_replaced_by_hand_stays_at_every_later_import(tmp_path, capsys):
         assert "kept (PDF replaced by hand): paper2: papers/pdf/paper2.pdf" in capsys.readouterr().out
         assert mine.read_bytes() == kept
     # A new PDF in the export replaces the one the import placed, and the report says so.
+    (pdfs / "Forum0003x.pdf").unlink()
     sample_pdf(pdfs / "Forum0003x.pdf", "Paper 3, camera-ready", ["X"], "A.", pages=2)
     assert main(["import-openreview", str(export), str(root), "--pdfs", str(pdfs)]) == 0
     assert "updated: paper3: the PDF, papers/pdf/paper3.pdf" in capsys.readouterr().out

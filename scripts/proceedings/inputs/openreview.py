@@ -15,6 +15,7 @@ import io
 import json
 import re
 import shutil
+import stat
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -222,6 +223,8 @@ def _update(old: dict, new: dict, last: dict | None, report: ImportReport) -> No
             else:
                 old[name] = new[name]
             report.updated.append(f"{old['id']}: {name}")
+        elif last is not None and new.get(name) != last.get(name):
+            report.kept.append(f"{old['id']}: {name} (the export changed it too: its new value is set aside)")
         else:
             report.kept.append(f"{old['id']}: {name}")
 
@@ -380,4 +383,6 @@ def _place_pdf(source: Path, papers_dir: Path, paper_id: str, last: dict | None,
     target.parent.mkdir(parents=True, exist_ok=True)
     with replacing(target) as temporary:
         shutil.copy2(source, temporary)
+        # A download may be read-only: the organizer must be able to replace the copy by hand.
+        temporary.chmod(temporary.stat().st_mode | stat.S_IWUSR)
     return relative, file_hash(target)

@@ -123,7 +123,7 @@ def _page_text(document: pypdfium2.PdfDocument, index: int) -> str:
         page = document[index]
         textpage = page.get_textpage()
         try:
-            # pdfium ends lines with CR LF; clean_text drops the CR.
+            # pdfium ends lines with CR LF; clean_text makes each a line feed.
             return clean_text(textpage.get_text_bounded())
         finally:
             textpage.close()

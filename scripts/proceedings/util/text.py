@@ -14,6 +14,8 @@ from anyascii import anyascii
 # U+FFFF, ...) break Sphinx's writer. None belongs in metadata.
 _INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u115f\u1160\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164"
                         r"\ufdd0-\ufdef\ufeff\uffa0\ufff0-\uffff\U000e0000-\U000e007f]")
+# A carriage return (alone or before a line feed), a vertical tab, a form feed or a next line (U+0085).
+_OTHER_BREAK = re.compile(r"\r\n?|[\x0b\x0c\x85]")
 # The noncharacters past the first plane, apart: in the class above, their 32 single characters made
 # every character of a PDF's text cost 32 comparisons (clean_text was a tenth of reading a PDF).
 _FIRST_ASTRAL_NONCHARACTER = "\U0001fffe"
@@ -21,7 +23,10 @@ _ASTRAL_NONCHARACTERS = re.compile("[" + "".join(rf"\U{plane:04x}fffe\U{plane:04
 
 
 def clean_text(value: str) -> str:
-    """``value`` NFC-normalized, without invisible characters, with its outer whitespace stripped."""
+    """``value`` NFC-normalized, its line breaks made ``\n``, without invisible characters, with its
+    outer whitespace stripped."""
+    if _OTHER_BREAK.search(value):  # they are control characters, removed below: words would join
+        value = _OTHER_BREAK.sub("\n", value)
     value = _INVISIBLE.sub("", unicodedata.normalize("NFC", value))
     if value and not value.isascii() and max(value) >= _FIRST_ASTRAL_NONCHARACTER:
         value = _ASTRAL_NONCHARACTERS.sub("", value)
