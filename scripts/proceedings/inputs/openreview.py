@@ -314,9 +314,9 @@ def _exactly_written(value):
 
 
 _FOLDING_CHANGES = re.compile(r"\s\s|[^\S ]")
+_YAML_1_1, _TEXT = yaml.resolver.Resolver(), "tag:yaml.org,2002:str"
 # What a literal block cannot hold as it is (other line breaks, what YAML escapes): such a text is
 # left to the writer, which quotes it with escapes.
-_YAML_1_1, _TEXT = yaml.resolver.Resolver(), "tag:yaml.org,2002:str"
 _NOT_IN_A_LITERAL = re.compile("[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 
 

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from ..model.locations import Project, paper_docname
 from ..model.volume import Proceedings
-from ..util.files import file_hash, file_signature, read_json, write_if_changed
+from ..util.files import content_signature, read_json, write_if_changed
 from ..util.priority import lower_thread_priority
 from .errors import BuildError
 
@@ -178,7 +178,10 @@ class SiteIndex:
     def _digests(self, pages: list[str]) -> dict[str, str]:
         """Each page's content digest, computed again only when its size or time changed."""
         for page in pages:
-            self.known[page] = _page_state(self.site / page, self.known.get(page))
+            state = content_signature(self.site / page, self.known.get(page))
+            if state is None:  # not written (yet)
+                raise FileNotFoundError(self.site / page)
+            self.known[page] = state
         return {page: self.known[page][-1] for page in pages}
 
     def _index_if_stale(self, name: str, pages: list[str]) -> dict[str, str]:
@@ -206,15 +209,6 @@ def _settings() -> dict:
     except metadata.PackageNotFoundError:
         version = ""
     return {"pagefind": version, "exclude": _EXCLUDE}
-
-
-def _page_state(page: Path, known: list | None) -> list:
-    """The page's size, modification time and content digest; ``known`` (the last build's) when the
-    size and time are the same."""
-    signature = file_signature(page)
-    if known and known[:2] == signature:
-        return known
-    return [*signature, file_hash(page)]
 
 
 @cache
