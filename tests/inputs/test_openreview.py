@@ -273,3 +273,35 @@ def test_a_withdrawn_paper_accepted_again_is_reported_and_a_broken_file_refused(
     err = capsys.readouterr().err
     assert "nothing imported: papers/accepted.yml:" in err and "then import again" in err and "Traceback" not in err
     assert accepted.read_bytes() == before
+
+
+def test_an_import_without_pdfs_keeps_every_papers_pdf(tmp_path, capsys):
+    # The export's PDFs are downloads given with --pdfs: an import without them, or missing one, has
+    # no PDF to offer, which is no reason to unlink a paper's PDF (or forget one replaced by hand).
+    root, export, pdfs = _setup(tmp_path)
+    assert main(["import-openreview", str(export), str(root), "--pdfs", str(pdfs)]) == 0
+    accepted = root / "papers/accepted.yml"
+    mine = root / "papers/pdf/paper1.pdf"
+    sample_pdf(mine, "The organizer's own copy", ["X"], "A.", pages=1)
+    kept = mine.read_bytes()
+    written = accepted.read_bytes()
+    capsys.readouterr()
+    assert main(["import-openreview", str(export), str(root)]) == 0
+    assert "Nothing to change in" in capsys.readouterr().out
+    assert accepted.read_bytes() == written
+    (pdfs / "Forum0002x.pdf").unlink()
+    assert main(["import-openreview", str(export), str(root), "--pdfs", str(pdfs)]) == 0
+    out = capsys.readouterr().out
+    assert "kept (PDF replaced by hand): paper1: papers/pdf/paper1.pdf" in out and "paper2: pdf" not in out, out
+    records = {r["id"]: r for r in yaml.safe_load(accepted.read_text("utf-8"))}
+    assert records["paper2"]["pdf"] == "pdf/paper2.pdf" and mine.read_bytes() == kept
+
+
+def test_an_accepted_yml_that_is_not_utf8_is_refused_with_its_line(tmp_path, capsys):
+    root, export, _ = _setup(tmp_path)
+    accepted = root / "papers/accepted.yml"
+    accepted.write_bytes("- id: first\n  title: Café\n".encode("latin-1"))
+    assert main(["import-openreview", str(export), str(root)]) == 1
+    err = capsys.readouterr().err
+    assert "papers/accepted.yml:2: is not UTF-8 (byte 0xe9); save it as UTF-8" in err and "Traceback" not in err
+    assert accepted.read_bytes() == "- id: first\n  title: Café\n".encode("latin-1")

@@ -34,7 +34,7 @@ def test_astral_noncharacters_go_beside_astral_letters_that_stay(plane):
     assert clean_text(f"\U0001d400{noncharacter}x{chr(plane * 0x10000 + 0xFFFF)}") == "\U0001d400x"
 
 
-@pytest.mark.parametrize("line_break", ["\r", "\r\n", "\x0b", "\x0c", "\x85", "\n"])
+@pytest.mark.parametrize("line_break", ["\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\n"])
 def test_every_line_break_separates_words(line_break):
     # Control characters all, removed as such, they joined the words they separated ("macline").
     assert clean_text(f"Old mac{line_break}line end") == "Old mac\nline end"

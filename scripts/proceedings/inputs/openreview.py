@@ -212,9 +212,10 @@ def merge(current: list[dict], previous: dict[str, dict], imported: list[dict], 
 
 def _update(old: dict, new: dict, last: dict | None, report: ImportReport) -> None:
     """Bring ``old`` (in place, so that its comments stay) up to the export's ``new``, keeping fields
-    edited by hand since the ``last`` import."""
+    edited by hand since the ``last`` import. A paper whose PDF this import did not find keeps the
+    one it has: the export's PDFs are downloads beside it, and none offered is no reason to unlink one."""
     for name in IMPORTED_FIELDS:
-        if new.get(name) == old.get(name):
+        if new.get(name) == old.get(name) or (name == "pdf" and "pdf" not in new):
             continue
         # Without a memory of the last import, whatever is there may be a hand edit: keep it.
         if old.get(name) is None or (last is not None and old.get(name) == last.get(name)):
@@ -260,6 +261,10 @@ def import_notes(notes: list[dict], papers_dir: Path, workshop: Workshop, pdfs: 
     yaml.width, yaml.preserve_quotes = 100, True
     try:
         document = yaml.load(accepted.read_text("utf-8")) if accepted.is_file() else None
+    except UnicodeDecodeError as error:
+        line = accepted.read_bytes()[:error.start].count(b"\n") + 1
+        raise ImportRefused(f"papers/{accepted.name}:{line}: is not UTF-8 (byte 0x{error.object[error.start]:02x}); "
+                            "save it as UTF-8, then import again") from error
     except YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{accepted.name}:{mark.line + 1}" if mark else accepted.name
@@ -273,10 +278,18 @@ def import_notes(notes: list[dict], papers_dir: Path, workshop: Workshop, pdfs: 
     text = _IMPORTED_HEADER if document is None else ""
     report.written = write_if_changed(accepted, text + _dumped(yaml, imported if document is None else document))
     # Papers not in this export keep what the last import that had them remembers.
-    memory_records = previous | {record["openreview"]: {**record, "pdf_sha256": sha}
+    memory_records = previous | {record["openreview"]: _remembered(record, sha, previous.get(record["openreview"]))
                                  for record, (_, sha) in zip(imported, placed, strict=True)}
     write_if_changed(memory, json.dumps(memory_records, ensure_ascii=False, indent=1))
     return report
+
+
+def _remembered(record: dict, sha256: str | None, last: dict | None) -> dict:
+    """What the next import compares ``record`` with: the record, and the hash of the PDF this import
+    placed; without one, the PDF the last import placed (still the paper's)."""
+    if sha256 is None and last and last.get("pdf_sha256"):
+        return {**record, "pdf": last.get("pdf"), "pdf_sha256": last["pdf_sha256"]}
+    return {**record, "pdf_sha256": sha256}
 
 
 _IMPORTED_HEADER = "# Imported from OpenReview by `proceedings import-openreview`; hand edits are kept on re-import.\n"

@@ -22,7 +22,6 @@ from ..util.files import (
     file_signature,
     file_signatures,
     read_json,
-    signature_if_file,
     text_head,
     timeless,
     write_if_changed,
@@ -71,7 +70,7 @@ def jupyter_book_inputs(project: Project, last: object = None) -> dict:
                  for name, signature in file_signatures(package / folder).items() if "__pycache__" not in name}
     toc = content_signature(project.root / "_toc.yml", last.get("navigation", {}).get("toc"))
     return {"book": content_signatures(project.book, last.get("book")),
-            "config": signature_if_file(project.work / "_config.yml"),
+            "config": content_signature(project.work / "_config.yml", last.get("config")),
             "navigation": {"toc": toc, "titles": page_titles(project.book)},
             "extension": {**extension, "__init__.py": file_signature(package / "__init__.py")},
             "software": {name: metadata.version(name) for name in _BOOK_SOFTWARE}}
@@ -82,8 +81,9 @@ def compared_book_inputs(inputs: dict) -> dict:
     change (an editor, a checkout) is unchanged, and Jupyter Book is not run (nor run whole, for
     the table of contents)."""
     navigation = inputs.get("navigation", {})
-    return {**inputs, "book": timeless(inputs.get("book", {})),
-            "navigation": {**navigation, "toc": timeless({"toc": navigation.get("toc")})["toc"]}}
+    files = timeless({"config": inputs.get("config"), "toc": navigation.get("toc")})
+    return {**inputs, "book": timeless(inputs.get("book", {})), "config": files["config"],
+            "navigation": {**navigation, "toc": files["toc"]}}
 
 
 def page_titles(book: Path) -> dict[str, str]:

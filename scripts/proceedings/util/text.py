@@ -14,8 +14,9 @@ from anyascii import anyascii
 # U+FFFF, ...) break Sphinx's writer. None belongs in metadata.
 _INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u115f\u1160\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164"
                         r"\ufdd0-\ufdef\ufeff\uffa0\ufff0-\uffff\U000e0000-\U000e007f]")
-# A carriage return (alone or before a line feed), a vertical tab, a form feed or a next line (U+0085).
-_OTHER_BREAK = re.compile(r"\r\n?|[\x0b\x0c\x85]")
+# A carriage return (alone or before a line feed), a vertical tab, a form feed, the file, group and
+# record separators, or a next line (U+0085): what Python's splitlines takes for line breaks.
+_OTHER_BREAK = re.compile(r"\r\n?|[\x0b\x0c\x1c-\x1e\x85]")
 # The noncharacters past the first plane, apart: in the class above, their 32 single characters made
 # every character of a PDF's text cost 32 comparisons (clean_text was a tenth of reading a PDF).
 _FIRST_ASTRAL_NONCHARACTER = "\U0001fffe"
