@@ -259,17 +259,7 @@ def import_notes(notes: list[dict], papers_dir: Path, workshop: Workshop, pdfs: 
     previous = json.loads(memory.read_text("utf-8")) if memory.is_file() else {}
     yaml = YAML()
     yaml.width, yaml.preserve_quotes = 100, True
-    try:
-        document = yaml.load(accepted.read_text("utf-8")) if accepted.is_file() else None
-    except UnicodeDecodeError as error:
-        line = accepted.read_bytes()[:error.start].count(b"\n") + 1
-        raise ImportRefused(f"papers/{accepted.name}:{line}: is not UTF-8 (byte 0x{error.object[error.start]:02x}); "
-                            "save it as UTF-8, then import again") from error
-    except YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{accepted.name}:{mark.line + 1}" if mark else accepted.name
-        raise ImportRefused(f"papers/{where}: cannot be read ({getattr(error, 'problem', None) or error}); "
-                            "fix it (`proceedings check` shows every error), then import again") from error
+    document = _accepted_document(yaml, accepted) if accepted.is_file() else None
     current = _record_list(document)
     placed = [_imported_record(note, workshop, pdfs, papers_dir, previous, _others(current, note), report)
               for note in chosen]
@@ -282,6 +272,22 @@ def import_notes(notes: list[dict], papers_dir: Path, workshop: Workshop, pdfs: 
                                  for record, (_, sha) in zip(imported, placed, strict=True)}
     write_if_changed(memory, json.dumps(memory_records, ensure_ascii=False, indent=1))
     return report
+
+
+def _accepted_document(yaml: YAML, accepted: Path) -> object:
+    """``accepted.yml`` as ruamel.yaml reads it (with its comments); raises :class:`ImportRefused`,
+    naming the line, when it cannot be read."""
+    try:
+        return yaml.load(accepted.read_text("utf-8"))
+    except UnicodeDecodeError as error:
+        line = accepted.read_bytes()[:error.start].count(b"\n") + 1
+        raise ImportRefused(f"papers/{accepted.name}:{line}: is not UTF-8 (byte 0x{error.object[error.start]:02x}); "
+                            "save it as UTF-8, then import again") from error
+    except YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{accepted.name}:{mark.line + 1}" if mark else accepted.name
+        raise ImportRefused(f"papers/{where}: cannot be read ({getattr(error, 'problem', None) or error}); "
+                            "fix it (`proceedings check` shows every error), then import again") from error
 
 
 def _remembered(record: dict, sha256: str | None, last: dict | None) -> dict:
