@@ -14,7 +14,6 @@ def unlocked_copy(pdf: Path, password: str, sha256: str, cache: Path) -> Path:
     if not target.is_file():
         from pikepdf import Pdf  # here: few projects have a password, and every build paid its import
 
-
         with Pdf.open(pdf, password=password) as document, replacing(target) as temporary:
             document.save(temporary)  # pikepdf writes no encryption unless asked to
     return target

@@ -24,10 +24,9 @@ _ASTRAL_NONCHARACTERS = re.compile("[" + "".join(rf"\U{plane:04x}fffe\U{plane:04
 
 
 def clean_text(value: str) -> str:
-    """``value`` NFC-normalized, its line breaks made ``\n``, without invisible characters, with its
-    outer whitespace stripped."""
-    if _OTHER_BREAK.search(value):  # they are control characters, removed below: words would join
-        value = _OTHER_BREAK.sub("\n", value)
+    """``value`` NFC-normalized, its line breaks made line feeds, without invisible characters, with
+    its outer whitespace stripped."""
+    value = _OTHER_BREAK.sub("\n", value)  # they are control characters, removed below: words would join
     value = _INVISIBLE.sub("", unicodedata.normalize("NFC", value))
     if value and not value.isascii() and max(value) >= _FIRST_ASTRAL_NONCHARACTER:
         value = _ASTRAL_NONCHARACTERS.sub("", value)
