@@ -196,14 +196,15 @@ def merge(current: list[dict], previous: dict[str, dict], imported: list[dict], 
         if not isinstance(old, dict):
             continue  # not a paper record: check reports it, and the import leaves it as it is
         forum = str(old.get("openreview"))
+        marked = bool(old.get("withdrawn") or old.get("retracted"))
         if forum in imported_by_forum:
             _update(old, imported_by_forum.pop(forum), previous.get(forum), report)
-            if old.get("withdrawn") or old.get("retracted"):
+            if marked:
                 report.accepted_again.append(str(old.get("id")))
-        elif forum in removed and forum in previous and not (old.get("withdrawn") or old.get("retracted")):
+        elif forum in removed and forum in previous and not marked:
             old["withdrawn"] = {"date": dt.date.today().isoformat(), "reason": f"{removed[forum]} on OpenReview"}
             report.withdrawn.append(f"{old.get('id')} ({removed[forum]})")
-        elif not (old.get("withdrawn") or old.get("retracted")):
+        elif not marked:
             report.not_in_export.append(str(old.get("id")))
     for new in imported_by_forum.values():
         current.append(new)
