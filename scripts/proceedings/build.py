@@ -5,7 +5,7 @@ and staged for publishing."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
@@ -104,10 +104,7 @@ def _build(project: Project, timings: Timings, options: BuildOptions) -> tuple[P
                 run_jupyter_book(project, book_run, options.verbose)
             else:
                 print("The book's pages and settings are unchanged: Jupyter Book had nothing to do.", flush=True)
-        put = files.result()
-        print(f"{put.written} file(s) beside the pages updated.", flush=True)
-        citations.save()  # the pages and the files have made every text the build needs
-        _search_zip_and_publish(project, index, indexed, put.names, timings)
+        _search_zip_and_publish(project, index, indexed, files, timings)
     after = build_inputs(project, output_options, inputs)
     if same_sources(inputs, after):
         record_build(project, after)
@@ -145,22 +142,30 @@ def _indexing_written_pages(index: SiteIndex, project: Project, book_run: BookRu
         followed()
 
 
-def _search_zip_and_publish(project: Project, index: SiteIndex, indexed: Callable[[], None], files: Collection[str],
+def _search_zip_and_publish(project: Project, index: SiteIndex, indexed: Callable[[], None], files: Future[FilesPut],
                             timings: Timings) -> None:
-    """Index the site for search, zip it and publish it: the zip and the snapshot take the other
-    files while the shards indexed as Sphinx wrote are finished (``indexed``) and Pagefind indexes
-    the rest, then the index, and the snapshot the zip last. The snapshot links what is only ever
-    replaced whole (the ``files`` beside the pages, the index, the zip) rather than copying it."""
+    """Index the site for search, zip it and publish it. The index reads only the pages, and is
+    finished as soon as Sphinx has ended: the shards indexed as Sphinx wrote (``indexed``), then the
+    rest. The zip and the snapshot wait for the ``files`` beside the pages (after an added paper, the
+    volume PDF), then take the other files meanwhile, then the index, and the snapshot the zip last.
+    The snapshot links what is only ever replaced whole (the files beside the pages, the index, the
+    zip) rather than copying it."""
     searched: Future[None] = Future()
+    late = (SITE_ZIP, *BUNDLE_FOLDERS)
+
+    def zip_site() -> None:
+        put = files.result()
+        print(f"{put.written} file(s) beside the pages updated.", flush=True)
+        site_zip(project.work_html, project.work / "site-zip.json", BUNDLE_FOLDERS, searched.result)
+
+    def publish_site() -> Path:
+        return publish(project.work_html, project.sites, project.html, late, zipped.result, {*files.result().names, *late})
     # Below the build's priority, as the shards indexed while Sphinx wrote are: the zip and the
     # snapshot wait for the index, whose last shard Pagefind may still be making.
     with ThreadPoolExecutor(max_workers=2, initializer=lower_thread_priority) as finishing:
         try:
-            zipped = finishing.submit(site_zip, project.work_html, project.work / "site-zip.json", BUNDLE_FOLDERS,
-                                      searched.result)
-            late = (SITE_ZIP, *BUNDLE_FOLDERS)
-            published = finishing.submit(publish, project.work_html, project.sites, project.html, late, zipped.result,
-                                         {*files, *late})
+            zipped = finishing.submit(zip_site)
+            published = finishing.submit(publish_site)
             with timings.stage("search index"):
                 indexed()
                 finish_index(index)

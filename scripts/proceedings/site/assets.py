@@ -45,8 +45,9 @@ class FilesPut(NamedTuple):
 
 
 def write_assets(project: Project, citations: Citations, volume_pdf: Callable[[], Path | None]) -> FilesPut:
-    """Put the files published beside the pages into the site being built. ``volume_pdf`` waits
-    for the volume PDF (:func:`start_volume_pdf`)."""
+    """Put the files published beside the pages into the site being built, and save the texts
+    ``citations`` made for them and for the pages. ``volume_pdf`` waits for the volume PDF
+    (:func:`start_volume_pdf`)."""
     volume = citations.volume
     site = project.work_html
     readable = _readable_pdfs(project, volume)
@@ -55,8 +56,6 @@ def write_assets(project: Project, citations: Citations, volume_pdf: Callable[[]
     files: dict[Path, str | Path] = {site / f"proceedings.{f.ext}": f.write(citations, papers) for f in FORMATS}
     files[site / "program.ics"] = program_ics(volume).decode("utf-8")
     files |= _datacite_files(site / "proceedings", citations.datacite(volume_record(volume)))
-    if volume_file := volume_pdf():
-        files[site / "proceedings.pdf"] = volume_file
     for paper in volume.papers:
         page = site / paper_docname(paper.id)
         for f in FORMATS if paper.cited else ():
@@ -67,6 +66,11 @@ def write_assets(project: Project, citations: Citations, volume_pdf: Callable[[]
         files |= {page.parent / name: project.papers / path for name, path in notice_files(paper).items()}
     for talk in volume.talks:
         files |= _materials(project, volume, talk, (site / talk_docname(talk.id)).parent, readable, pngs)
+    # The pages and these files have made every text the build needs: the cache of texts is saved
+    # while the volume PDF may still be in the making (after an added paper, the longest path).
+    citations.save()
+    if volume_file := volume_pdf():
+        files[site / "proceedings.pdf"] = volume_file
     written = sync_shared_folder(site, files, project.work / "files.json")
     return FilesPut(written, frozenset(path.relative_to(site).as_posix() for path in files))
 
@@ -99,19 +103,24 @@ def start_volume_pdf(project: Project, volume: Proceedings) -> Callable[[], Path
     # Spawned, so that its memory (the writer holds every page of the volume) is returned when it ends;
     # it needs the PDFs' page counts, not their texts. The process ends once the volume is written.
     slim = volume.without_pdf_texts()
-    # Here, not at the top: fpdf and pikepdf took a fifth of a second to import in every build, most
-    # of which find the volume made.
-    from ..outputs.volume_pdf import write_volume_pdf
-
     process = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"), initializer=lower_priority)
     with deaf_children():
-        made = process.submit(write_volume_pdf, slim, project.papers, preface, target)
+        made = process.submit(_write_volume_pdf, slim, project.papers, preface, target)
     process.shutdown(wait=False)
 
     def made_volume() -> Path:
         made.result()  # raises what the process raised
         return target
     return made_volume
+
+
+def _write_volume_pdf(volume: Proceedings, papers_dir: Path, preface: list[str], target: Path) -> int:
+    """:func:`~proceedings.outputs.volume_pdf.write_volume_pdf`, imported only by the process that
+    makes the volume: fpdf and pikepdf took a third of a second to import, on the build's longest
+    path, and most builds find the volume made."""
+    from ..outputs.volume_pdf import write_volume_pdf
+
+    return write_volume_pdf(volume, papers_dir, preface, target)
 
 
 def _volume_pdf_code() -> str:

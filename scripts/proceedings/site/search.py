@@ -37,7 +37,7 @@ from pathlib import Path
 
 from ..model.locations import Project, paper_docname
 from ..model.volume import Proceedings
-from ..util.files import content_signature, read_json, write_if_changed
+from ..util.files import content_signature, file_names, read_json, write_if_changed
 from ..util.priority import lower_thread_priority
 from .errors import BuildError
 
@@ -89,7 +89,7 @@ def bundles(site: Path, paper_pages: set[str], starts: list[str] | None = None) 
     """The pages under ``site/book`` (paths relative to ``site``) by the folder of the bundle that
     indexes them; ``paper_pages`` are the papers' own pages, sharded by ``starts`` (see
     :func:`shard_starts`; computed afresh when not given)."""
-    pages = sorted(path.relative_to(site).as_posix() for path in (site / "book").rglob("*.html"))
+    pages = sorted(f"book/{name}" for name in file_names(site / "book") if name.endswith(".html"))
     papers = [page for page in pages if page in paper_pages]
     starts = shard_starts(papers, []) if starts is None else starts
     if not starts:

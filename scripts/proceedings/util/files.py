@@ -219,6 +219,13 @@ def file_signatures(folder: Path) -> dict[str, list[int]]:
     return {name: found[name] for name in sorted(found, key=lambda name: name.split("/"))}
 
 
+def file_names(folder: Path) -> list[str]:
+    """The files under ``folder``, by relative path, as :func:`file_signatures` finds them but in no
+    order and without their signatures: none is asked for its size and time, which made a walk of a
+    1,000-paper site 8 times slower."""
+    return [name for name, _ in _files(str(folder), "")] if folder.is_dir() else []
+
+
 def content_signatures(folder: Path, known: object = None) -> dict[str, list]:
     """:func:`file_signatures` of the files under ``folder``, each followed by its contents' digest:
     ``known``'s (an earlier result) for a file of the same size and time, else computed. Compared
@@ -246,6 +253,15 @@ def timeless(signatures: dict[str, list | None]) -> dict[str, list | None]:
 
 
 def _add_signatures(directory: str, prefix: str, found: dict[str, list[int]]) -> None:
+    for name, entry in _files(directory, prefix):
+        try:
+            stat = entry.stat()
+        except FileNotFoundError:
+            continue
+        found[name] = [stat.st_size, stat.st_mtime_ns]
+
+
+def _files(directory: str, prefix: str) -> Iterator[tuple[str, os.DirEntry]]:
     # os.scandir with plain strings: the site's 8,000 files were walked with pathlib several times a
     # build, a second each at 1,000 papers. A file or folder may go while it is walked: Sphinx's
     # output folder is walked while the files beside the pages are written into it, each through a
@@ -257,10 +273,6 @@ def _add_signatures(directory: str, prefix: str, found: dict[str, list[int]]) ->
         return
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
-            _add_signatures(entry.path, f"{prefix}{entry.name}/", found)
+            yield from _files(entry.path, f"{prefix}{entry.name}/")
         elif entry.is_file():
-            try:
-                stat = entry.stat()
-            except FileNotFoundError:
-                continue
-            found[prefix + entry.name] = [stat.st_size, stat.st_mtime_ns]
+            yield prefix + entry.name, entry
