@@ -87,3 +87,44 @@ def test_front_matter_keeps_every_accent_and_transliterates_only_what_its_font_l
     for name in beyond_latin1:
         assert name in contents and name in index, name
     assert "WangFang" in index and "王" not in index  # no Chinese glyphs in the font: transliterated
+
+
+def test_contents_link_each_doi_on_its_line(built):
+    volume, reader, _, front = built
+    with_doi = [paper for paper in volume.bound_papers if paper.doi]
+    assert with_doi  # the example has some
+    links = {}
+    for page in reader.pages[:front]:
+        text = page.extract_text()
+        for annotation in page.get("/Annots") or []:
+            action = annotation.get_object().get("/A")
+            if action and action.get("/URI"):
+                links[action["/URI"]] = text
+    for paper in with_doi:
+        assert f"DOI: {paper.doi}" in links[paper.doi_url]
+
+
+@pytest.mark.parametrize("text", [
+    "Enabling Deep Spiking Neural Networks with Hybrid Conversion and Spike Timing Dependent Backpropagation "
+    "for Very Long Titles That Wrap More Than Once On The Contents Page Of The Volume",
+    "A " + "Pneumonoultramicroscopicsilicovolcanoconiosis" * 6 + " word wider than a line",
+    "short",
+    "",
+])
+def test_contents_lines_fit_beside_the_page_numbers_and_keep_every_word(text):
+    from fpdf import FPDF
+
+    from proceedings.outputs.volume_pdf import _FONT, _lines, _static_font
+
+    pdf = FPDF(format="A4")
+    pdf.add_font(_FONT, "", _static_font())
+    pdf.set_font(_FONT, size=10.5)
+    width = pdf.epw - 15
+    inside = width - 2 * pdf.c_margin  # a cell's margins on either side
+    lines = _lines(pdf, width, text)
+    assert all(pdf.get_string_width(line) <= inside for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost, a long word cut
+    if pdf.get_string_width(text) <= inside:
+        assert lines == [text]
+    else:  # each line as full as it can be: its next line's first word would not fit on it
+        assert all(pdf.get_string_width(f"{line} {after.split()[0]}") > inside for line, after in zip(lines, lines[1:]))
