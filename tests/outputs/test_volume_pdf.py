@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 
 import bibtexparser
@@ -127,4 +128,4 @@ def test_contents_lines_fit_beside_the_page_numbers_and_keep_every_word(text):
     if pdf.get_string_width(text) <= inside:
         assert lines == [text]
     else:  # each line as full as it can be: its next line's first word would not fit on it
-        assert all(pdf.get_string_width(f"{line} {after.split()[0]}") > inside for line, after in zip(lines, lines[1:]))
+        assert all(pdf.get_string_width(f"{line} {after.split()[0]}") > inside for line, after in itertools.pairwise(lines))

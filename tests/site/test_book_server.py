@@ -54,3 +54,26 @@ def test_the_server_preloading_it_skips_pythons_ending(tmp_path):
 def test_imported_elsewhere_it_does_nothing():
     program = "import proceedings.site.book_server; raise SystemExit(3)"
     assert subprocess.run([sys.executable, "-c", program]).returncode == 3
+
+
+FROZEN = textwrap.dedent("""\
+    import gc, multiprocessing, pathlib, sys
+    def child(path):
+        pathlib.Path(path).write_text(str(gc.get_freeze_count()))
+    if __name__ == "__main__":
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(sys.argv[2:])
+        process = context.Process(target=child, args=(sys.argv[1],))
+        process.start()
+        process.join()
+""")
+
+
+def test_each_run_starts_with_what_the_server_preloaded_out_of_the_collectors_sight(tmp_path):
+    (tmp_path / "server.py").write_text(FROZEN)
+    frozen = []
+    for preload in ([], ["proceedings.site.book_server"]):
+        count = tmp_path / f"frozen-{len(preload)}"
+        subprocess.run([sys.executable, str(tmp_path / "server.py"), str(count), *preload], check=True)
+        frozen.append(int(count.read_text()))
+    assert frozen[0] == 0 and frozen[1] > 1_000  # the interpreter's own modules and objects, at least
