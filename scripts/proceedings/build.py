@@ -27,7 +27,14 @@ from .site.jupyter_book import BookRun, WrittenPages, planned_run, run_jupyter_b
 from .site.publish import publish
 from .site.search import BUNDLE_FOLDERS, SiteIndex, finish_index, site_index
 from .site.sitezip import SITE_ZIP, site_zip
-from .site.stamp import build_inputs, forget_last_build, record_build, same_sources, unchanged_since_last_build
+from .site.stamp import (
+    build_inputs,
+    forget_last_build,
+    paper_digests,
+    record_build,
+    same_sources,
+    unchanged_since_last_build,
+)
 from .util.files import exclusive
 from .util.priority import lower_thread_priority
 from .util.progress import Timings
@@ -70,7 +77,7 @@ def _build(project: Project, timings: Timings, options: BuildOptions) -> tuple[P
     if not unchanged:  # it imports Jupyter Book (a core for a second) while the inputs load
         start_jupyter_book_server()
     with timings.stage("load"):
-        volume, diags = load(project, keep_going=options.keep_going, timings=timings)
+        volume, diags = load(project, keep_going=options.keep_going, timings=timings, digests=paper_digests(project, inputs))
         diags.extend(check_project(project, volume))
     if volume is None or (diags.has_errors and not options.keep_going):
         return None, diags

@@ -21,6 +21,7 @@ from .records.diagnostics import Diagnostics
 from .site.errors import BuildError, PublishError
 from .site.publish import push_to_branch
 from .site.serve import serve
+from .site.stamp import paper_digests
 from .site.zenodo import SANDBOX_API, STATE_FILE, TOKEN_VARIABLE, ZENODO_API, Zenodo, ZenodoError, deposit, zenodo_token
 from .util.processes import INTERRUPTED
 from .util.progress import Timings
@@ -56,7 +57,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate a project's inputs and report every problem; exit 1 on any error."""
     project = Project(Path(args.dir).resolve())
-    volume, diags = load(project)
+    volume, diags = load(project, digests=paper_digests(project))
     diags.extend(check_project(project, volume))
     _report(diags, args.json)
     if volume is not None and not args.json:

@@ -38,6 +38,16 @@ def build_inputs(project: Project, options: dict, last: object = None) -> dict:
             "site": os.readlink(project.html) if project.html.is_symlink() and project.html.resolve().is_dir() else None}
 
 
+def paper_digests(project: Project, inputs: dict | None = None) -> dict[str, str]:
+    """The contents' SHA-256 of each file in ``papers/``, by its path there: from ``inputs`` (see
+    :func:`build_inputs`), else from the last successful build's record for the files of the same
+    size and time, the others read now."""
+    if inputs is None:
+        last = read_json(project.work / _STAMP, {})
+        inputs = {"papers": content_signatures(project.papers, last.get("papers") if isinstance(last, dict) else None)}
+    return {name: signature[-1] for name, signature in inputs["papers"].items()}
+
+
 def _dependency_versions() -> dict[str, str]:
     """The installed version of each package the tool depends on (pagefind, citeproc-py, pypdfium2, ...)."""
     requirements = metadata.requires("workshop-proceedings-archive") or []
