@@ -1,6 +1,6 @@
 """The build, stage by stage: read ``papers/`` into the model, write the generated pages, run Jupyter
-Book while the files beside the pages are made, then index the site for search while it is zipped
-and staged for publishing."""
+Book while the files beside the pages are made and zipped, then index the site for search while the
+rest is zipped and staged for publishing."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from .inputs.checks import check_project
@@ -102,16 +102,21 @@ def _build(project: Project, timings: Timings, options: BuildOptions) -> tuple[P
     book_run = planned_run(project, volume.workshop)
     index = site_index(project, volume)
     # Sphinx runs in a process of its own, on one core, and needs none of the files published beside
-    # the pages: those (previews, the volume PDF, citations) are made meanwhile, and the search index
-    # of the pages it has written.
+    # the pages: those (previews, the volume PDF, citations) are made meanwhile, the search index of
+    # the pages it has written, and the zip of those files.
     with ThreadPoolExecutor(max_workers=1) as background, _indexing_written_pages(index, project, book_run) as indexed:
         files = background.submit(_timed_assets, project, citations, volume_pdf, new_facts, timings)
-        with timings.stage("sphinx"):
-            if book_run:
-                run_jupyter_book(project, book_run, options.verbose)
-            else:
-                print("The book's pages and settings are unchanged: Jupyter Book had nothing to do.", flush=True)
-        _search_zip_and_publish(project, index, indexed, files, timings)
+        with _zipped_and_published(project, files, timings) as finishing:
+            with timings.stage("sphinx"):
+                if book_run:
+                    run_jupyter_book(project, book_run, options.verbose)
+                else:
+                    print("The book's pages and settings are unchanged: Jupyter Book had nothing to do.", flush=True)
+            finishing.built.set()
+            with timings.stage("search index"):
+                indexed()
+                finish_index(index)
+            finishing.searched.set_result(None)
     after = build_inputs(project, output_options, inputs)
     if same_sources(inputs, after):
         record_build(project, after)
@@ -149,36 +154,47 @@ def _indexing_written_pages(index: SiteIndex, project: Project, book_run: BookRu
         followed()
 
 
-def _search_zip_and_publish(project: Project, index: SiteIndex, indexed: Callable[[], None], files: Future[FilesPut],
-                            timings: Timings) -> None:
-    """Index the site for search, zip it and publish it. The index reads only the pages, and is
-    finished as soon as Sphinx has ended: the shards indexed as Sphinx wrote (``indexed``), then the
-    rest. The zip and the snapshot wait for the ``files`` beside the pages (after an added paper, the
-    volume PDF), then take the other files meanwhile, then the index, and the snapshot the zip last.
-    The snapshot links what is only ever replaced whole (the files beside the pages, the index, the
-    zip) rather than copying it."""
-    searched: Future[None] = Future()
+@dataclass
+class _Finishing:
+    """What the zip and the snapshot wait for, as the build reaches it."""
+
+    built: threading.Event = field(default_factory=threading.Event)
+    """Set once Sphinx has ended: the pages are written."""
+    searched: Future[None] = field(default_factory=Future)
+    """Done once the search index is made; failed when the build failed."""
+
+
+@contextmanager
+def _zipped_and_published(project: Project, files: Future[FilesPut], timings: Timings) -> Iterator[_Finishing]:
+    """Zip the site and publish it as the body runs Sphinx and indexes the site. The zip takes the
+    ``files`` beside the pages once they are made, while Sphinx runs (the PDFs are most of its bytes),
+    the rest of the site once the body sets ``built``, and the search index once ``searched`` is
+    done; the snapshot takes the site once Sphinx has ended, then the index, and the zip last. It
+    links what is only ever replaced whole (the files beside the pages, the index, the zip) rather
+    than copying it. Both run below the build's priority, as the shards indexed while Sphinx writes."""
+    finishing = _Finishing()
     late = (SITE_ZIP, *BUNDLE_FOLDERS)
 
     def zip_site() -> None:
         put = files.result()
         print(f"{put.written} file(s) beside the pages updated.", flush=True)
-        site_zip(project.work_html, project.work / "site-zip.json", BUNDLE_FOLDERS, searched.result)
+        site_zip(project.work_html, project.work / "site-zip.json", BUNDLE_FOLDERS, finishing.searched.result,
+                 put.names, finishing.built.wait)
 
     def publish_site() -> Path:
+        finishing.built.wait()
+        if finishing.searched.done():  # done before Sphinx's end only when the build failed: nothing to stage
+            finishing.searched.result()
         return publish(project.work_html, project.sites, project.html, late, zipped.result, {*files.result().names, *late})
-    # Below the build's priority, as the shards indexed while Sphinx wrote are: the zip and the
-    # snapshot wait for the index, whose last shard Pagefind may still be making.
-    with ThreadPoolExecutor(max_workers=2, initializer=lower_thread_priority) as finishing:
+
+    with ThreadPoolExecutor(max_workers=2, initializer=lower_thread_priority) as finishing_threads:
+        zipped = finishing_threads.submit(zip_site)
+        published = finishing_threads.submit(publish_site)
         try:
-            zipped = finishing.submit(zip_site)
-            published = finishing.submit(publish_site)
-            with timings.stage("search index"):
-                indexed()
-                finish_index(index)
-            searched.set_result(None)
+            yield finishing
         finally:
-            if not searched.done():  # the index failed or the build was stopped: the threads stop too
-                searched.set_exception(BuildError("the search index was not made"))
+            if not finishing.searched.done():  # Sphinx or the index failed, or the build was stopped
+                finishing.searched.set_exception(BuildError("the search index was not made"))
+            finishing.built.set()  # so that the threads end
         with timings.stage("zip and publish"):
             published.result()

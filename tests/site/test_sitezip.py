@@ -113,3 +113,33 @@ def test_unchanged_entries_are_copied_in_runs_with_or_without_the_kernel_s_copy(
     (site / SITE_ZIP).unlink()
     assert site_zip(site, tmp_path / "fresh.json")
     assert rebuilt == _contents(site / SITE_ZIP) and rebuilt["proceedings-site/p10.html"] == b"changed"
+
+
+def test_files_made_first_are_zipped_while_the_rest_is_written_when_one_changed(tmp_path):
+    """The files beside the pages (the PDFs: most of the zip) are zipped while Sphinx still writes the
+    pages, when one of them changed; else the zip waits for the pages, and is kept if nothing changed."""
+    site = tmp_path / "html"
+    (site / "book").mkdir(parents=True)
+    (site / "book/a.pdf").write_bytes(b"%PDF-1.4 first" * 1000)
+    (site / "book/a.html").write_text("page a")
+    manifest = tmp_path / "zip.json"
+    assert site_zip(site, manifest, first=["book/a.pdf"])
+    seen = []
+
+    def sphinx_writes():
+        temporary = list(site.glob(f".{SITE_ZIP}.*.tmp"))
+        seen.append(bool(temporary) and temporary[0].stat().st_size > 14_000)  # the PDF is in already
+        (site / "book/b.html").write_text("page b")
+
+    (site / "book/a.pdf").write_bytes(b"%PDF-1.4 replaced" * 1000)
+    assert site_zip(site, manifest, first=["book/a.pdf"], written=sphinx_writes)
+    assert seen == [True]
+    assert _contents(site / SITE_ZIP) == {"proceedings-site/book/a.pdf": b"%PDF-1.4 replaced" * 1000,
+                                          "proceedings-site/book/a.html": b"page a", "proceedings-site/book/b.html": b"page b"}
+    assert set(json.loads(manifest.read_text())) == {"book/a.pdf", "book/a.html", "book/b.html"}
+    seen.clear()
+    assert not site_zip(site, manifest, first=["book/a.pdf"], written=lambda: seen.append(list(site.glob(".*.tmp"))))
+    assert seen == [[]]  # unchanged: nothing written before the pages were, nor after
+    (site / "book/a.html").write_text("page a, edited")
+    assert site_zip(site, manifest, first=["book/a.pdf"])
+    assert _contents(site / SITE_ZIP)["proceedings-site/book/a.html"] == b"page a, edited"
