@@ -183,7 +183,7 @@ def _zipped_and_published(project: Project, files: Future[FilesPut], timings: Ti
 
     def publish_site() -> Path:
         finishing.built.wait()
-        if finishing.searched.done():  # done before Sphinx's end only when the build failed: nothing to stage
+        if finishing.searched.done():  # raises if the build failed, rather than stage the whole site for nothing
             finishing.searched.result()
         return publish(project.work_html, project.sites, project.html, late, zipped.result, {*files.result().names, *late})
 
