@@ -16,11 +16,12 @@ import bibtexparser
 import pytest
 from bs4 import BeautifulSoup
 
+import proceedings.build as pipeline
 from proceedings.cli import main
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
 from proceedings.outputs.samples import sample_slides
-from proceedings.site import search
+from proceedings.site import search, sitezip
 from proceedings.util.latex import plain
 
 from conftest import PAPERS_YML, PROGRAM, RECORDINGS, SITE_URL, TALKS, tree_state, write_project
@@ -412,17 +413,23 @@ def test_split_indexes_are_linked_from_paper_pages(tmp_path):
     assert [a["href"] for a in index.select("article a[href^='authors-']")]
 
 
-def test_a_failing_sphinx_is_reported_and_the_last_site_kept(tmp_path, capsys):
+def test_a_failing_sphinx_is_reported_and_the_last_site_kept(tmp_path, capsys, monkeypatch):
+    """The zip and the snapshot, started before Sphinx, stop when it fails: the site it half wrote is
+    neither walked, nor zipped, nor staged."""
     root = write_project(tmp_path / "project")
     assert main(["build", str(root)]) == 0
     site = (root / "_build/html").resolve()
     config = root / "_config.yml"
     config.write_text(config.read_text("utf-8").replace("    - proceedings.sphinxext", "    - proceedings.sphinxext\n    - no_such_extension"), "utf-8")
+    walked = []
+    monkeypatch.setattr(sitezip, "site_files", lambda html: walked.append(html) or {})
+    monkeypatch.setattr(pipeline, "publish", lambda *args: walked.append(args))
     capsys.readouterr()
     assert main(["build", str(root)]) != 0
     err = capsys.readouterr().err
     assert "Jupyter Book says" in err and "no_such_extension" in err, err
     assert (root / "_build/html").resolve() == site and (site / "book/papers/paper-one.html").is_file()
+    assert walked == []
 
 
 def test_a_failing_pagefind_publishes_nothing_and_keeps_the_last_site(tmp_path, capsys, monkeypatch):

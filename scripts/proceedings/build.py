@@ -175,22 +175,25 @@ def _zipped_and_published(project: Project, files: Future[FilesPut], timings: Ti
     finishing = _Finishing()
     late = (SITE_ZIP, *BUNDLE_FOLDERS)
 
+    def pages_written() -> None:
+        finishing.built.wait()
+        if finishing.searched.done():  # raises if the build failed: the site is not zipped or staged for nothing
+            finishing.searched.result()
+
     def zip_site() -> None:
         put = files.result()
         print(f"{put.written} file(s) beside the pages updated.", flush=True)
         site_zip(project.work_html, project.work / "site-zip.json", BUNDLE_FOLDERS, finishing.searched.result,
-                 put.names, finishing.built.wait)
+                 put.names, pages_written)
 
     def publish_site() -> Path:
-        finishing.built.wait()
-        if finishing.searched.done():  # raises if the build failed, rather than stage the whole site for nothing
-            finishing.searched.result()
+        pages_written()
         return publish(project.work_html, project.sites, project.html, late, zipped.result, {*files.result().names, *late})
 
     with ThreadPoolExecutor(max_workers=2, initializer=lower_thread_priority) as finishing_threads:
-        zipped = finishing_threads.submit(zip_site)
-        published = finishing_threads.submit(publish_site)
         try:
+            zipped = finishing_threads.submit(zip_site)
+            published = finishing_threads.submit(publish_site)
             yield finishing
         finally:
             if not finishing.searched.done():  # Sphinx or the index failed, or the build was stopped

@@ -46,6 +46,19 @@ def test_cache_means_no_second_parse(tmp_path, monkeypatch):
     assert len(parsed) == 3 and third[paths[1]].pages == 3
 
 
+def test_a_pdf_read_now_is_hashed_now(tmp_path):
+    """A digest the caller knows finds cached facts; a PDF not in the cache is read, and hashed from
+    what it holds now: replaced since the caller hashed it, its facts go under its new digest."""
+    path = tmp_path / "a.pdf"
+    sample_pdf(path, "Paper", ["X"], "Abstract.", pages=2)
+    cache = PdfCache(tmp_path / "cache")
+    stale = "0" * 64
+    facts = pdf_facts([path], cache, workers=1, digests={path: stale})[path]
+    assert facts.sha256 != stale and facts.pages == 2
+    cache.put(facts)
+    assert pdf_facts([path], cache, workers=1, digests={path: facts.sha256})[path] == facts
+
+
 def test_check_mode_writes_no_cache(tmp_path):
     path = tmp_path / "a.pdf"
     sample_pdf(path, "T", ["X"], "A.", pages=1)

@@ -129,3 +129,33 @@ def test_contents_lines_fit_beside_the_page_numbers_and_keep_every_word(text):
         assert lines == [text]
     else:  # each line as full as it can be: its next line's first word would not fit on it
         assert all(pdf.get_string_width(f"{line} {after.split()[0]}") > inside for line, after in itertools.pairwise(lines))
+
+
+def test_a_contents_entry_longer_than_a_page_goes_on_to_the_next(built):
+    import dataclasses
+    import io
+
+    volume, *_ = built
+    paper = volume.bound_papers[0]
+    crowd = dataclasses.replace(paper, authors=paper.authors * 150)  # a large collaboration's hundreds of authors
+    many = dataclasses.replace(volume, papers=tuple(crowd if p.id == paper.id else p for p in volume.papers))
+    reader = PdfReader(io.BytesIO(preliminary_pages(many, [], many.page_ranges)))
+    heights: list[float] = []
+    for page in reader.pages:
+        page.extract_text(visitor_text=lambda text, cm, tm, *rest: heights.append(tm[5]) if text.strip() else None)
+    top = float(reader.pages[0].mediabox.top)  # A4, as every page
+    assert heights and all(0 < y < top for y in heights)  # every line on a page, none below its foot
+    assert len(reader.pages) > len(PdfReader(_front(volume, [])).pages)
+
+
+def test_contents_lines_break_at_spaces_not_at_no_break_spaces():
+    from fpdf import FPDF
+
+    from proceedings.outputs.volume_pdf import _FONT, _lines, _static_font
+
+    pdf = FPDF(format="A4")
+    pdf.add_font(_FONT, "", _static_font())
+    pdf.set_font(_FONT, size=10.5)
+    text = "word " * 25 + "Fig.\u00a01 and 10\u202f000 samples"
+    lines = _lines(pdf, 60, text)
+    assert len(lines) > 1 and any("Fig.\u00a01" in line for line in lines) and any("10\u202f000" in line for line in lines)

@@ -64,6 +64,11 @@ def pdf_facts(paths: list[Path], cache: PdfCache, workers: int | None = None,
     passwords, digests = passwords or {}, digests or {}
     hashes = {path: digests.get(path) or file_hash(path) for path in paths}
     found = {path: cache.get(sha) for path, sha in hashes.items()}
+    # A PDF read now is hashed now: its facts must not be cached under the digest of what it held
+    # when the caller hashed it, had it been replaced since.
+    for path in [path for path, facts in found.items() if facts is None and path in digests]:
+        hashes[path] = file_hash(path)
+        found[path] = cache.get(hashes[path])
     todo = sorted({hashes[path]: path for path, facts in found.items() if facts is None}.items())
     if todo:
         jobs = [(path, sha, passwords.get(path, "")) for sha, path in todo]

@@ -185,7 +185,7 @@ def _lines(pdf: FPDF, width: float, text: str) -> list[str]:
     lines: list[str] = []
     words: list[str] = []
     used = 0.0
-    for word in text.split():
+    for word in filter(None, text.split(" ")):  # not at a no-break space
         size = pdf.get_string_width(word)
         if words and used + space + size > width:
             lines.append(" ".join(words))
@@ -212,8 +212,10 @@ def _fitting(pdf: FPDF, width: float, word: str) -> int:
 
 def _line(pdf: FPDF, text: str, right: str = "", link: str = "") -> None:
     """Write ``text`` on a line of its own at the left margin, where ``cell`` puts it, and ``right``
-    at its end, and go to the next line; ``link`` makes the text a link. fpdf2's ``cell`` took four
-    times as long as its ``text``, for thousands of lines."""
+    at its end, and go to the next line, on a new page past the last; ``link`` makes the text a link.
+    fpdf2's ``cell`` took four times as long as its ``text``, for thousands of lines."""
+    if pdf.will_page_break(_LINE):  # an entry longer than a page (a large collaboration's authors)
+        pdf.add_page()
     x, baseline = pdf.l_margin + pdf.c_margin, pdf.y + _LINE / 2 + 0.3 * pdf.font_size
     pdf.text(x, baseline, text)
     if right:
@@ -231,8 +233,6 @@ def author_index_pages(volume: Proceedings, ranges: dict[str, tuple[int, int]]) 
     for entry in volume.authors:
         pages = [str(ranges[pid][0]) for pid in entry.papers if pid in ranges]
         if pages:
-            if pdf.will_page_break(_LINE):
-                pdf.add_page()
             _line(pdf, shown(entry.person.name), right=", ".join(pages))
     return bytes(pdf.output())
 

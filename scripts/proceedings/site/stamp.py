@@ -39,13 +39,18 @@ def build_inputs(project: Project, options: dict, last: object = None) -> dict:
 
 
 def paper_digests(project: Project, inputs: dict | None = None) -> dict[str, str]:
-    """The contents' SHA-256 of each file in ``papers/``, by its path there: from ``inputs`` (see
-    :func:`build_inputs`), else from the last successful build's record for the files of the same
-    size and time, the others read now."""
-    if inputs is None:
-        last = read_json(project.work / _STAMP, {})
-        inputs = {"papers": content_signatures(project.papers, last.get("papers") if isinstance(last, dict) else None)}
-    return {name: signature[-1] for name, signature in inputs["papers"].items()}
+    """The contents' SHA-256 of files in ``papers/``, by their path there: of each, from ``inputs``
+    (see :func:`build_inputs`); else of those whose size and time the last successful build recorded
+    (none is read: the others are hashed where they are used)."""
+    if inputs is not None:
+        return {name: signature[-1] for name, signature in inputs["papers"].items()}
+    last = read_json(project.work / _STAMP, {})
+    known = last.get("papers") if isinstance(last, dict) else None
+    if not isinstance(known, dict):
+        return {}
+    current = file_signatures(project.papers)
+    return {name: signature[-1] for name, signature in known.items()
+            if isinstance(signature, list) and len(signature) == 3 and current.get(name) == signature[:2]}
 
 
 def _dependency_versions() -> dict[str, str]:
