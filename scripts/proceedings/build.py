@@ -29,6 +29,7 @@ from .site.search import BUNDLE_FOLDERS, SiteIndex, finish_index, site_index
 from .site.sitezip import SITE_ZIP, site_zip
 from .site.stamp import (
     build_inputs,
+    changed_sources,
     forget_last_build,
     paper_digests,
     record_build,
@@ -104,9 +105,14 @@ def _build(project: Project, timings: Timings, options: BuildOptions) -> tuple[P
     # Sphinx runs in a process of its own, on one core, and needs none of the files published beside
     # the pages: those (previews, the volume PDF, citations) are made meanwhile, the search index of
     # the pages it has written, and the zip of those files.
+    def unchanged_since_read() -> None:
+        if changed := changed_sources(inputs, build_inputs(project, output_options, inputs)):
+            raise BuildError(f"{', '.join(changed)} changed while this build ran: its site could hold a half-written "
+                             "copy, and was not published (the last site stays). Build again once the change is done.")
+
     with ThreadPoolExecutor(max_workers=1) as background, _indexing_written_pages(index, project, book_run) as indexed:
         files = background.submit(_timed_assets, project, citations, volume_pdf, new_facts, timings)
-        with _zipped_and_published(project, files, timings) as finishing:
+        with _zipped_and_published(project, files, timings, unchanged_since_read) as finishing:
             with timings.stage("sphinx"):
                 if book_run:
                     run_jupyter_book(project, book_run, options.verbose)
@@ -165,13 +171,16 @@ class _Finishing:
 
 
 @contextmanager
-def _zipped_and_published(project: Project, files: Future[FilesPut], timings: Timings) -> Iterator[_Finishing]:
+def _zipped_and_published(project: Project, files: Future[FilesPut], timings: Timings,
+                          unchanged: Callable[[], None]) -> Iterator[_Finishing]:
     """Zip the site and publish it as the body runs Sphinx and indexes the site. The zip takes the
     ``files`` beside the pages once they are made, while Sphinx runs (the PDFs are most of its bytes),
     the rest of the site once the body sets ``built``, and the search index once ``searched`` is
     done; the snapshot takes the site once Sphinx has ended, then the index, and the zip last. It
     links what is only ever replaced whole (the files beside the pages, the index, the zip) rather
-    than copying it. Both run below the build's priority, as the shards indexed while Sphinx writes."""
+    than copying it, and is not switched to when ``unchanged()``, called once the zip is made, raises
+    (an input changed while the build read it). Both run below the build's priority, as the shards
+    indexed while Sphinx writes."""
     finishing = _Finishing()
     late = (SITE_ZIP, *BUNDLE_FOLDERS)
 
@@ -186,9 +195,13 @@ def _zipped_and_published(project: Project, files: Future[FilesPut], timings: Ti
         site_zip(project.work_html, project.work / "site-zip.json", BUNDLE_FOLDERS, finishing.searched.result,
                  put.names, pages_written)
 
+    def made() -> None:
+        zipped.result()
+        unchanged()
+
     def publish_site() -> Path:
         pages_written()
-        return publish(project.work_html, project.sites, project.html, late, zipped.result, {*files.result().names, *late})
+        return publish(project.work_html, project.sites, project.html, late, made, {*files.result().names, *late})
 
     with ThreadPoolExecutor(max_workers=2, initializer=lower_thread_priority) as finishing_threads:
         try:

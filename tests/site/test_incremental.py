@@ -217,20 +217,32 @@ def test_a_build_hashes_again_only_the_pdfs_that_changed(tmp_path, monkeypatch):
     assert main(["check", str(root)]) == 0 and hashed == []  # check too, by the last build's record
 
 
-def test_an_edit_made_while_a_build_runs_is_built_by_the_next(tmp_path, monkeypatch, capsys):
+def test_an_input_changed_while_a_build_runs_is_not_published_and_the_next_build_builds_it(tmp_path, monkeypatch, capsys):
+    """An edit, or a PDF being copied in, while a build runs may be in its site half (a PDF cut short,
+    its page count from before): the build names what changed, publishes nothing, and exits 1; the
+    next build builds it."""
     root = write_project(tmp_path / "project")
-    accepted = root / "papers" / "accepted.yml"
+    assert main(["build", str(root)]) == 0
+    site = (root / "_build" / "html").resolve()
+    accepted, pdf = root / "papers" / "accepted.yml", root / "papers" / "pdf" / "paper-one.pdf"
     original = pipeline.run_jupyter_book
 
     def edited_meanwhile(*args):
         accepted.write_text(accepted.read_text("utf-8").replace("title: \"A Tiny Idea\"", "title: \"A Tiny Idea, Edited\""), "utf-8")
+        pdf.write_bytes(pdf.read_bytes()[:300])  # a copy half-way
         return original(*args)
     monkeypatch.setattr(pipeline, "run_jupyter_book", edited_meanwhile)
-    assert main(["build", str(root)]) == 0
+    (root / "book" / "preface.md").write_text("# Preface\n\nA change to build.\n", "utf-8")
+    capsys.readouterr()
+    assert main(["build", str(root)]) == 1
+    assert "papers/accepted.yml, papers/pdf/paper-one.pdf changed while this build ran" in capsys.readouterr().err
+    assert (root / "_build" / "html").resolve() == site and not list(site.parent.glob(".*"))
     monkeypatch.setattr(pipeline, "run_jupyter_book", original)
+    shutil.copy(root / "papers" / "pdf" / "paper-two.pdf", pdf)  # the copy has ended
     assert main(["build", str(root)]) == 0
     assert "Nothing changed" not in capsys.readouterr().out
     assert "A Tiny Idea, Edited" in (root / "_build" / "html" / "book" / "papers" / "paper-two.html").read_text("utf-8")
+    assert (root / "_build" / "html" / "book" / "papers" / "paper-one.pdf").read_bytes() == pdf.read_bytes()
 
 
 def _linking(root: Path, target: str) -> set[str]:

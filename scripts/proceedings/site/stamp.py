@@ -70,8 +70,18 @@ def _dependency_versions() -> dict[str, str]:
 def same_sources(before: dict, after: dict) -> bool:
     """Whether nothing but the build's own output changed between two readings of the inputs (an
     edit made while a build ran is not in its site, so that build must not be recorded)."""
+    return not changed_sources(before, after)
+
+
+def changed_sources(before: dict, after: dict) -> list[str]:
+    """What changed between two readings of the inputs, but the build's own output: the organizer's
+    files by their paths (``papers/...``, or the file beside the settings), else the part."""
     before, after = _compared(before), _compared(after)
-    return all(before[part] == after[part] for part in ("papers", "root", "package", "software", "options"))
+    changed = []
+    for part, folder in (("papers", "papers/"), ("root", "")):
+        names = sorted(set(before[part]) | set(after[part]))
+        changed += [folder + name for name in names if before[part].get(name) != after[part].get(name)]
+    return changed + [part for part in ("package", "software", "options") if before[part] != after[part]]
 
 
 def unchanged_since_last_build(project: Project, inputs: dict) -> bool:
