@@ -10,7 +10,15 @@ from importlib import metadata
 from pathlib import Path
 
 from ..model.locations import Project
-from ..util.files import content_signature, content_signatures, file_signatures, read_json, timeless, write_if_changed
+from ..util.files import (
+    content_signature,
+    content_signatures,
+    file_signatures,
+    known_digest,
+    read_json,
+    timeless,
+    write_if_changed,
+)
 from .jupyter_book import compared_book_inputs, jupyter_book_inputs
 
 _STAMP = "build-inputs.json"
@@ -49,8 +57,8 @@ def paper_digests(project: Project, inputs: dict | None = None) -> dict[str, str
     if not isinstance(known, dict):
         return {}
     current = file_signatures(project.papers)
-    return {name: signature[-1] for name, signature in known.items()
-            if isinstance(signature, list) and len(signature) == 3 and current.get(name) == signature[:2]}
+    digests = {name: known_digest(current.get(name), signature) for name, signature in known.items()}
+    return {name: digest for name, digest in digests.items() if digest}
 
 
 def _dependency_versions() -> dict[str, str]:

@@ -213,8 +213,12 @@ def file_signatures(folder: Path) -> dict[str, list[int]]:
     """Each file under ``folder``, by relative path in path order, with its :func:`file_signature`.
     Files reached through a link to a folder are not included, as with ``Path.rglob``."""
     found: dict[str, list[int]] = {}
-    if folder.is_dir():
-        _add_signatures(str(folder), "", found)
+    for name, entry in _files(str(folder), "") if folder.is_dir() else ():
+        try:
+            stat = entry.stat()
+        except FileNotFoundError:  # gone while the folder was walked
+            continue
+        found[name] = [stat.st_size, stat.st_mtime_ns]
     # Sorted by path parts, as Path objects sort: "a/b" before "a-b".
     return {name: found[name] for name in sorted(found, key=lambda name: name.split("/"))}
 
@@ -241,24 +245,21 @@ def content_signature(path: Path, known: object = None) -> list | None:
     return None if signature is None else _with_digest(path, signature, known)
 
 
+def known_digest(signature: list[int] | None, known: object) -> str | None:
+    """The digest of ``known`` (an earlier content signature) if it is of a file of ``signature``'s
+    size and time, else None."""
+    if signature is not None and isinstance(known, list) and len(known) == 3 and known[:2] == signature:
+        return known[2]
+    return None
+
+
 def _with_digest(path: Path, signature: list[int], known: object) -> list:
-    if isinstance(known, list) and len(known) == 3 and known[:2] == signature:
-        return known
-    return [*signature, file_hash(path)]
+    return [*signature, known_digest(signature, known) or file_hash(path)]
 
 
 def timeless(signatures: dict[str, list | None]) -> dict[str, list | None]:
     """Content signatures without their times: what decides whether anything changed."""
     return {name: None if signature is None else [signature[0], signature[-1]] for name, signature in signatures.items()}
-
-
-def _add_signatures(directory: str, prefix: str, found: dict[str, list[int]]) -> None:
-    for name, entry in _files(directory, prefix):
-        try:
-            stat = entry.stat()
-        except FileNotFoundError:
-            continue
-        found[name] = [stat.st_size, stat.st_mtime_ns]
 
 
 def _files(directory: str, prefix: str) -> Iterator[tuple[str, os.DirEntry]]:
