@@ -162,16 +162,24 @@ def test_plaintext_files_are_shown_literally_and_rebuilt_when_changed(tmp_path):
     assert _plaintext_paragraphs(out) == ["A replaced PDF's text."]
 
 
-def test_the_plaintext_dropdown_is_sphinx_design_s_dropdown(tmp_path):
-    """The same HTML as the text in sphinx-design's own directive, whose body was parsed again."""
-    text = "First paragraph\nof the PDF.\n\nSecond, with <i>tags</i> & *stars*."
+def test_plaintext_is_the_html_of_the_same_paragraphs_written_in_myst(tmp_path):
+    """The same HTML, byte for byte, as the text's paragraphs written in the page (escaped), in
+    sphinx-design's own dropdown directive and outside one."""
+    text = "First paragraph\nof the PDF.\n\n  Second,\twith <i>tags</i> & \"quotes\" @ *stars*.\n\n\n\nThird."
+    written = "First paragraph of the PDF.\n\nSecond, with \\<i\\>tags\\</i\\> & \"quotes\" @ \\*stars\\*.\n\nThird."
     pages = {"book/ours.md": "# P\n\n" + myst.plain_text_file("p.txt", dropdown="Full text of the PDF") + "\n",
-             "book/theirs.md": "# P\n\n:::{dropdown} Full text of the PDF\n```{plaintext} p.txt\n```\n:::\n",
-             "book/p.txt": text}
+             "book/theirs.md": f"# P\n\n:::{{dropdown}} Full text of the PDF\n{written}\n:::\n",
+             "book/ours_plain.md": "# P\n\n" + myst.plain_text_file("p.txt") + "\n\nAfter.\n",
+             "book/theirs_plain.md": f"# P\n\n{written}\n\nAfter.\n", "book/p.txt": text}
     out = _build(tmp_path, pages, conf=BOOK_EXTENSIONS)
-    ours, theirs = (BeautifulSoup((out / "book" / f"{name}.html").read_text("utf-8"), "html.parser").select_one("details")
-                    for name in ("ours", "theirs"))
-    assert str(ours) == str(theirs) and len(ours.select("p.sd-card-text")) == 2
+
+    def body(name: str, selector: str) -> str:
+        return str(BeautifulSoup((out / "book" / f"{name}.html").read_text("utf-8"), "html.parser").select_one(selector))
+    assert body("ours", "details") == body("theirs", "details")
+    assert body("ours_plain", "section") == body("theirs_plain", "section")
+    dropdown = BeautifulSoup(body("ours", "details"), "html.parser")
+    assert [p.get_text() for p in dropdown.select("p.sd-card-text")] == [
+        "First paragraph of the PDF.", 'Second, with <i>tags</i> & "quotes" @ *stars*.', "Third."]
 
 
 def test_a_missing_plaintext_file_is_reported_with_its_page(tmp_path):
