@@ -19,7 +19,7 @@ from datacite import schema45
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
 from proceedings.outputs.citation import Citations, csl_item, highwire_tags, json_ld, ris
-from proceedings.outputs.datacite import datacite_xml, paper_record, volume_record
+from proceedings.outputs.datacite import datacite_texts, paper_record, volume_record
 from proceedings.outputs.volume_pdf import preliminary_pages
 from proceedings.util.doi import doi_url, normalised_doi
 
@@ -115,7 +115,7 @@ def test_every_datacite_record_of_the_archive_validates(volume):
     records = [paper_record(volume, paper) for paper in volume.papers] + [volume_record(volume)]
     for record in records:
         assert schema45.validate(record), record["titles"]
-        ElementTree.fromstring(datacite_xml(record).encode())
+        ElementTree.fromstring(datacite_texts(record)[0].encode())
     withdrawn = next(paper_record(volume, paper) for paper in volume.papers if paper.removal and paper.doi)
     assert withdrawn["doi"].startswith("10.5072/")
     assert {"date": "2026-05-15", "dateType": "Withdrawn", "dateInformation": "Withdrawn by the authors"} in withdrawn["dates"]
@@ -135,7 +135,7 @@ def test_datacite_names_affiliations_and_orcids(volume):
     assert record["types"]["resourceTypeGeneral"] == "ConferencePaper"
     assert {"relatedIdentifier": "https://openreview.net/forum?id=ExAmPle0001", "relatedIdentifierType": "URL",
             "relationType": "IsReviewedBy"} in record["relatedIdentifiers"]
-    xml = datacite_xml(record)
+    xml = datacite_texts(record)[0]
     assert f'<identifier identifierType="DOI">{paper.doi}</identifier>' in xml
 
 
@@ -144,7 +144,7 @@ def test_every_datacite_record_of_the_name_fixtures_validates():
     for paper in volume.papers:
         record = paper_record(volume, paper)
         assert schema45.validate(record)
-        ElementTree.fromstring(datacite_xml(record).encode())
+        ElementTree.fromstring(datacite_texts(record)[0].encode())
         assert [creator["nameType"] for creator in record["creators"]] == ["Personal"] * len(paper.authors)
 
 

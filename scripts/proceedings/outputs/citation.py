@@ -33,7 +33,7 @@ from ..util.processes import deaf_children
 from ..util.progress import progress
 from ..util.text import page_span
 from .bibtex import bibtex_file, paper_entry
-from .datacite import datacite_json, datacite_xml
+from .datacite import datacite_texts
 
 if TYPE_CHECKING:
     from ..model.paper import Paper
@@ -286,6 +286,12 @@ class TextCache:
             write_if_changed(self.path, json.dumps({k: self.texts[k] for k in sorted(self.used)}, ensure_ascii=False))
 
 
+def _datacite_pair(record: dict) -> str:
+    """Both DataCite texts of ``record`` as one text, which the cache holds: made together, they
+    are checked against the schema once."""
+    return json.dumps(datacite_texts(record), ensure_ascii=False)
+
+
 @lru_cache(maxsize=1)
 def _texts_version() -> str:
     """A hash of the code that makes the cached texts and of the libraries it calls."""
@@ -344,7 +350,8 @@ class Citations:
 
     def datacite(self, record: dict) -> tuple[str, str]:
         """The DataCite record as XML and as JSON (see :mod:`.datacite`)."""
-        return self._texts.text("datacite.xml", record, datacite_xml), self._texts.text("datacite.json", record, datacite_json)
+        xml, json_text = json.loads(self._texts.text("datacite", record, _datacite_pair))
+        return xml, json_text
 
     def save(self) -> None:
         """Keep the texts made in this build (and only those) for the next one."""

@@ -23,6 +23,9 @@ MAX_HEIGHT = 4 * WIDTH
 # A palette of 64 colours keeps text and figures crisp at a quarter of the bytes of full colour, and
 # without PNG's slow optimize pass renders four times faster (23 kB, 10 ms a page, here).
 COLOURS = 64
+# zlib's level 4 rather than Pillow's 6: 2.1 ms a preview instead of 3.6, for 5 % more bytes
+# (24.6 kB instead of 23.5, on the benchmark's and the shipped archive's first pages).
+PNG_LEVEL = 4
 
 
 def preview_path(sha256: str, cache: Path) -> Path:
@@ -61,5 +64,5 @@ def render_preview(pdf: Path, sha256: str, cache: Path) -> Path:
     finally:
         document.close()
     with replacing(target) as temporary:
-        image.save(temporary, format="PNG")
+        image.save(temporary, format="PNG", compress_level=PNG_LEVEL)
     return target
