@@ -163,9 +163,10 @@ class PlainText(SphinxDirective):
 
 def _paragraphs_html(blocks: list[str], attributes: str) -> list[nodes.Node]:
     """The HTML docutils writes for ``blocks`` as paragraphs (their spaces made single), each ``<p>``
-    with ``attributes`` (sphinx-design's dropdown gives each of its paragraphs a class), as one node:
-    as a paragraph each (a PDF's text has hundreds), the transforms after the parse walked them, and
-    the doctree stored and read them again, a sixth of Jupyter Book's cold run at 1,000 papers."""
+    with ``attributes`` (sphinx-design's dropdown gives each of its paragraphs a class), as one node
+    of HTML: as a paragraph node each (a PDF's text has hundreds), every transform after the parse
+    walked them and the doctree stored them. Being HTML already, they are shown only by HTML
+    builders, and a container around the directive does not style them as its own paragraphs."""
     html = "".join(f"<p{attributes}>{' '.join(block.split()).translate(HTMLTranslator.special_characters)}</p>\n"
                    for block in blocks)
     return [nodes.raw("", html, format="html")] if html else []
