@@ -149,7 +149,7 @@ def _spdx(workshop: Workshop) -> str | None:
 def datacite_texts(record: dict) -> tuple[str, str]:
     """The record as DataCite XML (kernel 4.5) and as DataCite JSON, checked against the schema once
     for both (the check is most of their cost: 1.3 s for 1,000 papers)."""
-    _validated(record)
+    _check_against_schema(record)
     return _schema().tostring(record), json.dumps(record, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -171,7 +171,7 @@ def _schema() -> ModuleType:
         del sys.modules["datacite"]  # a later ``import datacite`` runs the package's __init__
 
 
-def _validated(record: dict) -> None:
+def _check_against_schema(record: dict) -> None:
     errors = sorted(error.message for error in _schema().validator.iter_errors(record))
     if errors:
         raise InvalidDataCite("; ".join(errors))

@@ -38,7 +38,7 @@ import jinja2
 import sphinx
 from docutils import nodes
 from docutils.parsers.rst import directives
-from docutils.writers._html_base import HTMLTranslator
+from docutils.writers.html5_polyglot import HTMLTranslator
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.config import Config
