@@ -93,20 +93,25 @@ def test_apa_reference(volume):
 _APA_WITHOUT_KEPT_LOOKUPS = """
 import json, sys
 from proceedings.outputs import citation
-citation._keep_style_lookups = lambda: None
+citation._keep_lookups = lambda: None
 print(json.dumps([citation.apa_reference(item) for item in json.load(sys.stdin)]))
 """
 
 
 def test_references_with_the_style_s_lookups_kept_equal_citeproc_s_own():
     """citeproc-py's searches of the style (macros, terms, enclosing elements) and whether an element
-    calls a variable are found once per element; the references are unchanged."""
+    calls a variable are found once per element, and a cited item's record once per item; the
+    references are unchanged."""
+    from functools import cached_property
+
+    from citeproc import CitationItem
     from citeproc.model import CitationStylesElement, Parent, Text
     volume = names_volume()
     items = [csl_item(volume, paper) for paper in volume.cited_papers]
     kept = [apa_reference(item) for item in items]
     for method in (CitationStylesElement.xpath_search, Parent.calls_variable, Text.calls_variable):
         assert method.__module__ == "proceedings.outputs.citation"
+    assert isinstance(CitationItem.__dict__["reference"], cached_property)
     own = subprocess.run([sys.executable, "-c", _APA_WITHOUT_KEPT_LOOKUPS], input=json.dumps(items),
                          capture_output=True, text=True, check=True)
     assert json.loads(own.stdout) == kept and len(kept) > 10

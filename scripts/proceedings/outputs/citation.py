@@ -187,19 +187,23 @@ def _ris_name(person) -> str:
 
 @lru_cache(maxsize=1)
 def _apa_style() -> CitationStylesStyle:
-    _keep_style_lookups()
+    _keep_lookups()
     return CitationStylesStyle(get_style_filepath("apa"), validate=False)
 
 
 @lru_cache(maxsize=1)
-def _keep_style_lookups() -> None:
+def _keep_lookups() -> None:
     """citeproc-py searches the style's XML tree with XPath at every use of a macro, term, date form
-    or enclosing element, and walks an element's whole subtree at every use to learn whether it calls
-    a variable: 5.6 ms an APA reference, 2.4 ms with both kept (a style does not change while it
-    renders: citeproc-py only reads it)."""
+    or enclosing element, walks an element's whole subtree at every use to learn whether it calls a
+    variable, and finds a cited item's record through its citation, bibliography and source at each
+    of the item's 300 reads: 5.9 ms an APA reference, 2.9 ms with each kept. citeproc-py only reads
+    the style, and an item's record is fixed once the item is registered, before it is rendered."""
     _keep(CitationStylesElement, "xpath_search")
     _keep(Parent, "calls_variable")
     _keep(Text, "calls_variable")
+    record = cached_property(CitationItem.reference.fget)
+    record.__set_name__(CitationItem, "reference")
+    CitationItem.reference = record
 
 
 def _keep(cls: type, method: str) -> None:
