@@ -4,8 +4,9 @@ rest is zipped and staged for publishing."""
 
 from __future__ import annotations
 
+import bisect
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
@@ -25,7 +26,7 @@ from .site.assets import FilesPut, start_volume_pdf, write_assets
 from .site.errors import BuildError
 from .site.jupyter_book import BookRun, WrittenPages, planned_run, run_jupyter_book, start_jupyter_book_server
 from .site.publish import publish
-from .site.search import BUNDLE_FOLDERS, SiteIndex, finish_index, site_index
+from .site.search import BUNDLE_FOLDERS, FOLLOW_SECONDS, SiteIndex, docname, finish_index, site_index
 from .site.sitezip import SITE_ZIP, site_zip
 from .site.stamp import (
     build_inputs,
@@ -110,9 +111,10 @@ def _build(project: Project, timings: Timings, options: BuildOptions) -> tuple[P
             raise BuildError(f"{', '.join(changed)} changed while this build ran: its site could hold a half-written "
                              "copy, and was not published (the last site stays). Build again once the change is done.")
 
-    with ThreadPoolExecutor(max_workers=1) as background, _indexing_written_pages(index, project, book_run) as indexed:
+    written = WrittenPages(project).current
+    with ThreadPoolExecutor(max_workers=1) as background, _indexing_written_pages(index, written, book_run) as indexed:
         files = background.submit(_timed_assets, project, citations, volume_pdf, new_facts, timings)
-        with _zipped_and_published(project, files, timings, unchanged_since_read) as finishing:
+        with _zipped_and_published(project, files, timings, unchanged_since_read, written, index.paper_pages) as finishing:
             with timings.stage("sphinx"):
                 if book_run:
                     run_jupyter_book(project, book_run, options.verbose)
@@ -140,12 +142,14 @@ def _timed_assets(project: Project, citations: Citations, volume_pdf: Callable[[
 
 
 @contextmanager
-def _indexing_written_pages(index: SiteIndex, project: Project, book_run: BookRun | None) -> Iterator[Callable[[], None]]:
-    """Index the pages Sphinx writes for search while the body runs it (if ``book_run``); yields a
+def _indexing_written_pages(index: SiteIndex, written: Callable[[], str | None],
+                            book_run: BookRun | None) -> Iterator[Callable[[], None]]:
+    """Index the pages Sphinx writes for search while the body runs it (if ``book_run``), as
+    ``written()`` (:meth:`WrittenPages.current`) says how far it is; yields a
     function that waits for the shard being indexed, once Sphinx has ended: the rest of the index
     must not begin before, but the zip and the snapshot may."""
     done = threading.Event()
-    follower = threading.Thread(target=index.follow, args=(WrittenPages(project).current, done), name="search index",
+    follower = threading.Thread(target=index.follow, args=(written, done), name="search index",
                                 daemon=True)
 
     def followed() -> None:
@@ -171,36 +175,46 @@ class _Finishing:
 
 
 @contextmanager
-def _zipped_and_published(project: Project, files: Future[FilesPut], timings: Timings,
-                          unchanged: Callable[[], None]) -> Iterator[_Finishing]:
+def _zipped_and_published(project: Project, files: Future[FilesPut], timings: Timings, unchanged: Callable[[], None],
+                          written: Callable[[], str | None], pages: Collection[str]) -> Iterator[_Finishing]:
     """Zip the site and publish it as the body runs Sphinx and indexes the site. The zip takes the
     ``files`` beside the pages once they are made, while Sphinx runs (the PDFs are most of its bytes),
-    the rest of the site once the body sets ``built``, and the search index once ``searched`` is
-    done; the snapshot takes the site once Sphinx has ended, then the index, and the zip last. It
-    links what is only ever replaced whole (the files beside the pages, the index, the zip) rather
-    than copying it, and is not switched to when ``unchanged()``, called once the zip is made, raises
-    (an input changed while the build read it). Both run below the build's priority, as the shards
-    indexed while Sphinx writes."""
+    the paper ``pages`` as ``written()`` (:meth:`WrittenPages.current`) passes them, the rest of the
+    site once the body sets ``built``, and the search index once ``searched`` is done; the snapshot
+    takes the site once Sphinx has ended, then the index, and the zip last. It links what is only
+    ever replaced whole (the files beside the pages, the index, the zip) rather than copying it, and
+    is not switched to when ``unchanged()``, called once the zip is made, raises (an input changed
+    while the build read it). Both run below the build's priority, as the shards indexed while Sphinx
+    writes."""
     finishing = _Finishing()
     late = (SITE_ZIP, *BUNDLE_FOLDERS)
 
-    def pages_written() -> None:
+    def site_written() -> None:
         finishing.built.wait()
         if finishing.searched.done():  # raises if the build failed: the site is not zipped or staged for nothing
             finishing.searched.result()
+
+    def pages_as_written() -> Iterator[list[str]]:
+        pending = sorted(pages, key=docname)
+        names = [docname(page) for page in pending]
+        while pending and not finishing.built.wait(FOLLOW_SECONDS):
+            if count := bisect.bisect_left(names, written() or ""):
+                yield pending[:count]
+                del pending[:count], names[:count]
+        site_written()
 
     def zip_site() -> None:
         put = files.result()
         print(f"{put.written} file(s) beside the pages updated.", flush=True)
         site_zip(project.work_html, project.work / "site-zip.json", BUNDLE_FOLDERS, finishing.searched.result,
-                 put.names, pages_written)
+                 put.names, pages_as_written)
 
     def made() -> None:
         zipped.result()
         unchanged()
 
     def publish_site() -> Path:
-        pages_written()
+        site_written()
         return publish(project.work_html, project.sites, project.html, late, made, {*files.result().names, *late})
 
     with ThreadPoolExecutor(max_workers=2, initializer=lower_thread_priority) as finishing_threads:

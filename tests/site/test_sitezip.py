@@ -130,6 +130,7 @@ def test_files_made_first_are_zipped_while_the_rest_is_written_when_one_changed(
         temporary = list(site.glob(f".{SITE_ZIP}.*.tmp"))
         seen.append(bool(temporary) and temporary[0].stat().st_size > 14_000)  # the PDF is in already
         (site / "book/b.html").write_text("page b")
+        return ()
 
     (site / "book/a.pdf").write_bytes(b"%PDF-1.4 replaced" * 1000)
     assert site_zip(site, manifest, first=["book/a.pdf"], written=sphinx_writes)
@@ -138,8 +139,47 @@ def test_files_made_first_are_zipped_while_the_rest_is_written_when_one_changed(
                                           "proceedings-site/book/a.html": b"page a", "proceedings-site/book/b.html": b"page b"}
     assert set(json.loads(manifest.read_text())) == {"book/a.pdf", "book/a.html", "book/b.html"}
     seen.clear()
-    assert not site_zip(site, manifest, first=["book/a.pdf"], written=lambda: seen.append(list(site.glob(".*.tmp"))))
+    assert not site_zip(site, manifest, first=["book/a.pdf"],
+                        written=lambda: seen.append(list(site.glob(".*.tmp"))) or ())
     assert seen == [[]]  # unchanged: nothing written before the pages were, nor after
     (site / "book/a.html").write_text("page a, edited")
     assert site_zip(site, manifest, first=["book/a.pdf"])
     assert _contents(site / SITE_ZIP)["proceedings-site/book/a.html"] == b"page a, edited"
+
+
+def test_pages_are_zipped_as_they_are_written_and_zipped_anew_if_written_again(tmp_path, monkeypatch):
+    """The pages Sphinx has written whole are zipped while it writes the others (on the core it leaves
+    idle); a page written again after that makes the zip anew, never a zip with its old text."""
+    site = tmp_path / "html"
+    (site / "book").mkdir(parents=True)
+    (site / "book/a.pdf").write_bytes(b"%PDF-1.4")
+    manifest = tmp_path / "zip.json"
+    zipped_by_then, archives = [], []
+    add = sitezip._add_entries
+
+    def recorded(archive, *rest):
+        archives.append(archive)
+        add(archive, *rest)
+    monkeypatch.setattr(sitezip, "_add_entries", recorded)
+
+    def sphinx_writes(rewrite: bool):
+        for name in ("p1", "p2", "p3"):
+            (site / f"book/{name}.html").write_text(f"page {name} " * 100)
+            yield [f"book/{name}.html"]
+            zipped_by_then.append(len(archives[-1].filelist))
+        if rewrite:
+            (site / "book/p1.html").write_text("page p1, written again")
+        (site / "index.html").write_text("root")
+
+    assert site_zip(site, manifest, first=["book/a.pdf"], written=lambda: sphinx_writes(False))
+    assert zipped_by_then == [2, 3, 4], "the PDF, then each page as soon as it was written"
+    assert _contents(site / SITE_ZIP) == {
+        "proceedings-site/book/a.pdf": b"%PDF-1.4", "proceedings-site/index.html": b"root",
+        **{f"proceedings-site/book/{name}.html": f"page {name} ".encode() * 100 for name in ("p1", "p2", "p3")}}
+    (site / "book/a.pdf").write_bytes(b"%PDF-1.5")
+    assert site_zip(site, manifest, first=["book/a.pdf"], written=lambda: sphinx_writes(True))
+    contents = _contents(site / SITE_ZIP)
+    assert contents["proceedings-site/book/p1.html"] == b"page p1, written again"
+    assert contents["proceedings-site/book/a.pdf"] == b"%PDF-1.5" and len(contents) == 5
+    assert set(json.loads(manifest.read_text())) == {name.removeprefix("proceedings-site/") for name in contents}
+    assert not site_zip(site, manifest), "the manifest holds the pages as zipped"

@@ -51,6 +51,8 @@ SHARDS = "pagefind-papers"
 """The folder of the paper shards' bundles."""
 BUNDLE_FOLDERS = (f"{PRIMARY}/", f"{SHARDS}/")
 """Where the search index is written in the site."""
+FOLLOW_SECONDS = 0.2
+"""How often the threads that follow Sphinx's writing look at how far it is."""
 # Left out of the index and so of excerpts: the Cite section (LaTeX-encoded names, download labels;
 # the paper's words are on the page already), math (its TeX source), and the "#" of heading permalinks.
 _EXCLUDE = "section#cite, div.highlight-bibtex, div.highlight-text, span.math, div.math, a.headerlink"
@@ -138,7 +140,7 @@ class SiteIndex:
         # A run stopped half-way must not leave bundles marked as current.
         state.unlink(missing_ok=True)
 
-    def follow(self, written: Callable[[], str | None], done: threading.Event, interval: float = 0.2) -> None:
+    def follow(self, written: Callable[[], str | None], done: threading.Event, interval: float = FOLLOW_SECONDS) -> None:
         """Until ``done`` is set, index each changed shard once ``written()`` (the document Sphinx
         is writing) has passed its pages, one at a time and below the build's priority: Sphinx, on
         the build's longest path, keeps its core. :meth:`finish` checks each page again."""

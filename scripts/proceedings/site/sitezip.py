@@ -10,7 +10,7 @@ import copy
 import json
 import os
 import zipfile
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from contextlib import nullcontext, suppress
 from pathlib import Path
 from typing import IO
@@ -29,46 +29,67 @@ def site_files(html: Path) -> dict[str, list[int]]:
 
 
 def site_zip(html: Path, manifest: Path, late: tuple[str, ...] = (), ready: Callable[[], object] = lambda: None,
-             first: Collection[str] = (), written: Callable[[], object] = lambda: None) -> bool:
+             first: Collection[str] = (), written: Callable[[], Iterable[Collection[str]]] = tuple) -> bool:
     """Write ``html``/proceedings-site.zip with every other file of the site, unless no file changed
     since the zip listed in ``manifest`` was made; whether it was written.
 
     ``first`` names files of ``html`` that are made while the rest of the site is still being
-    written, until ``written()`` returns (the files beside the pages, while Sphinx runs): when one of
+    written, until ``written()`` ends (the files beside the pages, while Sphinx runs): when one of
     them changed, the zip is made again whatever the rest holds, and they are zipped meanwhile.
     They hold the organizer's PDFs, most of the zip's bytes, which a new zip copies (2.9 s of an
-    edited abstract's 5 s at 300 papers of 3 MB). ``late`` names files and folders (ending with a
-    slash) that another thread is still making after that (the search index): the other files are
-    zipped meanwhile, and those once ``ready()`` returns."""
+    edited abstract's 5 s at 300 papers of 3 MB). ``written()`` also gives, as it goes, the pages
+    written whole by then, which are zipped meanwhile too (deflating a thousand paper pages took
+    1.7 s on a core that Sphinx leaves idle while it writes them). ``late`` names files and folders
+    (ending with a slash) that another thread is still making after that (the search index): the
+    other files are zipped meanwhile, and those once ``ready()`` returns."""
     target = html / SITE_ZIP
     previous = read_json(manifest, {}) if target.is_file() else {}
     early = signatures_among(html, first)
     if not previous or any(previous.get(name) != signature for name, signature in early.items()):
-        return _write(html, manifest, previous, early, lambda: _rest(html, written, late, set(early)), late, ready)
-    files = _rest(html, written, late, set())
+        try:
+            return _write(html, manifest, previous, early, written, lambda: _listed(html, late), late, ready)
+        except _Rewritten:  # a page zipped as it was written changed again: zipped anew, all at once
+            return _write(html, manifest, previous, early, tuple, lambda: _listed(html, late), late, ready)
+    for _ in written():
+        pass
+    files = _listed(html, late)
     if files != without(previous, late):
-        return _write(html, manifest, previous, files, dict, late, ready)
+        return _write(html, manifest, previous, files, tuple, dict, late, ready)
     ready()  # only the late files can have changed: the zip is kept if they did not
     if files | signatures_among(html, late) == previous:
         return False
-    return _write(html, manifest, previous, files, dict, late, lambda: None)
+    return _write(html, manifest, previous, files, tuple, dict, late, lambda: None)
 
 
-def _rest(html: Path, written: Callable[[], object], late: tuple[str, ...], made: set[str]) -> dict[str, list[int]]:
-    """The files of the site but those ``late`` and those ``made`` already, once ``written()`` returns."""
-    written()
-    return without({name: signature for name, signature in site_files(html).items() if name not in made}, late)
+class _Rewritten(Exception):
+    """A page zipped once written was written again before the site was."""
+
+
+def _listed(html: Path, late: tuple[str, ...]) -> dict[str, list[int]]:
+    """The files of the site but those ``late``."""
+    return without(site_files(html), late)
 
 
 def _write(html: Path, manifest: Path, previous: dict[str, list[int]], files: dict[str, list[int]],
-           rest: Callable[[], dict[str, list[int]]], late: tuple[str, ...], ready: Callable[[], object]) -> bool:
-    """Write the zip of ``html`` and its ``manifest``: ``files``, then those ``rest()`` gives, then
-    the ``late`` ones once ``ready()`` returns, the unchanged since ``previous`` copied."""
+           passing: Callable[[], Iterable[Collection[str]]], rest: Callable[[], dict[str, list[int]]], late: tuple[str, ...],
+           ready: Callable[[], object]) -> bool:
+    """Write the zip of ``html`` and its ``manifest``: ``files``, then the pages ``passing()`` gives
+    as they are written, then those of ``rest()`` not zipped yet, then the ``late`` ones once
+    ``ready()`` returns, the unchanged since ``previous`` copied. Raises :class:`_Rewritten` when
+    ``rest()`` finds a page of ``passing()`` changed since it was zipped."""
     target = html / SITE_ZIP
     with (replacing(target) as temporary, zipfile.ZipFile(temporary, "w") as archive,
           zipfile.ZipFile(target) if previous else nullcontext() as old):
         _add_entries(archive, old, html, files, previous)
-        files = files | (more := rest())
+        passed: dict[str, list[int]] = {}
+        for pages in passing():
+            passed |= (written := signatures_among(html, pages))
+            _add_entries(archive, old, html, written, previous)
+        listed = rest()
+        if any(listed.get(name) != signature for name, signature in passed.items()):
+            raise _Rewritten
+        files = files | passed
+        files |= (more := {name: signature for name, signature in listed.items() if name not in files})
         _add_entries(archive, old, html, more, previous)
         ready()
         files |= (later := signatures_among(html, late))
