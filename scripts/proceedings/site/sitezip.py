@@ -13,7 +13,7 @@ import zipfile
 from collections.abc import Callable, Collection, Iterable
 from contextlib import nullcontext, suppress
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 from ..util.files import file_signatures, read_json, replacing, signatures_among, without, write_if_changed
 
@@ -79,36 +79,46 @@ def _write(html: Path, manifest: Path, previous: dict[str, list[int]], files: di
     ``rest()`` finds a page of ``passing()`` changed since it was zipped."""
     target = html / SITE_ZIP
     with (replacing(target) as temporary, zipfile.ZipFile(temporary, "w") as archive,
-          zipfile.ZipFile(target) if previous else nullcontext() as old):
-        _add_entries(archive, old, html, files, previous)
+          zipfile.ZipFile(target) if previous else nullcontext() as old_zip):
+        old = _Previous(old_zip, _spans(old_zip) if old_zip else [], previous)
+        _add_entries(archive, old, html, files)
         passed: dict[str, list[int]] = {}
         for pages in passing():
             passed |= (written := signatures_among(html, pages))
-            _add_entries(archive, old, html, written, previous)
+            _add_entries(archive, old, html, written)
         listed = rest()
         if any(listed.get(name) != signature for name, signature in passed.items()):
             raise _Rewritten
         files = files | passed
         files |= (more := {name: signature for name, signature in listed.items() if name not in files})
-        _add_entries(archive, old, html, more, previous)
+        _add_entries(archive, old, html, more)
         ready()
         files |= (later := signatures_among(html, late))
-        _add_entries(archive, old, html, later, previous)
+        _add_entries(archive, old, html, later)
     # After the zip: a build stopped between the two leaves a manifest that no longer matches, so
     # the next build makes the zip again rather than trusting a stale one.
     write_if_changed(manifest, json.dumps(files))
     return True
 
 
-def _add_entries(archive: zipfile.ZipFile, old: zipfile.ZipFile | None, html: Path, files: dict[str, list[int]],
-                 previous: dict[str, list[int]]) -> None:
+class _Previous(NamedTuple):
+    """The previous zip, from which the entries of the files unchanged since are copied."""
+
+    archive: zipfile.ZipFile | None
+    """The zip, if there is one."""
+    spans: list[tuple[zipfile.ZipInfo, int]]
+    """Its entries, as :func:`_spans` gives them (found once: the pages come in many batches)."""
+    files: dict[str, list[int]]
+    """Its manifest: the signature of each file it holds."""
+
+
+def _add_entries(archive: zipfile.ZipFile, old: _Previous, html: Path, files: dict[str, list[int]]) -> None:
     """Add ``files`` of ``html`` to ``archive``: the unchanged ones as the ``old`` zip holds them,
     then the others compressed."""
-    unchanged = [] if old is None else [
-        (info, end) for info, end in _spans(old)
-        if (name := info.filename.removeprefix(f"{_FOLDER}/")) in files and previous.get(name) == files[name]]
-    if old is not None:
-        _copy_entries(old, archive, unchanged)
+    unchanged = [(info, end) for info, end in old.spans
+                 if (name := info.filename.removeprefix(f"{_FOLDER}/")) in files and old.files.get(name) == files[name]]
+    if old.archive is not None:
+        _copy_entries(old.archive, archive, unchanged)
     kept = {info.filename for info, _ in unchanged}
     for name in files:
         entry = f"{_FOLDER}/{name}"
