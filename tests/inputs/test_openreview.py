@@ -260,7 +260,13 @@ def test_a_withdrawn_paper_accepted_again_is_reported_and_a_broken_file_refused(
     notes = json.loads(export.read_text("utf-8"))
     notes[0]["content"]["venue"] = {"value": "FM4Science 2026 Withdrawn Submission"}
     export.write_text(json.dumps(notes), "utf-8")
+    capsys.readouterr()
     assert main(["import-openreview", str(export), str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "marked withdrawn (the export no longer accepts it):" in out
+    title = notes[0]["content"]["title"]["value"]
+    assert f"{title} (withdrawn)" not in out, "a paper marked withdrawn is not also listed as skipped"
+    assert f"{out.count('  skipped: ')} note(s) skipped" in out
     notes[0]["content"]["venue"] = {"value": "FM4Science 2026 Poster"}
     export.write_text(json.dumps(notes), "utf-8")
     capsys.readouterr()

@@ -50,8 +50,9 @@ class ImportReport:
     """'id: field' for each field the export changed."""
     kept: list[str] = field(default_factory=list)
     """'id: field' for each hand edit kept although the export differs."""
-    skipped: list[str] = field(default_factory=list)
-    """'forum: title (why)' for notes that are not accepted papers."""
+    skipped: dict[str, str] = field(default_factory=dict)
+    """'title (why)' by forum, for notes that are not accepted papers and were not imported before
+    (those are listed as ``withdrawn``, or are marked already)."""
     without_pdf: list[str] = field(default_factory=list)
     """Ids of papers whose PDF was not found in the PDF folder."""
     withdrawn: list[str] = field(default_factory=list)
@@ -77,7 +78,8 @@ class ImportReport:
                              ("kept (not in the export; delete it by hand if it should go)", self.not_in_export),
                              ("still marked withdrawn or retracted, though the export accepts it (delete the mark by "
                               "hand if it should go)", self.accepted_again),
-                             ("skipped", self.skipped), ("no PDF found", self.without_pdf)):
+                             ("skipped", [f"{forum}: {why}" for forum, why in self.skipped.items()]),
+                             ("no PDF found", self.without_pdf)):
             out += [f"  {label}: {item}" for item in items]
         return out
 
@@ -204,6 +206,7 @@ def merge(current: list[dict], previous: dict[str, dict], imported: list[dict], 
         elif forum in removed and forum in previous and not marked:
             old["withdrawn"] = {"date": dt.date.today().isoformat(), "reason": f"{removed[forum]} on OpenReview"}
             report.withdrawn.append(f"{old.get('id')} ({removed[forum]})")
+            del report.skipped[forum]
         elif not marked:
             report.not_in_export.append(str(old.get("id")))
     for new in imported_by_forum.values():
@@ -248,7 +251,7 @@ def import_notes(notes: list[dict], papers_dir: Path, workshop: Workshop, pdfs: 
         if reason is None or (undecided and reason == _UNDECIDED):
             chosen.append(note)
         else:
-            report.skipped.append(f"{_forum(note)}: {_value(note, 'title') or note.get('id')} ({reason})")
+            report.skipped[_forum(note)] = f"{_value(note, 'title') or note.get('id')} ({reason})"
             removed[_forum(note)] = reason
     if not chosen:
         reasons = "; ".join(f"{count} {reason}" for reason, count in Counter(removed.values()).items())
