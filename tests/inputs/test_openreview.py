@@ -311,3 +311,22 @@ def test_an_accepted_yml_that_is_not_utf8_is_refused_with_its_line(tmp_path, cap
     err = capsys.readouterr().err
     assert "papers/accepted.yml:2: is not UTF-8 (byte 0xe9); save it as UTF-8" in err and "Traceback" not in err
     assert accepted.read_bytes() == "- id: first\n  title: Café\n".encode("latin-1")
+
+
+def test_a_paper_the_export_leaves_without_a_required_field_is_reported_at_import(tmp_path, capsys):
+    """An accepted note with an empty abstract or title is imported, and the import says what the
+    build will need (before, only the next check or build said so)."""
+    root, export, _ = _setup(tmp_path)
+    notes = json.loads(export.read_text("utf-8"))
+    notes[0]["content"]["abstract"] = {"value": "  "}
+    notes[1]["content"]["title"] = {"value": ""}
+    export.write_text(json.dumps(notes), "utf-8")
+    assert main(["import-openreview", str(export), str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "  incomplete (the build needs it: write it in papers/accepted.yml): paper1: no abstract" in out
+    assert "  incomplete (the build needs it: write it in papers/accepted.yml): paper2: no title" in out
+    assert out.count("incomplete") == 2
+    assert main(["check", str(root)]) == 1
+    errors = [line for line in capsys.readouterr().err.splitlines() if ": error: " in line]
+    assert [line.split(": error: ")[1] for line in errors] == ["papers[0].abstract: required field is missing",
+                                                               "papers[1].title: required field is missing"]

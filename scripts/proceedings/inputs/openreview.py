@@ -62,6 +62,9 @@ class ImportReport:
     before), kept as they are."""
     kept_pdfs: list[str] = field(default_factory=list)
     """'id: path' for PDFs the organizer replaced in ``papers/``, kept instead of the export's."""
+    incomplete: list[str] = field(default_factory=list)
+    """'id: no field' for papers of the export that lack a field the build requires (the export
+    left it empty), which the organizer must fill in."""
     accepted_again: list[str] = field(default_factory=list)
     """Ids of papers marked withdrawn or retracted in ``accepted.yml`` that the export accepts: the
     mark stays until the organizer removes it."""
@@ -78,6 +81,7 @@ class ImportReport:
                              ("kept (not in the export; delete it by hand if it should go)", self.not_in_export),
                              ("still marked withdrawn or retracted, though the export accepts it (delete the mark by "
                               "hand if it should go)", self.accepted_again),
+                             ("incomplete (the build needs it: write it in papers/accepted.yml)", self.incomplete),
                              ("skipped", [f"{forum}: {why}" for forum, why in self.skipped.items()]),
                              ("no PDF found", self.without_pdf)):
             out += [f"  {label}: {item}" for item in items]
@@ -269,6 +273,7 @@ def import_notes(notes: list[dict], papers_dir: Path, workshop: Workshop, pdfs: 
               for note in chosen]
     imported = _as_read_back(yaml, [record for record, _ in placed])
     merge(current, previous, imported, removed, report)
+    report.incomplete = _incomplete(current, {record["openreview"] for record in imported})
     text = _IMPORTED_HEADER if document is None else ""
     report.written = write_if_changed(accepted, text + _dumped(yaml, imported if document is None else document))
     # Papers not in this export keep what the last import that had them remembers.
@@ -276,6 +281,17 @@ def import_notes(notes: list[dict], papers_dir: Path, workshop: Workshop, pdfs: 
                                  for record, (_, sha) in zip(imported, placed, strict=True)}
     write_if_changed(memory, json.dumps(memory_records, ensure_ascii=False, indent=1))
     return report
+
+
+# What a paper's record must hold for the build (model/paper.py reads them as required).
+_REQUIRED = ("title", "authors", "abstract")
+
+
+def _incomplete(records: list, forums: set[str]) -> list[str]:
+    """'id: no field' for each of ``records`` from the export (by forum) that lacks a required field."""
+    return [f"{record.get('id')}: no {name}" for record in records
+            if isinstance(record, dict) and record.get("openreview") in forums
+            for name in _REQUIRED if not record.get(name)]
 
 
 def _accepted_document(yaml: YAML, accepted: Path) -> object:
