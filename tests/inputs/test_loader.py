@@ -169,8 +169,19 @@ def test_every_problem_reported_at_once(tmp_path):
 
 
 def test_yaml_syntax_error_has_line_and_column(tmp_path):
-    errors = _errors(_with_papers(tmp_path, GOOD + "- id: [unclosed\n"))
-    assert len(errors) == 1 and errors[0][1] == 7 and "YAML syntax error, column" in errors[0][3]
+    errors = _errors(_with_papers(tmp_path, GOOD + "- id: x\n  title: Fine: or not\n"))
+    assert len(errors) == 1 and errors[0][1] == 7 and "YAML syntax error, column 14: mapping values" in errors[0][3]
+
+
+@pytest.mark.parametrize("line, opened", [("- id: [unclosed", "a [ list"), ("- id: {unclosed: x", "a { mapping"),
+                                          ('- id: "unclosed', "a quoted text"), ("- id: 'unclosed", "a quoted text")])
+def test_an_unclosed_quote_or_bracket_is_reported_where_it_opens(tmp_path, line, opened):
+    """YAML notices an unclosed quote or bracket where the file goes on (often its end): the error
+    names the line where it opens, and where YAML noticed."""
+    errors = _errors(_with_papers(tmp_path, GOOD + line + "\n  title: T\n  track: full\n"))
+    assert len(errors) == 1 and errors[0][1] == 6, errors
+    assert errors[0][3].startswith(f"YAML syntax error, column 7: {opened} opened here is not closed (")
+    assert " at line " in errors[0][3]
 
 
 def test_workshop_errors(tmp_path):

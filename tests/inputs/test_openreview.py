@@ -273,11 +273,13 @@ def test_a_withdrawn_paper_accepted_again_is_reported_and_a_broken_file_refused(
     assert main(["import-openreview", str(export), str(root)]) == 0
     assert "still marked withdrawn or retracted, though the export accepts it" in capsys.readouterr().out
     accepted = root / "papers/accepted.yml"
+    bracket = accepted.read_text("utf-8").count("\n") + 2
     accepted.write_text(accepted.read_text("utf-8") + "- id: broken\n  title: [broken\n", "utf-8")
     before = accepted.read_bytes()
     assert main(["import-openreview", str(export), str(root)]) == 1
     err = capsys.readouterr().err
-    assert "nothing imported: papers/accepted.yml:" in err and "then import again" in err and "Traceback" not in err
+    assert f"nothing imported: papers/accepted.yml:{bracket}: cannot be read (YAML syntax error, column 10: a [ list opened " \
+           "here is not closed" in err and "then import again" in err and "Traceback" not in err
     assert accepted.read_bytes() == before
 
 

@@ -26,7 +26,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarStri
 
 from ..model.workshop import Workshop
 from ..records.fields import MAX_ID_LENGTH
-from ..records.sources import record_list
+from ..records.sources import record_list, yaml_syntax_error
 from ..util.files import file_hash, replacing, write_if_changed
 from ..util.text import one_line
 
@@ -304,9 +304,11 @@ def _accepted_document(yaml: YAML, accepted: Path) -> object:
         raise ImportRefused(f"papers/{accepted.name}:{line}: is not UTF-8 (byte 0x{error.object[error.start]:02x}); "
                             "save it as UTF-8, then import again") from error
     except YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{accepted.name}:{mark.line + 1}" if mark else accepted.name
-        raise ImportRefused(f"papers/{where}: cannot be read ({getattr(error, 'problem', None) or error}); "
+        where, message = accepted.name, str(error)
+        if getattr(error, "problem_mark", None):
+            at, message = yaml_syntax_error(error)
+            where += f":{at}"
+        raise ImportRefused(f"papers/{where}: cannot be read ({message}); "
                             "fix it (`proceedings check` shows every error), then import again") from error
 
 

@@ -99,6 +99,24 @@ def read_text(path: Path, rel: str, diags: Diagnostics) -> str | None:
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
 
 
+# The constructs that run on to where YAML notices them unclosed (a quote, a bracket: often the end of
+# the file), by the words YAML gives: the error is reported where they open.
+_UNCLOSED = {"while scanning a quoted scalar": "a quoted text", "while parsing a flow sequence": "a [ list",
+             "while parsing a flow mapping": "a { mapping"}
+
+
+def yaml_syntax_error(exc: Any) -> tuple[int | None, str]:
+    """The line of a YAML syntax error (PyYAML's or ruamel.yaml's: the same marks and words) and
+    what to say of it."""
+    problem, opened = exc.problem_mark, exc.context_mark
+    if opened and problem and exc.context in _UNCLOSED and opened.line != problem.line:
+        return opened.line + 1, (f"YAML syntax error, column {opened.column + 1}: {_UNCLOSED[exc.context]} opened here "
+                                 f"is not closed ({exc.problem} at line {problem.line + 1}, column {problem.column + 1})")
+    mark = problem or opened
+    column = f", column {mark.column + 1}" if mark else ""
+    return (mark.line + 1 if mark else None), f"YAML syntax error{column}: {exc.problem or exc.context}"
+
+
 def load_yaml(path: Path, rel: str, diags: Diagnostics) -> Any:
     """The YAML document in ``path``; None (with diagnostics) when it cannot be read."""
     text = read_text(path, rel, diags)
@@ -114,10 +132,8 @@ def load_yaml(path: Path, rel: str, diags: Diagnostics) -> Any:
             return None
         return loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        column = f", column {mark.column + 1}" if mark else ""
-        diags.error(rel, line, None, f"YAML syntax error{column}: {exc.problem or exc.context}")
+        line, message = yaml_syntax_error(exc)
+        diags.error(rel, line, None, message)
         return None
     finally:
         loader.dispose()
