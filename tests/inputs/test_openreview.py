@@ -332,3 +332,43 @@ def test_a_paper_the_export_leaves_without_a_required_field_is_reported_at_impor
     errors = [line for line in capsys.readouterr().err.splitlines() if ": error: " in line]
     assert [line.split(": error: ")[1] for line in errors] == ["papers[0].abstract: required field is missing",
                                                                "papers[1].title: required field is missing"]
+
+
+def test_a_reimport_keeps_a_required_text_the_export_leaves_empty(tmp_path, capsys):
+    """An export that leaves a title or an abstract empty, or hides the authors (an export made
+    without a program chair's rights), deletes nothing: accepted.yml keeps them, and the report says so."""
+    root, export, _ = _setup(tmp_path)
+    assert main(["import-openreview", str(export), str(root)]) == 0
+    before = {r["id"]: r for r in yaml.safe_load((root / "papers/accepted.yml").read_text("utf-8"))}
+    notes = json.loads(export.read_text("utf-8"))
+    notes[0]["content"]["abstract"] = {"value": ""}
+    notes[1]["content"]["title"] = {"value": " "}
+    notes[2]["content"].pop("authors")
+    notes[2]["content"].pop("authorids", None)
+    export.write_text(json.dumps(notes), "utf-8")
+    capsys.readouterr()
+    assert main(["import-openreview", str(export), str(root)]) == 0
+    out = capsys.readouterr().out
+    after = {r["id"]: r for r in yaml.safe_load((root / "papers/accepted.yml").read_text("utf-8"))}
+    assert after == before
+    for kept in ("paper1: abstract", "paper2: title", "paper3: authors"):
+        assert f"  kept (the export left it empty): {kept}" in out
+    assert "incomplete" not in out and "updated:" not in out
+
+
+def test_a_paper_imported_as_a_submission_is_not_marked_withdrawn_by_an_import_without_them(tmp_path, capsys):
+    """Importing the same export without --include-submissions, after an import with it, leaves the
+    undecided papers as they are (listed as skipped, with why), instead of marking them withdrawn."""
+    root, export, _ = _setup(tmp_path)
+    notes = json.loads(export.read_text("utf-8"))
+    notes[0]["content"]["venue"] = {"value": "FM4Science 2026 Submission"}
+    notes[0]["content"].pop("venueid", None)
+    export.write_text(json.dumps(notes), "utf-8")
+    assert main(["import-openreview", str(export), str(root), "--include-submissions"]) == 0
+    before = (root / "papers/accepted.yml").read_bytes()
+    capsys.readouterr()
+    assert main(["import-openreview", str(export), str(root)]) == 0
+    out = capsys.readouterr().out
+    assert (root / "papers/accepted.yml").read_bytes() == before
+    assert "marked withdrawn" not in out and "(not decided yet: still a submission)" in out
+    assert "kept (not in the export" not in out

@@ -34,6 +34,9 @@ IMPORTED_FIELDS = ("title", "authors", "abstract", "keywords", "tldr", "track", 
 _SKIPPED = (("withdrawn", "withdrawn"), ("desk_rejected", "desk-rejected"), ("desk rejected", "desk-rejected"),
             ("rejected", "rejected"), ("submitted to", "rejected"), ("submission", "not decided yet: still a submission"))
 _UNDECIDED = _SKIPPED[-1][1]
+# What a paper's record must hold for the build (model/paper.py reads them as required; the import
+# always gives a track).
+_REQUIRED = ("title", "authors", "abstract")
 
 
 class ImportRefused(Exception):
@@ -50,6 +53,8 @@ class ImportReport:
     """'id: field' for each field the export changed."""
     kept: list[str] = field(default_factory=list)
     """'id: field' for each hand edit kept although the export differs."""
+    kept_filled: list[str] = field(default_factory=list)
+    """'id: field' for each required field the export left empty, kept as ``accepted.yml`` has it."""
     skipped: dict[str, str] = field(default_factory=dict)
     """'title (why)' by forum, for notes that are not accepted papers and were not imported before
     (those are listed as ``withdrawn``, or are marked already)."""
@@ -76,6 +81,7 @@ class ImportReport:
         out = [f"{len(self.added)} added, {len(self.updated)} field(s) updated, {len(self.kept)} hand edit(s) kept, "
                f"{len(self.skipped)} note(s) skipped, {len(self.without_pdf)} paper(s) without a PDF"]
         for label, items in (("added", self.added), ("updated", self.updated), ("kept (edited by hand)", self.kept),
+                             ("kept (the export left it empty)", self.kept_filled),
                              ("kept (PDF replaced by hand)", self.kept_pdfs),
                              ("marked withdrawn (the export no longer accepts it)", self.withdrawn),
                              ("kept (not in the export; delete it by hand if it should go)", self.not_in_export),
@@ -195,7 +201,8 @@ def merge(current: list[dict], previous: dict[str, dict], imported: list[dict], 
           report: ImportReport) -> None:
     """Bring the accepted list ``current`` up to the export, in place (so that the comments around its
     records stay): each record updated where the organizer did not edit the field since ``previous``;
-    imported papers that the export now shows as ``removed`` (forum: why) marked withdrawn; new papers
+    imported papers that the export now shows as ``removed`` (forum: why) marked withdrawn, unless
+    they are only undecided (imported with submissions before, and not this time); new papers
     appended. Nothing is deleted."""
     imported_by_forum = {record["openreview"]: record for record in imported}
     for old in current:
@@ -207,11 +214,11 @@ def merge(current: list[dict], previous: dict[str, dict], imported: list[dict], 
             _update(old, imported_by_forum.pop(forum), previous.get(forum), report)
             if marked:
                 report.accepted_again.append(str(old.get("id")))
-        elif forum in removed and forum in previous and not marked:
+        elif forum in removed and forum in previous and not marked and removed[forum] != _UNDECIDED:
             old["withdrawn"] = {"date": dt.date.today().isoformat(), "reason": f"{removed[forum]} on OpenReview"}
             report.withdrawn.append(f"{old.get('id')} ({removed[forum]})")
             del report.skipped[forum]
-        elif not marked:
+        elif not marked and forum not in removed:
             report.not_in_export.append(str(old.get("id")))
     for new in imported_by_forum.values():
         current.append(new)
@@ -224,6 +231,10 @@ def _update(old: dict, new: dict, last: dict | None, report: ImportReport) -> No
     one it has: the export's PDFs are downloads beside it, and none offered is no reason to unlink one."""
     for name in IMPORTED_FIELDS:
         if new.get(name) == old.get(name) or (name == "pdf" and "pdf" not in new):
+            continue
+        if name in _REQUIRED and new.get(name) is None and old.get(name):
+            # An export left without it (an empty field, hidden authors) is no reason to delete it.
+            report.kept_filled.append(f"{old['id']}: {name}")
             continue
         # Without a memory of the last import, whatever is there may be a hand edit: keep it.
         if old.get(name) is None or (last is not None and old.get(name) == last.get(name)):
@@ -281,10 +292,6 @@ def import_notes(notes: list[dict], papers_dir: Path, workshop: Workshop, pdfs: 
                                  for record, (_, sha) in zip(imported, placed, strict=True)}
     write_if_changed(memory, json.dumps(memory_records, ensure_ascii=False, indent=1))
     return report
-
-
-# What a paper's record must hold for the build (model/paper.py reads them as required).
-_REQUIRED = ("title", "authors", "abstract")
 
 
 def _incomplete(records: list, forums: set[str]) -> list[str]:
