@@ -289,6 +289,17 @@ def test_one_typo_is_one_error_and_config_problems_come_with_it(scaffold, capsys
     assert problems[0].startswith("_config.yml:20: error: YAML syntax error")
 
 
+@pytest.mark.parametrize("name, old, new", [("accepted.yml", "keywords: [example, physics]", "keywords: [example, physics"),
+                                            ("talks.yml", "- id: keynote", "- id: [keynote")])
+def test_a_file_that_cannot_be_read_is_one_error_not_one_more_per_reference(scaffold, capsys, name, old, new):
+    """The scaffold's program and recordings name its papers and talks: when their file cannot be
+    read (a syntax error), that is the one error, not one more for each reference to it."""
+    _edit(scaffold / "papers" / name, old, new)
+    problems = [p for p in _problems(scaffold, capsys) if ": error:" in p]
+    assert len(problems) == 1 and problems[0].startswith(f"papers/{name}:"), problems
+    assert "opened here runs on to line" in problems[0]
+
+
 def test_the_volume_pdf_reads_as_real_proceedings(scaffold):
     _edit(scaffold / "papers/workshop.yml", "editors: []", "editors: [{name: Ada Lovelace}, {name: Alan Turing}]")
     sample_pdf(scaffold / "papers/pdf/short.pdf", "Short", ["Bo Chen"], "A.", pages=1)

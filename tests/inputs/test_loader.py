@@ -176,12 +176,18 @@ def test_yaml_syntax_error_has_line_and_column(tmp_path):
 @pytest.mark.parametrize("line, opened", [("- id: [unclosed", "a [ list"), ("- id: {unclosed: x", "a { mapping"),
                                           ('- id: "unclosed', "a quoted text"), ("- id: 'unclosed", "a quoted text")])
 def test_an_unclosed_quote_or_bracket_is_reported_where_it_opens(tmp_path, line, opened):
-    """YAML notices an unclosed quote or bracket where the file goes on (often its end): the error
-    names the line where it opens, and where YAML noticed."""
+    """YAML notices an unclosed quote or bracket where the file cannot go on (often its end): the
+    error names the line where it opens, and where YAML noticed."""
     errors = _errors(_with_papers(tmp_path, GOOD + line + "\n  title: T\n  track: full\n"))
     assert len(errors) == 1 and errors[0][1] == 6, errors
-    assert errors[0][3].startswith(f"YAML syntax error, column 7: {opened} opened here is not closed (")
-    assert " at line " in errors[0][3]
+    assert errors[0][3].startswith(f"YAML syntax error, column 7: {opened} opened here runs on to line ")
+    assert errors[0][3].endswith("(is it closed?)")
+
+
+def test_a_quote_that_runs_on_to_an_escape_it_cannot_read_is_reported_where_it_opens(tmp_path):
+    errors = _errors(_with_papers(tmp_path, GOOD + '- id: x\n  title: "Unclosed\n  abstract: A \\mathbb{R} space"\n'))
+    assert len(errors) == 1 and errors[0][1] == 7, errors
+    assert errors[0][3].startswith("YAML syntax error, column 10: a quoted text opened here runs on to line 8, column ")
 
 
 def test_workshop_errors(tmp_path):

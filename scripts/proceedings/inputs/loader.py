@@ -39,24 +39,31 @@ def load(project: Project, workers: int | None = None, keep_going: bool = False,
                     f"(`proceedings new DIR` makes one){inside}")
         return None, diags
     workshop = _load_workshop(project, diags)
+    errors = diags.error_count
     file, records = _load_paper_records(project, diags)
+    papers_read = bool(records) or diags.error_count == errors
     papers = _distinctly_named(_read_records(file, records, "papers", PAPER_FIELDS, diags,
                                              lambda fields: read_paper(fields, workshop, project.papers)), "papers",
                                volume_doi=workshop.doi if workshop else None)
     papers = _with_private_passwords(project, papers, diags)
+    errors = diags.error_count
     talk_records = _optional_list(project, "talks.yml", diags)
+    talks_read = bool(talk_records) or diags.error_count == errors
     talks = _distinctly_named(_read_records("papers/talks.yml", talk_records, "talks", TALK_FIELDS, diags,
                                             lambda fields: read_talk(fields, project.papers)), "talks")
     slots = _read_list(project, "program.yml", "slots", SLOT_FIELDS, diags, read_slot)
     # A record with an error is still named: the program and the recordings may refer to it (one
-    # typo gives one error, not one more per reference).
-    paper_ids, talk_ids = _named_ids(records), _named_ids(talk_records)
+    # typo gives one error, not one more per reference); a file that could not be read (a syntax
+    # error) names none, and what refers to it is not checked.
+    paper_ids = _named_ids(records) if papers_read else None
+    talk_ids = _named_ids(talk_records) if talks_read else None
     _check_program(slots, paper_ids, talk_ids, diags)
     _check_presented(papers, slots)
     if not records and not diags.has_errors:
         diags.warning(file, 1, None, "lists no paper")
+    items = None if paper_ids is None or talk_ids is None else paper_ids | talk_ids
     recordings = _read_list(project, "recordings.yml", "recordings", RECORDING_FIELDS, diags,
-                            lambda fields: read_recording(fields, project.papers, paper_ids | talk_ids))
+                            lambda fields: read_recording(fields, project.papers, items))
     with (timings or Timings()).stage("PDF facts"):
         pdfs, unusable = _load_pdf_facts(project, workshop, papers + talks, workers, keep_going, digests or {})
     if workshop is None or (diags.has_errors and not keep_going):
@@ -211,13 +218,15 @@ def _distinctly_named(items: list[tuple], folder: str, volume_doi: str | None = 
     return kept
 
 
-def _check_program(slots: list[tuple[Slot, Fields]], paper_ids: set[str], talk_ids: set[str], diags: Diagnostics) -> None:
-    """Errors for slots naming unknown talks or papers, and for overlapping slots."""
+def _check_program(slots: list[tuple[Slot, Fields]], paper_ids: set[str] | None, talk_ids: set[str] | None,
+                   diags: Diagnostics) -> None:
+    """Errors for slots naming unknown talks or papers (unless their file could not be read: None),
+    and for overlapping slots."""
     for slot, fields in slots:
-        if slot.talk and slot.talk not in talk_ids:
+        if slot.talk and talk_ids is not None and slot.talk not in talk_ids:
             fields.error("talk", f"unknown talk {slot.talk!r}; talks.yml defines: {', '.join(sorted(talk_ids)) or 'none'}")
         for pid in slot.papers:
-            if pid not in paper_ids:
+            if paper_ids is not None and pid not in paper_ids:
                 fields.error("papers", f"unknown paper {pid!r}")
     check_overlaps([slot for slot, _ in slots], "papers/program.yml", diags)
 

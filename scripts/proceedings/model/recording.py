@@ -63,10 +63,11 @@ class Recording:
         return _EMBEDS[self.platform].format(match.group(1))
 
 
-def read_recording(fields: Fields, papers_dir: Path, items: set[str]) -> Recording | None:
-    """One recording; None (with diagnostics) when it is unusable."""
+def read_recording(fields: Fields, papers_dir: Path, items: set[str] | None) -> Recording | None:
+    """One recording of one of ``items`` (None: unknown, their file could not be read); None (with
+    diagnostics) when it is unusable."""
     named = item = fields.text("item", required=True)
-    if item and item not in items:
+    if item and items is not None and item not in items:
         fields.error("item", f"{item!r} is neither a paper id nor a talk id")
         item = None
     platform = fields.choice("platform", tuple(PLATFORM_URLS))

@@ -99,19 +99,22 @@ def read_text(path: Path, rel: str, diags: Diagnostics) -> str | None:
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
 
 
-# The constructs that run on to where YAML notices them unclosed (a quote, a bracket: often the end of
-# the file), by the words YAML gives: the error is reported where they open.
-_UNCLOSED = {"while scanning a quoted scalar": "a quoted text", "while parsing a flow sequence": "a [ list",
-             "while parsing a flow mapping": "a { mapping"}
+# The constructs that run on from where they open to where YAML finds it cannot go on (an unclosed
+# quote or bracket: often the end of the file), by the words YAML gives: the error is reported where
+# they open. A quote that a later quote closes is not one: YAML then fails elsewhere, as another error.
+_OPENED = {"while scanning a quoted scalar": "a quoted text", "while scanning a double-quoted scalar": "a quoted text",
+           "while parsing a quoted scalar": "a quoted text",
+           "while parsing a flow sequence": "a [ list", "while parsing a flow mapping": "a { mapping"}
 
 
 def yaml_syntax_error(exc: Any) -> tuple[int | None, str]:
     """The line of a YAML syntax error (PyYAML's or ruamel.yaml's: the same marks and words) and
     what to say of it."""
     problem, opened = exc.problem_mark, exc.context_mark
-    if opened and problem and exc.context in _UNCLOSED and opened.line != problem.line:
-        return opened.line + 1, (f"YAML syntax error, column {opened.column + 1}: {_UNCLOSED[exc.context]} opened here "
-                                 f"is not closed ({exc.problem} at line {problem.line + 1}, column {problem.column + 1})")
+    if opened and problem and exc.context in _OPENED and opened.line != problem.line:
+        return opened.line + 1, (f"YAML syntax error, column {opened.column + 1}: {_OPENED[exc.context]} opened here "
+                                 f"runs on to line {problem.line + 1}, column {problem.column + 1}, where: {exc.problem} "
+                                 "(is it closed?)")
     mark = problem or opened
     column = f", column {mark.column + 1}" if mark else ""
     return (mark.line + 1 if mark else None), f"YAML syntax error{column}: {exc.problem or exc.context}"
