@@ -372,3 +372,22 @@ def test_a_paper_imported_as_a_submission_is_not_marked_withdrawn_by_an_import_w
     assert (root / "papers/accepted.yml").read_bytes() == before
     assert "marked withdrawn" not in out and "(not decided yet: still a submission)" in out
     assert "kept (not in the export" not in out
+
+
+def test_an_accepted_yml_with_windows_line_ends_keeps_them(tmp_path, capsys):
+    """An accepted.yml saved with CR LF line ends is not rewritten when nothing changed, and keeps
+    them when something did."""
+    root, export, _ = _setup(tmp_path)
+    assert main(["import-openreview", str(export), str(root)]) == 0
+    accepted = root / "papers/accepted.yml"
+    accepted.write_bytes(accepted.read_bytes().replace(b"\n", b"\r\n"))
+    before = accepted.read_bytes()
+    capsys.readouterr()
+    assert main(["import-openreview", str(export), str(root)]) == 0
+    assert accepted.read_bytes() == before and "Nothing to change" in capsys.readouterr().out
+    notes = json.loads(export.read_text("utf-8"))
+    notes[0]["content"]["title"] = {"value": "A new title"}
+    export.write_text(json.dumps(notes), "utf-8")
+    assert main(["import-openreview", str(export), str(root)]) == 0
+    after = accepted.read_bytes()
+    assert b"A new title" in after and after.count(b"\r\n") == after.count(b"\n")

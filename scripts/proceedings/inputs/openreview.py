@@ -285,8 +285,11 @@ def import_notes(notes: list[dict], papers_dir: Path, workshop: Workshop, pdfs: 
     imported = _as_read_back(yaml, [record for record, _ in placed])
     merge(current, previous, imported, removed, report)
     report.incomplete = _incomplete(current, {record["openreview"] for record in imported})
-    text = _IMPORTED_HEADER if document is None else ""
-    report.written = write_if_changed(accepted, text + _dumped(yaml, imported if document is None else document))
+    text = _IMPORTED_HEADER + _dumped(yaml, imported) if document is None else _dumped(yaml, document)
+    # A file saved with Windows line ends keeps them: rewritten with others, each line would change.
+    if document is not None and b"\r\n" in accepted.read_bytes():
+        text = text.replace("\n", "\r\n")
+    report.written = write_if_changed(accepted, text)
     # Papers not in this export keep what the last import that had them remembers.
     memory_records = previous | {record["openreview"]: _remembered(record, sha, previous.get(record["openreview"]))
                                  for record, (_, sha) in zip(imported, placed, strict=True)}
