@@ -286,7 +286,7 @@ def test_one_typo_is_one_error_and_config_problems_come_with_it(scaffold, capsys
     problems = [p for p in _problems(scaffold, capsys) if ": error:" in p]
     assert len(problems) == 2, problems
     assert "papers/accepted.yml:17: error: papers[0].track: unknown track 'fulll'" in problems[1]
-    assert problems[0].startswith("_config.yml:20: error: YAML syntax error")
+    assert problems[0].startswith("_config.yml:19: error: YAML syntax error, column 24: a [ list opened here is not closed")
 
 
 @pytest.mark.parametrize("name, old, new", [("accepted.yml", "keywords: [example, physics]", "keywords: [example, physics"),
@@ -297,7 +297,7 @@ def test_a_file_that_cannot_be_read_is_one_error_not_one_more_per_reference(scaf
     _edit(scaffold / "papers" / name, old, new)
     problems = [p for p in _problems(scaffold, capsys) if ": error:" in p]
     assert len(problems) == 1 and problems[0].startswith(f"papers/{name}:"), problems
-    assert "opened here runs on to line" in problems[0]
+    assert "opened here is not closed (YAML read on to line" in problems[0]
 
 
 def test_the_volume_pdf_reads_as_real_proceedings(scaffold):

@@ -180,14 +180,22 @@ def test_an_unclosed_quote_or_bracket_is_reported_where_it_opens(tmp_path, line,
     error names the line where it opens, and where YAML noticed."""
     errors = _errors(_with_papers(tmp_path, GOOD + line + "\n  title: T\n  track: full\n"))
     assert len(errors) == 1 and errors[0][1] == 6, errors
-    assert errors[0][3].startswith(f"YAML syntax error, column 7: {opened} opened here runs on to line ")
-    assert errors[0][3].endswith("(is it closed?)")
+    assert errors[0][3].startswith(f"YAML syntax error, column 7: {opened} opened here is not closed (YAML read on to line ")
+
+
+@pytest.mark.parametrize("opening, inside", [("[Ana Silva,", '"Bob" Jones]'), ("{name: Ana Silva,", '"Bob" Jones}')])
+def test_a_bad_item_inside_a_list_over_lines_is_reported_where_it_is(tmp_path, opening, inside):
+    """A [ list or { mapping that goes on over lines indented deeper and is closed, with a bad item
+    inside, is not left open: the error is where YAML found it, naming where the list opened."""
+    errors = _errors(_with_papers(tmp_path, GOOD + f"- id: x\n  authors: {opening}\n    {inside}\n  title: T\n"))
+    assert len(errors) == 1 and errors[0][1] == 8, errors
+    assert errors[0][3].endswith("opened at line 7)") and "not closed" not in errors[0][3]
 
 
 def test_a_quote_that_runs_on_to_an_escape_it_cannot_read_is_reported_where_it_opens(tmp_path):
     errors = _errors(_with_papers(tmp_path, GOOD + '- id: x\n  title: "Unclosed\n  abstract: A \\mathbb{R} space"\n'))
     assert len(errors) == 1 and errors[0][1] == 7, errors
-    assert errors[0][3].startswith("YAML syntax error, column 10: a quoted text opened here runs on to line 8, column ")
+    assert errors[0][3].startswith("YAML syntax error, column 10: a quoted text opened here is not closed (YAML read on to line 8, column ")
 
 
 def test_workshop_errors(tmp_path):

@@ -279,7 +279,7 @@ def test_a_withdrawn_paper_accepted_again_is_reported_and_a_broken_file_refused(
     assert main(["import-openreview", str(export), str(root)]) == 1
     err = capsys.readouterr().err
     assert f"nothing imported: papers/accepted.yml:{bracket}: cannot be read (YAML syntax error, column 10: a [ list opened " \
-           "here runs on to line" in err and "then import again" in err and "Traceback" not in err
+           "here is not closed (YAML read on to line" in err and "then import again" in err and "Traceback" not in err
     assert accepted.read_bytes() == before
 
 
@@ -391,3 +391,18 @@ def test_an_accepted_yml_with_windows_line_ends_keeps_them(tmp_path, capsys):
     assert main(["import-openreview", str(export), str(root)]) == 0
     after = accepted.read_bytes()
     assert b"A new title" in after and after.count(b"\r\n") == after.count(b"\n")
+
+
+def test_two_records_of_one_forum_are_both_marked_when_the_export_withdraws_it(tmp_path, capsys):
+    root, export, _ = _setup(tmp_path)
+    assert main(["import-openreview", str(export), str(root)]) == 0
+    accepted = root / "papers/accepted.yml"
+    accepted.write_text(accepted.read_text("utf-8") + "- id: copy\n  openreview: Forum0001x\n", "utf-8")
+    notes = json.loads(export.read_text("utf-8"))
+    notes[0]["content"]["venue"] = {"value": "FM4Science 2026 Withdrawn Submission"}
+    export.write_text(json.dumps(notes), "utf-8")
+    capsys.readouterr()
+    assert main(["import-openreview", str(export), str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "marked withdrawn (the export no longer accepts it): paper1 (withdrawn)" in out
+    assert "marked withdrawn (the export no longer accepts it): copy (withdrawn)" in out

@@ -56,8 +56,8 @@ class ImportReport:
     kept_filled: list[str] = field(default_factory=list)
     """'id: field' for each required field the export left empty, kept as ``accepted.yml`` has it."""
     skipped: dict[str, str] = field(default_factory=dict)
-    """'title (why)' by forum, for notes that are not accepted papers and were not imported before
-    (those are listed as ``withdrawn``, or are marked already)."""
+    """'title (why)' by forum, for notes that are not accepted papers, but those this import marks
+    withdrawn (listed as ``withdrawn``)."""
     without_pdf: list[str] = field(default_factory=list)
     """Ids of papers whose PDF was not found in the PDF folder."""
     withdrawn: list[str] = field(default_factory=list)
@@ -217,7 +217,7 @@ def merge(current: list[dict], previous: dict[str, dict], imported: list[dict], 
         elif forum in removed and forum in previous and not marked and removed[forum] != _UNDECIDED:
             old["withdrawn"] = {"date": dt.date.today().isoformat(), "reason": f"{removed[forum]} on OpenReview"}
             report.withdrawn.append(f"{old.get('id')} ({removed[forum]})")
-            del report.skipped[forum]
+            report.skipped.pop(forum, None)  # two records may name one forum
         elif not marked and forum not in removed:
             report.not_in_export.append(str(old.get("id")))
     for new in imported_by_forum.values():
@@ -308,15 +308,17 @@ def _accepted_document(yaml: YAML, accepted: Path) -> object:
     """``accepted.yml`` as ruamel.yaml reads it (with its comments); raises :class:`ImportRefused`,
     naming the line, when it cannot be read."""
     try:
-        return yaml.load(accepted.read_text("utf-8"))
+        text = accepted.read_text("utf-8")
     except UnicodeDecodeError as error:
         line = accepted.read_bytes()[:error.start].count(b"\n") + 1
         raise ImportRefused(f"papers/{accepted.name}:{line}: is not UTF-8 (byte 0x{error.object[error.start]:02x}); "
                             "save it as UTF-8, then import again") from error
+    try:
+        return yaml.load(text)
     except YAMLError as error:
         where, message = accepted.name, str(error)
         if getattr(error, "problem_mark", None):
-            at, message = yaml_syntax_error(error)
+            at, message = yaml_syntax_error(error, text)
             where += f":{at}"
         raise ImportRefused(f"papers/{where}: cannot be read ({message}); "
                             "fix it (`proceedings check` shows every error), then import again") from error

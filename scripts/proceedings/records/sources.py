@@ -99,25 +99,43 @@ def read_text(path: Path, rel: str, diags: Diagnostics) -> str | None:
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
 
 
-# The constructs that run on from where they open to where YAML finds it cannot go on (an unclosed
-# quote or bracket: often the end of the file), by the words YAML gives: the error is reported where
-# they open. A quote that a later quote closes is not one: YAML then fails elsewhere, as another error.
+# The constructs that YAML reads on from where they open to where it finds it cannot go on, by the
+# words YAML gives: a quote or a bracket left unclosed is reported where it opens.
 _OPENED = {"while scanning a quoted scalar": "a quoted text", "while scanning a double-quoted scalar": "a quoted text",
            "while parsing a quoted scalar": "a quoted text",
            "while parsing a flow sequence": "a [ list", "while parsing a flow mapping": "a { mapping"}
 
 
-def yaml_syntax_error(exc: Any) -> tuple[int | None, str]:
-    """The line of a YAML syntax error (PyYAML's or ruamel.yaml's: the same marks and words) and
-    what to say of it."""
+def yaml_syntax_error(exc: Any, text: str) -> tuple[int | None, str]:
+    """The line of a YAML syntax error in ``text`` (PyYAML's or ruamel.yaml's: the same marks and
+    words) and what to say of it."""
     problem, opened = exc.problem_mark, exc.context_mark
     if opened and problem and exc.context in _OPENED and opened.line != problem.line:
-        return opened.line + 1, (f"YAML syntax error, column {opened.column + 1}: {_OPENED[exc.context]} opened here "
-                                 f"runs on to line {problem.line + 1}, column {problem.column + 1}, where: {exc.problem} "
-                                 "(is it closed?)")
+        what = _OPENED[exc.context]
+        if _left_open(text.split("\n"), opened.line, problem.line):
+            return opened.line + 1, (f"YAML syntax error, column {opened.column + 1}: {what} opened here is not closed "
+                                     f"(YAML read on to line {problem.line + 1}, column {problem.column + 1}: {exc.problem})")
+        return problem.line + 1, (f"YAML syntax error, column {problem.column + 1}: {exc.problem} (in {what} opened at "
+                                  f"line {opened.line + 1})")
     mark = problem or opened
     column = f", column {mark.column + 1}" if mark else ""
     return (mark.line + 1 if mark else None), f"YAML syntax error{column}: {exc.problem or exc.context}"
+
+
+def _left_open(lines: list[str], opened: int, problem: int) -> bool:
+    """Whether YAML, reading a construct opened on line ``opened`` (from 0), failed at the file's end
+    or on a line indented no deeper than that one (the record's next field, or the next record): the
+    construct was left open. A construct that goes on over lines indented deeper (a list of authors
+    over two lines) failed inside, where YAML says."""
+    if problem >= len(lines) or not lines[problem].strip():
+        return True
+    return _indent(lines[problem]) <= _indent(lines[opened])
+
+
+def _indent(line: str) -> int:
+    """Where the line's content starts, after its spaces and list dashes (``- id:`` is the record's
+    first field, as deep as its next)."""
+    return len(line) - len(line.lstrip(" -"))
 
 
 def load_yaml(path: Path, rel: str, diags: Diagnostics) -> Any:
@@ -135,7 +153,7 @@ def load_yaml(path: Path, rel: str, diags: Diagnostics) -> Any:
             return None
         return loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        line, message = yaml_syntax_error(exc)
+        line, message = yaml_syntax_error(exc, text)
         diags.error(rel, line, None, message)
         return None
     finally:

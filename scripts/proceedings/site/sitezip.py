@@ -84,7 +84,9 @@ def _write(html: Path, manifest: Path, previous: dict[str, list[int]], files: di
         _add_entries(archive, old, html, files)
         passed: dict[str, list[int]] = {}
         for pages in passing():
-            passed |= (written := signatures_among(html, pages))
+            written = {name: signature for name, signature in signatures_among(html, pages).items()
+                       if name not in files and name not in passed}
+            passed |= written
             _add_entries(archive, old, html, written)
         listed = rest()
         if any(listed.get(name) != signature for name, signature in passed.items()):
