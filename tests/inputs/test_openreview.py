@@ -254,15 +254,20 @@ def test_a_pdf_replaced_by_hand_stays_at_every_later_import(tmp_path, capsys):
     assert (root / "papers/pdf/paper3.pdf").read_bytes() == (pdfs / "Forum0003x.pdf").read_bytes()
 
 
-def test_a_withdrawn_paper_accepted_again_is_reported_and_a_broken_file_refused(tmp_path, capsys):
-    root, export, pdfs = _setup(tmp_path)
-    assert main(["import-openreview", str(export), str(root)]) == 0
+def _reimport_with_the_first_withdrawn(root: Path, export: Path, capsys) -> tuple[list, str]:
+    """Mark the export's first note withdrawn and import it again; the notes, and the report."""
     notes = json.loads(export.read_text("utf-8"))
     notes[0]["content"]["venue"] = {"value": "FM4Science 2026 Withdrawn Submission"}
     export.write_text(json.dumps(notes), "utf-8")
     capsys.readouterr()
     assert main(["import-openreview", str(export), str(root)]) == 0
-    out = capsys.readouterr().out
+    return notes, capsys.readouterr().out
+
+
+def test_a_withdrawn_paper_accepted_again_is_reported_and_a_broken_file_refused(tmp_path, capsys):
+    root, export, pdfs = _setup(tmp_path)
+    assert main(["import-openreview", str(export), str(root)]) == 0
+    notes, out = _reimport_with_the_first_withdrawn(root, export, capsys)
     assert "marked withdrawn (the export no longer accepts it):" in out
     title = notes[0]["content"]["title"]["value"]
     assert f"{title} (withdrawn)" not in out, "a paper marked withdrawn is not also listed as skipped"
@@ -398,11 +403,6 @@ def test_two_records_of_one_forum_are_both_marked_when_the_export_withdraws_it(t
     assert main(["import-openreview", str(export), str(root)]) == 0
     accepted = root / "papers/accepted.yml"
     accepted.write_text(accepted.read_text("utf-8") + "- id: copy\n  openreview: Forum0001x\n", "utf-8")
-    notes = json.loads(export.read_text("utf-8"))
-    notes[0]["content"]["venue"] = {"value": "FM4Science 2026 Withdrawn Submission"}
-    export.write_text(json.dumps(notes), "utf-8")
-    capsys.readouterr()
-    assert main(["import-openreview", str(export), str(root)]) == 0
-    out = capsys.readouterr().out
+    _, out = _reimport_with_the_first_withdrawn(root, export, capsys)
     assert "marked withdrawn (the export no longer accepts it): paper1 (withdrawn)" in out
     assert "marked withdrawn (the export no longer accepts it): copy (withdrawn)" in out
