@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import signal
 import textwrap
 from pathlib import Path
 
@@ -11,6 +12,11 @@ import pytest
 from proceedings.outputs.samples import sample_pdf
 
 REPO = Path(__file__).resolve().parents[1]
+
+# A shell starts a command put in the background (`nohup python -m pytest &`) with SIGINT ignored, and
+# Python then leaves it so: the tests of what a Ctrl-C does need it heard, as from a terminal.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 SHARED_DATA = REPO.parent / "shared" / "data"
 
 SITE_URL = "https://example.org/test-ws/"
