@@ -196,11 +196,10 @@ def _zipped_and_published(project: Project, files: Future[FilesPut], timings: Ti
 
     def pages_as_written() -> Iterator[list[str]]:
         pending = sorted(pages, key=docname)
-        names = [docname(page) for page in pending]
         while pending and not finishing.built.wait(FOLLOW_SECONDS):
-            if count := bisect.bisect_left(names, written() or ""):
+            if count := bisect.bisect_left(pending, written() or "", key=docname):
                 yield pending[:count]
-                del pending[:count], names[:count]
+                del pending[:count]
         site_written()
 
     def zip_site() -> None:

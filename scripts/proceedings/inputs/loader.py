@@ -41,22 +41,17 @@ def load(project: Project, workers: int | None = None, keep_going: bool = False,
     workshop = _load_workshop(project, diags)
     errors = diags.error_count
     file, records = _load_paper_records(project, diags)
-    papers_read = bool(records) or diags.error_count == errors
+    paper_ids = _named_ids_if_read(records, errors, diags)
     papers = _distinctly_named(_read_records(file, records, "papers", PAPER_FIELDS, diags,
                                              lambda fields: read_paper(fields, workshop, project.papers)), "papers",
                                volume_doi=workshop.doi if workshop else None)
     papers = _with_private_passwords(project, papers, diags)
     errors = diags.error_count
     talk_records = _optional_list(project, "talks.yml", diags)
-    talks_read = bool(talk_records) or diags.error_count == errors
+    talk_ids = _named_ids_if_read(talk_records, errors, diags)
     talks = _distinctly_named(_read_records("papers/talks.yml", talk_records, "talks", TALK_FIELDS, diags,
                                             lambda fields: read_talk(fields, project.papers)), "talks")
     slots = _read_list(project, "program.yml", "slots", SLOT_FIELDS, diags, read_slot)
-    # A record with an error is still named: the program and the recordings may refer to it (one
-    # typo gives one error, not one more per reference); a file that could not be read (a syntax
-    # error) names none, and what refers to it is not checked.
-    paper_ids = _named_ids(records) if papers_read else None
-    talk_ids = _named_ids(talk_records) if talks_read else None
     _check_program(slots, paper_ids, talk_ids, diags)
     _check_presented(papers, slots)
     if not records and not diags.has_errors:
@@ -121,8 +116,13 @@ def _optional_list(project: Project, name: str, diags: Diagnostics) -> list:
     return _yaml_list(path, f"papers/{name}", diags) if path.is_file() else []
 
 
-def _named_ids(records: list) -> set[str]:
-    """The ids that ``records`` name, whether or not the records are valid."""
+def _named_ids_if_read(records: list, errors_before: int, diags: Diagnostics) -> set[str] | None:
+    """The ids that ``records`` name, whether or not the records are valid: the program and the
+    recordings may refer to a record with an error (one typo gives one error, not one more per
+    reference). None when their file could not be read (no records, and a new error in ``diags``
+    since it had ``errors_before``): what refers to it is then not checked."""
+    if not records and diags.error_count != errors_before:
+        return None
     return {record["id"] for record in records if isinstance(record, Located) and isinstance(record.get("id"), str)}
 
 

@@ -24,6 +24,7 @@ import yaml
 from ruamel.yaml import YAML, YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
+from ..model.paper import PAPER_REQUIRED
 from ..model.workshop import Workshop
 from ..records.fields import MAX_ID_LENGTH
 from ..records.sources import record_list, yaml_syntax_error
@@ -34,9 +35,6 @@ IMPORTED_FIELDS = ("title", "authors", "abstract", "keywords", "tldr", "track", 
 _SKIPPED = (("withdrawn", "withdrawn"), ("desk_rejected", "desk-rejected"), ("desk rejected", "desk-rejected"),
             ("rejected", "rejected"), ("submitted to", "rejected"), ("submission", "not decided yet: still a submission"))
 _UNDECIDED = _SKIPPED[-1][1]
-# What a paper's record must hold for the build (model/paper.py reads them as required; the import
-# always gives a track).
-_REQUIRED = ("title", "authors", "abstract")
 
 
 class ImportRefused(Exception):
@@ -232,7 +230,7 @@ def _update(old: dict, new: dict, last: dict | None, report: ImportReport) -> No
     for name in IMPORTED_FIELDS:
         if new.get(name) == old.get(name) or (name == "pdf" and "pdf" not in new):
             continue
-        if name in _REQUIRED and new.get(name) is None and old.get(name):
+        if name in PAPER_REQUIRED and new.get(name) is None and old.get(name):
             # An export left without it (an empty field, hidden authors) is no reason to delete it.
             report.kept_filled.append(f"{old['id']}: {name}")
             continue
@@ -301,7 +299,7 @@ def _incomplete(records: list, forums: set[str]) -> list[str]:
     """'id: no field' for each of ``records`` from the export (by forum) that lacks a required field."""
     return [f"{record.get('id')}: no {name}" for record in records
             if isinstance(record, dict) and record.get("openreview") in forums
-            for name in _REQUIRED if not record.get(name)]
+            for name in PAPER_REQUIRED if not record.get(name)]
 
 
 def _accepted_document(yaml: YAML, accepted: Path) -> object:
