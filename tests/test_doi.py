@@ -4,6 +4,7 @@ not; every DataCite record the archive publishes validates against DataCite's sc
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import shutil
@@ -19,7 +20,7 @@ from datacite import schema45
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
 from proceedings.outputs.citation import Citations, csl_item, highwire_tags, json_ld, ris
-from proceedings.outputs.datacite import datacite_texts, paper_record, volume_record
+from proceedings.outputs.datacite import InvalidDataCite, _check_against_schema, datacite_texts, paper_record, volume_record
 from proceedings.outputs.volume_pdf import preliminary_pages
 from proceedings.util.doi import doi_url, normalised_doi
 
@@ -121,6 +122,51 @@ def test_every_datacite_record_of_the_archive_validates(volume):
     assert {"date": "2026-05-15", "dateType": "Withdrawn", "dateInformation": "Withdrawn by the authors"} in withdrawn["dates"]
     assert any(d["descriptionType"] == "Other" and d["description"].startswith("Withdrawn on 2026-05-15")
                for d in withdrawn["descriptions"])
+
+
+def _places(value, path=()):
+    """The path of each value inside ``value`` (dict keys and list indexes), ``value`` itself left out."""
+    children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in children:
+        yield (*path, key)
+        yield from _places(child, (*path, key))
+
+
+def _changed(record: dict, path: tuple, value) -> dict:
+    """A copy of ``record`` with the value at ``path`` removed (``value`` is the class ``KeyError``)
+    or replaced by ``value``."""
+    changed = copy.deepcopy(record)
+    parent = changed
+    for key in path[:-1]:
+        parent = parent[key]
+    if value is KeyError:
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = value
+    return changed
+
+
+def test_the_schema_check_refuses_exactly_what_the_datacite_package_refuses(volume):
+    # Our check compiles the package's schema with jsonschema-rs; the package validates with jsonschema.
+    # Each record of the archive, changed in every place: removed, or given a value of another kind,
+    # empty, or not one the schema lists.
+    replacements = [KeyError, None, "", 0, 1.5, True, [], {}, [{}], "2026-13-45", "Other", "not a DOI", "x" * 3]
+    records = [paper_record(volume, paper) for paper in volume.papers] + [volume_record(volume)]
+    verdicts = []
+    for record in records:
+        for path in _places(record):
+            for value in replacements:
+                if value is KeyError and isinstance(path[-1], int):
+                    continue
+                changed = _changed(record, path, value)
+                try:
+                    _check_against_schema(changed)
+                    ours = True
+                except InvalidDataCite:
+                    ours = False
+                verdicts.append((schema45.validator.is_valid(changed), ours))
+    assert all(theirs == ours for theirs, ours in verdicts)
+    assert sum(not theirs for theirs, _ in verdicts) > 1000 and sum(theirs for theirs, _ in verdicts) > 1000
 
 
 def test_datacite_names_affiliations_and_orcids(volume):

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pikepdf
+from fpdf import FPDF
 from PIL import Image
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
@@ -96,6 +97,22 @@ def test_the_preview_of_an_ordinary_page_is_its_full_width(tmp_path):
     sample_pdf(path, "T", ["X"], "A.", pages=1)
     with Image.open(render_preview(path, "a", tmp_path / "cache")) as image:
         assert abs(image.width - WIDTH) <= 1 and image.height > WIDTH  # pdfium rounds up
+
+
+def test_the_preview_keeps_the_page_s_colours(tmp_path):
+    # pdfium is asked for RGB rather than its own BGR: red must not come out blue.
+    path = tmp_path / "colours.pdf"
+    document = FPDF(unit="pt", format=(600, 200))
+    document.add_page()
+    for left, colour in ((0, (230, 20, 20)), (200, (20, 160, 40)), (400, (30, 40, 220))):
+        document.set_fill_color(*colour)
+        document.rect(left, 0, 200, 200, style="F")
+    document.output(str(path))
+    with Image.open(render_preview(path, "colours", tmp_path / "cache")) as image:
+        shown = image.convert("RGB")
+        middles = [shown.getpixel((round(WIDTH * x), shown.height // 2)) for x in (1 / 6, 3 / 6, 5 / 6)]
+    for pixel, colour in zip(middles, ((230, 20, 20), (20, 160, 40), (30, 40, 220)), strict=True):
+        assert all(abs(a - b) <= 12 for a, b in zip(pixel, colour, strict=True)), (pixel, colour)
 
 
 def _with_active_content(path: Path) -> None:

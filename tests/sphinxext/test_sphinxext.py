@@ -368,6 +368,27 @@ def test_generated_pages_with_the_same_headings_share_the_themes_page_toc_with_t
     assert [link.get_text() for link in page_toc] == ["Abstract", "Cite"]
 
 
+def test_the_book_theme_joins_no_page_text_that_no_template_prints_with_the_same_html(tmp_path, monkeypatch):
+    import sphinx_book_theme
+    themes = [Path(sphinx_book_theme.__file__).parent, *map(Path, _theme_dirs())]
+    assert not [path for folder in themes for path in folder.rglob("*.html") if "page_description" in path.read_text("utf-8")]
+    described: list[str] = []
+    describe = sphinx_book_theme.add_metadata_to_page
+
+    def counted(app, pagename, templatename, context, doctree):
+        describe(app, pagename, templatename, context, doctree)
+        if "page_description" in context:
+            described.append(pagename)
+    monkeypatch.setattr(sphinx_book_theme, "add_metadata_to_page", counted)
+    counted.__name__ = describe.__name__
+    body = ("## Abstract", "Text.", "## Full text", "Words of the PDF. " * 100)
+    pages = {f"book/papers/p{i}.md": myst.page({"orphan": True}, "test page", f"Paper {i}", *body) for i in range(3)}
+    pages["book/hand.md"] = "---\norphan: true\n---\n# By hand\n\n## One\n\nText.\n"
+    _, lean_described = _lean_and_full_html(tmp_path, pages, described)
+    assert "book/papers/p0" in described and "book/hand" in described
+    assert lean_described == []
+
+
 _GC_PROBE = """
 import gc
 seen = []

@@ -1,6 +1,6 @@
 """DataCite metadata (schema 4.5) for each paper and for the volume: what a DOI registration agency
 (DataCite directly, or Zenodo) records about it. Built as DataCite's JSON, validated against the
-schema the ``datacite`` package bundles, and written as XML by that package."""
+schema the ``datacite`` package bundles (with jsonschema-rs), and written as XML by that package."""
 
 from __future__ import annotations
 
@@ -12,7 +12,10 @@ from functools import cache
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+import jsonschema_rs
+
 from ..model.locations import revision_file
+from ..util.files import package_folder
 from ..util.latex import plain
 from ..util.text import one_line
 
@@ -148,7 +151,7 @@ def _spdx(workshop: Workshop) -> str | None:
 
 def datacite_texts(record: dict) -> tuple[str, str]:
     """The record as DataCite XML (kernel 4.5) and as DataCite JSON, checked against the schema once
-    for both (the check is most of their cost: 1.3 s for 1,000 papers)."""
+    for both."""
     _check_against_schema(record)
     return _schema().tostring(record), json.dumps(record, ensure_ascii=False, indent=2) + "\n"
 
@@ -171,7 +174,17 @@ def _schema() -> ModuleType:
         del sys.modules["datacite"]  # a later ``import datacite`` runs the package's __init__
 
 
+@cache
+def _validator() -> jsonschema_rs.Validator:
+    """The schema 4.5 that the ``datacite`` package bundles, as jsonschema-rs compiles it. The
+    package's own validator (jsonschema, in Python) took 1.2 s of CPU for 1,000 papers, most of the
+    DataCite files' cost; this one takes 0.013 s, and refuses the same records (a test compares
+    them)."""
+    schema = json.loads((package_folder("datacite") / "schemas" / "datacite-v4.5.json").read_text("utf-8"))
+    return jsonschema_rs.validator_for(schema)
+
+
 def _check_against_schema(record: dict) -> None:
-    errors = sorted(error.message for error in _schema().validator.iter_errors(record))
+    errors = sorted(error.message for error in _validator().iter_errors(record))
     if errors:
         raise InvalidDataCite("; ".join(errors))
