@@ -119,6 +119,22 @@ def test_each_page_is_logged_as_it_is_begun_in_name_order_and_a_written_page_is_
     assert not list((tmp_path / "off").rglob("*.log"))  # no log unless asked
 
 
+@pytest.mark.parametrize("label", ["Ada Lovelace", HOSTILE, "x <y> z", "ends with `", "`starts`", "{ref}`a <b>`"])
+def test_a_label_ref_shows_its_text_literally_with_the_html_of_a_myst_link(tmp_path, label):
+    # MyST's [text](#label) escapes the text; {ref}`text <label>` misreads "<...>" and backticks.
+    target = "(proceedings-author-x)=\n## Ada\n"
+    pages = {"book/people.md": "# People\n\n" + target,
+             "book/ref.md": f"# By role\n\n- **{myst.ref(label, 'proceedings-author-x')}**\n",
+             "book/link.md": f"# By link\n\n- **[{myst.text(label)}](#proceedings-author-x)**\n"}
+    warnings = io.StringIO()
+    out = _build(tmp_path, pages, warnings=warnings)
+    links = [BeautifulSoup((out / f"book/{name}.html").read_text("utf-8"), "html.parser").find("strong")
+             for name in ("ref", "link")]
+    assert str(links[0]) == str(links[1])
+    assert links[0].a["href"] == "people.html#proceedings-author-x" and links[0].get_text() == label
+    assert "undefined label" not in warnings.getvalue() and "not found" not in warnings.getvalue()
+
+
 def test_pages_without_citation_data_get_no_tags(tmp_path):
     out = _build(tmp_path, {"book/plain.md": "# Plain\n"})
     assert "citation_" not in (out / "book" / "plain.html").read_text("utf-8")

@@ -30,7 +30,7 @@ def presented_in(volume: Proceedings, item_id: str) -> str:
     slots = volume.slots_of(item_id)
     if not slots:
         return ""
-    links = [f"[{myst.text(slot.title)}](#{slot.anchor}), {slot_span(volume, slot)}" for slot in slots]
+    links = [f"{myst.ref(slot.title, slot.anchor)}, {slot_span(volume, slot)}" for slot in slots]
     return f"**Presented:** {' · '.join(links)} ({myst.role('venuezone', zone_label(volume))})"
 
 

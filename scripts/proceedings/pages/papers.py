@@ -103,7 +103,7 @@ def paper_text(volume: Proceedings, paper: Paper) -> str:
 
 def _keyword(volume: Proceedings, keyword: str) -> str:
     anchor = volume.keyword_anchor(keyword)
-    return f"[{myst.text(keyword)}](#{anchor})" if anchor else myst.text(keyword)
+    return myst.ref(keyword, anchor) if anchor else myst.text(keyword)
 
 
 def _cite(citations: Citations, paper: Paper) -> str:
@@ -116,9 +116,8 @@ def _cite(citations: Citations, paper: Paper) -> str:
 def _authors(volume: Proceedings, authors: tuple[Person, ...]) -> str:
     lines = []
     for person in authors:
-        name = myst.text(person.name)
         entry = volume.author_entry(person)
-        line = f"- **[{name}](#{entry.anchor})**" if entry else f"- **{name}**"
+        line = f"- **{myst.ref(person.name, entry.anchor) if entry else myst.text(person.name)}**"
         if person.affiliation:
             line += f", {myst.text(person.affiliation)}"
         if person.orcid and person.orcid_url:
