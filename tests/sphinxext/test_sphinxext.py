@@ -235,7 +235,7 @@ print(json.dumps({lean.qualified_name(t): lean.qualified_name(t.__mro__[1]) == l
 
 
 def test_every_transform_generated_pages_skip_is_registered_and_wrapped(tmp_path):
-    (tmp_path / "conf.py").write_text(CONF + BOOK_EXTENSIONS.replace("myst_parser", "myst_nb"))
+    (tmp_path / "conf.py").write_text(CONF + BOOK_EXTENSIONS.replace("myst_parser", "myst_nb") + 'html_theme = "sphinx_book_theme"\n')
     found = subprocess.run([sys.executable, "-c", _REGISTERED, str(tmp_path)], capture_output=True, text=True, check=True)
     wrapped = json.loads(found.stdout.splitlines()[-1])
     # A name that no longer matches (an extension renamed a transform) would silently skip nothing.
@@ -614,6 +614,19 @@ def test_the_fonts_cut_down_are_kept_between_builds_and_templates_compiled_once(
     assert not [name for name in compiled if name.endswith(".html")], compiled
     assert {font: (out / "_static" / font).read_bytes() for font in icons.FONTS} == fonts
     assert "Edited." in (out / "book/welcome.html").read_text("utf-8")
+
+
+def test_a_template_once_loaded_is_not_checked_again_while_sphinx_runs(tmp_path, monkeypatch):
+    checked: list[str] = []
+    is_up_to_date = jinja2.Template.is_up_to_date
+
+    def noted(template):
+        checked.append(template.name)
+        return is_up_to_date.fget(template)
+    monkeypatch.setattr(jinja2.Template, "is_up_to_date", property(noted))
+    pages = {f"book/p{i}.md": f"---\norphan: true\n---\n# Page {i}\n" for i in range(3)}
+    out = _build(tmp_path, pages, conf='html_theme = "sphinx_book_theme"\n')
+    assert (out / "book/p2.html").is_file() and checked == []
 
 
 @settings(max_examples=500, deadline=None)

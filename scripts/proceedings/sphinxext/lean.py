@@ -1,10 +1,11 @@
 """Transforms switched off on generated pages. Jupyter Book loads extensions whose transforms walk
-every page's doctree looking for their own nodes (sphinx-design's tabs, asides and buttons, MyST-NB's
-notebook outputs, Sphinx's translations, doctests and citations), a tenth of Sphinx's time on a
-thousand paper pages that hold none of them. A generated page's MyST is the tool's own (headings,
-lists, links, code blocks, math, notes, a dropdown and this extension's roles), so these transforms
-skip it; a hand-written page still gets every one. A generated page says so in its data line
-(``myst.GENERATED``, which ``myst.page`` writes)."""
+every page's doctree looking for their own nodes (sphinx-design's tabs, asides and buttons, MyST-
+NB's notebook outputs, the theme's GitHub links, Sphinx's translations, doctests, citations and
+references by name), an eighth of Sphinx's time on a thousand paper pages that hold none of them. A
+generated page's MyST is the tool's own (headings, lists, links, code blocks, math, notes, a
+dropdown and this extension's roles), so these transforms skip it; a hand-written page still gets
+every one. A generated page says so in its data line (``myst.GENERATED``, which ``myst.page``
+writes)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ UNUSED_TRANSFORMS = frozenset({
     # Sphinx's reader of translated messages leaves those out by their class, which a wrapper is not.)
     "sphinx.transforms.i18n.TranslationProgressTotaliser",
     "sphinx.transforms.i18n.AddTranslationClasses",
+    # References by name (``name_``, footnotes, citations), which the tool never writes: it links by
+    # URL or label.
+    "sphinx.transforms.references.SphinxDanglingReferences",
     # Footnotes for LaTeX, doctest blocks, Python modules, citations.
     "sphinx.builders.latex.transforms.FootnoteDocnameUpdater",
     "sphinx.transforms.DoctestTransform",
@@ -43,6 +47,9 @@ UNUSED_POST_TRANSFORMS = frozenset({
     "myst_nb.ext.glue.crossref.ReplacePendingGlueReferences",
     "myst_nb.ext.execution_tables.ExecutionStatsPostTransform",
     "sphinx.builders.html.transforms.KeyboardTransform",
+    # The theme's shortening of a GitHub or GitLab link whose text is its URL: the tool writes no such
+    # link but one an organizer named after a URL (a speaker's name), which is shown as written.
+    "pydata_sphinx_theme.short_link.ShortenLinkTransform",
     "sphinx.transforms.post_transforms.code.TrimDoctestFlagsTransform",
     "sphinx.domains.c.AliasTransform",
     "sphinx.domains.cpp.AliasTransform",
