@@ -1,6 +1,6 @@
 """Transforms switched off on generated pages. Jupyter Book loads extensions whose transforms walk
-every page's doctree looking for their own nodes (sphinx-design's tabs, asides and buttons, MyST-
-NB's notebook outputs, the theme's GitHub links, Sphinx's translations, doctests, citations and
+every page's doctree looking for their own nodes (sphinx-design's tabs, asides and buttons,
+MyST-NB's notebook outputs, the theme's GitHub links, Sphinx's translations, doctests, citations and
 references by name), an eighth of Sphinx's time on a thousand paper pages that hold none of them. A
 generated page's MyST is the tool's own (headings, lists, links, code blocks, math, notes, a
 dropdown and this extension's roles), so these transforms skip it; a hand-written page still gets
