@@ -90,6 +90,12 @@ def test_keywords_merge_case_and_plural():
         ("Climate", ["b"]), ("Neural Operators", ["a", "b"]), ("PDEs", ["a"])]
 
 
+def test_a_keyword_s_anchor_is_its_spelling_not_its_grouping_key():
+    papers = (Paper("a", "A", (Person("X"),), "x", "full", keywords=("Inductive bias", "inductive-bias", "Graphs")),)
+    assert [(shown, anchor) for shown, anchor, _ in keyword_index(papers)] == [
+        ("Graphs", "proceedings-keyword-graphs"), ("Inductive bias", "proceedings-keyword-inductive-bias")]
+
+
 def test_shipped_archive_merges_by_orcid():
     volume, _ = load(Project(REPO))
     (jurgen,) = [e for e in volume.authors if "Schäfer-Müller" in e.person.name]

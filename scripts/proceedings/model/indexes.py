@@ -129,7 +129,8 @@ def keyword_key(keyword: str) -> str:
 
 
 def keyword_index(papers) -> list[tuple[str, str, list[str]]]:
-    """Each keyword once (as first written), its anchor, and the ids of its papers; sorted."""
+    """Each keyword once (as first written), its anchor (from that spelling: from the grouping key,
+    "inductive bias" was "...-inductive-bia"), and the ids of its papers; sorted."""
     shown: dict[str, str] = {}
     papers_of: dict[str, list[str]] = {}
     for paper in papers:
@@ -139,5 +140,5 @@ def keyword_index(papers) -> list[tuple[str, str, list[str]]]:
             if paper.id not in papers_of.setdefault(key, []):
                 papers_of[key].append(paper.id)
     anchors: set[str] = set()
-    return [(shown[key], _anchor("proceedings-keyword", key, anchors), papers_of[key])
+    return [(shown[key], _anchor("proceedings-keyword", shown[key], anchors), papers_of[key])
             for key in sorted(shown, key=lambda key: fold(shown[key]))]
