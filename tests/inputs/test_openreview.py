@@ -286,6 +286,12 @@ def test_a_withdrawn_paper_accepted_again_is_reported_and_a_broken_file_refused(
     assert f"nothing imported: papers/accepted.yml:{bracket}: cannot be read (YAML syntax error, column 10: a [ list opened " \
            "here is not closed (YAML read on to line" in err and "then import again" in err and "Traceback" not in err
     assert accepted.read_bytes() == before
+    twice = before.count(b"\n") + 1  # the second title, after the broken record's first
+    accepted.write_bytes(before.replace(b"  title: [broken\n", b"  title: one\n  title: two\n"))
+    assert main(["import-openreview", str(export), str(root)]) == 1
+    err = capsys.readouterr().err
+    assert f"papers/accepted.yml:{twice}: title: key appears twice in the same record; the second would silently win" \
+        in err and "syntax" not in err
 
 
 def test_an_import_without_pdfs_keeps_every_papers_pdf(tmp_path, capsys):

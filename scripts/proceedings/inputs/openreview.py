@@ -22,12 +22,13 @@ from pathlib import Path
 
 import yaml
 from ruamel.yaml import YAML, YAMLError
+from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from ..model.paper import PAPER_REQUIRED
 from ..model.workshop import Workshop
 from ..records.fields import MAX_ID_LENGTH
-from ..records.sources import record_list, yaml_syntax_error
+from ..records.sources import DUPLICATE_KEY, record_list, yaml_syntax_error
 from ..util.files import file_hash, replacing, write_if_changed
 from ..util.text import one_line
 
@@ -313,6 +314,11 @@ def _accepted_document(yaml: YAML, accepted: Path) -> object:
                             "save it as UTF-8, then import again") from error
     try:
         return yaml.load(text)
+    except DuplicateKeyError as error:
+        # As `check` says it: no syntax error, but a key the record gives twice.
+        key = re.match(r'found duplicate key "(.*?)"', str(error.problem))
+        raise ImportRefused(f"papers/{accepted.name}:{error.problem_mark.line + 1}: {key.group(1) + ': ' if key else ''}"
+                            f"{DUPLICATE_KEY}; fix it (`proceedings check` shows every error), then import again") from error
     except YAMLError as error:
         where, message = accepted.name, str(error)
         if getattr(error, "problem_mark", None):

@@ -138,6 +138,10 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" -"))
 
 
+DUPLICATE_KEY = "key appears twice in the same record; the second would silently win"
+"""What is said of a key that a record gives twice (YAML reads the second)."""
+
+
 def load_yaml(path: Path, rel: str, diags: Diagnostics) -> Any:
     """The YAML document in ``path``; None (with diagnostics) when it cannot be read."""
     text = read_text(path, rel, diags)
@@ -159,7 +163,7 @@ def load_yaml(path: Path, rel: str, diags: Diagnostics) -> Any:
     finally:
         loader.dispose()
         for key, line in duplicates:
-            diags.error(rel, line, key, "key appears twice in the same record; the second would silently win")
+            diags.error(rel, line, key, DUPLICATE_KEY)
 
 
 def load_csv(path: Path, rel: str, diags: Diagnostics, columns: tuple[str, ...],
