@@ -486,8 +486,9 @@ def _configure(app: Sphinx, config: Config) -> None:
     options.setdefault("article_header_start", ["toggle-primary-sidebar.html", "proceedings-home.html"])
     if config.proceedings_lean:
         # Paper pages have no numbered figures, and numbering walks every doctree under the toctree on
-        # every build; [text](#label) links name our labels, and resolving them in every domain (C++'s
-        # parser included) was a tenth of Sphinx's time (generated pages now use {labelref} instead).
+        # every build; [text](#label) links (in hand-written pages: generated ones use {labelref}) name
+        # our labels, and resolving them in every domain (C++'s parser included) was a tenth of
+        # Sphinx's time.
         config.numfig = False
         config.myst_ref_domains = config.myst_ref_domains or ["std"]
 
