@@ -362,12 +362,7 @@ def _share_page_tocs(app: Sphinx) -> None:
     this page" list), so that generated pages the table of contents does not list share it: the
     theme parses every page's headings with BeautifulSoup and the templates print the result four
     times, a twentieth of Sphinx's time. Left alone when the theme has no such handler."""
-    if not app.config.proceedings_lean:
-        return
-    listeners = app.events.listeners["html-page-context"]
-    for index, listener in enumerate(listeners):
-        if getattr(listener.handler, "__name__", "") == "add_toctree_functions":
-            listeners[index] = listener._replace(handler=_with_shared_page_toc(listener.handler))
+    _wrap_theme_handler(app, "add_toctree_functions", _with_shared_page_toc)
 
 
 def _skip_unused_description(app: Sphinx) -> None:
@@ -375,12 +370,18 @@ def _skip_unused_description(app: Sphinx) -> None:
     a page into ``page_description``, which none of its templates prints (a paper page's sections
     hold the PDF's text: 2 % of Sphinx's time at 1,000 papers). The handler uses the doctree for
     nothing else, so it is given none. Left alone when the theme has no such handler."""
+    _wrap_theme_handler(app, "add_metadata_to_page", _without_doctree)
+
+
+def _wrap_theme_handler(app: Sphinx, name: str, wrap) -> None:
+    """In a lean build, replace the ``html-page-context`` handler called ``name`` (the theme's) by
+    ``wrap(handler)``."""
     if not app.config.proceedings_lean:
         return
     listeners = app.events.listeners["html-page-context"]
     for index, listener in enumerate(listeners):
-        if getattr(listener.handler, "__name__", "") == "add_metadata_to_page":
-            listeners[index] = listener._replace(handler=_without_doctree(listener.handler))
+        if getattr(listener.handler, "__name__", "") == name:
+            listeners[index] = listener._replace(handler=wrap(listener.handler))
 
 
 def _without_doctree(handler):
