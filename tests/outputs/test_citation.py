@@ -165,6 +165,24 @@ def test_plain_text_writes_math_out(text, expected):
     assert plain(text) == expected
 
 
+@pytest.mark.parametrize("family, given, shown", [
+    # Real ICLR 2020 authors: a nickname in brackets made the name look capital-less, and it was run
+    # into the family name ("HantrakulLamtharn (Hanoi)").
+    ("Hantrakul", "Lamtharn (Hanoi)", "Hantrakul, L."),
+    ("Dvijotham", "Krishnamurthy (Dj)", "Dvijotham, K."),
+    ("Dvijotham", "(Dj) Krishnamurthy", "Dvijotham, K."),
+    ("O'Brien", 'Zoë "Zed"', "O'Brien, Z."),
+    ("Lee", "J.-P. (Jean)", "Lee, J.-P."),
+    ("Nick", '"Zed"', "Nick, Z."),
+    ("ruan", "chuanwei", "ruan, C."),
+    ("王", "芳", "王芳."),
+])
+def test_apa_leaves_out_a_nickname_in_brackets_or_quotes(family, given, shown):
+    item = {"id": "x", "type": "paper-conference", "title": "T", "author": [{"family": family, "given": given}],
+            "issued": {"date-parts": [[2026]]}}
+    assert apa_reference(item).startswith(f"{shown} (2026). T.")
+
+
 def test_apa_initials_names_without_capitals():
     volume = names_volume()
     citations = Citations(volume)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -231,18 +232,30 @@ def _keep(cls: type, method: str) -> None:
 def _initialisable(item: dict) -> dict:
     """The item with names citeproc-py can initialise: it garbles given names that do not start with a
     capital ("王, . 芳 .", "ruan, . chuanwei .", "Kim, M.-. jun ."), so those come as initials ("ruan,
-    C.", "Kim, M.-J."), or, where the script has no capitals (CJK), as the name whole ("王芳")."""
+    C.", "Kim, M.-J."), or, where the script has no capitals (CJK), as the name whole ("王芳"). A
+    nickname in brackets or quotes is left out, as APA leaves it: "Lamtharn (Hanoi)" is "L." (its
+    bracket made the name look capital-less, and run into the family name, "HantrakulLamtharn")."""
     return {**item, **{role: [_initialisable_name(name) for name in item[role]] for role in ("author", "editor") if role in item}}
 
 
+_NICKNAME = re.compile(r"""\([^)]*\)|"[^"]*"|“[^”]*”""")
+
+
 def _initialisable_name(name: dict) -> dict:
-    parts = [part for word in name.get("given", "").split() for part in word.split("-") if part]
+    written = name.get("given", "")
+    # A given name that is only a nickname ('"Zed"') is kept, without its marks.
+    given = " ".join(_NICKNAME.sub(" ", written).split()) or " ".join(re.sub(r'[()"“”]', " ", written).split())
+    words = [[part for part in word.split("-") if _first_letter(part)] for word in given.split()]
+    parts = [part for word in words for part in word]
     if all(part[0].isupper() for part in parts):
-        return name
-    if all(part[0].upper() != part[0].lower() for part in parts):  # letters that have a capital
-        initials = (("-".join(part[0].upper() + "." for part in word.split("-") if part)) for word in name["given"].split())
-        return {**name, "given": " ".join(initials)}
+        return name if given == written else {**name, "given": given}
+    if all(_first_letter(part).upper() != _first_letter(part).lower() for part in parts):  # letters with a capital
+        return {**name, "given": " ".join("-".join(_first_letter(part).upper() + "." for part in word) for word in words if word)}
     return {"literal": name["family"] + name["given"]}
+
+
+def _first_letter(text: str) -> str:
+    return next((char for char in text if char.isalpha()), "")
 
 
 def apa_reference(item: dict) -> str:
