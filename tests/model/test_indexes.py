@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from proceedings.inputs.loader import load
-from proceedings.model.indexes import author_index, fold, keyword_index, keyword_key, merged_people, sort_key
+from proceedings.model.indexes import author_index, fold, keyword_groups, keyword_index, keyword_key, merged_people, sort_key
 from proceedings.model.locations import Project
 from proceedings.model.paper import Paper
 from proceedings.model.people import Person
@@ -80,14 +80,17 @@ def test_author_index_lists_papers_and_talks():
     assert entries[1].anchor == "proceedings-author-jurgen-schafer-muller"
 
 
-def test_keywords_merge_case_and_plural():
-    assert keyword_key("Neural Operators") == keyword_key("neural operator") == keyword_key("neural-operators")
-    assert keyword_key("PDEs") == keyword_key("pde")
-    assert keyword_key("studies") == keyword_key("Study")
-    papers = (Paper("a", "A", (Person("X"),), "x", "full", keywords=("Neural Operators", "PDEs")),
-              Paper("b", "B", (Person("X"),), "x", "full", keywords=("neural operator", "Climate")))
+def test_keywords_merge_case_hyphens_and_a_plural_whose_singular_is_there():
+    assert keyword_key("Neural-Operators") == keyword_key("neural  operators")
+    papers = (Paper("a", "A", (Person("X"),), "x", "full",
+                    keywords=("Neural Operators", "PDEs", "inductive biases", "Studies", "cases", "lens")),
+              Paper("b", "B", (Person("X"),), "x", "full",
+                    keywords=("neural operator", "pde", "Inductive-Bias", "study", "Climate", "case")))
     assert [(shown, ids) for shown, _, ids in keyword_index(papers)] == [
-        ("Climate", ["b"]), ("Neural Operators", ["a", "b"]), ("PDEs", ["a"])]
+        ("cases", ["a", "b"]), ("Climate", ["b"]), ("inductive biases", ["a", "b"]), ("lens", ["a"]),
+        ("Neural Operators", ["a", "b"]), ("PDEs", ["a", "b"]), ("Studies", ["a", "b"])]
+    assert keyword_groups(["bias", "biases", "boxes", "gas"]) == {"bias": "bias", "biases": "bias", "boxes": "boxes",
+                                                                 "gas": "gas"}
 
 
 def test_a_keyword_s_anchor_is_its_spelling_not_its_grouping_key():

@@ -116,26 +116,36 @@ def author_index(papers, talks) -> list[IndexedPerson]:
 
 
 def keyword_key(keyword: str) -> str:
-    """Keywords that differ only in case, spacing or a plural ending share this key."""
-    words = name_key(keyword).replace("-", " ").split()
-    if words:
-        last = words[-1]
-        if last.endswith("ies") and len(last) > 4:
-            last = last[:-3] + "y"
-        elif last.endswith("s") and not last.endswith(("ss", "us", "is")) and len(last) > 3:
-            last = last[:-1]
-        words[-1] = last
-    return " ".join(words)
+    """Keywords that differ only in case, spacing or hyphens share this key."""
+    return " ".join(name_key(keyword).replace("-", " ").split())
+
+
+def keyword_groups(keywords: Iterable[str]) -> dict[str, str]:
+    """The :func:`keyword_key` of each of ``keywords``, mapped to the key it is listed under: that of
+    its singular when ``keywords`` hold it too (the last word ending in -s, -es, or -ies for -y),
+    else its own. No singular is guessed: "biases" is "bias" and -es, "cases" is "case" and -s (a
+    rule that dropped an -s made "bias" "bia" and never met "biases")."""
+    keys = {keyword_key(keyword) for keyword in keywords}
+    return {key: _singular(key, keys) for key in keys}
+
+
+def _singular(key: str, keys: set[str]) -> str:
+    for plural, singular in (("ies", "y"), ("es", ""), ("s", "")):
+        if key.endswith(plural) and (candidate := key.removesuffix(plural) + singular) in keys:
+            return candidate
+    return key
 
 
 def keyword_index(papers) -> list[tuple[str, str, list[str]]]:
-    """Each keyword once (as first written), its anchor (from that spelling: from the grouping key,
-    "inductive bias" was "...-inductive-bia"), and the ids of its papers; sorted."""
+    """Each keyword once (as first written; :func:`keyword_groups` says which are one), its anchor
+    (from that spelling), and the ids of its papers; sorted."""
+    papers = list(papers)
+    groups = keyword_groups(keyword for paper in papers for keyword in paper.keywords)
     shown: dict[str, str] = {}
     papers_of: dict[str, list[str]] = {}
     for paper in papers:
         for keyword in paper.keywords:
-            key = keyword_key(keyword)
+            key = groups[keyword_key(keyword)]
             shown.setdefault(key, keyword)
             if paper.id not in papers_of.setdefault(key, []):
                 papers_of[key].append(paper.id)

@@ -9,6 +9,7 @@ from functools import cached_property
 from .indexes import (
     IndexedPerson,
     author_index,
+    keyword_groups,
     keyword_index,
     keyword_key,
     merged_people,
@@ -73,7 +74,9 @@ class Proceedings:
 
     @cached_property
     def _keyword_entries(self) -> dict[str, tuple[str, str, list[str]]]:
-        return {keyword_key(entry[0]): entry for entry in self.keywords}
+        groups = keyword_groups(keyword for paper in self.cited_papers for keyword in paper.keywords)
+        entries = {groups[keyword_key(entry[0])]: entry for entry in self.keywords}
+        return {key: entries[group] for key, group in groups.items()}
 
     def keyword_entry(self, keyword: str) -> tuple[str, str, list[str]] | None:
         """The keyword's entry in the keyword index (none for keywords only of withdrawn papers)."""
