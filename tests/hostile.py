@@ -49,6 +49,8 @@ HOSTILE = [
     "Costs of $10%$ and $\\left\\{ x \\right.$ with # h33",
     # A title that tries to close its BibTeX entry and plant another under another paper's key.
     "h34}, note = {injected}}\n@inproceedings{h00, title = {hijacked",
+    # A long URL in an abstract (ICLR 2020's rJeqeCEtvH) widened a phone's page to 977 px.
+    "h35 https://google.github.io/tacotron/publications/semisupervised_generative_modeling_for_controllable_speech_synthesis/",
 ]
 
 

@@ -463,6 +463,17 @@ def hostile_site(tmp_path_factory) -> str:
     server.shutdown()
 
 
+@pytest.mark.parametrize("path", ["book/people/authors.html", "book/papers/keywords.html", "book/papers/index.html"]
+                         + [f"book/papers/h{index:02d}.html" for index in range(len(HOSTILE))])
+def test_no_author_text_widens_a_phone_s_page(browser, hostile_site, path):
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(hostile_site + path)
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
+    context.close()
+
+
 # Every payload calls alert(), confirm() or prompt(), or sets one of these flags.
 _TRAP = """window.__ran = [];
 for (const name of ["alert", "confirm", "prompt"]) window[name] = (message) => window.__ran.push(String(message));"""
