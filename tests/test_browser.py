@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from sphinx.application import Sphinx
 
 from proceedings.cli import main
 from proceedings.site import search
@@ -471,6 +472,28 @@ def test_no_author_text_widens_a_phone_s_page(browser, hostile_site, path):
     page.goto(hostile_site + path)
     page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
+    context.close()
+
+
+def test_a_hand_written_table_keeps_its_words_whole_on_a_phone(browser, tmp_path):
+    # Author text wraps anywhere; a table instead scrolls in the theme's wrapper, its words whole.
+    (tmp_path / "conf.py").write_text('extensions = ["myst_parser", "sphinx_design", "proceedings.sphinxext"]\n'
+                                      'html_theme = "sphinx_book_theme"\nroot_doc = "book/hand"\n')
+    (tmp_path / "book").mkdir()
+    # Single words, which wrapping anywhere split ("Registratio|n", "Konsta|ntin").
+    rows = "| Registration | Konstantin | Schürholt | Switzerland | Proceedings |\n" * 3
+    (tmp_path / "book/hand.md").write_text("# Hand\n\n| When | Given | Family | Country | Part |\n|---|---|---|---|---|\n" + rows,
+                                           "utf-8")
+    Sphinx(str(tmp_path), str(tmp_path), str(tmp_path / "out"), str(tmp_path / "doctrees"), "html",
+           status=None, warning=None).build()
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto((tmp_path / "out/book/hand.html").as_uri())
+    lines = page.evaluate("""[...document.querySelectorAll('article td')].map(cell => {
+        const range = document.createRange(); range.selectNodeContents(cell.querySelector('p') ?? cell);
+        return [...range.getClientRects()].filter(rect => rect.width > 0).length; })""")
+    assert lines == [1] * 15, lines
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
     context.close()
 
 

@@ -146,7 +146,7 @@ def _changed(record: dict, path: tuple, value) -> dict:
     return changed
 
 
-def test_the_schema_check_refuses_exactly_what_the_datacite_package_refuses(volume):
+def test_the_schema_check_gives_the_datacite_package_s_verdicts(volume):
     # Our check compiles the package's schema with jsonschema-rs; the package validates with jsonschema.
     # Each record of the archive, changed in every place: removed, or given a value of another kind,
     # empty, or not one the schema lists.

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from proceedings.inputs.loader import load
 from proceedings.model.indexes import author_index, fold, keyword_groups, keyword_index, keyword_key, merged_people, sort_key
 from proceedings.model.locations import Project
-from proceedings.model.paper import Paper
+from proceedings.model.paper import Notice, Paper
 from proceedings.model.people import Person
 from proceedings.model.talk import Talk
+from proceedings.model.volume import Proceedings
+from proceedings.model.workshop import Track, Workshop
 from proceedings.pages.index_pages import authors_pages, keywords_pages
 from proceedings.pages.listings import papers_index
 
@@ -93,10 +97,25 @@ def test_keywords_merge_case_hyphens_and_a_plural_whose_singular_is_there():
                                                                  "gas": "gas"}
 
 
-def test_a_keyword_s_anchor_is_its_spelling_not_its_grouping_key():
-    papers = (Paper("a", "A", (Person("X"),), "x", "full", keywords=("Inductive bias", "inductive-bias", "Graphs")),)
+def test_a_keyword_s_anchor_is_its_group_s_key_whichever_spelling_comes_first():
+    papers = (Paper("a", "A", (Person("X"),), "x", "full", keywords=("Inductive biases", "inductive-bias", "Graphs")),)
     assert [(shown, anchor) for shown, anchor, _ in keyword_index(papers)] == [
-        ("Graphs", "proceedings-keyword-graphs"), ("Inductive bias", "proceedings-keyword-inductive-bias")]
+        ("Graphs", "proceedings-keyword-graphs"), ("Inductive biases", "proceedings-keyword-inductive-bias")]
+
+
+def test_a_plural_joins_its_singular_s_own_group_and_a_withdrawn_paper_s_keyword_finds_its_entry():
+    assert set(keyword_groups(["processes", "process", "proces"]).values()) == {"proces"}
+    withdrawn = Notice(dt.date(2026, 5, 1), "Withdrawn.")
+    papers = (Paper("a", "A", (Person("X"),), "x", "full", keywords=("Neural Operators", "case")),
+              Paper("b", "B", (Person("X"),), "x", "full", keywords=("neural operator", "cases"), withdrawn=withdrawn))
+    volume = Proceedings(Workshop("ws", "W", "Workshop", "ICLR 2026", dt.date(2026, 4, 27), "Rio", "America/Sao_Paulo",
+                                  "https://example.org/ws", True, (Track("full", "Full"),)), papers)
+    assert [(shown, anchor, ids) for shown, anchor, ids in volume.keywords] == [
+        ("case", "proceedings-keyword-case", ["a"]), ("Neural Operators", "proceedings-keyword-neural-operator", ["a"])]
+    assert volume.keyword_anchor("neural operator") == volume.keyword_anchor("Neural-Operators") == \
+        "proceedings-keyword-neural-operator"
+    assert volume.keyword_anchor("cases") == "proceedings-keyword-case"
+    assert volume.keyword_anchor("unknown") is None
 
 
 def test_shipped_archive_merges_by_orcid():

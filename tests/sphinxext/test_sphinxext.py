@@ -135,6 +135,12 @@ def test_a_label_ref_shows_its_text_literally_with_the_html_of_a_myst_link(tmp_p
     assert "undefined label" not in warnings.getvalue() and "not found" not in warnings.getvalue()
 
 
+def test_a_label_ref_to_an_unknown_label_is_reported_at_its_line(tmp_path):
+    warnings = io.StringIO()
+    _build(tmp_path, {"book/ref.md": f"# By role\n\nText.\n\n- {myst.ref('Ada', 'nowhere')}\n"}, warnings=warnings)
+    assert "ref.md:5: WARNING: undefined label: 'nowhere'" in warnings.getvalue()
+
+
 def test_pages_without_citation_data_get_no_tags(tmp_path):
     out = _build(tmp_path, {"book/plain.md": "# Plain\n"})
     assert "citation_" not in (out / "book" / "plain.html").read_text("utf-8")

@@ -316,7 +316,7 @@ def _accepted_document(yaml: YAML, accepted: Path) -> object:
         return yaml.load(text)
     except DuplicateKeyError as error:
         # As `check` says it: no syntax error, but a key the record gives twice.
-        key = re.match(r'found duplicate key "(.*?)"', str(error.problem))
+        key = re.match(r'found duplicate key "(.*)" with value', str(error.problem))
         raise ImportRefused(f"papers/{accepted.name}:{error.problem_mark.line + 1}: {key.group(1) + ': ' if key else ''}"
                             f"{DUPLICATE_KEY}; fix it (`proceedings check` shows every error), then import again") from error
     except YAMLError as error:

@@ -122,11 +122,18 @@ def keyword_key(keyword: str) -> str:
 
 def keyword_groups(keywords: Iterable[str]) -> dict[str, str]:
     """The :func:`keyword_key` of each of ``keywords``, mapped to the key it is listed under: that of
-    its singular when ``keywords`` hold it too (the last word ending in -s, -es, or -ies for -y),
-    else its own. No singular is guessed: "biases" is "bias" and -es, "cases" is "case" and -s (a
-    rule that dropped an -s made "bias" "bia" and never met "biases")."""
+    its singular when ``keywords`` hold it too (the last word ending in -s, -es, or -ies for -y; and
+    that singular's own, if it has one), else its own. No singular is guessed: "biases" is "bias" and
+    -es, "cases" is "case" and -s (a rule that dropped an -s made "bias" "bia" and never met
+    "biases")."""
     keys = {keyword_key(keyword) for keyword in keywords}
-    return {key: _singular(key, keys) for key in keys}
+    groups = {}
+    for key in keys:
+        group = key
+        while (singular := _singular(group, keys)) != group:  # each step is shorter: it ends
+            group = singular
+        groups[key] = group
+    return groups
 
 
 def _singular(key: str, keys: set[str]) -> str:
@@ -136,11 +143,13 @@ def _singular(key: str, keys: set[str]) -> str:
     return key
 
 
-def keyword_index(papers) -> list[tuple[str, str, list[str]]]:
-    """Each keyword once (as first written; :func:`keyword_groups` says which are one), its anchor
-    (from that spelling), and the ids of its papers; sorted."""
+def keyword_index(papers, every_keyword: Iterable[str] = ()) -> list[tuple[str, str, list[str]]]:
+    """Each keyword of ``papers`` once (as first written), its anchor (from the key of its group),
+    and the ids of its papers; sorted. :func:`keyword_groups` of their keywords and ``every_keyword``
+    (those of withdrawn papers too, so that the groups are the ones every page looks up) says which
+    are one."""
     papers = list(papers)
-    groups = keyword_groups(keyword for paper in papers for keyword in paper.keywords)
+    groups = keyword_groups([*every_keyword, *(keyword for paper in papers for keyword in paper.keywords)])
     shown: dict[str, str] = {}
     papers_of: dict[str, list[str]] = {}
     for paper in papers:
@@ -150,5 +159,5 @@ def keyword_index(papers) -> list[tuple[str, str, list[str]]]:
             if paper.id not in papers_of.setdefault(key, []):
                 papers_of[key].append(paper.id)
     anchors: set[str] = set()
-    return [(shown[key], _anchor("proceedings-keyword", shown[key], anchors), papers_of[key])
+    return [(shown[key], _anchor("proceedings-keyword", key, anchors), papers_of[key])
             for key in sorted(shown, key=lambda key: fold(shown[key]))]

@@ -62,7 +62,11 @@ class Proceedings:
     @cached_property
     def keywords(self) -> list[tuple[str, str, list[str]]]:
         """The keyword index: (keyword as first written, anchor, paper ids), sorted."""
-        return keyword_index(self.cited_papers)
+        return keyword_index(self.cited_papers, self._every_keyword)
+
+    @cached_property
+    def _every_keyword(self) -> list[str]:
+        return [keyword for paper in self.papers for keyword in paper.keywords]
 
     @cached_property
     def _author_entries(self) -> dict[Person, IndexedPerson]:
@@ -74,9 +78,9 @@ class Proceedings:
 
     @cached_property
     def _keyword_entries(self) -> dict[str, tuple[str, str, list[str]]]:
-        groups = keyword_groups(keyword for paper in self.cited_papers for keyword in paper.keywords)
+        groups = keyword_groups(self._every_keyword)
         entries = {groups[keyword_key(entry[0])]: entry for entry in self.keywords}
-        return {key: entries[group] for key, group in groups.items()}
+        return {key: entries[group] for key, group in groups.items() if group in entries}
 
     def keyword_entry(self, keyword: str) -> tuple[str, str, list[str]] | None:
         """The keyword's entry in the keyword index (none for keywords only of withdrawn papers)."""

@@ -244,14 +244,15 @@ _NICKNAME = re.compile(r"""\([^)]*\)|"[^"]*"|“[^”]*”""")
 def _initialisable_name(name: dict) -> dict:
     written = name.get("given", "")
     # A given name that is only a nickname ('"Zed"') is kept, without its marks.
-    given = " ".join(_NICKNAME.sub(" ", written).split()) or " ".join(re.sub(r'[()"“”]', " ", written).split())
-    words = [[part for part in word.split("-") if _first_letter(part)] for word in given.split()]
+    without = " ".join(_NICKNAME.sub(" ", written).split()) or " ".join(re.sub(r'[()"“”]', " ", written).split())
+    words = [[part for part in word.split("-") if _first_letter(part)] for word in without.split()]
     parts = [part for word in words for part in word]
+    given = " ".join("-".join(word) for word in words if word)  # no hyphen left dangling ("Mary-(Jo)")
     if all(part[0].isupper() for part in parts):
         return name if given == written else {**name, "given": given}
     if all(_first_letter(part).upper() != _first_letter(part).lower() for part in parts):  # letters with a capital
         return {**name, "given": " ".join("-".join(_first_letter(part).upper() + "." for part in word) for word in words if word)}
-    return {"literal": name["family"] + name["given"]}
+    return {"literal": name["family"] + given}
 
 
 def _first_letter(text: str) -> str:

@@ -117,6 +117,7 @@ def label_ref_role(name, rawtext, text, lineno, inliner, options=None, content=N
     target, _, label = text.strip().partition(" ")
     node = addnodes.pending_xref(rawtext, refdomain="std", reftype="ref", reftarget=target.lower(), refexplicit=True,
                                  refwarn=True, refdoc=inliner.document.settings.env.docname)
+    node.source, node.line = inliner.reporter.get_source_and_line(lineno)  # for a warning, if the label is unknown
     node += nodes.inline(label, label, classes=["xref", "std", "std-ref"])
     return [node], []
 
