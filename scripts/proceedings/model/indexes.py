@@ -143,13 +143,13 @@ def _singular(key: str, keys: set[str]) -> str:
     return key
 
 
-def keyword_index(papers, every_keyword: Iterable[str] = ()) -> list[tuple[str, str, list[str]]]:
+def keyword_index(papers, groups: dict[str, str] | None = None) -> list[tuple[str, str, list[str]]]:
     """Each keyword of ``papers`` once (as first written), its anchor (from the key of its group),
-    and the ids of its papers; sorted. :func:`keyword_groups` of their keywords and ``every_keyword``
-    (those of withdrawn papers too, so that the groups are the ones every page looks up) says which
-    are one."""
+    and the ids of its papers; sorted. ``groups`` (:func:`keyword_groups`, by default of these
+    papers' keywords) says which are one."""
     papers = list(papers)
-    groups = keyword_groups([*every_keyword, *(keyword for paper in papers for keyword in paper.keywords)])
+    if groups is None:
+        groups = keyword_groups(keyword for paper in papers for keyword in paper.keywords)
     shown: dict[str, str] = {}
     papers_of: dict[str, list[str]] = {}
     for paper in papers:

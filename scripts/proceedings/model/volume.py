@@ -62,11 +62,13 @@ class Proceedings:
     @cached_property
     def keywords(self) -> list[tuple[str, str, list[str]]]:
         """The keyword index: (keyword as first written, anchor, paper ids), sorted."""
-        return keyword_index(self.cited_papers, self._every_keyword)
+        return keyword_index(self.cited_papers, self._keyword_groups)
 
     @cached_property
-    def _every_keyword(self) -> list[str]:
-        return [keyword for paper in self.papers for keyword in paper.keywords]
+    def _keyword_groups(self) -> dict[str, str]:
+        # Of every paper's keywords, withdrawn ones too: a withdrawn paper's page links its keywords
+        # to the entries of the groups they belong to.
+        return keyword_groups(keyword for paper in self.papers for keyword in paper.keywords)
 
     @cached_property
     def _author_entries(self) -> dict[Person, IndexedPerson]:
@@ -78,9 +80,8 @@ class Proceedings:
 
     @cached_property
     def _keyword_entries(self) -> dict[str, tuple[str, str, list[str]]]:
-        groups = keyword_groups(self._every_keyword)
-        entries = {groups[keyword_key(entry[0])]: entry for entry in self.keywords}
-        return {key: entries[group] for key, group in groups.items() if group in entries}
+        entries = {self._keyword_groups[keyword_key(entry[0])]: entry for entry in self.keywords}
+        return {key: entries[group] for key, group in self._keyword_groups.items() if group in entries}
 
     def keyword_entry(self, keyword: str) -> tuple[str, str, list[str]] | None:
         """The keyword's entry in the keyword index (none for keywords only of withdrawn papers)."""
