@@ -25,7 +25,7 @@ from .records.diagnostics import Diagnostics
 from .site.assets import FilesPut, start_volume_pdf, write_assets
 from .site.errors import BuildError
 from .site.jupyter_book import BookRun, WrittenPages, planned_run, run_jupyter_book, start_jupyter_book_server
-from .site.publish import publish
+from .site.publish import publish, remove_old_snapshots
 from .site.search import BUNDLE_FOLDERS, FOLLOW_SECONDS, SiteIndex, docname, finish_index, site_index
 from .site.sitezip import SITE_ZIP, site_zip
 from .site.stamp import (
@@ -33,8 +33,8 @@ from .site.stamp import (
     changed_sources,
     forget_last_build,
     paper_digests,
+    published_site,
     record_build,
-    same_sources,
     unchanged_since_last_build,
 )
 from .util.files import exclusive
@@ -106,8 +106,11 @@ def _build(project: Project, timings: Timings, options: BuildOptions) -> tuple[P
     # Sphinx runs in a process of its own, on one core, and needs none of the files published beside
     # the pages: those (previews, the volume PDF, citations) are made meanwhile, the search index of
     # the pages it has written, and the zip of those files.
+    read_again: list[dict] = []
+
     def unchanged_since_read() -> None:
-        if changed := changed_sources(inputs, build_inputs(project, output_options, inputs)):
+        read_again.append(build_inputs(project, output_options, inputs))
+        if changed := changed_sources(inputs, read_again[0]):
             raise BuildError(f"{', '.join(changed)} changed while this build ran: its site could hold a half-written "
                              "copy, and was not published (the last site stays). Build again once the change is done.")
 
@@ -125,9 +128,8 @@ def _build(project: Project, timings: Timings, options: BuildOptions) -> tuple[P
                 indexed()
                 finish_index(index)
             finishing.searched.set_result(None)
-    after = build_inputs(project, output_options, inputs)
-    if same_sources(inputs, after):
-        record_build(project, after)
+    # As read once every input was: a change made since is not in the site, and the next build sees it.
+    record_build(project, {**read_again[0], "site": published_site(project)})
     return volume, diags
 
 
@@ -183,9 +185,10 @@ def _zipped_and_published(project: Project, files: Future[FilesPut], timings: Ti
     site once the body sets ``built``, and the search index once ``searched`` is done; the snapshot
     takes the site once Sphinx has ended, then the index, and the zip last. It links what is only
     ever replaced whole (the files beside the pages, the index, the zip) rather than copying it, and
-    is not switched to when ``unchanged()``, called once the zip is made, raises (an input changed
-    while the build read it). Both run below the build's priority, as the shards indexed while Sphinx
-    writes."""
+    is not made when ``unchanged()``, called once Sphinx has ended and the files beside the pages
+    are made, raises (an input changed while the build read it). The snapshots older than the
+    published one are removed meanwhile. Both run below the build's priority, as the shards indexed
+    while Sphinx writes."""
     finishing = _Finishing()
     late = (SITE_ZIP, *BUNDLE_FOLDERS)
 
@@ -208,13 +211,12 @@ def _zipped_and_published(project: Project, files: Future[FilesPut], timings: Ti
         site_zip(project.work_html, project.work / "site-zip.json", BUNDLE_FOLDERS, finishing.searched.result,
                  put.names, pages_as_written)
 
-    def made() -> None:
-        zipped.result()
-        unchanged()
-
     def publish_site() -> Path:
+        remove_old_snapshots(project.sites, project.html)
         site_written()
-        return publish(project.work_html, project.sites, project.html, late, made, {*files.result().names, *late})
+        put = files.result()
+        unchanged()  # Sphinx and the files beside the pages have read every input
+        return publish(project.work_html, project.sites, project.html, late, zipped.result, {*put.names, *late})
 
     with ThreadPoolExecutor(max_workers=2, initializer=lower_thread_priority) as finishing_threads:
         try:

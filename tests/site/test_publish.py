@@ -10,7 +10,7 @@ import zipfile
 import pytest
 
 from proceedings.cli import main
-from proceedings.site.publish import publish
+from proceedings.site.publish import publish, remove_old_snapshots
 from proceedings.site.sitezip import SITE_ZIP
 from proceedings.util.files import replacing
 
@@ -99,7 +99,10 @@ def test_the_zip_is_published_last_once_it_is_written(tmp_path):
         temporary.write_bytes(b"newer zip")
     third = publish(built, sites, link, (SITE_ZIP,), lambda: None)
     assert third != second and _snapshot_files(third)[SITE_ZIP] == b"newer zip"
-    assert sorted(sites.iterdir()) == sorted([second, third])  # the one before the previous is gone
+    assert sorted(sites.iterdir()) == sorted([first, second, third])  # kept until the next build publishes
+    (sites / ".site-1.tmp").mkdir()  # a staging stopped half-way
+    remove_old_snapshots(sites, link)
+    assert list(sites.iterdir()) == [third] and link.resolve() == third
 
 
 def test_a_failed_late_file_publishes_nothing(tmp_path):

@@ -22,7 +22,8 @@ def publish(built: Path, sites: Path, link: Path, late: tuple[str, ...] = (),
     """Publish ``built`` as a new snapshot under ``sites`` and switch ``link`` to it atomically.
 
     Until the switch, ``link`` keeps pointing to the previous snapshot, which is never modified, so a
-    build killed at any moment leaves the previous site complete; it is removed at the next switch.
+    build killed at any moment leaves the previous site complete; it stays until
+    the next build publishes (:func:`remove_old_snapshots`).
     Unchanged files are hard links to the previous snapshot's (snapshots are immutable); the rest are
     copies, since the next build rewrites Sphinx's files in ``built`` in place, except those
     ``whole`` names (files, and folders ending with a slash): files that are only ever replaced
@@ -60,12 +61,20 @@ def publish(built: Path, sites: Path, link: Path, late: tuple[str, ...] = (),
     staging.rename(snapshot)
     with replacing(link) as switch:
         switch.symlink_to(os.path.relpath(snapshot, link.parent))
-    # The previous snapshot stays until the next switch: whatever resolved the link before this one
-    # (`proceedings publish` committing it, a copy, a reader's server) can finish reading it.
-    for old in sites.iterdir():
-        if old not in (snapshot, previous):
-            shutil.rmtree(old, ignore_errors=True)
     return snapshot
+
+
+def remove_old_snapshots(sites: Path, link: Path) -> None:
+    """Remove the snapshots under ``sites`` but the one ``link`` points to, and the folders of
+    stagings stopped half-way. Called as a build begins to publish, before Sphinx has ended: the
+    snapshot before the current one stays until then, so that whatever resolved the link before the
+    last switch (`proceedings publish` committing it, a copy, a reader's server) can finish reading
+    it; removing ten thousand files at the switch made the build's last step longer."""
+    current = link.resolve() if link.is_symlink() else None
+    if sites.is_dir():
+        for old in sites.iterdir():
+            if old != current:
+                shutil.rmtree(old, ignore_errors=True)
 
 
 def _stage(files: dict[str, list[int]], built: Path, staging: Path, previous: Path | None,

@@ -229,8 +229,9 @@ def _index_bundle(site: Path, pages: list[str], staging: Path, output: Path) -> 
     """Run Pagefind on ``pages`` of ``site`` alone (hard-linked into ``staging`` at the same paths,
     so that their URLs are the site's), writing the bundle to ``output`` afresh; whether it worked."""
     shutil.rmtree(staging, ignore_errors=True)
+    for folder in {os.path.dirname(page) for page in pages}:  # a folder for each, not each page's
+        os.makedirs(staging / folder, exist_ok=True)
     for page in pages:
-        (staging / page).parent.mkdir(parents=True, exist_ok=True)
         os.link(site / page, staging / page)
     shutil.rmtree(output, ignore_errors=True)  # Pagefind leaves the files of earlier runs behind
     command = [str(_pagefind()), "--site", str(staging), "--output-path", str(output),

@@ -43,7 +43,12 @@ def build_inputs(project: Project, options: dict, last: object = None) -> dict:
             "package": {name: signature for name, signature in file_signatures(package).items() if "__pycache__" not in name},
             "software": _dependency_versions(),
             "options": options,
-            "site": os.readlink(project.html) if project.html.is_symlink() and project.html.resolve().is_dir() else None}
+            "site": published_site(project)}
+
+
+def published_site(project: Project) -> str | None:
+    """The snapshot the project's site links to, if it is there."""
+    return os.readlink(project.html) if project.html.is_symlink() and project.html.resolve().is_dir() else None
 
 
 def paper_digests(project: Project, inputs: dict | None = None) -> dict[str, str]:
@@ -75,14 +80,9 @@ def _dependency_versions() -> dict[str, str]:
     return found
 
 
-def same_sources(before: dict, after: dict) -> bool:
-    """Whether nothing but the build's own output changed between two readings of the inputs (an
-    edit made while a build ran is not in its site, so that build must not be recorded)."""
-    return not changed_sources(before, after)
-
-
 def changed_sources(before: dict, after: dict) -> list[str]:
-    """What changed between two readings of the inputs, but the build's own output: the organizer's
+    """What changed between two readings of the inputs, but the build's own output (an edit made
+    while a build ran is not in its site, so that build must not be published): the organizer's
     files by their paths (``papers/...``, or the file beside the settings), else the part."""
     before, after = _compared(before), _compared(after)
     changed = []
