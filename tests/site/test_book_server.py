@@ -77,3 +77,45 @@ def test_each_run_starts_with_what_the_server_preloaded_out_of_the_collectors_si
         subprocess.run([sys.executable, str(tmp_path / "server.py"), str(count), *preload], check=True)
         frozen.append(int(count.read_text()))
     assert frozen[0] == 0 and frozen[1] > 1_000  # the interpreter's own modules and objects, at least
+
+
+COMPILED = textwrap.dedent("""\
+    import multiprocessing, pathlib, sys
+    def child(path):
+        from soupsieve import css_parser
+        pathlib.Path(path).write_text(str(css_parser._cached_css_compile.cache_info().currsize))
+    if __name__ == "__main__":
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(sys.argv[2:])
+        process = context.Process(target=child, args=(sys.argv[1],))
+        process.start()
+        process.join()
+""")
+
+
+def test_each_run_finds_the_theme_s_selectors_compiled(tmp_path):
+    """soupsieve compiles a selector's patterns at its first use: 0.2 s of each Jupyter Book run,
+    paid once by the server instead."""
+    from proceedings.site.book_server import _THEME_SELECTORS
+
+    (tmp_path / "server.py").write_text(COMPILED)
+    compiled = []
+    for preload in (["bs4"], ["proceedings.site.book_server"]):
+        count = tmp_path / f"compiled-{len(compiled)}"
+        subprocess.run([sys.executable, str(tmp_path / "server.py"), str(count), *preload], check=True)
+        compiled.append(int(count.read_text()))
+    assert compiled == [0, len(_THEME_SELECTORS)]
+
+
+def test_the_selectors_compiled_are_the_theme_s():
+    """Each selector pydata-sphinx-theme's navigation code gives BeautifulSoup is among those the
+    server compiles (a numbered level as its first)."""
+    import re
+
+    import pydata_sphinx_theme
+
+    from proceedings.site.book_server import _THEME_SELECTORS
+
+    source = (Path(pydata_sphinx_theme.__file__).with_name("toctree.py")).read_text("utf-8")
+    used = set(re.findall(r"\.select(?:_one)?\(f?\"([^\"]+)\"", source))
+    assert used and {selector.replace("{ii}", "1") for selector in used} <= set(_THEME_SELECTORS)

@@ -8,7 +8,12 @@ to save or flush, so it exits at once instead.
 Every object the preloaded modules made is moved out of the cycle collector's sight
 (:func:`gc.freeze`): each Jupyter Book run is a fork of the server, whose first full collection
 visited all of them before the build's own settings (``sphinxext.memory``) took over, 0.2 s of an
-edited abstract's run. Imported anywhere else, this module does nothing.
+edited abstract's run.
+
+Before that, the CSS selectors pydata-sphinx-theme gives BeautifulSoup for every page's navigation
+are compiled once here: soupsieve compiles its own patterns at their first use, which every run
+paid, 0.2 s of the 1 s Jupyter Book takes for an edited abstract. Imported anywhere else, this
+module does nothing.
 """
 
 import atexit
@@ -17,6 +22,20 @@ import os
 import sys
 
 # The server is started as ``python -c "from multiprocessing.forkserver import main; main(...)"``.
+# pydata_sphinx_theme/toctree.py's selectors, on a navigation of the shape it reads.
+_THEME_SELECTORS = ("li", "li.toctree-l1 > details", ".toc-h1", ".toc-h2", "details > a.reference", "details > p.caption")
+
+
+def _compile_selectors() -> None:
+    from bs4 import BeautifulSoup
+
+    navigation = BeautifulSoup('<ul><li class="toctree-l1"><details><a class="reference"></a><p class="caption"></p>'
+                               '</details></li></ul><div class="toc-h1"><div class="toc-h2"></div></div>', "html.parser")
+    for selector in _THEME_SELECTORS:
+        navigation.select(selector)
+
+
 if any("multiprocessing.forkserver import main" in argument for argument in sys.orig_argv):
     atexit.register(os._exit, 0)
+    _compile_selectors()
     gc.freeze()
