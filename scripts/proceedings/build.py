@@ -106,18 +106,17 @@ def _build(project: Project, timings: Timings, options: BuildOptions) -> tuple[P
     # Sphinx runs in a process of its own, on one core, and needs none of the files published beside
     # the pages: those (previews, the volume PDF, citations) are made meanwhile, the search index of
     # the pages it has written, and the zip of those files.
-    read_again: list[dict] = []
-
-    def unchanged_since_read() -> None:
-        read_again.append(build_inputs(project, output_options, inputs))
-        if changed := changed_sources(inputs, read_again[0]):
+    def inputs_read_again() -> dict:
+        again = build_inputs(project, output_options, inputs)
+        if changed := changed_sources(inputs, again):
             raise BuildError(f"{', '.join(changed)} changed while this build ran: its site could hold a half-written "
                              "copy, and was not published (the last site stays). Build again once the change is done.")
+        return again
 
     written = WrittenPages(project).current
     with ThreadPoolExecutor(max_workers=1) as background, _indexing_written_pages(index, written, book_run) as indexed:
         files = background.submit(_timed_assets, project, citations, volume_pdf, new_facts, timings)
-        with _zipped_and_published(project, files, timings, unchanged_since_read, written, index.paper_pages) as finishing:
+        with _zipped_and_published(project, files, timings, inputs_read_again, written, index.paper_pages) as finishing:
             with timings.stage("sphinx"):
                 if book_run:
                     run_jupyter_book(project, book_run, options.verbose)
@@ -129,7 +128,7 @@ def _build(project: Project, timings: Timings, options: BuildOptions) -> tuple[P
                 finish_index(index)
             finishing.searched.set_result(None)
     # As read once every input was: a change made since is not in the site, and the next build sees it.
-    record_build(project, {**read_again[0], "site": published_site(project)})
+    record_build(project, {**finishing.inputs, "site": published_site(project)})
     return volume, diags
 
 
@@ -174,10 +173,13 @@ class _Finishing:
     """Set once Sphinx has ended: the pages are written."""
     searched: Future[None] = field(default_factory=Future)
     """Done once the search index is made; failed when the build failed."""
+    inputs: dict = field(default_factory=dict)
+    """The inputs as read again once Sphinx and the files beside the pages had read them, before
+    the snapshot was made (see :func:`~proceedings.site.stamp.build_inputs`)."""
 
 
 @contextmanager
-def _zipped_and_published(project: Project, files: Future[FilesPut], timings: Timings, unchanged: Callable[[], None],
+def _zipped_and_published(project: Project, files: Future[FilesPut], timings: Timings, read_again: Callable[[], dict],
                           written: Callable[[], str | None], pages: Collection[str]) -> Iterator[_Finishing]:
     """Zip the site and publish it as the body runs Sphinx and indexes the site. The zip takes the
     ``files`` beside the pages once they are made, while Sphinx runs (the PDFs are most of its bytes),
@@ -185,8 +187,9 @@ def _zipped_and_published(project: Project, files: Future[FilesPut], timings: Ti
     site once the body sets ``built``, and the search index once ``searched`` is done; the snapshot
     takes the site once Sphinx has ended, then the index, and the zip last. It links what is only
     ever replaced whole (the files beside the pages, the index, the zip) rather than copying it, and
-    is not made when ``unchanged()``, called once Sphinx has ended and the files beside the pages
-    are made, raises (an input changed while the build read it). The snapshots older than the
+    is not made when ``read_again()``, called once Sphinx has ended and the files beside the pages
+    are made, raises (an input changed while the build read it); what it returns is kept as
+    ``inputs``. The snapshots older than the
     published one are removed meanwhile. Both run below the build's priority, as the shards indexed
     while Sphinx writes."""
     finishing = _Finishing()
@@ -215,7 +218,7 @@ def _zipped_and_published(project: Project, files: Future[FilesPut], timings: Ti
         remove_old_snapshots(project.sites, project.html)
         site_written()
         put = files.result()
-        unchanged()  # Sphinx and the files beside the pages have read every input
+        finishing.inputs = read_again()  # Sphinx and the files beside the pages have read every input
         return publish(project.work_html, project.sites, project.html, late, zipped.result, {*put.names, *late})
 
     with ThreadPoolExecutor(max_workers=2, initializer=lower_thread_priority) as finishing_threads:

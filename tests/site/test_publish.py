@@ -146,3 +146,20 @@ def test_files_only_ever_replaced_whole_are_linked_and_the_others_copied(tmp_pat
     second = publish(built, sites, link, whole={"book/paper.pdf", SITE_ZIP, "pagefind/"})
     assert {name: text.decode() for name, text in _snapshot_files(second).items()} == {
         name: f"second {name}" for name in ("index.html", "book/paper.pdf", "pagefind/pagefind.js", SITE_ZIP)}
+
+
+def test_the_linked_snapshot_stays_when_the_build_folder_is_reached_through_a_link(tmp_path):
+    """``_build`` may be a link to another disk: the snapshot the site links to is recognised
+    through it, and only the others are removed."""
+    (tmp_path / "scratch").mkdir()
+    (tmp_path / "project").mkdir()
+    (tmp_path / "project" / "_build").symlink_to(tmp_path / "scratch")
+    built, sites, link = tmp_path / "built", tmp_path / "project" / "_build" / "sites", tmp_path / "project" / "_build" / "html"
+    built.mkdir()
+    (built / "index.html").write_text("one", "utf-8")
+    first = publish(built, sites, link)
+    (built / "index.html").write_text("second", "utf-8")
+    second = publish(built, sites, link)
+    remove_old_snapshots(sites, link)
+    assert [path.name for path in sites.iterdir()] == [second.name] != [first.name]
+    assert (link / "index.html").read_text("utf-8") == "second"

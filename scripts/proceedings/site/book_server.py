@@ -21,9 +21,10 @@ import gc
 import os
 import sys
 
-# The server is started as ``python -c "from multiprocessing.forkserver import main; main(...)"``.
-# pydata_sphinx_theme/toctree.py's selectors, on a navigation of the shape it reads.
-_THEME_SELECTORS = ("li", "li.toctree-l1 > details", ".toc-h1", ".toc-h2", "details > a.reference", "details > p.caption")
+# pydata_sphinx_theme/toctree.py's selectors, one per level of the sidebar shown expanded
+# (sphinx-book-theme's `show_navbar_depth`, 1 unless the book sets it: level 0 alone).
+_THEME_SELECTORS = ("li", *(f"li.toctree-l{level} > details" for level in range(4)), ".toc-h1", ".toc-h2",
+                    "details > a.reference", "details > p.caption")
 
 
 def _compile_selectors() -> None:
@@ -35,6 +36,7 @@ def _compile_selectors() -> None:
         navigation.select(selector)
 
 
+# The server is started as ``python -c "from multiprocessing.forkserver import main; main(...)"``.
 if any("multiprocessing.forkserver import main" in argument for argument in sys.orig_argv):
     atexit.register(os._exit, 0)
     _compile_selectors()

@@ -22,8 +22,8 @@ def publish(built: Path, sites: Path, link: Path, late: tuple[str, ...] = (),
     """Publish ``built`` as a new snapshot under ``sites`` and switch ``link`` to it atomically.
 
     Until the switch, ``link`` keeps pointing to the previous snapshot, which is never modified, so a
-    build killed at any moment leaves the previous site complete; it stays until
-    the next build publishes (:func:`remove_old_snapshots`).
+    build killed at any moment leaves the previous site complete; it stays until the next build
+    that changes something starts Jupyter Book (:func:`remove_old_snapshots`).
     Unchanged files are hard links to the previous snapshot's (snapshots are immutable); the rest are
     copies, since the next build rewrites Sphinx's files in ``built`` in place, except those
     ``whole`` names (files, and folders ending with a slash): files that are only ever replaced
@@ -66,14 +66,14 @@ def publish(built: Path, sites: Path, link: Path, late: tuple[str, ...] = (),
 
 def remove_old_snapshots(sites: Path, link: Path) -> None:
     """Remove the snapshots under ``sites`` but the one ``link`` points to, and the folders of
-    stagings stopped half-way. Called as a build begins to publish, before Sphinx has ended: the
+    stagings stopped half-way. Called as a build starts Jupyter Book, beside it: the
     snapshot before the current one stays until then, so that whatever resolved the link before the
     last switch (`proceedings publish` committing it, a copy, a reader's server) can finish reading
     it; removing ten thousand files at the switch made the build's last step longer."""
     current = link.resolve() if link.is_symlink() else None
     if sites.is_dir():
         for old in sites.iterdir():
-            if old != current:
+            if old.resolve() != current:  # both resolved: a folder above may be a link (_build on another disk)
                 shutil.rmtree(old, ignore_errors=True)
 
 
