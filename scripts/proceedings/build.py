@@ -189,9 +189,8 @@ def _zipped_and_published(project: Project, files: Future[FilesPut], timings: Ti
     ever replaced whole (the files beside the pages, the index, the zip) rather than copying it, and
     is not made when ``read_again()``, called once Sphinx has ended and the files beside the pages
     are made, raises (an input changed while the build read it); what it returns is kept as
-    ``inputs``. The snapshots older than the
-    published one are removed meanwhile. Both run below the build's priority, as the shards indexed
-    while Sphinx writes."""
+    ``inputs``. The snapshots older than the published one are removed meanwhile. Both run below
+    the build's priority, as the shards indexed while Sphinx writes."""
     finishing = _Finishing()
     late = (SITE_ZIP, *BUNDLE_FOLDERS)
 

@@ -99,7 +99,7 @@ def test_the_zip_is_published_last_once_it_is_written(tmp_path):
         temporary.write_bytes(b"newer zip")
     third = publish(built, sites, link, (SITE_ZIP,), lambda: None)
     assert third != second and _snapshot_files(third)[SITE_ZIP] == b"newer zip"
-    assert sorted(sites.iterdir()) == sorted([first, second, third])  # kept until the next build publishes
+    assert sorted(sites.iterdir()) == sorted([first, second, third])  # kept until the next build removes them
     (sites / ".site-1.tmp").mkdir()  # a staging stopped half-way
     remove_old_snapshots(sites, link)
     assert list(sites.iterdir()) == [third] and link.resolve() == third

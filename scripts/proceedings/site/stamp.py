@@ -82,8 +82,9 @@ def _dependency_versions() -> dict[str, str]:
 
 def changed_sources(before: dict, after: dict) -> list[str]:
     """What changed between two readings of the inputs, but the build's own output (an edit made
-    while a build read the inputs may be in its site half, so that build must not be published): the organizer's
-    files by their paths (``papers/...``, or the file beside the settings), else the part."""
+    while a build read the inputs may be in its site half, so that build must not be published):
+    the organizer's files by their paths (``papers/...``, or the file beside the settings), else
+    the part."""
     before, after = _compared(before), _compared(after)
     changed = []
     for part, folder in (("papers", "papers/"), ("root", "")):
