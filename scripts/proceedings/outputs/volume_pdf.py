@@ -181,12 +181,12 @@ def _lines(pdf: FPDF, width: float, text: str) -> list[str]:
     cell's margins (a word wider than a line is cut where it overflows). fpdf2's own line breaking
     measures each line character by character: it was a fifth of the volume's time at 1,000 papers."""
     width -= 2 * pdf.c_margin
-    space = pdf.get_string_width(" ")
+    space = _width(pdf, " ")
     lines: list[str] = []
     words: list[str] = []
     used = 0.0
     for word in filter(None, text.split(" ")):  # not at a no-break space
-        size = pdf.get_string_width(word)
+        size = _width(pdf, word)
         if words and used + space + size > width:
             lines.append(" ".join(words))
             words, used = [], 0.0
@@ -194,7 +194,7 @@ def _lines(pdf: FPDF, width: float, text: str) -> list[str]:
             cut = _fitting(pdf, width, word)
             lines.append(word[:cut])
             word = word[cut:]
-            size = pdf.get_string_width(word)
+            size = _width(pdf, word)
         used += (space if words else 0) + size
         words.append(word)
     return [*lines, " ".join(words)] if words or not lines else lines
@@ -204,10 +204,21 @@ def _fitting(pdf: FPDF, width: float, word: str) -> int:
     """How many of ``word``'s first characters fit in ``width`` (at least one)."""
     used = 0.0
     for count, character in enumerate(word):
-        used += pdf.get_string_width(character)
+        used += _width(pdf, character)
         if used > width:
             return max(count, 1)
     return len(word)
+
+
+def _width(pdf: FPDF, text: str) -> float:
+    """The width of ``text`` in ``pdf``'s current font, as ``get_string_width`` gives it: the sum
+    of its glyphs' advances. The volume's own pages never shape text, stretch it, space its letters
+    or fall back on another font; fpdf2 still split each text into bidirectional fragments, with a
+    copy of the graphics state each, to measure it (a seventh of the volume's time at 1,000 papers)."""
+    font = pdf.current_font
+    if font is None or pdf.text_shaping or pdf.font_stretching != 100 or pdf.char_spacing or pdf.str_alias_nb_pages in text:
+        return pdf.get_string_width(text)  # no font (an error), stretched, spaced, or "{nb}" (the page count)
+    return font.get_text_width(text, pdf.font_size_pt, None)[1] / pdf.k
 
 
 def _line(pdf: FPDF, text: str, right: str = "", link: str = "") -> None:
@@ -219,9 +230,9 @@ def _line(pdf: FPDF, text: str, right: str = "", link: str = "") -> None:
     x, baseline = pdf.l_margin + pdf.c_margin, pdf.y + _LINE / 2 + 0.3 * pdf.font_size
     pdf.text(x, baseline, text)
     if right:
-        pdf.text(pdf.l_margin + pdf.epw - pdf.c_margin - pdf.get_string_width(right), baseline, right)
+        pdf.text(pdf.l_margin + pdf.epw - pdf.c_margin - _width(pdf, right), baseline, right)
     if link:
-        pdf.link(x, pdf.y, pdf.get_string_width(text), _LINE, link)
+        pdf.link(x, pdf.y, _width(pdf, text), _LINE, link)
     pdf.set_y(pdf.y + _LINE)
 
 

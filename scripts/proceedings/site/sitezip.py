@@ -21,6 +21,9 @@ SITE_ZIP = "proceedings-site.zip"
 # Already compressed: stored as they are, which keeps zipping fast.
 _STORED = {".pdf", ".png", ".jpg", ".woff", ".woff2", ".gz", ".zip", ".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter"}
 _FOLDER = "proceedings-site"
+# zlib's level 4 rather than its default 6: the pages of 1,000 papers (63 MB) deflated in 0.72 s of
+# CPU instead of 1.29 s, beside Sphinx on a busy core, for 4 % more bytes (13.6 MB instead of 13.1).
+_LEVEL = 4
 
 
 def site_files(html: Path) -> dict[str, list[int]]:
@@ -78,7 +81,7 @@ def _write(html: Path, manifest: Path, previous: dict[str, list[int]], files: di
     ``ready()`` returns, the unchanged since ``previous`` copied. Raises :class:`_Rewritten` when
     ``rest()`` finds a page of ``passing()`` changed since it was zipped."""
     target = html / SITE_ZIP
-    with (replacing(target) as temporary, zipfile.ZipFile(temporary, "w") as archive,
+    with (replacing(target) as temporary, zipfile.ZipFile(temporary, "w", compresslevel=_LEVEL) as archive,
           zipfile.ZipFile(target) if previous else nullcontext() as old_zip):
         old = _Previous(old_zip, _spans(old_zip) if old_zip else [], previous)
         _add_entries(archive, old, html, files)
