@@ -235,18 +235,22 @@ def test_a_doi_link_percent_encodes_what_a_url_may_not_hold():
     assert doi_url("10.1000/a[1]+b") == "https://doi.org/10.1000/a%5B1%5D+b"
 
 
-def test_the_datacite_schema_loads_without_the_packages_http_clients():
+def test_the_datacite_schema_loads_without_the_packages_http_clients_or_validator():
     # In a fresh interpreter: the package's __init__ imports HTTP clients (requests, idutils) that cost
-    # an edit's build up to a second; the schema is loaded without them, and the package still imports
-    # whole afterwards.
+    # an edit's build up to a second, and the schema's module a jsonschema validator; the schema is
+    # loaded without them, writes the package's XML, and the package still imports whole afterwards.
     script = """
 import sys
 from proceedings.outputs.datacite import _schema
 schema = _schema()
-assert schema.validator is not None
-assert "idutils" not in sys.modules and "requests" not in sys.modules, sorted(sys.modules)
+assert not {"idutils", "requests", "jsonschema", "datacite.schema45"} & set(sys.modules), sorted(sys.modules)
 import datacite
 from datacite import schema45
-assert schema45 is schema and datacite.DataCiteRESTClient.__name__ == "DataCiteRESTClient"
+assert schema45 is not schema and schema45.validator is not None
+assert datacite.DataCiteRESTClient.__name__ == "DataCiteRESTClient"
+record = {"identifiers": [{"identifier": "10.5072/x", "identifierType": "DOI"}], "titles": [{"title": "Ünïcode & <tags>"}],
+          "creators": [{"name": "Doe, Jane", "nameType": "Personal", "givenName": "Jane", "familyName": "Doe"}],
+          "publisher": {"name": "P"}, "publicationYear": "2026", "types": {"resourceTypeGeneral": "Text"}}
+assert schema.tostring(record) == schema45.tostring(record)
 """
     subprocess.run([sys.executable, "-c", script], check=True)
