@@ -243,7 +243,8 @@ def test_the_datacite_schema_loads_without_the_packages_http_clients_or_validato
 import sys
 from proceedings.outputs.datacite import _schema
 schema = _schema()
-assert not {"idutils", "requests", "jsonschema", "datacite.schema45"} & set(sys.modules), sorted(sys.modules)
+assert not {"idutils", "requests", "jsonschema"} & set(sys.modules), sorted(sys.modules)
+assert not [name for name in sys.modules if name.startswith("datacite")], sorted(sys.modules)
 import datacite
 from datacite import schema45
 assert schema45 is not schema and schema45.validator is not None
@@ -254,3 +255,15 @@ record = {"identifiers": [{"identifier": "10.5072/x", "identifierType": "DOI"}],
 assert schema.tostring(record) == schema45.tostring(record)
 """
     subprocess.run([sys.executable, "-c", script], check=True)
+
+
+def test_the_datacite_schema_copy_leaves_an_imported_package_as_it_was():
+    from proceedings.outputs.datacite import _schema
+
+    def package() -> dict:
+        return {name: module for name, module in sys.modules.items() if name.startswith("datacite")}
+    before = package()
+    assert before["datacite.schema45"] is schema45  # imported by this module
+    copy = _schema.__wrapped__()
+    assert package() == before and all(package()[name] is module for name, module in before.items())
+    assert copy is not schema45 and copy.validator is None and schema45.validator is not None

@@ -148,20 +148,29 @@ def test_a_contents_entry_longer_than_a_page_goes_on_to_the_next(built):
     assert len(reader.pages) > len(PdfReader(_front(volume, [])).pages)
 
 
-@pytest.mark.parametrize("spacing", [0, 1.5])
-def test_widths_are_fpdfs_own(spacing):
+@pytest.mark.parametrize("setting", ["", "spacing", "superscript", "fallback", "no alias"])
+def test_widths_are_fpdfs_own(setting):
     from fpdf import FPDF
 
     from proceedings.outputs.volume_pdf import _FONT, _static_font, _width, shown
 
     pdf = FPDF(format="A4")
     pdf.add_font(_FONT, "", _static_font())
-    pdf.set_char_spacing(spacing)
+    pdf.add_font("Fallback", "", _static_font())
+    pdf.set_char_spacing(1.5 if setting == "spacing" else 0)
+    pdf.char_vpos = "SUP" if setting == "superscript" else "LINE"
+    pdf.set_fallback_fonts(["Fallback"] if setting == "fallback" else [])
+    pdf.str_alias_nb_pages = "" if setting == "no alias" else pdf.str_alias_nb_pages
     texts = ["", " ", "W", "Łódź Δx Привет Nguyễn Thị", shown("深度学习 and العربية"), "a{nb}b", "10\u202f000 {x}",
              "Pneumonoultramicroscopicsilicovolcanoconiosis " * 3]
     for size in (9, 10.5, 17):
         pdf.set_font(_FONT, size=size)
-        assert [_width(pdf, text) for text in texts] == [pdf.get_string_width(text) for text in texts]
+        expected = [pdf.get_string_width(text) for text in texts]
+        if not setting:  # the volume's own: measured without fpdf2, but for the alias
+            measured = pdf.get_string_width
+            pdf.get_string_width = lambda text, *rest: measured(text) if "{nb}" in text else pytest.fail(text)
+        assert [_width(pdf, text) for text in texts] == expected
+        vars(pdf).pop("get_string_width", None)
 
 
 def test_contents_lines_break_at_spaces_not_at_no_break_spaces():

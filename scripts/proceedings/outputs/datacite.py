@@ -8,6 +8,7 @@ import importlib
 import importlib.util
 import json
 import sys
+import threading
 from functools import cache
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -156,29 +157,43 @@ def datacite_texts(record: dict) -> tuple[str, str]:
     return _schema().tostring(record), json.dumps(record, ensure_ascii=False, indent=2) + "\n"
 
 
+_IMPORTING = threading.Lock()
+
+
 @cache
 def _schema() -> ModuleType:
     """The ``datacite`` package's schema 4.5 module, for its XML writer: a copy of its own, imported
     apart from the package. The package's ``__init__`` imports its HTTP clients, whose dependency
     idutils compiles hundreds of patterns as it loads (0.3 s alone, up to 1 s of an edit's build
-    beside Sphinx), and the module builds a jsonschema validator as it loads (0.08-0.14 s of CPU in
+    beside Sphinx), and the module builds a jsonschema validator as it loads (0.11-0.18 s of CPU in
     each build that writes a DataCite text, 0.03-0.04 s without), where this tool validates with
-    jsonschema-rs (:func:`_validator`); the copy is given neither. It is left out of ``sys.modules``:
-    a later ``import datacite.schema45`` gets the package's own, whole."""
+    jsonschema-rs (:func:`_validator`); the copy is given neither.
+
+    The copy must be imported as ``datacite.schema45`` (it finds its schema through the package's
+    name): for those milliseconds the package's names in ``sys.modules`` are the copy's, then they are
+    as they were, so that a later ``import datacite`` gets the package's own, whole. No other thread
+    of the build imports ``datacite``."""
     spec = importlib.util.find_spec("datacite")
     if spec is None:
         raise ModuleNotFoundError("No module named 'datacite'", name="datacite")
     unused = ModuleType("datacite.jsonutils")
     unused.validator_factory = lambda schema_file: None  # type: ignore[attr-defined]
-    names = ("datacite", "datacite.jsonutils", "datacite.schema45")
-    imported = {name: sys.modules.pop(name) for name in names if name in sys.modules}
-    sys.modules |= {"datacite": importlib.util.module_from_spec(spec), "datacite.jsonutils": unused}
-    try:
-        return importlib.import_module("datacite.schema45")
-    finally:
-        for name in names:
-            sys.modules.pop(name, None)
-        sys.modules |= imported
+    with _IMPORTING:
+        imported = _taken_package_modules()
+        sys.modules |= {"datacite": importlib.util.module_from_spec(spec), "datacite.jsonutils": unused}
+        try:
+            return importlib.import_module("datacite.schema45")
+        finally:
+            _taken_package_modules()  # the copy's, xmlutils included
+            sys.modules |= imported
+
+
+def _taken_package_modules() -> dict[str, ModuleType]:
+    """The ``datacite`` package's modules that ``sys.modules`` held, by name, taken out of it."""
+    found = {name: module for name, module in sys.modules.items() if name == "datacite" or name.startswith("datacite.")}
+    for name in found:
+        del sys.modules[name]
+    return found
 
 
 @cache
