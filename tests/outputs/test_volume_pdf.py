@@ -163,12 +163,12 @@ def test_widths_are_fpdfs_own(setting):
     pdf.str_alias_nb_pages = "" if setting == "no alias" else pdf.str_alias_nb_pages
     texts = ["", " ", "W", "Łódź Δx Привет Nguyễn Thị", shown("深度学习 and العربية"), "a{nb}b", "10\u202f000 {x}",
              "Pneumonoultramicroscopicsilicovolcanoconiosis " * 3]
+    fpdf_width = pdf.get_string_width
     for size in (9, 10.5, 17):
         pdf.set_font(_FONT, size=size)
-        expected = [pdf.get_string_width(text) for text in texts]
+        expected = [fpdf_width(text) for text in texts]
         if not setting:  # the volume's own: measured without fpdf2, but for the alias
-            measured = pdf.get_string_width
-            pdf.get_string_width = lambda text, *rest: measured(text) if "{nb}" in text else pytest.fail(text)
+            pdf.get_string_width = lambda text, *rest: fpdf_width(text) if "{nb}" in text else pytest.fail(text)
         assert [_width(pdf, text) for text in texts] == expected
         vars(pdf).pop("get_string_width", None)
 
