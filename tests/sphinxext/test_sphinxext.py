@@ -17,6 +17,7 @@ from pathlib import Path
 import docutils.frontend
 import docutils.utils
 import jinja2
+import myst_parser.mdit_to_docutils.base as myst_renderer
 import myst_parser.parsers.sphinx_
 import pytest
 import sphinx.builders.html as sphinx_html
@@ -25,6 +26,8 @@ from bs4 import BeautifulSoup
 from fontTools.ttLib import TTFont
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
 from pygments.formatters import HtmlFormatter
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
@@ -420,7 +423,7 @@ def setup(app):
 """
 
 
-def test_no_full_collection_while_reading_and_the_collector_is_handed_back(tmp_path, monkeypatch):
+def test_no_collection_while_reading_and_the_collector_is_handed_back(tmp_path, monkeypatch):
     import gc
     (tmp_path / "gc_probe.py").write_text(_GC_PROBE)
     monkeypatch.syspath_prepend(str(tmp_path))
@@ -433,19 +436,19 @@ def test_no_full_collection_while_reading_and_the_collector_is_handed_back(tmp_p
     reads = [seen for seen in gc_probe.seen if seen[0] == "read"]
     writes = [seen for seen in gc_probe.seen if seen[0] == "write"]
     assert len(reads) == 4 and len(writes) >= 4
-    # What lived before the build was out of the collector's sight, full collections held back, young
-    # ones made rarer.
-    assert all(threshold == (memory._READING_YOUNG, before[1], memory._NEVER) and frozen > 0 for _, threshold, frozen in reads)
-    # Writing collects as usual, the read doctrees out of sight; afterwards the process's own settings.
-    assert all(threshold == before and frozen >= reads[-1][2] for _, threshold, frozen in writes)
+    # What lived before the build was out of the collector's sight, and no collection runs.
+    assert all(threshold == (0, before[1], memory._NEVER) and frozen > 0 for _, threshold, frozen in reads)
+    # Writing collects the young generations, the read doctrees out of sight; afterwards the
+    # process's own settings, and MyST's own tree.
+    assert all(threshold == (*before[:2], memory._NEVER) and frozen >= reads[-1][2] for _, threshold, frozen in writes)
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+    assert myst_renderer.SyntaxTreeNode is SyntaxTreeNode
 
 
-_OLD_GARBAGE_PROBE = """
+_READ_GARBAGE_PROBE = """
 import gc
 left = []
 def _count(app, env):
-    gc.collect(1)  # what the young collections free (as the extension does next)
     gc.set_debug(gc.DEBUG_SAVEALL)
     gc.collect()
     left.append(len(gc.garbage))
@@ -456,23 +459,40 @@ def setup(app):
 """
 
 
-@pytest.mark.parametrize("young", [700, None])
-def test_pages_parses_are_freed_while_young_rather_than_left_to_a_full_collection(tmp_path, monkeypatch, young):
-    (tmp_path / "garbage_probe.py").write_text(_OLD_GARBAGE_PROBE)
+@pytest.mark.parametrize("tree", [SyntaxTreeNode, memory.WeakParentNode])
+def test_pages_syntax_trees_are_freed_as_they_are_rendered_rather_than_left_to_the_collector(tmp_path, monkeypatch, tree):
+    (tmp_path / "garbage_probe.py").write_text(_READ_GARBAGE_PROBE)
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.delitem(sys.modules, "garbage_probe", raising=False)
-    if young:  # Python's own threshold, for comparison
-        monkeypatch.setattr(memory, "_READING_YOUNG", young)
+    monkeypatch.setattr(memory, "WeakParentNode", tree)  # MyST's own tree, for comparison
     body = "\n".join(f"- **[Author {i}](#anchor-{i})**, an *affiliation* `{i}`" for i in range(60))
     pages = {f"book/p{i}.md": f"# Page {i}\n\n{body}\n\n(anchor-{i})=\n## Section\n" for i in range(30)}
     (tmp_path / "site").mkdir()
     _build(tmp_path / "site", pages, conf='extensions.append("garbage_probe")\n')
     import garbage_probe
     [left] = garbage_probe.left
-    if young:
-        assert left > 20_000  # with Python's threshold, the parses reached the oldest generation
+    if tree is SyntaxTreeNode:
+        assert left > 30 * 1_000  # each page's tree, in cycles, was left for the collector
     else:
-        assert left < 2_000
+        assert left < 30 * 200  # docutils' throwaway documents
+
+
+def test_a_weak_parent_tree_has_the_shape_of_myst_s_and_is_freed_without_the_collector():
+    import gc
+    import weakref
+    tokens = MarkdownIt().parse("# Title\n\n- one *two*\n- three [four](x)\n\n> five\n")
+    strong, weak = SyntaxTreeNode(tokens), memory.WeakParentNode(tokens)
+    assert weak.pretty(show_text=True) == strong.pretty(show_text=True)
+    for node in weak.walk():
+        assert all(child.parent is node for child in node.children)
+        assert node.siblings == (node.parent.children if node.parent else [node])
+    held = weakref.ref(weak.children[1].children[0])
+    gc.disable()
+    try:
+        del weak
+        assert held() is None
+    finally:
+        gc.enable()
 
 
 def test_a_failed_build_hands_the_collector_back(tmp_path):
