@@ -34,6 +34,10 @@ UNUSED_TRANSFORMS = frozenset({
     "sphinx.transforms.MoveModuleTargets",
     "sphinx.domains.citation.CitationDefinitionTransform",
     "sphinx.domains.citation.CitationReferenceTransform",
+    # Source lines and raw source for translation (its log says "[i18n] PATCH"), filled in on every
+    # text node of a page (2 % of Sphinx's time at 1,000 papers); MyST gives the raw source of the one
+    # node whose HTML reads it, a code block.
+    "sphinx.transforms.ApplySourceWorkaround",
 })
 UNUSED_POST_TRANSFORMS = frozenset({
     "sphinx_design.aside.AsideHtmlTransform",
