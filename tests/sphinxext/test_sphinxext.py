@@ -416,10 +416,13 @@ def test_the_book_theme_joins_no_page_text_that_no_template_prints_with_the_same
 
 _GC_PROBE = """
 import gc
+import myst_parser.mdit_to_docutils.base as myst_renderer
 seen = []
+def _seen(phase):
+    seen.append((phase, gc.get_threshold(), gc.get_freeze_count(), myst_renderer.SyntaxTreeNode))
 def setup(app):
-    app.connect("doctree-read", lambda app, doctree: seen.append(("read", gc.get_threshold(), gc.get_freeze_count())))
-    app.connect("html-page-context", lambda app, *args: seen.append(("write", gc.get_threshold(), gc.get_freeze_count())))
+    app.connect("doctree-read", lambda app, doctree: _seen("read"))
+    app.connect("html-page-context", lambda app, *args: _seen("write"))
 """
 
 
@@ -436,11 +439,14 @@ def test_no_collection_while_reading_and_the_collector_is_handed_back(tmp_path, 
     reads = [seen for seen in gc_probe.seen if seen[0] == "read"]
     writes = [seen for seen in gc_probe.seen if seen[0] == "write"]
     assert len(reads) == 4 and len(writes) >= 4
-    # What lived before the build was out of the collector's sight, and no collection runs.
-    assert all(threshold == (0, before[1], memory._NEVER) and frozen > 0 for _, threshold, frozen in reads)
-    # Writing collects the young generations, the read doctrees out of sight; afterwards the
-    # process's own settings, and MyST's own tree.
-    assert all(threshold == (*before[:2], memory._NEVER) and frozen >= reads[-1][2] for _, threshold, frozen in writes)
+    # What lived before the build was out of the collector's sight, and no collection runs; MyST's
+    # trees refer to parents weakly.
+    assert all(threshold == (0, before[1], memory._NEVER) and frozen > 0 and tree is memory.WeakParentNode
+               for _, threshold, frozen, tree in reads)
+    # Writing collects the young generations, the read doctrees out of sight, with MyST's own tree;
+    # afterwards the process's own settings.
+    assert all(threshold == (*before[:2], memory._NEVER) and frozen >= reads[-1][2] and tree is SyntaxTreeNode
+               for _, threshold, frozen, tree in writes)
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
     assert myst_renderer.SyntaxTreeNode is SyntaxTreeNode
 
@@ -501,6 +507,7 @@ def test_a_failed_build_hands_the_collector_back(tmp_path):
     with pytest.raises(ExtensionError):
         _build(tmp_path, {"book/p.md": "# Page\n"}, conf="def setup(app):\n    app.connect('doctree-read', lambda app, d: 1 / 0)\n")
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+    assert myst_renderer.SyntaxTreeNode is SyntaxTreeNode
 
 
 def _records_below_info(tmp_path: Path, verbosity: int) -> list[str]:

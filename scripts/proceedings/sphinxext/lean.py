@@ -55,9 +55,10 @@ UNUSED_POST_TRANSFORMS = frozenset({
     # link but one an organizer named after a URL (a speaker's name), which is shown as written.
     "pydata_sphinx_theme.short_link.ShortenLinkTransform",
     "sphinx.transforms.post_transforms.code.TrimDoctestFlagsTransform",
-    # The highlighting language of code blocks that name none, set by the `highlight` directive: MyST
-    # names one for every fence, and the transform's other setting, no line numbers, is the HTML
-    # writer's default. It visits every node of a page (2 % of Sphinx's time at 1,000 papers).
+    # The highlighting language of code blocks that name none (the `highlight` directive's, or
+    # `highlight_language`): MyST names one for every fence, and the transform's other setting, no
+    # line numbers, is the HTML writer's default. It visits every node of a page (2 % of Sphinx's
+    # time at 1,000 papers).
     "sphinx.transforms.post_transforms.code.HighlightLanguageTransform",
     "sphinx.domains.c.AliasTransform",
     "sphinx.domains.cpp.AliasTransform",

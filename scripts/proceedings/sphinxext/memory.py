@@ -10,18 +10,19 @@ while writing still took 2.2 s of its 20. So, for the length of one build:
   loads from the last build are moved out of the collector's sight (:func:`gc.freeze`);
 - no collection runs while the pages are read. MyST's syntax tree of a page linked each node to its
   parent and its parent to it: 700,000 objects of cycles at 1,000 papers that only the collector
-  freed. Here a node refers to its parent weakly (:class:`WeakParentNode`), so each page's tree is
-  freed the moment the page is rendered; what a read leaves in cycles is about 150 objects a page
-  (docutils' documents MyST makes and throws away), kept until the build ends;
+  freed. While the pages are read, a node refers to its parent weakly (:class:`WeakParentNode`), so
+  each page's tree is freed the moment the page is rendered. What reading leaves in cycles is kept
+  until the build ends: it grows with the pages' markup, about 150 objects a generated page
+  (docutils' documents MyST makes and throws away), some 1,650 a page of reStructuredText;
 - once the pages are read, the environment and the doctrees are moved out of sight, and young
   collections resume for the writing, which leaves each page's resolved doctree in cycles; full
   collections do not (9 of them took 0.8 s for 12 MB);
-- when the build ends, everything is handed back (:func:`gc.unfreeze`), MyST gets its own tree
-  class back and the thresholds are the process's own again, so a process that builds again (the
-  tests do) collects as before.
+- when the build ends, everything is handed back (:func:`gc.unfreeze`) and the thresholds are the
+  process's own again, so a process that builds again (the tests do) collects as before; MyST gets
+  its own tree class back once the pages are read, or when the build ends if reading failed.
 
-At 1,000 papers this took the collector's share of Jupyter Book's run from 2.2 s to 0.4 s, and its
-peak from 439 to 471 MB.
+At 1,000 papers this took the collector's time in Jupyter Book's run from 2.2-3.9 s to 0.4-1.0 s (in
+cold builds, the machine quiet to busy), and its peak from 439 to 472 MB.
 """
 
 from __future__ import annotations
@@ -42,8 +43,9 @@ _OFF = 0
 
 
 class WeakParentNode(SyntaxTreeNode):
-    """A node of MyST's syntax tree that refers to its parent weakly. The tree is held by its root,
-    which MyST keeps while it renders the page; nothing of MyST reads a node's parent."""
+    """A node of MyST's syntax tree that refers to its parent weakly: its children hold it, and its
+    root is held while MyST renders the page. Nothing of MyST or MyST-NB reads a node's parent (a
+    footnote's definition, rendered after the tree is let go, would find none)."""
 
     @property
     def parent(self) -> Any:
@@ -59,15 +61,16 @@ def _before_loading(app: Sphinx, config: Config) -> None:
     app.__dict__["proceedings_gc_thresholds"] = thresholds
     gc.freeze()
     gc.set_threshold(thresholds[0], thresholds[1], _NEVER)
-    myst_renderer.SyntaxTreeNode = WeakParentNode  # type: ignore[misc]
 
 
 def _before_reading(app: Sphinx, env, docnames: list[str]) -> None:
     gc.freeze()
     gc.set_threshold(_OFF, _thresholds(app)[1], _NEVER)
+    myst_renderer.SyntaxTreeNode = WeakParentNode  # type: ignore[misc]
 
 
 def _after_reading(app: Sphinx, env) -> None:
+    myst_renderer.SyntaxTreeNode = SyntaxTreeNode  # type: ignore[misc]
     gc.freeze()
     gc.set_threshold(*_thresholds(app)[:2], _NEVER)
 
