@@ -4,12 +4,12 @@ A collection visits every object alive in the generations it collects. Sphinx ke
 doctree in memory from reading it until writing it, so in a cold build the heap grows with the
 pages, and each collection visits them while finding little to free: at 1,000 papers, 17 full
 collections once took a quarter of Sphinx's time, and young collections while reading and full ones
-while writing still took 2.2 s of its 20. So, for the length of one build:
+while writing still took 2.2-3.9 s of its 20-32. So, for the length of one build:
 
 - what is alive when the build starts (the modules, the configuration) and the environment Sphinx
   loads from the last build are moved out of the collector's sight (:func:`gc.freeze`);
 - no collection runs while the pages are read. MyST's syntax tree of a page linked each node to its
-  parent and its parent to it: 700,000 objects of cycles at 1,000 papers that only the collector
+  parent and its parent to it: 745,000 objects in cycles at 1,000 papers that only the collector
   freed. While the pages are read, a node refers to its parent weakly (:class:`WeakParentNode`), so
   each page's tree is freed the moment the page is rendered. What reading leaves in cycles is kept
   until the build ends: it grows with the pages' markup, about 150 objects a generated page
