@@ -237,8 +237,10 @@ from pygments.formatters import HtmlFormatter
 from sphinx.application import Sphinx
 from proceedings.sphinxext import lean
 app = Sphinx(sys.argv[1], sys.argv[1], sys.argv[1] + "/out", sys.argv[1] + "/doctrees", "html", status=None, warning=None)
-# A wrapped transform is a subclass of the same name.
-print(json.dumps({lean.qualified_name(t): lean.qualified_name(t.__mro__[1]) == lean.qualified_name(t)
+# A wrapped transform is a subclass of the same name, or (those Sphinx knows by their class) the class
+# itself with its ``apply`` wrapped.
+print(json.dumps({lean.qualified_name(t): [lean.qualified_name(t.__mro__[1]) == lean.qualified_name(t),
+                                           hasattr(vars(t).get("apply"), "__wrapped__")]
                   for t in [*app.registry.transforms, *app.registry.post_transforms]}))
 """
 
@@ -247,9 +249,14 @@ def test_every_transform_generated_pages_skip_is_registered_and_wrapped(tmp_path
     (tmp_path / "conf.py").write_text(CONF + BOOK_EXTENSIONS.replace("myst_parser", "myst_nb") + 'html_theme = "sphinx_book_theme"\n')
     found = subprocess.run([sys.executable, "-c", _REGISTERED, str(tmp_path)], capture_output=True, text=True, check=True)
     wrapped = json.loads(found.stdout.splitlines()[-1])
+    subclassed = {name for name, (is_subclass, _) in wrapped.items() if is_subclass}
+    applied = {name for name, (is_subclass, has_wrapped_apply) in wrapped.items() if has_wrapped_apply and not is_subclass}
     # A name that no longer matches (an extension renamed a transform) would silently skip nothing.
-    assert lean.UNUSED_TRANSFORMS | lean.UNUSED_POST_TRANSFORMS <= {name for name, is_wrapped in wrapped.items() if is_wrapped}
-    assert sum(wrapped.values()) == len(lean.UNUSED_TRANSFORMS | lean.UNUSED_POST_TRANSFORMS)
+    assert subclassed == lean.UNUSED_TRANSFORMS | lean.UNUSED_POST_TRANSFORMS
+    assert applied == lean.UNUSED_BY_CLASS
+    # Their classes are the ones Sphinx's reader of translated messages leaves out.
+    from sphinx.transforms import i18n
+    assert {lean.qualified_name(t) for t in (i18n.PreserveTranslatableMessages, i18n.Locale, i18n.RemoveTranslatableInline)} <= applied
 
 
 def test_generated_pages_skip_unused_transforms_with_the_same_html(tmp_path):
@@ -277,6 +284,31 @@ def test_generated_pages_skip_unused_transforms_with_the_same_html(tmp_path):
     inputs = {out: len(BeautifulSoup((out / "book" / "odd.html").read_text("utf-8"), "html.parser").select(".sd-tab-set > input"))
               for out in (lean_out, full_out)}
     assert inputs == {lean_out: 0, full_out: 2}
+    # The transforms whose own ``apply`` was wrapped have it back.
+    from sphinx.transforms import i18n
+    assert not any(hasattr(vars(t)["apply"], "__wrapped__") for t in (i18n.PreserveTranslatableMessages, i18n.Locale,
+                                                                       i18n.RemoveTranslatableInline))
+
+
+def test_a_translated_book_still_translates_its_hand_written_pages_but_not_generated_ones(tmp_path):
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+    catalog = Catalog(locale="de")
+    catalog.add("Words to translate.", "Übersetzte Wörter.")
+    catalog.add("By hand", "Von Hand")
+    for domain in ("book/hand", "book/paper"):
+        mo = tmp_path / "locales" / "de" / "LC_MESSAGES" / f"{domain}.mo"
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        with mo.open("wb") as stream:
+            write_mo(stream, catalog)
+    generated = myst.page({"orphan": True}, "test page", "A paper", "Words to translate.")
+    hand = "---\norphan: true\n---\n# By hand\n\nWords to translate.\n"
+    out = _build(tmp_path, {"book/hand.md": hand, "book/paper.md": generated},
+                 conf='language = "de"\nlocale_dirs = ["locales"]\ngettext_compact = False\n')
+    hand_html = (out / "book" / "hand.html").read_text("utf-8")
+    assert "Übersetzte Wörter." in hand_html and "Von Hand" in hand_html
+    # A generated page is in the papers' own words, whatever the catalogs say.
+    assert "Words to translate." in (out / "book" / "paper.html").read_text("utf-8")
 
 
 def test_checksums_and_formatters_are_made_once_per_build_with_the_same_html(tmp_path, monkeypatch):
