@@ -52,7 +52,7 @@ from ..util.files import write_if_changed
 from ..util.text import paragraphs_of
 from . import debuglog, libyaml, mathml, memory, once
 from .icons import trim_icons
-from .lean import own_transforms_back, skip_unused_transforms
+from .lean import skip_unused_transforms
 
 _HERE = Path(__file__).parent
 
@@ -608,7 +608,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("build-finished", _write_sitemap_and_404)
     app.connect("build-finished", _trim_icons)
     app.connect("build-finished", _remove_old_sources)
-    app.connect("build-finished", own_transforms_back)
     # Reading stores each page's data in the environment and env-merge-info merges it; writing
     # shares sidebars only within one process: both are safe in parallel.
     return {"version": __version__, "env_version": _ENV_VERSION, "parallel_read_safe": True,

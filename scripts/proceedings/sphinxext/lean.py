@@ -21,7 +21,7 @@ Generated = Callable[[BuildEnvironment, str], bool]
 # By module and name, so that an extension not installed is simply not matched.
 UNUSED_TRANSFORMS = frozenset({
     # Translation with gettext catalogs: the generated pages are written in the papers' own words.
-    # (For those Sphinx's reader of translated messages leaves out by their class, see below.)
+    # (Locale and the two of its placeholders are in UNUSED_BY_CLASS.)
     "sphinx.transforms.i18n.TranslationProgressTotaliser",
     "sphinx.transforms.i18n.AddTranslationClasses",
     # References by name (``name_``, footnotes, citations), which the tool never writes: it links by
@@ -65,15 +65,14 @@ UNUSED_POST_TRANSFORMS = frozenset({
 
 
 # Translation transforms that Sphinx's reader of translated messages leaves out by their class: a
-# subclass in the registry would run there, on each message. Their own ``apply`` skips generated
-# pages instead, for the length of a build (2 % of Sphinx's time at 1,000 papers, together).
+# subclass in the registry would run there, on each message. Their own ``apply`` is wrapped instead,
+# once in the process, and does nothing on a generated page of a build whose ``proceedings_lean`` is
+# true (2 % of Sphinx's time at 1,000 papers, together); in any other build, it applies as before.
 UNUSED_BY_CLASS = frozenset({
     "sphinx.transforms.i18n.PreserveTranslatableMessages",
     "sphinx.transforms.i18n.Locale",
     "sphinx.transforms.i18n.RemoveTranslatableInline",
 })
-# Their own ``apply``, by class, while it is replaced.
-_OWN_APPLY: dict[type[Transform], Callable[..., None]] = {}
 
 
 def qualified_name(transform: type) -> str:
@@ -90,16 +89,9 @@ def skip_unused_transforms(app: Sphinx, generated: Generated) -> None:
     registry.post_transforms = [_unless_generated(t, generated) if qualified_name(t) in UNUSED_POST_TRANSFORMS else t
                                 for t in registry.post_transforms]
     for transform in registry.transforms:
-        if qualified_name(transform) in UNUSED_BY_CLASS and "apply" in vars(transform):
-            own = _OWN_APPLY.setdefault(transform, vars(transform)["apply"])
+        own = vars(transform).get("apply")
+        if qualified_name(transform) in UNUSED_BY_CLASS and own and not hasattr(own, "__wrapped__"):
             transform.apply = _applied_unless_generated(own, generated)
-
-
-def own_transforms_back(app: Sphinx, exception: Exception | None) -> None:
-    """Give the transforms named in ``UNUSED_BY_CLASS`` their own ``apply`` again (at the build's end)."""
-    while _OWN_APPLY:
-        transform, own = _OWN_APPLY.popitem()
-        transform.apply = own
 
 
 def _unless_generated(transform: type[Transform], generated: Generated) -> type[Transform]:
@@ -115,7 +107,7 @@ def _applied_unless_generated(apply: Callable[..., None], generated: Generated) 
         env = self.document.settings.env
         # The page being read, or during post-transforms the page being written (none: apply).
         docname = env.temp_data.get("docname")
-        if docname is None or not generated(env, docname):
+        if docname is None or not getattr(env.config, "proceedings_lean", False) or not generated(env, docname):
             apply(self, **kwargs)
     applied.__wrapped__ = apply  # type: ignore[attr-defined]
     return applied
