@@ -102,7 +102,8 @@ def _unless_generated(transform: type[Transform], generated: Generated) -> type[
 
 
 def _applied_unless_generated(apply: Callable[..., None], generated: Generated) -> Callable[..., None]:
-    """A transform's ``apply`` that does nothing on generated pages."""
+    """A transform's ``apply`` that does nothing on the generated pages of a build whose
+    ``proceedings_lean`` is true."""
     def applied(self, **kwargs) -> None:
         env = self.document.settings.env
         # The page being read, or during post-transforms the page being written (none: apply).
