@@ -239,6 +239,17 @@ def test_search_finds_words_only_in_the_pdf(open_page):
     assert titles[0] == "When Physics-Informed Fine-Tuning Fails: A Negative Result"
 
 
+def test_merged_shards_share_the_main_bundles_webassembly(open_page):
+    """What a shard costs each search (``search.MAX_SHARDS``): its entry, metadata, filters and
+    chunks of the index; not Pagefind's program, which Pagefind loads once, from the main bundle."""
+    page = _search(open_page, "models")
+    programs = [url for url in page.requests if "/wasm." in url]
+    assert len(programs) == 1 and "/pagefind/wasm." in programs[0], programs
+    metadata = {url.split("/pagefind-papers/")[1].split("/")[0] for url in page.requests
+                if "/pagefind-papers/" in url and url.endswith(".pf_meta")}
+    assert metadata == {"0", "1", "2", "3"}
+
+
 def test_search_asks_for_the_list_of_shards_again_after_a_rebuild(browser, site, built_site):
     """A browser that searched before keeps the index's files (served as `proceedings serve` serves
     them: a day for pagefind/); a rebuild may change the list of shards, which is asked for again."""

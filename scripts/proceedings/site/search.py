@@ -44,7 +44,9 @@ from .errors import BuildError
 SHARD_SIZE = 250
 """Paper pages per shard: one is indexed in about a second."""
 MAX_SHARDS = 8
-"""Each shard costs the reader's browser a few small downloads (its metadata, its WebAssembly)."""
+"""Each shard costs every search its own chunks of the index: a three-word query on 1,000 papers
+fetched 221 kB of index in 9 files from 4 shards, 624 kB in 25 from 10 (Chromium). Its metadata and
+filters are a few kB more; Pagefind's program is the main bundle's, shared by the merged shards."""
 PRIMARY = "pagefind"
 """The bundle of every page but the papers', which the search page loads first."""
 SHARDS = "pagefind-papers"
