@@ -240,8 +240,8 @@ def test_search_finds_words_only_in_the_pdf(open_page):
 
 
 def test_merged_shards_share_the_main_bundles_webassembly(open_page):
-    """What a shard costs each search (``search.MAX_SHARDS``): its entry, metadata, filters and
-    chunks of the index; not Pagefind's program, which Pagefind loads once, from the main bundle."""
+    """What a shard costs each search (``search.MAX_SHARDS``) is its own files, its metadata among
+    them; not Pagefind's program, which Pagefind loads once, from the main bundle."""
     page = _search(open_page, "models")
     programs = [url for url in page.requests if "/wasm." in url]
     assert len(programs) == 1 and "/pagefind/wasm." in programs[0], programs
