@@ -93,7 +93,6 @@ def _build(project: Project, timings: Timings, options: BuildOptions) -> tuple[P
     citations = Citations(volume, project.references)
     new_facts = list(volume.pdfs.values())  # with their texts, cached beside Sphinx (0.3 s at 1,000 papers)
     with timings.stage("pages"):
-        citations.format_all()
         pages = write_pages(project, citations, options.index_page_limit)
     print(f"{len(volume.papers)} papers: {pages} page(s) updated.", flush=True)
     # The PDFs' texts are in the pages now, and nothing after needs them: let go of them before Sphinx

@@ -89,6 +89,11 @@ class Project:
         return self.build / ".proceedings" / "references.json"
 
     @property
+    def page_keys(self) -> Path:
+        """What each paper's page was last written from (see :mod:`proceedings.pages.book`)."""
+        return self.build / ".proceedings" / "page-keys.json"
+
+    @property
     def volume_pdfs(self) -> Path:
         """The cache of the volume PDF, by a hash of its inputs."""
         return self.build / ".proceedings" / "volume"

@@ -9,7 +9,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from functools import cached_property, lru_cache
 from importlib import metadata
@@ -378,9 +378,11 @@ class Citations:
         """The paper's reference in APA style, as plain text."""
         return self._texts.text("apa", csl_item(self.volume, paper), apa_reference)
 
-    def format_all(self) -> None:
-        """Format every cited paper's reference now, in parallel, rather than one by one as pages ask."""
-        self._texts.make_all("apa", [csl_item(self.volume, paper) for paper in self.volume.cited_papers], apa_reference)
+    def format_all(self, papers: Iterable[Paper] | None = None) -> None:
+        """Format the references of ``papers`` (default: every cited paper) now, in parallel, rather
+        than one by one as pages ask."""
+        papers = self.volume.cited_papers if papers is None else papers
+        self._texts.make_all("apa", [csl_item(self.volume, paper) for paper in papers], apa_reference)
 
     def datacite(self, record: dict) -> tuple[str, str]:
         """The DataCite record as XML and as JSON (see :mod:`.datacite`)."""

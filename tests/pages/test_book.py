@@ -1,0 +1,100 @@
+"""The generated pages: a paper's page made again only when what it is made from changed."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from proceedings.inputs.loader import load
+from proceedings.model.locations import Project
+from proceedings.model.volume import Proceedings
+from proceedings.outputs.citation import Citations
+from proceedings.pages import book
+from proceedings.pages.book import generated_pages, paper_keys, write_pages
+
+from conftest import REPO, tree_state
+
+
+@pytest.fixture(scope="module")
+def volume() -> Proceedings:
+    loaded, _ = load(Project(REPO))
+    assert loaded is not None
+    return loaded
+
+
+def _paper_pages(volume: Proceedings) -> dict[str, str]:
+    return {path: make() for path, _, make in generated_pages(Citations(volume)) if path.startswith("papers/")}
+
+
+def _with(volume: Proceedings, index: int, **changes) -> Proceedings:
+    papers = list(volume.papers)
+    papers[index] = replace(papers[index], **changes)
+    return replace(volume, papers=tuple(papers))
+
+
+@pytest.mark.parametrize("field", ["abstract", "tldr"])
+def test_what_a_key_leaves_out_of_the_other_papers_no_other_page_shows(volume, field):
+    """The keys rest on this: a paper's abstract and TL;DR are on its own page only. Changed on
+    each paper in turn, every other paper's page is the same, and only that paper's key changed."""
+    before_pages, before_keys = _paper_pages(volume), paper_keys(volume, 400)
+    for index, paper in enumerate(volume.papers):
+        changed = _with(volume, index, **{field: "A changed text with $x^2$ in it."})
+        pages, keys = _paper_pages(changed), paper_keys(changed, 400)
+        own = {f"papers/{paper.id}.md"}
+        assert {path for path in pages if pages[path] != before_pages[path]} == own, paper.id
+        assert {id_ for id_ in keys if keys[id_] != before_keys[id_]} == {paper.id}
+
+
+def test_what_other_pages_show_changes_every_key(volume):
+    keys = paper_keys(volume, 400)
+    first = volume.papers[0]
+    renamed = _with(volume, 0, title=first.title + " (revised)")
+    assert all(paper_keys(renamed, 400)[id_] != key for id_, key in keys.items())
+    assert all(paper_keys(volume, 401)[id_] != key for id_, key in keys.items())  # the index pages' limit
+
+
+def _project(tmp_path: Path) -> Project:
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "papers", root / "papers")
+    (root / "book").mkdir()
+    return Project(root)
+
+
+def test_written_pages_are_those_a_fresh_build_writes_after_any_change(volume, tmp_path, monkeypatch):
+    """Each change (an abstract, a title, a removed or hand-edited page file, a lost key file)
+    leaves the book exactly as writing every page afresh does, and only the pages it reaches are
+    made: the others are not even made to compare."""
+    project, fresh = _project(tmp_path), _project(tmp_path / "fresh")
+    made: list[str] = []
+    original = book.paper_page
+    monkeypatch.setattr(book, "paper_page", lambda citations, paper: made.append(paper.id) or original(citations, paper))
+    first, second = volume.papers[0], volume.papers[1]
+
+    def written(current: Proceedings) -> list[str]:
+        made.clear()
+        write_pages(project, Citations(current))
+        made_now = sorted(made)
+        shutil.rmtree(fresh.book)
+        fresh.book.mkdir()
+        fresh.page_keys.unlink(missing_ok=True)
+        write_pages(fresh, Citations(current))
+        assert tree_state(project.book) == tree_state(fresh.book)
+        return made_now
+
+    cited = sorted(paper.id for paper in volume.papers)
+    assert written(volume) == cited
+    assert written(volume) == []
+    edited = _with(volume, 1, abstract=second.abstract + " Corrected.")
+    assert written(edited) == [second.id]
+    retitled = _with(edited, 0, title=first.title + " (revised)")
+    assert written(retitled) == cited  # the title is in other pages' metadata, indexes and keys
+    (project.book / "papers" / f"{second.id}.md").unlink()
+    assert written(retitled) == [second.id]
+    page = project.book / "papers" / f"{first.id}.md"
+    page.write_text(page.read_text("utf-8").replace("Abstract", "Summary"), "utf-8")  # a hand edit of a generated page
+    assert written(retitled) == [first.id]
+    project.page_keys.unlink()
+    assert written(retitled) == cited
