@@ -19,6 +19,8 @@ from functools import cache, partial
 from importlib import metadata
 from pathlib import Path
 
+from packaging.requirements import Requirement
+
 from ..model.locations import GENERATED_DIRS, GENERATED_MARKER, Project
 from ..model.paper import Paper
 from ..model.volume import Proceedings
@@ -88,8 +90,7 @@ def _software() -> str:
         requirements = metadata.requires("workshop-proceedings-archive") or []
     except metadata.PackageNotFoundError:  # run from a checkout without being installed
         requirements = []
-    for requirement in sorted(requirements):
-        name = requirement.split(";")[0].split("[")[0].split("<")[0].split(">")[0].split("=")[0].split("!")[0].strip()
+    for name in sorted(Requirement(text).name for text in requirements if Requirement(text).marker is None):
         try:
             digest.update(f"{name} {metadata.version(name)}".encode())
         except metadata.PackageNotFoundError:
