@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import zoneinfo
 from dataclasses import replace
 from pathlib import Path
 
@@ -98,3 +100,33 @@ def test_written_pages_are_those_a_fresh_build_writes_after_any_change(volume, t
     assert written(retitled) == [first.id]
     project.page_keys.unlink()
     assert written(retitled) == cited
+
+
+def test_a_new_time_zone_database_makes_the_pages_naming_a_slot_again(volume, tmp_path):
+    """A page names its paper's slots with their offsets from UTC, which come from the time zone
+    database (the system's, or the tzdata package's), not from the papers."""
+    zone = volume.workshop.timezone
+    source = next(Path(folder) / "Asia" / "Tokyo" for folder in zoneinfo.TZPATH if (Path(folder) / "Asia" / "Tokyo").is_file())
+    (tmp_path / zone).parent.mkdir(parents=True)
+    shutil.copy(source, tmp_path / zone)  # the venue's zone with Tokyo's rules
+    keys = paper_keys(volume, 400)
+    try:
+        zoneinfo.reset_tzpath([str(tmp_path)])
+        zoneinfo.ZoneInfo.clear_cache()
+        assert all(paper_keys(volume, 400)[id_] != key for id_, key in keys.items())
+    finally:
+        zoneinfo.reset_tzpath()
+        zoneinfo.ZoneInfo.clear_cache()
+    assert paper_keys(volume, 400) == keys
+
+
+def test_the_references_of_pages_not_made_again_stay_in_their_cache(volume, tmp_path):
+    """Kept pages ask for no reference, yet theirs stay cached: the next change that reaches every
+    page (a title) would otherwise format them all again (10 ms each)."""
+    project = _project(tmp_path)
+    for _ in range(2):
+        citations = Citations(volume, project.references)
+        write_pages(project, citations)
+        citations.save()
+        cached = json.loads(project.references.read_text("utf-8"))
+        assert len(cached) == len(volume.cited_papers) > 0

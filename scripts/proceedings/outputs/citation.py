@@ -283,12 +283,13 @@ class TextCache:
         self.used: set[str] = set()
         self._lock = threading.Lock()  # the pages and the files beside them are made in two threads
 
-    def _key(self, kind: str, item: object) -> str:
+    def key(self, kind: str, item: object) -> str:
+        """The key of the text ``kind`` of ``item``."""
         return hashlib.sha256(json.dumps([self.version, kind, item], sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
     def text(self, kind: str, item: object, make: Callable[[Any], str]) -> str:
         """The text ``make`` makes of ``item``, made once."""
-        key = self._key(kind, item)
+        key = self.key(kind, item)
         with self._lock:
             self.used.add(key)
             known = self.texts.get(key)
@@ -302,7 +303,7 @@ class TextCache:
         """Make the texts of ``items`` not made yet, on every core when there are many (citeproc-py
         takes about 10 ms a reference, the largest part of writing a thousand new pages); ``make``
         must be a module-level function, which worker processes can call."""
-        todo = {key: item for item in items if (key := self._key(kind, item)) not in self.texts}
+        todo = {key: item for item in items if (key := self.key(kind, item)) not in self.texts}
         workers = min(workers or os.cpu_count() or 1, max(1, len(todo) // _PARALLEL_TEXTS))
         if workers <= 1:
             made = {key: make(item) for key, item in todo.items()}
@@ -313,6 +314,11 @@ class TextCache:
                 made = dict(zip(todo, progress(texts, len(todo), kind), strict=True))
         with self._lock:
             self.texts |= made
+
+    def keep(self, keys: Iterable[str]) -> None:
+        """Keep the texts of ``keys`` as used in this build, without asking for them."""
+        with self._lock:
+            self.used.update(key for key in keys if key in self.texts)
 
     def save(self) -> None:
         """Write the texts used in this build (and only those) back, atomically."""
@@ -377,6 +383,14 @@ class Citations:
     def apa(self, paper: Paper) -> str:
         """The paper's reference in APA style, as plain text."""
         return self._texts.text("apa", csl_item(self.volume, paper), apa_reference)
+
+    def apa_key(self, paper: Paper) -> str:
+        """The key of the paper's APA reference in the cache of texts."""
+        return self._texts.key("apa", csl_item(self.volume, paper))
+
+    def keep_apa(self, keys: Iterable[str]) -> None:
+        """Keep these APA references in the cache of texts, as shown on pages not made again."""
+        self._texts.keep(keys)
 
     def format_all(self, papers: Iterable[Paper] | None = None) -> None:
         """Format the references of ``papers`` (default: every cited paper) now, in parallel, rather

@@ -2,9 +2,10 @@
 
 A paper's page is made again only when what it is made from changed: its paper, and the rest of
 the volume but the other papers' abstracts and TL;DRs, which no page but their own shows (a test
-changes each and compares every other page). The key of that, with the code's and the libraries'
-versions, is kept with the size and time of the page written from it (``page-keys.json``); a page
-whose file is not as written (edited, removed) is made again. After one edited abstract at 1,000
+changes each and compares every other page). The key of that, with the code's, Python's and the
+installed distributions' versions and the slots' times as the time zone database gives them, is kept
+with the size and time of the page written from it (``page-keys.json``); a page whose file is not as
+written (edited, removed) is made again. After one edited abstract at 1,000
 papers, making the thousand pages and reading them back to compare took most of a second.
 """
 
@@ -12,14 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from dataclasses import replace
 from functools import cache, partial
-from importlib import metadata
 from pathlib import Path
-
-from packaging.requirements import Requirement
 
 from ..model.locations import GENERATED_DIRS, GENERATED_MARKER, Project
 from ..model.paper import Paper
@@ -29,7 +29,7 @@ from ..util.files import foreign_files, read_json, remove_others, signature_if_f
 from ..util.progress import progress
 from .generated import INDEX_PAGE_LIMIT
 from .index_pages import authors_pages, keywords_pages
-from .listings import committee_page, papers_index, track_page
+from .listings import committee_page, papers_index, slot_span, track_page
 from .papers import paper_page, paper_text
 from .program import downloads_list, event_line, program_page, speakers_list, talk_page
 
@@ -69,7 +69,9 @@ def _made(pages: dict[str, str]) -> Iterator[Page]:
 def paper_keys(volume: Proceedings, limit: int) -> dict[str, str]:
     """The key of each paper's page, by paper id: a digest of what it is made from."""
     others = replace(volume.without_pdf_texts(), papers=tuple(_own_parts_left_out(paper) for paper in volume.papers))
-    context = hashlib.sha256(f"{_software()}\n{limit}\n{others!r}".encode()).hexdigest()
+    # The times of the slots a page names come with their offsets from the time zone database.
+    times = [slot_span(volume, slot) for slot in volume.program]
+    context = hashlib.sha256(f"{_software()}\n{limit}\n{others!r}\n{times}".encode()).hexdigest()
     return {paper.id: hashlib.sha256(f"{context}\n{paper!r}\n{bool(paper_text(volume, paper))}".encode()).hexdigest()
             for paper in volume.papers}
 
@@ -81,25 +83,24 @@ def _own_parts_left_out(paper: Paper) -> Paper:
 
 @cache
 def _software() -> str:
-    """The pages' code (the whole package's) and the versions of Python and of the libraries."""
+    """The pages' code (the whole package's), Python's version and every installed distribution's,
+    by the names of their metadata folders (``name-version.dist-info``): reading each one's metadata
+    took 0.09 s."""
     digest = hashlib.sha256(sys.version.encode())
     package = Path(__file__).parents[1]
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    try:
-        requirements = metadata.requires("workshop-proceedings-archive") or []
-    except metadata.PackageNotFoundError:  # run from a checkout without being installed
-        requirements = []
-    for name in sorted(Requirement(text).name for text in requirements if Requirement(text).marker is None):
-        try:
-            digest.update(f"{name} {metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            pass
+    for folder in sys.path:
+        with suppress(OSError):
+            digest.update("\0".join(sorted(name for name in os.listdir(folder or ".")
+                                           if name.endswith((".dist-info", ".egg-info")))).encode())
     return digest.hexdigest()
 
 
 class _PageKeys:
-    """The key each page was last written from, with the size and time of the file then."""
+    """What each paper's page was last written from: its key, the size and time of the file
+    written, and the key of the APA reference it shows (kept in the cache of texts while the page
+    is)."""
 
     def __init__(self, path: Path, book: Path):
         self.path = path
@@ -109,19 +110,20 @@ class _PageKeys:
         # Until it is saved, a page written in this build must not pass for one made from its old key.
         path.unlink(missing_ok=True)
 
-    def holds(self, page: str, key: str) -> bool:
-        """Whether ``page`` is as it was written from ``key``."""
+    def held(self, page: str, key: str) -> list | None:
+        """The record of ``page`` if its file is as it was written from ``key``, else None."""
         signature = signature_if_file(self.book / page)
-        if signature is None or self.last.get(page) != [key, *signature]:
-            return False
-        self.current[page] = self.last[page]
-        return True
+        record = self.last.get(page)
+        if signature is None or not isinstance(record, list) or len(record) != 4 or record[:3] != [key, *signature]:
+            return None
+        self.current[page] = record
+        return record
 
-    def wrote(self, page: str, key: str) -> None:
-        """``page`` now holds what ``key`` makes."""
+    def wrote(self, page: str, key: str, reference: str) -> None:
+        """``page`` now holds what ``key`` makes, with the APA reference of key ``reference``."""
         signature = signature_if_file(self.book / page)
         if signature is not None:
-            self.current[page] = [key, *signature]
+            self.current[page] = [key, *signature, reference]
 
     def save(self) -> None:
         write_if_changed(self.path, json.dumps(self.current, sort_keys=True))
@@ -132,20 +134,23 @@ def write_pages(project: Project, citations: Citations, limit: int = INDEX_PAGE_
     number of files that changed. A page someone wrote by hand in those folders (``check`` reports
     it) is neither replaced nor removed, nor is a text file beside it."""
     hand_written = {path for name in GENERATED_DIRS for path in foreign_files(project.book / name, GENERATED_MARKER)}
+    volume = citations.volume
     keys = _PageKeys(project.page_keys, project.book)
-    paper_pages = paper_keys(citations.volume, limit)
+    paper_pages = paper_keys(volume, limit)
+    papers = {f"papers/{paper.id}.md": paper for paper in volume.papers}
+    kept = {path: record for path, paper in papers.items() if (record := keys.held(path, paper_pages[paper.id]))}
+    citations.keep_apa(record[3] for record in kept.values())
     # The references of the pages to make, in parallel when there are many (a new volume's).
-    citations.format_all([paper for paper in citations.volume.cited_papers
-                          if not keys.holds(f"papers/{paper.id}.md", paper_pages[paper.id])])
+    citations.format_all([paper for path, paper in papers.items() if paper.cited and path not in kept])
     written, pages = 0, set()
     for path, key, make in generated_pages(citations, limit, paper_pages):
         target = project.book / path
         pages.add(target)
-        if target.with_suffix(".md") in hand_written or (key and keys.holds(path, key)):
+        if target.with_suffix(".md") in hand_written or path in kept:
             continue
         written += write_if_changed(target, make())
         if key:
-            keys.wrote(path, key)
+            keys.wrote(path, key, citations.apa_key(papers[path]) if papers[path].cited else "")
     keys.save()
     # A paper's text file goes with its page, or with its PDF's text; other text files are not ours.
     texts = {page.with_suffix(".txt") for page in (project.book / "papers").glob("*.md") if page not in hand_written}
