@@ -392,10 +392,8 @@ class Citations:
         """Keep these APA references in the cache of texts, as shown on pages not made again."""
         self._texts.keep(keys)
 
-    def format_all(self, papers: Iterable[Paper] | None = None) -> None:
-        """Format the references of ``papers`` (default: every cited paper) now, in parallel, rather
-        than one by one as pages ask."""
-        papers = self.volume.cited_papers if papers is None else papers
+    def format_all(self, papers: Iterable[Paper]) -> None:
+        """Format the references of ``papers`` now, in parallel, rather than one by one as pages ask."""
         self._texts.make_all("apa", [csl_item(self.volume, paper) for paper in papers], apa_reference)
 
     def datacite(self, record: dict) -> tuple[str, str]:

@@ -5,8 +5,8 @@ the volume but the other papers' abstracts and TL;DRs, which no page but their o
 changes each and compares every other page). The key of that, with the code's, Python's and the
 installed distributions' versions and the slots' times as the time zone database gives them, is kept
 with the size and time of the page written from it (``page-keys.json``); a page whose file is not as
-written (edited, removed) is made again. After one edited abstract at 1,000
-papers, making the thousand pages and reading them back to compare took most of a second.
+written (edited, removed) is made again. After one edited abstract at 1,000 papers, making the
+thousand pages and reading them back to compare took most of a second.
 """
 
 from __future__ import annotations
