@@ -28,7 +28,7 @@ def volume() -> Proceedings:
 
 
 def _paper_pages(volume: Proceedings) -> dict[str, str]:
-    return {path: make() for path, _, make in generated_pages(Citations(volume)) if path.startswith("papers/")}
+    return {path: make() for path, make in generated_pages(Citations(volume)) if path.startswith("papers/")}
 
 
 def _with(volume: Proceedings, index: int, **changes) -> Proceedings:

@@ -283,13 +283,12 @@ class TextCache:
         self.used: set[str] = set()
         self._lock = threading.Lock()  # the pages and the files beside them are made in two threads
 
-    def key(self, kind: str, item: object) -> str:
-        """The key of the text ``kind`` of ``item``."""
+    def _key(self, kind: str, item: object) -> str:
         return hashlib.sha256(json.dumps([self.version, kind, item], sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
     def text(self, kind: str, item: object, make: Callable[[Any], str]) -> str:
         """The text ``make`` makes of ``item``, made once."""
-        key = self.key(kind, item)
+        key = self._key(kind, item)
         with self._lock:
             self.used.add(key)
             known = self.texts.get(key)
@@ -299,11 +298,12 @@ class TextCache:
                 self.texts[key] = known
         return known
 
-    def make_all(self, kind: str, items: list, make: Callable[[Any], str], workers: int | None = None) -> None:
+    def make_all(self, kind: str, items: list, make: Callable[[Any], str], workers: int | None = None) -> list[str]:
         """Make the texts of ``items`` not made yet, on every core when there are many (citeproc-py
         takes about 10 ms a reference, the largest part of writing a thousand new pages); ``make``
-        must be a module-level function, which worker processes can call."""
-        todo = {key: item for item in items if (key := self.key(kind, item)) not in self.texts}
+        must be a module-level function, which worker processes can call. The items' keys, in order."""
+        keys = [self._key(kind, item) for item in items]
+        todo = {key: item for key, item in zip(keys, items, strict=True) if key not in self.texts}
         workers = min(workers or os.cpu_count() or 1, max(1, len(todo) // _PARALLEL_TEXTS))
         if workers <= 1:
             made = {key: make(item) for key, item in todo.items()}
@@ -314,6 +314,7 @@ class TextCache:
                 made = dict(zip(todo, progress(texts, len(todo), kind), strict=True))
         with self._lock:
             self.texts |= made
+        return keys
 
     def keep(self, keys: Iterable[str]) -> None:
         """Keep the texts of ``keys`` as used in this build, without asking for them."""
@@ -384,17 +385,16 @@ class Citations:
         """The paper's reference in APA style, as plain text."""
         return self._texts.text("apa", csl_item(self.volume, paper), apa_reference)
 
-    def apa_key(self, paper: Paper) -> str:
-        """The key of the paper's APA reference in the cache of texts."""
-        return self._texts.key("apa", csl_item(self.volume, paper))
-
     def keep_apa(self, keys: Iterable[str]) -> None:
         """Keep these APA references in the cache of texts, as shown on pages not made again."""
         self._texts.keep(keys)
 
-    def format_all(self, papers: Iterable[Paper]) -> None:
-        """Format the references of ``papers`` now, in parallel, rather than one by one as pages ask."""
-        self._texts.make_all("apa", [csl_item(self.volume, paper) for paper in papers], apa_reference)
+    def format_all(self, papers: Iterable[Paper]) -> dict[str, str]:
+        """Format the references of ``papers`` now, in parallel, rather than one by one as pages ask;
+        the key of each in the cache of texts, by paper id (see :meth:`keep_apa`)."""
+        papers = list(papers)
+        keys = self._texts.make_all("apa", [csl_item(self.volume, paper) for paper in papers], apa_reference)
+        return {paper.id: key for paper, key in zip(papers, keys, strict=True)}
 
     def datacite(self, record: dict) -> tuple[str, str]:
         """The DataCite record as XML and as JSON (see :mod:`.datacite`)."""

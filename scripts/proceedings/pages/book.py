@@ -33,37 +33,34 @@ from .listings import committee_page, papers_index, slot_span, track_page
 from .papers import paper_page, paper_text
 from .program import downloads_list, event_line, program_page, speakers_list, talk_page
 
-Page = tuple[str, str | None, Callable[[], str]]
-"""A generated page: its path relative to ``book/``, its key (None: made in every build) and what
-makes its MyST text."""
+Page = tuple[str, Callable[[], str]]
+"""A generated page: its path relative to ``book/`` and what makes its MyST text."""
 
 
-def generated_pages(citations: Citations, limit: int = INDEX_PAGE_LIMIT,
-                    keys: dict[str, str] | None = None) -> Iterator[Page]:
-    """Every generated page, one at a time (a thousand papers make a hundred megabytes of pages);
-    ``limit`` is the index pages' limit, ``keys`` the paper pages' (:func:`paper_keys`)."""
+def generated_pages(citations: Citations, limit: int = INDEX_PAGE_LIMIT) -> Iterator[Page]:
+    """Every generated page, made only when asked, one at a time (a thousand papers make a hundred
+    megabytes of pages); ``limit`` is the index pages' limit."""
     volume = citations.volume
-    keys = paper_keys(volume, limit) if keys is None else keys
-    yield "papers/index.md", None, partial(papers_index, volume, limit)
-    yield "people/committee.md", None, partial(committee_page, volume)
+    yield "papers/index.md", partial(papers_index, volume, limit)
+    yield "people/committee.md", partial(committee_page, volume)
     yield from _made(authors_pages(volume, limit))
     yield from _made(keywords_pages(volume, limit))
-    yield "program/index.md", None, partial(program_page, volume)
-    yield "program/speakers.txt", None, partial(speakers_list, volume)
-    yield "program/event.txt", None, partial(event_line, volume)
-    yield "program/downloads.txt", None, partial(downloads_list, volume)
+    yield "program/index.md", partial(program_page, volume)
+    yield "program/speakers.txt", partial(speakers_list, volume)
+    yield "program/event.txt", partial(event_line, volume)
+    yield "program/downloads.txt", partial(downloads_list, volume)
     for track in volume.workshop.tracks:
-        yield f"tracks/{track.id}.md", None, partial(track_page, volume, track)
+        yield f"tracks/{track.id}.md", partial(track_page, volume, track)
     for paper in progress(volume.papers, len(volume.papers), "paper pages"):
-        yield f"papers/{paper.id}.md", keys[paper.id], partial(paper_page, citations, paper)
+        yield f"papers/{paper.id}.md", partial(paper_page, citations, paper)
         if text := paper_text(volume, paper):
-            yield f"papers/{paper.id}.txt", None, partial(str, text)
+            yield f"papers/{paper.id}.txt", partial(str, text)
     for talk in volume.talks:
-        yield f"talks/{talk.id}.md", None, partial(talk_page, volume, talk)
+        yield f"talks/{talk.id}.md", partial(talk_page, volume, talk)
 
 
 def _made(pages: dict[str, str]) -> Iterator[Page]:
-    return ((path, None, partial(str, text)) for path, text in pages.items())
+    return ((path, partial(str, text)) for path, text in pages.items())
 
 
 def paper_keys(volume: Proceedings, limit: int) -> dict[str, str]:
@@ -141,16 +138,16 @@ def write_pages(project: Project, citations: Citations, limit: int = INDEX_PAGE_
     kept = {path: record for path, paper in papers.items() if (record := keys.held(path, paper_pages[paper.id]))}
     citations.keep_apa(record[3] for record in kept.values())
     # The references of the pages to make, in parallel when there are many (a new volume's).
-    citations.format_all([paper for path, paper in papers.items() if paper.cited and path not in kept])
+    references = citations.format_all([paper for path, paper in papers.items() if paper.cited and path not in kept])
     written, pages = 0, set()
-    for path, key, make in generated_pages(citations, limit, paper_pages):
+    for path, make in generated_pages(citations, limit):
         target = project.book / path
         pages.add(target)
         if target.with_suffix(".md") in hand_written or path in kept:
             continue
         written += write_if_changed(target, make())
-        if key:
-            keys.wrote(path, key, citations.apa_key(papers[path]) if papers[path].cited else "")
+        if paper := papers.get(path):
+            keys.wrote(path, paper_pages[paper.id], references.get(paper.id, ""))
     keys.save()
     # A paper's text file goes with its page, or with its PDF's text; other text files are not ours.
     texts = {page.with_suffix(".txt") for page in (project.book / "papers").glob("*.md") if page not in hand_written}
