@@ -90,7 +90,7 @@ def _build(project: Project, timings: Timings, options: BuildOptions) -> tuple[P
         return volume, diags
     forget_last_build(project)
     volume_pdf = start_volume_pdf(project, volume)
-    citations = Citations(volume, project.references)
+    citations = Citations(volume, project.references, project.citation_records)
     new_facts = list(volume.pdfs.values())  # with their texts, cached beside Sphinx (0.3 s at 1,000 papers)
     with timings.stage("pages"):
         pages = write_pages(project, citations, options.index_page_limit)

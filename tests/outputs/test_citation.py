@@ -7,13 +7,16 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
 from proceedings.model.people import Person
+from proceedings.outputs import citation
 from proceedings.outputs.citation import (
+    FORMATS,
     Citations,
     TextCache,
     apa_reference,
@@ -189,3 +192,35 @@ def test_apa_initials_names_without_capitals():
     references = " ".join(citations.apa(paper) for paper in volume.cited_papers)
     assert "王芳" in references and "김민준" in references and "ruan, C." in references and "Kim, M.-J." in references
     assert ", . " not in references and " ." not in references
+
+
+def _files(citations: Citations) -> dict[str, str]:
+    papers = list(citations.volume.cited_papers)
+    return {f"{name}.{f.ext}": f.write(citations, chosen) for f in FORMATS
+            for name, chosen in (("volume", papers), *((paper.id, [paper]) for paper in papers))}
+
+
+def test_citation_files_from_kept_records_equal_files_made_afresh(volume, tmp_path, monkeypatch):
+    """Each paper's part of the citation files is kept between builds by what it is made from: after
+    an edited abstract only that paper's is made again, after any other change to the volume (a
+    title) every paper's; the files equal files made afresh."""
+    made: list[str] = []
+    record = citation.ris_record
+    monkeypatch.setattr(citation, "ris_record", lambda volume, paper: made.append(paper.id) or record(volume, paper))
+    records = tmp_path / "citation-records.json"
+    first = Citations(volume, records=records)
+    assert _files(first) == _files(Citations(volume))
+    first.save()
+    papers = list(volume.papers)
+    index = next(index for index, paper in enumerate(papers) if paper.cited)
+    papers[index] = replace(papers[index], abstract="An edited abstract, with $x^2$.")
+    edited = replace(volume, papers=tuple(papers))
+    papers[-1] = replace(papers[-1], title="A New Title")
+    retitled = replace(volume, papers=tuple(papers))
+    for changed, remade in ((edited, {papers[index].id}), (retitled, {paper.id for paper in volume.cited_papers})):
+        afresh = _files(Citations(changed))
+        made.clear()
+        kept = Citations(changed, records=records)
+        assert _files(kept) == afresh
+        assert set(made) == remade
+        kept.save()

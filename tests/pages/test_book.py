@@ -41,21 +41,21 @@ def _with(volume: Proceedings, index: int, **changes) -> Proceedings:
 def test_what_a_key_leaves_out_of_the_other_papers_no_other_page_shows(volume, field):
     """The keys rest on this: a paper's abstract and TL;DR are on its own page only. Changed on
     each paper in turn, every other paper's page is the same, and only that paper's key changed."""
-    before_pages, before_keys = _paper_pages(volume), paper_keys(volume, 400)
+    before_pages, before_keys = _paper_pages(volume), paper_keys(Citations(volume), 400)
     for index, paper in enumerate(volume.papers):
         changed = _with(volume, index, **{field: "A changed text with $x^2$ in it."})
-        pages, keys = _paper_pages(changed), paper_keys(changed, 400)
+        pages, keys = _paper_pages(changed), paper_keys(Citations(changed), 400)
         own = {f"papers/{paper.id}.md"}
         assert {path for path in pages if pages[path] != before_pages[path]} == own, paper.id
         assert {id_ for id_ in keys if keys[id_] != before_keys[id_]} == {paper.id}
 
 
 def test_what_other_pages_show_changes_every_key(volume):
-    keys = paper_keys(volume, 400)
+    keys = paper_keys(Citations(volume), 400)
     first = volume.papers[0]
     renamed = _with(volume, 0, title=first.title + " (revised)")
-    assert all(paper_keys(renamed, 400)[id_] != key for id_, key in keys.items())
-    assert all(paper_keys(volume, 401)[id_] != key for id_, key in keys.items())  # the index pages' limit
+    assert all(paper_keys(Citations(renamed), 400)[id_] != key for id_, key in keys.items())
+    assert all(paper_keys(Citations(volume), 401)[id_] != key for id_, key in keys.items())  # the index pages' limit
 
 
 def _project(tmp_path: Path) -> Project:
@@ -109,15 +109,15 @@ def test_a_new_time_zone_database_makes_the_pages_naming_a_slot_again(volume, tm
     source = next(Path(folder) / "Asia" / "Tokyo" for folder in zoneinfo.TZPATH if (Path(folder) / "Asia" / "Tokyo").is_file())
     (tmp_path / zone).parent.mkdir(parents=True)
     shutil.copy(source, tmp_path / zone)  # the venue's zone with Tokyo's rules
-    keys = paper_keys(volume, 400)
+    keys = paper_keys(Citations(volume), 400)
     try:
         zoneinfo.reset_tzpath([str(tmp_path)])
         zoneinfo.ZoneInfo.clear_cache()
-        assert all(paper_keys(volume, 400)[id_] != key for id_, key in keys.items())
+        assert all(paper_keys(Citations(volume), 400)[id_] != key for id_, key in keys.items())
     finally:
         zoneinfo.reset_tzpath()
         zoneinfo.ZoneInfo.clear_cache()
-    assert paper_keys(volume, 400) == keys
+    assert paper_keys(Citations(volume), 400) == keys
 
 
 def test_the_references_of_pages_not_made_again_stay_in_their_cache(volume, tmp_path):

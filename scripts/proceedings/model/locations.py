@@ -89,6 +89,12 @@ class Project:
         return self.build / ".proceedings" / "references.json"
 
     @property
+    def citation_records(self) -> Path:
+        """The cache of each paper's part of the citation files (see
+        :class:`~proceedings.outputs.citation.Citations`)."""
+        return self.build / ".proceedings" / "citation-records.json"
+
+    @property
     def page_keys(self) -> Path:
         """What each paper's page was last written from (see :mod:`proceedings.pages.book`)."""
         return self.build / ".proceedings" / "page-keys.json"

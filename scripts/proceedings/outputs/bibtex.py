@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import bibtexparser
-from bibtexparser.model import Block, Entry, Field
+from bibtexparser.model import Entry, Field
 
 from ..model.people import Person
 from ..util.latex import latex_text, latex_title
@@ -66,10 +67,13 @@ def _entry_values(volume: Proceedings, paper: Paper, utf8: bool) -> list[tuple[s
     return values
 
 
-def bibtex_file(entries: list[Entry]) -> str:
-    """BibTeX text holding ``entries``."""
-    blocks: list[Block] = list(entries)
-    library = bibtexparser.Library(blocks)
+def entry_text(entry: Entry) -> str:
+    """One entry as BibTeX text, as :func:`bibtex_file` joins it."""
     # Values are enclosed by paper_entry already (month is a macro and must stay bare), so no middleware.
-    text = bibtexparser.write_string(library, unparse_stack=[], bibtex_format=_FORMAT).strip()
-    return f"% Encoding: UTF-8\n\n{text}\n"
+    return bibtexparser.write_string(bibtexparser.Library([entry]), unparse_stack=[], bibtex_format=_FORMAT)
+
+
+def bibtex_file(entries: Iterable[str]) -> str:
+    """BibTeX text holding ``entries`` (each as :func:`entry_text` writes it), as bibtexparser
+    writes their library."""
+    return f"% Encoding: UTF-8\n\n{_FORMAT.block_separator.join(entries).strip()}\n"

@@ -1,11 +1,12 @@
 """Every generated page of the book, written under ``book/`` only where it changed.
 
-A paper's page is made again only when what it is made from changed: its paper, and the rest of
-the volume but the other papers' abstracts and TL;DRs, which no page but their own shows (a test
-changes each and compares every other page). The key of that, with the code's, Python's and the
-installed distributions' versions and the slots' times as the time zone database gives them, is kept
-with the size and time of the page written from it (``page-keys.json``); a page whose file is not as
-written (edited, removed) is made again. After one edited abstract at 1,000 papers, making the
+A paper's page is made again only when what it is made from changed: what its citations are made
+from (:attr:`~proceedings.outputs.citation.Citations.made_from`: its paper, and the rest of the
+volume but the other papers' abstracts and TL;DRs, which no page but their own shows, as a test
+checks by changing each and comparing every other page), the index pages' limit and the slots'
+times as the time zone database gives them. Its key is kept with the size and time of the page
+written from it (``page-keys.json``); a page whose file is not as written (edited, removed) is
+made again. After one edited abstract at 1,000 papers, making the
 thousand pages and reading them back to compare took most of a second.
 """
 
@@ -13,17 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import sys
 from collections.abc import Callable, Iterator
-from contextlib import suppress
-from dataclasses import replace
-from functools import cache, partial
+from functools import partial
 from pathlib import Path
 
 from ..model.locations import GENERATED_DIRS, GENERATED_MARKER, Project
-from ..model.paper import Paper
-from ..model.volume import Proceedings
 from ..outputs.citation import Citations
 from ..util.files import foreign_files, read_json, remove_others, signature_if_file, write_if_changed
 from ..util.progress import progress
@@ -63,35 +58,14 @@ def _made(pages: dict[str, str]) -> Iterator[Page]:
     return ((path, partial(str, text)) for path, text in pages.items())
 
 
-def paper_keys(volume: Proceedings, limit: int) -> dict[str, str]:
+def paper_keys(citations: Citations, limit: int) -> dict[str, str]:
     """The key of each paper's page, by paper id: a digest of what it is made from."""
-    others = replace(volume.without_pdf_texts(), papers=tuple(_own_parts_left_out(paper) for paper in volume.papers))
+    volume = citations.volume
     # The times of the slots a page names come with their offsets from the time zone database.
-    times = [slot_span(volume, slot) for slot in volume.program]
-    context = hashlib.sha256(f"{_software()}\n{limit}\n{others!r}\n{times}".encode()).hexdigest()
-    return {paper.id: hashlib.sha256(f"{context}\n{paper!r}\n{bool(paper_text(volume, paper))}".encode()).hexdigest()
+    context = f"{limit}\n{[slot_span(volume, slot) for slot in volume.program]}"
+    return {paper.id: hashlib.sha256(f"{citations.made_from[paper.id]}\n{context}\n{bool(paper_text(volume, paper))}"
+                                     .encode()).hexdigest()
             for paper in volume.papers}
-
-
-def _own_parts_left_out(paper: Paper) -> Paper:
-    """The paper as the other papers' pages may see it: without what only its own page shows."""
-    return replace(paper, abstract="", tldr=None)
-
-
-@cache
-def _software() -> str:
-    """The pages' code (the whole package's), Python's version and every installed distribution's,
-    by the names of their metadata folders (``name-version.dist-info``): reading each one's metadata
-    took 0.09 s."""
-    digest = hashlib.sha256(sys.version.encode())
-    package = Path(__file__).parents[1]
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    for folder in sys.path:
-        with suppress(OSError):
-            digest.update("\0".join(sorted(name for name in os.listdir(folder or ".")
-                                           if name.endswith((".dist-info", ".egg-info")))).encode())
-    return digest.hexdigest()
 
 
 class _PageKeys:
@@ -133,7 +107,7 @@ def write_pages(project: Project, citations: Citations, limit: int = INDEX_PAGE_
     hand_written = {path for name in GENERATED_DIRS for path in foreign_files(project.book / name, GENERATED_MARKER)}
     volume = citations.volume
     keys = _PageKeys(project.page_keys, project.book)
-    paper_pages = paper_keys(volume, limit)
+    paper_pages = paper_keys(citations, limit)
     papers = {f"papers/{paper.id}.md": paper for paper in volume.papers}
     kept = {path: record for path, paper in papers.items() if (record := keys.held(path, paper_pages[paper.id]))}
     citations.keep_apa(record[3] for record in kept.values())

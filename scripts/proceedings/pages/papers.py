@@ -110,7 +110,7 @@ def _cite(citations: Citations, paper: Paper) -> str:
     files = [(f.label, f.ext) for f in FORMATS] + list(DATACITE_FILES)
     downloads = " · ".join(myst.role("asset", f"{label} <{paper.id}.{ext}>") for label, ext in files)
     return "\n\n".join(["## Cite", "**APA**", myst.fence(citations.apa(paper), "text"), "**BibTeX**",
-                        myst.fence(citations.bibtex([paper]), "bibtex"), f"Download: {downloads}"])
+                        myst.fence(citations.page_bibtex(paper), "bibtex"), f"Download: {downloads}"])
 
 
 def _authors(volume: Proceedings, authors: tuple[Person, ...]) -> str:

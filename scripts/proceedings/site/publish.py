@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 
 from ..model.locations import Project
-from ..util.files import file_signatures, replacing, signatures_among, without
+from ..util.files import file_signatures, remove_tree, replacing, signatures_among, without
 from ..util.git import git_output
 from .errors import PublishError
 
@@ -74,7 +74,7 @@ def remove_old_snapshots(sites: Path, link: Path) -> None:
     if sites.is_dir():
         for old in sites.iterdir():
             if old.resolve() != current:  # both resolved: a folder above may be a link (_build on another disk)
-                shutil.rmtree(old, ignore_errors=True)
+                remove_tree(old)
 
 
 def _stage(files: dict[str, list[int]], built: Path, staging: Path, previous: Path | None,

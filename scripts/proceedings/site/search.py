@@ -37,7 +37,7 @@ from pathlib import Path
 
 from ..model.locations import Project, paper_docname
 from ..model.volume import Proceedings
-from ..util.files import content_signature, file_names, read_json, write_if_changed
+from ..util.files import content_signature, file_names, read_json, remove_tree, write_if_changed
 from ..util.priority import lower_thread_priority
 from .errors import BuildError
 
@@ -230,14 +230,14 @@ def _pagefind() -> Path:
 def _index_bundle(site: Path, pages: list[str], staging: Path, output: Path) -> bool:
     """Run Pagefind on ``pages`` of ``site`` alone (hard-linked into ``staging`` at the same paths,
     so that their URLs are the site's), writing the bundle to ``output`` afresh; whether it worked."""
-    shutil.rmtree(staging, ignore_errors=True)
+    remove_tree(staging)
     # Each folder made once: a mkdir per page, each raising that the folder exists, was a third of a
     # second of an edited abstract's shard, beside Sphinx.
     for folder in {os.path.dirname(page) for page in pages}:
         os.makedirs(staging / folder, exist_ok=True)
     for page in pages:
         os.link(site / page, staging / page)
-    shutil.rmtree(output, ignore_errors=True)  # Pagefind leaves the files of earlier runs behind
+    remove_tree(output)  # Pagefind leaves the files of earlier runs behind
     command = [str(_pagefind()), "--site", str(staging), "--output-path", str(output),
                "--silent", "--exclude-selectors", _EXCLUDE]
     try:

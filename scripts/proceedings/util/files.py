@@ -9,6 +9,7 @@ import importlib.util
 import json
 import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -161,10 +162,21 @@ def remove_others(folder: Path, wanted: set[Path], pattern: str = "*") -> None:
                 path.unlink()
 
 
-def sync_shared_folder(folder: Path, files: dict[Path, str | Path], manifest: Path) -> int:
-    """Put ``files`` (text, or a file to copy) into ``folder``, which other writers share (Sphinx's
-    output), each unless it is already there, and remove those put there last time that are no
-    longer wanted, as listed in ``manifest``; the number written.
+def remove_tree(path: Path) -> None:
+    """Remove the folder ``path`` and all it holds, if it is there, ignoring what cannot be removed:
+    with ``rm`` where there is one, in a process of its own. Beside the build's other threads,
+    shutil's removal of a site's ten thousand files waited for the interpreter lock at every file:
+    1.2 s, where ``rm`` took 0.08 s."""
+    if (program := shutil.which("rm")) and os.name == "posix":
+        subprocess.run([program, "-rf", "--", str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def sync_shared_folder(folder: Path, files: dict[str, str | Path], manifest: Path) -> int:
+    """Put ``files`` (text, or a file to copy, by their paths in ``folder``) into ``folder``, which
+    other writers share (Sphinx's output), each unless it is already there, and remove those put
+    there last time that are no longer wanted, as listed in ``manifest``; the number written.
 
     The manifest also holds each file's signature and a digest of the text written, so that a text
     file that nobody touched since is known to be the same without reading it: comparing the 8,000
@@ -174,8 +186,8 @@ def sync_shared_folder(folder: Path, files: dict[Path, str | Path], manifest: Pa
         last = dict.fromkeys(last, [])
     listed: dict[str, list] = {}
     written = 0
-    for path, content in files.items():
-        name = path.relative_to(folder).as_posix()
+    for name, content in files.items():
+        path = folder / name
         if isinstance(content, Path):
             written += copy_if_changed(content, path)
             listed[name] = []
