@@ -21,7 +21,7 @@ from proceedings.cli import main
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
 from proceedings.outputs.samples import sample_slides
-from proceedings.site import search, sitezip
+from proceedings.site import search
 from proceedings.util.latex import plain
 
 from conftest import PAPERS_YML, PROGRAM, RECORDINGS, SITE_URL, TALKS, tree_state, write_project
@@ -422,7 +422,7 @@ def test_a_failing_sphinx_is_reported_and_the_last_site_kept(tmp_path, capsys, m
     config = root / "_config.yml"
     config.write_text(config.read_text("utf-8").replace("    - proceedings.sphinxext", "    - proceedings.sphinxext\n    - no_such_extension"), "utf-8")
     walked = []
-    monkeypatch.setattr(sitezip, "site_files", lambda html: walked.append(html) or {})
+    monkeypatch.setattr(pipeline, "file_signatures", lambda folder: walked.append(folder) or {})
     monkeypatch.setattr(pipeline, "publish", lambda *args: walked.append(args))
     capsys.readouterr()
     assert main(["build", str(root)]) != 0

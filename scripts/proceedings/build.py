@@ -37,7 +37,7 @@ from .site.stamp import (
     record_build,
     unchanged_since_last_build,
 )
-from .util.files import exclusive
+from .util.files import exclusive, file_signatures, without
 from .util.priority import lower_thread_priority
 from .util.progress import Timings
 
@@ -192,6 +192,16 @@ def _zipped_and_published(project: Project, files: Future[FilesPut], timings: Ti
     the build's priority, as the shards indexed while Sphinx writes."""
     finishing = _Finishing()
     late = (SITE_ZIP, *BUNDLE_FOLDERS)
+    walking = threading.Lock()
+    walked: list[dict[str, list[int]]] = []
+
+    def site_as_built() -> dict[str, list[int]]:
+        # Walked once, by the first of the zip and the snapshot to ask once Sphinx has ended: ten
+        # thousand files at 1,000 papers, beside the search index.
+        with walking:
+            if not walked:
+                walked.append(without(file_signatures(project.work_html), late))
+            return walked[0]
 
     def site_written() -> None:
         finishing.built.wait()
@@ -210,14 +220,15 @@ def _zipped_and_published(project: Project, files: Future[FilesPut], timings: Ti
         put = files.result()
         print(f"{put.written} file(s) beside the pages updated.", flush=True)
         site_zip(project.work_html, project.work / "site-zip.json", BUNDLE_FOLDERS, finishing.searched.result,
-                 put.names, pages_as_written)
+                 put.names, pages_as_written, site_as_built)
 
     def publish_site() -> Path:
         remove_old_snapshots(project.sites, project.html)
         site_written()
         put = files.result()
         finishing.inputs = read_again()  # Sphinx and the files beside the pages have read every input
-        return publish(project.work_html, project.sites, project.html, late, zipped.result, {*put.names, *late})
+        return publish(project.work_html, project.sites, project.html, late, zipped.result, {*put.names, *late},
+                       site_as_built)
 
     with ThreadPoolExecutor(max_workers=2, initializer=lower_thread_priority) as finishing_threads:
         try:

@@ -18,7 +18,8 @@ from .errors import PublishError
 
 
 def publish(built: Path, sites: Path, link: Path, late: tuple[str, ...] = (),
-            ready: Callable[[], object] = lambda: None, whole: Collection[str] = ()) -> Path:
+            ready: Callable[[], object] = lambda: None, whole: Collection[str] = (),
+            listed: Callable[[], dict[str, list[int]]] | None = None) -> Path:
     """Publish ``built`` as a new snapshot under ``sites`` and switch ``link`` to it atomically.
 
     Until the switch, ``link`` keeps pointing to the previous snapshot, which is never modified, so a
@@ -33,10 +34,10 @@ def publish(built: Path, sites: Path, link: Path, late: tuple[str, ...] = (),
 
     ``late`` names files and folders (ending with a slash) of ``built`` that other threads are still
     making (the search index, the site's zip): the other files are staged meanwhile, and those once
-    ``ready()`` returns.
+    ``ready()`` returns. ``listed()`` gives the other files (by default, walked now).
     """
     previous = link.resolve() if link.is_symlink() else None
-    files = without(file_signatures(built), late)
+    files = listed() if listed else without(file_signatures(built), late)
     published = file_signatures(previous) if previous else {}
     waited = previous is not None and files == without(published, late)
     if waited:  # only the late files can have changed: nothing is published if they did not

@@ -32,7 +32,8 @@ def site_files(html: Path) -> dict[str, list[int]]:
 
 
 def site_zip(html: Path, manifest: Path, late: tuple[str, ...] = (), ready: Callable[[], object] = lambda: None,
-             first: Collection[str] = (), written: Callable[[], Iterable[Collection[str]]] = tuple) -> bool:
+             first: Collection[str] = (), written: Callable[[], Iterable[Collection[str]]] = tuple,
+             listed: Callable[[], dict[str, list[int]]] | None = None) -> bool:
     """Write ``html``/proceedings-site.zip with every other file of the site, unless no file changed
     since the zip listed in ``manifest`` was made; whether it was written.
 
@@ -44,18 +45,20 @@ def site_zip(html: Path, manifest: Path, late: tuple[str, ...] = (), ready: Call
     written whole by then, which are zipped meanwhile too (deflating a thousand paper pages took
     1.7 s on a core that Sphinx leaves idle while it writes them). ``late`` names files and folders
     (ending with a slash) that another thread is still making after that (the search index): the
-    other files are zipped meanwhile, and those once ``ready()`` returns."""
+    other files are zipped meanwhile, and those once ``ready()`` returns. ``listed()``, called once
+    the site is written, gives its files but the zip and the ``late`` ones (by default, walked then)."""
+    listed = listed or (lambda: without(site_files(html), late))
     target = html / SITE_ZIP
     previous = read_json(manifest, {}) if target.is_file() else {}
     early = signatures_among(html, first)
     if not previous or any(previous.get(name) != signature for name, signature in early.items()):
         try:
-            return _write(html, manifest, previous, early, written, lambda: _listed(html, late), late, ready)
+            return _write(html, manifest, previous, early, written, listed, late, ready)
         except _Rewritten:  # a page zipped as it was written changed again: zipped anew, all at once
-            return _write(html, manifest, previous, early, tuple, lambda: _listed(html, late), late, ready)
+            return _write(html, manifest, previous, early, tuple, listed, late, ready)
     for _ in written():
         pass
-    files = _listed(html, late)
+    files = listed()
     if files != without(previous, late):
         return _write(html, manifest, previous, files, tuple, dict, late, ready)
     ready()  # only the late files can have changed: the zip is kept if they did not
@@ -66,11 +69,6 @@ def site_zip(html: Path, manifest: Path, late: tuple[str, ...] = (), ready: Call
 
 class _Rewritten(Exception):
     """A page zipped once written was written again before the site was."""
-
-
-def _listed(html: Path, late: tuple[str, ...]) -> dict[str, list[int]]:
-    """The files of the site but those ``late``."""
-    return without(site_files(html), late)
 
 
 def _write(html: Path, manifest: Path, previous: dict[str, list[int]], files: dict[str, list[int]],
