@@ -19,7 +19,7 @@ from datacite import schema45
 
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
-from proceedings.outputs.citation import Citations, csl_item, highwire_tags, json_ld, ris
+from proceedings.outputs.citation import Citations, csl_item, highwire_tags, json_ld
 from proceedings.outputs.datacite import InvalidDataCite, _check_against_schema, datacite_texts, paper_record, volume_record
 from proceedings.outputs.volume_pdf import preliminary_pages
 from proceedings.util.doi import doi_url, normalised_doi
@@ -102,7 +102,7 @@ def test_the_doi_is_in_every_citation_of_a_paper_that_has_one(volume, tmp_path):
     for cited, expected in ((paper, paper.doi), (other, None)):
         bibtex = pybtex.database.parse_string(citations.bibtex([cited]), "bibtex")
         assert next(iter(bibtex.entries.values())).fields.get("doi") == expected
-        assert (f"DO  - {expected}" in ris(volume, [cited])) == bool(expected)
+        assert (f"DO  - {expected}" in citations.ris([cited])) == bool(expected)
         assert csl_item(volume, cited).get("DOI") == expected
         assert dict(highwire_tags(volume, cited)).get("citation_doi") == expected
         ld = json_ld(volume, cited)

@@ -21,9 +21,7 @@ from proceedings.outputs.citation import (
     TextCache,
     apa_reference,
     csl_item,
-    csl_json,
     highwire_tags,
-    ris,
 )
 from proceedings.util.latex import plain
 
@@ -63,7 +61,7 @@ def test_biber_accepts_the_volume(volume, tmp_path):
 
 
 def test_ris_records_match(volume):
-    text = ris(volume, list(volume.cited_papers))
+    text = Citations(volume).ris(list(volume.cited_papers))
     records = text.rstrip("\n").split("\n\n")
     assert len(records) == len(volume.cited_papers)
     for block, paper in zip(records, volume.cited_papers, strict=True):
@@ -77,7 +75,7 @@ def test_ris_records_match(volume):
 
 
 def test_csl_json_matches(volume):
-    items = json.loads(csl_json(volume, list(volume.cited_papers)))
+    items = json.loads(Citations(volume).csl_json(list(volume.cited_papers)))
     for item, paper in zip(items, volume.cited_papers, strict=True):
         assert item["id"] == volume.keys[paper.id] and item["type"] == "paper-conference"
         assert item["title"] == plain(paper.title)

@@ -23,7 +23,7 @@ from proceedings.cli import main
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
 from proceedings.model.people import Person
-from proceedings.outputs.citation import highwire_tags, ris
+from proceedings.outputs.citation import Citations, highwire_tags
 from proceedings.util.latex import plain
 from proceedings.util.text import page_span
 
@@ -112,7 +112,7 @@ def test_zotero_reads_every_name_of_the_table(archive, source):
             (site / f"names-{paper.id}.html").write_text(f"<!DOCTYPE html><html><head>{tags}</head><body></body></html>", "utf-8")
             item = _zotero("web", f"{url}names-{paper.id}.html".encode())
         else:
-            item = _zotero("import", ris(volume, [paper]).encode())
+            item = _zotero("import", Citations(volume).ris([paper]).encode())
         expected = [_creator(author) for author in paper.authors]
         wrong += [(paper.id, found, want) for found, want in zip(_creators(item), expected, strict=True)
                   if found != want and not _recased(source, found, want)]

@@ -8,7 +8,6 @@ import hashlib
 import json
 import os
 import re
-import textwrap
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -153,14 +152,11 @@ def _person_csl(person) -> dict:
 _CSL_INDENT = 2
 
 
-def csl_json(volume: Proceedings, papers: list[Paper]) -> str:
-    """A CSL-JSON file holding ``papers``."""
-    return csl_file(csl_text(volume, paper) for paper in papers)
-
-
 def csl_text(volume: Proceedings, paper: Paper) -> str:
-    """The paper's CSL-JSON item as :func:`csl_file` joins it: indented as an item of the list."""
-    return textwrap.indent(json.dumps(csl_item(volume, paper), ensure_ascii=False, indent=_CSL_INDENT), " " * _CSL_INDENT)
+    """The paper's CSL-JSON item as :func:`csl_file` joins it: as ``json.dumps`` writes it in a list."""
+    # Cut from a list of one rather than indented line by line: a line separator in a value
+    # (U+2028, which json.dumps leaves as it is) would take spaces too.
+    return json.dumps([csl_item(volume, paper)], ensure_ascii=False, indent=_CSL_INDENT)[2:-2]
 
 
 def csl_file(items: Iterable[str]) -> str:
@@ -170,13 +166,9 @@ def csl_file(items: Iterable[str]) -> str:
     return (f"[\n{joined}\n]" if joined else "[]") + "\n"
 
 
-def ris(volume: Proceedings, papers: list[Paper]) -> str:
-    """A RIS file holding ``papers`` (EndNote, Mendeley, Zotero)."""
-    return ris_file(ris_record(volume, paper) for paper in papers)
-
-
 def ris_file(records: Iterable[str]) -> str:
-    """A RIS file holding ``records`` (each as :func:`ris_record` writes it)."""
+    """A RIS file holding ``records`` (each as :func:`ris_record` writes it), for EndNote, Mendeley
+    and Zotero."""
     return "\n\n".join(records) + "\n"
 
 
@@ -347,8 +339,9 @@ class TextCache:
             self.used.update(key for key in keys if key in self.texts)
 
     def save(self) -> None:
-        """Write the texts used in this build (and only those) back, atomically."""
-        if self.path and self.used != self._read:
+        """Write the texts used in this build (and only those) back, atomically, unless the file
+        holds them already (keys are digests of what their texts are made from)."""
+        if self.path and (self.used != self._read or not self.path.is_file()):
             write_if_changed(self.path, json.dumps({k: self.texts[k] for k in sorted(self.used)}, ensure_ascii=False))
             self._read = set(self.used)
 
@@ -371,8 +364,8 @@ def _texts_version() -> str:
 
 
 class Citations:
-    """The citations of one build: each cited paper's BibTeX entry, APA reference and DataCite files,
-    made once and shared by the pages and the files. The APA references (citeproc takes about 10 ms
+    """The citations of one build: each cited paper's citation files, APA reference and DataCite
+    files, made once (a page's BibTeX block is made for it). The APA references (citeproc takes about 10 ms
     each) and the DataCite files (3 ms each, validated) are also kept between builds in the file
     ``references``, and each paper's part of the citation files in the file ``records``, by
     :attr:`made_from` (none: only in memory): the files of 1,000 papers took most of a second of

@@ -169,7 +169,7 @@ class SiteIndex:
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
             made = dict(zip(grouped, pool.map(lambda name: self._index_if_stale(name, grouped[name]), grouped),
                             strict=True))
-        shutil.rmtree(self.state.parent / "search-staging", ignore_errors=True)
+        remove_tree(self.state.parent / "search-staging")
         if all(self.results.values()):
             merged = [f"../{name}/" for name in sorted(grouped) if name != PRIMARY]
             write_if_changed(self.site / PRIMARY / "merge.json", json.dumps(merged))
