@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import zipfile
 from pathlib import Path
 from urllib.parse import urljoin
@@ -21,7 +22,7 @@ from proceedings.cli import main
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
 from proceedings.outputs.samples import sample_slides
-from proceedings.site import search
+from proceedings.site import search, sitezip
 from proceedings.util.latex import plain
 
 from conftest import PAPERS_YML, PROGRAM, RECORDINGS, SITE_URL, TALKS, tree_state, write_project
@@ -411,6 +412,27 @@ def test_split_indexes_are_linked_from_paper_pages(tmp_path):
         assert BeautifulSoup((site / "papers" / path).read_text("utf-8"), "html.parser").find(id=anchor), href
     index = BeautifulSoup((site / "people/authors.html").read_text("utf-8"), "html.parser")
     assert [a["href"] for a in index.select("article a[href^='authors-']")]
+
+
+def test_the_zip_takes_the_other_files_while_the_volume_pdf_is_made(tmp_path, monkeypatch):
+    """The volume PDF, made last after an added paper or a new PDF, is put into the site apart from
+    the other files beside the pages: the zip takes those meanwhile, and the volume once it is put;
+    a build without a volume removes it from the site, the snapshot and the zip."""
+    root = write_project(tmp_path / "project")
+    zipping = threading.Event()
+    add_entries, put_volume_pdf = sitezip._add_entries, pipeline.put_volume_pdf
+    monkeypatch.setattr(sitezip, "_add_entries", lambda *args: zipping.set() or add_entries(*args))
+    waited = []
+    monkeypatch.setattr(pipeline, "put_volume_pdf", lambda *args: waited.append(zipping.wait(30)) or put_volume_pdf(*args))
+    assert main(["build", str(root)]) == 0
+    assert waited == [True], "the zip waited for the volume PDF"
+    site = root / "_build" / "html"
+    with zipfile.ZipFile(site / "proceedings-site.zip") as archive:
+        assert archive.read("proceedings-site/proceedings.pdf") == (site / "proceedings.pdf").read_bytes()
+    assert main(["build", "--no-volume-pdf", str(root)]) == 0
+    assert not (site / "proceedings.pdf").exists()
+    with zipfile.ZipFile(site / "proceedings-site.zip") as archive:
+        assert "proceedings-site/proceedings.pdf" not in archive.namelist()
 
 
 def test_a_failing_sphinx_is_reported_and_the_last_site_kept(tmp_path, capsys, monkeypatch):

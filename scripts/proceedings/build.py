@@ -22,7 +22,7 @@ from .outputs.citation import Citations
 from .pages.book import write_pages
 from .pages.generated import INDEX_PAGE_LIMIT
 from .records.diagnostics import Diagnostics
-from .site.assets import FilesPut, start_volume_pdf, write_assets
+from .site.assets import VOLUME_PDF, FilesPut, put_volume_pdf, start_volume_pdf, write_assets
 from .site.errors import BuildError
 from .site.jupyter_book import BookRun, WrittenPages, planned_run, run_jupyter_book, start_jupyter_book_server
 from .site.publish import publish, remove_old_snapshots
@@ -114,8 +114,10 @@ def _build(project: Project, timings: Timings, options: BuildOptions) -> tuple[P
 
     written = WrittenPages(project).current
     with ThreadPoolExecutor(max_workers=1) as background, _indexing_written_pages(index, written, book_run) as indexed:
-        files = background.submit(_timed_assets, project, citations, volume_pdf, new_facts, timings)
-        with _zipped_and_published(project, files, timings, inputs_read_again, written, index.paper_pages) as finishing:
+        files = background.submit(_timed_assets, project, citations, new_facts, timings)
+        volume_file = background.submit(_timed_volume_pdf, project, volume_pdf, timings)
+        with _zipped_and_published(project, (files, volume_file), timings, inputs_read_again, written,
+                                   index.paper_pages) as finishing:
             with timings.stage("sphinx"):
                 if book_run:
                     run_jupyter_book(project, book_run, options.verbose)
@@ -131,14 +133,20 @@ def _build(project: Project, timings: Timings, options: BuildOptions) -> tuple[P
     return volume, diags
 
 
-def _timed_assets(project: Project, citations: Citations, volume_pdf: Callable[[], Path | None],
-                  facts: list[PdfFacts], timings: Timings) -> FilesPut:
+def _timed_assets(project: Project, citations: Citations, facts: list[PdfFacts], timings: Timings) -> FilesPut:
     """The PDFs' ``facts`` cached, then :func:`write_assets` as the stage "files", for the
     background thread."""
     with timings.stage("files"):
         PdfCache(project.pdf_facts).put_all(facts)
         facts.clear()  # their texts are let go
-        return write_assets(project, citations, volume_pdf)
+        return write_assets(project, citations)
+
+
+def _timed_volume_pdf(project: Project, volume_pdf: Callable[[], Path | None], timings: Timings) -> int:
+    """:func:`put_volume_pdf` as the stage "volume PDF" (most of it waiting for the process that
+    makes it), for the background thread."""
+    with timings.stage("volume PDF"):
+        return put_volume_pdf(project, volume_pdf)
 
 
 @contextmanager
@@ -173,25 +181,29 @@ class _Finishing:
     searched: Future[None] = field(default_factory=Future)
     """Done once the search index is made; failed when the build failed."""
     inputs: dict = field(default_factory=dict)
-    """The inputs as read again once Sphinx and the files beside the pages had read them, before
-    the snapshot was made (see :func:`~proceedings.site.stamp.build_inputs`)."""
+    """The inputs as read again once Sphinx, the files beside the pages and the volume PDF had read
+    them, before the snapshot was switched to (see :func:`~proceedings.site.stamp.build_inputs`)."""
 
 
 @contextmanager
-def _zipped_and_published(project: Project, files: Future[FilesPut], timings: Timings, read_again: Callable[[], dict],
-                          written: Callable[[], str | None], pages: Collection[str]) -> Iterator[_Finishing]:
+def _zipped_and_published(project: Project, put: tuple[Future[FilesPut], Future[int]], timings: Timings,
+                          read_again: Callable[[], dict], written: Callable[[], str | None],
+                          pages: Collection[str]) -> Iterator[_Finishing]:
     """Zip the site and publish it as the body runs Sphinx and indexes the site. The zip takes the
-    ``files`` beside the pages once they are made, while Sphinx runs (the PDFs are most of its bytes),
-    the paper ``pages`` as ``written()`` (:meth:`WrittenPages.current`) passes them, the rest of the
-    site once the body sets ``built``, and the search index once ``searched`` is done; the snapshot
-    takes the site once Sphinx has ended, then the index, and the zip last. It links what is only
-    ever replaced whole (the files beside the pages, the index, the zip) rather than copying it, and
-    is not made when ``read_again()``, called once Sphinx has ended and the files beside the pages
-    are made, raises (an input changed while the build read it); what it returns is kept as
-    ``inputs``. The snapshots older than the published one are removed meanwhile. Both run below
+    files beside the pages once ``put`` has put them, while Sphinx runs (the PDFs are most of its
+    bytes), the paper ``pages`` as ``written()`` (:meth:`WrittenPages.current`) passes them, the rest
+    of the site once the body sets ``built``, and the search index and the volume PDF once
+    ``searched`` is done and ``put`` has put the volume too; the snapshot takes the site once Sphinx
+    has ended, then those, and the zip last. It links what is only ever replaced whole (the files
+    beside the pages, the volume, the index, the zip) rather than copying it, and is not made when
+    ``read_again()``, called once every input has been read (by Sphinx, the files beside the pages
+    and the volume PDF), raises (an input changed while the build read it); what it returns is kept
+    as ``inputs``. The snapshots older than the published one are removed meanwhile. Both run below
     the build's priority, as the shards indexed while Sphinx writes."""
     finishing = _Finishing()
-    late = (SITE_ZIP, *BUNDLE_FOLDERS)
+    files, volume_file = put
+    made_last = (*BUNDLE_FOLDERS, VOLUME_PDF)
+    late = (SITE_ZIP, *made_last)
     walking = threading.Lock()
     walked: list[dict[str, list[int]]] = []
 
@@ -217,17 +229,21 @@ def _zipped_and_published(project: Project, files: Future[FilesPut], timings: Ti
         site_written()
 
     def zip_site() -> None:
-        put = files.result()
-        print(f"{put.written} file(s) beside the pages updated.", flush=True)
-        site_zip(project.work_html, project.work / "site-zip.json", BUNDLE_FOLDERS, finishing.searched.result,
-                 put.names, pages_as_written, site_as_built)
+        beside = files.result()
+        print(f"{beside.written} file(s) beside the pages updated.", flush=True)
+        site_zip(project.work_html, project.work / "site-zip.json", made_last, indexed_and_bound,
+                 beside.names, pages_as_written, site_as_built)
+
+    def indexed_and_bound() -> None:
+        finishing.searched.result()
+        volume_file.result()
 
     def publish_site() -> Path:
         remove_old_snapshots(project.sites, project.html)
         site_written()
-        put = files.result()
-        finishing.inputs = read_again()  # Sphinx and the files beside the pages have read every input
-        return publish(project.work_html, project.sites, project.html, late, zipped.result, {*put.names, *late},
+        beside, _ = files.result(), volume_file.result()
+        finishing.inputs = read_again()  # Sphinx, the files beside the pages and the volume PDF have read every input
+        return publish(project.work_html, project.sites, project.html, late, zipped.result, {*beside.names, *late},
                        site_as_built)
 
     with ThreadPoolExecutor(max_workers=2, initializer=lower_thread_priority) as finishing_threads:

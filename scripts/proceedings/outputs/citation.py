@@ -365,11 +365,11 @@ def _texts_version() -> str:
 
 class Citations:
     """The citations of one build: each cited paper's citation files, APA reference and DataCite
-    files, made once (a page's BibTeX block is made for it). The APA references (citeproc takes about 10 ms
-    each) and the DataCite files (3 ms each, validated) are also kept between builds in the file
-    ``references``, and each paper's part of the citation files in the file ``records``, by
-    :attr:`made_from` (none: only in memory): the files of 1,000 papers took most of a second of
-    CPU to make again, beside Sphinx and the search index, after any edit."""
+    files, made once (a page's BibTeX block is made for it). The APA references (citeproc takes
+    about 10 ms each) and the volume's DataCite files are also kept between builds in the file
+    ``references``, and each paper's part of the citation files and its DataCite files in the file
+    ``records``, by :attr:`made_from` (none: only in memory): the files of 1,000 papers took most of
+    a second of CPU to make again, beside Sphinx and the search index, after any edit."""
 
     def __init__(self, volume: Proceedings, references: Path | None = None, records: Path | None = None):
         self.volume = volume

@@ -6,8 +6,8 @@ volume but the other papers' abstracts and TL;DRs, which no page but their own s
 checks by changing each and comparing every other page), the index pages' limit and the slots'
 times as the time zone database gives them. Its key is kept with the size and time of the page
 written from it (``page-keys.json``); a page whose file is not as written (edited, removed) is
-made again. After one edited abstract at 1,000 papers, making the
-thousand pages and reading them back to compare took most of a second.
+made again. After one edited abstract at 1,000 papers, making the thousand pages and reading them
+back to compare took most of a second.
 """
 
 from __future__ import annotations

@@ -44,10 +44,13 @@ class FilesPut(NamedTuple):
     place, never rewritten in place."""
 
 
-def write_assets(project: Project, citations: Citations, volume_pdf: Callable[[], Path | None]) -> FilesPut:
-    """Put the files published beside the pages into the site being built, and save the texts
-    ``citations`` made for them and for the pages. ``volume_pdf`` waits for the volume PDF
-    (:func:`start_volume_pdf`)."""
+VOLUME_PDF = "proceedings.pdf"
+"""The volume PDF's path in the site."""
+
+
+def write_assets(project: Project, citations: Citations) -> FilesPut:
+    """Put the files published beside the pages but the volume PDF (:func:`put_volume_pdf`) into
+    the site being built, and save the texts ``citations`` made for them and for the pages."""
     volume = citations.volume
     readable = _readable_pdfs(project, volume)
     pngs = render_previews({volume.pdfs[path].sha256: file for path, file in readable.items()}, project.previews)
@@ -68,13 +71,19 @@ def write_assets(project: Project, citations: Citations, volume_pdf: Callable[[]
         files |= {f"{folder}/{name}": project.papers / path for name, path in notice_files(paper).items()}
     for talk in volume.talks:
         files |= _materials(project, volume, talk, talk_docname(talk.id).rpartition("/")[0], readable, pngs)
-    # The pages and these files have made every text the build needs: the cache of texts is saved
-    # while the volume PDF may still be in the making (after an added paper, the longest path).
+    # The pages and these files have made every text the build needs.
     citations.save()
-    if volume_file := volume_pdf():
-        files["proceedings.pdf"] = volume_file
     written = sync_shared_folder(project.work_html, files, project.work / "files.json")
     return FilesPut(written, frozenset(files))
+
+
+def put_volume_pdf(project: Project, volume_pdf: Callable[[], Path | None]) -> int:
+    """Put the volume PDF into the site being built once ``volume_pdf`` (:func:`start_volume_pdf`)
+    has made it, or remove the one put there before when the volume has none now; how many files
+    were written. Apart from the other files beside the pages: after an added paper or a new PDF
+    it is made last, and the zip and the snapshot took the other files only once it was."""
+    made = volume_pdf()
+    return sync_shared_folder(project.work_html, {VOLUME_PDF: made} if made else {}, project.work / "volume-file.json")
 
 
 def _datacite_files(stem: str, texts: tuple[str, str]) -> dict[str, str | Path]:
