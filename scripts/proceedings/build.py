@@ -197,7 +197,7 @@ def _zipped_and_published(project: Project, put: tuple[Future[FilesPut], Future[
     has ended, then those, and the zip last. It links what is only ever replaced whole (the files
     beside the pages, the volume, the index, the zip) rather than copying it, and is not made when
     ``read_again()``, called once every input has been read (by Sphinx, the files beside the pages
-    and the volume PDF), raises (an input changed while the build read it); what it returns is kept
+    and the volume PDF) and the other files are staged, raises (an input changed while the build read it); what it returns is kept
     as ``inputs``. The snapshots older than the published one are removed meanwhile. Both run below
     the build's priority, as the shards indexed while Sphinx writes."""
     finishing = _Finishing()
@@ -241,10 +241,13 @@ def _zipped_and_published(project: Project, put: tuple[Future[FilesPut], Future[
     def publish_site() -> Path:
         remove_old_snapshots(project.sites, project.html)
         site_written()
-        beside, _ = files.result(), volume_file.result()
+        return publish(project.work_html, project.sites, project.html, late, read_and_zipped,
+                       {*files.result().names, *late}, site_as_built)
+
+    def read_and_zipped() -> None:
+        volume_file.result()
         finishing.inputs = read_again()  # Sphinx, the files beside the pages and the volume PDF have read every input
-        return publish(project.work_html, project.sites, project.html, late, zipped.result, {*beside.names, *late},
-                       site_as_built)
+        zipped.result()
 
     with ThreadPoolExecutor(max_workers=2, initializer=lower_thread_priority) as finishing_threads:
         try:

@@ -246,22 +246,22 @@ def test_an_input_changed_while_a_build_runs_is_not_published_and_the_next_build
 
 
 def test_an_input_changed_once_every_input_was_read_is_built_by_the_next_build(tmp_path, monkeypatch, capsys):
-    """The inputs are read again once Sphinx and the files beside the pages have read them: an edit
-    made later, while the site is zipped and published, is not in that site, and the build records
-    the reading from before it, so that the next build builds it."""
+    """The inputs are read again once Sphinx, the files beside the pages and the volume PDF have
+    read them: an edit made later, while the site is zipped and published, is not in that site, and
+    the build records the reading from before it, so that the next build builds it."""
     root = write_project(tmp_path / "project")
     assert main(["build", str(root)]) == 0
     accepted = root / "papers" / "accepted.yml"
-    original = pipeline.publish
+    original = pipeline.changed_sources
 
     def edited_meanwhile(*args):
         accepted.write_text(accepted.read_text("utf-8").replace("title: \"A Tiny Idea\"", "title: \"A Tiny Idea, Edited\""), "utf-8")
         return original(*args)
-    monkeypatch.setattr(pipeline, "publish", edited_meanwhile)
+    monkeypatch.setattr(pipeline, "changed_sources", edited_meanwhile)
     (root / "book" / "preface.md").write_text("# Preface\n\nA change to build.\n", "utf-8")
     assert main(["build", str(root)]) == 0
     assert "A Tiny Idea, Edited" not in (root / "_build" / "html" / "book" / "papers" / "paper-two.html").read_text("utf-8")
-    monkeypatch.setattr(pipeline, "publish", original)
+    monkeypatch.setattr(pipeline, "changed_sources", original)
     capsys.readouterr()
     assert main(["build", str(root)]) == 0
     assert "Nothing changed" not in capsys.readouterr().out
