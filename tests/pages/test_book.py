@@ -68,11 +68,14 @@ def _project(tmp_path: Path) -> Project:
 def test_written_pages_are_those_a_fresh_build_writes_after_any_change(volume, tmp_path, monkeypatch):
     """Each change (an abstract, a title, a removed or hand-edited page file, a lost key file)
     leaves the book exactly as writing every page afresh does, and only the pages it reaches are
-    made: the others are not even made to compare."""
+    made: the others are not even made to compare. The listing pages (indexes, tracks, program,
+    talks) are made as one, when anything of the volume but an abstract or TL;DR changed, or one of
+    them is not as written."""
     project, fresh = _project(tmp_path), _project(tmp_path / "fresh")
     made: list[str] = []
-    original = book.paper_page
+    original, authors = book.paper_page, book.authors_pages
     monkeypatch.setattr(book, "paper_page", lambda citations, paper: made.append(paper.id) or original(citations, paper))
+    monkeypatch.setattr(book, "authors_pages", lambda *args: made.append("listings") or authors(*args))
     first, second = volume.papers[0], volume.papers[1]
 
     def written(current: Proceedings) -> list[str]:
@@ -86,20 +89,24 @@ def test_written_pages_are_those_a_fresh_build_writes_after_any_change(volume, t
         assert tree_state(project.book) == tree_state(fresh.book)
         return made_now
 
-    cited = sorted(paper.id for paper in volume.papers)
-    assert written(volume) == cited
+    everything = sorted(["listings", *(paper.id for paper in volume.papers)])
+    assert written(volume) == everything
     assert written(volume) == []
-    edited = _with(volume, 1, abstract=second.abstract + " Corrected.")
+    edited = _with(volume, 1, abstract=second.abstract + " Corrected.", tldr="A new TL;DR.")
     assert written(edited) == [second.id]
     retitled = _with(edited, 0, title=first.title + " (revised)")
-    assert written(retitled) == cited  # the title is in other pages' metadata, indexes and keys
+    assert written(retitled) == everything  # the title is in other pages' metadata, indexes and keys
     (project.book / "papers" / f"{second.id}.md").unlink()
     assert written(retitled) == [second.id]
+    (project.book / "papers" / f"{second.id}.txt").write_text("edited by hand", "utf-8")
+    assert written(retitled) == []  # the text file alone is written again, from the PDF's text
     page = project.book / "papers" / f"{first.id}.md"
     page.write_text(page.read_text("utf-8").replace("Abstract", "Summary"), "utf-8")  # a hand edit of a generated page
     assert written(retitled) == [first.id]
+    (project.book / "people" / "committee.md").unlink()
+    assert written(retitled) == ["listings"]
     project.page_keys.unlink()
-    assert written(retitled) == cited
+    assert written(retitled) == everything
 
 
 def test_a_new_time_zone_database_makes_the_pages_naming_a_slot_again(volume, tmp_path):

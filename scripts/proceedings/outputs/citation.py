@@ -380,14 +380,19 @@ class Citations:
         self._loading = threading.Lock()
 
     @cached_property
-    def made_from(self) -> dict[str, str]:
-        """A digest of what each paper's citations are made from, by paper id: the paper, the rest
-        of the volume but the other papers' abstracts and TL;DRs (no citation of a paper shows
-        another's), and the software (:func:`~proceedings.util.software.software_digest`)."""
+    def context(self) -> str:
+        """A digest of the volume but its papers' abstracts and TL;DRs (no citation of a paper shows
+        another's), and of the software (:func:`~proceedings.util.software.software_digest`)."""
         volume = self.volume.without_pdf_texts()
         others = replace(volume, papers=tuple(replace(paper, abstract="", tldr=None) for paper in volume.papers))
-        context = hashlib.sha256(f"{software_digest()}\n{others!r}".encode()).hexdigest()
-        return {paper.id: hashlib.sha256(f"{context}\n{paper!r}".encode()).hexdigest() for paper in volume.papers}
+        return hashlib.sha256(f"{software_digest()}\n{others!r}".encode()).hexdigest()
+
+    @cached_property
+    def made_from(self) -> dict[str, str]:
+        """A digest of what each paper's citations are made from, by paper id: the paper and the
+        :attr:`context`."""
+        return {paper.id: hashlib.sha256(f"{self.context}\n{paper!r}".encode()).hexdigest()
+                for paper in self.volume.papers}
 
     @property
     def _records(self) -> TextCache:

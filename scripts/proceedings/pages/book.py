@@ -19,6 +19,7 @@ from functools import partial
 from pathlib import Path
 
 from ..model.locations import GENERATED_DIRS, GENERATED_MARKER, Project
+from ..model.volume import Proceedings
 from ..outputs.citation import Citations
 from ..util.files import foreign_files, read_json, remove_others, signature_if_file, write_if_changed
 from ..util.progress import progress
@@ -35,7 +36,12 @@ Page = tuple[str, Callable[[], str]]
 def generated_pages(citations: Citations, limit: int = INDEX_PAGE_LIMIT) -> Iterator[Page]:
     """Every generated page, made only when asked, one at a time (a thousand papers make a hundred
     megabytes of pages); ``limit`` is the index pages' limit."""
-    volume = citations.volume
+    yield from listing_pages(citations.volume, limit)
+    yield from paper_files(citations)
+
+
+def listing_pages(volume: Proceedings, limit: int = INDEX_PAGE_LIMIT) -> Iterator[Page]:
+    """The generated pages but the papers' own: indexes, listings, the program and the talks."""
     yield "papers/index.md", partial(papers_index, volume, limit)
     yield "people/committee.md", partial(committee_page, volume)
     yield from _made(authors_pages(volume, limit))
@@ -46,12 +52,17 @@ def generated_pages(citations: Citations, limit: int = INDEX_PAGE_LIMIT) -> Iter
     yield "program/downloads.txt", partial(downloads_list, volume)
     for track in volume.workshop.tracks:
         yield f"tracks/{track.id}.md", partial(track_page, volume, track)
+    for talk in volume.talks:
+        yield f"talks/{talk.id}.md", partial(talk_page, volume, talk)
+
+
+def paper_files(citations: Citations) -> Iterator[Page]:
+    """Each paper's page, and the text of its PDF beside it."""
+    volume = citations.volume
     for paper in progress(volume.papers, len(volume.papers), "paper pages"):
         yield f"papers/{paper.id}.md", partial(paper_page, citations, paper)
         if text := paper_text(volume, paper):
             yield f"papers/{paper.id}.txt", partial(str, text)
-    for talk in volume.talks:
-        yield f"talks/{talk.id}.md", partial(talk_page, volume, talk)
 
 
 def _made(pages: dict[str, str]) -> Iterator[Page]:
@@ -59,19 +70,32 @@ def _made(pages: dict[str, str]) -> Iterator[Page]:
 
 
 def paper_keys(citations: Citations, limit: int) -> dict[str, str]:
-    """The key of each paper's page, by paper id: a digest of what it is made from."""
+    """The key of each paper's page and text file, by paper id: a digest of what they are made from."""
     volume = citations.volume
-    # The times of the slots a page names come with their offsets from the time zone database.
-    context = f"{limit}\n{[slot_span(volume, slot) for slot in volume.program]}"
-    return {paper.id: hashlib.sha256(f"{citations.made_from[paper.id]}\n{context}\n{bool(paper_text(volume, paper))}"
+    shared = _shared_key(citations, limit)
+    return {paper.id: hashlib.sha256(f"{citations.made_from[paper.id]}\n{shared}\n{bool(paper_text(volume, paper))}"
                                      .encode()).hexdigest()
             for paper in volume.papers}
 
 
+def listings_key(citations: Citations, limit: int) -> str:
+    """The key of the pages but the papers' own (:func:`listing_pages`): a digest of what they are
+    made from, which no paper's abstract or TL;DR is part of."""
+    return hashlib.sha256(f"{citations.context}\n{_shared_key(citations, limit)}".encode()).hexdigest()
+
+
+def _shared_key(citations: Citations, limit: int) -> str:
+    # The times of the slots a page names come with their offsets from the time zone database.
+    volume = citations.volume
+    return f"{limit}\n{[slot_span(volume, slot) for slot in volume.program]}"
+
+
 class _PageKeys:
-    """What each paper's page was last written from: its key, the size and time of the file
-    written, and the key of the APA reference it shows (kept in the cache of texts while the page
-    is)."""
+    """What each generated page was last written from: its key, the size and time of the file
+    written, and for a paper's page the key of the APA reference it shows (kept in the cache of
+    texts while the page is); and which pages the listings' key made (:func:`listing_pages`)."""
+
+    _LISTINGS = ""  # no page's path
 
     def __init__(self, path: Path, book: Path):
         self.path = path
@@ -90,11 +114,27 @@ class _PageKeys:
         self.current[page] = record
         return record
 
-    def wrote(self, page: str, key: str, reference: str) -> None:
+    def wrote(self, page: str, key: str, reference: str = "") -> None:
         """``page`` now holds what ``key`` makes, with the APA reference of key ``reference``."""
         signature = signature_if_file(self.book / page)
         if signature is not None:
             self.current[page] = [key, *signature, reference]
+
+    def listings(self, key: str) -> list[str] | None:
+        """The listing pages as written from ``key``, if every one of them still is; else None."""
+        record = self.last.get(self._LISTINGS)
+        if not (isinstance(record, list) and len(record) == 2 and record[0] == key and isinstance(record[1], list)):
+            return None
+        if not all(self.held(page, key) for page in record[1]):
+            return None
+        self.current[self._LISTINGS] = record
+        return record[1]
+
+    def listed(self, key: str, pages: list[str]) -> None:
+        """The listing pages ``pages`` are now written from ``key``."""
+        for page in pages:
+            self.wrote(page, key)
+        self.current[self._LISTINGS] = [key, pages]
 
     def save(self) -> None:
         write_if_changed(self.path, json.dumps(self.current, sort_keys=True))
@@ -114,14 +154,29 @@ def write_pages(project: Project, citations: Citations, limit: int = INDEX_PAGE_
     # The references of the pages to make, in parallel when there are many (a new volume's).
     references = citations.format_all([paper for path, paper in papers.items() if paper.cited and path not in kept])
     written, pages = 0, set()
-    for path, make in generated_pages(citations, limit):
+
+    def put(path: str, make: Callable[[], str]) -> bool:
+        """Write the page unless someone wrote it by hand; whether ours is there."""
+        nonlocal written
         target = project.book / path
         pages.add(target)
-        if target.with_suffix(".md") in hand_written or path in kept:
-            continue
+        if target.with_suffix(".md") in hand_written:
+            return False
         written += write_if_changed(target, make())
-        if paper := papers.get(path):
-            keys.wrote(path, paper_pages[paper.id], references.get(paper.id, ""))
+        return True
+
+    listing = listings_key(citations, limit)
+    if (listed := keys.listings(listing)) is not None:  # none of them changed
+        pages.update(project.book / path for path in listed)
+    else:
+        keys.listed(listing, [path for path, make in listing_pages(volume, limit) if put(path, make)])
+    for path, make in paper_files(citations):
+        paper = papers[path.rpartition(".")[0] + ".md"]
+        key = paper_pages[paper.id]
+        if path in kept or (path.endswith(".txt") and keys.held(path, key)):
+            pages.add(project.book / path)
+        elif put(path, make):
+            keys.wrote(path, key, references.get(paper.id, "") if path in papers else "")
     keys.save()
     # A paper's text file goes with its page, or with its PDF's text; other text files are not ours.
     texts = {page.with_suffix(".txt") for page in (project.book / "papers").glob("*.md") if page not in hand_written}
