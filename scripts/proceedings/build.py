@@ -142,11 +142,11 @@ def _timed_assets(project: Project, citations: Citations, facts: list[PdfFacts],
         return write_assets(project, citations)
 
 
-def _timed_volume_pdf(project: Project, volume_pdf: Callable[[], Path | None], timings: Timings) -> int:
+def _timed_volume_pdf(project: Project, volume_pdf: Callable[[], Path | None], timings: Timings) -> None:
     """:func:`put_volume_pdf` as the stage "volume PDF" (most of it waiting for the process that
     makes it), for the background thread."""
     with timings.stage("volume PDF"):
-        return put_volume_pdf(project, volume_pdf)
+        put_volume_pdf(project, volume_pdf)
 
 
 @contextmanager
@@ -186,7 +186,7 @@ class _Finishing:
 
 
 @contextmanager
-def _zipped_and_published(project: Project, put: tuple[Future[FilesPut], Future[int]], timings: Timings,
+def _zipped_and_published(project: Project, put: tuple[Future[FilesPut], Future[None]], timings: Timings,
                           read_again: Callable[[], dict], written: Callable[[], str | None],
                           pages: Collection[str]) -> Iterator[_Finishing]:
     """Zip the site and publish it as the body runs Sphinx and indexes the site. The zip takes the
@@ -197,7 +197,7 @@ def _zipped_and_published(project: Project, put: tuple[Future[FilesPut], Future[
     has ended, then those, and the zip last. It links what is only ever replaced whole (the files
     beside the pages, the volume, the index, the zip) rather than copying it, and is not made when
     ``read_again()``, called once every input has been read (by Sphinx, the files beside the pages
-    and the volume PDF) and the other files are staged, raises (an input changed while the build read it); what it returns is kept
+    and the volume PDF), raises (an input changed while the build read it); what it returns is kept
     as ``inputs``. The snapshots older than the published one are removed meanwhile. Both run below
     the build's priority, as the shards indexed while Sphinx writes."""
     finishing = _Finishing()

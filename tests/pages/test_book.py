@@ -15,7 +15,7 @@ from proceedings.model.locations import Project
 from proceedings.model.volume import Proceedings
 from proceedings.outputs.citation import Citations
 from proceedings.pages import book
-from proceedings.pages.book import generated_pages, paper_keys, write_pages
+from proceedings.pages.book import listing_pages, listings_key, paper_files, paper_keys, write_pages
 
 from conftest import REPO, tree_state
 
@@ -27,8 +27,9 @@ def volume() -> Proceedings:
     return loaded
 
 
-def _paper_pages(volume: Proceedings) -> dict[str, str]:
-    return {path: make() for path, make in generated_pages(Citations(volume)) if path.startswith("papers/")}
+def _pages(volume: Proceedings) -> dict[str, str]:
+    pages = [*listing_pages(volume, 400), *paper_files(Citations(volume))]
+    return {path: make() for path, make in pages}
 
 
 def _with(volume: Proceedings, index: int, **changes) -> Proceedings:
@@ -40,14 +41,17 @@ def _with(volume: Proceedings, index: int, **changes) -> Proceedings:
 @pytest.mark.parametrize("field", ["abstract", "tldr"])
 def test_what_a_key_leaves_out_of_the_other_papers_no_other_page_shows(volume, field):
     """The keys rest on this: a paper's abstract and TL;DR are on its own page only. Changed on
-    each paper in turn, every other paper's page is the same, and only that paper's key changed."""
-    before_pages, before_keys = _paper_pages(volume), paper_keys(Citations(volume), 400)
+    each paper in turn, every other page (the other papers' and the listings) is the same, and only
+    that paper's key changed."""
+    before_pages, before_keys = _pages(volume), paper_keys(Citations(volume), 400)
+    listings = listings_key(Citations(volume), 400)
     for index, paper in enumerate(volume.papers):
         changed = _with(volume, index, **{field: "A changed text with $x^2$ in it."})
-        pages, keys = _paper_pages(changed), paper_keys(Citations(changed), 400)
+        pages, keys = _pages(changed), paper_keys(Citations(changed), 400)
         own = {f"papers/{paper.id}.md"}
         assert {path for path in pages if pages[path] != before_pages[path]} == own, paper.id
         assert {id_ for id_ in keys if keys[id_] != before_keys[id_]} == {paper.id}
+        assert listings_key(Citations(changed), 400) == listings
 
 
 def test_what_other_pages_show_changes_every_key(volume):
@@ -105,6 +109,14 @@ def test_written_pages_are_those_a_fresh_build_writes_after_any_change(volume, t
     assert written(retitled) == [first.id]
     (project.book / "people" / "committee.md").unlink()
     assert written(retitled) == ["listings"]
+    committee = project.book / "people" / "committee.md"
+    committee.write_text("# Our committee\n\nWritten by hand.\n", "utf-8")  # a page of the organizer's in its place
+    write_pages(project, Citations(retitled))
+    project.page_keys.unlink()  # the listings made again while it is there
+    write_pages(project, Citations(retitled))
+    assert "by hand" in committee.read_text("utf-8")
+    committee.unlink()
+    assert written(retitled) == ["listings"] and committee.is_file()
     project.page_keys.unlink()
     assert written(retitled) == everything
 

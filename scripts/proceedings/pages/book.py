@@ -1,13 +1,15 @@
 """Every generated page of the book, written under ``book/`` only where it changed.
 
-A paper's page is made again only when what it is made from changed: what its citations are made
-from (:attr:`~proceedings.outputs.citation.Citations.made_from`: its paper, and the rest of the
-volume but the other papers' abstracts and TL;DRs, which no page but their own shows, as a test
-checks by changing each and comparing every other page), the index pages' limit and the slots'
-times as the time zone database gives them. Its key is kept with the size and time of the page
-written from it (``page-keys.json``); a page whose file is not as written (edited, removed) is
-made again. After one edited abstract at 1,000 papers, making the thousand pages and reading them
-back to compare took most of a second.
+A paper's page (and the text of its PDF beside it) is made again only when what it is made from
+changed: what its citations are made from (:attr:`~proceedings.outputs.citation.Citations.made_from`:
+its paper, and the rest of the volume but the other papers' abstracts and TL;DRs, which no page but
+their own shows, as a test checks by changing each and comparing every other page), the index
+pages' limit and the slots' times as the time zone database gives them. The other pages (indexes,
+tracks, program, talks: :func:`listing_pages`) are made again, all together, when the volume but
+its papers' abstracts and TL;DRs changed, or the limit or the slots' times. Each key is kept with
+the size and time of the page written from it (``page-keys.json``); a page whose file is not as
+written (edited, removed) is made again. After one edited abstract at 1,000 papers, making the
+thousand pages and reading them back to compare took most of a second, and the listings 0.15 s.
 """
 
 from __future__ import annotations
@@ -31,13 +33,6 @@ from .program import downloads_list, event_line, program_page, speakers_list, ta
 
 Page = tuple[str, Callable[[], str]]
 """A generated page: its path relative to ``book/`` and what makes its MyST text."""
-
-
-def generated_pages(citations: Citations, limit: int = INDEX_PAGE_LIMIT) -> Iterator[Page]:
-    """Every generated page, made only when asked, one at a time (a thousand papers make a hundred
-    megabytes of pages); ``limit`` is the index pages' limit."""
-    yield from listing_pages(citations.volume, limit)
-    yield from paper_files(citations)
 
 
 def listing_pages(volume: Proceedings, limit: int = INDEX_PAGE_LIMIT) -> Iterator[Page]:
@@ -120,20 +115,19 @@ class _PageKeys:
         if signature is not None:
             self.current[page] = [key, *signature, reference]
 
-    def listings(self, key: str) -> list[str] | None:
-        """The listing pages as written from ``key``, if every one of them still is; else None."""
+    def listings(self, key: str, hand_written: Callable[[str], bool]) -> list[str] | None:
+        """The listing pages made from ``key``, if every one of them is as written from it or
+        ``hand_written`` (as when they were made); else None."""
         record = self.last.get(self._LISTINGS)
         if not (isinstance(record, list) and len(record) == 2 and record[0] == key and isinstance(record[1], list)):
             return None
-        if not all(self.held(page, key) for page in record[1]):
+        if not all(hand_written(page) or self.held(page, key) for page in record[1]):
             return None
         self.current[self._LISTINGS] = record
         return record[1]
 
     def listed(self, key: str, pages: list[str]) -> None:
-        """The listing pages ``pages`` are now written from ``key``."""
-        for page in pages:
-            self.wrote(page, key)
+        """The listing pages ``pages`` are now made from ``key`` (those not written by hand, written)."""
         self.current[self._LISTINGS] = [key, pages]
 
     def save(self) -> None:
@@ -166,10 +160,15 @@ def write_pages(project: Project, citations: Citations, limit: int = INDEX_PAGE_
         return True
 
     listing = listings_key(citations, limit)
-    if (listed := keys.listings(listing)) is not None:  # none of them changed
-        pages.update(project.book / path for path in listed)
+    if (listed := keys.listings(listing, lambda path: (project.book / path).with_suffix(".md") in hand_written)) is not None:
+        pages.update(project.book / path for path in listed)  # none of them changed
     else:
-        keys.listed(listing, [path for path, make in listing_pages(volume, limit) if put(path, make)])
+        listed = []
+        for path, make in listing_pages(volume, limit):
+            listed.append(path)
+            if put(path, make):
+                keys.wrote(path, listing)
+        keys.listed(listing, listed)
     for path, make in paper_files(citations):
         paper = papers[path.rpartition(".")[0] + ".md"]
         key = paper_pages[paper.id]

@@ -77,13 +77,13 @@ def write_assets(project: Project, citations: Citations) -> FilesPut:
     return FilesPut(written, frozenset(files))
 
 
-def put_volume_pdf(project: Project, volume_pdf: Callable[[], Path | None]) -> int:
+def put_volume_pdf(project: Project, volume_pdf: Callable[[], Path | None]) -> None:
     """Put the volume PDF into the site being built once ``volume_pdf`` (:func:`start_volume_pdf`)
-    has made it, or remove the one put there before when the volume has none now; how many files
-    were written. Apart from the other files beside the pages: after an added paper or a new PDF
-    it is made last, and the zip and the snapshot took the other files only once it was."""
+    has made it, or remove the one put there before when the volume has none now. Apart from the
+    other files beside the pages: after an added paper or a new PDF it is made last, and the zip and
+    the snapshot took the other files only once it was."""
     made = volume_pdf()
-    return sync_shared_folder(project.work_html, {VOLUME_PDF: made} if made else {}, project.work / "volume-file.json")
+    sync_shared_folder(project.work_html, {VOLUME_PDF: made} if made else {}, project.work / "volume-file.json")
 
 
 def _datacite_files(stem: str, texts: tuple[str, str]) -> dict[str, str | Path]:

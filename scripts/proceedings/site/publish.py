@@ -33,7 +33,7 @@ def publish(built: Path, sites: Path, link: Path, late: tuple[str, ...] = (),
     the published site already holds exactly the built files.
 
     ``late`` names files and folders (ending with a slash) of ``built`` that other threads are still
-    making (the search index, the site's zip): the other files are staged meanwhile, and those once
+    making (the search index, the volume PDF, the site's zip): the other files are staged meanwhile, and those once
     ``ready()`` returns. ``listed()`` gives the other files (by default, walked now).
     """
     previous = link.resolve() if link.is_symlink() else None

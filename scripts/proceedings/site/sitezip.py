@@ -44,9 +44,10 @@ def site_zip(html: Path, manifest: Path, late: tuple[str, ...] = (), ready: Call
     edited abstract's 5 s at 300 papers of 3 MB). ``written()`` also gives, as it goes, the pages
     written whole by then, which are zipped meanwhile too (deflating a thousand paper pages took
     1.7 s on a core that Sphinx leaves idle while it writes them). ``late`` names files and folders
-    (ending with a slash) that another thread is still making after that (the search index): the
-    other files are zipped meanwhile, and those once ``ready()`` returns. ``listed()``, called once
-    the site is written, gives its files but the zip and the ``late`` ones (by default, walked then)."""
+    (ending with a slash) that other threads are still making after that (the search index, the
+    volume PDF): the other files are zipped meanwhile, and those once ``ready()`` returns.
+    ``listed()``, called once the site is written, gives its files but the zip and the ``late`` ones
+    (by default, walked then)."""
     listed = listed or (lambda: without(site_files(html), late))
     target = html / SITE_ZIP
     previous = read_json(manifest, {}) if target.is_file() else {}
