@@ -398,3 +398,34 @@ def test_a_ctrl_c_once_the_command_has_finished_leaves_its_exit_status_alone():
                "raise SystemExit(status)\n")
     run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
     assert (run.returncode, run.stdout, run.stderr) == (3, "finished 3\n", "")
+
+
+def _broken_anchors(root: Path) -> list[str]:
+    """The links of the site's pages to an anchor that the page they name does not hold."""
+    site = (root / "_build" / "html").resolve()
+    broken = []
+    for page in site.rglob("*.html"):
+        for href in re.findall(r'href="([^"#:]+\.html)#([^"]+)"', page.read_text("utf-8")):
+            target = (page.parent / href[0]).resolve()
+            if not target.is_file() or f'id="{href[1]}"' not in target.read_text("utf-8"):
+                broken.append(f"{page.relative_to(site)} -> {href[0]}#{href[1]}")
+    return broken
+
+
+def test_pages_linking_to_what_moved_are_written_again(tmp_path):
+    """Sphinx writes again only the pages whose source changed: the paper pages, unchanged, kept
+    links to the author index's anchors after it split into a page per letter (and back), and a
+    hand-written page kept a retitled paper's old title. Both are written again, as a fresh build
+    writes them."""
+    root = write_project(tmp_path / "project")
+    preface = root / "book" / "preface.md"
+    preface.write_text(preface.read_text("utf-8") + "\nSee [](papers/paper-two.md).\n", "utf-8")
+    assert main(["build", str(root)]) == 0
+    for options in (["--index-page-limit", "1"], []):
+        assert main(["build", *options, str(root)]) == 0
+        assert _broken_anchors(root) == []
+        assert bool(list((root / "_build" / "html" / "book" / "people").glob("authors-*.html"))) == bool(options)
+    accepted = root / "papers" / "accepted.yml"
+    accepted.write_text(accepted.read_text("utf-8").replace('title: "A Tiny Idea"', 'title: "A Tiny Idea, Retitled"'), "utf-8")
+    assert main(["build", str(root)]) == 0
+    assert "A Tiny Idea, Retitled" in (root / "_build" / "html" / "book" / "preface.html").read_text("utf-8")

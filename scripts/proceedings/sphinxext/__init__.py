@@ -53,6 +53,7 @@ from ..util.text import paragraphs_of
 from . import debuglog, libyaml, mathml, memory, once
 from .icons import trim_icons
 from .lean import skip_unused_transforms
+from .links import setup_links
 
 _HERE = Path(__file__).parent
 
@@ -605,6 +606,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _meta_description, priority=400)
     app.connect("html-page-context", _log_page, priority=100)
     app.connect("doctree-read", _unescaped_links)
+    setup_links(app)
     app.connect("build-finished", _write_sitemap_and_404)
     app.connect("build-finished", _trim_icons)
     app.connect("build-finished", _remove_old_sources)
