@@ -149,18 +149,20 @@ def write_pages(project: Project, citations: Citations, limit: int = INDEX_PAGE_
     references = citations.format_all([paper for path, paper in papers.items() if paper.cited and path not in kept])
     written, pages = 0, set()
 
+    def by_hand(path: str) -> bool:
+        return (project.book / path).with_suffix(".md") in hand_written
+
     def put(path: str, make: Callable[[], str]) -> bool:
         """Write the page unless someone wrote it by hand; whether ours is there."""
         nonlocal written
-        target = project.book / path
-        pages.add(target)
-        if target.with_suffix(".md") in hand_written:
+        pages.add(project.book / path)
+        if by_hand(path):
             return False
-        written += write_if_changed(target, make())
+        written += write_if_changed(project.book / path, make())
         return True
 
     listing = listings_key(citations, limit)
-    if (listed := keys.listings(listing, lambda path: (project.book / path).with_suffix(".md") in hand_written)) is not None:
+    if (listed := keys.listings(listing, by_hand)) is not None:
         pages.update(project.book / path for path in listed)  # none of them changed
     else:
         listed = []
