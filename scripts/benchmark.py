@@ -2,8 +2,9 @@
 
 Run ``python scripts/benchmark.py --sizes 300,1000,3000`` from the repository. For each N it
 prints the cold build split into stages, the rebuilds (nothing changed, one abstract edited, one
-paper added, one PDF replaced), the peak memory of the whole process tree, PDF facts on one worker
-against all cores; the same N papers built as plain Sphinx pages (basic theme, ``-j 2``) in the same
+paper added, one PDF replaced), the peak memory of the whole process tree, the CPU time of all its
+processes (and the wall-clock time that takes at least on this machine's cores: where a build is
+near it, only less work makes it faster), PDF facts on one worker against all cores; the same N papers built as plain Sphinx pages (basic theme, ``-j 2``) in the same
 run, cold, with nothing changed and with one abstract edited, and our times as ratios to those; at the
 first size the same pages built with every paper in the global table of contents (the baseline); the
 shipped archive's cold build; then pass/fail lines for the targets. Every figure is the median of
@@ -132,6 +133,9 @@ class Run:
     """Seconds by build stage."""
     peak_rss: int = 0
     """Peak resident memory of this process and all its children, in bytes."""
+    cpu: float = 0.0
+    """CPU seconds (user and system) of every process the build ran, as last sampled: a little
+    less than they took (a process's last tenth of a second, or one shorter than that, is missed)."""
     load: float = 0.0
     """The one-minute load average when the run started (other work on the machine slows it)."""
     warnings: str = ""
@@ -149,10 +153,13 @@ STAGES = ("load", "PDF facts", "pages", "sphinx", "search index", "other outputs
 
 
 @dataclass
-class _PeakMemory:
-    """Samples the resident memory of this process tree until stopped."""
+class _ProcessTree:
+    """Samples this process tree until stopped: its resident memory together (the peak), and the CPU
+    time of each process below this one, as last seen."""
 
     peak: int = 0
+    cpu: dict[tuple[int, float], float] = field(default_factory=dict)
+    """CPU seconds by process (its id and start time: ids are reused)."""
     stop: threading.Event = field(default_factory=threading.Event)
 
     def sample(self) -> None:
@@ -161,7 +168,11 @@ class _PeakMemory:
             total = 0
             for process in [me, *me.children(recursive=True)]:
                 try:
-                    total += process.memory_info().rss
+                    with process.oneshot():
+                        total += process.memory_info().rss
+                        if process.pid != me.pid:
+                            times = process.cpu_times()
+                            self.cpu[process.pid, process.create_time()] = times.user + times.system
                 except psutil.Error:
                     pass
             self.peak = max(self.peak, total)
@@ -171,20 +182,28 @@ class _PeakMemory:
 def timed_build(project: Project) -> Run:
     """One build of ``project`` as an organizer runs it (``python -m proceedings build``, timed from
     start to exit, its interpreter's start and imports included, as the plain Sphinx runs are), with
-    the peak memory of every process it ran. The stages are read from the lines the command prints."""
-    memory = _PeakMemory()
-    sampler = threading.Thread(target=memory.sample, daemon=True)
+    the peak memory and the CPU time of every process it ran. The stages are read from the lines the
+    command prints."""
+    command, run = _sampled([sys.executable, "-m", "proceedings", "build", str(project.root)])
+    if command.returncode != 0:
+        raise SystemExit(f"{command.stderr}\nthe build of {project.root} failed (exit {command.returncode})")
+    run.stages, run.warnings = _stages(command.stdout), command.stderr
+    return run
+
+
+def _sampled(command: list[str]) -> tuple[subprocess.CompletedProcess, Run]:
+    """Run ``command`` (its output captured), timed from start to exit, with the peak memory and
+    the CPU time of its processes (stages not filled in)."""
+    tree = _ProcessTree()
+    sampler = threading.Thread(target=tree.sample, daemon=True)
     sampler.start()
     load = os.getloadavg()[0]
     start = time.perf_counter()
-    command = subprocess.run([sys.executable, "-m", "proceedings", "build", str(project.root)],
-                             capture_output=True, text=True)
+    completed = subprocess.run(command, capture_output=True, text=True)
     seconds = time.perf_counter() - start
-    memory.stop.set()
+    tree.stop.set()
     sampler.join()
-    if command.returncode != 0:
-        raise SystemExit(f"{command.stderr}\nthe build of {project.root} failed (exit {command.returncode})")
-    return Run(seconds, _stages(command.stdout), memory.peak, load, command.stderr)
+    return completed, Run(seconds, {}, tree.peak, sum(tree.cpu.values()), load)
 
 
 def _stages(output: str) -> dict[str, float]:
@@ -237,12 +256,12 @@ def _write_plain_page(source: Path, record: dict) -> None:
 
 
 def timed_sphinx(source: Path, jobs: int = 2) -> Run:
-    """One ``sphinx-build`` of ``source`` into the folder beside it, timed."""
-    load = os.getloadavg()[0]
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", str(jobs), str(source),
-                    str(source.parent / "html")], check=True)
-    return Run(time.perf_counter() - start, {}, load=load)
+    """One ``sphinx-build`` of ``source`` into the folder beside it, timed, with its CPU time."""
+    command, run = _sampled([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", str(jobs), str(source),
+                             str(source.parent / "html")])
+    if command.returncode != 0:
+        raise SystemExit(f"{command.stderr}\nsphinx-build of {source} failed (exit {command.returncode})")
+    return run
 
 
 def plain_sphinx(n: int, work: Path, runs: int) -> dict[str, Run]:
@@ -394,6 +413,15 @@ def report(sizes: list[Size], shipped: Run | None = None) -> list[tuple[str, boo
     print(f"{'':>14} " + " ".join(f"{s:>13}" for s in STAGES))
     for name, run in largest.rebuilds.items():
         print(f"{name:>14} " + " ".join(f"{seconds:>13.1f}" for seconds in run.split().values()))
+    cores = os.cpu_count() or 1
+    print(f"\nCPU of every process of the build (seconds, sampled: a lower bound), and the wall-clock time it "
+          f"takes at least on {cores} cores")
+    print(f"{'N':>6} " + " ".join(f"{name:>20}" for name in ["cold", *names]))
+    for size in sizes:
+        cells = [f"{run.cpu:>9.1f} ({run.cpu / cores:>6.1f})" for run in [size.cold, *size.rebuilds.values()]]
+        print(f"{size.n:>6} " + " ".join(f"{cell:>20}" for cell in cells))
+        plain = ", ".join(f"{name} {run.cpu:.1f} ({run.cpu / cores:.1f})" for name, run in size.sphinx.items())
+        print(f"{'':>6} plain Sphinx -j 2: {plain}")
     print("\nPDF facts, empty cache (seconds)")
     for size in sizes:
         print(f"{size.n:>6} 1 worker {size.pdf_serial:.1f}, {os.cpu_count()} workers {size.pdf_parallel:.1f}, "

@@ -95,10 +95,16 @@ def test_benchmark_runs_at_30_papers(tmp_path, shared_data, capsys):
     assert set(size.rebuilds) == {"no-op", "edit abstract", "add paper", "replace PDF"}
     assert size.cold.stages["sphinx"] > 0 and size.cold.peak_rss > 0 and size.baseline.seconds > 0
     assert set(size.sphinx) == {"cold", "no-op", "edit abstract"} and all(run.seconds > 0 for run in size.sphinx.values())
+    # The CPU of every process the build ran: more than the command's own (Sphinx, Pagefind, the
+    # PDF workers run apart), and less than all cores could give in its time.
+    for run in [size.cold, *size.rebuilds.values(), *size.sphinx.values()]:
+        assert 0 < run.cpu < run.seconds * (os.cpu_count() or 1) * 1.1, run
+    assert size.cold.cpu > size.cold.stages["sphinx"] * 0.5
     targets = benchmark.report([size], benchmark.shipped_cold_build(tmp_path, runs=1))
     output = capsys.readouterr().out
     assert "Cold build" in output and "Baseline at N = 30" in output
     assert "Against plain Sphinx on the same papers" in output and "The shipped archive, cold:" in output
+    assert "CPU of every process of the build" in output and "plain Sphinx -j 2: cold" in output
     # The baseline is the project's own table of contents with every paper in it, every page still listed.
     assert "isn't included in any toctree" not in size.baseline.warnings
     project = benchmark.make_project(3, tmp_path, pages=1, name="baseline")
