@@ -624,8 +624,8 @@ def test_the_extension_declares_its_version_and_parallel_safety(tmp_path):
 
 
 def test_a_parallel_build_gives_every_page_its_own_head_tags(tmp_path):
-    """Page data read in worker processes reaches the main process (env-merge-info), so each page's
-    <head> carries its own tags whichever process read it."""
+    """Each page's <head> carries its own tags whichever process read the page: the process that
+    writes it reads its data line again from its source."""
     pages = {f"book/p{n}.md": _page({"orphan": True, "proceedings": {"meta": [["citation_title", f"Paper {n}"]]}})
              for n in range(12)}
     out = _build(tmp_path, pages, parallel=2)
@@ -634,6 +634,26 @@ def test_a_parallel_build_gives_every_page_its_own_head_tags(tmp_path):
         assert soup.find("meta", attrs={"name": "citation_title"})["content"] == f"Paper {n}"
 
 
+
+
+def test_a_page_written_again_without_being_read_keeps_its_head_tags_and_the_environment_holds_no_page_data(tmp_path):
+    """Sphinx writes a page again without reading it when what it links to moved (``links.py``): its
+    data line is read from its source then, and the environment Sphinx saves holds no page's data."""
+    data = {"meta": [["citation_title", "Paper one"]], "jsonld": {"@type": "ScholarlyArticle", "name": "Paper one"}}
+    pages = {"book/paper.md": _page({"orphan": True, "proceedings": data}) + "\n[](welcome.md)\n"}
+    out = _build(tmp_path, pages)
+    written = (out / "book" / "paper.html").read_text("utf-8")
+    environment = (tmp_path / "_build" / "doctrees" / "environment.pickle").read_bytes()
+    assert b"Paper one" not in environment
+    # The page it links to is retitled: the paper's page is written again, not read.
+    os.utime(tmp_path / "book" / "paper.md", ns=(1, 1))
+    out = _build(tmp_path, {"book/welcome.md": "# Welcome again\n"}, freshenv=False)
+    again = (out / "book" / "paper.html").read_text("utf-8")
+    assert "Welcome again" in again and again != written
+    soup = BeautifulSoup(again, "html.parser")
+    assert soup.find("meta", attrs={"name": "citation_title"})["content"] == "Paper one"
+    assert json.loads(soup.find("script", type="application/ld+json").string)["name"] == "Paper one"
+    assert soup.select_one("[data-pagefind-body]") is not None
 
 
 def test_the_theme_icons_are_cut_down_to_those_the_site_shows(tmp_path):
