@@ -4,12 +4,13 @@ Run ``python scripts/benchmark.py --sizes 300,1000,3000`` from the repository. F
 prints the cold build split into stages, the rebuilds (nothing changed, one abstract edited, one
 paper added, one PDF replaced), the peak memory of the whole process tree, the CPU time of all its
 processes (and the wall-clock time that takes at least on this machine's cores: where a build is
-near it, only less work makes it faster), PDF facts on one worker against all cores; the same N papers built as plain Sphinx pages (basic theme, ``-j 2``) in the same
-run, cold, with nothing changed and with one abstract edited, and our times as ratios to those; at the
-first size the same pages built with every paper in the global table of contents (the baseline); the
-shipped archive's cold build; then pass/fail lines for the targets. Every figure is the median of
-``--runs`` runs, with the load average when its run started. Generated PDFs are cached under
-``--work`` (default ``_build/benchmark``) between runs.
+near it, only less work makes it faster), PDF facts on one worker against all cores; the same N
+papers built as plain Sphinx pages (basic theme, ``-j 2``) in the same run, cold, with nothing
+changed and with one abstract edited, and our times as ratios to those; at the first size the same
+pages built with every paper in the global table of contents (the baseline); the shipped archive's
+cold build; then pass/fail lines for the targets. Every figure is the median of ``--runs`` runs,
+with the load average when its run started. Generated PDFs are cached under ``--work`` (default
+``_build/benchmark``) between runs.
 """
 
 from __future__ import annotations
@@ -155,11 +156,13 @@ STAGES = ("load", "PDF facts", "pages", "sphinx", "search index", "other outputs
 @dataclass
 class _ProcessTree:
     """Samples this process tree until stopped: its resident memory together (the peak), and the CPU
-    time of each process below this one, as last seen."""
+    time of each process started below this one since the sampler was made, as last seen."""
 
     peak: int = 0
-    cpu: dict[tuple[int, float], float] = field(default_factory=dict)
-    """CPU seconds by process (its id and start time: ids are reused)."""
+    cpu: dict[psutil.Process, float] = field(default_factory=dict)
+    """CPU seconds by process (psutil tells processes apart by id and start time: ids are reused)."""
+    before: set[psutil.Process] = field(default_factory=lambda: {psutil.Process(), *psutil.Process().children(recursive=True)})
+    """This process and those it ran before (a test's fork server): not the build's."""
     stop: threading.Event = field(default_factory=threading.Event)
 
     def sample(self) -> None:
@@ -170,9 +173,9 @@ class _ProcessTree:
                 try:
                     with process.oneshot():
                         total += process.memory_info().rss
-                        if process.pid != me.pid:
+                        if process not in self.before:
                             times = process.cpu_times()
-                            self.cpu[process.pid, process.create_time()] = times.user + times.system
+                            self.cpu[process] = times.user + times.system
                 except psutil.Error:
                     pass
             self.peak = max(self.peak, total)
@@ -318,15 +321,18 @@ def shipped_archive(work: Path) -> Project:
     return Project(root)
 
 
-def pdf_speedup(project: Project) -> tuple[float, float]:
-    """Seconds to read every PDF's facts with an empty cache on one worker, and on all cores."""
+def pdf_speedup(project: Project, runs: int = 1) -> tuple[float, float]:
+    """Seconds to read every PDF's facts with an empty cache on one worker, and on all cores: the
+    median of ``runs`` of each, taken in turns (a busier moment of the machine slows both)."""
     paths = sorted((project.papers / "pdf").glob("*.pdf"))
-    times = []
-    for workers in (1, os.cpu_count() or 1):
-        start = time.perf_counter()
-        pdf_facts(paths, PdfCache(project.build / "no-cache"), workers)
-        times.append(time.perf_counter() - start)
-    return times[0], times[1]
+    times: list[tuple[int, list[float]]] = [(1, []), (os.cpu_count() or 1, [])]
+    for _ in range(runs):
+        for workers, seconds in times:
+            start = time.perf_counter()
+            pdf_facts(paths, PdfCache(project.build / "no-cache"), workers)
+            seconds.append(time.perf_counter() - start)
+    serial, parallel = (sorted(seconds)[(runs - 1) // 2] for _, seconds in times)
+    return serial, parallel
 
 
 @dataclass
@@ -364,7 +370,7 @@ def measure(n: int, work: Path, pages: int, baseline: bool, runs: int = 3) -> Si
                          ("replace PDF", lambda index: replace_pdf(project, work, pages, index))):
         print(f"N = {n}: rebuilds after '{name}' ...", flush=True)
         rebuilds[name] = repeated(runs, lambda index, change=change: _changed_build(project, change, index))
-    serial, parallel = pdf_speedup(project)
+    serial, parallel = pdf_speedup(project, runs)
     print(f"N = {n}: plain Sphinx on the same papers ...", flush=True)
     sphinx = plain_sphinx(n, work, runs)
     base = None

@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -114,6 +115,25 @@ def test_benchmark_runs_at_30_papers(tmp_path, shared_data, capsys):
         f"- file: book/papers/p{i:05d}" for i in range(3)]
     assert all(page in toc for page in ("book/preface", "book/tracks/*", "book/people/authors"))
     assert len(targets) >= 8 and all(text.startswith(("N=30", "shipped")) for text, _ in targets)
+
+
+def test_the_benchmark_counts_the_cpu_of_the_processes_started_while_it_samples():
+    """Not the CPU of a process started before (a fork server an earlier test left), which made a
+    short build's CPU time larger than its cores could give."""
+    burn = "import time\nstart = time.process_time()\nwhile time.process_time() - start < {}: pass\ntime.sleep({})"
+    earlier = subprocess.Popen([sys.executable, "-c", burn.format(0.6, 30)])
+    try:
+        time.sleep(1.0)  # it has burned its 0.6 s and sleeps
+        tree = benchmark._ProcessTree()
+        sampler = threading.Thread(target=tree.sample)
+        sampler.start()
+        subprocess.run([sys.executable, "-c", burn.format(0.4, 0.3)], check=True)
+        tree.stop.set()
+        sampler.join()
+    finally:
+        earlier.kill()
+        earlier.wait()
+    assert 0.3 < sum(tree.cpu.values()) < 0.9, tree.cpu
 
 
 def test_plain_sphinx_pages_hold_each_paper(tmp_path, shared_data):
