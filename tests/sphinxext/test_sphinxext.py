@@ -656,6 +656,33 @@ def test_a_page_written_again_without_being_read_keeps_its_head_tags_and_the_env
     assert soup.select_one("[data-pagefind-body]") is not None
 
 
+def test_a_page_linking_to_a_document_added_or_removed_since_is_read_again(tmp_path):
+    """MyST decides as it reads a page whether ``[](papers/b.md)`` names a document; the page must be
+    read again, not only written, when that document comes or goes, to match a build from scratch."""
+    highlights = "# Highlights\n\nDo read [](papers/b.md).\n"
+
+    def body(out: Path) -> str:
+        page = BeautifulSoup((out / "book" / "highlights.html").read_text("utf-8"), "html.parser")
+        return str(page.select_one("div.body")) + str(page.find("meta", attrs={"name": "description"}))
+
+    def fresh(pages: dict[str, str]) -> str:
+        root = tmp_path / f"fresh-{len(list(tmp_path.iterdir()))}"
+        root.mkdir()
+        return body(_build(root, pages))
+
+    project = tmp_path / "project"
+    project.mkdir()
+    out = _build(project, {"book/highlights.md": highlights})
+    assert "papers/b.md" in body(out) and "The B paper" not in body(out)
+    out = _build(project, {"book/papers/b.md": "# The B paper\n"}, freshenv=False)
+    assert 'href="papers/b.html"' in body(out) and "The B paper" in body(out)
+    assert body(out) == fresh({"book/highlights.md": highlights, "book/papers/b.md": "# The B paper\n"})
+    (project / "book" / "papers" / "b.md").unlink()
+    out = _build(project, {}, freshenv=False)
+    assert "The B paper" not in body(out) and "papers/b.md" in body(out)
+    assert body(out) == fresh({"book/highlights.md": highlights})
+
+
 def test_the_theme_icons_are_cut_down_to_those_the_site_shows(tmp_path):
     page = '# Welcome\n\n<i class="fa-solid fa-bicycle"></i> by bike\n'
     out = _build(tmp_path, {"book/welcome.md": page}, conf='html_theme = "sphinx_book_theme"\n')

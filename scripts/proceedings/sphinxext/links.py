@@ -1,14 +1,22 @@
-"""Pages written again when what they link to moved or was renamed.
+"""Pages written again when what they link to moved or was renamed, and read again when a document
+they link to was added or removed.
 
 Sphinx writes again only the pages whose source changed, and resolves a page's links as it writes
 it: a page whose source did not change kept a link to an anchor that had moved to another page (the
 author and keyword indexes split into a page per letter past their limit, or merged back), and a
-hand-written page kept a paper's old title, or a dead link without a warning. Each page's link
-targets are kept in the environment as it is read, with what each target resolved to; once every
-changed page is read, the pages linking to a target that now resolves otherwise are written again.
+hand-written page kept a paper's old title. Each page's link targets are kept in the environment as
+it is read, with what each target resolved to; once every changed page is read, the pages linking
+to a target that now resolves otherwise are written again.
+
+Whether a MyST link to a file (``[](papers/x.md)``) names a document is decided as the page is read:
+a link to it, or a missing reference shown as the path. Written again without being read, a page
+kept a dead link to a paper added since, or an empty link to one removed, and its description and
+search text with them. So the pages linking to a document added or removed are read again.
 """
 
 from __future__ import annotations
+
+import posixpath
 
 from docutils import nodes
 from sphinx import addnodes
@@ -25,12 +33,17 @@ def _resolved(env) -> dict[str, list]:
     return env.__dict__.setdefault("proceedings_link_targets", {})
 
 
-def _target(node: addnodes.pending_xref) -> str | None:
-    """A link's target: a document (MyST links to a file) or a label (``{ref}``, ``{labelref}``, a
-    MyST link to ``#label``); None for the other kinds, which our pages do not use."""
+def _target(node: addnodes.pending_xref, page: str, suffixes: tuple[str, ...]) -> str | None:
+    """A link's target on ``page``: a document (MyST links to a file, found or not when the page was
+    read, which end with one of the source ``suffixes``) or a label (``{ref}``, ``{labelref}``, a MyST link to
+    ``#label``); None for the other kinds, which our pages do not use."""
     domain, kind, target = node.get("refdomain"), node.get("reftype"), node.get("reftarget", "")
     if domain == "doc" or kind == "doc":
         return f"doc:{target}"
+    if kind == "myst" and (path := target.partition("#")[0]).endswith(suffixes):
+        # Relative to the page's folder, or to the source folder if it starts with a slash.
+        name = path.lstrip("/") if path.startswith("/") else posixpath.join(posixpath.dirname(page), path)
+        return f"doc:{posixpath.normpath(name).rsplit('.', 1)[0]}"
     if (domain == "std" and kind in ("ref", "numref")) or kind == "myst":
         return f"label:{target.lower()}"
     return None
@@ -48,8 +61,9 @@ def _resolution(env, target: str) -> list:
 
 
 def _collect(app: Sphinx, doctree: nodes.document) -> None:
-    targets = {target for node in doctree.findall(addnodes.pending_xref) if (target := _target(node))}
-    _links(app.env)[app.env.docname] = sorted(targets)
+    page, suffixes = app.env.docname, tuple(app.config.source_suffix)
+    targets = {target for node in doctree.findall(addnodes.pending_xref) if (target := _target(node, page, suffixes))}
+    _links(app.env)[page] = sorted(targets)
 
 
 def _purge(app: Sphinx, env, docname: str) -> None:
@@ -58,6 +72,12 @@ def _purge(app: Sphinx, env, docname: str) -> None:
 
 def _merge(app: Sphinx, env, docnames: set[str], other) -> None:
     _links(env).update({name: targets for name, targets in _links(other).items() if name in docnames})
+
+
+def _relinked(app: Sphinx, env, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+    """The pages linking to a document added or removed since they were read, to be read again."""
+    appeared_or_gone = {f"doc:{name}" for name in added | removed}
+    return sorted(name for name, targets in _links(env).items() if appeared_or_gone.intersection(targets))
 
 
 def _moved(app: Sphinx, env) -> list[str]:
@@ -75,4 +95,5 @@ def setup_links(app: Sphinx) -> None:
     app.connect("doctree-read", _collect)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
+    app.connect("env-get-outdated", _relinked)
     app.connect("env-updated", _moved)
