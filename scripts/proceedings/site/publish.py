@@ -57,7 +57,7 @@ def publish(built: Path, sites: Path, link: Path, late: tuple[str, ...] = (),
             ready()
         _stage(signatures_among(built, late), built, staging, previous, published, whole)
     except BaseException:  # the search index or the zip failed: nothing is published
-        shutil.rmtree(staging, ignore_errors=True)
+        remove_tree(staging)
         raise
     staging.rename(snapshot)
     with replacing(link) as switch:
