@@ -200,8 +200,8 @@ def _files(citations: Citations) -> dict[str, str]:
 
 def test_citation_files_from_kept_records_equal_files_made_afresh(volume, tmp_path, monkeypatch):
     """Each paper's part of the citation files is kept between builds by what it is made from: after
-    an edited abstract only that paper's is made again, after any other change to the volume (a
-    title) every paper's; the files equal files made afresh."""
+    an edited abstract or title only that paper's is made again, after a change to the workshop
+    every paper's; the files equal files made afresh."""
     made: list[str] = []
     record = citation.ris_record
     monkeypatch.setattr(citation, "ris_record", lambda volume, paper: made.append(paper.id) or record(volume, paper))
@@ -213,9 +213,11 @@ def test_citation_files_from_kept_records_equal_files_made_afresh(volume, tmp_pa
     index = next(index for index, paper in enumerate(papers) if paper.cited)
     papers[index] = replace(papers[index], abstract="An edited abstract, with $x^2$.")
     edited = replace(volume, papers=tuple(papers))
-    papers[-1] = replace(papers[-1], title="A New Title")
+    papers[index] = replace(papers[index], title="A New Title")
     retitled = replace(volume, papers=tuple(papers))
-    for changed, remade in ((edited, {papers[index].id}), (retitled, {paper.id for paper in volume.cited_papers})):
+    renamed = replace(retitled, workshop=replace(volume.workshop, booktitle="Proceedings of Another Workshop"))
+    for changed, remade in ((edited, {papers[index].id}), (retitled, {papers[index].id}),
+                            (renamed, {paper.id for paper in volume.cited_papers})):
         afresh = _files(Citations(changed))
         made.clear()
         kept = Citations(changed, records=records)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import zoneinfo
@@ -12,8 +13,9 @@ import pytest
 
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
+from proceedings.model.paper import Notice
 from proceedings.model.volume import Proceedings
-from proceedings.outputs.citation import Citations
+from proceedings.outputs.citation import FORMATS, Citations
 from proceedings.pages import book
 from proceedings.pages.book import listing_pages, listings_key, paper_files, paper_keys, write_pages
 
@@ -54,12 +56,58 @@ def test_what_a_key_leaves_out_of_the_other_papers_no_other_page_shows(volume, f
         assert listings_key(Citations(changed), 400) == listings
 
 
-def test_what_other_pages_show_changes_every_key(volume):
-    keys = paper_keys(Citations(volume), 400)
-    first = volume.papers[0]
-    renamed = _with(volume, 0, title=first.title + " (revised)")
-    assert all(paper_keys(Citations(renamed), 400)[id_] != key for id_, key in keys.items())
-    assert all(paper_keys(Citations(volume), 401)[id_] != key for id_, key in keys.items())  # the index pages' limit
+def _paper_texts(volume: Proceedings) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """Each paper's page and text file by path, and each of its citation records by paper id and kind."""
+    citations = Citations(volume)
+    pages = {path: make() for path, make in paper_files(citations)}
+    records = {(paper.id, f.ext): f.write(citations, [paper]) for paper in volume.cited_papers for f in FORMATS}
+    records |= {(paper.id, "datacite"): str(citations.paper_datacite(paper)) for paper in volume.papers}
+    return pages, records
+
+
+def _changes(volume: Proceedings) -> dict[str, Proceedings]:
+    """The volume changed in each way another paper's page or citations can show."""
+    papers = volume.papers
+    first, second = papers[0], papers[1]
+    twin = replace(first, id="example-twin", doi=None)
+    # A paper listed first names an author or keyword as another paper does, written otherwise:
+    # the index shows it as first written, and the other paper's search filters with it.
+    other = replace(twin, id="example-other", title="A Different Study", authors=second.authors[:1], keywords=(), pdf=None)
+    author = replace(second.authors[0], name=second.authors[0].name.upper(), orcid=None)
+    program = volume.program
+    return {
+        "retitled": _with(volume, 0, title=first.title + " (revised)"),
+        "a key taken": _with(volume, 1, authors=first.authors, title=first.title),
+        "added first": replace(volume, papers=(twin, *papers)),  # it takes the key the first had
+        "added last": replace(volume, papers=(*papers, twin)),
+        "removed": replace(volume, papers=papers[1:]),
+        "withdrawn": _with(volume, 0, withdrawn=Notice(dt.date(2026, 5, 1), "Withdrawn by the authors.")),
+        "more pages": replace(volume, pdfs={**volume.pdfs, first.pdf: replace(volume.pdfs[first.pdf], pages=99)}),
+        "other slides": replace(volume, pdfs={**volume.pdfs, first.slides: replace(volume.pdfs[first.slides], size=9_999_999)}),
+        "author written otherwise": replace(volume, papers=(replace(other, authors=(author,)), *papers)),
+        "keyword written otherwise": replace(volume, papers=(replace(other, keywords=(first.keywords[0].upper(),)), *papers)),
+        "no volume PDF": replace(volume, volume_pdf=False),
+        "slot moved": replace(volume, program=(replace(program[0], papers=(second.id,)), *program[1:])),
+        "recording gone": replace(volume, recordings=volume.recordings[1:]),
+    }
+
+
+def test_no_page_or_citation_record_keeps_its_key_when_its_text_changes(volume):
+    """The keys hold what each paper's page and records show of the rest of the volume, and no
+    more: after each change of :func:`_changes`, every page and record whose text changed has a new
+    key, and an added paper changes no other paper's key (every page was made again before)."""
+    pages, records = _paper_texts(volume)
+    keys, made_from = paper_keys(Citations(volume), 400), Citations(volume).made_from
+    for name, changed in _changes(volume).items():
+        now_pages, now_records = _paper_texts(changed)
+        now_keys, now_made_from = paper_keys(Citations(changed), 400), Citations(changed).made_from
+        rekeyed = {id_ for id_, key in now_keys.items() if keys.get(id_) != key}
+        assert {path.split("/")[1].rpartition(".")[0] for path, text in now_pages.items()
+                if pages.get(path) != text} <= rekeyed, name
+        assert {id_ for (id_, _), text in now_records.items() if records.get((id_, _)) != text} <= {id_ for id_, key in now_made_from.items() if made_from.get(id_) != key}, name
+        assert rekeyed, name
+    added = _changes(volume)["added last"]
+    assert {id_ for id_, key in paper_keys(Citations(added), 400).items() if keys.get(id_) != key} == {"example-twin"}
 
 
 def _project(tmp_path: Path) -> Project:
@@ -70,7 +118,7 @@ def _project(tmp_path: Path) -> Project:
 
 
 def test_written_pages_are_those_a_fresh_build_writes_after_any_change(volume, tmp_path, monkeypatch):
-    """Each change (an abstract, a title, a removed or hand-edited page file, a lost key file)
+    """Each change (an abstract, a title, the volume's title, a removed or hand-edited page file, a lost key file)
     leaves the book exactly as writing every page afresh does, and only the pages it reaches are
     made: the others are not even made to compare. The listing pages (indexes, tracks, program,
     talks) are made as one, when anything of the volume but an abstract or TL;DR changed, or one of
@@ -99,7 +147,10 @@ def test_written_pages_are_those_a_fresh_build_writes_after_any_change(volume, t
     edited = _with(volume, 1, abstract=second.abstract + " Corrected.", tldr="A new TL;DR.")
     assert written(edited) == [second.id]
     retitled = _with(edited, 0, title=first.title + " (revised)")
-    assert written(retitled) == everything  # the title is in other pages' metadata, indexes and keys
+    assert written(retitled) == sorted([first.id, "listings"])  # the title is in the indexes, not in other papers' pages
+    renamed = replace(retitled, workshop=replace(retitled.workshop, booktitle="Proceedings of Another Workshop"))
+    assert written(renamed) == everything  # every citation names the proceedings
+    retitled = renamed
     (project.book / "papers" / f"{second.id}.md").unlink()
     assert written(retitled) == [second.id]
     (project.book / "papers" / f"{second.id}.txt").write_text("edited by hand", "utf-8")

@@ -11,7 +11,6 @@ import re
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
 from functools import cached_property, lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -380,19 +379,17 @@ class Citations:
         self._loading = threading.Lock()
 
     @cached_property
-    def context(self) -> str:
-        """A digest of the volume but its papers' abstracts and TL;DRs (no citation of a paper shows
-        another's), and of the software (:func:`~proceedings.util.software.software_digest`)."""
-        volume = self.volume.without_pdf_texts()
-        others = replace(volume, papers=tuple(replace(paper, abstract="", tldr=None) for paper in volume.papers))
-        return hashlib.sha256(f"{software_digest()}\n{others!r}".encode()).hexdigest()
-
-    @cached_property
     def made_from(self) -> dict[str, str]:
-        """A digest of what each paper's citations are made from, by paper id: the paper and the
-        :attr:`context`."""
-        return {paper.id: hashlib.sha256(f"{self.context}\n{paper!r}".encode()).hexdigest()
-                for paper in self.volume.papers}
+        """A digest of what each paper's citations are made from, by paper id: the paper, the
+        workshop and the software (:func:`~proceedings.util.software.software_digest`), and of the
+        rest of the volume only what it makes of the paper, its citation key (a key taken by another
+        paper gets a letter) and its pages in the volume PDF (after those of the papers bound before):
+        an added paper makes no other paper's citations again."""
+        volume = self.volume
+        shared = f"{software_digest()}\n{volume.workshop!r}"
+        return {paper.id: hashlib.sha256(f"{shared}\n{paper!r}\n{volume.keys.get(paper.id)}\n"
+                                         f"{volume.page_ranges.get(paper.id)}".encode()).hexdigest()
+                for paper in volume.papers}
 
     @property
     def _records(self) -> TextCache:

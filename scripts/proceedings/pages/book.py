@@ -2,29 +2,35 @@
 
 A paper's page (and the text of its PDF beside it) is made again only when what it is made from
 changed: what its citations are made from (:attr:`~proceedings.outputs.citation.Citations.made_from`:
-its paper, and the rest of the volume but the other papers' abstracts and TL;DRs, which no page but
-their own shows, as a test checks by changing each and comparing every other page), the index
-pages' limit and the slots' times as the time zone database gives them. The other pages (indexes,
-tracks, program, talks: :func:`listing_pages`) are made again, all together, when the volume but
-its papers' abstracts and TL;DRs changed, or the limit or the slots' times. Each key is kept with
-the size and time of the page written from it (``page-keys.json``); a page whose file is not as
-written (edited, removed) is made again. After one edited abstract at 1,000 papers, making the
-thousand pages and reading them back to compare took most of a second, and the listings 0.15 s.
-"""
+the paper, the workshop, its citation key and pages in the volume), the program, and what the page
+shows of the rest of the volume (its recording, its authors' and keywords' index entries, its
+files' facts), the index pages' limit and the slots' times as the time zone database gives them;
+a test changes the volume in every way a page can show and checks that no page whose text changed
+kept its key. The other pages (indexes, tracks, program, talks: :func:`listing_pages`) are made
+again, all together, when the volume but its papers' abstracts and TL;DRs changed, or the limit or
+the slots' times. Each key is kept with the size and time of the page written from it
+(``page-keys.json``); a page whose file is not as written (edited, removed) is made again. After
+one edited abstract at 1,000 papers, making the thousand pages and reading them back to compare
+took most of a second, and the listings 0.15 s; after an added paper, every page was made again
+(its citations were keyed by the whole volume but the abstracts), 2 s of CPU with the citation
+files beside them."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from ..model.locations import GENERATED_DIRS, GENERATED_MARKER, Project
+from ..model.locations import GENERATED_DIRS, GENERATED_MARKER, MATERIALS, Project
+from ..model.paper import Paper
 from ..model.volume import Proceedings
 from ..outputs.citation import Citations
 from ..util.files import foreign_files, read_json, remove_others, signature_if_file, write_if_changed
 from ..util.progress import progress
+from ..util.software import software_digest
 from .generated import INDEX_PAGE_LIMIT
 from .index_pages import authors_pages, keywords_pages
 from .listings import committee_page, papers_index, slot_span, track_page
@@ -67,16 +73,31 @@ def _made(pages: dict[str, str]) -> Iterator[Page]:
 def paper_keys(citations: Citations, limit: int) -> dict[str, str]:
     """The key of each paper's page and text file, by paper id: a digest of what they are made from."""
     volume = citations.volume
-    shared = _shared_key(citations, limit)
-    return {paper.id: hashlib.sha256(f"{citations.made_from[paper.id]}\n{shared}\n{bool(paper_text(volume, paper))}"
+    shared = f"{_shared_key(citations, limit)}\n{volume.program!r}"
+    return {paper.id: hashlib.sha256(f"{citations.made_from[paper.id]}\n{shared}\n{_shown_on_page(volume, paper)!r}"
                                      .encode()).hexdigest()
             for paper in volume.papers}
 
 
+def _shown_on_page(volume: Proceedings, paper: Paper) -> tuple:
+    """What a paper's page shows of the volume besides its citations and the program: its
+    recording, the entries of its authors and keywords in the indexes (label and name), and the
+    facts of its files but their texts (the text file's is the PDF's, which the facts' hash names)."""
+    authors = [(indexed.anchor, indexed.person.name) if (indexed := volume.author_entry(author)) else None
+               for author in paper.authors]
+    keywords = [entry[:2] if (entry := volume.keyword_entry(keyword)) else None for keyword in paper.keywords]
+    files = [(replace(facts, text=""), bool(facts.text)) if (facts := volume.facts(getattr(paper, material.field, None)))
+             else None for material in MATERIALS]
+    return volume.recording(paper.id), authors, keywords, files
+
+
 def listings_key(citations: Citations, limit: int) -> str:
     """The key of the pages but the papers' own (:func:`listing_pages`): a digest of what they are
-    made from, which no paper's abstract or TL;DR is part of."""
-    return hashlib.sha256(f"{citations.context}\n{_shared_key(citations, limit)}".encode()).hexdigest()
+    made from, the volume but its papers' abstracts and TL;DRs, and the software."""
+    volume = citations.volume.without_pdf_texts()
+    others = replace(volume, papers=tuple(replace(paper, abstract="", tldr=None) for paper in volume.papers))
+    made_from = f"{software_digest()}\n{others!r}\n{_shared_key(citations, limit)}"
+    return hashlib.sha256(made_from.encode()).hexdigest()
 
 
 def _shared_key(citations: Citations, limit: int) -> str:
