@@ -205,7 +205,7 @@ def test_citation_files_from_kept_records_equal_files_made_afresh(volume, tmp_pa
     made: list[str] = []
     record = citation.ris_record
     monkeypatch.setattr(citation, "ris_record", lambda volume, paper: made.append(paper.id) or record(volume, paper))
-    records = tmp_path / "citation-records.json"
+    records = tmp_path / "citation-records.sqlite"
     first = Citations(volume, records=records)
     assert _files(first) == _files(Citations(volume))
     first.save()

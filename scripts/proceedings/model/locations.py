@@ -86,13 +86,13 @@ class Project:
     @property
     def references(self) -> Path:
         """The cache of formatted references."""
-        return self.build / ".proceedings" / "references.json"
+        return self.build / ".proceedings" / "references.sqlite"
 
     @property
     def citation_records(self) -> Path:
         """The cache of each paper's part of the citation files (see
         :class:`~proceedings.outputs.citation.Citations`)."""
-        return self.build / ".proceedings" / "citation-records.json"
+        return self.build / ".proceedings" / "citation-records.sqlite"
 
     @property
     def page_keys(self) -> Path:

