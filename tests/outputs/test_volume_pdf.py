@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import unicodedata
+from dataclasses import replace
 
 import bibtexparser
 import pikepdf
@@ -12,6 +14,7 @@ from pypdf import PdfReader
 
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
+from proceedings.model.program import Slot
 from proceedings.outputs.citation import Citations
 from proceedings.outputs.volume_pdf import preliminary_pages, write_volume_pdf
 from proceedings.util.latex import math_as_text
@@ -182,3 +185,17 @@ def test_contents_lines_break_at_spaces_not_at_no_break_spaces():
     text = "word " * 25 + "Fig.\u00a01 and 10\u202f000 samples"
     lines = _lines(pdf, 60, text)
     assert len(lines) > 1 and any("Fig.\u00a01" in line for line in lines) and any("10\u202f000" in line for line in lines)
+
+
+def test_bookmarks_follow_the_pages_where_the_program_interleaves_tracks(built, tmp_path):
+    """A bookmark per run of one track's papers: the program may put a track's papers on both
+    sides of another's, and a bookmark gathering them all pointed back across the other track's."""
+    volume = built[0]
+    full = [paper for paper in volume.bound_papers if paper.track == "full"]
+    order = (full[0], next(paper for paper in volume.bound_papers if paper.track == "tiny"), full[1])
+    program = tuple(Slot(dt.time(9 + hour), dt.time(10 + hour), "contributed", f"Session {hour}", papers=(paper.id,))
+                    for hour, paper in enumerate(order))
+    write_volume_pdf(replace(volume, papers=order, program=program), REPO / "papers", [], tmp_path / "volume.pdf")
+    outline = PdfReader(tmp_path / "volume.pdf").outline
+    assert [item.title for item in outline if not isinstance(item, list)] == [
+        "Front matter", "Full papers", "Tiny papers", "Full papers", "Author index"]

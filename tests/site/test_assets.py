@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 import pytest
@@ -9,6 +10,7 @@ from pypdf import PdfReader
 
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
+from proceedings.model.program import Slot
 from proceedings.site import assets
 from proceedings.site.assets import start_volume_pdf
 
@@ -30,3 +32,28 @@ def test_the_volume_pdf_is_made_in_a_process_once_then_taken_from_its_cache(tmp_
     retitled = replace(volume, papers=(replace(volume.papers[0], title="A new title"), *volume.papers[1:]))
     new_path = start_volume_pdf(project, retitled)()
     assert new_path != path and new_path.is_file() and not path.exists()
+
+
+def test_the_volume_pdf_is_made_again_when_its_contents_or_author_index_change(tmp_path):
+    """The contents show each paper's DOI, and the author index names each author as the list of
+    papers first writes them, with their pages ascending: a new DOI, or two papers swapped in the
+    list while the program keeps their pages, make another volume (a trial found both kept the old)."""
+    project = Project(write_project(tmp_path / "project"))
+    volume, _ = load(project)
+    assert volume is not None
+    first, second = volume.papers
+    author = first.authors[0]
+    shouted = replace(author, name=author.name.upper(), affiliation=None)  # the same person, by ORCID
+    # The second paper presented first: its pages come first, whatever the list's order.
+    program = tuple(Slot(dt.time(9 + hour), dt.time(10 + hour), "contributed", f"Session {hour}", papers=(paper.id,))
+                    for hour, paper in enumerate((second, first)))
+    listed = replace(volume, papers=(first, replace(second, authors=(*second.authors, shouted))), program=program)
+    swapped = replace(listed, papers=listed.papers[::-1])
+    assert listed.page_ranges == swapped.page_ranges
+    assert dict(listed.author_pages)[author.name] == [1, 4] and dict(swapped.author_pages)[shouted.name] == [1, 4]
+    with_doi = replace(swapped, papers=(swapped.papers[0], replace(first, doi="10.5281/zenodo.7654321")))
+    made = [start_volume_pdf(project, changed)() for changed in (listed, swapped, with_doi)]
+    assert len(set(made)) == 3 and made[-1] is not None
+    reader = PdfReader(made[-1])
+    assert f"{shouted.name} 1, 4" in reader.pages[-1].extract_text().splitlines()
+    assert any("DOI: 10.5281/zenodo.7654321" in page.extract_text() for page in reader.pages[:4])

@@ -114,6 +114,14 @@ class Proceedings:
         return ranges
 
     @cached_property
+    def author_pages(self) -> list[tuple[str, list[int]]]:
+        """The volume PDF's author index: each author of its papers, named as the author index names
+        them, with the first pages of their papers, ascending."""
+        ranges = self.page_ranges
+        return [(entry.person.name, pages) for entry in self.authors
+                if (pages := sorted(ranges[paper_id][0] for paper_id in entry.papers if paper_id in ranges))]
+
+    @cached_property
     def committees(self) -> list[tuple[str, list[list[Person]]]]:
         """Organizers, area chairs and program committee, as headed lists of people, each person
         once with every record that names them (a reviewer listed twice is one reviewer)."""

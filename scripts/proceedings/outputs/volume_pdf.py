@@ -239,15 +239,13 @@ def _line(pdf: FPDF, text: str, right: str = "", link: str = "") -> None:
     pdf.set_y(pdf.y + _LINE)
 
 
-def author_index_pages(volume: Proceedings, ranges: dict[str, tuple[int, int]]) -> bytes:
+def author_index_pages(volume: Proceedings) -> bytes:
     """The author index: each author with the first pages of their papers."""
     pdf = _Pages(volume)
     pdf.add_page()
     _heading(pdf, "Author index")
-    for entry in volume.authors:
-        pages = [str(ranges[pid][0]) for pid in entry.papers if pid in ranges]
-        if pages:
-            _line(pdf, shown(entry.person.name), right=", ".join(pages))
+    for name, pages in volume.author_pages:
+        _line(pdf, shown(name), right=", ".join(map(str, pages)))
     return bytes(pdf.output())
 
 
@@ -340,19 +338,21 @@ def write_volume_pdf(volume: Proceedings, papers_dir: Path, preface: list[str], 
     ranges = volume.page_ranges
     book = _Binding(preliminary_pages(volume, preface, ranges))
     book.outline.append(OutlineItem("Front matter", Array([book.pages[0], Name.Fit])))
-    sections: dict[str, OutlineItem] = {}
+    section: tuple[str, OutlineItem] | None = None
     for paper in volume.bound_papers:
         # Read into memory: qpdf reads the pages' streams when the volume is saved, and a file kept
         # open per paper would run out of file descriptors on a main-conference volume.
         source = Pdf.open(io.BytesIO((papers_dir / str(paper.pdf)).read_bytes()), password=paper.pdf_password or "")
         start = book.append(source, ranges[paper.id][0])
         track = volume.track_of(paper)
-        if track.id not in sections:
-            sections[track.id] = OutlineItem(track.title, start)
-            book.outline.append(sections[track.id])
-        sections[track.id].children.append(OutlineItem(math_as_text(paper.title), start))
+        # A bookmark per run of papers of one track, in the order of the pages: the program may put
+        # a track's papers on both sides of another's.
+        if section is None or section[0] != track.id:
+            section = track.id, OutlineItem(track.title, start)
+            book.outline.append(section[1])
+        section[1].children.append(OutlineItem(math_as_text(paper.title), start))
     last_page = max((last for _, last in ranges.values()), default=0)
-    index_start = book.append(Pdf.open(io.BytesIO(author_index_pages(volume, ranges))), last_page + 1)
+    index_start = book.append(Pdf.open(io.BytesIO(author_index_pages(volume))), last_page + 1)
     book.outline.append(OutlineItem("Author index", index_start))
     book.save(target, volume.workshop.booktitle)
     return len(book.pages)

@@ -103,9 +103,11 @@ def start_volume_pdf(project: Project, volume: Proceedings) -> Callable[[], Path
         return lambda: None
     preface_file = project.book / "preface.md"
     preface = plain_paragraphs(preface_file.read_text("utf-8")) if preface_file.is_file() else []
+    # What the volume shows: its papers in their order (contents, bookmarks, pages) and the author
+    # index, whose names and pages also follow from papers not bound and from the order of the list.
     inputs = json.dumps([_volume_pdf_code(), repr(volume.workshop), preface,
-                         [(p.id, p.title, repr(p.authors), volume.pdfs[p.pdf].sha256)
-                          for p in volume.bound_papers if p.pdf]])
+                         [(p.id, p.title, repr(p.authors), p.doi, volume.pdfs[p.pdf].sha256)
+                          for p in volume.bound_papers if p.pdf], volume.author_pages])
     target = project.volume_pdfs / f"{hashlib.sha256(inputs.encode()).hexdigest()}.pdf"
     if target.is_file():
         return lambda: target
