@@ -493,6 +493,20 @@ def test_a_paper_page_describes_itself_by_its_abstract(built):
     assert description.startswith("We learn") and len(head.find_all("meta", attrs={"name": "description"})) == 1
 
 
+def test_every_stylesheet_and_script_of_a_first_build_carries_its_checksum(built):
+    """Sphinx adds ``?v=`` to a local file that is there when a page is written; myst-nb's
+    stylesheet came only once the build had finished, so the pages of a first build linked it
+    without one and those an incremental build rewrote with one (a trial's comparison found it)."""
+    root, _ = built
+    for page in ("book/papers/paper-one.html", "book/people/authors.html"):
+        head = _soup(root / "_build/html" / page).head
+        links = [tag["href"] for tag in head.find_all("link", rel="stylesheet")] + [tag["src"] for tag in head.find_all("script", src=True)]
+        local = [link for link in links if "_static/" in link and "://" not in link]
+        assert any("mystnb." in link for link in local)
+        # The theme's own files carry its digest instead.
+        assert all("?v=" in link or "?digest=" in link for link in local), local
+
+
 def test_a_second_build_started_meanwhile_waits_for_the_first(tmp_path):
     """The trial's two builds at once: the second crashed with a traceback when the first removed
     the marker of a running Jupyter Book. It now waits, then finds the site up to date."""

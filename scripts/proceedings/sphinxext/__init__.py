@@ -572,6 +572,17 @@ def _trim_icons(app: Sphinx, exception: Exception | None) -> None:
                    Path(app.doctreedir) / "proceedings-icons")
 
 
+def _myst_nb_stylesheet_first(app: Sphinx, builder) -> None:
+    # myst-nb copies its stylesheet into the output once the build has finished, after the pages
+    # that link it: a page written before the file was there (every page of a first build) linked
+    # it without the ?v= checksum Sphinx gives a file it finds, one written later with it, so the
+    # pages an incremental build wrote differed from those of a build from scratch.
+    if "myst_nb" in app.extensions and builder.format == "html":
+        from myst_nb.sphinx_ext import add_global_html_resources
+        Path(app.outdir, "_static").mkdir(parents=True, exist_ok=True)  # Sphinx makes it after this
+        add_global_html_resources(app, None)
+
+
 def setup(app: Sphinx) -> dict:
     """Register the settings, roles, directive, static files and event handlers."""
     app.setup_extension("sphinxext.opengraph")
@@ -610,6 +621,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _meta_description, priority=400)
     app.connect("html-page-context", _log_page, priority=100)
     app.connect("doctree-read", _unescaped_links)
+    app.connect("write-started", _myst_nb_stylesheet_first)
     setup_links(app)
     app.connect("build-finished", _write_sitemap_and_404)
     app.connect("build-finished", _trim_icons)
