@@ -800,3 +800,15 @@ def test_the_env_version_changes_with_the_extension_s_files(tmp_path):
                               env={**os.environ, "PYTHONPATH": str(copy.parent)})
         versions.append(int(done.stdout.split()[-1]))
     assert len(set(versions)) == 4
+
+
+def test_a_link_without_text_to_a_page_with_math_in_its_title_shows_the_math_written_out(tmp_path):
+    """As the paper's citation metadata writes it (CO₂), not as Sphinx's text of the formula
+    (CO_2), in the link and in the page's own ``<title>``; the page's heading keeps the formula."""
+    out = _build(tmp_path, {"book/highlights.md": "# Highlights\n\nDo read [](papers/co2.md).\n",
+                            "book/papers/co2.md": "# Capturing CO$_2$ with $E = mc^2$\n\nText.\n"})
+    highlights = BeautifulSoup((out / "book" / "highlights.html").read_text("utf-8"), "html.parser")
+    assert highlights.select_one('a[href="papers/co2.html"]').get_text() == "Capturing CO₂ with E = mc²"
+    paper = BeautifulSoup((out / "book" / "papers" / "co2.html").read_text("utf-8"), "html.parser")
+    assert paper.title.get_text().startswith("Capturing CO₂ with E = mc²")
+    assert paper.find("h1").find("math") is not None

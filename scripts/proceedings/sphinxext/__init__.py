@@ -49,6 +49,7 @@ from sphinx_design.shared import create_component
 from .. import __version__
 from ..util import myst
 from ..util.files import write_if_changed
+from ..util.latex import math_as_text
 from ..util.text import paragraphs_of
 from . import debuglog, libyaml, mathml, memory, once
 from .icons import trim_icons
@@ -284,6 +285,15 @@ def _unescaped_links(app: Sphinx, doctree: nodes.document) -> None:
         target = reference.get("refuri", "")
         if target.startswith(("http://", "https://")) and "&" in target:
             reference["refuri"] = _MYST_ESCAPED.sub(lambda match: _MYST_ESCAPES[match.group()], target)
+
+
+def _plain_math_title(app: Sphinx, doctree: nodes.document) -> None:
+    """A page's title as its links show it (a MyST link with no text, ``[](papers/x.md)``, and
+    Sphinx's ``{doc}``) and its ``<title>``, with its math written out (CO₂, as its citation
+    metadata has it): Sphinx takes the title's text, where a formula gave its LaTeX (``CO_2``)."""
+    title = app.env.titles.get(app.env.docname)
+    for math in list(title.findall(nodes.math)) if title is not None else ():
+        math.parent.replace(math, nodes.Text(math_as_text(f"${math.astext()}$")))
 
 
 def _meta_description(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -621,6 +631,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _meta_description, priority=400)
     app.connect("html-page-context", _log_page, priority=100)
     app.connect("doctree-read", _unescaped_links)
+    app.connect("doctree-read", _plain_math_title, priority=600)  # after Sphinx's collector stores the title
     app.connect("write-started", _myst_nb_stylesheet_first)
     setup_links(app)
     app.connect("build-finished", _write_sitemap_and_404)
