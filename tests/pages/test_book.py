@@ -108,6 +108,7 @@ def test_no_page_or_citation_record_keeps_its_key_when_its_text_changes(volume):
         assert rekeyed, name
     added = _changes(volume)["added last"]
     assert {id_ for id_, key in paper_keys(Citations(added), 400).items() if keys.get(id_) != key} == {"example-twin"}
+    assert all(paper_keys(Citations(volume), 401)[id_] != key for id_, key in keys.items())  # the index pages' limit
 
 
 def _project(tmp_path: Path) -> Project:
