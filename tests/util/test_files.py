@@ -130,3 +130,24 @@ def test_exclusive_lets_one_holder_in_at_a_time_and_says_the_other_waits(tmp_pat
     with files.exclusive(lock, "unused"):  # released: taken at once
         pass
     assert capsys.readouterr().err == "" and list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_a_json_cache_of_another_type_reads_as_the_default(tmp_path):
+    """A cache or manifest damaged into valid JSON of another kind (a list where a mapping was kept)
+    is rebuilt, as an unreadable one is: it stopped the build with a traceback (a trial's finding)."""
+    path = tmp_path / "cache.json"
+    for text, default, expected in (('["a", "b"]', {}, {}), ("null", {}, {}), ('{"a": 1}', {}, {"a": 1}),
+                                    ("not JSON", {}, {}), ('["a"]', None, ["a"])):
+        path.write_text(text, "utf-8")
+        assert files.read_json(path, default) == expected, text
+
+
+def test_a_shared_folder_whose_manifest_lists_names_alone_removes_what_it_put_there(tmp_path):
+    """The manifest of an earlier version held the names alone; the files they name and no longer
+    wanted are removed all the same."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "old.txt").write_text("old", "utf-8")
+    (tmp_path / "files.json").write_text('["old.txt"]', "utf-8")
+    assert files.sync_shared_folder(site, {"new.txt": "new"}, tmp_path / "files.json") == 1
+    assert (site / "new.txt").read_text("utf-8") == "new" and not (site / "old.txt").exists()

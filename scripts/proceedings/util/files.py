@@ -146,12 +146,14 @@ def file_hash(path: Path) -> str:
 
 
 def read_json(path: Path, default: Any) -> Any:
-    """The JSON document in ``path``, or ``default`` when it is missing or unreadable (a cache or
-    manifest that is rebuilt then)."""
+    """The JSON document in ``path``, or ``default`` when it is missing, unreadable or, unless
+    ``default`` is None, not of ``default``'s type (a cache or manifest that is rebuilt then: one
+    damaged into a list where a mapping was kept stopped the build with a traceback)."""
     try:
-        return json.loads(path.read_text("utf-8"))
+        found = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         return default
+    return found if default is None or isinstance(found, type(default)) else default
 
 
 def remove_others(folder: Path, wanted: set[Path], pattern: str = "*") -> None:
@@ -184,9 +186,10 @@ def sync_shared_folder(folder: Path, files: dict[str, str | Path], manifest: Pat
     The manifest also holds each file's signature and a digest of the text written, so that a text
     file that nobody touched since is known to be the same without reading it: comparing the 8,000
     files beside the pages of 1,000 papers byte for byte took a third of a second in every build."""
-    last = read_json(manifest, {})
+    last = read_json(manifest, None)
     if isinstance(last, list):  # the names alone, from before the digests
-        last = dict.fromkeys(last, [])
+        last = dict.fromkeys(name for name in last if isinstance(name, str))
+    last = last if isinstance(last, dict) else {}
     listed: dict[str, list] = {}
     written = 0
     for name, content in files.items():
