@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 from proceedings.util import files
@@ -151,3 +155,34 @@ def test_a_shared_folder_whose_manifest_lists_names_alone_removes_what_it_put_th
     (tmp_path / "files.json").write_text('["old.txt"]', "utf-8")
     assert files.sync_shared_folder(site, {"new.txt": "new"}, tmp_path / "files.json") == 1
     assert (site / "new.txt").read_text("utf-8") == "new" and not (site / "old.txt").exists()
+
+
+_HOLDER = """
+import multiprocessing, sys, time
+from pathlib import Path
+from proceedings.util.files import exclusive
+with exclusive(Path(sys.argv[1]), "waiting"):
+    worker = multiprocessing.get_context("fork").Process(target=time.sleep, args=(60,))
+    worker.start()
+    print(worker.pid, flush=True)
+    time.sleep(60)
+"""
+
+
+def test_a_killed_process_s_forked_workers_do_not_keep_its_lock(tmp_path):
+    """A build killed (SIGKILL, SIGTERM) while its pool workers lived left them holding its lock:
+    every later build waited for it, for ever (a trial's finding)."""
+    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None
+    worker = int(holder.stdout.readline())
+    try:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(10)
+        os.kill(worker, 0)  # the worker lives on
+        descriptor = os.open(tmp_path, os.O_RDONLY)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises BlockingIOError if the worker held it
+        finally:
+            os.close(descriptor)
+    finally:
+        os.kill(worker, signal.SIGKILL)

@@ -37,8 +37,11 @@ def replacing(target: Path) -> Iterator[Path]:
 def exclusive(lock: Path, waiting: str) -> Iterator[None]:
     """Run the block holding a lock on ``lock`` (a file or folder that exists, which is not
     changed), so that one process at a time runs it; when another holds it, say ``waiting`` and
-    wait for it. The lock goes with the process, so one that was killed holds it no longer."""
+    wait for it. The lock goes with the process, so one that was killed holds it no longer: the
+    processes it forks meanwhile (pool workers) close their copy of it, which would otherwise hold
+    it as long as they live, and workers left behind by a killed build lived on, waiting for work."""
     descriptor = os.open(lock, os.O_RDONLY)
+    _HELD_LOCKS.add(descriptor)
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -47,7 +50,20 @@ def exclusive(lock: Path, waiting: str) -> Iterator[None]:
             fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield
     finally:
+        _HELD_LOCKS.discard(descriptor)
         os.close(descriptor)
+
+
+_HELD_LOCKS: set[int] = set()
+
+
+def _close_held_locks() -> None:
+    for descriptor in _HELD_LOCKS:
+        os.close(descriptor)
+    _HELD_LOCKS.clear()
+
+
+os.register_at_fork(after_in_child=_close_held_locks)
 
 
 def is_replacement_of(name: str, target: str) -> bool:
