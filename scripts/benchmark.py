@@ -187,16 +187,15 @@ def timed_build(project: Project) -> Run:
     start to exit, its interpreter's start and imports included, as the plain Sphinx runs are), with
     the peak memory and the CPU time of every process it ran. The stages are read from the lines the
     command prints."""
-    command, run = _sampled([sys.executable, "-m", "proceedings", "build", str(project.root)])
-    if command.returncode != 0:
-        raise SystemExit(f"{command.stderr}\nthe build of {project.root} failed (exit {command.returncode})")
+    command, run = _sampled([sys.executable, "-m", "proceedings", "build", str(project.root)], f"the build of {project.root}")
     run.stages, run.warnings = _stages(command.stdout), command.stderr
     return run
 
 
-def _sampled(command: list[str]) -> tuple[subprocess.CompletedProcess, Run]:
+def _sampled(command: list[str], what: str) -> tuple[subprocess.CompletedProcess, Run]:
     """Run ``command`` (its output captured), timed from start to exit, with the peak memory and
-    the CPU time of its processes (stages not filled in)."""
+    the CPU time of its processes (stages not filled in); stop the benchmark, saying ``what``
+    failed, if it fails."""
     tree = _ProcessTree()
     sampler = threading.Thread(target=tree.sample, daemon=True)
     sampler.start()
@@ -206,6 +205,8 @@ def _sampled(command: list[str]) -> tuple[subprocess.CompletedProcess, Run]:
     seconds = time.perf_counter() - start
     tree.stop.set()
     sampler.join()
+    if completed.returncode != 0:
+        raise SystemExit(f"{completed.stderr}\n{what} failed (exit {completed.returncode})")
     return completed, Run(seconds, {}, tree.peak, sum(tree.cpu.values()), load)
 
 
@@ -260,10 +261,8 @@ def _write_plain_page(source: Path, record: dict) -> None:
 
 def timed_sphinx(source: Path, jobs: int = 2) -> Run:
     """One ``sphinx-build`` of ``source`` into the folder beside it, timed, with its CPU time."""
-    command, run = _sampled([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", str(jobs), str(source),
-                             str(source.parent / "html")])
-    if command.returncode != 0:
-        raise SystemExit(f"{command.stderr}\nsphinx-build of {source} failed (exit {command.returncode})")
+    _, run = _sampled([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", str(jobs), str(source),
+                       str(source.parent / "html")], f"sphinx-build of {source}")
     return run
 
 
