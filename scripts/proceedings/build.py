@@ -38,7 +38,7 @@ from .site.stamp import (
     unchanged_since_last_build,
 )
 from .util.files import exclusive, file_signatures, without
-from .util.priority import lower_thread_priority
+from .util.priority import LAST_NICENESS, lower_thread_priority
 from .util.progress import Timings
 
 
@@ -199,7 +199,7 @@ def _zipped_and_published(project: Project, put: tuple[Future[FilesPut], Future[
     ``read_again()``, called once every input has been read (by Sphinx, the files beside the pages
     and the volume PDF), raises (an input changed while the build read it); what it returns is kept
     as ``inputs``. The snapshots older than the published one are removed meanwhile. Both run below
-    the build's priority, as the shards indexed while Sphinx writes."""
+    the lowest priority, below the shards indexed while Sphinx writes."""
     finishing = _Finishing()
     files, volume_file = put
     made_last = (*BUNDLE_FOLDERS, VOLUME_PDF)
@@ -249,7 +249,8 @@ def _zipped_and_published(project: Project, put: tuple[Future[FilesPut], Future[
         finishing.inputs = read_again()  # Sphinx, the files beside the pages and the volume PDF have read every input
         zipped.result()
 
-    with ThreadPoolExecutor(max_workers=2, initializer=lower_thread_priority) as finishing_threads:
+    with ThreadPoolExecutor(max_workers=2, initializer=lower_thread_priority,
+                            initargs=(LAST_NICENESS,)) as finishing_threads:
         try:
             zipped = finishing_threads.submit(zip_site)
             published = finishing_threads.submit(publish_site)
