@@ -87,6 +87,34 @@ def test_only_bundles_with_changed_pages_are_indexed_again(tmp_path, monkeypatch
     assert json.loads((site / PRIMARY / "merge.json").read_text()) == []
 
 
+def _files(folder):
+    return {str(file.relative_to(folder)): file.read_bytes() for file in sorted(folder.rglob("*")) if file.is_file()}
+
+
+def test_a_bundle_made_again_beside_its_last_files_equals_one_made_afresh_and_changes_none_of_them(tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_SIZE", 3)
+    site, papers = _site(tmp_path, 8)
+    state = tmp_path / "work" / "search.json"
+    index_site(site, papers, state)
+    shard = next(name for name, pages in bundles(site, papers).items() if "book/papers/p5.html" in pages)
+    published = tmp_path / "published"  # as a snapshot holds the bundle: hard links to its files
+    shutil.copytree(site / shard, published, copy_function=os.link)
+    last = _files(published)
+
+    _page(site, "book/papers/p5.html", "paper5 revised with other words")
+    assert index_site(site, papers, state) == {shard: True}
+    assert _files(published) == last  # no file of the published bundle was written in place
+    kept = [name for name in _files(site / shard) if (published / name).exists()
+            and (site / shard / name).stat().st_ino == (published / name).stat().st_ino]
+    assert any(name.startswith("fragment/") for name in kept)  # the unchanged pages' files were not written again
+    assert "pagefind-entry.json" not in kept
+
+    fresh = tmp_path / "fresh"
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(PRIMARY, SHARDS))
+    index_site(fresh, papers, tmp_path / "fresh-work" / "search.json")
+    assert _files(site / shard) == _files(fresh / shard)  # the same files, none of the earlier run's left
+
+
 def test_a_failed_run_marks_nothing_current(tmp_path, monkeypatch):
     site, papers = _site(tmp_path, 2)
     state = tmp_path / "work" / "search.json"
@@ -119,7 +147,7 @@ def test_shards_sphinx_has_written_are_indexed_while_it_writes_and_checked_again
     state = tmp_path / "work" / "search.json"
     runs = []
 
-    def index_bundle(site, pages, staging, output):  # Pagefind's run, noted
+    def index_bundle(site, pages, staging, output, reuse):  # Pagefind's run, noted
         runs.append((output.relative_to(site).as_posix(), threading.current_thread().name))
         output.mkdir(parents=True, exist_ok=True)
         (output / "pagefind-entry.json").write_text("{}")
