@@ -6,7 +6,7 @@ import os
 import signal
 import sys
 
-from .util.processes import INTERRUPTED, interrupts_end_children
+from .util.processes import INTERRUPTED, interrupted_by, interrupts_end_children
 
 
 def main() -> int:
@@ -19,7 +19,9 @@ def main() -> int:
             # Finished: a Ctrl-C from here to the exit would only turn a finished command's status into
             # death by SIGINT, without a word (the trial saw it after "Built in").
             signal.signal(signal.SIGINT, signal.SIG_IGN)
-        except KeyboardInterrupt:  # while it loads: the command itself says what an interruption left
+        except (KeyboardInterrupt, Exception) as error:  # while it loads: the command says what one left
+            if not interrupted_by(error):
+                raise
             print("\nInterrupted.", file=sys.stderr)
             status = INTERRUPTED
     if status == INTERRUPTED:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from proceedings.util.processes import deaf_children, interrupts_end_children
+from proceedings.util.processes import deaf_children, interrupted_by, interrupts_end_children
 
 _FORK = multiprocessing.get_context("fork")
 _SPAWN = multiprocessing.get_context("spawn")
@@ -123,3 +123,18 @@ def test_a_handler_the_block_sets_stays_and_the_excepthook_is_handed_back_all_th
         assert threading.excepthook is hook
     finally:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def test_an_error_python_raised_because_of_an_interruption_counts_as_one():
+    class Interrupting:
+        def __set_name__(self, owner, name):
+            raise KeyboardInterrupt  # Ctrl-C as a class is made while a module loads
+
+    with pytest.raises(RuntimeError) as raised:
+        type("Loaded", (), {"attribute": Interrupting()})
+    assert interrupted_by(raised.value)
+    assert interrupted_by(KeyboardInterrupt())
+    assert not interrupted_by(RuntimeError("a bug"))
+    chained = ValueError("later")
+    chained.__context__ = chained  # a cycle ends the walk
+    assert not interrupted_by(chained)

@@ -78,6 +78,20 @@ def _quiet_once_ended(hook: Callable[[threading.ExceptHookArgs], object], args: 
         hook(args)
 
 
+def interrupted_by(error: BaseException) -> bool:
+    """Whether ``error`` is an interruption (Ctrl-C), or an error Python raised because of one: an
+    interruption inside a class's ``__set_name__`` while a module loads reaches the caller as a
+    RuntimeError caused by it (a test's Ctrl-C during the command's imports saw it)."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
 def _end_children(signum: int, frame: object) -> None:
     # The main thread blocking SIGINT does not hold this back: the signal reaches another thread, and
     # Python runs its handler in the main thread all the same.
