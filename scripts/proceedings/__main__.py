@@ -19,7 +19,8 @@ def main() -> int:
             # Finished: a Ctrl-C from here to the exit would only turn a finished command's status into
             # death by SIGINT, without a word (the trial saw it after "Built in").
             signal.signal(signal.SIGINT, signal.SIG_IGN)
-        except (KeyboardInterrupt, Exception) as error:  # while it loads: the command says what one left
+        # The command itself says what an interruption left; one here came as it loaded, or after.
+        except (KeyboardInterrupt, Exception) as error:
             if not interrupted_by(error):
                 raise
             print("\nInterrupted.", file=sys.stderr)

@@ -3,10 +3,12 @@ The search page merging the shards in a browser is tested in test_browser.py."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import shutil
 import threading
+import time
 
 from proceedings.site import search
 from proceedings.site.search import PRIMARY, SHARDS, SiteIndex, bundles, index_site, shard_count, shard_starts
@@ -113,6 +115,49 @@ def test_a_bundle_made_again_beside_its_last_files_equals_one_made_afresh_and_ch
     shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(PRIMARY, SHARDS))
     index_site(fresh, papers, tmp_path / "fresh-work" / "search.json")
     assert _files(site / shard) == _files(fresh / shard)  # the same files, none of the earlier run's left
+
+
+def test_a_shard_whose_run_failed_beside_sphinx_is_indexed_again_at_the_end(tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_SIZE", 3)
+    site, papers = _site(tmp_path, 8)
+    state = tmp_path / "work" / "search.json"
+    index_site(site, papers, state)
+    _page(site, "book/papers/p0.html", "paper0 revised")
+    shard = next(name for name, pages in bundles(site, papers).items() if "book/papers/p0.html" in pages)
+    runs: list[str] = []
+    index_bundle = search._index_bundle
+
+    def failing_once(*args, **options):
+        runs.append(args[3].relative_to(site).as_posix())
+        if len(runs) == 1:
+            raise OSError("a page went away as Pagefind read it")
+        return index_bundle(*args, **options)
+
+    monkeypatch.setattr(search, "_index_bundle", failing_once)
+    index = SiteIndex(site, papers, state)
+    done = threading.Event()
+    follower = threading.Thread(target=index.follow, args=(lambda: "book/z", done, 0.01))
+    follower.start()
+    while not runs and follower.is_alive():
+        time.sleep(0.01)
+    done.set()
+    follower.join()
+    assert index.finish() == {shard: True}
+    assert runs == [shard, shard]
+
+
+def test_a_bundle_whose_index_cannot_be_read_loses_no_file(tmp_path):
+    bundle = tmp_path / "bundle"
+    (bundle / "fragment").mkdir(parents=True)
+    (bundle / "fragment" / "en_1234567.pf_fragment").write_bytes(b"a page")
+    (bundle / "pagefind.en_abc.pf_meta").write_bytes(b"not gzip")
+    for entry in ("not json", "[]", '{"languages": []}', '{"languages": {"en": {}}}',
+                  '{"languages": {"en": {"hash": "en_abc"}}}', '{"languages": {"en": {"hash": "en_gone"}}}'):
+        (bundle / "pagefind-entry.json").write_text(entry)
+        assert search._unnamed_hashed_files(bundle) == [], entry
+    (bundle / "pagefind.en_abc.pf_meta").write_bytes(gzip.compress(b"pagefind_dcd ... en_7654321 ..."))
+    (bundle / "pagefind-entry.json").write_text('{"languages": {"en": {"hash": "en_abc"}}}')
+    assert search._unnamed_hashed_files(bundle) == [bundle / "fragment" / "en_1234567.pf_fragment"]
 
 
 def test_a_failed_run_marks_nothing_current(tmp_path, monkeypatch):

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from proceedings import cli
+from proceedings.__main__ import main as command_main
 from proceedings.util.processes import deaf_children, interrupted_by, interrupts_end_children
 
 _FORK = multiprocessing.get_context("fork")
@@ -130,11 +132,28 @@ def test_an_error_python_raised_because_of_an_interruption_counts_as_one():
         def __set_name__(self, owner, name):
             raise KeyboardInterrupt  # Ctrl-C as a class is made while a module loads
 
-    with pytest.raises(RuntimeError) as raised:
+    try:
         type("Loaded", (), {"attribute": Interrupting()})
-    assert interrupted_by(raised.value)
-    assert interrupted_by(KeyboardInterrupt())
+    except BaseException as error:  # Python 3.11: a RuntimeError caused by it; 3.12 on: itself
+        raised = error
+    assert interrupted_by(raised)
     assert not interrupted_by(RuntimeError("a bug"))
-    chained = ValueError("later")
-    chained.__context__ = chained  # a cycle ends the walk
-    assert not interrupted_by(chained)
+    try:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise ValueError("a bug while an interruption was handled")  # noqa: B904
+    except ValueError as error:
+        assert not interrupted_by(error)
+    cyclic = RuntimeError("a cycle")
+    cyclic.__cause__ = cyclic
+    assert not interrupted_by(cyclic)
+
+
+def test_a_command_that_fails_is_not_taken_for_an_interrupted_one(monkeypatch):
+    def failing() -> int:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(cli, "main", failing)
+    with pytest.raises(RuntimeError, match="a bug"):
+        command_main()

@@ -29,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import zlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
@@ -38,7 +39,7 @@ from pathlib import Path
 
 from ..model.locations import Project, paper_docname
 from ..model.volume import Proceedings
-from ..util.files import content_signature, file_names, read_json, remove_tree, write_if_changed
+from ..util.files import content_signature, file_names, file_signature, read_json, remove_tree, write_if_changed
 from ..util.priority import lower_thread_priority
 from .errors import BuildError
 
@@ -174,7 +175,7 @@ class SiteIndex:
         if all(self.results.values()):
             merged = [f"../{name}/" for name in sorted(grouped) if name != PRIMARY]
             write_if_changed(self.site / PRIMARY / "merge.json", json.dumps(merged))
-            record = {"settings": _settings(), "starts": self.starts,
+            record = {"settings": _settings(), "program": _program(), "starts": self.starts,
                       "pages": {page: self.known[page] for names in grouped.values() for page in names},
                       "bundles": made}
             write_if_changed(self.state, json.dumps(record, sort_keys=True))
@@ -189,15 +190,23 @@ class SiteIndex:
             self.known[page] = state
         return {page: self.known[page][-1] for page in pages}
 
+    def _reusable(self) -> bool:
+        """Whether a bundle may be made beside the files of the last run's: made with the same
+        settings and program. Asked only as a bundle is made, beside Sphinx: finding the program
+        imports asyncio (0.04 s)."""
+        return bool(self.previous) and self.previous.get("program") == _program()
+
     def _index_if_stale(self, name: str, pages: list[str]) -> dict[str, str]:
         """Index the bundle ``name`` of ``pages`` unless it was made from the same pages, in this
         run or the last; the digests of the pages, which it is made from."""
         digests = self._digests(pages)
         made = self.indexed.get(name, self.previous.get("bundles", {}).get(name))
         if made != digests or not (self.site / name / "pagefind-entry.json").is_file():
-            self.indexed[name] = digests
+            self.results[name] = False  # until made: a run stopped by an error is run again by finish()
             self.results[name] = _index_bundle(self.site, pages, self.state.parent / "search-staging" / name,
-                                               self.site / name, reuse=bool(self.previous))
+                                               self.site / name, reuse=self._reusable())
+            if self.results[name]:
+                self.indexed[name] = digests
         return digests
 
 
@@ -214,6 +223,12 @@ def _settings() -> dict:
     except metadata.PackageNotFoundError:
         version = ""
     return {"pagefind": version, "exclude": _EXCLUDE}
+
+
+def _program() -> list:
+    """Pagefind's program, by path, size and time: ``PAGEFIND_BINARY_PATH`` may name another than
+    the package's, which may write its files otherwise."""
+    return [str(_pagefind()), file_signature(_pagefind())]
 
 
 @cache
@@ -274,19 +289,28 @@ def _hashed_files(bundle: Path) -> list[Path]:
 
 def _link_hashed_files(output: Path, bundle: Path) -> None:
     """Hard-link the hashed files of the bundle ``output`` (if any) into the folder ``bundle``."""
+    for folder in _HASHED_FOLDERS:
+        os.makedirs(bundle / folder, exist_ok=True)
     for file in _hashed_files(output):
-        target = bundle / file.relative_to(output)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.link(file, target)
+        os.link(file, bundle / file.relative_to(output))
 
 
 def _unnamed_hashed_files(bundle: Path) -> list[Path]:
     """The hashed files of ``bundle`` that its index does not name: those of an earlier run. Every
     file but the index of each language is named in that index (a gzip-compressed document, whose
-    strings hold the names' hashes)."""
+    strings hold the names' hashes). None when the index cannot be read so: a file kept for nothing
+    costs its bytes, one removed for nothing would break the search."""
     entry = read_json(bundle / "pagefind-entry.json", {})
-    current = {f"pagefind.{language['hash']}.pf_meta" for language in entry.get("languages", {}).values()}
-    named = b"\0".join(gzip.decompress((bundle / name).read_bytes()) for name in sorted(current))
+    languages = entry.get("languages")
+    hashes = [language.get("hash") for language in languages.values() if isinstance(language, dict)] \
+        if isinstance(languages, dict) else []
+    current = {f"pagefind.{value}.pf_meta" for value in hashes if isinstance(value, str)}
+    try:
+        named = b"\0".join(gzip.decompress((bundle / name).read_bytes()) for name in sorted(current))
+    except (OSError, EOFError, zlib.error):
+        return []
+    if not current or len(current) != len(hashes):
+        return []
     return [file for file in _hashed_files(bundle)
             if file.name not in current and (file.suffix == ".pf_meta" or file.stem.encode() not in named)]
 

@@ -79,16 +79,17 @@ def _quiet_once_ended(hook: Callable[[threading.ExceptHookArgs], object], args: 
 
 
 def interrupted_by(error: BaseException) -> bool:
-    """Whether ``error`` is an interruption (Ctrl-C), or an error Python raised because of one: an
-    interruption inside a class's ``__set_name__`` while a module loads reaches the caller as a
-    RuntimeError caused by it (a test's Ctrl-C during the command's imports saw it)."""
+    """Whether ``error`` is an interruption (Ctrl-C), or an error Python raised from one (its cause,
+    not an error raised while one was handled): in Python 3.11 an interruption inside a class's
+    ``__set_name__`` while a module loads reaches the caller as a RuntimeError (a test's Ctrl-C
+    during the command's imports saw it)."""
     seen: set[int] = set()
     cause: BaseException | None = error
     while cause is not None and id(cause) not in seen:
         if isinstance(cause, KeyboardInterrupt):
             return True
         seen.add(id(cause))
-        cause = cause.__cause__ or cause.__context__
+        cause = cause.__cause__
     return False
 
 
