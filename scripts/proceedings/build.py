@@ -198,7 +198,7 @@ def _zipped_and_published(project: Project, put: tuple[Future[FilesPut], Future[
     beside the pages, the volume, the index, the zip) rather than copying it, and is not made when
     ``read_again()``, called once every input has been read (by Sphinx, the files beside the pages
     and the volume PDF), raises (an input changed while the build read it); what it returns is kept
-    as ``inputs``. The snapshots older than the published one are removed meanwhile. Both run below
+    as ``inputs``. The snapshots older than the published one are removed meanwhile. Both run at
     the lowest priority, below the shards indexed while Sphinx writes."""
     finishing = _Finishing()
     files, volume_file = put

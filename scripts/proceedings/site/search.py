@@ -194,7 +194,8 @@ class SiteIndex:
         """Whether a bundle may be made beside the files of the last run's: made with the same
         settings and program. Asked only as a bundle is made, beside Sphinx: finding the program
         imports asyncio (0.04 s)."""
-        return bool(self.previous) and self.previous.get("program") == _program()
+        program = _program()
+        return bool(self.previous and program) and self.previous.get("program") == program
 
     def _index_if_stale(self, name: str, pages: list[str]) -> dict[str, str]:
         """Index the bundle ``name`` of ``pages`` unless it was made from the same pages, in this
@@ -227,8 +228,12 @@ def _settings() -> dict:
 
 def _program() -> list:
     """Pagefind's program, by path, size and time: ``PAGEFIND_BINARY_PATH`` may name another than
-    the package's, which may write its files otherwise."""
-    return [str(_pagefind()), file_signature(_pagefind())]
+    the package's, which may write its files otherwise. None when it is not there (its run says so)."""
+    try:
+        program = Path(_pagefind())
+        return [str(program), file_signature(program)]
+    except (BuildError, OSError):
+        return []
 
 
 @cache
