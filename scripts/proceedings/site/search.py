@@ -294,10 +294,11 @@ def _hashed_files(bundle: Path) -> list[Path]:
 
 def _link_hashed_files(output: Path, bundle: Path) -> None:
     """Hard-link the hashed files of the bundle ``output`` (if any) into the folder ``bundle``."""
-    for folder in _HASHED_FOLDERS:
+    files = [file.relative_to(output) for file in _hashed_files(output)]
+    for folder in {file.parent for file in files}:  # only those it has: a new bundle has no empty folder
         os.makedirs(bundle / folder, exist_ok=True)
-    for file in _hashed_files(output):
-        os.link(file, bundle / file.relative_to(output))
+    for file in files:
+        os.link(output / file, bundle / file)
 
 
 def _unnamed_hashed_files(bundle: Path) -> list[Path]:
