@@ -106,6 +106,11 @@ def test_benchmark_runs_at_30_papers(tmp_path, shared_data, capsys):
     assert "Cold build" in output and "Baseline at N = 30" in output
     assert "Against plain Sphinx on the same papers" in output and "The shipped archive, cold:" in output
     assert "CPU of every process of the build" in output and "plain Sphinx -j 2: cold" in output
+    assert size.after_removal.seconds > 0 and "Cold, right after rm -rf _build" in output
+    # What earlier steps built is moved aside while builds are timed, and removed at the end.
+    assert sorted(p.name.rsplit("-", 1)[0] for p in (tmp_path / "discarded").iterdir()) == ["n30-baseline", "n30-plain-sphinx"]
+    benchmark.remove_discarded(tmp_path)
+    assert not (tmp_path / "discarded").exists()
     # The baseline is the project's own table of contents with every paper in it, every page still listed.
     assert "isn't included in any toctree" not in size.baseline.warnings
     project = benchmark.make_project(3, tmp_path, pages=1, name="baseline")
