@@ -380,6 +380,13 @@ def test_slides_and_previews_beside_the_page(built):
     assert [(img["src"], img["alt"]) for img in images] == [("paper-one.png", "First page of the paper"),
                                                             ("paper-one-slides.png", "First page of the slides")]
     assert "Slides (4 pages" in _text(article)
+    # The previews and the volume are the build's cached files, linked (never written in place); the
+    # organizer's PDFs are copies, which a PDF written over in papers/ leaves as published.
+    previews = root / "_build/.proceedings/previews"
+    assert any((html / "paper-one.png").samefile(cached) for cached in previews.iterdir())
+    assert any((root / "_build/html/proceedings.pdf").samefile(cached) for cached in (root / "_build/.proceedings/volume").iterdir())
+    assert not (html / "paper-one-slides.pdf").samefile(root / "papers/slides/one.pdf")
+    assert not (html / "paper-one.pdf").samefile(root / "papers/pdf/paper-one.pdf")
 
 
 def test_recordings_by_permission(built):

@@ -98,6 +98,31 @@ def test_a_shared_folder_is_synced_reading_only_the_files_touched_since(tmp_path
     assert sorted(path.name for path in folder.rglob("*") if path.is_file()) == ["a.bib"]
 
 
+def test_a_file_of_a_folder_replaced_whole_is_linked_and_any_other_copied(tmp_path, monkeypatch):
+    folder, manifest, cache = tmp_path / "site", tmp_path / "files.json", tmp_path / "cache"
+    cache.mkdir()
+    preview, pdf = cache / "a.png", tmp_path / "p.pdf"
+    preview.write_bytes(b"png")
+    pdf.write_bytes(b"%PDF")
+    wanted = {"a.png": preview, "p.pdf": pdf}
+    assert files.sync_shared_folder(folder, wanted, manifest, (cache,)) == 2
+    assert (folder / "a.png").samefile(preview), "the cache's file, linked"
+    assert not (folder / "p.pdf").samefile(pdf) and (folder / "p.pdf").read_bytes() == b"%PDF", "the organizer's, copied"
+    assert files.sync_shared_folder(folder, wanted, manifest, (cache,)) == 0
+    # Replaced whole in the cache: the site takes the new file, the last one is kept as it was.
+    with files.replacing(preview) as temporary:
+        temporary.write_bytes(b"new png")
+    old = (folder / "a.png").stat().st_ino
+    assert files.sync_shared_folder(folder, wanted, manifest, (cache,)) == 1
+    assert (folder / "a.png").samefile(preview) and (folder / "a.png").stat().st_ino != old
+    # Where no link can be made (another file system), a copy.
+    monkeypatch.setattr(os, "link", lambda *_: (_ for _ in ()).throw(OSError(18, "Invalid cross-device link")))
+    with files.replacing(preview) as temporary:
+        temporary.write_bytes(b"third png")
+    assert files.sync_shared_folder(folder, wanted, manifest, (cache,)) == 1
+    assert not (folder / "a.png").samefile(preview) and (folder / "a.png").read_bytes() == b"third png"
+
+
 def test_a_manifest_from_before_the_digests_is_read_as_names(tmp_path):
     folder, manifest = tmp_path / "site", tmp_path / "files.json"
     folder.mkdir()

@@ -64,9 +64,14 @@ class Project:
         return self.build / "html"
 
     @property
+    def kept(self) -> Path:
+        """What the build keeps for itself: its caches, the site being built and the published snapshots."""
+        return self.build / ".proceedings"
+
+    @property
     def work(self) -> Path:
         """Where Jupyter Book builds (incrementally) before the result is published."""
-        return self.build / ".proceedings" / "work"
+        return self.kept / "work"
 
     @property
     def work_html(self) -> Path:
@@ -76,38 +81,38 @@ class Project:
     @property
     def sites(self) -> Path:
         """Published snapshots of the site; ``html`` links to one of them."""
-        return self.build / ".proceedings" / "sites"
+        return self.kept / "sites"
 
     @property
     def pdf_facts(self) -> Path:
         """The PDF facts cache."""
-        return self.build / ".proceedings" / "pdf-facts"
+        return self.kept / "pdf-facts"
 
     @property
     def references(self) -> Path:
         """The cache of formatted references."""
-        return self.build / ".proceedings" / "references.sqlite"
+        return self.kept / "references.sqlite"
 
     @property
     def citation_records(self) -> Path:
         """The cache of each paper's part of the citation files (see
         :class:`~proceedings.outputs.citation.Citations`)."""
-        return self.build / ".proceedings" / "citation-records.sqlite"
+        return self.kept / "citation-records.sqlite"
 
     @property
     def page_keys(self) -> Path:
         """What each paper's page was last written from (see :mod:`proceedings.pages.book`)."""
-        return self.build / ".proceedings" / "page-keys.json"
+        return self.kept / "page-keys.json"
 
     @property
     def volume_pdfs(self) -> Path:
         """The cache of the volume PDF, by a hash of its inputs."""
-        return self.build / ".proceedings" / "volume"
+        return self.kept / "volume"
 
     @property
     def unlocked(self) -> Path:
         """The cache of encrypted PDFs' copies without their password."""
-        return self.build / ".proceedings" / "unlocked"
+        return self.kept / "unlocked"
 
     @property
     def paper_list(self) -> Path:
@@ -118,7 +123,14 @@ class Project:
     @property
     def previews(self) -> Path:
         """The cache of first-page preview images."""
-        return self.build / ".proceedings" / "previews"
+        return self.kept / "previews"
+
+    @property
+    def replaced_whole(self) -> tuple[Path, ...]:
+        """The caches of files published as they are (previews, unlocked PDFs, volume PDFs), each
+        written once under a new name and only ever replaced whole, never in place: the site may
+        hold hard links to them."""
+        return self.previews, self.unlocked, self.volume_pdfs
 
     def relative(self, path: Path) -> str:
         """``path`` relative to the project folder, with forward slashes, for messages."""

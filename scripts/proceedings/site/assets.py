@@ -73,7 +73,7 @@ def write_assets(project: Project, citations: Citations) -> FilesPut:
         files |= _materials(project, volume, talk, talk_docname(talk.id).rpartition("/")[0], readable, pngs)
     # The pages and these files have made every text the build needs.
     citations.save()
-    written = sync_shared_folder(project.work_html, files, project.work / "files.json")
+    written = sync_shared_folder(project.work_html, files, project.work / "files.json", project.replaced_whole)
     return FilesPut(written, frozenset(files))
 
 
@@ -83,7 +83,8 @@ def put_volume_pdf(project: Project, volume_pdf: Callable[[], Path | None]) -> N
     other files beside the pages: after an added paper or a new PDF it is made last, and the zip and
     the snapshot took the other files only once it was."""
     made = volume_pdf()
-    sync_shared_folder(project.work_html, {VOLUME_PDF: made} if made else {}, project.work / "volume-file.json")
+    sync_shared_folder(project.work_html, {VOLUME_PDF: made} if made else {}, project.work / "volume-file.json",
+                       project.replaced_whole)
 
 
 def _datacite_files(stem: str, texts: tuple[str, str]) -> dict[str, str | Path]:
