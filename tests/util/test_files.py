@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from proceedings.util import files
 from proceedings.util.files import file_signatures, is_among, is_replacement_of, replacing, signatures_among, without
 
@@ -57,6 +59,19 @@ def test_replacing_writes_a_temporary_file_that_is_replacement_of_its_target(tmp
         assert is_replacement_of(name, "sub/site.zip")
         assert not is_replacement_of(name, "site.zip") and not is_replacement_of("sub/site.zip", "sub/site.zip")
     assert is_replacement_of(f".site.zip.{os.getpid()}.tmp", "site.zip")
+
+
+def test_replacing_leaves_no_temporary_file_and_the_target_as_it_was_when_the_block_fails(tmp_path):
+    target = tmp_path / "page.html"
+    target.write_text("old")
+    with pytest.raises(KeyboardInterrupt):
+        with replacing(target) as temporary:
+            temporary.write_text("half")
+            raise KeyboardInterrupt
+    assert target.read_text() == "old" and list(tmp_path.iterdir()) == [target]
+    with replacing(target) as temporary:
+        temporary.write_text("new")
+    assert target.read_text() == "new" and list(tmp_path.iterdir()) == [target]
 
 
 def test_is_among_and_signatures_among_name_files_folders_and_temporaries(tmp_path):
