@@ -146,7 +146,10 @@ def _timed_volume_pdf(project: Project, volume_pdf: Callable[[], Path | None], t
     """:func:`put_volume_pdf` as the stage "volume PDF" (most of it waiting for the process that
     makes it), for the background thread."""
     with timings.stage("volume PDF"):
-        put_volume_pdf(project, volume_pdf)
+        try:
+            put_volume_pdf(project, volume_pdf)
+        except Exception as error:  # its process's: a PDF it could not read (one replaced meanwhile?)
+            raise BuildError(f"the volume PDF could not be made ({type(error).__name__}: {error})") from error
 
 
 @contextmanager
@@ -245,8 +248,10 @@ def _zipped_and_published(project: Project, put: tuple[Future[FilesPut], Future[
                        {*files.result().names, *late}, site_as_built)
 
     def read_and_zipped() -> None:
-        volume_file.result()
-        finishing.inputs = read_again()  # Sphinx, the files beside the pages and the volume PDF have read every input
+        try:
+            volume_file.result()
+        finally:  # a PDF replaced while the volume read it is named as changed, rather than as unreadable
+            finishing.inputs = read_again()  # Sphinx, the files beside the pages and the volume PDF have read every input
         zipped.result()
 
     with ThreadPoolExecutor(max_workers=2, initializer=lower_thread_priority,

@@ -25,6 +25,7 @@ from .site.stamp import paper_digests
 from .site.zenodo import SANDBOX_API, STATE_FILE, TOKEN_VARIABLE, ZENODO_API, Zenodo, ZenodoError, deposit, zenodo_token
 from .util.processes import INTERRUPTED
 from .util.progress import Timings
+from .util.text import plural
 
 KEPT_GOING = 3
 """The exit status of ``build --keep-going`` when inputs had errors: the site was built without them."""
@@ -62,9 +63,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     _report(diags, args.json)
     if volume is not None and not args.json:
         withheld = sum(not recording.published for recording in volume.recordings)
-        print(f"{len(volume.papers)} papers ({len(volume.papers) - len(volume.cited_papers)} withdrawn or retracted), "
-              f"{len(volume.talks)} talks, {len(volume.program)} program slots, {len(volume.recordings)} recordings "
-              f"({withheld} withheld), {len(volume.authors)} authors and speakers")
+        print(f"{plural(len(volume.papers), 'paper')} ({len(volume.papers) - len(volume.cited_papers)} withdrawn or "
+              f"retracted), {plural(len(volume.talks), 'talk')}, {plural(len(volume.program), 'program slot')}, "
+              f"{plural(len(volume.recordings), 'recording')} ({withheld} withheld), "
+              f"{len(volume.authors)} authors and speakers")
     if not diags.has_errors and not args.json:
         print(f"{project.root}: inputs are valid")
     return 1 if diags.has_errors else 0

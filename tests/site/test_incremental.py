@@ -248,6 +248,45 @@ def test_a_build_hashes_again_only_the_pdfs_that_changed(tmp_path, monkeypatch):
     assert main(["check", str(root)]) == 0 and hashed == []  # check too, by the last build's record
 
 
+def test_a_pdf_replaced_as_the_volume_reads_it_is_named_as_changed_without_a_traceback(tmp_path, monkeypatch, capsys):
+    """A new-user trial cut a PDF while the volume PDF's process read it: pikepdf's error ended the
+    build in a traceback. It is named as a change made while the build ran, as the others are."""
+    root = write_project(tmp_path / "project")
+    assert main(["build", str(root)]) == 0
+    site = (root / "_build" / "html").resolve()
+    pdf = root / "papers" / "pdf" / "paper-one.pdf"
+    original = pipeline.start_volume_pdf
+
+    def cut_first(*args):
+        pdf.write_bytes(b"%PDF-1.4\n%the start of a copy\n")  # as the volume's process opens it: pikepdf cannot recover it
+        return original(*args)
+    monkeypatch.setattr(pipeline, "start_volume_pdf", cut_first)
+    (root / "book" / "preface.md").write_text("# Preface\n\nA preface the volume shows.\n", "utf-8")
+    capsys.readouterr()
+    assert main(["build", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert "papers/pdf/paper-one.pdf changed while this build ran" in err and "Traceback" not in err
+    assert (root / "_build" / "html").resolve() == site
+
+
+def test_a_volume_pdf_that_cannot_be_made_is_a_build_error_and_publishes_nothing(tmp_path, monkeypatch, capsys):
+    root = write_project(tmp_path / "project")
+    assert main(["build", str(root)]) == 0
+    site = (root / "_build" / "html").resolve()
+
+    def failing(*_):
+        def made():
+            raise RuntimeError("unable to find trailer dictionary")
+        return made
+    monkeypatch.setattr(pipeline, "start_volume_pdf", failing)
+    (root / "book" / "preface.md").write_text("# Preface\n\nA change to build.\n", "utf-8")
+    capsys.readouterr()
+    assert main(["build", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert "the volume PDF could not be made (RuntimeError: unable to find trailer dictionary)" in err
+    assert "Traceback" not in err and (root / "_build" / "html").resolve() == site
+
+
 def test_an_input_changed_while_a_build_runs_is_not_published_and_the_next_build_builds_it(tmp_path, monkeypatch, capsys):
     """An edit, or a PDF being copied in, while a build runs may be in its site half (a PDF cut short,
     its page count from before): the build names what changed, publishes nothing, and exits 1; the
