@@ -57,3 +57,24 @@ def test_the_volume_pdf_is_made_again_when_its_contents_or_author_index_change(t
     reader = PdfReader(made[-1])
     assert f"{shouted.name} 1, 4" in reader.pages[-1].extract_text().splitlines()
     assert any("DOI: 10.5281/zenodo.7654321" in page.extract_text() for page in reader.pages[:4])
+
+
+def test_a_cached_file_emptied_in_place_is_made_again_by_the_next_build(tmp_path):
+    """The site holds hard links to the cached previews and volume: one emptied by hand (a trial's
+    doing) empties the published file too, and was published again by every build after."""
+    from proceedings.cli import main
+
+    root = write_project(tmp_path / "project")
+    assert main(["build", str(root)]) == 0
+    project = Project(root)
+    preview = project.html / "book" / "papers" / "paper-one.png"
+    volume = project.html / "proceedings.pdf"
+    for published in (preview, volume):
+        cached = next(path for folder in project.replaced_whole if folder.is_dir()
+                      for path in folder.iterdir() if path.samefile(published))
+        cached.write_bytes(b"")
+        assert published.stat().st_size == 0
+    accepted = root / "papers" / "accepted.yml"  # a change that leaves the volume as it was
+    accepted.write_text(accepted.read_text("utf-8").replace("abstract: ", "abstract: Changed. ", 1), "utf-8")
+    assert main(["build", str(root)]) == 0
+    assert preview.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and len(PdfReader(volume).pages) > 2

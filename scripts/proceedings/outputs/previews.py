@@ -10,7 +10,7 @@ from pathlib import Path
 import pypdfium2
 from PIL import Image
 
-from ..util.files import replacing
+from ..util.files import cached_file, replacing
 from ..util.priority import lower_priority
 from ..util.processes import deaf_children
 from ..util.progress import progress
@@ -40,7 +40,7 @@ def preview_path(sha256: str, cache: Path) -> Path:
 
 def render_previews(pdfs: dict[str, Path], cache: Path, workers: int | None = None) -> dict[str, Path]:
     """The preview of each PDF (by content hash), rendering the missing ones in parallel."""
-    missing = [(pdf, sha, cache) for sha, pdf in pdfs.items() if not preview_path(sha, cache).is_file()]
+    missing = [(pdf, sha, cache) for sha, pdf in pdfs.items() if not cached_file(preview_path(sha, cache))]
     workers = min(workers or os.cpu_count() or 1, len(missing))
     if workers > 1:
         # Spawned, not forked: the build renders previews in a thread (forking a threaded process
@@ -58,7 +58,7 @@ def render_preview(pdf: Path, sha256: str, cache: Path) -> Path:
     """A PNG of the PDF's first page, ``WIDTH`` pixels wide (at most ``MAX_HEIGHT`` high); rendered
     once per distinct content."""
     target = preview_path(sha256, cache)
-    if target.is_file():
+    if cached_file(target):
         return target
     document = pypdfium2.PdfDocument(pdf)
     try:

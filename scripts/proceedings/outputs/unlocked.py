@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..util.files import replacing
+from ..util.files import cached_file, replacing
 
 
 def unlocked_copy(pdf: Path, password: str, sha256: str, cache: Path) -> Path:
     """A copy of ``pdf`` that opens without a password, made with ``password`` once per content
     (``sha256``, the encrypted file's hash) under ``cache``. The password is in no file written."""
     target = cache / f"{sha256}.pdf"
-    if not target.is_file():
+    if not cached_file(target):
         from pikepdf import Pdf  # here: few projects have a password, and every build paid its import
 
         with Pdf.open(pdf, password=password) as document, replacing(target) as temporary:

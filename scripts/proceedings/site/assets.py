@@ -28,7 +28,7 @@ from ..outputs.datacite import volume_record
 from ..outputs.ics import program_ics
 from ..outputs.previews import render_previews
 from ..outputs.unlocked import unlocked_copy
-from ..util.files import sync_shared_folder
+from ..util.files import cached_file, sync_shared_folder
 from ..util.myst import plain_paragraphs
 from ..util.priority import lower_priority
 from ..util.processes import deaf_children
@@ -110,7 +110,7 @@ def start_volume_pdf(project: Project, volume: Proceedings) -> Callable[[], Path
                          [(p.id, p.title, repr(p.authors), p.doi, volume.pdfs[p.pdf].sha256)
                           for p in volume.bound_papers if p.pdf], volume.author_pages])
     target = project.volume_pdfs / f"{hashlib.sha256(inputs.encode()).hexdigest()}.pdf"
-    if target.is_file():
+    if cached_file(target):
         return lambda: target
     for old in target.parent.glob("*.pdf"):
         old.unlink()

@@ -258,6 +258,14 @@ def signature_if_file(path: Path) -> list[int] | None:
     return [status.st_size, status.st_mtime_ns] if S_ISREG(status.st_mode) else None
 
 
+def cached_file(path: Path) -> bool:
+    """Whether ``path`` holds a file of a cache that can be used: one that is there and not empty.
+    The build writes each whole, by a rename, but the site holds hard links to some (see
+    :func:`copy_if_changed`): one emptied by hand was published again by every build."""
+    signature = signature_if_file(path)
+    return signature is not None and signature[0] > 0
+
+
 def file_signatures(folder: Path) -> dict[str, list[int]]:
     """Each file under ``folder``, by relative path in path order, with its :func:`file_signature`.
     Files reached through a link to a folder are not included, as with ``Path.rglob``."""
