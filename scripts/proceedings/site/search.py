@@ -228,7 +228,7 @@ def _settings() -> dict:
 
 def _program() -> list:
     """Pagefind's program, by path, size and time: ``PAGEFIND_BINARY_PATH`` may name another than
-    the package's, which may write its files otherwise. None when it is not there (its run says so)."""
+    the package's, which may write its files otherwise. Empty when it is not there (its run says so)."""
     try:
         program = Path(_pagefind())
         return [str(program), file_signature(program)]
@@ -311,11 +311,11 @@ def _unnamed_hashed_files(bundle: Path) -> list[Path]:
     hashes = [language.get("hash") for language in languages.values() if isinstance(language, dict)] \
         if isinstance(languages, dict) else []
     current = {f"pagefind.{value}.pf_meta" for value in hashes if isinstance(value, str)}
+    if not current or len(current) != len(hashes):
+        return []
     try:
         named = b"\0".join(gzip.decompress((bundle / name).read_bytes()) for name in sorted(current))
     except (OSError, EOFError, zlib.error):
-        return []
-    if not current or len(current) != len(hashes):
         return []
     return [file for file in _hashed_files(bundle)
             if file.name not in current and (file.suffix == ".pf_meta" or file.stem.encode() not in named)]
