@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from .inputs.checks import check_project
+from .inputs.checks import check_project, table_of_contents_problems
 from .inputs.loader import load
 from .inputs.pdf import PdfCache
 from .model.locations import Project
@@ -80,8 +80,10 @@ def _build(project: Project, timings: Timings, options: BuildOptions) -> tuple[P
         start_jupyter_book_server()
     with timings.stage("load"):
         volume, diags = load(project, keep_going=options.keep_going, timings=timings, digests=paper_digests(project, inputs))
+        book = table_of_contents_problems(project)
+        diags.extend(book)
         diags.extend(check_project(project, volume))
-    if volume is None or (diags.has_errors and not options.keep_going):
+    if volume is None or book.has_errors or (diags.has_errors and not options.keep_going):
         return None, diags
     volume = replace(volume, volume_pdf=options.volume_pdf)
     if unchanged:

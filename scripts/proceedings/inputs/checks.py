@@ -1,5 +1,6 @@
 """Checks of a project beyond what ``papers/`` says of itself: hand-written pages where the tool
-writes, the scaffold's examples still in place, site settings that ``workshop.yml`` overrides."""
+writes, the scaffold's examples still in place, site settings that ``workshop.yml`` overrides, and a
+table of contents naming a page that is not there."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from .loader import load_workshop
 def check_project(project: Project, volume: Proceedings | None) -> Diagnostics:
     """Problems of the project beyond ``papers/``: hand-written pages inside the folders the tool
     generates, the scaffold's examples still in the project, and a site title or URL in
-    ``_config.yml`` that is not ``workshop.yml``'s."""
+    ``_config.yml`` that is not ``workshop.yml``'s (the table of contents:
+    :func:`table_of_contents_problems`)."""
     diags = Diagnostics()
     for name in GENERATED_DIRS:
         for path in foreign_files(project.book / name, GENERATED_MARKER):
@@ -31,6 +33,61 @@ def check_project(project: Project, volume: Proceedings | None) -> Diagnostics:
     if workshop is not None:
         _check_site_settings(config, workshop, diags)
     return diags
+
+
+# The files a page of the book may be, which a table of contents names without their suffix.
+_PAGE_SUFFIXES = (".md", ".ipynb", ".rst")
+
+
+def table_of_contents_problems(project: Project) -> Diagnostics:
+    """An error for a ``_toc.yml`` that is missing or not YAML, that names no root page, or whose
+    root or ``file:`` entries name a page that is neither in the project nor in a folder the build
+    writes (Jupyter Book stopped with Sphinx's traceback on a missing root page, and left a missing
+    chapter out of the book with a warning among its own). ``--keep-going`` does not build past
+    these: they are the book's, not a record's."""
+    diags = Diagnostics()
+    if not (project.root / "_toc.yml").is_file():
+        diags.error("_toc.yml", None, None, "missing: the book's table of contents (`proceedings new` writes one)")
+        return diags
+    toc = load_yaml(project.root / "_toc.yml", "_toc.yml", diags)
+    if diags.has_errors:
+        return diags
+    if not isinstance(toc, Located) or not isinstance(toc.get("root"), str):
+        diags.error("_toc.yml", toc.line_of("root") if isinstance(toc, Located) else 1, "root",
+                    "names no root page, the book's first (`root: book/welcome`, without `.md`)")
+        return diags
+    generated = ", ".join(f"book/{folder}/" for folder in GENERATED_DIRS)
+    for line, key, name in _toc_entries(toc):
+        if not _page_is_there(project, name):
+            diags.error("_toc.yml", line, key, f"{name!r} names no page: there is no {name}.md (nor .ipynb, .rst) in the "
+                        f"project, and the build writes pages only in {generated}")
+        elif not name.startswith("book/"):
+            diags.warning("_toc.yml", line, key, f"{name!r} is outside book/, which is all the book holds (unless "
+                          "_config.yml sets sphinx: config: include_patterns): move the page into book/")
+    return diags
+
+
+def _toc_entries(toc: object) -> list[tuple[int, str, str]]:
+    """The line, key and page of the root and every ``file:`` entry of a table of contents, at any
+    depth (parts, chapters, sections, subtrees)."""
+    found = []
+    if isinstance(toc, Located):
+        found += [(toc.line_of(key), key, toc[key]) for key in ("root", "file") if isinstance(toc.get(key), str)]
+    children = toc.values() if isinstance(toc, dict) else toc if isinstance(toc, list) else ()
+    for child in children:
+        if isinstance(child, (dict, list)):
+            found += _toc_entries(child)
+    return found
+
+
+def _page_is_there(project: Project, name: str) -> bool:
+    """Whether the page ``name`` of a table of contents (relative to the project, its suffix left
+    out or given) is a file of the project, or in a folder of ``book/`` the build writes."""
+    if any(name.startswith(f"book/{folder}/") for folder in GENERATED_DIRS):
+        return True
+    path = project.root / name
+    return path.is_file() if path.suffix in _PAGE_SUFFIXES else \
+        any(path.with_name(path.name + suffix).is_file() for suffix in _PAGE_SUFFIXES)
 
 
 # What `proceedings new` writes that an organizer replaces before publishing: the file, a text
