@@ -84,9 +84,9 @@ def set_aside(folder: Path) -> None:
     """Move ``folder``, if there, into ``discarded/`` beside it, which :func:`remove_discarded` empties
     once every build is timed. On this machine's file system (ext4 without a journal) the kernel
     passes over every inode freed in the last minute (six while its block is not yet written back)
-    for each file it creates (``recently_deleted`` in its inode allocator): our cold build of 1,000 papers right after the
-    last one's 17,000 files were removed took 30.9 s instead of 27.9 s (7.9 s of system CPU
-    instead of 4.2), and plain Sphinx, which writes a fifth as many files, lost less. Both are timed
+    for each file it creates (``recently_deleted`` in its inode allocator): our cold build of 1,000
+    papers right after the last one's 17,000 files were removed took 30.9 s instead of 27.9 s (7.9 s
+    of system CPU instead of 4.2), and plain Sphinx, which writes a fifth as many files, lost less. Both are timed
     without it; :func:`measure` times one cold build right after ``rm -rf _build`` too."""
     if folder.exists():
         folder.parent.joinpath("discarded").mkdir(exist_ok=True)
