@@ -51,15 +51,11 @@ def test_a_chapter_that_is_not_there_is_an_error_and_every_one_is_named(tmp_path
 
 def test_pages_the_build_writes_and_pages_given_with_their_suffix_are_pages(tmp_path, capsys):
     root = write_project(tmp_path / "p")
-    (root / "notes.md").write_text("# Notes\n", "utf-8")
     toc = root / "_toc.yml"
-    toc.write_text(toc.read_text("utf-8").replace("      - file: book/preface\n",
-                                                  "      - file: book/preface.md\n      - file: notes\n"), "utf-8")
+    toc.write_text(toc.read_text("utf-8").replace("      - file: book/preface\n", "      - file: book/preface.md\n"), "utf-8")
     assert "book/papers/index" in toc.read_text("utf-8")  # written by the build, not there before it
     assert main(["check", str(root)]) == 0
-    err = capsys.readouterr().err
-    assert f"_toc.yml:{_line_of(root, 'file: notes')}: warning: file: 'notes' is outside book/" in err
-    assert "_toc.yml" not in err.replace(f"_toc.yml:{_line_of(root, 'file: notes')}: warning", "")
+    assert "_toc.yml" not in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -77,3 +73,62 @@ def test_a_table_of_contents_that_cannot_be_read_is_an_error(tmp_path, capsys, t
     err = capsys.readouterr().err
     assert expected in err and "Traceback" not in err
     assert not (root / "_build").exists()
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("      - file: book/preface\n", "      - book/preface\n",
+     "error: Jupyter Book cannot read it: entry not a mapping type @ '/parts/0/chapters/0'"),
+    ("      - file: book/people/committee\n", "      - file: book/preface\n",
+     "error: Jupyter Book cannot read it: document file used multiple times: 'book/preface'"),
+    ("      - file: book/preface\n", "      - url: iclr.cc\n        title: ICLR\n",
+     "error: Jupyter Book cannot read it: entry validation @ '/parts/0/chapters/0': 'url' must match"),
+    ("format: jb-book\n", "", "(`format: jb-book` is missing)"),
+    ("      - file: book/preface\n", "      - file: ./book/preface\n",
+     "error: file: './book/preface': write it as 'book/preface', from the project's folder"),
+    ("root: book/welcome", "root: welcome", "error: root: 'welcome' names no page"),
+])
+def test_a_table_of_contents_jupyter_book_refuses_is_an_error_at_its_line(tmp_path, capsys, old, new, expected):
+    # Each ended the build in sphinx-external-toc's traceback, or (./book/preface) left the page out.
+    root = write_project(tmp_path / "p")
+    toc = root / "_toc.yml"
+    text = toc.read_text("utf-8")
+    assert old in text
+    toc.write_text(text.replace(old, new, 1), "utf-8")
+    line = next(number for number, content in enumerate(toc.read_text("utf-8").split("\n"), 1)
+                if new.strip() and new.split("\n")[0].strip() in content) if new else 5
+    assert main(["build", "--keep-going", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert expected in err and "Traceback" not in err
+    if "multiple times" in expected:  # the second mention
+        line = [number for number, content in enumerate(toc.read_text("utf-8").split("\n"), 1) if "book/preface" in content][-1]
+    assert f"_toc.yml:{line}: " in err
+    assert not (root / "_build").exists()
+
+
+def test_a_page_outside_book_is_an_error_unless_the_book_is_configured_to_hold_it(tmp_path, capsys):
+    root = write_project(tmp_path / "p")
+    (root / "about.md").write_text("# About\n", "utf-8")
+    toc = root / "_toc.yml"
+    toc.write_text(toc.read_text("utf-8").replace("      - file: book/preface\n", "      - file: book/preface\n      - file: about\n"))
+    assert main(["check", str(root)]) == 1
+    assert "error: file: 'about' is outside book/" in capsys.readouterr().err
+    config = root / "_config.yml"
+    config.write_text(config.read_text("utf-8").replace("  config:\n", '  config:\n    include_patterns: ["book/**", "about.md"]\n'),
+                      "utf-8")
+    assert main(["check", str(root)]) == 0
+    assert "_toc.yml" not in capsys.readouterr().err
+
+
+def test_a_control_character_in_a_yaml_file_is_an_error_at_its_line_not_a_traceback(tmp_path, capsys):
+    # PyYAML's ReaderError ("unacceptable character #x000c") ended check and build in a traceback.
+    root = write_project(tmp_path / "p")
+    papers = root / "papers" / "accepted.yml"
+    text = papers.read_text("utf-8")
+    at = text.index("abstract:") + len("abstract: ")
+    papers.write_text(text[:at] + "\x0c" + text[at:], "utf-8")
+    assert main(["check", str(root)]) == 1
+    err = capsys.readouterr().err
+    line = text[:at].count("\n") + 1
+    column = at - text.rfind("\n", 0, at)
+    assert (f"papers/accepted.yml:{line}: error: column {column}: the control character U+000C cannot be in a YAML file"
+            in err) and "Traceback" not in err

@@ -499,3 +499,20 @@ def test_pages_linking_to_what_moved_are_written_again(tmp_path):
     accepted.write_text(accepted.read_text("utf-8").replace('title: "A Tiny Idea"', 'title: "A Tiny Idea, Retitled"'), "utf-8")
     assert main(["build", str(root)]) == 0
     assert "A Tiny Idea, Retitled" in (root / "_build" / "html" / "book" / "preface.html").read_text("utf-8")
+
+
+def test_the_site_s_front_door_follows_the_root_page_when_it_changes(tmp_path):
+    # sphinx-external-toc writes index.html's redirect only where there is none: after `root:` moved
+    # to a renamed page, the published site (and its zip) still sent readers to the old one, a 404.
+    root = write_project(tmp_path / "p")
+    assert main(["build", str(root)]) == 0
+    site = root / "_build" / "html"
+    assert 'url=book/welcome.html"' in (site / "index.html").read_text("utf-8")
+    (root / "book" / "welcome.md").rename(root / "book" / "home.md")
+    toc = root / "_toc.yml"
+    toc.write_text(toc.read_text("utf-8").replace("root: book/welcome", "root: book/home"), "utf-8")
+    assert main(["build", str(root)]) == 0
+    assert (site / "index.html").read_text("utf-8") == '<meta http-equiv="Refresh" content="0; url=book/home.html" />\n'
+    assert (site / "book" / "home.html").is_file() and not (site / "book" / "welcome.html").exists()
+    with zipfile.ZipFile(site / "proceedings-site.zip") as archive:
+        assert b"url=book/home.html" in archive.read("proceedings-site/index.html")

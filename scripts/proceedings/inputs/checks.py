@@ -4,6 +4,7 @@ table of contents naming a page that is not there."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 from ..model.locations import GENERATED_DIRS, GENERATED_MARKER, Project
@@ -40,11 +41,14 @@ _PAGE_SUFFIXES = (".md", ".ipynb", ".rst")
 
 
 def table_of_contents_problems(project: Project) -> Diagnostics:
-    """An error for a ``_toc.yml`` that is missing or not YAML, that names no root page, or whose
-    root or ``file:`` entries name a page that is neither in the project nor in a folder the build
-    writes (Jupyter Book stopped with Sphinx's traceback on a missing root page, and left a missing
-    chapter out of the book with a warning among its own). ``--keep-going`` does not build past
-    these: they are the book's, not a record's."""
+    """An error, at its line, for a ``_toc.yml`` that is missing or not YAML, that has no root page,
+    that sphinx-external-toc (Jupyter Book's reader of it) refuses, or whose root or ``file:``
+    entries name a page that is not a file of the project, is written otherwise than from the
+    project's folder (``./book/x``), or is outside ``book/`` (all the book holds unless
+    ``_config.yml`` sets ``include_patterns``), save those in a folder the build writes. Jupyter Book
+    stopped with a traceback on each but a missing chapter, which it left out of the book with a
+    warning among its own. ``--keep-going`` does not build past these: they are the book's, not a
+    record's."""
     diags = Diagnostics()
     if not (project.root / "_toc.yml").is_file():
         diags.error("_toc.yml", None, None, "missing: the book's table of contents (`proceedings new` writes one)")
@@ -54,17 +58,70 @@ def table_of_contents_problems(project: Project) -> Diagnostics:
         return diags
     if not isinstance(toc, Located) or not isinstance(toc.get("root"), str):
         diags.error("_toc.yml", toc.line_of("root") if isinstance(toc, Located) else 1, "root",
-                    "names no root page, the book's first (`root: book/welcome`, without `.md`)")
+                    "names no root page, the book's first (`root: book/welcome`)" if isinstance(toc, Located) else
+                    "is not a table of contents (`root: book/welcome`, then `chapters:` or `parts:`)")
         return diags
+    entries = _toc_entries(toc)
+    if refused := _refused_by_jupyter_book(toc):
+        hint = "`format: jb-book` is missing" if "format" not in toc else \
+            "each entry is `- file: book/page`, `- glob: book/folder/*` or `- url: https://...`"
+        lines = (project.root / "_toc.yml").read_text("utf-8", errors="replace").split("\n")
+        diags.error("_toc.yml", _line_of_refusal(toc, lines, entries, refused), None,
+                    f"Jupyter Book cannot read it: {refused} ({hint})")
     generated = ", ".join(f"book/{folder}/" for folder in GENERATED_DIRS)
-    for line, key, name in _toc_entries(toc):
-        if not _page_is_there(project, name):
+    outside_allowed = _sets_include_patterns(project)
+    for line, key, name in entries:
+        plain = posixpath.normpath(name)
+        if plain != name or name.startswith("/"):
+            diags.error("_toc.yml", line, key, f"{name!r}: write it as {plain.lstrip('/')!r}, from the project's folder")
+        elif not _page_is_there(project, name):
             diags.error("_toc.yml", line, key, f"{name!r} names no page: there is no {name}.md (nor .ipynb, .rst) in the "
                         f"project, and the build writes pages only in {generated}")
-        elif not name.startswith("book/"):
-            diags.warning("_toc.yml", line, key, f"{name!r} is outside book/, which is all the book holds (unless "
-                          "_config.yml sets sphinx: config: include_patterns): move the page into book/")
+        elif not name.startswith("book/") and not outside_allowed:
+            diags.error("_toc.yml", line, key, f"{name!r} is outside book/, which is all the book holds (unless "
+                        "_config.yml sets sphinx: config: include_patterns): move the page into book/")
     return diags
+
+
+def _refused_by_jupyter_book(toc: Located) -> str | None:
+    """What sphinx-external-toc, which reads the table of contents for Jupyter Book, says is wrong
+    with it (an entry that is not a mapping, a key it does not know, a page listed twice), if
+    anything. Imported here: only a build or a check reads a table of contents."""
+    from sphinx_external_toc.parsing import MalformedError, parse_toc_data
+
+    try:
+        parse_toc_data(toc)
+    except MalformedError as error:
+        return str(error).split(" (You may need to migrate", 1)[0]
+    return None
+
+
+def _line_of_refusal(toc: Located, lines: list[str], entries: list[tuple[int, str, str]], refusal: str) -> int:
+    """The line a refusal of :func:`_refused_by_jupyter_book` is about: the deepest record or list
+    item (a text one found among the ``lines`` of the file after its list's) its
+    ``@ '/parts/0/chapters/1'`` reaches, or the last entry of the page it names twice."""
+    if named := re.search(r"used multiple times: '(.*)'$", refusal):
+        return max((line for line, _, name in entries if name == named.group(1)), default=toc.line)
+    line, node = toc.line, toc
+    for step in (found.group(1).strip("/").split("/") if (found := re.search(r"@ '([^']*)'", refusal)) else []):
+        if isinstance(node, Located) and step in node:
+            line, node = node.line_of(step), node[step]
+        elif isinstance(node, list) and step.isdigit() and int(step) < len(node):
+            node = node[int(step)]
+            item = re.compile(rf"\s*-\s+{re.escape(str(node))}\s*(#.*)?$")
+            line = node.line if isinstance(node, Located) else \
+                next((number for number in range(line + 1, len(lines) + 1) if item.match(lines[number - 1])), line)
+    return line
+
+
+def _sets_include_patterns(project: Project) -> bool:
+    """Whether ``_config.yml`` gives Sphinx its own ``include_patterns`` (the book is then not only
+    ``book/``)."""
+    config = load_yaml(project.root / "_config.yml", "_config.yml", Diagnostics()) \
+        if (project.root / "_config.yml").is_file() else None
+    sphinx = config.get("sphinx") if isinstance(config, dict) else None
+    settings = sphinx.get("config") if isinstance(sphinx, dict) else None
+    return isinstance(settings, dict) and "include_patterns" in settings
 
 
 def _toc_entries(toc: object) -> list[tuple[int, str, str]]:

@@ -147,6 +147,9 @@ def load_yaml(path: Path, rel: str, diags: Diagnostics) -> Any:
     text = read_text(path, rel, diags)
     if text is None:
         return None
+    if unreadable := _unreadable_character(text):
+        diags.error(rel, *unreadable)
+        return None
     duplicates: list[tuple[str, int]] = []
     loader = _LineLoader(text, duplicates)
     try:
@@ -164,6 +167,21 @@ def load_yaml(path: Path, rel: str, diags: Diagnostics) -> Any:
         loader.dispose()
         for key, line in duplicates:
             diags.error(rel, line, key, DUPLICATE_KEY)
+
+
+def _unreadable_character(text: str) -> tuple[int, None, str] | None:
+    """The line of the first character YAML refuses to read (a control character, as text copied
+    from a PDF may hold: a form feed), and what to say of it; None when there is none. PyYAML
+    raised its ``ReaderError`` for it, which carries no line."""
+    try:
+        yaml.reader.Reader(text)  # checks every character of a text at once
+    except yaml.reader.ReaderError as error:
+        line_start = text.rfind("\n", 0, error.position) + 1
+        kind = "control character" if unicodedata.category(chr(error.character)) == "Cc" else "character"
+        return (text.count("\n", 0, error.position) + 1, None,
+                f"column {error.position - line_start + 1}: the {kind} U+{error.character:04X} cannot be in a YAML file "
+                "(text copied from a PDF may hold a form feed, U+000C): delete it or put a space instead")
+    return None
 
 
 def load_csv(path: Path, rel: str, diags: Diagnostics, columns: tuple[str, ...],

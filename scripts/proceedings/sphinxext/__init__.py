@@ -576,6 +576,20 @@ def _remove_old_sources(app: Sphinx, exception: Exception | None) -> None:
         shutil.rmtree(Path(app.outdir) / "_sources", ignore_errors=True)
 
 
+def _remove_stale_root_redirect(app: Sphinx, exception: Exception | None) -> None:
+    """Remove the site's ``index.html`` when it sends readers to another page than the book's root:
+    sphinx-external-toc writes that redirect only where there is none (a TODO of its own), so a book
+    whose ``root:`` changed kept redirecting to the old page, a 404 once it was renamed. Its handler,
+    after this one, writes it anew."""
+    index = Path(app.outdir) / "index.html"
+    if exception is not None or app.builder.format != "html" or not index.is_file():
+        return
+    text = index.read_text("utf-8", errors="replace")
+    root = app.config.root_doc
+    if text.startswith('<meta http-equiv="Refresh"') and not any(f'url={root}{end}"' in text for end in (".html", "/index.html")):
+        index.unlink()
+
+
 def _trim_icons(app: Sphinx, exception: Exception | None) -> None:
     if exception is None and isinstance(app.builder, StandaloneHTMLBuilder) and app.builder.theme:
         trim_icons(Path(app.outdir), [Path(folder) / "static" for folder in app.builder.theme.get_theme_dirs()],
@@ -637,6 +651,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("build-finished", _write_sitemap_and_404)
     app.connect("build-finished", _trim_icons)
     app.connect("build-finished", _remove_old_sources)
+    app.connect("build-finished", _remove_stale_root_redirect, priority=400)  # before sphinx-external-toc's
     # Each page's data is read from its source wherever it is asked for (a reading worker's is not
     # merged back); writing shares sidebars only within one process: both are safe in parallel.
     return {"version": __version__, "env_version": _ENV_VERSION, "parallel_read_safe": True,
