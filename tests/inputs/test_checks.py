@@ -61,6 +61,8 @@ def test_pages_the_build_writes_and_pages_given_with_their_suffix_are_pages(tmp_
 @pytest.mark.parametrize(("text", "expected"), [
     ("format: jb-book\nroot: [book/welcome\n", "_toc.yml:2: error: YAML syntax error, column 7: a [ list opened here is not closed"),
     ("format: jb-book\nchapters: []\n", "_toc.yml:1: error: root: names no root page"),
+    ("format: jb-book\nroot: book/welcome\noptions: 7\nchapters:\n  - file: book/preface\n",
+     "_toc.yml:1: error: Jupyter Book cannot read it: TypeError: "),  # sphinx-external-toc's own, uncaught before
     (None, "_toc.yml: error: missing: the book's table of contents"),
 ])
 def test_a_table_of_contents_that_cannot_be_read_is_an_error(tmp_path, capsys, text, expected):

@@ -93,6 +93,8 @@ def _refused_by_jupyter_book(toc: Located) -> str | None:
         parse_toc_data(toc)
     except MalformedError as error:
         return str(error).split(" (You may need to migrate", 1)[0]
+    except (TypeError, ValueError, AttributeError, KeyError) as error:  # `options: 7`: the parser did not expect it
+        return f"{type(error).__name__}: {error}"
     return None
 
 
