@@ -1,0 +1,44 @@
+"""`proceedings serve`: what it sends for a missing page."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from proceedings.site.serve import SiteHandler
+
+
+def _status_and_body(folder: Path, path: str, method: str = "GET") -> tuple[int, bytes]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SiteHandler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        request = urllib.request.Request(f"http://127.0.0.1:{server.server_port}/{path}", method=method)
+        try:
+            with urllib.request.urlopen(request) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_a_missing_page_gets_the_site_s_own_404_page_as_a_static_host_sends_it(tmp_path, method):
+    # It got Python's bare "Error response" page, unlike the published site on GitHub Pages.
+    page = b"<!DOCTYPE html><title>Page not found</title><a href='/'>home</a>"
+    (tmp_path / "404.html").write_bytes(page)
+    (tmp_path / "index.html").write_text("home", "utf-8")
+    assert _status_and_body(tmp_path, "book/papers/gone.html", method) == (404, page if method == "GET" else b"")
+    assert _status_and_body(tmp_path, "index.html", method)[0] == 200
+
+
+def test_without_a_404_page_a_missing_page_gets_python_s_error_page(tmp_path):
+    status, body = _status_and_body(tmp_path, "gone.html")
+    assert status == 404 and b"Error response" in body
