@@ -80,7 +80,7 @@ def _build(project: Project, timings: Timings, options: BuildOptions) -> tuple[P
         start_jupyter_book_server()
     with timings.stage("load"):
         volume, diags = load(project, keep_going=options.keep_going, timings=timings, digests=paper_digests(project, inputs))
-        book = table_of_contents_problems(project)
+        book = table_of_contents_problems(project, volume)
         diags.extend(book)
         diags.extend(check_project(project, volume))
     if volume is None or book.has_errors or (diags.has_errors and not options.keep_going):

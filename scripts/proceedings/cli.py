@@ -59,7 +59,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Validate a project's inputs and report every problem; exit 1 on any error."""
     project = Project(Path(args.dir).resolve())
     volume, diags = load(project, digests=paper_digests(project))
-    diags.extend(table_of_contents_problems(project))
+    diags.extend(table_of_contents_problems(project, volume))
     diags.extend(check_project(project, volume))
     _report(diags, args.json)
     if volume is not None and not args.json:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from proceedings.cli import main
+from proceedings.model.locations import GENERATED_DIRS
 
 from conftest import tree_state, write_project
 
@@ -88,6 +89,11 @@ def test_a_table_of_contents_that_cannot_be_read_is_an_error(tmp_path, capsys, t
     ("      - file: book/preface\n", "      - file: ./book/preface\n",
      "error: file: './book/preface': write it as 'book/preface', from the project's folder"),
     ("root: book/welcome", "root: welcome", "error: root: 'welcome' names no page"),
+    ("      - file: book/people/authors\n", "      - file: book/people/author\n",
+     "error: file: 'book/people/author' names no page the build writes for these inputs (did you mean 'book/people/authors'?)"),
+    ("          - glob: book/tracks/*\n", "          - glob: book/tracks/*.md\n",
+     "error: glob: 'book/tracks/*.md' matches no page (a glob names pages without their suffix: 'book/tracks/*')"),
+    ("          - glob: book/tracks/*\n", "          - glob: book/track/*\n", "error: glob: 'book/track/*' matches no page"),
 ])
 def test_a_table_of_contents_jupyter_book_refuses_is_an_error_at_its_line(tmp_path, capsys, old, new, expected):
     # Each ended the build in sphinx-external-toc's traceback, or (./book/preface) left the page out.
@@ -134,3 +140,21 @@ def test_a_control_character_in_a_yaml_file_is_an_error_at_its_line_not_a_traceb
     column = at - text.rfind("\n", 0, at)
     assert (f"papers/accepted.yml:{line}: error: column {column}: the control character U+000C cannot be in a YAML file"
             in err) and "Traceback" not in err
+
+
+def test_every_page_the_build_writes_may_be_named_in_the_table_of_contents(tmp_path, capsys):
+    # The check knows the generated pages by the records' ids and the listings' names; the build's
+    # own pages (letter pages too, past a small index page limit) must all pass it.
+    root = write_project(tmp_path / "p")
+    assert main(["build", "--index-page-limit", "1", str(root)]) == 0
+    toc = root / "_toc.yml"
+    text = toc.read_text("utf-8")
+    pages = sorted(path.relative_to(root).with_suffix("").as_posix() for folder in GENERATED_DIRS
+                   for path in (root / "book" / folder).rglob("*.md"))
+    assert "book/people/authors-m" in pages and "book/papers/paper-one" in pages  # letter pages and papers' own
+    listed = [page for page in pages if f"file: {page}\n" not in text and not page.startswith("book/tracks/")]
+    toc.write_text(text.replace("      - file: book/preface\n", "      - file: book/preface\n"
+                                + "".join(f"      - file: {page}\n" for page in listed)), "utf-8")
+    capsys.readouterr()
+    assert main(["check", str(root)]) == 0
+    assert "_toc.yml" not in capsys.readouterr().err

@@ -7,11 +7,11 @@ from __future__ import annotations
 import posixpath
 import re
 
-from ..model.locations import GENERATED_DIRS, GENERATED_MARKER, Project
+from ..model.locations import GENERATED_DIRS, GENERATED_MARKER, Project, is_generated_listing
 from ..model.volume import Proceedings
 from ..model.workshop import Workshop
 from ..records.diagnostics import Diagnostics
-from ..records.sources import Located, load_yaml
+from ..records.sources import Located, did_you_mean, load_yaml
 from ..util.files import foreign_files
 from .loader import load_workshop
 
@@ -40,14 +40,15 @@ def check_project(project: Project, volume: Proceedings | None) -> Diagnostics:
 _PAGE_SUFFIXES = (".md", ".ipynb", ".rst")
 
 
-def table_of_contents_problems(project: Project) -> Diagnostics:
+def table_of_contents_problems(project: Project, volume: Proceedings | None = None) -> Diagnostics:
     """An error, at its line, for a ``_toc.yml`` that is missing or not YAML, that has no root page,
     that sphinx-external-toc (Jupyter Book's reader of it) refuses, or whose root or ``file:``
     entries name a page that is not a file of the project, is written otherwise than from the
     project's folder (``./book/x``), or is outside ``book/`` (all the book holds unless
-    ``_config.yml`` sets ``include_patterns``), save those in a folder the build writes. Jupyter Book
-    stopped with a traceback on each but a missing chapter, which it left out of the book with a
-    warning among its own. ``--keep-going`` does not build past these: they are the book's, not a
+    ``_config.yml`` sets ``include_patterns``); in a folder the build writes, a page it does not
+    write for ``volume`` (when the inputs could be read); and a ``glob:`` that matches no page.
+    Jupyter Book stopped with a traceback on each but a missing chapter or an empty glob, which it
+    left out of the book with a warning among its own. ``--keep-going`` does not build past these: they are the book's, not a
     record's."""
     diags = Diagnostics()
     if not (project.root / "_toc.yml").is_file():
@@ -70,17 +71,63 @@ def table_of_contents_problems(project: Project) -> Diagnostics:
                     f"Jupyter Book cannot read it: {refused} ({hint})")
     generated = ", ".join(f"book/{folder}/" for folder in GENERATED_DIRS)
     outside_allowed = _sets_include_patterns(project)
+    written = _pages_the_build_writes(volume)
     for line, key, name in entries:
         plain = posixpath.normpath(name)
         if plain != name or name.startswith("/"):
             diags.error("_toc.yml", line, key, f"{name!r}: write it as {plain.lstrip('/')!r}, from the project's folder")
+        elif _in_generated_folder(name):
+            page = _without_suffix(name)
+            if written is not None and page not in written and not is_generated_listing(page):
+                diags.error("_toc.yml", line, key, f"{name!r} names no page the build writes for these inputs"
+                            f"{did_you_mean(name, sorted(written))}")
         elif not _page_is_there(project, name):
             diags.error("_toc.yml", line, key, f"{name!r} names no page: there is no {name}.md (nor .ipynb, .rst) in the "
                         f"project, and the build writes pages only in {generated}")
         elif not name.startswith("book/") and not outside_allowed:
             diags.error("_toc.yml", line, key, f"{name!r} is outside book/, which is all the book holds (unless "
                         "_config.yml sets sphinx: config: include_patterns): move the page into book/")
+    for line, key, pattern in _toc_entries(toc, ("glob",)):
+        if (written is not None or not _in_generated_folder(pattern)) and \
+                not _matches_a_page(pattern, {*_hand_written_pages(project), *(written or ())}):
+            bare = _without_suffix(pattern)
+            hint = f" (a glob names pages without their suffix: {bare!r})" if bare != pattern else ""
+            diags.error("_toc.yml", line, key, f"{pattern!r} matches no page{hint}")
     return diags
+
+
+def _pages_the_build_writes(volume: Proceedings | None) -> set[str] | None:
+    """The pages (Sphinx's names) the build writes for ``volume`` whose names its records give:
+    each paper's, track's and talk's, and the indexes and listings but those per initial letter
+    (:func:`~proceedings.model.locations.is_generated_listing` knows them by their form). None
+    without a volume."""
+    if volume is None:
+        return None
+    return {"book/papers/index", "book/papers/keywords", "book/people/authors", "book/people/committee",
+            "book/program/index", *(f"book/papers/{paper.id}" for paper in volume.papers),
+            *(f"book/tracks/{track.id}" for track in volume.workshop.tracks), *(f"book/talks/{talk.id}" for talk in volume.talks)}
+
+
+def _without_suffix(name: str) -> str:
+    """A page of a table of contents without the suffix it may be given with (``.md``, ...)."""
+    return next((name.removesuffix(suffix) for suffix in _PAGE_SUFFIXES if name.endswith(suffix)), name)
+
+
+def _in_generated_folder(name: str) -> bool:
+    return any(name.startswith(f"book/{folder}/") for folder in GENERATED_DIRS)
+
+
+def _hand_written_pages(project: Project) -> set[str]:
+    """The pages of ``book/`` outside the folders the build writes, by Sphinx's names."""
+    return {path.relative_to(project.root).with_suffix("").as_posix() for suffix in _PAGE_SUFFIXES
+            for path in project.book.rglob(f"*{suffix}") if not _in_generated_folder(path.relative_to(project.root).as_posix())}
+
+
+def _matches_a_page(pattern: str, pages: set[str]) -> bool:
+    """Whether the ``glob:`` ``pattern`` matches one of ``pages``, as sphinx-external-toc matches it."""
+    from sphinx.util.matching import patfilter
+
+    return bool(patfilter(sorted(pages), pattern))
 
 
 def _refused_by_jupyter_book(toc: Located) -> str | None:
@@ -126,24 +173,22 @@ def _sets_include_patterns(project: Project) -> bool:
     return isinstance(settings, dict) and "include_patterns" in settings
 
 
-def _toc_entries(toc: object) -> list[tuple[int, str, str]]:
-    """The line, key and page of the root and every ``file:`` entry of a table of contents, at any
-    depth (parts, chapters, sections, subtrees)."""
+def _toc_entries(toc: object, keys: tuple[str, ...] = ("root", "file")) -> list[tuple[int, str, str]]:
+    """The line, key and value of every entry of a table of contents with one of ``keys`` (the root
+    and the pages, by default), at any depth (parts, chapters, sections, subtrees)."""
     found = []
     if isinstance(toc, Located):
-        found += [(toc.line_of(key), key, toc[key]) for key in ("root", "file") if isinstance(toc.get(key), str)]
+        found += [(toc.line_of(key), key, toc[key]) for key in keys if isinstance(toc.get(key), str)]
     children = toc.values() if isinstance(toc, dict) else toc if isinstance(toc, list) else ()
     for child in children:
         if isinstance(child, (dict, list)):
-            found += _toc_entries(child)
+            found += _toc_entries(child, keys)
     return found
 
 
 def _page_is_there(project: Project, name: str) -> bool:
     """Whether the page ``name`` of a table of contents (relative to the project, its suffix left
-    out or given) is a file of the project, or in a folder of ``book/`` the build writes."""
-    if any(name.startswith(f"book/{folder}/") for folder in GENERATED_DIRS):
-        return True
+    out or given) is a file of the project."""
     path = project.root / name
     return path.is_file() if path.suffix in _PAGE_SUFFIXES else \
         any(path.with_name(path.name + suffix).is_file() for suffix in _PAGE_SUFFIXES)

@@ -185,6 +185,17 @@ def file_owner(item_id: str, ids: Container[str]) -> str | None:
     return owner if owner and owner in ids else None
 
 
+# The generated pages besides each paper's, track's and talk's own (named after its id): the papers
+# index, the keyword and author indexes with their pages per initial letter past the index page
+# limit (``-a``, ``-other``), the committee and the program.
+_GENERATED_LISTINGS = re.compile(r"^book/(papers/(index|keywords(-[a-z]+)?)|people/(committee|authors(-[a-z]+)?)|program/index)$")
+
+
+def is_generated_listing(docname: str) -> bool:
+    """Whether ``docname`` (``book/people/authors``) names a generated page but a paper's, track's or talk's own."""
+    return bool(_GENERATED_LISTINGS.match(docname))
+
+
 def is_generated_paper_page(paper_id: str) -> bool:
     """Whether ``paper_id`` names a generated page of ``book/papers/`` (``index``, ``keywords``, ``keywords-a``)."""
     return bool(_GENERATED_PAPER_PAGES.match(paper_id))
