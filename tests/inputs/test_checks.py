@@ -65,6 +65,11 @@ def test_pages_the_build_writes_and_pages_given_with_their_suffix_are_pages(tmp_
     ("format: jb-book\nroot: book/welcome\noptions: 7\nchapters:\n  - file: book/preface\n",
      "_toc.yml:1: error: Jupyter Book cannot read it: TypeError: "),  # sphinx-external-toc's own, uncaught before
     (None, "_toc.yml: error: missing: the book's table of contents"),
+    ("# nothing yet\n", "_toc.yml:1: error: is empty (`format: jb-book`"),
+    ("- book/welcome\n", "_toc.yml:1: error: is not a table of contents"),
+    ("format: jb-book\nroot: book/welcome\nchapters:\n\t- file: book/preface\n",
+     "_toc.yml:4: error: YAML syntax error, column 1: found character that cannot start any token (a tab: YAML indents with "
+     "spaces only)"),
 ])
 def test_a_table_of_contents_that_cannot_be_read_is_an_error(tmp_path, capsys, text, expected):
     root = write_project(tmp_path / "p")

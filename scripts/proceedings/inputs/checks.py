@@ -58,9 +58,11 @@ def table_of_contents_problems(project: Project, volume: Proceedings | None = No
     if diags.has_errors:
         return diags
     if not isinstance(toc, Located) or not isinstance(toc.get("root"), str):
-        diags.error("_toc.yml", toc.line_of("root") if isinstance(toc, Located) else 1, "root",
-                    "names no root page, the book's first (`root: book/welcome`)" if isinstance(toc, Located) else
-                    "is not a table of contents (`root: book/welcome`, then `chapters:` or `parts:`)")
+        if isinstance(toc, Located):
+            diags.error("_toc.yml", toc.line_of("root"), "root", "names no root page, the book's first (`root: book/welcome`)")
+        else:
+            diags.error("_toc.yml", 1, None, f"{'is empty' if toc is None else 'is not a table of contents'} "
+                        "(`format: jb-book`, `root: book/welcome`, then `chapters:` or `parts:`)")
         return diags
     entries = _toc_entries(toc)
     if refused := _refused_by_jupyter_book(toc):

@@ -119,7 +119,10 @@ def yaml_syntax_error(exc: Any, text: str) -> tuple[int | None, str]:
                                   f"line {opened.line + 1})")
     mark = problem or opened
     column = f", column {mark.column + 1}" if mark else ""
-    return (mark.line + 1 if mark else None), f"YAML syntax error{column}: {exc.problem or exc.context}"
+    lines = text.split("\n")
+    tab = mark is not None and mark.line < len(lines) and lines[mark.line][mark.column:mark.column + 1] == "\t"
+    return (mark.line + 1 if mark else None), (f"YAML syntax error{column}: {exc.problem or exc.context}"
+                                               + (" (a tab: YAML indents with spaces only)" if tab else ""))
 
 
 def _left_open(lines: list[str], opened: int, problem: int) -> bool:
