@@ -554,3 +554,13 @@ def test_an_interruption_speaks_of_the_published_site_only_when_there_is_one(tmp
     (tmp_path / "_build" / "html").mkdir(parents=True)
     assert cli.main(["build", str(tmp_path)]) == 130
     assert "the site published last is still in place" in capsys.readouterr().err
+
+
+def test_a_missing_include_on_a_hand_written_page_is_shown_not_only_logged(tmp_path, capsys):
+    # Docutils' SEVERE, which Sphinx logs as CRITICAL, was kept in the log: the page lost the
+    # included text (the home page its venue line, once moved to a subfolder) without a word.
+    root = write_project(tmp_path / "p")
+    (root / "book" / "preface.md").write_text("# Preface\n\n```{include} nothere.txt\n```\n", "utf-8")
+    assert main(["build", str(root)]) == 0
+    err = capsys.readouterr().err
+    assert "CRITICAL" in err and "nothere.txt" in err

@@ -99,6 +99,13 @@ def test_a_table_of_contents_that_cannot_be_read_is_an_error(tmp_path, capsys, t
     ("          - glob: book/tracks/*\n", "          - glob: book/tracks/*.md\n",
      "error: glob: 'book/tracks/*.md' matches no page (a glob names pages without their suffix: 'book/tracks/*')"),
     ("          - glob: book/tracks/*\n", "          - glob: book/track/*\n", "error: glob: 'book/track/*' matches no page"),
+    ("          - glob: book/tracks/*\n", "          - glob: 5\n", "error: glob: 5: a glob is a text"),
+    ("      - file: book/preface\n", "      - file: book/preface\n      - file: book/preface.md\n",
+     "error: file: 'book/preface.md' is 'book/preface' of line"),
+    ("      - file: book/preface\n", "      - url: javascript://%0Aalert(document.domain)\n        title: JS\n",
+     "error: url: 'javascript://%0Aalert(document.domain)': the sidebar links only http://, https:// and mailto: addresses"),
+    ("      - file: book/preface\n", "      - file: book/nope.md\n", "error: file: 'book/nope.md' names no page: there is no "
+     "book/nope.md in the project"),
 ])
 def test_a_table_of_contents_jupyter_book_refuses_is_an_error_at_its_line(tmp_path, capsys, old, new, expected):
     # Each ended the build in sphinx-external-toc's traceback, or (./book/preface) left the page out.
@@ -112,7 +119,7 @@ def test_a_table_of_contents_jupyter_book_refuses_is_an_error_at_its_line(tmp_pa
     assert main(["build", "--keep-going", str(root)]) == 1
     err = capsys.readouterr().err
     assert expected in err and "Traceback" not in err
-    if "multiple times" in expected:  # the second mention
+    if "multiple times" in expected or "of line" in expected:  # the second mention
         line = [number for number, content in enumerate(toc.read_text("utf-8").split("\n"), 1) if "book/preface" in content][-1]
     assert f"_toc.yml:{line}: " in err
     assert not (root / "_build").exists()
@@ -163,3 +170,46 @@ def test_every_page_the_build_writes_may_be_named_in_the_table_of_contents(tmp_p
     capsys.readouterr()
     assert main(["check", str(root)]) == 0
     assert "_toc.yml" not in capsys.readouterr().err
+
+
+def test_include_patterns_are_checked_as_sphinx_reads_them(tmp_path, capsys):
+    # `include_patterns: 7` stopped the build in our extension's traceback; patterns that leave out
+    # the root page stopped it in Sphinx's ("unable to load the master document").
+    root = write_project(tmp_path / "p")
+    config = root / "_config.yml"
+    text = config.read_text("utf-8")
+    config.write_text(text.replace("  config:\n", "  config:\n    include_patterns: 7\n"), "utf-8")
+    assert main(["build", str(root)]) == 1
+    err = capsys.readouterr().err
+    line = next(number for number, content in enumerate(config.read_text("utf-8").split("\n"), 1) if "include_patterns" in content)
+    assert f"_config.yml:{line}: error: include_patterns: is a list of patterns" in err and "Traceback" not in err
+    config.write_text(text.replace("  config:\n", '  config:\n    include_patterns: ["nothing/**"]\n'), "utf-8")
+    assert main(["check", str(root)]) == 1
+    assert ("error: root: 'book/welcome': book/welcome.md is not among the files _config.yml's include_patterns (nothing/**) "
+            "let the book hold") in capsys.readouterr().err
+
+
+def test_line_breaks_only_yaml_counts_do_not_move_the_lines_of_later_problems(tmp_path, capsys):
+    # YAML breaks lines at U+0085, U+2028 and U+2029 (Word pastes them): every later line was off by one.
+    root = write_project(tmp_path / "p")
+    papers = root / "papers" / "accepted.yml"
+    text = papers.read_text("utf-8").replace('title: "A Tiny Idea"', 'title: "A\u2028Tiny\u2029Idea\x85again"')
+    papers.write_text(text + "- id: bad-track\n  title: T\n  authors: [A B]\n  track: nosuch\n", "utf-8")
+    assert main(["check", str(root)]) == 1
+    line = text.count("\n") + 4
+    assert f"papers/accepted.yml:{line}: error: papers[2].track: unknown track 'nosuch'" in capsys.readouterr().err
+
+
+def test_every_control_character_is_named_and_deep_nesting_is_an_error_not_a_traceback(tmp_path, capsys):
+    root = write_project(tmp_path / "p")
+    papers = root / "papers" / "accepted.yml"
+    text = papers.read_text("utf-8")
+    papers.write_text(text.replace("abstract:", "abstract: \x0c", 1) + "# \x07\n", "utf-8")
+    assert main(["check", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert "U+000C cannot be in a YAML file" in err and f"papers/accepted.yml:{text.count(chr(10)) + 1}: error: column 3: " \
+        "the control character U+0007" in err
+    papers.write_text(text + "- id: deep\n  tldr: " + "[" * 300 + "]" * 300 + "\n", "utf-8")
+    assert main(["check", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert "papers/accepted.yml: error: its lists and mappings are nested too deeply to read" in err and "Traceback" not in err

@@ -42,3 +42,14 @@ def test_a_missing_page_gets_the_site_s_own_404_page_as_a_static_host_sends_it(t
 def test_without_a_404_page_a_missing_page_gets_python_s_error_page(tmp_path):
     status, body = _status_and_body(tmp_path, "gone.html")
     assert status == 404 and b"Error response" in body
+
+
+@pytest.mark.parametrize("path", ["book/", "_static/", "%00", "book/welcome.html%00.txt"])
+def test_a_folder_without_an_index_or_a_path_with_a_nul_is_not_found(tmp_path, path):
+    # A folder was listed file by file; a NUL ended the request in a traceback ("embedded null byte").
+    page = b"<!DOCTYPE html><title>Page not found</title>"
+    (tmp_path / "404.html").write_bytes(page)
+    (tmp_path / "book").mkdir()
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "book" / "welcome.html").write_text("welcome", "utf-8")
+    assert _status_and_body(tmp_path, path) == (404, page)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterable
+from typing import Any
 
 from ..model.locations import GENERATED_DIRS, GENERATED_MARKER, Project, is_generated_listing
 from ..model.volume import Proceedings
@@ -64,38 +66,68 @@ def table_of_contents_problems(project: Project, volume: Proceedings | None = No
             diags.error("_toc.yml", 1, None, f"{'is empty' if toc is None else 'is not a table of contents'} "
                         "(`format: jb-book`, `root: book/welcome`, then `chapters:` or `parts:`)")
         return diags
-    entries = _toc_entries(toc)
+    entries = [entry for entry in _toc_entries(toc) if isinstance(entry[2], str)]
     if refused := _refused_by_jupyter_book(toc):
-        hint = "`format: jb-book` is missing" if "format" not in toc else \
-            "each entry is `- file: book/page`, `- glob: book/folder/*` or `- url: https://...`"
+        hint = " (each entry is `- file: book/page`, `- glob: book/folder/*` or `- url: https://...`)" if "entry" in refused \
+            else " (`format: jb-book` is missing)" if "format" not in toc else ""
         lines = (project.root / "_toc.yml").read_text("utf-8", errors="replace").split("\n")
+        said = re.sub(r"<class '(\w+)'>", r"\1", refused)  # "must be str", not "must be <class 'str'>"
         diags.error("_toc.yml", _line_of_refusal(toc, lines, entries, refused), None,
-                    f"Jupyter Book cannot read it: {refused} ({hint})")
-    generated = ", ".join(f"book/{folder}/" for folder in GENERATED_DIRS)
-    outside_allowed = _sets_include_patterns(project)
+                    f"Jupyter Book cannot read it: {said}{hint}")
     written = _pages_the_build_writes(volume)
+    _check_pages(project, entries, written, _include_patterns(project, diags), diags)
+    _check_globs(project, _toc_entries(toc, ("glob",)), written, diags)
+    for line, key, address in _toc_entries(toc, ("url",)):
+        if isinstance(address, str) and not re.match(r"(https?|mailto):", address, re.IGNORECASE):
+            diags.error("_toc.yml", line, key, f"{address!r}: the sidebar links only http://, https:// and mailto: addresses "
+                        "(another, such as javascript:, would run in the reader's browser)")
+    return diags
+
+
+def _check_pages(project: Project, entries: list[tuple[int, str, str]], written: set[str] | None,
+                 patterns: list[str] | None, diags: Diagnostics) -> None:
+    """An error for each root or ``file:`` entry that names no page, is spelt otherwise than from
+    the project's folder, names a page listed before under another spelling (Jupyter Book showed
+    it twice), or is a hand-written page the book does not hold (outside ``book/``, or outside the
+    ``include_patterns`` that ``_config.yml`` gives, when it gives them)."""
+    folders = ", ".join(f"book/{folder}/" for folder in GENERATED_DIRS)
+    seen: dict[str, tuple[int, str]] = {}
     for line, key, name in entries:
-        plain = posixpath.normpath(name)
+        plain, page = posixpath.normpath(name), _without_suffix(name)
         if plain != name or name.startswith("/"):
             diags.error("_toc.yml", line, key, f"{name!r}: write it as {plain.lstrip('/')!r}, from the project's folder")
-        elif _in_generated_folder(name):
-            page = _without_suffix(name)
+            continue
+        if page in seen and seen[page][1] != name:  # the same spelling twice: sphinx-external-toc says so
+            diags.error("_toc.yml", line, key, f"{name!r} is {seen[page][1]!r} of line {seen[page][0]} again: list a page once")
+        seen.setdefault(page, (line, name))
+        if _in_generated_folder(name):
             if written is not None and page not in written and not is_generated_listing(page):
                 diags.error("_toc.yml", line, key, f"{name!r} names no page the build writes for these inputs"
                             f"{did_you_mean(name, sorted(written))}")
-        elif not _page_is_there(project, name):
-            diags.error("_toc.yml", line, key, f"{name!r} names no page: there is no {name}.md (nor .ipynb, .rst) in the "
-                        f"project, and the build writes pages only in {generated}")
-        elif not name.startswith("book/") and not outside_allowed:
+        elif (source := _page_file(project, name)) is None:
+            missing = name if name != page else f"{name}.md (nor .ipynb, .rst)"
+            diags.error("_toc.yml", line, key, f"{name!r} names no page: there is no {missing} in the project, and the "
+                        f"build writes pages only in {folders}")
+        elif patterns is None and not name.startswith("book/"):
             diags.error("_toc.yml", line, key, f"{name!r} is outside book/, which is all the book holds (unless "
                         "_config.yml sets sphinx: config: include_patterns): move the page into book/")
-    for line, key, pattern in _toc_entries(toc, ("glob",)):
-        if (written is not None or not _in_generated_folder(pattern)) and \
+        elif patterns is not None and not any(_matches_a_page(pattern, [source]) for pattern in patterns):
+            diags.error("_toc.yml", line, key, f"{name!r}: {source} is not among the files _config.yml's include_patterns "
+                        f"({', '.join(patterns)}) let the book hold")
+
+
+def _check_globs(project: Project, globs: list[tuple[int, str, object]], written: set[str] | None,
+                 diags: Diagnostics) -> None:
+    """An error for each ``glob:`` that is not a text or matches no page (that the build writes,
+    when it is in one of its folders and the inputs could be read)."""
+    for line, key, pattern in globs:
+        if not isinstance(pattern, str):
+            diags.error("_toc.yml", line, key, f"{pattern!r}: a glob is a text, such as `glob: book/tracks/*`")
+        elif (written is not None or not _in_generated_folder(pattern)) and \
                 not _matches_a_page(pattern, {*_hand_written_pages(project), *(written or ())}):
             bare = _without_suffix(pattern)
             hint = f" (a glob names pages without their suffix: {bare!r})" if bare != pattern else ""
             diags.error("_toc.yml", line, key, f"{pattern!r} matches no page{hint}")
-    return diags
 
 
 def _pages_the_build_writes(volume: Proceedings | None) -> set[str] | None:
@@ -125,11 +157,12 @@ def _hand_written_pages(project: Project) -> set[str]:
             for path in project.book.rglob(f"*{suffix}") if not _in_generated_folder(path.relative_to(project.root).as_posix())}
 
 
-def _matches_a_page(pattern: str, pages: set[str]) -> bool:
-    """Whether the ``glob:`` ``pattern`` matches one of ``pages``, as sphinx-external-toc matches it."""
-    from sphinx.util.matching import patfilter
+def _matches_a_page(pattern: str, pages: Iterable[str]) -> bool:
+    """Whether ``pattern`` matches one of ``pages``, as Sphinx and sphinx-external-toc match globs
+    and ``include_patterns``."""
+    from sphinx.util.matching import patmatch
 
-    return bool(patfilter(sorted(pages), pattern))
+    return any(patmatch(page, pattern) for page in pages)
 
 
 def _refused_by_jupyter_book(toc: Located) -> str | None:
@@ -165,22 +198,30 @@ def _line_of_refusal(toc: Located, lines: list[str], entries: list[tuple[int, st
     return line
 
 
-def _sets_include_patterns(project: Project) -> bool:
-    """Whether ``_config.yml`` gives Sphinx its own ``include_patterns`` (the book is then not only
-    ``book/``)."""
+def _include_patterns(project: Project, diags: Diagnostics) -> list[str] | None:
+    """The ``include_patterns`` that ``_config.yml`` gives Sphinx (the book is then not only
+    ``book/``), if it gives any; an error when they are not a list of texts (our extension's setup
+    stopped on ``include_patterns: 7`` with a traceback)."""
     config = load_yaml(project.root / "_config.yml", "_config.yml", Diagnostics()) \
         if (project.root / "_config.yml").is_file() else None
     sphinx = config.get("sphinx") if isinstance(config, dict) else None
     settings = sphinx.get("config") if isinstance(sphinx, dict) else None
-    return isinstance(settings, dict) and "include_patterns" in settings
+    if not isinstance(settings, Located) or "include_patterns" not in settings:
+        return None
+    patterns = settings["include_patterns"]
+    if not isinstance(patterns, list) or not all(isinstance(pattern, str) for pattern in patterns):
+        diags.error("_config.yml", settings.line_of("include_patterns"), "include_patterns",
+                    "is a list of patterns, such as [\"book/**\", \"about.md\"]")
+        return None
+    return patterns
 
 
-def _toc_entries(toc: object, keys: tuple[str, ...] = ("root", "file")) -> list[tuple[int, str, str]]:
+def _toc_entries(toc: object, keys: tuple[str, ...] = ("root", "file")) -> list[tuple[int, str, Any]]:
     """The line, key and value of every entry of a table of contents with one of ``keys`` (the root
     and the pages, by default), at any depth (parts, chapters, sections, subtrees)."""
     found = []
     if isinstance(toc, Located):
-        found += [(toc.line_of(key), key, toc[key]) for key in keys if isinstance(toc.get(key), str)]
+        found += [(toc.line_of(key), key, toc[key]) for key in keys if key in toc]
     children = toc.values() if isinstance(toc, dict) else toc if isinstance(toc, list) else ()
     for child in children:
         if isinstance(child, (dict, list)):
@@ -188,12 +229,12 @@ def _toc_entries(toc: object, keys: tuple[str, ...] = ("root", "file")) -> list[
     return found
 
 
-def _page_is_there(project: Project, name: str) -> bool:
-    """Whether the page ``name`` of a table of contents (relative to the project, its suffix left
-    out or given) is a file of the project."""
+def _page_file(project: Project, name: str) -> str | None:
+    """The file (relative to the project) of the page ``name`` of a table of contents, its suffix
+    left out or given, if there is one."""
     path = project.root / name
-    return path.is_file() if path.suffix in _PAGE_SUFFIXES else \
-        any(path.with_name(path.name + suffix).is_file() for suffix in _PAGE_SUFFIXES)
+    candidates = [path] if path.suffix in _PAGE_SUFFIXES else [path.with_name(path.name + suffix) for suffix in _PAGE_SUFFIXES]
+    return next((found.relative_to(project.root).as_posix() for found in candidates if found.is_file()), None)
 
 
 # What `proceedings new` writes that an organizer replaces before publishing: the file, a text

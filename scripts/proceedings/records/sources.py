@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import csv
 import difflib
 import io
+import re
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -34,25 +36,49 @@ except ImportError:  # PyYAML built without libyaml
     from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 
+# Line breaks to YAML, not to an editor (nor to ``str.split("\n")``): text pasted from Word may hold them.
+_YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+class _EditorLines:
+    """Where a YAML mark is as an editor counts lines: YAML also breaks lines at U+0085, U+2028
+    and U+2029, which put every later line number off by one for each."""
+
+    def __init__(self, text: str):
+        self.breaks = [found.start() for found in re.finditer("\n", text)] if _YAML_ONLY_BREAKS.search(text) else None
+
+    def of(self, mark: Any) -> tuple[int, int]:
+        """The mark's line and column, from 0."""
+        if self.breaks is None:
+            return mark.line, mark.column
+        line = bisect.bisect_left(self.breaks, mark.index)
+        return line, mark.index - (self.breaks[line - 1] + 1 if line else 0)
+
+    def line(self, mark: Any) -> int:
+        """The mark's line, from 1."""
+        return self.of(mark)[0] + 1
+
+
 class _LineLoader(_SafeLoader):
     """A safe YAML loader whose mappings are :class:`Located` and that reports duplicate keys."""
 
     def __init__(self, stream: str, duplicates: list[tuple[str, int]]):
         super().__init__(stream)
         self.duplicates = duplicates
+        self.lines = _EditorLines(stream)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Located:
         self.flatten_mapping(node)
         mapping = Located()
-        mapping.line = node.start_mark.line + 1
+        mapping.line = self.lines.line(node.start_mark)
         mapping.key_lines = {}
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
             key = str(key) if not isinstance(key, str) else key
             if key in mapping:
-                self.duplicates.append((key, key_node.start_mark.line + 1))
+                self.duplicates.append((key, self.lines.line(key_node.start_mark)))
             mapping[key] = self.construct_object(value_node, deep=True)
-            mapping.key_lines[key] = key_node.start_mark.line + 1
+            mapping.key_lines[key] = self.lines.line(key_node.start_mark)
         return mapping
 
 
@@ -109,20 +135,26 @@ _OPENED = {"while scanning a quoted scalar": "a quoted text", "while scanning a 
 def yaml_syntax_error(exc: Any, text: str) -> tuple[int | None, str]:
     """The line of a YAML syntax error in ``text`` (PyYAML's or ruamel.yaml's: the same marks and
     words) and what to say of it."""
-    problem, opened = exc.problem_mark, exc.context_mark
-    if opened and problem and exc.context in _OPENED and opened.line != problem.line:
-        what = _OPENED[exc.context]
-        if _left_open(text.split("\n"), opened.line, problem.line):
-            return opened.line + 1, (f"YAML syntax error, column {opened.column + 1}: {what} opened here is not closed "
-                                     f"(YAML read on to line {problem.line + 1}, column {problem.column + 1}: {exc.problem})")
-        return problem.line + 1, (f"YAML syntax error, column {problem.column + 1}: {exc.problem} (in {what} opened at "
-                                  f"line {opened.line + 1})")
-    mark = problem or opened
-    column = f", column {mark.column + 1}" if mark else ""
+    where = _EditorLines(text)
+    problem = where.of(exc.problem_mark) if exc.problem_mark else None
+    opened = where.of(exc.context_mark) if exc.context_mark else None
     lines = text.split("\n")
-    tab = mark is not None and mark.line < len(lines) and lines[mark.line][mark.column:mark.column + 1] == "\t"
-    return (mark.line + 1 if mark else None), (f"YAML syntax error{column}: {exc.problem or exc.context}"
-                                               + (" (a tab: YAML indents with spaces only)" if tab else ""))
+    if opened and problem and exc.context in _OPENED and opened[0] != problem[0]:
+        what = _OPENED[exc.context]
+        if _left_open(lines, opened[0], problem[0]):
+            return opened[0] + 1, (f"YAML syntax error, column {opened[1] + 1}: {what} opened here is not closed "
+                                   f"(YAML read on to line {problem[0] + 1}, column {problem[1] + 1}: {exc.problem})")
+        return problem[0] + 1, (f"YAML syntax error, column {problem[1] + 1}: {exc.problem} (in {what} opened at "
+                                f"line {opened[0] + 1})")
+    mark = problem or opened
+    if mark is None:
+        return None, f"YAML syntax error: {exc.problem or exc.context}"
+    line, column = mark
+    tab = line < len(lines) and lines[line][column:column + 1] == "\t"
+    odd_break = line < len(lines) and _YAML_ONLY_BREAKS.search(lines[line])
+    hint = " (a tab: YAML indents with spaces only)" if tab else \
+        f" (line {line + 1} holds U+{ord(odd_break.group()):04X}, a line break to YAML: delete it)" if odd_break else ""
+    return line + 1, f"YAML syntax error, column {column + 1}: {exc.problem or exc.context}{hint}"
 
 
 def _left_open(lines: list[str], opened: int, problem: int) -> bool:
@@ -150,8 +182,9 @@ def load_yaml(path: Path, rel: str, diags: Diagnostics) -> Any:
     text = read_text(path, rel, diags)
     if text is None:
         return None
-    if unreadable := _unreadable_character(text):
-        diags.error(rel, *unreadable)
+    if unreadable := _unreadable_characters(text):
+        for line, message in unreadable:
+            diags.error(rel, line, None, message)
         return None
     duplicates: list[tuple[str, int]] = []
     loader = _LineLoader(text, duplicates)
@@ -163,8 +196,11 @@ def load_yaml(path: Path, rel: str, diags: Diagnostics) -> Any:
             return None
         return loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        line, message = yaml_syntax_error(exc, text)
-        diags.error(rel, line, None, message)
+        at, message = yaml_syntax_error(exc, text)
+        diags.error(rel, at, None, message)
+        return None
+    except RecursionError:  # a few hundred nested [ ] or mappings: Python's stack, not YAML's limit
+        diags.error(rel, None, None, "its lists and mappings are nested too deeply to read; write it flatter")
         return None
     finally:
         loader.dispose()
@@ -172,19 +208,19 @@ def load_yaml(path: Path, rel: str, diags: Diagnostics) -> Any:
             diags.error(rel, line, key, DUPLICATE_KEY)
 
 
-def _unreadable_character(text: str) -> tuple[int, None, str] | None:
-    """The line of the first character YAML refuses to read (a control character, as text copied
-    from a PDF may hold: a form feed), and what to say of it; None when there is none. PyYAML
-    raised its ``ReaderError`` for it, which carries no line."""
-    try:
-        yaml.reader.Reader(text)  # checks every character of a text at once
-    except yaml.reader.ReaderError as error:
-        line_start = text.rfind("\n", 0, error.position) + 1
-        kind = "control character" if unicodedata.category(chr(error.character)) == "Cc" else "character"
-        return (text.count("\n", 0, error.position) + 1, None,
-                f"column {error.position - line_start + 1}: the {kind} U+{error.character:04X} cannot be in a YAML file "
-                "(text copied from a PDF may hold a form feed, U+000C): delete it or put a space instead")
-    return None
+def _unreadable_characters(text: str) -> list[tuple[int, str]]:
+    """The line of each character YAML refuses to read (a control character, as text copied from a
+    PDF may hold: a form feed), and what to say of it. PyYAML raised its ``ReaderError`` for the
+    first, which carries no line."""
+    problems = []
+    for found in yaml.reader.Reader.NON_PRINTABLE.finditer(text):
+        code = ord(found.group())
+        line_start = text.rfind("\n", 0, found.start()) + 1
+        kind = "control character" if unicodedata.category(found.group()) == "Cc" else "character"
+        problems.append((text.count("\n", 0, found.start()) + 1,
+                         f"column {found.start() - line_start + 1}: the {kind} U+{code:04X} cannot be in a YAML file "
+                         "(text copied from a PDF may hold a form feed, U+000C): delete it or put a space instead"))
+    return problems
 
 
 def load_csv(path: Path, rel: str, diags: Diagnostics, columns: tuple[str, ...],

@@ -243,7 +243,9 @@ def run_jupyter_book(project: Project, run: BookRun, verbose: bool = False) -> N
         output = log.read_text("utf-8", errors="replace")
         # Without the colours Sphinx writes even into a file, which a log or CI would show as codes.
         output = re.sub(r"\x1b\[[0-9;]*m", "", output)
-        warnings = [line for line in output.splitlines() if "WARNING" in line or "ERROR" in line or process.exitcode]
+        # Docutils' SEVERE (a missing {include}) comes as CRITICAL: it left the page without it.
+        warnings = [line for line in output.splitlines()
+                    if any(level in line for level in ("WARNING", "ERROR", "CRITICAL", "SEVERE")) or process.exitcode]
         if warnings:
             print("Jupyter Book says:\n" + "\n".join(warnings), file=sys.stderr)
     if process.exitcode != 0:

@@ -8,6 +8,7 @@ import gzip
 import http.server
 import io
 import os
+import urllib.parse
 from pathlib import Path
 
 # Text worth compressing (Pagefind's index fragments are compressed already).
@@ -55,7 +56,14 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
+    def list_directory(self, path):
+        """A folder without ``index.html`` is not found, as on a static host (not a listing of its files)."""
+        self.send_error(404)
+
     def send_head(self):
+        if "\0" in urllib.parse.unquote(self.path):  # the file system refuses it: Python's handler raised
+            self.send_error(404)
+            return None
         path = self.translate_path(self.path)
         if os.path.isdir(path):
             index = os.path.join(path, "index.html")
