@@ -4,9 +4,11 @@ table of contents naming a page that is not there."""
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from ..model.locations import GENERATED_DIRS, GENERATED_MARKER, Project, is_generated_listing
@@ -152,9 +154,15 @@ def _in_generated_folder(name: str) -> bool:
 
 
 def _hand_written_pages(project: Project) -> set[str]:
-    """The pages of ``book/`` outside the folders the build writes, by Sphinx's names."""
-    return {path.relative_to(project.root).with_suffix("").as_posix() for suffix in _PAGE_SUFFIXES
-            for path in project.book.rglob(f"*{suffix}") if not _in_generated_folder(path.relative_to(project.root).as_posix())}
+    """The pages of ``book/`` outside the folders the build writes, by Sphinx's names (those
+    folders not walked: a thousand papers' pages are there)."""
+    pages = set()
+    for folder, subfolders, files in os.walk(project.book):
+        if Path(folder) == project.book:
+            subfolders[:] = [name for name in subfolders if name not in GENERATED_DIRS]
+        pages |= {(Path(folder) / name).relative_to(project.root).with_suffix("").as_posix()
+                  for name in files if name.endswith(_PAGE_SUFFIXES)}
+    return pages
 
 
 def _matches_a_page(pattern: str, pages: Iterable[str]) -> bool:
