@@ -45,15 +45,13 @@ _PAGE_SUFFIXES = (".md", ".ipynb", ".rst")
 
 
 def table_of_contents_problems(project: Project, volume: Proceedings | None = None) -> Diagnostics:
-    """An error, at its line, for a ``_toc.yml`` that is missing or not YAML, that has no root page,
-    that sphinx-external-toc (Jupyter Book's reader of it) refuses, or whose root or ``file:``
-    entries name a page that is not a file of the project, is written otherwise than from the
-    project's folder (``./book/x``), or is outside ``book/`` (all the book holds unless
-    ``_config.yml`` sets ``include_patterns``); in a folder the build writes, a page it does not
-    write for ``volume`` (when the inputs could be read); and a ``glob:`` that matches no page.
-    Jupyter Book stopped with a traceback on each but a missing chapter or an empty glob, which it
-    left out of the book with a warning among its own. ``--keep-going`` does not build past these: they are the book's, not a
-    record's."""
+    """An error, at its line, for a ``_toc.yml`` that is missing, not YAML or empty, that has no
+    root page, or that sphinx-external-toc (Jupyter Book's reader of it) refuses; for each root or
+    ``file:`` entry that :func:`_check_pages` refuses, each ``glob:`` that :func:`_check_globs`
+    refuses, and each ``url:`` that is not a web or mail address. Jupyter Book stopped with a
+    traceback on most of these, and left a missing page or an empty glob out of the book with a
+    warning among its own. ``--keep-going`` does not build past them: they are the book's, not a
+    record's. ``volume`` (None when the inputs could not be read) says which pages the build writes."""
     diags = Diagnostics()
     if not (project.root / "_toc.yml").is_file():
         diags.error("_toc.yml", None, None, "missing: the book's table of contents (`proceedings new` writes one)")
@@ -183,7 +181,7 @@ def _refused_by_jupyter_book(toc: Located) -> str | None:
         parse_toc_data(toc)
     except MalformedError as error:
         return str(error).split(" (You may need to migrate", 1)[0]
-    except (TypeError, ValueError, AttributeError, KeyError) as error:  # `options: 7`: the parser did not expect it
+    except (TypeError, ValueError, AttributeError, KeyError, RecursionError) as error:  # `options: 7`: not expected
         return f"{type(error).__name__}: {error}"
     return None
 
