@@ -6,6 +6,7 @@ import bisect
 import csv
 import difflib
 import io
+import itertools
 import re
 import unicodedata
 from pathlib import Path
@@ -208,18 +209,28 @@ def load_yaml(path: Path, rel: str, diags: Diagnostics) -> Any:
             diags.error(rel, line, key, DUPLICATE_KEY)
 
 
-def _unreadable_characters(text: str) -> list[tuple[int, str]]:
+MAX_CHARACTERS_NAMED = 50
+"""How many characters YAML refuses are named one by one; the rest are counted (a hostile file may
+hold a million)."""
+
+
+def _unreadable_characters(text: str) -> list[tuple[int | None, str]]:
     """The line of each character YAML refuses to read (a control character, as text copied from a
-    PDF may hold: a form feed), and what to say of it. PyYAML raised its ``ReaderError`` for the
-    first, which carries no line."""
-    problems = []
-    for found in yaml.reader.Reader.NON_PRINTABLE.finditer(text):
-        code = ord(found.group())
-        line_start = text.rfind("\n", 0, found.start()) + 1
-        kind = "control character" if unicodedata.category(found.group()) == "Cc" else "character"
-        problems.append((text.count("\n", 0, found.start()) + 1,
-                         f"column {found.start() - line_start + 1}: the {kind} U+{code:04X} cannot be in a YAML file "
-                         "(text copied from a PDF may hold a form feed, U+000C): delete it or put a space instead"))
+    PDF may hold: a form feed), and what to say of it; past :data:`MAX_CHARACTERS_NAMED`, how many
+    more there are. PyYAML raised its ``ReaderError`` for the first, which carries no line."""
+    problems: list[tuple[int | None, str]] = []
+    line, counted = 1, 0
+    found = list(itertools.islice(yaml.reader.Reader.NON_PRINTABLE.finditer(text), MAX_CHARACTERS_NAMED + 1))
+    for character in found[:MAX_CHARACTERS_NAMED]:
+        line += text.count("\n", counted, character.start())
+        counted = character.start()
+        column = character.start() - (text.rfind("\n", 0, character.start()) + 1) + 1
+        kind = "control character" if unicodedata.category(character.group()) == "Cc" else "character"
+        problems.append((line, f"column {column}: the {kind} U+{ord(character.group()):04X} cannot be in a YAML file "
+                               "(text copied from a PDF may hold a form feed, U+000C): delete it or put a space instead"))
+    if len(found) > MAX_CHARACTERS_NAMED:
+        more = len(yaml.reader.Reader.NON_PRINTABLE.findall(text, found[-1].start()))
+        problems.append((None, f"and {more:,} more such characters after line {line}"))
     return problems
 
 
