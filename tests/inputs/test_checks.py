@@ -213,3 +213,14 @@ def test_every_control_character_is_named_and_deep_nesting_is_an_error_not_a_tra
     assert main(["check", str(root)]) == 1
     err = capsys.readouterr().err
     assert "papers/accepted.yml: error: its lists and mappings are nested too deeply to read" in err and "Traceback" not in err
+
+
+def test_a_million_refused_characters_are_named_fifty_times_then_counted(tmp_path, capsys):
+    # Each was named with its line counted from the file's start: quadratic in a hostile file.
+    root = write_project(tmp_path / "p")
+    papers = root / "papers" / "accepted.yml"
+    papers.write_text(papers.read_text("utf-8") + "# " + "\x0c" * 1_000_000 + "\n", "utf-8")
+    assert main(["check", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("the control character U+000C") == 50
+    assert "papers/accepted.yml: error: and 999,950 more such characters after line" in err
