@@ -62,6 +62,9 @@ def test_pages_the_build_writes_and_pages_given_with_their_suffix_are_pages(tmp_
 @pytest.mark.parametrize(("text", "expected"), [
     ("format: jb-book\nroot: [book/welcome\n", "_toc.yml:2: error: YAML syntax error, column 7: a [ list opened here is not closed"),
     ("format: jb-book\nchapters: []\n", "_toc.yml:1: error: root: names no root page"),
+    ("format: jb-book\nroot: book/welcome\nchapters:\n  - file: book/preface\n    title: [1]\n",
+     "_toc.yml:5: error: Jupyter Book cannot read it: doc validation @ '//chapters/0/': 'title' must be str (got [1] that is a "
+     "list)"),  # at the key's line, not the entry's; Python's type names without <class ...>
     ("format: jb-book\nroot: book/welcome\noptions: 7\nchapters:\n  - file: book/preface\n",
      "_toc.yml:1: error: Jupyter Book cannot read it: TypeError: "),  # sphinx-external-toc's own, uncaught before
     (None, "_toc.yml: error: missing: the book's table of contents"),

@@ -201,7 +201,9 @@ def _line_of_refusal(toc: Located, lines: list[str], entries: list[tuple[int, st
             item = re.compile(rf"\s*-\s+{re.escape(str(node))}\s*(#.*)?$")
             line = node.line if isinstance(node, Located) else \
                 next((number for number in range(line + 1, len(lines) + 1) if item.match(lines[number - 1])), line)
-    return line
+    # "'title' must be str": the line of that key of the record reached, where it has it.
+    keys = [key for key in re.findall(r"'([\w-]+)'", refusal.partition("@")[2]) if isinstance(node, Located) and key in node]
+    return node.line_of(keys[0]) if keys and isinstance(node, Located) else line
 
 
 def _include_patterns(project: Project, diags: Diagnostics) -> list[str] | None:
