@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..model.locations import GENERATED_DIRS, GENERATED_MARKER, Project, is_generated_listing
+from ..model.locations import GENERATED_DIRS, GENERATED_MARKER, LISTING_DOCNAMES, Project, is_generated_listing
 from ..model.volume import Proceedings
 from ..model.workshop import Workshop
 from ..records.diagnostics import Diagnostics
@@ -137,8 +137,7 @@ def _pages_the_build_writes(volume: Proceedings | None) -> set[str] | None:
     without a volume."""
     if volume is None:
         return None
-    return {"book/papers/index", "book/papers/keywords", "book/people/authors", "book/people/committee",
-            "book/program/index", *(f"book/papers/{paper.id}" for paper in volume.papers),
+    return {*LISTING_DOCNAMES, *(f"book/papers/{paper.id}" for paper in volume.papers),
             *(f"book/tracks/{track.id}" for track in volume.workshop.tracks), *(f"book/talks/{talk.id}" for talk in volume.talks)}
 
 

@@ -185,15 +185,18 @@ def file_owner(item_id: str, ids: Container[str]) -> str | None:
     return owner if owner and owner in ids else None
 
 
-# The generated pages besides each paper's, track's and talk's own (named after its id): the papers
-# index, the keyword and author indexes with their pages per initial letter past the index page
-# limit (``-a``, ``-other``), the committee and the program.
-_GENERATED_LISTINGS = re.compile(r"^book/(papers/(index|keywords(-[a-z]+)?)|people/(committee|authors(-[a-z]+)?)|program/index)$")
+LISTING_DOCNAMES = ("book/papers/index", "book/papers/keywords", "book/people/authors", "book/people/committee",
+                    PROGRAM_DOCNAME)
+"""The generated pages besides each paper's, track's and talk's own (named after its id) and the
+index pages per initial letter: the papers index, the keyword and author indexes, the committee and
+the program."""
+# The keyword and author indexes' pages per initial letter past the index page limit (``-a``, ``-other``).
+_LETTER_PAGES = re.compile(r"^book/(papers/keywords|people/authors)-[a-z]+$")
 
 
 def is_generated_listing(docname: str) -> bool:
     """Whether ``docname`` (``book/people/authors``) names a generated page but a paper's, track's or talk's own."""
-    return bool(_GENERATED_LISTINGS.match(docname))
+    return docname in LISTING_DOCNAMES or bool(_LETTER_PAGES.match(docname))
 
 
 def is_generated_paper_page(paper_id: str) -> bool:
