@@ -516,3 +516,27 @@ def test_the_site_s_front_door_follows_the_root_page_when_it_changes(tmp_path):
     assert (site / "book" / "home.html").is_file() and not (site / "book" / "welcome.html").exists()
     with zipfile.ZipFile(site / "proceedings-site.zip") as archive:
         assert b"url=book/home.html" in archive.read("proceedings-site/index.html")
+
+
+def test_a_page_outside_book_removed_with_its_entry_leaves_the_site(tmp_path):
+    # Only pages under book/ were removed from the output once their source was gone: one the book
+    # held through include_patterns stayed published, zipped and in what `publish` pushes.
+    root = write_project(tmp_path / "p")
+    config, toc = root / "_config.yml", root / "_toc.yml"
+    settings, listed = config.read_text("utf-8"), toc.read_text("utf-8")
+    config.write_text(settings.replace("  config:\n", '  config:\n    include_patterns: ["book/**", "about/**"]\n'), "utf-8")
+    toc.write_text(listed.replace("      - file: book/preface\n", "      - file: book/preface\n      - file: about/team\n"), "utf-8")
+    (root / "about").mkdir()
+    (root / "about" / "team.md").write_text("# The team\n\nWe organize.\n", "utf-8")
+    assert main(["build", str(root)]) == 0
+    site = root / "_build" / "html"
+    assert "We organize." in (site / "about" / "team.html").read_text("utf-8")
+
+    (root / "about" / "team.md").unlink()
+    config.write_text(settings, "utf-8")
+    toc.write_text(listed, "utf-8")
+    assert main(["build", str(root)]) == 0
+    assert not (site / "about" / "team.html").exists()
+    with zipfile.ZipFile(site / "proceedings-site.zip") as archive:
+        assert not [name for name in archive.namelist() if "about/" in name]
+    assert not [name for name in _site(root) if name.startswith("about/")]

@@ -19,7 +19,6 @@ from ..util import myst
 from ..util.files import (
     content_signature,
     content_signatures,
-    file_names,
     file_signature,
     file_signatures,
     read_json,
@@ -251,21 +250,4 @@ def run_jupyter_book(project: Project, run: BookRun, verbose: bool = False) -> N
     if process.exitcode != 0:
         raise BuildError(f"jupyter-book build failed (exit {process.exitcode}); the messages above say why")
     interrupted.unlink()
-    _remove_stale_pages(project)
     stamp.write_text(run.inputs, "utf-8")
-
-
-def _remove_stale_pages(project: Project) -> None:
-    """Remove the HTML, and the copy of the source, of every page no longer in ``book/``: Sphinx's
-    incremental build forgets a removed page but leaves its output, which would stay published,
-    zipped and searchable (a paper taken down would still be served)."""
-    html = project.work_html
-    # Two walks of the folders' names, where a check for each page's source was 0.2 s of an edit's build.
-    sources = {name.rsplit(".", 1)[0] for name in file_names(project.book) if name.endswith(_SOURCE_SUFFIXES)}
-    for name in file_names(html / "book"):
-        stem = name.removesuffix(".html")
-        if stem != name and stem not in sources:
-            (html / "book" / name).unlink()
-            docname = Path("book", stem)
-            for source in (html / "_sources" / docname.parent).glob(f"{docname.name}.*"):
-                source.unlink()

@@ -48,7 +48,7 @@ from sphinx_design.shared import create_component
 
 from .. import __version__
 from ..util import myst
-from ..util.files import write_if_changed
+from ..util.files import read_json, write_if_changed
 from ..util.latex import math_as_text
 from ..util.text import paragraphs_of
 from . import debuglog, libyaml, mathml, memory, once
@@ -576,6 +576,20 @@ def _remove_old_sources(app: Sphinx, exception: Exception | None) -> None:
         shutil.rmtree(Path(app.outdir) / "_sources", ignore_errors=True)
 
 
+def _remove_pages_of_removed_documents(app: Sphinx, exception: Exception | None) -> None:
+    """Remove the page of every document the last successful build had and this one has not, and
+    record this build's documents. Sphinx forgets a removed document but leaves its page, which would
+    stay published, zipped and searchable (a paper taken down would still be served); the record is
+    kept beside the doctrees because a fresh environment (``--all``) knows no earlier document."""
+    if exception is not None or app.builder.format != "html":
+        return
+    record = Path(app.doctreedir) / "proceedings-documents.json"
+    before = {name for name in read_json(record, []) if isinstance(name, str)}
+    for name in before - app.env.found_docs:
+        (Path(app.outdir) / app.builder.get_outfilename(name)).unlink(missing_ok=True)
+    write_if_changed(record, json.dumps(sorted(app.env.found_docs)))
+
+
 def _remove_stale_root_redirect(app: Sphinx, exception: Exception | None) -> None:
     """Remove the site's ``index.html`` when it sends readers to another page than the book's root:
     sphinx-external-toc writes that redirect only where there is none (a TODO of its own), so a book
@@ -651,6 +665,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("build-finished", _write_sitemap_and_404)
     app.connect("build-finished", _trim_icons)
     app.connect("build-finished", _remove_old_sources)
+    app.connect("build-finished", _remove_pages_of_removed_documents)
     app.connect("build-finished", _remove_stale_root_redirect, priority=400)  # before sphinx-external-toc's
     # Each page's data is read from its source wherever it is asked for (a reading worker's is not
     # merged back); writing shares sidebars only within one process: both are safe in parallel.
