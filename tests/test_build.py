@@ -239,18 +239,23 @@ def test_hand_written_page_in_generated_folder_is_protected(tmp_path, capsys):
     assert mine.read_text() == "# My notes\n"
 
 
-def test_keep_going_never_replaces_nor_removes_a_hand_written_page(tmp_path, capsys):
+def test_keep_going_never_replaces_nor_removes_a_hand_written_page_nor_publishes_it(tmp_path, capsys):
+    # Built past the error, the hand-written book/papers/paper-one.md was published as that paper's page.
     root = write_project(tmp_path / "p")
+    assert main(["build", str(root)]) == 0
+    published = (root / "_build/html/book/papers/paper-one.html").read_text("utf-8")
     pages = {root / "book/papers/notes.md": "# My notes\n", root / "book/papers/notes.txt": "kept\n",
              root / "book/papers/paper-one.md": "# I wrote this paper page myself\n",
              root / "book/talks/extra.md": "# Extra\n"}
     for path, text in pages.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-    assert main(["build", "--keep-going", str(root)]) == 3  # built, with errors left out
+    assert main(["build", "--keep-going", str(root)]) == 1  # the book's errors, not a record's: nothing built
     err = capsys.readouterr().err
     assert "book/papers/notes.md: error: hand-written page" in err and "book/talks/extra.md: error:" in err
     assert {path: path.read_text() for path in pages} == pages
+    assert (root / "_build/html/book/papers/paper-one.html").read_text("utf-8") == published
+    assert not (root / "_build/html/book/papers/notes.html").exists()
 
 
 def test_a_removed_paper_is_no_longer_published(tmp_path):

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from .inputs.checks import check_project, table_of_contents_problems
+from .inputs.checks import book_problems, check_project
 from .inputs.loader import load
 from .inputs.pdf import PdfCache
 from .model.locations import Project
@@ -80,7 +80,7 @@ def _build(project: Project, timings: Timings, options: BuildOptions) -> tuple[P
         start_jupyter_book_server()
     with timings.stage("load"):
         volume, diags = load(project, keep_going=options.keep_going, timings=timings, digests=paper_digests(project, inputs))
-        book = table_of_contents_problems(project, volume)
+        book = book_problems(project, volume)
         diags.extend(book)
         diags.extend(check_project(project, volume))
     if volume is None or book.has_errors or (diags.has_errors and not options.keep_going):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import __version__
 from .build import BuildOptions, build
-from .inputs.checks import check_project, placeholders_left, table_of_contents_problems
+from .inputs.checks import book_problems, check_project, placeholders_left
 from .inputs.dois import DoisNotWritten, write_dois
 from .inputs.loader import load, load_workshop
 from .inputs.openreview import ImportRefused, import_notes, read_export
@@ -59,7 +59,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Validate a project's inputs and report every problem; exit 1 on any error."""
     project = Project(Path(args.dir).resolve())
     volume, diags = load(project, digests=paper_digests(project))
-    diags.extend(table_of_contents_problems(project, volume))
+    diags.extend(book_problems(project, volume))
     diags.extend(check_project(project, volume))
     _report(diags, args.json)
     if volume is not None and not args.json:

@@ -21,15 +21,10 @@ from .loader import load_workshop
 
 
 def check_project(project: Project, volume: Proceedings | None) -> Diagnostics:
-    """Problems of the project beyond ``papers/``: hand-written pages inside the folders the tool
-    generates, the scaffold's examples still in the project, and a site title or URL in
-    ``_config.yml`` that is not ``workshop.yml``'s (the table of contents:
-    :func:`table_of_contents_problems`)."""
+    """Problems of the project beyond ``papers/`` and the book (:func:`book_problems`): the
+    scaffold's examples still in the project, and a site title or URL in ``_config.yml`` that is
+    not ``workshop.yml``'s."""
     diags = Diagnostics()
-    for name in GENERATED_DIRS:
-        for path in foreign_files(project.book / name, GENERATED_MARKER):
-            diags.error(project.relative(path), None, None,
-                        f"hand-written page inside book/{name}/, which `proceedings` generates; move it elsewhere in book/")
     _check_placeholders(project, diags)
     config_file = project.root / "_config.yml"
     config = load_yaml(config_file, "_config.yml", diags) if config_file.is_file() else None
@@ -37,6 +32,20 @@ def check_project(project: Project, volume: Proceedings | None) -> Diagnostics:
     workshop = volume.workshop if volume else load_workshop(project)[0]
     if workshop is not None:
         _check_site_settings(config, workshop, diags)
+    return diags
+
+
+def book_problems(project: Project, volume: Proceedings | None = None) -> Diagnostics:
+    """An error for each hand-written page inside the folders the build writes, then the table of
+    contents' (:func:`table_of_contents_problems`). ``--keep-going`` does not build past them: they
+    are the book's, not a record's, and such a page, never overwritten, would be published where
+    the build writes its own (a paper's page replaced by a hand-written one)."""
+    diags = Diagnostics()
+    for name in GENERATED_DIRS:
+        for path in foreign_files(project.book / name, GENERATED_MARKER):
+            diags.error(project.relative(path), None, None,
+                        f"hand-written page inside book/{name}/, which `proceedings` generates; move it elsewhere in book/")
+    diags.extend(table_of_contents_problems(project, volume))
     return diags
 
 
@@ -50,8 +59,7 @@ def table_of_contents_problems(project: Project, volume: Proceedings | None = No
     ``file:`` entry that :func:`_check_pages` refuses, each ``glob:`` that :func:`_check_globs`
     refuses, and each ``url:`` that is not a web or mail address. Jupyter Book stopped with a
     traceback on most of these, and left a missing page or an empty glob out of the book with a
-    warning among its own. ``--keep-going`` does not build past them: they are the book's, not a
-    record's. ``volume`` (None when the inputs could not be read) says which pages the build writes."""
+    warning among its own. ``volume`` (None when the inputs could not be read) says which pages the build writes."""
     diags = Diagnostics()
     if not (project.root / "_toc.yml").is_file():
         diags.error("_toc.yml", None, None, "missing: the book's table of contents (`proceedings new` writes one)")
