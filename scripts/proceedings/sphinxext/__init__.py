@@ -581,7 +581,7 @@ def _remove_pages_of_removed_documents(app: Sphinx, exception: Exception | None)
     record this build's documents. Sphinx forgets a removed document but leaves its page, which would
     stay published, zipped and searchable (a paper taken down would still be served); the record is
     kept beside the doctrees because a fresh environment (``--all``) knows no earlier document."""
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or not isinstance(app.builder, StandaloneHTMLBuilder):
         return
     record = Path(app.doctreedir) / "proceedings-documents.json"
     before = {name for name in read_json(record, []) if isinstance(name, str)}
