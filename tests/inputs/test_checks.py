@@ -227,3 +227,20 @@ def test_a_million_refused_characters_are_named_fifty_times_then_counted(tmp_pat
     err = capsys.readouterr().err
     assert err.count("the control character U+000C") == 50
     assert "papers/accepted.yml: error: and 999,950 more such characters after line" in err
+
+
+def test_a_key_jupyter_book_ignores_in_a_part_is_an_error_at_its_line(tmp_path, capsys):
+    # `sections:` indented onto a part: sphinx-external-toc reads past it, and the track listings under
+    # it left the sidebar, with only Sphinx's "document isn't included in any toctree" to say so.
+    root = write_project(tmp_path / "p")
+    toc = root / "_toc.yml"
+    listed = toc.read_text("utf-8")
+    text = listed.replace("        sections:\n          - glob: book/tracks/*\n", "") + "    sections:\n      - glob: book/tracks/*\n"
+    toc.write_text(text, "utf-8")
+    assert main(["check", str(root)]) == 1
+    line = text.split("\n").index("    sections:") + 1
+    assert (f"_toc.yml:{line}: error: sections: an entry of 'parts:' holds no 'sections': Jupyter Book ignores it, and the "
+            "pages under it are not in the sidebar (its pages go under 'chapters:', a page's own under that page's entry)"
+            ) in capsys.readouterr().err
+    toc.write_text(listed.replace("  - caption: Program\n", "  - caption: Program\n    numbered: true\n"), "utf-8")
+    assert main(["check", str(root)]) == 0  # a part's own options are not refused

@@ -82,6 +82,11 @@ def table_of_contents_problems(project: Project, volume: Proceedings | None = No
         said = re.sub(r"<class '(\w+)'>", r"\1", refused)  # "must be str", not "must be <class 'str'>"
         diags.error("_toc.yml", _line_of_refusal(toc, lines, entries, refused), None,
                     f"Jupyter Book cannot read it: {said}{hint}")
+    else:
+        for line, key, subtrees_key, items_key in _ignored_keys(toc):
+            diags.error("_toc.yml", line, key, f"an entry of '{subtrees_key}:' holds no {key!r}: Jupyter Book ignores it, and "
+                        f"the pages under it are not in the sidebar (its pages go under '{items_key}:', a page's own under "
+                        "that page's entry)")
     written = _pages_the_build_writes(volume)
     _check_pages(project, entries, written, _include_patterns(project, diags), diags)
     _check_globs(project, _toc_entries(toc, ("glob",)), written, diags)
@@ -191,6 +196,27 @@ def _refused_by_jupyter_book(toc: Located) -> str | None:
     except (TypeError, ValueError, AttributeError, KeyError, RecursionError) as error:  # `options: 7`: not expected
         return f"{type(error).__name__}: {error}"
     return None
+
+
+def _ignored_keys(toc: Located) -> list[tuple[int, str, str, str]]:
+    """The line and name of each key of a part (or of a ``subtrees:`` entry) that sphinx-external-toc
+    reads past without a word, with the key of the list it is in and the key the part's pages go
+    under: ``sections:`` indented onto a part dropped every page under it from the sidebar. Asked
+    only of a table of contents it accepts."""
+    from sphinx_external_toc.parsing import FILE_FORMATS, TOCTREE_OPTIONS
+
+    file_format = FILE_FORMATS[toc.get("format", "default")]
+    found, documents = [], [(toc, 0)]
+    while documents:
+        document, depth = documents.pop()
+        items_key, subtrees_key = file_format.get_items_key(depth), file_format.get_subtrees_key(depth)
+        subtrees = [document] if items_key in document else document.get(subtrees_key, [])
+        for subtree in subtrees:
+            if subtree is not document:
+                found += [(subtree.line_of(key), key, subtrees_key, items_key) for key in subtree
+                          if key != items_key and key not in TOCTREE_OPTIONS]
+            documents += [(item, depth + 1) for item in subtree[items_key] if "file" in item]
+    return sorted(found)
 
 
 def _line_of_refusal(toc: Located, lines: list[str], entries: list[tuple[int, str, str]], refusal: str) -> int:
