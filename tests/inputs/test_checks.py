@@ -244,3 +244,18 @@ def test_a_key_jupyter_book_ignores_in_a_part_is_an_error_at_its_line(tmp_path, 
             ) in capsys.readouterr().err
     toc.write_text(listed.replace("  - caption: Program\n", "  - caption: Program\n    numbered: true\n"), "utf-8")
     assert main(["check", str(root)]) == 0  # a part's own options are not refused
+
+
+def test_a_missing_hand_written_page_gets_the_page_it_may_be(tmp_path, capsys):
+    root = write_project(tmp_path / "p")
+    toc = root / "_toc.yml"
+    listed = toc.read_text("utf-8")
+    toc.write_text(listed.replace("book/preface", "book/prefac"), "utf-8")
+    assert main(["check", str(root)]) == 1
+    assert "book/people/, book/program/, book/talks/ (did you mean 'book/preface'?)" in capsys.readouterr().err
+    # A file named on macOS has its accents decomposed: the name looks the same and is not.
+    (root / "book" / "preface.md").rename(root / "book" / "pre\u0301face.md")
+    toc.write_text(listed.replace("book/preface", "book/pr\u00e9face"), "utf-8")
+    assert main(["check", str(root)]) == 1
+    assert ("('book/pre\u0301face' looks the same but its accents are other characters, as macOS writes them: type its "
+            "name again in the file's name or here)") in capsys.readouterr().err

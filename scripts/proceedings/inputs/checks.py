@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -120,13 +121,24 @@ def _check_pages(project: Project, entries: list[tuple[int, str, str]], written:
         elif (source := _page_file(project, name)) is None:
             missing = name if name != page else f"{name}.md (nor .ipynb, .rst)"
             diags.error("_toc.yml", line, key, f"{name!r} names no page: there is no {missing} in the project, and the "
-                        f"build writes pages only in {folders}")
+                        f"build writes pages only in {folders}{_missing_page_hint(project, page)}")
         elif patterns is None and not name.startswith("book/"):
             diags.error("_toc.yml", line, key, f"{name!r} is outside book/, which is all the book holds (unless "
                         "_config.yml sets sphinx: config: include_patterns): move the page into book/")
         elif patterns is not None and not any(_matches_a_page(pattern, [source]) for pattern in patterns):
             diags.error("_toc.yml", line, key, f"{name!r}: {source} is not among the files _config.yml's include_patterns "
                         f"({', '.join(patterns)}) let the book hold")
+
+
+def _missing_page_hint(project: Project, page: str) -> str:
+    """Why a hand-written ``page`` of the table of contents may seem to be there: a page of the
+    book whose name differs only in how its accents are encoded (macOS writes them decomposed), or
+    one spelt nearly the same."""
+    pages = sorted(_hand_written_pages(project))
+    if same := [other for other in pages if unicodedata.normalize("NFC", other) == unicodedata.normalize("NFC", page)]:
+        return (f" ({same[0]!r} looks the same but its accents are other characters, as macOS writes them: "
+                "type its name again in the file's name or here)")
+    return did_you_mean(page, pages)
 
 
 def _check_globs(project: Project, globs: list[tuple[int, str, object]], written: set[str] | None,
