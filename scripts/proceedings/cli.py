@@ -111,7 +111,7 @@ def cmd_import_openreview(args: argparse.Namespace) -> int:
         return 1
     try:
         report = import_notes(notes, project.papers, workshop, Path(args.pdfs) if args.pdfs else None,
-                              args.include_submissions)
+                              args.include_submissions, args.add_removed)
     except ImportRefused as refusal:
         print(f"{args.notes}: nothing imported: {refusal}", file=sys.stderr)
         return 1
@@ -231,6 +231,8 @@ def parser() -> argparse.ArgumentParser:
     importer.add_argument("--pdfs", help="folder with the PDFs, named <forum id>.pdf or <number>.pdf")
     importer.add_argument("--include-submissions", action="store_true",
                           help="import submissions without a decision too (their venue still says Submission)")
+    importer.add_argument("--add-removed", action="store_true",
+                          help="add again the papers an earlier import added and that were deleted from accepted.yml since")
     importer.set_defaults(run=cmd_import_openreview)
     commands.choices["build"].add_argument(
         "--keep-going", action="store_true",

@@ -412,3 +412,25 @@ def test_two_records_of_one_forum_are_both_marked_when_the_export_withdraws_it(t
     _, out = _reimport_with_the_first_withdrawn(root, export, capsys)
     assert "marked withdrawn (the export no longer accepts it): paper1 (withdrawn)" in out
     assert "marked withdrawn (the export no longer accepts it): copy (withdrawn)" in out
+
+
+def test_a_paper_deleted_by_hand_is_not_added_again_unless_asked(tmp_path, capsys):
+    # The trial deleted paper5 from accepted.yml, imported the same export again: "added: paper5", and
+    # the next build published it again.
+    root, export, pdfs = _setup(tmp_path)
+    assert main(["import-openreview", str(export), str(root), "--pdfs", str(pdfs)]) == 0
+    accepted = root / "papers/accepted.yml"
+    records = yaml.safe_load(accepted.read_text("utf-8"))
+    accepted.write_text(yaml.safe_dump([r for r in records if r["id"] != "paper5"], allow_unicode=True), "utf-8")
+    (root / "papers/pdf/paper5.pdf").unlink()
+    capsys.readouterr()
+    assert main(["import-openreview", str(export), str(root), "--pdfs", str(pdfs)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("0 added,")
+    assert ("  not added again (deleted from accepted.yml by hand since an import; --add-removed adds it): "
+            "Forum0005x: Paper number 5") in out
+    assert "paper5" not in {r["id"] for r in yaml.safe_load(accepted.read_text("utf-8"))}
+    assert not (root / "papers/pdf/paper5.pdf").exists()
+    assert main(["import-openreview", str(export), str(root), "--pdfs", str(pdfs), "--add-removed"]) == 0
+    assert "added: paper5" in capsys.readouterr().out
+    assert "paper5" in {r["id"] for r in yaml.safe_load(accepted.read_text("utf-8"))}

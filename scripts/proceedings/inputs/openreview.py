@@ -3,7 +3,8 @@
 The export is the JSON list of notes that ``openreview-py`` returns (``client.get_all_notes(...)``,
 each ``note.to_json()``). Re-importing merges and never deletes: a field the organizer changed in
 ``accepted.yml`` since the last import (remembered in ``papers/.openreview-import.json``) is kept, and
-so is a PDF they replaced, every paper added by hand, and every paper the export no longer lists;
+so is a PDF they replaced, every paper added by hand, and every paper the export no longer lists; a
+paper they deleted is not added again;
 a paper the export now shows withdrawn or rejected is marked ``withdrawn``, keeping its page.
 ``accepted.yml`` is rewritten with ruamel.yaml, which keeps the organizer's comments.
 """
@@ -69,6 +70,9 @@ class ImportReport:
     incomplete: list[str] = field(default_factory=list)
     """'id: no field' for papers of the export that lack a field the build requires (the export
     left it empty), which the organizer must fill in."""
+    removed_by_hand: list[str] = field(default_factory=list)
+    """'forum: title' for papers an earlier import added that the organizer has since deleted from
+    ``accepted.yml``: not added again (unless asked), as a deleted record is a hand edit too."""
     accepted_again: list[str] = field(default_factory=list)
     """Ids of papers marked withdrawn or retracted in ``accepted.yml`` that the export accepts: the
     mark stays until the organizer removes it."""
@@ -84,6 +88,8 @@ class ImportReport:
                              ("kept (PDF replaced by hand)", self.kept_pdfs),
                              ("marked withdrawn (the export no longer accepts it)", self.withdrawn),
                              ("kept (not in the export; delete it by hand if it should go)", self.not_in_export),
+                             ("not added again (deleted from accepted.yml by hand since an import; --add-removed "
+                              "adds it)", self.removed_by_hand),
                              ("still marked withdrawn or retracted, though the export accepts it (delete the mark by "
                               "hand if it should go)", self.accepted_again),
                              ("incomplete (the build needs it: write it in papers/accepted.yml)", self.incomplete),
@@ -249,9 +255,10 @@ def _update(old: dict, new: dict, last: dict | None, report: ImportReport) -> No
 
 
 def import_notes(notes: list[dict], papers_dir: Path, workshop: Workshop, pdfs: Path | None,
-                 undecided: bool = False) -> ImportReport:
+                 undecided: bool = False, add_removed: bool = False) -> ImportReport:
     """Merge the accepted notes into ``papers/accepted.yml`` (and their PDFs into ``papers/pdf/``);
-    the report. ``undecided``: notes still submissions count as accepted. Raises
+    the report. ``undecided``: notes still submissions count as accepted. A paper an earlier import
+    added and the organizer deleted since is left out, unless ``add_removed``. Raises
     :class:`ImportRefused`, writing nothing, when the export holds no accepted paper or the project
     lists its papers in ``accepted.csv``."""
     accepted, memory = papers_dir / "accepted.yml", papers_dir / ".openreview-import.json"
@@ -279,6 +286,8 @@ def import_notes(notes: list[dict], papers_dir: Path, workshop: Workshop, pdfs: 
     yaml.width, yaml.preserve_quotes = 100, True
     document = _accepted_document(yaml, accepted) if accepted.is_file() else None
     current = _record_list(document)
+    if document is not None and not add_removed:
+        chosen = _without_removed_by_hand(chosen, current, previous, report)
     placed = [_imported_record(note, workshop, pdfs, papers_dir, previous, _others(current, note), report)
               for note in chosen]
     imported = _as_read_back(yaml, [record for record, _ in placed])
@@ -294,6 +303,17 @@ def import_notes(notes: list[dict], papers_dir: Path, workshop: Workshop, pdfs: 
                                  for record, (_, sha) in zip(imported, placed, strict=True)}
     write_if_changed(memory, json.dumps(memory_records, ensure_ascii=False, indent=1))
     return report
+
+
+def _without_removed_by_hand(chosen: list[dict], current: list, previous: dict[str, dict],
+                             report: ImportReport) -> list[dict]:
+    """The ``chosen`` notes but those an earlier import added (``previous`` remembers them) that are
+    no longer among the ``current`` records: the organizer deleted them (each is reported)."""
+    listed = {str(record.get("openreview")) for record in current if isinstance(record, dict)}
+    deleted = {_forum(note) for note in chosen if _forum(note) in previous and _forum(note) not in listed}
+    report.removed_by_hand += [f"{_forum(note)}: {one_line(str(_value(note, 'title') or ''))}" for note in chosen
+                               if _forum(note) in deleted]
+    return [note for note in chosen if _forum(note) not in deleted]
 
 
 def _incomplete(records: list, forums: set[str]) -> list[str]:
