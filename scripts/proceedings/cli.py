@@ -21,7 +21,7 @@ from .records.diagnostics import Diagnostics
 from .site.errors import BuildError, PublishError
 from .site.publish import push_to_branch
 from .site.serve import serve
-from .site.stamp import paper_digests
+from .site.stamp import changed_since_last_build, paper_digests
 from .site.zenodo import SANDBOX_API, STATE_FILE, TOKEN_VARIABLE, ZENODO_API, Zenodo, ZenodoError, deposit, zenodo_token
 from .util.processes import INTERRUPTED
 from .util.progress import Timings
@@ -125,6 +125,14 @@ def cmd_publish(args: argparse.Namespace) -> int:
     """Push the built site to a branch (gh-pages) of the project's git repository with ghp-import."""
     project = Project(Path(args.dir).resolve())
     if not _has_site(project, args.dir):
+        return 1
+    changed = changed_since_last_build(project)
+    if (changed is None or changed) and not args.as_built:
+        more = f" and {len(changed) - 5} more" if changed and len(changed) > 5 else ""
+        why = "the last build did not finish: the site is the one built before it" if changed is None else \
+            f"{', '.join(changed[:5])}{more} changed since the site was built"
+        print(f"Not published: {why}. Build it first (`proceedings build {shlex.quote(args.dir)}`), or publish the site "
+              "as it was built with --as-built.", file=sys.stderr)
         return 1
     examples = placeholders_left(project)
     if examples.items and not args.with_examples:
@@ -250,6 +258,8 @@ def parser() -> argparse.ArgumentParser:
     publisher.add_argument("dir", nargs="?", default=".", help="the project folder, a git repository (default: here)")
     publisher.add_argument("--remote", default="origin")
     publisher.add_argument("--branch", default="gh-pages")
+    publisher.add_argument("--as-built", action="store_true",
+                           help="publish the site as last built, though papers/, book/ or the settings changed since")
     publisher.add_argument("--with-examples", action="store_true",
                            help="publish even though the scaffold's examples are still in the project")
     publisher.set_defaults(run=cmd_publish)

@@ -51,6 +51,29 @@ def test_publish_to_a_bare_repository(built, tmp_path, monkeypatch):
     assert {".nojekyll", "index.html", "404.html", "book/papers/paper-one.html", "book/papers/paper-one.pdf"} <= set(files)
 
 
+def test_publish_refuses_a_site_older_than_its_inputs(tmp_path, capsys):
+    # A trial corrected a name, ran publish without a build: "The site is unchanged since it was last
+    # published", exit 0, and the old name stayed online.
+    root = write_project(tmp_path / "p")
+    assert main(["build", str(root)]) == 0
+    accepted, page = root / "papers/accepted.yml", root / "book/preface.md"
+    accepted.touch()  # saved without a change: no change
+    capsys.readouterr()
+    publishing = ["publish", "--with-examples", "--remote", "nowhere", str(root)]
+    assert main(publishing) == 1
+    assert "changed since" not in capsys.readouterr().err  # refused for the missing remote only
+    accepted.write_text(accepted.read_text("utf-8").replace("A Tiny Idea", "A Tiny Idea, corrected"), "utf-8")
+    page.write_text("# Preface\n\nHello again.\n", "utf-8")
+    assert main(publishing) == 1
+    assert ("Not published: papers/accepted.yml, book/preface.md changed since the site was built. Build it first "
+            f"(`proceedings build {root}`), or publish the site as it was built with --as-built.") in capsys.readouterr().err
+    assert main([*publishing[:-1], "--as-built", str(root)]) == 1
+    assert "changed since" not in capsys.readouterr().err
+    assert main(["build", str(root)]) == 0
+    assert main(publishing) == 1
+    assert "changed since" not in capsys.readouterr().err
+
+
 def test_scaffold_has_a_deploy_workflow(tmp_path):
     assert main(["new", str(tmp_path / "fresh")]) == 0
     workflow = (tmp_path / "fresh/.github/workflows/proceedings.yml").read_text()

@@ -86,11 +86,30 @@ def changed_sources(before: dict, after: dict) -> list[str]:
     the organizer's files by their paths (``papers/...``, or the file beside the settings), else
     the part."""
     before, after = _compared(before), _compared(after)
+    return _changed_files(before, after) + [part for part in ("package", "software", "options") if before[part] != after[part]]
+
+
+def changed_since_last_build(project: Project) -> list[str] | None:
+    """The organizer's files (``papers/...``, the settings and the pages of ``book/``) whose
+    contents changed since the last successful build, which its site does not show; None when no
+    build is recorded as finished (the last one stopped: the site is that of the one before)."""
+    last = read_json(project.work / _STAMP, None)
+    if not isinstance(last, dict) or not isinstance(last.get("options"), dict):
+        return None
+    before, after = _compared(last), _compared(build_inputs(project, last["options"], last))
+    pages = before["book"].get("book", {}), after["book"].get("book", {})
+    return _changed_files(before, after) + [f"book/{name}" for name in sorted(set(pages[0]) | set(pages[1]))
+                                            if pages[0].get(name) != pages[1].get(name)]
+
+
+def _changed_files(before: dict, after: dict) -> list[str]:
+    """The files of ``papers/`` and beside the settings that differ between two readings of the
+    inputs (as :func:`_compared` gives them), by their paths."""
     changed = []
     for part, folder in (("papers", "papers/"), ("root", "")):
         names = sorted(set(before[part]) | set(after[part]))
         changed += [folder + name for name in names if before[part].get(name) != after[part].get(name)]
-    return changed + [part for part in ("package", "software", "options") if before[part] != after[part]]
+    return changed
 
 
 def unchanged_since_last_build(project: Project, inputs: dict) -> bool:
