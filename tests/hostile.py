@@ -69,6 +69,9 @@ def hostile_project(root: Path) -> Path:
             "authors": [{"name": text, "affiliation": text,
                          **({"family": text, "given": "Eve"} if several_people(one_line(text)) else {})}],
         })
+    # Each title again on a withdrawn paper's page, struck through.
+    papers += [{"id": f"w{index:02d}", "title": text, "abstract": "Withdrawn.", "track": "full", "authors": [{"name": "Eve"}],
+                "withdrawn": {"date": "2026-05-01", "reason": "Author request"}} for index, text in enumerate(HOSTILE)]
     write_project(root, papers=yaml.safe_dump(papers, allow_unicode=True), pdfs=())
     talks = [{"id": "talk", "title": HOSTILE[0], "speaker": {"name": HOSTILE[1], "affiliation": HOSTILE[2]},
               "abstract": HOSTILE[8], "bio": HOSTILE[9]}]

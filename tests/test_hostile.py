@@ -76,6 +76,17 @@ def test_text_is_shown_literally(hostile_site, index):
     assert meta == plain(HOSTILE[index])  # as typed, with any math written out as text
 
 
+@pytest.mark.parametrize("index", range(len(HOSTILE)))
+def test_a_withdrawn_paper_s_struck_title_is_shown_as_its_title_is(hostile_site, index):
+    # Struck through, a title was shown and put in <title> as typed: CO$_2$, not CO₂.
+    pages = [BeautifulSoup((hostile_site / f"book/papers/{kind}{index:02d}.html").read_text("utf-8"), "html.parser")
+             for kind in ("h", "w")]
+    shown, struck = (page.select_one("article h1") for page in pages)
+    assert struck.select_one(".proceedings-struck") and struck.select(".proceedings-struck math") == struck.select("math")
+    assert struck.get_text() == shown.get_text() and struck.select("math") == shown.select("math")
+    assert pages[1].title.get_text() == pages[0].title.get_text()
+
+
 def test_rtl_and_long_titles_stay_in_the_page(hostile_site):
     css = (hostile_site / "_static" / "proceedings.css").read_text()
     assert "overflow-wrap: anywhere" in css and "unicode-bidi: isolate" in css

@@ -12,7 +12,7 @@ from ..outputs.datacite import DATACITE_FILES
 from ..util import myst
 from ..util.doi import is_test_doi
 from ..util.latex import plain
-from ..util.text import one_line, page_span
+from ..util.text import page_span
 from .generated import NOT_SEARCHED, generated_page
 from .listings import presented_in
 from .materials import material_links, notices, preview_alt, preview_images, recording_block
@@ -76,7 +76,7 @@ def paper_page(citations: Citations, paper: Paper) -> str:
     title = myst.rich_text(paper.title)
     return generated_page(
         _paper_front(volume, paper),
-        myst.role("struck", one_line(paper.title)) if paper.removal else title,
+        myst.role("struck", title) if paper.removal else title,
         notices(paper),
         _authors(volume, paper.authors),
         " · ".join(details),

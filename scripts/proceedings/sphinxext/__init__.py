@@ -107,8 +107,12 @@ class RecordingRole(ReferenceRole):
 
 
 def struck_role(name, rawtext, text, lineno, inliner, options=None, content=None):
-    """``{struck}`Title``` shows a withdrawn or retracted paper's title struck through."""
-    return [nodes.inline(rawtext, text, classes=["proceedings-struck"])], []
+    """``{struck}`Title``` shows a withdrawn or retracted paper's title struck through. The title is
+    MyST (:func:`~proceedings.util.myst.rich_text`: escaped, but for its math), so that its math is
+    shown as in any other title, and written out in its ``<title>``, not as TeX."""
+    # Without the spaces :func:`~proceedings.util.myst.role` pads a text that begins or ends with a backtick.
+    children, messages = inliner.parse(text.strip(" "), lineno, inliner, inliner.parent)
+    return [nodes.inline(rawtext, "", *children, classes=["proceedings-struck"])], messages
 
 
 def label_ref_role(name, rawtext, text, lineno, inliner, options=None, content=None):
