@@ -259,3 +259,24 @@ def test_a_missing_hand_written_page_gets_the_page_it_may_be(tmp_path, capsys):
     assert main(["check", str(root)]) == 1
     assert ("('book/pre\u0301face' looks the same but its accents are other characters, as macOS writes them: type its "
             "name again in the file's name or here)") in capsys.readouterr().err
+
+
+def test_a_hand_written_page_no_entry_lists_is_a_warning_unless_it_says_it_is_an_orphan(tmp_path, capsys):
+    # A trial's draft page, in book/ but not in _toc.yml: `check` said the inputs were valid, and the
+    # build published it (the site, its search, the zip, gh-pages) with one line among Jupyter Book's.
+    root = write_project(tmp_path / "p")
+    draft = root / "book" / "draft-cfp.md"
+    draft.write_text("# Draft call for papers\n\nNot yet.\n", "utf-8")
+    (root / "book" / "venue").mkdir()
+    (root / "book" / "venue" / "hotels.md").write_text("# Hotels\n", "utf-8")
+    toc = root / "_toc.yml"
+    toc.write_text(toc.read_text("utf-8") + "  - caption: Venue\n    chapters:\n      - glob: book/venue/*\n", "utf-8")
+    assert main(["check", str(root)]) == 0
+    err = capsys.readouterr().err
+    assert ("book/draft-cfp.md: warning: no entry of _toc.yml lists it, yet it is published (and found by search), with "
+            "no link in the sidebar: list it in _toc.yml; if your pages link to it, write `orphan: true` in its front "
+            "matter; to keep it unpublished, move it out of book/") in err
+    assert "hotels" not in err and "preface" not in err
+    draft.write_text("---\norphan: true\n---\n# Draft call for papers\n", "utf-8")
+    assert main(["check", str(root)]) == 0
+    assert "draft-cfp" not in capsys.readouterr().err

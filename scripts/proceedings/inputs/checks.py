@@ -17,6 +17,7 @@ from ..model.volume import Proceedings
 from ..model.workshop import Workshop
 from ..records.diagnostics import Diagnostics
 from ..records.sources import Located, did_you_mean, load_yaml
+from ..util import myst
 from ..util.files import foreign_files
 from .loader import load_workshop
 
@@ -91,6 +92,7 @@ def table_of_contents_problems(project: Project, volume: Proceedings | None = No
     written = _pages_the_build_writes(volume)
     _check_pages(project, entries, written, _include_patterns(project, diags), diags)
     _check_globs(project, _toc_entries(toc, ("glob",)), written, diags)
+    _check_unlisted_pages(project, entries, _toc_entries(toc, ("glob",)), diags)
     for line, key, address in _toc_entries(toc, ("url",)):
         if isinstance(address, str) and not re.match(r"(https?|mailto):", address, re.IGNORECASE):
             diags.error("_toc.yml", line, key, f"{address!r}: the sidebar links only http://, https:// and mailto: addresses "
@@ -153,6 +155,27 @@ def _check_globs(project: Project, globs: list[tuple[int, str, object]], written
             bare = _without_suffix(pattern)
             hint = f" (a glob names pages without their suffix: {bare!r})" if bare != pattern else ""
             diags.error("_toc.yml", line, key, f"{pattern!r} matches no page{hint}")
+
+
+def _check_unlisted_pages(project: Project, entries: list[tuple[int, str, str]], globs: list[tuple[int, str, object]],
+                          diags: Diagnostics) -> None:
+    """A warning for each hand-written page of ``book/`` that the table of contents neither lists
+    nor matches with a glob, unless its front matter says ``orphan: true``: Jupyter Book publishes
+    it all the same (a trial's draft reached the published site and its search), and the sidebar
+    does not link it."""
+    listed = {_without_suffix(name) for _, _, name in entries}
+    patterns = [pattern for _, _, pattern in globs if isinstance(pattern, str)]
+    for page in sorted(_hand_written_pages(project) - listed):
+        source = _page_file(project, page)
+        if source is None or any(_matches_a_page(pattern, [page]) for pattern in patterns):
+            continue
+        if source.endswith(".md"):
+            text = (project.root / source).read_text("utf-8", errors="replace")
+            if myst.declares_orphan(text[:myst.front_matter_end(text)]):
+                continue
+        diags.warning(source, None, None, "no entry of _toc.yml lists it, yet it is published (and found by search), "
+                      "with no link in the sidebar: list it in _toc.yml; if your pages link to it, write `orphan: true` "
+                      "in its front matter; to keep it unpublished, move it out of book/")
 
 
 def _pages_the_build_writes(volume: Proceedings | None) -> set[str] | None:

@@ -99,17 +99,13 @@ def page_titles(book: Path) -> dict[str, str]:
         # The front matter of a generated page is in its first hundred characters: most pages of a
         # large book (the papers') are orphans, found so without reading them whole.
         head = text_head(path, 1000)
-        if _orphan(head[:myst.front_matter_end(head)]):
+        if myst.declares_orphan(head[:myst.front_matter_end(head)]):
             continue
         text = path.read_text("utf-8", errors="replace")
         end = myst.front_matter_end(text)
-        if not _orphan(text[:end]):
+        if not myst.declares_orphan(text[:end]):
             titles[name] = next((line[2:].strip() for line in text[end:].splitlines() if line.startswith("# ")), "")
     return titles
-
-
-def _orphan(front_matter: str) -> bool:
-    return re.search(r"^orphan:\s*true\s*$", front_matter, re.MULTILINE | re.IGNORECASE) is not None
 
 
 # Jupyter Book runs in a child of a fork server that has imported it and the Sphinx extensions it

@@ -95,6 +95,12 @@ def front_matter_end(source: str) -> int:
     return 0
 
 
+def declares_orphan(front_matter: str) -> bool:
+    """Whether a page's front matter says ``orphan: true``: no table of contents lists it (Sphinx
+    then does not warn that none does)."""
+    return re.search(r"^orphan:\s*true\s*$", front_matter, re.MULTILINE | re.IGNORECASE) is not None
+
+
 def page_data(source: str) -> tuple[dict, str]:
     """The data line that :func:`front_matter` wrote (empty when there is none), and the source with
     that line blanked (so that line numbers hold)."""
