@@ -6,6 +6,7 @@ import gzip
 import json
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -569,3 +570,16 @@ def test_a_missing_include_on_a_hand_written_page_is_shown_not_only_logged(tmp_p
     assert main(["build", str(root)]) == 0
     err = capsys.readouterr().err
     assert "CRITICAL" in err and "nothere.txt" in err
+
+
+def test_a_reader_that_goes_away_ends_the_command_without_a_traceback(tmp_path):
+    # `proceedings check --json | head -c 100` ended in BrokenPipeError's traceback on the terminal.
+    many = "".join(f"- id: p{number}\n  title: Paper {number}\n  authors: [{{name: 'Ann Lee*'}}]\n  abstract: A.\n"
+                   f"  track: full\n" for number in range(400))  # a warning each: more than a pipe holds
+    root = write_project(tmp_path / "p", papers=many, pdfs=())
+    process = subprocess.Popen([sys.executable, "-m", "proceedings", "check", "--json", str(root)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout.read(100)
+    process.stdout.close()
+    assert process.wait(timeout=60) == 128 + signal.SIGPIPE
+    assert process.stderr.read() == b""

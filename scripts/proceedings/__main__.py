@@ -8,6 +8,9 @@ import sys
 
 from .util.processes import INTERRUPTED, interrupted_by, interrupts_end_children
 
+BROKEN_PIPE = 128 + signal.SIGPIPE
+"""The exit status of a command whose output's reader went away, as shells report one killed by SIGPIPE."""
+
 
 def main() -> int:
     """Run the command line, which ends its child processes when interrupted; 130 when interrupted."""
@@ -19,6 +22,12 @@ def main() -> int:
             # Finished: a Ctrl-C from here to the exit would only turn a finished command's status into
             # death by SIGINT, without a word (the trial saw it after "Built in").
             signal.signal(signal.SIGINT, signal.SIG_IGN)
+        except BrokenPipeError:
+            # Its reader has gone (`proceedings check | head -1`): a shell's tools end silently then,
+            # and so does the command, without the traceback of each later write (Python's own at exit too).
+            for stream in (sys.stdout, sys.stderr):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+            return BROKEN_PIPE
         # The command itself says what an interruption left; one here came as it loaded, or after.
         except (KeyboardInterrupt, Exception) as error:
             if not interrupted_by(error):
