@@ -145,6 +145,15 @@ def test_key_transliterates_family_name(name, key):
     assert citation_keys(papers, 2026) == {"p": key}
 
 
+@pytest.mark.parametrize("title, key", [
+    ("\\emph{Deep} Learning of Fluids", "berg2026deep"),  # the trial's key was berg2026emph
+    ("$\\frac{1}{2}$-Approximations for \\textbf{Sparse} PCA", "berg2026approximations"),
+    ("$$E = mc^2$$ Revisited", "berg2026revisited"),
+])
+def test_key_takes_the_title_s_first_word_not_a_latex_command(title, key):
+    assert citation_keys((_paper("p", title, [Person("Ann Berg")]),), 2026) == {"p": key}
+
+
 def test_title_capitals_are_protected_as_words():
     assert latex_title("Transformers for PDEs") == "{Transformers} for {PDE}s"
     assert latex_title("The CO$_2$ Budget") == "{The} {CO}$_2$ {Budget}"

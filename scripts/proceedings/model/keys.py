@@ -16,6 +16,8 @@ _STOPWORDS = {"a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "t
 def _base_key(paper: Paper, year: int) -> str:
     family = paper.authors[0].ascii_family or "anonymous"
     text = "".join(segment for is_math, segment in math_segments(paper.title) if not is_math)
+    # A LaTeX command in a title (\emph{Deep} ...) is shown as typed, but is not its first word.
+    text = re.sub(r"\\[A-Za-z]+", " ", text)
     words = [w for w in re.findall(r"[a-z]+", anyascii(text).lower()) if w not in _STOPWORDS]
     return f"{family}{year}{words[0] if words else 'paper'}"
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-_MATH = re.compile(r"(?<!\\)\$(?!\s)([^$]+?)(?<![\s\\])\$")
+# $x$, or $$x$$ (shown inline too: a title's display math left a dollar sign on each side).
+_MATH = re.compile(r"(?<![\\$])(\$\$?)(?![\s$])([^$]+?)(?<![\s\\])\1(?!\$)")
 _MACRO = re.compile(r"\\([A-Za-z]+)")
 # The macros author math may use: what titles and abstracts of real papers use (letters, Greek,
 # sub/superscripts, fonts, accents, operators, relations, arrows, delimiters, spacing, \text). Any other
@@ -35,20 +36,20 @@ quad qquad space enspace
 
 def disallowed_macros(text: str) -> list[str]:
     """The macros of the ``$...$`` spans in ``text`` that author math may not use, in order."""
-    found = [name for match in _MATH.finditer(text) for name in _MACRO.findall(match.group(1))
+    found = [name for match in _MATH.finditer(text) for name in _MACRO.findall(match.group(2))
              if name not in ALLOWED_MACROS]
     return list(dict.fromkeys(found))
 
 
 def math_segments(text: str) -> list[tuple[bool, str]]:
-    """``text`` split into (is_math, segment) pairs; math is inline ``$...$`` with balanced braces
+    """``text`` split into (is_math, segment) pairs; math is inline ``$...$`` (or ``$$...$$``) with balanced braces
     and only allowed macros (``ALLOWED_MACROS``); other dollar spans are text."""
     segments, position = [], 0
     for match in _MATH.finditer(text):
-        if not braces_balance(match.group(1)) or any(name not in ALLOWED_MACROS for name in _MACRO.findall(match.group(1))):
+        if not braces_balance(match.group(2)) or any(name not in ALLOWED_MACROS for name in _MACRO.findall(match.group(2))):
             continue
         segments.append((False, text[position:match.start()]))
-        segments.append((True, match.group(1)))
+        segments.append((True, match.group(2)))
         position = match.end()
     segments.append((False, text[position:]))
     return [(is_math, segment) for is_math, segment in segments if segment]
