@@ -280,3 +280,19 @@ def test_a_hand_written_page_no_entry_lists_is_a_warning_unless_it_says_it_is_an
     draft.write_text("---\norphan: true\n---\n# Draft call for papers\n", "utf-8")
     assert main(["check", str(root)]) == 0
     assert "draft-cfp" not in capsys.readouterr().err
+
+
+def test_a_hand_written_link_to_a_page_the_build_no_longer_writes_is_a_warning_at_its_line(tmp_path, capsys):
+    # A trial linked a paper from a page of its own, then removed the paper: `check` said the inputs
+    # were valid, and the page linked to "#papers/paper9.md", with a line among Jupyter Book's only.
+    root = write_project(tmp_path / "p")
+    (root / "book" / "highlights.md").write_text(
+        "---\norphan: true\n---\n# Highlights\n\nThe best: [](papers/paper-one.md) and\n[its sequel](papers/paper-nine.md#abstract),"
+        " {doc}`the tiny one <papers/paper-two>`,\n{doc}`/book/tracks/poster`, [the track](tracks/full.md),"
+        " [OpenReview](https://openreview.net/papers/x.md).\n\n```\n[](papers/in-code.md)\n```\n", "utf-8")
+    assert main(["check", str(root)]) == 0
+    err = capsys.readouterr().err
+    assert ("book/highlights.md:7: warning: links to 'papers/paper-nine.md#abstract', a page the build does not write for "
+            "these inputs (a paper, track or talk removed?): the link leads nowhere (did you mean 'book/papers/paper-one'?)") in err
+    assert "book/highlights.md:8: warning: links to '/book/tracks/poster'" in err
+    assert err.count("book/highlights.md") == 2

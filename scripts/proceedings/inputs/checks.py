@@ -48,7 +48,50 @@ def book_problems(project: Project, volume: Proceedings | None = None) -> Diagno
             diags.error(project.relative(path), None, None,
                         f"hand-written page inside book/{name}/, which `proceedings` generates; move it elsewhere in book/")
     diags.extend(table_of_contents_problems(project, volume))
+    if volume is not None:
+        _check_links_to_generated_pages(project, _pages_the_build_writes(volume) or set(), diags)
     return diags
+
+
+def _check_links_to_generated_pages(project: Project, written: set[str], diags: Diagnostics) -> None:
+    """A warning, at its line, for each link of a hand-written page (Markdown's, or a ``{doc}``
+    role) to a page in a folder the build writes that it does not write for these inputs: a removed
+    paper's left the link leading nowhere, with a line among Jupyter Book's messages only."""
+    for page in sorted(_hand_written_pages(project)):
+        source = _page_file(project, page) or ""
+        text = (project.root / source).read_text("utf-8", errors="replace") if source.endswith(".md") else ""
+        if not any(f"{folder}/" in text for folder in GENERATED_DIRS):  # most pages: not parsed
+            continue
+        for line, target in _page_links(text):
+            path = target.split("#", 1)[0]
+            name = _without_suffix(posixpath.normpath(path.lstrip("/") if path.startswith("/") else
+                                                      posixpath.join(posixpath.dirname(page), path)))
+            if re.match(r"[a-z][a-z0-9+.-]*:", path, re.IGNORECASE) or not _in_generated_folder(name):
+                continue
+            if name not in written and not is_generated_listing(name):
+                diags.warning(source, line, None, f"links to {target!r}, a page the build does not write for these inputs "
+                              f"(a paper, track or talk removed?): the link leads nowhere{did_you_mean(name, sorted(written))}")
+
+
+def _page_links(text: str) -> list[tuple[int, str]]:
+    """The line and target of each link of a MyST page: Markdown's, and ``{doc}`` roles (code and
+    math left out, as they are no links)."""
+    from markdown_it import MarkdownIt  # imported here: most builds have no page to read so
+
+    found = []
+    for block in MarkdownIt("commonmark").parse(text):
+        line = block.map[0] + 1 if block.map else 1
+        previous = None
+        for token in block.children or ():
+            if token.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif token.type == "link_open":
+                found.append((line, str(token.attrs.get("href", ""))))
+            elif token.type == "code_inline" and previous is not None and previous.type == "text" and \
+                    previous.content.endswith("{doc}"):
+                found.append((line, token.content.rsplit("<", 1)[-1].rstrip(">").strip()))
+            previous = token
+    return found
 
 
 # The files a page of the book may be, which a table of contents names without their suffix.
