@@ -237,6 +237,10 @@ class Fields:
                              "put each in quotes")
             return ()
         texts = [text for item in items if (text := one_line(item))]
+        if isinstance(value, list) and (joined := [text for text in texts if re.search(r"[;|]", text)]):
+            # A text is split at these; a list's item is not, though one may hold two (`[a; b]`).
+            self.warning(name, f"{', '.join(map(repr, joined))}: one item holding ';' or '|' (two in one?); "
+                               "write each as an item of its own")
         if repeated := sorted(text for text, count in Counter(texts).items() if count > 1):
             self.warning(name, f"{', '.join(map(repr, repeated))} listed more than once; shown once")
         return tuple(dict.fromkeys(texts))
