@@ -263,8 +263,11 @@ def test_a_spreadsheet_csv_is_read_as_written(scaffold, capsys):
     problems = _problems(scaffold, capsys)
     assert "papers/accepted.csv:1: warning: column 'ID' read as 'id'" in problems
     assert "papers/accepted.csv:1: warning: column 'Title' read as 'title'" in problems
-    assert any("papers/accepted.csv:2: warning: papers[0].authors: one text read as 2 people, split at |" in p for p in problems)
+    # Split at | as Mini-Conf writes a cell of people, without a warning a row (678 for its file).
+    assert not [p for p in problems if "people" in p]
     assert not [p for p in problems if ": error:" in p and "program.yml" not in p and "recordings.yml" not in p]
+    volume, _ = load(Project(scaffold), keep_going=True)
+    assert [author.name for author in volume.paper("p1").authors] == ["Nitin Rathi", "Kaushik Roy"]
 
 
 def test_the_raw_iclr_csv_gives_its_header_problems_once(scaffold, capsys, shared_data):
