@@ -439,3 +439,17 @@ def test_a_paper_deleted_by_hand_is_not_added_again_unless_asked(tmp_path, capsy
     assert main(["import-openreview", str(export), str(root), "--pdfs", str(pdfs), "--add-removed"]) == 0
     assert "added: paper5" in capsys.readouterr().out
     assert "paper5" in {r["id"] for r in yaml.safe_load(accepted.read_text("utf-8"))}
+
+
+def test_a_download_that_is_no_pdf_is_not_taken_and_said(tmp_path, capsys):
+    # An HTML page saved as a "PDF" was copied into papers/pdf/ without a word; only check caught it.
+    root, export, pdfs = _setup(tmp_path)
+    (pdfs / "Forum0006x.pdf").write_text("<!DOCTYPE html><title>Sign in</title>", "utf-8")
+    (pdfs / "Forum0007x.pdf").write_bytes(b"")
+    assert main(["import-openreview", str(export), str(root), "--pdfs", str(pdfs)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].endswith("4 paper(s) without a PDF")  # 4, 11 none; 6, 7 not taken
+    assert ("  PDF not taken (download it again): paper6: Forum0006x.pdf: not a PDF file (no %PDF- header); was a web "
+            "page saved instead?") in out and "  PDF not taken (download it again): paper7: Forum0007x.pdf: the file is empty" in out
+    records = {r["id"]: r for r in yaml.safe_load((root / "papers/accepted.yml").read_text("utf-8"))}
+    assert "pdf" not in records["paper6"] and not (root / "papers/pdf/paper6.pdf").exists()

@@ -32,6 +32,7 @@ from ..records.fields import MAX_ID_LENGTH
 from ..records.sources import DUPLICATE_KEY, record_list, yaml_syntax_error
 from ..util.files import file_hash, replacing, write_if_changed
 from ..util.text import one_line
+from .pdf import not_a_pdf
 
 IMPORTED_FIELDS = ("title", "authors", "abstract", "keywords", "tldr", "track", "session", "openreview", "pdf")
 _SKIPPED = (("withdrawn", "withdrawn"), ("desk_rejected", "desk-rejected"), ("desk rejected", "desk-rejected"),
@@ -60,6 +61,8 @@ class ImportReport:
     withdrawn (listed as ``withdrawn``)."""
     without_pdf: list[str] = field(default_factory=list)
     """Ids of papers whose PDF was not found in the PDF folder."""
+    not_pdfs: list[str] = field(default_factory=list)
+    """'id: file: why' for downloads that are no PDF at all (empty, a web page), not taken."""
     withdrawn: list[str] = field(default_factory=list)
     """'id (why)' for imported papers the export now shows withdrawn or rejected, now marked withdrawn."""
     not_in_export: list[str] = field(default_factory=list)
@@ -82,7 +85,7 @@ class ImportReport:
     def lines(self) -> list[str]:
         """The report as lines of text."""
         out = [f"{len(self.added)} added, {len(self.updated)} field(s) updated, {len(self.kept)} hand edit(s) kept, "
-               f"{len(self.skipped)} note(s) skipped, {len(self.without_pdf)} paper(s) without a PDF"]
+               f"{len(self.skipped)} note(s) skipped, {len(self.without_pdf) + len(self.not_pdfs)} paper(s) without a PDF"]
         for label, items in (("added", self.added), ("updated", self.updated), ("kept (edited by hand)", self.kept),
                              ("kept (the export left it empty)", self.kept_filled),
                              ("kept (PDF replaced by hand)", self.kept_pdfs),
@@ -94,7 +97,8 @@ class ImportReport:
                               "hand if it should go)", self.accepted_again),
                              ("incomplete (the build needs it: write it in papers/accepted.yml)", self.incomplete),
                              ("skipped", [f"{forum}: {why}" for forum, why in self.skipped.items()]),
-                             ("no PDF found", self.without_pdf)):
+                             ("no PDF found", self.without_pdf),
+                             ("PDF not taken (download it again)", self.not_pdfs)):
             out += [f"  {label}: {item}" for item in items]
         return out
 
@@ -428,6 +432,9 @@ def _imported_record(note: dict, workshop: Workshop, pdfs: Path | None, papers_d
     source = find_pdf(note, pdfs)
     if source is None:
         report.without_pdf.append(record["id"])
+        return record, None
+    if why := not_a_pdf(source):
+        report.not_pdfs.append(f"{record['id']}: {source.name}: {why}")
         return record, None
     record["pdf"], sha256 = _place_pdf(source, papers_dir, record["id"], previous.get(record["openreview"]), others,
                                        report)

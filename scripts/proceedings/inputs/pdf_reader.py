@@ -15,6 +15,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from ..model.pdf_facts import PdfFacts, active_kind
 from ..util.text import clean_text
+from .pdf import not_a_pdf
 
 # Text extraction is bounded: a page whose content decodes to more than this is not read (pypdf took
 # ten seconds a page to give up on a 19 MB stream that a 60 kB file's 1,000 pages shared), nor any
@@ -30,11 +31,8 @@ def read_pdf(path: Path, sha256: str, password: str = "") -> PdfFacts:
     encrypted); an unreadable file gives facts with ``error`` set."""
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     size = path.stat().st_size
-    if size == 0:
-        return PdfFacts(sha256, size, error="the file is empty")
-    with path.open("rb") as stream:
-        if b"%PDF-" not in stream.read(1024):
-            return PdfFacts(sha256, size, error="not a PDF file (no %PDF- header); was a web page saved instead?")
+    if why := not_a_pdf(path):
+        return PdfFacts(sha256, size, error=why)
     try:
         reader = PdfReader(path)
         if reader.is_encrypted and reader.decrypt(password) == PasswordType.NOT_DECRYPTED:
