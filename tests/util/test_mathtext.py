@@ -19,3 +19,14 @@ from proceedings.util.mathtext import math_segments
 ])
 def test_math_segments(text, segments):
     assert math_segments(text) == segments
+
+
+@pytest.mark.parametrize("text, segments", [
+    # TeX reads a closing dollar followed by an opening one as two spans; a stray $$ opens none.
+    ("$x$$y$ bound", [(True, "x"), (True, "y"), (False, " bound")]),
+    ("$x$$ y", [(False, "$x$$ y")]),
+    ("a$$x$", [(False, "a$$x$")]),
+    ("$$x$", [(False, "$$x$")]),
+])
+def test_math_spans_that_touch(text, segments):
+    assert math_segments(text) == segments

@@ -32,7 +32,7 @@ from ..records.fields import MAX_ID_LENGTH
 from ..records.sources import DUPLICATE_KEY, record_list, yaml_syntax_error
 from ..util.files import file_hash, replacing, write_if_changed
 from ..util.text import one_line
-from .pdf import not_a_pdf
+from .pdf_header import not_a_pdf
 
 IMPORTED_FIELDS = ("title", "authors", "abstract", "keywords", "tldr", "track", "session", "openreview", "pdf")
 _SKIPPED = (("withdrawn", "withdrawn"), ("desk_rejected", "desk-rejected"), ("desk rejected", "desk-rejected"),

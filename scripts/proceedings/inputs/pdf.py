@@ -53,16 +53,6 @@ class PdfCache:
             temporary.write_text(json.dumps(asdict(facts), ensure_ascii=False), "utf-8")
 
 
-def not_a_pdf(path: Path) -> str | None:
-    """Why the file at ``path`` is not a PDF at all (empty, or no ``%PDF-`` header where readers
-    look for it: a web page saved instead), if it is not."""
-    with path.open("rb") as stream:
-        head = stream.read(1024)
-    if not head:
-        return "the file is empty"
-    return None if b"%PDF-" in head else "not a PDF file (no %PDF- header); was a web page saved instead?"
-
-
 def pdf_facts(paths: list[Path], cache: PdfCache, workers: int | None = None,
               passwords: dict[Path, str] | None = None, digests: Mapping[Path, str] | None = None) -> dict[Path, PdfFacts]:
     """Facts for every path: from the cache when the content is known, else parsed (in parallel);

@@ -15,7 +15,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from ..model.pdf_facts import PdfFacts, active_kind
 from ..util.text import clean_text
-from .pdf import not_a_pdf
+from .pdf_header import not_a_pdf
 
 # Text extraction is bounded: a page whose content decodes to more than this is not read (pypdf took
 # ten seconds a page to give up on a 19 MB stream that a 60 kB file's 1,000 pages shared), nor any

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-# $x$, or $$x$$ (shown inline too: a title's display math left a dollar sign on each side).
-_MATH = re.compile(r"(?<![\\$])(\$\$?)(?![\s$])([^$]+?)(?<![\s\\])\1(?!\$)")
+# $x$, or $$x$$ (shown inline too: a title's display math left a dollar sign on each side). A closing
+# dollar may be followed by the next span's opening one, as TeX reads $x$$y$ (see _math_spans).
+_MATH = re.compile(r"(?<!\\)(\$\$?)(?![\s$])([^$]+?)(?<![\s\\])\1(?!\$(?:[\s$]|\Z))")
 _MACRO = re.compile(r"\\([A-Za-z]+)")
 # The macros author math may use: what titles and abstracts of real papers use (letters, Greek,
 # sub/superscripts, fonts, accents, operators, relations, arrows, delimiters, spacing, \text). Any other
@@ -36,7 +38,7 @@ quad qquad space enspace
 
 def disallowed_macros(text: str) -> list[str]:
     """The macros of the ``$...$`` spans in ``text`` that author math may not use, in order."""
-    found = [name for match in _MATH.finditer(text) for name in _MACRO.findall(match.group(2))
+    found = [name for match in _math_spans(text) for name in _MACRO.findall(match.group(2))
              if name not in ALLOWED_MACROS]
     return list(dict.fromkeys(found))
 
@@ -45,7 +47,7 @@ def math_segments(text: str) -> list[tuple[bool, str]]:
     """``text`` split into (is_math, segment) pairs; math is inline ``$...$`` (or ``$$...$$``) with balanced braces
     and only allowed macros (``ALLOWED_MACROS``); other dollar spans are text."""
     segments, position = [], 0
-    for match in _MATH.finditer(text):
+    for match in _math_spans(text):
         if not braces_balance(match.group(2)) or any(name not in ALLOWED_MACROS for name in _MACRO.findall(match.group(2))):
             continue
         segments.append((False, text[position:match.start()]))
@@ -53,6 +55,18 @@ def math_segments(text: str) -> list[tuple[bool, str]]:
         position = match.end()
     segments.append((False, text[position:]))
     return [(is_math, segment) for is_math, segment in segments if segment]
+
+
+def _math_spans(text: str) -> Iterator[re.Match[str]]:
+    """The math spans of ``text``, left to right. A span opening right after a dollar sign opens only
+    where the last span closed: in $$x$ or a$$x$ the $x$ is not math, in $x$$y$ both are."""
+    position, last_end = 0, -1
+    while match := _MATH.search(text, position):
+        if match.start() and text[match.start() - 1] == "$" and match.start() != last_end:
+            position = match.start() + 1
+            continue
+        yield match
+        position = last_end = match.end()
 
 
 def braces_balance(text: str) -> bool:
