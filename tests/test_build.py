@@ -569,7 +569,21 @@ def test_a_missing_include_on_a_hand_written_page_is_shown_not_only_logged(tmp_p
     (root / "book" / "preface.md").write_text("# Preface\n\n```{include} nothere.txt\n```\n", "utf-8")
     assert main(["build", str(root)]) == 0
     err = capsys.readouterr().err
-    assert "CRITICAL" in err and "nothere.txt" in err
+    assert "book/preface.md:3: warning: Jupyter Book CRITICAL: " in err and "nothere.txt" in err, err
+
+
+def test_jupyter_book_s_warnings_are_reported_at_their_file_and_line_and_counted(tmp_path, capsys):
+    # They came in a block of their own, with absolute paths, while the summary below counted only
+    # the build's own warnings ("0 error(s), 25 warning(s)" after four from Jupyter Book).
+    root = write_project(tmp_path / "p")
+    (root / "book" / "preface.md").write_text("# Preface\n\nSee {ref}`nowhere`.\n\n```{foo}\nx\n```\n", "utf-8")
+    assert main(["build", str(root)]) == 0
+    err = capsys.readouterr().err
+    assert "book/preface.md:3: warning: Jupyter Book: undefined label: 'nowhere'" in err.splitlines(), err
+    assert "book/preface.md:5: warning: Jupyter Book: Unknown directive type: 'foo' [myst.directive_unknown]" in err.splitlines()
+    assert str(root) not in err
+    warnings = [line for line in err.splitlines() if ": warning: " in line]
+    assert f"0 error(s), {len(warnings)} warning(s)" in err.splitlines()
 
 
 def test_a_reader_that_goes_away_ends_the_command_without_a_traceback(tmp_path):

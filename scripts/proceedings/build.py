@@ -122,7 +122,7 @@ def _build(project: Project, timings: Timings, options: BuildOptions) -> tuple[P
                                    index.paper_pages) as finishing:
             with timings.stage("sphinx"):
                 if book_run:
-                    run_jupyter_book(project, book_run, options.verbose)
+                    diags.extend(run_jupyter_book(project, book_run, options.verbose))
                 else:
                     print("The book's pages and settings are unchanged: Jupyter Book had nothing to do.", flush=True)
             finishing.built.set()

@@ -15,6 +15,7 @@ import yaml
 
 from ..model.locations import Project
 from ..model.workshop import Workshop
+from ..records.diagnostics import Diagnostics
 from ..util import myst
 from ..util.files import (
     content_signature,
@@ -214,10 +215,11 @@ def planned_run(project: Project, workshop: Workshop) -> BookRun | None:
     return BookRun(argv, json.dumps(current, sort_keys=True))
 
 
-def run_jupyter_book(project: Project, run: BookRun, verbose: bool = False) -> None:
+def run_jupyter_book(project: Project, run: BookRun, verbose: bool = False) -> Diagnostics:
     """Run Jupyter Book as ``run`` says, in a process of its own; raises when it fails.
 
-    Sphinx's log is shown only when ``verbose``; otherwise its warnings are shown once, at the end."""
+    Sphinx's log is shown only when ``verbose``; otherwise its warnings are given back as
+    diagnostics, reported and counted with the build's own (and its whole log shown when it fails)."""
     interrupted, stamp = _running_marker(project), _last_inputs(project)
     project.work.mkdir(parents=True, exist_ok=True)
     stamp.unlink(missing_ok=True)
@@ -234,16 +236,39 @@ def run_jupyter_book(project: Project, run: BookRun, verbose: bool = False) -> N
         process.terminate()
         process.join()
         raise
-    if not verbose:
-        output = log.read_text("utf-8", errors="replace")
-        # Without the colours Sphinx writes even into a file, which a log or CI would show as codes.
-        output = re.sub(r"\x1b\[[0-9;]*m", "", output)
-        # Docutils' SEVERE (a missing {include}) comes as CRITICAL: it left the page without it.
-        warnings = [line for line in output.splitlines()
-                    if any(level in line for level in ("WARNING", "ERROR", "CRITICAL", "SEVERE")) or process.exitcode]
-        if warnings:
-            print("Jupyter Book says:\n" + "\n".join(warnings), file=sys.stderr)
+    # Without the colours Sphinx writes even into a file, which a log or CI would show as codes.
+    output = "" if verbose else re.sub(r"\x1b\[[0-9;]*m", "", log.read_text("utf-8", errors="replace"))
     if process.exitcode != 0:
+        if output:
+            print("Jupyter Book says:\n" + output, file=sys.stderr)
         raise BuildError(f"jupyter-book build failed (exit {process.exitcode}); the messages above say why")
     interrupted.unlink()
     stamp.write_text(run.inputs, "utf-8")
+    return _log_diagnostics(output, project, log)
+
+
+# A message of Sphinx's log: "[where: ]LEVEL: message", where is "path[:line]". Docutils' SEVERE (a
+# missing {include}, which left the page without it) comes as CRITICAL.
+_LOGGED = re.compile(r"^(?:(?P<path>.+?)(?::(?P<line>\d+))?(?::[^:]*)?: )?"
+                     r"(?P<level>WARNING|ERROR|CRITICAL|SEVERE): (?P<message>.*)$")
+
+
+def _log_diagnostics(output: str, project: Project, log: Path) -> Diagnostics:
+    """The messages of Sphinx's log ``output`` as warnings at the project's file and line they name
+    (the log's own path when they name none), so that the build counts them with its own. They stay
+    warnings: the site was built, and the level Sphinx gave (ERROR, CRITICAL) begins the message."""
+    diags = Diagnostics()
+    for match in filter(None, map(_LOGGED.match, output.splitlines())):
+        file = match["path"] or str(log)
+        level = "" if match["level"] == "WARNING" else f" {match['level']}"
+        diags.warning(_relative(file, project.root), int(match["line"]) if match["line"] else None, None,
+                      f"Jupyter Book{level}: {match['message']}")
+    return diags
+
+
+def _relative(file: str, root: Path) -> str:
+    """``file`` relative to the project's ``root``, as the build's own diagnostics name files."""
+    try:
+        return Path(file).relative_to(root).as_posix()
+    except ValueError:
+        return file
