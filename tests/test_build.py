@@ -586,6 +586,39 @@ def test_jupyter_book_s_warnings_are_reported_at_their_file_and_line_and_counted
     assert f"0 error(s), {len(warnings)} warning(s)" in err.splitlines()
 
 
+def test_jupyter_book_s_warnings_are_reported_with_v_and_when_the_build_stops_after_it(tmp_path, capsys, monkeypatch):
+    # With -v they were only in the log on the terminal, and a build that stopped after Sphinx (an
+    # input changed meanwhile) reported none: the next build read no page again, so none was ever seen.
+    root = write_project(tmp_path / "p")
+    book = root / "book"
+    (book / "preface.md").write_text("# Preface\n\n(mylabel)=\n## Part\n\n```{foo}\nx\n```\n", "utf-8")
+    (book / "extra.md").write_text("---\norphan: true\n---\n(mylabel)=\n# Extra\n", "utf-8")
+    (book / "levels.rst").write_text("Title\n=====\n\nSub\n---\n\nSub2\n~~~~\n\nBack\n====\n\nAgain\n~~~~~\n", "utf-8")
+    assert main(["build", "-v", str(root)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert "book/preface.md:6: warning: Jupyter Book: Unknown directive type: 'foo' [myst.directive_unknown]" in err
+    assert any(re.fullmatch(r"book/(preface|extra)\.md:\d: warning: Jupyter Book: duplicate label mylabel, other "
+                            r"instance in book/(preface|extra)\.md", line) for line in err), err
+    # docutils quotes the text at fault on the lines after its message
+    assert "book/levels.rst:13: warning: Jupyter Book CRITICAL: Title level inconsistent: Again ~~~~~" in err
+    assert not [line for line in err if str(root) in line or "WARNING" in line]
+
+    accepted = root / "papers" / "accepted.yml"
+    original = pipeline.run_jupyter_book
+
+    def edited_meanwhile(*args):
+        accepted.write_text(accepted.read_text("utf-8") + "\n# an edit\n", "utf-8")
+        return original(*args)
+    monkeypatch.setattr(pipeline, "run_jupyter_book", edited_meanwhile)
+    (book / "preface.md").write_text("# Preface\n\n```{bar}\nx\n```\n", "utf-8")
+    assert main(["build", str(root)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert "book/preface.md:3: warning: Jupyter Book: Unknown directive type: 'bar' [myst.directive_unknown]" in err
+    assert err[-1].startswith("papers/accepted.yml changed while this build ran")
+    warnings = [line for line in err if ": warning: " in line]
+    assert f"0 error(s), {len(warnings)} warning(s)" in err
+
+
 def test_a_reader_that_goes_away_ends_the_command_without_a_traceback(tmp_path):
     # `proceedings check --json | head -c 100` ended in BrokenPipeError's traceback on the terminal.
     many = "".join(f"- id: p{number}\n  title: Paper {number}\n  authors: [{{name: 'Ann Lee*'}}]\n  abstract: A.\n"

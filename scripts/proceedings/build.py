@@ -68,10 +68,16 @@ def build(project: Project, timings: Timings,
     that finds errors writes nothing, not even a lock file).
     """
     with exclusive(project.root, "Another build of this project is running: waiting for it to end."):
-        return _build(project, timings, options)
+        diags = Diagnostics()
+        try:
+            return _build(project, timings, options, diags), diags
+        except BuildError as error:
+            error.diagnostics.extend(diags)
+            raise
 
 
-def _build(project: Project, timings: Timings, options: BuildOptions) -> tuple[Proceedings | None, Diagnostics]:
+def _build(project: Project, timings: Timings, options: BuildOptions, diags: Diagnostics) -> Proceedings | None:
+    """The model built (None when nothing was), and every diagnostic found on the way into ``diags``."""
     # The log's verbosity is the one option that changes no output.
     output_options = {**asdict(options), "verbose": None}
     inputs = build_inputs(project, output_options)
@@ -79,17 +85,18 @@ def _build(project: Project, timings: Timings, options: BuildOptions) -> tuple[P
     if not unchanged:  # it imports Jupyter Book (a core for a second) while the inputs load
         start_jupyter_book_server()
     with timings.stage("load"):
-        volume, diags = load(project, keep_going=options.keep_going, timings=timings, digests=paper_digests(project, inputs))
+        volume, loaded = load(project, keep_going=options.keep_going, timings=timings, digests=paper_digests(project, inputs))
+        diags.extend(loaded)
         book = book_problems(project, volume)
         diags.extend(book)
         diags.extend(check_project(project, volume))
     if volume is None or book.has_errors or (diags.has_errors and not options.keep_going):
-        return None, diags
+        return None
     volume = replace(volume, volume_pdf=options.volume_pdf)
     if unchanged:
         record_build(project, inputs)  # with the files' new times, if any were touched: not read again
         print("Nothing changed since the last build: the site is up to date.", flush=True)
-        return volume, diags
+        return volume
     forget_last_build(project)
     volume_pdf = start_volume_pdf(project, volume)
     citations = Citations(volume, project.references, project.citation_records)
@@ -132,7 +139,7 @@ def _build(project: Project, timings: Timings, options: BuildOptions) -> tuple[P
             finishing.searched.set_result(None)
     # As read once every input was: a change made since is not in the site, and the next build sees it.
     record_build(project, {**finishing.inputs, "site": published_site(project)})
-    return volume, diags
+    return volume
 
 
 def _timed_assets(project: Project, citations: Citations, facts: list[PdfFacts], timings: Timings) -> FilesPut:

@@ -82,6 +82,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         options = BuildOptions(args.keep_going, args.verbose, args.volume_pdf, args.index_page_limit)
         volume, diags = build(project, timings, options)
     except BuildError as exc:
+        _report(exc.diagnostics)
         print(exc, file=sys.stderr)
         return 1
     _report(diags)

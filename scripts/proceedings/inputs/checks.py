@@ -214,7 +214,8 @@ def _check_unlisted_pages(project: Project, entries: list[tuple[int, str, str]],
             continue
         if source.endswith(".md"):
             text = (project.root / source).read_text("utf-8", errors="replace")
-            if myst.declares_orphan(text[:myst.front_matter_end(text)]):
+            front_matter = text[:myst.front_matter_end(text)]
+            if myst.declares_orphan(front_matter) and myst.readable_front_matter(front_matter):
                 continue
         diags.warning(source, None, None, "no entry of _toc.yml lists it, yet it is published (and found by search), "
                       "with no link in the sidebar: list it in _toc.yml; if your pages link to it, write `orphan: true` "

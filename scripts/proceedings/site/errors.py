@@ -1,8 +1,18 @@
 """How building or publishing the site reports that it failed."""
 
+from __future__ import annotations
+
+from ..records.diagnostics import Diagnostics
+
 
 class BuildError(Exception):
     """A stage of the build failed after the inputs were validated; the message says which and why."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.diagnostics = Diagnostics()
+        """What the build had found before it failed (the inputs' warnings, Jupyter Book's), to be
+        reported with the failure: the next build may not find them again (Sphinx reads a page once)."""
 
 
 class PublishError(Exception):

@@ -136,13 +136,13 @@ def start_jupyter_book_server() -> None:
         forkserver.ensure_running()
 
 
-def _jupyter_book_main(argv: list[str], cwd: str, log: str | None) -> None:
-    """Run Jupyter Book's command line in this (forked) process, its output into ``log`` if given."""
+def _jupyter_book_main(argv: list[str], cwd: str, log: str | None, warnings: str) -> None:
+    """Run Jupyter Book's command line in this (forked) process, its output into ``log`` if given
+    (else the terminal), its warnings and errors into ``warnings`` (Sphinx writes them to stderr)."""
     os.chdir(cwd)
-    if log:
-        descriptor = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-        os.dup2(descriptor, 1)
-        os.dup2(descriptor, 2)
+    for path, stream in ((log, 1), (warnings, 2)):
+        if path:
+            os.dup2(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), stream)
     from jupyter_book.cli.main import main
 
     sys.argv = ["jupyter-book", *argv]
@@ -218,15 +218,15 @@ def planned_run(project: Project, workshop: Workshop) -> BookRun | None:
 def run_jupyter_book(project: Project, run: BookRun, verbose: bool = False) -> Diagnostics:
     """Run Jupyter Book as ``run`` says, in a process of its own; raises when it fails.
 
-    Sphinx's log is shown only when ``verbose``; otherwise its warnings are given back as
-    diagnostics, reported and counted with the build's own (and its whole log shown when it fails)."""
+    Sphinx's log is shown only when ``verbose``; its warnings are given back as diagnostics, reported
+    and counted with the build's own (and shown as they are, with the log, when it fails)."""
     interrupted, stamp = _running_marker(project), _last_inputs(project)
     project.work.mkdir(parents=True, exist_ok=True)
     stamp.unlink(missing_ok=True)
     interrupted.touch()
-    log = project.work / "jupyter-book.log"
+    log, warnings = project.work / "jupyter-book.log", project.work / "jupyter-book-warnings.log"
     process = _BOOK_PROCESSES.Process(target=_jupyter_book_main,
-                                      args=(run.argv, str(project.root), None if verbose else str(log)))
+                                      args=(run.argv, str(project.root), None if verbose else str(log), str(warnings)))
     with deaf_children():
         process.start()
     try:
@@ -236,39 +236,77 @@ def run_jupyter_book(project: Project, run: BookRun, verbose: bool = False) -> D
         process.terminate()
         process.join()
         raise
-    # Without the colours Sphinx writes even into a file, which a log or CI would show as codes.
-    output = "" if verbose else re.sub(r"\x1b\[[0-9;]*m", "", log.read_text("utf-8", errors="replace"))
+    said = _without_colours(warnings.read_text("utf-8", errors="replace"))
     if process.exitcode != 0:
-        if output:
-            print("Jupyter Book says:\n" + output, file=sys.stderr)
+        output = "" if verbose else _without_colours(log.read_text("utf-8", errors="replace"))
+        print("Jupyter Book says:\n" + output + said, file=sys.stderr)
         raise BuildError(f"jupyter-book build failed (exit {process.exitcode}); the messages above say why")
     interrupted.unlink()
     stamp.write_text(run.inputs, "utf-8")
-    return _log_diagnostics(output, project, log)
+    return _warning_diagnostics(said, project, warnings)
 
 
-# A message of Sphinx's log: "[where: ]LEVEL: message", where is "path[:line]". Docutils' SEVERE (a
-# missing {include}, which left the page without it) comes as CRITICAL.
-_LOGGED = re.compile(r"^(?:(?P<path>.+?)(?::(?P<line>\d+))?(?::[^:]*)?: )?"
-                     r"(?P<level>WARNING|ERROR|CRITICAL|SEVERE): (?P<message>.*)$")
+def _without_colours(text: str) -> str:
+    # The colour codes Sphinx writes even into a file, which a log or CI would show as codes.
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
-def _log_diagnostics(output: str, project: Project, log: Path) -> Diagnostics:
-    """The messages of Sphinx's log ``output`` as warnings at the project's file and line they name
-    (the log's own path when they name none), so that the build counts them with its own. They stay
-    warnings: the site was built, and the level Sphinx gave (ERROR, CRITICAL) begins the message."""
+# Where a message of Sphinx's begins: "[where: ]LEVEL: ", where is "path[:line][:more]". Docutils'
+# SEVERE (a missing {include}, which left the page without it) comes as CRITICAL.
+_LEVEL = re.compile(r"(?:^|: )(WARNING|ERROR|CRITICAL|SEVERE): ")
+_WHERE = [re.compile(r"(?P<path>.+)(?::(?P<line>\d+))?(?::[^:]*)?"),  # a file's name may hold ': '
+          re.compile(r"(?P<path>.+?)(?::(?P<line>\d+))?(?::[^:]*)?")]
+
+
+def _warning_diagnostics(said: str, project: Project, warnings: Path) -> Diagnostics:
+    """Sphinx's messages as warnings at the project's file and line they name (the file they were
+    written to when they name none), so that the build reports and counts them with its own. They
+    stay warnings, as the site was built; the level Sphinx gave (ERROR, CRITICAL) begins the message.
+    A line that begins no message goes on the last one (docutils' messages quote the text at fault)."""
     diags = Diagnostics()
-    for match in filter(None, map(_LOGGED.match, output.splitlines())):
-        file = match["path"] or str(log)
-        level = "" if match["level"] == "WARNING" else f" {match['level']}"
-        diags.warning(_relative(file, project.root), int(match["line"]) if match["line"] else None, None,
-                      f"Jupyter Book{level}: {match['message']}")
+    root = f"{project.root}{os.sep}"
+    for file, line, level, message in _messages(said.splitlines(), root, _relative(warnings, project.root)):
+        diags.warning(file, line, None, f"Jupyter Book{'' if level == 'WARNING' else ' ' + level}: "
+                                        f"{message.replace(root, '')}")
     return diags
 
 
-def _relative(file: str, root: Path) -> str:
-    """``file`` relative to the project's ``root``, as the build's own diagnostics name files."""
+def _messages(lines: list[str], root: str, otherwise: str) -> list[tuple[str, int | None, str, str]]:
+    """(file, line, level, message) of each message in Sphinx's warning stream ``lines``."""
+    found: list[tuple[str, int | None, str, str]] = []
+    for text in lines:
+        begun = _begun_message(text, root)
+        if begun:
+            found.append((begun[0] or otherwise, *begun[1:]))
+        elif text.strip() and found:
+            found[-1] = (*found[-1][:3], f"{found[-1][3]} {text.strip()}")
+        elif text.strip():
+            found.append((otherwise, None, "WARNING", text.strip()))
+    return found
+
+
+def _begun_message(text: str, root: str) -> tuple[str | None, int | None, str, str] | None:
+    """(file, line, level, message) if ``text`` begins a message: at the first "LEVEL: " that begins
+    it or has a file that exists before it (a file's name may hold ": WARNING: "), or none."""
+    for level in _LEVEL.finditer(text):
+        if level.start() == 0:
+            return None, None, level[1], text[level.end():]
+        for where in filter(None, (form.fullmatch(text[:level.start()]) for form in _WHERE)):
+            if file := _source_file(Path(root) / where["path"]):
+                line = int(where["line"]) if where["line"] else None
+                return _relative(file, Path(root)), line, level[1], text[level.end():]
+    return None
+
+
+def _source_file(path: Path) -> Path | None:
+    """The file at ``path``, or the page it names without its suffix (as Sphinx names some pages)."""
+    return next((file for file in (path, *(path.with_name(path.name + suffix) for suffix in _SOURCE_SUFFIXES))
+                 if file.is_file()), None)
+
+
+def _relative(path: Path, root: Path) -> str:
+    """``path`` relative to the project's ``root``, as the build's own diagnostics name files."""
     try:
-        return Path(file).relative_to(root).as_posix()
+        return path.relative_to(root).as_posix()
     except ValueError:
-        return file
+        return path.as_posix()

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import re
 
+import yaml
+
 from .mathtext import math_segments
 from .text import one_line, paragraphs_of
 
@@ -99,6 +101,16 @@ def declares_orphan(front_matter: str) -> bool:
     """Whether a page's front matter says ``orphan: true``: no table of contents lists it (Sphinx
     then does not warn that none does)."""
     return re.search(r"^orphan:\s*true\s*$", front_matter, re.MULTILINE | re.IGNORECASE) is not None
+
+
+def readable_front_matter(front_matter: str) -> bool:
+    """Whether MyST reads the ``---`` delimited ``front_matter`` (a YAML mapping): it drops one that it
+    cannot, and an ``orphan: true`` with it."""
+    try:
+        data = yaml.safe_load(front_matter[len("---\n"):-len("\n---\n")])
+    except yaml.YAMLError:
+        return False
+    return isinstance(data, dict)
 
 
 def page_data(source: str) -> tuple[dict, str]:
