@@ -453,3 +453,10 @@ def test_a_download_that_is_no_pdf_is_not_taken_and_said(tmp_path, capsys):
             "page saved instead?") in out and "  PDF not taken (download it again): paper7: Forum0007x.pdf: the file is empty" in out
     records = {r["id"]: r for r in yaml.safe_load((root / "papers/accepted.yml").read_text("utf-8"))}
     assert "pdf" not in records["paper6"] and not (root / "papers/pdf/paper6.pdf").exists()
+    # A download cut short replaced the good copy an earlier import had placed.
+    good = (root / "papers/pdf/paper1.pdf").read_bytes()
+    (pdfs / "Forum0001x.pdf").write_bytes(good[:len(good) // 2])
+    assert main(["import-openreview", str(export), str(root), "--pdfs", str(pdfs)]) == 0
+    out = capsys.readouterr().out
+    assert "  PDF not taken (download it again): paper1: Forum0001x.pdf: pypdf cannot read it: " in out, out
+    assert "updated: paper1" not in out and (root / "papers/pdf/paper1.pdf").read_bytes() == good

@@ -32,7 +32,6 @@ from ..records.fields import MAX_ID_LENGTH
 from ..records.sources import DUPLICATE_KEY, record_list, yaml_syntax_error
 from ..util.files import file_hash, replacing, write_if_changed
 from ..util.text import one_line
-from .pdf_header import not_a_pdf
 
 IMPORTED_FIELDS = ("title", "authors", "abstract", "keywords", "tldr", "track", "session", "openreview", "pdf")
 _SKIPPED = (("withdrawn", "withdrawn"), ("desk_rejected", "desk-rejected"), ("desk rejected", "desk-rejected"),
@@ -62,7 +61,7 @@ class ImportReport:
     without_pdf: list[str] = field(default_factory=list)
     """Ids of papers whose PDF was not found in the PDF folder."""
     not_pdfs: list[str] = field(default_factory=list)
-    """'id: file: why' for downloads that are no PDF at all (empty, a web page), not taken."""
+    """'id: file: why' for downloads that are no PDF the build can read (empty, a web page, cut short), not taken."""
     withdrawn: list[str] = field(default_factory=list)
     """'id (why)' for imported papers the export now shows withdrawn or rejected, now marked withdrawn."""
     not_in_export: list[str] = field(default_factory=list)
@@ -433,7 +432,10 @@ def _imported_record(note: dict, workshop: Workshop, pdfs: Path | None, papers_d
     if source is None:
         report.without_pdf.append(record["id"])
         return record, None
-    if why := not_a_pdf(source):
+    # Here, not at the top: every command imports this module, and pypdf takes a tenth of a second.
+    from .pdf_reader import unreadable
+
+    if why := unreadable(source):
         report.not_pdfs.append(f"{record['id']}: {source.name}: {why}")
         return record, None
     record["pdf"], sha256 = _place_pdf(source, papers_dir, record["id"], previous.get(record["openreview"]), others,

@@ -15,7 +15,6 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from ..model.pdf_facts import PdfFacts, active_kind
 from ..util.text import clean_text
-from .pdf_header import not_a_pdf
 
 # Text extraction is bounded: a page whose content decodes to more than this is not read (pypdf took
 # ten seconds a page to give up on a 19 MB stream that a 60 kB file's 1,000 pages shared), nor any
@@ -31,7 +30,7 @@ def read_pdf(path: Path, sha256: str, password: str = "") -> PdfFacts:
     encrypted); an unreadable file gives facts with ``error`` set."""
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     size = path.stat().st_size
-    if why := not_a_pdf(path):
+    if why := _not_a_pdf(path):
         return PdfFacts(sha256, size, error=why)
     try:
         reader = PdfReader(path)
@@ -51,6 +50,31 @@ def read_pdf(path: Path, sha256: str, password: str = "") -> PdfFacts:
     texts = _bounded_texts(path, password, readable, deadline)
     return PdfFacts(sha256, size, len(pages), "\n\n".join(t for t in texts if t), len(pages) - len(texts),
                     reader.is_encrypted, active)
+
+
+def unreadable(path: Path) -> str | None:
+    """Why the file at ``path`` is no PDF that the build can read (empty, a web page, a download cut
+    short), if it is not; an encrypted one is readable, since its password opens it."""
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    if why := _not_a_pdf(path):
+        return why
+    try:
+        reader = PdfReader(path)
+        if not reader.is_encrypted and not reader.pages:
+            return "the PDF has no pages"
+    except Exception as exc:  # as in read_pdf
+        return f"pypdf cannot read it: {type(exc).__name__}: {exc}"
+    return None
+
+
+def _not_a_pdf(path: Path) -> str | None:
+    """Why the file at ``path`` is not a PDF at all (empty, or no ``%PDF-`` header where readers
+    look for it: a web page saved instead), if it is not."""
+    with path.open("rb") as stream:
+        head = stream.read(1024)
+    if not head:
+        return "the file is empty"
+    return None if b"%PDF-" in head else "not a PDF file (no %PDF- header); was a web page saved instead?"
 
 
 def _readable_pages(pages: list[PageObject], deadline: float) -> list[int]:
