@@ -73,7 +73,7 @@ def test_import_report_and_records(tmp_path, capsys):
     root, export, pdfs = _setup(tmp_path)
     assert main(["import-openreview", str(export), str(root), "--pdfs", str(pdfs)]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == "8 added, 0 field(s) updated, 0 hand edit(s) kept, 3 note(s) skipped, 4 paper(s) without a PDF"
+    assert out.splitlines()[0] == "8 added, 0 field(s) updated, 0 hand edit(s) kept, 3 note(s) skipped, 4 PDF(s) not found or not taken"
     assert "Forum0008x: Paper number 8 (withdrawn)" in out and "(desk-rejected)" in out and "Forum0010x: Paper number 10 (rejected)" in out
     records = {r["id"]: r for r in yaml.safe_load((root / "papers/accepted.yml").read_text("utf-8"))}
     assert set(records) == {f"paper{n}" for n in (1, 2, 3, 4, 5, 6, 7, 11)}
@@ -448,7 +448,7 @@ def test_a_download_that_is_no_pdf_is_not_taken_and_said(tmp_path, capsys):
     (pdfs / "Forum0007x.pdf").write_bytes(b"")
     assert main(["import-openreview", str(export), str(root), "--pdfs", str(pdfs)]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0].endswith("4 paper(s) without a PDF")  # 4, 11 none; 6, 7 not taken
+    assert out.splitlines()[0].endswith("4 PDF(s) not found or not taken")  # 4, 11 none; 6, 7 not taken
     assert ("  PDF not taken (download it again): paper6: Forum0006x.pdf: not a PDF file (no %PDF- header); was a web "
             "page saved instead?") in out and "  PDF not taken (download it again): paper7: Forum0007x.pdf: the file is empty" in out
     records = {r["id"]: r for r in yaml.safe_load((root / "papers/accepted.yml").read_text("utf-8"))}

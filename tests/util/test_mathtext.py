@@ -27,6 +27,7 @@ def test_math_segments(text, segments):
     ("$x$$ y", [(False, "$x$$ y")]),
     ("a$$x$", [(False, "a$$x$")]),
     ("$$x$", [(False, "$$x$")]),
+    ("\\$$x$ each", [(False, "\\$"), (True, "x"), (False, " each")]),
 ])
 def test_math_spans_that_touch(text, segments):
     assert math_segments(text) == segments

@@ -84,7 +84,7 @@ class ImportReport:
     def lines(self) -> list[str]:
         """The report as lines of text."""
         out = [f"{len(self.added)} added, {len(self.updated)} field(s) updated, {len(self.kept)} hand edit(s) kept, "
-               f"{len(self.skipped)} note(s) skipped, {len(self.without_pdf) + len(self.not_pdfs)} paper(s) without a PDF"]
+               f"{len(self.skipped)} note(s) skipped, {len(self.without_pdf) + len(self.not_pdfs)} PDF(s) not found or not taken"]
         for label, items in (("added", self.added), ("updated", self.updated), ("kept (edited by hand)", self.kept),
                              ("kept (the export left it empty)", self.kept_filled),
                              ("kept (PDF replaced by hand)", self.kept_pdfs),

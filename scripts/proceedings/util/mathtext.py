@@ -59,10 +59,12 @@ def math_segments(text: str) -> list[tuple[bool, str]]:
 
 def _math_spans(text: str) -> Iterator[re.Match[str]]:
     """The math spans of ``text``, left to right. A span opening right after a dollar sign opens only
-    where the last span closed: in $$x$ or a$$x$ the $x$ is not math, in $x$$y$ both are."""
+    where the last span closed, or after an escaped one: in $$x$ or a$$x$ the $x$ is not math, in $x$$y$
+    both are, in \\$$x$ the second."""
     position, last_end = 0, -1
     while match := _MATH.search(text, position):
-        if match.start() and text[match.start() - 1] == "$" and match.start() != last_end:
+        before = text[max(match.start() - 2, 0):match.start()]
+        if before.endswith("$") and before != "\\$" and match.start() != last_end:
             position = match.start() + 1
             continue
         yield match
