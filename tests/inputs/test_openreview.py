@@ -460,3 +460,20 @@ def test_a_download_that_is_no_pdf_is_not_taken_and_said(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "  PDF not taken (download it again): paper1: Forum0001x.pdf: pypdf cannot read it: " in out, out
     assert "updated: paper1" not in out and (root / "papers/pdf/paper1.pdf").read_bytes() == good
+
+
+def test_a_copy_placed_beside_a_file_of_yours_is_named_and_a_pdf_download_in_capitals_is_found(tmp_path, capsys):
+    # A trial's own papers/pdf/paper1.pdf got a paper1-openreview.pdf beside it, which the record then
+    # named, and the report said nothing of either; Forum0002x.PDF was "no PDF found".
+    root, export, pdfs = _setup(tmp_path)
+    mine = root / "papers/pdf/paper1.pdf"
+    sample_pdf(mine, "My own copy", ["X"], "A.", pages=1)
+    before = mine.read_bytes()
+    (pdfs / "Forum0002x.pdf").rename(pdfs / "Forum0002x.PDF")
+    assert main(["import-openreview", str(export), str(root), "--pdfs", str(pdfs)]) == 0
+    out = capsys.readouterr().out
+    assert ("  PDF copied beside a file the import did not place (the record names the copy; delete the one you do "
+            "not want): paper1: papers/pdf/paper1-openreview.pdf (beside papers/pdf/paper1.pdf)") in out, out
+    records = {r["id"]: r for r in yaml.safe_load((root / "papers/accepted.yml").read_text("utf-8"))}
+    assert records["paper1"]["pdf"] == "pdf/paper1-openreview.pdf" and mine.read_bytes() == before
+    assert records["paper2"]["pdf"] == "pdf/paper2.pdf" and "no PDF found: paper2" not in out

@@ -69,6 +69,9 @@ class ImportReport:
     before), kept as they are."""
     kept_pdfs: list[str] = field(default_factory=list)
     """'id: path' for PDFs the organizer replaced in ``papers/``, kept instead of the export's."""
+    placed_beside: list[str] = field(default_factory=list)
+    """'id: copy (beside file)' for export PDFs copied beside a file in ``papers/pdf/`` that the import
+    did not place (the organizer's, or another paper's), which stays as it is."""
     incomplete: list[str] = field(default_factory=list)
     """'id: no field' for papers of the export that lack a field the build requires (the export
     left it empty), which the organizer must fill in."""
@@ -88,6 +91,8 @@ class ImportReport:
         for label, items in (("added", self.added), ("updated", self.updated), ("kept (edited by hand)", self.kept),
                              ("kept (the export left it empty)", self.kept_filled),
                              ("kept (PDF replaced by hand)", self.kept_pdfs),
+                             ("PDF copied beside a file the import did not place (the record names the copy; "
+                              "delete the one you do not want)", self.placed_beside),
                              ("marked withdrawn (the export no longer accepts it)", self.withdrawn),
                              ("kept (not in the export; delete it by hand if it should go)", self.not_in_export),
                              ("not added again (deleted from accepted.yml by hand since an import; --add-removed "
@@ -190,15 +195,17 @@ def _forum(note: dict) -> str:
 
 
 def find_pdf(note: dict, folder: Path | None) -> Path | None:
-    """The note's PDF in ``folder``, named by forum id or submission number."""
+    """The note's PDF in ``folder``, named by forum id or submission number (``.pdf`` or ``.PDF``)."""
     if folder is None:
         return None
     number = note.get("number")
     for stem in (note.get("forum"), note.get("id"), str(number) if number is not None else None,
                  f"paper{number}" if number is not None else None, f"Paper{number}" if number is not None else None):
         # Only a plain file name: a stem such as "../../etc/x" must not reach outside the folder.
-        if stem and _PLAIN_STEM.fullmatch(str(stem)) and (folder / f"{stem}.pdf").is_file():
-            return folder / f"{stem}.pdf"
+        if stem and _PLAIN_STEM.fullmatch(str(stem)):
+            found = next((path for path in (folder / f"{stem}.pdf", folder / f"{stem}.PDF") if path.is_file()), None)
+            if found:
+                return found
     return None
 
 
@@ -462,6 +469,7 @@ def _place_pdf(source: Path, papers_dir: Path, paper_id: str, last: dict | None,
             # What the import placed stays remembered: the organizer's file stays theirs at every import.
             return relative, placed_before
         if there != offered and there != placed_before:
+            report.placed_beside.append(f"{paper_id}: papers/pdf/{paper_id}-openreview.pdf (beside papers/{relative})")
             relative = f"pdf/{paper_id}-openreview.pdf"
             target = papers_dir / relative
         elif there != offered:
