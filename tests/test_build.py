@@ -594,8 +594,13 @@ def test_jupyter_book_s_warnings_are_reported_with_v_and_when_the_build_stops_af
     (book / "preface.md").write_text("# Preface\n\n(mylabel)=\n## Part\n\n```{foo}\nx\n```\n", "utf-8")
     (book / "extra.md").write_text("---\norphan: true\n---\n(mylabel)=\n# Extra\n", "utf-8")
     (book / "levels.rst").write_text("Title\n=====\n\nSub\n---\n\nSub2\n~~~~\n\nBack\n====\n\nAgain\n~~~~~\n", "utf-8")
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": "# Notebook\n"},
+             {"cell_type": "markdown", "metadata": {}, "source": "Text.\n\n```{baz}\nx\n```\n"}]
+    (book / "nb.ipynb").write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}), "utf-8")
     assert main(["build", "-v", str(root)]) == 0
     err = capsys.readouterr().err.splitlines()
+    # MyST-NB's line 20003 is the second cell's third line
+    assert "book/nb.ipynb: warning: Jupyter Book: cell 2, line 3: Unknown directive type: 'baz' [myst.directive_unknown]" in err
     assert "book/preface.md:6: warning: Jupyter Book: Unknown directive type: 'foo' [myst.directive_unknown]" in err
     assert any(re.fullmatch(r"book/(preface|extra)\.md:\d: warning: Jupyter Book: duplicate label mylabel, other "
                             r"instance in book/(preface|extra)\.md", line) for line in err), err

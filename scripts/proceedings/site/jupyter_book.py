@@ -266,9 +266,16 @@ def _warning_diagnostics(said: str, project: Project, warnings: Path) -> Diagnos
     diags = Diagnostics()
     root = f"{project.root}{os.sep}"
     for file, line, level, message in _messages(said.splitlines(), root, _relative(warnings, project.root)):
+        if file.endswith(".ipynb") and line and line > _NOTEBOOK_CELL_LINES:
+            message, line = f"cell {line // _NOTEBOOK_CELL_LINES}, line {line % _NOTEBOOK_CELL_LINES - 1}: {message}", None
         diags.warning(file, line, None, f"Jupyter Book{'' if level == 'WARNING' else ' ' + level}: "
                                         f"{message.replace(root, '')}")
     return diags
+
+
+# MyST-NB numbers the lines of a notebook's cell n (from 1) from n * 10000 + 1 (nb_to_tokens.py), to
+# which MyST adds the line (from 1) in the cell.
+_NOTEBOOK_CELL_LINES = 10_000
 
 
 def _messages(lines: list[str], root: str, otherwise: str) -> list[tuple[str, int | None, str, str]]:
