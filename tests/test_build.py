@@ -576,10 +576,14 @@ def test_jupyter_book_s_warnings_are_reported_at_their_file_and_line_and_counted
     # They came in a block of their own, with absolute paths, while the summary below counted only
     # the build's own warnings ("0 error(s), 25 warning(s)" after four from Jupyter Book).
     root = write_project(tmp_path / "p")
-    (root / "book" / "preface.md").write_text("# Preface\n\nSee {ref}`nowhere`.\n\n```{foo}\nx\n```\n", "utf-8")
+    (root / "book" / "preface.md").write_text("# Preface\n\nSee {ref}`nowhere`.\n\n```{foo}\nx\n```\n\n"
+                                              "And {doc}`\x1b]0;pwned\x07gone`.\n", "utf-8")
     assert main(["build", str(root)]) == 0
     err = capsys.readouterr().err
     assert "book/preface.md:3: warning: Jupyter Book: undefined label: 'nowhere'" in err.splitlines(), err
+    # The escape sequence (the terminal's title) quoted from the page is written out, not sent to the terminal
+    assert "book/preface.md:9: warning: Jupyter Book: unknown document: '\\x1b]0;pwned\\x07gone'" in err.splitlines()
+    assert "\x1b" not in err and "\x07" not in err
     assert "book/preface.md:5: warning: Jupyter Book: Unknown directive type: 'foo' [myst.directive_unknown]" in err.splitlines()
     assert str(root) not in err
     warnings = [line for line in err.splitlines() if ": warning: " in line]

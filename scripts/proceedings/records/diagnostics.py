@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
@@ -16,6 +17,14 @@ class Severity(StrEnum):
 
 # A message quotes the value it is about; a value may be a megabyte of author text.
 MAX_MESSAGE = 400
+# What a quoted value must not bring to the terminal: a control character (an escape sequence acts on
+# it: clears it, retitles it) or a bidi override (it reorders the line). Each is written as its escape.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _printable(message: str) -> str:
+    """``message`` with each character that would act on a terminal written as its escape (``\\x1b``)."""
+    return _UNPRINTABLE.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), message)
 
 
 def excerpt(message: str) -> str:
@@ -56,11 +65,11 @@ class Diagnostics:
 
     def error(self, file: str, line: int | None, field: str | None, message: str) -> None:
         """Record a problem that stops the build."""
-        self.items.append(Diagnostic(file, line, field, excerpt(message), Severity.ERROR))
+        self.items.append(Diagnostic(file, line, field, excerpt(_printable(message)), Severity.ERROR))
 
     def warning(self, file: str, line: int | None, field: str | None, message: str) -> None:
         """Record a problem worth fixing that does not stop the build."""
-        self.items.append(Diagnostic(file, line, field, excerpt(message), Severity.WARNING))
+        self.items.append(Diagnostic(file, line, field, excerpt(_printable(message)), Severity.WARNING))
 
     def extend(self, other: Diagnostics) -> None:
         """Append every diagnostic of ``other``."""

@@ -254,8 +254,8 @@ def _without_colours(text: str) -> str:
 # Where a message of Sphinx's begins: "[where: ]LEVEL: ", where is "path[:line][:more]". Docutils'
 # SEVERE (a missing {include}, which left the page without it) comes as CRITICAL.
 _LEVEL = re.compile(r"(?:^|: )(WARNING|ERROR|CRITICAL|SEVERE): ")
-_WHERE = [re.compile(r"(?P<path>.+)(?::(?P<line>\d+))?(?::[^:]*)?"),  # a file's name may hold ': '
-          re.compile(r"(?P<path>.+?)(?::(?P<line>\d+))?(?::[^:]*)?")]
+# A longer "where" is no path (Linux's PATH_MAX), and is not looked for as one.
+_MAX_PATH = 4096
 
 
 def _warning_diagnostics(said: str, project: Project, warnings: Path) -> Diagnostics:
@@ -265,7 +265,8 @@ def _warning_diagnostics(said: str, project: Project, warnings: Path) -> Diagnos
     A line that begins no message goes on the last one (docutils' messages quote the text at fault)."""
     diags = Diagnostics()
     root = f"{project.root}{os.sep}"
-    for file, line, level, message in _messages(said.splitlines(), root, _relative(warnings, project.root)):
+    for file, line, level, parts in _messages(said.splitlines(), project.root, _relative(warnings, project.root)):
+        message = " ".join(parts)
         if file.endswith(".ipynb") and line and line > _NOTEBOOK_CELL_LINES:
             message, line = f"cell {line // _NOTEBOOK_CELL_LINES}, line {line % _NOTEBOOK_CELL_LINES - 1}: {message}", None
         diags.warning(file, line, None, f"Jupyter Book{'' if level == 'WARNING' else ' ' + level}: "
@@ -278,37 +279,62 @@ def _warning_diagnostics(said: str, project: Project, warnings: Path) -> Diagnos
 _NOTEBOOK_CELL_LINES = 10_000
 
 
-def _messages(lines: list[str], root: str, otherwise: str) -> list[tuple[str, int | None, str, str]]:
-    """(file, line, level, message) of each message in Sphinx's warning stream ``lines``."""
-    found: list[tuple[str, int | None, str, str]] = []
+def _messages(lines: list[str], root: Path, otherwise: str) -> list[tuple[str, int | None, str, list[str]]]:
+    """(file, line, level, the message's lines) of each message in Sphinx's warning stream ``lines``."""
+    found: list[tuple[str, int | None, str, list[str]]] = []
     for text in lines:
         begun = _begun_message(text, root)
         if begun:
-            found.append((begun[0] or otherwise, *begun[1:]))
+            file, line, level, message = begun
+            found.append((file or otherwise, line, level, [message]))
         elif text.strip() and found:
-            found[-1] = (*found[-1][:3], f"{found[-1][3]} {text.strip()}")
+            found[-1][3].append(text.strip())
         elif text.strip():
-            found.append((otherwise, None, "WARNING", text.strip()))
+            found.append((otherwise, None, "WARNING", [text.strip()]))
     return found
 
 
-def _begun_message(text: str, root: str) -> tuple[str | None, int | None, str, str] | None:
+def _begun_message(text: str, root: Path) -> tuple[str | None, int | None, str, str] | None:
     """(file, line, level, message) if ``text`` begins a message: at the first "LEVEL: " that begins
     it or has a file that exists before it (a file's name may hold ": WARNING: "), or none."""
-    for level in _LEVEL.finditer(text):
+    for level in _LEVEL.finditer(text, 0, _MAX_PATH + 20):
         if level.start() == 0:
             return None, None, level[1], text[level.end():]
-        for where in filter(None, (form.fullmatch(text[:level.start()]) for form in _WHERE)):
-            if file := _source_file(Path(root) / where["path"]):
-                line = int(where["line"]) if where["line"] else None
-                return _relative(file, Path(root)), line, level[1], text[level.end():]
+        if where := _where(text[:level.start()], root):
+            return _relative(where[0], root), where[1], level[1], text[level.end():]
     return None
+
+
+def _where(prefix: str, root: Path) -> tuple[Path, int | None] | None:
+    """The file of the project, and the line, that a message's ``prefix`` names: "path",
+    "path:line", "path:line:more" or "path:more"."""
+    head, _, tail = prefix.rpartition(":")
+    before, _, middle = head.rpartition(":")
+    candidates: list[tuple[str, int | None]] = [(prefix, None)]
+    if _DIGITS.fullmatch(tail):
+        candidates.append((head, int(tail)))
+    if _DIGITS.fullmatch(middle):
+        candidates.append((before, int(middle)))
+    candidates.append((head, None))
+    return next(((file, line) for path, line in candidates if path and (file := _source_file(root / path))), None)
+
+
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def _source_file(path: Path) -> Path | None:
     """The file at ``path``, or the page it names without its suffix (as Sphinx names some pages)."""
+    if not path.name:
+        return None
     return next((file for file in (path, *(path.with_name(path.name + suffix) for suffix in _SOURCE_SUFFIXES))
-                 if file.is_file()), None)
+                 if _is_file(file)), None)
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a name longer than the system takes, or holding a NUL, is no file
+        return False
 
 
 def _relative(path: Path, root: Path) -> str:
