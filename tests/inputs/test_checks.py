@@ -259,6 +259,15 @@ def test_a_missing_hand_written_page_gets_the_page_it_may_be(tmp_path, capsys):
     assert main(["check", str(root)]) == 1
     assert ("('book/pre\u0301face' looks the same but its accents are other characters, as macOS writes them: type its "
             "name again in the file's name or here)") in capsys.readouterr().err
+    # The other way round: the entry typed on macOS, the file not; check read the entry normalized and
+    # found the page, which Jupyter Book, reading it as written, left out of the sidebar.
+    (root / "book" / "pre\u0301face.md").rename(root / "book" / "pr\u00e9face.md")
+    toc.write_text(listed.replace("book/preface", "book/pre\u0301face"), "utf-8")
+    assert main(["check", str(root)]) == 1
+    assert ("('book/pr\u00e9face' looks the same but its accents are other characters, as macOS writes them: type its "
+            "name again in the file's name or here)") in capsys.readouterr().err
+    (root / "book" / "pr\u00e9face.md").rename(root / "book" / "pre\u0301face.md")  # both decomposed: the same name
+    assert main(["check", str(root)]) == 0
 
 
 def test_a_hand_written_page_no_entry_lists_is_a_warning_unless_it_says_it_is_an_orphan(tmp_path, capsys):

@@ -119,11 +119,11 @@ def table_of_contents_problems(project: Project, volume: Proceedings | None = No
             diags.error("_toc.yml", 1, None, f"{'is empty' if toc is None else 'is not a table of contents'} "
                         "(`format: jb-book`, `root: book/welcome`, then `chapters:` or `parts:`)")
         return diags
-    entries = [entry for entry in _toc_entries(toc) if isinstance(entry[2], str)]
+    lines = (project.root / "_toc.yml").read_text("utf-8", errors="replace").split("\n")
+    entries = [(line, key, _as_written(lines, line, name)) for line, key, name in _toc_entries(toc) if isinstance(name, str)]
     if refused := _refused_by_jupyter_book(toc):
         hint = " (each entry is `- file: book/page`, `- glob: book/folder/*` or `- url: https://...`)" if "entry" in refused \
             else " (`format: jb-book` is missing)" if "format" not in toc else ""
-        lines = (project.root / "_toc.yml").read_text("utf-8", errors="replace").split("\n")
         said = re.sub(r"<class '(\w+)'>", r"\1", refused)  # "must be str", not "must be <class 'str'>"
         diags.error("_toc.yml", _line_of_refusal(toc, lines, entries, refused), None,
                     f"Jupyter Book cannot read it: {said}{hint}")
@@ -141,6 +141,14 @@ def table_of_contents_problems(project: Project, volume: Proceedings | None = No
             diags.error("_toc.yml", line, key, f"{address!r}: the sidebar links only http://, https:// and mailto: addresses "
                         "(another, such as javascript:, would run in the reader's browser)")
     return diags
+
+
+def _as_written(lines: list[str], line: int, name: str) -> str:
+    """``name`` as ``_toc.yml`` spells it on ``line``: its text is read NFC-normalized, while Jupyter
+    Book reads it as written, accents decomposed (as macOS writes them) included."""
+    written = lines[line - 1] if 0 < line <= len(lines) else ""
+    decomposed = unicodedata.normalize("NFD", name)
+    return decomposed if name not in written and decomposed in written else name
 
 
 def _check_pages(project: Project, entries: list[tuple[int, str, str]], written: set[str] | None,
