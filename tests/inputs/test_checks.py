@@ -289,6 +289,12 @@ def test_a_hand_written_page_no_entry_lists_is_a_warning_unless_it_says_it_is_an
     draft.write_text("---\norphan: true\n---\n# Draft call for papers\n", "utf-8")
     assert main(["check", str(root)]) == 0
     assert "draft-cfp" not in capsys.readouterr().err
+    # A file's name, as a message's text, may not act on the terminal (this one would clear it)
+    (root / "book" / "ev\x1b[2Jil.md").write_text("# Evil\n", "utf-8")
+    assert main(["check", str(root)]) == 0
+    err = capsys.readouterr().err
+    assert "book/ev\\x1b[2Jil.md: warning: no entry of _toc.yml lists it" in err and "\x1b" not in err
+    (root / "book" / "ev\x1b[2Jil.md").unlink()
     # MyST drops front matter that is not YAML, and its orphan: with it (Sphinx then warns as check does)
     draft.write_text("---\norphan: true\ntags: [a, b\n---\n# Draft call for papers\n", "utf-8")
     assert main(["check", str(root)]) == 0

@@ -65,11 +65,11 @@ class Diagnostics:
 
     def error(self, file: str, line: int | None, field: str | None, message: str) -> None:
         """Record a problem that stops the build."""
-        self.items.append(Diagnostic(file, line, field, excerpt(_printable(message)), Severity.ERROR))
+        self.items.append(Diagnostic(_printable(file), line, field, excerpt(_printable(message)), Severity.ERROR))
 
     def warning(self, file: str, line: int | None, field: str | None, message: str) -> None:
         """Record a problem worth fixing that does not stop the build."""
-        self.items.append(Diagnostic(file, line, field, excerpt(_printable(message)), Severity.WARNING))
+        self.items.append(Diagnostic(_printable(file), line, field, excerpt(_printable(message)), Severity.WARNING))
 
     def extend(self, other: Diagnostics) -> None:
         """Append every diagnostic of ``other``."""
