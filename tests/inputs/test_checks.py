@@ -315,3 +315,16 @@ def test_a_hand_written_link_to_a_page_the_build_no_longer_writes_is_a_warning_a
             "these inputs (a paper, track or talk removed?): the link leads nowhere (did you mean 'book/papers/paper-one'?)") in err
     assert "book/highlights.md:8: warning: links to '/book/tracks/poster'" in err
     assert err.count("book/highlights.md") == 2
+
+
+def test_a_myst_extension_myst_does_not_know_is_an_error_at_its_line(tmp_path, capsys):
+    # MyST refused the whole list for a typo, with one line in Jupyter Book's log: every page lost its
+    # colon fences (admonitions shown as typed) while check said the inputs were valid (a trial's finding).
+    root = write_project(tmp_path / "p")
+    config = root / "_config.yml"
+    config.write_text(config.read_text("utf-8").replace("    - dollarmath\n", "    - dollarmath\n    - deflistt\n"), "utf-8")
+    line = config.read_text("utf-8").split("\n").index("    - deflistt") + 1
+    assert main(["check", str(root)]) == 1
+    assert (f"_config.yml:{line}: error: parse.myst_enable_extensions: 'deflistt' is no MyST extension (did you mean "
+            "'deflist'?): MyST then enables none of the list on any page (its colon fences and dollar math show as typed)"
+            ) in capsys.readouterr().err.splitlines()

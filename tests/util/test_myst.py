@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import random
+import re
 
 import pytest
 from bs4 import BeautifulSoup
@@ -88,3 +90,13 @@ def test_fence_outlasts_backticks_in_content():
 def test_paragraphs_split_on_blank_lines():
     body = _render(myst.paragraphs("One\nline.\n\n\nTwo $x$."))
     assert [p.get_text() for p in body.find_all("p")] == ["One line.", "Two \\(x\\)."]
+
+
+def test_the_myst_extensions_check_knows_are_the_ones_myst_accepts():
+    # check refuses a name MyST would refuse (the whole list then, silently, for every page)
+    from myst_parser.config.main import MdParserConfig, check_extensions
+
+    assert set(re.findall(r'^ +"(\w+)",$', inspect.getsource(check_extensions), re.MULTILINE)) == myst.MYST_EXTENSIONS
+    MdParserConfig(enable_extensions=list(myst.MYST_EXTENSIONS))
+    with pytest.raises(ValueError, match="deflistt"):
+        MdParserConfig(enable_extensions=["deflist", "deflistt"])

@@ -30,11 +30,30 @@ def check_project(project: Project, volume: Proceedings | None) -> Diagnostics:
     _check_placeholders(project, diags)
     config_file = project.root / "_config.yml"
     config = load_yaml(config_file, "_config.yml", diags) if config_file.is_file() else None
+    if isinstance(config, Located):
+        _check_myst_extensions(config, config_file.read_text("utf-8", errors="replace").split("\n"), diags)
     # Shown with the problems of papers/, not after they are fixed: the workshop alone says the URL.
     workshop = volume.workshop if volume else load_workshop(project)[0]
     if workshop is not None:
         _check_site_settings(config, workshop, diags)
     return diags
+
+
+def _check_myst_extensions(config: Located, lines: list[str], diags: Diagnostics) -> None:
+    """An error, at its line, for each name of ``parse: myst_enable_extensions`` that MyST does not
+    know: MyST then refuses the whole list, and every page loses its colon fences and math, with
+    one line in Jupyter Book's log."""
+    parse = config.get("parse")
+    names = parse.get("myst_enable_extensions") if isinstance(parse, Located) else None
+    if not isinstance(parse, Located) or not isinstance(names, list):
+        return
+    start = parse.line_of("myst_enable_extensions")
+    for name in names:
+        if name not in myst.MYST_EXTENSIONS:
+            line = next((number for number in range(start, len(lines) + 1) if str(name) in lines[number - 1]), start)
+            diags.error("_config.yml", line, "parse.myst_enable_extensions",
+                        f"{name!r} is no MyST extension{did_you_mean(str(name), sorted(myst.MYST_EXTENSIONS))}: MyST "
+                        "then enables none of the list on any page (its colon fences and dollar math show as typed)")
 
 
 def book_problems(project: Project, volume: Proceedings | None = None) -> Diagnostics:

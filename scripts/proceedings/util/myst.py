@@ -103,6 +103,14 @@ def declares_orphan(front_matter: str) -> bool:
     return re.search(r"^orphan:\s*true\s*$", front_matter, re.MULTILINE | re.IGNORECASE) is not None
 
 
+# The names `parse: myst_enable_extensions` may hold: MyST-Parser's (check_extensions in
+# myst_parser/config/main.py; tests/util/test_myst.py holds them to it). One other name and MyST
+# refuses the whole list, with one line in Jupyter Book's log: no page has colon fences or math.
+MYST_EXTENSIONS = frozenset({"amsmath", "attrs_image", "attrs_inline", "attrs_block", "colon_fence", "deflist",
+                             "dollarmath", "fieldlist", "html_admonition", "html_image", "linkify", "replacements",
+                             "smartquotes", "strikethrough", "substitution", "tasklist"})
+
+
 def readable_front_matter(front_matter: str) -> bool:
     """Whether MyST reads the ``---`` delimited ``front_matter`` (a YAML mapping): it drops one that it
     cannot, and an ``orphan: true`` with it."""
