@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -477,3 +478,11 @@ def test_a_copy_placed_beside_a_file_of_yours_is_named_and_a_pdf_download_in_cap
     records = {r["id"]: r for r in yaml.safe_load((root / "papers/accepted.yml").read_text("utf-8"))}
     assert records["paper1"]["pdf"] == "pdf/paper1-openreview.pdf" and mine.read_bytes() == before
     assert records["paper2"]["pdf"] == "pdf/paper2.pdf" and "no PDF found: paper2" not in out
+    # A corrected copy downloaded under the number, beside the forum id's, was passed over without a word
+    sample_pdf(pdfs / "3.pdf", "Paper 3, corrected", ["X"], "A.", pages=2)
+    shutil.copy(pdfs / "Forum0001x.pdf", pdfs / "1.pdf")  # the same file twice is no question
+    assert main(["import-openreview", str(export), str(root), "--pdfs", str(pdfs)]) == 0
+    out = capsys.readouterr().out
+    assert ("  other downloads of the paper, different (keep the one you want in the folder): paper3: Forum0003x.pdf "
+            "taken, not 3.pdf") in out.splitlines(), out
+    assert "paper1: Forum0001x.pdf" not in out

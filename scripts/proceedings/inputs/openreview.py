@@ -69,6 +69,9 @@ class ImportReport:
     before), kept as they are."""
     kept_pdfs: list[str] = field(default_factory=list)
     """'id: path' for PDFs the organizer replaced in ``papers/``, kept instead of the export's."""
+    other_downloads: list[str] = field(default_factory=list)
+    """'id: file taken, not others' for papers with other, different downloads in the PDF folder
+    (under the submission number beside the forum id): which is right, the organizer says."""
     placed_beside: list[str] = field(default_factory=list)
     """'id: copy (beside file)' for export PDFs copied beside a file in ``papers/pdf/`` that the import
     did not place (the organizer's, or another paper's), which stays as it is."""
@@ -102,7 +105,9 @@ class ImportReport:
                              ("incomplete (the build needs it: write it in papers/accepted.yml)", self.incomplete),
                              ("skipped", [f"{forum}: {why}" for forum, why in self.skipped.items()]),
                              ("no PDF found", self.without_pdf),
-                             ("PDF not taken (download it again)", self.not_pdfs)):
+                             ("PDF not taken (download it again)", self.not_pdfs),
+                             ("other downloads of the paper, different (keep the one you want in the folder)",
+                              self.other_downloads)):
             out += [f"  {label}: {item}" for item in items]
         return out
 
@@ -194,19 +199,18 @@ def _forum(note: dict) -> str:
     return str(note.get("forum") or note.get("id") or "")
 
 
-def find_pdf(note: dict, folder: Path | None) -> Path | None:
-    """The note's PDF in ``folder``, named by forum id or submission number (``.pdf`` or ``.PDF``)."""
+def find_pdfs(note: dict, folder: Path | None) -> list[Path]:
+    """The note's PDFs in ``folder``, named by forum id or submission number (``.pdf`` or ``.PDF``),
+    the forum id's first."""
     if folder is None:
-        return None
+        return []
     number = note.get("number")
-    for stem in (note.get("forum"), note.get("id"), str(number) if number is not None else None,
-                 f"paper{number}" if number is not None else None, f"Paper{number}" if number is not None else None):
-        # Only a plain file name: a stem such as "../../etc/x" must not reach outside the folder.
-        if stem and _PLAIN_STEM.fullmatch(str(stem)):
-            found = next((path for path in (folder / f"{stem}.pdf", folder / f"{stem}.PDF") if path.is_file()), None)
-            if found:
-                return found
-    return None
+    stems = (note.get("forum"), note.get("id"), str(number) if number is not None else None,
+             f"paper{number}" if number is not None else None, f"Paper{number}" if number is not None else None)
+    # Only a plain file name: a stem such as "../../etc/x" must not reach outside the folder.
+    names = dict.fromkeys(f"{stem}{suffix}" for stem in stems if stem and _PLAIN_STEM.fullmatch(str(stem))
+                          for suffix in (".pdf", ".PDF"))
+    return [folder / name for name in names if (folder / name).is_file()]
 
 
 _PLAIN_STEM = re.compile(r"[A-Za-z0-9_-]+")
@@ -435,10 +439,13 @@ def _imported_record(note: dict, workshop: Workshop, pdfs: Path | None, papers_d
     record = paper_record(note, workshop)
     if record["id"] in others:
         record["id"] = f"{record['id']}-{_paper_id({'forum': record['openreview']})}"
-    source = find_pdf(note, pdfs)
-    if source is None:
+    found = find_pdfs(note, pdfs)
+    if not found:
         report.without_pdf.append(record["id"])
         return record, None
+    source = found[0]
+    if others_there := [path.name for path in found[1:] if file_hash(path) != file_hash(source)]:
+        report.other_downloads.append(f"{record['id']}: {source.name} taken, not {', '.join(others_there)}")
     # Here, not at the top: every command imports this module, and pypdf takes a tenth of a second.
     from .pdf_reader import unreadable
 
