@@ -639,3 +639,12 @@ def test_a_reader_that_goes_away_ends_the_command_without_a_traceback(tmp_path):
     process.stdout.close()
     assert process.wait(timeout=60) == 128 + signal.SIGPIPE
     assert process.stderr.read() == b""
+
+
+def test_jupyter_book_s_log_into_a_file_has_no_colour_codes(tmp_path):
+    # `build -v > log` wrote Sphinx's colours as codes: Jupyter Book does not ask, as sphinx-build does,
+    # whether its output is a terminal.
+    root = write_project(tmp_path / "p")
+    result = subprocess.run([sys.executable, "-m", "proceedings", "build", "-v", str(root)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "build succeeded" in result.stdout and "\x1b[" not in result.stdout + result.stderr

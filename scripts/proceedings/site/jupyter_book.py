@@ -143,7 +143,16 @@ def _jupyter_book_main(argv: list[str], cwd: str, log: str | None, warnings: str
     for path, stream in ((log, 1), (warnings, 2)):
         if path:
             os.dup2(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), stream)
+    from jupyter_book import utils
     from jupyter_book.cli.main import main
+    from sphinx.util.console import color_terminal, nocolor
+
+    # Colours only on a terminal, as sphinx-build decides, which Jupyter Book does not (its own boxes
+    # are coloured always): a log written to a file had their codes.
+    if not color_terminal():
+        nocolor()
+        utils.bcolors.update(dict.fromkeys(utils.bcolors, ""))
+        utils.endc = ""
 
     sys.argv = ["jupyter-book", *argv]
     main()
