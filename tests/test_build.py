@@ -577,9 +577,13 @@ def test_jupyter_book_s_warnings_are_reported_at_their_file_and_line_and_counted
     # the build's own warnings ("0 error(s), 25 warning(s)" after four from Jupyter Book).
     root = write_project(tmp_path / "p")
     (root / "book" / "preface.md").write_text("# Preface\n\nSee {ref}`nowhere`.\n\n```{foo}\nx\n```\n\n"
-                                              "And {doc}`\x1b]0;pwned\x07gone`.\n", "utf-8")
+                                              "And {doc}`\x1b]0;pwned\x07gone`.\n\n[A paper](papers/paper-nine.md)\n", "utf-8")
+    (root / "book" / "notes.md").write_text("# Notes\n", "utf-8")
     assert main(["build", str(root)]) == 0
     err = capsys.readouterr().err
+    # What check says of a place, Jupyter Book does not say again (it was told, and counted, twice)
+    assert "book/notes.md: warning: no entry of _toc.yml lists it" in err and "included in any toctree" not in err
+    assert "book/preface.md:11: warning: links to 'papers/paper-nine.md'" in err and "target not found" not in err, err
     assert "book/preface.md:3: warning: Jupyter Book: undefined label: 'nowhere'" in err.splitlines(), err
     # The escape sequence (the terminal's title) quoted from the page is written out, not sent to the terminal
     assert "book/preface.md:9: warning: Jupyter Book: unknown document: '\\x1b]0;pwned\\x07gone'" in err.splitlines()

@@ -24,7 +24,14 @@ from .pages.generated import INDEX_PAGE_LIMIT
 from .records.diagnostics import Diagnostics
 from .site.assets import VOLUME_PDF, FilesPut, put_volume_pdf, start_volume_pdf, write_assets
 from .site.errors import BuildError
-from .site.jupyter_book import BookRun, WrittenPages, planned_run, run_jupyter_book, start_jupyter_book_server
+from .site.jupyter_book import (
+    BookRun,
+    WrittenPages,
+    planned_run,
+    run_jupyter_book,
+    start_jupyter_book_server,
+    without_repeats,
+)
 from .site.publish import publish, remove_old_snapshots
 from .site.search import BUNDLE_FOLDERS, FOLLOW_SECONDS, SiteIndex, docname, finish_index, site_index
 from .site.sitezip import SITE_ZIP, site_zip
@@ -129,7 +136,7 @@ def _build(project: Project, timings: Timings, options: BuildOptions, diags: Dia
                                    index.paper_pages) as finishing:
             with timings.stage("sphinx"):
                 if book_run:
-                    diags.extend(run_jupyter_book(project, book_run, options.verbose))
+                    diags.extend(without_repeats(run_jupyter_book(project, book_run, options.verbose), diags))
                 else:
                     print("The book's pages and settings are unchanged: Jupyter Book had nothing to do.", flush=True)
             finishing.built.set()

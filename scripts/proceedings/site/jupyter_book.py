@@ -255,6 +255,18 @@ def run_jupyter_book(project: Project, run: BookRun, verbose: bool = False) -> D
     return _warning_diagnostics(said, project, warnings)
 
 
+# Jupyter Book's messages that say what check says of the same place, with less to act on.
+_REPEATS = ("document isn't included in any toctree", "cross-reference target not found")
+
+
+def without_repeats(said: Diagnostics, ours: Diagnostics) -> Diagnostics:
+    """Jupyter Book's messages ``said`` but those that repeat one of ``ours`` (the same file and line)."""
+    places = {(diagnostic.file, diagnostic.line) for diagnostic in ours.items}
+    return Diagnostics([diagnostic for diagnostic in said.items
+                        if (diagnostic.file, diagnostic.line) not in places or not any(
+                            repeat in diagnostic.message for repeat in _REPEATS)])
+
+
 def _without_colours(text: str) -> str:
     # The colour codes Sphinx writes even into a file, which a log or CI would show as codes.
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
