@@ -327,8 +327,8 @@ def _begun_message(text: str, root: Path) -> tuple[str | None, int | None, str, 
 
 
 def _where(prefix: str, root: Path) -> tuple[Path, int | None] | None:
-    """The file of the project, and the line, that a message's ``prefix`` names: "path",
-    "path:line", "path:line:more" or "path:more"."""
+    """The file that exists, and the line, that a message's ``prefix`` names: "path", "path:line",
+    "path:line:more" or "path:more" (a path from the project's ``root``, or absolute)."""
     head, _, tail = prefix.rpartition(":")
     before, _, middle = head.rpartition(":")
     candidates: list[tuple[str, int | None]] = [(prefix, None)]
