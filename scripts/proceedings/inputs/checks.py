@@ -12,7 +12,15 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..model.locations import GENERATED_DIRS, GENERATED_MARKER, LISTING_DOCNAMES, Project, is_generated_listing
+from ..model.locations import (
+    GENERATED_DIRS,
+    GENERATED_MARKER,
+    LISTING_DOCNAMES,
+    PAGE_SUFFIXES,
+    Project,
+    is_generated_listing,
+    page_files,
+)
 from ..model.volume import Proceedings
 from ..model.workshop import Workshop
 from ..records.diagnostics import Diagnostics
@@ -31,7 +39,7 @@ def check_project(project: Project, volume: Proceedings | None) -> Diagnostics:
     config_file = project.root / "_config.yml"
     config = load_yaml(config_file, "_config.yml", diags) if config_file.is_file() else None
     if isinstance(config, Located):
-        _check_myst_extensions(config, config_file.read_text("utf-8", errors="replace").split("\n"), diags)
+        _check_myst_extensions(config, config_file, diags)
     # Shown with the problems of papers/, not after they are fixed: the workshop alone says the URL.
     workshop = volume.workshop if volume else load_workshop(project)[0]
     if workshop is not None:
@@ -39,7 +47,7 @@ def check_project(project: Project, volume: Proceedings | None) -> Diagnostics:
     return diags
 
 
-def _check_myst_extensions(config: Located, lines: list[str], diags: Diagnostics) -> None:
+def _check_myst_extensions(config: Located, config_file: Path, diags: Diagnostics) -> None:
     """An error, at its line, for each name of ``parse: myst_enable_extensions`` that MyST does not
     know: MyST then refuses the whole list, and every page loses its colon fences and math, with
     one line in Jupyter Book's log."""
@@ -47,13 +55,15 @@ def _check_myst_extensions(config: Located, lines: list[str], diags: Diagnostics
     names = parse.get("myst_enable_extensions") if isinstance(parse, Located) else None
     if not isinstance(parse, Located) or not isinstance(names, list):
         return
+    unknown = [name for name in names if name not in myst.MYST_EXTENSIONS]
+    # The file's lines only for a name to find among them: the YAML read keeps no list item's line.
+    lines = config_file.read_text("utf-8", errors="replace").split("\n") if unknown else []
     start = parse.line_of("myst_enable_extensions")
-    for name in names:
-        if name not in myst.MYST_EXTENSIONS:
-            line = next((number for number in range(start, len(lines) + 1) if str(name) in lines[number - 1]), start)
-            diags.error("_config.yml", line, "parse.myst_enable_extensions",
-                        f"{name!r} is no MyST extension{did_you_mean(str(name), sorted(myst.MYST_EXTENSIONS))}: MyST "
-                        "then enables none of the list on any page (its colon fences and dollar math show as typed)")
+    for name in unknown:
+        line = next((number for number in range(start, len(lines) + 1) if str(name) in lines[number - 1]), start)
+        diags.error("_config.yml", line, "parse.myst_enable_extensions",
+                    f"{name!r} is no MyST extension{did_you_mean(str(name), sorted(myst.MYST_EXTENSIONS))}: MyST "
+                    "then enables none of the list on any page (its colon fences and dollar math show as typed)")
 
 
 def book_problems(project: Project, volume: Proceedings | None = None) -> Diagnostics:
@@ -112,9 +122,6 @@ def _page_links(text: str) -> list[tuple[int, str]]:
             previous = token
     return found
 
-
-# The files a page of the book may be, which a table of contents names without their suffix.
-_PAGE_SUFFIXES = (".md", ".ipynb", ".rst")
 
 
 def table_of_contents_problems(project: Project, volume: Proceedings | None = None) -> Diagnostics:
@@ -262,7 +269,7 @@ def _pages_the_build_writes(volume: Proceedings | None) -> set[str] | None:
 
 def _without_suffix(name: str) -> str:
     """A page of a table of contents without the suffix it may be given with (``.md``, ...)."""
-    return next((name.removesuffix(suffix) for suffix in _PAGE_SUFFIXES if name.endswith(suffix)), name)
+    return next((name.removesuffix(suffix) for suffix in PAGE_SUFFIXES if name.endswith(suffix)), name)
 
 
 def _in_generated_folder(name: str) -> bool:
@@ -277,7 +284,7 @@ def _hand_written_pages(project: Project) -> set[str]:
         if Path(folder) == project.book:
             subfolders[:] = [name for name in subfolders if name not in GENERATED_DIRS]
         pages |= {(Path(folder) / name).relative_to(project.root).with_suffix("").as_posix()
-                  for name in files if name.endswith(_PAGE_SUFFIXES)}
+                  for name in files if name.endswith(PAGE_SUFFIXES)}
     return pages
 
 
@@ -379,9 +386,8 @@ def _toc_entries(toc: object, keys: tuple[str, ...] = ("root", "file")) -> list[
 def _page_file(project: Project, name: str) -> str | None:
     """The file (relative to the project) of the page ``name`` of a table of contents, its suffix
     left out or given, if there is one."""
-    path = project.root / name
-    candidates = [path] if path.suffix in _PAGE_SUFFIXES else [path.with_name(path.name + suffix) for suffix in _PAGE_SUFFIXES]
-    return next((found.relative_to(project.root).as_posix() for found in candidates if found.is_file()), None)
+    return next((found.relative_to(project.root).as_posix() for found in page_files(project.root / name)
+                 if found.is_file()), None)
 
 
 # What `proceedings new` writes that an organizer replaces before publishing: the file, a text

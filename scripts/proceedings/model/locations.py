@@ -185,6 +185,17 @@ def file_owner(item_id: str, ids: Container[str]) -> str | None:
     return owner if owner and owner in ids else None
 
 
+PAGE_SUFFIXES = (".md", ".ipynb", ".rst")
+"""What a page of the book may be written in (MyST Markdown, a notebook, reStructuredText); a table
+of contents and Sphinx name a page without its suffix."""
+
+
+def page_files(path: Path) -> list[Path]:
+    """The files the page named ``path`` may be: itself when it has a page's suffix, else itself with
+    each of them."""
+    return [path] if path.suffix in PAGE_SUFFIXES else [path.with_name(path.name + suffix) for suffix in PAGE_SUFFIXES]
+
+
 LISTING_DOCNAMES = ("book/papers/index", "book/papers/keywords", "book/people/authors", "book/people/committee",
                     PROGRAM_DOCNAME)
 """The generated pages besides each paper's, track's and talk's own (named after its id) and the

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from ..model.locations import Project
+from ..model.locations import PAGE_SUFFIXES, Project, page_files
 from ..model.workshop import Workshop
 from ..records.diagnostics import Diagnostics
 from ..util import myst
@@ -30,8 +30,6 @@ from ..util.files import (
 from ..util.processes import deaf_children
 from .errors import BuildError
 
-# What a page of the book may be written in (MyST Markdown, a notebook, reStructuredText).
-_SOURCE_SUFFIXES = (".md", ".ipynb", ".rst")
 # What else decides Jupyter Book's output, beside the project's files.
 _BOOK_SOFTWARE = ("jupyter-book", "sphinx", "myst-parser", "myst-nb", "sphinx-book-theme", "pydata-sphinx-theme",
                   "sphinx-design", "sphinxext-opengraph")
@@ -92,7 +90,7 @@ def page_titles(book: Path) -> dict[str, str]:
     ``orphan``), by path; a notebook or reStructuredText page by its size and time instead. With the
     table of contents, what every page's sidebar and previous and next links are made of."""
     titles = {}
-    for path in sorted(path for suffix in _SOURCE_SUFFIXES for path in book.rglob(f"*{suffix}")):
+    for path in sorted(path for suffix in PAGE_SUFFIXES for path in book.rglob(f"*{suffix}")):
         name = path.relative_to(book).as_posix()
         if path.suffix != ".md":
             titles[name] = str(file_signature(path))
@@ -347,8 +345,7 @@ def _source_file(path: Path) -> Path | None:
     """The file at ``path``, or the page it names without its suffix (as Sphinx names some pages)."""
     if not path.name:
         return None
-    return next((file for file in (path, *(path.with_name(path.name + suffix) for suffix in _SOURCE_SUFFIXES))
-                 if _is_file(file)), None)
+    return next((file for file in (path, *page_files(path)) if _is_file(file)), None)
 
 
 def _is_file(path: Path) -> bool:
