@@ -328,3 +328,9 @@ def test_a_myst_extension_myst_does_not_know_is_an_error_at_its_line(tmp_path, c
     assert (f"_config.yml:{line}: error: parse.myst_enable_extensions: 'deflistt' is no MyST extension (did you mean "
             "'deflist'?): MyST then enables none of the list on any page (its colon fences and dollar math show as typed)"
             ) in capsys.readouterr().err.splitlines()
+    # An item that is no name is no extension either (it stopped check with a TypeError)
+    config.write_text(config.read_text("utf-8").replace("    - deflistt\n", "    - {deflist: 1}\n"), "utf-8")
+    assert main(["check", str(root)]) == 1
+    key = config.read_text("utf-8").split("\n").index("  myst_enable_extensions:") + 1  # the item's own line is not found
+    assert f"_config.yml:{key}: error: parse.myst_enable_extensions: {{'deflist': 1}} is no MyST extension" \
+        in capsys.readouterr().err

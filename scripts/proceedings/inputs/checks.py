@@ -55,7 +55,7 @@ def _check_myst_extensions(config: Located, config_file: Path, diags: Diagnostic
     names = parse.get("myst_enable_extensions") if isinstance(parse, Located) else None
     if not isinstance(parse, Located) or not isinstance(names, list):
         return
-    unknown = [name for name in names if name not in myst.MYST_EXTENSIONS]
+    unknown = [name for name in names if not isinstance(name, str) or name not in myst.MYST_EXTENSIONS]
     # The file's lines only for a name to find among them: the YAML read keeps no list item's line.
     lines = config_file.read_text("utf-8", errors="replace").split("\n") if unknown else []
     start = parse.line_of("myst_enable_extensions")
