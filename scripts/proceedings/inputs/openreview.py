@@ -443,9 +443,10 @@ def _imported_record(note: dict, workshop: Workshop, pdfs: Path | None, papers_d
     if not found:
         report.without_pdf.append(record["id"])
         return record, None
-    source = found[0]
-    if others_there := [path.name for path in found[1:] if file_hash(path) != file_hash(source)]:
-        report.other_downloads.append(f"{record['id']}: {source.name} taken, not {', '.join(others_there)}")
+    source, *others_found = found
+    taken = file_hash(source) if others_found else None
+    if different := [path.name for path in others_found if file_hash(path) != taken]:
+        report.other_downloads.append(f"{record['id']}: {source.name} taken, not {', '.join(different)}")
     # Here, not at the top: every command imports this module, and pypdf takes a tenth of a second.
     from .pdf_reader import unreadable
 
@@ -476,8 +477,8 @@ def _place_pdf(source: Path, papers_dir: Path, paper_id: str, last: dict | None,
             # What the import placed stays remembered: the organizer's file stays theirs at every import.
             return relative, placed_before
         if there != offered and there != placed_before:
-            report.placed_beside.append(f"{paper_id}: papers/pdf/{paper_id}-openreview.pdf (beside papers/{relative})")
-            relative = f"pdf/{paper_id}-openreview.pdf"
+            beside, relative = relative, f"pdf/{paper_id}-openreview.pdf"
+            report.placed_beside.append(f"{paper_id}: papers/{relative} (beside papers/{beside})")
             target = papers_dir / relative
         elif there != offered:
             report.updated.append(f"{paper_id}: the PDF, papers/{relative}")
