@@ -201,9 +201,14 @@ _HOLDER = """
 import multiprocessing, sys, time
 from pathlib import Path
 from proceedings.util.files import exclusive
+started = Path(sys.argv[1]) / "started"
 with exclusive(Path(sys.argv[1]), "waiting"):
-    worker = multiprocessing.get_context("fork").Process(target=time.sleep, args=(60,))
+    # The worker says when it runs: killed before its first step, a loaded machine's worker had not yet
+    # closed its copy of the lock (which it does first) when the test asked for the lock.
+    worker = multiprocessing.get_context("fork").Process(target=lambda: (started.touch(), time.sleep(60)))
     worker.start()
+    while not started.exists():
+        time.sleep(0.01)
     print(worker.pid, flush=True)
     time.sleep(60)
 """
