@@ -2,9 +2,10 @@
 
 Run ``python scripts/benchmark.py --sizes 300,1000,3000`` from the repository. For each N it
 prints the cold build split into stages, the rebuilds (nothing changed, one abstract edited, one
-paper added, one PDF replaced), the peak memory of the whole process tree, the CPU time of all its
-processes (and the wall-clock time that takes at least on this machine's cores: where a build is
-near it, only less work makes it faster), PDF facts on one worker against all cores; the same N
+paper added, one PDF replaced; and an abstract edited while ``proceedings serve`` watches), the
+peak memory of the whole process tree, the CPU time of all its processes (and the wall-clock time
+that takes at least on this machine's cores: where a build is near it, only less work makes it
+faster), PDF facts on one worker against all cores; the same N
 papers built as plain Sphinx pages (basic theme, ``-j 2``) in the same run, cold, with nothing
 changed and with one abstract edited, and our times as ratios to those; at the first size the same
 pages built with every paper in the global table of contents (the baseline); the shipped archive's
@@ -23,6 +24,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -356,6 +358,8 @@ class Size:
     n: int
     cold: Run
     rebuilds: dict[str, Run]
+    served: Run
+    """An edited abstract built by ``proceedings serve``, from the save to the build's end."""
     pdf_serial: float
     pdf_parallel: float
     index_bytes: int
@@ -389,6 +393,8 @@ def measure(n: int, work: Path, pages: int, baseline: bool, runs: int = 3) -> Si
                          ("replace PDF", lambda index: replace_pdf(project, work, pages, index))):
         print(f"N = {n}: rebuilds after '{name}' ...", flush=True)
         rebuilds[name] = repeated(runs, lambda index, change=change: _changed_build(project, change, index))
+    print(f"N = {n}: edits while `proceedings serve` watches ...", flush=True)
+    served = served_edits(project, runs)
     serial, parallel = pdf_speedup(project, runs)
     print(f"N = {n}: plain Sphinx on the same papers ...", flush=True)
     sphinx = plain_sphinx(n, work, runs)
@@ -399,7 +405,51 @@ def measure(n: int, work: Path, pages: int, baseline: bool, runs: int = 3) -> Si
         global_toc_baseline(other)
         base = timed_build(other)
         set_aside(other.root)
-    return Size(n, cold_run, rebuilds, serial, parallel, index_bytes, sphinx, base, after_removal)
+    return Size(n, cold_run, rebuilds, served, serial, parallel, index_bytes, sphinx, base, after_removal)
+
+
+def served_edits(project: Project, runs: int) -> Run:
+    """Abstracts edited one at a time while ``proceedings serve`` watches the project (its first
+    build done): the median time from an edit's save to the end of the rebuild it starts, as the
+    command prints it (the quarter-second looks of the watch included), with that build's stages."""
+    command = [sys.executable, "-m", "proceedings", "serve", str(project.root), "--port", "0"]
+    lines: list[tuple[float, str]] = []
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as server:
+        def read() -> None:
+            lines.extend((time.perf_counter(), line) for line in server.stdout or ())
+        threading.Thread(target=read, daemon=True).start()
+        try:
+            watched = _lines_with(lines, server, WATCHING, 1)
+            measured = []
+            for index in range(runs):
+                load = os.getloadavg()[0]
+                edit_abstract(project, 100 + index)  # edits of their own: each changes the abstract
+                start = time.perf_counter()
+                end = _lines_with(lines, server, WATCHING, index + 2)
+                output = "".join(line for _, line in lines[watched:end])
+                if "Built in" not in output:
+                    raise SystemExit(f"{output}\nthe served rebuild of {project.root} failed")
+                measured.append(Run(lines[end - 1][0] - start, _stages(output), load=load))
+                watched = end
+        finally:
+            server.send_signal(signal.SIGINT)
+    return median(measured)
+
+
+WATCHING = "Watching papers/, book/ and the settings"
+"""What ``proceedings serve`` prints once each of its builds has ended."""
+
+
+def _lines_with(lines: list[tuple[float, str]], process: subprocess.Popen, text: str, count: int) -> int:
+    """How many of ``lines`` (a process's output, as it comes) there are up to the ``count``-th that
+    holds ``text``, once it has come; stop the benchmark if the process ends before."""
+    while True:
+        found = [index for index, (_, line) in enumerate(list(lines)) if text in line]
+        if len(found) >= count:
+            return found[count - 1] + 1
+        if process.poll() is not None:
+            raise SystemExit("".join(line for _, line in lines) + "\nproceedings serve ended")
+        time.sleep(0.01)
 
 
 def _changed_build(project: Project, change, index: int) -> Run:
@@ -415,10 +465,11 @@ def shipped_cold_build(work: Path, runs: int = 3) -> Run:
 def report(sizes: list[Size], shipped: Run | None = None) -> list[tuple[str, bool]]:
     """Print the table and return the targets as (description, passed)."""
     print("\nAgainst plain Sphinx on the same papers (basic theme, -j 2), median of the runs (seconds; load average)")
-    print(f"{'N':>6} " + " ".join(f"{name:>32}" for name in ("cold", "no-op", "edit abstract")))
+    columns = ("cold", "no-op", "edit abstract", "edit, served")
+    print(f"{'N':>6} " + " ".join(f"{name:>32}" for name in columns))
     for size in sizes:
-        ours = {"cold": size.cold, **size.rebuilds}
-        pairs = [(ours[name], size.sphinx[name]) for name in ("cold", "no-op", "edit abstract")]
+        ours = {"cold": size.cold, **size.rebuilds, "edit, served": size.served}
+        pairs = [(ours[name], size.sphinx[name.replace("edit, served", "edit abstract")]) for name in columns]
         cells = [f"{run.seconds:6.1f} / {plain.seconds:5.1f} = {run.seconds / plain.seconds:4.1f}x "
                  f"({run.load:.1f};{plain.load:.1f})" for run, plain in pairs]
         print(f"{size.n:>6} " + " ".join(f"{cell:>32}" for cell in cells))
@@ -439,7 +490,7 @@ def report(sizes: list[Size], shipped: Run | None = None) -> list[tuple[str, boo
     largest = sizes[-1]
     print(f"\nRebuilds at N = {largest.n}, by stage (seconds)")
     print(f"{'':>14} " + " ".join(f"{s:>13}" for s in STAGES))
-    for name, run in largest.rebuilds.items():
+    for name, run in {**largest.rebuilds, "edit, served": largest.served}.items():
         print(f"{name:>14} " + " ".join(f"{seconds:>13.1f}" for seconds in run.split().values()))
     cores = os.cpu_count() or 1
     print(f"\nCPU of every process of the build (seconds, sampled: a lower bound), and the wall-clock time it "
@@ -472,6 +523,8 @@ def report(sizes: list[Size], shipped: Run | None = None) -> list[tuple[str, boo
                     reference.rebuilds["no-op"].seconds <= 2))
     ratio = reference.rebuilds["edit abstract"].seconds / reference.sphinx["edit abstract"].seconds
     targets.append((f"N={reference.n}: edit abstract rebuild {ratio:.1f}x Sphinx's own edit <= 1.5x", ratio <= 1.5))
+    ratio = reference.served.seconds / reference.sphinx["edit abstract"].seconds
+    targets.append((f"N={reference.n}: edit abstract under `serve` {ratio:.1f}x Sphinx's own edit <= 1.5x", ratio <= 1.5))
     for name, limit in (("no-op", 0.05), ("edit abstract", 0.10), ("add paper", 0.15)):
         share = reference.rebuilds[name].seconds / reference.cold.seconds
         targets.append((f"N={reference.n}: {name} rebuild {share:.1%} of cold <= {limit:.0%}", share <= limit))

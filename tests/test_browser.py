@@ -22,8 +22,9 @@ from proceedings.cli import main
 from proceedings.site import search
 from proceedings.site.serve import SiteHandler
 
-from conftest import REPO
+from conftest import REPO, write_project
 from hostile import HOSTILE, hostile_project
+from watched import WATCHING, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -606,3 +607,29 @@ def test_the_built_page_links_the_doi_and_the_datacite_files(built_site):
     assert record["doi"].startswith("10.5072/") and record["types"]["resourceTypeGeneral"] == "ConferencePaper"
     assert (built_site / "proceedings.datacite.xml").is_file()
     assert (built_site / "book" / "papers" / "example-withdrawn.datacite.xml").is_file()
+
+
+def test_a_watched_preview_reloads_its_pages_once_an_edit_is_built_on_desktop_and_phone(browser, tmp_path):
+    # `proceedings serve` as an organizer runs it: the pages open in the browser show the edit
+    # without a reload by hand, and nothing leaves localhost.
+    root = write_project(tmp_path / "project")
+    accepted = root / "papers" / "accepted.yml"
+    with serving(root) as served:
+        served.wait_for(WATCHING)
+        pages, leaving = [], []
+        for width in (1200, 375):
+            context = browser.new_context(viewport={"width": width, "height": 900})
+            page = context.new_page()
+            page.errors = []
+            page.on("pageerror", lambda error, page=page: page.errors.append(str(error)))
+            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(served.address)
+                       else (leaving.append(route.request.url), route.abort()))
+            page.goto(f"{served.address}/book/papers/paper-one.html")
+            pages.append(page)
+        accepted.write_text(accepted.read_text("utf-8").replace("A second paragraph.", "Quokkas reload."), "utf-8")
+        for page in pages:
+            page.get_by_text("Quokkas reload.").wait_for(timeout=60_000)
+            assert page.errors == []
+            page.context.close()
+        assert served.stop() == 0
+    assert leaving == []

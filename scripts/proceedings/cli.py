@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shlex
 import sys
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -20,8 +22,9 @@ from .pages.generated import INDEX_PAGE_LIMIT
 from .records.diagnostics import Diagnostics
 from .site.errors import BuildError, PublishError
 from .site.publish import push_to_branch
-from .site.serve import serve
+from .site.serve import serving
 from .site.stamp import changed_since_last_build, paper_digests
+from .site.watch import watch
 from .site.zenodo import SANDBOX_API, STATE_FILE, TOKEN_VARIABLE, ZENODO_API, Zenodo, ZenodoError, deposit, zenodo_token
 from .util.processes import INTERRUPTED
 from .util.progress import Timings
@@ -76,11 +79,21 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     """Validate, generate pages and files, and build the HTML site."""
     project = Project(Path(args.dir).resolve())
-    timings = Timings(echo=True)
+    status = _built(project, _build_options(args))
+    if status in (0, KEPT_GOING):
+        print(f"Open {project.html / 'index.html'} or run: proceedings serve {shlex.quote(args.dir)}")
+    return status
+
+
+def _build_options(args: argparse.Namespace) -> BuildOptions:
+    return BuildOptions(args.keep_going, args.verbose, args.volume_pdf, args.index_page_limit)
+
+
+def _built(project: Project, options: BuildOptions) -> int:
+    """Build ``project``, reporting what was found; the exit status."""
     start = time.perf_counter()
     try:
-        options = BuildOptions(args.keep_going, args.verbose, args.volume_pdf, args.index_page_limit)
-        volume, diags = build(project, timings, options)
+        volume, diags = build(project, Timings(echo=True), options)
     except BuildError as exc:
         _report(exc.diagnostics)
         print(exc, file=sys.stderr)
@@ -91,7 +104,6 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
     # Not the sum of the stages: some run at the same time.
     print(f"Built in {time.perf_counter() - start:.1f} s.")
-    print(f"Open {project.html / 'index.html'} or run: proceedings serve {args.dir}")
     if diags.has_errors:  # built with --keep-going: what had errors was left out, which CI must notice
         print(f"Built without what had errors (exit status {KEPT_GOING}).", file=sys.stderr)
         return KEPT_GOING
@@ -192,16 +204,32 @@ def _deposit_kept(project: Project) -> str:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the built site on localhost."""
+    """Serve the site on localhost; unless told not to, build it first and again as its files change."""
     project = Project(Path(args.dir).resolve())
-    if not _has_site(project, args.dir):
+    if not args.watch and not _has_site(project, args.dir):
         return 1
     try:
-        serve(project.html, args.port)
+        with serving(project.html, args.port, args.watch):
+            if args.watch:
+                options = _build_options(args)
+                watch(project, lambda: _built_for_preview(project, options))
+            else:
+                _wait_for_interrupt()
     except OSError as error:  # the port is taken, or not ours to use
         print(f"Cannot serve on port {args.port}: {error.strerror}; choose another with --port", file=sys.stderr)
         return 1
     return 0
+
+
+def _built_for_preview(project: Project, options: BuildOptions) -> None:
+    _built(project, options)
+    print("Watching papers/, book/ and the settings: the site is built again when they change (Ctrl+C stops).",
+          flush=True)
+
+
+def _wait_for_interrupt() -> None:
+    with contextlib.suppress(KeyboardInterrupt):
+        threading.Event().wait()
 
 
 def _has_site(project: Project, name: str) -> bool:
@@ -229,7 +257,7 @@ def parser() -> argparse.ArgumentParser:
     new.set_defaults(run=cmd_new)
     for name, run, text in (("check", cmd_check, "validate the inputs in papers/"),
                             ("build", cmd_build, "build the site into _build/html"),
-                            ("serve", cmd_serve, "preview the built site on localhost")):
+                            ("serve", cmd_serve, "preview the site on localhost, building it again as its files change")):
         command = commands.add_parser(name, help=text)
         command.add_argument("dir", nargs="?", default=".", help="the project folder (default: here)")
         command.set_defaults(run=run)
@@ -243,18 +271,20 @@ def parser() -> argparse.ArgumentParser:
     importer.add_argument("--add-removed", action="store_true",
                           help="add again the papers an earlier import added and that were deleted from accepted.yml since")
     importer.set_defaults(run=cmd_import_openreview)
-    commands.choices["build"].add_argument(
-        "--keep-going", action="store_true",
-        help="build what is valid: leave out records with errors, and unusable files (with a warning)")
-    commands.choices["build"].add_argument("-v", "--verbose", action="store_true", help="show Jupyter Book's whole log")
-    commands.choices["build"].add_argument(
-        "--volume-pdf", action=argparse.BooleanOptionalAction, default=True,
-        help="make proceedings.pdf, which also gives every paper its page numbers (default: yes)")
-    commands.choices["build"].add_argument(
-        "--index-page-limit", type=_positive, default=INDEX_PAGE_LIMIT, metavar="N",
-        help="past N links to papers, the papers index lists the tracks and the author and keyword indexes "
-             f"get a page per letter (default: {INDEX_PAGE_LIMIT})")
+    for builder in (commands.choices["build"], commands.choices["serve"]):
+        builder.add_argument("--keep-going", action="store_true",
+                             help="build what is valid: leave out records with errors, and unusable files (with a warning)")
+        builder.add_argument("-v", "--verbose", action="store_true", help="show Jupyter Book's whole log")
+        builder.add_argument("--volume-pdf", action=argparse.BooleanOptionalAction, default=True,
+                             help="make proceedings.pdf, which also gives every paper its page numbers (default: yes)")
+        builder.add_argument("--index-page-limit", type=_positive, default=INDEX_PAGE_LIMIT, metavar="N",
+                             help="past N links to papers, the papers index lists the tracks and the author and keyword "
+                                  f"indexes get a page per letter (default: {INDEX_PAGE_LIMIT})")
     commands.choices["serve"].add_argument("--port", type=int, default=8000)
+    commands.choices["serve"].add_argument(
+        "--watch", action=argparse.BooleanOptionalAction, default=True,
+        help="build the site first, and again whenever papers/, book/ or the settings change; the pages shown "
+             "reload themselves (default: yes; --no-watch serves the site as it is)")
     publisher = commands.add_parser("publish", help="push the built site to the gh-pages branch (ghp-import)")
     publisher.add_argument("dir", nargs="?", default=".", help="the project folder, a git repository (default: here)")
     publisher.add_argument("--remote", default="origin")

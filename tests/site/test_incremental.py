@@ -94,6 +94,8 @@ def test_jupyter_book_runs_only_when_the_book_changed(tmp_path, capsys):
 def test_benchmark_runs_at_30_papers(tmp_path, shared_data, capsys):
     size = benchmark.measure(30, tmp_path, pages=2, baseline=True, runs=1)
     assert set(size.rebuilds) == {"no-op", "edit abstract", "add paper", "replace PDF"}
+    # An edit built by `proceedings serve`: its time from the save, and the stages of its build.
+    assert size.served.seconds > size.served.stages["sphinx"] > 0 and size.served.stages["pages"] >= 0
     assert size.cold.stages["sphinx"] > 0 and size.cold.peak_rss > 0 and size.baseline.seconds > 0
     assert set(size.sphinx) == {"cold", "no-op", "edit abstract"} and all(run.seconds > 0 for run in size.sphinx.values())
     # The CPU of every process the build ran: more than the command's own (Sphinx, Pagefind, the
@@ -105,6 +107,7 @@ def test_benchmark_runs_at_30_papers(tmp_path, shared_data, capsys):
     output = capsys.readouterr().out
     assert "Cold build" in output and "Baseline at N = 30" in output
     assert "Against plain Sphinx on the same papers" in output and "The shipped archive, cold:" in output
+    assert "edit, served" in output and any("edit abstract under `serve`" in text for text, _ in targets)
     assert "CPU of every process of the build" in output and "plain Sphinx -j 2: cold" in output
     assert size.after_removal.seconds > 0 and "Cold, right after rm -rf _build" in output
     # What earlier steps built is moved aside while builds are timed, and removed at the end.

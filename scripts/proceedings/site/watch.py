@@ -1,0 +1,83 @@
+"""Building again as the organizer edits (``proceedings serve``): the files a build reads are looked
+at a few times a second, and once they have changed and stay the same for a moment (an editor saving
+in steps, a sync client still copying a PDF in), the project is built again in the same process,
+whose imports and Jupyter Book's fork server are ready: no interpreter to start, nothing to import."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from ..model.locations import GENERATED_DIRS, Project
+from ..util.files import file_signatures, signature_if_file
+
+LOOK_SECONDS = 0.25
+"""How often the files are looked at, and how long they must stay the same before a build."""
+NAMED_CHANGES = 3
+"""How many changed files the line announcing a build names; the rest are counted."""
+
+
+def watched_files(project: Project) -> dict[str, list[int]]:
+    """The files an organizer edits that a build reads, by path in the project, with their size and
+    time: ``papers/``, the hand-written pages of ``book/`` (not its generated folders, which the
+    build writes), and the files beside ``_config.yml``. At 1,000 papers, a thousand ``stat`` calls."""
+    found = {f"papers/{name}": signature for name, signature in file_signatures(project.papers).items()}
+    for entry in _entries(project.book):
+        if entry.is_dir() and entry.name not in GENERATED_DIRS:
+            found |= {f"book/{entry.name}/{name}": signature
+                      for name, signature in file_signatures(project.book / entry.name).items()}
+        elif (signature := signature_if_file(project.book / entry.name)) is not None:
+            found[f"book/{entry.name}"] = signature
+    for entry in _entries(project.root):
+        if not entry.name.startswith(".") and (signature := signature_if_file(project.root / entry.name)) is not None:
+            found[entry.name] = signature
+    return found
+
+
+def _entries(folder: Path) -> list[os.DirEntry]:
+    """What ``folder`` holds (nothing when it is not there)."""
+    if not folder.is_dir():
+        return []
+    with os.scandir(folder) as entries:
+        return list(entries)
+
+
+def changed_files(before: dict[str, list[int]], after: dict[str, list[int]]) -> list[str]:
+    """The paths whose file was added, removed or changed between two :func:`watched_files`."""
+    return sorted(path for path in before.keys() | after.keys() if before.get(path) != after.get(path))
+
+
+def watch(project: Project, build: Callable[[], object], look: float = LOOK_SECONDS) -> None:
+    """Call ``build()``, then again each time the watched files change and settle, until interrupted
+    (Ctrl-C) while waiting; an interruption during a build is raised. A change made while a build
+    runs is built next: the files are compared with how they were when that build began."""
+    while True:
+        before = watched_files(project)
+        build()
+        try:
+            changed = _settled_change(project, before, look)
+        except KeyboardInterrupt:
+            return
+        print(f"{_listed(changed)} changed: building again.", flush=True)
+
+
+def _settled_change(project: Project, seen: dict[str, list[int]], look: float) -> list[str]:
+    """Wait until the watched files differ from ``seen`` and then stay the same for ``look``
+    seconds; the files changed."""
+    current = watched_files(project)
+    while current == seen:
+        time.sleep(look)
+        current = watched_files(project)
+    while True:
+        time.sleep(look)
+        if (again := watched_files(project)) == current:
+            return changed_files(seen, current)
+        current = again
+
+
+def _listed(paths: list[str]) -> str:
+    """``paths`` named, the first :data:`NAMED_CHANGES` of them, the rest counted."""
+    named = ", ".join(paths[:NAMED_CHANGES])
+    return f"{named} and {len(paths) - NAMED_CHANGES} more file(s)" if len(paths) > NAMED_CHANGES else named
