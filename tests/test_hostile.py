@@ -276,6 +276,32 @@ def test_a_yaml_alias_bomb_is_refused_at_once(tmp_path, capsys):
     assert "papers/talks.yml: error: its aliases (*name) expand to more than 1,000,000 values" in capsys.readouterr().err
 
 
+_LOL = '["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'
+
+
+def _bomb(anchored: str, joined: str) -> str:
+    """A billion laughs written otherwise: ``anchored`` places an anchor (``{name}``) before a value
+    (``{value}``), ``joined`` joins the keys' entries."""
+    entries = [anchored.format(name="a", value=_LOL)]
+    entries += [anchored.format(name=name, value=f"[{', '.join(['*' + previous] * 9)}]")
+                for previous, name in zip("abcdefgh", "bcdefghi", strict=True)]
+    return joined.join(entries)
+
+
+@pytest.mark.parametrize("document", [
+    _bomb('"{name}":&{name} {value}', ", ").join("{}"),  # JSON's colon, no space
+    _bomb("- !!seq &{name} {value}", "\n"),  # a tag before the anchor
+    _bomb("{name}:\n  &{name}\n  {value}", "\n"),  # the anchor on a line of its own
+    _bomb("&{name} {value}", ",").join("[]"),  # after a flow indicator, no space
+])
+def test_a_yaml_alias_bomb_written_otherwise_is_refused_too(tmp_path, capsys, document):
+    # The aliases are counted only in a document that may hold an anchor: each way YAML reads one.
+    root = write_project(tmp_path / "project")
+    (root / "papers" / "talks.yml").write_text(document + "\n", "utf-8")
+    assert main(["check", str(root)]) == 1
+    assert "papers/talks.yml: error: its aliases (*name) expand to more than 1,000,000 values" in capsys.readouterr().err
+
+
 def test_a_csv_cell_of_spaces_is_read_at_once(tmp_path):
     """A cell of 100,000 spaces between two names took cubic time in the name-and-affiliation pattern."""
     from proceedings.model.people import person_from_text, several_people

@@ -68,9 +68,10 @@ def jupyter_book_inputs(project: Project, last: object = None) -> dict:
     extension = {f"{folder}/{name}": signature for folder in ("sphinxext", "util")
                  for name, signature in file_signatures(package / folder).items() if "__pycache__" not in name}
     toc = content_signature(project.root / "_toc.yml", last.get("navigation", {}).get("toc"))
-    return {"book": content_signatures(project.book, last.get("book")),
+    pages = content_signatures(project.book, last.get("book"))
+    return {"book": pages,
             "config": content_signature(project.work / "_config.yml", last.get("config")),
-            "navigation": {"toc": toc, "titles": page_titles(project.book)},
+            "navigation": {"toc": toc, "titles": page_titles(project.book, pages, last)},
             "extension": {**extension, "__init__.py": file_signature(package / "__init__.py")},
             "software": {name: metadata.version(name) for name in _BOOK_SOFTWARE}}
 
@@ -85,26 +86,49 @@ def compared_book_inputs(inputs: dict) -> dict:
             "navigation": {**navigation, "toc": files["toc"]}}
 
 
-def page_titles(book: Path) -> dict[str, str]:
+def page_titles(book: Path, pages: dict[str, list], last: object = None) -> dict[str, str]:
     """The title of each page of ``book`` that the table of contents may list (every page not marked
     ``orphan``), by path; a notebook or reStructuredText page by its size and time instead. With the
-    table of contents, what every page's sidebar and previous and next links are made of."""
+    table of contents, what every page's sidebar and previous and next links are made of. ``pages``
+    are the book's files with their contents' digests (:func:`content_signatures`); a page whose
+    digest ``last`` (an earlier :func:`jupyter_book_inputs`) gives too has the title it had, without
+    being read (1,000 paper pages were read at every build, twice)."""
+    last = last if isinstance(last, dict) else {}
+    last_pages, last_titles = last.get("book"), last.get("navigation", {}).get("titles")
+    last_pages = last_pages if isinstance(last_pages, dict) else {}
+    last_titles = last_titles if isinstance(last_titles, dict) else {}
     titles = {}
-    for path in sorted(path for suffix in PAGE_SUFFIXES for path in book.rglob(f"*{suffix}")):
-        name = path.relative_to(book).as_posix()
-        if path.suffix != ".md":
-            titles[name] = str(file_signature(path))
+    for name, signature in pages.items():
+        if not name.endswith(PAGE_SUFFIXES):
             continue
-        # The front matter of a generated page is in its first hundred characters: most pages of a
-        # large book (the papers') are orphans, found so without reading them whole.
-        head = text_head(path, 1000)
-        if myst.declares_orphan(head[:myst.front_matter_end(head)]):
-            continue
-        text = path.read_text("utf-8", errors="replace")
-        end = myst.front_matter_end(text)
-        if not myst.declares_orphan(text[:end]):
-            titles[name] = next((line[2:].strip() for line in text[end:].splitlines() if line.startswith("# ")), "")
+        if not name.endswith(".md"):
+            titles[name] = str(signature[:2])
+        elif _same_contents(last_pages.get(name), signature):
+            if name in last_titles:
+                titles[name] = last_titles[name]
+        elif (title := _listed_title(book / name)) is not None:
+            titles[name] = title
     return titles
+
+
+def _same_contents(before: object, now: list) -> bool:
+    """Whether two of :func:`content_signatures`' entries give the same digest."""
+    return isinstance(before, list) and len(before) == len(now) and before[-1] == now[-1]
+
+
+def _listed_title(page: Path) -> str | None:
+    """The title of the MyST page ``page`` (its first ``# `` heading), or None when it is marked
+    ``orphan``, which no table of contents lists."""
+    # The front matter of a generated page is in its first hundred characters: most pages of a
+    # large book (the papers') are orphans, found so without reading them whole.
+    head = text_head(page, 1000)
+    if myst.declares_orphan(head[:myst.front_matter_end(head)]):
+        return None
+    text = page.read_text("utf-8", errors="replace")
+    end = myst.front_matter_end(text)
+    if myst.declares_orphan(text[:end]):
+        return None
+    return next((line[2:].strip() for line in text[end:].splitlines() if line.startswith("# ")), "")
 
 
 # Jupyter Book runs in a child of a fork server that has imported it and the Sphinx extensions it
