@@ -22,7 +22,7 @@ import proceedings.build as pipeline
 import proceedings.inputs.pdf as pdf_module
 from proceedings.cli import main
 from proceedings.site.jupyter_book import page_titles
-from proceedings.util.files import file_signature
+from proceedings.util.files import content_signatures, file_signature
 
 import benchmark  # scripts/benchmark.py, on the path by pytest's `pythonpath` setting
 from conftest import write_project
@@ -454,9 +454,24 @@ def test_page_titles_are_those_of_the_pages_a_table_of_contents_may_list(tmp_pat
     (book / "papers" / "p1.md").write_text("---\n# Generated\norphan: true\n---\n% proceedings: {}\n\n# A paper\n", "utf-8")
     (book / "old.md").write_text("---\norphan: True\n---\n# Kept out\n", "utf-8")
     (book / "notes.ipynb").write_text("{}", "utf-8")
-    titles = page_titles(book)
+    titles = page_titles(book, content_signatures(book))
     assert titles == {"welcome.md": "Welcome", "venue.md": "Getting there", "notes.ipynb": titles["notes.ipynb"]}
     assert titles["notes.ipynb"] == str(file_signature(book / "notes.ipynb"))
+
+
+def test_a_page_read_by_the_last_build_keeps_its_title_unread_until_its_contents_change(tmp_path):
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "welcome.md").write_text("# Welcome\n", "utf-8")
+    (book / "paper.md").write_text("---\norphan: true\n---\n# A paper\n", "utf-8")
+    # The title the last build read is kept, not read again (a title the file does not hold shows it).
+    last = {"book": content_signatures(book), "navigation": {"titles": {"welcome.md": "What the last build read"}}}
+    os.utime(book / "paper.md", ns=(1, 1))  # touched: another time, the same contents
+    assert page_titles(book, content_signatures(book, last["book"]), last) == {"welcome.md": "What the last build read"}
+    (book / "welcome.md").write_text("# Welcome, all\n", "utf-8")  # its contents changed: read
+    (book / "paper.md").write_text("# No longer an orphan\n", "utf-8")
+    assert page_titles(book, content_signatures(book, last["book"]), last) == {
+        "welcome.md": "Welcome, all", "paper.md": "No longer an orphan"}
 
 
 def test_a_ctrl_c_once_the_command_has_finished_leaves_its_exit_status_alone():
