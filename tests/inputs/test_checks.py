@@ -317,6 +317,27 @@ def test_a_hand_written_link_to_a_page_the_build_no_longer_writes_is_a_warning_a
     assert err.count("book/highlights.md") == 2
 
 
+def test_a_sphinx_extension_that_is_not_installed_is_an_error_at_its_line_before_the_build(tmp_path, capsys):
+    # check said the inputs were valid; the build then ended in Jupyter Book's 75-line traceback
+    # ("No module named ..."), without the setting's line (a trial's finding).
+    root = write_project(tmp_path / "p")
+    config = root / "_config.yml"
+    config.write_text(config.read_text("utf-8").replace(
+        "    - proceedings.sphinxext\n",
+        "    - proceedings.sphinxext\n    - sphinx_no_such_extension\n    - sphinx.ext.no_such\n    - sphinx.ext.mathjax\n"
+        "    - .relative\n"), "utf-8")
+    lines = config.read_text("utf-8").split("\n")
+    assert main(["check", str(root)]) == 1
+    err = capsys.readouterr().err
+    for name in ("sphinx_no_such_extension", "sphinx.ext.no_such", ".relative"):
+        assert (f"_config.yml:{lines.index(f'    - {name}') + 1}: error: sphinx.extra_extensions: {name!r} is no Python "
+                "module installed here, so Jupyter Book would stop at it: install the package that provides it (into this "
+                "environment) or remove it from the list") in err.splitlines()
+    assert "mathjax" not in err and "proceedings.sphinxext" not in err
+    assert main(["build", str(root)]) == 1 and not (root / "_build" / "html").exists()
+    assert "Traceback" not in capsys.readouterr().err
+
+
 def test_a_myst_extension_myst_does_not_know_is_an_error_at_its_line(tmp_path, capsys):
     # MyST refused the whole list for a typo, with one line in Jupyter Book's log: every page lost its
     # colon fences (admonitions shown as typed) while check said the inputs were valid (a trial's finding).

@@ -4,6 +4,7 @@ table of contents naming a page that is not there."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import posixpath
 import re
@@ -40,6 +41,7 @@ def check_project(project: Project, volume: Proceedings | None) -> Diagnostics:
     config = load_yaml(config_file, "_config.yml", diags) if config_file.is_file() else None
     if isinstance(config, Located):
         _check_myst_extensions(config, config_file, diags)
+        _check_sphinx_extensions(config, config_file, diags)
     # Shown with the problems of papers/, not after they are fixed: the workshop alone says the URL.
     workshop = volume.workshop if volume else load_workshop(project)[0]
     if workshop is not None:
@@ -56,14 +58,44 @@ def _check_myst_extensions(config: Located, config_file: Path, diags: Diagnostic
     if not isinstance(parse, Located) or not isinstance(names, list):
         return
     unknown = [name for name in names if not isinstance(name, str) or name not in myst.MYST_EXTENSIONS]
-    # The file's lines only for a name to find among them: the YAML read keeps no list item's line.
-    lines = config_file.read_text("utf-8", errors="replace").split("\n") if unknown else []
-    start = parse.line_of("myst_enable_extensions")
-    for name in unknown:
-        line = next((number for number in range(start, len(lines) + 1) if str(name) in lines[number - 1]), start)
+    for name, line in _item_lines(config_file, parse.line_of("myst_enable_extensions"), unknown):
         diags.error("_config.yml", line, "parse.myst_enable_extensions",
                     f"{name!r} is no MyST extension{did_you_mean(str(name), sorted(myst.MYST_EXTENSIONS))}: MyST "
                     "then enables none of the list on any page (its colon fences and dollar math show as typed)")
+
+
+def _check_sphinx_extensions(config: Located, config_file: Path, diags: Diagnostics) -> None:
+    """An error, at its line, for each name of ``sphinx: extra_extensions`` that names no module
+    installed here: Jupyter Book stops at it with a traceback (``No module named ...``)."""
+    sphinx = config.get("sphinx")
+    names = sphinx.get("extra_extensions") if isinstance(sphinx, Located) else None
+    if not isinstance(sphinx, Located) or not isinstance(names, list):
+        return
+    missing = [name for name in names if not _is_module(name)]
+    for name, line in _item_lines(config_file, sphinx.line_of("extra_extensions"), missing):
+        diags.error("_config.yml", line, "sphinx.extra_extensions",
+                    f"{name!r} is no Python module installed here, so Jupyter Book would stop at it: install the "
+                    "package that provides it (into this environment) or remove it from the list")
+
+
+def _item_lines(config_file: Path, start: int, items: list) -> list[tuple[object, int]]:
+    """Each of ``items`` of a list whose key is on line ``start`` of ``config_file``, with the first
+    line from there that names it (else ``start``): the YAML read keeps no list item's line. The
+    file is read only when there is an item to find."""
+    lines = config_file.read_text("utf-8", errors="replace").split("\n") if items else []
+    return [(item, next((number for number in range(start, len(lines) + 1) if str(item) in lines[number - 1]), start))
+            for item in items]
+
+
+def _is_module(name: object) -> bool:
+    """Whether ``name`` is the name of a module that can be imported here (its parent packages are
+    imported to find it, as Sphinx will)."""
+    if not isinstance(name, str) or not name.strip():
+        return False
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):  # a parent package missing, a relative name
+        return False
 
 
 def book_problems(project: Project, volume: Proceedings | None = None) -> Diagnostics:
