@@ -22,7 +22,7 @@ from .pages.generated import INDEX_PAGE_LIMIT
 from .records.diagnostics import Diagnostics
 from .site.errors import BuildError, PublishError
 from .site.publish import push_to_branch
-from .site.serve import serving
+from .site.serve import PreviewServer, serving
 from .site.stamp import changed_since_last_build, paper_digests
 from .site.watch import watch
 from .site.zenodo import SANDBOX_API, STATE_FILE, TOKEN_VARIABLE, ZENODO_API, Zenodo, ZenodoError, deposit, zenodo_token
@@ -89,8 +89,9 @@ def _build_options(args: argparse.Namespace) -> BuildOptions:
     return BuildOptions(args.keep_going, args.verbose, args.volume_pdf, args.index_page_limit)
 
 
-def _built(project: Project, options: BuildOptions) -> int:
-    """Build ``project``, reporting what was found; the exit status."""
+def _built(project: Project, options: BuildOptions, watched: bool = False) -> int:
+    """Build ``project``, reporting what was found; the exit status. ``watched``: for ``serve``,
+    which builds again by itself once the files change."""
     start = time.perf_counter()
     try:
         volume, diags = build(project, Timings(echo=True), options)
@@ -100,12 +101,13 @@ def _built(project: Project, options: BuildOptions) -> int:
         return 1
     _report(diags)
     if volume is None:
-        print("Nothing was written: fix the errors above and build again.", file=sys.stderr)
+        then = ": the site is built again once you save the fix" if watched else " and build again"
+        print(f"Nothing was written: fix the errors above{then}.", file=sys.stderr)
         return 1
     # Not the sum of the stages: some run at the same time.
     print(f"Built in {time.perf_counter() - start:.1f} s.")
     if diags.has_errors:  # built with --keep-going: what had errors was left out, which CI must notice
-        print(f"Built without what had errors (exit status {KEPT_GOING}).", file=sys.stderr)
+        print("Built without what had errors" + ("." if watched else f" (exit status {KEPT_GOING})."), file=sys.stderr)
         return KEPT_GOING
     return 0
 
@@ -208,21 +210,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
     project = Project(Path(args.dir).resolve())
     if not args.watch and not _has_site(project, args.dir):
         return 1
+    if args.watch and not project.papers.is_dir():
+        _report(load(project)[1])  # why this is no project, as `build` says it
+        return 1
     try:
-        with serving(project.html, args.port, args.watch):
-            if args.watch:
-                options = _build_options(args)
-                watch(project, lambda: _built_for_preview(project, options))
-            else:
-                _wait_for_interrupt()
+        server = PreviewServer(project.html, args.port, args.watch)
     except OSError as error:  # the port is taken, or not ours to use
         print(f"Cannot serve on port {args.port}: {error.strerror}; choose another with --port", file=sys.stderr)
         return 1
+    with serving(server):
+        if args.watch:
+            options = _build_options(args)
+            watch(project, lambda: _built_for_preview(project, options))
+        else:
+            _wait_for_interrupt()
     return 0
 
 
 def _built_for_preview(project: Project, options: BuildOptions) -> None:
-    _built(project, options)
+    _built(project, options, watched=True)
     print("Watching papers/, book/ and the settings: the site is built again when they change (Ctrl+C stops).",
           flush=True)
 
@@ -244,6 +250,13 @@ def _positive(text: str) -> int:
     """A whole number of at least 1, for argparse."""
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
+
+
+def _port(text: str) -> int:
+    """A TCP port number (0 to 65535), for argparse."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, got {text!r}")
     return int(text)
 
 
@@ -280,7 +293,7 @@ def parser() -> argparse.ArgumentParser:
         builder.add_argument("--index-page-limit", type=_positive, default=INDEX_PAGE_LIMIT, metavar="N",
                              help="past N links to papers, the papers index lists the tracks and the author and keyword "
                                   f"indexes get a page per letter (default: {INDEX_PAGE_LIMIT})")
-    commands.choices["serve"].add_argument("--port", type=int, default=8000)
+    commands.choices["serve"].add_argument("--port", type=_port, default=8000, help="the port (default: 8000; 0: any free one)")
     commands.choices["serve"].add_argument(
         "--watch", action=argparse.BooleanOptionalAction, default=True,
         help="build the site first, and again whenever papers/, book/ or the settings change; the pages shown "

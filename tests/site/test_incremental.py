@@ -290,6 +290,33 @@ def test_a_volume_pdf_that_cannot_be_made_is_a_build_error_and_publishes_nothing
     assert "Traceback" not in err and (root / "_build" / "html").resolve() == site
 
 
+def test_a_hand_written_page_edited_while_sphinx_runs_is_not_published_as_built_and_the_next_build_builds_it(
+        tmp_path, monkeypatch, capsys):
+    # A trial's finding: the edit was recorded as read, so the next build said "Nothing changed" and
+    # the site kept the page as it was (a `touch` did not help either).
+    root = write_project(tmp_path / "project")
+    assert main(["build", str(root)]) == 0
+    site = (root / "_build" / "html").resolve()
+    welcome = root / "book" / "welcome.md"
+    original = pipeline.run_jupyter_book
+
+    def edited_meanwhile(*args):
+        diagnostics = original(*args)  # Sphinx has read the page as it was
+        welcome.write_text(welcome.read_text("utf-8").replace("# Test workshop", "# Test workshop, edited"), "utf-8")
+        return diagnostics
+    monkeypatch.setattr(pipeline, "run_jupyter_book", edited_meanwhile)
+    (root / "book" / "preface.md").write_text("# Preface\n\nA change to build.\n", "utf-8")
+    capsys.readouterr()
+    assert main(["build", str(root)]) == 1
+    assert "book/welcome.md changed while this build ran" in capsys.readouterr().err
+    assert (root / "_build" / "html").resolve() == site
+    monkeypatch.setattr(pipeline, "run_jupyter_book", original)
+    assert main(["build", str(root)]) == 0
+    assert "Nothing changed" not in capsys.readouterr().out
+    assert "Test workshop, edited" in (root / "_build" / "html" / "book" / "welcome.html").read_text("utf-8")
+    assert "A change to build." in (root / "_build" / "html" / "book" / "preface.html").read_text("utf-8")
+
+
 def test_an_input_changed_while_a_build_runs_is_not_published_and_the_next_build_builds_it(tmp_path, monkeypatch, capsys):
     """An edit, or a PDF being copied in, while a build runs may be in its site half (a PDF cut short,
     its page count from before): the build names what changed, publishes nothing, and exits 1; the

@@ -19,7 +19,7 @@ import pytest
 
 from proceedings.model.locations import Project
 from proceedings.site import watch as watching
-from proceedings.site.serve import SITE_VERSION, SiteHandler, WatchedSiteHandler, with_reload_script
+from proceedings.site.serve import NO_SITE_YET, SITE_VERSION, SiteHandler, WatchedSiteHandler, with_reload_script
 from proceedings.site.watch import changed_files, watch, watched_files
 
 from conftest import write_project
@@ -125,12 +125,26 @@ def test_a_watched_preview_s_pages_carry_the_reload_script_and_its_site_is_named
     (tmp_path / "html").symlink_to(snapshot)
     with _server(tmp_path / "html", WatchedSiteHandler) as address:
         for gzipped in (False, True):
-            assert get(f"{address}/page.html", gzipped) == (200, with_reload_script(page))
-        assert with_reload_script(page).endswith(b"</script></body></html>")
+            assert get(f"{address}/page.html", gzipped) == (200, with_reload_script(page, "site-123"))
+        assert with_reload_script(page, "site-123").endswith(b"</script></body></html>")
+        assert b'const shown = "site-123"' in with_reload_script(page, "site-123")  # the site the page came from
         assert get(f"{address}/style.css") == (200, b"p { color: red }")
-        status, body = get(f"{address}/gone.html")
-        assert status == 404 and SITE_VERSION.encode() in body
+        assert get(f"{address}/gone.html") == (404, with_reload_script(b"<html><body>Not found</body></html>", "site-123"))
         assert get(f"{address}{SITE_VERSION}") == (200, b"site-123")
+        # The next snapshot keeps an unchanged page as the same file (a hard link, its time too): it is
+        # sent with the new snapshot's name, or it would reload itself again and again.
+        (tmp_path / "sites" / "site-456").mkdir()
+        os.link(snapshot / "page.html", tmp_path / "sites" / "site-456" / "page.html")
+        (tmp_path / "html").unlink()
+        (tmp_path / "html").symlink_to(tmp_path / "sites" / "site-456")
+        assert get(f"{address}/page.html") == (200, with_reload_script(page, "site-456"))
+        # No site at all (before the first build, or after `rm -rf _build`): a page that says so, and
+        # reloads itself once there is one.
+        (tmp_path / "html").unlink()
+        status, body = get(f"{address}/page.html")
+        assert status == 404 and body == with_reload_script(NO_SITE_YET, "") and b"No site to show yet" in body
+        assert get(f"{address}{SITE_VERSION}") == (200, b"")
+    (tmp_path / "html").symlink_to(snapshot)
     with _server(tmp_path / "html", SiteHandler) as address:  # `serve --no-watch`, and the published site
         assert get(f"{address}/page.html") == (200, page)
         assert get(f"{address}{SITE_VERSION}")[0] == 404
@@ -173,8 +187,8 @@ def test_serve_on_a_project_with_errors_serves_nothing_yet_and_builds_once_they_
     accepted.write_text(text.replace("id: paper-two", "id: paper-one"), "utf-8")
     with serving(root) as served:
         served.wait_for(WATCHING)
-        assert "Nothing was written: fix the errors above and build again.\n" in served.lines
-        assert get(f"{served.address}/index.html")[0] == 404
+        assert "Nothing was written: fix the errors above: the site is built again once you save the fix.\n" in served.lines
+        assert get(f"{served.address}/index.html") == (404, with_reload_script(NO_SITE_YET, ""))
         accepted.write_text(text, "utf-8")
         served.wait_for(WATCHING, 2)
         assert get(f"{served.address}/book/papers/paper-two.html")[0] == 200
@@ -196,3 +210,71 @@ def test_ctrl_c_during_a_watched_build_reports_it_as_the_build_does(tmp_path):
         served.wait_for("  load ")  # the first build has begun
         assert served.stop() == 130
     assert "Interrupted." in "".join(served.lines)
+
+
+def test_editors_files_are_not_watched(project):
+    # Each started a build that found nothing to do, and printed every warning again (a trial's finding).
+    root = Project(project)
+    before = watched_files(root)
+    for name in ("papers/.accepted.yml.swp", "papers/.accepted.yml.swx", "papers/#accepted.yml#", "papers/.#accepted.yml",
+                 "papers/accepted.yml~", "papers/4913", "papers/.~lock.accepted.csv#", "book/welcome.md.kate-swp",
+                 ".preface.md.swp", "_toc.yml~"):
+        (project / name).write_text("editing", "utf-8")
+    assert watched_files(root) == before
+    (project / "papers" / "notes~.yml").write_text("a file of the organizer's", "utf-8")
+    assert changed_files(before, watched_files(root)) == ["papers/notes~.yml"]
+
+
+def test_the_announcement_writes_a_name_s_control_characters_as_escapes(project, capsys):
+    # A file named with an escape sequence or a line break acted on the terminal, or forged a line.
+    def add() -> None:
+        (project / "papers" / "evil\x1b[2J\n0 error(s).pdf").write_bytes(b"%PDF")
+    _builds(project, [add])
+    assert "papers/evil\\x1b[2J\\n0 error(s).pdf changed: building again.\n" in capsys.readouterr().out
+
+
+def test_a_published_site_that_goes_is_built_again(project, capsys):
+    # `rm -rf _build` while serving: the open pages showed an error, and nothing was built again.
+    site = Project(project).html
+
+    def publish_then_remove() -> None:
+        site.mkdir(parents=True)
+        threading.Timer(0.3, site.rmdir).start()  # once the watch waits
+    _builds(project, [publish_then_remove])
+    assert capsys.readouterr().out.count("_build/html changed: building again.") == 1
+
+
+def test_a_log_this_process_writes_beside_the_settings_is_no_input(project):
+    # `proceedings serve > serve.log` in the project: the log changed while each build ran, which was
+    # then not published, and built again, forever (a trial's finding); `build -v > log` failed so too.
+    log = project / "serve.log"
+    with log.open("w") as stream:
+        run = subprocess.run([sys.executable, "-c", "from proceedings.site.watch import watched_files; "
+                              "from proceedings.model.locations import Project; import sys, pathlib; "
+                              "print(sorted(watched_files(Project(pathlib.Path(sys.argv[1])))), file=sys.stderr)", str(project)],
+                             stdout=stream, stderr=subprocess.PIPE, text=True, check=True)
+    assert "'_config.yml'" in run.stderr and "serve.log" not in run.stderr
+    assert "serve.log" in watched_files(Project(project))  # another process's log is the organizer's file
+
+
+def test_a_build_with_its_output_in_a_file_beside_the_settings_is_published(tmp_path):
+    root = write_project(tmp_path / "project")
+    with (root / "build.log").open("w") as log:
+        assert subprocess.run([sys.executable, "-m", "proceedings", "build", "-v", str(root)],
+                              stdout=log, stderr=subprocess.STDOUT).returncode == 0
+    assert "Built in" in (root / "build.log").read_text("utf-8")
+    assert (root / "_build" / "html" / "index.html").is_file()
+
+
+@pytest.mark.parametrize(("arguments", "said"), [
+    (["/no/such/folder"], "no papers/ folder here; is this a proceedings project?"),
+    (["--port", "99999"], "argument --port: expected a port number from 0 to 65535, got '99999'"),
+    (["--port", "-1"], "argument --port: expected a port number from 0 to 65535, got '-1'"),
+])
+def test_serve_refuses_what_it_cannot_serve_with_a_plain_message(tmp_path, arguments, said):
+    # A missing folder was blamed on the port; a port out of range ended in a traceback; a folder that
+    # is no project was served (bare 404s) and watched.
+    run = subprocess.run([sys.executable, "-m", "proceedings", "serve", *arguments], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode in (1, 2) and said in run.stderr and "Traceback" not in run.stderr
+    assert "port" not in run.stderr or "--port" in arguments and not (tmp_path / "_build").exists()

@@ -19,12 +19,21 @@ class Severity(StrEnum):
 MAX_MESSAGE = 400
 # What a quoted value must not bring to the terminal: a control character (an escape sequence acts on
 # it: clears it, retitles it) or a bidi override (it reorders the line). Each is written as its escape.
+# A message may go on over lines (docutils quotes the text at fault); a file name is on one.
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNPRINTABLE_IN_NAMES = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def _printable(message: str) -> str:
+def _printable(message: str, unprintable: re.Pattern = _UNPRINTABLE) -> str:
     """``message`` with each character that would act on a terminal written as its escape (``\\x1b``)."""
-    return _UNPRINTABLE.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), message)
+    return unprintable.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), message)
+
+
+def printable_name(name: str) -> str:
+    """A file's name as it may be written on a line of the terminal: each character that would act
+    on it, a line break or a tab too (a name holding one could forge a line of the output), written
+    as its escape."""
+    return _printable(name, _UNPRINTABLE_IN_NAMES)
 
 
 def excerpt(message: str) -> str:
@@ -65,11 +74,11 @@ class Diagnostics:
 
     def error(self, file: str, line: int | None, field: str | None, message: str) -> None:
         """Record a problem that stops the build."""
-        self.items.append(Diagnostic(_printable(file), line, field, excerpt(_printable(message)), Severity.ERROR))
+        self.items.append(Diagnostic(printable_name(file), line, field, excerpt(_printable(message)), Severity.ERROR))
 
     def warning(self, file: str, line: int | None, field: str | None, message: str) -> None:
         """Record a problem worth fixing that does not stop the build."""
-        self.items.append(Diagnostic(_printable(file), line, field, excerpt(_printable(message)), Severity.WARNING))
+        self.items.append(Diagnostic(printable_name(file), line, field, excerpt(_printable(message)), Severity.WARNING))
 
     def extend(self, other: Diagnostics) -> None:
         """Append every diagnostic of ``other``."""

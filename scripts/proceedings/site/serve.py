@@ -9,6 +9,7 @@ import functools
 import gzip
 import http.server
 import io
+import json
 import os
 import threading
 import urllib.parse
@@ -28,28 +29,40 @@ SITE_VERSION = "/.proceedings-site"
 build that changed anything replaces (``site/publish.py``)."""
 LOOK_MILLISECONDS = 1000
 """How often a watched preview's page asks."""
-# Ours, the same on every page: no text of the page is in it.
-_RELOAD_SCRIPT = (f"<script>(() => {{ let shown; const look = () => fetch('{SITE_VERSION}', {{cache: 'no-store'}})"
-                  ".then(r => r.ok ? r.text() : shown).then(site => { if (shown !== undefined && site !== shown) "
-                  "location.reload(); else { shown = site; setTimeout(look, " f"{LOOK_MILLISECONDS}); }}}}, "
-                  f"() => setTimeout(look, {LOOK_MILLISECONDS})); look(); }})();</script>").encode()
+NO_SITE_YET = (b"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>No site yet</title></head><body>"
+               b"<p>No site to show yet: it is being built, or its inputs have errors (the terminal running "
+               b"<code>proceedings serve</code> lists them). This page reloads itself once a site is published.</p>"
+               b"</body></html>")
+"""What a watched preview sends for a missing page while no site (and so no ``404.html``) is published."""
+
+
+def reload_script(site: str) -> bytes:
+    """The script that reloads a page served from the snapshot ``site`` once another is published
+    (the same on every page of a snapshot: no text of the page is in it)."""
+    shown = json.dumps(site).replace("<", "\\u003c")
+    return (f"<script>(() => {{ const shown = {shown}; const look = () => fetch('{SITE_VERSION}', {{cache: 'no-store'}})"
+            ".then(r => r.ok ? r.text() : shown).then(site => { if (site !== shown) location.reload(); "
+            f"else setTimeout(look, {LOOK_MILLISECONDS}); }}, () => setTimeout(look, {LOOK_MILLISECONDS})); "
+            f"setTimeout(look, {LOOK_MILLISECONDS}); }})();</script>").encode()
 
 
 @functools.lru_cache(maxsize=512)
-def _sent_bytes(path: str, mtime_ns: int, reloading: bool, gzipped: bool) -> bytes:
-    """The file's bytes as sent, made once per version of the file: with the script that reloads
-    the page once the site is built again, if ``reloading``, and compressed, if ``gzipped``."""
+def _sent_bytes(path: str, mtime_ns: int, site: str | None, gzipped: bool) -> bytes:
+    """The file's bytes as sent, made once per version of the file: with :func:`reload_script` for
+    the snapshot ``site``, unless None, and compressed, if ``gzipped``. (A file the next snapshot
+    keeps is the same file, with its time: the snapshot is part of the key.)"""
     body = Path(path).read_bytes()
-    if reloading:
-        body = with_reload_script(body)
+    if site is not None:
+        body = with_reload_script(body, site)
     return gzip.compress(body, compresslevel=6, mtime=0) if gzipped else body
 
 
-def with_reload_script(page: bytes) -> bytes:
-    """The HTML ``page`` with the script that reloads it once the site is built again, before its
-    last ``</body>`` (at its end if it has none)."""
+def with_reload_script(page: bytes, site: str) -> bytes:
+    """The HTML ``page`` with :func:`reload_script` for the snapshot ``site``, before its last
+    ``</body>`` (at its end if it has none)."""
+    script = reload_script(site)
     head, end, tail = page.rpartition(b"</body>")
-    return head + _RELOAD_SCRIPT + end + tail if end else page + _RELOAD_SCRIPT
+    return head + script + end + tail if end else page + script
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
@@ -57,8 +70,6 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
 
     # Keep-alive, as every real host: a page's dozen assets reuse one connection instead of opening one each.
     protocol_version = "HTTP/1.1"
-    reloading = False
-    """Whether pages reload themselves once the site is built again (see :class:`WatchedSiteHandler`)."""
 
     def log_message(self, format: str, *args) -> None:
         pass
@@ -73,10 +84,13 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         """A missing page gets the site's own ``404.html`` (links home and to search), as GitHub
         Pages and Netlify send it, rather than Python's bare error page."""
         page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
+        site = self.shown_site()
+        if code != 404 or not (page.is_file() or site is not None):
             super().send_error(code, message, explain)
             return
-        body = with_reload_script(page.read_bytes()) if self.reloading else page.read_bytes()
+        body = page.read_bytes() if page.is_file() else NO_SITE_YET
+        if site is not None:
+            body = with_reload_script(body, site)
         self.send_response(404, message)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -84,13 +98,19 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
+    def shown_site(self) -> str | None:
+        """The snapshot of the site served, for pages that reload themselves once another is
+        published (:class:`WatchedSiteHandler`); None: they do not."""
+        return None
+
     def list_directory(self, path):
         """A folder without ``index.html`` is not found, as on a static host (not a listing of its files)."""
         self.send_error(404)
 
     def send_head(self):
-        if self.reloading and self.path.split("?")[0] == SITE_VERSION:
-            return self._sent(os.path.basename(os.path.realpath(self.directory)).encode(), "text/plain; charset=utf-8")
+        site = self.shown_site()
+        if site is not None and self.path.split("?")[0] == SITE_VERSION:
+            return self._sent(site.encode(), "text/plain; charset=utf-8")
         if "\0" in urllib.parse.unquote(self.path):  # the file system refuses it: Python's handler raised
             self.send_error(404)
             return None
@@ -102,10 +122,10 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         if not os.path.isfile(path):
             return super().send_head()
         gzipped = path.endswith(COMPRESSED_TYPES) and "gzip" in self.headers.get("Accept-Encoding", "")
-        reloading = self.reloading and path.endswith(".html")
-        if not (gzipped or reloading):
+        site = site if path.endswith(".html") else None
+        if not (gzipped or site is not None):
             return super().send_head()
-        return self._sent(_sent_bytes(path, os.stat(path).st_mtime_ns, reloading, gzipped), self.guess_type(path), gzipped)
+        return self._sent(_sent_bytes(path, os.stat(path).st_mtime_ns, site, gzipped), self.guess_type(path), gzipped)
 
     def _sent(self, body: bytes, content_type: str, gzipped: bool = False) -> io.BytesIO:
         """Send the headers of ``body``; the body, for the handler to copy as it copies a file."""
@@ -121,21 +141,34 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
 
 class WatchedSiteHandler(SiteHandler):
     """Serves the site of a watched project: each page reloads itself once another site is
-    published, asking :data:`SITE_VERSION`, which only this handler answers."""
+    published, asking :data:`SITE_VERSION`, which only this handler answers; while none is, a
+    missing page is :data:`NO_SITE_YET`."""
 
-    reloading = True
+    def shown_site(self) -> str:
+        """The published snapshot's name (the folder the site's link leads to); empty when none is."""
+        target = os.path.realpath(self.directory)
+        return os.path.basename(target) if os.path.isdir(target) else ""
+
+
+class PreviewServer(http.server.ThreadingHTTPServer):
+    """A server of ``folder`` on 127.0.0.1 (never on other interfaces), bound to ``port`` (any free
+    one for 0); with ``watched``, its pages reload themselves once another site is published. Raises
+    OSError when the port is taken, or not ours to use."""
+
+    def __init__(self, folder: Path, port: int, watched: bool = False):
+        self.folder = folder
+        """What it serves."""
+        handler = functools.partial(WatchedSiteHandler if watched else SiteHandler, directory=str(folder))
+        super().__init__(("127.0.0.1", port), handler)
 
 
 @contextmanager
-def serving(folder: Path, port: int, watched: bool = False) -> Iterator[None]:
-    """Serve ``folder`` on 127.0.0.1 (never on other interfaces) from a thread while the block runs;
-    with ``watched``, its pages reload themselves once another site is published. Raises OSError
-    when the port is taken."""
-    handler = functools.partial(WatchedSiteHandler if watched else SiteHandler, directory=str(folder))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+def serving(server: PreviewServer) -> Iterator[None]:
+    """Run ``server`` from a thread while the block runs, then close it."""
+    with server:
         thread = threading.Thread(target=server.serve_forever, name="preview server", daemon=True)
         thread.start()
-        print(f"Serving {folder} at http://127.0.0.1:{server.server_port}/ (Ctrl+C stops)", flush=True)
+        print(f"Serving {server.folder} at http://127.0.0.1:{server.server_port}/ (Ctrl+C stops)", flush=True)
         try:
             yield
         finally:

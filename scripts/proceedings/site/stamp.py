@@ -9,12 +9,14 @@ import re
 from importlib import metadata
 from pathlib import Path
 
-from ..model.locations import Project
+from ..model.locations import GENERATED_DIRS, Project
 from ..util.files import (
     content_signature,
     content_signatures,
+    file_identity,
     file_signatures,
     known_digest,
+    own_output_files,
     read_json,
     timeless,
     write_if_changed,
@@ -38,12 +40,19 @@ def build_inputs(project: Project, options: dict, last: object = None) -> dict:
     return {"papers": content_signatures(project.papers, known.get("papers")),
             "book": jupyter_book_inputs(project, known.get("book")),
             # The settings and what they name beside them (a logo, a favicon).
-            "root": {path.name: content_signature(path, root.get(path.name)) for path in sorted(project.root.iterdir())
-                     if path.is_file() and not path.name.startswith(".")},
+            "root": {path.name: content_signature(path, root.get(path.name)) for path in root_files(project)},
             "package": {name: signature for name, signature in file_signatures(package).items() if "__pycache__" not in name},
             "software": _dependency_versions(),
             "options": options,
             "site": published_site(project)}
+
+
+def root_files(project: Project) -> list[Path]:
+    """The files beside the settings that a build reads (a logo, a favicon), in name order: not the
+    hidden ones, nor a log this process writes (:func:`own_output_files`)."""
+    own = own_output_files()
+    return [path for path in sorted(project.root.iterdir())
+            if not path.name.startswith(".") and path.is_file() and file_identity(path) not in own]
 
 
 def published_site(project: Project) -> str | None:
@@ -83,10 +92,12 @@ def _dependency_versions() -> dict[str, str]:
 def changed_sources(before: dict, after: dict) -> list[str]:
     """What changed between two readings of the inputs, but the build's own output (an edit made
     while a build read the inputs may be in its site half, so that build must not be published):
-    the organizer's files by their paths (``papers/...``, or the file beside the settings), else
-    the part."""
+    the organizer's files by their paths (``papers/...``, the file beside the settings, a
+    hand-written page of ``book/``), else the part."""
     before, after = _compared(before), _compared(after)
-    return _changed_files(before, after) + [part for part in ("package", "software", "options") if before[part] != after[part]]
+    # A page edited while Sphinx ran was recorded as read, and the next build found nothing to do.
+    return _changed_files(before, after) + _changed_pages(before, after, generated=False) + \
+        [part for part in ("package", "software", "options") if before[part] != after[part]]
 
 
 def changed_since_last_build(project: Project) -> list[str] | None:
@@ -97,9 +108,7 @@ def changed_since_last_build(project: Project) -> list[str] | None:
     if not isinstance(last, dict) or not isinstance(last.get("options"), dict):
         return None
     before, after = _compared(last), _compared(build_inputs(project, last["options"], last))
-    pages = before["book"].get("book", {}), after["book"].get("book", {})
-    return _changed_files(before, after) + [f"book/{name}" for name in sorted(set(pages[0]) | set(pages[1]))
-                                            if pages[0].get(name) != pages[1].get(name)]
+    return _changed_files(before, after) + _changed_pages(before, after, generated=True)
 
 
 def _changed_files(before: dict, after: dict) -> list[str]:
@@ -110,6 +119,14 @@ def _changed_files(before: dict, after: dict) -> list[str]:
         names = sorted(set(before[part]) | set(after[part]))
         changed += [folder + name for name in names if before[part].get(name) != after[part].get(name)]
     return changed
+
+
+def _changed_pages(before: dict, after: dict, generated: bool) -> list[str]:
+    """The pages of ``book/`` that differ between two readings of the inputs (as :func:`_compared`
+    gives them), by their paths; those of the folders the build writes only if ``generated``."""
+    pages = before["book"].get("book", {}), after["book"].get("book", {})
+    return [f"book/{name}" for name in sorted(set(pages[0]) | set(pages[1])) if pages[0].get(name) != pages[1].get(name)
+            and (generated or name.partition("/")[0] not in GENERATED_DIRS or "/" not in name)]
 
 
 def unchanged_since_last_build(project: Project, inputs: dict) -> bool:

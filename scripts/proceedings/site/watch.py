@@ -6,15 +6,23 @@ whose imports and Jupyter Book's fork server are ready: no interpreter to start,
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from ..model.locations import GENERATED_DIRS, Project
+from ..records.diagnostics import printable_name
 from ..util.files import file_signatures, signature_if_file
+from .stamp import root_files
 
 LOOK_SECONDS = 0.25
 """How often the files are looked at, and how long they must stay the same before a build."""
+EDITOR_FILES = re.compile(r"(^|/)(\.[^/]*\.sw[a-px]|\.#[^/]*|#[^/]*#|[^/]*~|4913|\.~lock\.[^/]*#|[^/]*\.kate-swp)$")
+"""What editors write beside a file while it is edited, which no build reads as the organizer's: vim's
+swap files (and the ``.swx`` and ``4913`` it writes to test a folder), Emacs's locks, auto-saves and backups,
+LibreOffice's lock on a spreadsheet (``accepted.csv``), Kate's swap file. A change to one of them
+would start a build that finds nothing to do."""
 NAMED_CHANGES = 3
 """How many changed files the line announcing a build names; the rest are counted."""
 
@@ -22,7 +30,8 @@ NAMED_CHANGES = 3
 def watched_files(project: Project) -> dict[str, list[int]]:
     """The files an organizer edits that a build reads, by path in the project, with their size and
     time: ``papers/``, the hand-written pages of ``book/`` (not its generated folders, which the
-    build writes), and the files beside ``_config.yml``. At 1,000 papers, a thousand ``stat`` calls."""
+    build writes), and the files beside ``_config.yml`` that a build reads, but :data:`EDITOR_FILES`.
+    At 1,000 papers, a thousand ``stat`` calls."""
     found = {f"papers/{name}": signature for name, signature in file_signatures(project.papers).items()}
     for entry in _entries(project.book):
         if entry.is_dir() and entry.name not in GENERATED_DIRS:
@@ -30,10 +39,10 @@ def watched_files(project: Project) -> dict[str, list[int]]:
                       for name, signature in file_signatures(project.book / entry.name).items()}
         elif (signature := signature_if_file(project.book / entry.name)) is not None:
             found[f"book/{entry.name}"] = signature
-    for entry in _entries(project.root):
-        if not entry.name.startswith(".") and (signature := signature_if_file(project.root / entry.name)) is not None:
-            found[entry.name] = signature
-    return found
+    for path in root_files(project):
+        if (signature := signature_if_file(path)) is not None:
+            found[path.name] = signature
+    return {path: signature for path, signature in found.items() if not EDITOR_FILES.search(path)}
 
 
 def _entries(folder: Path) -> list[os.DirEntry]:
@@ -50,34 +59,44 @@ def changed_files(before: dict[str, list[int]], after: dict[str, list[int]]) -> 
 
 
 def watch(project: Project, build: Callable[[], object], look: float = LOOK_SECONDS) -> None:
-    """Call ``build()``, then again each time the watched files change and settle, until interrupted
-    (Ctrl-C) while waiting; an interruption during a build is raised. A change made while a build
-    runs is built next: the files are compared with how they were when that build began."""
+    """Call ``build()``, then again each time the watched files change and settle, or the published
+    site goes (``rm -rf _build``), until interrupted (Ctrl-C) while waiting; an interruption during a
+    build is raised. A change made while a build runs is built next: the files are compared with how
+    they were when that build began."""
     while True:
         before = watched_files(project)
         build()
         try:
-            changed = _settled_change(project, before, look)
+            changed = _settled_change(project, {**before, **_published(project)}, look)
         except KeyboardInterrupt:
             return
         print(f"{_listed(changed)} changed: building again.", flush=True)
 
 
+def _published(project: Project) -> dict[str, list[int]]:
+    """Whether a site is published, as a watched file that is there or not."""
+    return {"_build/html": []} if project.html.is_dir() else {}
+
+
+def _state(project: Project) -> dict[str, list[int]]:
+    return {**watched_files(project), **_published(project)}
+
+
 def _settled_change(project: Project, seen: dict[str, list[int]], look: float) -> list[str]:
-    """Wait until the watched files differ from ``seen`` and then stay the same for ``look``
-    seconds; the files changed."""
-    current = watched_files(project)
+    """Wait until the watched files (and whether a site is published) differ from ``seen`` and then
+    stay the same for ``look`` seconds; the files changed."""
+    current = _state(project)
     while current == seen:
         time.sleep(look)
-        current = watched_files(project)
+        current = _state(project)
     while True:
         time.sleep(look)
-        if (again := watched_files(project)) == current:
+        if (again := _state(project)) == current:
             return changed_files(seen, current)
         current = again
 
 
 def _listed(paths: list[str]) -> str:
     """``paths`` named, the first :data:`NAMED_CHANGES` of them, the rest counted."""
-    named = ", ".join(paths[:NAMED_CHANGES])
+    named = ", ".join(map(printable_name, paths[:NAMED_CHANGES]))
     return f"{named} and {len(paths) - NAMED_CHANGES} more file(s)" if len(paths) > NAMED_CHANGES else named
