@@ -27,6 +27,7 @@ from .site.errors import BuildError
 from .site.jupyter_book import (
     BookRun,
     WrittenPages,
+    forget_book_run,
     planned_run,
     run_jupyter_book,
     start_jupyter_book_server,
@@ -124,6 +125,7 @@ def _build(project: Project, timings: Timings, options: BuildOptions, diags: Dia
     def inputs_read_again() -> dict:
         again = build_inputs(project, output_options, inputs)
         if changed := changed_sources(inputs, again):
+            forget_book_run(project)
             raise BuildError(f"{', '.join(changed)} changed while this build ran: its site could hold a half-written "
                              "copy, and was not published (the last site stays). Build again once the change is done.")
         return again

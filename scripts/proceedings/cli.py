@@ -8,6 +8,7 @@ import shlex
 import sys
 import threading
 import time
+import traceback
 from dataclasses import replace
 from pathlib import Path
 
@@ -228,7 +229,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _built_for_preview(project: Project, options: BuildOptions) -> None:
-    _built(project, options, watched=True)
+    try:
+        _built(project, options, watched=True)
+    except Exception:  # a bug, or a file gone as it was read: shown, and the preview goes on
+        traceback.print_exc()
+        print("The build stopped on the error above.", file=sys.stderr)
     print("Watching papers/, book/ and the settings: the site is built again when they change (Ctrl+C stops).",
           flush=True)
 

@@ -21,7 +21,9 @@ import pytest
 import proceedings.build as pipeline
 import proceedings.inputs.pdf as pdf_module
 from proceedings.cli import main
+from proceedings.model.locations import Project
 from proceedings.site.jupyter_book import page_titles
+from proceedings.site.stamp import changed_since_last_build
 from proceedings.util.files import content_signatures, file_signature
 
 import benchmark  # scripts/benchmark.py, on the path by pytest's `pythonpath` setting
@@ -315,6 +317,47 @@ def test_a_hand_written_page_edited_while_sphinx_runs_is_not_published_as_built_
     assert "Nothing changed" not in capsys.readouterr().out
     assert "Test workshop, edited" in (root / "_build" / "html" / "book" / "welcome.html").read_text("utf-8")
     assert "A change to build." in (root / "_build" / "html" / "book" / "preface.html").read_text("utf-8")
+
+
+def test_a_page_changed_and_changed_back_while_sphinx_runs_is_built_again(tmp_path, monkeypatch, capsys):
+    # The reviewer's case: Sphinx read the page as B, it was saved back as A before the inputs were
+    # read again; compared by contents, nothing had changed, and the site kept B.
+    root = write_project(tmp_path / "project")
+    assert main(["build", str(root)]) == 0
+    welcome = root / "book" / "welcome.md"
+    text = welcome.read_text("utf-8")
+    original = pipeline.run_jupyter_book
+
+    def changed_and_back(*args):
+        welcome.write_text(text.replace("# Test workshop", "# Test workshop B"), "utf-8")
+        diagnostics = original(*args)
+        welcome.write_text(text, "utf-8")
+        return diagnostics
+    monkeypatch.setattr(pipeline, "run_jupyter_book", changed_and_back)
+    (root / "book" / "preface.md").write_text("# Preface\n\nA change to build.\n", "utf-8")
+    assert main(["build", str(root)]) == 1
+    assert "book/welcome.md changed while this build ran" in capsys.readouterr().err
+    monkeypatch.setattr(pipeline, "run_jupyter_book", original)
+    assert main(["build", str(root)]) == 0
+    assert "nothing to do" not in capsys.readouterr().out
+    page = (root / "_build" / "html" / "book" / "welcome.html").read_text("utf-8")
+    assert "Test workshop B" not in page and "Test workshop" in page
+
+
+def test_an_editor_s_swap_file_rewritten_while_a_build_runs_does_not_stop_it(tmp_path, monkeypatch):
+    # vim rewrites its swap file as the buffer changes: taken for an input, it stopped the build.
+    root = write_project(tmp_path / "project")
+    original = pipeline.run_jupyter_book
+
+    def editing(*args):
+        for name in ("papers/.accepted.yml.swp", "book/#welcome.md#", "papers/accepted.yml~", "notes.log"):
+            (root / name).write_text(f"editing {time.time()}", "utf-8")
+        return original(*args)
+    monkeypatch.setattr(pipeline, "run_jupyter_book", editing)
+    assert main(["build", str(root)]) == 0
+    monkeypatch.setattr(pipeline, "run_jupyter_book", original)
+    (root / "notes.log").write_text("a log written since", "utf-8")
+    assert changed_since_last_build(Project(root)) == []
 
 
 def test_an_input_changed_while_a_build_runs_is_not_published_and_the_next_build_builds_it(tmp_path, monkeypatch, capsys):

@@ -11,6 +11,8 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -278,3 +280,47 @@ def test_serve_refuses_what_it_cannot_serve_with_a_plain_message(tmp_path, argum
                          capture_output=True, text=True, timeout=60)
     assert run.returncode in (1, 2) and said in run.stderr and "Traceback" not in run.stderr
     assert "port" not in run.stderr or "--port" in arguments and not (tmp_path / "_build").exists()
+
+
+def test_a_change_undone_before_it_settles_builds_nothing(project, capsys):
+    # An editor's temporary file made and removed at once: a build was announced with no file named.
+    real = project / "papers" / "accepted.yml"
+
+    def transient_then_real() -> None:
+        def steps() -> None:
+            time.sleep(0.1)
+            (project / "papers" / ".goutputstream-X").write_text("saving", "utf-8")
+            time.sleep(0.1)
+            (project / "papers" / ".goutputstream-X").unlink()
+            time.sleep(1.5)
+            real.write_text(real.read_text("utf-8") + "\n", "utf-8")
+        threading.Thread(target=steps).start()
+    calls = _builds(project, [transient_then_real], look=0.3)
+    assert len(calls) == 2
+    out = capsys.readouterr().out
+    assert out.count("changed: building again.") == 1 and "papers/accepted.yml changed: building again." in out
+
+
+def test_a_watched_build_that_raises_is_shown_and_the_preview_goes_on(project, monkeypatch, capsys):
+    from proceedings import cli
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("a file went as it was read")
+    monkeypatch.setattr(cli, "_built", failing)
+    cli._built_for_preview(Project(project), cli.BuildOptions())
+    err = capsys.readouterr().err
+    assert "RuntimeError: a file went as it was read" in err and "The build stopped on the error above." in err
+    assert "Watching papers/, book/ and the settings" in capsys.readouterr().out
+
+
+def test_a_watched_preview_lets_no_asset_be_kept_and_no_missing_file_anywhere(tmp_path):
+    # A logo or figure changed keeps its name: kept a day, the reloaded page showed the old one.
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "_static" / "logo.svg").write_text("<svg/>", "utf-8")
+    for handler, kept in ((WatchedSiteHandler, "no-cache"), (SiteHandler, "public, max-age=86400")):
+        with _server(tmp_path, handler) as address:
+            with urllib.request.urlopen(f"{address}/_static/logo.svg") as response:
+                assert response.headers["Cache-Control"] == kept
+            with pytest.raises(urllib.error.HTTPError) as missing:
+                urllib.request.urlopen(f"{address}/_static/gone.js")
+            assert missing.value.code == 404 and missing.value.headers["Cache-Control"] == "no-cache"

@@ -94,7 +94,7 @@ def _is_module(name: object) -> bool:
         return False
     try:
         return importlib.util.find_spec(name) is not None
-    except (ImportError, ValueError):  # a parent package missing, a relative name
+    except Exception:  # a parent package missing or failing as it is imported, a relative name
         return False
 
 

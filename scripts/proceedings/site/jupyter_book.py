@@ -204,6 +204,13 @@ class WrittenPages:
         return lines[-2] if len(lines) > 1 else None  # the last line ended: a page's name written whole
 
 
+def forget_book_run(project: Project) -> None:
+    """Drop the record of Jupyter Book's last run: the next build runs it (Sphinx reads again the
+    pages changed since it read them). For a build whose inputs changed while it ran: a page edited
+    then and changed back would otherwise look built, as Sphinx rendered it in between."""
+    _last_inputs(project).unlink(missing_ok=True)
+
+
 def _last_inputs(project: Project) -> Path:
     """Where the inputs of Jupyter Book's last successful run are kept."""
     return project.work / "jupyter-book-inputs.json"

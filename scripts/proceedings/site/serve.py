@@ -74,9 +74,19 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:
         pass
 
+    status = 0
+    """The status of the response being sent."""
+    keeps_assets = True
+    """Whether browsers may keep the assets a day (a watched preview's change under the same names)."""
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self.status = code
+        super().send_response(code, message)
+
     def end_headers(self) -> None:
         name = self.path.split("?")[0].lstrip("/")
-        cached = name.startswith(CACHED_FOLDERS) and name not in REVALIDATED_FILES
+        # A missing file is not kept: it may be there once the site is built.
+        cached = self.keeps_assets and self.status == 200 and name.startswith(CACHED_FOLDERS) and name not in REVALIDATED_FILES
         self.send_header("Cache-Control", "public, max-age=86400" if cached else "no-cache")
         super().end_headers()
 
@@ -142,7 +152,10 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
 class WatchedSiteHandler(SiteHandler):
     """Serves the site of a watched project: each page reloads itself once another site is
     published, asking :data:`SITE_VERSION`, which only this handler answers; while none is, a
-    missing page is :data:`NO_SITE_YET`."""
+    missing page is :data:`NO_SITE_YET`. Nothing is kept by the browser without asking again: a logo,
+    a figure or a style sheet changed keeps its name, and a reload must show it."""
+
+    keeps_assets = False
 
     def shown_site(self) -> str:
         """The published snapshot's name (the folder the site's link leads to); empty when none is."""

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..model.locations import GENERATED_DIRS, Project
 from ..util.files import (
+    EDITOR_FILES,
     content_signature,
     content_signatures,
     file_identity,
@@ -48,11 +49,13 @@ def build_inputs(project: Project, options: dict, last: object = None) -> dict:
 
 
 def root_files(project: Project) -> list[Path]:
-    """The files beside the settings that a build reads (a logo, a favicon), in name order: not the
-    hidden ones, nor a log this process writes (:func:`own_output_files`)."""
+    """The files beside the settings that a build may read (a logo, a favicon), in name order: not
+    the hidden ones, nor :data:`EDITOR_FILES`, nor logs (``*.log``, and whatever file this process's
+    output goes to, :func:`own_output_files`: ``build > build.log`` changed one while the build ran)."""
     own = own_output_files()
     return [path for path in sorted(project.root.iterdir())
-            if not path.name.startswith(".") and path.is_file() and file_identity(path) not in own]
+            if not path.name.startswith(".") and not path.name.endswith(".log") and not EDITOR_FILES.search(path.name)
+            and path.is_file() and file_identity(path) not in own]
 
 
 def published_site(project: Project) -> str | None:
@@ -93,8 +96,8 @@ def changed_sources(before: dict, after: dict) -> list[str]:
     """What changed between two readings of the inputs, but the build's own output (an edit made
     while a build read the inputs may be in its site half, so that build must not be published):
     the organizer's files by their paths (``papers/...``, the file beside the settings, a
-    hand-written page of ``book/``), else the part."""
-    before, after = _compared(before), _compared(after)
+    hand-written page of ``book/``), else the part. A file saved meanwhile has changed even when
+    its contents are again those read first: Sphinx may have read it in between."""
     # A page edited while Sphinx ran was recorded as read, and the next build found nothing to do.
     return _changed_files(before, after) + _changed_pages(before, after, generated=False) + \
         [part for part in ("package", "software", "options") if before[part] != after[part]]

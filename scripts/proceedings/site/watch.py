@@ -6,23 +6,17 @@ whose imports and Jupyter Book's fork server are ready: no interpreter to start,
 from __future__ import annotations
 
 import os
-import re
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from ..model.locations import GENERATED_DIRS, Project
 from ..records.diagnostics import printable_name
-from ..util.files import file_signatures, signature_if_file
+from ..util.files import EDITOR_FILES, file_signatures, signature_if_file
 from .stamp import root_files
 
 LOOK_SECONDS = 0.25
 """How often the files are looked at, and how long they must stay the same before a build."""
-EDITOR_FILES = re.compile(r"(^|/)(\.[^/]*\.sw[a-px]|\.#[^/]*|#[^/]*#|[^/]*~|4913|\.~lock\.[^/]*#|[^/]*\.kate-swp)$")
-"""What editors write beside a file while it is edited, which no build reads as the organizer's: vim's
-swap files (and the ``.swx`` and ``4913`` it writes to test a folder), Emacs's locks, auto-saves and backups,
-LibreOffice's lock on a spreadsheet (``accepted.csv``), Kate's swap file. A change to one of them
-would start a build that finds nothing to do."""
 NAMED_CHANGES = 3
 """How many changed files the line announcing a build names; the rest are counted."""
 
@@ -84,16 +78,22 @@ def _state(project: Project) -> dict[str, list[int]]:
 
 def _settled_change(project: Project, seen: dict[str, list[int]], look: float) -> list[str]:
     """Wait until the watched files (and whether a site is published) differ from ``seen`` and then
-    stay the same for ``look`` seconds; the files changed."""
-    current = _state(project)
-    while current == seen:
-        time.sleep(look)
-        current = _state(project)
+    stay the same for ``look`` seconds; the files changed. A change undone before it settled (a
+    file saved and changed back, an editor's temporary file) is waited past."""
     while True:
-        time.sleep(look)
-        if (again := _state(project)) == current:
-            return changed_files(seen, current)
-        current = again
+        current = _state(project)
+        while current == seen:
+            time.sleep(look)
+            current = _state(project)
+        while (again := _after(look, project)) != current:
+            current = again
+        if changed := changed_files(seen, current):
+            return changed
+
+
+def _after(seconds: float, project: Project) -> dict[str, list[int]]:
+    time.sleep(seconds)
+    return _state(project)
 
 
 def _listed(paths: list[str]) -> str:

@@ -9,6 +9,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -310,13 +311,21 @@ def file_names(folder: Path) -> list[str]:
     return [name for name, _ in _files(str(folder), "")] if folder.is_dir() else []
 
 
+EDITOR_FILES = re.compile(r"(^|/)(\.[^/]*\.sw[a-px]|\.#[^/]*|#[^/]*#|[^/]*~|4913|\.~lock\.[^/]*#|[^/]*\.kate-swp)$")
+"""What editors write beside a file while it is edited, which no build reads: vim's swap files (and
+the ``.swx`` and ``4913`` it writes to test a folder), Emacs's locks, auto-saves and backups,
+LibreOffice's lock on a spreadsheet (``accepted.csv``), Kate's swap file. Taken for inputs, a swap
+file rewritten while a build ran (vim marks a buffer changed so) stopped that build."""
+
+
 def content_signatures(folder: Path, known: object = None) -> dict[str, list]:
-    """:func:`file_signatures` of the files under ``folder``, each followed by its contents' digest:
-    ``known``'s (an earlier result) for a file of the same size and time, else computed. Compared
-    through :func:`timeless`, a file saved or touched without a change is the same file."""
+    """:func:`file_signatures` of the organizer's files under ``folder`` (not :data:`EDITOR_FILES`),
+    each followed by its contents' digest: ``known``'s (an earlier result) for a file of the same
+    size and time, else computed. Compared through :func:`timeless`, a file saved or touched without
+    a change is the same file."""
     known = known if isinstance(known, dict) else {}
     return {name: _with_digest(folder / name, signature, known.get(name))
-            for name, signature in file_signatures(folder).items()}
+            for name, signature in file_signatures(folder).items() if not EDITOR_FILES.search(name)}
 
 
 def content_signature(path: Path, known: object = None) -> list | None:
