@@ -249,14 +249,15 @@ def test_a_published_site_that_goes_is_built_again(project, capsys):
 def test_a_log_this_process_writes_beside_the_settings_is_no_input(project):
     # `proceedings serve > serve.log` in the project: the log changed while each build ran, which was
     # then not published, and built again, forever (a trial's finding); `build -v > log` failed so too.
-    log = project / "serve.log"
-    with log.open("w") as stream:
+    (project / "notes.log").write_text("any log", "utf-8")
+    output = project / "serve.out"
+    with output.open("w") as stream:
         run = subprocess.run([sys.executable, "-c", "from proceedings.site.watch import watched_files; "
                               "from proceedings.model.locations import Project; import sys, pathlib; "
-                              "print(sorted(watched_files(Project(pathlib.Path(sys.argv[1])))), file=sys.stderr)", str(project)],
-                             stdout=stream, stderr=subprocess.PIPE, text=True, check=True)
-    assert "'_config.yml'" in run.stderr and "serve.log" not in run.stderr
-    assert "serve.log" in watched_files(Project(project))  # another process's log is the organizer's file
+                              "print(sorted(watched_files(Project(pathlib.Path(sys.argv[1])))), file=sys.stderr)",
+                              str(project)], stdout=stream, stderr=subprocess.PIPE, text=True, check=True)
+    assert "'_config.yml'" in run.stderr and "serve.out" not in run.stderr and "notes.log" not in run.stderr
+    assert "serve.out" in watched_files(Project(project))  # not this process's output: the organizer's file
 
 
 def test_a_build_with_its_output_in_a_file_beside_the_settings_is_published(tmp_path):
@@ -308,9 +309,9 @@ def test_a_watched_build_that_raises_is_shown_and_the_preview_goes_on(project, m
         raise RuntimeError("a file went as it was read")
     monkeypatch.setattr(cli, "_built", failing)
     cli._built_for_preview(Project(project), cli.BuildOptions())
-    err = capsys.readouterr().err
+    out, err = capsys.readouterr()
     assert "RuntimeError: a file went as it was read" in err and "The build stopped on the error above." in err
-    assert "Watching papers/, book/ and the settings" in capsys.readouterr().out
+    assert "Watching papers/, book/ and the settings" in out
 
 
 def test_a_watched_preview_lets_no_asset_be_kept_and_no_missing_file_anywhere(tmp_path):
