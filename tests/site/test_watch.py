@@ -22,7 +22,8 @@ import pytest
 from proceedings.model.locations import Project
 from proceedings.site import watch as watching
 from proceedings.site.serve import NO_SITE_YET, SITE_VERSION, SiteHandler, WatchedSiteHandler, with_reload_script
-from proceedings.site.watch import changed_files, watch, watched_files
+from proceedings.site.watch import watch, watched_files
+from proceedings.util.files import changed_names
 
 from conftest import write_project
 from watched import WATCHING, get, serving
@@ -45,7 +46,7 @@ def test_the_watched_files_are_the_organizer_s_not_the_generated_pages_nor_the_b
 
 
 def test_the_changed_files_are_those_added_removed_or_changed():
-    assert changed_files({"a": [1, 1], "b": [1, 1], "c": [1, 1]}, {"a": [1, 1], "b": [2, 1], "d": [1, 1]}) == ["b", "c", "d"]
+    assert changed_names({"a": [1, 1], "b": [1, 1], "c": [1, 1]}, {"a": [1, 1], "b": [2, 1], "d": [1, 1]}) == ["b", "c", "d"]
 
 
 def _builds(project: Path, during: list[Callable[[], None]], look: float = 0.05) -> list[float]:
@@ -224,7 +225,7 @@ def test_editors_files_are_not_watched(project):
         (project / name).write_text("editing", "utf-8")
     assert watched_files(root) == before
     (project / "papers" / "notes~.yml").write_text("a file of the organizer's", "utf-8")
-    assert changed_files(before, watched_files(root)) == ["papers/notes~.yml"]
+    assert changed_names(before, watched_files(root)) == ["papers/notes~.yml"]
 
 
 def test_the_announcement_writes_a_name_s_control_characters_as_escapes(project, capsys):

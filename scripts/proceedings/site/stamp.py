@@ -12,6 +12,7 @@ from pathlib import Path
 from ..model.locations import GENERATED_DIRS, Project
 from ..util.files import (
     EDITOR_FILES,
+    changed_names,
     content_signature,
     content_signatures,
     file_identity,
@@ -117,19 +118,15 @@ def changed_since_last_build(project: Project) -> list[str] | None:
 def _changed_files(before: dict, after: dict) -> list[str]:
     """The files of ``papers/`` and beside the settings that differ between two readings of the
     inputs (as :func:`_compared` gives them), by their paths."""
-    changed = []
-    for part, folder in (("papers", "papers/"), ("root", "")):
-        names = sorted(set(before[part]) | set(after[part]))
-        changed += [folder + name for name in names if before[part].get(name) != after[part].get(name)]
-    return changed
+    return [folder + name for part, folder in (("papers", "papers/"), ("root", ""))
+            for name in changed_names(before[part], after[part])]
 
 
 def _changed_pages(before: dict, after: dict, generated: bool) -> list[str]:
     """The pages of ``book/`` that differ between two readings of the inputs (as :func:`_compared`
     gives them), by their paths; those of the folders the build writes only if ``generated``."""
-    pages = before["book"].get("book", {}), after["book"].get("book", {})
-    return [f"book/{name}" for name in sorted(set(pages[0]) | set(pages[1])) if pages[0].get(name) != pages[1].get(name)
-            and (generated or name.partition("/")[0] not in GENERATED_DIRS or "/" not in name)]
+    return [f"book/{name}" for name in changed_names(before["book"].get("book", {}), after["book"].get("book", {}))
+            if generated or name.partition("/")[0] not in GENERATED_DIRS or "/" not in name]
 
 
 def unchanged_since_last_build(project: Project, inputs: dict) -> bool:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..model.locations import GENERATED_DIRS, Project
 from ..records.diagnostics import printable_name
-from ..util.files import EDITOR_FILES, file_signatures, signature_if_file
+from ..util.files import EDITOR_FILES, changed_names, file_signatures, signature_if_file
 from .stamp import root_files
 
 LOOK_SECONDS = 0.25
@@ -45,11 +45,6 @@ def _entries(folder: Path) -> list[os.DirEntry]:
         return []
     with os.scandir(folder) as entries:
         return list(entries)
-
-
-def changed_files(before: dict[str, list[int]], after: dict[str, list[int]]) -> list[str]:
-    """The paths whose file was added, removed or changed between two :func:`watched_files`."""
-    return sorted(path for path in before.keys() | after.keys() if before.get(path) != after.get(path))
 
 
 def watch(project: Project, build: Callable[[], object], look: float = LOOK_SECONDS) -> None:
@@ -87,7 +82,7 @@ def _settled_change(project: Project, seen: dict[str, list[int]], look: float) -
             current = _state(project)
         while (again := _after(look, project)) != current:
             current = again
-        if changed := changed_files(seen, current):
+        if changed := changed_names(seen, current):
             return changed
 
 

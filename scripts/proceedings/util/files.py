@@ -346,6 +346,12 @@ def _with_digest(path: Path, signature: list[int], known: object) -> list:
     return [*signature, known_digest(signature, known) or file_hash(path)]
 
 
+def changed_names(before: dict, after: dict) -> list[str]:
+    """The names, in order, that only one of two signature maps holds, or that the two give
+    different signatures (a file added, removed or changed)."""
+    return sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+
+
 def timeless(signatures: dict[str, list | None]) -> dict[str, list | None]:
     """Content signatures without their times: what decides whether anything changed."""
     return {name: None if signature is None else [signature[0], signature[-1]] for name, signature in signatures.items()}
