@@ -17,7 +17,6 @@ from .inputs.loader import load
 from .inputs.pdf import PdfCache
 from .model.locations import Project
 from .model.pdf_facts import PdfFacts
-from .model.volume import Proceedings
 from .outputs.citation import Citations
 from .pages.book import write_pages
 from .pages.generated import INDEX_PAGE_LIMIT
@@ -40,10 +39,10 @@ from .site.stamp import (
     build_inputs,
     changed_sources,
     forget_last_build,
+    found_if_unchanged,
     paper_digests,
     published_site,
     record_build,
-    unchanged_since_last_build,
 )
 from .util.files import exclusive, file_signatures, without
 from .util.priority import LAST_NICENESS, lower_thread_priority
@@ -65,12 +64,11 @@ class BuildOptions:
     indexes get a page per initial letter."""
 
 
-def build(project: Project, timings: Timings,
-          options: BuildOptions = BuildOptions()) -> tuple[Proceedings | None, Diagnostics]:
+def build(project: Project, timings: Timings, options: BuildOptions = BuildOptions()) -> tuple[bool, Diagnostics]:
     """Validate the inputs and, when they hold no error (or with ``keep_going``: whatever is valid),
     write pages and files, build the site and publish it.
 
-    Returns the model (None when nothing was built) and every diagnostic; raises
+    Returns whether the site is built (False when errors stopped the build) and every diagnostic; raises
     :class:`~proceedings.site.errors.BuildError` when Jupyter Book or Pagefind fails. A second build
     of the project started meanwhile waits for this one (the project's folder is the lock: a build
     that finds errors writes nothing, not even a lock file).
@@ -84,27 +82,26 @@ def build(project: Project, timings: Timings,
             raise
 
 
-def _build(project: Project, timings: Timings, options: BuildOptions, diags: Diagnostics) -> Proceedings | None:
-    """The model built (None when nothing was), and every diagnostic found on the way into ``diags``."""
+def _build(project: Project, timings: Timings, options: BuildOptions, diags: Diagnostics) -> bool:
+    """Whether the site is built, every diagnostic found on the way put into ``diags``."""
     # The log's verbosity is the one option that changes no output.
     output_options = {**asdict(options), "verbose": None}
     inputs = build_inputs(project, output_options)
-    unchanged = unchanged_since_last_build(project, inputs)
-    if not unchanged:  # it imports Jupyter Book (a core for a second) while the inputs load
-        start_jupyter_book_server()
-    with timings.stage("load"):
-        volume, loaded = load(project, keep_going=options.keep_going, timings=timings, digests=paper_digests(project, inputs))
-        diags.extend(loaded)
-        book = book_problems(project, volume)
-        diags.extend(book)
-        diags.extend(check_project(project, volume))
-    if volume is None or book.has_errors or (diags.has_errors and not options.keep_going):
-        return None
-    volume = replace(volume, volume_pdf=options.volume_pdf)
-    if unchanged:
-        record_build(project, inputs)  # with the files' new times, if any were touched: not read again
+    if (found := found_if_unchanged(project, inputs)) is not None:
+        diags.extend(found)
+        record_build(project, inputs, found)  # with the files' new times, if any were touched: not read again
         print("Nothing changed since the last build: the site is up to date.", flush=True)
-        return volume
+        return True
+    start_jupyter_book_server()  # it imports Jupyter Book (a core for a second) while the inputs load
+    with timings.stage("load"):
+        volume, found = load(project, keep_going=options.keep_going, timings=timings, digests=paper_digests(project, inputs))
+        book = book_problems(project, volume)
+        found.extend(book)
+        found.extend(check_project(project, volume))
+    diags.extend(found)
+    if volume is None or book.has_errors or (found.has_errors and not options.keep_going):
+        return False
+    volume = replace(volume, volume_pdf=options.volume_pdf)
     forget_last_build(project)
     volume_pdf = start_volume_pdf(project, volume)
     citations = Citations(volume, project.references, project.citation_records)
@@ -147,8 +144,8 @@ def _build(project: Project, timings: Timings, options: BuildOptions, diags: Dia
                 finish_index(index)
             finishing.searched.set_result(None)
     # As read once every input was: a change made since is not in the site, and the next build sees it.
-    record_build(project, {**finishing.inputs, "site": published_site(project)})
-    return volume
+    record_build(project, {**finishing.inputs, "site": published_site(project)}, found)
+    return True
 
 
 def _timed_assets(project: Project, citations: Citations, facts: list[PdfFacts], timings: Timings) -> FilesPut:

@@ -95,13 +95,13 @@ def _built(project: Project, options: BuildOptions, watched: bool = False) -> in
     which builds again by itself once the files change."""
     start = time.perf_counter()
     try:
-        volume, diags = build(project, Timings(echo=True), options)
+        built, diags = build(project, Timings(echo=True), options)
     except BuildError as exc:
         _report(exc.diagnostics)
         print(exc, file=sys.stderr)
         return 1
     _report(diags)
-    if volume is None:
+    if not built:
         then = ": the site is built again once you save the fix" if watched else " and build again"
         print(f"Nothing was written: fix the errors above{then}.", file=sys.stderr)
         return 1

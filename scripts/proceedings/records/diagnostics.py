@@ -100,4 +100,13 @@ class Diagnostics:
 
     def to_json(self) -> str:
         """The diagnostics as a JSON list, for machines."""
-        return json.dumps([{**asdict(d), "severity": d.severity.value} for d in self.sorted()], indent=2)
+        return json.dumps(Diagnostics(self.sorted()).as_records(), indent=2)
+
+    def as_records(self) -> list[dict]:
+        """The diagnostics as JSON's objects, in the order found."""
+        return [{**asdict(d), "severity": d.severity.value} for d in self.items]
+
+    @classmethod
+    def from_records(cls, records: list[dict]) -> Diagnostics:
+        """The diagnostics :meth:`as_records` gave (they were made printable then)."""
+        return cls([Diagnostic(**{**record, "severity": Severity(record["severity"])}) for record in records])
