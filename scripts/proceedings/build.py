@@ -22,6 +22,7 @@ from .pages.book import write_pages
 from .pages.generated import INDEX_PAGE_LIMIT
 from .records.diagnostics import Diagnostics
 from .site.assets import VOLUME_PDF, FilesPut, put_volume_pdf, start_volume_pdf, write_assets
+from .site.book_processes import start_jupyter_book_server
 from .site.errors import BuildError
 from .site.jupyter_book import (
     BookRun,
@@ -29,7 +30,6 @@ from .site.jupyter_book import (
     forget_book_run,
     planned_run,
     run_jupyter_book,
-    start_jupyter_book_server,
     without_repeats,
 )
 from .site.publish import publish, remove_old_snapshots
@@ -92,7 +92,7 @@ def _build(project: Project, timings: Timings, options: BuildOptions, diags: Dia
         record_build(project, inputs, found)  # with the files' new times, if any were touched: not read again
         print("Nothing changed since the last build: the site is up to date.", flush=True)
         return True
-    start_jupyter_book_server()  # it imports Jupyter Book (a core for a second) while the inputs load
+    start_jupyter_book_server()  # if the command has not: it imports Jupyter Book while the inputs load
     with timings.stage("load"):
         volume, found = load(project, keep_going=options.keep_going, timings=timings, digests=paper_digests(project, inputs))
         book = book_problems(project, volume)

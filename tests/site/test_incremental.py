@@ -509,14 +509,32 @@ def _wait_for_library(pid: int, name: str) -> None:
 
 
 def _processes_in_group(group: int) -> list[str]:
+    """The processes of ``group`` still running (an ended one its parent has not reaped holds nothing)."""
     found = []
-    for process in psutil.process_iter(["pid", "cmdline"]):
+    for process in psutil.process_iter(["pid", "cmdline", "status"]):
         try:
-            if os.getpgid(process.pid) == group:
+            if os.getpgid(process.pid) == group and process.info["status"] != psutil.STATUS_ZOMBIE:
                 found.append(" ".join(process.info["cmdline"] or []))
         except (ProcessLookupError, psutil.Error):
             pass
     return found
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_command_that_runs_no_jupyter_book_leaves_no_process_behind(tmp_path, command):
+    """``build`` starts Jupyter Book's fork server before its own imports; a build that finds nothing
+    to do ends it as it ends: still importing, it held the command's output open for seconds after
+    (a pipe's reader waited). ``check`` starts none."""
+    root = write_project(tmp_path / "project")
+    assert main(["build", str(root)]) == 0
+    program = Path(sys.executable).with_name("proceedings")
+    run = subprocess.Popen([str(program), command, str(root)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, start_new_session=True)
+    assert run.wait(timeout=120) == 0
+    left = _processes_in_group(run.pid)
+    stdout, _ = run.communicate(timeout=5)
+    assert command == "check" or "Nothing changed since the last build" in stdout
+    assert not left
 
 
 @pytest.mark.parametrize("moment", ["importing", "first stage", "sphinx"])
