@@ -630,6 +630,7 @@ def test_jupyter_book_s_warnings_are_reported_with_v_and_when_the_build_stops_af
     err = capsys.readouterr().err.splitlines()
     assert "book/preface.md:3: warning: Jupyter Book: Unknown directive type: 'bar' [myst.directive_unknown]" in err
     assert err[-1].startswith("papers/accepted.yml changed while this build ran")
+    assert err[-1].endswith("was not published (the last site stays). Build again once the change is done.")
     warnings = [line for line in err if ": warning: " in line]
     assert f"0 error(s), {len(warnings)} warning(s)" in err
 

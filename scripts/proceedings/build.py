@@ -23,7 +23,7 @@ from .pages.generated import INDEX_PAGE_LIMIT
 from .records.diagnostics import Diagnostics
 from .site.assets import VOLUME_PDF, FilesPut, put_volume_pdf, start_volume_pdf, write_assets
 from .site.book_processes import start_jupyter_book_server
-from .site.errors import BuildError
+from .site.errors import BuildError, InputsChanged
 from .site.jupyter_book import (
     BookRun,
     WrittenPages,
@@ -123,8 +123,7 @@ def _build(project: Project, timings: Timings, options: BuildOptions, diags: Dia
         again = build_inputs(project, output_options, inputs)
         if changed := changed_sources(inputs, again):
             forget_book_run(project)
-            raise BuildError(f"{', '.join(changed)} changed while this build ran: its site could hold a half-written "
-                             "copy, and was not published (the last site stays). Build again once the change is done.")
+            raise InputsChanged(changed)
         return again
 
     written = WrittenPages(project).current

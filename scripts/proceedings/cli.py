@@ -21,7 +21,7 @@ from .inputs.openreview import ImportRefused, import_notes, read_export
 from .model.locations import Project
 from .pages.generated import INDEX_PAGE_LIMIT
 from .records.diagnostics import Diagnostics
-from .site.errors import BuildError, PublishError
+from .site.errors import BuildError, InputsChanged, PublishError
 from .site.publish import push_to_branch
 from .site.serve import PreviewServer, serving
 from .site.stamp import changed_since_last_build, paper_digests
@@ -98,7 +98,9 @@ def _built(project: Project, options: BuildOptions, watched: bool = False) -> in
         built, diags = build(project, Timings(echo=True), options)
     except BuildError as exc:
         _report(exc.diagnostics)
-        print(exc, file=sys.stderr)
+        then = "" if not isinstance(exc, InputsChanged) else \
+            " It is built again once the change has settled." if watched else " Build again once the change is done."
+        print(f"{exc}{then}", file=sys.stderr)
         return 1
     _report(diags)
     if not built:
@@ -209,6 +211,10 @@ def _deposit_kept(project: Project) -> str:
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the site on localhost; unless told not to, build it first and again as its files change."""
     project = Project(Path(args.dir).resolve())
+    if not args.watch and _build_options(args) != BuildOptions():
+        print("serve --no-watch builds nothing, so the build's options (--keep-going, -v, --no-volume-pdf, "
+              "--index-page-limit) would do nothing: leave them out, or --no-watch", file=sys.stderr)
+        return 2
     if not args.watch and not _has_site(project, args.dir):
         return 1
     if args.watch and not project.papers.is_dir():

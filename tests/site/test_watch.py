@@ -274,6 +274,9 @@ def test_a_build_with_its_output_in_a_file_beside_the_settings_is_published(tmp_
     (["/no/such/folder"], "no papers/ folder here; is this a proceedings project?"),
     (["--port", "99999"], "argument --port: expected a port number from 0 to 65535, got '99999'"),
     (["--port", "-1"], "argument --port: expected a port number from 0 to 65535, got '-1'"),
+    # They were accepted, and did nothing.
+    (["--no-watch", "--keep-going"], "serve --no-watch builds nothing, so the build's options"),
+    (["--no-watch", "--index-page-limit", "5"], "serve --no-watch builds nothing, so the build's options"),
 ])
 def test_serve_refuses_what_it_cannot_serve_with_a_plain_message(tmp_path, arguments, said):
     # A missing folder was blamed on the port; a port out of range ended in a traceback; a folder that
@@ -301,6 +304,25 @@ def test_a_change_undone_before_it_settles_builds_nothing(project, capsys):
     assert len(calls) == 2
     out = capsys.readouterr().out
     assert out.count("changed: building again.") == 1 and "papers/accepted.yml changed: building again." in out
+
+
+def test_a_watched_build_whose_inputs_changed_meanwhile_says_it_is_built_again(project, monkeypatch, capsys):
+    # It said "Build again once the change is done", which serve does by itself.
+    import proceedings.build as pipeline
+    from proceedings import cli
+
+    accepted = project / "papers" / "accepted.yml"
+    original = pipeline.run_jupyter_book
+
+    def edited_meanwhile(*args):
+        accepted.write_text(accepted.read_text("utf-8") + "\n# an edit\n", "utf-8")
+        return original(*args)
+    monkeypatch.setattr(pipeline, "run_jupyter_book", edited_meanwhile)
+    for watched, then in ((True, "It is built again once the change has settled."),
+                          (False, "Build again once the change is done.")):
+        assert cli._built(Project(project), cli.BuildOptions(), watched=watched) == 1
+        said = capsys.readouterr().err.splitlines()[-1]
+        assert said.startswith("papers/accepted.yml changed while this build ran") and said.endswith(then), said
 
 
 def test_a_watched_build_that_raises_is_shown_and_the_preview_goes_on(project, monkeypatch, capsys):
