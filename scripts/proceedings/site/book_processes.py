@@ -46,9 +46,9 @@ def start_jupyter_book_server() -> None:
 def end_jupyter_book_server() -> None:
     """End the fork server, if this process started it, as the command ends: still importing, it
     would go on for seconds, holding the command's output open."""
-    server = getattr(forkserver, "_forkserver", None)  # multiprocessing's own, whose pid it keeps to itself
+    server = forkserver._forkserver  # multiprocessing's own, which has no public way to end it
     pid = getattr(server, "_forkserver_pid", None)
     if isinstance(pid, int):
-        with contextlib.suppress(ProcessLookupError, ChildProcessError):
-            os.kill(pid, signal.SIGTERM)
-            os.waitpid(pid, 0)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)  # it would see its pipe closed only once its imports are done
+        server._stop()  # type: ignore[attr-defined]  # closes that pipe and reaps it; a later build starts another

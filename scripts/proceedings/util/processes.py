@@ -16,6 +16,7 @@ from concurrent.futures import InvalidStateError
 from contextlib import contextmanager
 from functools import partial
 from multiprocessing import resource_tracker
+from multiprocessing.context import BaseContext
 
 INTERRUPTED = 130
 """The exit status of a command stopped by Ctrl-C, as shells report one."""
@@ -28,6 +29,15 @@ class _Interrupts:
     depth = 0
     interrupted = False
     ended = False
+
+
+def worker_context() -> BaseContext:
+    """How to start worker processes from here: by forking this process (nothing to import again)
+    while it runs one thread, as ``build`` does when its pools start; else from the fork server. A
+    fork copies the locks other threads hold at that moment (``serve``'s preview threads writing a
+    response: the output's, an allocator's) with no thread left to release them, and a worker that
+    needed one would wait for ever."""
+    return multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
 
 
 @contextmanager
