@@ -221,7 +221,8 @@ def test_editors_files_are_not_watched(project):
     before = watched_files(root)
     for name in ("papers/.accepted.yml.swp", "papers/.accepted.yml.swx", "papers/#accepted.yml#", "papers/.#accepted.yml",
                  "papers/accepted.yml~", "papers/4913", "papers/.~lock.accepted.csv#", "book/welcome.md.kate-swp",
-                 ".preface.md.swp", "_toc.yml~"):
+                 ".preface.md.swp", "_toc.yml~", "papers/~$accepted.xlsx", "papers/.goutputstream-7QX2Z1",
+                 "papers/pdf/.DS_Store", "papers/pdf/Thumbs.db", "book/desktop.ini", "desktop.ini"):
         (project / name).write_text("editing", "utf-8")
     assert watched_files(root) == before
     (project / "papers" / "notes~.yml").write_text("a file of the organizer's", "utf-8")
@@ -288,15 +289,15 @@ def test_serve_refuses_what_it_cannot_serve_with_a_plain_message(tmp_path, argum
 
 
 def test_a_change_undone_before_it_settles_builds_nothing(project, capsys):
-    # An editor's temporary file made and removed at once: a build was announced with no file named.
+    # A temporary file made and removed at once (a download's part): a build was announced with no file named.
     real = project / "papers" / "accepted.yml"
 
     def transient_then_real() -> None:
         def steps() -> None:
             time.sleep(0.1)
-            (project / "papers" / ".goutputstream-X").write_text("saving", "utf-8")
+            (project / "papers" / "accepted.yml.part").write_text("saving", "utf-8")
             time.sleep(0.1)
-            (project / "papers" / ".goutputstream-X").unlink()
+            (project / "papers" / "accepted.yml.part").unlink()
             time.sleep(1.5)
             real.write_text(real.read_text("utf-8") + "\n", "utf-8")
         threading.Thread(target=steps).start()

@@ -311,11 +311,15 @@ def file_names(folder: Path) -> list[str]:
     return [name for name, _ in _files(str(folder), "")] if folder.is_dir() else []
 
 
-EDITOR_FILES = re.compile(r"(^|/)(\.[^/]*\.sw[a-px]|\.#[^/]*|#[^/]*#|[^/]*~|4913|\.~lock\.[^/]*#|[^/]*\.kate-swp)$")
+EDITOR_FILES = re.compile(r"(^|/)(\.[^/]*\.sw[a-px]|\.#[^/]*|#[^/]*#|[^/]*~|4913|\.~lock\.[^/]*#|[^/]*\.kate-swp"
+                          r"|~\$[^/]*|\.goutputstream-[^/]*|\.DS_Store|Thumbs\.db|desktop\.ini)$")
 """What editors write beside a file while it is edited, which no build reads: vim's swap files (and
 the ``.swx`` and ``4913`` it writes to test a folder), Emacs's locks, auto-saves and backups,
-LibreOffice's lock on a spreadsheet (``accepted.csv``), Kate's swap file. Taken for inputs, a swap
-file rewritten while a build ran (vim marks a buffer changed so) stopped that build."""
+LibreOffice's lock on a spreadsheet (``accepted.csv``), Kate's swap file, Microsoft Office's owner
+file (``~$accepted.xlsx``), gedit's half-saved copy; and what file managers leave in a folder they
+show (macOS's ``.DS_Store``, Windows's ``Thumbs.db`` and ``desktop.ini``). Taken for inputs, a swap
+file rewritten while a build ran (vim marks a buffer changed so) stopped that build, and a folder
+opened in Finder built the site again."""
 
 
 def content_signatures(folder: Path, known: object = None) -> dict[str, list]:
