@@ -118,6 +118,23 @@ def _server(folder: Path, handler: type[SiteHandler]) -> Iterator[str]:
         server.server_close()
 
 
+def test_a_page_gone_as_it_is_sent_is_not_found_without_a_traceback(tmp_path, monkeypatch, capsys):
+    # A snapshot switched (or a site removed) between finding a page and reading it printed the
+    # server thread's traceback in the terminal running serve.
+    from proceedings.site import serve
+
+    (tmp_path / "page.html").write_bytes(b"<html><body>A page</body></html>")
+    (tmp_path / "404.html").write_bytes(b"<html><body>Not found</body></html>")
+
+    def gone(path: str, *args) -> bytes:
+        raise FileNotFoundError(path)
+    monkeypatch.setattr(serve, "_sent_bytes", gone)
+    with _server(tmp_path, WatchedSiteHandler) as address:
+        status, body = get(f"{address}/page.html", gzipped=True)
+    assert status == 404 and b"Not found" in body
+    assert "Traceback" not in capsys.readouterr().err
+
+
 def test_a_watched_preview_s_pages_carry_the_reload_script_and_its_site_is_named(tmp_path):
     snapshot = tmp_path / "sites" / "site-123"
     snapshot.mkdir(parents=True)

@@ -135,7 +135,12 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         site = site if path.endswith(".html") else None
         if not (gzipped or site is not None):
             return super().send_head()
-        return self._sent(_sent_bytes(path, os.stat(path).st_mtime_ns, site, gzipped), self.guess_type(path), gzipped)
+        try:
+            body = _sent_bytes(path, os.stat(path).st_mtime_ns, site, gzipped)
+        except OSError:  # gone since it was found (a site removed, a page a new snapshot has not), as Python's handler says
+            self.send_error(404)
+            return None
+        return self._sent(body, self.guess_type(path), gzipped)
 
     def _sent(self, body: bytes, content_type: str, gzipped: bool = False) -> io.BytesIO:
         """Send the headers of ``body``; the body, for the handler to copy as it copies a file."""
