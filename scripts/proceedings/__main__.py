@@ -1,28 +1,21 @@
 """The ``proceedings`` command, and ``python -m proceedings``. Kept light: each process a build
 spawns imports this module again as its own main module, and Ctrl-C is handled from the command's
-first moment, before the command line's imports (half a second). So is Jupyter Book's fork server
-started, for the commands that build: its imports (two seconds) were what a small project's cold
-build waited for, and an edit's."""
+first moment, before the command line's imports (a second)."""
 
 import os
 import signal
 import sys
 
-from .site.book_processes import end_jupyter_book_server, start_jupyter_book_server
 from .util.processes import INTERRUPTED, interrupted_by, interrupts_end_children
 
 BROKEN_PIPE = 128 + signal.SIGPIPE
 """The exit status of a command whose output's reader went away, as shells report one killed by SIGPIPE."""
-BUILDING = ("build", "serve")
-"""The commands that run Jupyter Book (``serve --no-watch`` does not)."""
 
 
 def main() -> int:
     """Run the command line, which ends its child processes when interrupted; 130 when interrupted."""
     with interrupts_end_children():
         try:
-            if sys.argv[1:2] and sys.argv[1] in BUILDING and "--no-watch" not in sys.argv:
-                start_jupyter_book_server()
             from .cli import main as command  # here, so that spawned processes do not import it
 
             status = command()
@@ -41,8 +34,6 @@ def main() -> int:
                 raise
             print("\nInterrupted.", file=sys.stderr)
             status = INTERRUPTED
-        finally:
-            end_jupyter_book_server()
     if status == INTERRUPTED:
         # Python's exit would wait for every process pool's queue to send what it holds to workers the
         # interruption ended; with its pipe full, that was forever (a trial's build hung after

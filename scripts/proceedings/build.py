@@ -22,7 +22,6 @@ from .pages.book import write_pages
 from .pages.generated import INDEX_PAGE_LIMIT
 from .records.diagnostics import Diagnostics
 from .site.assets import VOLUME_PDF, FilesPut, put_volume_pdf, start_volume_pdf, write_assets
-from .site.book_processes import start_jupyter_book_server
 from .site.errors import BuildError, InputsChanged
 from .site.jupyter_book import (
     BookRun,
@@ -30,6 +29,7 @@ from .site.jupyter_book import (
     forget_book_run,
     planned_run,
     run_jupyter_book,
+    start_jupyter_book_server,
     without_repeats,
 )
 from .site.publish import publish, remove_old_snapshots
@@ -87,12 +87,13 @@ def _build(project: Project, timings: Timings, options: BuildOptions, diags: Dia
     # The log's verbosity is the one option that changes no output.
     output_options = {**asdict(options), "verbose": None}
     inputs = build_inputs(project, output_options)
-    if (found := found_if_unchanged(project, inputs)) is not None:
+    if (found := found_if_unchanged(project, inputs)) is not None and not (again := _checked_again(project)).has_errors:
         diags.extend(found)
+        diags.extend(Diagnostics([finding for finding in again.items if finding not in set(found.items)]))
         record_build(project, inputs, found)  # with the files' new times, if any were touched: not read again
         print("Nothing changed since the last build: the site is up to date.", flush=True)
         return True
-    start_jupyter_book_server()  # if the command has not: it imports Jupyter Book while the inputs load
+    start_jupyter_book_server()  # it imports Jupyter Book (a core for a second) while the inputs load
     with timings.stage("load"):
         volume, found = load(project, keep_going=options.keep_going, timings=timings, digests=paper_digests(project, inputs))
         book = book_problems(project, volume)
@@ -145,6 +146,16 @@ def _build(project: Project, timings: Timings, options: BuildOptions, diags: Dia
     # As read once every input was: a change made since is not in the site, and the next build sees it.
     record_build(project, {**finishing.inputs, "site": published_site(project)}, found)
     return True
+
+
+def _checked_again(project: Project) -> Diagnostics:
+    """The checks a build with nothing changed makes again: those that need no record of
+    ``papers/``, and read what its signed inputs do not hold (the modules installed, pages outside
+    ``book/`` that the table of contents names, a page put in a folder the build writes while it
+    ran). Their findings are among those the last build recorded, unless one of those changed."""
+    found = book_problems(project)
+    found.extend(check_project(project, None))
+    return found
 
 
 def _timed_assets(project: Project, citations: Citations, facts: list[PdfFacts], timings: Timings) -> FilesPut:

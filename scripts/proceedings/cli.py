@@ -98,9 +98,7 @@ def _built(project: Project, options: BuildOptions, watched: bool = False) -> in
         built, diags = build(project, Timings(echo=True), options)
     except BuildError as exc:
         _report(exc.diagnostics)
-        then = "" if not isinstance(exc, InputsChanged) else \
-            " It is built again once the change has settled." if watched else " Build again once the change is done."
-        print(f"{exc}{then}", file=sys.stderr)
+        print(f"{exc}{_then(exc, watched)}", file=sys.stderr)
         return 1
     _report(diags)
     if not built:
@@ -113,6 +111,18 @@ def _built(project: Project, options: BuildOptions, watched: bool = False) -> in
         print("Built without what had errors" + ("." if watched else f" (exit status {KEPT_GOING})."), file=sys.stderr)
         return KEPT_GOING
     return 0
+
+
+def _then(error: BuildError, watched: bool) -> str:
+    """What to do after ``error``: for inputs changed while the build ran, build again, which
+    ``serve`` does by itself once the organizer's files settle (not once the tool is upgraded)."""
+    if not isinstance(error, InputsChanged):
+        return ""
+    if not watched:
+        return " Build again once the change is done."
+    if {"package", "software"} & set(error.changed):
+        return " The tool or its software changed: start serve again."
+    return " It is built again once the change has settled."
 
 
 def cmd_import_openreview(args: argparse.Namespace) -> int:

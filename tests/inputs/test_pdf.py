@@ -124,3 +124,20 @@ def test_corpus_text_joins_hyphenated_words_and_unfolds_ligatures(shared_data, t
     words = set(pdf_facts([path], PdfCache(tmp_path / "cache"))[path].text.split())
     assert {"adipiscing", "filled"} <= words
     assert not {"adip-", "ﬁlled"} & words
+
+
+def test_the_pdf_workers_start_as_the_threads_running_allow(tmp_path, monkeypatch):
+    # Under serve, a fork copied locks the preview's threads held; the pool asks how to start them.
+    import multiprocessing
+
+    from proceedings.inputs import pdf as pdf_module
+
+    asked = []
+    monkeypatch.setattr(pdf_module, "worker_context",
+                        lambda: asked.append(1) or multiprocessing.get_context("forkserver"))
+    paths = []
+    for name in ("one", "two"):
+        paths.append(tmp_path / f"{name}.pdf")
+        sample_pdf(paths[-1], f"Paper {name}", ["X"], "Abstract.", pages=2)
+    facts = pdf_facts(paths, PdfCache(tmp_path / "cache"), workers=2)
+    assert asked == [1] and all(f"Paper {name}" in " ".join(facts[path].text.split()) for name, path in zip(("one", "two"), paths))

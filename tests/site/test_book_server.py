@@ -126,28 +126,3 @@ def test_the_selectors_compiled_are_the_theme_s():
     used = set(re.findall(r"\.select(?:_one)?\(f?\"([^\"]+)\"", source))
     assert used and {selector.replace("{ii}", "0") for selector in used} <= set(_THEME_SELECTORS)
 
-
-ENDED_AND_STARTED = textwrap.dedent("""\
-    import os, sys, time
-    from proceedings.site.book_processes import BOOK_PROCESSES, end_jupyter_book_server, start_jupyter_book_server
-    if __name__ == "__main__":
-        start = time.monotonic()
-        start_jupyter_book_server()
-        end_jupyter_book_server()  # while it imports Jupyter Book
-        ended = time.monotonic() - start
-        process = BOOK_PROCESSES.Process(target=os.getpid)  # a later build in the same process
-        process.start()
-        process.join()
-        print(ended, process.exitcode)
-""")
-
-
-def test_the_command_ends_the_server_while_it_imports_and_a_later_build_starts_another(tmp_path):
-    # Left importing, it held the output of a build that had nothing to do open for seconds; ended
-    # without multiprocessing knowing, the next build in the process (serve's, a test's) failed.
-    script = tmp_path / "ended.py"
-    script.write_text(ENDED_AND_STARTED, "utf-8")
-    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0, run.stderr
-    ended, exitcode = run.stdout.split()
-    assert float(ended) < 1.0 and exitcode == "0", run.stdout

@@ -341,6 +341,9 @@ def test_a_watched_build_whose_inputs_changed_meanwhile_says_it_is_built_again(p
         assert cli._built(Project(project), cli.BuildOptions(), watched=watched) == 1
         said = capsys.readouterr().err.splitlines()[-1]
         assert said.startswith("papers/accepted.yml changed while this build ran") and said.endswith(then), said
+    # The watch does not look at the tool's code or the installed software: serve must be started again.
+    from proceedings.site.errors import InputsChanged
+    assert cli._then(InputsChanged(["package"]), watched=True) == " The tool or its software changed: start serve again."
 
 
 def test_a_watched_build_that_raises_is_shown_and_the_preview_goes_on(project, monkeypatch, capsys):

@@ -1,4 +1,4 @@
-"""The last module the fork server that Jupyter Book runs from preloads (see ``book_processes``).
+"""The last module the fork server that Jupyter Book runs from preloads (see ``jupyter_book``).
 
 The server ends when the build does. Python's own ending, every module of Jupyter Book and Sphinx
 torn down, took it half a second, during which it held the build's output open: whatever reads the

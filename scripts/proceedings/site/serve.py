@@ -57,6 +57,14 @@ def _sent_bytes(path: str, mtime_ns: int, site: str | None, gzipped: bool) -> by
     return gzip.compress(body, compresslevel=6, mtime=0) if gzipped else body
 
 
+def _bytes_if_there(path: Path) -> bytes | None:
+    """The file's bytes; None when there is none (or no longer: a site removed as it is served)."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
 def with_reload_script(page: bytes, site: str) -> bytes:
     """The HTML ``page`` with :func:`reload_script` for the snapshot ``site``, before its last
     ``</body>`` (at its end if it has none)."""
@@ -93,12 +101,11 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """A missing page gets the site's own ``404.html`` (links home and to search), as GitHub
         Pages and Netlify send it, rather than Python's bare error page."""
-        page = Path(self.directory) / "404.html"
         site = self.shown_site()
-        if code != 404 or not (page.is_file() or site is not None):
+        body = _bytes_if_there(Path(self.directory) / "404.html") or (NO_SITE_YET if site is not None else None)
+        if code != 404 or body is None:
             super().send_error(code, message, explain)
             return
-        body = page.read_bytes() if page.is_file() else NO_SITE_YET
         if site is not None:
             body = with_reload_script(body, site)
         self.send_response(404, message)

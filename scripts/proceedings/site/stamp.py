@@ -20,6 +20,7 @@ from ..util.files import (
     file_identity,
     file_signatures,
     known_digest,
+    link_targets,
     own_output_files,
     read_json,
     timeless,
@@ -42,6 +43,8 @@ def build_inputs(project: Project, options: dict, last: object = None) -> dict:
     root = known.get("root")
     root = root if isinstance(root, dict) else {}
     return {"papers": content_signatures(project.papers, known.get("papers")),
+            # A link's file is the file's: the check of where each leads has to see it change.
+            "links": link_targets(project.papers),
             "book": jupyter_book_inputs(project, known.get("book")),
             # The settings and what they name beside them (a logo, a favicon).
             "root": {path.name: content_signature(path, root.get(path.name)) for path in root_files(project)},

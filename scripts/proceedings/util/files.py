@@ -304,6 +304,14 @@ def file_signatures(folder: Path) -> dict[str, list[int]]:
     return {name: found[name] for name in sorted(found, key=lambda name: name.split("/"))}
 
 
+def link_targets(folder: Path) -> dict[str, str]:
+    """The files under ``folder`` reached through a symbolic link, by relative path, with the real
+    path each leads to (:func:`file_signatures` gives the file's, as a build reads it)."""
+    if not folder.is_dir():
+        return {}
+    return {name: os.path.realpath(entry.path) for name, entry in _files(str(folder), "") if entry.is_symlink()}
+
+
 def file_names(folder: Path) -> list[str]:
     """The files under ``folder``, by relative path, as :func:`file_signatures` finds them but in no
     order and without their signatures: none is asked for its size and time, which made a walk of a

@@ -33,10 +33,10 @@ class _Interrupts:
 
 def worker_context() -> BaseContext:
     """How to start worker processes from here: by forking this process (nothing to import again)
-    while it runs one thread, as ``build`` does when its pools start; else from the fork server. A
-    fork copies the locks other threads hold at that moment (``serve``'s preview threads writing a
-    response: the output's, an allocator's) with no thread left to release them, and a worker that
-    needed one would wait for ever."""
+    while it runs one thread; else from the fork server. A fork copies the locks other threads hold
+    at that moment (``serve``'s preview threads writing a response, a process pool's manager thread:
+    the output's, an allocator's) with no thread left to release them, and a worker that needed
+    one would wait for ever."""
     return multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
 
 
