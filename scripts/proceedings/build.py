@@ -144,7 +144,7 @@ def _build(project: Project, timings: Timings, options: BuildOptions, diags: Dia
                 finish_index(index)
             finishing.searched.set_result(None)
     # As read once every input was: a change made since is not in the site, and the next build sees it.
-    record_build(project, {**finishing.inputs, "site": published_site(project)}, found)
+    record_build(project, {**finishing.inputs, "site": published_site(project)}, diags)  # Jupyter Book's warnings too
     return True
 
 

@@ -135,9 +135,10 @@ def _changed_pages(before: dict, after: dict, generated: bool) -> list[str]:
 
 
 def found_if_unchanged(project: Project, inputs: dict) -> Diagnostics | None:
-    """What the checks of the last build found, if it succeeded with these inputs (files touched or
-    saved without a change are the same) and its site is still there: the same inputs, checked by
-    the same code, give the same findings. None otherwise."""
+    """What the last build found (its checks' findings, Jupyter Book's warnings), if it succeeded
+    with these inputs (files touched or saved without a change are the same) and its site is still
+    there: the same inputs, read by the same code, give the same findings (the checks that read
+    more than these inputs hold are made again: see ``build``). None otherwise."""
     last = read_json(project.work / _STAMP, None)
     if inputs["site"] is None or not isinstance(last, dict) or _compared(last) != _compared(json.loads(json.dumps(inputs))):
         return None
@@ -162,5 +163,6 @@ def forget_last_build(project: Project) -> None:
 
 
 def record_build(project: Project, inputs: dict, found: Diagnostics) -> None:
-    """Remember what a successful build read, and what the checks of its inputs ``found``."""
+    """Remember what a successful build read, and what it ``found`` (its checks' findings, Jupyter
+    Book's warnings)."""
     write_if_changed(project.work / _STAMP, json.dumps({**inputs, "found": found.as_records()}, sort_keys=True))
