@@ -140,4 +140,4 @@ def test_the_pdf_workers_start_as_the_threads_running_allow(tmp_path, monkeypatc
         paths.append(tmp_path / f"{name}.pdf")
         sample_pdf(paths[-1], f"Paper {name}", ["X"], "Abstract.", pages=2)
     facts = pdf_facts(paths, PdfCache(tmp_path / "cache"), workers=2)
-    assert asked == [1] and all(f"Paper {name}" in " ".join(facts[path].text.split()) for name, path in zip(("one", "two"), paths))
+    assert asked == [1] and all(f"Paper {name}" in " ".join(facts[path].text.split()) for name, path in zip(("one", "two"), paths, strict=True))

@@ -7,6 +7,7 @@ import functools
 import http.server
 import os
 import re
+import shlex
 import subprocess
 import sys
 import threading
@@ -22,6 +23,7 @@ import pytest
 from proceedings.model.locations import Project
 from proceedings.site import watch as watching
 from proceedings.site.serve import NO_SITE_YET, SITE_VERSION, SiteHandler, WatchedSiteHandler, with_reload_script
+from proceedings.site.stamp import root_files
 from proceedings.site.watch import watch, watched_files
 from proceedings.util.files import changed_names
 
@@ -36,6 +38,7 @@ def test_the_watched_files_are_the_organizer_s_not_the_generated_pages_nor_the_b
     (project / "book" / "extra").mkdir()
     (project / "book" / "extra" / "notes.md").write_text("# Notes\n", "utf-8")
     (project / "logo.png").write_bytes(b"png")
+    (project / "_config.yml").write_text((project / "_config.yml").read_text("utf-8").replace('logo: ""', "logo: logo.png"), "utf-8")
     (project / ".hidden").write_text("not the organizer's to edit for the site", "utf-8")
     (project / "_build").mkdir()
     (project / "_build" / "out.html").write_text("built", "utf-8")
@@ -265,18 +268,25 @@ def test_a_published_site_that_goes_is_built_again(project, capsys):
     assert capsys.readouterr().out.count("_build/html changed: building again.") == 1
 
 
-def test_a_log_this_process_writes_beside_the_settings_is_no_input(project):
+def test_beside_the_settings_only_the_files_they_name_are_inputs(project):
     # `proceedings serve > serve.log` in the project: the log changed while each build ran, which was
-    # then not published, and built again, forever (a trial's finding); `build -v > log` failed so too.
-    (project / "notes.log").write_text("any log", "utf-8")
-    output = project / "serve.out"
-    with output.open("w") as stream:
-        run = subprocess.run([sys.executable, "-c", "from proceedings.site.watch import watched_files; "
-                              "from proceedings.model.locations import Project; import sys, pathlib; "
-                              "print(sorted(watched_files(Project(pathlib.Path(sys.argv[1])))), file=sys.stderr)",
-                              str(project)], stdout=stream, stderr=subprocess.PIPE, text=True, check=True)
-    assert "'_config.yml'" in run.stderr and "serve.out" not in run.stderr and "notes.log" not in run.stderr
-    assert "serve.out" in watched_files(Project(project))  # not this process's output: the organizer's file
+    # then not published, and built again, forever (a trial's finding); `build | tee out.txt` so too,
+    # and publish refused after `build > out.txt`.
+    for name in ("notes.log", "serve.out", "out.txt", "notes.md"):
+        (project / name).write_text("the organizer's", "utf-8")
+    (project / "images").mkdir()
+    (project / "images" / "logo.png").write_bytes(b"png")
+    (project / "_static").mkdir()  # Jupyter Book publishes it unasked
+    (project / "_static" / "custom.css").write_text("p {}", "utf-8")
+    (project / "extra").mkdir()
+    (project / "extra" / "style.css").write_text("p {}", "utf-8")
+    config = project / "_config.yml"
+    config.write_text(config.read_text("utf-8").replace('logo: ""', "logo: images/logo.png") +
+                      "more: &static [extra, ., ../outside, papers, _build, /etc/passwd]\nagain: [*static, *static]\n", "utf-8")
+    expected = {"_config.yml", "_toc.yml", "images/logo.png", "_static/custom.css", "extra/style.css"}
+    files = watched_files(Project(project))
+    assert {name for name in files if not name.startswith(("papers/", "book/"))} == expected
+    assert set(root_files(Project(project))) == {project / name for name in expected}
 
 
 def test_a_build_with_its_output_in_a_file_beside_the_settings_is_published(tmp_path):
@@ -286,6 +296,12 @@ def test_a_build_with_its_output_in_a_file_beside_the_settings_is_published(tmp_
                               stdout=log, stderr=subprocess.STDOUT).returncode == 0
     assert "Built in" in (root / "build.log").read_text("utf-8")
     assert (root / "_build" / "html" / "index.html").is_file()
+    (root / "book" / "preface.md").write_text("# Preface\n\nTeed.\n", "utf-8")
+    teed = subprocess.run(["bash", "-c", f"set -o pipefail; {shlex.quote(sys.executable)} -m proceedings build "
+                           f"{shlex.quote(str(root))} 2>&1 | tee {shlex.quote(str(root / 'out.txt'))}"],
+                          capture_output=True, text=True, timeout=300)
+    assert teed.returncode == 0 and "Built in" in (root / "out.txt").read_text("utf-8"), teed.stdout
+    assert "Teed." in (root / "_build" / "html" / "book" / "preface.html").read_text("utf-8")
 
 
 @pytest.mark.parametrize(("arguments", "said"), [

@@ -7,8 +7,11 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
+
+import yaml
 
 from ..model.locations import GENERATED_DIRS, Project
 from ..records.diagnostics import Diagnostics
@@ -17,11 +20,9 @@ from ..util.files import (
     changed_names,
     content_signature,
     content_signatures,
-    file_identity,
     file_signatures,
     known_digest,
     link_targets,
-    own_output_files,
     read_json,
     timeless,
     write_if_changed,
@@ -47,7 +48,8 @@ def build_inputs(project: Project, options: dict, last: object = None) -> dict:
             "links": link_targets(project.papers),
             "book": jupyter_book_inputs(project, known.get("book")),
             # The settings and what they name beside them (a logo, a favicon).
-            "root": {path.name: content_signature(path, root.get(path.name)) for path in root_files(project)},
+            "root": {name: content_signature(path, root.get(name))
+                     for path in root_files(project) if (name := path.relative_to(project.root).as_posix())},
             "package": {name: signature for name, signature in file_signatures(package).items() if "__pycache__" not in name},
             "software": _dependency_versions(),
             "options": options,
@@ -55,13 +57,47 @@ def build_inputs(project: Project, options: dict, last: object = None) -> dict:
 
 
 def root_files(project: Project) -> list[Path]:
-    """The files beside the settings that a build may read (a logo, a favicon), in name order: not
-    the hidden ones, nor :data:`EDITOR_FILES`, nor logs (``*.log``, and whatever file this process's
-    output goes to, :func:`own_output_files`: ``build > build.log`` changed one while the build ran)."""
-    own = own_output_files()
-    return [path for path in sorted(project.root.iterdir())
-            if not path.name.startswith(".") and not path.name.endswith(".log") and not EDITOR_FILES.search(path.name)
-            and path.is_file() and file_identity(path) not in own]
+    """The files outside ``papers/`` and ``book/`` that a build reads: the settings, the table of
+    contents, and each file the settings name (a logo, a favicon, a bibliography; each file of a
+    folder they name) or of ``_static/``, in path order, but :data:`EDITOR_FILES`. No other file
+    beside them is read: the organizer's notes, or a log (``build | tee out.txt``, which changed
+    while each build ran, so that none was published)."""
+    named = {project.root / "_config.yml", project.root / "_toc.yml"}
+    for text in ["_static", *_strings(_settings(project))]:  # Jupyter Book publishes `_static/` unasked
+        path = project.root / text
+        if _inside_project(project, path):
+            named |= {path} if path.is_file() else {path / name for name in file_signatures(path)}
+    return sorted(path for path in named if path.is_file() and not EDITOR_FILES.search(path.name))
+
+
+def _settings(project: Project) -> object:
+    """``_config.yml`` as YAML reads it (None when it cannot: check names why)."""
+    try:
+        return yaml.safe_load((project.root / "_config.yml").read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+
+
+def _strings(value: object, seen: set[int] | None = None) -> Iterator[str]:
+    """Every string of a YAML document, at any depth; a value an alias repeats is read once (a
+    billion laughs is a few nodes)."""
+    seen = set() if seen is None else seen
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (dict, list)) and id(value) not in seen:
+        seen.add(id(value))
+        for item in value.values() if isinstance(value, dict) else value:
+            yield from _strings(item, seen)
+
+
+def _inside_project(project: Project, path: Path) -> bool:
+    """Whether ``path`` is in the project, outside the folders signed on their own (``papers/``,
+    ``book/``) and the build's (``_build/``), and is not the project itself."""
+    try:
+        inside = path.resolve().relative_to(project.root.resolve())
+    except (OSError, ValueError):
+        return False
+    return bool(inside.parts) and inside.parts[0] not in ("papers", "book", "_build") and path.exists()
 
 
 def published_site(project: Project) -> str | None:

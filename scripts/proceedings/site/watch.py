@@ -24,7 +24,8 @@ NAMED_CHANGES = 3
 def watched_files(project: Project) -> dict[str, list[int]]:
     """The files an organizer edits that a build reads, by path in the project, with their size and
     time: ``papers/``, the hand-written pages of ``book/`` (not its generated folders, which the
-    build writes), and the files beside ``_config.yml`` that a build reads, but :data:`EDITOR_FILES`.
+    build writes), and the settings, the table of contents and the files the settings name
+    (:func:`~.stamp.root_files`), but :data:`EDITOR_FILES`.
     At 1,000 papers, a thousand ``stat`` calls."""
     found = {f"papers/{name}": signature for name, signature in file_signatures(project.papers).items()}
     for entry in _entries(project.book):
@@ -35,7 +36,7 @@ def watched_files(project: Project) -> dict[str, list[int]]:
             found[f"book/{entry.name}"] = signature
     for path in root_files(project):
         if (signature := signature_if_file(path)) is not None:
-            found[path.name] = signature
+            found[path.relative_to(project.root).as_posix()] = signature
     return {path: signature for path, signature in found.items() if not EDITOR_FILES.search(path)}
 
 

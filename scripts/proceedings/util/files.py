@@ -3,7 +3,6 @@ incremental build are kept), inside folders the tool owns."""
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import hashlib
 import importlib.util
@@ -243,28 +242,6 @@ def sync_shared_folder(folder: Path, files: dict[str, str | Path], manifest: Pat
         (folder / name).unlink(missing_ok=True)
     write_if_changed(manifest, json.dumps(dict(sorted(listed.items()))))
     return written
-
-
-def own_output_files() -> set[tuple[int, int]]:
-    """The files (device and inode) this process's output and errors go to, when they are files
-    (``proceedings build > log``): written as it runs, they are no input of its, even beside
-    ``_config.yml``, where a log changed each build it was written by."""
-    found = set()
-    for descriptor in (1, 2):
-        with contextlib.suppress(OSError):
-            status = os.fstat(descriptor)
-            if S_ISREG(status.st_mode):
-                found.add((status.st_dev, status.st_ino))
-    return found
-
-
-def file_identity(path: Path) -> tuple[int, int] | None:
-    """The device and inode of the file at ``path`` (None when there is none)."""
-    try:
-        status = path.stat()
-    except OSError:
-        return None
-    return status.st_dev, status.st_ino
 
 
 def file_signature(path: Path) -> list[int]:
