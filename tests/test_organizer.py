@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import socket
 import subprocess
 from pathlib import Path
@@ -335,6 +336,12 @@ def test_the_scaffolds_examples_are_flagged_until_replaced(scaffold, capsys):
     assert sum("example URL ('example.org')" in line for line in flagged) == 3  # each one, in one pass
     assert "papers/workshop.yml:12: warning: still the scaffold's example URL ('example.org'): replace it before publishing" in flagged
     assert "_config.yml:4: warning: still the scaffold's footer author ('author: The organizers'): replace it before publishing" in flagged
+    # Every example affiliation at its line (a trial found two unflagged; the example paper's title
+    # goes with its id's warning).
+    for path in sorted((scaffold / "papers").glob("*.yml")):
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+            if re.search(r"affiliation: .*Example", line):
+                assert any(flag.startswith(f"papers/{path.name}:{number}: ") for flag in flagged), (path.name, number, line)
     main(["check", str(REPO)])
     assert "still the scaffold's" not in capsys.readouterr().err
 

@@ -436,6 +436,8 @@ PLACEHOLDERS = (
     ("papers/workshop.yml", "Example University", "example affiliation"),
     ("papers/workshop.yml", "Example Institute", "example affiliation"),
     ("papers/accepted.yml", "id: example-paper", "example paper"),
+    ("papers/accepted.yml", "University of Example City", "example affiliation"),
+    ("papers/talks.yml", "Example Navy Lab", "example affiliation"),
     ("papers/talks.yml", "Grace Hopper", "example speaker"),
     ("papers/talks.yml", "A Keynote about Something", "example talk"),
     ("papers/program.yml", "Ada Lovelace", "example speaker"),
