@@ -138,6 +138,10 @@ def test_pdf_passwords_can_live_in_a_private_file(tmp_path):
     assert any("does not open it" in message for *_, message in _errors(root)), "every check tries the password"
     (root / "papers" / "private.yml").write_text("pdf_passwords:\n  paper-one: s3cret\n  paper-nine: x\n", "utf-8")
     assert _errors(root) == [("papers/private.yml", 3, "pdf_passwords.paper-nine", "no paper has this id")]
+    # accepted.yml unreadable: its error alone, not one more for each password (a trial's finding).
+    accepted = root / "papers" / "accepted.yml"
+    accepted.write_text(accepted.read_text("utf-8").replace("title: ", "title: [", 1), "utf-8")
+    assert [file for file, *_ in _errors(root)] == ["papers/accepted.yml"]
 
 
 def test_missing_pdf(tmp_path):

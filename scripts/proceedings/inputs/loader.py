@@ -45,7 +45,7 @@ def load(project: Project, workers: int | None = None, keep_going: bool = False,
     papers = _distinctly_named(_read_records(file, records, "papers", PAPER_FIELDS, diags,
                                              lambda fields: read_paper(fields, workshop, project.papers)), "papers",
                                volume_doi=workshop.doi if workshop else None)
-    papers = _with_private_passwords(project, papers, diags)
+    papers = _with_private_passwords(project, papers, paper_ids, diags)
     errors = diags.error_count
     talk_records = _optional_list(project, "talks.yml", diags)
     talk_ids = _named_ids_if_read(talk_records, errors, diags)
@@ -162,9 +162,12 @@ def _read_records(file: str, records: list, label: str, known: tuple[str, ...], 
 PRIVATE_FILE = "private.yml"
 
 
-def _with_private_passwords(project: Project, papers: list[tuple], diags: Diagnostics) -> list[tuple]:
+def _with_private_passwords(project: Project, papers: list[tuple], paper_ids: set[str] | None,
+                            diags: Diagnostics) -> list[tuple]:
     """The papers, each with its PDF's password from ``papers/private.yml`` (``pdf_passwords: {id:
-    password}``), a file kept out of git so that passwords are not in a public repository."""
+    password}``), a file kept out of git so that passwords are not in a public repository; an error
+    for each id of ``paper_ids`` it does not hold (none when they could not be read: each password
+    would be an error of its own, beside the one that matters)."""
     path = project.papers / PRIVATE_FILE
     data = load_yaml(path, f"papers/{PRIVATE_FILE}", diags) if path.is_file() else None
     if data is None:
@@ -173,8 +176,7 @@ def _with_private_passwords(project: Project, papers: list[tuple], diags: Diagno
     if not isinstance(passwords, Located) or set(data) != {"pdf_passwords"}:
         diags.error(f"papers/{PRIVATE_FILE}", 1, None, "expected only `pdf_passwords:` holding `paper-id: password` lines")
         return papers
-    ids = {paper.id for paper, _ in papers}
-    for paper_id in passwords.keys() - ids:
+    for paper_id in passwords.keys() - paper_ids if paper_ids is not None else ():
         diags.error(f"papers/{PRIVATE_FILE}", passwords.line_of(paper_id), f"pdf_passwords.{paper_id}", "no paper has this id")
     return [(replace(paper, pdf_password=str(passwords[paper.id])) if paper.id in passwords else paper, fields)
             for paper, fields in papers]
