@@ -655,3 +655,18 @@ def test_jupyter_book_s_log_into_a_file_has_no_colour_codes(tmp_path):
     result = subprocess.run([sys.executable, "-m", "proceedings", "build", "-v", str(root)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "build succeeded" in result.stdout and "\x1b[" not in result.stdout + result.stderr
+
+
+def test_the_build_s_own_files_damaged_by_hand_say_what_to_do(tmp_path, capsys):
+    # A folder of _build/ become a file ended in a traceback that said nothing of what to do (a trial's finding).
+    root = write_project(tmp_path / "project")
+    assert main(["build", str(root)]) == 0
+    cache = root / "_build" / ".proceedings" / "pdf-facts"
+    shutil.rmtree(cache)
+    cache.write_text("not a folder", "utf-8")
+    (root / "book" / "preface.md").write_text("# Preface\n\nAgain.\n", "utf-8")
+    assert main(["build", str(root)]) == 1
+    said = capsys.readouterr().err
+    assert f"The build could not use {cache}: " in said and f"remove {root / '_build'} and build again." in said, said
+    cache.unlink()
+    assert main(["build", str(root)]) == 0

@@ -100,6 +100,13 @@ def _built(project: Project, options: BuildOptions, watched: bool = False) -> in
         _report(exc.diagnostics)
         print(f"{exc}{_then(exc, watched)}", file=sys.stderr)
         return 1
+    except OSError as error:
+        if not _in_build_folder(project, error):
+            raise
+        # The build's own files, damaged by hand (a folder become a file): a traceback said nothing of what to do.
+        print(f"The build could not use {error.filename}: {error.strerror}. It is one of the build's own files: "
+              f"remove {project.root / '_build'} and build again.", file=sys.stderr)
+        return 1
     _report(diags)
     if not built:
         then = ": the site is built again once you save the fix" if watched else " and build again"
@@ -111,6 +118,12 @@ def _built(project: Project, options: BuildOptions, watched: bool = False) -> in
         print("Built without what had errors" + ("." if watched else f" (exit status {KEPT_GOING})."), file=sys.stderr)
         return KEPT_GOING
     return 0
+
+
+def _in_build_folder(project: Project, error: OSError) -> bool:
+    """Whether ``error`` concerns a file under the project's ``_build/``."""
+    names = [name for name in (error.filename, error.filename2) if isinstance(name, str)]
+    return any(Path(name).resolve().is_relative_to((project.root / "_build").resolve()) for name in names)
 
 
 def _then(error: BuildError, watched: bool) -> str:

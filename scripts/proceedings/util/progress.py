@@ -42,7 +42,7 @@ class Timings:
                 running[-1] += total
             self.stages[name] = self.stages.get(name, 0.0) + seconds
             if self.echo:
-                print(f"  {name:<13} {seconds:6.1f} s", flush=True)
+                print(f"  {name:<15} {seconds:6.1f} s", flush=True)
 
 
 def progress(items: Iterable[T], total: int, description: str) -> Iterator[T]:
