@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import signal
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -133,6 +134,20 @@ def write_project(root: Path, workshop: str = WORKSHOP_YML, papers: str = PAPERS
         sample_pdf(root / "papers" / "pdf" / f"{name}.pdf", f"Title of {name}", ["Jürgen Müller"],
                    "An abstract.", pages=3, phrase=f"Only the {name} PDF says zanzibar quokka.")
     return root
+
+
+def edit_while_jupyter_book_runs(monkeypatch: pytest.MonkeyPatch, edit: Callable[[], object]) -> Callable[[], None]:
+    """Make each Jupyter Book run of a build call ``edit`` first, as an organizer saving a file while
+    Sphinx reads; what puts the real run back."""
+    import proceedings.build as pipeline
+
+    original = pipeline.run_jupyter_book
+
+    def edited_first(*args):
+        edit()
+        return original(*args)
+    monkeypatch.setattr(pipeline, "run_jupyter_book", edited_first)
+    return lambda: monkeypatch.setattr(pipeline, "run_jupyter_book", original)
 
 
 def tree_state(folder: Path) -> dict[str, str]:

@@ -27,7 +27,7 @@ from proceedings.outputs.samples import sample_slides
 from proceedings.site import search, sitezip
 from proceedings.util.latex import plain
 
-from conftest import PAPERS_YML, PROGRAM, RECORDINGS, SITE_URL, TALKS, tree_state, write_project
+from conftest import PAPERS_YML, PROGRAM, RECORDINGS, SITE_URL, TALKS, edit_while_jupyter_book_runs, tree_state, write_project
 
 HOSTILE_PAPER = """\
 - id: hostile
@@ -619,12 +619,7 @@ def test_jupyter_book_s_warnings_are_reported_with_v_and_when_the_build_stops_af
     assert not [line for line in err if str(root) in line or "WARNING" in line]
 
     accepted = root / "papers" / "accepted.yml"
-    original = pipeline.run_jupyter_book
-
-    def edited_meanwhile(*args):
-        accepted.write_text(accepted.read_text("utf-8") + "\n# an edit\n", "utf-8")
-        return original(*args)
-    monkeypatch.setattr(pipeline, "run_jupyter_book", edited_meanwhile)
+    edit_while_jupyter_book_runs(monkeypatch, lambda: accepted.write_text(accepted.read_text("utf-8") + "\n# an edit\n", "utf-8"))
     (book / "preface.md").write_text("# Preface\n\n```{bar}\nx\n```\n", "utf-8")
     assert main(["build", str(root)]) == 1
     err = capsys.readouterr().err.splitlines()

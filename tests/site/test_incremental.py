@@ -27,7 +27,7 @@ from proceedings.site.stamp import changed_since_last_build
 from proceedings.util.files import content_signatures, file_signature
 
 import benchmark  # scripts/benchmark.py, on the path by pytest's `pythonpath` setting
-from conftest import PAPERS_YML, write_project
+from conftest import PAPERS_YML, edit_while_jupyter_book_runs, write_project
 
 # Files whose content records when or in which order the build ran, not what the site holds (the
 # zip stores each file's modification time).
@@ -249,14 +249,9 @@ def test_a_build_with_nothing_changed_checks_again_what_its_signed_inputs_do_not
     config = root / "_config.yml"
     config.write_text(config.read_text("utf-8").replace("    - proceedings.sphinxext\n",
                                                         "    - proceedings.sphinxext\n    - organizers_ext\n"), "utf-8")
-    original = pipeline.run_jupyter_book
-
-    def page_put_meanwhile(*args):
-        (root / "book" / "papers" / "mine.md").write_text("# A page of mine\n", "utf-8")
-        return original(*args)
-    monkeypatch.setattr(pipeline, "run_jupyter_book", page_put_meanwhile)
+    undo = edit_while_jupyter_book_runs(monkeypatch, lambda: (root / "book" / "papers" / "mine.md").write_text("# A page of mine\n"))
     assert main(["build", str(root)]) == 0
-    monkeypatch.setattr(pipeline, "run_jupyter_book", original)
+    undo()
     capsys.readouterr()
     assert main(["build", str(root)]) == 1
     assert "book/papers/mine.md: error: hand-written page inside book/papers/" in capsys.readouterr().err

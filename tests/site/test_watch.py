@@ -27,7 +27,7 @@ from proceedings.site.stamp import root_files
 from proceedings.site.watch import watch, watched_files
 from proceedings.util.files import changed_names
 
-from conftest import write_project
+from conftest import edit_while_jupyter_book_runs, write_project
 from watched import WATCHING, get, serving
 
 
@@ -342,16 +342,10 @@ def test_a_change_undone_before_it_settles_builds_nothing(project, capsys):
 
 def test_a_watched_build_whose_inputs_changed_meanwhile_says_it_is_built_again(project, monkeypatch, capsys):
     # It said "Build again once the change is done", which serve does by itself.
-    import proceedings.build as pipeline
     from proceedings import cli
 
     accepted = project / "papers" / "accepted.yml"
-    original = pipeline.run_jupyter_book
-
-    def edited_meanwhile(*args):
-        accepted.write_text(accepted.read_text("utf-8") + "\n# an edit\n", "utf-8")
-        return original(*args)
-    monkeypatch.setattr(pipeline, "run_jupyter_book", edited_meanwhile)
+    edit_while_jupyter_book_runs(monkeypatch, lambda: accepted.write_text(accepted.read_text("utf-8") + "\n# an edit\n", "utf-8"))
     for watched, then in ((True, "It is built again once the change has settled."),
                           (False, "Build again once the change is done.")):
         assert cli._built(Project(project), cli.BuildOptions(), watched=watched) == 1
