@@ -282,7 +282,8 @@ def test_beside_the_settings_only_the_files_they_name_are_inputs(project):
     (project / "extra" / "style.css").write_text("p {}", "utf-8")
     config = project / "_config.yml"
     config.write_text(config.read_text("utf-8").replace('logo: ""', "logo: images/logo.png") +
-                      "more: &static [extra, ., ../outside, papers, _build, /etc/passwd]\nagain: [*static, *static]\n", "utf-8")
+                      "more: &static [extra, ., ../outside, papers, _build, /etc/passwd]\nagain: [*static, *static]\n"
+                      f"footer: '{'<b>long</b>' * 100}'\ndeep: '{'a/' * 3000}'\nnul: \"a\\0b\"\n", "utf-8")
     expected = {"_config.yml", "_toc.yml", "images/logo.png", "_static/custom.css", "extra/style.css"}
     files = watched_files(Project(project))
     assert {name for name in files if not name.startswith(("papers/", "book/"))} == expected

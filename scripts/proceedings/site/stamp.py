@@ -64,10 +64,20 @@ def root_files(project: Project) -> list[Path]:
     while each build ran, so that none was published)."""
     named = {project.root / "_config.yml", project.root / "_toc.yml"}
     for text in ["_static", *_strings(_settings(project))]:  # Jupyter Book publishes `_static/` unasked
-        path = project.root / text
-        if _inside_project(project, path):
-            named |= {path} if path.is_file() else {path / name for name in file_signatures(path)}
+        named |= _named_files(project, text)
     return sorted(path for path in named if path.is_file() and not EDITOR_FILES.search(path.name))
+
+
+def _named_files(project: Project, text: str) -> set[Path]:
+    """The file that the settings' value ``text`` names in the project, or each file of the folder
+    it names; none for a value that names none (most: a title, a footer's HTML, a name too long)."""
+    path = project.root / text
+    try:
+        if not _inside_project(project, path):
+            return set()
+        return {path} if path.is_file() else {path / name for name in file_signatures(path)}
+    except (OSError, ValueError):
+        return set()
 
 
 def _settings(project: Project) -> object:
@@ -92,11 +102,9 @@ def _strings(value: object, seen: set[int] | None = None) -> Iterator[str]:
 
 def _inside_project(project: Project, path: Path) -> bool:
     """Whether ``path`` is in the project, outside the folders signed on their own (``papers/``,
-    ``book/``) and the build's (``_build/``), and is not the project itself."""
-    try:
-        inside = path.resolve().relative_to(project.root.resolve())
-    except (OSError, ValueError):
-        return False
+    ``book/``) and the build's (``_build/``), and is not the project itself; raises ValueError when
+    it is outside, OSError when it cannot be a path."""
+    inside = path.resolve().relative_to(project.root.resolve())
     return bool(inside.parts) and inside.parts[0] not in ("papers", "book", "_build") and path.exists()
 
 
