@@ -89,7 +89,8 @@ def _build(project: Project, timings: Timings, options: BuildOptions, diags: Dia
     inputs = build_inputs(project, output_options)
     if (found := found_if_unchanged(project, inputs)) is not None and not (again := _checked_again(project)).has_errors:
         diags.extend(found)
-        diags.extend(Diagnostics([finding for finding in again.items if finding not in set(found.items)]))
+        recorded = set(found.items)
+        diags.extend(Diagnostics([finding for finding in again.items if finding not in recorded]))
         record_build(project, inputs, found)  # with the files' new times, if any were touched: not read again
         print("Nothing changed since the last build: the site is up to date.", flush=True)
         return True

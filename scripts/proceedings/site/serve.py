@@ -102,8 +102,9 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         """A missing page gets the site's own ``404.html`` (links home and to search), as GitHub
         Pages and Netlify send it, rather than Python's bare error page."""
         site = self.shown_site()
-        body = _bytes_if_there(Path(self.directory) / "404.html") or (NO_SITE_YET if site is not None else None)
-        if code != 404 or body is None:
+        body = None if code != 404 else \
+            _bytes_if_there(Path(self.directory) / "404.html") or (NO_SITE_YET if site is not None else None)
+        if body is None:
             super().send_error(code, message, explain)
             return
         if site is not None:

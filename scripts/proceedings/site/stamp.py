@@ -20,6 +20,7 @@ from ..util.files import (
     changed_names,
     content_signature,
     content_signatures,
+    file_names,
     file_signatures,
     known_digest,
     link_targets,
@@ -48,24 +49,25 @@ def build_inputs(project: Project, options: dict, last: object = None) -> dict:
             "links": link_targets(project.papers),
             "book": jupyter_book_inputs(project, known.get("book")),
             # The settings and what they name beside them (a logo, a favicon).
-            "root": {name: content_signature(path, root.get(name))
-                     for path in root_files(project) if (name := path.relative_to(project.root).as_posix())},
+            "root": {name: content_signature(project.root / name, root.get(name)) for name in root_files(project)},
             "package": {name: signature for name, signature in file_signatures(package).items() if "__pycache__" not in name},
             "software": _dependency_versions(),
             "options": options,
             "site": published_site(project)}
 
 
-def root_files(project: Project) -> list[Path]:
-    """The files outside ``papers/`` and ``book/`` that a build reads: the settings, the table of
-    contents, and each file the settings name (a logo, a favicon, a bibliography; each file of a
-    folder they name) or of ``_static/``, in path order, but :data:`EDITOR_FILES`. No other file
+def root_files(project: Project) -> list[str]:
+    """The files outside ``papers/`` and ``book/`` that a build reads, by path in the project: the
+    settings, the table of contents, and each file the settings name (a logo, a favicon, a
+    bibliography; each file of a folder they name) or of ``_static/``, in path order, but
+    :data:`EDITOR_FILES`. No other file
     beside them is read: the organizer's notes, or a log (``build | tee out.txt``, which changed
     while each build ran, so that none was published)."""
     named = {project.root / "_config.yml", project.root / "_toc.yml"}
     for text in ["_static", *_strings(_settings(project))]:  # Jupyter Book publishes `_static/` unasked
         named |= _named_files(project, text)
-    return sorted(path for path in named if path.is_file() and not EDITOR_FILES.search(path.name))
+    return sorted(path.relative_to(project.root).as_posix() for path in named
+                  if path.is_file() and not EDITOR_FILES.search(path.name))
 
 
 def _named_files(project: Project, text: str) -> set[Path]:
@@ -75,7 +77,7 @@ def _named_files(project: Project, text: str) -> set[Path]:
     try:
         if not _inside_project(project, path):
             return set()
-        return {path} if path.is_file() else {path / name for name in file_signatures(path)}
+        return {path} if path.is_file() else {path / name for name in file_names(path)}
     except (OSError, ValueError):
         return set()
 

@@ -34,9 +34,9 @@ def watched_files(project: Project) -> dict[str, list[int]]:
                       for name, signature in file_signatures(project.book / entry.name).items()}
         elif (signature := signature_if_file(project.book / entry.name)) is not None:
             found[f"book/{entry.name}"] = signature
-    for path in root_files(project):
-        if (signature := signature_if_file(path)) is not None:
-            found[path.relative_to(project.root).as_posix()] = signature
+    for name in root_files(project):
+        if (signature := signature_if_file(project.root / name)) is not None:
+            found[name] = signature
     return {path: signature for path, signature in found.items() if not EDITOR_FILES.search(path)}
 
 
