@@ -413,6 +413,10 @@ def served_edits(project: Project, runs: int) -> Run:
     build done): the median time from an edit's save to the end of the rebuild it starts, as the
     command prints it (the quarter-second looks of the watch included), with that build's stages."""
     command = [sys.executable, "-m", "proceedings", "serve", str(project.root), "--port", "0"]
+    # A benchmark started in the background from a script (`cmd &`) ignores SIGINT, and so would the
+    # serve it starts, which the SIGINT below then never stopped: the benchmark waited for ever. A
+    # handled signal is the default in a program started.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     lines: list[tuple[float, str]] = []
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as server:
         def read() -> None:
