@@ -76,20 +76,42 @@ def test_a_change_made_while_a_build_runs_is_built_next(project, capsys):
 
 
 def test_a_build_waits_until_the_files_stay_the_same(project, capsys):
-    # A sync client copying a PDF in, an editor saving twice: one build, once the file has settled.
+    # A sync client copying a PDF in, an editor saving twice: one build, once the file has stayed the
+    # same for the look's length since it was last written.
     pdf = project / "papers" / "pdf" / "paper-one.pdf"
-    settled: list[float] = []
+    settled: list[tuple[float, float]] = []
 
     def copy_in_steps() -> None:
         def steps() -> None:
             for size in range(1, 6):
                 time.sleep(0.02)
                 pdf.write_bytes(b"%PDF" * size)
-            settled.append(time.monotonic())
+            settled.append((time.monotonic(), time.time() - pdf.stat().st_mtime_ns / 1e9))
         threading.Thread(target=steps).start()
     calls = _builds(project, [copy_in_steps], look=0.3)
-    assert len(calls) == 2 and calls[1] - settled[0] >= 0.3
+    seen, since_written = settled[0]
+    assert len(calls) == 2 and calls[1] - seen + since_written >= 0.3 - 1e-3
     assert capsys.readouterr().out.count("changed: building again.") == 1
+
+
+def test_a_change_settles_a_look_after_its_file_was_written_not_after_it_was_seen(project):
+    accepted = project / "papers" / "accepted.yml"
+    seen = watched_files(Project(project))
+
+    def left() -> float:
+        return watching._left_to_settle(seen, watched_files(Project(project)), 1.0)
+    accepted.write_text(accepted.read_text("utf-8") + "\n", "utf-8")
+    assert 0.5 < left() <= 1.0
+    # Copied with its times kept, or renamed into place whole: seen once more, then built.
+    os.utime(accepted, (time.time() - 3600,) * 2)
+    assert left() == watching.CONFIRM_SECONDS
+    # No time to count from: a time to come (a clock elsewhere), a file gone, nothing changed.
+    os.utime(accepted, (time.time() + 3600,) * 2)
+    assert left() == 1.0
+    os.utime(accepted, (time.time() - 3600,) * 2)
+    (project / "papers" / "pdf" / "paper-one.pdf").unlink()
+    assert left() == 1.0
+    assert watching._left_to_settle(seen, seen, 1.0) == 1.0
 
 
 def test_the_announcement_names_three_changed_files_and_counts_the_rest(project, capsys):
