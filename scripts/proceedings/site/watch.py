@@ -1,7 +1,8 @@
 """Building again as the organizer edits (``proceedings serve``): the files a build reads are looked
 at a few times a second, and once they have changed and stayed the same for a moment since they were
-last written (an editor saving in steps, a sync client still copying a PDF in), the project is built again in the same process,
-whose imports and Jupyter Book's fork server are ready: no interpreter to start, nothing to import."""
+last written (an editor saving in steps, a sync client still copying a PDF in), the project is built
+again in the same process, whose imports and Jupyter Book's fork server are ready: no interpreter to
+start, nothing to import."""
 
 from __future__ import annotations
 
