@@ -79,7 +79,8 @@ def test_parallel_equals_serial(tmp_path):
 @pytest.mark.parametrize("content, message", [
     (b"", "empty"),
     (b"<!DOCTYPE html><html>404</html>", "not a PDF"),
-    (b"%PDF-1.7\n1 0 obj << /Type /Catalog", "pypdf cannot read it"),
+    (b"%PDF-1.7\n1 0 obj << /Type /Catalog", "the PDF ends without its end-of-file mark (%%EOF); was a download"),
+    (b"%PDF-1.7\n1 0 obj << /Type /Catalog\n%%EOF\n", "pypdf cannot read it"),
 ])
 def test_broken_files_give_errors(tmp_path, content, message):
     path = tmp_path / "bad.pdf"
@@ -108,6 +109,17 @@ def test_corpus_page_counts_match_files_json(shared_data, tmp_path):
             assert found.pages == item["pages"], path.name
     # The one file of the corpus whose page tree pypdf cannot walk; every other page count matches.
     assert unreadable <= {"017-unreadable-meta-data__unreadablemetadata.pdf"}
+
+
+def test_a_pdf_cut_short_that_pypdf_reads_whole_is_an_error(shared_data, tmp_path):
+    # Nine tenths of a compressed LaTeX paper: pypdf read its 117 pages, and the build published it.
+    whole = (shared_data / "pdf-corpus" / "009-pdflatex-geotopo__GeoTopo-komprimiert.pdf").read_bytes()
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(whole[:len(whole) * 9 // 10])
+    assert len(pdf_reader.PdfReader(cut).pages) == 117
+    facts = pdf_facts([cut], PdfCache(tmp_path / "cache"))[cut]
+    assert facts.error == "the PDF ends without its end-of-file mark (%%EOF); was a download or a copy cut short?"
+    assert pdf_reader.unreadable(cut) == facts.error
 
 
 def test_corpus_text_of_a_latex_paper(shared_data, tmp_path):

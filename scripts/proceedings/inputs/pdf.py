@@ -16,7 +16,7 @@ from ..util.processes import deaf_children, worker_context
 from ..util.progress import progress
 
 # Bump when the extraction or its messages change, so that old cache entries are not reused.
-_CACHE_VERSION = 6
+_CACHE_VERSION = 7
 
 
 class PdfCache:

@@ -5,6 +5,7 @@ ligatures). Imported only when a PDF is new (:func:`proceedings.inputs.pdf.pdf_f
 from __future__ import annotations
 
 import logging
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,8 @@ MAX_PAGE_CONTENT = 2_000_000
 EXTRACTION_SECONDS = 30.0
 # Actions looked at for active content, chained ones included (a chain may loop).
 _MAX_ACTIONS = 100_000
+# How far from a PDF's start its header, and from its end its end-of-file mark, may be: where readers look.
+_MARK_WITHIN = 1024
 
 
 def read_pdf(path: Path, sha256: str, password: str = "") -> PdfFacts:
@@ -68,13 +71,21 @@ def unreadable(path: Path) -> str | None:
 
 
 def _not_a_pdf(path: Path) -> str | None:
-    """Why the file at ``path`` is not a PDF at all (empty, or no ``%PDF-`` header where readers
-    look for it: a web page saved instead), if it is not."""
+    """Why the file at ``path`` is not a whole PDF, if it is not: empty, no ``%PDF-`` header where
+    readers look for it (a web page saved instead), or no ``%%EOF`` where they look for its end (a
+    download or a copy cut short: pypdf read a paper cut at nine tenths as 117 whole pages, and the
+    build published it)."""
     with path.open("rb") as stream:
-        head = stream.read(1024)
+        head = stream.read(_MARK_WITHIN)
+        stream.seek(max(stream.seek(0, os.SEEK_END) - _MARK_WITHIN, 0))
+        tail = stream.read()
     if not head:
         return "the file is empty"
-    return None if b"%PDF-" in head else "not a PDF file (no %PDF- header); was a web page saved instead?"
+    if b"%PDF-" not in head:
+        return "not a PDF file (no %PDF- header); was a web page saved instead?"
+    if b"%%EOF" not in tail:
+        return "the PDF ends without its end-of-file mark (%%EOF); was a download or a copy cut short?"
+    return None
 
 
 def _readable_pages(pages: list[PageObject], deadline: float) -> list[int]:
