@@ -78,7 +78,7 @@ def _not_a_pdf(path: Path) -> str | None:
     with path.open("rb") as stream:
         head = stream.read(_MARK_WITHIN)
         stream.seek(max(stream.seek(0, os.SEEK_END) - _MARK_WITHIN, 0))
-        tail = stream.read()
+        tail = stream.read(_MARK_WITHIN)
     if not head:
         return "the file is empty"
     if b"%PDF-" not in head:
