@@ -531,9 +531,14 @@ def test_an_interrupted_build_says_so_and_leaves_the_last_site(tmp_path):
     build = subprocess.Popen([sys.executable, "-m", "proceedings", "build", str(root)], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
     assert build.stdout is not None
-    for line in build.stdout:  # interrupted once Jupyter Book runs
+    # Interrupted once Jupyter Book runs (its marker is there meanwhile): a second after the pages were
+    # written, as this test waited before, a fast machine's build had ended.
+    running = Project(root).work / "BUILDING"
+    for line in build.stdout:
         if "page(s) updated" in line:
-            time.sleep(1)
+            deadline = time.monotonic() + 60
+            while not running.exists() and time.monotonic() < deadline:
+                time.sleep(0.005)
             build.send_signal(signal.SIGINT)
             break
     _, stderr = build.communicate(timeout=120)
