@@ -523,6 +523,13 @@ def test_a_page_added_renamed_and_removed_in_the_table_of_contents_reaches_every
     assert _linking(root, "venue.html") == set()
 
 
+def _wait_for_file(path: Path, seconds: float = 60) -> None:
+    """Return once ``path`` is there, looking every 5 ms, or after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.005)
+
+
 def test_an_interrupted_build_says_so_and_leaves_the_last_site(tmp_path):
     root = write_project(tmp_path / "project")
     assert main(["build", str(root)]) == 0
@@ -533,12 +540,9 @@ def test_an_interrupted_build_says_so_and_leaves_the_last_site(tmp_path):
     assert build.stdout is not None
     # Interrupted once Jupyter Book runs (its marker is there meanwhile): a second after the pages were
     # written, as this test waited before, a fast machine's build had ended.
-    running = Project(root).work / "BUILDING"
     for line in build.stdout:
         if "page(s) updated" in line:
-            deadline = time.monotonic() + 60
-            while not running.exists() and time.monotonic() < deadline:
-                time.sleep(0.005)
+            _wait_for_file(Project(root).work / "BUILDING")
             build.send_signal(signal.SIGINT)
             break
     _, stderr = build.communicate(timeout=120)
@@ -586,8 +590,9 @@ def test_ctrl_c_to_the_whole_command_stops_every_process_without_a_traceback(tmp
     else:
         for line in build.stdout:
             if moment == "first stage" or "page(s) updated" in line:
-                time.sleep(0.5 if moment == "sphinx" else 0)  # Jupyter Book runs, the files are made beside it
                 break
+        if moment == "sphinx":  # Jupyter Book runs (its marker is there meanwhile), the files are made beside it
+            _wait_for_file(Project(root).work / "BUILDING")
     os.killpg(build.pid, signal.SIGINT)
     stdout, stderr = build.communicate(timeout=120)
     assert build.returncode == 130, stderr
