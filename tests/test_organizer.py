@@ -81,7 +81,7 @@ def test_an_import_keeps_every_paper_comment_and_hand_placed_pdf(scaffold, capsy
     accepted = scaffold / "papers/accepted.yml"
     assert _import(scaffold, [_note(1), _note(2)], "--pdfs", str(_pdfs(scaffold.parent, 1, 2))) == 0
     out = capsys.readouterr().out
-    assert "kept (not in the export; delete it by hand if it should go): example-paper" in out
+    assert "kept (not in the export; delete it by hand if it should go, and where program.yml and recordings.yml name it): example-paper" in out
     text = accepted.read_text("utf-8")
     assert "# required: stable, unique, URL-safe" in text, "the scaffold's comments stay"
     assert [r["id"] for r in yaml.safe_load(text)] == ["example-paper", "paper1", "paper2"]
@@ -91,7 +91,7 @@ def test_an_import_keeps_every_paper_comment_and_hand_placed_pdf(scaffold, capsy
     assert _import(scaffold, [_note(1, "Withdrawn Submission"), _note(3)], "--pdfs", str(_pdfs(scaffold.parent, 2, 3))) == 0
     out = capsys.readouterr().out
     assert "marked withdrawn (the export no longer accepts it): paper1 (withdrawn)" in out
-    assert "kept (not in the export; delete it by hand if it should go): paper2" in out
+    assert "kept (not in the export; delete it by hand if it should go, and where program.yml and recordings.yml name it): paper2" in out
     records = {r["id"]: r for r in yaml.safe_load(accepted.read_text("utf-8"))}
     assert set(records) == {"example-paper", "paper1", "paper2", "paper3"}
     assert records["paper1"]["withdrawn"]["reason"] == "withdrawn on OpenReview"

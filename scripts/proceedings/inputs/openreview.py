@@ -97,7 +97,8 @@ class ImportReport:
                              ("PDF copied beside a file the import did not place (the record names the copy; "
                               "delete the one you do not want)", self.placed_beside),
                              ("marked withdrawn (the export no longer accepts it)", self.withdrawn),
-                             ("kept (not in the export; delete it by hand if it should go)", self.not_in_export),
+                             ("kept (not in the export; delete it by hand if it should go, and where program.yml "
+                              "and recordings.yml name it)", self.not_in_export),
                              ("not added again (deleted from accepted.yml by hand since an import; --add-removed "
                               "adds it)", self.removed_by_hand),
                              ("still marked withdrawn or retracted, though the export accepts it (delete the mark by "
