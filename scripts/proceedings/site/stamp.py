@@ -60,9 +60,8 @@ def root_files(project: Project) -> list[str]:
     """The files outside ``papers/`` and ``book/`` that a build reads, by path in the project: the
     settings, the table of contents, and each file the settings name (a logo, a favicon, a
     bibliography; each file of a folder they name) or of ``_static/``, in path order, but
-    :data:`EDITOR_FILES`. No other file
-    beside them is read: the organizer's notes, or a log (``build | tee out.txt``, which changed
-    while each build ran, so that none was published)."""
+    :data:`EDITOR_FILES`. No other file beside them is read: the organizer's notes, or a log
+    (``build | tee out.txt``, which changed while each build ran, so that none was published)."""
     named = {project.root / "_config.yml", project.root / "_toc.yml"}
     for text in ["_static", *_strings(_settings(project))]:  # Jupyter Book publishes `_static/` unasked
         named |= _named_files(project, text)
