@@ -32,7 +32,7 @@ from .site.jupyter_book import (
     start_jupyter_book_server,
     without_repeats,
 )
-from .site.publish import publish, remove_old_snapshots
+from .site.publish import publish
 from .site.search import BUNDLE_FOLDERS, FOLLOW_SECONDS, SiteIndex, docname, finish_index, site_index
 from .site.sitezip import SITE_ZIP, site_zip
 from .site.stamp import (
@@ -227,8 +227,8 @@ def _zipped_and_published(project: Project, put: tuple[Future[FilesPut], Future[
     beside the pages, the volume, the index, the zip) rather than copying it, and is not made when
     ``read_again()``, called once every input has been read (by Sphinx, the files beside the pages
     and the volume PDF), raises (an input changed while the build read it); what it returns is kept
-    as ``inputs``. The snapshots older than the published one are removed meanwhile. Both run at
-    the lowest priority, below the shards indexed while Sphinx writes."""
+    as ``inputs``. The snapshot before the published one, from which the new one is made, and the
+    published one are read while Sphinx runs. Both run at the lowest priority, below the shards indexed while Sphinx writes."""
     finishing = _Finishing()
     files, volume_file = put
     made_last = (*BUNDLE_FOLDERS, VOLUME_PDF)
@@ -268,10 +268,8 @@ def _zipped_and_published(project: Project, put: tuple[Future[FilesPut], Future[
         volume_file.result()
 
     def publish_site() -> Path:
-        remove_old_snapshots(project.sites, project.html)
-        site_written()
         return publish(project.work_html, project.sites, project.html, late, read_and_zipped,
-                       {*files.result().names, *late}, site_as_built)
+                       {*files.result().names, *late}, site_as_built, site_written)
 
     def read_and_zipped() -> None:
         try:

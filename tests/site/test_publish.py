@@ -10,7 +10,7 @@ import zipfile
 import pytest
 
 from proceedings.cli import main
-from proceedings.site.publish import publish, remove_old_snapshots
+from proceedings.site.publish import publish
 from proceedings.site.sitezip import SITE_ZIP
 from proceedings.util.files import replacing
 
@@ -122,10 +122,56 @@ def test_the_zip_is_published_last_once_it_is_written(tmp_path):
         temporary.write_bytes(b"newer zip")
     third = publish(built, sites, link, (SITE_ZIP,), lambda: None)
     assert third != second and _snapshot_files(third)[SITE_ZIP] == b"newer zip"
-    assert sorted(sites.iterdir()) == sorted([first, second, third])  # kept until the next build removes them
-    (sites / ".site-1.tmp").mkdir()  # a staging stopped half-way
-    remove_old_snapshots(sites, link)
-    assert list(sites.iterdir()) == [third] and link.resolve() == third
+    assert sorted(sites.iterdir()) == sorted([second, third])  # the first was made into the third
+
+
+def _write_files(folder, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, "utf-8")
+
+
+def test_a_snapshot_is_made_from_the_one_before_the_published_one(tmp_path):
+    """The snapshot before the published one stays until the next publish, which changes it into
+    the new one: what is unchanged stays as it is (the same files), what is gone goes with the
+    folders it leaves empty, and a file may take a folder's place. The published snapshot is
+    never touched, and leftovers (another old snapshot, a staging stopped half-way) go."""
+    built, sites, link = tmp_path / "built", tmp_path / "sites", tmp_path / "html"
+    _write_files(built, {"a.html": "one", "b.html": "b", "c/d/e.html": "e", "gone.html": "gone"})
+    first = publish(built, sites, link)
+    b_inode = (first / "b.html").stat().st_ino
+    (built / "a.html").write_text("second", "utf-8")
+    second = publish(built, sites, link)
+    assert sorted(sites.iterdir()) == sorted([first, second])  # kept for whoever still reads it
+    (built / "a.html").write_text("the third", "utf-8")
+    (built / "gone.html").unlink()
+    (built / "c/d/e.html").unlink()
+    (built / "c/d").rmdir()
+    (built / "c").rmdir()
+    _write_files(built, {"c": "a file where a folder was", "new/f.html": "f"})
+    first_folder = first.stat().st_ino
+    third = publish(built, sites, link)
+    assert sorted(sites.iterdir()) == sorted([second, third]) and link.resolve() == third
+    assert third.stat().st_ino == first_folder and (third / "b.html").stat().st_ino == b_inode
+    assert _snapshot_files(third) == {"a.html": b"the third", "b.html": b"b", "c": b"a file where a folder was",
+                                      "new/f.html": b"f"}
+    assert sorted(path.relative_to(third).as_posix() for path in third.rglob("*")) == ["a.html", "b.html", "c", "new",
+                                                                                       "new/f.html"]
+    assert _snapshot_files(second) == {"a.html": b"second", "b.html": b"b", "c/d/e.html": b"e", "gone.html": b"gone"}
+
+    # A staging that a killed build left half-changed, and an older snapshot: the newest snapshot
+    # but the published one is used, whatever its files hold, and the others go.
+    (sites / ".site-1.tmp").mkdir()
+    _write_files(sites / ".site-1.tmp", {"a.html": "half"})
+    older = sites / "site-1"
+    _write_files(older, {"a.html": "old"})
+    (second / "b.html").unlink()
+    (second / "a.html").write_text("a hand edit", "utf-8")
+    _write_files(built, {"b.html": "b, changed"})
+    fourth = publish(built, sites, link)
+    assert sorted(sites.iterdir()) == sorted([third, fourth])
+    assert _snapshot_files(fourth) == {"a.html": b"the third", "b.html": b"b, changed", "c": b"a file where a folder was",
+                                       "new/f.html": b"f"}
 
 
 def test_a_failed_late_file_publishes_nothing(tmp_path):
@@ -173,7 +219,7 @@ def test_files_only_ever_replaced_whole_are_linked_and_the_others_copied(tmp_pat
 
 def test_the_linked_snapshot_stays_when_the_build_folder_is_reached_through_a_link(tmp_path):
     """``_build`` may be a link to another disk: the snapshot the site links to is recognised
-    through it, and only the others are removed."""
+    through it, and only the one before it is made into the next."""
     (tmp_path / "scratch").mkdir()
     (tmp_path / "project").mkdir()
     (tmp_path / "project" / "_build").symlink_to(tmp_path / "scratch")
@@ -183,6 +229,8 @@ def test_the_linked_snapshot_stays_when_the_build_folder_is_reached_through_a_li
     first = publish(built, sites, link)
     (built / "index.html").write_text("second", "utf-8")
     second = publish(built, sites, link)
-    remove_old_snapshots(sites, link)
-    assert [path.name for path in sites.iterdir()] == [second.name] != [first.name]
-    assert (link / "index.html").read_text("utf-8") == "second"
+    (built / "index.html").write_text("the third", "utf-8")
+    third = publish(built, sites, link)
+    assert sorted(path.name for path in sites.iterdir()) == sorted([second.name, third.name])
+    assert first.name not in {second.name, third.name}
+    assert (link / "index.html").read_text("utf-8") == "the third" and (second / "index.html").read_text("utf-8") == "second"

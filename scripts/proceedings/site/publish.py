@@ -9,90 +9,132 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Collection
+from contextlib import suppress
 from pathlib import Path
 
 from ..model.locations import Project
-from ..util.files import file_signatures, remove_tree, replacing, signatures_among, without
+from ..util.files import file_signatures, is_among, remove_tree, replacing, signatures_among, without
 from ..util.git import git_output
 from .errors import PublishError
 
 
 def publish(built: Path, sites: Path, link: Path, late: tuple[str, ...] = (),
             ready: Callable[[], object] = lambda: None, whole: Collection[str] = (),
-            listed: Callable[[], dict[str, list[int]]] | None = None) -> Path:
+            listed: Callable[[], dict[str, list[int]]] | None = None,
+            written: Callable[[], object] = lambda: None) -> Path:
     """Publish ``built`` as a new snapshot under ``sites`` and switch ``link`` to it atomically.
 
-    Until the switch, ``link`` keeps pointing to the previous snapshot, which is never modified, so a
-    build killed at any moment leaves the previous site complete; it stays until the next build
-    that changes something starts Jupyter Book (:func:`remove_old_snapshots`).
-    Unchanged files are hard links to the previous snapshot's (snapshots are immutable); the rest are
-    copies, since the next build rewrites Sphinx's files in ``built`` in place, except those
-    ``whole`` names (files, and folders ending with a slash): files that are only ever replaced
-    whole, by a new file renamed into place, are hard links to ``built``'s (copying the 200 MB of
-    PDFs, previews, search index and zip of a 1,000-paper site took seconds). Nothing is done when
-    the published site already holds exactly the built files.
+    Until the switch, ``link`` keeps pointing to the previous snapshot, which is not modified, so a
+    build killed at any moment leaves the previous site complete. The new snapshot is made from the
+    snapshot before it, which stays until then (see :func:`_recycled_folder`), its files changed into
+    ``built``'s: an unchanged file is kept, a file unchanged since the previous snapshot a hard link to
+    its copy there, the rest copies, since the next build rewrites Sphinx's files in ``built`` in
+    place, except those ``whole`` names (files, and folders ending with a slash): files that are only
+    ever replaced whole, by a new file renamed into place, are hard links to ``built``'s (copying the
+    200 MB of PDFs, previews, search index and zip of a 1,000-paper site took seconds). Nothing is
+    done when the published site already holds exactly the built files.
 
-    ``late`` names files and folders (ending with a slash) of ``built`` that other threads are still
-    making (the search index, the volume PDF, the site's zip): the other files are staged meanwhile, and those once
-    ``ready()`` returns. ``listed()`` gives the other files (by default, walked now).
+    The snapshots are read first, then ``written()`` waits until ``built`` is written (Sphinx has
+    ended). ``late`` names files and folders (ending with a slash) of ``built`` that other threads are
+    still making after that (the search index, the volume PDF, the site's zip): the other files are
+    staged meanwhile, and those once ``ready()`` returns. ``listed()`` gives the other files (by
+    default, walked once ``written()`` returns).
     """
     previous = link.resolve() if link.is_symlink() else None
-    files = listed() if listed else without(file_signatures(built), late)
     published = file_signatures(previous) if previous else {}
+    staging = _recycled_folder(sites, previous)
+    staged = file_signatures(staging)
+    written()
+    files = listed() if listed else without(file_signatures(built), late)
     waited = previous is not None and files == without(published, late)
     if waited:  # only the late files can have changed: nothing is published if they did not
         ready()
         if previous and files | signatures_among(built, late) == published:
-            return previous  # already published as it is
-    sites.mkdir(parents=True, exist_ok=True)
+            return previous  # already published as it is; the staging is recycled by the next build
     if link.is_dir() and not link.is_symlink():  # a site published before snapshots existed
         previous = link.rename(sites / "site-0")
         published = file_signatures(previous)
-    snapshot = sites / f"site-{time.time_ns()}"
-    staging = sites / f".{snapshot.name}.tmp"
-    staging.mkdir()
     try:
-        _stage(files, built, staging, previous, published, whole)
+        _remove(staging, [name for name in staged if name not in files and not is_among(name, late)])
+        _stage(files, built, staging, previous, published, staged, whole)
         if not waited:
             ready()
-        _stage(signatures_among(built, late), built, staging, previous, published, whole)
+        now_late = signatures_among(built, late)
+        _remove(staging, [name for name in staged if is_among(name, late) and name not in now_late])
+        _stage(now_late, built, staging, previous, published, staged, whole)
     except BaseException:  # the search index or the zip failed: nothing is published
         remove_tree(staging)
         raise
-    staging.rename(snapshot)
+    snapshot = staging.rename(sites / f"site-{time.time_ns()}")
     with replacing(link) as switch:
         switch.symlink_to(os.path.relpath(snapshot, link.parent))
     return snapshot
 
 
-def remove_old_snapshots(sites: Path, link: Path) -> None:
-    """Remove the snapshots under ``sites`` but the one ``link`` points to, and the folders of
-    stagings stopped half-way. Called as a build starts Jupyter Book, beside it: the
-    snapshot before the current one stays until then, so that whatever resolved the link before the
-    last switch (`proceedings publish` committing it, a copy, a reader's server) can finish reading
-    it; removing ten thousand files at the switch made the build's last step longer."""
-    current = link.resolve() if link.is_symlink() else None
-    if sites.is_dir():
-        for old in sites.iterdir():
-            if old.resolve() != current:  # both resolved: a folder above may be a link (_build on another disk)
-                remove_tree(old)
+def _recycled_folder(sites: Path, current: Path | None) -> Path:
+    """A staging folder for the next snapshot under ``sites``: the newest of the folders there but
+    the published one ``current`` (the snapshot before it, or a staging that a build stopped
+    half-way left), renamed, else a new one; the other folders are removed.
+
+    Making each snapshot anew linked the site's ten thousand files at 1,000 papers, and removing the
+    one before as many (0.2 s of CPU after an edited abstract, most of it beside Pagefind at the end
+    of the build); the snapshot before the current one differs from the build in the few files the
+    last two builds changed. It is released here, as the build starts Jupyter Book, so that whatever
+    resolved the link before the last switch (`proceedings publish` committing it, a copy, a
+    reader's server) could finish reading it."""
+    sites.mkdir(parents=True, exist_ok=True)
+    others = [folder for folder in sites.iterdir() if folder.resolve() != current]  # both resolved: _build may be a link
+    folders = [folder for folder in others if folder.is_dir() and not folder.is_symlink()]
+    # A finished snapshot before a staging, and the newest snapshot (names by time) first.
+    newest = max(folders, key=lambda folder: (not folder.name.startswith("."), folder.name), default=None)
+    for old in others:
+        if old in folders and old != newest:
+            remove_tree(old)
+        elif old not in folders:
+            old.unlink()
+    staging = sites / f".site-{time.time_ns()}.tmp"
+    if newest is None:
+        staging.mkdir()
+        return staging
+    return newest.rename(staging)
+
+
+def _remove(staging: Path, names: list[str]) -> None:
+    """Remove the files ``names`` from ``staging``, and the folders that they leave empty."""
+    folders = set()
+    for name in names:
+        with suppress(FileNotFoundError):
+            os.unlink(os.path.join(staging, name))
+        folders.add(name.rpartition("/")[0])
+    for folder in sorted(folders, key=lambda folder: folder.count("/"), reverse=True):
+        while folder:
+            try:
+                os.rmdir(os.path.join(staging, folder))
+            except OSError:  # not empty: it holds files of the site
+                break
+            folder = folder.rpartition("/")[0]
 
 
 def _stage(files: dict[str, list[int]], built: Path, staging: Path, previous: Path | None,
-           published: dict[str, list[int]], whole: Collection[str]) -> None:
-    """Put ``files`` of ``built`` into ``staging``: a hard link to the previous snapshot's copy of an
-    unchanged file, or to ``built``'s of one replaced only ``whole``, a copy of the others."""
+           published: dict[str, list[int]], staged: dict[str, list[int]], whole: Collection[str]) -> None:
+    """Put ``files`` of ``built`` into ``staging``, which holds ``staged``: each not there already
+    as it is, a hard link to the previous snapshot's copy of an unchanged file, or to ``built``'s
+    of one replaced only ``whole``, a copy of the others."""
     names = {name for name in whole if not name.endswith("/")}
     folders = tuple(name for name in whole if name.endswith("/"))
-    # Plain strings, and each folder made once: every build stages the whole site, 10,000 files at
-    # 1,000 papers, and pathlib took half the time.
+    # Plain strings, and each folder made once: a build from scratch stages 10,000 files at 1,000
+    # papers, and pathlib took half the time.
     made: set[str] = set()
     for name, signature in files.items():
+        if staged.get(name) == signature:
+            continue
         folder = name.rpartition("/")[0]
         if folder not in made:
             os.makedirs(os.path.join(staging, folder), exist_ok=True)
             made.add(folder)
         target = os.path.join(staging, name)
+        if name in staged:
+            os.unlink(target)
         if previous and published.get(name) == signature:
             os.link(os.path.join(previous, name), target)
         elif name in names or name.startswith(folders):
