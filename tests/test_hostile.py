@@ -302,6 +302,15 @@ def test_a_yaml_alias_bomb_written_otherwise_is_refused_too(tmp_path, capsys, do
     assert "papers/talks.yml: error: its aliases (*name) expand to more than 1,000,000 values" in capsys.readouterr().err
 
 
+def test_an_anchor_is_found_wherever_yaml_reads_one_and_an_ampersand_in_text_is_not_one():
+    from proceedings.records.sources import _may_hold_anchors
+    anchors = ["&a [1]", "x: &a 1", "-&a 1", "[&a 1]", "{x: 1,&a 2}", "x:\n  &a\n  1", "? &a x", "x:\t&a 1",
+               "a\u2028&b 1", "a\u00a0&b 1"]
+    assert [text for text in anchors if not _may_hold_anchors(text)] == []
+    texts = ["R&D", "a & b", "&", "title: Q&A, & more", "", "x: 'AT&T'", "&[1]", "&{a}"]
+    assert [text for text in texts if _may_hold_anchors(text)] == []
+
+
 def test_a_csv_cell_of_spaces_is_read_at_once(tmp_path):
     """A cell of 100,000 spaces between two names took cubic time in the name-and-affiliation pattern."""
     from proceedings.model.people import person_from_text, several_people

@@ -99,13 +99,17 @@ the machine's memory."""
 
 # An anchor (``&name``) where a node's properties may begin: at a line's start, after a space, a flow
 # indicator or a key's colon. Without one a document has no alias, and no more values than characters.
-_ANCHOR = re.compile(r"(?:^|[\s\[{,:?-])&[^\s\[\]{},]", re.MULTILINE)
+_ANCHOR_NAME = re.compile(r"&[^\s\[\]{},]")
+_BEFORE_ANCHOR = "[{,:?-"
 
 
 def _may_hold_anchors(text: str) -> bool:
     """Whether the YAML ``text`` may define an anchor, which its aliases could expand (an ``&`` in
-    a title, "R&D", defines none): the expanded size of 1,000 records, 0.09 s, is then counted."""
-    return _ANCHOR.search(text) is not None
+    a title, "R&D", defines none): the expanded size of 1,000 records, 0.09 s, is then counted.
+    Each ``&`` is found first, then what is before it looked at: one pattern for both tried every
+    character of the file (20 ms for 1,000 records, against 0.7)."""
+    return any(found.start() == 0 or text[found.start() - 1].isspace() or text[found.start() - 1] in _BEFORE_ANCHOR
+               for found in _ANCHOR_NAME.finditer(text))
 
 
 def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
