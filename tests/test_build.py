@@ -451,6 +451,26 @@ def test_the_zip_takes_the_other_files_while_the_volume_pdf_is_made(tmp_path, mo
         assert "proceedings-site/proceedings.pdf" not in archive.namelist()
 
 
+def test_what_a_killed_build_left_half_written_is_removed_and_never_published(tmp_path):
+    """A build killed while it wrote a file leaves that file's temporary beside it in the work folder
+    (the zip's is as large as the site): the next build that changes something removes them, and
+    neither its snapshot nor its zip holds them (they did, as hidden files, before)."""
+    root = write_project(tmp_path / "project")
+    assert main(["build", str(root)]) == 0
+    work = Project(root).work_html
+    leftovers = [f".{sitezip.SITE_ZIP}.99999.tmp", "book/papers/.paper-one.bib.99999.tmp", ".index.html.99999.tmp"]
+    for name in leftovers:
+        (work / name).write_text("half a file", "utf-8")
+    accepted = root / "papers/accepted.yml"
+    accepted.write_text(accepted.read_text("utf-8").replace("A Tiny Idea", "A Tiny Idea, corrected"), "utf-8")
+    assert main(["build", str(root)]) == 0
+    site = (root / "_build/html").resolve()
+    assert [name for name in leftovers if (work / name).exists() or (site / name).exists()] == []
+    assert not [path for path in site.rglob("*.tmp")]
+    with zipfile.ZipFile(site / sitezip.SITE_ZIP) as archive:
+        assert not [name for name in archive.namelist() if name.endswith(".tmp")]
+
+
 def test_a_failing_sphinx_is_reported_and_the_last_site_kept(tmp_path, capsys, monkeypatch):
     """The zip and the snapshot, started before Sphinx, stop when it fails: the site it half wrote is
     neither walked, nor zipped, nor staged."""

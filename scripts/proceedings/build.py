@@ -44,7 +44,7 @@ from .site.stamp import (
     published_site,
     record_build,
 )
-from .util.files import exclusive, file_signatures, without
+from .util.files import exclusive, file_signatures, without, without_leftovers
 from .util.priority import LAST_NICENESS, lower_thread_priority
 from .util.progress import Timings
 
@@ -241,7 +241,7 @@ def _zipped_and_published(project: Project, put: tuple[Future[FilesPut], Future[
         # thousand files at 1,000 papers, beside the search index.
         with walking:
             if not walked:
-                walked.append(without(file_signatures(project.work_html), late))
+                walked.append(without(without_leftovers(project.work_html, file_signatures(project.work_html)), late))
             return walked[0]
 
     def site_written() -> None:

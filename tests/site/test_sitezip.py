@@ -184,14 +184,3 @@ def test_pages_are_zipped_as_they_are_written_and_zipped_anew_if_written_again(t
     assert set(json.loads(manifest.read_text())) == {name.removeprefix("proceedings-site/") for name in contents}
     assert not site_zip(site, manifest), "the manifest holds the pages as zipped"
 
-
-def test_a_killed_build_s_half_written_zip_is_removed_by_the_next_zip(tmp_path):
-    """A build killed while it wrote the zip leaves its temporary file (as large as the site): it is
-    neither zipped nor kept once a zip is written again."""
-    site = tmp_path / "html"
-    site.mkdir()
-    (site / "index.html").write_text("<p>home</p>")
-    leftover = site / f".{SITE_ZIP}.{os.getpid() + 1}.tmp"
-    leftover.write_bytes(b"PK half a zip")
-    assert site_zip(site, tmp_path / "zip.json")
-    assert not leftover.exists() and set(_contents(site / SITE_ZIP)) == {"proceedings-site/index.html"}

@@ -231,3 +231,17 @@ def test_a_killed_process_s_forked_workers_do_not_keep_its_lock(tmp_path):
             os.close(descriptor)
     finally:
         os.kill(worker, signal.SIGKILL)
+
+
+def test_leftover_temporaries_are_left_out_and_another_process_s_removed(tmp_path):
+    from proceedings.util.files import without_leftovers
+    names = {"index.html": "page", f"a/.x.bib.{os.getpid()}.tmp": "ours, being written",
+             f"a/.x.bib.{os.getpid() + 1}.tmp": "a killed build's", ".site.zip.1.tmp": "a killed build's",
+             "a/notes.tmp": "a site's own file", "a/.hidden.tmp": "a site's own file"}
+    for name, text in names.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    kept = without_leftovers(tmp_path, file_signatures(tmp_path))
+    assert sorted(kept) == ["a/.hidden.tmp", "a/notes.tmp", "index.html"]
+    assert sorted(path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*") if path.is_file()) == sorted([
+        f"a/.x.bib.{os.getpid()}.tmp", "a/.hidden.tmp", "a/notes.tmp", "index.html"])

@@ -80,8 +80,6 @@ def _write(html: Path, manifest: Path, previous: dict[str, list[int]], files: di
     ``ready()`` returns, the unchanged since ``previous`` copied. Raises :class:`_Rewritten` when
     ``rest()`` finds a page of ``passing()`` changed since it was zipped."""
     target = html / SITE_ZIP
-    for leftover in html.glob(f".{SITE_ZIP}.*.tmp"):  # a killed build's half-written zip, as large as the site
-        leftover.unlink(missing_ok=True)
     with (replacing(target) as temporary, zipfile.ZipFile(temporary, "w", compresslevel=_LEVEL) as archive,
           zipfile.ZipFile(target) if previous else nullcontext() as old_zip):
         old = _Previous(old_zip, _spans(old_zip) if old_zip else [], previous)

@@ -76,6 +76,24 @@ def is_replacement_of(name: str, target: str) -> bool:
     return name.startswith(f"{prefix}.{base}.") and name.endswith(".tmp")
 
 
+# The name :func:`replacing` gives its temporary file, in any folder.
+_TEMPORARY = re.compile(r"(?:^|/)\.[^/]+\.(\d+)\.tmp$")
+
+
+def without_leftovers(folder: Path, signatures: dict[str, list[int]]) -> dict[str, list[int]]:
+    """``signatures`` (of the files under ``folder``) but the temporary files :func:`replacing`
+    writes; those that another process left (a build killed half-way: the zip's is as large as the
+    site) are removed. For the folder a build writes, walked while it holds the project's lock:
+    no other process writes there meanwhile."""
+    kept: dict[str, list[int]] = {}
+    for name, signature in signatures.items():
+        if (temporary := _TEMPORARY.search(name)) is None:
+            kept[name] = signature
+        elif int(temporary.group(1)) != os.getpid():
+            (folder / name).unlink(missing_ok=True)
+    return kept
+
+
 def is_among(name: str, paths: Iterable[str]) -> bool:
     """Whether the file ``name`` is one of ``paths`` (relative to one folder), the temporary file
     that replaces one of them, or in one of them that ends with a slash (a folder)."""
