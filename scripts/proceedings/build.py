@@ -228,7 +228,8 @@ def _zipped_and_published(project: Project, put: tuple[Future[FilesPut], Future[
     ``read_again()``, called once every input has been read (by Sphinx, the files beside the pages
     and the volume PDF), raises (an input changed while the build read it); what it returns is kept
     as ``inputs``. The snapshot before the published one, from which the new one is made, and the
-    published one are read while Sphinx runs. Both run at the lowest priority, below the shards indexed while Sphinx writes."""
+    published one are read while Sphinx runs. Both run at the lowest priority, below the shards
+    indexed while Sphinx writes."""
     finishing = _Finishing()
     files, volume_file = put
     made_last = (*BUNDLE_FOLDERS, VOLUME_PDF)
