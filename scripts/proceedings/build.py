@@ -41,10 +41,11 @@ from .site.stamp import (
     forget_last_build,
     found_if_unchanged,
     paper_digests,
+    published_digest,
     published_site,
     record_build,
 )
-from .util.files import exclusive, file_signatures, without, without_leftovers
+from .util.files import exclusive, file_signatures, signatures_among, without, without_leftovers
 from .util.priority import LAST_NICENESS, lower_thread_priority
 from .util.progress import Timings
 
@@ -145,7 +146,8 @@ def _build(project: Project, timings: Timings, options: BuildOptions, diags: Dia
                 finish_index(index)
             finishing.searched.set_result(None)
     # As read once every input was: a change made since is not in the site, and the next build sees it.
-    record_build(project, {**finishing.inputs, "site": published_site(project)}, diags)  # Jupyter Book's warnings too
+    record_build(project, {**finishing.inputs, "site": published_site(project), "published": published_digest(finishing.site)},
+                 diags)  # Jupyter Book's warnings too
     return True
 
 
@@ -212,6 +214,8 @@ class _Finishing:
     inputs: dict = field(default_factory=dict)
     """The inputs as read again once Sphinx, the files beside the pages and the volume PDF had read
     them, before the snapshot was switched to (see :func:`~proceedings.site.stamp.build_inputs`)."""
+    site: dict[str, list[int]] = field(default_factory=dict)
+    """The files of the site as published, with their signatures."""
 
 
 @contextmanager
@@ -291,3 +295,4 @@ def _zipped_and_published(project: Project, put: tuple[Future[FilesPut], Future[
             finishing.built.set()  # so that the threads end
         with timings.stage("zip and publish"):
             published.result()
+            finishing.site = site_as_built() | signatures_among(project.work_html, late)

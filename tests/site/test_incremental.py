@@ -277,6 +277,32 @@ def test_a_build_with_nothing_changed_checks_again_what_its_signed_inputs_do_not
     assert "is a link to a file outside papers/" in capsys.readouterr().err
 
 
+def test_a_build_with_nothing_changed_puts_back_what_was_removed_or_changed_in_the_published_site(tmp_path, capsys):
+    """A trial deleted a page from ``_build/html`` and built: "Nothing changed since the last build:
+    the site is up to date", and the page stayed missing. The published site's files are part of
+    what a build with nothing changed compares: one removed or changed by hand is put back."""
+    root = write_project(tmp_path / "project")
+    assert main(["build", str(root)]) == 0
+    assert main(["build", str(root)]) == 0
+    assert "Nothing changed since the last build" in capsys.readouterr().out
+    assert main(["build", str(root)]) == 0  # recorded again by the build that changed nothing
+    assert "Nothing changed since the last build" in capsys.readouterr().out
+    site = root / "_build" / "html"
+    page = site / "book" / "papers" / "paper-one.html"
+    built = page.read_bytes()
+    page.unlink()
+    assert main(["build", str(root)]) == 0
+    assert "Nothing changed since the last build" not in capsys.readouterr().out
+    assert page.read_bytes() == built
+    with page.open("ab") as written:  # in place: the published snapshot's own copy
+        written.write(b"<script>changed by hand</script>")
+    assert main(["build", str(root)]) == 0
+    assert "Nothing changed since the last build" not in capsys.readouterr().out
+    assert page.read_bytes() == built
+    assert main(["build", str(root)]) == 0
+    assert "Nothing changed since the last build" in capsys.readouterr().out
+
+
 def test_files_touched_or_saved_without_a_change_are_not_changes(tmp_path, monkeypatch, capsys):
     """An editor saving a file as it was, a checkout, or a copy without times changes a file's time,
     not its contents: nothing is regenerated, and Jupyter Book is not run (a new time on the table

@@ -234,3 +234,31 @@ def test_the_linked_snapshot_stays_when_the_build_folder_is_reached_through_a_li
     assert sorted(path.name for path in sites.iterdir()) == sorted([second.name, third.name])
     assert first.name not in {second.name, third.name}
     assert (link / "index.html").read_text("utf-8") == "the third" and (second / "index.html").read_text("utf-8") == "second"
+
+
+def test_a_snapshot_changed_by_hand_is_never_written_through_and_gives_the_built_files(tmp_path):
+    """The snapshot before the published one is made into the next: a folder put where the site has
+    a file, or a link put in it to a folder elsewhere (through which the staging would write there),
+    is not followed: the snapshot holds the built files, and the folder elsewhere is untouched."""
+    built, sites, link = tmp_path / "built", tmp_path / "sites", tmp_path / "html"
+    _write_files(built, {"index.html": "one", "book/a.html": "a", "book/b.html": "b"})
+    first = publish(built, sites, link)
+    (built / "index.html").write_text("second", "utf-8")
+    second = publish(built, sites, link)
+    (first / "index.html").unlink()
+    (first / "index.html").mkdir()  # as a trial did: an empty folder where the page was
+    (built / "book/a.html").write_text("a, changed", "utf-8")
+    third = publish(built, sites, link)
+    assert _snapshot_files(third) == {"index.html": b"second", "book/a.html": b"a, changed", "book/b.html": b"b"}
+    elsewhere = tmp_path / "elsewhere"
+    _write_files(elsewhere, {"a.html": "not the site's"})
+    for path in sorted((second / "book").iterdir()):
+        path.unlink()
+    (second / "book").rmdir()
+    (second / "book").symlink_to(elsewhere, target_is_directory=True)
+    (built / "book/b.html").write_text("b, changed", "utf-8")
+    fourth = publish(built, sites, link)
+    assert _snapshot_files(fourth) == {"index.html": b"second", "book/a.html": b"a, changed", "book/b.html": b"b, changed"}
+    assert not (fourth / "book").is_symlink()
+    assert sorted(path.name for path in elsewhere.iterdir()) == ["a.html"]
+    assert (elsewhere / "a.html").read_text("utf-8") == "not the site's"

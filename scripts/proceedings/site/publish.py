@@ -13,7 +13,7 @@ from contextlib import suppress
 from pathlib import Path
 
 from ..model.locations import Project
-from ..util.files import file_signatures, is_among, remove_tree, replacing, signatures_among, without
+from ..util.files import file_signatures, is_among, plain_file_signatures, remove_tree, replacing, signatures_among, without
 from ..util.git import git_output
 from .errors import PublishError
 
@@ -42,8 +42,7 @@ def publish(built: Path, sites: Path, link: Path, late: tuple[str, ...] = (),
     """
     previous = link.resolve() if link.is_symlink() else None
     published = file_signatures(previous) if previous else {}
-    staging = _recycled_folder(sites, previous)
-    staged = file_signatures(staging)
+    staging, staged = _recycled_folder(sites, previous)
     written()
     files = listed() if listed else without(file_signatures(built), late)
     waited = previous is not None and files == without(published, late)
@@ -71,10 +70,12 @@ def publish(built: Path, sites: Path, link: Path, late: tuple[str, ...] = (),
     return snapshot
 
 
-def _recycled_folder(sites: Path, current: Path | None) -> Path:
-    """A staging folder for the next snapshot under ``sites``: the newest of the folders there but
-    the published one ``current`` (the snapshot before it, or a staging that a build stopped
-    half-way left), renamed, else a new one; the other folders are removed.
+def _recycled_folder(sites: Path, current: Path | None) -> tuple[Path, dict[str, list[int]]]:
+    """A staging folder for the next snapshot under ``sites``, and the files it holds: the newest of
+    the folders there but the published one ``current`` (the snapshot before it, or a staging that a
+    build stopped half-way left), renamed, else a new one; the other folders are removed. One that
+    holds what no snapshot made here does (a symbolic link, through which the staging would write
+    elsewhere) is removed too.
 
     Making each snapshot anew linked the site's ten thousand files at 1,000 papers, and removing the
     one before as many (0.2 s of CPU after an edited abstract, most of it beside Pagefind at the end
@@ -93,10 +94,13 @@ def _recycled_folder(sites: Path, current: Path | None) -> Path:
         elif old not in folders:
             old.unlink()
     staging = sites / f".site-{time.time_ns()}.tmp"
-    if newest is None:
-        staging.mkdir()
-        return staging
-    return newest.rename(staging)
+    if newest is not None:
+        newest.rename(staging)
+        if (staged := plain_file_signatures(staging)) is not None:
+            return staging, staged
+        remove_tree(staging)
+    staging.mkdir()
+    return staging, {}
 
 
 def _remove(staging: Path, names: list[str]) -> None:
@@ -135,6 +139,8 @@ def _stage(files: dict[str, list[int]], built: Path, staging: Path, previous: Pa
         target = os.path.join(staging, name)
         if name in staged:
             os.unlink(target)
+        elif staged and os.path.lexists(target):  # a folder where the site has a file, made by hand
+            remove_tree(Path(target))
         if previous and published.get(name) == signature:
             os.link(os.path.join(previous, name), target)
         elif name in names or name.startswith(folders):

@@ -4,6 +4,7 @@ seconds at 1,000 papers, and loading and checking them again 1.3 s more."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -187,6 +188,10 @@ def found_if_unchanged(project: Project, inputs: dict) -> Diagnostics | None:
     last = read_json(project.work / _STAMP, None)
     if inputs["site"] is None or not isinstance(last, dict) or _compared(last) != _compared(json.loads(json.dumps(inputs))):
         return None
+    # Asked last, as it walks the site: a page of it removed or changed by hand since (a trial's
+    # build said the site was up to date with a page deleted from it) is put back.
+    if last.get("published") != published_digest(file_signatures(project.html)):
+        return None
     try:
         return Diagnostics.from_records(last["found"])
     except (KeyError, TypeError, ValueError):  # recorded by an older version, or damaged: checked again
@@ -195,11 +200,18 @@ def found_if_unchanged(project: Project, inputs: dict) -> Diagnostics | None:
 
 def _compared(inputs: dict) -> dict:
     """The inputs without the times of the organizer's files, whose contents decide, nor what the
-    checks found in them."""
+    checks found in them, nor the published site's files."""
     compared = {**inputs, "papers": timeless(inputs.get("papers", {})), "root": timeless(inputs.get("root", {})),
                 "book": compared_book_inputs(inputs.get("book", {}))}
     compared.pop("found", None)
+    compared.pop("published", None)
     return compared
+
+
+def published_digest(files: dict[str, list[int]]) -> str:
+    """A digest of the published site's ``files`` (their paths, sizes and times), for the record
+    of a build (``published``): the build knows them, a build with nothing changed walks the site."""
+    return hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
 
 
 def forget_last_build(project: Project) -> None:
@@ -209,5 +221,9 @@ def forget_last_build(project: Project) -> None:
 
 def record_build(project: Project, inputs: dict, found: Diagnostics) -> None:
     """Remember what a successful build read, and what it ``found`` (its checks' findings, Jupyter
-    Book's warnings)."""
+    Book's warnings). ``inputs`` without the digest of the published site's files (``published``:
+    a build that found nothing changed, and the site's files as recorded) keep the one recorded."""
+    if "published" not in inputs:
+        last = read_json(project.work / _STAMP, {})
+        inputs = {**inputs, "published": last.get("published") if isinstance(last, dict) else None}
     write_if_changed(project.work / _STAMP, json.dumps({**inputs, "found": found.as_records()}, sort_keys=True))

@@ -285,11 +285,12 @@ def cached_file(path: Path) -> bool:
     return signature is not None and signature[0] > 0
 
 
-def file_signatures(folder: Path) -> dict[str, list[int]]:
+def file_signatures(folder: Path, others: list[str] | None = None) -> dict[str, list[int]]:
     """Each file under ``folder``, by relative path in path order, with its :func:`file_signature`.
-    Files reached through a link to a folder are not included, as with ``Path.rglob``."""
+    Files reached through a link to a folder are not included, as with ``Path.rglob``. With
+    ``others``, what is neither a folder nor a file, or is a link, is named there instead."""
     found: dict[str, list[int]] = {}
-    for name, entry in _files(str(folder), "") if folder.is_dir() else ():
+    for name, entry in _files(str(folder), "", others) if folder.is_dir() else ():
         try:
             stat = entry.stat()
         except FileNotFoundError:  # gone while the folder was walked
@@ -364,11 +365,20 @@ def timeless(signatures: dict[str, list | None]) -> dict[str, list | None]:
     return {name: None if signature is None else [signature[0], signature[-1]] for name, signature in signatures.items()}
 
 
-def _files(directory: str, prefix: str) -> Iterator[tuple[str, os.DirEntry]]:
+def plain_file_signatures(folder: Path) -> dict[str, list[int]] | None:
+    """:func:`file_signatures` of ``folder`` if it holds only files and folders, none of them a
+    symbolic link; else None (a link, a socket, a pipe)."""
+    others: list[str] = []
+    found = file_signatures(folder, others)
+    return None if others else found
+
+
+def _files(directory: str, prefix: str, others: list[str] | None = None) -> Iterator[tuple[str, os.DirEntry]]:
     # os.scandir with plain strings: the site's 8,000 files were walked with pathlib several times a
     # build, a second each at 1,000 papers. A file or folder may go while it is walked: Sphinx's
     # output folder is walked while the files beside the pages are written into it, each through a
-    # temporary file renamed into place.
+    # temporary file renamed into place. With ``others``, what is neither a folder nor a file (a
+    # symbolic link to either, too) is named there rather than followed.
     try:
         with os.scandir(directory) as listing:
             entries = list(listing)
@@ -376,6 +386,8 @@ def _files(directory: str, prefix: str) -> Iterator[tuple[str, os.DirEntry]]:
         return
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
-            yield from _files(entry.path, f"{prefix}{entry.name}/")
+            yield from _files(entry.path, f"{prefix}{entry.name}/", others)
+        elif others is not None and (entry.is_symlink() or not entry.is_file()):
+            others.append(prefix + entry.name)
         elif entry.is_file():
             yield prefix + entry.name, entry
