@@ -64,6 +64,19 @@ def test_an_encrypted_pdf_with_its_password_is_published_decrypted(scaffold, cap
     assert hashlib.sha256(pdf.read_bytes()).hexdigest() == before, "the organizer's file is left as it was"
 
 
+def test_an_unlocked_copy_is_the_same_file_in_every_build(tmp_path):
+    """A trial found the readable copy of a protected PDF different in every build from scratch
+    (pikepdf gave it a random /ID): the same inputs publish the same file."""
+    from proceedings.outputs.unlocked import unlocked_copy
+
+    pdf = tmp_path / "protected.pdf"
+    with pikepdf.new() as document:
+        document.add_blank_page()
+        document.save(pdf, encryption=pikepdf.Encryption(user="s3cret-pw", owner="owner-pw"))
+    copies = [unlocked_copy(pdf, "s3cret-pw", "digest", tmp_path / name) for name in ("first", "second")]
+    assert copies[0].read_bytes() == copies[1].read_bytes() and not PdfReader(copies[0]).is_encrypted
+
+
 def _note(number: int, venue: str = "FM4Science 2026 Poster", title: str = "") -> dict:
     return {"id": f"Forum{number}", "forum": f"Forum{number}", "number": number,
             "content": {"title": {"value": title or f"Paper {number}"}, "abstract": {"value": f"Abstract {number}."},

@@ -15,5 +15,7 @@ def unlocked_copy(pdf: Path, password: str, sha256: str, cache: Path) -> Path:
         from pikepdf import Pdf  # here: few projects have a password, and every build paid its import
 
         with Pdf.open(pdf, password=password) as document, replacing(target) as temporary:
-            document.save(temporary)  # pikepdf writes no encryption unless asked to
+            # No encryption unless asked to; the file's /ID from its contents, not at random, so
+            # that two builds of the same inputs publish the same file (a trial saw it change).
+            document.save(temporary, deterministic_id=True)
     return target
