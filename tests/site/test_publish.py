@@ -262,3 +262,11 @@ def test_a_snapshot_changed_by_hand_is_never_written_through_and_gives_the_built
     assert not (fourth / "book").is_symlink()
     assert sorted(path.name for path in elsewhere.iterdir()) == ["a.html"]
     assert (elsewhere / "a.html").read_text("utf-8") == "not the site's"
+
+    # A review's case: the snapshot before holds folders alone, one where the site has a page.
+    for path in sorted(third.rglob("*"), key=lambda path: -len(path.parts)):
+        path.rmdir() if path.is_dir() else path.unlink()
+    (third / "index.html").mkdir()
+    (built / "index.html").write_text("the fifth", "utf-8")
+    fifth = publish(built, sites, link)
+    assert _snapshot_files(fifth) == {"index.html": b"the fifth", "book/a.html": b"a, changed", "book/b.html": b"b, changed"}

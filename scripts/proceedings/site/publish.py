@@ -93,12 +93,13 @@ def _recycled_folder(sites: Path, current: Path | None) -> tuple[Path, dict[str,
             remove_tree(old)
         elif old not in folders:
             old.unlink()
-    staging = sites / f".site-{time.time_ns()}.tmp"
     if newest is not None:
-        newest.rename(staging)
-        if (staged := plain_file_signatures(staging)) is not None:
+        staging = newest.rename(sites / f".site-{time.time_ns()}.tmp")
+        # Not one without files either: its folders could stand where the site has files.
+        if staged := plain_file_signatures(staging):
             return staging, staged
         remove_tree(staging)
+    staging = sites / f".site-{time.time_ns()}.tmp"  # named anew: a folder that would not go keeps its name
     staging.mkdir()
     return staging, {}
 
