@@ -22,6 +22,7 @@ from .pages.book import write_pages
 from .pages.generated import INDEX_PAGE_LIMIT
 from .records.diagnostics import Diagnostics
 from .site.assets import VOLUME_PDF, FilesPut, put_volume_pdf, start_volume_pdf, write_assets
+from .site.book_server import start_jupyter_book_server
 from .site.errors import BuildError, InputsChanged
 from .site.jupyter_book import (
     BookRun,
@@ -29,7 +30,6 @@ from .site.jupyter_book import (
     forget_book_run,
     planned_run,
     run_jupyter_book,
-    start_jupyter_book_server,
     without_repeats,
 )
 from .site.publish import publish

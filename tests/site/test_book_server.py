@@ -126,3 +126,60 @@ def test_the_selectors_compiled_are_the_theme_s():
     used = set(re.findall(r"\.select(?:_one)?\(f?\"([^\"]+)\"", source))
     assert used and {selector.replace("{ii}", "0") for selector in used} <= set(_THEME_SELECTORS)
 
+
+
+STOPPED = textwrap.dedent("""\
+    import multiprocessing, sys
+    from multiprocessing import forkserver
+    from proceedings.site.book_server import stop_jupyter_book_server
+    if __name__ == "__main__":
+        multiprocessing.get_context("forkserver").set_forkserver_preload(["slow"])
+        forkserver.ensure_running()
+        print(forkserver._forkserver._forkserver_pid, flush=True)
+        stop_jupyter_book_server()
+        stop_jupyter_book_server()  # none left: nothing to do
+""")
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="the server's end is watched in /proc")
+def test_a_server_stopped_while_it_imports_ends_then_and_lets_the_output_go(tmp_path):
+    """A build with nothing to do ends before the server it started has imported Jupyter Book:
+    stopped, the server is gone at once, and with it the hold it had on the command's output (which
+    a pipe's reader waits for). Here it imports a module that takes a minute."""
+    (tmp_path / "slow.py").write_text("import time\ntime.sleep(60)\n")
+    (tmp_path / "server.py").write_text(STOPPED)
+    path = os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])
+    run = subprocess.run([sys.executable, str(tmp_path / "server.py")], capture_output=True, text=True, check=True,
+                         timeout=30, env={**os.environ, "PYTHONPATH": path})
+    assert not Path(f"/proc/{int(run.stdout)}").exists()
+
+
+def _servers_of(mark: str) -> list[int]:
+    """The fork servers running with ``mark`` in their environment."""
+    found = []
+    for process in Path("/proc").iterdir():
+        try:
+            command = (process / "cmdline").read_bytes()
+            environment = (process / "environ").read_bytes()
+        except OSError:  # not a process, or gone
+            continue
+        if b"multiprocessing.forkserver" in command and mark.encode() in environment.split(b"\0"):
+            found.append(int(process.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="the server is looked for in /proc")
+def test_a_build_with_nothing_to_do_leaves_no_server_behind(project, tmp_path):
+    """``proceedings build`` starts the server before its own imports, before it knows whether there
+    is anything to build; once it has ended, whether it built or not, no server of its is left. (Its
+    output goes to a file: a pipe's reader would wait for the server too.)"""
+    mark = f"PROCEEDINGS_TEST_RUN={os.getpid()}-{time.monotonic_ns()}"
+    environment = {**os.environ, "PROCEEDINGS_TEST_RUN": mark.partition("=")[2]}
+    for expected in ("Built in", "Nothing changed since the last build"):
+        with open(tmp_path / "output", "w+") as output:
+            run = subprocess.run([sys.executable, "-m", "proceedings", "build", str(project)], stdout=output,
+                                 stderr=subprocess.STDOUT, timeout=300, env=environment)
+            assert _servers_of(mark) == []
+            output.seek(0)
+            said = output.read()
+        assert run.returncode == 0 and expected in said, said

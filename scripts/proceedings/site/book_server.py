@@ -1,9 +1,17 @@
-"""The last module the fork server that Jupyter Book runs from preloads (see ``jupyter_book``).
+"""The fork server that Jupyter Book runs from, and the last module it preloads.
+
+Jupyter Book runs in a child of a fork server that has imported it and the Sphinx extensions it loads
+while the command read the inputs and wrote the pages: importing them took about two of the three
+seconds of a rebuild after a one-page change. (Forking the command itself could deadlock: it runs
+threads.) The command starts the server first thing (``proceedings.__main__``), before its own
+imports; this module is kept light for that, and so that the server does not import the rest of the
+package: Jupyter Book's process needs only :func:`jupyter_book_main`.
 
 The server ends when the build does. Python's own ending, every module of Jupyter Book and Sphinx
 torn down, took it half a second, during which it held the build's output open: whatever reads the
 command's output through a pipe (``| tee``, a CI log, the benchmark) waited for it. It has nothing
-to save or flush, so it exits at once instead.
+to save or flush, so it exits at once instead; and a command that ends while the server still
+imports (a build that found nothing to do) ends it (:func:`stop_jupyter_book_server`).
 
 Every object the preloaded modules made is moved out of the cycle collector's sight
 (:func:`gc.freeze`): each Jupyter Book run is a fork of the server, whose first full collection
@@ -12,14 +20,79 @@ edited abstract's run.
 
 Before that, the CSS selectors pydata-sphinx-theme gives BeautifulSoup for every page's navigation
 are compiled once here: soupsieve compiles its own patterns at their first use, which every run
-paid, 0.2 s of the 1 s Jupyter Book takes for an edited abstract. Imported anywhere else, this
-module does nothing.
+paid, 0.2 s of the 1 s Jupyter Book takes for an edited abstract. Imported anywhere else than in the
+server, this module only defines its functions.
 """
 
 import atexit
 import gc
 import os
+import signal
 import sys
+from contextlib import suppress
+from multiprocessing import forkserver, get_context
+
+from ..util.processes import deaf_children
+
+# Not sphinxext-opengraph, nor our extension, which imports it: it prints a notice when imported,
+# which belongs in Jupyter Book's log.
+_BOOK_MODULES = ["jupyter_book.cli.main", "jupyter_book.sphinx", "sphinx.application", "sphinx.builders.html",
+                 "myst_nb", "myst_nb.sphinx_ext", "sphinx_book_theme", "pydata_sphinx_theme", "sphinx_design",
+                 "sphinx_external_toc", "sphinx_jupyterbook_latex", "sphinx_thebe", "sphinx_togglebutton",
+                 "sphinx_copybutton", "sphinx_comments", "sphinx_multitoc_numbering",
+                 # What Sphinx and our extension import when they start (0.2 s of a one-page rebuild):
+                 # Sphinx's built-in extensions and builders, and the icon trim's font tools.
+                 "sphinx.transforms.post_transforms.code", "sphinx.ext.doctest", "sphinx.domains.c",
+                 "sphinx.domains.cpp", "sphinx.domains.javascript", "sphinx.domains.python", "sphinx.builders.epub3",
+                 "sphinx.builders.latex", "sphinx.builders.gettext", "sphinx_design.extension",
+                 "sphinx_external_toc.parsing", "fontTools.subset",
+                 # Last: this module, which readies the server (below) and holds what its children run.
+                 __name__]
+BOOK_PROCESSES = get_context("forkserver")
+"""How Jupyter Book's process is started: forked from the server."""
+
+
+def start_jupyter_book_server() -> None:
+    """Start the fork server that Jupyter Book runs from, unless it runs; it imports in the background."""
+    BOOK_PROCESSES.set_forkserver_preload(_BOOK_MODULES)
+    with deaf_children():
+        forkserver.ensure_running()
+
+
+def stop_jupyter_book_server() -> None:
+    """End the fork server, if it runs, at once: still importing, it would hold the command's output
+    open until done (0.8 s), however quickly the command ended. multiprocessing stops it only by
+    waiting for it (``_stop``, which its tests use); the server has nothing to save."""
+    server = forkserver._forkserver  # the module's own instance, which ensure_running() starts
+    pid = getattr(server, "_forkserver_pid", None)
+    if pid is None:
+        return
+    with suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    server._stop()  # type: ignore[attr-defined]  # not in typeshed: a test helper of multiprocessing
+
+
+def jupyter_book_main(argv: list[str], cwd: str, log: str | None, warnings: str) -> None:
+    """Run Jupyter Book's command line in this (forked) process, its output into ``log`` if given
+    (else the terminal), its warnings and errors into ``warnings`` (Sphinx writes them to stderr)."""
+    os.chdir(cwd)
+    for path, stream in ((log, 1), (warnings, 2)):
+        if path:
+            os.dup2(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), stream)
+    from jupyter_book import utils
+    from jupyter_book.cli.main import main
+    from sphinx.util.console import color_terminal, nocolor
+
+    # Colours only on a terminal, as sphinx-build decides, which Jupyter Book does not (its own boxes
+    # are coloured always): a log written to a file had their codes.
+    if not color_terminal():
+        nocolor()
+        utils.bcolors.update(dict.fromkeys(utils.bcolors, ""))
+        utils.endc = ""
+
+    sys.argv = ["jupyter-book", *argv]
+    main()
+
 
 # pydata_sphinx_theme/toctree.py's selectors, one per level of the sidebar shown expanded
 # (sphinx-book-theme's `show_navbar_depth`, 1 unless the book sets it: level 0 alone).

@@ -8,7 +8,6 @@ import re
 import sys
 from dataclasses import dataclass
 from importlib import metadata
-from multiprocessing import forkserver, get_context
 from pathlib import Path
 
 import yaml
@@ -28,6 +27,7 @@ from ..util.files import (
     write_if_changed,
 )
 from ..util.processes import deaf_children
+from .book_server import BOOK_PROCESSES, jupyter_book_main
 from .errors import BuildError
 
 # What else decides Jupyter Book's output, beside the project's files.
@@ -131,55 +131,6 @@ def _listed_title(page: Path) -> str | None:
     return next((line[2:].strip() for line in text[end:].splitlines() if line.startswith("# ")), "")
 
 
-# Jupyter Book runs in a child of a fork server that has imported it and the Sphinx extensions it
-# loads while this process read the inputs and wrote the pages: importing them took about two of
-# the three seconds of a rebuild after a one-page change. (Forking this process itself could
-# deadlock: it runs threads.) Not sphinxext-opengraph, nor our extension, which imports it: it
-# prints a notice when imported, which belongs in Jupyter Book's log.
-_BOOK_MODULES = ["jupyter_book.cli.main", "jupyter_book.sphinx", "sphinx.application", "sphinx.builders.html",
-                 "myst_nb", "myst_nb.sphinx_ext", "sphinx_book_theme", "pydata_sphinx_theme", "sphinx_design",
-                 "sphinx_external_toc", "sphinx_jupyterbook_latex", "sphinx_thebe", "sphinx_togglebutton",
-                 "sphinx_copybutton", "sphinx_comments", "sphinx_multitoc_numbering", __name__,
-                 # What Sphinx and our extension import when they start (0.2 s of a one-page rebuild):
-                 # Sphinx's built-in extensions and builders, and the icon trim's font tools.
-                 "sphinx.transforms.post_transforms.code", "sphinx.ext.doctest", "sphinx.domains.c",
-                 "sphinx.domains.cpp", "sphinx.domains.javascript", "sphinx.domains.python", "sphinx.builders.epub3",
-                 "sphinx.builders.latex", "sphinx.builders.gettext", "sphinx_design.extension",
-                 "sphinx_external_toc.parsing", "fontTools.subset",
-                 # Last: it makes the server, once the build has ended, exit without Python's ending.
-                 f"{__package__}.book_server"]
-_BOOK_PROCESSES = get_context("forkserver")
-
-
-def start_jupyter_book_server() -> None:
-    """Start the fork server that Jupyter Book runs from; it imports in the background."""
-    _BOOK_PROCESSES.set_forkserver_preload(_BOOK_MODULES)
-    with deaf_children():
-        forkserver.ensure_running()
-
-
-def _jupyter_book_main(argv: list[str], cwd: str, log: str | None, warnings: str) -> None:
-    """Run Jupyter Book's command line in this (forked) process, its output into ``log`` if given
-    (else the terminal), its warnings and errors into ``warnings`` (Sphinx writes them to stderr)."""
-    os.chdir(cwd)
-    for path, stream in ((log, 1), (warnings, 2)):
-        if path:
-            os.dup2(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), stream)
-    from jupyter_book import utils
-    from jupyter_book.cli.main import main
-    from sphinx.util.console import color_terminal, nocolor
-
-    # Colours only on a terminal, as sphinx-build decides, which Jupyter Book does not (its own boxes
-    # are coloured always): a log written to a file had their codes.
-    if not color_terminal():
-        nocolor()
-        utils.bcolors.update(dict.fromkeys(utils.bcolors, ""))
-        utils.endc = ""
-
-    sys.argv = ["jupyter-book", *argv]
-    main()
-
-
 def _page_log(project: Project) -> Path:
     """Where our extension logs each page Sphinx begins to write (``proceedings_page_log``)."""
     return project.work / "pages-written.log"
@@ -263,7 +214,7 @@ def run_jupyter_book(project: Project, run: BookRun, verbose: bool = False) -> D
     stamp.unlink(missing_ok=True)
     interrupted.touch()
     log, warnings = project.work / "jupyter-book.log", project.work / "jupyter-book-warnings.log"
-    process = _BOOK_PROCESSES.Process(target=_jupyter_book_main,
+    process = BOOK_PROCESSES.Process(target=jupyter_book_main,
                                       args=(run.argv, str(project.root), None if verbose else str(log), str(warnings)))
     with deaf_children():
         process.start()
