@@ -41,11 +41,11 @@ _BOOK_MODULES = ["jupyter_book.cli.main", "jupyter_book.sphinx", "sphinx.applica
                  "sphinx_external_toc", "sphinx_jupyterbook_latex", "sphinx_thebe", "sphinx_togglebutton",
                  "sphinx_copybutton", "sphinx_comments", "sphinx_multitoc_numbering",
                  # What Sphinx and our extension import when they start (0.2 s of a one-page rebuild):
-                 # Sphinx's built-in extensions and builders, and the icon trim's font tools.
+                 # Sphinx's built-in extensions and builders.
                  "sphinx.transforms.post_transforms.code", "sphinx.ext.doctest", "sphinx.domains.c",
                  "sphinx.domains.cpp", "sphinx.domains.javascript", "sphinx.domains.python", "sphinx.builders.epub3",
                  "sphinx.builders.latex", "sphinx.builders.gettext", "sphinx_design.extension",
-                 "sphinx_external_toc.parsing", "fontTools.subset",
+                 "sphinx_external_toc.parsing",
                  # Last: this module, which readies the server (below) and holds what its children run.
                  __name__]
 BOOK_PROCESSES = get_context("forkserver")
