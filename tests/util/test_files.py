@@ -90,6 +90,17 @@ def test_is_among_and_signatures_among_name_files_folders_and_temporaries(tmp_pa
     assert set(without(file_signatures(tmp_path), late)) == {"book/page.html"}
 
 
+def test_without_leaves_out_exactly_what_is_among_the_paths():
+    paths = ("proceedings.pdf", "book/site.zip", "pagefind/", "pagefind-papers/")
+    names = ["proceedings.pdf", "proceedings.pdf.tmp", ".proceedings.pdf.123.tmp", "book/.site.zip.9.tmp",
+             "book/site.zip", "book/site.zip.tmp", ".site.zip.9.tmp", "pagefind/x.pf_meta", "pagefind",
+             "pagefind-papers/0/a", "pagefind-paper/0/a", "book/pagefind/x", "book/.page.html.5.tmp", "book/page.html"]
+    kept = without({name: [len(name), 0] for name in names}, paths)
+    assert set(kept) == {name for name in names if not is_among(name, paths)}
+    assert set(kept) == {"proceedings.pdf.tmp", "book/site.zip.tmp", ".site.zip.9.tmp", "pagefind", "pagefind-paper/0/a",
+                         "book/pagefind/x", "book/.page.html.5.tmp", "book/page.html"}
+
+
 def test_a_shared_folder_is_synced_reading_only_the_files_touched_since(tmp_path, monkeypatch):
     folder, manifest = tmp_path / "site", tmp_path / "files.json"
     source = tmp_path / "paper.pdf"

@@ -104,7 +104,11 @@ def is_among(name: str, paths: Iterable[str]) -> bool:
 def without(signatures: dict[str, list[int]], paths: Iterable[str]) -> dict[str, list[int]]:
     """``signatures`` but those of the files that are :func:`is_among` ``paths``."""
     paths = tuple(paths)
-    return {name: signature for name, signature in signatures.items() if not is_among(name, paths)}
+    # Asked of every file of the site several times a build: a name that is no temporary file is
+    # among ``paths`` as one of them or in one of their folders, found without a loop.
+    folders, files = tuple(path for path in paths if path.endswith("/")), set(paths)
+    return {name: signature for name, signature in signatures.items()
+            if not (name in files or name.startswith(folders) or (name.endswith(".tmp") and is_among(name, paths)))}
 
 
 def signatures_among(folder: Path, paths: Iterable[str]) -> dict[str, list[int]]:
