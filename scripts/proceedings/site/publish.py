@@ -13,7 +13,7 @@ from contextlib import suppress
 from pathlib import Path
 
 from ..model.locations import Project
-from ..util.files import file_signatures, is_among, plain_file_signatures, remove_tree, replacing, signatures_among, without
+from ..util.files import among, file_signatures, plain_file_signatures, remove_tree, replacing, signatures_among, without
 from ..util.git import git_output
 from .errors import PublishError
 
@@ -53,13 +53,14 @@ def publish(built: Path, sites: Path, link: Path, late: tuple[str, ...] = (),
     if link.is_dir() and not link.is_symlink():  # a site published before snapshots existed
         previous = link.rename(sites / "site-0")
         published = file_signatures(previous)
+    made_late = among(late)
     try:
-        _remove(staging, [name for name in staged if name not in files and not is_among(name, late)])
+        _remove(staging, [name for name in staged if name not in files and not made_late(name)])
         _stage(files, built, staging, previous, published, staged, whole)
         if not waited:
             ready()
         now_late = signatures_among(built, late)
-        _remove(staging, [name for name in staged if is_among(name, late) and name not in now_late])
+        _remove(staging, [name for name in staged if made_late(name) and name not in now_late])
         _stage(now_late, built, staging, previous, published, staged, whole)
     except BaseException:  # the search index or the zip failed: nothing is published
         remove_tree(staging)

@@ -12,7 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from stat import S_ISREG
@@ -94,21 +94,24 @@ def without_leftovers(folder: Path, signatures: dict[str, list[int]]) -> dict[st
     return kept
 
 
-def is_among(name: str, paths: Iterable[str]) -> bool:
-    """Whether the file ``name`` is one of ``paths`` (relative to one folder), the temporary file
-    that replaces one of them, or in one of them that ends with a slash (a folder)."""
-    return any(name.startswith(path) if path.endswith("/") else name == path or is_replacement_of(name, path)
-               for path in paths)
+def among(paths: Iterable[str]) -> Callable[[str], bool]:
+    """A test of whether a file's name is one of ``paths`` (relative to one folder), the temporary
+    file that replaces one of them, or in one of them that ends with a slash (a folder). Asked of
+    every file of the site several times a build, it finds a name that is no temporary file among
+    them without a loop."""
+    paths = tuple(paths)
+    folders, files = tuple(path for path in paths if path.endswith("/")), set(paths)
+
+    def test(name: str) -> bool:
+        return name in files or name.startswith(folders) or (
+            name.endswith(".tmp") and any(is_replacement_of(name, path) for path in paths if not path.endswith("/")))
+    return test
 
 
 def without(signatures: dict[str, list[int]], paths: Iterable[str]) -> dict[str, list[int]]:
-    """``signatures`` but those of the files that are :func:`is_among` ``paths``."""
-    paths = tuple(paths)
-    # Asked of every file of the site several times a build: a name that is no temporary file is
-    # among ``paths`` as one of them or in one of their folders, found without a loop.
-    folders, files = tuple(path for path in paths if path.endswith("/")), set(paths)
-    return {name: signature for name, signature in signatures.items()
-            if not (name in files or name.startswith(folders) or (name.endswith(".tmp") and is_among(name, paths)))}
+    """``signatures`` but those of the files :func:`among` ``paths``."""
+    left_out = among(paths)
+    return {name: signature for name, signature in signatures.items() if not left_out(name)}
 
 
 def signatures_among(folder: Path, paths: Iterable[str]) -> dict[str, list[int]]:
