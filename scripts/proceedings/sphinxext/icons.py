@@ -36,17 +36,19 @@ def icon_names(site: Path, cache: Path | None = None) -> set[str]:
     known = read_json(cache, {}) if cache else {}
     found = {}
     # Names first: asking each of the site's 10,000 files for its size and time, for the 1,100 pages
-    # and scripts read here, was 0.2 s of Jupyter Book's run for an edited abstract.
-    for name in sorted(file_names(site), key=lambda name: name.split("/")):
-        if name.endswith(".html") or (name.startswith("_static/") and name.endswith(".js")):
-            signature = signature_if_file(site / name)
-            if signature is None:  # gone while the site was walked
-                continue
-            entry = known.get(name)
-            if entry is None or entry[0] != signature:
-                text = (site / name).read_text(encoding="utf-8", errors="replace")
-                entry = [signature, sorted(_names(text))]
-            found[name] = entry
+    # and scripts read here, was 0.2 s of Jupyter Book's run for an edited abstract; and those alone
+    # sorted (sorting all the names was 0.03 s).
+    pages = [name for name in file_names(site)
+             if name.endswith(".html") or (name.startswith("_static/") and name.endswith(".js"))]
+    for name in sorted(pages, key=lambda name: name.split("/")):
+        signature = signature_if_file(site / name)
+        if signature is None:  # gone while the site was walked
+            continue
+        entry = known.get(name)
+        if entry is None or entry[0] != signature:
+            text = (site / name).read_text(encoding="utf-8", errors="replace")
+            entry = [signature, sorted(_names(text))]
+        found[name] = entry
     if cache:
         write_if_changed(cache, json.dumps(found))
     return {icon for _, icons in found.values() for icon in icons}
@@ -105,10 +107,11 @@ def trim_icons(site: Path, theme_static: Iterable[Path], cache: Path) -> None:
         return
     css = trimmed_stylesheet((source / STYLESHEET).read_text(encoding="utf-8"), icon_names(site, cache / "names.json"))
     write_if_changed(site / "_static" / STYLESHEET, css)
+    code_points = glyphs(css)
     for font in FONTS:
         if (source / font).is_file():
             with replacing(site / "_static" / font) as temporary:
-                temporary.write_bytes(_kept_font_subset(source / font, glyphs(css), cache))
+                temporary.write_bytes(_kept_font_subset(source / font, code_points, cache))
 
 
 def _kept_font_subset(font: Path, code_points: set[int], cache: Path) -> bytes:
