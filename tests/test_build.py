@@ -700,3 +700,13 @@ def test_the_build_s_own_files_damaged_by_hand_say_what_to_do(tmp_path, capsys):
     assert f"The build could not use {cache}: " in said and f"remove {root / '_build'} and build again." in said, said
     cache.unlink()
     assert main(["build", str(root)]) == 0
+
+
+def test_a_build_of_a_folder_that_is_not_there_says_so_without_a_traceback(tmp_path):
+    """The project's folder is the build's lock: a folder that was not there ended the build in a
+    traceback (FileNotFoundError) where ``check`` and ``serve`` say there is no project."""
+    run = subprocess.run([sys.executable, "-m", "proceedings", "build", str(tmp_path / "no-such-folder")],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
+    assert "no papers/ folder here; is this a proceedings project?" in run.stderr
+    assert not (tmp_path / "no-such-folder").exists()

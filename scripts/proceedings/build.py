@@ -74,6 +74,8 @@ def build(project: Project, timings: Timings, options: BuildOptions = BuildOptio
     of the project started meanwhile waits for this one (the project's folder is the lock: a build
     that finds errors writes nothing, not even a lock file).
     """
+    if not project.root.is_dir():  # nothing to lock, nor to build: what loading it says
+        return False, load(project)[1]
     with exclusive(project.root, "Another build of this project is running: waiting for it to end."):
         diags = Diagnostics()
         try:

@@ -67,7 +67,8 @@ def _reads(env, targets: set[str]) -> dict[str, int]:
 
 
 def _unread_since(target: str, last: dict[str, list], reads: dict[str, int], last_reads: dict[str, int]) -> bool:
-    """Whether ``target`` is a document resolved ``last`` when it was read as it was last read."""
+    """Whether ``target`` is a document resolved in ``last`` and not read again since (``reads``,
+    ``last_reads``: when each was read, now and then)."""
     name = target.removeprefix("doc:")
     return target.startswith("doc:") and target in last and name in reads and reads[name] == last_reads.get(name)
 
