@@ -7,9 +7,6 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
-import pypdfium2
-from PIL import Image
-
 from ..util.files import cached_file, replacing
 from ..util.priority import lower_priority
 from ..util.processes import deaf_children
@@ -60,6 +57,11 @@ def render_preview(pdf: Path, sha256: str, cache: Path) -> Path:
     target = preview_path(sha256, cache)
     if cached_file(target):
         return target
+    # Here: pdfium and Pillow took 0.02 s to import in every build, most of which render no preview
+    # (and those that do render them in processes of their own).
+    import pypdfium2
+    from PIL import Image
+
     document = pypdfium2.PdfDocument(pdf)
     try:
         page = document[0]
