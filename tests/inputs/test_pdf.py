@@ -142,10 +142,10 @@ def test_the_pdf_workers_start_as_the_threads_running_allow(tmp_path, monkeypatc
     # Under serve, a fork copied locks the preview's threads held; the pool asks how to start them.
     import multiprocessing
 
-    from proceedings.inputs import pdf as pdf_module
+    from proceedings.util import processes
 
     asked = []
-    monkeypatch.setattr(pdf_module, "worker_context",
+    monkeypatch.setattr(processes, "worker_context",
                         lambda: asked.append(1) or multiprocessing.get_context("forkserver"))
     paths = []
     for name in ("one", "two"):

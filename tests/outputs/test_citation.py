@@ -230,8 +230,10 @@ def test_the_reference_workers_start_as_the_threads_running_allow(monkeypatch):
     # Under serve, a fork copied locks the preview's threads held; the pool asks how to start them.
     import multiprocessing
 
+    from proceedings.util import processes
+
     asked = []
-    monkeypatch.setattr(citation, "worker_context", lambda: asked.append(1) or multiprocessing.get_context("forkserver"))
+    monkeypatch.setattr(processes, "worker_context", lambda: asked.append(1) or multiprocessing.get_context("forkserver"))
     items = [f"item {number}" for number in range(2 * citation._PARALLEL_TEXTS)]
     cache = citation.TextCache()
     keys = cache.make_all("upper", items, str.upper, workers=2)

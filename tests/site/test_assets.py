@@ -24,7 +24,7 @@ def test_the_volume_pdf_is_made_in_a_process_once_then_taken_from_its_cache(tmp_
     path = start_volume_pdf(project, volume)()
     assert path is not None and path.parent == project.volume_pdfs
     assert len(PdfReader(path).pages) > len(volume.bound_papers)
-    monkeypatch.setattr(assets, "ProcessPoolExecutor", lambda *args, **kwargs: pytest.fail("made again"))
+    monkeypatch.setattr(assets, "worker_pool", lambda *args, **kwargs: pytest.fail("made again"))
     assert start_volume_pdf(project, volume)() == path
     assert start_volume_pdf(project, replace(volume, volume_pdf=False))() is None
     # Another title is another volume: the old file goes, the new one is made.

@@ -183,3 +183,69 @@ def test_a_build_with_nothing_to_do_leaves_no_server_behind(project, tmp_path):
             output.seek(0)
             said = output.read()
         assert run.returncode == 0 and expected in said, said
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process runs (a zombie, ended but not yet reaped by whoever adopted it, does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _processes_of(mark: str) -> set[int]:
+    """The running processes with ``mark`` in their environment."""
+    found = set()
+    for process in Path("/proc").iterdir():
+        try:
+            if process.name.isdigit() and mark.encode() in (process / "environ").read_bytes().split(b"\0"):
+                found.add(int(process.name))
+        except OSError:  # gone
+            continue
+    return {pid for pid in found if _alive(pid)}
+
+
+def _command(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # gone
+        return b""
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return None
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="the build's processes are looked for in /proc")
+@pytest.mark.parametrize("moment", ["forked", "spawned"])
+def test_a_build_killed_alone_leaves_no_process_running_nor_its_output_held(project, moment):
+    """Killed alone in the middle of a build (SIGKILL, as the out-of-memory killer does), the command
+    can end none of its processes: the workers it had forked (reading new PDFs) waited for work for
+    ever, holding its output open, the fork server alive (and with it Sphinx, writing on) and the
+    pipes of the workers it had spawned (previews, the volume PDF). They end with it now."""
+    mark = f"PROCEEDINGS_TEST_RUN={os.getpid()}-{time.monotonic_ns()}"
+    environment = {**os.environ, "PROCEEDINGS_TEST_RUN": mark.partition("=")[2]}
+    build = subprocess.Popen([sys.executable, "-m", "proceedings", "build", str(project)], stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, env=environment)
+
+    def at_the_moment() -> bool:
+        children = [pid for pid in _processes_of(mark) if _parent(pid) == build.pid]
+        if moment == "forked":  # a fork has the command's own command line
+            return any(_command(pid) == _command(build.pid) for pid in children)
+        return any(b"multiprocessing.spawn" in _command(pid) for pid in children)
+
+    deadline = time.monotonic() + 120
+    while not at_the_moment() and build.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert build.poll() is None, "the build ended before it had started its workers"
+    started = _processes_of(mark) - {build.pid}
+    build.kill()
+    build.wait()
+    deadline = time.monotonic() + 30
+    while _processes_of(mark) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _processes_of(mark), f"left running of {started}"
+    assert build.stdout is not None and build.stdout.read() is not None  # at the end of the output: no holder left

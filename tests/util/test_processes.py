@@ -196,3 +196,47 @@ def test_workers_started_while_another_thread_holds_a_lock_do_not_inherit_it(mon
     finally:
         release.set()
         holder.join()
+
+
+KILLED_ALONE = """\
+import multiprocessing, os, sys, time
+from proceedings.util.processes import worker_pool
+if __name__ == "__main__":
+    pool = worker_pool(2, multiprocessing.get_context(sys.argv[1]))
+    for started in [pool.submit(time.sleep, 0.2) for _ in range(2)]:  # both workers started
+        started.result()
+    pids = sorted(process.pid for process in multiprocessing.active_children())
+    pool.submit(time.sleep, 600)  # one busy, the other waiting for work: either way, for ever
+    print(" ".join(map(str, pids)), flush=True)
+    time.sleep(600)
+"""
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process runs (a zombie, ended but not yet reaped by whoever adopted it, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="the workers are looked for in /proc")
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_a_pool_s_workers_end_when_the_command_is_killed_alone(tmp_path, method):
+    """Killed alone (SIGKILL, as the out-of-memory killer does), the command can end nothing: its
+    workers, waiting for work, lived on for ever and held its output open."""
+    import subprocess
+    import sys
+
+    (tmp_path / "killed.py").write_text(KILLED_ALONE)
+    command = subprocess.Popen([sys.executable, str(tmp_path / "killed.py"), method], stdout=subprocess.PIPE, text=True)
+    workers = [int(pid) for pid in command.stdout.readline().split()]
+    assert len(workers) == 2 and all(_alive(pid) for pid in workers)
+    command.kill()
+    command.wait()
+    deadline = time.monotonic() + 30
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in workers)
+    assert command.stdout.read() == ""  # the output is let go: every holder has ended

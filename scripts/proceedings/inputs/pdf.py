@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
 from ..model.pdf_facts import PdfFacts
 from ..util.files import file_hash, replacing
-from ..util.processes import deaf_children, worker_context
+from ..util.processes import deaf_children, worker_pool
 from ..util.progress import progress
 
 # Bump when the extraction or its messages change, so that old cache entries are not reused.
@@ -84,7 +83,7 @@ def _parse_all(jobs: list[tuple[Path, str, str]], workers: int | None) -> list[P
     workers = min(workers or os.cpu_count() or 1, len(jobs))
     if workers <= 1:
         return list(progress((read_pdf(*job) for job in jobs), len(jobs), "PDF facts"))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
+    with worker_pool(workers) as pool:
         # Small chunks keep the workers evenly loaded and the progress bar moving.
         with deaf_children():
             facts = pool.map(read_pdf, *zip(*jobs, strict=True), chunksize=max(1, min(8, len(jobs) // (workers * 4))))

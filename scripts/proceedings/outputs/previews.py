@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
 from ..util.files import cached_file, replacing
 from ..util.priority import lower_priority
-from ..util.processes import deaf_children
+from ..util.processes import deaf_children, worker_pool
 from ..util.progress import progress
 
 # Wide enough for a sharp thumbnail on a phone, small enough to load fast.
@@ -42,7 +41,7 @@ def render_previews(pdfs: dict[str, Path], cache: Path, workers: int | None = No
     if workers > 1:
         # Spawned, not forked: the build renders previews in a thread (forking a threaded process
         # can deadlock), and forked workers would each count the whole parent's memory.
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=lower_priority) as pool:
+        with worker_pool(workers, get_context("spawn"), lower_priority) as pool:
             with deaf_children():
                 rendered = pool.map(render_preview, *zip(*missing, strict=True), chunksize=8)
             list(progress(rendered, len(missing), "previews"))

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 from typing import NamedTuple
@@ -31,7 +30,7 @@ from ..outputs.unlocked import unlocked_copy
 from ..util.files import cached_file, sync_shared_folder
 from ..util.myst import plain_paragraphs
 from ..util.priority import lower_priority
-from ..util.processes import deaf_children
+from ..util.processes import deaf_children, worker_pool
 
 
 class FilesPut(NamedTuple):
@@ -117,7 +116,7 @@ def start_volume_pdf(project: Project, volume: Proceedings) -> Callable[[], Path
     # Spawned, so that its memory (the writer holds every page of the volume) is returned when it ends;
     # it needs the PDFs' page counts, not their texts. The process ends once the volume is written.
     slim = volume.without_pdf_texts()
-    process = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"), initializer=lower_priority)
+    process = worker_pool(1, get_context("spawn"), lower_priority)
     with deaf_children():
         made = process.submit(_write_volume_pdf, slim, project.papers, preface, target)
     process.shutdown(wait=False)

@@ -33,7 +33,7 @@ import sys
 from contextlib import suppress
 from multiprocessing import forkserver, get_context
 
-from ..util.processes import deaf_children
+from ..util.processes import deaf_children, end_with_parent
 
 # Not sphinxext-opengraph, nor our extension, which imports it: it prints a notice when imported,
 # which belongs in Jupyter Book's log.
@@ -79,7 +79,10 @@ def stop_jupyter_book_server() -> None:
 
 def jupyter_book_main(argv: list[str], cwd: str, log: str | None, warnings: str) -> None:
     """Run Jupyter Book's command line in this (forked) process, its output into ``log`` if given
-    (else the terminal), its warnings and errors into ``warnings`` (Sphinx writes them to stderr)."""
+    (else the terminal), its warnings and errors into ``warnings`` (Sphinx writes them to stderr).
+    It ends with the server (which ends with the command): a command killed alone left it writing
+    into the work folder of the next build."""
+    end_with_parent()
     os.chdir(cwd)
     for path, stream in ((log, 1), (warnings, 2)):
         if path:
@@ -117,5 +120,6 @@ def _compile_selectors() -> None:
 # The server is started as ``python -c "from multiprocessing.forkserver import main; main(...)"``.
 if any("multiprocessing.forkserver import main" in argument for argument in sys.orig_argv):
     atexit.register(os._exit, 0)
+    end_with_parent()  # and, started before, once its imports are done and it sees the command gone
     _compile_selectors()
     gc.freeze()

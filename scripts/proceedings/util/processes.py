@@ -4,15 +4,23 @@ A terminal's Ctrl-C sends SIGINT to every process of the command, its children t
 child stopped with a traceback of its own (mid-import, mid-task) mixed into the command's message.
 So the children start with SIGINT blocked, a signal mask that fork and exec both keep (CPython's
 resource tracker starts the same way), and the command, interrupted, ends them itself.
+
+A command killed alone (by the kernel's out-of-memory killer, ``kill PID`` from another terminal)
+cannot end them: its workers waited for work for ever, holding its output open (``| tee`` never
+returned) and, through the descriptor a fork inherits, the fork server alive. So each child asks
+Linux to end it when the thread that started it ends (:func:`end_with_parent`).
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import InvalidStateError
+from concurrent.futures import InvalidStateError, ProcessPoolExecutor
 from contextlib import contextmanager
 from functools import partial
 from multiprocessing import resource_tracker
@@ -38,6 +46,32 @@ def worker_context() -> BaseContext:
     the output's, an allocator's) with no thread left to release them, and a worker that needed
     one would wait for ever."""
     return multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
+
+
+def worker_pool(workers: int, context: BaseContext | None = None,
+                then: Callable[[], object] | None = None) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes started as ``context`` says (by default
+    :func:`worker_context`'s), each of which ends when the thread that starts it does
+    (:func:`end_with_parent`), then runs ``then()`` (a module's function) before its first task."""
+    context = context or worker_context()
+    parent = None if context.get_start_method() == "forkserver" else os.getpid()  # else the server is
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=end_with_parent,
+                               initargs=(parent, then))
+
+
+_PR_SET_PDEATHSIG = 1  # prctl(2)'s option: the signal this process gets when its parent thread ends
+
+
+def end_with_parent(parent: int | None = None, then: Callable[[], object] | None = None) -> None:
+    """Have Linux kill this process (SIGKILL) when the thread that started it ends, and end it at
+    once if ``parent`` (its parent's process id, when known) has ended already; then ``then()``.
+    Elsewhere than on Linux only ``then()``."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if parent is not None and os.getppid() != parent:  # it ended before the signal was asked for
+            os._exit(1)
+    if then is not None:
+        then()
 
 
 @contextmanager
