@@ -120,6 +120,6 @@ def _compile_selectors() -> None:
 # The server is started as ``python -c "from multiprocessing.forkserver import main; main(...)"``.
 if any("multiprocessing.forkserver import main" in argument for argument in sys.orig_argv):
     atexit.register(os._exit, 0)
-    end_with_parent()  # and, started before, once its imports are done and it sees the command gone
+    end_with_parent()  # a command killed before this line is seen gone once the imports are done
     _compile_selectors()
     gc.freeze()

@@ -54,7 +54,7 @@ def worker_pool(workers: int, context: BaseContext | None = None,
     :func:`worker_context`'s), each of which ends when the thread that starts it does
     (:func:`end_with_parent`), then runs ``then()`` (a module's function) before its first task."""
     context = context or worker_context()
-    parent = None if context.get_start_method() == "forkserver" else os.getpid()  # else the server is
+    parent = None if context.get_start_method() == "forkserver" else os.getpid()  # the server's children
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=end_with_parent,
                                initargs=(parent, then))
 
