@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -249,3 +250,58 @@ def test_a_build_killed_alone_leaves_no_process_running_nor_its_output_held(proj
         time.sleep(0.1)
     assert not _processes_of(mark), f"left running of {started}"
     assert build.stdout is not None and build.stdout.read() is not None  # at the end of the output: no holder left
+
+
+FORKED_AS_KILLED = textwrap.dedent("""\
+    import multiprocessing, os, signal, time
+    from proceedings.util.processes import worker_pool
+    if __name__ == "__main__":
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["proceedings.site.book_server"])
+        pool = worker_pool(2, context)
+        pool.submit(time.sleep, 0.1).result()  # the server and a first worker are ready
+        for _ in range(2):
+            pool.submit(time.sleep, 600)  # the second forks a second worker, now
+        os.kill(os.getpid(), signal.SIGKILL)  # killed alone, as the server forks it
+""")
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="the workers are looked for in /proc")
+def test_a_worker_the_server_forks_as_the_command_is_killed_ends_too(tmp_path):
+    """A worker forked by the server just before the command is killed asks for the parent-death
+    signal once the server, ended with the command, is gone already: it waited for work for ever,
+    holding the output. It ends at once now, seeing its parent is no longer the server."""
+    (tmp_path / "killed.py").write_text(FORKED_AS_KILLED)
+    mark = f"PROCEEDINGS_TEST_RUN={os.getpid()}-{time.monotonic_ns()}"
+    for _ in range(3):
+        run = subprocess.run([sys.executable, str(tmp_path / "killed.py")], capture_output=True, timeout=60,
+                             env={**os.environ, "PROCEEDINGS_TEST_RUN": mark.partition("=")[2]})
+        assert run.returncode == -signal.SIGKILL
+        deadline = time.monotonic() + 15
+        while _processes_of(mark) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _processes_of(mark)
+
+
+FORKED_ELSEWHERE = textwrap.dedent("""\
+    import multiprocessing, pathlib, sys
+    def child(path):
+        import proceedings.site.book_server
+        from proceedings.util import processes
+        pathlib.Path(path).write_text(repr(processes._fork_server))
+    if __name__ == "__main__":
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([])  # a server something else started, without this module
+        process = context.Process(target=child, args=(sys.argv[1],))
+        process.start()
+        process.join()
+""")
+
+
+def test_what_another_server_forks_does_not_take_itself_for_the_server(tmp_path):
+    """A process forked by a server that had not imported this module (a pool's, started before
+    Jupyter Book's was asked for) imports it with the server's command line: it took itself for the
+    server, and Jupyter Book's process, finding its parent was not itself, ended at once."""
+    (tmp_path / "server.py").write_text(FORKED_ELSEWHERE)
+    subprocess.run([sys.executable, str(tmp_path / "server.py"), str(tmp_path / "seen")], check=True, timeout=60)
+    assert (tmp_path / "seen").read_text() == "None"

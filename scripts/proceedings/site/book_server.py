@@ -33,7 +33,7 @@ import sys
 from contextlib import suppress
 from multiprocessing import forkserver, get_context
 
-from ..util.processes import deaf_children, end_with_parent
+from ..util.processes import deaf_children, end_with_parent, serving_forks
 
 # Not sphinxext-opengraph, nor our extension, which imports it: it prints a notice when imported,
 # which belongs in Jupyter Book's log.
@@ -117,9 +117,13 @@ def _compile_selectors() -> None:
         navigation.select(selector)
 
 
-# The server is started as ``python -c "from multiprocessing.forkserver import main; main(...)"``.
-if any("multiprocessing.forkserver import main" in argument for argument in sys.orig_argv):
+# The server is started as ``python -c "from multiprocessing.forkserver import main; main(...)"``; what
+# it forks has inherited descriptors, and imports this module only if the server had not (one that
+# something else started), which must not make it a server too.
+if any("multiprocessing.forkserver import main" in argument for argument in sys.orig_argv) \
+        and forkserver.get_inherited_fds() is None:
     atexit.register(os._exit, 0)
     end_with_parent()  # a command killed before this line is seen gone once the imports are done
+    serving_forks()  # after: the server's own parent is the command
     _compile_selectors()
     gc.freeze()

@@ -60,12 +60,23 @@ def worker_pool(workers: int, context: BaseContext | None = None,
 
 
 _PR_SET_PDEATHSIG = 1  # prctl(2)'s option: the signal this process gets when its parent thread ends
+_fork_server: int | None = None  # in a fork server and what it forks, the server's process id
+
+
+def serving_forks() -> None:
+    """Mark this process as a fork server: what it forks, asking :func:`end_with_parent` with no
+    ``parent``, ends at once if the server has ended before it asked (a review killed a command as
+    the server forked a worker: the server, ended with the command, never signalled the worker,
+    which waited for work for ever)."""
+    global _fork_server
+    _fork_server = os.getpid()
 
 
 def end_with_parent(parent: int | None = None, then: Callable[[], object] | None = None) -> None:
     """Have Linux kill this process (SIGKILL) when the thread that started it ends, and end it at
-    once if ``parent`` (its parent's process id, when known) has ended already; then ``then()``.
-    Elsewhere than on Linux only ``then()``."""
+    once if ``parent`` (its parent's process id; by default the fork server's, in what one forks)
+    has ended already; then ``then()``. Elsewhere than on Linux only ``then()``."""
+    parent = _fork_server if parent is None else parent
     if sys.platform == "linux":
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         if parent is not None and os.getppid() != parent:  # it ended before the signal was asked for
