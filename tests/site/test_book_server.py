@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_project
+from conftest import running, write_project
 
 SERVER = textwrap.dedent("""\
     import multiprocessing, sys
@@ -157,20 +157,6 @@ def test_a_server_stopped_while_it_imports_ends_then_and_lets_the_output_go(tmp_
     assert not Path(f"/proc/{int(run.stdout)}").exists()
 
 
-def _servers_of(mark: str) -> list[int]:
-    """The fork servers running with ``mark`` in their environment."""
-    found = []
-    for process in Path("/proc").iterdir():
-        try:
-            command = (process / "cmdline").read_bytes()
-            environment = (process / "environ").read_bytes()
-        except OSError:  # not a process, or gone
-            continue
-        if b"multiprocessing.forkserver" in command and mark.encode() in environment.split(b"\0"):
-            found.append(int(process.name))
-    return found
-
-
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="the server is looked for in /proc")
 def test_a_build_with_nothing_to_do_leaves_no_server_behind(project, tmp_path):
     """``proceedings build`` starts the server before its own imports, before it knows whether there
@@ -182,18 +168,10 @@ def test_a_build_with_nothing_to_do_leaves_no_server_behind(project, tmp_path):
         with open(tmp_path / "output", "w+") as output:
             run = subprocess.run([sys.executable, "-m", "proceedings", "build", str(project)], stdout=output,
                                  stderr=subprocess.STDOUT, timeout=300, env=environment)
-            assert _servers_of(mark) == []
+            assert not [pid for pid in _processes_of(mark) if b"multiprocessing.forkserver" in _command(pid)]
             output.seek(0)
             said = output.read()
         assert run.returncode == 0 and expected in said, said
-
-
-def _alive(pid: int) -> bool:
-    """Whether the process runs (a zombie, ended but not yet reaped by whoever adopted it, does not)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 def _processes_of(mark: str) -> set[int]:
@@ -205,7 +183,7 @@ def _processes_of(mark: str) -> set[int]:
                 found.add(int(process.name))
         except OSError:  # gone
             continue
-    return {pid for pid in found if _alive(pid)}
+    return {pid for pid in found if running(pid)}
 
 
 def _command(pid: int) -> bytes:

@@ -16,6 +16,8 @@ from proceedings import cli
 from proceedings.__main__ import main as command_main
 from proceedings.util.processes import deaf_children, interrupted_by, interrupts_end_children, worker_context
 
+from conftest import running
+
 _FORK = multiprocessing.get_context("fork")
 _SPAWN = multiprocessing.get_context("spawn")
 
@@ -212,15 +214,6 @@ if __name__ == "__main__":
 """
 
 
-def _alive(pid: int) -> bool:
-    """Whether the process runs (a zombie, ended but not yet reaped by whoever adopted it, does not)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="the workers are looked for in /proc")
 @pytest.mark.parametrize("method", ["fork", "spawn"])
 def test_a_pool_s_workers_end_when_the_command_is_killed_alone(tmp_path, method):
@@ -232,11 +225,11 @@ def test_a_pool_s_workers_end_when_the_command_is_killed_alone(tmp_path, method)
     (tmp_path / "killed.py").write_text(KILLED_ALONE)
     command = subprocess.Popen([sys.executable, str(tmp_path / "killed.py"), method], stdout=subprocess.PIPE, text=True)
     workers = [int(pid) for pid in command.stdout.readline().split()]
-    assert len(workers) == 2 and all(_alive(pid) for pid in workers)
+    assert len(workers) == 2 and all(running(pid) for pid in workers)
     command.kill()
     command.wait()
     deadline = time.monotonic() + 30
-    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+    while any(running(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not any(_alive(pid) for pid in workers)
+    assert not any(running(pid) for pid in workers)
     assert command.stdout.read() == ""  # the output is let go: every holder has ended
