@@ -61,6 +61,8 @@ def _math_spans(text: str) -> Iterator[re.Match[str]]:
     """The math spans of ``text``, left to right. A span opening right after a dollar sign opens only
     where the last span closed, or after an escaped one: in $$x$ or a$$x$ the $x$ is not math, in $x$$y$
     both are, in \\$$x$ the second."""
+    if "$" not in text:  # most titles and abstracts: the pattern, tried at each character, costs more
+        return
     position, last_end = 0, -1
     while match := _MATH.search(text, position):
         before = text[max(match.start() - 2, 0):match.start()]
@@ -73,6 +75,8 @@ def _math_spans(text: str) -> Iterator[re.Match[str]]:
 
 def braces_balance(text: str) -> bool:
     """Whether every unescaped ``{`` in ``text`` has its ``}``."""
+    if "{" not in text and "}" not in text:  # most texts: no walk over each backslash
+        return True
     depth = 0
     for match in re.finditer(r"\\.|[{}]", text):
         depth += {"{": 1, "}": -1}.get(match.group(), 0)
