@@ -33,11 +33,12 @@ import sys
 from contextlib import suppress
 from multiprocessing import forkserver, get_context
 
-from ..util.processes import deaf_children, end_with_parent, serving_forks
+from ..util.processes import deaf_children, end_with_parent, serving_forks, starting_fork_server
 
 # Not sphinxext-opengraph, nor our extension, which imports it: it prints a notice when imported,
 # which belongs in Jupyter Book's log.
-_BOOK_MODULES = ["jupyter_book.cli.main", "jupyter_book.sphinx", "sphinx.application", "sphinx.builders.html",
+_BOOK_MODULES = [f"{__package__}.notebook_cache",  # first: before MyST-NB imports jupyter-cache
+                 "jupyter_book.cli.main", "jupyter_book.sphinx", "sphinx.application", "sphinx.builders.html",
                  "myst_nb", "myst_nb.sphinx_ext", "sphinx_book_theme", "pydata_sphinx_theme", "sphinx_design",
                  "sphinx_external_toc", "sphinx_jupyterbook_latex", "sphinx_thebe", "sphinx_togglebutton",
                  "sphinx_copybutton", "sphinx_comments", "sphinx_multitoc_numbering",
@@ -117,11 +118,7 @@ def _compile_selectors() -> None:
         navigation.select(selector)
 
 
-# The server is started as ``python -c "from multiprocessing.forkserver import main; main(...)"``; what
-# it forks has inherited descriptors, and imports this module only if the server had not (one that
-# something else started), which must not make it a server too.
-if any("multiprocessing.forkserver import main" in argument for argument in sys.orig_argv) \
-        and forkserver.get_inherited_fds() is None:
+if starting_fork_server():
     atexit.register(os._exit, 0)
     end_with_parent()  # a command killed before this line is seen gone once the imports are done
     serving_forks()  # after: the server's own parent is the command

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import InvalidStateError, ProcessPoolExecutor
 from contextlib import contextmanager
 from functools import partial
-from multiprocessing import resource_tracker
+from multiprocessing import forkserver, resource_tracker
 from multiprocessing.context import BaseContext
 
 INTERRUPTED = 130
@@ -61,6 +61,15 @@ def worker_pool(workers: int, context: BaseContext | None = None,
 
 _PR_SET_PDEATHSIG = 1  # prctl(2)'s option: the signal this process gets when its parent thread ends
 _fork_server: int | None = None  # in a fork server and what it forks, the server's process id
+
+
+def starting_fork_server() -> bool:
+    """Whether this process is a fork server importing what it preloads: multiprocessing starts one
+    as ``python -c "from multiprocessing.forkserver import main; main(...)"``. What a server forks
+    has inherited its descriptors and is not one, even when it imports a module that its server did
+    not preload (a server that something else started)."""
+    return any("multiprocessing.forkserver import main" in argument for argument in sys.orig_argv) \
+        and forkserver.get_inherited_fds() is None
 
 
 def serving_forks() -> None:
