@@ -16,7 +16,6 @@ from .inputs.checks import book_problems, check_project
 from .inputs.loader import load
 from .inputs.pdf import PdfCache
 from .model.locations import Project
-from .model.pdf_facts import PdfFacts
 from .outputs.citation import Citations
 from .pages.book import write_pages
 from .pages.generated import INDEX_PAGE_LIMIT
@@ -98,8 +97,10 @@ def _build(project: Project, timings: Timings, options: BuildOptions, diags: Dia
         print("Nothing changed since the last build: the site is up to date.", flush=True)
         return True
     start_jupyter_book_server()  # it imports Jupyter Book (a core for a second) while the inputs load
+    pdf_cache = PdfCache(project.pdf_facts)
     with timings.stage("load"):
-        volume, found = load(project, keep_going=options.keep_going, timings=timings, digests=paper_digests(project, inputs))
+        volume, found = load(project, keep_going=options.keep_going, timings=timings, digests=paper_digests(project, inputs),
+                             pdf_cache=pdf_cache)
         book = book_problems(project, volume)
         found.extend(book)
         found.extend(check_project(project, volume))
@@ -110,13 +111,9 @@ def _build(project: Project, timings: Timings, options: BuildOptions, diags: Dia
     forget_last_build(project)
     volume_pdf = start_volume_pdf(project, volume)
     citations = Citations(volume, project.references, project.citation_records)
-    new_facts = list(volume.pdfs.values())  # with their texts, cached beside Sphinx (0.3 s at 1,000 papers)
     with timings.stage("pages"):
-        pages = write_pages(project, citations, options.index_page_limit)
+        pages = write_pages(project, citations, pdf_cache.text, options.index_page_limit)
     print(f"{len(volume.papers)} papers: {pages} page(s) updated.", flush=True)
-    # The PDFs' texts are in the pages now, and nothing after needs them: let go of them before Sphinx
-    # runs beside this process (at 3,000 papers its peak is the build's, near the 2 GiB target).
-    volume = citations.volume = volume.without_pdf_texts()
     # Before the thread below starts: walking book/ while it runs waited for the interpreter lock at
     # every file (1.3 s instead of 0.02 s at 1,000 papers).
     book_run = planned_run(project, volume.workshop)
@@ -133,7 +130,7 @@ def _build(project: Project, timings: Timings, options: BuildOptions, diags: Dia
 
     written = WrittenPages(project).current
     with ThreadPoolExecutor(max_workers=1) as background, _indexing_written_pages(index, written, book_run) as indexed:
-        files = background.submit(_timed_assets, project, citations, new_facts, timings)
+        files = background.submit(_timed_assets, project, citations, pdf_cache, timings)
         volume_file = background.submit(_timed_volume_pdf, project, volume_pdf, timings)
         with _zipped_and_published(project, (files, volume_file), timings, inputs_read_again, written,
                                    index.paper_pages) as finishing:
@@ -163,12 +160,14 @@ def _checked_again(project: Project) -> Diagnostics:
     return found
 
 
-def _timed_assets(project: Project, citations: Citations, facts: list[PdfFacts], timings: Timings) -> FilesPut:
-    """The PDFs' ``facts`` cached, then :func:`write_assets` as the stage "files", for the
-    background thread."""
+def _timed_assets(project: Project, citations: Citations, pdf_cache: PdfCache, timings: Timings) -> FilesPut:
+    """The volume's PDF facts cached (beside Sphinx: their texts are 0.3 s to write at 1,000 papers),
+    then :func:`write_assets` as the stage "files", for the background thread."""
     with timings.stage("files"):
-        PdfCache(project.pdf_facts).put_all(facts)
-        facts.clear()  # their texts are let go
+        pdf_cache.put_all(citations.volume.pdfs.values())
+        # The PDFs' texts are in the pages now, and nothing after needs them: let go of them while
+        # Sphinx runs beside this process (at 3,000 papers its peak is the build's, near the 2 GiB target).
+        pdf_cache.texts.clear()
         return write_assets(project, citations)
 
 

@@ -131,10 +131,11 @@ def test_pdf_passwords_can_live_in_a_private_file(tmp_path):
         document.save(pdf, encryption=pikepdf.Encryption(user="s3cret", owner="owner", aes=True, R=6))
     assert any("password" in message for *_, message in _errors(root))
     (root / "papers" / "private.yml").write_text("pdf_passwords:\n  paper-one: s3cret\n", "utf-8")
-    volume, diags = load(Project(root))
+    cache = PdfCache(Project(root).pdf_facts)
+    volume, diags = load(Project(root), pdf_cache=cache)
     assert volume is not None and volume.paper("paper-one").pdf_password == "s3cret" and not diags.has_errors
     assert "s3cret" not in (root / "papers" / "accepted.yml").read_text("utf-8")
-    PdfCache(Project(root).pdf_facts).put_all(volume.pdfs.values())  # as a build does
+    cache.put_all(volume.pdfs.values())  # as a build does
     (root / "papers" / "private.yml").write_text("pdf_passwords:\n  paper-one: wrong\n", "utf-8")
     assert any("does not open it" in message for *_, message in _errors(root)), "every check tries the password"
     (root / "papers" / "private.yml").write_text("pdf_passwords:\n  paper-one: s3cret\n  paper-nine: x\n", "utf-8")

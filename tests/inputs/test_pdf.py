@@ -15,11 +15,12 @@ from proceedings.outputs.samples import sample_pdf
 def test_generated_pdf_facts(tmp_path):
     path = tmp_path / "a.pdf"
     sample_pdf(path, "Operator Learning", ["Jürgen Müller", "Ana Gonçalves"], "An abstract.", pages=5, phrase="zanzibar quokka")
-    facts = pdf_facts([path], PdfCache(tmp_path / "cache"))[path]
-    assert facts.error is None
+    cache = PdfCache(tmp_path / "cache")
+    facts = pdf_facts([path], cache)[path]
+    assert facts.error is None and facts.has_text
     assert facts.pages == 5
     assert facts.size == path.stat().st_size
-    words = " ".join(facts.text.split())
+    words = " ".join(cache.text(facts.sha256).split())
     assert "zanzibar quokka" in words and "Operator Learning" in words
 
 
@@ -35,12 +36,17 @@ def test_cache_means_no_second_parse(tmp_path, monkeypatch):
     monkeypatch.setattr(pdf_reader, "read_pdf", lambda path, *rest: parsed.append(path) or original(path, *rest))
     cache = PdfCache(tmp_path / "cache")
     first = pdf_facts(paths, cache, workers=1)
-    for facts in first.values():
-        cache.put(facts)
+    cache.put_all(first.values())
     assert len(parsed) == 2, "identical content is parsed once"
-    second = pdf_facts(paths, cache, workers=1)
+    stored = PdfCache(tmp_path / "cache")  # the next build's
+    second = pdf_facts(paths, stored, workers=1)
     assert len(parsed) == 2, "unchanged PDFs are never parsed twice"
-    assert first == second
+    assert first == second and not stored.texts
+    assert all(stored.text(facts.sha256) == cache.text(facts.sha256) and "Paper" in stored.text(facts.sha256)
+               for facts in first.values())
+    # The facts of every PDF in one file, which holds no text: a build reads it whole, a text where a page is made.
+    assert [file.name for file in (tmp_path / "cache").glob("*.json")] == ["facts.v8.json"]
+    assert "Paper" not in (tmp_path / "cache" / "facts.v8.json").read_text("utf-8")
     sample_pdf(paths[1], "Paper b, revised", ["X"], "Abstract.", pages=3)
     third = pdf_facts(paths, cache, workers=1)
     assert len(parsed) == 3 and third[paths[1]].pages == 3
@@ -55,7 +61,7 @@ def test_a_pdf_read_now_is_hashed_now(tmp_path):
     stale = "0" * 64
     facts = pdf_facts([path], cache, workers=1, digests={path: stale})[path]
     assert facts.sha256 != stale and facts.pages == 2
-    cache.put(facts)
+    cache.put_all([facts])
     assert pdf_facts([path], cache, workers=1, digests={path: facts.sha256})[path] == facts
 
 
@@ -71,9 +77,9 @@ def test_parallel_equals_serial(tmp_path):
     for index in range(4):
         paths.append(tmp_path / f"{index}.pdf")
         sample_pdf(paths[-1], f"Paper {index}", ["X"], "Abstract.", pages=2)
-    serial = pdf_facts(paths, PdfCache(tmp_path / "c1"), workers=1)
-    parallel = pdf_facts(paths, PdfCache(tmp_path / "c2"), workers=2)
-    assert serial == parallel
+    serial, parallel = PdfCache(tmp_path / "c1"), PdfCache(tmp_path / "c2")
+    assert pdf_facts(paths, serial, workers=1) == pdf_facts(paths, parallel, workers=2)
+    assert serial.texts == parallel.texts and len(serial.texts) == 4
 
 
 @pytest.mark.parametrize("content, message", [
@@ -124,8 +130,9 @@ def test_a_pdf_cut_short_that_pypdf_reads_whole_is_an_error(shared_data, tmp_pat
 
 def test_corpus_text_of_a_latex_paper(shared_data, tmp_path):
     path = shared_data / "pdf-corpus" / "004-pdflatex-4-pages__pdflatex-4-pages.pdf"
-    facts = pdf_facts([path], PdfCache(tmp_path / "cache"))[path]
-    assert facts.pages == 4 and len(facts.text) > 100
+    cache = PdfCache(tmp_path / "cache")
+    facts = pdf_facts([path], cache)[path]
+    assert facts.pages == 4 and len(cache.text(facts.sha256)) > 100
 
 
 
@@ -133,7 +140,8 @@ def test_corpus_text_joins_hyphenated_words_and_unfolds_ligatures(shared_data, t
     """pdfium's text: a word LaTeX hyphenated at a line end is whole, and ligature glyphs are letters,
     so search finds "adipiscing" and "filled" as typed."""
     path = shared_data / "pdf-corpus" / "026-latex-multicolumn__multicolumn.pdf"
-    words = set(pdf_facts([path], PdfCache(tmp_path / "cache"))[path].text.split())
+    cache = PdfCache(tmp_path / "cache")
+    words = set(cache.text(pdf_facts([path], cache)[path].sha256).split())
     assert {"adipiscing", "filled"} <= words
     assert not {"adip-", "ﬁlled"} & words
 
@@ -151,5 +159,7 @@ def test_the_pdf_workers_start_as_the_threads_running_allow(tmp_path, monkeypatc
     for name in ("one", "two"):
         paths.append(tmp_path / f"{name}.pdf")
         sample_pdf(paths[-1], f"Paper {name}", ["X"], "Abstract.", pages=2)
-    facts = pdf_facts(paths, PdfCache(tmp_path / "cache"), workers=2)
-    assert asked == [1] and all(f"Paper {name}" in " ".join(facts[path].text.split()) for name, path in zip(("one", "two"), paths, strict=True))
+    cache = PdfCache(tmp_path / "cache")
+    facts = pdf_facts(paths, cache, workers=2)
+    assert asked == [1] and all(f"Paper {name}" in " ".join(cache.text(facts[path].sha256).split())
+                                for name, path in zip(("one", "two"), paths, strict=True))

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from proceedings.inputs.loader import load
+from proceedings.inputs.pdf import PdfCache
 from proceedings.model.locations import Project
 from proceedings.model.paper import Notice
 from proceedings.model.volume import Proceedings
@@ -21,16 +22,19 @@ from proceedings.util.textstore import read_texts
 
 from conftest import REPO, tree_state
 
+# The shipped archive's PDF facts, and the texts of those read anew by the fixture's load.
+PDFS = PdfCache(Project(REPO).pdf_facts)
+
 
 @pytest.fixture(scope="module")
 def volume() -> Proceedings:
-    loaded, _ = load(Project(REPO))
+    loaded, _ = load(Project(REPO), pdf_cache=PDFS)
     assert loaded is not None
     return loaded
 
 
 def _pages(volume: Proceedings) -> dict[str, str]:
-    pages = [*listing_pages(volume, 400), *paper_files(Citations(volume))]
+    pages = [*listing_pages(volume, 400), *paper_files(Citations(volume), PDFS.text)]
     return {path: make() for path, make in pages}
 
 
@@ -59,7 +63,7 @@ def test_what_a_key_leaves_out_of_the_other_papers_no_other_page_shows(volume, f
 def _paper_texts(volume: Proceedings) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
     """Each paper's page and text file by path, and each of its citation records by paper id and kind."""
     citations = Citations(volume)
-    pages = {path: make() for path, make in paper_files(citations)}
+    pages = {path: make() for path, make in paper_files(citations, PDFS.text)}
     records = {(paper.id, f.ext): f.write(citations, [paper]) for paper in volume.cited_papers for f in FORMATS}
     records |= {(paper.id, "datacite"): str(citations.paper_datacite(paper)) for paper in volume.papers}
     return pages, records
@@ -133,12 +137,12 @@ def test_written_pages_are_those_a_fresh_build_writes_after_any_change(volume, t
 
     def written(current: Proceedings) -> list[str]:
         made.clear()
-        write_pages(project, Citations(current))
+        write_pages(project, Citations(current), PDFS.text)
         made_now = sorted(made)
         shutil.rmtree(fresh.book)
         fresh.book.mkdir()
         fresh.page_keys.unlink(missing_ok=True)
-        write_pages(fresh, Citations(current))
+        write_pages(fresh, Citations(current), PDFS.text)
         assert tree_state(project.book) == tree_state(fresh.book)
         return made_now
 
@@ -163,9 +167,9 @@ def test_written_pages_are_those_a_fresh_build_writes_after_any_change(volume, t
     assert written(retitled) == ["listings"]
     committee = project.book / "people" / "committee.md"
     committee.write_text("# Our committee\n\nWritten by hand.\n", "utf-8")  # a page of the organizer's in its place
-    write_pages(project, Citations(retitled))
+    write_pages(project, Citations(retitled), PDFS.text)
     project.page_keys.unlink()  # the listings made again while it is there
-    write_pages(project, Citations(retitled))
+    write_pages(project, Citations(retitled), PDFS.text)
     assert "by hand" in committee.read_text("utf-8")
     committee.unlink()
     assert written(retitled) == ["listings"] and committee.is_file()
@@ -197,6 +201,6 @@ def test_the_references_of_pages_not_made_again_stay_in_their_cache(volume, tmp_
     project = _project(tmp_path)
     for _ in range(2):
         citations = Citations(volume, project.references)
-        write_pages(project, citations)
+        write_pages(project, citations, PDFS.text)
         citations.save()
         assert len(read_texts(project.references)) == len(volume.cited_papers) > 0

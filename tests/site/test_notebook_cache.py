@@ -9,8 +9,9 @@ import textwrap
 
 from bs4 import BeautifulSoup
 
-from conftest import write_project
 from proceedings.cli import main
+
+from conftest import write_project
 
 DEFERRED = textwrap.dedent("""\
     import sys

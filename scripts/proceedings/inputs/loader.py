@@ -22,14 +22,16 @@ from .pdf import PdfCache, pdf_facts
 
 
 def load(project: Project, workers: int | None = None, keep_going: bool = False,
-         timings: Timings | None = None, digests: Mapping[str, str] | None = None) -> tuple[Proceedings | None, Diagnostics]:
+         timings: Timings | None = None, digests: Mapping[str, str] | None = None,
+         pdf_cache: PdfCache | None = None) -> tuple[Proceedings | None, Diagnostics]:
     """The proceedings in ``project``, or None when any input has an error; all diagnostics either way.
 
     With ``keep_going``, the proceedings hold every record that is valid (and valid records whose
     file is unusable, without that file) as long as ``workshop.yml`` is. Nothing is written; PDF
     facts come from the cache where it has them (their time is the stage "PDF facts" of ``timings``),
     found by the contents' SHA-256 of each PDF: ``digests``, by path in ``papers/``, where the caller
-    knows them, else computed.
+    knows them, else computed. ``pdf_cache`` (by default the project's) holds the texts of the PDFs
+    read now, which the volume does not.
     """
     diags = Diagnostics()
     if not project.papers.is_dir():
@@ -60,7 +62,8 @@ def load(project: Project, workers: int | None = None, keep_going: bool = False,
     recordings = _read_list(project, "recordings.yml", "recordings", RECORDING_FIELDS, diags,
                             lambda fields: read_recording(fields, project.papers, items))
     with (timings or Timings()).stage("PDF facts"):
-        pdfs, unusable = _load_pdf_facts(project, workshop, papers + talks, workers, keep_going, digests or {})
+        pdfs, unusable = _load_pdf_facts(project, workshop, papers + talks, workers, keep_going, digests or {},
+                                         pdf_cache or PdfCache(project.pdf_facts))
     if workshop is None or (diags.has_errors and not keep_going):
         return None, diags
     program = tuple(sorted((slot for slot, _ in slots), key=lambda slot: slot.start))
@@ -245,8 +248,8 @@ def _check_presented(papers: list[tuple[Paper, Fields]], slots: list[tuple[Slot,
 
 
 def _load_pdf_facts(project: Project, workshop: Workshop | None, items: list[tuple[Paper | Talk, Fields]],
-                    workers: int | None, keep_going: bool,
-                    digests: Mapping[str, str]) -> tuple[dict[str, PdfFacts], set[tuple[str, str]]]:
+                    workers: int | None, keep_going: bool, digests: Mapping[str, str],
+                    cache: PdfCache) -> tuple[dict[str, PdfFacts], set[tuple[str, str]]]:
     """Facts of every PDF the papers and talks publish, and the (item id, field) pairs whose file is
     unusable: unreadable, or beyond its track's limits. Those are errors; with ``keep_going`` the
     item is published without the file. Text left unread and active content are warnings."""
@@ -255,7 +258,7 @@ def _load_pdf_facts(project: Project, workshop: Workshop | None, items: list[tup
     passwords = {project.papers / item.pdf: item.pdf_password for item, *_ in named
                  if isinstance(item, Paper) and item.pdf and item.pdf_password}
     known = {project.papers / relative: digests[relative] for *_, relative in named if relative in digests}
-    facts = pdf_facts(paths, PdfCache(project.pdf_facts), workers, passwords, known)
+    facts = pdf_facts(paths, cache, workers, passwords, known)
     unusable = set()
     for item, fields, name, relative in named:
         found = facts[project.papers / relative]

@@ -28,31 +28,32 @@ _MAX_ACTIONS = 100_000
 _MARK_WITHIN = 1024
 
 
-def read_pdf(path: Path, sha256: str, password: str = "") -> PdfFacts:
+def read_pdf(path: Path, sha256: str, password: str = "") -> tuple[PdfFacts, str]:
     """Facts of the PDF at ``path``, parsed with pypdf (decrypted with ``password`` if it is
-    encrypted); an unreadable file gives facts with ``error`` set."""
+    encrypted), and its text, pages separated by blank lines; an unreadable file gives facts with
+    ``error`` set."""
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     size = path.stat().st_size
     if why := _not_a_pdf(path):
-        return PdfFacts(sha256, size, error=why)
+        return PdfFacts(sha256, size, error=why), ""
     try:
         reader = PdfReader(path)
         if reader.is_encrypted and reader.decrypt(password) == PasswordType.NOT_DECRYPTED:
             why = "the password given (papers/private.yml or pdf_password) does not open it" if password else \
                 ("the PDF is encrypted with a password; upload an unprotected copy, or give its password in "
                  "papers/private.yml (pdf_passwords, see the README's Private data) or as pdf_password")
-            return PdfFacts(sha256, size, error=why)
+            return PdfFacts(sha256, size, error=why), ""
         pages = list(reader.pages)
         if not pages:
-            return PdfFacts(sha256, size, error="the PDF has no pages")
+            return PdfFacts(sha256, size, error="the PDF has no pages"), ""
         deadline = time.monotonic() + EXTRACTION_SECONDS
         readable = _readable_pages(pages, deadline)
         active = active_content(reader)
     except Exception as exc:  # pypdf raises many types for damaged files; each is a diagnostic, not a crash
-        return PdfFacts(sha256, size, error=f"pypdf cannot read it: {type(exc).__name__}: {exc}")
+        return PdfFacts(sha256, size, error=f"pypdf cannot read it: {type(exc).__name__}: {exc}"), ""
     texts = _bounded_texts(path, password, readable, deadline)
-    return PdfFacts(sha256, size, len(pages), "\n\n".join(t for t in texts if t), len(pages) - len(texts),
-                    reader.is_encrypted, active)
+    text = "\n\n".join(t for t in texts if t)
+    return PdfFacts(sha256, size, len(pages), bool(text), len(pages) - len(texts), reader.is_encrypted, active), text
 
 
 def unreadable(path: Path) -> str | None:

@@ -15,8 +15,10 @@ class PdfFacts:
     """Size in bytes."""
     pages: int = 0
     """Number of pages."""
-    text: str = ""
-    """Extracted text, pages separated by blank lines."""
+    has_text: bool = False
+    """Whether text was extracted. The text is kept apart, by the same hash: only the pages made
+    anew read it (reading every paper's with the facts was 0.05 s of an edited abstract's build at
+    1,000 papers, and most of the volume's memory)."""
     text_skipped: int = 0
     """Pages whose text was not extracted: their content is too large to read in bounded time."""
     encrypted: bool = False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from .indexes import (
@@ -195,14 +195,6 @@ class Proceedings:
     def preview_url(self, paper: Paper) -> str:
         """The public URL of the first-page preview of the paper's PDF (when it has one)."""
         return f"{self.workshop.base_url}{paper_docname(paper.id)}.png"
-
-    def without_pdf_texts(self) -> Proceedings:
-        """The volume without its PDFs' texts, which only the papers' pages show and which are most
-        of its memory (83 MB at 3,000 papers); what was already worked out from it is kept."""
-        slim = replace(self, pdfs={path: replace(facts, text="") for path, facts in self.pdfs.items()})
-        known = {name for name in vars(self) if name not in {item.name for item in fields(self)}}
-        vars(slim).update({name: vars(self)[name] for name in known})  # the cached properties, none from a text
-        return slim
 
     def facts(self, path: str | None) -> PdfFacts | None:
         """Facts of the PDF at ``path`` (relative to ``papers/``), if it is one."""

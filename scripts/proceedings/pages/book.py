@@ -34,7 +34,7 @@ from ..util.software import software_digest
 from .generated import INDEX_PAGE_LIMIT
 from .index_pages import authors_pages, keywords_pages
 from .listings import committee_page, papers_index, slot_span, track_page
-from .papers import paper_page, paper_text
+from .papers import paper_page, with_text
 from .program import downloads_list, event_line, program_page, speakers_list, talk_page
 
 Page = tuple[str, Callable[[], str]]
@@ -57,13 +57,14 @@ def listing_pages(volume: Proceedings, limit: int = INDEX_PAGE_LIMIT) -> Iterato
         yield f"talks/{talk.id}.md", partial(talk_page, volume, talk)
 
 
-def paper_files(citations: Citations) -> Iterator[Page]:
-    """Each paper's page, and the text of its PDF beside it."""
+def paper_files(citations: Citations, pdf_text: Callable[[str], str]) -> Iterator[Page]:
+    """Each paper's page, and the text of its PDF beside it, which ``pdf_text`` gives by the PDF's
+    hash (read only for a file made anew)."""
     volume = citations.volume
     for paper in progress(volume.papers, len(volume.papers), "paper pages"):
         yield f"papers/{paper.id}.md", partial(paper_page, citations, paper)
-        if text := paper_text(volume, paper):
-            yield f"papers/{paper.id}.txt", partial(str, text)
+        if facts := with_text(volume, paper):
+            yield f"papers/{paper.id}.txt", partial(pdf_text, facts.sha256)
 
 
 def _made(pages: dict[str, str]) -> Iterator[Page]:
@@ -82,19 +83,18 @@ def paper_keys(citations: Citations, limit: int) -> dict[str, str]:
 def _shown_on_page(volume: Proceedings, paper: Paper) -> tuple:
     """What a paper's page shows of the volume besides its citations and the program: its
     recording, the entries of its authors and keywords in the indexes (label and name), and the
-    facts of its files but their texts (the text file's is the PDF's, which the facts' hash names)."""
+    facts of its files (the text file's is the PDF's, which the facts' hash names)."""
     authors = [(indexed.anchor, indexed.person.name) if (indexed := volume.author_entry(author)) else None
                for author in paper.authors]
     keywords = [entry[:2] if (entry := volume.keyword_entry(keyword)) else None for keyword in paper.keywords]
-    files = [(replace(facts, text=""), bool(facts.text)) if (facts := volume.facts(getattr(paper, material.field, None)))
-             else None for material in MATERIALS]
+    files = [volume.facts(getattr(paper, material.field, None)) for material in MATERIALS]
     return volume.recording(paper.id), authors, keywords, files
 
 
 def listings_key(citations: Citations, limit: int) -> str:
     """The key of the pages but the papers' own (:func:`listing_pages`): a digest of what they are
     made from, the volume but its papers' abstracts and TL;DRs, and the software."""
-    volume = citations.volume.without_pdf_texts()
+    volume = citations.volume
     others = replace(volume, papers=tuple(replace(paper, abstract="", tldr=None) for paper in volume.papers))
     made_from = f"{software_digest()}\n{others!r}\n{_shared_key(citations, limit)}"
     return hashlib.sha256(made_from.encode()).hexdigest()
@@ -155,10 +155,12 @@ class _PageKeys:
         write_if_changed(self.path, json.dumps(self.current, sort_keys=True))
 
 
-def write_pages(project: Project, citations: Citations, limit: int = INDEX_PAGE_LIMIT) -> int:
-    """Write the generated MyST pages under ``book/``, removing those no longer generated; the
-    number of files that changed. A page someone wrote by hand in those folders (``check`` reports
-    it) is neither replaced nor removed, nor is a text file beside it."""
+def write_pages(project: Project, citations: Citations, pdf_text: Callable[[str], str],
+                limit: int = INDEX_PAGE_LIMIT) -> int:
+    """Write the generated MyST pages under ``book/`` (the PDFs' texts, by hash, from ``pdf_text``),
+    removing those no longer generated; the number of files that changed. A page someone wrote by
+    hand in those folders (``check`` reports it) is neither replaced nor removed, nor is a text file
+    beside it."""
     hand_written = {path for name in GENERATED_DIRS for path in foreign_files(project.book / name, GENERATED_MARKER)}
     volume = citations.volume
     keys = _PageKeys(project.page_keys, project.book)
@@ -192,7 +194,7 @@ def write_pages(project: Project, citations: Citations, limit: int = INDEX_PAGE_
             if put(path, make):
                 keys.wrote(path, listing)
         keys.listed(listing, listed)
-    for path, make in paper_files(citations):
+    for path, make in paper_files(citations, pdf_text):
         paper = papers[path.rpartition(".")[0] + ".md"]
         key = paper_pages[paper.id]
         if path in kept or (path.endswith(".txt") and keys.held(path, key)):

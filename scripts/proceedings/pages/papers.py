@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..model.locations import MATERIALS
 from ..model.paper import Paper
+from ..model.pdf_facts import PdfFacts
 from ..model.people import Person
 from ..model.program import Slot
 from ..model.volume import Proceedings
@@ -89,16 +90,16 @@ def paper_page(citations: Citations, paper: Paper) -> str:
         myst.paragraphs(paper.abstract),
         "**Keywords:** " + ", ".join(_keyword(volume, k) for k in paper.keywords) if paper.keywords else "",
         # Before the Cite section, which search leaves out, so that the PDF's words are found.
-        myst.plain_text_file(f"{paper.id}.txt", dropdown="Full text of the PDF") if paper_text(volume, paper) else "",
+        myst.plain_text_file(f"{paper.id}.txt", dropdown="Full text of the PDF") if with_text(volume, paper) else "",
         _cite(citations, paper) if paper.cited else "",
     )
 
 
-def paper_text(volume: Proceedings, paper: Paper) -> str:
-    """The text of the paper's PDF, shown on its page from a file beside it (``<id>.txt``); empty
-    when there is none."""
+def with_text(volume: Proceedings, paper: Paper) -> PdfFacts | None:
+    """The facts of the paper's PDF if it has a text, which its page shows from a file beside it
+    (``<id>.txt``)."""
     facts = volume.facts(paper.pdf)
-    return facts.text if facts else ""
+    return facts if facts and facts.has_text else None
 
 
 def _keyword(volume: Proceedings, keyword: str) -> str:

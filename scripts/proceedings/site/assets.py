@@ -114,11 +114,10 @@ def start_volume_pdf(project: Project, volume: Proceedings) -> Callable[[], Path
     for old in target.parent.glob("*.pdf"):
         old.unlink()
     # Spawned, so that its memory (the writer holds every page of the volume) is returned when it ends;
-    # it needs the PDFs' page counts, not their texts. The process ends once the volume is written.
-    slim = volume.without_pdf_texts()
+    # The process ends once the volume is written.
     process = worker_pool(1, get_context("spawn"), lower_priority)
     with deaf_children():
-        made = process.submit(_write_volume_pdf, slim, project.papers, preface, target)
+        made = process.submit(_write_volume_pdf, volume, project.papers, preface, target)
     process.shutdown(wait=False)
 
     def made_volume() -> Path:
