@@ -164,10 +164,9 @@ def _timed_assets(project: Project, citations: Citations, pdf_cache: PdfCache, t
     """The volume's PDF facts cached (beside Sphinx: their texts are 0.3 s to write at 1,000 papers),
     then :func:`write_assets` as the stage "files", for the background thread."""
     with timings.stage("files"):
+        # Which lets go of the texts of the PDFs read in this build, in the pages now: Sphinx runs beside
+        # this process (at 3,000 papers its peak is the build's, near the 2 GiB target).
         pdf_cache.put_all(citations.volume.pdfs.values())
-        # The PDFs' texts are in the pages now, and nothing after needs them: let go of them while
-        # Sphinx runs beside this process (at 3,000 papers its peak is the build's, near the 2 GiB target).
-        pdf_cache.texts.clear()
         return write_assets(project, citations)
 
 

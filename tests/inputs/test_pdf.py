@@ -163,3 +163,56 @@ def test_the_pdf_workers_start_as_the_threads_running_allow(tmp_path, monkeypatc
     facts = pdf_facts(paths, cache, workers=2)
     assert asked == [1] and all(f"Paper {name}" in " ".join(cache.text(facts[path].sha256).split())
                                 for name, path in zip(("one", "two"), paths, strict=True))
+
+
+def test_a_text_file_gone_or_emptied_has_its_pdf_read_again_once(tmp_path, monkeypatch):
+    paths = []
+    for name in ("a", "b"):
+        paths.append(tmp_path / f"{name}.pdf")
+        sample_pdf(paths[-1], f"Paper {name}", ["X"], "Abstract.", pages=2)
+    parsed = []
+    original = pdf_reader.read_pdf
+    monkeypatch.setattr(pdf_reader, "read_pdf", lambda path, *rest: parsed.append(path.name) or original(path, *rest))
+    cache = PdfCache(tmp_path / "cache")
+    facts = pdf_facts(paths, cache, workers=1)
+    cache.put_all(facts.values())
+    texts = {path: tmp_path / "cache" / f"{facts[path].sha256}.v8.txt" for path in paths}
+    texts[paths[0]].unlink()
+    texts[paths[1]].write_text("", "utf-8")  # a machine that lost its power before the text reached the disk
+    for _ in range(2):  # as two builds do
+        cache = PdfCache(tmp_path / "cache")
+        again = pdf_facts(paths, cache, workers=1)
+        cache.put_all(again.values())
+        assert again == facts
+    assert sorted(parsed) == ["a.pdf", "a.pdf", "b.pdf", "b.pdf"]  # read again by the first build only
+    assert all("Paper" in PdfCache(tmp_path / "cache").text(facts[path].sha256) for path in paths)
+
+
+def test_a_text_damaged_by_hand_is_an_error_naming_its_file_not_an_empty_text(tmp_path):
+    path = tmp_path / "a.pdf"
+    sample_pdf(path, "Paper", ["X"], "Abstract.", pages=2)
+    cache = PdfCache(tmp_path / "cache")
+    facts = pdf_facts([path], cache, workers=1)[path]
+    cache.put_all([facts])
+    text = tmp_path / "cache" / f"{facts.sha256}.v8.txt"
+    text.write_bytes(b"\xff\xfe not UTF-8")
+    with pytest.raises(OSError) as raised:
+        PdfCache(tmp_path / "cache").text(facts.sha256)
+    assert raised.value.filename == str(text) and raised.value.strerror == "not UTF-8 text"
+
+
+def test_the_cache_keeps_the_entries_of_the_pdfs_it_is_given_and_of_its_version(tmp_path):
+    path = tmp_path / "a.pdf"
+    sample_pdf(path, "Paper", ["X"], "Abstract.", pages=2)
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    (folder / f"{'0' * 64}.v7.json").write_text("{}", "utf-8")  # the cache of an earlier version
+    cache = PdfCache(folder)
+    first = pdf_facts([path], cache, workers=1)[path]
+    cache.put_all([first])
+    sample_pdf(path, "Paper, revised", ["X"], "Abstract.", pages=3)
+    cache = PdfCache(folder)
+    revised = pdf_facts([path], cache, workers=1)[path]
+    cache.put_all([revised])
+    assert {file.name for file in folder.iterdir()} == {"facts.v8.json", f"{revised.sha256}.v8.txt"}
+    assert list(json.loads((folder / "facts.v8.json").read_text("utf-8"))) == [revised.sha256]

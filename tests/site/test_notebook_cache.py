@@ -60,3 +60,11 @@ def test_a_notebook_run_with_the_cache_is_built_with_its_output(tmp_path):
     page = BeautifulSoup((root / "_build" / "html" / "book" / "nb.html").read_text("utf-8"), "html.parser")
     assert "42 quokkas" in page.select_one("div.cell_output").get_text()
     assert list((root / "_build" / ".proceedings" / "work" / "_build" / ".jupyter_cache").iterdir())
+
+
+def test_jupyter_cache_imported_through_a_stand_in_has_its_own_names():
+    # get_cache imports jupyter_cache.cache.main, which takes names from the stand-in of
+    # jupyter_cache.base as that is imported: the real ones, not their stand-ins.
+    use = ("import tempfile\nfrom jupyter_cache import get_cache\nget_cache(tempfile.mkdtemp())\n"
+           "import jupyter_cache.cache.main as main\nassert isinstance(main.CacheBundleIn, type)")
+    assert _imports_sqlalchemy(use) == ["False", "True"]

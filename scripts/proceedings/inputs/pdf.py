@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 from collections.abc import Iterable, Mapping
@@ -29,7 +30,7 @@ class PdfCache:
         self.folder = folder
         """Where the cache entries live (under ``_build/``)."""
         self.texts: dict[str, str] = {}
-        """The texts of the PDFs read in this run, by hash, not stored yet."""
+        """The texts of the PDFs read in this run, by hash, until they are stored."""
         self._stored: dict[str, PdfFacts] | None = None
 
     @property
@@ -48,40 +49,55 @@ class PdfCache:
         return self._stored
 
     def get(self, sha256: str) -> PdfFacts | None:
-        """The cached facts for this hash, if any (with their text file, when they have a text)."""
+        """The cached facts for this hash, if any, and their text if they have one: a text file
+        gone or emptied (by hand, or by a machine that lost its power) has the PDF read again."""
         facts = self._stored_facts().get(sha256)
-        return facts if facts and (not facts.has_text or self._text_file(sha256).is_file()) else None
+        return None if facts and facts.has_text and not self._text_stored(sha256) else facts
+
+    def _text_stored(self, sha256: str) -> bool:
+        try:
+            return self._text_file(sha256).stat().st_size > 0
+        except OSError:
+            return False
 
     def text(self, sha256: str) -> str:
-        """The text of the PDF of this hash: read in this run, or stored; empty if neither."""
+        """The text of the PDF of this hash, which has one: read in this run, or stored. Raises
+        :class:`OSError` naming the file when the stored one cannot be read (removed or damaged by
+        hand since the facts were read), which the command reports as one of the build's own files:
+        a page must not be published without its text."""
         if sha256 in self.texts:
             return self.texts[sha256]
+        path = self._text_file(sha256)
         try:
-            return self._text_file(sha256).read_text("utf-8")
-        except OSError:
-            return ""
+            return path.read_text("utf-8")
+        except UnicodeDecodeError as error:
+            raise OSError(errno.EILSEQ, "not UTF-8 text", str(path)) from error
 
     def put_all(self, found: Iterable[PdfFacts]) -> None:
-        """Store the facts and texts of ``found`` not stored yet that this cache read, but errors
-        (which a password or a new pypdf may cure) and those of encrypted files (whose password must
-        open them in every check); atomically, so that a killed build never leaves half an entry:
-        each text before the facts that name it."""
+        """Make the cache hold the facts of ``found`` (every PDF of the volume) that this cache read
+        or holds, but errors (which a password or a new pypdf may cure) and those of encrypted files
+        (whose password must open them in every check), with their texts; the entries of other PDFs
+        (replaced, removed) and of an earlier version of the cache go. Atomically, so that a killed
+        build never leaves half an entry: each text before the facts that name it. The texts held
+        are let go then: they are read from their files."""
         stored = self._stored_facts()
-        new = {facts.sha256: facts for facts in found if not (facts.error or facts.encrypted or facts.sha256 in stored)
-               and (not facts.has_text or facts.sha256 in self.texts)}  # facts read by another cache: not their text
-        if not new:
-            return
-        for sha256, facts in new.items():
-            if facts.has_text:
+        kept = {facts.sha256: facts for facts in found if not (facts.error or facts.encrypted)
+                and (facts.sha256 in self.texts or facts.sha256 in stored)}  # another cache's: not their text
+        for sha256, text in self.texts.items():
+            if sha256 in kept and kept[sha256].has_text:
                 with replacing(self._text_file(sha256)) as temporary:
-                    temporary.write_text(self.texts[sha256], "utf-8")
-        stored.update(new)
+                    temporary.write_text(text, "utf-8")
+        self.texts.clear()
+        if kept == stored:
+            return
         with replacing(self._facts_file) as temporary:
-            temporary.write_text(json.dumps({sha256: asdict(facts) for sha256, facts in stored.items()},
+            temporary.write_text(json.dumps({sha256: asdict(facts) for sha256, facts in kept.items()},
                                             ensure_ascii=False), "utf-8")
-        for old in self.folder.glob("*.v*.*"):  # the entries of an earlier version, never read again
-            if not old.name.endswith((f".v{_CACHE_VERSION}.json", f".v{_CACHE_VERSION}.txt")):
-                old.unlink(missing_ok=True)
+        self._stored = kept
+        named = {self._facts_file.name, *(self._text_file(sha256).name for sha256, facts in kept.items() if facts.has_text)}
+        for file in self.folder.iterdir():
+            if file.name not in named:
+                file.unlink(missing_ok=True)
 
 
 def pdf_facts(paths: list[Path], cache: PdfCache, workers: int | None = None,

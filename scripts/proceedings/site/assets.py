@@ -113,8 +113,8 @@ def start_volume_pdf(project: Project, volume: Proceedings) -> Callable[[], Path
         return lambda: target
     for old in target.parent.glob("*.pdf"):
         old.unlink()
-    # Spawned, so that its memory (the writer holds every page of the volume) is returned when it ends;
-    # The process ends once the volume is written.
+    # Spawned, so that its memory (the writer holds every page of the volume) is returned when it ends,
+    # once the volume is written.
     process = worker_pool(1, get_context("spawn"), lower_priority)
     with deaf_children():
         made = process.submit(_write_volume_pdf, volume, project.papers, preface, target)

@@ -5,9 +5,11 @@ notebooks, which the generated pages are not and which Jupyter Book does only wh
 asks (``execute_notebooks``, "off" in a new project). Those imports were 0.17-0.2 s of the fork
 server's, which a rebuild after an edited abstract waits for. In the server, each of those modules
 is a stand-in until then, and each name it gives a :class:`_Deferred` that imports the real modules
-at its first use (in the build's process, which a notebook run then makes slower by as much). A name
-not listed here imports the real modules at once: a MyST-NB that imports more is only not sped up.
-Imported anywhere else than in the server, this module only defines its functions.
+at its first use (in Jupyter Book's process, forked from the server, which a notebook run makes
+slower by as much). A stand-in whose module is imported gets the real module's names, so that an
+import statement taking names from it then (jupyter-cache's own, as it is imported) has the real
+ones; a name not listed here imports the real module at once. Imported anywhere else than in the server, this
+module only defines its functions.
 """
 
 from __future__ import annotations
@@ -48,15 +50,20 @@ class _Deferred:
         return self._target()(*args, **kwargs)
 
     def __getattr__(self, name: str) -> Any:
+        if name in ("_module", "_name"):  # its own, asked before they are set (a copy made without __init__)
+            raise AttributeError(name)
         return getattr(self._target(), name)
 
 
 def _imported(module: str) -> types.ModuleType:
-    """The real ``module``, the stand-ins of every module of :data:`_DEFERRED` replaced first."""
-    for name in _DEFERRED:
-        if isinstance(sys.modules.get(name), _StandIn):
-            del sys.modules[name]
-    return importlib.import_module(module)
+    """The real ``module``, every stand-in of :data:`_DEFERRED` taken out first; those whose module
+    it imported get its names, for the import statement that may be taking names from one."""
+    stand_ins = {name: sys.modules.pop(name) for name in _DEFERRED if isinstance(sys.modules.get(name), _StandIn)}
+    real = importlib.import_module(module)
+    for name, stand_in in stand_ins.items():
+        if name in sys.modules:
+            vars(stand_in).update(vars(sys.modules[name]))
+    return real
 
 
 def defer_notebook_cache() -> None:
