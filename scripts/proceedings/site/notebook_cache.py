@@ -8,8 +8,8 @@ is a stand-in until then, and each name it gives a :class:`_Deferred` that impor
 at its first use (in Jupyter Book's process, forked from the server, which a notebook run makes
 slower by as much). A stand-in whose module is imported gets the real module's names, so that an
 import statement taking names from it then (jupyter-cache's own, as it is imported) has the real
-ones; a name not listed here imports the real module at once. Imported anywhere else than in the server, this
-module only defines its functions.
+ones; a name not listed here imports the real module at once. Imported anywhere else than in the
+server, this module only defines its functions.
 """
 
 from __future__ import annotations
