@@ -24,6 +24,7 @@ from .site.assets import VOLUME_PDF, FilesPut, put_volume_pdf, start_volume_pdf,
 from .site.book_server import start_jupyter_book_server
 from .site.errors import BuildError, InputsChanged
 from .site.jupyter_book import (
+    NOTEBOOK_REPORTS,
     BookRun,
     WrittenPages,
     forget_book_run,
@@ -246,7 +247,8 @@ def _zipped_and_published(project: Project, put: tuple[Future[FilesPut], Future[
         # thousand files at 1,000 papers, beside the search index.
         with walking:
             if not walked:
-                walked.append(without(without_leftovers(project.work_html, file_signatures(project.work_html)), late))
+                walked.append(without(without_leftovers(project.work_html, file_signatures(project.work_html)),
+                                      (*late, NOTEBOOK_REPORTS)))
             return walked[0]
 
     def site_written() -> None:

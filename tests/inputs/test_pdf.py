@@ -165,9 +165,9 @@ def test_the_pdf_workers_start_as_the_threads_running_allow(tmp_path, monkeypatc
                                 for name, path in zip(("one", "two"), paths, strict=True))
 
 
-def test_a_text_file_gone_or_emptied_has_its_pdf_read_again_once(tmp_path, monkeypatch):
+def test_a_text_file_gone_emptied_or_cut_has_its_pdf_read_again_once(tmp_path, monkeypatch):
     paths = []
-    for name in ("a", "b"):
+    for name in ("a", "b", "c"):
         paths.append(tmp_path / f"{name}.pdf")
         sample_pdf(paths[-1], f"Paper {name}", ["X"], "Abstract.", pages=2)
     parsed = []
@@ -179,26 +179,50 @@ def test_a_text_file_gone_or_emptied_has_its_pdf_read_again_once(tmp_path, monke
     texts = {path: tmp_path / "cache" / f"{facts[path].sha256}.v8.txt" for path in paths}
     texts[paths[0]].unlink()
     texts[paths[1]].write_text("", "utf-8")  # a machine that lost its power before the text reached the disk
+    texts[paths[2]].write_bytes(texts[paths[2]].read_bytes()[:20])  # a trial's truncate -s
     for _ in range(2):  # as two builds do
         cache = PdfCache(tmp_path / "cache")
         again = pdf_facts(paths, cache, workers=1)
         cache.put_all(again.values())
         assert again == facts
-    assert sorted(parsed) == ["a.pdf", "a.pdf", "b.pdf", "b.pdf"]  # read again by the first build only
-    assert all("Paper" in PdfCache(tmp_path / "cache").text(facts[path].sha256) for path in paths)
+    assert sorted(parsed) == ["a.pdf", "a.pdf", "b.pdf", "b.pdf", "c.pdf", "c.pdf"]  # read again by the first build only
+    assert all(f"Paper {path.stem}" in PdfCache(tmp_path / "cache").text(facts[path].sha256) for path in paths)
 
 
-def test_a_text_damaged_by_hand_is_an_error_naming_its_file_not_an_empty_text(tmp_path):
+def test_a_text_changed_by_hand_is_an_error_naming_its_file_not_another_text(tmp_path):
     path = tmp_path / "a.pdf"
     sample_pdf(path, "Paper", ["X"], "Abstract.", pages=2)
     cache = PdfCache(tmp_path / "cache")
     facts = pdf_facts([path], cache, workers=1)[path]
     cache.put_all([facts])
     text = tmp_path / "cache" / f"{facts.sha256}.v8.txt"
-    text.write_bytes(b"\xff\xfe not UTF-8")
+    text.write_bytes(b"z" * text.stat().st_size)  # as long as the PDF's text: the size alone cannot tell
+    cache = PdfCache(tmp_path / "cache")
+    assert pdf_facts([path], cache, workers=1)[path] == facts
     with pytest.raises(OSError) as raised:
-        PdfCache(tmp_path / "cache").text(facts.sha256)
-    assert raised.value.filename == str(text) and raised.value.strerror == "not UTF-8 text"
+        cache.text(facts.sha256)
+    assert raised.value.filename == str(text) and "another text" in raised.value.strerror
+
+
+@pytest.mark.parametrize("damage", [
+    {"pages": "many"}, {"pages": -3}, {"pages": None}, {"size": "big"}, {"error": 7}, {"sha256": "0" * 64},
+    {"has_text": False}, {"text": [1]}, {"active": "JavaScript"}, {"extra": 1},
+])
+def test_an_entry_damaged_by_hand_has_its_pdf_read_again(tmp_path, damage):
+    path = tmp_path / "a.pdf"
+    sample_pdf(path, "Paper", ["X"], "Abstract.", pages=2)
+    cache = PdfCache(tmp_path / "cache")
+    facts = pdf_facts([path], cache, workers=1)[path]
+    cache.put_all([facts])
+    stored = tmp_path / "cache" / "facts.v8.json"
+    entries = json.loads(stored.read_text("utf-8"))
+    entries[facts.sha256] |= damage
+    stored.write_text(json.dumps(entries), "utf-8")
+    cache = PdfCache(tmp_path / "cache")
+    assert cache.get(facts.sha256) is None
+    assert pdf_facts([path], cache, workers=1)[path] == facts
+    cache.put_all([facts])
+    assert PdfCache(tmp_path / "cache").get(facts.sha256) == facts  # stored again as it was
 
 
 def test_the_cache_keeps_the_entries_of_the_pdfs_it_is_given_and_of_its_version(tmp_path):

@@ -24,7 +24,7 @@ from proceedings.cli import main
 from proceedings.model.locations import Project
 from proceedings.site.jupyter_book import page_titles
 from proceedings.site.stamp import changed_since_last_build
-from proceedings.util.files import content_signatures, file_signature
+from proceedings.util.files import content_signatures
 
 import benchmark  # scripts/benchmark.py, on the path by pytest's `pythonpath` setting
 from conftest import PAPERS_YML, edit_while_jupyter_book_runs, write_project
@@ -637,9 +637,35 @@ def test_page_titles_are_those_of_the_pages_a_table_of_contents_may_list(tmp_pat
     (book / "papers" / "p1.md").write_text("---\n# Generated\norphan: true\n---\n% proceedings: {}\n\n# A paper\n", "utf-8")
     (book / "old.md").write_text("---\norphan: True\n---\n# Kept out\n", "utf-8")
     (book / "notes.ipynb").write_text("{}", "utf-8")
-    titles = page_titles(book, content_signatures(book))
-    assert titles == {"welcome.md": "Welcome", "venue.md": "Getting there", "notes.ipynb": titles["notes.ipynb"]}
-    assert titles["notes.ipynb"] == str(file_signature(book / "notes.ipynb"))
+    (book / "levels.rst").write_text("Levels\n======\n", "utf-8")
+    cells = [{"cell_type": "code", "source": "# a comment, not a heading"},
+             {"cell_type": "markdown", "source": ["Intro.\n", "# Notebook title\n", "## Part\n"]}]
+    (book / "analysis.ipynb").write_text(json.dumps({"cells": cells}), "utf-8")
+    signatures = content_signatures(book)
+    titles = page_titles(book, signatures)
+    # A notebook's title is its first heading; a page whose title is not read here stands by its
+    # contents' digest (not its size and time: a touched notebook had every page read again).
+    assert titles == {"welcome.md": "Welcome", "venue.md": "Getting there", "analysis.ipynb": "Notebook title",
+                      "notes.ipynb": signatures["notes.ipynb"][-1], "levels.rst": signatures["levels.rst"][-1]}
+
+
+def test_a_notebook_touched_or_edited_below_its_title_keeps_its_title(tmp_path):
+    book = tmp_path / "book"
+    book.mkdir()
+    notebook = {"cells": [{"cell_type": "markdown", "source": "# Results"}, {"cell_type": "code", "source": "print(1)"}]}
+    (book / "results.ipynb").write_text(json.dumps(notebook), "utf-8")
+    (book / "levels.rst").write_text("Levels\n======\n", "utf-8")
+    last = {"book": content_signatures(book)}
+    last["navigation"] = {"titles": page_titles(book, last["book"])}
+    os.utime(book / "results.ipynb", ns=(1, 1))
+    os.utime(book / "levels.rst", ns=(1, 1))
+    assert page_titles(book, content_signatures(book, last["book"]), last) == last["navigation"]["titles"]
+    notebook["cells"][1]["source"] = "print(2)"
+    (book / "results.ipynb").write_text(json.dumps(notebook), "utf-8")
+    assert page_titles(book, content_signatures(book, last["book"]), last) == last["navigation"]["titles"]
+    notebook["cells"][0]["source"] = "# Results, revised"
+    (book / "results.ipynb").write_text(json.dumps(notebook), "utf-8")
+    assert page_titles(book, content_signatures(book, last["book"]), last)["results.ipynb"] == "Results, revised"
 
 
 def test_a_page_read_by_the_last_build_keeps_its_title_unread_until_its_contents_change(tmp_path):
@@ -741,3 +767,24 @@ def test_a_page_outside_book_removed_with_its_entry_leaves_the_site(tmp_path):
     with zipfile.ZipFile(site / "proceedings-site.zip") as archive:
         assert not [name for name in archive.namelist() if "about/" in name]
     assert not [name for name in _site(root) if name.startswith("about/")]
+
+
+def test_a_notebook_touched_is_a_build_with_nothing_to_do_and_one_edited_is_read_alone(tmp_path, capsys):
+    # A trial's: touching a notebook, or editing a cell, had Sphinx read every page again.
+    root = write_project(tmp_path / "p")
+    notebook = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": "# Results"},
+                          {"cell_type": "markdown", "metadata": {}, "source": "First."}],
+                "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    page = root / "book" / "results.ipynb"
+    page.write_text(json.dumps(notebook), "utf-8")
+    assert main(["build", str(root)]) == 0
+    os.utime(page, ns=(time.time_ns(), time.time_ns()))
+    capsys.readouterr()
+    assert main(["build", str(root)]) == 0
+    assert "Nothing changed since the last build" in capsys.readouterr().out
+    notebook["cells"][1]["source"] = "Second."
+    page.write_text(json.dumps(notebook), "utf-8")
+    assert main(["build", str(root)]) == 0
+    log = (Project(root).work / "jupyter-book.log").read_text("utf-8")
+    assert "[new config]" not in log and "0 added, 1 changed, 0 removed" in log
+    assert "Second." in (root / "_build" / "html" / "book" / "results.html").read_text("utf-8")

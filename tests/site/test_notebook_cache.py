@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import zipfile
 
 from bs4 import BeautifulSoup
 
@@ -45,7 +46,7 @@ def test_a_name_not_deferred_is_the_real_one_at_once():
     assert _imports_sqlalchemy(use) == ["False", "True"]
 
 
-def test_a_notebook_run_with_the_cache_is_built_with_its_output(tmp_path):
+def test_a_notebook_run_with_the_cache_is_built_with_its_output(tmp_path, capsys):
     # Jupyter Book's process is forked from the server that deferred jupyter-cache: the notebook is
     # run with the cache there, and its output is on the page.
     root = write_project(tmp_path / "p")
@@ -56,10 +57,23 @@ def test_a_notebook_run_with_the_cache_is_built_with_its_output(tmp_path):
     kernel = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
     (root / "book" / "nb.ipynb").write_text(json.dumps({"cells": cells, "metadata": kernel, "nbformat": 4,
                                                         "nbformat_minor": 5}), "utf-8")
+    failing = [*cells[:1], {**cells[1], "source": "raise ValueError('no quokka at ' + __file__)"}]
+    (root / "book" / "failing.ipynb").write_text(json.dumps({"cells": failing, "metadata": kernel, "nbformat": 4,
+                                                             "nbformat_minor": 5}), "utf-8")
     assert main(["build", str(root)]) == 0
-    page = BeautifulSoup((root / "_build" / "html" / "book" / "nb.html").read_text("utf-8"), "html.parser")
+    site = root / "_build" / "html"
+    page = BeautifulSoup((site / "book" / "nb.html").read_text("utf-8"), "html.parser")
     assert "42 quokkas" in page.select_one("div.cell_output").get_text()
-    assert list((root / "_build" / ".proceedings" / "work" / "_build" / ".jupyter_cache").iterdir())
+    work = root / "_build" / ".proceedings" / "work" / "_build"
+    assert list((work / ".jupyter_cache").iterdir())
+    # MyST-NB's report of the failing notebook (its code, the machine's paths) is in the work folder,
+    # where the build's message says, and neither in the site nor in its zip.
+    err = capsys.readouterr().err
+    report = work / "html" / "reports" / "book" / "failing.err.log"
+    assert "ValueError" in report.read_text("utf-8") and "failing.err.log" in err
+    assert not (site / "reports").exists()
+    with zipfile.ZipFile(site / "proceedings-site.zip") as archive:
+        assert not [name for name in archive.namelist() if "/reports/" in name]
 
 
 def test_jupyter_cache_imported_through_a_stand_in_has_its_own_names():

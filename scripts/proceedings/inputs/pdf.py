@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
-from collections.abc import Iterable, Mapping
-from contextlib import suppress
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from ..model.pdf_facts import PdfFacts
 from ..util.files import file_hash, read_json, replacing
@@ -24,14 +25,18 @@ class PdfCache:
     """PDF facts by content hash under ``folder``: every PDF's in one file, read at once, and each
     text in a file of its own, read only for a page made anew (every text read with the facts was
     0.05 s of an edited abstract's build at 1,000 papers). The texts of the PDFs read in this run
-    are held here until :meth:`put_all` stores them with their facts."""
+    are held here until :meth:`put_all` stores them with their facts.
+
+    The cache is the build's own, but a hand may damage it: an entry that is not facts as the build
+    writes them, or whose text file is gone or not of the size stored with it, has its PDF read
+    again; a text of that size but other contents is an error naming its file (:meth:`text`)."""
 
     def __init__(self, folder: Path):
         self.folder = folder
         """Where the cache entries live (under ``_build/``)."""
         self.texts: dict[str, str] = {}
         """The texts of the PDFs read in this run, by hash, until they are stored."""
-        self._stored: dict[str, PdfFacts] | None = None
+        self._stored: dict[str, tuple[PdfFacts, list]] | None = None
 
     @property
     def _facts_file(self) -> Path:
@@ -40,38 +45,33 @@ class PdfCache:
     def _text_file(self, sha256: str) -> Path:
         return self.folder / f"{sha256}.v{_CACHE_VERSION}.txt"
 
-    def _stored_facts(self) -> dict[str, PdfFacts]:
+    def _stored_facts(self) -> dict[str, tuple[PdfFacts, list]]:
+        """The stored facts by hash, each with its text's size in bytes and SHA-256 (none without a text)."""
         if self._stored is None:
             self._stored = {}
-            for sha256, data in read_json(self._facts_file, {}).items():
-                with suppress(TypeError):  # an entry damaged by hand: the PDF is read again
-                    self._stored[sha256] = PdfFacts(**{**data, "active": tuple(data.get("active", ()))})
+            for sha256, entry in read_json(self._facts_file, {}).items():
+                if stored := _stored_entry(sha256, entry):
+                    self._stored[sha256] = stored
         return self._stored
 
     def get(self, sha256: str) -> PdfFacts | None:
-        """The cached facts for this hash, if any, and their text if they have one: a text file
-        gone or emptied (by hand, or by a machine that lost its power) has the PDF read again."""
-        facts = self._stored_facts().get(sha256)
-        return None if facts and facts.has_text and not self._text_stored(sha256) else facts
-
-    def _text_stored(self, sha256: str) -> bool:
-        try:
-            return self._text_file(sha256).stat().st_size > 0
-        except OSError:
-            return False
+        """The cached facts for this hash, if any, and their text if they have one."""
+        facts, text = self._stored_facts().get(sha256, (None, []))
+        return None if facts and text and _size(self._text_file(sha256)) != text[0] else facts
 
     def text(self, sha256: str) -> str:
         """The text of the PDF of this hash, which has one: read in this run, or stored. Raises
-        :class:`OSError` naming the file when the stored one cannot be read (removed or damaged by
-        hand since the facts were read), which the command reports as one of the build's own files:
-        a page must not be published without its text."""
+        :class:`OSError` naming the file when the stored one cannot be read, or holds another text
+        than was stored (changed by hand since the facts were read), which the command reports as
+        one of the build's own files: a page must not be published without its PDF's text."""
         if sha256 in self.texts:
             return self.texts[sha256]
         path = self._text_file(sha256)
-        try:
-            return path.read_text("utf-8")
-        except UnicodeDecodeError as error:
-            raise OSError(errno.EILSEQ, "not UTF-8 text", str(path)) from error
+        data = path.read_bytes()
+        _, (_, digest) = self._stored_facts()[sha256]
+        if hashlib.sha256(data).hexdigest() != digest:
+            raise OSError(errno.EILSEQ, "it holds another text than the build stored there", str(path))
+        return data.decode("utf-8")
 
     def put_all(self, found: Iterable[PdfFacts]) -> None:
         """Make the cache hold the facts of ``found`` (every PDF of the volume) that this cache read
@@ -81,23 +81,65 @@ class PdfCache:
         build never leaves half an entry: each text before the facts that name it. The texts held
         are let go then: they are read from their files."""
         stored = self._stored_facts()
-        kept = {facts.sha256: facts for facts in found if not (facts.error or facts.encrypted)
-                and (facts.sha256 in self.texts or facts.sha256 in stored)}  # another cache's: not their text
+        kept: dict[str, tuple[PdfFacts, list]] = {}
+        for facts in found:
+            if facts.error or facts.encrypted:
+                continue
+            if facts.sha256 in self.texts:  # read in this run: its text's size and digest are set below
+                kept[facts.sha256] = (facts, [])
+            elif facts.sha256 in stored:  # else read by another cache, whose text this one does not have
+                kept[facts.sha256] = stored[facts.sha256]
         for sha256, text in self.texts.items():
-            if sha256 in kept and kept[sha256].has_text:
+            if sha256 in kept and kept[sha256][0].has_text:
+                data = text.encode("utf-8")
                 with replacing(self._text_file(sha256)) as temporary:
-                    temporary.write_text(text, "utf-8")
+                    temporary.write_bytes(data)
+                kept[sha256] = (kept[sha256][0], [len(data), hashlib.sha256(data).hexdigest()])
         self.texts.clear()
         if kept == stored:
             return
+        entries = {sha256: {**asdict(facts), "text": text} for sha256, (facts, text) in kept.items()}
         with replacing(self._facts_file) as temporary:
-            temporary.write_text(json.dumps({sha256: asdict(facts) for sha256, facts in kept.items()},
-                                            ensure_ascii=False), "utf-8")
+            temporary.write_text(json.dumps(entries, ensure_ascii=False), "utf-8")
         self._stored = kept
-        named = {self._facts_file.name, *(self._text_file(sha256).name for sha256, facts in kept.items() if facts.has_text)}
+        named = {self._facts_file.name, *(self._text_file(sha256).name for sha256, (_, text) in kept.items() if text)}
         for file in self.folder.iterdir():
             if file.name not in named:
                 file.unlink(missing_ok=True)
+
+
+# Each field of the facts as the cache stores them, and the values it may hold.
+_FIELDS: dict[str, Callable[[Any], bool]] = {
+    "sha256": lambda value: isinstance(value, str),
+    "size": lambda value: type(value) is int and value >= 0,
+    "pages": lambda value: type(value) is int and value >= 0,
+    "has_text": lambda value: isinstance(value, bool),
+    "text_skipped": lambda value: type(value) is int and value >= 0,
+    "encrypted": lambda value: isinstance(value, bool),
+    "active": lambda value: isinstance(value, list) and all(isinstance(kind, str) for kind in value),
+    "error": lambda value: value is None,  # the facts of a PDF that could not be read are not stored
+    "text": lambda value: value == [] or (isinstance(value, list) and len(value) == 2 and type(value[0]) is int
+                                          and isinstance(value[1], str)),
+}
+
+
+def _stored_entry(sha256: str, entry: Any) -> tuple[PdfFacts, list] | None:
+    """The facts of a stored entry and its text's size and digest, if it is facts as the build stores
+    them, for this hash, with a text exactly when they have one."""
+    if not (isinstance(entry, dict) and entry.keys() == _FIELDS.keys()
+            and all(valid(entry[name]) for name, valid in _FIELDS.items())
+            and entry["sha256"] == sha256 and bool(entry["text"]) == entry["has_text"]):
+        return None
+    fields = {name: value for name, value in entry.items() if name != "text"}
+    return PdfFacts(**{**fields, "active": tuple(fields["active"])}), entry["text"]
+
+
+def _size(path: Path) -> int | None:
+    """The size of the file at ``path``, if it is one."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
 
 
 def pdf_facts(paths: list[Path], cache: PdfCache, workers: int | None = None,

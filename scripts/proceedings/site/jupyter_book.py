@@ -30,6 +30,11 @@ from ..util.processes import deaf_children
 from .book_server import BOOK_PROCESSES, jupyter_book_main
 from .errors import BuildError
 
+NOTEBOOK_REPORTS = "reports/"
+"""Where MyST-NB writes the traceback of a notebook that failed to run, in Sphinx's output: it holds
+the cells' code and the machine's paths, and stays after the notebook is fixed. Never published (the
+build's message names it in the work folder)."""
+
 # What else decides Jupyter Book's output, beside the project's files.
 _BOOK_SOFTWARE = ("jupyter-book", "sphinx", "myst-parser", "myst-nb", "sphinx-book-theme", "pydata-sphinx-theme",
                   "sphinx-design", "sphinxext-opengraph")
@@ -88,11 +93,11 @@ def compared_book_inputs(inputs: dict) -> dict:
 
 def page_titles(book: Path, pages: dict[str, list], last: object = None) -> dict[str, str]:
     """The title of each page of ``book`` that the table of contents may list (every page not marked
-    ``orphan``), by path; a notebook or reStructuredText page by its size and time instead. With the
-    table of contents, what every page's sidebar and previous and next links are made of. ``pages``
-    are the book's files with their contents' digests (:func:`content_signatures`); a page whose
-    digest ``last`` (an earlier :func:`jupyter_book_inputs`) gives too has the title it had, without
-    being read (1,000 paper pages were read at every build, twice)."""
+    ``orphan``), by path (see :func:`_listed_title`). With the table of contents, what every page's
+    sidebar and previous and next links are made of. ``pages`` are the book's files with their
+    contents' digests (:func:`content_signatures`); a page whose digest ``last`` (an earlier
+    :func:`jupyter_book_inputs`) gives too has the title it had, without being read (1,000 paper
+    pages were read at every build, twice)."""
     last = last if isinstance(last, dict) else {}
     last_pages, last_titles = last.get("book"), last.get("navigation", {}).get("titles")
     last_pages = last_pages if isinstance(last_pages, dict) else {}
@@ -101,12 +106,10 @@ def page_titles(book: Path, pages: dict[str, list], last: object = None) -> dict
     for name, signature in pages.items():
         if not name.endswith(PAGE_SUFFIXES):
             continue
-        if not name.endswith(".md"):
-            titles[name] = str(signature[:2])
-        elif _same_contents(last_pages.get(name), signature):
+        if _same_contents(last_pages.get(name), signature):
             if name in last_titles:
                 titles[name] = last_titles[name]
-        elif (title := _listed_title(book / name)) is not None:
+        elif (title := _listed_title(book / name, signature)) is not None:
             titles[name] = title
     return titles
 
@@ -116,9 +119,20 @@ def _same_contents(before: object, now: list) -> bool:
     return isinstance(before, list) and len(before) == len(now) and before[-1] == now[-1]
 
 
-def _listed_title(page: Path) -> str | None:
-    """The title of the MyST page ``page`` (its first ``# `` heading), or None when it is marked
-    ``orphan``, which no table of contents lists."""
+def _listed_title(page: Path, signature: list) -> str | None:
+    """The title of ``page``, whose :func:`content_signatures` entry is ``signature``: a MyST page's
+    or a notebook's first ``# `` heading (None for a MyST page marked ``orphan``, which no table of
+    contents lists); the contents' digest for another page, or a notebook without such a heading
+    (its title is not read here: any change of its contents is taken for a new title). The size and
+    time were taken before: a notebook touched, or one of its cells edited, had every page read again."""
+    if page.suffix == ".md":
+        return _myst_title(page)
+    title = _notebook_title(page) if page.suffix == ".ipynb" else None
+    return signature[-1] if title is None else title
+
+
+def _myst_title(page: Path) -> str | None:
+    """The first ``# `` heading of the MyST page ``page``, or None when it is marked ``orphan``."""
     # The front matter of a generated page is in its first hundred characters: most pages of a
     # large book (the papers') are orphans, found so without reading them whole.
     head = text_head(page, 1000)
@@ -129,6 +143,21 @@ def _listed_title(page: Path) -> str | None:
     if myst.declares_orphan(text[:end]):
         return None
     return next((line[2:].strip() for line in text[end:].splitlines() if line.startswith("# ")), "")
+
+
+def _notebook_title(page: Path) -> str | None:
+    """The first ``# `` heading of the notebook ``page``'s Markdown cells; None when it has none, or
+    is not a notebook's JSON (which Jupyter Book reports)."""
+    try:
+        cells = json.loads(page.read_text("utf-8", errors="replace")).get("cells")
+        for cell in cells if isinstance(cells, list) else ():
+            source = cell.get("source", "") if isinstance(cell, dict) and cell.get("cell_type") == "markdown" else ""
+            text = "".join(source) if isinstance(source, list) else str(source)
+            if heading := next((line[2:].strip() for line in text.splitlines() if line.startswith("# ")), None):
+                return heading
+    except (ValueError, AttributeError, TypeError):
+        return None
+    return None
 
 
 def _page_log(project: Project) -> Path:
