@@ -139,7 +139,7 @@ def _build(project: Project, timings: Timings, options: BuildOptions, diags: Dia
                 if book_run:
                     diags.extend(without_repeats(run_jupyter_book(project, book_run, options.verbose), diags))
                 else:
-                    print("The book's pages and settings are unchanged: Jupyter Book had nothing to do.", flush=True)
+                    print("The book's pages and settings are unchanged: Jupyter Book had nothing to do.\n", end="", flush=True)
             finishing.built.set()
             with timings.stage("search index"):
                 indexed()
@@ -266,7 +266,7 @@ def _zipped_and_published(project: Project, put: tuple[Future[FilesPut], Future[
 
     def zip_site() -> None:
         beside = files.result()
-        print(f"{beside.written} file(s) beside the pages updated.", flush=True)
+        print(f"{beside.written} file(s) beside the pages updated.\n", end="", flush=True)  # one write: see Timings.stage
         site_zip(project.work_html, project.work / "site-zip.json", made_last, indexed_and_bound,
                  beside.names, pages_as_written, site_as_built)
 

@@ -42,7 +42,9 @@ class Timings:
                 running[-1] += total
             self.stages[name] = self.stages.get(name, 0.0) + seconds
             if self.echo:
-                print(f"  {name:<15} {seconds:6.1f} s", flush=True)
+                # One write with its line's end: stages end in several threads, and print's two writes
+                # (the text, then the end) let another thread's line in between (a trial saw two joined).
+                print(f"  {name:<15} {seconds:6.1f} s\n", end="", flush=True)
 
 
 def progress(items: Iterable[T], total: int, description: str) -> Iterator[T]:
