@@ -355,3 +355,25 @@ def test_a_myst_extension_myst_does_not_know_is_an_error_at_its_line(tmp_path, c
     key = config.read_text("utf-8").split("\n").index("  myst_enable_extensions:") + 1  # the item's own line is not found
     assert f"_config.yml:{key}: error: parse.myst_enable_extensions: {{'deflist': 1}} is no MyST extension" \
         in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [["check"], ["build"], ["build", "--keep-going"]])
+def test_a_notebook_jupyter_book_cannot_read_is_an_error_at_its_line(tmp_path, capsys, command):
+    # A trial's notebook cut short stopped Jupyter Book with Sphinx's "Exception occurred" and
+    # "0 error(s)"; `check` said the inputs were valid.
+    import json
+
+    root = write_project(tmp_path / "p")
+    notebook = json.dumps({"cells": [{"cell_type": "markdown", "metadata": {}, "source": "# Fine"}], "metadata": {},
+                           "nbformat": 4, "nbformat_minor": 5}, indent=1)
+    (root / "book" / "fine.ipynb").write_text(notebook, "utf-8")
+    (root / "book" / "cut.ipynb").write_text(notebook[:60], "utf-8")
+    (root / "book" / "list.ipynb").write_text("[1, 2]", "utf-8")
+    before = tree_state(root)
+    assert main([*command, str(root)]) == 1
+    err = capsys.readouterr().err
+    line = notebook[:60].count("\n") + 1
+    assert f"book/cut.ipynb:{line}: error: not a notebook Jupyter Book can read: its JSON breaks off at column" in err
+    assert "book/list.ipynb: error: not a notebook Jupyter Book can read (" in err
+    assert "fine.ipynb: error" not in err and "Traceback" not in err and "Warning" not in err and "2 error(s)" in err
+    assert tree_state(root) == before

@@ -5,10 +5,12 @@ table of contents naming a page that is not there."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import posixpath
 import re
 import unicodedata
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -109,9 +111,39 @@ def book_problems(project: Project, volume: Proceedings | None = None) -> Diagno
             diags.error(project.relative(path), None, None,
                         f"hand-written page inside book/{name}/, which `proceedings` generates; move it elsewhere in book/")
     diags.extend(table_of_contents_problems(project, volume))
+    _check_notebooks(project, diags)
     if volume is not None:
         _check_links_to_generated_pages(project, _pages_the_build_writes(volume) or set(), diags)
     return diags
+
+
+def _check_notebooks(project: Project, diags: Diagnostics) -> None:
+    """An error, at its line where it has one, for each notebook of ``book/`` that MyST-NB cannot
+    read (JSON cut short or broken, a file that is no notebook): Jupyter Book stopped at it with a
+    traceback of Sphinx's, "0 error(s)" in the summary, and `check` said nothing."""
+    for page in sorted(_hand_written_pages(project)):
+        path = project.root / f"{page}.ipynb"
+        if path.is_file() and (problem := _notebook_problem(path.read_text("utf-8", errors="replace"))):
+            diags.error(project.relative(path), *problem)
+
+
+def _notebook_problem(text: str) -> tuple[int | None, None, str] | None:
+    """The line (if any) and what to say of a notebook whose ``text`` MyST-NB cannot read, as it
+    reads it (nbformat, version 4); None when it can."""
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as error:  # with the place it broke
+        return error.lineno, None, (f"not a notebook Jupyter Book can read: its JSON breaks off at column {error.colno} "
+                                    f"({error.msg}); save it again from Jupyter")
+    import nbformat  # here: most books have no notebook
+
+    try:
+        with warnings.catch_warnings():  # of what nbformat mends as it reads (a cell without an id): Jupyter Book's to say
+            warnings.simplefilter("ignore")
+            nbformat.reads(text, as_version=4)
+    except Exception as error:  # nbformat raises many kinds for what is no notebook
+        return None, None, f"not a notebook Jupyter Book can read ({type(error).__name__}: {error}); save it again from Jupyter"
+    return None
 
 
 def _check_links_to_generated_pages(project: Project, written: set[str], diags: Diagnostics) -> None:
