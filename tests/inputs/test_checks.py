@@ -377,3 +377,24 @@ def test_a_notebook_jupyter_book_cannot_read_is_an_error_at_its_line(tmp_path, c
     assert "book/list.ipynb: error: not a notebook Jupyter Book can read (" in err
     assert "fine.ipynb: error" not in err and "Traceback" not in err and "Warning" not in err and "2 error(s)" in err
     assert tree_state(root) == before
+
+
+@pytest.mark.parametrize("mode, outputs, refused", [("cache", True, True), ("force", True, True), ("auto", False, True),
+                                                    ("auto", True, False), ("off", False, False)])
+def test_a_notebook_the_build_runs_with_a_kernel_not_installed_is_an_error(tmp_path, capsys, mode, outputs, refused):
+    # A trial's notebook naming the kernel "myenv" stopped Jupyter Book with NoSuchKernel and "0 error(s)".
+    import json
+
+    root = write_project(tmp_path / "p")
+    config = root / "_config.yml"
+    config.write_text(config.read_text("utf-8").replace('execute_notebooks: "off"', f'execute_notebooks: "{mode}"'), "utf-8")
+    cell = {"cell_type": "code", "metadata": {}, "source": "1", "execution_count": 1 if outputs else None,
+            "outputs": [{"output_type": "execute_result", "data": {"text/plain": "1"}, "metadata": {}, "execution_count": 1}]
+            if outputs else []}
+    spec = {"kernelspec": {"name": "myenv", "display_name": "My env", "language": "python"}}
+    (root / "book" / "run.ipynb").write_text(json.dumps({"cells": [cell], "metadata": spec, "nbformat": 4,
+                                                         "nbformat_minor": 5}), "utf-8")
+    status = main(["check", str(root)])
+    err = capsys.readouterr().err
+    message = f"book/run.ipynb: error: metadata.kernelspec.name: the build runs it (execute_notebooks: {mode}) with the kernel 'myenv'"
+    assert (message in err and status == 1 and "python3" in err) if refused else (message not in err and status == 0)

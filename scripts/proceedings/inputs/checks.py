@@ -44,6 +44,7 @@ def check_project(project: Project, volume: Proceedings | None) -> Diagnostics:
     if isinstance(config, Located):
         _check_myst_extensions(config, config_file, diags)
         _check_sphinx_extensions(config, config_file, diags)
+    _check_notebook_kernels(project, config, diags)
     # Shown with the problems of papers/, not after they are fixed: the workshop alone says the URL.
     workshop = volume.workshop if volume else load_workshop(project)[0]
     if workshop is not None:
@@ -125,6 +126,43 @@ def _check_notebooks(project: Project, diags: Diagnostics) -> None:
         path = project.root / f"{page}.ipynb"
         if path.is_file() and (problem := _notebook_problem(path.read_text("utf-8", errors="replace"))):
             diags.error(project.relative(path), *problem)
+
+
+def _check_notebook_kernels(project: Project, config: object, diags: Diagnostics) -> None:
+    """An error for each notebook of ``book/`` that the build runs (``execute_notebooks``: cache or
+    force, or auto for one with a code cell without outputs) with a kernel not installed here:
+    Jupyter Book stopped at it with Sphinx's traceback ("NoSuchKernel") and "0 error(s)"."""
+    execute = config.get("execute") if isinstance(config, dict) else None
+    mode = execute.get("execute_notebooks", "auto") if isinstance(execute, dict) else "auto"  # Jupyter Book's default
+    run = {path: metadata for page in sorted(_hand_written_pages(project))
+           if (path := project.root / f"{page}.ipynb").is_file() and (metadata := _runs(path, mode)) is not None}
+    named = {path: name for path, metadata in run.items()
+             if isinstance(spec := metadata.get("kernelspec"), dict) and isinstance(name := spec.get("name"), str)}
+    if not named:
+        return
+    from jupyter_client.kernelspec import find_kernel_specs  # here: most books run no notebook
+
+    installed = find_kernel_specs()
+    for path, name in named.items():
+        if name not in installed:
+            diags.error(project.relative(path), None, "metadata.kernelspec.name",
+                        f"the build runs it (execute_notebooks: {mode}) with the kernel {name!r}, which is not installed "
+                        f"here (installed: {', '.join(sorted(installed)) or 'none'}): install it, or name one of those")
+
+
+def _runs(path: Path, mode: object) -> dict | None:
+    """The metadata of the notebook at ``path`` if the build runs it in ``mode`` (MyST-NB's
+    ``execute_notebooks``: auto runs a notebook with a code cell without outputs); None if not, or
+    if it is no notebook (:func:`_check_notebooks` says so)."""
+    if mode not in ("auto", "cache", "force"):
+        return None
+    try:
+        notebook = json.loads(path.read_text("utf-8", errors="replace"))
+        cells, metadata = notebook.get("cells", []), notebook.get("metadata", {})
+        missing = any(cell.get("cell_type") == "code" and not cell.get("outputs") for cell in cells)
+    except (ValueError, AttributeError, TypeError):
+        return None
+    return metadata if isinstance(metadata, dict) and (mode != "auto" or missing) else None
 
 
 def _notebook_problem(text: str) -> tuple[int | None, None, str] | None:
