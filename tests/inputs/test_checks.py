@@ -369,13 +369,15 @@ def test_a_notebook_jupyter_book_cannot_read_is_an_error_at_its_line(tmp_path, c
     (root / "book" / "fine.ipynb").write_text(notebook, "utf-8")
     (root / "book" / "cut.ipynb").write_text(notebook[:60], "utf-8")
     (root / "book" / "list.ipynb").write_text("[1, 2]", "utf-8")
+    (root / "book" / "deep.ipynb").write_text("[" * 100_000, "utf-8")  # hostile: Python's stack, not JSON's limit
     before = tree_state(root)
     assert main([*command, str(root)]) == 1
     err = capsys.readouterr().err
     line = notebook[:60].count("\n") + 1
     assert f"book/cut.ipynb:{line}: error: not a notebook Jupyter Book can read: its JSON breaks off at column" in err
     assert "book/list.ipynb: error: not a notebook Jupyter Book can read (" in err
-    assert "fine.ipynb: error" not in err and "Traceback" not in err and "Warning" not in err and "2 error(s)" in err
+    assert "book/deep.ipynb: error: not a notebook Jupyter Book can read: its JSON is nested too deeply" in err
+    assert "fine.ipynb: error" not in err and "Traceback" not in err and "Warning" not in err and "3 error(s)" in err
     assert tree_state(root) == before
 
 

@@ -160,7 +160,7 @@ def _runs(path: Path, mode: object) -> dict | None:
         notebook = json.loads(path.read_text("utf-8", errors="replace"))
         cells, metadata = notebook.get("cells", []), notebook.get("metadata", {})
         missing = any(cell.get("cell_type") == "code" and not cell.get("outputs") for cell in cells)
-    except (ValueError, AttributeError, TypeError):
+    except (ValueError, AttributeError, TypeError, RecursionError):
         return None
     return metadata if isinstance(metadata, dict) and (mode != "auto" or missing) else None
 
@@ -173,6 +173,8 @@ def _notebook_problem(text: str) -> tuple[int | None, None, str] | None:
     except json.JSONDecodeError as error:  # with the place it broke
         return error.lineno, None, (f"not a notebook Jupyter Book can read: its JSON breaks off at column {error.colno} "
                                     f"({error.msg}); save it again from Jupyter")
+    except RecursionError:  # thousands of nested [ or {: Python's stack, not JSON's limit
+        return None, None, "not a notebook Jupyter Book can read: its JSON is nested too deeply; save it again from Jupyter"
     import nbformat  # here: most books have no notebook
 
     try:

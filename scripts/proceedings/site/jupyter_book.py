@@ -155,7 +155,7 @@ def _notebook_title(page: Path) -> str | None:
             text = "".join(source) if isinstance(source, list) else str(source)
             if heading := next((line[2:].strip() for line in text.splitlines() if line.startswith("# ")), None):
                 return heading
-    except (ValueError, AttributeError, TypeError):
+    except (ValueError, AttributeError, TypeError, RecursionError):
         return None
     return None
 
