@@ -121,7 +121,7 @@ def _same_contents(before: object, now: list) -> bool:
 
 def _listed_title(page: Path, signature: list) -> str | None:
     """The title of ``page``, whose :func:`content_signatures` entry is ``signature``: a MyST page's
-    or a notebook's first ``# `` heading (None for a MyST page marked ``orphan``, which no table of
+    or a notebook's first heading (None for a MyST page marked ``orphan``, which no table of
     contents lists); the contents' digest for another page, or a notebook without such a heading
     (its title is not read here: any change of its contents is taken for a new title). The size and
     time were taken before: a notebook touched, or one of its cells edited, had every page read again."""
@@ -132,7 +132,7 @@ def _listed_title(page: Path, signature: list) -> str | None:
 
 
 def _myst_title(page: Path) -> str | None:
-    """The first ``# `` heading of the MyST page ``page``, or None when it is marked ``orphan``."""
+    """The first heading of the MyST page ``page`` (empty if none), or None when it is marked ``orphan``."""
     # The front matter of a generated page is in its first hundred characters: most pages of a
     # large book (the papers') are orphans, found so without reading them whole.
     head = text_head(page, 1000)
@@ -142,18 +142,36 @@ def _myst_title(page: Path) -> str | None:
     end = myst.front_matter_end(text)
     if myst.declares_orphan(text[:end]):
         return None
-    return next((line[2:].strip() for line in text[end:].splitlines() if line.startswith("# ")), "")
+    return _first_heading(text[end:]) or ""
+
+
+# An ATX heading of any level: Sphinx titles a page by its first section, whatever the level; and a
+# fence's opening, in which a "# " line is code.
+_HEADING = re.compile(r"#{1,6}(?:[ \t]+(.*?))?[ \t]*#*[ \t]*")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+
+
+def _first_heading(text: str) -> str | None:
+    """The text of the first Markdown heading of ``text`` (of any level, outside code fences), if any."""
+    fence = ""
+    for line in text.splitlines():
+        if fence:
+            fence = "" if line.strip().startswith(fence) and not line.strip().strip(fence[0]) else fence
+        elif opened := _FENCE.match(line):
+            fence = opened.group(1)
+        elif heading := _HEADING.fullmatch(line):
+            return (heading.group(1) or "").strip()
+    return None
 
 
 def _notebook_title(page: Path) -> str | None:
-    """The first ``# `` heading of the notebook ``page``'s Markdown cells; None when it has none, or
-    is not a notebook's JSON (which Jupyter Book reports)."""
+    """The first heading of the notebook ``page``'s Markdown cells; None when it has none, or is not
+    a notebook's JSON (which Jupyter Book reports)."""
     try:
         cells = json.loads(page.read_text("utf-8", errors="replace")).get("cells")
         for cell in cells if isinstance(cells, list) else ():
             source = cell.get("source", "") if isinstance(cell, dict) and cell.get("cell_type") == "markdown" else ""
-            text = "".join(source) if isinstance(source, list) else str(source)
-            if heading := next((line[2:].strip() for line in text.splitlines() if line.startswith("# ")), None):
+            if (heading := _first_heading("".join(source) if isinstance(source, list) else str(source))) is not None:
                 return heading
     except (ValueError, AttributeError, TypeError, RecursionError):
         return None
