@@ -791,3 +791,17 @@ def test_a_notebook_touched_is_a_build_with_nothing_to_do_and_one_edited_is_read
     log = (Project(root).work / "jupyter-book.log").read_text("utf-8")
     assert "[new config]" not in log and "0 added, 1 changed, 0 removed" in log
     assert "Second." in (root / "_build" / "html" / "book" / "results.html").read_text("utf-8")
+
+
+def test_a_page_titled_by_a_second_level_heading_is_renamed_in_every_sidebar(tmp_path):
+    # Sphinx titles a page by its first section, of any level; the navigation took only "# " lines,
+    # so a page titled "## ..." renamed kept its old title in the sidebars of the pages not read again.
+    root = write_project(tmp_path / "p")
+    preface = root / "book" / "preface.md"
+    preface.write_text("## Title A\n\nText.\n", "utf-8")
+    assert main(["build", str(root)]) == 0
+    preface.write_text("## Title B\n\nText.\n", "utf-8")
+    assert main(["build", str(root)]) == 0
+    pages = [page.read_text("utf-8") for page in (root / "_build" / "html" / "book").rglob("*.html")]
+    assert all('preface.html">Title B' in page for page in pages if "preface.html\">Title" in page)
+    assert not [page for page in pages if 'preface.html">Title A' in page]
