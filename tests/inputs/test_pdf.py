@@ -206,7 +206,9 @@ def test_a_text_changed_by_hand_is_an_error_naming_its_file_not_another_text(tmp
 
 @pytest.mark.parametrize("damage", [
     {"pages": "many"}, {"pages": -3}, {"pages": None}, {"size": "big"}, {"error": 7}, {"sha256": "0" * 64},
-    {"has_text": False}, {"text": [1]}, {"active": "JavaScript"}, {"extra": 1},
+    {"has_text": False}, {"extra": 1},
+    # Values of the right kind, which pages and citations would show: a trial's "pages": 2 for a 4-page PDF.
+    {"pages": 5}, {"pages": 0}, {"size": 999},
 ])
 def test_an_entry_damaged_by_hand_has_its_pdf_read_again(tmp_path, damage):
     path = tmp_path / "a.pdf"
@@ -216,7 +218,7 @@ def test_an_entry_damaged_by_hand_has_its_pdf_read_again(tmp_path, damage):
     cache.put_all([facts])
     stored = tmp_path / "cache" / "facts.v8.json"
     entries = json.loads(stored.read_text("utf-8"))
-    entries[facts.sha256] |= damage
+    entries[facts.sha256]["facts"] |= damage
     stored.write_text(json.dumps(entries), "utf-8")
     cache = PdfCache(tmp_path / "cache")
     assert cache.get(facts.sha256) is None

@@ -7,7 +7,7 @@ import errno
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -27,9 +27,9 @@ class PdfCache:
     0.05 s of an edited abstract's build at 1,000 papers). The texts of the PDFs read in this run
     are held here until :meth:`put_all` stores them with their facts.
 
-    The cache is the build's own, but a hand may damage it: an entry that is not facts as the build
-    writes them, or whose text file is gone or not of the size stored with it, has its PDF read
-    again; a text of that size but other contents is an error naming its file (:meth:`text`)."""
+    The cache is the build's own, but a hand may damage it: an entry that is not as the build wrote
+    it (its digest tells), or whose text file is gone or not of the size stored with it, has its PDF
+    read again; a text of that size but other contents is an error naming its file (:meth:`text`)."""
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -98,7 +98,7 @@ class PdfCache:
         self.texts.clear()
         if kept == stored:
             return
-        entries = {sha256: {**asdict(facts), "text": text} for sha256, (facts, text) in kept.items()}
+        entries = {sha256: _entry(facts, text) for sha256, (facts, text) in kept.items()}
         with replacing(self._facts_file) as temporary:
             temporary.write_text(json.dumps(entries, ensure_ascii=False), "utf-8")
         self._stored = kept
@@ -108,30 +108,25 @@ class PdfCache:
                 file.unlink(missing_ok=True)
 
 
-# Each field of the facts as the cache stores them, and the values it may hold.
-_FIELDS: dict[str, Callable[[Any], bool]] = {
-    "sha256": lambda value: isinstance(value, str),
-    "size": lambda value: type(value) is int and value >= 0,
-    "pages": lambda value: type(value) is int and value >= 0,
-    "has_text": lambda value: isinstance(value, bool),
-    "text_skipped": lambda value: type(value) is int and value >= 0,
-    "encrypted": lambda value: isinstance(value, bool),
-    "active": lambda value: isinstance(value, list) and all(isinstance(kind, str) for kind in value),
-    "error": lambda value: value is None,  # the facts of a PDF that could not be read are not stored
-    "text": lambda value: value == [] or (isinstance(value, list) and len(value) == 2 and type(value[0]) is int
-                                          and isinstance(value[1], str)),
-}
+def _entry(facts: PdfFacts, text: list) -> dict:
+    """The stored entry of ``facts`` and their text's size and SHA-256 (empty without a text), with
+    a digest of both: an entry changed by hand (a page count, a size: values of the right kind, which
+    the pages and citations would show) no longer matches it."""
+    stored = [asdict(facts), text]
+    return {"facts": stored[0], "text": text, "digest": hashlib.sha256(json.dumps(stored, sort_keys=True).encode()).hexdigest()}
 
 
 def _stored_entry(sha256: str, entry: Any) -> tuple[PdfFacts, list] | None:
-    """The facts of a stored entry and its text's size and digest, if it is facts as the build stores
-    them, for this hash, with a text exactly when they have one."""
-    if not (isinstance(entry, dict) and entry.keys() == _FIELDS.keys()
-            and all(valid(entry[name]) for name, valid in _FIELDS.items())
-            and entry["sha256"] == sha256 and bool(entry["text"]) == entry["has_text"]):
+    """The facts of a stored entry for this hash and its text's size and digest, if it is as the
+    build wrote it (:func:`_entry`)."""
+    if not (isinstance(entry, dict) and entry.keys() == {"facts", "text", "digest"} and isinstance(entry["facts"], dict)):
         return None
-    fields = {name: value for name, value in entry.items() if name != "text"}
-    return PdfFacts(**{**fields, "active": tuple(fields["active"])}), entry["text"]
+    try:
+        facts = PdfFacts(**{**entry["facts"], "active": tuple(entry["facts"].get("active", ()))})
+    except TypeError:  # a field gone or added
+        return None
+    as_written = facts.sha256 == sha256 and _entry(facts, entry["text"])["digest"] == entry["digest"]
+    return (facts, entry["text"]) if as_written else None
 
 
 def _size(path: Path) -> int | None:
