@@ -639,6 +639,7 @@ def test_page_titles_are_those_of_the_pages_a_table_of_contents_may_list(tmp_pat
     (book / "notes.ipynb").write_text("{}", "utf-8")
     (book / "levels.rst").write_text("Levels\n======\n", "utf-8")
     (book / "part.md").write_text("```python\n# a comment\n```\n\n## A part's title\n", "utf-8")
+    (book / "setext.md").write_text("---\n\nPlain\nSetext\n======\n\n# Later\n", "utf-8")
     cells = [{"cell_type": "code", "source": "# a comment, not a heading"},
              {"cell_type": "markdown", "source": ["Intro.\n", "# Notebook title\n", "## Part\n"]}]
     (book / "analysis.ipynb").write_text(json.dumps({"cells": cells}), "utf-8")
@@ -648,7 +649,7 @@ def test_page_titles_are_those_of_the_pages_a_table_of_contents_may_list(tmp_pat
     # contents' digest (not its size and time: a touched notebook had every page read again).
     # Sphinx titles a page by its first section, of any level; a "# " line in code is no heading.
     assert titles == {"welcome.md": "Welcome", "venue.md": "Getting there", "analysis.ipynb": "Notebook title",
-                      "part.md": "A part's title",
+                      "part.md": "A part's title", "setext.md": "Plain Setext",
                       "notes.ipynb": signatures["notes.ipynb"][-1], "levels.rst": signatures["levels.rst"][-1]}
 
 

@@ -145,22 +145,30 @@ def _myst_title(page: Path) -> str | None:
     return _first_heading(text[end:]) or ""
 
 
-# An ATX heading of any level: Sphinx titles a page by its first section, whatever the level; and a
-# fence's opening, in which a "# " line is code.
+# An ATX heading of any level (Sphinx titles a page by its first section, whatever the level), a
+# setext heading's underline, and a fence's opening, in which a "# " line is code.
 _HEADING = re.compile(r"#{1,6}(?:[ \t]+(.*?))?[ \t]*#*[ \t]*")
+_UNDERLINE = re.compile(r" {0,3}(?:=+|-+)[ \t]*")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 
 
 def _first_heading(text: str) -> str | None:
-    """The text of the first Markdown heading of ``text`` (of any level, outside code fences), if any."""
-    fence = ""
+    """The text of the first Markdown heading of ``text`` (ATX or setext, of any level, outside code
+    fences), if any."""
+    fence, paragraph = "", list[str]()
     for line in text.splitlines():
         if fence:
             fence = "" if line.strip().startswith(fence) and not line.strip().strip(fence[0]) else fence
         elif opened := _FENCE.match(line):
-            fence = opened.group(1)
+            fence, paragraph = opened.group(1), []
         elif heading := _HEADING.fullmatch(line):
             return (heading.group(1) or "").strip()
+        elif _UNDERLINE.fullmatch(line):
+            if paragraph:
+                return " ".join(paragraph)
+            # else a thematic break (---), or text (===) that starts no heading
+        else:
+            paragraph = [*paragraph, line.strip()] if line.strip() else []
     return None
 
 
