@@ -12,7 +12,7 @@ import re
 import unicodedata
 import warnings
 from collections.abc import Iterable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..model.locations import (
@@ -129,13 +129,18 @@ def _check_notebooks(project: Project, diags: Diagnostics) -> None:
 
 
 def _check_notebook_kernels(project: Project, config: object, diags: Diagnostics) -> None:
-    """An error for each notebook of ``book/`` that the build runs (``execute_notebooks``: cache or
-    force, or auto for one with a code cell without outputs) with a kernel not installed here:
+    """An error for each notebook of ``book/`` that the build runs (``execute_notebooks``: cache,
+    force or inline, or auto for one with a code cell without outputs; not one that ``execute:
+    exclude_patterns`` leaves out) with a kernel not installed here:
     Jupyter Book stopped at it with Sphinx's traceback ("NoSuchKernel") and "0 error(s)"."""
     execute = config.get("execute") if isinstance(config, dict) else None
-    mode = execute.get("execute_notebooks", "auto") if isinstance(execute, dict) else "auto"  # Jupyter Book's default
+    execute = execute if isinstance(execute, dict) else {}
+    mode = execute.get("execute_notebooks", "auto")  # Jupyter Book's default
+    excluded = execute.get("exclude_patterns")
+    patterns = [pattern for pattern in excluded if isinstance(pattern, str)] if isinstance(excluded, list) else []
     run = {path: metadata for page in sorted(_hand_written_pages(project))
-           if (path := project.root / f"{page}.ipynb").is_file() and (metadata := _runs(path, mode)) is not None}
+           if (path := project.root / f"{page}.ipynb").is_file() and (metadata := _runs(path, mode)) is not None
+           and not any(PurePosixPath(path.as_posix()).match(pattern) for pattern in patterns)}  # as MyST-NB matches them
     named = {path: name for path, metadata in run.items()
              if isinstance(spec := metadata.get("kernelspec"), dict) and isinstance(name := spec.get("name"), str)}
     if not named:
@@ -154,7 +159,7 @@ def _runs(path: Path, mode: object) -> dict | None:
     """The metadata of the notebook at ``path`` if the build runs it in ``mode`` (MyST-NB's
     ``execute_notebooks``: auto runs a notebook with a code cell without outputs); None if not, or
     if it is no notebook (:func:`_check_notebooks` says so)."""
-    if mode not in ("auto", "cache", "force"):
+    if mode not in ("auto", "cache", "force", "inline"):
         return None
     try:
         notebook = json.loads(path.read_text("utf-8", errors="replace"))
@@ -180,9 +185,18 @@ def _notebook_problem(text: str) -> tuple[int | None, None, str] | None:
     try:
         with warnings.catch_warnings():  # of what nbformat mends as it reads (a cell without an id): Jupyter Book's to say
             warnings.simplefilter("ignore")
-            nbformat.reads(text, as_version=4)
+            notebook = nbformat.reads(text, as_version=4)
     except Exception as error:  # nbformat raises many kinds for what is no notebook
         return None, None, f"not a notebook Jupyter Book can read ({type(error).__name__}: {error}); save it again from Jupyter"
+    # nbformat only logs what its schema refuses; MyST-NB stops at a cell of no known kind (KeyError).
+    kinds = [cell.get("cell_type") if isinstance(cell, dict) else None for cell in notebook.get("cells", [])]
+    if unknown := [number for number, kind in enumerate(kinds, 1) if kind not in ("markdown", "code", "raw")]:
+        return None, None, (f"not a notebook Jupyter Book can read: cell {unknown[0]} is of no kind it knows (cell_type "
+                            "markdown, code or raw); save it again from Jupyter")
+    metadata = notebook.get("metadata")
+    spec = metadata.get("kernelspec") if isinstance(metadata, dict) else None
+    if isinstance(spec, dict) and "name" in spec and not isinstance(spec["name"], str):  # sphinx-thebe stops at it
+        return None, None, "its kernel's name (metadata.kernelspec.name) is not text; save it again from Jupyter"
     return None
 
 
