@@ -369,6 +369,7 @@ def test_a_notebook_jupyter_book_cannot_read_is_an_error_at_its_line(tmp_path, c
     (root / "book" / "fine.ipynb").write_text(notebook, "utf-8")
     (root / "book" / "cut.ipynb").write_text(notebook[:60], "utf-8")
     (root / "book" / "list.ipynb").write_text("[1, 2]", "utf-8")
+    (root / "book" / "text.ipynb").write_text("Some notes, not a notebook.\n", "utf-8")
     (root / "book" / "deep.ipynb").write_text("[" * 100_000, "utf-8")  # hostile: Python's stack, not JSON's limit
     # What nbformat reads but MyST-NB or sphinx-thebe stop at (a re-trial's): a cell of no kind, a kernel named by a number.
     parsed = json.loads(notebook)
@@ -381,9 +382,10 @@ def test_a_notebook_jupyter_book_cannot_read_is_an_error_at_its_line(tmp_path, c
     assert f"book/cut.ipynb:{line}: error: not a notebook Jupyter Book can read: its JSON breaks off at column" in err
     assert "book/list.ipynb: error: not a notebook Jupyter Book can read (" in err
     assert "book/deep.ipynb: error: not a notebook Jupyter Book can read: its JSON is nested too deeply" in err
+    assert "book/text.ipynb:1: error: not a notebook Jupyter Book can read: it holds no JSON, as Jupyter saves a notebook" in err
     assert "book/nokind.ipynb: error: not a notebook Jupyter Book can read: cell 1 is of no kind it knows" in err
     assert "book/number.ipynb: error: its kernel's name (metadata.kernelspec.name) is not text" in err
-    assert "fine.ipynb: error" not in err and "Traceback" not in err and "Warning" not in err and "5 error(s)" in err
+    assert "fine.ipynb: error" not in err and "Traceback" not in err and "Warning" not in err and "6 error(s)" in err
     assert tree_state(root) == before
 
 

@@ -176,6 +176,8 @@ def _notebook_problem(text: str) -> tuple[int | None, None, str] | None:
     try:
         json.loads(text)
     except json.JSONDecodeError as error:  # with the place it broke
+        if not text[:error.pos].strip():  # nothing of JSON before it: a text, a PDF, an empty file
+            return error.lineno, None, "not a notebook Jupyter Book can read: it holds no JSON, as Jupyter saves a notebook"
         return error.lineno, None, (f"not a notebook Jupyter Book can read: its JSON breaks off at column {error.colno} "
                                     f"({error.msg}); save it again from Jupyter")
     except RecursionError:  # thousands of nested [ or {: Python's stack, not JSON's limit
