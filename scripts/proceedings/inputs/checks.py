@@ -122,10 +122,14 @@ def _check_notebooks(project: Project, diags: Diagnostics) -> None:
     """An error, at its line where it has one, for each notebook of ``book/`` that MyST-NB cannot
     read (JSON cut short or broken, a file that is no notebook): Jupyter Book stopped at it with a
     traceback of Sphinx's, "0 error(s)" in the summary, and `check` said nothing."""
-    for page in sorted(_hand_written_pages(project)):
-        path = project.root / f"{page}.ipynb"
-        if path.is_file() and (problem := _notebook_problem(path.read_text("utf-8", errors="replace"))):
+    for path in _notebooks(project):
+        if problem := _notebook_problem(path.read_text("utf-8", errors="replace")):
             diags.error(project.relative(path), *problem)
+
+
+def _notebooks(project: Project) -> list[Path]:
+    """The notebooks among the hand-written pages of ``book/``."""
+    return [path for page in sorted(_hand_written_pages(project)) if (path := project.root / f"{page}.ipynb").is_file()]
 
 
 def _check_notebook_kernels(project: Project, config: object, diags: Diagnostics) -> None:
@@ -138,8 +142,7 @@ def _check_notebook_kernels(project: Project, config: object, diags: Diagnostics
     mode = execute.get("execute_notebooks", "auto")  # Jupyter Book's default
     excluded = execute.get("exclude_patterns")
     patterns = [pattern for pattern in excluded if isinstance(pattern, str)] if isinstance(excluded, list) else []
-    run = {path: metadata for page in sorted(_hand_written_pages(project))
-           if (path := project.root / f"{page}.ipynb").is_file() and (metadata := _runs(path, mode)) is not None
+    run = {path: metadata for path in _notebooks(project) if (metadata := _runs(path, mode)) is not None
            and not any(PurePosixPath(path.as_posix()).match(pattern) for pattern in patterns)}  # as MyST-NB matches them
     named = {path: name for path, metadata in run.items()
              if isinstance(spec := metadata.get("kernelspec"), dict) and isinstance(name := spec.get("name"), str)}

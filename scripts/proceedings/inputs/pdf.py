@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model.pdf_facts import PdfFacts
-from ..util.files import file_hash, read_json, replacing
+from ..util.files import file_hash, read_json, replacing, signature_if_file
 from ..util.processes import deaf_children, worker_pool
 from ..util.progress import progress
 
@@ -57,7 +57,8 @@ class PdfCache:
     def get(self, sha256: str) -> PdfFacts | None:
         """The cached facts for this hash, if any, and their text if they have one."""
         facts, text = self._stored_facts().get(sha256, (None, []))
-        return None if facts and text and _size(self._text_file(sha256)) != text[0] else facts
+        file = signature_if_file(self._text_file(sha256)) if facts and text else None
+        return None if text and (file is None or file[0] != text[0]) else facts
 
     def text(self, sha256: str) -> str:
         """The text of the PDF of this hash, which has one: read in this run, or stored. Raises
@@ -127,14 +128,6 @@ def _stored_entry(sha256: str, entry: Any) -> tuple[PdfFacts, list] | None:
         return None
     as_written = facts.sha256 == sha256 and _entry(facts, entry["text"])["digest"] == entry["digest"]
     return (facts, entry["text"]) if as_written else None
-
-
-def _size(path: Path) -> int | None:
-    """The size of the file at ``path``, if it is one."""
-    try:
-        return path.stat().st_size
-    except OSError:
-        return None
 
 
 def pdf_facts(paths: list[Path], cache: PdfCache, workers: int | None = None,
