@@ -55,8 +55,10 @@ SHARDS = "pagefind-papers"
 """The folder of the paper shards' bundles."""
 BUNDLE_FOLDERS = (f"{PRIMARY}/", f"{SHARDS}/")
 """Where the search index is written in the site."""
-FOLLOW_SECONDS = 0.2
-"""How often the threads that follow Sphinx's writing look at how far it is."""
+FOLLOW_SECONDS = 0.02
+"""How often the threads that follow Sphinx's writing look at how far it is: an edited page's shard
+is indexed once Sphinx has begun the page after the shard's last, about a tenth of a second
+before it ends (at 0.2 s, the look after that came once it had ended, in most builds)."""
 # Left out of the index and so of excerpts: the Cite section (LaTeX-encoded names, download labels;
 # the paper's words are on the page already), math (its TeX source), and the "#" of heading permalinks.
 _EXCLUDE = "section#cite, div.highlight-bibtex, div.highlight-text, span.math, div.math, a.headerlink"
