@@ -22,7 +22,7 @@ import proceedings.build as pipeline
 import proceedings.inputs.pdf as pdf_module
 from proceedings.cli import main
 from proceedings.model.locations import Project
-from proceedings.site.jupyter_book import page_titles
+from proceedings.site.jupyter_book import WrittenPages, page_titles
 from proceedings.site.stamp import changed_since_last_build
 from proceedings.util.files import content_signatures
 
@@ -627,6 +627,22 @@ def test_ctrl_c_to_the_whole_command_stops_every_process_without_a_traceback(tmp
     while (left := _processes_in_group(build.pid)) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not left
+
+
+def test_how_far_sphinx_has_written_is_the_last_name_written_whole_however_long_the_log(tmp_path):
+    """The threads that follow Sphinx's writing ask fifty times a second, and read the log's end only."""
+    project = Project(tmp_path)
+    project.work.mkdir(parents=True)
+    written = WrittenPages(project)
+    assert written.current() is None  # not begun
+    names = [f"book/papers/p{number:05}" for number in range(1000)]  # 23 kB: its end is read
+    written.log.write_text("".join(f"{name}\n" for name in names) + "book/papers/p010", "utf-8")
+    assert written.current() == "book/papers/p00999"  # not the name still being written
+    written.log.write_text(f"book/a\n{'book/' + 'x' * 5000}\nbook/papers/p", "utf-8")
+    assert written.current() == "book/" + "x" * 5000  # longer than the end read: read whole
+    written.log.write_text("book/papers/é\n", "utf-8")
+    assert written.current() == "book/papers/é"
+    assert WrittenPages(project).current() is None  # a new run's: the last run's log is removed
 
 
 def test_page_titles_are_those_of_the_pages_a_table_of_contents_may_list(tmp_path):
