@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+import time
+from dataclasses import fields, replace
+from functools import partial
 
 import pytest
 from pypdf import PdfReader
@@ -32,6 +34,32 @@ def test_the_volume_pdf_is_made_in_a_process_once_then_taken_from_its_cache(tmp_
     retitled = replace(volume, papers=(replace(volume.papers[0], title="A new title"), *volume.papers[1:]))
     new_path = start_volume_pdf(project, retitled)()
     assert new_path != path and new_path.is_file() and not path.exists()
+
+
+def test_the_volume_pdf_shows_the_volume_as_it_was_when_started(tmp_path):
+    """The volume is sent to the process that makes its PDF as it is when that is started: the build
+    goes on filling the volume's cached properties meanwhile, and a cold build's volume PDF failed
+    as they changed while the pool sent it ("dictionary changed size during iteration")."""
+    project = Project(write_project(tmp_path / "project"))
+    volume, _ = load(project)
+    assert volume is not None
+    workshop = type(volume.workshop)
+
+    class SlowToSend(workshop):  # type: ignore[valid-type, misc]
+        """The volume's first field, slow to pickle (as a thousand papers are), then a workshop again."""
+
+        def __reduce_ex__(self, protocol):
+            time.sleep(0.5)
+            return partial(workshop, **{f.name: getattr(self, f.name) for f in fields(workshop)}), ()
+
+    object.__setattr__(volume, "workshop", SlowToSend(**{f.name: getattr(volume.workshop, f.name) for f in fields(workshop)}))
+    made = start_volume_pdf(project, volume)
+    # The volume's dictionary changed once started, as the build fills its cached properties: the
+    # process must not see it.
+    first, *others = volume.bound_papers
+    volume.__dict__["bound_papers"] = (replace(first, title="Retitled after the start"), *others)
+    text = "".join(page.extract_text() for page in PdfReader(made()).pages)
+    assert "Retitled" not in text and first.title.split()[0] in text
 
 
 def test_the_volume_pdf_is_made_again_when_its_contents_or_author_index_change(tmp_path):

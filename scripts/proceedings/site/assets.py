@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 from collections.abc import Callable
 from multiprocessing import get_context
 from pathlib import Path
@@ -115,9 +116,13 @@ def start_volume_pdf(project: Project, volume: Proceedings) -> Callable[[], Path
         old.unlink()
     # Spawned, so that its memory (the writer holds every page of the volume) is returned when it ends,
     # once the volume is written.
+    # Pickled here, before this thread goes on: the pool pickles a call in a thread of its own as it
+    # sends it, while this thread fills the volume's cached properties, and a cold build's volume
+    # failed with "dictionary changed size during iteration".
+    call = pickle.dumps((volume, project.papers, preface, target))
     process = worker_pool(1, get_context("spawn"), lower_priority)
     with deaf_children():
-        made = process.submit(_write_volume_pdf, volume, project.papers, preface, target)
+        made = process.submit(_write_volume_pdf, call)
     process.shutdown(wait=False)
 
     def made_volume() -> Path:
@@ -126,12 +131,14 @@ def start_volume_pdf(project: Project, volume: Proceedings) -> Callable[[], Path
     return made_volume
 
 
-def _write_volume_pdf(volume: Proceedings, papers_dir: Path, preface: list[str], target: Path) -> int:
-    """:func:`~proceedings.outputs.volume_pdf.write_volume_pdf`, imported only by the process that
-    makes the volume: fpdf and pikepdf took a third of a second to import, on the build's longest
-    path, and most builds find the volume made."""
+def _write_volume_pdf(call: bytes) -> int:
+    """:func:`~proceedings.outputs.volume_pdf.write_volume_pdf` of the pickled volume, papers'
+    folder, preface and target in ``call``, imported only by the process that makes the volume:
+    fpdf and pikepdf took a third of a second to import, on the build's longest path, and most
+    builds find the volume made."""
     from ..outputs.volume_pdf import write_volume_pdf
 
+    volume, papers_dir, preface, target = pickle.loads(call)
     return write_volume_pdf(volume, papers_dir, preface, target)
 
 
