@@ -33,7 +33,7 @@ from .site.jupyter_book import (
     without_repeats,
 )
 from .site.publish import publish
-from .site.search import BUNDLE_FOLDERS, FOLLOW_SECONDS, SiteIndex, docname, finish_index, site_index
+from .site.search import BUNDLE_FOLDERS, SiteIndex, docname, finish_index, site_index
 from .site.sitezip import SITE_ZIP, site_zip
 from .site.stamp import (
     build_inputs,
@@ -48,6 +48,11 @@ from .site.stamp import (
 from .util.files import exclusive, file_signatures, signatures_among, without, without_leftovers
 from .util.priority import LAST_NICENESS, lower_thread_priority
 from .util.progress import Timings
+
+ZIP_FOLLOW_SECONDS = 0.2
+"""How often the zip looks at how far Sphinx has written, to take the pages written: each batch of
+pages costs it a pass over the last zip's entries (10,000 at 1,000 papers), and it waits for the
+search index at its end anyway (the search index looks more often: ``search.FOLLOW_SECONDS``)."""
 
 
 @dataclass(frozen=True)
@@ -258,7 +263,7 @@ def _zipped_and_published(project: Project, put: tuple[Future[FilesPut], Future[
 
     def pages_as_written() -> Iterator[list[str]]:
         pending = sorted(pages, key=docname)
-        while pending and not finishing.built.wait(FOLLOW_SECONDS):
+        while pending and not finishing.built.wait(ZIP_FOLLOW_SECONDS):
             if count := bisect.bisect_left(pending, written() or "", key=docname):
                 yield pending[:count]
                 del pending[:count]

@@ -22,7 +22,7 @@ import proceedings.build as pipeline
 import proceedings.inputs.pdf as pdf_module
 from proceedings.cli import main
 from proceedings.model.locations import Project
-from proceedings.site.jupyter_book import WrittenPages, page_titles
+from proceedings.site.jupyter_book import LOG_END_READ, WrittenPages, page_titles
 from proceedings.site.stamp import changed_since_last_build
 from proceedings.util.files import content_signatures
 
@@ -630,18 +630,20 @@ def test_ctrl_c_to_the_whole_command_stops_every_process_without_a_traceback(tmp
 
 
 def test_how_far_sphinx_has_written_is_the_last_name_written_whole_however_long_the_log(tmp_path):
-    """The threads that follow Sphinx's writing ask fifty times a second, and read the log's end only."""
+    """The threads that follow Sphinx's writing ask often, and read the log's end only."""
     project = Project(tmp_path)
     project.work.mkdir(parents=True)
     written = WrittenPages(project)
     assert written.current() is None  # not begun
-    names = [f"book/papers/p{number:05}" for number in range(1000)]  # 23 kB: its end is read
+    names = [f"book/papers/p{number:05}" for number in range(1000)]  # 19 kB: its end is read
     written.log.write_text("".join(f"{name}\n" for name in names) + "book/papers/p010", "utf-8")
     assert written.current() == "book/papers/p00999"  # not the name still being written
     written.log.write_text(f"book/a\n{'book/' + 'x' * 5000}\nbook/papers/p", "utf-8")
     assert written.current() == "book/" + "x" * 5000  # longer than the end read: read whole
-    written.log.write_text("book/papers/é\n", "utf-8")
-    assert written.current() == "book/papers/é"
+    # A name's characters cut where the end read begins, and the last name written half-way through one.
+    head = "é" * (LOG_END_READ // 2)
+    written.log.write_bytes(f"{head}\nbook/é\nbook/ü\n".encode() + "book/ß".encode()[:-1])
+    assert written.current() == "book/ü"
     assert WrittenPages(project).current() is None  # a new run's: the last run's log is removed
 
 

@@ -114,12 +114,12 @@ def start_volume_pdf(project: Project, volume: Proceedings) -> Callable[[], Path
         return lambda: target
     for old in target.parent.glob("*.pdf"):
         old.unlink()
-    # Spawned, so that its memory (the writer holds every page of the volume) is returned when it ends,
-    # once the volume is written.
     # Pickled here, before this thread goes on: the pool pickles a call in a thread of its own as it
     # sends it, while this thread fills the volume's cached properties, and a cold build's volume
     # failed with "dictionary changed size during iteration".
     call = pickle.dumps((volume, project.papers, preface, target))
+    # Spawned, so that its memory (the writer holds every page of the volume) is returned when it ends,
+    # once the volume is written.
     process = worker_pool(1, get_context("spawn"), lower_priority)
     with deaf_children():
         made = process.submit(_write_volume_pdf, call)

@@ -186,6 +186,11 @@ def _notebook_title(page: Path) -> str | None:
     return None
 
 
+LOG_END_READ = 4096
+"""How much of the end of the log of pages written :meth:`WrittenPages.current` reads: more than a
+page's name."""
+
+
 def _page_log(project: Project) -> Path:
     """Where our extension logs each page Sphinx begins to write (``proceedings_page_log``)."""
     return project.work / "pages-written.log"
@@ -203,13 +208,14 @@ class WrittenPages:
     def current(self) -> str | None:
         """The page Sphinx is writing (every page it writes is named in order, so those named
         before it are written), or None before it writes any."""
-        # Its end only: the log of a cold build at 1,000 papers is 30 kB, and it is asked fifty times a second.
+        # Its end only: the log of a cold build at 1,000 papers is 30 kB, and the search index asks
+        # fifty times a second.
         try:
             with self.log.open("rb") as log:
-                start = max(log.seek(0, os.SEEK_END) - 4096, 0)
+                start = max(log.seek(0, os.SEEK_END) - LOG_END_READ, 0)
                 log.seek(start)
                 lines = log.read().split(b"\n")
-                if start and len(lines) < 3:  # no whole line in its end: a name longer than that
+                if start and len(lines) < 3:  # fewer than two line ends in its end: a name longer than that
                     log.seek(0)
                     lines = log.read().split(b"\n")
         except OSError:

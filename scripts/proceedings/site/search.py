@@ -56,9 +56,9 @@ SHARDS = "pagefind-papers"
 BUNDLE_FOLDERS = (f"{PRIMARY}/", f"{SHARDS}/")
 """Where the search index is written in the site."""
 FOLLOW_SECONDS = 0.02
-"""How often the threads that follow Sphinx's writing look at how far it is: an edited page's shard
-is indexed once Sphinx has begun the page after the shard's last, about a tenth of a second
-before it ends (at 0.2 s, the look after that came once it had ended, in most builds)."""
+"""How often the thread that indexes the shards Sphinx has written looks at how far it is: an edited
+page's shard is indexed once Sphinx has begun the page after the shard's last, about a tenth of a
+second before it ends (at 0.2 s, the look after that came once it had ended, in most builds)."""
 # Left out of the index and so of excerpts: the Cite section (LaTeX-encoded names, download labels;
 # the paper's words are on the page already), math (its TeX source), and the "#" of heading permalinks.
 _EXCLUDE = "section#cite, div.highlight-bibtex, div.highlight-text, span.math, div.math, a.headerlink"
@@ -151,12 +151,14 @@ class SiteIndex:
         is writing) has passed its pages, one at a time and below the build's priority: Sphinx, on
         the build's longest path, keeps its core. :meth:`finish` checks each page again."""
         lower_thread_priority()
+        followed: set[str] = set()  # once each: a shard found unchanged was asked for its pages' sizes at every look
         while not done.wait(interval):
             current = written()
             for name, pages in self.shards.items():
                 if done.is_set():
                     return
-                if current and pages and name not in self.indexed and docname(pages[-1]) < current:
+                if current and pages and name not in followed and docname(pages[-1]) < current:
+                    followed.add(name)
                     with suppress(OSError, BuildError):  # a page missing, Pagefind missing: left to finish()
                         self._index_if_stale(name, pages)
 
