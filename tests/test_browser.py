@@ -261,6 +261,24 @@ def test_search_finds_words_only_in_the_pdf(open_page):
     assert titles[0] == "When Physics-Informed Fine-Tuning Fails: A Negative Result"
 
 
+@pytest.mark.parametrize(("query", "title"), [
+    ("learning hohenberg", "When Physics-Informed Fine-Tuning Fails: A Negative Result"),
+    ("thermodynamic", "What Do Protein Language Models Know About Stability?"),
+])
+def test_search_lists_the_pages_holding_every_word_first_across_the_shards(open_page, query, title):
+    """A shard without a word of the query lists partial matches, scored against its own pages
+    (site/search.py): Pagefind's order put a talk first for both queries, which a single index gives
+    this paper alone. The pages holding every word come first (proceedings-pagefind/pagefind.js), and
+    nothing is left out: as many results as Pagefind's own."""
+    page = _search(open_page, query)
+    assert _titles(page)[0] == title
+    pagefinds = page.evaluate("""async (query) => {
+        const pagefind = await import(new URL("pagefind/pagefind.js", document.baseURI).href);
+        return (await pagefind.search(query)).results.length;
+    }""", query)
+    assert pagefinds > 1 and page.locator(".pagefind-ui__message").inner_text().startswith(f"{pagefinds} results")
+
+
 def test_merged_shards_share_the_main_bundles_webassembly(open_page):
     """What a shard costs each search (``search.MAX_SHARDS``) is its own files, its metadata among
     them; not Pagefind's program, which Pagefind loads once, from the main bundle."""

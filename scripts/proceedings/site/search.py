@@ -12,9 +12,10 @@ leaves (:meth:`SiteIndex.follow`), and after it only the rest (:meth:`SiteIndex.
 are kept from build to build (an added paper joins the shard whose run it falls in), so that an
 edit re-indexes one shard.
 
-The price of shards: each ignores the words of a query it does not hold, so a query with a rare
-word also lists partial matches from the shards without it, which Pagefind may rank above the page
-that holds the word.
+The price of shards: each ignores the words of a query it does not hold (or matches, for a word it
+lacks, the longest word it holds that begins it), so a query with a rare word also lists partial
+matches from the shards without it, scored against their own pages. The search page's interface
+lists the pages that hold every word first (``sphinxext/static/proceedings-pagefind/pagefind.js``).
 """
 
 from __future__ import annotations

@@ -30,8 +30,12 @@ window.addEventListener("DOMContentLoaded", async () => {
   } catch (error) {
     console.warn("Search: the list of index shards could not be read; searching the main index only.", error);
   }
+  // The interface imports Pagefind's API from its bundlePath: ours, which puts the pages holding every
+  // word first across the shards (proceedings-pagefind/pagefind.js), then loads the main index as usual.
+  const ours = document.querySelector('script[src$="_static/proceedings-search.js"]');
   const ui = new PagefindUI({
-    element: "#proceedings-search", showSubResults: false, showImages: false, bundlePath: bundle.pathname,
+    element: "#proceedings-search", showSubResults: false, showImages: false,
+    bundlePath: new URL("proceedings-pagefind/", ours.src).pathname,
     mergeIndex: shards.map((path) => ({bundlePath: new URL(path, bundle).pathname})),
   });
   const query = new URLSearchParams(window.location.search).get("q");
