@@ -4,6 +4,9 @@
 // them, relative to the main bundle, and the UI merges their results with its own.
 "use strict";
 
+// This script, whose folder holds the module the interface imports Pagefind's API from (below).
+const SCRIPT = document.currentScript;
+
 // Opened as a file (the offline zip), the browser refuses Pagefind its index: say what to do instead
 // of waiting for results that never come.
 const FILE_MESSAGE = "Search needs the site served over HTTP: in the unzipped folder run " +
@@ -32,10 +35,9 @@ window.addEventListener("DOMContentLoaded", async () => {
   }
   // The interface imports Pagefind's API from its bundlePath: ours, which puts the pages holding every
   // word first across the shards (proceedings-pagefind/pagefind.js), then loads the main index as usual.
-  const ours = document.querySelector('script[src$="_static/proceedings-search.js"]');
   const ui = new PagefindUI({
     element: "#proceedings-search", showSubResults: false, showImages: false,
-    bundlePath: new URL("proceedings-pagefind/", ours.src).pathname,
+    bundlePath: new URL("proceedings-pagefind/", SCRIPT.src).pathname,
     mergeIndex: shards.map((path) => ({bundlePath: new URL(path, bundle).pathname})),
   });
   const query = new URLSearchParams(window.location.search).get("q");
