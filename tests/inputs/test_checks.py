@@ -22,6 +22,22 @@ def _line_of(root: Path, text: str) -> int:
     return next(number for number, line in enumerate(_toc_lines(root), 1) if text in line)
 
 
+def test_a_pdf_no_record_publishes_is_named_once_and_nothing_else_is(tmp_path, capsys):
+    """A new-user trial removed a paper from accepted.yml: its PDF stayed in papers/pdf/ with nothing
+    saying so. Every PDF a record names (materials, revisions, erratum; through a link too) is not named."""
+    root = write_project(tmp_path / "p")
+    assert main(["check", str(root)]) == 0
+    assert "publishes this PDF" not in capsys.readouterr().err
+    (root / "papers" / "old").mkdir()
+    (root / "papers" / "pdf" / "paper-two.pdf").rename(root / "papers" / "old" / "paper-two.PDF")
+    (root / "papers" / "pdf" / "paper-two.pdf").symlink_to(root / "papers" / "old" / "paper-two.PDF")
+    (root / "papers" / "pdf" / "removed.pdf").write_bytes((root / "papers" / "pdf" / "paper-one.pdf").read_bytes())
+    assert main(["check", str(root)]) == 0
+    err = capsys.readouterr().err
+    assert err.count("publishes this PDF") == 1, err
+    assert "papers/pdf/removed.pdf: warning: no paper or talk publishes this PDF (a removed paper's?)" in err
+
+
 @pytest.mark.parametrize("command", [["check"], ["build"], ["build", "--keep-going"]])
 def test_a_missing_root_page_is_an_error_at_its_line_and_nothing_is_built(tmp_path, capsys, command):
     # Jupyter Book stopped with Sphinx's traceback ("unable to load the master document").
