@@ -155,7 +155,7 @@ _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 def _first_heading(text: str) -> str | None:
     """The text of the first Markdown heading of ``text`` (ATX or setext, of any level, outside code
     fences), if any."""
-    fence, paragraph = "", list[str]()
+    fence, paragraph = "", list[str]()  # the lines of the paragraph so far, which an underline makes a heading
     for line in text.splitlines():
         if fence:
             fence = "" if line.strip().startswith(fence) and not line.strip().strip(fence[0]) else fence
@@ -167,8 +167,10 @@ def _first_heading(text: str) -> str | None:
             if paragraph:
                 return " ".join(paragraph)
             # else a thematic break (---), or text (===) that starts no heading
+        elif line.strip():
+            paragraph.append(line.strip())
         else:
-            paragraph = [*paragraph, line.strip()] if line.strip() else []
+            paragraph = []
     return None
 
 
