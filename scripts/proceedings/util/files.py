@@ -118,10 +118,11 @@ def signatures_among(folder: Path, paths: Iterable[str]) -> dict[str, list[int]]
     """:func:`file_signatures` of the files of ``folder`` that ``paths`` name or hold (not the
     temporary files replacing them: these are asked for once the files are made), walking only those."""
     found: dict[str, list[int]] = {}
+    base = os.fspath(folder)
     for path in paths:
         if path.endswith("/"):
             found |= {path + name: signature for name, signature in file_signatures(folder / path).items()}
-        elif signature := signature_if_file(folder / path):
+        elif signature := signature_if_file(os.path.join(base, path)):
             found[path] = signature
     return found
 
@@ -152,18 +153,18 @@ def write_bytes_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def copy_if_changed(source: Path, target: Path, link: bool = False) -> bool:
+def copy_if_changed(source: Path, target: str | Path, link: bool = False) -> bool:
     """Copy ``source`` to ``target`` atomically unless a copy with its size and mtime is there; True
     if copied. With ``link`` (a file only ever replaced whole, never written in place), the copy is
     a hard link where the file system allows one: no bytes copied, no new file made."""
     stat = source.stat()
     try:
-        existing = target.stat()
+        existing = os.stat(target)
         if (existing.st_size, existing.st_mtime_ns) == (stat.st_size, stat.st_mtime_ns):
             return False
     except FileNotFoundError:
         pass
-    with replacing(target) as temporary:
+    with replacing(Path(target)) as temporary:
         if not (link and _hard_linked(source, temporary)):
             shutil.copy2(source, temporary)
     return True
@@ -249,8 +250,9 @@ def sync_shared_folder(folder: Path, files: dict[str, str | Path], manifest: Pat
     last = last if isinstance(last, dict) else {}
     listed: dict[str, list] = {}
     written = 0
+    base = os.fspath(folder)
     for name, content in files.items():
-        path = folder / name
+        path = os.path.join(base, name)
         if isinstance(content, Path):
             written += copy_if_changed(content, path, link=content.parent in linked)
             listed[name] = []
@@ -261,7 +263,7 @@ def sync_shared_folder(folder: Path, files: dict[str, str | Path], manifest: Pat
         if known and known[-1] == digest and signature_if_file(path) == known[:2]:
             listed[name] = known
             continue
-        written += write_bytes_if_changed(path, data)
+        written += write_bytes_if_changed(Path(path), data)
         listed[name] = [*file_signature(path), digest]
     for name in set(last) - set(listed):
         (folder / name).unlink(missing_ok=True)
@@ -269,16 +271,18 @@ def sync_shared_folder(folder: Path, files: dict[str, str | Path], manifest: Pat
     return written
 
 
-def file_signature(path: Path) -> list[int]:
+def file_signature(path: str | Path) -> list[int]:
     """A file's size and modification time (copies made with their times, and hard links, keep both)."""
-    stat = path.stat()
+    stat = os.stat(path)
     return [stat.st_size, stat.st_mtime_ns]
 
 
-def signature_if_file(path: Path) -> list[int] | None:
-    """:func:`file_signature` of ``path``, or None when no file is there (a folder is no file)."""
+def signature_if_file(path: str | Path) -> list[int] | None:
+    """:func:`file_signature` of ``path``, or None when no file is there (a folder is no file).
+    Asked of thousands of files a build, by a path made with ``os.path.join``: a ``Path`` made for
+    each took longer than the ``stat`` (0.05 s against 0.025 s for the 9,000 files beside 1,000 papers)."""
     try:
-        status = path.stat()
+        status = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
         return None
     return [status.st_size, status.st_mtime_ns] if S_ISREG(status.st_mode) else None
