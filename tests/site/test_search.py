@@ -110,6 +110,8 @@ def test_a_bundle_made_again_beside_its_last_files_equals_one_made_afresh_and_ch
             and (site / shard / name).stat().st_ino == (published / name).stat().st_ino]
     assert any(name.startswith("fragment/") for name in kept)  # the unchanged pages' files were not written again
     assert "pagefind-entry.json" not in kept
+    # Pagefind's program, written anew the same, is the file it was: not zipped nor published again.
+    assert {"pagefind.js", "pagefind-ui.js", "wasm.en.pagefind"} <= set(kept)
 
     fresh = tmp_path / "fresh"
     shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(PRIMARY, SHARDS))

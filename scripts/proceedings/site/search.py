@@ -40,7 +40,7 @@ from pathlib import Path
 
 from ..model.locations import Project, paper_docname
 from ..model.volume import Proceedings
-from ..util.files import content_signature, file_names, file_signature, read_json, remove_tree, write_if_changed
+from ..util.files import content_signature, file_names, file_signature, read_json, remove_tree, replacing, write_if_changed
 from ..util.priority import lower_thread_priority
 from .errors import BuildError
 
@@ -281,6 +281,8 @@ def _index_bundle(site: Path, pages: list[str], staging: Path, output: Path, reu
     if made:
         for stale in _unnamed_hashed_files(bundle):
             stale.unlink()
+        if reuse:
+            _keep_unchanged_files(output, bundle)
         remove_tree(output)
         output.parent.mkdir(parents=True, exist_ok=True)
         bundle.rename(output)
@@ -304,6 +306,18 @@ def _link_hashed_files(output: Path, bundle: Path) -> None:
         os.makedirs(bundle / folder, exist_ok=True)
     for file in files:
         os.link(output / file, bundle / file)
+
+
+def _keep_unchanged_files(output: Path, bundle: Path) -> None:
+    """Put in ``bundle`` the files of ``output`` that Pagefind wrote again the same, under names
+    that are no hash (its program, its interface, the WebAssembly), as the files they were: Pagefind
+    writes them anew in every run, so the zip deflated them again and the snapshot copied them
+    (600 kB a shard), and a reader's browser asked whether they had changed."""
+    for new in bundle.iterdir():
+        old = output / new.name
+        if new.is_file() and old.is_file() and new.read_bytes() == old.read_bytes():
+            with replacing(new) as temporary:
+                os.link(old, temporary)
 
 
 def _unnamed_hashed_files(bundle: Path) -> list[Path]:
