@@ -127,6 +127,21 @@ def test_benchmark_runs_at_30_papers(tmp_path, shared_data, capsys):
     assert len(targets) >= 8 and all(text.startswith(("N=30", "shipped")) for text, _ in targets)
 
 
+def test_the_benchmark_times_ours_and_plain_sphinx_in_pairs_whose_first_alternates():
+    """So that both are timed in the same minutes of a shared machine, neither always first."""
+    calls = []
+
+    def timed(who, seconds):
+        def one_run(index):
+            calls.append((who, index))
+            return benchmark.Run(seconds[index], {})
+        return one_run
+
+    ours, theirs = benchmark.alternated(3, timed("ours", [3.0, 1.0, 2.0]), timed("sphinx", [0.5, 0.7, 0.6]))
+    assert calls == [("ours", 0), ("sphinx", 0), ("sphinx", 1), ("ours", 1), ("ours", 2), ("sphinx", 2)]
+    assert (ours.seconds, theirs.seconds) == (2.0, 0.6)
+
+
 def test_the_benchmark_counts_the_cpu_of_the_processes_started_while_it_samples():
     """Not the CPU of a process started before (a fork server an earlier test left), which made a
     short build's CPU time larger than its cores could give."""
