@@ -491,7 +491,8 @@ def shipped_cold_build(work: Path, runs: int = 3) -> Run:
 
 def report(sizes: list[Size], shipped: Run | None = None) -> list[tuple[str, bool]]:
     """Print the table and return the targets as (description, passed)."""
-    print("\nAgainst plain Sphinx on the same papers (basic theme, -j 2), timed in pairs, median of the runs (seconds; load average)")
+    print("\nAgainst plain Sphinx on the same papers (basic theme, -j 2), timed in pairs, "
+          "median of the runs (seconds; load average)")
     columns = ("cold", "no-op", "edit abstract", "edit, served")
     print(f"{'N':>6} " + " ".join(f"{name:>32}" for name in columns))
     for size in sizes:
