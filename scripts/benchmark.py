@@ -215,6 +215,10 @@ def _sampled(command: list[str], what: str) -> tuple[subprocess.CompletedProcess
     """Run ``command`` (its output captured), timed from start to exit, with the peak memory and
     the CPU time of its processes (stages not filled in); stop the benchmark, saying ``what``
     failed, if it fails."""
+    # The files the step before wrote are written back to the disk first: plain Sphinx's cold build,
+    # timed right after ours in every other pair (see `alternated`), would otherwise share the
+    # machine with the writing back of what ours wrote (its pages and its zip: 150 MB at 1,000 papers).
+    os.sync()
     tree = _ProcessTree()
     sampler = threading.Thread(target=tree.sample, daemon=True)
     sampler.start()

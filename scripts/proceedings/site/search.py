@@ -260,7 +260,8 @@ def _index_bundle(site: Path, pages: list[str], staging: Path, output: Path, reu
     their contents' hash: it neither compresses nor writes again those it would make the same (most
     of an edited shard's: a third of the 0.9 s of its Pagefind run at 1,000 papers). The files it
     writes are new, the ``output`` of the last run is not changed in place: the published snapshot
-    holds them."""
+    holds them. Those it wrote the same as ``output``'s are then ``output``'s (see
+    :func:`_keep_unchanged_files`)."""
     remove_tree(staging)
     pages_root, bundle = staging / "site", staging / "bundle"
     # Each folder made once: a mkdir per page, each raising that the folder exists, was a third of a
@@ -281,8 +282,7 @@ def _index_bundle(site: Path, pages: list[str], staging: Path, output: Path, reu
     if made:
         for stale in _unnamed_hashed_files(bundle):
             stale.unlink()
-        if reuse:
-            _keep_unchanged_files(output, bundle)
+        _keep_unchanged_files(output, bundle)
         remove_tree(output)
         output.parent.mkdir(parents=True, exist_ok=True)
         bundle.rename(output)

@@ -263,8 +263,9 @@ def sync_shared_folder(folder: Path, files: dict[str, str | Path], manifest: Pat
         if known and known[-1] == digest and signature_if_file(path) == known[:2]:
             listed[name] = known
             continue
-        written += write_bytes_if_changed(Path(path), data)
-        listed[name] = [*file_signature(path), digest]
+        target = Path(path)
+        written += write_bytes_if_changed(target, data)
+        listed[name] = [*file_signature(target), digest]
     for name in set(last) - set(listed):
         (folder / name).unlink(missing_ok=True)
     write_if_changed(manifest, json.dumps(dict(sorted(listed.items()))))
