@@ -227,9 +227,10 @@ class WrittenPages:
 
 
 def forget_book_run(project: Project) -> None:
-    """Drop the record of Jupyter Book's last run: the next build runs it (Sphinx reads again the
-    pages changed since it read them). For a build whose inputs changed while it ran: a page edited
-    then and changed back would otherwise look built, as Sphinx rendered it in between."""
+    """Drop the record of Jupyter Book's last run: the next build runs it over every page. For a
+    build during which a page of the book, the settings or the software changed: a page edited then
+    and changed back would otherwise look built, as Sphinx rendered it in between (and a title so
+    changed would stay in every page's navigation)."""
     _last_inputs(project).unlink(missing_ok=True)
 
 
