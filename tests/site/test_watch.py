@@ -290,6 +290,30 @@ def test_a_published_site_that_goes_is_built_again(project, capsys):
     assert capsys.readouterr().out.count("_build/html changed: building again.") == 1
 
 
+def test_a_site_removed_with_its_build_folder_is_built_once_the_removal_has_ended(project, capsys):
+    # A trial's `rm -rf _build` at 300 papers: the build began once the site had gone, failed on a
+    # cache file removed under it, and nothing was built again once the removal had ended.
+    build = Project(project).build
+    removed: list[float] = []
+
+    def remove_slowly() -> None:
+        (build / "html").unlink()
+        for file in sorted(build.rglob("cache-*")):
+            time.sleep(0.01)  # a removal under way: it changes the folder more often than the watch looks
+            file.unlink()
+        removed.append(time.monotonic())
+
+    def publish_then_remove() -> None:
+        (build / "sites" / "site-1").mkdir(parents=True)
+        for number in range(12):
+            (build / "sites" / "site-1" / f"cache-{number}").write_text("cached", "utf-8")
+        (build / "html").symlink_to(build / "sites" / "site-1")
+        threading.Timer(0.2, remove_slowly).start()  # once the watch waits
+    calls = _builds(project, [publish_then_remove], look=0.05)
+    assert len(calls) == 2 and removed and calls[1] >= removed[0]
+    assert capsys.readouterr().out.count("_build/html changed: building again.") == 1
+
+
 def test_beside_the_settings_only_the_files_they_name_are_inputs(project):
     # `proceedings serve > serve.log` in the project: the log changed while each build ran, which was
     # then not published, and built again, forever (a trial's finding); `build | tee out.txt` so too,

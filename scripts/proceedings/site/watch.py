@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..model.locations import GENERATED_DIRS, Project
 from ..records.diagnostics import printable_name
-from ..util.files import EDITOR_FILES, changed_names, file_signatures, signature_if_file
+from ..util.files import EDITOR_FILES, changed_names, file_names, file_signatures, signature_if_file
 from .stamp import root_files
 
 LOOK_SECONDS = 0.25
@@ -68,8 +68,15 @@ def watch(project: Project, build: Callable[[], object], look: float = LOOK_SECO
 
 
 def _published(project: Project) -> dict[str, list[int]]:
-    """Whether a site is published, as a watched file that is there or not."""
-    return {"_build/html": []} if project.html.is_dir() else {}
+    """Whether a site is published, as a watched file; when none is, with how many files the build's
+    folder still holds. A ``rm -rf _build`` takes seconds at 1,000 papers: a build begun once the
+    site had gone failed on a cache file removed under it, and nothing was built once the removal
+    ended (a trial's finding). Counted, the removal is a change that settles once it has ended, and
+    the build waits for it (the count walks the folder: 0.03 s a look at 1,000 papers, only while
+    no site is published)."""
+    if project.html.is_dir():
+        return {"_build/html": []}
+    return {"_build/html": [len(file_names(project.build))]}
 
 
 def _state(project: Project) -> dict[str, list[int]]:
