@@ -392,7 +392,12 @@ def test_a_watched_build_whose_inputs_changed_meanwhile_says_it_is_built_again(p
     from proceedings import cli
 
     accepted = project / "papers" / "accepted.yml"
-    edit_while_jupyter_book_runs(monkeypatch, lambda: accepted.write_text(accepted.read_text("utf-8") + "\n# an edit\n", "utf-8"))
+    edits = iter(range(1, 3))
+
+    def edit() -> None:  # a title: each edit changes a page, which the next build's Jupyter Book run reads
+        text = accepted.read_text("utf-8")
+        accepted.write_text(re.sub(r'title: "A Tiny Idea[^"]*"', f'title: "A Tiny Idea {next(edits)}"', text), "utf-8")
+    edit_while_jupyter_book_runs(monkeypatch, edit)
     for watched, then in ((True, "It is built again once the change has settled."),
                           (False, "Build again once the change is done.")):
         assert cli._built(Project(project), cli.BuildOptions(), watched=watched) == 1
