@@ -58,9 +58,13 @@ def _check_unpublished_pdfs(project: Project, volume: Proceedings, diags: Diagno
     """A warning for each PDF in ``papers/`` that no paper or talk publishes: a removed paper's stayed
     there with nothing saying so (a new-user trial's), and one a record was meant to name is not
     published."""
-    published = {os.path.realpath(project.papers / path) for path in volume.pdfs}
-    for name in sorted(file_names(project.papers)):
-        if name.lower().endswith(".pdf") and os.path.realpath(project.papers / name) not in published:
+    # By name first: resolving every PDF's path was 0.036 s of each build's load at 1,000 papers. A
+    # file a record names through a link (or a path not written plainly) is compared where it leads.
+    named = {os.path.normpath(path) for path in volume.pdfs}
+    unnamed = [name for name in sorted(file_names(project.papers)) if name.lower().endswith(".pdf") and name not in named]
+    published = {os.path.realpath(project.papers / path) for path in volume.pdfs} if unnamed else set()
+    for name in unnamed:
+        if os.path.realpath(project.papers / name) not in published:
             diags.warning(f"papers/{name}", None, None,
                           "no paper or talk publishes this PDF (a removed paper's?): remove it, or name it in a "
                           "record (pdf, slides, poster, revisions or erratum)")
