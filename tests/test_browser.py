@@ -351,6 +351,33 @@ def test_search_finds_what_an_edited_abstract_says_now_after_each_rebuild(browse
         assert "Reynolds" in found(address, "Reynolds")[title]
 
 
+@pytest.mark.parametrize("width", [375, 1200])
+def test_the_address_follows_the_query_typed_so_that_a_reload_and_the_way_back_show_its_results(open_page, site, width):
+    page = _search(open_page, "Kepler", width=width)
+    assert _titles(page)[0] == "Can LLMs Recover Kepler's Third Law?"
+    entries = page.evaluate("history.length")
+    page.locator(".pagefind-ui__search-input").fill("Schäfer weather")
+    weather = "Calibrated Uncertainty for Medium-Range Weather Foundation Models"
+    page.wait_for_function("(title) => document.querySelector('.pagefind-ui__result-link')?.innerText === title", arg=weather,
+                           timeout=15000)
+    assert page.evaluate("new URLSearchParams(location.search).get('q')") == "Schäfer weather"
+    assert page.evaluate("history.length") == entries  # replaced as the query changed, not one entry per search
+    page.reload()
+    _wait_for_results(page)
+    assert page.locator(".pagefind-ui__search-input").input_value() == "Schäfer weather" and _titles(page)[0] == weather
+    page.locator(".pagefind-ui__result-link").first.click()
+    page.wait_for_url("**/book/papers/**")
+    page.go_back()
+    _wait_for_results(page)
+    assert _titles(page)[0] == weather
+    page.locator(".pagefind-ui__search-input").fill("")
+    assert page.url == site + "search.html"
+    page.locator(".pagefind-ui__search-input").fill("Kepler")
+    assert page.evaluate("new URLSearchParams(location.search).get('q')") == "Kepler"
+    page.locator(".pagefind-ui__search-clear").click()
+    assert page.url == site + "search.html"
+
+
 def test_track_filter_narrows_results(open_page):
     page = _search(open_page, "models")
     everything = _titles(page)

@@ -1,5 +1,6 @@
 // The search page: Pagefind's default UI, started with the query from ?q= (the theme's search box
-// submits there). Filters and the authors line come from the pages' data-pagefind-* elements.
+// submits there), which then follows the query typed. Filters and the authors line come from the
+// pages' data-pagefind-* elements.
 // Large volumes index their papers in shards (see proceedings/site/search.py); pagefind/merge.json lists
 // them, relative to the main bundle, and the UI merges their results with its own.
 "use strict";
@@ -40,8 +41,36 @@ window.addEventListener("DOMContentLoaded", async () => {
     bundlePath: new URL("proceedings-pagefind/", SCRIPT.src).pathname,
     mergeIndex: shards.map((path) => ({bundlePath: new URL(path, bundle).pathname})),
   });
+  // The interface searches as the query is typed, and empties its results for a query cleared (with
+  // its button too) without a search.
+  const search = document.querySelector("#proceedings-search");
+  search.addEventListener("input", (event) => {
+    if (event.target.matches(".pagefind-ui__search-input")) {
+      addressed(event.target.value);
+    }
+  });
+  search.addEventListener("click", (event) => {
+    if (event.target.closest(".pagefind-ui__search-clear")) {
+      addressed("");
+    }
+  });
   const query = new URLSearchParams(window.location.search).get("q");
   if (query) {
     ui.triggerSearch(query);
   }
 });
+
+// The query typed, put in the page's address as ?q=, so that a reload, the way back from a result or
+// a link copied shows its results, not those of the query the page was opened with. Replaced, not
+// added to the history: each key typed changes it.
+function addressed(term) {
+  const address = new URL(window.location.href);
+  if (term.trim()) {
+    address.searchParams.set("q", term);
+  } else {
+    address.searchParams.delete("q");
+  }
+  if (address.href !== window.location.href) {
+    window.history.replaceState(window.history.state, "", address);
+  }
+}
