@@ -371,11 +371,11 @@ def test_the_address_follows_the_query_typed_so_that_a_reload_and_the_way_back_s
     _wait_for_results(page)
     assert _titles(page)[0] == weather
     page.locator(".pagefind-ui__search-input").fill("")
-    assert page.url == site + "search.html"
+    assert page.evaluate("location.href") == site + "search.html"
     page.locator(".pagefind-ui__search-input").fill("Kepler")
     assert page.evaluate("new URLSearchParams(location.search).get('q')") == "Kepler"
     page.locator(".pagefind-ui__search-clear").click()
-    assert page.url == site + "search.html"
+    assert page.evaluate("location.href") == site + "search.html"
 
 
 def test_track_filter_narrows_results(open_page):
@@ -678,3 +678,42 @@ def test_a_watched_preview_reloads_its_pages_once_an_edit_is_built_on_desktop_an
             page.context.close()
         assert served.stop() == 0
     assert leaving == []
+
+
+# Headless Chromium keeps every tab visible, and Playwright's browser keeps no page to go back to: the
+# reader's coming back is the event the browser would fire then.
+@pytest.mark.parametrize("back", ["document.dispatchEvent(new Event('visibilitychange'))",
+                                  "window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: true}))"],
+                         ids=["from another tab", "by the back button"])
+def test_a_search_page_left_open_across_a_rebuild_searches_the_new_index_once_the_reader_is_back(browser, tmp_path, back):
+    """A reader who left the search page open while the site was published again searched the old
+    index: Pagefind had loaded its list of words, which lacked a changed abstract's new ones (and its
+    other files, named by their contents, were gone). Back on the page, it is loaded again, with the
+    query; while the index is the same, it is not."""
+    root = _archive_copy(tmp_path / "archive")
+    records = root / "papers" / "accepted.yml"
+    sentence = "Fine-tuning on unseen Reynolds numbers recovers 92% of the in-distribution accuracy."
+    title = "Neural Scaling of Operator Foundation Models for Turbulent PDEs"
+    _build_in_shards(root)
+    with _served(root / "_build" / "html") as address:
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            page.goto(f"{address}search.html?q=Reynolds")
+            _wait_for_results(page)
+            page.evaluate("window.loadedOnce = true")
+            page.evaluate(back)
+            page.wait_for_timeout(1000)
+            assert page.evaluate("window.loadedOnce") is True  # the same index: not loaded again
+            records.write_text(records.read_text("utf-8").replace(sentence, f"{sentence} It mentions zyxquasar."), "utf-8")
+            _build_in_shards(root)
+            page.locator(".pagefind-ui__search-input").fill("zyxquasar")
+            page.wait_for_function("document.querySelector('.pagefind-ui__message')?.innerText.startsWith('No results')",
+                                   timeout=15000)
+            with page.expect_navigation():
+                page.evaluate(back)
+            _wait_for_results(page)
+            assert page.locator(".pagefind-ui__search-input").input_value() == "zyxquasar"
+            assert _titles(page) == [title] and "zyxquasar" in page.locator(".pagefind-ui__result-excerpt").inner_text()
+        finally:
+            context.close()

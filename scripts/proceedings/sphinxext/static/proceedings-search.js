@@ -58,8 +58,45 @@ window.addEventListener("DOMContentLoaded", async () => {
   if (query) {
     ui.triggerSearch(query);
   }
+  // Back on the page (from another tab, or from a result by the back button), the reader may be
+  // searching an index the site no longer has: Pagefind names its files by their contents and reads
+  // the list of each bundle's words once, so after the site is published again a page opened before
+  // finds none of a changed page's new words (and asks for files that are gone). It is then loaded
+  // again, with its query (?q=). The index is asked for beside Pagefind's own first look at it.
+  const opened = indexVersion(bundle);
+  const reloadIfIndexChanged = async () => {
+    const [before, now] = await Promise.all([opened, indexVersion(bundle)]);
+    if (before !== null && now !== null && before !== now) {
+      window.location.reload();
+    }
+  };
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") {
+      reloadIfIndexChanged();
+    }
+  });
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) {
+      reloadIfIndexChanged();
+    }
+  });
 });
 
+// The site's index as it is now: its bundles (the main one and the shards merge.json lists) and the
+// metadata file each names for each language, which changes with its words; null when they cannot
+// be asked for (offline): nothing to compare then.
+async function indexVersion(bundle) {
+  const fresh = {cache: "no-cache"};
+  try {
+    const merge = await fetch(new URL("merge.json", bundle), fresh);
+    const shards = merge.ok ? await merge.json() : [];
+    const bundles = [bundle.href, ...shards.map((path) => new URL(path, bundle).href)];
+    const entries = await Promise.all(bundles.map(async (url) => (await fetch(new URL("pagefind-entry.json", url), fresh)).json()));
+    return JSON.stringify(entries.map((entry, index) => [bundles[index], entry.languages]));
+  } catch (error) {
+    return null;
+  }
+}
 // The query typed, put in the page's address as ?q=, so that a reload, the way back from a result or
 // a link copied shows its results, not those of the query the page was opened with. Replaced, not
 // added to the history: each key typed changes it.
