@@ -25,12 +25,7 @@ window.addEventListener("DOMContentLoaded", async () => {
   const bundle = new URL(".", script.src);
   let shards = [];
   try {
-    // Asked again on every search page: a rebuild may change the shards, and a host may let the
-    // browser keep the file (Pagefind's own entry file is asked with a time stamp for the same reason).
-    const response = await fetch(new URL("merge.json", bundle), {cache: "no-cache"});
-    if (response.ok) {
-      shards = await response.json();
-    }
+    shards = await shardPaths(bundle);
   } catch (error) {
     console.warn("Search: the list of index shards could not be read; searching the main index only.", error);
   }
@@ -86,17 +81,25 @@ window.addEventListener("DOMContentLoaded", async () => {
 // metadata file each names for each language, which changes with its words; null when they cannot
 // be asked for (offline): nothing to compare then.
 async function indexVersion(bundle) {
-  const fresh = {cache: "no-cache"};
   try {
-    const merge = await fetch(new URL("merge.json", bundle), fresh);
-    const shards = merge.ok ? await merge.json() : [];
-    const bundles = [bundle.href, ...shards.map((path) => new URL(path, bundle).href)];
-    const entries = await Promise.all(bundles.map(async (url) => (await fetch(new URL("pagefind-entry.json", url), fresh)).json()));
+    const bundles = [bundle.href, ...(await shardPaths(bundle)).map((path) => new URL(path, bundle).href)];
+    const entries = await Promise.all(bundles.map(async (url) => (await fetch(new URL("pagefind-entry.json", url),
+                                                                              {cache: "no-cache"})).json()));
     return JSON.stringify(entries.map((entry, index) => [bundles[index], entry.languages]));
   } catch (error) {
     return null;
   }
 }
+
+// The shards' bundles as pagefind/merge.json lists them, relative to the main bundle (none when it is
+// not there: a small volume). Asked for again each time: a rebuild may change the shards, and a host
+// may let the browser keep the file (Pagefind asks for its own entry file with a time stamp for the
+// same reason).
+async function shardPaths(bundle) {
+  const response = await fetch(new URL("merge.json", bundle), {cache: "no-cache"});
+  return response.ok ? response.json() : [];
+}
+
 // The query typed, put in the page's address as ?q=, so that a reload, the way back from a result or
 // a link copied shows its results, not those of the query the page was opened with. Replaced, not
 // added to the history: each key typed changes it.
