@@ -53,3 +53,10 @@ def test_a_folder_without_an_index_or_a_path_with_a_nul_is_not_found(tmp_path, p
     (tmp_path / "_static").mkdir()
     (tmp_path / "book" / "welcome.html").write_text("welcome", "utf-8")
     assert _status_and_body(tmp_path, path) == (404, page)
+
+
+@pytest.mark.parametrize("path", ["search.html?q=%00graph", "search.html?q=a%00#%00"])
+def test_a_nul_in_the_query_is_what_the_reader_typed_not_a_path(tmp_path, path):
+    # The search page's address holds its query: the page was not found.
+    (tmp_path / "search.html").write_text("search", "utf-8")
+    assert _status_and_body(tmp_path, path) == (200, b"search")

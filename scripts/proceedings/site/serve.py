@@ -129,7 +129,9 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         site = self.shown_site()
         if site is not None and self.path.split("?")[0] == SITE_VERSION:
             return self._sent(site.encode(), "text/plain; charset=utf-8")
-        if "\0" in urllib.parse.unquote(self.path):  # the file system refuses it: Python's handler raised
+        # The file system refuses a NUL (Python's handler raised); in the query it names no file: the
+        # search page's ?q= holds what the reader typed.
+        if "\0" in urllib.parse.unquote(urllib.parse.urlsplit(self.path).path):
             self.send_error(404)
             return None
         path = self.translate_path(self.path)

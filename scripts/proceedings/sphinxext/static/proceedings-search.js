@@ -36,19 +36,17 @@ window.addEventListener("DOMContentLoaded", async () => {
     bundlePath: new URL("proceedings-pagefind/", SCRIPT.src).pathname,
     mergeIndex: shards.map((path) => ({bundlePath: new URL(path, bundle).pathname})),
   });
-  // The interface searches as the query is typed, and empties its results for a query cleared (with
-  // its button too) without a search.
+  // The query as the box holds it once the interface has handled the event: typed, or cleared by its
+  // button or the Escape key, which set the box's value without an input event.
   const search = document.querySelector("#proceedings-search");
-  search.addEventListener("input", (event) => {
-    if (event.target.matches(".pagefind-ui__search-input")) {
-      addressed(event.target.value);
-    }
-  });
-  search.addEventListener("click", (event) => {
-    if (event.target.closest(".pagefind-ui__search-clear")) {
-      addressed("");
-    }
-  });
+  for (const type of ["input", "keydown", "click"]) {
+    search.addEventListener(type, () => setTimeout(() => {
+      const box = search.querySelector(".pagefind-ui__search-input");
+      if (box) {
+        addressed(box.value);
+      }
+    }));
+  }
   const query = new URLSearchParams(window.location.search).get("q");
   if (query) {
     ui.triggerSearch(query);
@@ -75,6 +73,9 @@ window.addEventListener("DOMContentLoaded", async () => {
       reloadIfIndexChanged();
     }
   });
+  // Pagefind keeps a part of the index it failed to load as failed, so that every later search needing
+  // it found nothing for the page's life, though the browser was online again.
+  window.addEventListener("online", () => window.location.reload());
 });
 
 // The site's index as it is now: its bundles (the main one and the shards merge.json lists) and the
@@ -100,14 +101,17 @@ async function shardPaths(bundle) {
   return response.ok ? response.json() : [];
 }
 
+// The longest address the query is put in: hosts refuse a longer request (GitHub Pages and nginx at
+// 8 kB), which a reload of a page whose query was a pasted text would then get.
+const LONGEST_ADDRESS = 4000;
+
 // The query typed, put in the page's address as ?q=, so that a reload, the way back from a result or
 // a link copied shows its results, not those of the query the page was opened with. Replaced, not
-// added to the history: each key typed changes it.
+// added to the history: each key typed changes it. A query too long for an address is left out of it.
 function addressed(term) {
   const address = new URL(window.location.href);
-  if (term.trim()) {
-    address.searchParams.set("q", term);
-  } else {
+  address.searchParams.set("q", term);
+  if (!term.trim() || address.href.length > LONGEST_ADDRESS) {
     address.searchParams.delete("q");
   }
   if (address.href !== window.location.href) {
