@@ -755,3 +755,22 @@ def test_a_search_made_offline_is_made_again_once_the_browser_is_online(browser,
         assert _titles(page)[0] == "Can LLMs Recover Kepler's Third Law?"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [375, 1200])
+def test_search_finds_a_name_typed_without_its_letters_beyond_ascii(browser, tmp_path, width):
+    """Pagefind matches Muller to Müller, but not Lucja to Łucja: Ł is a letter of its own (a new-user
+    trial's Lukasz found no Łukasz). The page also holds such names in ASCII."""
+    root = write_project(tmp_path / "p")  # paper-two is by Łucja Wróbel
+    assert main(["build", str(root)]) == 0
+    with _served(root / "_build" / "html") as address:
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        try:
+            page = context.new_page()
+            for query in ("Lucja", "Łucja Wróbel", "lucja wrobel"):
+                page.goto(f"{address}search.html?q={query}")
+                _wait_for_results(page)
+                assert _titles(page)[0] == "A Tiny Idea", query
+                assert page.evaluate("document.documentElement.scrollWidth") <= width
+        finally:
+            context.close()

@@ -34,7 +34,7 @@ from sphinx.errors import ExtensionError
 from sphinx.highlighting import PygmentsBridge
 
 import proceedings
-from proceedings.sphinxext import icons, lean, libyaml, memory, once
+from proceedings.sphinxext import icons, lean, libyaml, memory, once, search_data
 from proceedings.util import myst
 
 CONF = """\
@@ -162,6 +162,13 @@ def test_search_data_is_escaped_and_pages_can_opt_out(tmp_path):
     assert not body.find("script") and not body.find("b")
     listing = (out / "book" / "listing.html").read_text("utf-8")
     assert "data-pagefind-body" not in listing
+
+
+def test_search_data_writes_in_ascii_the_names_pagefind_would_not_match_so():
+    # Pagefind drops accents (Muller finds Müller), but Ł, ø, đ are letters of their own.
+    data = {"filters": {"author": ["Łucja Wróbel", "Jürgen Müller", "Søren <b>Ørsted</b>"]}}
+    spans = BeautifulSoup(search_data(data), "html.parser").select("div.proceedings-search-data > span:not([data-pagefind-filter])")
+    assert [span.get_text() for span in spans] == ["Lucja Wrobel", "Soren \uff1cb\uff1eOrsted\uff1c/b\uff1e"]
 
 
 def _plaintext_paragraphs(out: Path) -> list[str]:

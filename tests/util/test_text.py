@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from proceedings.util.text import clean_text, one_line
+from proceedings.util.text import clean_text, latin_in_ascii, one_line
 
 
 @pytest.mark.parametrize("hidden", ["\uffff", "\ufffe", "\U0010ffff", "\ufdd0", "\u2066", "\u2069", "\U000e0041",
@@ -39,3 +39,11 @@ def test_every_line_break_separates_words(line_break):
     # Control characters all, removed as such, they joined the words they separated ("macline").
     assert clean_text(f"Old mac{line_break}line end") == "Old mac\nline end"
     assert one_line(f"Old mac{line_break}line end") == "Old mac line end"
+
+
+@pytest.mark.parametrize(("text", "ascii"), [("Łukasz Wróblewski", "Lukasz Wroblewski"), ("Ørsted Æsir", "Orsted Aesir"),
+                                             ("Đorđe Straße", "Dorde Strasse"), ("Jürgen Schäfer-Müller", "Jurgen Schafer-Muller"),
+                                             ("Ana Lu\u0301cia", "Ana Lucia"),  # an accent given as its own character
+                                             ("김민수 Łódź", "김민수 Lodz"), ("がく Ħal", "がく Hal")])
+def test_latin_letters_are_written_in_ascii_and_other_scripts_kept(text, ascii):
+    assert latin_in_ascii(text) == ascii

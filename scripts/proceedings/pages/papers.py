@@ -38,7 +38,8 @@ def _paper_front(volume: Proceedings, paper: Paper) -> dict:
 
 def paper_search_data(volume: Proceedings, paper: Paper) -> dict:
     """What search filters the paper by (type, track, session, award, keyword, author) and shows
-    beside it (its authors). Pagefind matches names with or without their accents itself."""
+    beside it (its authors). Pagefind matches names with or without their accents itself (and the
+    extension writes those with letters it does not match, Ł or ø, in ASCII beside them)."""
     track = volume.track_of(paper)
     sessions = list(dict.fromkeys([*([paper.session] if paper.session else []),
                                    *(session_name(volume, slot) for slot in volume.slots_of(paper.id))]))

@@ -31,6 +31,7 @@ import json
 import posixpath
 import re
 import shutil
+import unicodedata
 from html import escape
 from pathlib import Path
 
@@ -50,7 +51,7 @@ from .. import __version__
 from ..util import myst
 from ..util.files import read_json, write_if_changed
 from ..util.latex import math_as_text
-from ..util.text import paragraphs_of
+from ..util.text import latin_in_ascii, paragraphs_of
 from . import debuglog, libyaml, mathml, memory, once
 from .icons import trim_icons
 from .lean import skip_unused_transforms
@@ -256,12 +257,23 @@ def head_tags(data: dict) -> str:
 
 def search_data(data: dict) -> str:
     """Hidden elements that give Pagefind a page's filters (``{"author": [...], ...}``) and its result
-    metadata, every value escaped."""
+    metadata, every value escaped, and the authors' names Pagefind would not find typed in ASCII, so
+    written (:func:`_unmatched_in_ascii`)."""
     tags = [f'<span data-pagefind-filter="{escape(key)}:{escape(_inert(value))}"></span>'
             for key, values in data.get("filters", {}).items() for value in values]
     tags += [f'<span data-pagefind-meta="{escape(key)}:{escape(_inert(value))}"></span>'
              for key, value in data.get("meta", {}).items()]
+    tags += [f"<span>{escape(_inert(latin_in_ascii(name)))}</span>"
+             for name in data.get("filters", {}).get("author", []) if _unmatched_in_ascii(name)]
     return f'<div class="proceedings-search-data" hidden>{"".join(tags)}</div>' if tags else ""
+
+
+def _unmatched_in_ascii(name: str) -> bool:
+    """Whether the name holds a Latin letter that Pagefind does not match to an ASCII one: it drops
+    accents (a search for Muller finds Müller), but Ł, ø, đ, æ are letters of their own (Lukasz
+    found no Łukasz, a new-user trial)."""
+    letters = (char for char in unicodedata.normalize("NFD", name) if not unicodedata.combining(char))
+    return any(not char.isascii() and unicodedata.name(char, "").startswith("LATIN ") for char in letters)
 
 
 # Pagefind decodes character references in filter and metadata values, however often they are

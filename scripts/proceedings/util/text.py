@@ -48,6 +48,13 @@ def transliterated(text: str, kept: Container[int]) -> str:
     return "".join(char if ord(char) in kept else anyascii(char) for char in " ".join(text.split()))
 
 
+def latin_in_ascii(text: str) -> str:
+    """``text`` with each Latin letter beyond ASCII transliterated ('Łukasz Wróbel' as 'Lukasz Wrobel',
+    'Ørsted' as 'Orsted'), other scripts kept."""
+    return "".join(anyascii(char) if not char.isascii() and unicodedata.name(char, "").startswith("LATIN ") else char
+                   for char in unicodedata.normalize("NFC", text))
+
+
 def plural(count: int, noun: str) -> str:
     """``count`` with ``noun``, pluralized by an s when the count is not one ('1 page', '3 papers')."""
     return f"{count} {noun}{'s' * (count != 1)}"
