@@ -742,6 +742,11 @@ def test_a_search_made_offline_is_made_again_once_the_browser_is_online(browser,
         page = context.new_page()
         page.goto(site + "search.html?q=models")
         _wait_for_results(page)
+        page.evaluate("window.loadedOnce = true")
+        context.set_offline(True)
+        context.set_offline(False)
+        page.wait_for_timeout(500)
+        assert page.evaluate("window.loadedOnce") is True  # nothing searched offline: not loaded again
         context.set_offline(True)
         page.locator(".pagefind-ui__search-input").fill("Kepler")
         # Its index part (or its result's fragment) is not loaded: no result is shown.

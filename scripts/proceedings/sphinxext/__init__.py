@@ -51,7 +51,7 @@ from .. import __version__
 from ..util import myst
 from ..util.files import read_json, write_if_changed
 from ..util.latex import math_as_text
-from ..util.text import latin_in_ascii, paragraphs_of
+from ..util.text import latin_beyond_ascii, latin_in_ascii, paragraphs_of
 from . import debuglog, libyaml, mathml, memory, once
 from .icons import trim_icons
 from .lean import skip_unused_transforms
@@ -272,8 +272,7 @@ def _unmatched_in_ascii(name: str) -> bool:
     """Whether the name holds a Latin letter that Pagefind does not match to an ASCII one: it drops
     accents (a search for Muller finds Müller), but Ł, ø, đ, æ are letters of their own (Lukasz
     found no Łukasz, a new-user trial)."""
-    letters = (char for char in unicodedata.normalize("NFD", name) if not unicodedata.combining(char))
-    return any(not char.isascii() and unicodedata.name(char, "").startswith("LATIN ") for char in letters)
+    return any(latin_beyond_ascii(char) for char in unicodedata.normalize("NFD", name) if not unicodedata.combining(char))
 
 
 # Pagefind decodes character references in filter and metadata values, however often they are

@@ -51,8 +51,12 @@ def transliterated(text: str, kept: Container[int]) -> str:
 def latin_in_ascii(text: str) -> str:
     """``text`` with each Latin letter beyond ASCII transliterated ('Łukasz Wróbel' as 'Lukasz Wrobel',
     'Ørsted' as 'Orsted'), other scripts kept."""
-    return "".join(anyascii(char) if not char.isascii() and unicodedata.name(char, "").startswith("LATIN ") else char
-                   for char in unicodedata.normalize("NFC", text))
+    return "".join(anyascii(char) if latin_beyond_ascii(char) else char for char in unicodedata.normalize("NFC", text))
+
+
+def latin_beyond_ascii(char: str) -> bool:
+    """Whether the character is a Latin letter (or ligature) outside ASCII: ü, Ł, ß, æ."""
+    return not char.isascii() and unicodedata.name(char, "").startswith("LATIN ")
 
 
 def plural(count: int, noun: str) -> str:

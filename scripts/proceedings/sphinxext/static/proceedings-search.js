@@ -39,8 +39,10 @@ window.addEventListener("DOMContentLoaded", async () => {
   // The query as the box holds it once the interface has handled the event: typed, or cleared by its
   // button or the Escape key, which set the box's value without an input event.
   const search = document.querySelector("#proceedings-search");
+  let searchedOffline = false;
   for (const type of ["input", "keydown", "click"]) {
     search.addEventListener(type, () => setTimeout(() => {
+      searchedOffline ||= !navigator.onLine;
       const box = search.querySelector(".pagefind-ui__search-input");
       if (box) {
         addressed(box.value);
@@ -75,7 +77,11 @@ window.addEventListener("DOMContentLoaded", async () => {
   });
   // Pagefind keeps a part of the index it failed to load as failed, so that every later search needing
   // it found nothing for the page's life, though the browser was online again.
-  window.addEventListener("online", () => window.location.reload());
+  window.addEventListener("online", () => {
+    if (searchedOffline) {
+      window.location.reload();
+    }
+  });
 });
 
 // The site's index as it is now: its bundles (the main one and the shards merge.json lists) and the
