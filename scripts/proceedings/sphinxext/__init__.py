@@ -263,8 +263,8 @@ def search_data(data: dict) -> str:
             for key, values in data.get("filters", {}).items() for value in values]
     tags += [f'<span data-pagefind-meta="{escape(key)}:{escape(_inert(value))}"></span>'
              for key, value in data.get("meta", {}).items()]
-    tags += [f"<span>{escape(_inert(latin_in_ascii(name)))}</span>"
-             for name in data.get("filters", {}).get("author", []) if _unmatched_in_ascii(name)]
+    if spelled := [latin_in_ascii(name) for name in data.get("filters", {}).get("author", []) if _unmatched_in_ascii(name)]:
+        tags.append(f"<span>{escape(_inert(', '.join(spelled)))}</span>")  # one text: an excerpt shows them apart
     return f'<div class="proceedings-search-data" hidden>{"".join(tags)}</div>' if tags else ""
 
 

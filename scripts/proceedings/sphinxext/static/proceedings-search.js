@@ -49,9 +49,11 @@ window.addEventListener("DOMContentLoaded", async () => {
       }
     }));
   }
-  const query = new URLSearchParams(window.location.search).get("q");
+  const kept = takeKeptQuery();
+  const query = new URLSearchParams(window.location.search).get("q") ?? kept;
   if (query) {
     ui.triggerSearch(query);
+    addressed(query); // one sent from another page's box, or a link, may be too long for an address
   }
   // Back on the page (from another tab, or from a result by the back button), the reader may be
   // searching an index the site no longer has: Pagefind names its files by their contents and reads
@@ -62,7 +64,7 @@ window.addEventListener("DOMContentLoaded", async () => {
   const reloadIfIndexChanged = async () => {
     const [before, now] = await Promise.all([opened, indexVersion(bundle)]);
     if (before !== null && now !== null && before !== now) {
-      window.location.reload();
+      reloadWithQuery();
     }
   };
   document.addEventListener("visibilitychange", () => {
@@ -79,7 +81,7 @@ window.addEventListener("DOMContentLoaded", async () => {
   // it found nothing for the page's life, though the browser was online again.
   window.addEventListener("online", () => {
     if (searchedOffline) {
-      window.location.reload();
+      reloadWithQuery();
     }
   });
 });
@@ -105,6 +107,31 @@ async function indexVersion(bundle) {
 async function shardPaths(bundle) {
   const response = await fetch(new URL("merge.json", bundle), {cache: "no-cache"});
   return response.ok ? response.json() : [];
+}
+
+// Where the query is kept while the page loads itself again: a query too long for the address is not
+// in it (the tab's own storage, gone with the tab).
+const KEPT_QUERY = "proceedings-search-query";
+
+function reloadWithQuery() {
+  const box = document.querySelector("#proceedings-search .pagefind-ui__search-input");
+  try {
+    window.sessionStorage.setItem(KEPT_QUERY, box?.value ?? "");
+  } catch (error) {
+    // storage refused (a private window's quota): the address's query is the one kept
+  }
+  window.location.reload();
+}
+
+// The query kept by reloadWithQuery, taken once.
+function takeKeptQuery() {
+  try {
+    const kept = window.sessionStorage.getItem(KEPT_QUERY);
+    window.sessionStorage.removeItem(KEPT_QUERY);
+    return kept;
+  } catch (error) {
+    return null;
+  }
 }
 
 // The longest address the query is put in: hosts refuse a longer request (GitHub Pages and nginx at
