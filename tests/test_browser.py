@@ -774,7 +774,10 @@ def test_a_search_made_offline_is_made_again_once_the_browser_is_online(browser,
         context.set_offline(False)
         page.wait_for_timeout(500)
         assert page.evaluate("window.loadedOnce") is True  # nothing searched offline: not loaded again
+        assert page.locator(".proceedings-search-status").is_hidden()
         context.set_offline(True)
+        # Pagefind says "No results" for what it could not load: the page says why.
+        assert page.locator(".proceedings-search-status").inner_text().startswith("You are offline")
         page.locator(".pagefind-ui__search-input").fill("Kepler")
         # Its index part (or its result's fragment) is not loaded: no result is shown.
         page.wait_for_function("document.querySelector('.pagefind-ui__message')?.innerText.endsWith('Kepler')",
@@ -785,6 +788,7 @@ def test_a_search_made_offline_is_made_again_once_the_browser_is_online(browser,
             context.set_offline(False)
         _wait_for_results(page)
         assert _titles(page)[0] == "Can LLMs Recover Kepler's Third Law?"
+        assert page.locator(".proceedings-search-status").is_hidden()
     finally:
         context.close()
 

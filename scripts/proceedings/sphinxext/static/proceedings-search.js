@@ -13,6 +13,9 @@ const SCRIPT = document.currentScript;
 const FILE_MESSAGE = "Search needs the site served over HTTP: in the unzipped folder run " +
   "\u201cpython3 -m http.server\u201d and open http://localhost:8000/search.html, or use the online archive.";
 
+// Shown while the browser is offline.
+const OFFLINE_MESSAGE = "You are offline: search needs the connection to read its index, and searches again once it is back.";
+
 window.addEventListener("DOMContentLoaded", async () => {
   if (window.location.protocol === "file:") {
     const message = document.createElement("p");
@@ -77,9 +80,20 @@ window.addEventListener("DOMContentLoaded", async () => {
       reloadIfIndexChanged();
     }
   });
-  // Pagefind keeps a part of the index it failed to load as failed, so that every later search needing
-  // it found nothing for the page's life, though the browser was online again.
+  // Offline, Pagefind says "No results" for a query whose part of the index it could not load, as if no
+  // paper held its words: the page says why. And it keeps that part as failed, so that every later
+  // search needing it found nothing for the page's life, though the browser was online again.
+  const offline = document.createElement("p");
+  offline.className = "proceedings-search-status";
+  offline.setAttribute("role", "status");
+  offline.textContent = OFFLINE_MESSAGE;
+  offline.hidden = navigator.onLine;
+  search.before(offline);
+  window.addEventListener("offline", () => {
+    offline.hidden = false;
+  });
   window.addEventListener("online", () => {
+    offline.hidden = true;
     if (searchedOffline) {
       reloadWithQuery();
     }
