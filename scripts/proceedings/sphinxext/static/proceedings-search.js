@@ -26,7 +26,7 @@ window.addEventListener("DOMContentLoaded", async () => {
   }
   const script = document.querySelector('script[src$="pagefind/pagefind-ui.js"]');
   const bundle = new URL(".", script.src);
-  let shards = [];
+  let shards = null;
   try {
     shards = await shardPaths(bundle);
   } catch (error) {
@@ -37,34 +37,45 @@ window.addEventListener("DOMContentLoaded", async () => {
   const ui = new PagefindUI({
     element: "#proceedings-search", showSubResults: false, showImages: false,
     bundlePath: new URL("proceedings-pagefind/", SCRIPT.src).pathname,
-    mergeIndex: shards.map((path) => ({bundlePath: new URL(path, bundle).pathname})),
+    mergeIndex: (shards ?? []).map((path) => ({bundlePath: new URL(path, bundle).pathname})),
   });
-  // The query as the box holds it once the interface has handled the event: typed, or cleared by its
-  // button or the Escape key, which set the box's value without an input event.
   const search = document.querySelector("#proceedings-search");
-  let searchedOffline = false;
-  for (const type of ["input", "keydown", "click"]) {
-    search.addEventListener(type, () => setTimeout(() => {
-      searchedOffline ||= !navigator.onLine;
-      const box = search.querySelector(".pagefind-ui__search-input");
-      if (box) {
-        addressed(box.value);
-      }
-    }));
-  }
   const kept = takeKeptQuery();
   const query = new URLSearchParams(window.location.search).get("q") ?? kept;
   if (query) {
     ui.triggerSearch(query);
     addressed(query); // one sent from another page's box, or a link, may be too long for an address
   }
-  // Back on the page (from another tab, or from a result by the back button), the reader may be
-  // searching an index the site no longer has: Pagefind names its files by their contents and reads
-  // the list of each bundle's words once, so after the site is published again a page opened before
-  // finds none of a changed page's new words (and asks for files that are gone). It is then loaded
-  // again, with its query (?q=). The index is asked for beside Pagefind's own first look at it.
-  const opened = indexVersion(bundle);
-  const reloadIfIndexChanged = async () => {
+  followTheQuery(search);
+  reloadOnceTheIndexChanged(bundle, shards);
+  sayWhenOffline(search);
+});
+
+// What the reader does in the search: typing, Escape, the box's button.
+const READER_EVENTS = ["input", "keydown", "click"];
+
+// The query put in the address as the box holds it once the interface has handled the event: typed,
+// or cleared by its button or the Escape key, which set the box's value without an input event.
+function followTheQuery(search) {
+  for (const type of READER_EVENTS) {
+    search.addEventListener(type, () => setTimeout(() => {
+      const box = search.querySelector(".pagefind-ui__search-input");
+      if (box) {
+        addressed(box.value);
+      }
+    }));
+  }
+}
+
+// Back on the page (from another tab, or from a result by the back button), the reader may be
+// searching an index the site no longer has: Pagefind names its files by their contents and reads the
+// list of each bundle's words once, so after the site is published again a page opened before finds
+// none of a changed page's new words (and asks for files that are gone). It is then loaded again, with
+// its query. The index is asked for beside Pagefind's own first look at it, with the shards the
+// page merged (asked for again when it could not read them).
+function reloadOnceTheIndexChanged(bundle, shards) {
+  const opened = indexVersion(bundle, shards);
+  const reloadIfChanged = async () => {
     const [before, now] = await Promise.all([opened, indexVersion(bundle)]);
     if (before !== null && now !== null && before !== now) {
       reloadWithQuery();
@@ -72,40 +83,50 @@ window.addEventListener("DOMContentLoaded", async () => {
   };
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") {
-      reloadIfIndexChanged();
+      reloadIfChanged();
     }
   });
   window.addEventListener("pageshow", (event) => {
     if (event.persisted) {
-      reloadIfIndexChanged();
+      reloadIfChanged();
     }
   });
-  // Offline, Pagefind says "No results" for a query whose part of the index it could not load, as if no
-  // paper held its words: the page says why. And it keeps that part as failed, so that every later
-  // search needing it found nothing for the page's life, though the browser was online again.
-  const offline = document.createElement("p");
-  offline.className = "proceedings-search-status";
-  offline.setAttribute("role", "status");
-  offline.textContent = OFFLINE_MESSAGE;
-  offline.hidden = navigator.onLine;
-  search.before(offline);
+}
+
+// Offline, Pagefind says "No results" for a query whose part of the index it could not load, as if no
+// paper held its words: the page says why. And it keeps that part as failed, so that every later
+// search needing it found nothing for the page's life, though the browser was online again: the page
+// is loaded again then, if the reader searched meanwhile.
+function sayWhenOffline(search) {
+  let searchedOffline = false;
+  for (const type of READER_EVENTS) {
+    search.addEventListener(type, () => {
+      searchedOffline ||= !navigator.onLine;
+    });
+  }
+  const status = document.createElement("p");
+  status.className = "proceedings-search-status";
+  status.setAttribute("role", "status");
+  status.textContent = OFFLINE_MESSAGE;
+  status.hidden = navigator.onLine;
+  search.before(status);
   window.addEventListener("offline", () => {
-    offline.hidden = false;
+    status.hidden = false;
   });
   window.addEventListener("online", () => {
-    offline.hidden = true;
+    status.hidden = true;
     if (searchedOffline) {
       reloadWithQuery();
     }
   });
-});
+}
 
-// The site's index as it is now: its bundles (the main one and the shards merge.json lists) and the
-// metadata file each names for each language, which changes with its words; null when they cannot
-// be asked for (offline): nothing to compare then.
-async function indexVersion(bundle) {
+// The site's index as it is now: its bundles (the main one and the shards merge.json lists, or
+// those given, as just read) and the metadata file each names for each language, which
+// changes with its words; null when they cannot be asked for (offline): nothing to compare then.
+async function indexVersion(bundle, shards = null) {
   try {
-    const bundles = [bundle.href, ...(await shardPaths(bundle)).map((path) => new URL(path, bundle).href)];
+    const bundles = [bundle.href, ...(shards ?? await shardPaths(bundle)).map((path) => new URL(path, bundle).href)];
     const entries = await Promise.all(bundles.map(async (url) => (await fetch(new URL("pagefind-entry.json", url),
                                                                               {cache: "no-cache"})).json()));
     return JSON.stringify(entries.map((entry, index) => [bundles[index], entry.languages]));
