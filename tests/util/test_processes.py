@@ -5,8 +5,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
+import weakref
 from concurrent.futures import InvalidStateError, ProcessPoolExecutor
 from pathlib import Path
 
@@ -82,6 +84,31 @@ def test_an_interrupt_while_the_main_thread_starts_children_is_handled_once_they
         child.join(10)
         assert child.exitcode == -signal.SIGTERM
     hearing.join()
+
+
+class _Referent:
+    pass
+
+
+def test_an_interrupt_python_would_drop_comes_again():
+    """Python runs a signal's handler inside a weak reference's callback too (importlib's module locks
+    have one), where what it raises is printed and dropped; other errors there are still reported."""
+    reported: list[type] = []
+    sys.unraisablehook, hook = (lambda unraisable: reported.append(unraisable.exc_type)), sys.unraisablehook
+    try:
+        with interrupts_end_children():
+            referent = _Referent()
+            reference = weakref.ref(referent, lambda _: signal.getsignal(signal.SIGINT)(signal.SIGINT, None))
+            with pytest.raises(KeyboardInterrupt):
+                del referent  # the callback's KeyboardInterrupt is dropped; the second one is raised here
+                time.sleep(5)
+            other = _Referent()
+            also = weakref.ref(other, lambda _: _raise(ValueError("reported")))
+            del other
+        assert reported == [ValueError]
+        assert reference() is None and also() is None
+    finally:
+        sys.unraisablehook = hook
 
 
 def _raise(error: Exception) -> None:

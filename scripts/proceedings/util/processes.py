@@ -121,17 +121,18 @@ def interrupts_end_children() -> Iterator[None]:
     KeyboardInterrupt as Python's own handler does. Nothing changes where SIGINT is not Python's to
     handle (a shell's background job ignores it)."""
     ours = signal.getsignal(signal.SIGINT) is signal.default_int_handler
-    hook = threading.excepthook
+    hook, unraisable_hook = threading.excepthook, sys.unraisablehook
     if ours:
         signal.signal(signal.SIGINT, _end_children)
         threading.excepthook = partial(_quiet_once_ended, hook)
+        sys.unraisablehook = partial(_interrupt_again, unraisable_hook)
     try:
         yield
     finally:
         if ours:
             if signal.getsignal(signal.SIGINT) is _end_children:  # not if the block set its own
                 signal.signal(signal.SIGINT, signal.default_int_handler)
-            threading.excepthook = hook
+            threading.excepthook, sys.unraisablehook = hook, unraisable_hook
             _Interrupts.ended = False
 
 
@@ -140,6 +141,21 @@ def _quiet_once_ended(hook: Callable[[threading.ExceptHookArgs], object], args: 
     # also on those the interrupted map had cancelled: InvalidStateError in the pool's thread.
     if not (_Interrupts.ended and args.exc_type is InvalidStateError):
         hook(args)
+
+
+def _interrupt_again(hook: Callable[[sys.UnraisableHookArgs], object],
+                     unraisable: sys.UnraisableHookArgs) -> None:
+    # Python runs a signal's handler between any two bytecodes, inside a weak reference's callback
+    # too (importlib's module locks have one), where what it raises is printed and dropped: a CI run's
+    # Ctrl-C during the command's imports was, and the build went on to exit 0. So the signal comes
+    # again a moment later, once this has returned (sent now, its handler would run here); should
+    # that moment fall in such a callback too, it comes again once more.
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        again = threading.Timer(0.01, signal.pthread_kill, (threading.main_thread().ident, signal.SIGINT))
+        again.daemon = True
+        again.start()
+    else:
+        hook(unraisable)
 
 
 def interrupted_by(error: BaseException) -> bool:
