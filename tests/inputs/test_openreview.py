@@ -238,6 +238,40 @@ def test_an_unquoted_yes_or_1_20_in_a_list_is_an_error_and_a_repeated_keyword_a_
             "its own") in capsys.readouterr().err
 
 
+def test_fields_and_pdfs_removed_or_renamed_by_hand_stay_so_at_every_later_import(tmp_path, capsys):
+    """A new organizer's trial: keywords, a session and a PDF deleted by hand (an author asked) came
+    back at the next import, reported as updates; a PDF renamed by hand was copied in again under the
+    old name at every import, unreported; a renamed paper was named by its old id."""
+    root, export, pdfs = _setup(tmp_path)
+    assert main(["import-openreview", str(export), str(root), "--pdfs", str(pdfs)]) == 0
+    accepted, folder = root / "papers/accepted.yml", root / "papers/pdf"
+    records = {record["id"]: record for record in yaml.safe_load(accepted.read_text("utf-8"))}
+    del records["paper1"]["keywords"], records["paper1"]["session"], records["paper2"]["pdf"]
+    (folder / "paper2.pdf").unlink()
+    (folder / "paper3.pdf").rename(folder / "paper3-camera.pdf")
+    records["paper3"]["pdf"] = "pdf/paper3-camera.pdf"
+    records["paper5"]["id"] = "van-der-waals"
+    accepted.write_text(yaml.safe_dump(list(records.values()), allow_unicode=True), "utf-8")
+    edited = accepted.read_bytes()
+    (pdfs / "5.pdf").unlink()
+    sample_pdf(pdfs / "5.pdf", "Paper 5, camera-ready", ["X"], "A.", pages=2)
+    for time in range(2):
+        capsys.readouterr()
+        assert main(["import-openreview", str(export), str(root), "--pdfs", str(pdfs)]) == 0
+        out = capsys.readouterr().out
+        for kept in ("paper1: keywords", "paper1: session", "paper2: pdf", "paper3: pdf"):
+            assert f"kept (edited by hand): {kept}\n" in out
+        assert ("updated: van-der-waals: the PDF, papers/pdf/paper5.pdf" in out) == (time == 0)
+        assert accepted.read_bytes() == edited
+        assert sorted(path.name for path in folder.iterdir()) == ["paper1.pdf", "paper3-camera.pdf", "paper5.pdf"]
+    # A new PDF in the export for a paper whose PDF the organizer chose is said, and not copied.
+    (pdfs / "Forum0003x.pdf").unlink()
+    sample_pdf(pdfs / "Forum0003x.pdf", "Paper 3, revised", ["X"], "A.", pages=2)
+    assert main(["import-openreview", str(export), str(root), "--pdfs", str(pdfs)]) == 0
+    assert "paper3: pdf (the export's PDF, Forum0003x.pdf, is not copied)" in capsys.readouterr().out
+    assert not (folder / "paper3.pdf").exists() and accepted.read_bytes() == edited
+
+
 def test_a_pdf_replaced_by_hand_stays_at_every_later_import(tmp_path, capsys):
     root, export, pdfs = _setup(tmp_path)
     for download in pdfs.iterdir():

@@ -1,9 +1,9 @@
 """Importing accepted papers from an OpenReview API v2 export into ``papers/accepted.yml``.
 
 The export is the JSON list of notes that ``openreview-py`` returns (``client.get_all_notes(...)``,
-each ``note.to_json()``). Re-importing merges and never deletes: a field the organizer changed in
-``accepted.yml`` since the last import (remembered in ``papers/.openreview-import.json``) is kept, and
-so is a PDF they replaced, every paper added by hand, and every paper the export no longer lists; a
+each ``note.to_json()``). Re-importing merges and never deletes: a field the organizer changed or
+deleted in ``accepted.yml`` since the last import (remembered in ``papers/.openreview-import.json``)
+is kept, and so is a PDF they replaced, every paper added by hand, and every paper the export no longer lists; a
 paper they deleted is not added again;
 a paper the export now shows withdrawn or rejected is marked ``withdrawn``, keeping its page.
 ``accepted.yml`` is rewritten with ruamel.yaml, which keeps the organizer's comments.
@@ -256,8 +256,7 @@ def _update(old: dict, new: dict, last: dict | None, report: ImportReport) -> No
             # An export left without it (an empty field, hidden authors) is no reason to delete it.
             report.kept_filled.append(f"{old['id']}: {name}")
             continue
-        # Without a memory of the last import, whatever is there may be a hand edit: keep it.
-        if old.get(name) is None or (last is not None and old.get(name) == last.get(name)):
+        if not _edited_by_hand(old, last, name):
             if new.get(name) is None:
                 old.pop(name, None)
             else:
@@ -267,6 +266,15 @@ def _update(old: dict, new: dict, last: dict | None, report: ImportReport) -> No
             report.kept.append(f"{old['id']}: {name} (the export changed it too: its new value is set aside)")
         else:
             report.kept.append(f"{old['id']}: {name}")
+
+
+def _edited_by_hand(old: dict, last: dict | None, name: str) -> bool:
+    """Whether the organizer set the field ``name`` of ``old`` since the ``last`` import: changed it,
+    or deleted it (an author who asked for a keyword or the PDF to go). Without a memory of the last
+    import, whatever is there may be a hand edit, and nothing there is none."""
+    if last is None:
+        return old.get(name) is not None
+    return old.get(name) != last.get(name)
 
 
 def import_notes(notes: list[dict], papers_dir: Path, workshop: Workshop, pdfs: Path | None,
@@ -303,8 +311,7 @@ def import_notes(notes: list[dict], papers_dir: Path, workshop: Workshop, pdfs: 
     current = _record_list(document)
     if document is not None and not add_removed:
         chosen = _without_removed_by_hand(chosen, current, previous, report)
-    placed = [_imported_record(note, workshop, pdfs, papers_dir, previous, _others(current, note), report)
-              for note in chosen]
+    placed = [_imported_record(note, workshop, pdfs, papers_dir, previous, current, report) for note in chosen]
     imported = _as_read_back(yaml, [record for record, _ in placed])
     merge(current, previous, imported, removed, report)
     report.incomplete = _incomplete(current, {record["openreview"] for record in imported})
@@ -432,40 +439,55 @@ def _others(current: list, note: dict) -> set[str]:
             for name in ("id", "pdf") if record.get(name)}
 
 
+def _own(current: list, note: dict) -> dict | None:
+    """The note's paper in ``accepted.yml``, if it is there."""
+    forum = _forum(note)
+    return next((record for record in current if isinstance(record, dict) and record.get("openreview") == forum), None)
+
+
 def _imported_record(note: dict, workshop: Workshop, pdfs: Path | None, papers_dir: Path, previous: dict[str, dict],
-                     others: set[str], report: ImportReport) -> tuple[dict, str | None]:
+                     current: list, report: ImportReport) -> tuple[dict, str | None]:
     """The record of one accepted note, with its PDF placed in ``papers/pdf/`` (unless the organizer
-    replaced the one placed before), and the hash of that PDF, for the next import to compare. An id
-    or PDF path that another paper has is not taken: the forum id is added to it."""
-    record = paper_record(note, workshop)
+    replaced the one placed before, or named another PDF or none), and the hash of that PDF, for the
+    next import to compare. An id or PDF path that another paper of ``current`` has is not taken: the
+    forum id is added to it. The report names the paper by its id in ``accepted.yml``."""
+    record, own = paper_record(note, workshop), _own(current, note)
+    others, last = _others(current, note), previous.get(record["openreview"])
     if record["id"] in others:
         record["id"] = f"{record['id']}-{_paper_id({'forum': record['openreview']})}"
+    named = str(own["id"]) if own and own.get("id") else record["id"]
     found = find_pdfs(note, pdfs)
     if not found:
-        report.without_pdf.append(record["id"])
+        report.without_pdf.append(named)
         return record, None
     source, *others_found = found
     taken = file_hash(source) if others_found else None
     if different := [path.name for path in others_found if file_hash(path) != taken]:
-        report.other_downloads.append(f"{record['id']}: {source.name} taken, not {', '.join(different)}")
+        report.other_downloads.append(f"{named}: {source.name} taken, not {', '.join(different)}")
+    if own is not None and _edited_by_hand(own, last, "pdf"):
+        # Not copied into papers/: a PDF renamed or removed by hand came back at every import.
+        if last and last.get("pdf"):
+            record["pdf"] = last["pdf"]
+        if file_hash(source) != (last or {}).get("pdf_sha256"):
+            report.kept.append(f"{named}: pdf (the export's PDF, {source.name}, is not copied)")
+        return record, None
     # Here, not at the top: every command imports this module, and pypdf takes a tenth of a second.
     from .pdf_reader import unreadable
 
     if why := unreadable(source):
-        report.not_pdfs.append(f"{record['id']}: {source.name}: {why}")
+        report.not_pdfs.append(f"{named}: {source.name}: {why}")
         return record, None
-    record["pdf"], sha256 = _place_pdf(source, papers_dir, record["id"], previous.get(record["openreview"]), others,
-                                       report)
+    record["pdf"], sha256 = _place_pdf(source, papers_dir, record["id"], named, last, others, report)
     return record, sha256
 
 
-def _place_pdf(source: Path, papers_dir: Path, paper_id: str, last: dict | None, others: set[str],
+def _place_pdf(source: Path, papers_dir: Path, paper_id: str, named: str, last: dict | None, others: set[str],
                report: ImportReport) -> tuple[str, str]:
     """The PDF's path relative to ``papers/`` and the hash of the file the import placed there, for
     the next import to compare: ``source`` itself when it lies in ``papers/``, else a copy in
-    ``papers/pdf/``; but a file the last import placed there that the organizer has since replaced
-    is kept, and a file placed there otherwise (by hand, or named by another paper) is never
-    overwritten: the copy goes beside it."""
+    ``papers/pdf/``, named after ``paper_id``; but a file the last import placed there that the
+    organizer has since replaced is kept, and a file placed there otherwise (by hand, or named by
+    another paper) is never overwritten: the copy goes beside it. The report calls the paper ``named``."""
     if source.resolve().is_relative_to(papers_dir.resolve()):
         return source.resolve().relative_to(papers_dir.resolve()).as_posix(), file_hash(source)
     relative = f"pdf/{paper_id}.pdf"
@@ -474,15 +496,15 @@ def _place_pdf(source: Path, papers_dir: Path, paper_id: str, last: dict | None,
         there, offered = file_hash(target), file_hash(source)
         placed_before = (last or {}).get("pdf_sha256")
         if placed_before and there not in (offered, placed_before) and relative not in others:
-            report.kept_pdfs.append(f"{paper_id}: papers/{relative}")
+            report.kept_pdfs.append(f"{named}: papers/{relative}")
             # What the import placed stays remembered: the organizer's file stays theirs at every import.
             return relative, placed_before
         if there != offered and there != placed_before:
             beside, relative = relative, f"pdf/{paper_id}-openreview.pdf"
-            report.placed_beside.append(f"{paper_id}: papers/{relative} (beside papers/{beside})")
+            report.placed_beside.append(f"{named}: papers/{relative} (beside papers/{beside})")
             target = papers_dir / relative
         elif there != offered:
-            report.updated.append(f"{paper_id}: the PDF, papers/{relative}")
+            report.updated.append(f"{named}: the PDF, papers/{relative}")
     target.parent.mkdir(parents=True, exist_ok=True)
     with replacing(target) as temporary:
         shutil.copy2(source, temporary)
