@@ -91,6 +91,18 @@ def test_an_id_naming_another_papers_file_is_an_error_naming_both(tmp_path, suff
                        "'good-paper' (line 1); choose another id for one of them")]
 
 
+def test_a_talk_with_a_papers_id_is_an_error_naming_the_paper(tmp_path):
+    """A recording names its paper or talk by id: one named so was published on both pages (a
+    new-user trial)."""
+    root = _with_papers(tmp_path, GOOD)
+    (root / "papers" / "talks.yml").write_text(
+        "- id: a-keynote\n  title: A keynote\n  kind: invited\n  speakers: [Ana Silva]\n"
+        "- id: good-paper\n  title: A panel\n  kind: panel\n  speakers: [Ana Silva, Bo Chen]\n", "utf-8")
+    assert _errors(root) == [("papers/talks.yml", 5, "talks[1].id", "'good-paper' is also the id of a paper "
+                              "(papers/accepted.yml, line 1): recordings.yml and program.yml name a paper or a talk by "
+                              "its id; choose another id for the talk")]
+
+
 @pytest.mark.parametrize("name", ["index", "keywords", "keywords-a", "keywords-other"])
 def test_an_id_naming_a_generated_page_is_an_error(tmp_path, name):
     errors = _errors(_with_papers(tmp_path, GOOD.replace("id: good-paper", f"id: {name}")))
