@@ -12,7 +12,7 @@ from proceedings.inputs.loader import load
 from proceedings.inputs.pdf import PdfCache
 from proceedings.model.locations import Project
 
-from conftest import PAPERS_YML, REPO, write_project
+from conftest import PAPERS_YML, REPO, WORKSHOP_YML, write_project
 
 
 def _errors(root: Path) -> list[tuple[str, int | None, str | None, str]]:
@@ -89,6 +89,19 @@ def test_an_id_naming_another_papers_file_is_an_error_naming_both(tmp_path, suff
     errors = _errors(_with_papers(tmp_path, GOOD + other))
     assert errors == [("papers/accepted.yml", 6, "papers[1].id", f"'good-paper-{suffix}' is also the name of a file of "
                        "'good-paper' (line 1); choose another id for one of them")]
+
+
+def test_a_workshop_error_elsewhere_does_not_hide_unknown_tracks_and_a_broken_track_list_adds_none(tmp_path):
+    """A new-user trial: a mistyped date in workshop.yml hid every paper's unknown track until it was
+    fixed. A track list with errors of its own checks no paper's track: each would be an error for
+    the same mistake."""
+    papers = GOOD.replace("track: full", "track: poster")
+    root = write_project(tmp_path / "date", WORKSHOP_YML.replace("date: 2026-04-27", "date: 2026-05-33"), papers)
+    assert [(file, line, fld) for file, line, fld, _ in _errors(root)] == [
+        ("papers/accepted.yml", 5, "papers[0].track"), ("papers/workshop.yml", 5, "workshop.date")]
+    broken = WORKSHOP_YML.replace("  - id: tiny\n    title: Tiny papers\n", "  - id: tiny\n")
+    root = write_project(tmp_path / "tracks", broken, papers)
+    assert [(file, fld) for file, _, fld, _ in _errors(root)] == [("papers/workshop.yml", "workshop.tracks[1].title")]
 
 
 def test_a_talk_with_a_papers_id_is_an_error_naming_the_paper(tmp_path):

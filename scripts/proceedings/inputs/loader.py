@@ -13,7 +13,7 @@ from ..model.program import SLOT_FIELDS, Slot, check_overlaps, read_slot
 from ..model.recording import RECORDING_FIELDS, read_recording
 from ..model.talk import TALK_FIELDS, Talk, read_talk
 from ..model.volume import Proceedings
-from ..model.workshop import Workshop, read_workshop
+from ..model.workshop import Track, Workshop, read_workshop, track_among
 from ..records.diagnostics import Diagnostics
 from ..records.fields import Fields
 from ..records.sources import Located, load_csv, load_yaml, record_list
@@ -40,12 +40,12 @@ def load(project: Project, workers: int | None = None, keep_going: bool = False,
         diags.error("papers", None, None, "no papers/ folder here; is this a proceedings project? "
                     f"(`proceedings new DIR` makes one){inside}")
         return None, diags
-    workshop = _load_workshop(project, diags)
+    workshop, tracks = _load_workshop(project, diags)
     errors = diags.error_count
     file, records = _load_paper_records(project, diags)
     paper_ids = _named_ids_if_read(records, errors, diags)
     papers = _distinctly_named(_read_records(file, records, "papers", PAPER_FIELDS, diags,
-                                             lambda fields: read_paper(fields, workshop, project.papers)), "papers",
+                                             lambda fields: read_paper(fields, tracks, project.papers)), "papers",
                                volume_doi=workshop.doi if workshop else None)
     papers = _with_private_passwords(project, papers, paper_ids, diags)
     errors = diags.error_count
@@ -63,7 +63,7 @@ def load(project: Project, workers: int | None = None, keep_going: bool = False,
     recordings = _read_list(project, "recordings.yml", "recordings", RECORDING_FIELDS, diags,
                             lambda fields: read_recording(fields, project.papers, items))
     with (timings or Timings()).stage("PDF facts"):
-        pdfs, unusable = _load_pdf_facts(project, workshop, papers + talks, workers, keep_going, digests or {},
+        pdfs, unusable = _load_pdf_facts(project, tracks, papers + talks, workers, keep_going, digests or {},
                                          pdf_cache or PdfCache(project.pdf_facts))
     if workshop is None or (diags.has_errors and not keep_going):
         return None, diags
@@ -82,16 +82,17 @@ def _without(items: list[tuple], unusable: set[tuple[str, str]]) -> tuple:
 def load_workshop(project: Project) -> tuple[Workshop | None, Diagnostics]:
     """Only the workshop (for commands that need its tracks but not the papers)."""
     diags = Diagnostics()
-    return _load_workshop(project, diags), diags
+    return _load_workshop(project, diags)[0], diags
 
 
-def _load_workshop(project: Project, diags: Diagnostics) -> Workshop | None:
+def _load_workshop(project: Project, diags: Diagnostics) -> tuple[Workshop | None, tuple[Track, ...] | None]:
+    """:func:`~proceedings.model.workshop.read_workshop` of ``workshop.yml``."""
     path = project.papers / "workshop.yml"
     if not path.is_file():
         diags.error("papers/workshop.yml", None, None, "missing: it describes the volume (title, date, tracks, ...)")
-        return None
+        return None, None
     data = load_yaml(path, "papers/workshop.yml", diags)
-    return None if data is None else read_workshop(data, "papers/workshop.yml", diags)
+    return (None, None) if data is None else read_workshop(data, "papers/workshop.yml", diags)
 
 
 def _load_paper_records(project: Project, diags: Diagnostics) -> tuple[str, list[Located]]:
@@ -259,7 +260,7 @@ def _check_presented(papers: list[tuple[Paper, Fields]], slots: list[tuple[Slot,
             fields.warning(None, "the paper is presented in no slot of papers/program.yml")
 
 
-def _load_pdf_facts(project: Project, workshop: Workshop | None, items: list[tuple[Paper | Talk, Fields]],
+def _load_pdf_facts(project: Project, tracks: tuple[Track, ...] | None, items: list[tuple[Paper | Talk, Fields]],
                     workers: int | None, keep_going: bool, digests: Mapping[str, str],
                     cache: PdfCache) -> tuple[dict[str, PdfFacts], set[tuple[str, str]]]:
     """Facts of every PDF the papers and talks publish, and the (item id, field) pairs whose file is
@@ -274,7 +275,7 @@ def _load_pdf_facts(project: Project, workshop: Workshop | None, items: list[tup
     unusable = set()
     for item, fields, name, relative in named:
         found = facts[project.papers / relative]
-        track = workshop.track(item.track) if workshop and isinstance(item, Paper) else None
+        track = track_among(tracks, item.track) if tracks and isinstance(item, Paper) else None
         problem = found.error or (name == "pdf" and track and track.pdf_problem(found.pages, found.size))
         if problem:
             unusable.add((item.id, name))

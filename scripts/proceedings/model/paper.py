@@ -12,7 +12,7 @@ from ..records.fields import Fields
 from ..records.sources import Located
 from ..util.doi import doi_url
 from .people import Person, read_people
-from .workshop import Workshop
+from .workshop import Track, track_among
 
 PAPER_FIELDS = (
     "id", "title", "authors", "abstract", "keywords", "track", "session", "pdf", "slides", "poster",
@@ -119,12 +119,13 @@ class Paper:
         return f"https://openreview.net/forum?id={self.openreview}" if self.openreview else None
 
 
-def read_paper(fields: Fields, workshop: Workshop | None, papers_dir: Path) -> Paper | None:
-    """The paper in one record of the accepted list; None (with diagnostics) when it is unusable."""
+def read_paper(fields: Fields, tracks: tuple[Track, ...] | None, papers_dir: Path) -> Paper | None:
+    """The paper in one record of the accepted list; None (with diagnostics) when it is unusable. Its
+    track is checked against ``tracks``, when they are known."""
     pid = fields.slug("id", required=True)
     track = fields.text("track", required=True)
-    if track and workshop and not workshop.track(track):
-        known = ", ".join(t.id for t in workshop.tracks)
+    if track and tracks is not None and not track_among(tracks, track):
+        known = ", ".join(t.id for t in tracks)
         fields.error("track", f"unknown track {track!r}; workshop.yml defines: {known}")
         track = None  # a paper must be listed under a track, so with --keep-going it is left out
     values: dict[str, Any] = dict(

@@ -141,15 +141,25 @@ class Workshop:
 
     def track(self, track_id: str) -> Track | None:
         """The track with this id, if any."""
-        return next((t for t in self.tracks if t.id == track_id), None)
+        return track_among(self.tracks, track_id)
 
 
-def read_workshop(data: object, file: str, diags: Diagnostics) -> Workshop | None:
-    """The workshop from the parsed ``workshop.yml``; None (with diagnostics) when it is unusable."""
+def track_among(tracks: tuple[Track, ...], track_id: str) -> Track | None:
+    """The track of ``tracks`` with this id, if any."""
+    return next((track for track in tracks if track.id == track_id), None)
+
+
+def read_workshop(data: object, file: str, diags: Diagnostics) -> tuple[Workshop | None, tuple[Track, ...] | None]:
+    """The workshop from the parsed ``workshop.yml``, None (with diagnostics) when it is unusable; and
+    its tracks, unless they have errors of their own: the papers' tracks are checked against them
+    even when another field is wrong (a mistyped date hid every paper's unknown track)."""
     if not isinstance(data, Located):
         diags.error(file, 1, None, "expected a record with fields such as id, title, date, tracks")
-        return None
+        return None, None
     fields = Fields(data, file, "workshop", WORKSHOP_FIELDS, diags)
+    errors = diags.error_count
+    tracks = _read_tracks(fields)
+    usable_tracks = tracks if diags.error_count == errors else None
     values: dict[str, Any] = dict(
         id=fields.slug("id", required=True),
         title=fields.text("title", required=True),
@@ -160,7 +170,7 @@ def read_workshop(data: object, file: str, diags: Diagnostics) -> Workshop | Non
         timezone=_read_timezone(fields),
         url=fields.url("url", required=True),
         archival=fields.boolean("archival", default=False),
-        tracks=_read_tracks(fields),
+        tracks=tracks,
     )
     fields.integer("year")
     if values["date"] and (year := data.get("year")) is not None and str(year) != str(values["date"].year):
@@ -179,8 +189,8 @@ def read_workshop(data: object, file: str, diags: Diagnostics) -> Workshop | Non
         zenodo_community=_read_community(fields),
     )
     if any(value is None for value in values.values()):
-        return None
-    return Workshop(**values, **optional)
+        return None, usable_tracks
+    return Workshop(**values, **optional), usable_tracks
 
 
 def _read_community(fields: Fields) -> str | None:
