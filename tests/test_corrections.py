@@ -85,3 +85,26 @@ def test_a_revision_needs_its_pdf(tmp_path):
     _, diags = load(Project(root))
     assert [(d.field, d.message) for d in diags.sorted()] == [
         ("papers[0].revisions[0].pdf", "required field is missing: each revision keeps its PDF")]
+
+
+def test_revisions_out_of_order_or_naming_the_current_or_another_revision_s_pdf_are_errors(tmp_path):
+    """A new-user trial: a revision listed after a later one, naming the paper's current PDF, was
+    published as the newest but one of three versions, two of them the same file."""
+    papers = PAPERS_YML.replace("  pdf: pdf/paper-one.pdf\n", """\
+  pdf: pdf/paper-one.pdf
+  revisions:
+    - {date: 2026-03-01, note: Submitted, pdf: pdf/paper-two.pdf}
+    - {date: 2026-03-01, note: Same day, pdf: pdf/paper-one-v1.pdf}
+    - {date: 2026-01-01, note: Older one listed last, pdf: pdf/paper-one.pdf}
+    - {date: 2026-04-01, note: Again, pdf: pdf/paper-two.pdf}
+""")
+    root = write_project(tmp_path / "p", papers=papers, pdfs=("paper-one", "paper-two", "paper-one-v1"))
+    _, diags = load(Project(root))
+    line = papers.splitlines().index("  pdf: pdf/paper-one.pdf") + 1
+    assert [(d.line, d.field, d.message) for d in diags.sorted() if d.severity.value == "error"] == [
+        (line + 4, "papers[0].revisions[2].date", "2026-01-01 is before the date of the revision listed above it "
+                                                   "(2026-03-01): list the revisions oldest first"),
+        (line + 4, "papers[0].revisions[2].pdf", f"papers/pdf/paper-one.pdf is the paper's own PDF (pdf: line {line}): "
+                                                  "each revision keeps the PDF of its own version"),
+        (line + 5, "papers[0].revisions[3].pdf", f"papers/pdf/paper-two.pdf is also that of an earlier revision "
+                                                  f"(line {line + 2}): each revision keeps the PDF of its own version")]

@@ -135,10 +135,11 @@ def read_paper(fields: Fields, tracks: tuple[Track, ...] | None, papers_dir: Pat
         abstract=fields.text("abstract", required=True, multiline=True, math=True),
         track=track,
     )
+    pdf = fields.path("pdf", papers_dir)
     optional: dict[str, Any] = dict(
         keywords=fields.text_list("keywords"),
         session=fields.text("session"),
-        pdf=fields.path("pdf", papers_dir),
+        pdf=pdf,
         slides=fields.path("slides", papers_dir),
         poster=fields.path("poster", papers_dir),
         openreview=_read_openreview(fields),
@@ -147,8 +148,7 @@ def read_paper(fields: Fields, tracks: tuple[Track, ...] | None, papers_dir: Pat
         tldr=fields.text("tldr", multiline=True, math=True),
         bibkey=_read_bibkey(fields),
         pdf_password=fields.text("pdf_password"),
-        revisions=tuple(notice for label, data in fields.records("revisions")
-                        if (notice := _read_notice(fields.sub(label, data, NOTICE_FIELDS), "note", papers_dir, True))),
+        revisions=_read_revisions(fields, papers_dir, pdf),
         erratum=_read_nested_notice(fields, "erratum", "note", papers_dir),
         withdrawn=_read_nested_notice(fields, "withdrawn", "reason", papers_dir),
         retracted=_read_nested_notice(fields, "retracted", "reason", papers_dir),
@@ -157,6 +157,29 @@ def read_paper(fields: Fields, tracks: tuple[Track, ...] | None, papers_dir: Pat
     if any(not value for value in values.values()):
         return None
     return Paper(**values, **optional)
+
+
+def _read_revisions(fields: Fields, papers_dir: Path, pdf: str | None) -> tuple[Notice, ...]:
+    """The paper's earlier versions, oldest first, each with a PDF of its own: the page numbers them
+    in this order (one listed out of order showed a wrong history), and a revision that names the
+    current ``pdf`` or another revision's PDF is an error."""
+    revisions: list[Notice] = []
+    lines: dict[str, int] = {pdf: fields.data.line_of("pdf")} if pdf else {}
+    for label, data in fields.records("revisions"):
+        revision_fields = fields.sub(label, data, NOTICE_FIELDS)
+        notice = _read_notice(revision_fields, "note", papers_dir, True)
+        if notice is None:
+            continue
+        if revisions and notice.date < revisions[-1].date:
+            revision_fields.error("date", f"{notice.date} is before the date of the revision listed above it "
+                                          f"({revisions[-1].date}): list the revisions oldest first")
+        if notice.pdf in lines:
+            whose = "the paper's own PDF (pdf: line" if notice.pdf == pdf else "also that of an earlier revision (line"
+            revision_fields.error("pdf", f"papers/{notice.pdf} is {whose} {lines[notice.pdf]}): each revision "
+                                         "keeps the PDF of its own version")
+        lines.setdefault(str(notice.pdf), data.line_of("pdf"))
+        revisions.append(notice)
+    return tuple(revisions)
 
 
 def _read_nested_notice(fields: Fields, name: str, text: str, papers_dir: Path) -> Notice | None:
