@@ -365,6 +365,11 @@ def test_program_page_lists_slots_with_links(built):
     assert "../papers/one-slides.pdf" not in hrefs and "../papers/paper-one-slides.pdf" in hrefs
     assert article.select_one("button.proceedings-zone-switch")["data-venue-zone"] == "America/Sao_Paulo"
     assert (root / "_build/html/program.ics").is_file()
+    # What link previews show, with its times (made from the page's text, it lost them: "Times are.").
+    head = BeautifulSoup((root / "_build/html/book/program/index.html").read_text("utf-8"), "html.parser")
+    described = {meta["content"] for meta in head.select('meta[name="description"], meta[property="og:description"]')}
+    assert described == {"The program of Test Workshop on Foundation Models, Monday 27 April 2026, Rio de Janeiro, Brazil, "
+                         "09:00–10:30 Rio de Janeiro time (America/Sao_Paulo): Keynote; Talks"}
 
 
 def test_talk_page(built):
@@ -373,7 +378,7 @@ def test_talk_page(built):
     assert _text(article.find("h1")).startswith("A Keynote")
     assert article.find("a", href="https://example.org/ada").get_text() == "Ada Lovelace"
     presented = " ".join(article.get_text("").split())
-    assert "Presented: Keynote, 09:00–09:45 (Rio de Janeiro time (America/Sao_Paulo))" in presented
+    assert "Presented: Keynote, 09:00–09:45; Rio de Janeiro time (America/Sao_Paulo)" in presented
     assert [t["datetime"] for t in article.find_all("time")] == ["2026-04-27T09:00:00-03:00", "2026-04-27T09:45:00-03:00"]
     assert (root / "_build/html/book/talks/panel.html").is_file()
 

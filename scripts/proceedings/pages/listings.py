@@ -31,7 +31,7 @@ def presented_in(volume: Proceedings, item_id: str) -> str:
     if not slots:
         return ""
     links = [f"{myst.ref(slot.title, slot.anchor)}, {slot_span(volume, slot)}" for slot in slots]
-    return f"**Presented:** {' · '.join(links)} ({myst.role('venuezone', zone_label(volume))})"
+    return f"**Presented:** {' · '.join(links)}; {myst.role('venuezone', zone_label(volume))}"
 
 
 def slot_span(volume: Proceedings, slot: Slot) -> str:

@@ -30,7 +30,19 @@ def program_page(volume: Proceedings) -> str:
     blocks = [intro, calendar] if volume.program else ["The program has not been published yet."]
     for slot in volume.program:
         blocks += [f"({slot.anchor})=", f"## {slot_span(volume, slot)} {myst.text(slot.title)}", _slot_body(volume, slot)]
-    return generated_page(NOT_SEARCHED, "Program", *blocks)
+    return generated_page({**NOT_SEARCHED, "og:description": _program_description(volume)}, "Program", *blocks)
+
+
+def _program_description(volume: Proceedings) -> str:
+    """What link previews and search engines show of the program page. Made from its text, it lost
+    every time (they are the reader's script's elements): "Times are. ... – Opening Remarks:"."""
+    workshop = volume.workshop
+    when = f"{workshop.date:%A %-d %B %Y}, {workshop.location}"
+    if not volume.program:
+        return f"The program of {workshop.title}, {when}: not published yet."
+    hours = f"{min(slot.start for slot in volume.program):%H:%M}–{max(slot.end for slot in volume.program):%H:%M}"
+    titles = "; ".join(slot.title for slot in volume.program)
+    return f"The program of {workshop.title}, {when}, {hours} {zone_label(volume)}: {titles}"[:300]
 
 
 def _slot_body(volume: Proceedings, slot: Slot) -> str:
