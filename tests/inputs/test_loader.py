@@ -273,6 +273,15 @@ def test_a_quote_that_runs_on_to_an_escape_it_cannot_read_is_reported_where_it_o
     assert errors[0][3].startswith("YAML syntax error, column 10: a quoted text opened here is not closed (YAML read on to line 8, column ")
 
 
+def test_a_quote_that_runs_over_later_records_to_an_escape_is_reported_where_it_opens(tmp_path):
+    """A new-user trial: the quote left open read two records on, to a backslash in an abstract
+    indented deeper, and the error's line was that abstract's."""
+    later = GOOD.replace("good-paper", "later").replace("abstract: Fine.", "abstract: >\n    A \\mathbb{R} space.")
+    errors = _errors(_with_papers(tmp_path, GOOD + '- id: x\n  title: "Unclosed\n  track: full\n' + later))
+    assert len(errors) == 1 and errors[0][1] == 7, errors
+    assert errors[0][3].startswith("YAML syntax error, column 10: a quoted text opened here is not closed (YAML read on to line 13, column ")
+
+
 def test_workshop_errors(tmp_path):
     root = write_project(tmp_path / "p", workshop="id: ws\ntitle: T\nbooktitle: B\nvenue: V\ndate: 2026-13-01\n"
                          "location: L\ntimezone: Mars/Olympus\nurl: javascript:alert(1)\ntracks: []\n")

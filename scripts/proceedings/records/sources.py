@@ -175,12 +175,14 @@ def yaml_syntax_error(exc: Any, text: str) -> tuple[int | None, str]:
 
 def _left_open(lines: list[str], opened: int, problem: int) -> bool:
     """Whether YAML, reading a construct opened on line ``opened`` (from 0), failed at the file's end
-    or on a line indented no deeper than that one (the record's next field, or the next record): the
-    construct was left open. A construct that goes on over lines indented deeper (a list of authors
-    over two lines) failed inside, where YAML says."""
+    or on a line indented no deeper than that one, or read on over such a line (the record's next
+    field, or the next record: a quote left open read later records until a backslash in an abstract
+    far below): the construct was left open. A construct that goes on over lines indented deeper (a
+    list of authors over two lines) failed inside, where YAML says."""
     if problem >= len(lines) or not lines[problem].strip():
         return True
-    return _indent(lines[problem]) <= _indent(lines[opened])
+    depth = _indent(lines[opened])
+    return any(line.strip() and _indent(line) <= depth for line in lines[opened + 1:problem + 1])
 
 
 def _indent(line: str) -> int:
