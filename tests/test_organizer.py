@@ -369,6 +369,19 @@ def test_new_names_the_build_command_to_paste(tmp_path, capsys):
     assert f"then run: proceedings build '{root}'" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("inside", ["papers/sub", "book/more", "_build/x"])
+def test_new_refuses_a_folder_another_projects_build_reads_or_writes(tmp_path, capsys, inside):
+    """A new-user trial made a project in another one's papers/: its files were that project's inputs."""
+    outer = tmp_path / "outer"
+    assert main(["new", str(outer)]) == 0
+    capsys.readouterr()
+    assert main(["new", str(outer / inside)]) == 1
+    folder = inside.split("/")[0]
+    assert f"is inside {(outer / folder).resolve()}, a folder of the project in {outer.resolve()}" in capsys.readouterr().err
+    assert not (outer / inside).exists()
+    assert main(["new", str(outer / "beside-its-folders")]) == 0
+
+
 def test_the_home_page_says_when_and_where_from_workshop_yml(scaffold):
     _edit(scaffold / "papers/workshop.yml", 'location: "Rio de Janeiro, Brazil"', 'location: "Kyoto, Japan"')
     _edit(scaffold / "papers/workshop.yml", "timezone: America/Sao_Paulo", "timezone: Asia/Tokyo")

@@ -47,11 +47,16 @@ def _report(diags: Diagnostics, as_json: bool = False) -> None:
 
 def cmd_new(args: argparse.Namespace) -> int:
     """Create a new proceedings project from the scaffold."""
-    from .new import create_project  # here: it imports fpdf for the sample PDFs, 0.4 s that every command paid
+    # Here: it imports fpdf for the sample PDFs, 0.4 s that every command paid.
+    from .new import create_project, enclosing_project_folder
 
     target = Path(args.dir)
     if target.exists() and any(target.iterdir()):
         print(f"{target} exists and is not empty; choose a new folder", file=sys.stderr)
+        return 1
+    if folder := enclosing_project_folder(target):
+        print(f"{target} is inside {folder}, a folder of the project in {folder.parent}, whose build would read or "
+              "overwrite it; choose a folder outside it", file=sys.stderr)
         return 1
     installed = create_project(target)
     print(f"Created {target}. Edit {target}/papers/, then run: proceedings build {shlex.quote(str(target))}")

@@ -34,6 +34,18 @@ def create_project(target: Path) -> str:
     return f"{requirement} ({origin})"
 
 
+def enclosing_project_folder(target: Path) -> Path | None:
+    """The folder of another project that ``target`` would lie in, whose build reads or writes it:
+    its ``papers/`` (each file of a project made there was that project's input, its example PDF
+    one that "no paper publishes"), ``book/`` or ``_build/``."""
+    target = target.resolve()
+    for root in target.parents:
+        if (root / "papers" / "workshop.yml").is_file():
+            return next((folder for folder in (root / "papers", root / "book", root / "_build")
+                         if target.is_relative_to(folder)), None)
+    return None
+
+
 def _direct_url() -> dict:
     """Where pip installed this tool from, as it recorded it (PEP 610); empty for an index install."""
     text = metadata.distribution(DISTRIBUTION).read_text("direct_url.json")
