@@ -102,6 +102,11 @@ def test_a_workshop_error_elsewhere_does_not_hide_unknown_tracks_and_a_broken_tr
     broken = WORKSHOP_YML.replace("  - id: tiny\n    title: Tiny papers\n", "  - id: tiny\n")
     root = write_project(tmp_path / "tracks", broken, papers)
     assert [(file, fld) for file, _, fld, _ in _errors(root)] == [("papers/workshop.yml", "workshop.tracks[1].title")]
+    # A track read with a mistake in another of its fields still checks the papers' tracks (a review).
+    typo = WORKSHOP_YML.replace("    title: Tiny papers\n", "    title: Tiny papers\n    max_page: 4\n")
+    root = write_project(tmp_path / "typo", typo, papers)
+    assert [(file, fld) for file, _, fld, _ in _errors(root)] == [
+        ("papers/accepted.yml", "papers[0].track"), ("papers/workshop.yml", "workshop.tracks[1].max_page")]
 
 
 def test_a_talk_with_a_papers_id_is_an_error_naming_the_paper(tmp_path):
@@ -114,6 +119,10 @@ def test_a_talk_with_a_papers_id_is_an_error_naming_the_paper(tmp_path):
     assert _errors(root) == [("papers/talks.yml", 5, "talks[1].id", "'good-paper' is also the id of a paper "
                               "(papers/accepted.yml, line 1): recordings.yml and program.yml name a paper or a talk by "
                               "its id; choose another id for the talk")]
+    # A paper with an error of its own still names its id (a review).
+    (root / "papers" / "accepted.yml").write_text(GOOD.replace("  abstract: Fine.\n", ""), "utf-8")
+    assert [(file, fld) for file, _, fld, _ in _errors(root)] == [
+        ("papers/accepted.yml", "papers[0].abstract"), ("papers/talks.yml", "talks[1].id")]
 
 
 @pytest.mark.parametrize("name", ["index", "keywords", "keywords-a", "keywords-other"])
@@ -280,6 +289,13 @@ def test_a_quote_that_runs_over_later_records_to_an_escape_is_reported_where_it_
     errors = _errors(_with_papers(tmp_path, GOOD + '- id: x\n  title: "Unclosed\n  track: full\n' + later))
     assert len(errors) == 1 and errors[0][1] == 7, errors
     assert errors[0][3].startswith("YAML syntax error, column 10: a quoted text opened here is not closed (YAML read on to line 13, column ")
+
+
+def test_a_quoted_text_going_on_at_its_keys_depth_is_not_taken_for_one_left_open(tmp_path):
+    """YAML reads a quoted text's next lines at its key's depth (a review): the error is where it is."""
+    papers = '- id: a\n  abstract: "First line\n  second line\n     third \\q line"\n  track: full\n'
+    errors = _errors(_with_papers(tmp_path, papers))
+    assert len(errors) == 1 and errors[0][1] == 4 and "not closed" not in errors[0][3], errors
 
 
 def test_workshop_errors(tmp_path):

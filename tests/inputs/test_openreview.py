@@ -268,8 +268,18 @@ def test_fields_and_pdfs_removed_or_renamed_by_hand_stay_so_at_every_later_impor
     (pdfs / "Forum0003x.pdf").unlink()
     sample_pdf(pdfs / "Forum0003x.pdf", "Paper 3, revised", ["X"], "A.", pages=2)
     assert main(["import-openreview", str(export), str(root), "--pdfs", str(pdfs)]) == 0
-    assert "paper3: pdf (the export's PDF, Forum0003x.pdf, is not copied)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert out.startswith("0 added, 0 field(s) updated, 4 hand edit(s) kept,")
+    assert [line for line in out.splitlines() if "paper3" in line] == [
+        "  kept (edited by hand): paper3: pdf (the export's PDF changed too: Forum0003x.pdf is not copied)"]
     assert not (folder / "paper3.pdf").exists() and accepted.read_bytes() == edited
+    # A required text deleted by hand is the export's again: without it the build would stop (a review).
+    records = yaml.safe_load(accepted.read_text("utf-8"))
+    del records[0]["abstract"]
+    accepted.write_text(yaml.safe_dump(records, allow_unicode=True), "utf-8")
+    assert main(["import-openreview", str(export), str(root), "--pdfs", str(pdfs)]) == 0
+    assert "updated: paper1: abstract" in capsys.readouterr().out
+    assert yaml.safe_load(accepted.read_text("utf-8"))[0]["abstract"] == "Abstract of paper 1 with $x^1$."
 
 
 def test_a_pdf_replaced_by_hand_stays_at_every_later_import(tmp_path, capsys):

@@ -111,6 +111,19 @@ def test_an_interrupt_python_would_drop_comes_again():
         sys.unraisablehook = hook
 
 
+def test_an_interrupt_python_dropped_as_the_block_ends_is_raised_there_not_after(monkeypatch):
+    """Sent again after the block, it met Python's own handler: a traceback where the command had
+    handled everything (a review)."""
+    monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: None)
+    with pytest.raises(KeyboardInterrupt):
+        with interrupts_end_children():
+            referent = _Referent()
+            reference = weakref.ref(referent, lambda _: signal.getsignal(signal.SIGINT)(signal.SIGINT, None))
+            del referent
+    assert reference() is None and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    time.sleep(0.1)  # nothing comes after the block
+
+
 def _raise(error: Exception) -> None:
     raise error
 

@@ -53,7 +53,7 @@ def load(project: Project, workers: int | None = None, keep_going: bool = False,
     talk_ids = _named_ids_if_read(talk_records, errors, diags)
     talks = _distinctly_named(_read_records("papers/talks.yml", talk_records, "talks", TALK_FIELDS, diags,
                                             lambda fields: read_talk(fields, project.papers)), "talks")
-    talks = _apart_from_papers(talks, papers, file)
+    talks = _apart_from_papers(talks, records, file)
     slots = _read_list(project, "program.yml", "slots", SLOT_FIELDS, diags, read_slot)
     _check_program(slots, paper_ids, talk_ids, diags)
     _check_presented(papers, slots)
@@ -187,15 +187,16 @@ def _with_private_passwords(project: Project, papers: list[tuple], paper_ids: se
             for paper, fields in papers]
 
 
-def _apart_from_papers(talks: list[tuple], papers: list[tuple], file: str) -> list[tuple]:
-    """The talks whose id no paper has; an error on each other one: a recording names its paper or
-    talk by id, and one named so was published on both pages."""
-    paper_ids = {paper.id: fields for paper, fields in papers}
+def _apart_from_papers(talks: list[tuple], paper_records: list, file: str) -> list[tuple]:
+    """The talks whose id no paper record names (valid or not); an error on each other one: a
+    recording names its paper or talk by id, and one named so was published on both pages."""
+    lines = {record["id"]: record.line_of("id") for record in paper_records
+             if isinstance(record, Located) and isinstance(record.get("id"), str)}
     for talk, fields in talks:
-        if talk.id in paper_ids:
-            fields.error("id", f"{talk.id!r} is also the id of a paper ({file}, line {paper_ids[talk.id].data.line_of('id')}): "
-                               "recordings.yml and program.yml name a paper or a talk by its id; choose another id for the talk")
-    return [(talk, fields) for talk, fields in talks if talk.id not in paper_ids]
+        if talk.id in lines:
+            fields.error("id", f"{talk.id!r} is also the id of a paper ({file}, line {lines[talk.id]}): recordings.yml "
+                               "and program.yml name a paper or a talk by its id; choose another id for the talk")
+    return [(talk, fields) for talk, fields in talks if talk.id not in lines]
 
 
 def _distinctly_named(items: list[tuple], folder: str, volume_doi: str | None = None) -> list[tuple]:

@@ -270,8 +270,11 @@ def _update(old: dict, new: dict, last: dict | None, report: ImportReport) -> No
 
 def _edited_by_hand(old: dict, last: dict | None, name: str) -> bool:
     """Whether the organizer set the field ``name`` of ``old`` since the ``last`` import: changed it,
-    or deleted it (an author who asked for a keyword or the PDF to go). Without a memory of the last
-    import, whatever is there may be a hand edit, and nothing there is none."""
+    or deleted it (an author who asked for a keyword or the PDF to go), unless the build requires it
+    (deleting one takes the export's value again). Without a memory of the last import, whatever is
+    there may be a hand edit, and nothing there is none."""
+    if name in PAPER_REQUIRED and not old.get(name):
+        return False
     if last is None:
         return old.get(name) is not None
     return old.get(name) != last.get(name)
@@ -465,11 +468,12 @@ def _imported_record(note: dict, workshop: Workshop, pdfs: Path | None, papers_d
     if different := [path.name for path in others_found if file_hash(path) != taken]:
         report.other_downloads.append(f"{named}: {source.name} taken, not {', '.join(different)}")
     if own is not None and _edited_by_hand(own, last, "pdf"):
-        # Not copied into papers/: a PDF renamed or removed by hand came back at every import.
-        if last and last.get("pdf"):
-            record["pdf"] = last["pdf"]
+        # Not copied into papers/: a PDF renamed or removed by hand came back at every import. The
+        # merge reports the field kept, or here, once, with the export's new PDF.
         if file_hash(source) != (last or {}).get("pdf_sha256"):
-            report.kept.append(f"{named}: pdf (the export's PDF, {source.name}, is not copied)")
+            report.kept.append(f"{named}: pdf (the export's PDF changed too: {source.name} is not copied)")
+        elif last and last.get("pdf"):
+            record["pdf"] = last["pdf"]
         return record, None
     # Here, not at the top: every command imports this module, and pypdf takes a tenth of a second.
     from .pdf_reader import unreadable

@@ -157,9 +157,7 @@ def read_workshop(data: object, file: str, diags: Diagnostics) -> tuple[Workshop
         diags.error(file, 1, None, "expected a record with fields such as id, title, date, tracks")
         return None, None
     fields = Fields(data, file, "workshop", WORKSHOP_FIELDS, diags)
-    errors = diags.error_count
-    tracks = _read_tracks(fields)
-    usable_tracks = tracks if diags.error_count == errors else None
+    tracks, every_track = _read_tracks(fields)
     values: dict[str, Any] = dict(
         id=fields.slug("id", required=True),
         title=fields.text("title", required=True),
@@ -188,6 +186,7 @@ def read_workshop(data: object, file: str, diags: Diagnostics) -> tuple[Workshop
         publisher=fields.text("publisher"),
         zenodo_community=_read_community(fields),
     )
+    usable_tracks = tracks if every_track else None
     if any(value is None for value in values.values()):
         return None, usable_tracks
     return Workshop(**values, **optional), usable_tracks
@@ -224,7 +223,10 @@ def _read_megabytes(fields: Fields) -> float | None:
     return float(value)
 
 
-def _read_tracks(fields: Fields) -> tuple[Track, ...] | None:
+def _read_tracks(fields: Fields) -> tuple[tuple[Track, ...] | None, bool]:
+    """The tracks (None if none could be read), and whether each record listed is one of them (a
+    track left out for a missing id or title, or listed twice, would make each of its papers' track
+    unknown: one mistake, one error)."""
     tracks: list[Track] = []
     for label, data in fields.records("tracks", required=True):
         track_fields = fields.sub(label, data, TRACK_FIELDS)
@@ -236,4 +238,5 @@ def _read_tracks(fields: Fields) -> tuple[Track, ...] | None:
                                 track_fields.integer("max_pages"), _read_megabytes(track_fields)))
     if not tracks and "tracks" in fields.data:
         fields.error("tracks", "list at least one track, each with an id and a title")
-    return tuple(tracks) or None
+    listed = fields.data.get("tracks")
+    return tuple(tracks) or None, isinstance(listed, list) and len(tracks) == len(listed) > 0

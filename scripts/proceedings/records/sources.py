@@ -181,8 +181,14 @@ def _left_open(lines: list[str], opened: int, problem: int) -> bool:
     list of authors over two lines) failed inside, where YAML says."""
     if problem >= len(lines) or not lines[problem].strip():
         return True
-    depth = _indent(lines[opened])
-    return any(line.strip() and _indent(line) <= depth for line in lines[opened + 1:problem + 1])
+    if _indent(lines[problem]) <= _indent(lines[opened]):
+        return True
+    # A quoted text's next lines may be as deep as its key: only a field's or an item's start tells.
+    return any(_STARTS_AN_ENTRY.match(line) and _indent(line) <= _indent(lines[opened])
+               for line in lines[opened + 1:problem])
+
+
+_STARTS_AN_ENTRY = re.compile(r"\s*(- |-$|[\w-]+:(\s|$))")
 
 
 def _indent(line: str) -> int:

@@ -37,6 +37,10 @@ class _Interrupts:
     depth = 0
     interrupted = False
     ended = False
+    dropped = False
+    """Whether Python dropped the last one (see :func:`_interrupt_again`)."""
+    again: list[threading.Timer] = []
+    """The sending of each dropped one again, cancelled when the block ends."""
 
 
 def worker_context() -> BaseContext:
@@ -130,10 +134,23 @@ def interrupts_end_children() -> Iterator[None]:
         yield
     finally:
         if ours:
-            if signal.getsignal(signal.SIGINT) is _end_children:  # not if the block set its own
-                signal.signal(signal.SIGINT, signal.default_int_handler)
-            threading.excepthook, sys.unraisablehook = hook, unraisable_hook
-            _Interrupts.ended = False
+            try:
+                _raise_a_dropped_interrupt()
+            finally:
+                if signal.getsignal(signal.SIGINT) is _end_children:  # not if the block set its own
+                    signal.signal(signal.SIGINT, signal.default_int_handler)
+                threading.excepthook, sys.unraisablehook = hook, unraisable_hook
+                _Interrupts.ended = False
+
+
+def _raise_a_dropped_interrupt() -> None:
+    """Raise, as the block ends, an interruption Python dropped that has not come again yet: sent
+    after the block, it would meet Python's own handler, or none."""
+    for timer in _Interrupts.again:
+        timer.cancel()
+    _Interrupts.again.clear()
+    if _Interrupts.dropped:
+        _end_children(signal.SIGINT, None)
 
 
 def _quiet_once_ended(hook: Callable[[threading.ExceptHookArgs], object], args: threading.ExceptHookArgs) -> None:
@@ -151,8 +168,10 @@ def _interrupt_again(hook: Callable[[sys.UnraisableHookArgs], object],
     # again a moment later, once this has returned (sent now, its handler would run here); should
     # that moment fall in such a callback too, it comes again once more.
     if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        _Interrupts.dropped = True
         again = threading.Timer(0.01, signal.pthread_kill, (threading.main_thread().ident, signal.SIGINT))
         again.daemon = True
+        _Interrupts.again.append(again)
         again.start()
     else:
         hook(unraisable)
@@ -176,6 +195,7 @@ def interrupted_by(error: BaseException) -> bool:
 def _end_children(signum: int, frame: object) -> None:
     # The main thread blocking SIGINT does not hold this back: the signal reaches another thread, and
     # Python runs its handler in the main thread all the same.
+    _Interrupts.dropped = False
     if _Interrupts.depth:
         _Interrupts.interrupted = True
         return
