@@ -322,6 +322,9 @@ def test_a_withdrawn_paper_accepted_again_is_reported_and_a_broken_file_refused(
     title = notes[0]["content"]["title"]["value"]
     assert f"{title} (withdrawn)" not in out, "a paper marked withdrawn is not also listed as skipped"
     assert f"{out.count('  skipped: ')} note(s) skipped" in out
+    # Marked since, it is skipped, and named by its id too (a new-user trial saw the forum id alone).
+    assert main(["import-openreview", str(export), str(root)]) == 0
+    assert f"  skipped: Forum0001x: {title} (withdrawn); paper1 in accepted.yml\n" in capsys.readouterr().out
     notes[0]["content"]["venue"] = {"value": "FM4Science 2026 Poster"}
     export.write_text(json.dumps(notes), "utf-8")
     capsys.readouterr()

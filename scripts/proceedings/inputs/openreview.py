@@ -240,6 +240,8 @@ def merge(current: list[dict], previous: dict[str, dict], imported: list[dict], 
             report.skipped.pop(forum, None)  # two records may name one forum
         elif not marked and forum not in removed:
             report.not_in_export.append(str(old.get("id")))
+        if forum in report.skipped:  # the export names it by its forum, the organizer by its id
+            report.skipped[forum] += f"; {old.get('id')} in accepted.yml"
     for new in imported_by_forum.values():
         current.append(new)
         report.added.append(new["id"])
