@@ -109,6 +109,16 @@ def test_a_workshop_error_elsewhere_does_not_hide_unknown_tracks_and_a_broken_tr
         ("papers/accepted.yml", "papers[0].track"), ("papers/workshop.yml", "workshop.tracks[1].max_page")]
 
 
+def test_two_papers_of_one_openreview_forum_are_a_warning_naming_the_first(tmp_path):
+    """A new-user trial's volume held one paper twice, the second record given the forum's URL."""
+    second = GOOD.replace("good-paper", "again") + "  openreview: https://openreview.net/forum?id=Bke61krFvS\n"
+    root = _with_papers(tmp_path, GOOD + "  openreview: Bke61krFvS\n" + second)
+    volume, diags = load(Project(root))
+    assert volume is not None
+    assert [(d.line, d.field, d.message) for d in diags.sorted() if d.field and "openreview" in d.field] == [
+        (12, "papers[1].openreview", "OpenReview forum 'Bke61krFvS' is also that of 'good-paper' (line 6): one paper listed twice?")]
+
+
 def test_a_talk_with_a_papers_id_is_an_error_naming_the_paper(tmp_path):
     """A recording names its paper or talk by id: one named so was published on both pages (a
     new-user trial)."""

@@ -48,6 +48,7 @@ def load(project: Project, workers: int | None = None, keep_going: bool = False,
                                              lambda fields: read_paper(fields, tracks, project.papers)), "papers",
                                volume_doi=workshop.doi if workshop else None)
     papers = _with_private_passwords(project, papers, paper_ids, diags)
+    _warn_of_forums_listed_twice(papers)
     errors = diags.error_count
     talk_records = _optional_list(project, "talks.yml", diags)
     talk_ids = _named_ids_if_read(talk_records, errors, diags)
@@ -185,6 +186,19 @@ def _with_private_passwords(project: Project, papers: list[tuple], paper_ids: se
         diags.error(f"papers/{PRIVATE_FILE}", passwords.line_of(paper_id), f"pdf_passwords.{paper_id}", "no paper has this id")
     return [(replace(paper, pdf_password=str(passwords[paper.id])) if paper.id in passwords else paper, fields)
             for paper, fields in papers]
+
+
+def _warn_of_forums_listed_twice(papers: list[tuple]) -> None:
+    """A warning on each paper whose OpenReview forum an earlier paper has: one paper, two pages
+    (the importer, told to add a paper again, added one whose record had lost that field)."""
+    first: dict[str, Fields] = {}
+    for paper, fields in papers:
+        if paper.openreview in first:
+            other = first[paper.openreview]
+            fields.warning("openreview", f"OpenReview forum {paper.openreview!r} is also that of {other.data.get('id')!r} "
+                                         f"(line {other.data.line_of('openreview')}): one paper listed twice?")
+        elif paper.openreview:
+            first[paper.openreview] = fields
 
 
 def _apart_from_papers(talks: list[tuple], paper_records: list, file: str) -> list[tuple]:

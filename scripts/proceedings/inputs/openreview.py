@@ -26,7 +26,7 @@ from ruamel.yaml import YAML, YAMLError
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from ..model.paper import PAPER_REQUIRED
+from ..model.paper import PAPER_REQUIRED, openreview_forum
 from ..model.workshop import Workshop
 from ..records.fields import MAX_ID_LENGTH
 from ..records.sources import DUPLICATE_KEY, record_list, yaml_syntax_error
@@ -149,11 +149,14 @@ def _authors(note: dict) -> list[dict]:
 
 def skip_reason(note: dict) -> str | None:
     """Why a note is not an accepted paper (withdrawn, desk-rejected, rejected, or still a submission
-    without a decision), if it is not."""
+    without a decision), if it is not; or why it cannot be imported (a forum id that OpenReview does
+    not give, which `check` would refuse in ``openreview:``)."""
     venue = f"{_value(note, 'venue') or ''} {_value(note, 'venueid') or ''}".lower()
     for marker, reason in _SKIPPED:
         if marker in venue:
             return reason
+    if openreview_forum(_forum(note)) is None:
+        return "its forum id is none that OpenReview gives: letters, digits, - and _"
     return None
 
 
@@ -225,18 +228,15 @@ def merge(current: list[dict], previous: dict[str, dict], imported: list[dict], 
     they are only undecided (imported with submissions before, and not this time); new papers
     appended. Nothing is deleted."""
     imported_by_forum = {record["openreview"]: record for record in imported}
-    for old in current:
-        if not isinstance(old, dict):
-            continue  # not a paper record: check reports it, and the import leaves it as it is
-        forum = str(old.get("openreview"))
+    marked_before = {forum for forum, last in previous.items() if isinstance(last, dict) and last.get("withdrawn")}
+    for old, forum in _with_forums(current, previous):
         marked = bool(old.get("withdrawn") or old.get("retracted"))
         if forum in imported_by_forum:
             _update(old, imported_by_forum.pop(forum), previous.get(forum), report)
             if marked:
                 report.accepted_again.append(str(old.get("id")))
         elif forum in removed and forum in previous and not marked and removed[forum] != _UNDECIDED:
-            old["withdrawn"] = {"date": dt.date.today().isoformat(), "reason": f"{removed[forum]} on OpenReview"}
-            report.withdrawn.append(f"{old.get('id')} ({removed[forum]})")
+            _mark_withdrawn(old, previous[forum], removed[forum], forum in marked_before, report)
             report.skipped.pop(forum, None)  # two records may name one forum
         elif not marked and forum not in removed:
             report.not_in_export.append(str(old.get("id")))
@@ -245,6 +245,17 @@ def merge(current: list[dict], previous: dict[str, dict], imported: list[dict], 
     for new in imported_by_forum.values():
         current.append(new)
         report.added.append(new["id"])
+
+
+def _mark_withdrawn(old: dict, last: dict, why: str, marked_before: bool, report: ImportReport) -> None:
+    """Mark ``old`` withdrawn, as the export shows it (``why``), and say so in its memory ``last``;
+    unless an earlier import ``marked_before`` it and the organizer has since deleted the mark: they
+    know better than OpenReview's status (the mark came back at every import)."""
+    if marked_before:
+        report.kept.append(f"{old.get('id')}: withdrawn (deleted by hand; the export still shows it {why})")
+        return
+    old["withdrawn"] = last["withdrawn"] = {"date": dt.date.today().isoformat(), "reason": f"{why} on OpenReview"}
+    report.withdrawn.append(f"{old.get('id')} ({why})")
 
 
 def _update(old: dict, new: dict, last: dict | None, report: ImportReport) -> None:
@@ -316,10 +327,11 @@ def import_notes(notes: list[dict], papers_dir: Path, workshop: Workshop, pdfs: 
     current = _record_list(document)
     if document is not None and not add_removed:
         chosen = _without_removed_by_hand(chosen, current, previous, report)
-    placed = [_imported_record(note, workshop, pdfs, papers_dir, previous, current, report) for note in chosen]
+    forums = _with_forums(current, previous)
+    placed = [_imported_record(note, workshop, pdfs, papers_dir, previous, forums, report) for note in chosen]
     imported = _as_read_back(yaml, [record for record, _ in placed])
     merge(current, previous, imported, removed, report)
-    report.incomplete = _incomplete(current, {record["openreview"] for record in imported})
+    report.incomplete = _incomplete(_with_forums(current, previous), {record["openreview"] for record in imported})
     text = _IMPORTED_HEADER + _dumped(yaml, imported) if document is None else _dumped(yaml, document)
     # A file saved with Windows line ends keeps them: rewritten with others, each line would change.
     if document is not None and b"\r\n" in accepted.read_bytes():
@@ -332,21 +344,32 @@ def import_notes(notes: list[dict], papers_dir: Path, workshop: Workshop, pdfs: 
     return report
 
 
+def _with_forums(current: list, previous: dict[str, dict]) -> list[tuple[dict, str]]:
+    """Each paper record of ``current`` with the forum it is of: its ``openreview`` field, written as
+    an id or as the forum's URL; or, where the organizer deleted that field, the forum whose paper
+    the last import (``previous``) gave its id. A record of no forum has an empty one. (Compared as
+    written, a record given the URL, or without the field, was taken for deleted by hand, and
+    ``--add-removed`` added the paper twice.)"""
+    by_id = {str(remembered.get("id")): forum for forum, remembered in previous.items() if isinstance(remembered, dict)}
+    return [(record, openreview_forum(str(record["openreview"])) or "" if record.get("openreview")
+             else by_id.get(str(record.get("id")), "")) for record in current if isinstance(record, dict)]
+
+
 def _without_removed_by_hand(chosen: list[dict], current: list, previous: dict[str, dict],
                              report: ImportReport) -> list[dict]:
     """The ``chosen`` notes but those an earlier import added (``previous`` remembers them) that are
     no longer among the ``current`` records: the organizer deleted them (each is reported)."""
-    listed = {str(record.get("openreview")) for record in current if isinstance(record, dict)}
+    listed = {forum for _, forum in _with_forums(current, previous)}
     deleted = {_forum(note) for note in chosen if _forum(note) in previous and _forum(note) not in listed}
     report.removed_by_hand += [f"{_forum(note)}: {one_line(str(_value(note, 'title') or ''))}" for note in chosen
                                if _forum(note) in deleted]
     return [note for note in chosen if _forum(note) not in deleted]
 
 
-def _incomplete(records: list, forums: set[str]) -> list[str]:
-    """'id: no field' for each of ``records`` from the export (by forum) that lacks a required field."""
-    return [f"{record.get('id')}: no {name}" for record in records
-            if isinstance(record, dict) and record.get("openreview") in forums
+def _incomplete(records: list[tuple[dict, str]], forums: set[str]) -> list[str]:
+    """'id: no field' for each of ``records`` (with their forums) from the export (of ``forums``)
+    that lacks a required field."""
+    return [f"{record.get('id')}: no {name}" for record, forum in records if forum in forums
             for name in PAPER_REQUIRED if not record.get(name)]
 
 
@@ -436,26 +459,25 @@ def _record_list(document: object) -> list:
     return document
 
 
-def _others(current: list, note: dict) -> set[str]:
-    """The ids and PDF paths of the papers in ``accepted.yml`` other than the note's own, which the
-    note's record must not take."""
-    forum = _forum(note)
-    return {str(record.get(name)) for record in current if isinstance(record, dict) and record.get("openreview") != forum
+def _others(current: list[tuple[dict, str]], note: dict) -> set[str]:
+    """The ids and PDF paths of the papers in ``accepted.yml`` (with their forums) other than the
+    note's own, which the note's record must not take."""
+    return {str(record.get(name)) for record, forum in current if forum != _forum(note)
             for name in ("id", "pdf") if record.get(name)}
 
 
-def _own(current: list, note: dict) -> dict | None:
-    """The note's paper in ``accepted.yml``, if it is there."""
-    forum = _forum(note)
-    return next((record for record in current if isinstance(record, dict) and record.get("openreview") == forum), None)
+def _own(current: list[tuple[dict, str]], note: dict) -> dict | None:
+    """The note's paper in ``accepted.yml`` (its records with their forums), if it is there."""
+    return next((record for record, forum in current if forum == _forum(note)), None)
 
 
 def _imported_record(note: dict, workshop: Workshop, pdfs: Path | None, papers_dir: Path, previous: dict[str, dict],
-                     current: list, report: ImportReport) -> tuple[dict, str | None]:
+                     current: list[tuple[dict, str]], report: ImportReport) -> tuple[dict, str | None]:
     """The record of one accepted note, with its PDF placed in ``papers/pdf/`` (unless the organizer
     replaced the one placed before, or named another PDF or none), and the hash of that PDF, for the
-    next import to compare. An id or PDF path that another paper of ``current`` has is not taken: the
-    forum id is added to it. The report names the paper by its id in ``accepted.yml``."""
+    next import to compare. An id or PDF path that another paper of ``current`` (the records of
+    ``accepted.yml`` with their forums) has is not taken: the forum id is added to it. The report
+    names the paper by its id in ``accepted.yml``."""
     record, own = paper_record(note, workshop), _own(current, note)
     others, last = _others(current, note), previous.get(record["openreview"])
     if record["id"] in others:
@@ -502,7 +524,8 @@ def _place_pdf(source: Path, papers_dir: Path, paper_id: str, named: str, last: 
         there, offered = file_hash(target), file_hash(source)
         placed_before = (last or {}).get("pdf_sha256")
         if placed_before and there not in (offered, placed_before) and relative not in others:
-            report.kept_pdfs.append(f"{named}: papers/{relative}")
+            anew = " (the export's PDF changed too: not copied)" if offered != placed_before else ""
+            report.kept_pdfs.append(f"{named}: papers/{relative}{anew}")
             # What the import placed stays remembered: the organizer's file stays theirs at every import.
             return relative, placed_before
         if there != offered and there != placed_before:
@@ -511,6 +534,8 @@ def _place_pdf(source: Path, papers_dir: Path, paper_id: str, named: str, last: 
             target = papers_dir / relative
         elif there != offered:
             report.updated.append(f"{named}: the PDF, papers/{relative}")
+    elif last and last.get("pdf_sha256"):  # removed or renamed by hand since the import placed it
+        report.updated.append(f"{named}: the PDF, papers/{relative} (placed again: it was not there)")
     target.parent.mkdir(parents=True, exist_ok=True)
     with replacing(target) as temporary:
         shutil.copy2(source, temporary)

@@ -201,15 +201,21 @@ def _read_notice(fields: Fields, text: str, papers_dir: Path, needs_pdf: bool) -
     return Notice(day, words, pdf) if day and words and (pdf or not needs_pdf) else None
 
 
+def openreview_forum(text: str) -> str | None:
+    """The forum id that an ``openreview`` field gives, as an id or as its forum's URL; None when it
+    is neither."""
+    match = _OPENREVIEW_ID.match(text)
+    return match.group(1) if match else None
+
+
 def _read_openreview(fields: Fields) -> str | None:
     text = fields.text("openreview")
     if text is None:
         return None
-    match = _OPENREVIEW_ID.match(text)
-    if not match:
+    forum = openreview_forum(text)
+    if forum is None:
         fields.error("openreview", f"expected an OpenReview forum id or https://openreview.net/forum?id=... URL, got {text!r}")
-        return None
-    return match.group(1)
+    return forum
 
 
 def _read_bibkey(fields: Fields) -> str | None:
