@@ -151,8 +151,9 @@ def track_among(tracks: tuple[Track, ...], track_id: str) -> Track | None:
 
 def read_workshop(data: object, file: str, diags: Diagnostics) -> tuple[Workshop | None, tuple[Track, ...] | None]:
     """The workshop from the parsed ``workshop.yml``, None (with diagnostics) when it is unusable; and
-    its tracks, unless they have errors of their own: the papers' tracks are checked against them
-    even when another field is wrong (a mistyped date hid every paper's unknown track)."""
+    its tracks, unless one it lists was left out (see :func:`_read_tracks`): the papers' tracks are
+    checked against them even when another field is wrong (a mistyped date hid every paper's
+    unknown track)."""
     if not isinstance(data, Located):
         diags.error(file, 1, None, "expected a record with fields such as id, title, date, tracks")
         return None, None
