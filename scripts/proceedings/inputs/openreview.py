@@ -220,16 +220,17 @@ def find_pdfs(note: dict, folder: Path | None) -> list[Path]:
 _PLAIN_STEM = re.compile(r"[A-Za-z0-9_-]+")
 
 
-def merge(current: list[dict], previous: dict[str, dict], imported: list[dict], removed: dict[str, str],
-          report: ImportReport) -> None:
-    """Bring the accepted list ``current`` up to the export, in place (so that the comments around its
-    records stay): each record updated where the organizer did not edit the field since ``previous``;
+def merge(current: list[dict], forums: list[tuple[dict, str]], previous: dict[str, dict], imported: list[dict],
+          removed: dict[str, str], report: ImportReport) -> list[tuple[dict, str]]:
+    """Bring the accepted list ``current`` (its records with their ``forums``, see :func:`_with_forums`)
+    up to the export, in place (so that the comments around its records stay): each record updated
+    where the organizer did not edit the field since ``previous``;
     imported papers that the export now shows as ``removed`` (forum: why) marked withdrawn, unless
     they are only undecided (imported with submissions before, and not this time); new papers
-    appended. Nothing is deleted."""
+    appended. Nothing is deleted. The records with their forums, the new ones too."""
     imported_by_forum = {record["openreview"]: record for record in imported}
     marked_before = {forum for forum, last in previous.items() if isinstance(last, dict) and last.get("withdrawn")}
-    for old, forum in _with_forums(current, previous):
+    for old, forum in forums:
         marked = bool(old.get("withdrawn") or old.get("retracted"))
         if forum in imported_by_forum:
             _update(old, imported_by_forum.pop(forum), previous.get(forum), report)
@@ -245,6 +246,7 @@ def merge(current: list[dict], previous: dict[str, dict], imported: list[dict], 
     for new in imported_by_forum.values():
         current.append(new)
         report.added.append(new["id"])
+    return [*forums, *((new, forum) for forum, new in imported_by_forum.items())]
 
 
 def _mark_withdrawn(old: dict, last: dict, why: str, marked_before: bool, report: ImportReport) -> None:
@@ -325,13 +327,13 @@ def import_notes(notes: list[dict], papers_dir: Path, workshop: Workshop, pdfs: 
     yaml.width, yaml.preserve_quotes = 100, True
     document = _accepted_document(yaml, accepted) if accepted.is_file() else None
     current = _record_list(document)
-    if document is not None and not add_removed:
-        chosen = _without_removed_by_hand(chosen, current, previous, report)
     forums = _with_forums(current, previous)
+    if document is not None and not add_removed:
+        chosen = _without_removed_by_hand(chosen, forums, previous, report)
     placed = [_imported_record(note, workshop, pdfs, papers_dir, previous, forums, report) for note in chosen]
     imported = _as_read_back(yaml, [record for record, _ in placed])
-    merge(current, previous, imported, removed, report)
-    report.incomplete = _incomplete(_with_forums(current, previous), {record["openreview"] for record in imported})
+    merged = merge(current, forums, previous, imported, removed, report)
+    report.incomplete = _incomplete(merged, {record["openreview"] for record in imported})
     text = _IMPORTED_HEADER + _dumped(yaml, imported) if document is None else _dumped(yaml, document)
     # A file saved with Windows line ends keeps them: rewritten with others, each line would change.
     if document is not None and b"\r\n" in accepted.read_bytes():
@@ -355,11 +357,12 @@ def _with_forums(current: list, previous: dict[str, dict]) -> list[tuple[dict, s
              else by_id.get(str(record.get("id")), "")) for record in current if isinstance(record, dict)]
 
 
-def _without_removed_by_hand(chosen: list[dict], current: list, previous: dict[str, dict],
+def _without_removed_by_hand(chosen: list[dict], current: list[tuple[dict, str]], previous: dict[str, dict],
                              report: ImportReport) -> list[dict]:
     """The ``chosen`` notes but those an earlier import added (``previous`` remembers them) that are
-    no longer among the ``current`` records: the organizer deleted them (each is reported)."""
-    listed = {forum for _, forum in _with_forums(current, previous)}
+    no longer among the ``current`` records (with their forums): the organizer deleted them (each is
+    reported)."""
+    listed = {forum for _, forum in current}
     deleted = {_forum(note) for note in chosen if _forum(note) in previous and _forum(note) not in listed}
     report.removed_by_hand += [f"{_forum(note)}: {one_line(str(_value(note, 'title') or ''))}" for note in chosen
                                if _forum(note) in deleted]
