@@ -129,7 +129,13 @@ def _named_ids_if_read(records: list, errors_before: int, diags: Diagnostics) ->
     since it had ``errors_before``): what refers to it is then not checked."""
     if not records and diags.error_count != errors_before:
         return None
-    return {record["id"] for record in records if isinstance(record, Located) and isinstance(record.get("id"), str)}
+    return set(_id_lines(records))
+
+
+def _id_lines(records: list) -> dict[str, int]:
+    """The ids that ``records`` name, valid or not, each with its line."""
+    return {record["id"]: record.line_of("id") for record in records
+            if isinstance(record, Located) and isinstance(record.get("id"), str)}
 
 
 def _yaml_list(path: Path, file: str, diags: Diagnostics) -> list:
@@ -204,8 +210,7 @@ def _warn_of_forums_listed_twice(papers: list[tuple]) -> None:
 def _apart_from_papers(talks: list[tuple], paper_records: list, file: str) -> list[tuple]:
     """The talks whose id no paper record names (valid or not); an error on each other one: a
     recording names its paper or talk by id, and one named so was published on both pages."""
-    lines = {record["id"]: record.line_of("id") for record in paper_records
-             if isinstance(record, Located) and isinstance(record.get("id"), str)}
+    lines = _id_lines(paper_records)
     for talk, fields in talks:
         if talk.id in lines:
             fields.error("id", f"{talk.id!r} is also the id of a paper ({file}, line {lines[talk.id]}): recordings.yml "
