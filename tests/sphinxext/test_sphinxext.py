@@ -249,25 +249,29 @@ app = Sphinx(sys.argv[1], sys.argv[1], sys.argv[1] + "/out", sys.argv[1] + "/doc
 print(json.dumps({lean.qualified_name(t): [lean.qualified_name(t.__mro__[1]) == lean.qualified_name(t),
                                            hasattr(vars(t).get("apply"), "__wrapped__")]
                   for t in [*app.registry.transforms, *app.registry.post_transforms]}))
+print(json.dumps([lean.qualified_name(listener.handler.__wrapped__) for listener in app.events.listeners["doctree-resolved"]
+                  if hasattr(listener.handler, "__wrapped__")]))
 """
 
 
 def test_every_transform_generated_pages_skip_is_registered_and_wrapped(tmp_path):
     (tmp_path / "conf.py").write_text(CONF + BOOK_EXTENSIONS.replace("myst_parser", "myst_nb") + 'html_theme = "sphinx_book_theme"\n')
     found = subprocess.run([sys.executable, "-c", _REGISTERED, str(tmp_path)], capture_output=True, text=True, check=True)
-    wrapped = json.loads(found.stdout.splitlines()[-1])
+    wrapped = json.loads(found.stdout.splitlines()[-2])
     subclassed = {name for name, (is_subclass, _) in wrapped.items() if is_subclass}
     applied = {name for name, (is_subclass, has_wrapped_apply) in wrapped.items() if has_wrapped_apply and not is_subclass}
     # A name that no longer matches (an extension renamed a transform) would silently skip nothing.
     assert subclassed == lean.UNUSED_TRANSFORMS | lean.UNUSED_POST_TRANSFORMS
     assert applied == lean.UNUSED_BY_CLASS
+    assert set(json.loads(found.stdout.splitlines()[-1])) == lean.UNUSED_RESOLVED_HANDLERS
 
 
 def test_generated_pages_skip_unused_transforms_with_the_same_html(tmp_path):
     generated = myst.page({"orphan": True}, "test page", "A paper", "Text with {math}`x^2` and <https://github.com/a/b>.",
                           myst.plain_text_file("paper.txt", dropdown="Full text of the PDF"), "```bibtex\n@misc{a,}\n```")
     tabs = "::::{tab-set}\n:::{tab-item} One\nFirst.\n:::\n:::{tab-item} Two\nSecond.\n:::\n::::"
-    hand = f"# By hand\n\n{tabs}\n\n:::{{aside}}\nAside.\n:::\n\n{{kbd}}`Ctrl+C`\n"
+    button = ":::{button-link} https://example.org\n:new-tab:\nAway\n:::"
+    hand = f"# By hand\n\n{tabs}\n\n:::{{aside}}\nAside.\n:::\n\n{{kbd}}`Ctrl+C`\n\n{button}\n"
     # Were a generated page to hold syntax the tool never writes, the skipping would show.
     odd = myst.page({"orphan": True}, "test page", "Odd", tabs)
     pages = {"book/paper.md": generated, "book/paper.txt": "Some text.", "book/hand.md": hand, "book/odd.md": odd}
@@ -283,6 +287,7 @@ def test_generated_pages_skip_unused_transforms_with_the_same_html(tmp_path):
     # The hand-written page still got sphinx-design's and Sphinx's transforms.
     soup = BeautifulSoup((lean_out / "book" / "hand.html").read_text("utf-8"), "html.parser")
     assert len(soup.select(".sd-tab-set > input")) == 2 and soup.select_one("aside") and soup.select_one("kbd.kbd")
+    assert soup.select_one("a.sd-btn[target=_blank]")
     paper = BeautifulSoup((lean_out / "book" / "paper.html").read_text("utf-8"), "html.parser")
     assert paper.select_one("details.sd-dropdown") and paper.select_one("math") and paper.select_one("div.highlight-bibtex")
     inputs = {out: len(BeautifulSoup((out / "book" / "odd.html").read_text("utf-8"), "html.parser").select(".sd-tab-set > input"))
@@ -450,6 +455,29 @@ def test_the_book_theme_joins_no_page_text_that_no_template_prints_with_the_same
     _, lean_described = _lean_and_full_html(tmp_path, pages, described)
     assert "book/papers/p0" in described and "book/hand" in described
     assert lean_described == []
+
+
+def test_opengraph_walks_no_page_for_a_description_the_page_gives_with_the_same_html(tmp_path, monkeypatch):
+    import sphinxext.opengraph
+    walked: list[str] = []
+    describe = sphinxext.opengraph.get_description
+
+    def counted(doctree, *args, **kwargs):
+        walked.append(doctree.astext())
+        return describe(doctree, *args, **kwargs)
+    monkeypatch.setattr(sphinxext.opengraph, "get_description", counted)
+    own = "Its own <description> & more."
+    pages = {"book/papers/p0.md": myst.page({"orphan": True, "og:description": own}, "test page", "Paper 0",
+                                           "A byline.", "## Abstract", "Words of the abstract. " * 30),
+             "book/hand.md": "---\norphan: true\n---\n# By hand\n\nWords of the hand.\n"}
+    lean_out, lean_walked = _lean_and_full_html(tmp_path, pages, walked)
+    assert any("Words of the abstract." in text for text in walked)  # without the wrapper, the whole page
+    assert own in lean_walked and not any("Words of the abstract." in text for text in lean_walked)
+    assert any("Words of the hand." in text for text in lean_walked)  # a page with no description of its own
+    paper = BeautifulSoup((lean_out / "book/papers/p0.html").read_text("utf-8"), "html.parser")
+    assert [tag.get("property") or tag.get("name") for tag in paper.select("meta[property^='og:'], meta[name=description]")] \
+        == ["description", "og:title", "og:type", "og:url", "og:site_name", "og:description"]
+    assert paper.select_one("meta[property='og:description']")["content"] == own
 
 
 _GC_PROBE = """

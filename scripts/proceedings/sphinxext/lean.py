@@ -3,9 +3,9 @@ every page's doctree looking for their own nodes (sphinx-design's tabs, asides a
 MyST-NB's notebook outputs, the theme's GitHub links, Sphinx's translations, doctests, citations and
 references by name), an eighth of Sphinx's time on a thousand paper pages that hold none of them. A
 generated page's MyST is the tool's own (headings, lists, links, code blocks, math, notes, a
-dropdown and this extension's roles), so these transforms skip it; a hand-written page still gets
-every one. A generated page says so in its data line (``myst.GENERATED``, which ``myst.page``
-writes)."""
+dropdown and this extension's roles), so these transforms, and the event handlers that do the
+same, skip it; a hand-written page still gets every one. A generated page says so in its data line
+(``myst.GENERATED``, which ``myst.page`` writes)."""
 
 from __future__ import annotations
 
@@ -75,14 +75,22 @@ UNUSED_BY_CLASS = frozenset({
 })
 
 
-def qualified_name(transform: type) -> str:
-    """``module.Name`` of a transform class."""
+# Handlers of ``doctree-resolved`` (given the page's name) that look for their extension's nodes.
+UNUSED_RESOLVED_HANDLERS = frozenset({
+    # sphinx-design's links that open a new tab, which only its cards and buttons ask for (1 % of
+    # Sphinx's time at 1,000 papers, walking every node of every page).
+    "sphinx_design.extension._resolve_new_tab_refs",
+})
+
+
+def qualified_name(transform: Callable) -> str:
+    """``module.Name`` of a transform class or a handler."""
     return f"{transform.__module__}.{transform.__qualname__}"
 
 
 def skip_unused_transforms(app: Sphinx, generated: Generated) -> None:
-    """Make the registered transforms and post-transforms named above do nothing on the pages
-    ``generated`` says are; called once the extensions are set up, before any page is read."""
+    """Make the registered transforms, post-transforms and handlers named above do nothing on the
+    pages ``generated`` says are; called once the extensions are set up, before any page is read."""
     registry = app.registry
     registry.transforms = [_unless_generated(t, generated) if qualified_name(t) in UNUSED_TRANSFORMS else t
                            for t in registry.transforms]
@@ -92,6 +100,10 @@ def skip_unused_transforms(app: Sphinx, generated: Generated) -> None:
         own = vars(transform).get("apply")
         if qualified_name(transform) in UNUSED_BY_CLASS and own and not hasattr(own, "__wrapped__"):
             transform.apply = _applied_unless_generated(own, generated)
+    listeners = app.events.listeners["doctree-resolved"]
+    listeners[:] = [listener._replace(handler=_handled_unless_generated(listener.handler, generated))
+                    if qualified_name(listener.handler) in UNUSED_RESOLVED_HANDLERS else listener
+                    for listener in listeners]
 
 
 def _unless_generated(transform: type[Transform], generated: Generated) -> type[Transform]:
@@ -112,3 +124,13 @@ def _applied_unless_generated(apply: Callable[..., None], generated: Generated) 
             apply(self, **kwargs)
     applied.__wrapped__ = apply  # type: ignore[attr-defined]
     return applied
+
+
+def _handled_unless_generated(handler: Callable[..., None], generated: Generated) -> Callable[..., None]:
+    """A ``doctree-resolved`` ``handler`` that does nothing on the generated pages of a build whose
+    ``proceedings_lean`` is true."""
+    def handled(app: Sphinx, doctree, docname: str) -> None:
+        if not (getattr(app.config, "proceedings_lean", False) and generated(app.env, docname)):
+            handler(app, doctree, docname)
+    handled.__wrapped__ = handler  # type: ignore[attr-defined]
+    return handled
