@@ -387,3 +387,32 @@ def test_math_that_cannot_be_typeset_is_a_warning_with_its_line(tmp_path):
     warnings = [(d.line, d.field, d.message) for d in diags.items if "typeset" in d.message]
     assert volume is not None and warnings == [(2, "papers[0].title", "$x^1^2$ cannot be typeset (DoubleSuperscriptsError); "
                                                                        "it is shown as its source")]
+
+
+def test_a_csv_cell_splits_people_outside_parentheses_and_an_unclosed_one_is_an_error(tmp_path):
+    """A new-user trial: 'Ana Silva (MIT; Harvard University)' was cited as three authors, unreported."""
+    root = write_project(tmp_path / "p", pdfs=())
+    (root / "papers" / "accepted.yml").unlink()
+    (root / "papers" / "accepted.csv").write_text(
+        "id,title,authors,abstract,track\n"
+        'one,One,"Ana Silva (MIT; Harvard University); Bo Chen (ETH Zürich)",Abstract,full\n'
+        'two,Two,"Ana Silva (MIT); Bo Chen (ETH Zürich",Abstract,full\n'
+        'three,Three,"Ana Silva (MIT)); Bo Chen",Abstract,full\n'
+        'four,Four,"Silva, Ana",Abstract,full\n'
+        'five,Five,"Ana Silva (MIT, Harvard University), Bo Chen",Abstract,full\n', "utf-8")
+    volume, diags = load(Project(root), keep_going=True)
+    assert [(a.name, a.affiliation) for a in volume.papers[0].authors] == [("Ana Silva", "MIT; Harvard University"),
+                                                                           ("Bo Chen", "ETH Zürich")]
+    errors = [(d.line, d.field, d.message) for d in diags.sorted() if d.severity.value == "error"]
+    assert errors == [(3, "papers[1].authors", "'Ana Silva (MIT); Bo Chen (ETH Zürich': a parenthesis is left open; "
+                                               "write each person as 'Name (Affiliation)'"),
+                      (4, "papers[2].authors", "'Ana Silva (MIT)); Bo Chen': a parenthesis is closed twice; "
+                                               "write each person as 'Name (Affiliation)'"),
+                      # A CSV cell cannot state `family` and `given`; an affiliation is no given name.
+                      (5, "papers[3].authors", "'Silva, Ana' looks like 2 people (Silva; Ana): give each their own "
+                                               "entry (`- name: ...`), or in a CSV cell separate them with ';'; or, if "
+                                               "it is one person written family name first, write `Ana Silva`"),
+                      (6, "papers[4].authors", "'Ana Silva (MIT, Harvard University), Bo Chen' looks like 2 people "
+                                               "(Ana Silva (MIT, Harvard University); Bo Chen): give each their own "
+                                               "entry (`- name: ...`), or in a CSV cell separate them with ';'")]
+    assert [paper.id for paper in volume.papers] == ["one"]

@@ -24,7 +24,7 @@ from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
 from proceedings.model.volume import Proceedings
 from proceedings.outputs.citation import Citations
-from proceedings.util.latex import PORTABLE, command, plain
+from proceedings.util.latex import PORTABLE, command, latex_title, plain
 from proceedings.util.mathtext import math_segments
 
 from conftest import REPO
@@ -234,3 +234,18 @@ def test_pdflatex_typesets_every_latin_name_and_title_of_the_bib(volume_name, st
     errors = [line for line in log.splitlines() if line.startswith("!")]
     assert errors == [] and (tmp_path / "doc.pdf").is_file(), "\n".join(errors)
     assert (tmp_path / "doc.bbl").read_text("utf-8").count("\\bibitem") == len(papers)
+
+
+@_needs("bibtex", "texlive-binaries texlive-base")
+def test_bibtex_title_case_keeps_the_capitals_of_math(tmp_path):
+    """A new-user trial: the plain, abbrv and alpha styles (``"t" change.case$``) printed $O(n \\log n)$
+    as $o(n \\log n)$, which changes what it says; a capital in a formula is protected as in a word."""
+    title = "Learning $\\ell_1$-sparse codes in $O(n \\log n)$ time with $K$-means and $\\Delta$ of CO$_2$"
+    (tmp_path / "case.bst").write_text('ENTRY { title } {} {}\nFUNCTION {inproceedings} { title "t" change.case$ write$ '
+                                       "newline$ }\nREAD\nITERATE {call.type$}\n")
+    (tmp_path / "in.bib").write_text(f"@inproceedings{{k,\n  title = {{{latex_title(title)}}}\n}}\n")
+    (tmp_path / "in.aux").write_text("\\citation{*}\n\\bibdata{in}\n\\bibstyle{case}\n")
+    subprocess.run(["bibtex", "in"], cwd=tmp_path, capture_output=True, check=True)
+    # bibtex breaks lines past 79 characters.
+    assert " ".join((tmp_path / "in.bbl").read_text("utf-8").split()) == \
+        "{Learning} $\\ell_1$-sparse codes in {$O(n \\log n)$} time with {$K$}-means and {$\\Delta$} of {CO}$_2$"

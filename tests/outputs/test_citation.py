@@ -161,6 +161,9 @@ def test_highwire_names_are_family_first(name, given, family, written):
     ("An $\\ell_1$ penalty on $x^2$", "An ℓ₁ penalty on x²"),
     ("Costs of $\\mathcal{O}(n^{2})$", "Costs of 𝒪(n²)"),
     ("Math using $\\href{javascript:x}{y}$ is text", "Math using $\\href{javascript:x}{y}$ is text"),
+    # TeX's thin space after an operator name (a new-user trial found "O(n logn)" in every citation).
+    ("Sorting in $O(n \\log n)$ time", "Sorting in O(n log n) time"),
+    ("$\\log_2 n$, $\\max_i a_i$, $\\sin\\theta$ and $\\log(n)$", "log₂ n, maxᵢ aᵢ, sin θ and log(n)"),
 ])
 def test_plain_text_writes_math_out(text, expected):
     assert plain(text) == expected

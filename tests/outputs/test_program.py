@@ -165,3 +165,19 @@ def test_a_recording_url_holds_nothing_after_the_video_that_could_leave_its_link
     recordings = f'- item: paper-one\n  platform: {"vimeo" if "vimeo" in url else "youtube"}\n  url: "{url}"\n  permission: public\n'
     found = [(line, field, severity) for _, line, field, severity, _ in _diagnostics(_project(tmp_path, recordings=recordings))]
     assert found == ([] if ok else [(3, "recordings[0].url", "error")])
+
+
+def test_a_paper_id_with_spaces_or_refused_is_known_to_the_program_as_read_or_as_suggested(tmp_path):
+    """A new-user trial: a spreadsheet's ' paper-3 ' was published as paper-3 while the program said
+    'unknown paper', and a refused 'Paper-10' gave a second error where the program used 'paper-10'."""
+    root = _project(tmp_path, PROGRAM.replace("[paper-one, paper-two]", "[paper-one, paper-two, paper-3, paper-10]"))
+    (root / "papers" / "accepted.yml").unlink()
+    (root / "papers" / "accepted.csv").write_text(
+        "id\ttitle\tauthors\tabstract\ttrack\n"
+        "paper-one\tOne\tAna Silva\tAbstract\tfull\n"
+        "paper-two\tTwo\tBo Chen\tAbstract\tfull\n"
+        " paper-3 \tThree\tCy Dee\tAbstract\tfull\n"
+        "Paper-10\tTen\tDi Ev\tAbstract\tfull\n", "utf-8")
+    found = [d for d in _diagnostics(root) if d[3] == "error"]
+    assert found == [("papers/accepted.csv", 5, "papers[3].id", "error",
+                      "'Paper-10' is not URL-safe: use lower-case letters, digits and hyphens; write 'paper-10'")]

@@ -29,6 +29,15 @@ def test_math_becomes_mathml_with_its_source_as_alttext():
     assert _tree(r"\frac{a}{b}", display=True).get("display") == "block"
 
 
+def test_an_operator_name_has_tex_s_thin_space_before_what_it_applies_to():
+    """A new-user trial: $O(n \\log n)$ was shown as O(nlogn)."""
+    children = [(element.tag.removeprefix(MATHML), element.text, element.get("width"))
+                for element in _tree(r"O(n \log n) + \log(n)").find(MATHML + "mrow")]
+    assert children[3:6] == [("mi", "log", None), ("mspace", None, "0.167em"), ("mi", "n", None)]
+    assert children[8:10] == [("mi", "log", None), ("mo", "(", None)]
+    assert _tree(r"O(n \log n)").get("alttext") == r"O(n \log n)"
+
+
 def test_a_macro_latex2mathml_does_not_know_is_an_upright_name():
     names = [(element.text, element.get("mathvariant")) for element in _tree(r"\arg\max_x f").iter(MATHML + "mi")]
     assert ("arg", "normal") in names and not any("\\" in (text or "") for text, _ in names)

@@ -21,6 +21,12 @@ def test_visible_text_is_kept_as_written():
     assert clean_text(text) == text
 
 
+def test_latin_ligatures_copied_from_a_pdf_are_their_letters():
+    """A new-user trial: a Mini-Conf abstract's "uniﬁed" was found by no search for "unified"."""
+    assert clean_text("A uniﬁed, efﬁcient ﬂow: ﬀ ﬃ ﬄ ﬅ ﬆ, é") == "A unified, efficient flow: ff ffi ffl st st, é"
+    assert one_line("ﬁne-\ngrained") == "fine- grained"
+
+
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
 def test_no_noncharacter_of_any_plane_is_left_in_any_text(text):
     cleaned = clean_text(text)

@@ -15,9 +15,10 @@ from ..model.talk import TALK_FIELDS, Talk, read_talk
 from ..model.volume import Proceedings
 from ..model.workshop import Track, Workshop, read_workshop, track_among
 from ..records.diagnostics import Diagnostics
-from ..records.fields import Fields
+from ..records.fields import Fields, suggested_slug
 from ..records.sources import Located, load_csv, load_yaml, record_list
 from ..util.progress import Timings
+from ..util.text import one_line
 from .pdf import PdfCache, pdf_facts
 
 
@@ -133,9 +134,15 @@ def _named_ids_if_read(records: list, errors_before: int, diags: Diagnostics) ->
 
 
 def _id_lines(records: list) -> dict[str, int]:
-    """The ids that ``records`` name, valid or not, each with its line."""
-    return {record["id"]: record.line_of("id") for record in records
-            if isinstance(record, Located) and isinstance(record.get("id"), str)}
+    """The ids that ``records`` name, valid or not, each with its line: as the field reads them (a
+    spreadsheet's `` paper-3 `` is ``paper-3``), and one refused also as the id its error says to write."""
+    lines: dict[str, int] = {}
+    for record in records:
+        if isinstance(record, Located) and isinstance(record.get("id"), str):
+            value = one_line(record["id"])
+            for name in filter(None, (value, suggested_slug(value))):
+                lines.setdefault(name, record.line_of("id"))
+    return lines
 
 
 def _yaml_list(path: Path, file: str, diags: Diagnostics) -> list:

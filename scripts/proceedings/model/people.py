@@ -137,7 +137,7 @@ def read_person(fields: Fields) -> Person | None:
     given, family = fields.text("given"), fields.text("family")
     # A stated family name says how the name splits: it is one person, whatever its commas.
     if name and not family and (people := several_people(name)):
-        fields.error("name", _several(name, people))
+        fields.error("name", _several(fields, name, people))
         return None
     orcid = fields.text("orcid")
     if orcid is not None:
@@ -210,9 +210,23 @@ def read_people(fields: Fields, name: str, required: bool = False) -> tuple[Pers
 
 
 def _split_people(fields: Fields, name: str, text: str) -> list[str]:
-    """A text naming people split at ';' and '|', which never occur in names; said in a warning but
-    in a CSV file, whose cells name people so (a Mini-Conf file's 678 rows each gave one)."""
-    texts = [piece.strip() for piece in re.split(r"[;|]", text) if piece.strip()]
+    """A text naming people split at ';' and '|', which never occur in names, but within parentheses
+    (an affiliation: 'Ana Silva (MIT; Harvard)' is one person); said in a warning but in a CSV file,
+    whose cells name people so (a Mini-Conf file's 678 rows each gave one). Parentheses left open or
+    closed twice are an error: which people the text names is not known."""
+    pieces, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            break
+        if depth == 0 and char in ";|":
+            pieces.append(text[start:index])
+            start = index + 1
+    if depth:
+        fields.error(name, f"{text!r}: a parenthesis is {'left open' if depth > 0 else 'closed twice'}; "
+                           "write each person as 'Name (Affiliation)'")
+        return []
+    texts = [piece.strip() for piece in [*pieces, text[start:]] if piece.strip()]
     if len(texts) > 1 and not fields.file.endswith(".csv"):
         fields.warning(name, f"one text read as {len(texts)} people, split at {'|' if '|' in text else ';'}: "
                              + "; ".join(texts))
@@ -223,13 +237,18 @@ def _reported_as_several(fields: Fields, name: str, text: str) -> bool:
     """Whether ``text``, given as one person, names several (reported as an error)."""
     people = several_people(text)
     if people:
-        fields.error(name, _several(text, people))
+        fields.error(name, _several(fields, text, people))
     return bool(people)
 
 
-def _several(text: str, people: list[str]) -> str:
-    hint = (f"; or, if it is one person written family name first, state `family: {people[0]}` and "
-            f"`given: {people[1]}`" if len(people) == 2 else "")
+def _several(fields: Fields, text: str, people: list[str]) -> str:
+    hint = ""
+    if len(people) == 2 and not any("(" in person for person in people):  # an affiliation is no name
+        # A CSV cell has no field for either name.
+        hint = (f"; or, if it is one person written family name first, write `{people[1]} {people[0]}`"
+                if fields.file.endswith(".csv") else
+                f"; or, if it is one person written family name first, state `family: {people[0]}` and "
+                f"`given: {people[1]}`")
     return (f"{text!r} looks like {len(people)} people ({'; '.join(people)}): give each their own entry "
             f"(`- name: ...`), or in a CSV cell separate them with ';'{hint}")
 

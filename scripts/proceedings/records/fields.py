@@ -34,6 +34,13 @@ def _followed(folder: Path, relative: PurePosixPath) -> bool:
     return any(os.path.islink(os.path.join(folder, *relative.parts[:count])) for count in range(1, len(relative.parts) + 1))
 
 
+def suggested_slug(value: str) -> str | None:
+    """The URL-safe id that :meth:`Fields.slug` tells a refused ``value`` to be written as (lower-cased,
+    every run of other characters a hyphen: ``BJxg_hvtwH``, ``bjxg-hvtwh``), if it suggests one."""
+    safe = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+    return safe if value.isascii() and _SLUG.match(safe) else None
+
+
 class Fields:
     """Reads the fields of one record, checking types and reporting unknown fields."""
 
@@ -135,8 +142,7 @@ class Fields:
         if value is not None and not _SLUG.match(value):
             # An id with capitals or underscores (an OpenReview forum id copied from a spreadsheet)
             # would name pages that clash on a case-insensitive disk: say what to write instead.
-            safe = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
-            instead = f"; write {safe!r}" if value.isascii() and _SLUG.match(safe) else ""
+            instead = f"; write {safe!r}" if (safe := suggested_slug(value)) else ""
             self.error(name, f"{value!r} is not URL-safe: use lower-case letters, digits and hyphens{instead}")
             return None
         if value is not None and len(value) > MAX_ID_LENGTH:

@@ -260,16 +260,17 @@ def _unreadable_characters(text: str) -> list[tuple[int | None, str]]:
 def load_csv(path: Path, rel: str, diags: Diagnostics, columns: tuple[str, ...],
              required: tuple[str, ...], hints: dict[str, str] | None = None) -> list[Located] | None:
     """The rows of a CSV file with a header row, each a :class:`Located` at its first line, keyed by
-    ``columns``. The separator is the one the header uses (',', or ';' as European spreadsheets
-    write). Header problems are reported once, on line 1: a column written in other capitals is read
-    (with a warning), an unknown one is left out (an error, with ``hints``' advice for it, by its
-    name in lowercase, or a "did you mean"), and a missing ``required`` one gives no rows at all (an
+    ``columns``. The separator is the one the header uses (',', ';' as European spreadsheets
+    write, or a tab as a copy from a spreadsheet's cells pastes). Header problems are reported once,
+    on line 1: a column written in other capitals is read (with a warning), an unknown one is left
+    out (an error, with ``hints``' advice for it, by its name in lowercase, or a "did you mean"), and
+    a missing ``required`` one gives no rows at all (an
     error, rather than one per row)."""
     text = read_text(path, rel, diags)
     if text is None:
         return None
     first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    delimiter = max((",", ";", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = next(reader, None)
     if not header:

@@ -85,11 +85,16 @@ def latex_text(text: str, utf8: bool = False) -> str:
 
 
 def latex_title(title: str, utf8: bool = False) -> str:
-    """A title as LaTeX with every word that holds a capital braced, so styles keep it as written."""
+    """A title as LaTeX with every word that holds a capital braced, so styles keep it as written; and
+    every formula that holds one: bibtex lower-cases math too, $O(n)$ to $o(n)$ and \\Delta to \\delta
+    (a new-user trial, with the plain, abbrv and alpha styles)."""
     parts = []
     for is_math, segment in math_segments(title):
-        words = (_protected_word(word, utf8) for word in _WORD.split(segment))
-        parts.append(f"${_bibtex_math(segment)}$" if is_math else "".join(words))
+        if is_math:
+            math = f"${_bibtex_math(segment)}$"
+            parts.append("{" + math + "}" if any(char.isupper() for char in segment) else math)
+        else:
+            parts.append("".join(_protected_word(word, utf8) for word in _WORD.split(segment)))
     return "".join(parts)
 
 
@@ -140,7 +145,21 @@ def _math_text(math: str) -> str:
     """One formula as plain Unicode: symbols by name, sub- and superscripts where Unicode has them.
     Cached: pylatexenc takes a third of a millisecond a formula, and a paper's are written out for
     its page, its citation files and its metadata."""
-    return _TO_TEXT.latex_to_text(_SCRIPT.sub(_scripted, math)).strip()
+    return _TO_TEXT.latex_to_text(_SCRIPT.sub(_scripted, operators_spaced(math, "{} "))).strip()
+
+
+# LaTeX's operator names, with their sub- and superscripts (\log_2), where a letter, a digit or a
+# symbol's macro follows: TeX sets a thin space there, which neither pylatexenc (O(n logn)) nor
+# latex2mathml (<mi>log</mi><mi>n</mi>, shown as "logn") writes. None before a parenthesis: \log(n).
+_OPERATOR = re.compile(r"(\\(?:arccos|arcsin|arctan|arg|cosh?|coth?|csc|deg|det|dim|exp|gcd|hom|inf|ker|lg|lim|liminf"
+                       r"|limsup|ln|log|max|min|Pr|sec|sinh?|sup|tanh?)(?![A-Za-z])(?:\s*[_^](?:\{[^{}]*\}|\\[A-Za-z]+|\S))*)"
+                       r"\s*(?=[A-Za-z0-9]|\\(?!left(?![A-Za-z])|right(?![A-Za-z])|[,;:!]))")
+
+
+def operators_spaced(math: str, space: str) -> str:
+    """``math`` with ``space`` (LaTeX: ``\\,`` for MathML, ``{} `` for plain text) after each
+    operator name that a letter, a digit or a symbol follows (``\\log n``, ``\\max_i a``)."""
+    return _OPERATOR.sub(lambda match: match.group(1) + space, math)
 
 
 def _scripted(match: re.Match) -> str:

@@ -13,6 +13,8 @@ from html import escape
 
 from latex2mathml.converter import convert
 
+from .latex import operators_spaced
+
 _NAMESPACE = "{http://www.w3.org/1998/Math/MathML}"
 # MathML Core's presentation elements.
 _ELEMENTS = frozenset("""
@@ -38,9 +40,11 @@ class UnconvertibleMath(ValueError):
 
 def mathml(latex: str, display: bool) -> str:
     """``latex`` as a ``<math>`` element whose every element and attribute is MathML layout, with
-    the source as its ``alttext``; raises UnconvertibleMath."""
+    the source as its ``alttext`` (and TeX's thin space after an operator name, which latex2mathml
+    leaves out); raises UnconvertibleMath."""
     try:
-        tree = ET.fromstring(_TEXT.sub(_escaped_text, convert(latex, display="block" if display else "inline")))
+        converted = convert(operators_spaced(latex, "\\,"), display="block" if display else "inline")
+        tree = ET.fromstring(_TEXT.sub(_escaped_text, converted))
         tree.set("alttext", latex.strip())
         return _serialized(tree, root=True)
     except Exception as error:  # a third-party parser on author text (or nesting too deep): unconvertible

@@ -23,11 +23,20 @@ _FIRST_ASTRAL_NONCHARACTER = "\U0001fffe"
 _ASTRAL_NONCHARACTERS = re.compile("[" + "".join(rf"\U{plane:04x}fffe\U{plane:04x}ffff" for plane in range(1, 17)) + "]")
 
 
+# The Latin ligatures of Unicode's presentation forms (U+FB00-U+FB06), which text copied from a PDF
+# holds ("uniﬁed"): no search matched them to the letters a reader types (a new-user trial searched
+# for "unified" in vain), and they are the same letters (their compatibility decomposition).
+_LIGATURES = {chr(code): unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)}
+_LIGATURE = re.compile("[\ufb00-\ufb06]")  # one scan of a PDF's text, not a lookup per character
+
+
 def clean_text(value: str) -> str:
-    """``value`` NFC-normalized, its line breaks made line feeds, without invisible characters, with
-    its outer whitespace stripped."""
+    """``value`` NFC-normalized, its line breaks made line feeds, without invisible characters, its
+    Latin ligatures written as their letters (ﬁ as fi), with its outer whitespace stripped."""
     value = _OTHER_BREAK.sub("\n", value)  # they are control characters, removed below: words would join
     value = _INVISIBLE.sub("", unicodedata.normalize("NFC", value))
+    if not value.isascii():
+        value = _LIGATURE.sub(lambda match: _LIGATURES[match.group()], value)
     if value and not value.isascii() and max(value) >= _FIRST_ASTRAL_NONCHARACTER:
         value = _ASTRAL_NONCHARACTERS.sub("", value)
     return value.strip()
