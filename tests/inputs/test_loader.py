@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from proceedings.inputs.loader import load
 from proceedings.inputs.pdf import PdfCache
 from proceedings.model.locations import Project
+from proceedings.model.paper import Notice
 
 from conftest import PAPERS_YML, REPO, WORKSHOP_YML, write_project
 
@@ -416,3 +418,20 @@ def test_a_csv_cell_splits_people_outside_parentheses_and_an_unclosed_one_is_an_
                                                "(Ana Silva (MIT, Harvard University); Bo Chen): give each their own "
                                                "entry (`- name: ...`), or in a CSV cell separate them with ';'")]
     assert [paper.id for paper in volume.papers] == ["one"]
+
+
+def test_a_csv_cell_withdraws_a_paper_and_a_withdrawal_that_cannot_be_read_leaves_it_out(tmp_path):
+    """A new-user trial: a CSV could withdraw no paper, and with --keep-going the paper whose
+    `withdrawn` cell was refused was published as one in good standing."""
+    root = write_project(tmp_path / "p", pdfs=())
+    (root / "papers" / "accepted.yml").unlink()
+    (root / "papers" / "accepted.csv").write_text(
+        "id,title,authors,abstract,track,withdrawn\n"
+        "one,One,Ana Silva,Abstract,full,2026-05-01: The authors found an error in Theorem 2.\n"
+        "two,Two,Bo Chen,Abstract,full,yes\n"
+        "three,Three,Cy Dee,Abstract,full,\n", "utf-8")
+    volume, diags = load(Project(root), keep_going=True)
+    assert [(paper.id, paper.withdrawn) for paper in volume.papers] == [
+        ("one", Notice(dt.date(2026, 5, 1), "The authors found an error in Theorem 2.")), ("three", None)]
+    errors = [(d.line, d.field, d.message) for d in diags.sorted() if d.severity.value == "error"]
+    assert errors == [(3, "papers[1].withdrawn", "expected a record with date and reason, or a text 'YYYY-MM-DD: reason'")]

@@ -42,6 +42,8 @@ class Notice:
 
 _OPENREVIEW_ID = re.compile(r"^(?:https://openreview\.net/(?:forum|pdf)\?id=)?([A-Za-z0-9_-]+)$")
 _BIBKEY = re.compile(r"^[a-z][a-z0-9-]*$")
+# A notice as one text: its date, a colon, its words.
+_NOTICE_TEXT = re.compile(r"(\d{4}-\d{2}-\d{2})\s*:\s*(.+)", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,10 @@ def read_paper(fields: Fields, tracks: tuple[Track, ...] | None, papers_dir: Pat
     )
     if any(not value for value in values.values()):
         return None
+    # A withdrawal or retraction that cannot be read: with --keep-going the paper is left out rather
+    # than published as one in good standing (a new-user trial).
+    if any(name in fields.data and optional[name] is None for name in ("withdrawn", "retracted")):
+        return None
     return Paper(**values, **optional)
 
 
@@ -183,11 +189,16 @@ def _read_revisions(fields: Fields, papers_dir: Path, pdf: str | None) -> tuple[
 
 
 def _read_nested_notice(fields: Fields, name: str, text: str, papers_dir: Path) -> Notice | None:
+    """The notice in the field ``name``: a record with a date and its ``text`` field, or one text
+    ``YYYY-MM-DD: words``, as a CSV cell can hold it."""
     data = fields.data.get(name)
     if data is None:
         return None
+    if isinstance(data, str) and (match := _NOTICE_TEXT.fullmatch(data.strip())):
+        data = Located(date=match.group(1), **{text: match.group(2)})
+        data.line, data.key_lines = fields.data.line_of(name), {}
     if not isinstance(data, Located):
-        fields.error(name, f"expected a record with date and {text}")
+        fields.error(name, f"expected a record with date and {text}, or a text 'YYYY-MM-DD: {text}'")
         return None
     return _read_notice(fields.sub(f"{fields.where}.{name}", data, NOTICE_FIELDS), text, papers_dir, False)
 
