@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
+import subprocess
 
 import bibtexparser
 import pybtex.database
@@ -157,3 +159,23 @@ def test_key_takes_the_title_s_first_word_not_a_latex_command(title, key):
 def test_title_capitals_are_protected_as_words():
     assert latex_title("Transformers for PDEs") == "{Transformers} for {PDE}s"
     assert latex_title("The CO$_2$ Budget") == "{The} {CO}$_2$ {Budget}"
+
+
+@pytest.mark.skipif(not shutil.which("pandoc"), reason="pandoc not installed (Debian: pandoc); CI installs it")
+def test_pandoc_s_title_case_keeps_the_capitals_and_math_of_the_csl_json(tmp_path):
+    """A new-user trial: pandoc's default style (Chicago, title case) printed the CSL-JSON's CO₂ as
+    Co₂ and O(n log n) as O(n Log n); the BibTeX of the same paper kept them."""
+    title = "The CO$_2$ budget in $O(n \\log n)$ time with GPT-4, the iPhone and NaCl"
+    volume = _volume([_paper("p", title, [Person("Ana Silva")])])
+    (tmp_path / "refs.json").write_text(Citations(volume).csl_json(list(volume.cited_papers)), "utf-8")
+    (tmp_path / "refs.bib").write_text(Citations(volume).bibtex(list(volume.cited_papers)), "utf-8")
+    shown = {}
+    for file in ("refs.json", "refs.bib"):
+        (tmp_path / "doc.md").write_text(f"---\nbibliography: {file}\nnocite: '@*'\n---\n", "utf-8")
+        result = subprocess.run(["pandoc", "doc.md", "--citeproc", "-t", "plain", "--wrap=none"], cwd=tmp_path,
+                                capture_output=True, text=True, check=True)
+        shown[file] = result.stdout
+    titles = {file: re.search("“(.*)”", text).group(1) for file, text in shown.items()}
+    assert titles["refs.json"] == "The CO₂ Budget in O(n log n) Time with GPT-4, the iPhone and NaCl."
+    # pandoc writes the BibTeX's TeX math out without TeX's spacing (O(nlogn)), the case as written.
+    assert titles["refs.bib"].replace(" ", "") == titles["refs.json"].replace(" ", "")

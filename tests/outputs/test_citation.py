@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -78,7 +79,7 @@ def test_csl_json_matches(volume):
     items = json.loads(Citations(volume).csl_json(list(volume.cited_papers)))
     for item, paper in zip(items, volume.cited_papers, strict=True):
         assert item["id"] == volume.keys[paper.id] and item["type"] == "paper-conference"
-        assert item["title"] == plain(paper.title)
+        assert re.sub("<[^>]*>", "", item["title"]) == plain(paper.title)  # words with capitals inside spans
         assert item["issued"] == {"date-parts": [[2026, 4, 27]]}
         assert len(item["author"]) == len(paper.authors)
 

