@@ -206,6 +206,20 @@ def test_phone_width(open_page, path, name):
     assert (SCREENSHOTS / name).stat().st_size > 10_000
 
 
+def test_a_title_s_long_words_stay_whole_on_a_phone(open_page):
+    """A new-user trial: at the theme's 42px, a title's "Backpropagation" was broken as
+    "Backpropagatio|n" at 375px (a word longer than any line still wraps: nothing widens the page)."""
+    page = open_page("book/papers/example-operator-scaling.html", width=375)
+    words = ["Backpropagation", "Hyperparameterization"]
+    pieces = page.evaluate("""words => { const title = document.querySelector('article h1').firstChild;
+        title.textContent = 'Spike Timing Dependent ' + words.join(' and ');
+        return words.map(word => { const range = document.createRange(), at = title.textContent.indexOf(word);
+            range.setStart(title, at); range.setEnd(title, at + word.length); return range.getClientRects().length; }); }""",
+                           words)
+    assert pieces == [1, 1]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
 def test_keyboard_reaches_every_link(open_page):
     page = open_page("book/program/index.html")
     wanted = set(page.eval_on_selector_all(
