@@ -376,6 +376,27 @@ def test_doubtful_name_splits_and_footnote_marks_are_warned_about(tmp_path):
     assert len(warnings) == 3, "van der Waals, and a stated split, are fine"
 
 
+def test_a_title_before_a_name_is_warned_about(tmp_path):
+    """A new-user trial's speakers list held "Dr. Aisha Walcott-Bryant", cited with the given name "Dr. Aisha"."""
+    papers = GOOD.replace("authors: [{name: A Person}]", "authors: [{name: Dr. Aisha Walcott-Bryant}, {name: prof Ana Silva},"
+                                                         " {name: Drew Barrymore}, {name: Dr}]")
+    volume, diags = load(Project(_with_papers(tmp_path, papers)))
+    assert [(d.field, d.message) for d in diags.sorted() if "title" in d.message] == [
+        ("papers[0].authors[0].name", "'Dr. Aisha Walcott-Bryant' starts with the title 'Dr.', which would be shown and "
+                                      "cited as a given name: remove it"),
+        ("papers[0].authors[1].name", "'prof Ana Silva' starts with the title 'prof', which would be shown and cited as a "
+                                      "given name: remove it")]
+
+
+def test_two_papers_with_one_title_are_warned_about(tmp_path):
+    """A new-user trial's spreadsheet held a row twice under two ids, unreported."""
+    second = GOOD.replace("id: good-paper", "id: again").replace("title: Good", "title: \"good \"")
+    volume, diags = load(Project(_with_papers(tmp_path, GOOD + second)))
+    assert volume is not None
+    assert [(d.line, d.field, d.message) for d in diags.sorted() if "twice" in d.message] == [
+        (GOOD.count("\n") + 2, "papers[1].title", "title 'good' is also that of 'good-paper' (line 2): one paper listed twice?")]
+
+
 def test_a_huge_value_is_quoted_as_a_short_excerpt(tmp_path):
     huge = "x" * 1_000_000
     root = _with_papers(tmp_path, GOOD.replace("track: full", f"track: {huge}"))

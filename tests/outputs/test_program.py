@@ -181,3 +181,15 @@ def test_a_paper_id_with_spaces_or_refused_is_known_to_the_program_as_read_or_as
     found = [d for d in _diagnostics(root) if d[3] == "error"]
     assert found == [("papers/accepted.csv", 5, "papers[3].id", "error",
                       "'Paper-10' is not URL-safe: use lower-case letters, digits and hyphens; write 'paper-10'")]
+
+
+def test_a_csv_row_with_a_quote_left_open_is_still_known_to_the_program_by_its_id(tmp_path):
+    """A new-user trial: the row's error came with "unknown paper" for the program's reference to it."""
+    root = _project(tmp_path)
+    (root / "papers" / "accepted.yml").unlink()
+    (root / "papers" / "accepted.csv").write_text(
+        "id;title;authors;abstract;track\n"
+        "paper-one;One;Ana Silva;Abstract;full\n"
+        'paper-two;Two;"Bo Chen; Cy Dee;Abstract;full\n', "utf-8")
+    found = [d for d in _diagnostics(root) if d[3] == "error"]
+    assert found == [("papers/accepted.csv", 3, None, "error", "row has 3 cells but the header has 5")]

@@ -49,7 +49,7 @@ def load(project: Project, workers: int | None = None, keep_going: bool = False,
                                              lambda fields: read_paper(fields, tracks, project.papers)), "papers",
                                volume_doi=workshop.doi if workshop else None)
     papers = _with_private_passwords(project, papers, paper_ids, diags)
-    _warn_of_forums_listed_twice(papers)
+    _warn_of_papers_listed_twice(papers)
     errors = diags.error_count
     talk_records = _optional_list(project, "talks.yml", diags)
     talk_ids = _named_ids_if_read(talk_records, errors, diags)
@@ -166,6 +166,8 @@ def _read_records(file: str, records: list, label: str, known: tuple[str, ...], 
         if not isinstance(record, Located):
             diags.error(file, None, where, f"expected a record with named fields, got {record!r}")
             continue
+        if not record.complete:  # its error is reported; its id is known to what refers to it
+            continue
         fields = Fields(record, file, where, known, diags)
         item = read(fields)
         rid = record.get("id")
@@ -201,17 +203,20 @@ def _with_private_passwords(project: Project, papers: list[tuple], paper_ids: se
             for paper, fields in papers]
 
 
-def _warn_of_forums_listed_twice(papers: list[tuple]) -> None:
-    """A warning on each paper whose OpenReview forum an earlier paper has: one paper, two pages
-    (the importer, told to add a paper again, added one whose record had lost that field)."""
-    first: dict[str, Fields] = {}
-    for paper, fields in papers:
-        if paper.openreview in first:
-            other = first[paper.openreview]
-            fields.warning("openreview", f"OpenReview forum {paper.openreview!r} is also that of {other.data.get('id')!r} "
-                                         f"(line {other.data.line_of('openreview')}): one paper listed twice?")
-        elif paper.openreview:
-            first[paper.openreview] = fields
+def _warn_of_papers_listed_twice(papers: list[tuple]) -> None:
+    """A warning on each paper whose OpenReview forum or title an earlier paper has: one paper, two
+    pages (the importer, told to add a paper again, added one whose record had lost its forum; a new
+    user's spreadsheet held a row twice under two ids)."""
+    for field, label, value_of in (("openreview", "OpenReview forum", lambda paper: paper.openreview),
+                                   ("title", "title", lambda paper: one_line(paper.title).casefold())):
+        first: dict[str, tuple] = {}
+        for paper, fields in papers:
+            if (value := value_of(paper)) in first:
+                other, other_fields = first[value]
+                fields.warning(field, f"{label} {getattr(paper, field)!r} is also that of {other.id!r} "
+                                      f"(line {other_fields.data.line_of(field)}): one paper listed twice?")
+            elif value:
+                first[value] = (paper, fields)
 
 
 def _apart_from_papers(talks: list[tuple], paper_records: list, file: str) -> list[tuple]:

@@ -158,13 +158,16 @@ def read_person(fields: Fields) -> Person | None:
     return Person(name, fields.text("affiliation"), orcid, given, family, url)
 
 
+# Titles that speaker lists put before names (a new-user trial's "Dr. Aisha Walcott-Bryant").
+_HONORIFICS = frozenset({"dr", "prof", "professor", "mr", "mrs", "ms", "mx", "sir", "dame"})
 # Footnote marks that author lists put after names (equal contribution, corresponding author).
 _NOTE_MARKS = re.compile(r"[*†‡§¶⁎∗]|\^\d")
 
 
 def _warn_about_split(fields: Fields, name: str) -> None:
     """Say where a guessed split is doubtful: a particle left among the given names ('Charles de la
-    Vallée Poussin'), or a footnote mark that would be cited as part of the name ('Qian Long*')."""
+    Vallée Poussin'), or a footnote mark or a title that would be cited as part of the name ('Qian
+    Long*', 'Dr. Aisha Walcott-Bryant')."""
     parts = split_name(name)
     inner = [word for word in parts.given.split()[1:] if word in _PARTICLES]
     if inner:
@@ -173,6 +176,9 @@ def _warn_about_split(fields: Fields, name: str) -> None:
     if _NOTE_MARKS.search(name):
         fields.warning("name", f"{name!r} holds a footnote mark (equal contribution?), which would be shown and cited "
                                "as part of the name: remove it")
+    if (first := name.split()[0]).casefold().rstrip(".") in _HONORIFICS and len(name.split()) > 1:
+        fields.warning("name", f"{name!r} starts with the title {first!r}, which would be shown and cited as a given "
+                               "name: remove it")
 
 
 def read_one_person(fields: Fields, name: str, required: bool = False) -> Person | None:

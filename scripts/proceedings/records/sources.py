@@ -24,6 +24,10 @@ class Located(dict):
     """1-based line where the record starts."""
     key_lines: dict[str, int]
     """1-based line of each key."""
+    complete = True
+    """False for a CSV row with another number of cells than the header (a quote left open shifts
+    them), of which only the id in the first column is kept: the program and the recordings still
+    know the paper, so that one typo gives one error."""
 
     def line_of(self, key: str) -> int:
         """The line of ``key`` if present, else the record's line."""
@@ -287,11 +291,13 @@ def load_csv(path: Path, rel: str, diags: Diagnostics, columns: tuple[str, ...],
         if any(cell.strip() for cell in cells):
             if len(cells) != len(header):
                 diags.error(rel, start, None, f"row has {len(cells)} cells but the header has {len(header)}")
+                row = Located({names[0]: cells[0]} if names[0] == "id" else {})
+                row.complete = False
             else:
                 row = Located((name, cell) for name, cell in zip(names, cells, strict=True) if name and cell.strip())
-                row.line = start
-                row.key_lines = {}
-                rows.append(row)
+            row.line = start
+            row.key_lines = {}
+            rows.append(row)
         start = reader.line_num + 1
     return rows
 
