@@ -218,6 +218,9 @@ def test_a_title_s_long_words_stay_whole_on_a_phone(open_page):
                            words)
     assert pieces == [1, 1]
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    title, section = page.evaluate("['h1', 'h2'].map(tag => parseFloat(getComputedStyle(document.querySelector("
+                                   "'article ' + tag)).fontSize))")
+    assert title > section, "the sections' headings are smaller than the title (a review)"
 
 
 def test_keyboard_reaches_every_link(open_page):

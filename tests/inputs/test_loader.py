@@ -422,14 +422,15 @@ def test_a_csv_cell_splits_people_outside_parentheses_and_an_unclosed_one_is_an_
         'two,Two,"Ana Silva (MIT); Bo Chen (ETH Zürich",Abstract,full\n'
         'three,Three,"Ana Silva (MIT)); Bo Chen",Abstract,full\n'
         'four,Four,"Silva, Ana",Abstract,full\n'
-        'five,Five,"Ana Silva (MIT, Harvard University), Bo Chen",Abstract,full\n', "utf-8")
+        'five,Five,"Ana Silva (MIT, Harvard University), Bo Chen",Abstract,full\n'
+        'six,Six,"Ana Silva, Bo Chen",Abstract,full\n', "utf-8")
     volume, diags = load(Project(root), keep_going=True)
     assert [(a.name, a.affiliation) for a in volume.papers[0].authors] == [("Ana Silva", "MIT; Harvard University"),
                                                                            ("Bo Chen", "ETH Zürich")]
     errors = [(d.line, d.field, d.message) for d in diags.sorted() if d.severity.value == "error"]
     assert errors == [(3, "papers[1].authors", "'Ana Silva (MIT); Bo Chen (ETH Zürich': a parenthesis is left open; "
                                                "write each person as 'Name (Affiliation)'"),
-                      (4, "papers[2].authors", "'Ana Silva (MIT)); Bo Chen': a parenthesis is closed twice; "
+                      (4, "papers[2].authors", "'Ana Silva (MIT)); Bo Chen': a parenthesis is closed without being opened; "
                                                "write each person as 'Name (Affiliation)'"),
                       # A CSV cell cannot state `family` and `given`; an affiliation is no given name.
                       (5, "papers[3].authors", "'Silva, Ana' looks like 2 people (Silva; Ana): give each their own "
@@ -437,7 +438,10 @@ def test_a_csv_cell_splits_people_outside_parentheses_and_an_unclosed_one_is_an_
                                                "it is one person written family name first, write `Ana Silva`"),
                       (6, "papers[4].authors", "'Ana Silva (MIT, Harvard University), Bo Chen' looks like 2 people "
                                                "(Ana Silva (MIT, Harvard University); Bo Chen): give each their own "
-                                               "entry (`- name: ...`), or in a CSV cell separate them with ';'")]
+                                               "entry (`- name: ...`), or in a CSV cell separate them with ';'"),
+                      # Two words before the comma: no family name written first (a review).
+                      (7, "papers[5].authors", "'Ana Silva, Bo Chen' looks like 2 people (Ana Silva; Bo Chen): give each "
+                                               "their own entry (`- name: ...`), or in a CSV cell separate them with ';'")]
     assert [paper.id for paper in volume.papers] == ["one"]
 
 
@@ -456,3 +460,7 @@ def test_a_csv_cell_withdraws_a_paper_and_a_withdrawal_that_cannot_be_read_leave
         ("one", Notice(dt.date(2026, 5, 1), "The authors found an error in Theorem 2.")), ("three", None)]
     errors = [(d.line, d.field, d.message) for d in diags.sorted() if d.severity.value == "error"]
     assert errors == [(3, "papers[1].withdrawn", "expected a record with date and reason, or a text 'YYYY-MM-DD: reason'")]
+
+    # An empty `withdrawn:` (YAML's null) withdraws nothing, and takes nothing away (a review).
+    volume, diags = load(Project(_with_papers(tmp_path / "yaml", GOOD + "  withdrawn:\n  retracted: ~\n")))
+    assert [(paper.id, paper.withdrawn) for paper in volume.papers] == [("good-paper", None)]

@@ -159,6 +159,8 @@ def test_key_takes_the_title_s_first_word_not_a_latex_command(title, key):
 def test_title_capitals_are_protected_as_words():
     assert latex_title("Transformers for PDEs") == "{Transformers} for {PDE}s"
     assert latex_title("The CO$_2$ Budget") == "{The} {CO}$_2$ {Budget}"
+    # A formula holding a capital too: bibtex's styles lower-case math (a new-user trial).
+    assert latex_title("$O(n)$ for $K$-means on $x^2$") == "{$O(n)$} for {$K$}-means on $x^2$"
 
 
 @pytest.mark.skipif(not shutil.which("pandoc"), reason="pandoc not installed (Debian: pandoc); CI installs it")

@@ -22,6 +22,7 @@ from proceedings.outputs.citation import (
     TextCache,
     apa_reference,
     csl_item,
+    csl_title,
     highwire_tags,
 )
 from proceedings.util.latex import plain
@@ -82,6 +83,12 @@ def test_csl_json_matches(volume):
         assert re.sub("<[^>]*>", "", item["title"]) == plain(paper.title)  # words with capitals inside spans
         assert item["issued"] == {"date-parts": [[2026, 4, 27]]}
         assert len(item["author"]) == len(paper.authors)
+
+
+def test_csl_json_titles_keep_formulas_and_inner_capitals_from_title_case():
+    assert csl_title("The CO$_2$ budget in $O(n \\log n)$ with GPT-4, an iPhone and Learning") == (
+        'The <span class="nocase">CO₂</span> budget in <span class="nocase">O(n log n)</span> with '
+        '<span class="nocase">GPT-4,</span> an <span class="nocase">iPhone</span> and Learning')
 
 
 def test_apa_reference(volume):
@@ -165,6 +172,8 @@ def test_highwire_names_are_family_first(name, given, family, written):
     # TeX's thin space after an operator name (a new-user trial found "O(n logn)" in every citation).
     ("Sorting in $O(n \\log n)$ time", "Sorting in O(n log n) time"),
     ("$\\log_2 n$, $\\max_i a_i$, $\\sin\\theta$ and $\\log(n)$", "log₂ n, maxᵢ aᵢ, sin θ and log(n)"),
+    # A script's macro is not cut for the space (a review: \max_\theta gave "max_ a").
+    ("$\\max_\\theta f$ and $\\min_\\phi(\\cdot)$", "max_θ f and min_ϕ(·)"),
 ])
 def test_plain_text_writes_math_out(text, expected):
     assert plain(text) == expected

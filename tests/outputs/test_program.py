@@ -181,15 +181,23 @@ def test_a_paper_id_with_spaces_or_refused_is_known_to_the_program_as_read_or_as
     found = [d for d in _diagnostics(root) if d[3] == "error"]
     assert found == [("papers/accepted.csv", 5, "papers[3].id", "error",
                       "'Paper-10' is not URL-safe: use lower-case letters, digits and hyphens; write 'paper-10'")]
+    # The same id with spaces around it is the same id (a review: two pages of one name).
+    with (root / "papers" / "accepted.csv").open("a", encoding="utf-8") as csv:
+        csv.write("paper-3\tThree again\tEd Fox\tAbstract\tfull\n")
+    assert [d[1:] for d in _diagnostics(root) if d[3] == "error"][-1] == (
+        6, "papers[4].id", "error", "duplicate id 'paper-3', first used on line 4")
 
 
 def test_a_csv_row_with_a_quote_left_open_is_still_known_to_the_program_by_its_id(tmp_path):
     """A new-user trial: the row's error came with "unknown paper" for the program's reference to it."""
-    root = _project(tmp_path)
+    root = _project(tmp_path, PROGRAM.replace("paper-two]", "paper-two, paper-three]"))
     (root / "papers" / "accepted.yml").unlink()
     (root / "papers" / "accepted.csv").write_text(
         "id;title;authors;abstract;track\n"
         "paper-one;One;Ana Silva;Abstract;full\n"
-        'paper-two;Two;"Bo Chen; Cy Dee;Abstract;full\n', "utf-8")
+        'paper-two;Two;"Bo Chen; Cy Dee;Abstract;full\n'
+        "paper-three;Three;Di Ev;Abstract;full\n", "utf-8")
     found = [d for d in _diagnostics(root) if d[3] == "error"]
-    assert found == [("papers/accepted.csv", 3, None, "error", "row has 3 cells but the header has 5")]
+    # And the rows the open quote took in (a review): each is known by its first cell.
+    assert found == [("papers/accepted.csv", 3, None, "error", "row has 3 cells but the header has 5 (it runs on to "
+                                                                "line 4: a quote left open takes in the rows after it)")]

@@ -36,6 +36,10 @@ def test_an_operator_name_has_tex_s_thin_space_before_what_it_applies_to():
     assert children[3:6] == [("mi", "log", None), ("mspace", None, "0.167em"), ("mi", "n", None)]
     assert children[8:10] == [("mi", "log", None), ("mo", "(", None)]
     assert _tree(r"O(n \log n)").get("alttext") == r"O(n \log n)"
+    # Nor into a script's macro, nor between \limits and its operator.
+    scripted = [(element.tag.removeprefix(MATHML), element.text) for element in _tree(r"\max_\theta x").iter()]
+    assert ("mi", "θ") in scripted and ("mi", "x") in scripted and ("mi", "a") not in scripted
+    assert _tree(r"\max\limits_i x").find(f".//{MATHML}munder/{MATHML}mspace") is None
 
 
 def test_a_macro_latex2mathml_does_not_know_is_an_upright_name():

@@ -17,6 +17,7 @@ from ..model.workshop import Track, Workshop, read_workshop, track_among
 from ..records.diagnostics import Diagnostics
 from ..records.fields import Fields, suggested_slug
 from ..records.sources import Located, load_csv, load_yaml, record_list
+from ..util.mathtext import math_segments
 from ..util.progress import Timings
 from ..util.text import one_line
 from .pdf import PdfCache, pdf_facts
@@ -171,6 +172,7 @@ def _read_records(file: str, records: list, label: str, known: tuple[str, ...], 
         fields = Fields(record, file, where, known, diags)
         item = read(fields)
         rid = record.get("id")
+        rid = one_line(rid) if isinstance(rid, str) else rid  # as the field reads it: ' a ' is 'a'
         if isinstance(rid, str) and rid in first_line:
             fields.error("id", f"duplicate id {rid!r}, first used on line {first_line[rid]}")
         elif item is not None:
@@ -208,15 +210,22 @@ def _warn_of_papers_listed_twice(papers: list[tuple]) -> None:
     pages (the importer, told to add a paper again, added one whose record had lost its forum; a new
     user's spreadsheet held a row twice under two ids)."""
     for field, label, value_of in (("openreview", "OpenReview forum", lambda paper: paper.openreview),
-                                   ("title", "title", lambda paper: one_line(paper.title).casefold())):
+                                   ("title", "title", _title_folded)):
         first: dict[str, tuple] = {}
-        for paper, fields in papers:
+        # A withdrawn paper listed again under a new id is a paper replaced, not listed twice.
+        for paper, fields in (item for item in papers if field == "openreview" or not item[0].removal):
             if (value := value_of(paper)) in first:
                 other, other_fields = first[value]
                 fields.warning(field, f"{label} {getattr(paper, field)!r} is also that of {other.id!r} "
                                       f"(line {other_fields.data.line_of(field)}): one paper listed twice?")
             elif value:
                 first[value] = (paper, fields)
+
+
+def _title_folded(paper: Paper) -> str:
+    """The paper's title as two listings of it would differ: in case, outside its math ($O(n)$ is
+    not $o(n)$)."""
+    return "".join(segment if is_math else segment.casefold() for is_math, segment in math_segments(paper.title))
 
 
 def _apart_from_papers(talks: list[tuple], paper_records: list, file: str) -> list[tuple]:

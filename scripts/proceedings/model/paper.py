@@ -160,7 +160,7 @@ def read_paper(fields: Fields, tracks: tuple[Track, ...] | None, papers_dir: Pat
         return None
     # A withdrawal or retraction that cannot be read: with --keep-going the paper is left out rather
     # than published as one in good standing (a new-user trial).
-    if any(name in fields.data and optional[name] is None for name in ("withdrawn", "retracted")):
+    if any(fields.data.get(name) is not None and optional[name] is None for name in ("withdrawn", "retracted")):
         return None
     return Paper(**values, **optional)
 

@@ -219,7 +219,7 @@ def _split_people(fields: Fields, name: str, text: str) -> list[str]:
     """A text naming people split at ';' and '|', which never occur in names, but within parentheses
     (an affiliation: 'Ana Silva (MIT; Harvard)' is one person); said in a warning but in a CSV file,
     whose cells name people so (a Mini-Conf file's 678 rows each gave one). Parentheses left open or
-    closed twice are an error: which people the text names is not known."""
+    closed without being opened are an error: which people the text names is not known."""
     pieces, depth, start = [], 0, 0
     for index, char in enumerate(text):
         depth += {"(": 1, ")": -1}.get(char, 0)
@@ -229,7 +229,7 @@ def _split_people(fields: Fields, name: str, text: str) -> list[str]:
             pieces.append(text[start:index])
             start = index + 1
     if depth:
-        fields.error(name, f"{text!r}: a parenthesis is {'left open' if depth > 0 else 'closed twice'}; "
+        fields.error(name, f"{text!r}: a parenthesis is {'left open' if depth > 0 else 'closed without being opened'}; "
                            "write each person as 'Name (Affiliation)'")
         return []
     texts = [piece.strip() for piece in [*pieces, text[start:]] if piece.strip()]
@@ -249,7 +249,9 @@ def _reported_as_several(fields: Fields, name: str, text: str) -> bool:
 
 def _several(fields: Fields, text: str, people: list[str]) -> str:
     hint = ""
-    if len(people) == 2 and not any("(" in person for person in people):  # an affiliation is no name
+    # One word (or a particle's) first, no affiliation: what a family name written first looks like.
+    if len(people) == 2 and not any("(" in person for person in people) and \
+            (len(people[0].split()) == 1 or people[0][:1].islower()):
         # A CSV cell has no field for either name.
         hint = (f"; or, if it is one person written family name first, write `{people[1]} {people[0]}`"
                 if fields.file.endswith(".csv") else

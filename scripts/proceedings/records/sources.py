@@ -285,20 +285,38 @@ def load_csv(path: Path, rel: str, diags: Diagnostics, columns: tuple[str, ...],
         diags.error(rel, 1, None, f"the header has no column {', '.join(map(repr, missing))}, which every row needs; "
                                   f"its columns are: {', '.join(header)}")
         return None
-    rows = []
+    rows: list[Located] = []
     start = reader.line_num + 1
     for cells in reader:
         if any(cell.strip() for cell in cells):
             if len(cells) != len(header):
-                diags.error(rel, start, None, f"row has {len(cells)} cells but the header has {len(header)}")
-                row = Located({names[0]: cells[0]} if names[0] == "id" else {})
-                row.complete = False
+                rows += _incomplete_rows(text.split("\n"), cells, start, reader.line_num, delimiter, names[0] == "id")
+                runs_on = (f" (it runs on to line {reader.line_num}: a quote left open takes in the rows after it)"
+                           if reader.line_num > start else "")
+                diags.error(rel, start, None, f"row has {len(cells)} cells but the header has {len(header)}{runs_on}")
             else:
                 row = Located((name, cell) for name, cell in zip(names, cells, strict=True) if name and cell.strip())
-            row.line = start
-            row.key_lines = {}
-            rows.append(row)
+                row.line, row.key_lines = start, {}
+                rows.append(row)
         start = reader.line_num + 1
+    return rows
+
+
+def _incomplete_rows(lines: list[str], cells: list[str], start: int, end: int, delimiter: str,
+                     ids_first: bool) -> list[Located]:
+    """The incomplete records of a row with the wrong number of cells, read from its lines ``start``
+    to ``end``: when the id is the first column (``ids_first``), the id of its first cell, and the
+    first cell of each line it took in (a quote left open reads the rows after it into one cell)."""
+    if not ids_first:
+        return []
+    found = [(start, cells[0])] + [(line, lines[line - 1].split(delimiter, 1)[0].strip())
+                                   for line in range(start + 1, min(end, len(lines)) + 1)]
+    rows = []
+    for line, rid in found:
+        if rid:
+            row = Located(id=rid)
+            row.line, row.key_lines, row.complete = line, {}, False
+            rows.append(row)
     return rows
 
 

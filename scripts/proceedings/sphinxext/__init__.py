@@ -55,7 +55,7 @@ from ..util.latex import math_as_text
 from ..util.text import latin_beyond_ascii, latin_in_ascii, paragraphs_of
 from . import debuglog, libyaml, mathml, memory, once
 from .icons import trim_icons
-from .lean import skip_unused_transforms
+from .lean import qualified_name, skip_unused_transforms
 from .links import setup_links
 
 _HERE = Path(__file__).parent
@@ -409,17 +409,17 @@ def _skip_unused_description(app: Sphinx) -> None:
     time at 1,000 papers) even when the page has its own, which then replaces it: see
     :func:`_own_description_first`."""
     _wrap_page_handler(app, "add_metadata_to_page", _without_doctree)
-    _wrap_page_handler(app, "html_page_context", _own_description_first)
+    _wrap_page_handler(app, "sphinxext.opengraph.html_page_context", _own_description_first)
 
 
 def _wrap_page_handler(app: Sphinx, name: str, wrap) -> None:
-    """In a lean build, replace the ``html-page-context`` handler called ``name`` (the theme's or an
-    extension's) by ``wrap(handler)``."""
+    """In a lean build, replace the ``html-page-context`` handler called ``name`` (the theme's, or
+    given with its module, an extension's) by ``wrap(handler)``."""
     if not app.config.proceedings_lean:
         return
     listeners = app.events.listeners["html-page-context"]
     for index, listener in enumerate(listeners):
-        if getattr(listener.handler, "__name__", "") == name:
+        if name in (getattr(listener.handler, "__name__", ""), qualified_name(listener.handler)):
             listeners[index] = listener._replace(handler=wrap(listener.handler))
 
 
@@ -436,7 +436,7 @@ def _own_description_first(handler):
     the page's own in the same place, and no other tag comes from the doctree unless the project asks
     for the page's first image or for social cards (then it gets the page's)."""
     def handled(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-        own = (context.get("meta") or {}).get("og:description")
+        own = ((context.get("meta") or {}).get("og:description") or "").strip()
         config = app.config
         if own and doctree is not None and not config.ogp_use_first_image and \
                 (config.ogp_social_cards or {}).get("enable") is False:

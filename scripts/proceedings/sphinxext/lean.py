@@ -84,8 +84,9 @@ UNUSED_RESOLVED_HANDLERS = frozenset({
 
 
 def qualified_name(transform: Callable) -> str:
-    """``module.Name`` of a transform class or a handler."""
-    return f"{transform.__module__}.{transform.__qualname__}"
+    """``module.Name`` of a transform class or a handler (a ``functools.partial`` or a callable
+    object, which have none, give a name no one matches)."""
+    return f"{getattr(transform, '__module__', '')}.{getattr(transform, '__qualname__', '')}"
 
 
 def skip_unused_transforms(app: Sphinx, generated: Generated) -> None:

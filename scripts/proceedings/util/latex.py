@@ -152,8 +152,10 @@ def formula_text(math: str) -> str:
 # symbol's macro follows: TeX sets a thin space there, which neither pylatexenc (O(n logn)) nor
 # latex2mathml (<mi>log</mi><mi>n</mi>, shown as "logn") writes. None before a parenthesis: \log(n).
 _OPERATOR = re.compile(r"(\\(?:arccos|arcsin|arctan|arg|cosh?|coth?|csc|deg|det|dim|exp|gcd|hom|inf|ker|lg|lim|liminf"
-                       r"|limsup|ln|log|max|min|Pr|sec|sinh?|sup|tanh?)(?![A-Za-z])(?:\s*[_^](?:\{[^{}]*\}|\\[A-Za-z]+|\S))*)"
-                       r"\s*(?=[A-Za-z0-9]|\\(?!left(?![A-Za-z])|right(?![A-Za-z])|[,;:!]))")
+                       r"|limsup|ln|log|max|min|Pr|sec|sinh?|sup|tanh?)(?![A-Za-z])"
+                       # Possessive: backtracking into a script's macro read \max_\theta as \max_\thet, then a.
+                       r"(?:\s*[_^](?:\{[^{}]*\}|\\[A-Za-z]++|[^\s{}\\]))*+)"
+                       r"\s*(?=[A-Za-z0-9]|\\(?!(?:left|right|limits|nolimits)(?![A-Za-z])|[,;:! ]))")
 
 
 def operators_spaced(math: str, space: str) -> str:
