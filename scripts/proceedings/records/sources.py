@@ -268,8 +268,7 @@ def load_csv(path: Path, rel: str, diags: Diagnostics, columns: tuple[str, ...],
     write, or a tab as a copy from a spreadsheet's cells pastes). Header problems are reported once,
     on line 1: a column written in other capitals is read (with a warning), an unknown one is left
     out (an error, with ``hints``' advice for it, by its name in lowercase, or a "did you mean"), and
-    a missing ``required`` one gives no rows at all (an
-    error, rather than one per row)."""
+    a missing ``required`` one gives no rows at all (an error, rather than one per row)."""
     text = read_text(path, rel, diags)
     if text is None:
         return None
@@ -286,11 +285,12 @@ def load_csv(path: Path, rel: str, diags: Diagnostics, columns: tuple[str, ...],
                                   f"its columns are: {', '.join(header)}")
         return None
     rows: list[Located] = []
+    lines = text.split("\n")  # once: each row with the wrong number of cells reads some of them
     start = reader.line_num + 1
     for cells in reader:
         if any(cell.strip() for cell in cells):
             if len(cells) != len(header):
-                rows += _incomplete_rows(text.split("\n"), cells, start, reader.line_num, delimiter, names[0] == "id")
+                rows += _incomplete_rows(lines, cells, start, reader.line_num, delimiter, names[0] == "id")
                 runs_on = (f" (it runs on to line {reader.line_num}: a quote left open takes in the rows after it)"
                            if reader.line_num > start else "")
                 diags.error(rel, start, None, f"row has {len(cells)} cells but the header has {len(header)}{runs_on}")
