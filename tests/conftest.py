@@ -136,6 +136,14 @@ def write_project(root: Path, workshop: str = WORKSHOP_YML, papers: str = PAPERS
     return root
 
 
+def with_accepted_csv(root: Path, text: str) -> Path:
+    """The project at ``root`` with its papers listed in ``papers/accepted.csv`` (``text``) instead of
+    ``accepted.yml``."""
+    (root / "papers" / "accepted.yml").unlink()
+    (root / "papers" / "accepted.csv").write_text(text, "utf-8")
+    return root
+
+
 def edit_while_jupyter_book_runs(monkeypatch: pytest.MonkeyPatch, edit: Callable[[], object]) -> Callable[[], None]:
     """Make each Jupyter Book run of a build call ``edit`` first, as an organizer saving a file while
     Sphinx reads; what puts the real run back."""

@@ -14,7 +14,7 @@ from proceedings.inputs.pdf import PdfCache
 from proceedings.model.locations import Project
 from proceedings.model.paper import Notice
 
-from conftest import PAPERS_YML, REPO, WORKSHOP_YML, write_project
+from conftest import PAPERS_YML, REPO, WORKSHOP_YML, with_accepted_csv, write_project
 
 
 def _errors(root: Path) -> list[tuple[str, int | None, str | None, str]]:
@@ -329,12 +329,11 @@ def test_bad_orcid_and_url(tmp_path):
 
 def test_csv_input_with_rows(tmp_path):
     root = write_project(tmp_path / "p", pdfs=())
-    (root / "papers" / "accepted.yml").unlink()
-    (root / "papers" / "accepted.csv").write_text(
+    with_accepted_csv(root,
         "id,title,authors,abstract,keywords,track\n"
         'csv-one,"A title, with comma","Ana Gonçalves (USP); Jo Smith","Line one\nline two",a;b,full\n'
         "csv-two,Second,Someone,Abstract,,unknown\n"
-        "csv-three,Ragged,row\n", "utf-8")
+        "csv-three,Ragged,row\n")
     volume, diags = load(Project(root))
     errors = [d for d in diags.sorted() if d.severity.value == "error"]
     assert [(d.line, d.field) for d in errors] == [(4, "papers[1].track"), (5, None)]
@@ -415,15 +414,14 @@ def test_math_that_cannot_be_typeset_is_a_warning_with_its_line(tmp_path):
 def test_a_csv_cell_splits_people_outside_parentheses_and_an_unclosed_one_is_an_error(tmp_path):
     """A new-user trial: 'Ana Silva (MIT; Harvard University)' was cited as three authors, unreported."""
     root = write_project(tmp_path / "p", pdfs=())
-    (root / "papers" / "accepted.yml").unlink()
-    (root / "papers" / "accepted.csv").write_text(
+    with_accepted_csv(root,
         "id,title,authors,abstract,track\n"
         'one,One,"Ana Silva (MIT; Harvard University); Bo Chen (ETH Zürich)",Abstract,full\n'
         'two,Two,"Ana Silva (MIT); Bo Chen (ETH Zürich",Abstract,full\n'
         'three,Three,"Ana Silva (MIT)); Bo Chen",Abstract,full\n'
         'four,Four,"Silva, Ana",Abstract,full\n'
         'five,Five,"Ana Silva (MIT, Harvard University), Bo Chen",Abstract,full\n'
-        'six,Six,"Ana Silva, Bo Chen",Abstract,full\n', "utf-8")
+        'six,Six,"Ana Silva, Bo Chen",Abstract,full\n')
     volume, diags = load(Project(root), keep_going=True)
     assert [(a.name, a.affiliation) for a in volume.papers[0].authors] == [("Ana Silva", "MIT; Harvard University"),
                                                                            ("Bo Chen", "ETH Zürich")]
@@ -449,12 +447,11 @@ def test_a_csv_cell_withdraws_a_paper_and_a_withdrawal_that_cannot_be_read_leave
     """A new-user trial: a CSV could withdraw no paper, and with --keep-going the paper whose
     `withdrawn` cell was refused was published as one in good standing."""
     root = write_project(tmp_path / "p", pdfs=())
-    (root / "papers" / "accepted.yml").unlink()
-    (root / "papers" / "accepted.csv").write_text(
+    with_accepted_csv(root,
         "id,title,authors,abstract,track,withdrawn\n"
         "one,One,Ana Silva,Abstract,full,2026-05-01: The authors found an error in Theorem 2.\n"
         "two,Two,Bo Chen,Abstract,full,yes\n"
-        "three,Three,Cy Dee,Abstract,full,\n", "utf-8")
+        "three,Three,Cy Dee,Abstract,full,\n")
     volume, diags = load(Project(root), keep_going=True)
     assert [(paper.id, paper.withdrawn) for paper in volume.papers] == [
         ("one", Notice(dt.date(2026, 5, 1), "The authors found an error in Theorem 2.")), ("three", None)]

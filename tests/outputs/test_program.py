@@ -14,7 +14,7 @@ from proceedings.model.locations import Project
 from proceedings.outputs.ics import program_ics
 from proceedings.util.latex import plain
 
-from conftest import PROGRAM, RECORDINGS, REPO, TALKS, WORKSHOP_YML, write_project
+from conftest import PROGRAM, RECORDINGS, REPO, TALKS, WORKSHOP_YML, with_accepted_csv, write_project
 
 
 def _project(tmp_path: Path, program: str = PROGRAM, talks: str = TALKS, recordings: str = "",
@@ -171,13 +171,12 @@ def test_a_paper_id_with_spaces_or_refused_is_known_to_the_program_as_read_or_as
     """A new-user trial: a spreadsheet's ' paper-3 ' was published as paper-3 while the program said
     'unknown paper', and a refused 'Paper-10' gave a second error where the program used 'paper-10'."""
     root = _project(tmp_path, PROGRAM.replace("[paper-one, paper-two]", "[paper-one, paper-two, paper-3, paper-10]"))
-    (root / "papers" / "accepted.yml").unlink()
-    (root / "papers" / "accepted.csv").write_text(
+    with_accepted_csv(root,
         "id\ttitle\tauthors\tabstract\ttrack\n"
         "paper-one\tOne\tAna Silva\tAbstract\tfull\n"
         "paper-two\tTwo\tBo Chen\tAbstract\tfull\n"
         " paper-3 \tThree\tCy Dee\tAbstract\tfull\n"
-        "Paper-10\tTen\tDi Ev\tAbstract\tfull\n", "utf-8")
+        "Paper-10\tTen\tDi Ev\tAbstract\tfull\n")
     found = [d for d in _diagnostics(root) if d[3] == "error"]
     assert found == [("papers/accepted.csv", 5, "papers[3].id", "error",
                       "'Paper-10' is not URL-safe: use lower-case letters, digits and hyphens; write 'paper-10'")]
@@ -191,12 +190,11 @@ def test_a_paper_id_with_spaces_or_refused_is_known_to_the_program_as_read_or_as
 def test_a_csv_row_with_a_quote_left_open_is_still_known_to_the_program_by_its_id(tmp_path):
     """A new-user trial: the row's error came with "unknown paper" for the program's reference to it."""
     root = _project(tmp_path, PROGRAM.replace("paper-two]", "paper-two, paper-three]"))
-    (root / "papers" / "accepted.yml").unlink()
-    (root / "papers" / "accepted.csv").write_text(
+    with_accepted_csv(root,
         "id;title;authors;abstract;track\n"
         "paper-one;One;Ana Silva;Abstract;full\n"
         'paper-two;Two;"Bo Chen; Cy Dee;Abstract;full\n'
-        "paper-three;Three;Di Ev;Abstract;full\n", "utf-8")
+        "paper-three;Three;Di Ev;Abstract;full\n")
     found = [d for d in _diagnostics(root) if d[3] == "error"]
     # And the rows the open quote took in (a review): each is known by its first cell.
     assert found == [("papers/accepted.csv", 3, None, "error", "row has 3 cells but the header has 5 (it runs on to "
