@@ -461,3 +461,18 @@ def test_a_csv_cell_withdraws_a_paper_and_a_withdrawal_that_cannot_be_read_leave
     # An empty `withdrawn:` (YAML's null) withdraws nothing, and takes nothing away (a review).
     volume, diags = load(Project(_with_papers(tmp_path / "yaml", GOOD + "  withdrawn:\n  retracted: ~\n")))
     assert [(paper.id, paper.withdrawn) for paper in volume.papers] == [("good-paper", None)]
+
+
+def test_a_name_holding_latex_is_read_as_its_letters(tmp_path):
+    """A new-user trial: OpenReview's `{\\"O}zg{\\"u}r Yilmaz`, kept as written, was shown with its braces
+    and, escaped in the BibTeX, broke a reader's pdfLaTeX run with the abbrv and ieeetr styles."""
+    names = ['{\\"O}zg{\\"u}r Yilmaz', "{Jean-Pierre} Dupont", "Ana {Maria} Silva", "{" * 200 + "x" + "}" * 200]
+    papers = GOOD.replace("authors: [{name: A Person}]", "authors: [" + ", ".join(f"{{name: '{name}'}}" for name in names) + "]")
+    volume, diags = load(Project(_with_papers(tmp_path, papers)), keep_going=True)
+    found = [(d.severity.value, d.field, d.message) for d in diags.sorted() if ".authors[" in (d.field or "")]
+    assert found[:3] == [("warning", f"papers[0].authors[{index}].name", f"{name!r} holds LaTeX (braces, a backslash): read as "
+                                                                         f"{letters!r}; write the name in its letters")
+                         for index, (name, letters) in enumerate(zip(names, ["Özgür Yilmaz", "Jean-Pierre Dupont",
+                                                                             "Ana Maria Silva"], strict=False))]
+    assert found[3][:2] == ("error", "papers[0].authors[3].name") and "write the name in its letters" in found[3][2]
+    assert volume.papers == ()  # the name that cannot be read leaves the paper out

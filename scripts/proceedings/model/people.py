@@ -10,6 +10,7 @@ from anyascii import anyascii
 
 from ..records.fields import Fields
 from ..records.sources import Located
+from ..util.latex import latex_as_text
 
 PERSON_FIELDS = ("name", "given", "family", "affiliation", "orcid", "email", "url")
 
@@ -133,8 +134,8 @@ def several_people(text: str) -> list[str]:
 
 def read_person(fields: Fields) -> Person | None:
     """A person from a record with ``name`` and optional details; None when the name is missing."""
-    name = fields.text("name", required=True)
-    given, family = fields.text("given"), fields.text("family")
+    name, given, family = (_as_letters(fields, key, fields.text(key, required=key == "name"))
+                           for key in ("name", "given", "family"))
     # A stated family name says how the name splits: it is one person, whatever its commas.
     if name and not family and (people := several_people(name)):
         fields.error("name", _several(fields, name, people))
@@ -181,6 +182,26 @@ def _warn_about_split(fields: Fields, name: str) -> None:
                                "name: remove it")
 
 
+# What marks LaTeX in a name: no name holds a brace or a backslash as a character of its own.
+_LATEX_MARK = re.compile(r"[{}\\]")
+
+
+def _as_letters(fields: Fields, key: str, value: str | None) -> str | None:
+    """A name's ``value`` in its letters: one holding LaTeX (``{\\"O}zg{\\"u}r Yilmaz``, ``{Jean-Pierre}
+    Dupont``, an OpenReview export's leftovers) is read as the letters it typesets, with a warning. Its
+    braces, escaped in the BibTeX, broke a reader's pdfLaTeX run with the abbrv and ieeetr styles
+    (a new-user trial), and the page showed them."""
+    if value is None or not _LATEX_MARK.search(value):
+        return value
+    letters = latex_as_text(value)
+    if not letters or _LATEX_MARK.search(letters):
+        fields.error(key, f"{value!r} holds LaTeX (braces, a backslash) that cannot be read as letters: write the "
+                          "name in its letters (Özgür, not {\\\"O}zg{\\\"u}r)")
+        return None
+    fields.warning(key, f"{value!r} holds LaTeX (braces, a backslash): read as {letters!r}; write the name in its letters")
+    return letters
+
+
 def read_one_person(fields: Fields, name: str, required: bool = False) -> Person | None:
     """The person in the record field ``name``."""
     data = fields.data.get(name)
@@ -197,8 +218,9 @@ def read_one_person(fields: Fields, name: str, required: bool = False) -> Person
 def read_people(fields: Fields, name: str, required: bool = False) -> tuple[Person, ...]:
     """Every person in the list field ``name``: records, or names as text ('Ana Silva (MIT)'). One
     text for the whole list, as spreadsheets write it ('A; B', 'A|B'), is split there, and said so
-    unless it is the documented CSV form ('A; B')."""
-    line = fields.data.line_of(name)
+    unless it is the documented CSV form ('A; B'). A ``required`` list with a person in error is
+    empty: with --keep-going its record is left out, not published without that person."""
+    line, found = fields.data.line_of(name), len(fields.diags.items)
 
     def from_text(text: str) -> Located | None:
         return None if _reported_as_several(fields, name, text) else person_from_text(text, line)
@@ -212,7 +234,7 @@ def read_people(fields: Fields, name: str, required: bool = False) -> tuple[Pers
     people = [person for label, data in entries if (person := read_person(fields.sub(label, data, PERSON_FIELDS)))]
     if required and value == []:
         fields.error(name, "the list is empty: name at least one person")
-    return tuple(people)
+    return () if required and fields.diags.has_errors_since(found) else tuple(people)
 
 
 def _split_people(fields: Fields, name: str, text: str) -> list[str]:

@@ -89,6 +89,11 @@ class Diagnostics:
         """How many diagnostics are errors."""
         return sum(d.severity is Severity.ERROR for d in self.items)
 
+    def has_errors_since(self, count: int) -> bool:
+        """Whether a diagnostic found after the first ``count`` is an error (one record's, say, when
+        ``count`` is how many there were before it was read)."""
+        return any(d.severity is Severity.ERROR for d in self.items[count:])
+
     @property
     def has_errors(self) -> bool:
         """Whether any diagnostic is an error."""

@@ -134,6 +134,23 @@ def plain(text: str) -> str:
     return one_line(math_as_text(text))
 
 
+# Longer, a text holding LaTeX is not read as LaTeX: pylatexenc takes about 10 µs a macro, and
+# recurses into each brace (a name is a few dozen characters).
+_LATEX_TEXT_LIMIT = 300
+
+
+def latex_as_text(text: str) -> str | None:
+    """``text`` holding LaTeX (accent commands and braces, as a name exported from a LaTeX source:
+    ``{\\"O}zg{\\"u}r``) as the letters it typesets (Özgür), on one line; None when it is longer than
+    ``_LATEX_TEXT_LIMIT`` or pylatexenc cannot read it."""
+    if len(text) > _LATEX_TEXT_LIMIT:
+        return None
+    try:
+        return one_line(unicodedata.normalize("NFC", _TO_TEXT.latex_to_text(text)))
+    except (RecursionError, ValueError, IndexError):  # pylatexenc on text it cannot parse
+        return None
+
+
 def math_as_text(text: str) -> str:
     """``text`` with its inline ``$math$`` written as plain Unicode (``$\\ell_1$`` as ℓ₁, ``CO$_2$`` as
     CO₂), for places that show no math: PDF contents and bookmarks, plain-text metadata."""
