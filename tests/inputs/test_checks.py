@@ -328,9 +328,20 @@ def test_a_hand_written_link_to_a_page_the_build_no_longer_writes_is_a_warning_a
     assert main(["check", str(root)]) == 0
     err = capsys.readouterr().err
     assert ("book/highlights.md:7: warning: links to 'papers/paper-nine.md#abstract', a page the build does not write for "
-            "these inputs (a paper, track or talk removed?): the link leads nowhere (did you mean 'book/papers/paper-one'?)") in err
+            "these inputs (a paper, track or talk removed?): the link leads nowhere (did you mean 'papers/paper-one'?)") in err
     assert "book/highlights.md:8: warning: links to '/book/tracks/poster'" in err
     assert err.count("book/highlights.md") == 2
+
+
+def test_the_build_says_once_that_a_hand_written_link_leads_nowhere(tmp_path, capsys):
+    """A second trial: Jupyter Book's "unknown document" came beside the build's own warning, and the
+    suggestion named the page from the project's folder (book/papers/...), not from the link's."""
+    root = write_project(tmp_path / "p")
+    (root / "book" / "preface.md").write_text("# Preface\n\nSee {doc}`papers/paper-gone`.\n", "utf-8")
+    assert main(["build", str(root)]) == 0
+    said = [line for line in capsys.readouterr().err.splitlines() if line.startswith("book/preface.md")]
+    assert said == ["book/preface.md:3: warning: links to 'papers/paper-gone', a page the build does not write for these "
+                    "inputs (a paper, track or talk removed?): the link leads nowhere (did you mean 'papers/paper-one'?)"]
 
 
 def test_a_sphinx_extension_that_is_not_installed_is_an_error_at_its_line_before_the_build(tmp_path, capsys):

@@ -13,6 +13,7 @@ from proceedings.inputs.loader import load
 from proceedings.inputs.pdf import PdfCache
 from proceedings.model.locations import Project
 from proceedings.model.paper import Notice
+from proceedings.outputs.samples import sample_pdf
 
 from conftest import PAPERS_YML, REPO, WORKSHOP_YML, with_accepted_csv, write_project
 
@@ -387,13 +388,22 @@ def test_a_title_before_a_name_is_warned_about(tmp_path):
                                       "given name: remove it")]
 
 
-def test_two_papers_with_one_title_are_warned_about(tmp_path):
-    """A new-user trial's spreadsheet held a row twice under two ids, unreported."""
+def test_two_papers_with_one_title_or_one_pdf_are_warned_about(tmp_path):
+    """A new-user trial's spreadsheet held a row twice under two ids, and a second one gave two rows
+    one PDF, unreported."""
     second = GOOD.replace("id: good-paper", "id: again").replace("title: Good", "title: \"good \"")
-    volume, diags = load(Project(_with_papers(tmp_path, GOOD + second)))
+    third = GOOD.replace("id: good-paper", "id: other").replace("title: Good", "title: Other")
+    shared = "  pdf: pdf/shared.pdf\n"
+    root = _with_papers(tmp_path, GOOD + second + third + shared)
+    sample_pdf(root / "papers" / "pdf" / "shared.pdf", "Shared", ["A Person"], "Abstract.", pages=2)
+    (root / "papers" / "accepted.yml").write_text(GOOD + shared + second + third + shared, "utf-8")
+    volume, diags = load(Project(root))
     assert volume is not None
+    # The records take 6, 5 and 6 lines.
     assert [(d.line, d.field, d.message) for d in diags.sorted() if "twice" in d.message] == [
-        (GOOD.count("\n") + 2, "papers[1].title", "title 'good' is also that of 'good-paper' (line 2): one paper listed twice?")]
+        (8, "papers[1].title", "title 'good' is also that of 'good-paper' (line 2): one paper listed twice?"),
+        (17, "papers[2].pdf", "PDF 'pdf/shared.pdf' is also that of 'good-paper' (line 6): one paper "
+                                                 "listed twice?")]
 
 
 def test_a_huge_value_is_quoted_as_a_short_excerpt(tmp_path):
@@ -456,7 +466,7 @@ def test_a_csv_cell_withdraws_a_paper_and_a_withdrawal_that_cannot_be_read_leave
     assert [(paper.id, paper.withdrawn) for paper in volume.papers] == [
         ("one", Notice(dt.date(2026, 5, 1), "The authors found an error in Theorem 2.")), ("three", None)]
     errors = [(d.line, d.field, d.message) for d in diags.sorted() if d.severity.value == "error"]
-    assert errors == [(3, "papers[1].withdrawn", "expected a record with date and reason, or a text 'YYYY-MM-DD: reason'")]
+    assert errors == [(3, "papers[1].withdrawn", "expected a record with date and reason, or a text 'YYYY-MM-DD: reason', got 'yes'")]
 
     # An empty `withdrawn:` (YAML's null) withdraws nothing, and takes nothing away (a review).
     volume, diags = load(Project(_with_papers(tmp_path / "yaml", GOOD + "  withdrawn:\n  retracted: ~\n")))

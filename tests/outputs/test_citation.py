@@ -174,6 +174,8 @@ def test_highwire_names_are_family_first(name, given, family, written):
     ("$\\log_2 n$, $\\max_i a_i$, $\\sin\\theta$ and $\\log(n)$", "log₂ n, maxᵢ aᵢ, sin θ and log(n)"),
     # A script's macro is not cut for the space (a review: \max_\theta gave "max_ a").
     ("$\\max_\\theta f$ and $\\min_\\phi(\\cdot)$", "max_θ f and min_ϕ(·)"),
+    ("$n\\log n$ and $2\\sin x$", "n log n and 2 sin x"),
+    ("$a^{b}$, $x^T y$ and $e^{q}$", "aᵇ, xᵀ y and e^q"),  # Unicode has no superscript q
 ])
 def test_plain_text_writes_math_out(text, expected):
     assert plain(text) == expected

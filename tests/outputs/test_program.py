@@ -199,3 +199,9 @@ def test_a_csv_row_with_a_quote_left_open_is_still_known_to_the_program_by_its_i
     # And the rows the open quote took in (a review): each is known by its first cell.
     assert found == [("papers/accepted.csv", 3, None, "error", "row has 3 cells but the header has 5 (it runs on to "
                                                                 "line 4: a quote left open takes in the rows after it)")]
+    # On the last line, the quote is named too (a second trial's "row has 2 cells").
+    (root / "papers" / "accepted.csv").write_text("id;title;authors;abstract;track\npaper-one;One;Ana Silva;Abstract;full\n"
+                                                  "paper-three;Three;Di Ev;Abstract;full\n"
+                                                  'paper-two;"Two;Bo Chen;Abstract;full\n', "utf-8")
+    assert [d[1:] for d in _diagnostics(root) if d[3] == "error"] == [
+        (4, None, "error", "row has 2 cells but the header has 5 (a quote in it is left open)")]

@@ -239,8 +239,12 @@ def _check_links_to_generated_pages(project: Project, written: set[str], diags: 
             if re.match(r"[a-z][a-z0-9+.-]*:", path, re.IGNORECASE) or not _in_generated_folder(name):
                 continue
             if name not in written and not is_generated_listing(name):
+                # Suggested as the link names pages: from the page's folder (a second trial pasted book/book/...).
+                folder = posixpath.dirname(page) or "."
+                nearest = did_you_mean(posixpath.relpath(name, folder), sorted(posixpath.relpath(other, folder)
+                                                                                for other in written))
                 diags.warning(source, line, None, f"links to {target!r}, a page the build does not write for these inputs "
-                              f"(a paper, track or talk removed?): the link leads nowhere{did_you_mean(name, sorted(written))}")
+                              f"(a paper, track or talk removed?): the link leads nowhere{nearest}")
 
 
 def _page_links(text: str) -> list[tuple[int, str]]:

@@ -206,11 +206,11 @@ def _with_private_passwords(project: Project, papers: list[tuple], paper_ids: se
 
 
 def _warn_of_papers_listed_twice(papers: list[tuple]) -> None:
-    """A warning on each paper whose OpenReview forum or title an earlier paper has: one paper, two
-    pages (the importer, told to add a paper again, added one whose record had lost its forum; a new
-    user's spreadsheet held a row twice under two ids)."""
+    """A warning on each paper whose OpenReview forum, title or PDF an earlier paper has: one paper,
+    two pages (the importer, told to add a paper again, added one whose record had lost its forum; a
+    new user's spreadsheet held a row twice under two ids, and gave two rows one PDF)."""
     for field, label, value_of in (("openreview", "OpenReview forum", lambda paper: paper.openreview),
-                                   ("title", "title", _title_folded)):
+                                   ("title", "title", _title_folded), ("pdf", "PDF", lambda paper: paper.pdf)):
         first: dict[str, tuple] = {}
         # A withdrawn paper listed again under a new id is a paper replaced, not listed twice.
         for paper, fields in (item for item in papers if field == "openreview" or not item[0].removal):

@@ -198,7 +198,7 @@ def _read_nested_notice(fields: Fields, name: str, text: str, papers_dir: Path) 
         data = Located(date=match.group(1), **{text: match.group(2)})
         data.line, data.key_lines = fields.data.line_of(name), {}
     if not isinstance(data, Located):
-        fields.error(name, f"expected a record with date and {text}, or a text 'YYYY-MM-DD: {text}'")
+        fields.error(name, f"expected a record with date and {text}, or a text 'YYYY-MM-DD: {text}', got {data!r}")
         return None
     return _read_notice(fields.sub(f"{fields.where}.{name}", data, NOTICE_FIELDS), text, papers_dir, False)
 

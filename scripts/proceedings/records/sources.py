@@ -291,15 +291,23 @@ def load_csv(path: Path, rel: str, diags: Diagnostics, columns: tuple[str, ...],
         if any(cell.strip() for cell in cells):
             if len(cells) != len(header):
                 rows += _incomplete_rows(lines, cells, start, reader.line_num, delimiter, names[0] == "id")
-                runs_on = (f" (it runs on to line {reader.line_num}: a quote left open takes in the rows after it)"
-                           if reader.line_num > start else "")
-                diags.error(rel, start, None, f"row has {len(cells)} cells but the header has {len(header)}{runs_on}")
+                diags.error(rel, start, None, f"row has {len(cells)} cells but the header has {len(header)}"
+                                              + _open_quote(lines, start, reader.line_num))
             else:
                 row = Located((name, cell) for name, cell in zip(names, cells, strict=True) if name and cell.strip())
                 row.line, row.key_lines = start, {}
                 rows.append(row)
         start = reader.line_num + 1
     return rows
+
+
+def _open_quote(lines: list[str], start: int, end: int) -> str:
+    """What a row read from lines ``start`` to ``end`` says of a quote left open in it: that it took
+    in the rows after it, or, on the file's last line, that it is open (a second trial's last row
+    was only "row has 2 cells")."""
+    if end > start:
+        return f" (it runs on to line {end}: a quote left open takes in the rows after it)"
+    return " (a quote in it is left open)" if start <= len(lines) and lines[start - 1].count('"') % 2 else ""
 
 
 def _incomplete_rows(lines: list[str], cells: list[str], start: int, end: int, delimiter: str,

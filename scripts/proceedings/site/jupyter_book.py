@@ -308,7 +308,7 @@ def run_jupyter_book(project: Project, run: BookRun, verbose: bool = False) -> D
 
 
 # Jupyter Book's messages that say what check says of the same place, with less to act on.
-_REPEATS = ("document isn't included in any toctree", "cross-reference target not found")
+_REPEATS = ("document isn't included in any toctree", "cross-reference target not found", "unknown document")
 
 
 def without_repeats(said: Diagnostics, ours: Diagnostics) -> Diagnostics:

@@ -120,7 +120,10 @@ def _protected_word(word: str, utf8: bool) -> str:
 
 
 _SUBSCRIPTS = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=True))
-_SUPERSCRIPTS = dict(zip("0123456789+-=()in", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁱⁿ", strict=True))
+# Every letter Unicode has a modifier form of (no q, and capitals but C, F, Q, S, X, Y, Z): a
+# second new-user trial found $a^{b}$ written as a^b.
+_SUPERSCRIPTS = dict(zip("0123456789+-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW",
+                         "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ", strict=True))
 _SCRIPT = re.compile(r"([_^])(\{[^{}]*\}|\S)")
 _TO_TEXT = LatexNodes2Text(math_mode="verbatim")
 
@@ -165,20 +168,24 @@ def formula_text(math: str) -> str:
     return _TO_TEXT.latex_to_text(_SCRIPT.sub(_scripted, operators_spaced(math, "{} "))).strip()
 
 
+_OPERATOR_NAMES = (r"\\(?:arccos|arcsin|arctan|arg|cosh?|coth?|csc|deg|det|dim|exp|gcd|hom|inf|ker|lg|lim|liminf|limsup"
+                   r"|ln|log|max|min|Pr|sec|sinh?|sup|tanh?)(?![A-Za-z])")
 # LaTeX's operator names, with their sub- and superscripts (\log_2), where a letter, a digit or a
 # symbol's macro follows: TeX sets a thin space there, which neither pylatexenc (O(n logn)) nor
 # latex2mathml (<mi>log</mi><mi>n</mi>, shown as "logn") writes. None before a parenthesis: \log(n).
-_OPERATOR = re.compile(r"(\\(?:arccos|arcsin|arctan|arg|cosh?|coth?|csc|deg|det|dim|exp|gcd|hom|inf|ker|lg|lim|liminf"
-                       r"|limsup|ln|log|max|min|Pr|sec|sinh?|sup|tanh?)(?![A-Za-z])"
+_OPERATOR = re.compile(f"({_OPERATOR_NAMES}"
                        # Possessive: backtracking into a script's macro read \max_\theta as \max_\thet, then a.
                        r"(?:\s*[_^](?:\{[^{}]*\}|\\[A-Za-z]++|[^\s{}\\]))*+)"
                        r"\s*(?=[A-Za-z0-9]|\\(?!(?:left|right|limits|nolimits)(?![A-Za-z])|[,;:! ]))")
+# And before one, after a letter, a digit or a closing bracket (n \log n): MathML shows "nlog n" without it.
+_BEFORE_OPERATOR = re.compile(rf"(?<=[A-Za-z0-9)\]}}])\s*(?={_OPERATOR_NAMES})")
 
 
 def operators_spaced(math: str, space: str) -> str:
     """``math`` with ``space`` (LaTeX: ``\\,`` for MathML, ``{} `` for plain text) after each
-    operator name that a letter, a digit or a symbol follows (``\\log n``, ``\\max_i a``)."""
-    return _OPERATOR.sub(lambda match: match.group(1) + space, math)
+    operator name that a letter, a digit or a symbol follows (``\\log n``, ``\\max_i a``), and before
+    each one that follows a letter, a digit or a closing bracket (``n\\log n``)."""
+    return _BEFORE_OPERATOR.sub(space, _OPERATOR.sub(lambda match: match.group(1) + space, math))
 
 
 def _scripted(match: re.Match) -> str:

@@ -40,7 +40,7 @@ class UnconvertibleMath(ValueError):
 
 def mathml(latex: str, display: bool) -> str:
     """``latex`` as a ``<math>`` element whose every element and attribute is MathML layout, with
-    the source as its ``alttext`` (and TeX's thin space after an operator name, which latex2mathml
+    the source as its ``alttext`` (and TeX's thin spaces around an operator name, which latex2mathml
     leaves out); raises UnconvertibleMath."""
     try:
         converted = convert(operators_spaced(latex, "\\,"), display="block" if display else "inline")
