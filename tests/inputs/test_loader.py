@@ -486,3 +486,20 @@ def test_a_name_holding_latex_is_read_as_its_letters(tmp_path):
                                                                              "Ana Maria Silva"], strict=False))]
     assert found[3][:2] == ("error", "papers[0].authors[3].name") and "write the name in its letters" in found[3][2]
     assert volume.papers == ()  # the name that cannot be read leaves the paper out
+
+
+def test_a_key_that_takes_a_letter_by_the_papers_order_is_warned_about(tmp_path):
+    """A second new-user trial sorted its spreadsheet, and two papers' BibTeX keys swapped unreported."""
+    first = GOOD.replace("title: Good", "title: Good things")
+    second = GOOD.replace("id: good-paper", "id: later").replace("title: Good", "title: Good news")
+    pinned = GOOD.replace("id: good-paper", "id: pinned").replace("authors: [{name: A Person}]",
+                                                                 "authors: [{name: B Person}]") + "  bibkey: person2026good\n"
+    volume, diags = load(Project(_with_papers(tmp_path, first + second)))
+    assert volume.keys == {"good-paper": "person2026good", "later": "person2026goodb"}
+    assert [(d.line, d.field, d.message) for d in diags.sorted() if "swaps" in d.message] == [
+        (6, "papers[1].id", "cited as 'person2026goodb', since 'good-paper' (line 1), listed before it, is 'person2026good': "
+                            "moving either in the list swaps their keys; pin each with `bibkey`")]
+    # A key pinned with bibkey moves with no list order: nothing to say.
+    volume, diags = load(Project(_with_papers(tmp_path / "pinned", pinned + second)))
+    assert volume.keys == {"pinned": "person2026good", "later": "person2026goodb"}
+    assert not [d for d in diags.items if "swaps" in d.message]

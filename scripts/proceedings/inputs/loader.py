@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
+from ..model.keys import base_key, citation_keys
 from ..model.locations import MATERIALS, Project, file_owner, is_generated_paper_page
 from ..model.paper import PAPER_COLUMN_HINTS, PAPER_FIELDS, PAPER_REQUIRED, Paper, read_paper
 from ..model.pdf_facts import PdfFacts
@@ -51,6 +52,8 @@ def load(project: Project, workers: int | None = None, keep_going: bool = False,
                                volume_doi=workshop.doi if workshop else None)
     papers = _with_private_passwords(project, papers, paper_ids, diags)
     _warn_of_papers_listed_twice(papers)
+    if workshop:
+        _warn_of_keys_by_order(papers, workshop.year)
     errors = diags.error_count
     talk_records = _optional_list(project, "talks.yml", diags)
     talk_ids = _named_ids_if_read(talk_records, errors, diags)
@@ -220,6 +223,22 @@ def _warn_of_papers_listed_twice(papers: list[tuple]) -> None:
                                       f"(line {other_fields.data.line_of(field)}): one paper listed twice?")
             elif value:
                 first[value] = (paper, fields)
+
+
+def _warn_of_keys_by_order(papers: list[tuple], year: int) -> None:
+    """A warning on each cited paper whose citation key takes a letter (``silva2026fastb``) because a
+    paper listed before it has the same key: moving either in the list swaps their keys, which
+    readers may have copied (a second new-user trial sorted its spreadsheet); ``bibkey`` pins one."""
+    cited = [(paper, fields) for paper, fields in papers if paper.cited]
+    keys = citation_keys(tuple(paper for paper, _ in cited), year)
+    owners = {keys[paper.id]: (paper, fields) for paper, fields in cited}
+    for paper, fields in cited:
+        base = base_key(paper, year)
+        owner, owner_fields = owners.get(base, (None, None))
+        if not paper.bibkey and keys[paper.id] != base and owner and not owner.bibkey:
+            fields.warning("id", f"cited as {keys[paper.id]!r}, since {owner.id!r} (line {owner_fields.data.line_of('id')}), "
+                                 f"listed before it, is {base!r}: moving either in the list swaps their keys; pin each "
+                                 "with `bibkey`")
 
 
 def _title_folded(paper: Paper) -> str:

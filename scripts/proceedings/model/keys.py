@@ -13,7 +13,8 @@ _STOPWORDS = {"a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "t
               "does", "can", "via", "from", "at", "by"}
 
 
-def _base_key(paper: Paper, year: int) -> str:
+def base_key(paper: Paper, year: int) -> str:
+    """``familyYEARword``: the key a paper gets unless another paper listed before it has it."""
     family = paper.authors[0].ascii_family or "anonymous"
     text = "".join(segment for is_math, segment in math_segments(paper.title) if not is_math)
     # A LaTeX command in a title (\emph{Deep} ...) is shown as typed, but is not its first word.
@@ -30,7 +31,7 @@ def citation_keys(papers: tuple[Paper, ...], year: int) -> dict[str, str]:
         if paper.bibkey:
             keys[paper.id] = paper.bibkey
             continue
-        base = key = _base_key(paper, year)
+        base = key = base_key(paper, year)
         suffixes = iter("bcdefghijklmnopqrstuvwxyz")
         while key in taken:
             key = base + next(suffixes, f"-{paper.id}")
