@@ -811,6 +811,17 @@ def _theme_dirs() -> list[str]:
     return [str(Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme")]
 
 
+def test_no_theme_macro_file_is_published(tmp_path):
+    """A second new-user trial opened the offline zip's _static/webpack-macros.html, which asked for
+    addresses such as _static/{{ pathto(...) }}."""
+    import sphinx_book_theme
+    shipped = [path.name for folder in (*map(Path, _theme_dirs()), Path(sphinx_book_theme.__file__).parent)
+               for path in folder.rglob("*macros.html") if "static" in path.parts]
+    assert shipped, "the themes ship their macros among their static files"
+    out = _build(tmp_path, {}, conf='html_theme = "sphinx_book_theme"\n')
+    assert (out / "_static").is_dir() and not list((out / "_static").glob("*macros.html"))
+
+
 def test_no_page_source_and_so_no_comment_is_published(tmp_path):
     page = "# Welcome\n\n% the committee's private remark: reject the third paper\n\nText.\n"
     out = _build(tmp_path, {"book/welcome.md": page}, conf='html_theme = "sphinx_book_theme"\n')

@@ -613,6 +613,16 @@ def _remove_old_sources(app: Sphinx, exception: Exception | None) -> None:
         shutil.rmtree(Path(app.outdir) / "_sources", ignore_errors=True)
 
 
+def _remove_theme_macros(app: Sphinx, exception: Exception | None) -> None:
+    """Remove the Jinja macros the themes keep among their static files (``webpack-macros.html``),
+    which Sphinx copies into ``_static/``: published, a reader who opened one (a second new-user
+    trial, crawling the offline zip) got a page asking for ``{{ pathto(...) }}`` addresses."""
+    if exception is None and app.builder.format == "html":
+        for page in (Path(app.outdir) / "_static").glob("*macros.html"):
+            if "{% macro" in page.read_text("utf-8", errors="replace"):
+                page.unlink()
+
+
 def _remove_pages_of_removed_documents(app: Sphinx, exception: Exception | None) -> None:
     """Remove the page of every document the last successful build had and this one has not, and
     record this build's documents. Sphinx forgets a removed document but leaves its page, which would
@@ -702,6 +712,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("build-finished", _write_sitemap_and_404)
     app.connect("build-finished", _trim_icons)
     app.connect("build-finished", _remove_old_sources)
+    app.connect("build-finished", _remove_theme_macros)
     app.connect("build-finished", _remove_pages_of_removed_documents)
     app.connect("build-finished", _remove_stale_root_redirect, priority=400)  # before sphinx-external-toc's
     # Each page's data is read from its source wherever it is asked for (a reading worker's is not
