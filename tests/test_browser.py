@@ -278,6 +278,13 @@ def test_search_finds_words_only_in_the_pdf(open_page):
     assert titles[0] == "When Physics-Informed Fine-Tuning Fails: A Negative Result"
 
 
+def test_a_query_with_a_ligature_finds_the_letters(open_page):
+    """A second new-user trial: "uniﬁed", pasted from a PDF, found nothing where "unified" did."""
+    titles = _titles(_search(open_page, "ﬁne-tuning"))
+    assert "When Physics-Informed Fine-Tuning Fails: A Negative Result" in titles
+    assert titles == _titles(_search(open_page, "fine-tuning"))
+
+
 @pytest.mark.parametrize(("query", "title"), [
     ("learning hohenberg", "When Physics-Informed Fine-Tuning Fails: A Negative Result"),
     ("thermodynamic", "What Do Protein Language Models Know About Stability?"),

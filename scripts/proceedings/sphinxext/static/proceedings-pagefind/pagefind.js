@@ -22,7 +22,12 @@ export async function mergeIndex(...shard) {
   return mergeShard(...shard);
 }
 
-export async function search(term, options) {
+// A Latin ligature in a query (ﬁ, pasted from a PDF) as its letters, as every text of the index holds
+// it (proceedings/util/text.py): a second new-user trial's "uniﬁed" found nothing.
+const LIGATURE = /[\uFB00-\uFB06]/g;
+
+export async function search(query, options) {
+  const term = typeof query === "string" ? query.replace(LIGATURE, (ligature) => ligature.normalize("NFKC")) : query;
   const found = await searchShards(term, options);
   const words = queryWords(term);
   if (!shards || !found?.results?.length || !words.length || words.length > MOST_WORDS
