@@ -190,14 +190,15 @@ def _as_letters(fields: Fields, key: str, value: str | None) -> str | None:
     """A name's ``value`` in its letters: one holding LaTeX (``{\\"O}zg{\\"u}r Yilmaz``, ``{Jean-Pierre}
     Dupont``, an OpenReview export's leftovers) is read as the letters it typesets, with a warning. Its
     braces, escaped in the BibTeX, broke a reader's pdfLaTeX run with the abbrv and ieeetr styles
-    (a new-user trial), and the page showed them."""
+    (a new-user trial), and the page showed them. One that makes no plain letters is kept as written,
+    with a warning."""
     if value is None or not _LATEX_MARK.search(value):
         return value
     letters = latex_as_text(value)
-    if not letters or _LATEX_MARK.search(letters):
-        fields.error(key, f"{value!r} holds LaTeX (braces, a backslash) that cannot be read as letters: write the "
-                          "name in its letters (Özgür, not {\\\"O}zg{\\\"u}r)")
-        return None
+    if not letters or _LATEX_MARK.search(letters):  # not LaTeX that makes letters (hostile text is shown as written)
+        fields.warning(key, f"{value!r} holds braces or a backslash, which are shown and cited as written: write the "
+                            "name in its letters")
+        return value
     fields.warning(key, f"{value!r} holds LaTeX (braces, a backslash): read as {letters!r}; write the name in its letters")
     return letters
 
