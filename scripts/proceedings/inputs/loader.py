@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from ..model.keys import base_key, citation_keys
+from ..model.keys import keys_by_order
 from ..model.locations import MATERIALS, Project, file_owner, is_generated_paper_page
 from ..model.paper import PAPER_COLUMN_HINTS, PAPER_FIELDS, PAPER_REQUIRED, Paper, read_paper
 from ..model.pdf_facts import PdfFacts
@@ -229,16 +229,11 @@ def _warn_of_keys_by_order(papers: list[tuple], year: int) -> None:
     """A warning on each cited paper whose citation key takes a letter (``silva2026fastb``) because a
     paper listed before it has the same key: moving either in the list swaps their keys, which
     readers may have copied (a second new-user trial sorted its spreadsheet); ``bibkey`` pins one."""
-    cited = [(paper, fields) for paper, fields in papers if paper.cited]
-    keys = citation_keys(tuple(paper for paper, _ in cited), year)
-    owners = {keys[paper.id]: (paper, fields) for paper, fields in cited}
-    for paper, fields in cited:
-        base = base_key(paper, year)
-        owner, owner_fields = owners.get(base, (None, None))
-        if not paper.bibkey and keys[paper.id] != base and owner and not owner.bibkey:
-            fields.warning("id", f"cited as {keys[paper.id]!r}, since {owner.id!r} (line {owner_fields.data.line_of('id')}), "
-                                 f"listed before it, is {base!r}: moving either in the list swaps their keys; pin each "
-                                 "with `bibkey`")
+    cited = {paper.id: (paper, fields) for paper, fields in papers if paper.cited}
+    for paper_id, (key, base, owner) in keys_by_order(tuple(paper for paper, _ in cited.values()), year).items():
+        fields, owner_fields = cited[paper_id][1], cited[owner][1]
+        fields.warning("id", f"cited as {key!r}, since {owner!r} (line {owner_fields.data.line_of('id')}), listed before "
+                             f"it, is {base!r}: moving either in the list swaps their keys; pin each with `bibkey`")
 
 
 def _title_folded(paper: Paper) -> str:

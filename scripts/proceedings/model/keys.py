@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from anyascii import anyascii
 
@@ -13,8 +14,7 @@ _STOPWORDS = {"a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "t
               "does", "can", "via", "from", "at", "by"}
 
 
-def base_key(paper: Paper, year: int) -> str:
-    """``familyYEARword``: the key a paper gets unless another paper listed before it has it."""
+def _base_key(paper: Paper, year: int) -> str:
     family = paper.authors[0].ascii_family or "anonymous"
     text = "".join(segment for is_math, segment in math_segments(paper.title) if not is_math)
     # A LaTeX command in a title (\emph{Deep} ...) is shown as typed, but is not its first word.
@@ -25,16 +25,33 @@ def base_key(paper: Paper, year: int) -> str:
 
 def citation_keys(papers: tuple[Paper, ...], year: int) -> dict[str, str]:
     """A unique ASCII key per paper id: the organizer's ``bibkey`` or ``familyYEARword`` (+ b, c, ...)."""
+    return {paper.id: key for paper, key, _ in _keyed(papers, year)}
+
+
+def keys_by_order(papers: tuple[Paper, ...], year: int) -> dict[str, tuple[str, str, str]]:
+    """Each paper (by id) whose key takes a letter because a paper listed before it, its key not
+    pinned by ``bibkey``, has its ``familyYEARword``: its key, that key and that paper's id. Moving
+    either in the list swaps their keys."""
+    owners: dict[str, str] = {}
+    found = {}
+    for paper, key, base in _keyed(papers, year):
+        if base == key:
+            owners[base] = paper.id
+        elif base is not None and base in owners:
+            found[paper.id] = (key, base, owners[base])
+    return found
+
+
+def _keyed(papers: tuple[Paper, ...], year: int) -> Iterator[tuple[Paper, str, str | None]]:
+    """Each paper with its key, and the ``familyYEARword`` it was made from (None when ``bibkey`` pins it)."""
     taken = {paper.bibkey for paper in papers if paper.bibkey}
-    keys = {}
     for paper in papers:
         if paper.bibkey:
-            keys[paper.id] = paper.bibkey
+            yield paper, paper.bibkey, None
             continue
-        base = key = base_key(paper, year)
+        base = key = _base_key(paper, year)
         suffixes = iter("bcdefghijklmnopqrstuvwxyz")
         while key in taken:
             key = base + next(suffixes, f"-{paper.id}")
         taken.add(key)
-        keys[paper.id] = key
-    return keys
+        yield paper, key, base
