@@ -276,10 +276,9 @@ def _several(fields: Fields, text: str, people: list[str]) -> str:
     if len(people) == 2 and not any("(" in person for person in people) and \
             (len(people[0].split()) == 1 or people[0][:1].islower()):
         # A CSV cell has no field for either name.
-        hint = (f"; or, if it is one person written family name first, write `{people[1]} {people[0]}`"
-                if fields.file.endswith(".csv") else
-                f"; or, if it is one person written family name first, state `family: {people[0]}` and "
-                f"`given: {people[1]}`")
+        how = (f"write `{people[1]} {people[0]}`" if fields.file.endswith(".csv") else
+               f"state `family: {people[0]}` and `given: {people[1]}`")
+        hint = f"; or, if it is one person written family name first, {how}"
     return (f"{text!r} looks like {len(people)} people ({'; '.join(people)}): give each their own entry "
             f"(`- name: ...`), or in a CSV cell separate them with ';'{hint}")
 

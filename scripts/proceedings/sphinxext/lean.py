@@ -120,8 +120,7 @@ def _applied_unless_generated(apply: Callable[..., None], generated: Generated) 
     def applied(self, **kwargs) -> None:
         env = self.document.settings.env
         # The page being read, or during post-transforms the page being written (none: apply).
-        docname = env.temp_data.get("docname")
-        if docname is None or not getattr(env.config, "proceedings_lean", False) or not generated(env, docname):
+        if not _skipped(env, env.temp_data.get("docname"), generated):
             apply(self, **kwargs)
     applied.__wrapped__ = apply  # type: ignore[attr-defined]
     return applied
@@ -131,7 +130,13 @@ def _handled_unless_generated(handler: Callable[..., None], generated: Generated
     """A ``doctree-resolved`` ``handler`` that does nothing on the generated pages of a build whose
     ``proceedings_lean`` is true."""
     def handled(app: Sphinx, doctree, docname: str) -> None:
-        if not (getattr(app.config, "proceedings_lean", False) and generated(app.env, docname)):
+        if not _skipped(app.env, docname, generated):
             handler(app, doctree, docname)
     handled.__wrapped__ = handler  # type: ignore[attr-defined]
     return handled
+
+
+def _skipped(env: BuildEnvironment, docname: str | None, generated: Generated) -> bool:
+    """Whether the page ``docname`` (none: not known) is a generated one of a build whose
+    ``proceedings_lean`` is true, which the unused transforms and handlers skip."""
+    return docname is not None and getattr(env.config, "proceedings_lean", False) and generated(env, docname)

@@ -26,7 +26,6 @@ _ASTRAL_NONCHARACTERS = re.compile("[" + "".join(rf"\U{plane:04x}fffe\U{plane:04
 # The Latin ligatures of Unicode's presentation forms (U+FB00-U+FB06), which text copied from a PDF
 # holds ("uniﬁed"): no search matched them to the letters a reader types (a new-user trial searched
 # for "unified" in vain), and they are the same letters (their compatibility decomposition).
-_LIGATURES = {chr(code): unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)}
 _LIGATURE = re.compile("[\ufb00-\ufb06]")  # one scan of a PDF's text, not a lookup per character
 
 
@@ -36,9 +35,9 @@ def clean_text(value: str) -> str:
     value = _OTHER_BREAK.sub("\n", value)  # they are control characters, removed below: words would join
     value = _INVISIBLE.sub("", unicodedata.normalize("NFC", value))
     if not value.isascii():
-        value = _LIGATURE.sub(lambda match: _LIGATURES[match.group()], value)
-    if value and not value.isascii() and max(value) >= _FIRST_ASTRAL_NONCHARACTER:
-        value = _ASTRAL_NONCHARACTERS.sub("", value)
+        value = _LIGATURE.sub(lambda match: unicodedata.normalize("NFKC", match.group()), value)
+        if max(value) >= _FIRST_ASTRAL_NONCHARACTER:
+            value = _ASTRAL_NONCHARACTERS.sub("", value)
     return value.strip()
 
 
