@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import zipfile
+
 import bibtexparser
 import pytest
 from bs4 import BeautifulSoup
@@ -10,7 +13,7 @@ from proceedings.cli import main
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
 
-from conftest import PAPERS_YML, write_project
+from conftest import PAPERS_YML, RECORDINGS, write_project
 
 CORRECTED = PAPERS_YML.replace("  pdf: pdf/paper-one.pdf\n", """\
   pdf: pdf/paper-one.pdf
@@ -67,6 +70,48 @@ def test_retracted_paper_is_out_of_the_volume(built):
     assert "retractions" not in (built / "_build/html/book/papers/keywords.html").read_text("utf-8")
     listing = (built / "_build/html/book/tracks/full.html").read_text("utf-8")
     assert "A Retracted Result" in listing and "Retracted" in listing
+
+
+WITHDRAWN = PAPERS_YML.replace("  pdf: pdf/paper-one.pdf\n", """\
+  pdf: pdf/paper-one.pdf
+  slides: pdf/paper-one-slides.pdf
+  revisions:
+    - {date: 2026-04-01, note: Camera-ready version., pdf: pdf/paper-one-v1.pdf}
+  erratum: {date: 2026-05-01, note: A sign error., pdf: pdf/paper-one-erratum.pdf}
+  withdrawn: "2026-06-01: The authors found an error in Theorem 2."
+  doi: 10.5072/fm4s.1
+""")
+
+
+def test_a_withdrawn_paper_s_files_are_taken_down_and_its_page_says_so(tmp_path):
+    """A new-user trial: the README says a withdrawal takes a paper down, yet its PDF, preview and
+    full text stayed published, in the site and in its zip."""
+    root = write_project(tmp_path / "p", papers=WITHDRAWN,
+                         pdfs=("paper-one", "paper-two", "paper-one-v1", "paper-one-slides", "paper-one-erratum"))
+    (root / "papers" / "recordings.yml").write_text(RECORDINGS.split("- item: paper-two")[0], "utf-8")
+    assert main(["build", str(root)]) == 0
+    site = root / "_build/html"
+    published = {path.name for path in (site / "book/papers").iterdir() if path.name.startswith("paper-one")}
+    assert published == {"paper-one.html", "paper-one.datacite.json", "paper-one.datacite.xml"}, \
+        "no PDF, version, erratum, slides, preview, text or citation file: the record its DOI resolves to"
+    page = _page(root, "paper-one")
+    text = " ".join(page.select_one("article section").get_text(" ").split())
+    assert "Withdrawn on 01 June 2026. The authors found an error in Theorem 2." in text
+    assert "its files taken down" in text and "Erratum, 01 May 2026. A sign error." in text
+    assert "Versions" not in text and "Recording" not in text and "Full text" not in text and "zanzibar" not in text
+    assert not page.select("article a[href$='.pdf'], article img[src$='.png'], .proceedings-recording")
+    assert [name for name in zipfile.ZipFile(site / "proceedings-site.zip").namelist()
+            if "paper-one" in name and "datacite" not in name] == ["proceedings-site/book/papers/paper-one.html"]
+    record = json.loads((site / "book/papers/paper-one.datacite.json").read_text("utf-8"))
+    assert "formats" not in record and {"date": "2026-06-01", "dateType": "Withdrawn"}.items() <= record["dates"][1].items()
+
+
+def test_a_retracted_paper_s_pdf_stays_readable_under_the_notice(built):
+    """COPE's retraction guidelines: a retracted article stays available, marked as retracted."""
+    page = _page(built, "paper-three")
+    assert page.find("a", href="paper-three.pdf") and "zanzibar" in page.get_text()
+    assert (built / "_build/html/book/papers/paper-three.pdf").read_bytes() == \
+        (built / "papers/pdf/paper-three.pdf").read_bytes()
 
 
 def test_versions_and_erratum(built):

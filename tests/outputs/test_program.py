@@ -65,6 +65,28 @@ def test_times_outside_the_day(tmp_path, start, end, field, message):
     assert found and message in found[0][4]
 
 
+def test_a_slot_with_a_wrong_end_still_presents_its_papers_and_says_all_it_has_wrong(tmp_path):
+    """A new-user trial: a slot ending before it starts also made its papers "presented in no slot",
+    and the paper it listed twice was named only once its times were fixed."""
+    program = PROGRAM.replace('end: "10:30"', 'end: "09:30"').replace("[paper-one, paper-two]", "[paper-one, paper-one]")
+    found = _diagnostics(_project(tmp_path, program))
+    assert [(file, line, field, severity) for file, line, field, severity, _ in found] == [
+        ("papers/accepted.yml", 17, "papers[1]", "warning"),  # paper-two, which no slot names now; paper-one is named
+        ("papers/program.yml", 7, "slots[1].end", "error"), ("papers/program.yml", 10, "slots[1].papers", "warning")]
+    assert "'paper-one' listed more than once" in found[2][4]
+
+
+def test_a_paper_in_a_break_or_withdrawn_in_a_slot_is_named(tmp_path):
+    """A new-user trial: neither had a word from `check`."""
+    root = _project(tmp_path, PROGRAM.replace("kind: contributed", "kind: break"))
+    accepted = root / "papers" / "accepted.yml"
+    accepted.write_text(accepted.read_text("utf-8") + '  withdrawn: "2026-05-01: An error."\n', "utf-8")
+    assert [(line, field, message) for _, line, field, _, message in _diagnostics(root)] == [
+        (10, "slots[1].papers", "'paper-two' is withdrawn: the program still lists it (marked so); take it out "
+                                "of the slot if it was not presented"),
+        (10, "slots[1].papers", "a break presents no papers: is it a poster session (kind: poster)?")]
+
+
 def test_zone_must_be_iana(tmp_path):
     found = _diagnostics(_project(tmp_path, workshop=WORKSHOP_YML.replace("America/Sao_Paulo", "GMT-3 (Rio)")))
     assert found == [("papers/workshop.yml", 7, "workshop.timezone", "error",

@@ -16,7 +16,7 @@ from ..model.talk import TALK_FIELDS, Talk, read_talk
 from ..model.volume import Proceedings
 from ..model.workshop import Track, Workshop, read_workshop, track_among
 from ..records.diagnostics import Diagnostics
-from ..records.fields import Fields, suggested_slug
+from ..records.fields import Fields, list_items, suggested_slug
 from ..records.sources import Located, load_csv, load_yaml, record_list
 from ..util.mathtext import math_segments
 from ..util.progress import Timings
@@ -60,9 +60,11 @@ def load(project: Project, workers: int | None = None, keep_going: bool = False,
     talks = _distinctly_named(_read_records("papers/talks.yml", talk_records, "talks", TALK_FIELDS, diags,
                                             lambda fields: read_talk(fields, project.papers)), "talks")
     talks = _apart_from_papers(talks, records, file)
-    slots = _read_list(project, "program.yml", "slots", SLOT_FIELDS, diags, read_slot)
-    _check_program(slots, paper_ids, talk_ids, diags)
-    _check_presented(papers, slots)
+    slot_records = _optional_list(project, "program.yml", diags)
+    presented = _named_papers(slot_records)
+    slots = _read_records("papers/program.yml", slot_records, "slots", SLOT_FIELDS, diags, read_slot)
+    _check_program(slots, paper_ids, talk_ids, {paper.id: paper for paper, _ in papers}, diags)
+    _check_presented(papers, presented)
     if not records and not diags.has_errors:
         diags.warning(file, 1, None, "lists no paper")
     items = None if paper_ids is None or talk_ids is None else paper_ids | talk_ids
@@ -135,6 +137,16 @@ def _named_ids_if_read(records: list, errors_before: int, diags: Diagnostics) ->
     if not records and diags.error_count != errors_before:
         return None
     return set(_id_lines(records))
+
+
+def _named_papers(slots: list) -> set[str] | None:
+    """The ids of the papers that the program's ``slots`` name, whether or not the slots are valid
+    (a slot whose end is wrong still presents its papers). None when there are no slots: no
+    program, or one that could not be read."""
+    if not slots:
+        return None
+    named = [list_items(slot.get("papers")) for slot in slots if isinstance(slot, dict)]
+    return {one_line(item) for items in named if isinstance(items, list) for item in items if isinstance(item, str)}
 
 
 def _id_lines(records: list) -> dict[str, int]:
@@ -292,26 +304,28 @@ def _distinctly_named(items: list[tuple], folder: str, volume_doi: str | None = 
 
 
 def _check_program(slots: list[tuple[Slot, Fields]], paper_ids: set[str] | None, talk_ids: set[str] | None,
-                   diags: Diagnostics) -> None:
+                   papers: dict[str, Paper], diags: Diagnostics) -> None:
     """Errors for slots naming unknown talks or papers (unless their file could not be read: None),
-    and for overlapping slots."""
+    and for overlapping slots; a warning for a slot presenting a paper withdrawn or retracted."""
     for slot, fields in slots:
         if slot.talk and talk_ids is not None and slot.talk not in talk_ids:
             fields.error("talk", f"unknown talk {slot.talk!r}; talks.yml defines: {', '.join(sorted(talk_ids)) or 'none'}")
         for pid in slot.papers:
             if paper_ids is not None and pid not in paper_ids:
                 fields.error("papers", f"unknown paper {pid!r}")
+            elif (paper := papers.get(pid)) and paper.removal_label:
+                fields.warning("papers", f"{pid!r} is {paper.removal_label.lower()}: the program still lists it "
+                                         "(marked so); take it out of the slot if it was not presented")
     check_overlaps([slot for slot, _ in slots], "papers/program.yml", diags)
 
 
-def _check_presented(papers: list[tuple[Paper, Fields]], slots: list[tuple[Slot, Fields]]) -> None:
+def _check_presented(papers: list[tuple[Paper, Fields]], presented: set[str] | None) -> None:
     """A warning, on its record, for each paper of the volume published without a PDF or, when there
-    is a program, presented in none of its slots."""
-    presented = {paper_id for slot, _ in slots for paper_id in slot.papers}
+    is a program (``presented``: the papers its slots name), presented in none of its slots."""
     for paper, fields in papers:
         if paper.cited and "pdf" not in fields.data:  # a pdf that is there but unusable has its own message
             fields.warning(None, "no PDF: the paper is published without one")
-        if paper.cited and slots and paper.id not in presented:
+        if paper.cited and presented is not None and paper.id not in presented:
             fields.warning(None, "the paper is presented in no slot of papers/program.yml")
 
 

@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from .paper import Paper
 from .recording import Recording
+from .talk import Talk
 
 # Folders under book/ that the tool writes; everything else in book/ is the organizer's.
 GENERATED_DIRS = ("papers", "tracks", "people", "program", "talks")
@@ -152,6 +153,14 @@ def talk_docname(talk_id: str) -> str:
     return f"book/talks/{talk_id}"
 
 
+def published_materials(item: Paper | Talk) -> list[tuple[Material, str]]:
+    """The item's PDFs that the site publishes, each with its path in ``papers/``: none of a paper
+    taken down (:attr:`~proceedings.model.paper.Paper.taken_down`)."""
+    if isinstance(item, Paper) and item.taken_down:
+        return []
+    return [(material, path) for material in MATERIALS if (path := getattr(item, material.field, None))]
+
+
 def material_stem(item_id: str, material: Material) -> str:
     """The published name, without extension, of a paper's or talk's PDF of this kind."""
     return item_id + material.suffix
@@ -218,7 +227,10 @@ def is_generated_paper_page(paper_id: str) -> bool:
 
 
 def notice_files(paper: Paper) -> dict[str, str]:
-    """The published names of a paper's earlier versions and erratum, with their paths in ``papers/``."""
+    """The published names of a paper's earlier versions and erratum, with their paths in ``papers/``
+    (none when the paper is taken down)."""
+    if paper.taken_down:
+        return {}
     files = {revision_file(paper.id, number): revision.pdf for number, revision in enumerate(paper.revisions, 1)
              if revision.pdf}  # every revision has its PDF
     if paper.erratum and paper.erratum.pdf:

@@ -87,9 +87,10 @@ class Paper:
     erratum: Notice | None = None
     """A published correction."""
     withdrawn: Notice | None = None
-    """Withdrawal by the authors: the page stays, marked, but the paper is no longer cited."""
+    """Withdrawal by the authors: the page stays, marked, but the paper is no longer cited, and its
+    files are taken down (:attr:`taken_down`)."""
     retracted: Notice | None = None
-    """Retraction by the organizers: as a withdrawal."""
+    """Retraction by the organizers: as a withdrawal, but its files stay readable under the notice."""
     doi: str | None = None
     """The paper's DOI, bare (``10.5281/zenodo.123``); a withdrawn or retracted paper keeps it."""
 
@@ -104,6 +105,14 @@ class Paper:
         if self.removal is None:
             return None
         return "Retracted" if self.retracted else "Withdrawn"
+
+    @property
+    def taken_down(self) -> bool:
+        """Whether the paper's files are no longer published: a withdrawal takes down its PDFs (its
+        own, its versions', its erratum's, its slides and poster) and its recording, as publishers
+        withdraw an article; a retraction leaves them readable under the notice, as COPE's
+        retraction guidelines ask, so that readers can see what was retracted."""
+        return self.withdrawn is not None and self.retracted is None
 
     @property
     def cited(self) -> bool:

@@ -68,14 +68,17 @@ def _read_time(fields: Fields, name: str) -> dt.time | None:
 def read_slot(fields: Fields) -> Slot | None:
     """One slot; None (with diagnostics) when it is unusable."""
     start, end = _read_time(fields, "start"), _read_time(fields, "end")
+    kind = fields.choice("kind", SLOT_KINDS)
+    title = fields.text("title", required=True)
+    # Read before a wrong end is reported: every problem of the slot at once.
+    optional: dict[str, Any] = dict(speaker=fields.text("speaker"), talk=fields.text("talk"), papers=fields.text_list("papers"))
     if start and end and end <= start:
         fields.error("end", f"ends at {end:%H:%M}, not after its start {start:%H:%M}")
         return None
-    kind = fields.choice("kind", SLOT_KINDS)
-    title = fields.text("title", required=True)
-    optional: dict[str, Any] = dict(speaker=fields.text("speaker"), talk=fields.text("talk"), papers=fields.text_list("papers"))
     if not (start and end and kind and title):
         return None
+    if kind == "break" and optional["papers"]:
+        fields.warning("papers", "a break presents no papers: is it a poster session (kind: poster)?")
     return Slot(start, end, kind, title, **optional, line=fields.line)
 
 

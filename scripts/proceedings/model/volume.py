@@ -157,12 +157,15 @@ class Proceedings:
         return {track.id: track for track in self.workshop.tracks}
 
     def recording(self, item_id: str) -> Recording | None:
-        """The published recording of a paper or talk, if any (the first, if several)."""
+        """The published recording of a paper or talk, if any (the first, if several); none of a
+        paper taken down."""
         return self._recordings_by_item.get(item_id)
 
     @cached_property
     def _recordings_by_item(self) -> dict[str, Recording]:
-        return {recording.item: recording for recording in reversed(self.recordings) if recording.published}
+        taken_down = {paper.id for paper in self.papers if paper.taken_down}
+        return {recording.item: recording for recording in reversed(self.recordings)
+                if recording.published and recording.item not in taken_down}
 
     def slots_of(self, item_id: str) -> list[Slot]:
         """The program slots in which a paper or talk is presented."""

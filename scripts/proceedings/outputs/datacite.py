@@ -47,7 +47,7 @@ def paper_record(volume: Proceedings, paper: Paper) -> dict:
     if paper.id in volume.page_ranges:
         first, last = volume.page_ranges[paper.id]
         record["sizes"] = [f"{last - first + 1} pages"]
-    if paper.pdf:
+    if paper.pdf and not paper.taken_down:
         record["formats"] = ["application/pdf"]
     if paper.removal:
         # The DOI stays registered and resolving; its record says the paper is no longer part of the volume.

@@ -3,7 +3,14 @@ previews, and the recording as the speaker permitted it."""
 
 from __future__ import annotations
 
-from ..model.locations import MATERIALS, Material, erratum_file, material_stem, recording_file, revision_file
+from ..model.locations import (
+    Material,
+    erratum_file,
+    material_stem,
+    published_materials,
+    recording_file,
+    revision_file,
+)
 from ..model.recording import Recording
 from ..model.volume import Proceedings
 from ..util import myst
@@ -15,9 +22,8 @@ _PLATFORM_NAMES = {"youtube": "YouTube", "vimeo": "Vimeo", "slideslive": "Slides
 def material_links(volume: Proceedings, item, prefix: str = "") -> list[str]:
     """Links to the item's PDFs (``prefix`` leads from the page to the item's folder)."""
     links = []
-    for material in MATERIALS:
-        path = getattr(item, material.field, None)
-        if path and (facts := volume.facts(path)):
+    for material, path in published_materials(item):
+        if facts := volume.facts(path):
             pages = f"{plural(facts.pages, 'page')}, " if material.paged else ""
             target = f"{prefix}{material_stem(item.id, material)}.pdf"
             links.append(myst.role("asset", f"{material.label} ({pages}{facts.size_label}) <{target}>"))
@@ -27,7 +33,7 @@ def material_links(volume: Proceedings, item, prefix: str = "") -> list[str]:
 def preview_images(item) -> str:
     """First-page previews of the item's PDFs, each linked to its PDF."""
     images = [myst.role("preview", f"{preview_alt(material)} <{material_stem(item.id, material)}.png>")
-              for material in MATERIALS if getattr(item, material.field, None)]
+              for material, _ in published_materials(item)]
     return " ".join(images)
 
 
@@ -67,16 +73,20 @@ def unpublished_materials(item, recording: Recording | None) -> str:
 
 
 def notices(paper) -> str:
-    """The withdrawal or retraction, the erratum and the list of versions, as MyST."""
+    """The withdrawal or retraction, the erratum and the list of versions (none of a paper taken
+    down: their PDFs are not published), as MyST."""
     blocks = []
     if paper.removal:
         kind = paper.removal_label
+        files = " and its files taken down" if paper.taken_down else ""
         blocks.append(f":::{{warning}}\n**{kind} on {paper.removal.date:%d %B %Y}.** {myst.text(paper.removal.text)}\n\n"
-                      "This paper is no longer part of the proceedings; its page stays so that links keep working.\n:::")
+                      f"This paper is no longer part of the proceedings{files}; its page stays so that links keep "
+                      "working.\n:::")
     if paper.erratum:
-        link = f" {myst.role('asset', f'Erratum (PDF) <{erratum_file(paper.id)}>')}" if paper.erratum.pdf else ""
+        link = f" {myst.role('asset', f'Erratum (PDF) <{erratum_file(paper.id)}>')}" if paper.erratum.pdf and \
+            not paper.taken_down else ""
         blocks.append(f":::{{note}}\n**Erratum, {paper.erratum.date:%d %B %Y}.** {myst.text(paper.erratum.text)}{link}\n:::")
-    if paper.revisions:
+    if paper.revisions and not paper.taken_down:
         lines = [f"- Version {number}, {revision.date:%d %B %Y}: {myst.text(revision.text)} · "
                  + myst.role("asset", f"PDF <{revision_file(paper.id, number)}>")
                  for number, revision in enumerate(paper.revisions, 1)]

@@ -98,8 +98,8 @@ def paper_page(citations: Citations, paper: Paper) -> str:
 
 def with_text(volume: Proceedings, paper: Paper) -> PdfFacts | None:
     """The facts of the paper's PDF if it has a text, which its page shows from a file beside it
-    (``<id>.txt``)."""
-    facts = volume.facts(paper.pdf)
+    (``<id>.txt``); none when the paper is taken down."""
+    facts = volume.facts(paper.pdf) if not paper.taken_down else None
     return facts if facts and facts.has_text else None
 
 

@@ -41,6 +41,12 @@ def suggested_slug(value: str) -> str | None:
     return safe if value.isascii() and _SLUG.match(safe) else None
 
 
+
+def list_items(value: object) -> object:
+    """A list field's value as its items: a text split at ';', ',' or '|' (as a spreadsheet cell or
+    a hurried ``keywords: a, b`` writes a list), else the value as it is."""
+    return re.split(r"[;,|]", value) if isinstance(value, str) else value
+
 class Fields:
     """Reads the fields of one record, checking types and reporting unknown fields."""
 
@@ -240,7 +246,7 @@ class Fields:
         value = self._get(name, False)
         if value is None:
             return ()
-        items = re.split(r"[;,|]", value) if isinstance(value, str) else value
+        items = list_items(value)
         if not isinstance(items, list):
             self.error(name, f"expected a list of texts, got {value!r}")
             return ()

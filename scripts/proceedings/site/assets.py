@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..model.locations import (
-    MATERIALS,
     Project,
     material_stem,
     notice_files,
     paper_docname,
+    published_materials,
     recording_file,
     talk_docname,
 )
@@ -152,15 +152,16 @@ def _volume_pdf_code() -> str:
 
 
 def _readable_pdfs(project: Project, volume: Proceedings) -> dict[str, Path]:
-    """Each PDF of the papers and talks, by its path in ``papers/``, as a file anyone can open: the
-    organizer's own, or for a paper PDF with a ``pdf_password``, a copy without the password."""
+    """Each PDF the site publishes of the papers and talks, by its path in ``papers/``, as a file
+    anyone can open: the organizer's own, or for a paper PDF with a ``pdf_password``, a copy without
+    the password."""
     found = {}
-    for item in (*volume.papers, *volume.talks):
-        for material in MATERIALS:
-            if path := getattr(item, material.field, None):
-                password = item.pdf_password if isinstance(item, Paper) and material.field == "pdf" else None
-                found[path] = (unlocked_copy(project.papers / path, password, volume.pdfs[path].sha256, project.unlocked)
-                               if password else project.papers / path)
+    items: list[Paper | Talk] = [*volume.papers, *volume.talks]
+    for item in items:
+        for material, path in published_materials(item):
+            password = item.pdf_password if isinstance(item, Paper) and material.field == "pdf" else None
+            found[path] = (unlocked_copy(project.papers / path, password, volume.pdfs[path].sha256, project.unlocked)
+                           if password else project.papers / path)
     return found
 
 
@@ -169,11 +170,10 @@ def _materials(project: Project, volume: Proceedings, item: Paper | Talk, folder
     """A paper's or talk's PDFs, their first-page previews and its recording file, as published in
     ``folder`` of the site."""
     files: dict[str, str | Path] = {}
-    for material in MATERIALS:
-        if path := getattr(item, material.field, None):
-            stem = f"{folder}/{material_stem(item.id, material)}"
-            files[f"{stem}.pdf"] = readable[path]
-            files[f"{stem}.png"] = pngs[volume.pdfs[path].sha256]
+    for material, path in published_materials(item):
+        stem = f"{folder}/{material_stem(item.id, material)}"
+        files[f"{stem}.pdf"] = readable[path]
+        files[f"{stem}.png"] = pngs[volume.pdfs[path].sha256]
     recording = volume.recording(item.id)
     if recording and recording.is_local_file:
         files[f"{folder}/{recording_file(recording)}"] = project.papers / recording.url
