@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from proceedings.cli import main
+from proceedings.cli import KEPT_GOING, main
 from proceedings.model.locations import GENERATED_DIRS
 
-from conftest import tree_state, write_project
+from conftest import PAPERS_YML, tree_state, write_project
 
 MISSING = "names no page: there is no {page}.md (nor .ipynb, .rst) in the project"
 
@@ -36,6 +36,29 @@ def test_a_pdf_no_record_publishes_is_named_once_and_nothing_else_is(tmp_path, c
     err = capsys.readouterr().err
     assert err.count("publishes this PDF") == 1, err
     assert "papers/pdf/removed.pdf: warning: no paper or talk publishes this PDF (a removed paper's?)" in err
+
+
+def test_a_pdf_named_in_a_file_that_cannot_be_read_is_not_called_unpublished(tmp_path, capsys):
+    """A new-user trial: a quote left open in talks.yml also gave "no paper or talk publishes this
+    PDF: remove it" for the keynote's slides, which the broken file names."""
+    root = write_project(tmp_path / "p", pdfs=("paper-one", "paper-two", "keynote-slides"))
+    talks = '- id: keynote\n  title: "A Keynote\n  speaker: {name: Ada Lovelace}\n  slides: pdf/keynote-slides.pdf\n'
+    (root / "papers" / "talks.yml").write_text(talks, "utf-8")
+    assert main(["check", str(root)]) == 1
+    assert main(["build", "--keep-going", str(root)]) == KEPT_GOING
+    err = capsys.readouterr().err
+    assert err.count("papers/talks.yml:") == 2 and "publishes this PDF" not in err
+
+
+def test_pdfs_no_record_names_are_listed_with_the_errors_and_a_record_with_an_error_still_names_its_own(tmp_path, capsys):
+    """A new-user trial: the warnings of PDFs no record names came only once every error was fixed,
+    two `check` runs later."""
+    papers = PAPERS_YML.replace('title: "A Tiny Idea"', "title: [A Tiny Idea]")
+    root = write_project(tmp_path / "p", papers=papers, pdfs=("paper-one", "paper-two", "removed"))
+    assert main(["check", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert "papers[1].title: expected" in err and err.count("publishes this PDF") == 1
+    assert "papers/pdf/removed.pdf: warning: no paper or talk publishes this PDF" in err
 
 
 @pytest.mark.parametrize("command", [["check"], ["build"], ["build", "--keep-going"]])

@@ -29,18 +29,16 @@ from ..model.workshop import Workshop
 from ..records.diagnostics import Diagnostics
 from ..records.sources import Located, did_you_mean, load_yaml
 from ..util import myst
-from ..util.files import file_names, foreign_files
+from ..util.files import foreign_files
 from .loader import load_workshop
 
 
 def check_project(project: Project, volume: Proceedings | None) -> Diagnostics:
     """Problems of the project beyond ``papers/``' records and the book (:func:`book_problems`): the
-    scaffold's examples still in the project, a PDF in ``papers/`` that no record publishes, and a
-    site title or URL in ``_config.yml`` that is not ``workshop.yml``'s."""
+    scaffold's examples still in the project, and a site title or URL in ``_config.yml`` that is not
+    ``workshop.yml``'s."""
     diags = Diagnostics()
     _check_placeholders(project, diags)
-    if volume is not None:
-        _check_unpublished_pdfs(project, volume, diags)
     config_file = project.root / "_config.yml"
     config = load_yaml(config_file, "_config.yml", diags) if config_file.is_file() else None
     if isinstance(config, Located):
@@ -52,22 +50,6 @@ def check_project(project: Project, volume: Proceedings | None) -> Diagnostics:
     if workshop is not None:
         _check_site_settings(config, workshop, diags)
     return diags
-
-
-def _check_unpublished_pdfs(project: Project, volume: Proceedings, diags: Diagnostics) -> None:
-    """A warning for each PDF in ``papers/`` that no paper or talk publishes: a removed paper's stayed
-    there with nothing saying so (a new-user trial's), and one a record was meant to name is not
-    published."""
-    # By name first: resolving every PDF's path was 0.036 s of each build's load at 1,000 papers. A
-    # file a record names through a link (or a path not written plainly) is compared where it leads.
-    named = {os.path.normpath(path) for path in volume.pdfs}
-    unnamed = [name for name in sorted(file_names(project.papers)) if name.lower().endswith(".pdf") and name not in named]
-    published = {os.path.realpath(project.papers / path) for path in volume.pdfs} if unnamed else set()
-    for name in unnamed:
-        if os.path.realpath(project.papers / name) not in published:
-            diags.warning(f"papers/{name}", None, None,
-                          "no paper or talk publishes this PDF (a removed paper's?): remove it, or name it in a "
-                          "record (pdf, slides, poster, revisions or erratum)")
 
 
 def _check_myst_extensions(config: Located, config_file: Path, diags: Diagnostics) -> None:
