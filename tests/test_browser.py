@@ -103,8 +103,9 @@ def open_page(browser, site):
     leave localhost is refused (and recorded) so the tests never touch the network."""
     contexts = []
 
-    def opener(path: str, width: int = 1200, timezone: str = "Europe/Berlin"):
-        context = browser.new_context(viewport={"width": width, "height": 900}, timezone_id=timezone)
+    def opener(path: str, width: int = 1200, timezone: str = "Europe/Berlin", scheme: str = "light"):
+        context = browser.new_context(viewport={"width": width, "height": 900}, timezone_id=timezone,
+                                      color_scheme=scheme)
         contexts.append(context)
         page = context.new_page()
         page.requests = []
@@ -194,6 +195,22 @@ def test_no_serious_accessibility_violations(open_page, path):
     serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
                for v in result["violations"] if v["impact"] in ("critical", "serious")]
     assert serious == [], serious
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [375, 1200])
+def test_search_results_are_readable_in_light_and_dark(open_page, scheme, width):
+    """A new-user trial: in dark mode the results, their count and the filters' names were Pagefind's
+    dark grey on the theme's near-black (a contrast of 1.6:1)."""
+    page = _search(open_page, "scaling", scheme=scheme, width=width)
+    page.locator(".pagefind-ui__filter-name").first.wait_for()
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => await axe.run(document.querySelector('#proceedings-search'),
+                                                        {runOnly: ['color-contrast']})""")
+    assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]] == []
+    assert result["passes"], "axe compared the results' colours"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"search-{scheme}-{width}px.png"))
 
 
 @pytest.mark.parametrize("path, name", [("book/program/index.html", "program-375px.png"),
