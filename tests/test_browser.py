@@ -536,6 +536,23 @@ def test_math_is_typeset_by_the_browser(open_page, width):
     page.screenshot(path=str(SCREENSHOTS / f"math-{width}px.png"))
 
 
+@pytest.mark.parametrize("width", [320, 1200])
+@pytest.mark.parametrize("path", ["book/papers/example-co2-capture.html", "book/papers/index.html"])
+def test_no_inline_formula_is_cut_off(open_page, path, width):
+    """A new-user trial: the theme's `span.math` (made for MathJax) hides what overflows it, and cut
+    the top half off the "2" of CO₂ in titles, abstracts and listings (Chromium draws a script with
+    an empty base above its formula's box)."""
+    page = open_page(path, width=width)
+    cut = page.evaluate("""[...document.querySelectorAll('article span.math')].filter(span => {
+        const clipping = [span, ...span.querySelectorAll('*')].filter(box => getComputedStyle(box).overflow !== 'visible');
+        return clipping.some(box => [...box.querySelectorAll('*')].some(node => {
+            const outer = box.getBoundingClientRect(), inner = node.getBoundingClientRect();
+            return inner.top < outer.top - 0.5 || inner.bottom > outer.bottom + 0.5; }));
+    }).map(span => span.textContent)""")
+    assert page.locator("article span.math msub").count() and cut == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, "nothing overflows sideways"
+
+
 # docutils writes void elements as <br/> and boolean attributes with values: valid HTML, another style.
 _HTML_VALIDATE_CONTENT = {"extends": ["html-validate:recommended"],
                           "rules": {"void-style": "off", "attribute-boolean-style": "off", "no-trailing-whitespace": "off"}}
