@@ -70,6 +70,10 @@ def test_retracted_paper_is_out_of_the_volume(built):
     assert "retractions" not in (built / "_build/html/book/papers/keywords.html").read_text("utf-8")
     listing = (built / "_build/html/book/tracks/full.html").read_text("utf-8")
     assert "A Retracted Result" in listing and "Retracted" in listing
+    # A new-user trial: the listings counted it among the accepted papers.
+    assert "1 paper (and 1 retracted)." in BeautifulSoup(listing, "html.parser").get_text()
+    index = BeautifulSoup((built / "_build/html/book/papers/index.html").read_text("utf-8"), "html.parser").get_text()
+    assert "2 accepted papers (and 1 retracted). Cite them all" in index
 
 
 WITHDRAWN = PAPERS_YML.replace("  pdf: pdf/paper-one.pdf\n", """\

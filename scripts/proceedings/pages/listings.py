@@ -3,6 +3,8 @@ say where they are presented, which the other pages share."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from ..model.indexes import listed_name
 from ..model.paper import Paper
 from ..model.program import Slot
@@ -56,25 +58,33 @@ def _listing(papers: list[Paper], prefix: str) -> str:
     return "\n".join(paper_item(paper, prefix) for paper in papers)
 
 
+def _counted(papers: list[Paper], noun: str) -> str:
+    """How many of ``papers`` are in the volume, and how many were withdrawn or retracted, which
+    their pages still list: '12 accepted papers (and 1 withdrawn)'."""
+    removed = Counter(paper.removal_label.lower() for paper in papers if paper.removal_label)
+    counted = plural(len(papers) - removed.total(), noun)
+    return f"{counted} (and {' and '.join(f'{n} {label}' for label, n in sorted(removed.items()))})" if removed else counted
+
+
 def track_page(volume: Proceedings, track: Track) -> str:
     """The listing of one track's papers."""
     papers = volume.papers_in(track)
     return generated_page(NOT_SEARCHED, myst.text(track.title), myst.text(track.description or ""),
-                          f"{plural(len(papers), 'paper')}.", _listing(papers, "../papers/"))
+                          f"{_counted(papers, 'paper')}.", _listing(papers, "../papers/"))
 
 
 def papers_index(volume: Proceedings, limit: int = INDEX_PAGE_LIMIT) -> str:
     """Every paper of the volume, grouped by track (past ``limit`` papers, the tracks only), with the
     whole volume's citations."""
     downloads = ", ".join(myst.role("asset", f"{f.label} <../../proceedings.{f.ext}>") for f in FORMATS)
-    blocks = [f"{len(volume.papers)} accepted papers. Cite them all: {downloads}."]
+    blocks = [f"{_counted(list(volume.papers), 'accepted paper')}. Cite them all: {downloads}."]
     if volume.page_ranges:
         blocks.append(f"The whole volume in one PDF: {myst.role('asset', 'proceedings.pdf <../../proceedings.pdf>')}.")
     if len(volume.papers) <= limit:
         for track in volume.workshop.tracks:
             blocks += [f"## {myst.text(track.title)}", _listing(volume.papers_in(track), "")]
     else:  # the track pages list the papers; this page would repeat them all
-        blocks += [f"- [{myst.text(track.title)}](../tracks/{track.id}.md): {plural(len(volume.papers_in(track)), 'paper')}"
+        blocks += [f"- [{myst.text(track.title)}](../tracks/{track.id}.md): {_counted(volume.papers_in(track), 'paper')}"
                    for track in volume.workshop.tracks]
     return generated_page(NOT_SEARCHED, "Papers", *blocks)
 
