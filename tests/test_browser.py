@@ -109,8 +109,9 @@ def open_page(browser, site):
         contexts.append(context)
         page = context.new_page()
         page.requests = []
-        page.errors = []
-        page.on("console", lambda message: page.errors.append(message.text) if message.type == "error" else None)
+        page.errors, page.warnings = [], []
+        page.on("console", lambda message: page.errors.append(message.text) if message.type == "error" else
+                page.warnings.append(message.text) if message.type == "warning" else None)
         page.on("pageerror", lambda error: page.errors.append(str(error)))
 
         def route(route):
@@ -184,6 +185,34 @@ def test_public_recording_loads_only_after_click(open_page, site):
     assert player.get_attribute("title") == "Recording (12:30)"
     page.wait_for_timeout(300)
     assert any(url.startswith("https://www.youtube-nocookie.com/") for url in page.requests)
+    assert page.warnings == [], "a new-user trial: 'Allow attribute will take precedence over allowfullscreen'"
+
+
+def test_a_printed_paper_page_leaves_out_what_only_works_on_a_screen(open_page):
+    """A new-user trial printed a paper page: the "Play the recording" button and a folded "Full text
+    of the PDF" box were printed, the "BibTeX" heading was left at the foot of a page without its
+    block, and no link showed its address."""
+    page = open_page("book/papers/example-operator-scaling.html")
+    page.emulate_media(media="print")
+    shown = page.evaluate("""[...document.querySelectorAll('.proceedings-recording, details.sd-dropdown')]
+        .map(node => getComputedStyle(node).display)""")
+    assert shown and set(shown) == {"none"}
+    label = page.locator("article p", has_text="BibTeX").first
+    assert label.evaluate("node => getComputedStyle(node).breakAfter") == "avoid"
+    doi = page.locator("article a[href^='https://doi.org/']").first
+    assert doi.evaluate("node => getComputedStyle(node, '::after').content").startswith('" (https://doi.org/')
+    assert page.pdf()[:5] == b"%PDF-"
+
+
+def test_without_javascript_a_recording_offers_its_link_and_no_dead_button(browser, site):
+    """A new-user trial: with JavaScript off, "Play the recording" was shown and did nothing."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(site) else route.abort())
+    page.goto(site + "book/papers/example-operator-scaling.html")
+    assert not page.get_by_role("button", name="▶ Play the recording").is_visible()
+    assert page.get_by_role("link", name="Recording (YouTube, 12:30)").is_visible()
+    context.close()
 
 
 @pytest.mark.parametrize("path", ["book/welcome.html", "book/program/index.html",

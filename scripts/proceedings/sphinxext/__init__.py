@@ -101,8 +101,10 @@ class RecordingRole(ReferenceRole):
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         host = self.target.split("/")[2] if self.target.startswith("https://") else "this site"
-        # A <span>: the role sits in a paragraph, which may not hold a <div> (the player may).
-        html = (f'<span class="proceedings-recording" data-embed="{escape(self.target)}" data-title="{escape(self.title)}">'
+        # A <span>: the role sits in a paragraph, which may not hold a <div> (the player may). Hidden
+        # until the script that loads the player shows it: without it, the button did nothing.
+        html = (f'<span class="proceedings-recording" data-embed="{escape(self.target)}" data-title="{escape(self.title)}" '
+                'hidden>'
                 '<button type="button">▶ Play the recording</button> '
                 f'<small>(loads the player from {escape(host)})</small></span>')
         return [nodes.raw(self.rawtext, html, format="html")], []

@@ -11,8 +11,7 @@ function loadPlayer(box) {
   if (player.tagName === "VIDEO") {
     player.controls = true;
   } else {
-    player.allow = "autoplay; fullscreen; picture-in-picture";
-    player.setAttribute("allowfullscreen", "");
+    player.allow = "autoplay; fullscreen; picture-in-picture";  // allowfullscreen beside it drew a warning
   }
   box.replaceChildren(player);
   player.focus();
@@ -97,6 +96,7 @@ document.addEventListener("DOMContentLoaded", () => {
   forwardSidebarToggles();
   for (const box of document.querySelectorAll(".proceedings-recording")) {
     box.querySelector("button").addEventListener("click", () => loadPlayer(box));
+    box.hidden = false;
   }
   let inReaderZone = storedChoice() === "reader";
   if (inReaderZone) {
