@@ -715,3 +715,27 @@ def test_a_build_of_a_folder_that_is_not_there_says_so_without_a_traceback(tmp_p
     assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
     assert "no papers/ folder here; is this a proceedings project?" in run.stderr
     assert not (tmp_path / "no-such-folder").exists()
+
+
+def test_a_generated_page_changed_by_hand_stops_the_build_and_is_kept(tmp_path, capsys):
+    """A new-user trial edited a paper's generated page under `serve`: the next build wrote it
+    again, with "1 page(s) updated" as the only word. A page only touched is as it was written."""
+    root = write_project(tmp_path / "p")
+    assert main(["build", str(root)]) == 0
+    page = root / "book" / "papers" / "paper-one.md"
+    page.touch()
+    assert main(["build", str(root)]) == 0
+    edited = page.read_text("utf-8") + "\nA sentence the organizer added.\n"
+    page.write_text(edited, "utf-8")
+    accepted = root / "papers" / "accepted.yml"
+    accepted.write_text(accepted.read_text("utf-8").replace("A second paragraph.", "A second paragraph, edited."), "utf-8")
+    capsys.readouterr()
+    assert main(["check", str(root)]) == 1
+    assert main(["build", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("book/papers/paper-one.md: error: changed by hand since the build wrote it; the build writes "
+                     "this page from papers/") == 2, err
+    assert page.read_text("utf-8") == edited
+    page.unlink()
+    assert main(["build", str(root)]) == 0
+    assert "organizer added" not in page.read_text("utf-8") and "edited." in page.read_text("utf-8")

@@ -17,7 +17,7 @@ from .inputs.loader import load
 from .inputs.pdf import PdfCache
 from .model.locations import Project
 from .outputs.citation import Citations
-from .pages.book import write_pages
+from .pages.book import pages_changed_by_hand, write_pages
 from .pages.generated import INDEX_PAGE_LIMIT
 from .records.diagnostics import Diagnostics
 from .site.assets import VOLUME_PDF, FilesPut, put_volume_pdf, start_volume_pdf, write_assets
@@ -108,6 +108,7 @@ def _build(project: Project, timings: Timings, options: BuildOptions, diags: Dia
         volume, found = load(project, keep_going=options.keep_going, timings=timings, digests=paper_digests(project, inputs),
                              pdf_cache=pdf_cache)
         book = book_problems(project, volume)
+        book.extend(pages_changed_by_hand(project))
         found.extend(book)
         found.extend(check_project(project, volume))
     diags.extend(found)
@@ -167,6 +168,7 @@ def _checked_again(project: Project) -> Diagnostics:
     ``book/`` that the table of contents names, a page put in a folder the build writes while it
     ran). Their findings are among those the last build recorded, unless one of those changed."""
     found = book_problems(project)
+    found.extend(pages_changed_by_hand(project))
     found.extend(check_project(project, None))
     return found
 

@@ -19,6 +19,7 @@ from .inputs.dois import DoisNotWritten, write_dois
 from .inputs.loader import load, load_workshop
 from .inputs.openreview import ImportRefused, import_notes, read_export
 from .model.locations import Project
+from .pages.book import pages_changed_by_hand
 from .pages.generated import INDEX_PAGE_LIMIT
 from .records.diagnostics import Diagnostics
 from .site.errors import BuildError, InputsChanged, PublishError
@@ -69,6 +70,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     project = Project(Path(args.dir).resolve())
     volume, diags = load(project, digests=paper_digests(project))
     diags.extend(book_problems(project, volume))
+    diags.extend(pages_changed_by_hand(project))
     diags.extend(check_project(project, volume))
     _report(diags, args.json)
     if volume is not None and not args.json:

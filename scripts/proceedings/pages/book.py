@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import partial
@@ -28,6 +29,7 @@ from ..model.locations import GENERATED_DIRS, GENERATED_MARKER, MATERIALS, Proje
 from ..model.paper import Paper
 from ..model.volume import Proceedings
 from ..outputs.citation import Citations
+from ..records.diagnostics import Diagnostics
 from ..util.files import foreign_files, read_json, remove_others, signature_if_file, write_if_changed
 from ..util.progress import progress
 from ..util.software import software_digest
@@ -106,10 +108,16 @@ def _shared_key(citations: Citations, limit: int) -> str:
     return f"{limit}\n{[slot_span(volume, slot) for slot in volume.program]}"
 
 
+def _checksum(text: bytes) -> int:
+    # To tell a page changed by hand from one only touched: not a digest to trust against anyone.
+    return zlib.crc32(text)
+
+
 class _PageKeys:
     """What each generated page was last written from: its key, the size and time of the file
-    written, and for a paper's page the key of the APA reference it shows (kept in the cache of
-    texts while the page is); and which pages the listings' key made (:func:`listing_pages`)."""
+    written, for a paper's page the key of the APA reference it shows (kept in the cache of texts
+    while the page is), and the checksum of what was written (:func:`pages_changed_by_hand`); and
+    which pages the listings' key made (:func:`listing_pages`)."""
 
     _LISTINGS = ""  # no page's path
 
@@ -125,16 +133,16 @@ class _PageKeys:
         """The record of ``page`` if its file is as it was written from ``key``, else None."""
         signature = signature_if_file(self.book / page)
         record = self.last.get(page)
-        if signature is None or not isinstance(record, list) or len(record) != 4 or record[:3] != [key, *signature]:
+        if signature is None or not isinstance(record, list) or len(record) != 5 or record[:3] != [key, *signature]:
             return None
         self.current[page] = record
         return record
 
-    def wrote(self, page: str, key: str, reference: str = "") -> None:
-        """``page`` now holds what ``key`` makes, with the APA reference of key ``reference``."""
+    def wrote(self, page: str, key: str, text: str, reference: str = "") -> None:
+        """``page`` now holds ``text``, what ``key`` makes, with the APA reference of key ``reference``."""
         signature = signature_if_file(self.book / page)
         if signature is not None:
-            self.current[page] = [key, *signature, reference]
+            self.current[page] = [key, *signature, reference, _checksum(text.encode())]
 
     def listings(self, key: str, hand_written: Callable[[str], bool]) -> list[str] | None:
         """The listing pages made from ``key``, if every one of them is as written from it or
@@ -153,6 +161,27 @@ class _PageKeys:
 
     def save(self) -> None:
         write_if_changed(self.path, json.dumps(self.current, sort_keys=True))
+
+
+def pages_changed_by_hand(project: Project) -> Diagnostics:
+    """An error for each generated page changed since the build wrote it: the next build would
+    write it again from ``papers/``, and the change would be lost (a new-user trial's, under
+    `serve`). A page only touched, or copied with the project, holds what was written."""
+    diags = Diagnostics()
+    for page, record in read_json(project.page_keys, {}).items():
+        if not (page and isinstance(record, list) and len(record) == 5):
+            continue
+        path = project.book / page
+        signature = signature_if_file(path)
+        if signature in (None, record[1:3]):
+            continue
+        text = path.read_bytes()
+        # One without the marker is reported as written by hand (book_problems).
+        if _checksum(text) != record[4] and (page.endswith(".txt") or GENERATED_MARKER.encode() in text[:1000]):
+            diags.error(project.relative(path), None, None,
+                        "changed by hand since the build wrote it; the build writes this page from papers/, so "
+                        "make the change there instead, then delete this file to have it written again")
+    return diags
 
 
 def write_pages(project: Project, citations: Citations, pdf_text: Callable[[str], str],
@@ -175,14 +204,14 @@ def write_pages(project: Project, citations: Citations, pdf_text: Callable[[str]
     def by_hand(path: str) -> bool:
         return (project.book / path).with_suffix(".md") in hand_written
 
-    def put(path: str, make: Callable[[], str]) -> bool:
-        """Write the page unless someone wrote it by hand; whether ours is there."""
+    def put(path: str, make: Callable[[], str]) -> str | None:
+        """Write the page unless someone wrote it by hand; what it holds, if it is ours."""
         nonlocal written
         pages.add(project.book / path)
         if by_hand(path):
-            return False
-        written += write_if_changed(project.book / path, make())
-        return True
+            return None
+        written += write_if_changed(project.book / path, text := make())
+        return text
 
     listing = listings_key(citations, limit)
     if (listed := keys.listings(listing, by_hand)) is not None:
@@ -191,16 +220,16 @@ def write_pages(project: Project, citations: Citations, pdf_text: Callable[[str]
         listed = []
         for path, make in listing_pages(volume, limit):
             listed.append(path)
-            if put(path, make):
-                keys.wrote(path, listing)
+            if (text := put(path, make)) is not None:
+                keys.wrote(path, listing, text)
         keys.listed(listing, listed)
     for path, make in paper_files(citations, pdf_text):
         paper = papers[path.rpartition(".")[0] + ".md"]
         key = paper_pages[paper.id]
         if path in kept or (path.endswith(".txt") and keys.held(path, key)):
             pages.add(project.book / path)
-        elif put(path, make):
-            keys.wrote(path, key, references.get(paper.id, "") if path in papers else "")
+        elif (text := put(path, make)) is not None:
+            keys.wrote(path, key, text, references.get(paper.id, "") if path in papers else "")
     keys.save()
     # A paper's text file goes with its page, or with its PDF's text; other text files are not ours.
     texts = {page.with_suffix(".txt") for page in (project.book / "papers").glob("*.md") if page not in hand_written}
