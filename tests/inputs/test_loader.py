@@ -304,6 +304,18 @@ def test_a_quote_that_runs_over_later_records_to_an_escape_is_reported_where_it_
     assert errors[0][3].startswith("YAML syntax error, column 10: a quoted text opened here is not closed (YAML read on to line 13, column ")
 
 
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_a_quote_that_runs_on_to_a_later_record_s_quote_is_reported_where_it_opens(tmp_path, quote):
+    """A new-user trial: `title: "Curvature Graph Networks` read on over 150 lines to the next quoted
+    title, and `check` and the importer named that title's line alone."""
+    later = "".join(GOOD.replace("good-paper", f"p{n}") for n in range(3)).replace(
+        "title: Good", f"title: {quote}Quoted Title{quote}")
+    errors = _errors(_with_papers(tmp_path, GOOD.replace("title: Good", f"title: {quote}Left Open") + later))
+    assert len(errors) == 1 and errors[0][1] == 2, errors
+    assert errors[0][3].startswith("YAML syntax error, column 10: a quoted text opened here is not closed (YAML read "
+                                   "on to line 7, column ")
+
+
 def test_a_quoted_text_going_on_at_its_keys_depth_is_not_taken_for_one_left_open(tmp_path):
     """YAML reads a quoted text's next lines at its key's depth (a review): the error is where it is."""
     papers = '- id: a\n  abstract: "First line\n  second line\n     third \\q line"\n  track: full\n'

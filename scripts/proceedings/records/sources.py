@@ -162,10 +162,11 @@ def yaml_syntax_error(exc: Any, text: str) -> tuple[int | None, str]:
     if opened and problem and exc.context in _OPENED and opened[0] != problem[0]:
         what = _OPENED[exc.context]
         if _left_open(lines, opened[0], problem[0]):
-            return opened[0] + 1, (f"YAML syntax error, column {opened[1] + 1}: {what} opened here is not closed "
-                                   f"(YAML read on to line {problem[0] + 1}, column {problem[1] + 1}: {exc.problem})")
+            return opened[0] + 1, _not_closed(opened, what, problem, exc.problem)
         return problem[0] + 1, (f"YAML syntax error, column {problem[1] + 1}: {exc.problem} (in {what} opened at "
                                 f"line {opened[0] + 1})")
+    if problem and (unclosed := _unclosed_quote(lines, problem[0])):
+        return unclosed[0] + 1, _not_closed(unclosed, "a quoted text", problem, exc.problem)
     mark = problem or opened
     if mark is None:
         return None, f"YAML syntax error: {exc.problem or exc.context}"
@@ -175,6 +176,39 @@ def yaml_syntax_error(exc: Any, text: str) -> tuple[int | None, str]:
     hint = " (a tab: YAML indents with spaces only)" if tab else \
         f" (line {line + 1} holds U+{ord(odd_break.group()):04X}, a line break to YAML: delete it)" if odd_break else ""
     return line + 1, f"YAML syntax error, column {column + 1}: {exc.problem or exc.context}{hint}"
+
+
+def _not_closed(opened: tuple[int, int], what: str, problem: tuple[int, int], words: str | None) -> str:
+    """What is said of ``what``, opened at ``opened`` (line and column, from 0) and read on by YAML
+    to ``problem``, where it said ``words``."""
+    return (f"YAML syntax error, column {opened[1] + 1}: {what} opened here is not closed "
+            f"(YAML read on to line {problem[0] + 1}, column {problem[1] + 1}: {words})")
+
+
+# A line whose value opens a quoted text that it does not close (a double quote not escaped, or a
+# single quote not doubled), the quote and what follows it as the group "quoted".
+_OPENS_A_QUOTE = re.compile(r"""^\s*(?:-\s+)?(?:[^\s#'"][^#'"]*?:\s+)?(?P<quoted>"(?:[^"\\]|\\.)*|'(?:[^']|'')*)$""")
+_QUOTES_TRIED = 20
+"""How many lines opening a quote, nearest first, are tried as the one left open."""
+
+
+def _unclosed_quote(lines: list[str], problem: int) -> tuple[int, int] | None:
+    """The line and column (from 0) of a quote left open above line ``problem``, where YAML found
+    it could not go on: it read the quote on over the next records up to another field's quote (a
+    new-user trial's `title: "Curvature Graph Networks` was reported 150 lines below). The quote is
+    the one that, closed where its line ends, lets YAML read past ``problem``."""
+    opening = ((line, found) for line in range(problem - 1, -1, -1) if (found := _OPENS_A_QUOTE.match(lines[line])))
+    for line, found in itertools.islice(opening, _QUOTES_TRIED):
+        closed = "\n".join([*lines[:line], lines[line] + found["quoted"][0], *lines[line + 1:]])
+        try:
+            yaml.compose(closed, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except yaml.MarkedYAMLError as exc:
+            if exc.problem_mark is None or exc.problem_mark.line <= problem:
+                continue
+        except (yaml.YAMLError, RecursionError):
+            continue
+        return line, found.start("quoted")
+    return None
 
 
 def _left_open(lines: list[str], opened: int, problem: int) -> bool:
