@@ -50,7 +50,7 @@ def read_pdf(path: Path, sha256: str, password: str = "") -> tuple[PdfFacts, str
         readable = _readable_pages(pages, deadline)
         active = active_content(reader)
     except Exception as exc:  # pypdf raises many types for damaged files; each is a diagnostic, not a crash
-        return PdfFacts(sha256, size, error=f"pypdf cannot read it: {type(exc).__name__}: {exc}"), ""
+        return PdfFacts(sha256, size, error=_damaged(exc)), ""
     texts = _bounded_texts(path, password, readable, deadline)
     text = "\n\n".join(t for t in texts if t)
     return PdfFacts(sha256, size, len(pages), bool(text), len(pages) - len(texts), reader.is_encrypted, active), text
@@ -67,8 +67,15 @@ def unreadable(path: Path) -> str | None:
         if not reader.is_encrypted and not reader.pages:
             return "the PDF has no pages"
     except Exception as exc:  # as in read_pdf
-        return f"pypdf cannot read it: {type(exc).__name__}: {exc}"
+        return _damaged(exc)
     return None
+
+
+def _damaged(error: Exception) -> str:
+    """What is said of a PDF that pypdf could not read, and what to do (a new-user trial's message
+    named the error alone)."""
+    return (f"pypdf cannot read it: {type(error).__name__}: {error}; ask the authors for the file again (a PDF "
+            "printed anew from it, or exported again, usually reads), or leave it out to publish the paper without it")
 
 
 def _not_a_pdf(path: Path) -> str | None:
