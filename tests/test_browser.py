@@ -662,12 +662,30 @@ def test_search_on_a_phone_shows_results_before_filters(open_page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
-def test_search_opened_from_the_offline_zip_says_what_to_do(browser, built_site):
+def test_search_opened_from_the_offline_zip_says_what_to_do_and_links_the_same_search_online(browser, built_site):
+    """A new-user trial: the message named "the online archive" with no link to it, and the query was lost."""
     context = browser.new_context()
     page = context.new_page()
-    page.goto((built_site / "search.html").resolve().as_uri())
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+    page.goto((built_site / "search.html").resolve().as_uri() + "?q=bitter%20lesson")
     page.wait_for_selector(".proceedings-search-offline")
-    assert "python3 -m http.server" in page.locator(".proceedings-search-offline").inner_text()
+    message = page.locator(".proceedings-search-offline")
+    assert "python3 -m http.server" in message.inner_text()
+    online = message.get_by_role("link", name="search the online archive for “bitter lesson”")
+    assert online.get_attribute("href") == "https://fm-science.github.io/proceedings/search.html?q=bitter+lesson"
+    context.close()
+
+
+def test_the_offline_copy_s_link_to_itself_leads_to_the_online_archive_s(browser, built_site):
+    """A new-user trial: the home page of the unzipped site linked proceedings-site.zip, which the zip
+    does not hold."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+    page.goto((built_site / "book" / "welcome.html").resolve().as_uri())
+    page.wait_for_load_state("load")
+    links = page.eval_on_selector_all("a[href$='proceedings-site.zip']", "links => links.map(a => a.href)")
+    assert links == ["https://fm-science.github.io/proceedings/proceedings-site.zip"]
     context.close()
 
 

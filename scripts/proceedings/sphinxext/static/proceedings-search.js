@@ -11,17 +11,35 @@ const SCRIPT = document.currentScript;
 // Opened as a file (the offline zip), the browser refuses Pagefind its index: say what to do instead
 // of waiting for results that never come.
 const FILE_MESSAGE = "Search needs the site served over HTTP: in the unzipped folder run " +
-  "\u201cpython3 -m http.server\u201d and open http://localhost:8000/search.html, or use the online archive.";
+  "\u201cpython3 -m http.server\u201d and open http://localhost:8000/search.html, or ";
+
+// The message of a search page opened as a file, with a link to the same search in the online
+// archive when its address is known (onlineAddress, in proceedings.js).
+function fileMessage() {
+  const message = document.createElement("p");
+  message.className = "proceedings-search-offline";
+  const online = onlineAddress();
+  if (!online) {
+    message.textContent = FILE_MESSAGE + "use the online archive.";
+    return message;
+  }
+  const query = new URLSearchParams(window.location.search).get("q");
+  if (query) {
+    online.searchParams.set("q", query);
+  }
+  const link = document.createElement("a");
+  link.href = online.href;
+  link.textContent = query ? `search the online archive for \u201c${query}\u201d` : "search the online archive";
+  message.append(FILE_MESSAGE, link, ".");
+  return message;
+}
 
 // Shown while the browser is offline.
 const OFFLINE_MESSAGE = "You are offline: search needs the connection to read its index, and searches again once it is back.";
 
 window.addEventListener("DOMContentLoaded", async () => {
   if (window.location.protocol === "file:") {
-    const message = document.createElement("p");
-    message.className = "proceedings-search-offline";
-    message.textContent = FILE_MESSAGE;
-    document.querySelector("#proceedings-search").replaceChildren(message);
+    document.querySelector("#proceedings-search").replaceChildren(fileMessage());
     return;
   }
   const script = document.querySelector('script[src$="pagefind/pagefind-ui.js"]');

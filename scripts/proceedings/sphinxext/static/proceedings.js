@@ -17,6 +17,27 @@ function loadPlayer(box) {
   player.focus();
 }
 
+// The page's address in the online archive: its canonical link, which the site's base URL gives;
+// null without one. (The search page's script uses it too.)
+function onlineAddress() {
+  const canonical = document.querySelector('link[rel="canonical"]');
+  const address = canonical ? new URL(canonical.href) : null;
+  return address && (address.protocol === "https:" || address.protocol === "http:") ? address : null;
+}
+
+// Opened from the offline zip (as files), a page's link to the zip leads to the online archive's:
+// the zip does not hold itself.
+function linkTheZipOnline() {
+  const online = onlineAddress();
+  for (const link of document.querySelectorAll('a[href$="proceedings-site.zip"]')) {
+    if (online) {
+      link.href = new URL(link.getAttribute("href"), online).href;
+    } else {
+      (link.closest("li") ?? link).remove();
+    }
+  }
+}
+
 // The reader's choice of clock, kept across pages and visits: "reader" or "venue".
 const TIMES_KEY = "proceedings-times";
 
@@ -92,6 +113,9 @@ function forwardSidebarToggles() {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
+  if (window.location.protocol === "file:") {
+    linkTheZipOnline();
+  }
   nameSidebarToggles();
   forwardSidebarToggles();
   for (const box of document.querySelectorAll(".proceedings-recording")) {
