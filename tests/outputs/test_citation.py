@@ -99,6 +99,19 @@ def test_apa_reference(volume):
     assert text.endswith(f"https://doi.org/{paper.doi}"), "APA gives the DOI, when there is one, instead of the URL"
 
 
+def test_a_volume_with_editors_is_cited_as_a_book_in_apa_and_in_csl_json(volume):
+    """A new-user trial read the APA reference as a journal article's: the CSL APA style cites a
+    paper in proceedings as a chapter of a book ("In Ed. (Ed.), *Title* (pp. 57–64)") when the volume
+    has editors, which BibTeX gave and CSL-JSON did not."""
+    edited = replace(volume, workshop=replace(volume.workshop, editors=(Person("Ada Lovelace"), Person("Alan Turing"))))
+    paper = next(p for p in edited.cited_papers if p.id == "example-co2-capture")
+    assert csl_item(edited, paper)["editor"] == [{"family": "Lovelace", "given": "Ada"}, {"family": "Turing", "given": "Alan"}]
+    text = apa_reference(csl_item(edited, paper))
+    assert "In A. Lovelace & A. Turing (Eds.), ICLR 2026 Workshop on Foundation Models for Science" in text, text
+    assert "(pp. 57–64)" in text, text
+    assert "editor" not in csl_item(volume, paper), "the shipped archive names no editors"
+
+
 _APA_WITHOUT_KEPT_LOOKUPS = """
 import json, sys
 from proceedings.outputs import citation

@@ -120,6 +120,7 @@ def csl_item(volume: Proceedings, paper: Paper) -> dict:
         "type": "paper-conference",
         "title": plain(paper.title),
         "author": [_person_csl(author) for author in paper.authors],
+        **({"editor": [_person_csl(editor) for editor in workshop.editors]} if workshop.editors else {}),
         "container-title": plain(workshop.booktitle),
         "event-place": workshop.location,
         "publisher-place": workshop.location,
@@ -304,7 +305,9 @@ def apa_reference(item: dict) -> str:
     """The CSL-JSON item's reference in APA style, as plain text."""
     bibliography = CitationStylesBibliography(_apa_style(), CiteProcJSON([_initialisable(item)]), formatter.plain)
     bibliography.register(Citation([CitationItem(item["id"])]))
-    return str(bibliography.bibliography()[0])
+    # The style writes the editors' label in title case (APA's "(Eds.)", as pandoc gives it), which
+    # citeproc-py does not apply to a label.
+    return str(bibliography.bibliography()[0]).replace(" (eds.), ", " (Eds.), ").replace(" (ed.), ", " (Ed.), ")
 
 
 # Below this many texts to make, starting worker processes costs more than it saves.
