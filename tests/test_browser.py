@@ -159,8 +159,8 @@ def test_program_in_a_far_zone_dates_the_slots_on_another_day(open_page, site, z
     page.screenshot(path=str(SCREENSHOTS / f"program-{zone.replace('/', '-')}-375px.png"))
     assert times[0] == first
     dated = [text for text in times if "(" in text]
-    if moved:
-        assert dated and all(text.endswith(moved) for text in dated), times
+    if moved:  # once, where the day turns (a new-user trial: eight of thirteen slots repeated it)
+        assert len(dated) == 1 and dated[0].endswith(moved), times
     else:
         assert not dated, "the whole day stays on the venue's date"
     page.reload()

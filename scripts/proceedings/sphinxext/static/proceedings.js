@@ -61,17 +61,24 @@ function dayOf(moment, zone) {
   return new Intl.DateTimeFormat("en-CA", {timeZone: zone}).format(moment);
 }
 
-// Every time on the page in the reader's zone or the venue's; a time on another day than the
-// venue's day gets its date, so a slot that crosses midnight says so.
+// Every time on the page in the reader's zone or the venue's. A time on another day than the time
+// before it gets its date, once: a program read far away says where its day turns, and a slot that
+// crosses midnight says so (dated at each time, a trial found eight of thirteen slots repeating
+// "(Tue, Apr 28)"). The first time, and one earlier than the time before it (a list begins), are
+// compared with the venue's day.
 function showTimes(inReaderZone) {
   const readerZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  let before = null;
   for (const time of document.querySelectorAll("time.proceedings-time")) {
     const venueZone = time.dataset.venueZone;
     const zone = inReaderZone ? readerZone : venueZone;
     const moment = new Date(time.getAttribute("datetime"));
     let text = new Intl.DateTimeFormat(undefined, {hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone})
       .format(moment);
-    if (dayOf(moment, zone) !== dayOf(moment, venueZone)) {
+    const day = dayOf(moment, zone);
+    const dayBefore = before && moment >= before.moment ? before.day : dayOf(moment, venueZone);
+    before = {moment, day};
+    if (day !== dayBefore) {
       text += ` (${new Intl.DateTimeFormat(undefined, {weekday: "short", day: "numeric", month: "short", timeZone: zone})
         .format(moment)})`;
     }
