@@ -173,6 +173,18 @@ def test_program_in_a_far_zone_dates_the_slots_on_another_day(open_page, site, z
     assert f"your time ({zone})" in presented and "Rio de Janeiro time" not in presented
 
 
+def test_the_home_page_s_hours_follow_the_reader_s_choice_of_clock(open_page):
+    """A new-user trial chose their own zone on the program page: the home page still gave the day's
+    hours on the venue's clock."""
+    page = open_page("book/welcome.html", timezone="Asia/Tokyo")
+    line = page.locator("article p", has_text="Monday 27 April 2026").first
+    assert "08:55–17:35 (Rio de Janeiro time, GMT−3)" in line.inner_text()
+    page.evaluate("localStorage.setItem('proceedings-times', 'reader')")
+    page.reload()
+    page.wait_for_load_state("load")
+    assert "20:55–05:35 (Tue, Apr 28) (your time (Asia/Tokyo))" in line.inner_text()
+
+
 def test_public_recording_loads_only_after_click(open_page, site):
     page = open_page("book/papers/example-operator-scaling.html")
     page.wait_for_timeout(500)

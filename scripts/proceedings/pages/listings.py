@@ -3,6 +3,7 @@ say where they are presented, which the other pages share."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 from ..model.indexes import listed_name
@@ -39,8 +40,12 @@ def presented_in(volume: Proceedings, item_id: str) -> str:
 def slot_span(volume: Proceedings, slot: Slot) -> str:
     """The slot's start and end times as roles the reader's script can show in their own zone."""
     workshop = volume.workshop
-    zone = workshop.timezone
-    start, end = slot.start_at(workshop.date, zone), slot.end_at(workshop.date, zone)
+    return time_span(slot.start_at(workshop.date, workshop.timezone), slot.end_at(workshop.date, workshop.timezone),
+                     workshop.timezone)
+
+
+def time_span(start: dt.datetime, end: dt.datetime, zone: str) -> str:
+    """Two times in the venue's ``zone``, as roles the reader's script can show in their own zone."""
     return f"{myst.role('venuetime', f'{start.isoformat()} {zone}')}–{myst.role('venuetime', f'{end.isoformat()} {zone}')}"
 
 

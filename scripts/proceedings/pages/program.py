@@ -11,7 +11,7 @@ from ..model.volume import Proceedings
 from ..util import myst
 from ..util.latex import plain
 from .generated import NOT_SEARCHED, generated_page
-from .listings import paper_item, presented_in, slot_span, zone_label, zone_name
+from .listings import paper_item, presented_in, slot_span, time_span, zone_label, zone_name
 from .materials import material_links, preview_images, recording_block, recording_link, unpublished_materials
 
 
@@ -97,13 +97,16 @@ def event_line(volume: Proceedings) -> str:
     """When and where, from ``workshop.yml`` and the program, for the home page to include (so that
     it agrees with them): the hosting conference, the day and hours in the venue's time, the place."""
     workshop = volume.workshop
-    when = f"{workshop.date:%A %-d %B %Y}"
+    when = myst.text(f"{workshop.date:%A %-d %B %Y}")
     if volume.program:
+        # As roles, which the reader's script shows in their zone when they chose it (a new-user trial
+        # found the home page alone on the venue's clock).
         start = volume.program[0].start_at(workshop.date, workshop.timezone)
         end = max(slot.end_at(workshop.date, workshop.timezone) for slot in volume.program)
-        when += f", {start:%H:%M}–{end:%H:%M} ({zone_name(volume)}, {_gmt(start)})"
+        clock = myst.role("venuezone", f"{zone_name(volume)}, {_gmt(start)}")
+        when += f", {time_span(start, end, workshop.timezone)} ({clock})"
     where = ", ".join(part for part in (workshop.room and f"room {workshop.room}", workshop.location) if part)
-    return " · ".join(myst.text(part) for part in (workshop.venue, when, where)) + "\n"
+    return " · ".join([myst.text(workshop.venue), when, myst.text(where)]) + "\n"
 
 
 def _gmt(moment: dt.datetime) -> str:
