@@ -9,7 +9,7 @@ import pytest
 from proceedings.cli import KEPT_GOING, main
 from proceedings.model.locations import GENERATED_DIRS
 
-from conftest import PAPERS_YML, tree_state, write_project
+from conftest import PAPERS_YML, tree_state, with_accepted_csv, write_project
 
 MISSING = "names no page: there is no {page}.md (nor .ipynb, .rst) in the project"
 
@@ -48,6 +48,17 @@ def test_a_pdf_named_in_a_file_that_cannot_be_read_is_not_called_unpublished(tmp
     assert main(["build", "--keep-going", str(root)]) == KEPT_GOING
     err = capsys.readouterr().err
     assert err.count("papers/talks.yml:") == 2 and "publishes this PDF" not in err
+
+
+def test_no_pdf_is_called_unnamed_while_a_spreadsheet_s_row_is_unknown(tmp_path, capsys):
+    """A verification trial: a quote left open in a CSV row also called the PDF that row names "a
+    removed paper's"."""
+    root = with_accepted_csv(write_project(tmp_path / "p"), "id,title,authors,abstract,track,pdf\n"
+                             'paper-one,"Neural Operators,Jürgen Müller,"An abstract",full,pdf/paper-one.pdf\n'
+                             "paper-two,A Tiny Idea,Łucja Wróbel,Short,tiny,pdf/paper-two.pdf\n")
+    assert main(["check", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert "papers/accepted.csv:2: error:" in err and "publishes this PDF" not in err
 
 
 def test_pdfs_no_record_names_are_listed_with_the_errors_and_a_record_with_an_error_still_names_its_own(tmp_path, capsys):

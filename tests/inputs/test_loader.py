@@ -316,6 +316,16 @@ def test_a_quote_that_runs_on_to_a_later_record_s_quote_is_reported_where_it_ope
                                    "on to line 7, column ")
 
 
+def test_a_quote_left_open_over_a_wrapped_line_is_reported_where_it_opens(tmp_path):
+    """A verification trial: `abstract: "We present a novel` wrapped onto an indented next line was
+    reported where a later quote closed it."""
+    later = GOOD.replace("good-paper", "later").replace("title: Good", 'title: "Quoted Title"')
+    papers = GOOD.replace("abstract: Fine.", 'abstract: "We present a novel\n    pruning algorithm.') + later
+    errors = _errors(_with_papers(tmp_path, papers))
+    assert len(errors) == 1 and errors[0][1] == 4, errors
+    assert "a quoted text opened here is not closed" in errors[0][3]
+
+
 def test_a_quoted_text_going_on_at_its_keys_depth_is_not_taken_for_one_left_open(tmp_path):
     """YAML reads a quoted text's next lines at its key's depth (a review): the error is where it is."""
     papers = '- id: a\n  abstract: "First line\n  second line\n     third \\q line"\n  track: full\n'

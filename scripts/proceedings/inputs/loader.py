@@ -49,6 +49,7 @@ def load(project: Project, workers: int | None = None, keep_going: bool = False,
     workshop, tracks = _load_workshop(project, diags)
     errors = diags.error_count
     file, records = _load_paper_records(project, diags)
+    papers_read_whole = diags.error_count == errors  # no row or record its syntax made unknown
     paper_ids = _named_ids_if_read(records, errors, diags)
     papers = _distinctly_named(_read_records(file, records, "papers", PAPER_FIELDS, diags,
                                              lambda fields: read_paper(fields, tracks, project.papers)), "papers",
@@ -59,11 +60,12 @@ def load(project: Project, workers: int | None = None, keep_going: bool = False,
         _warn_of_keys_by_order(papers, workshop.year)
     errors = diags.error_count
     talk_records = _optional_list(project, "talks.yml", diags)
+    talks_read_whole = diags.error_count == errors
     talk_ids = _named_ids_if_read(talk_records, errors, diags)
     talks = _distinctly_named(_read_records("papers/talks.yml", talk_records, "talks", TALK_FIELDS, diags,
                                             lambda fields: read_talk(fields, project.papers)), "talks")
     talks = _apart_from_papers(talks, records, file)
-    if paper_ids is not None and talk_ids is not None:  # else which PDFs their records name is not known
+    if papers_read_whole and talks_read_whole:  # else which PDFs their records name is not known
         _warn_of_unnamed_pdfs(project, _named_pdfs([*records, *talk_records]), diags)
     slot_records = _optional_list(project, "program.yml", diags)
     presented = _named_papers(slot_records)

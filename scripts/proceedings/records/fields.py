@@ -42,6 +42,12 @@ def suggested_slug(value: str) -> str | None:
 
 
 
+def _kind(value: object) -> str:
+    """What a value read from YAML is, in words: a Python type's name ("Located") said nothing."""
+    return "a mapping (fields with names)" if isinstance(value, dict) else "a text" if isinstance(value, str) else \
+        f"{type(value).__name__} {value!r}"
+
+
 def list_items(value: object) -> object:
     """A list field's value as its items: a text split at ';', ',' or '|' (as a spreadsheet cell or
     a hurried ``keywords: a, b`` writes a list), else the value as it is."""
@@ -272,7 +278,7 @@ class Fields:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.error(name, f"expected a list, got {type(value).__name__}")
+            self.error(name, f"expected a list (each item on a line of its own, after '- '), got {_kind(value)}")
             return []
         found = []
         for index, item in enumerate(value):

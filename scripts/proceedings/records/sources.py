@@ -199,16 +199,31 @@ def _unclosed_quote(lines: list[str], problem: int) -> tuple[int, int] | None:
     the one that, closed where its line ends, lets YAML read past ``problem``."""
     opening = ((line, found) for line in range(problem - 1, -1, -1) if (found := _OPENS_A_QUOTE.match(lines[line])))
     for line, found in itertools.islice(opening, _QUOTES_TRIED):
-        closed = "\n".join([*lines[:line], lines[line] + found["quoted"][0], *lines[line + 1:]])
-        try:
-            yaml.compose(closed, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        except yaml.MarkedYAMLError as exc:
-            if exc.problem_mark is None or exc.problem_mark.line <= problem:
-                continue
-        except (yaml.YAMLError, RecursionError):
-            continue
-        return line, found.start("quoted")
+        # Closed where its line ends, or where the lines indented deeper that go on its text end (a
+        # long abstract wrapped, which a verification trial found reported below).
+        if any(_reads_past(lines, end, found["quoted"][0], problem) for end in {line, _text_end(lines, line)}):
+            return line, found.start("quoted")
     return None
+
+
+def _text_end(lines: list[str], line: int) -> int:
+    """The last of the lines after ``line`` indented deeper than it, which go on its text."""
+    end = line
+    while end + 1 < len(lines) and lines[end + 1].strip() and _indent(lines[end + 1]) > _indent(lines[line]):
+        end += 1
+    return end
+
+
+def _reads_past(lines: list[str], end: int, quote: str, problem: int) -> bool:
+    """Whether YAML reads past line ``problem`` once ``quote`` closes line ``end``."""
+    closed = "\n".join([*lines[:end], lines[end] + quote, *lines[end + 1:]])
+    try:
+        yaml.compose(closed, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.MarkedYAMLError as exc:
+        return exc.problem_mark is not None and exc.problem_mark.line > problem
+    except (yaml.YAMLError, RecursionError):
+        return False
+    return True
 
 
 def _left_open(lines: list[str], opened: int, problem: int) -> bool:
