@@ -736,6 +736,16 @@ def test_a_generated_page_changed_by_hand_stops_the_build_and_is_kept(tmp_path, 
     assert err.count("book/papers/paper-one.md: error: changed by hand since the build wrote it; the build writes "
                      "this page from papers/") == 2, err
     assert page.read_text("utf-8") == edited
+    shutil.rmtree(root / "_build")  # a verification trial: the build's record gone, the edit was lost
+    assert main(["build", str(root)]) == 1
+    assert page.read_text("utf-8") == edited
+    listing = root / "book" / "tracks" / "full.md"  # a trial's own page, begun as a copy of a generated one
+    mine = listing.with_name("special.md")
+    mine.write_text(listing.read_text("utf-8").replace("# Full papers", "# A special selection"), "utf-8")
     page.unlink()
+    capsys.readouterr()
+    assert main(["build", str(root)]) == 1
+    assert "book/tracks/special.md: error: changed by hand" in capsys.readouterr().err and mine.is_file()
+    mine.unlink()
     assert main(["build", str(root)]) == 0
     assert "organizer added" not in page.read_text("utf-8") and "edited." in page.read_text("utf-8")
