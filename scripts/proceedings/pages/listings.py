@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 
 from ..model.indexes import listed_name
 from ..model.paper import Paper
@@ -63,7 +64,7 @@ def _listing(papers: list[Paper], prefix: str) -> str:
     return "\n".join(paper_item(paper, prefix) for paper in papers)
 
 
-def _counted(papers: list[Paper], noun: str) -> str:
+def _counted(papers: Sequence[Paper], noun: str) -> str:
     """How many of ``papers`` are in the volume, and how many were withdrawn or retracted, which
     their pages still list: '12 accepted papers (and 1 withdrawn)'."""
     removed = Counter(paper.removal_label.lower() for paper in papers if paper.removal_label)
@@ -82,7 +83,7 @@ def papers_index(volume: Proceedings, limit: int = INDEX_PAGE_LIMIT) -> str:
     """Every paper of the volume, grouped by track (past ``limit`` papers, the tracks only), with the
     whole volume's citations."""
     downloads = ", ".join(myst.role("asset", f"{f.label} <../../proceedings.{f.ext}>") for f in FORMATS)
-    blocks = [f"{_counted(list(volume.papers), 'accepted paper')}. Cite them all: {downloads}."]
+    blocks = [f"{_counted(volume.papers, 'accepted paper')}. Cite them all: {downloads}."]
     if volume.page_ranges:
         blocks.append(f"The whole volume in one PDF: {myst.role('asset', 'proceedings.pdf <../../proceedings.pdf>')}.")
     if len(volume.papers) <= limit:

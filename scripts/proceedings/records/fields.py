@@ -41,7 +41,6 @@ def suggested_slug(value: str) -> str | None:
     return safe if value.isascii() and _SLUG.match(safe) else None
 
 
-
 def _kind(value: object) -> str:
     """What a value read from YAML is, in words: a Python type's name ("Located") said nothing."""
     return "a mapping (fields with names)" if isinstance(value, dict) else "a text" if isinstance(value, str) else \
@@ -52,6 +51,7 @@ def list_items(value: object) -> object:
     """A list field's value as its items: a text split at ';', ',' or '|' (as a spreadsheet cell or
     a hurried ``keywords: a, b`` writes a list), else the value as it is."""
     return re.split(r"[;,|]", value) if isinstance(value, str) else value
+
 
 class Fields:
     """Reads the fields of one record, checking types and reporting unknown fields."""
