@@ -34,6 +34,7 @@ NAMES = [
     ("Ludwig von Hohenberg", None, ("Ludwig", "von Hohenberg", "")),
     ("Laurence Perreault-Levasseur", None, ("Laurence", "Perreault-Levasseur", "")),
     ("N. Benjamin Erichson", None, ("N. Benjamin", "Erichson", "")),
+    ("Steven C.H. Hoi", None, ("Steven C. H.", "Hoi", "")),  # bibtex's initials are its words' first letters
     ("Adhiambo", None, ("", "Adhiambo", "")),
     ("Łucja Wróbel", None, ("Łucja", "Wróbel", "")),
     ("Çağla Yılmaz", None, ("Çağla", "Yılmaz", "")),

@@ -8,6 +8,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -175,14 +176,14 @@ def test_program_in_a_far_zone_dates_the_slots_on_another_day(open_page, site, z
 
 def test_the_home_page_s_hours_follow_the_reader_s_choice_of_clock(open_page):
     """A new-user trial chose their own zone on the program page: the home page still gave the day's
-    hours on the venue's clock."""
+    hours on the venue's clock. Another read their zone in brackets within brackets."""
     page = open_page("book/welcome.html", timezone="Asia/Tokyo")
     line = page.locator("article p", has_text="Monday 27 April 2026").first
-    assert "08:55–17:35 (Rio de Janeiro time, GMT−3)" in line.inner_text()
+    assert "08:55–17:35 Rio de Janeiro time (GMT−3)" in line.inner_text()
     page.evaluate("localStorage.setItem('proceedings-times', 'reader')")
     page.reload()
     page.wait_for_load_state("load")
-    assert "20:55–05:35 (Tue, Apr 28) (your time (Asia/Tokyo))" in line.inner_text()
+    assert "20:55–05:35 (Tue, Apr 28) your time (Asia/Tokyo)" in line.inner_text()
 
 
 def test_public_recording_loads_only_after_click(open_page, site):
@@ -803,6 +804,20 @@ def test_the_built_page_links_the_doi_and_the_datacite_files(built_site):
     assert record["doi"].startswith("10.5072/") and record["types"]["resourceTypeGeneral"] == "ConferencePaper"
     assert (built_site / "proceedings.datacite.xml").is_file()
     assert (built_site / "book" / "papers" / "example-withdrawn.datacite.xml").is_file()
+
+
+@pytest.mark.parametrize("width", [375, 1200])
+def test_a_citation_file_s_link_downloads_it_and_the_pdf_s_opens_it(open_page, width):
+    """A new-user trial: clicking "BibTeX" showed the file as text in the browser, with no way to
+    save it but Save As."""
+    page = open_page("book/papers/example-operator-scaling.html", width=width)
+    for label, name in (("BibTeX", "example-operator-scaling.bib"), ("RIS", "example-operator-scaling.ris"),
+                        ("CSL-JSON", "example-operator-scaling.json")):
+        with page.expect_download() as download:
+            page.get_by_role("link", name=label, exact=True).click()
+        assert download.value.suggested_filename == name
+        assert Path(download.value.path()).read_bytes().strip()
+    assert page.get_by_role("link", name=re.compile(r"^PDF \(")).get_attribute("download") is None
 
 
 def test_a_watched_preview_reloads_its_pages_once_an_edit_is_built_on_desktop_and_phone(browser, tmp_path):

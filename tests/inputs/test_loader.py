@@ -197,6 +197,17 @@ def test_missing_pdf(tmp_path):
     errors = _errors(_with_papers(tmp_path, GOOD + "  pdf: pdf/nowhere.pdf\n"))
     assert errors == [("papers/accepted.yml", 6, "papers[0].pdf", "file papers/pdf/nowhere.pdf does not exist")]
 
+def test_a_missing_file_s_error_names_the_file_of_its_folder_it_may_mean(tmp_path):
+    """A new-user trial wrote ``slides/Mahoney.pdf`` for ``slides/mahoney.pdf``: the error did not
+    say so, and a warning elsewhere called the file unused."""
+    root = _with_papers(tmp_path, GOOD + "  slides: slides/Mahoney.pdf\n  poster: posterr.pdf\n")
+    (root / "papers" / "slides").mkdir()
+    (root / "papers" / "slides" / "mahoney.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    (root / "papers" / "poster.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    errors = [message for _, _, field, message in _errors(root) if field in ("papers[0].slides", "papers[0].poster")]
+    assert errors == ["file papers/slides/Mahoney.pdf does not exist (did you mean 'slides/mahoney.pdf'?)",
+                      "file papers/posterr.pdf does not exist (did you mean 'poster.pdf'?)"]
+
 
 @pytest.mark.parametrize("path", ["/etc/passwd", "../_config.yml", "pdf/../../x.pdf"])
 def test_pdf_path_outside_papers(tmp_path, path):
@@ -268,6 +279,15 @@ def test_every_problem_reported_at_once(tmp_path):
 def test_yaml_syntax_error_has_line_and_column(tmp_path):
     errors = _errors(_with_papers(tmp_path, GOOD + "- id: x\n  title: Fine: or not\n"))
     assert len(errors) == 1 and errors[0][1] == 7 and "YAML syntax error, column 14: mapping values" in errors[0][3]
+    assert 'a value holding a colon and a space is quoted: title: "A: B"' in errors[0][3]
+
+
+@pytest.mark.parametrize("record", ["- id: x\n  authors:\n    - name: A\n    - name: B\n     affiliation: C\n",
+                                    "- id: x\n  title: T\n abstract: x\n"])
+def test_a_field_indented_wrongly_is_said_to_be(tmp_path, record):
+    """A new-user trial: "did not find expected '-' indicator", YAML's words, did not say indentation."""
+    errors = _errors(_with_papers(tmp_path, GOOD + record))
+    assert len(errors) == 1 and "is the line indented as the other fields of its record?" in errors[0][3]
 
 
 @pytest.mark.parametrize("line, opened", [("- id: [unclosed", "a [ list"), ("- id: {unclosed: x", "a { mapping"),

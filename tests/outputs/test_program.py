@@ -43,8 +43,20 @@ def test_valid_program_loads(tmp_path):
 def test_overlapping_slots(tmp_path):
     program = PROGRAM.replace('- start: 9:45', '- start: "09:30"')
     found = _diagnostics(_project(tmp_path, program))
-    assert found == [("papers/program.yml", 6, "start", "error",
+    assert found == [("papers/program.yml", 6, "slots[1].start", "error",
                       "'Talks' (09:30-10:30) overlaps 'Keynote' (09:00-09:45, line 1)")]
+
+
+def test_keep_going_leaves_out_an_overlapping_slot_and_what_a_slot_names_that_does_not_exist(tmp_path):
+    """A new-user trial: ``build --keep-going`` reported the overlap and published both slots as if
+    nothing were wrong; a slot's unknown talk or paper is left out of it, the slot kept."""
+    program = PROGRAM.replace("talk: keynote", "talk: nobody").replace("paper-two]", "paper-two, paper-three]") + \
+        '- start: "10:00"\n  end: "11:00"\n  kind: poster\n  title: Posters\n  papers: [paper-one]\n'
+    volume, diags = load(Project(_project(tmp_path, program)), keep_going=True)
+    assert volume is not None and diags.has_errors
+    assert [(slot.title, slot.talk, slot.papers) for slot in volume.program] == [
+        ("Keynote", None, ()), ("Talks", None, ("paper-one", "paper-two"))]
+    assert [slot.title for slot in volume.slots_of("paper-one")] == ["Talks"]
 
 
 def test_unknown_talk_and_paper(tmp_path):
@@ -58,6 +70,8 @@ def test_unknown_talk_and_paper(tmp_path):
     ('"25:00"', '"26:00"', "slots[0].start", "expected a time of day as HH:MM"),
     ('"09:00"', '"08:30"', "slots[0].end", "ends at 08:30, not after its start 09:00"),
     ('"23:30"', '"24:15"', "slots[0].end", "expected a time of day as HH:MM"),
+    ('"9:00 BRT"', '4:00 PM', "slots[0].start", "times are in the venue's zone (workshop.yml's timezone), written without a zone"),
+    ('"9:00 BRT"', '4:00 PM', "slots[0].end", "got '4:00 PM'; times are in the venue's zone"),
 ])
 def test_times_outside_the_day(tmp_path, start, end, field, message):
     program = PROGRAM.replace('start: "09:00"', f"start: {start}").replace('end: "09:45"', f"end: {end}")

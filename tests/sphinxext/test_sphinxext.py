@@ -86,6 +86,17 @@ def test_head_tags_links_and_json_ld(tmp_path):
     assert soup.select_one("a.proceedings-asset")["href"] == "paper.pdf"
 
 
+def test_a_citation_file_s_link_asks_the_browser_to_download_it(tmp_path):
+    page = _page({"orphan": True}) + "\n{asset}`BibTeX \" onclick=\"x\" & <paper.bib>` {asset}`ICS <program.ics>`\n"
+    out = _build(tmp_path, {"book/paper.md": page})
+    soup = BeautifulSoup((out / "book" / "paper.html").read_text("utf-8"), "html.parser")
+    links = {link["href"]: link for link in soup.select("a.proceedings-asset")}
+    assert links["paper.bib"].has_attr("download") and links["program.ics"].has_attr("download")
+    assert links["paper.bib"].get_text() == 'BibTeX " onclick="x" &' and not links["paper.bib"].has_attr("onclick") and links["paper.bib"]["class"] == [
+        "proceedings-asset", "reference", "external"]
+    assert not links["paper.pdf"].has_attr("download")
+
+
 def test_reads_only_book_and_writes_sitemap(tmp_path):
     out = _build(tmp_path, {"papers/stray.md": "# Not a page\n"})
     assert (out / "book" / "welcome.html").is_file()

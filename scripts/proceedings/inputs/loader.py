@@ -12,7 +12,7 @@ from ..model.keys import keys_by_order
 from ..model.locations import MATERIALS, Project, file_owner, is_generated_paper_page
 from ..model.paper import PAPER_COLUMN_HINTS, PAPER_FIELDS, PAPER_REQUIRED, Paper, read_paper
 from ..model.pdf_facts import PdfFacts
-from ..model.program import SLOT_FIELDS, Slot, check_overlaps, read_slot
+from ..model.program import SLOT_FIELDS, Slot, overlaps, read_slot
 from ..model.recording import RECORDING_FIELDS, read_recording
 from ..model.talk import TALK_FIELDS, Talk, read_talk
 from ..model.volume import Proceedings
@@ -70,7 +70,7 @@ def load(project: Project, workers: int | None = None, keep_going: bool = False,
     slot_records = _optional_list(project, "program.yml", diags)
     presented = _named_papers(slot_records)
     slots = _read_records("papers/program.yml", slot_records, "slots", SLOT_FIELDS, diags, read_slot)
-    _check_program(slots, paper_ids, talk_ids, {paper.id: paper for paper, _ in papers}, diags)
+    program = _checked_program(slots, paper_ids, talk_ids, {paper.id: paper for paper, _ in papers})
     _check_presented(papers, presented)
     if not records and not diags.has_errors:
         diags.warning(file, 1, None, "lists no paper")
@@ -82,7 +82,6 @@ def load(project: Project, workers: int | None = None, keep_going: bool = False,
                                          pdf_cache or PdfCache(project.pdf_facts))
     if workshop is None or (diags.has_errors and not keep_going):
         return None, diags
-    program = tuple(sorted((slot for slot, _ in slots), key=lambda slot: slot.start))
     return Proceedings(workshop, _without(papers, unusable), pdfs, _without(talks, unusable), program,
                        tuple(recording for recording, _ in recordings)), diags
 
@@ -344,20 +343,34 @@ def _distinctly_named(items: list[tuple], folder: str, volume_doi: str | None = 
     return kept
 
 
-def _check_program(slots: list[tuple[Slot, Fields]], paper_ids: set[str] | None, talk_ids: set[str] | None,
-                   papers: dict[str, Paper], diags: Diagnostics) -> None:
-    """Errors for slots naming unknown talks or papers (unless their file could not be read: None),
-    and for overlapping slots; a warning for a slot presenting a paper withdrawn or retracted."""
+def _checked_program(slots: list[tuple[Slot, Fields]], paper_ids: set[str] | None, talk_ids: set[str] | None,
+                     papers: dict[str, Paper]) -> tuple[Slot, ...]:
+    """The program, in order of start: errors for slots naming unknown talks or papers (unless their
+    file could not be read: None) and for a slot that overlaps the one before it, which (for
+    ``--keep-going``) is left out, as are the unknown talks and papers from their slots (a trial's
+    build published two overlapping slots as if nothing were wrong); a warning for a slot presenting
+    a paper withdrawn or retracted."""
+    clashes = {id(slot): previous for slot, previous in overlaps([slot for slot, _ in slots])}
+    kept = []
     for slot, fields in slots:
         if slot.talk and talk_ids is not None and slot.talk not in talk_ids:
             fields.error("talk", f"unknown talk {slot.talk!r}; talks.yml defines: {', '.join(sorted(talk_ids)) or 'none'}")
+            slot = replace(slot, talk=None)
+        known = []
         for pid in slot.papers:
             if paper_ids is not None and pid not in paper_ids:
                 fields.error("papers", f"unknown paper {pid!r}")
-            elif (paper := papers.get(pid)) and paper.removal_label:
+                continue
+            known.append(pid)
+            if (paper := papers.get(pid)) and paper.removal_label:
                 fields.warning("papers", f"{pid!r} is {paper.removal_label.lower()}: the program still lists it "
                                          "(marked so); take it out of the slot if it was not presented")
-    check_overlaps([slot for slot, _ in slots], "papers/program.yml", diags)
+        if previous := clashes.get(id(slot)):
+            fields.error("start", f"{slot.title!r} ({slot.start:%H:%M}-{slot.end:%H:%M}) overlaps {previous.title!r} "
+                                  f"({previous.start:%H:%M}-{previous.end:%H:%M}, line {previous.line})")
+        else:
+            kept.append(replace(slot, papers=tuple(known)))
+    return tuple(sorted(kept, key=lambda slot: slot.start))
 
 
 def _check_presented(papers: list[tuple[Paper, Fields]], presented: set[str] | None) -> None:

@@ -23,6 +23,8 @@ _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 # What separates people in a text naming several ('&' and ';' only as words, not inside '&amp;'),
 # and the parentheses inside which nothing does.
 _SEPARATOR = re.compile(r"[(),|]|;(?=\s|$)|\s&\s|\band\b")
+# A full stop after a one-letter word and before a letter: between two initials ('C.H.', not 'Ph.D.').
+_RUN_TOGETHER_INITIALS = re.compile(r"(?<=(?<![^\W\d_])[^\W\d_]\.)(?=[^\W\d_])")
 _ORCID = re.compile(r"^(?:https?://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
 
 
@@ -31,7 +33,7 @@ class NameParts:
     """A name split the way BibTeX and citation styles need it."""
 
     given: str
-    """Given names, possibly empty (mononyms)."""
+    """Given names, possibly empty (mononyms); initials written together are spaced ('C.H.' as 'C. H.')."""
     family: str
     """Family name including particles such as 'van der'."""
     suffix: str = ""
@@ -59,7 +61,7 @@ class Person:
     def parts(self) -> NameParts:
         """The name split into given, family and suffix: as stated in the input, else guessed."""
         if self.family:
-            return NameParts(self.given or "", self.family)
+            return NameParts(spaced_initials(self.given or ""), self.family)
         return split_name(self.name)
 
     @property
@@ -97,7 +99,15 @@ def split_name(name: str) -> NameParts:
     start = len(words) - 1
     while start > 1 and (words[start - 1] in _PARTICLES or words[start - 1] in _IRISH_PREFIXES):
         start -= 1
-    return NameParts(" ".join(words[:start]), " ".join(words[start:]), suffix)
+    return NameParts(spaced_initials(" ".join(words[:start])), " ".join(words[start:]), suffix)
+
+
+def spaced_initials(given: str) -> str:
+    """``given`` with a space between initials written together ('Steven C.H.' as 'Steven C. H.'), as
+    Zotero stores them from a page's tags: BibTeX takes each word's first letter for its initial, so
+    its abbreviating styles (abbrv, IEEE, ACM) printed 'S. C. Hoi' (a new-user trial; seven names of
+    the ICLR 2020 papers are written so)."""
+    return _RUN_TOGETHER_INITIALS.sub(" ", given)
 
 
 def orcid_is_valid(orcid: str) -> bool:

@@ -60,7 +60,9 @@ def _read_time(fields: Fields, name: str) -> dt.time | None:
         return None
     match = _TIME.match(str(value).strip())
     if not match:
-        fields.error(name, f"expected a time of day as HH:MM (00:00 to 23:59), got {value!r}")
+        # A new-user trial wrote '9:00 BRT' and '4:00 PM': say what the time is read in.
+        fields.error(name, f"expected a time of day as HH:MM (00:00 to 23:59), got {value!r}; times are in the "
+                           "venue's zone (workshop.yml's timezone), written without a zone, AM or PM")
         return None
     return dt.time(int(match.group(1)), int(match.group(2)))
 
@@ -82,10 +84,7 @@ def read_slot(fields: Fields) -> Slot | None:
     return Slot(start, end, kind, title, **optional, line=fields.line)
 
 
-def check_overlaps(slots: list[Slot], file: str, diags) -> None:
-    """An error for each slot that starts before the previous one ends."""
+def overlaps(slots: list[Slot]) -> list[tuple[Slot, Slot]]:
+    """Each slot that starts before the slot before it (in order of start) ends, with that slot."""
     ordered = sorted(slots, key=lambda slot: (slot.start, slot.end))
-    for previous, slot in zip(ordered, ordered[1:], strict=False):
-        if slot.start < previous.end:
-            diags.error(file, slot.line, "start", f"{slot.title!r} ({slot.start:%H:%M}-{slot.end:%H:%M}) overlaps "
-                        f"{previous.title!r} ({previous.start:%H:%M}-{previous.end:%H:%M}, line {previous.line})")
+    return [(slot, previous) for previous, slot in zip(ordered, ordered[1:], strict=False) if slot.start < previous.end]

@@ -103,8 +103,9 @@ def event_line(volume: Proceedings) -> str:
         # found the home page alone on the venue's clock).
         start = volume.program[0].start_at(workshop.date, workshop.timezone)
         end = max(slot.end_at(workshop.date, workshop.timezone) for slot in volume.program)
-        clock = myst.role("venuezone", f"{zone_name(volume)}, {_gmt(start)}")
-        when += f", {time_span(start, end, workshop.timezone)} ({clock})"
+        # Not in brackets: the reader's script names their zone in brackets ("your time (Asia/Tokyo)").
+        clock = myst.role("venuezone", f"{zone_name(volume)} ({_gmt(start)})")
+        when += f", {time_span(start, end, workshop.timezone)} {clock}"
     where = ", ".join(part for part in (workshop.room and f"room {workshop.room}", workshop.location) if part)
     return " · ".join([myst.text(workshop.venue), when, myst.text(where)]) + "\n"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 import re
 from collections import Counter
@@ -26,6 +27,16 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 _DURATION = re.compile(r"(?:\d{1,2}:)?[0-5]?\d:[0-5]\d")
+
+
+def _nearest_file(papers_dir: Path, relative: PurePosixPath) -> str:
+    """A ' (did you mean ...?)' hint naming the file of the same folder whose name differs only in
+    case (a trial's ``slides/Mahoney.pdf`` for ``mahoney.pdf``), else the closest; or nothing."""
+    folder = papers_dir / relative.parent
+    names = sorted(entry.name for entry in os.scandir(folder) if entry.is_file()) if folder.is_dir() else []
+    same = [name for name in names if name.casefold() == relative.name.casefold()]
+    found = same or difflib.get_close_matches(relative.name, names, n=1)
+    return f" (did you mean '{(relative.parent / found[0]).as_posix()}'?)" if found else ""
 
 
 def _followed(folder: Path, relative: PurePosixPath) -> bool:
@@ -222,7 +233,7 @@ class Fields:
             return None
         path = papers_dir / relative
         if not path.is_file():
-            self.error(name, f"file papers/{text} does not exist")
+            self.error(name, f"file papers/{text} does not exist{_nearest_file(papers_dir, relative)}")
             return None
         if _followed(papers_dir, relative) and not path.resolve().is_relative_to(papers_dir.resolve()):
             self.error(name, f"papers/{text} is a link to a file outside papers/; copy the file in instead")

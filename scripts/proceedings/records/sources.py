@@ -174,8 +174,20 @@ def yaml_syntax_error(exc: Any, text: str) -> tuple[int | None, str]:
     tab = line < len(lines) and lines[line][column:column + 1] == "\t"
     odd_break = line < len(lines) and _YAML_ONLY_BREAKS.search(lines[line])
     hint = " (a tab: YAML indents with spaces only)" if tab else \
-        f" (line {line + 1} holds U+{ord(odd_break.group()):04X}, a line break to YAML: delete it)" if odd_break else ""
+        f" (line {line + 1} holds U+{ord(odd_break.group()):04X}, a line break to YAML: delete it)" if odd_break else \
+        _structure_hint(exc.problem or "")
     return line + 1, f"YAML syntax error, column {column + 1}: {exc.problem or exc.context}{hint}"
+
+
+def _structure_hint(problem: str) -> str:
+    """What to look at for one of YAML's words about its structure, which name its parser's states
+    (a new-user trial's "did not find expected '-' indicator" was a field indented one space short)."""
+    if problem.startswith(("expected <block end>", "did not find expected '-' indicator", "did not find expected key")):
+        return " (is the line indented as the other fields of its record? YAML reads records from the indentation)"
+    if problem.startswith("mapping values are not allowed"):
+        return (" (a value holding a colon and a space is quoted: title: \"A: B\"; or is the line indented deeper "
+                "than the field above it?)")
+    return ""
 
 
 def _not_closed(opened: tuple[int, int], what: str, problem: tuple[int, int], words: str | None) -> str:

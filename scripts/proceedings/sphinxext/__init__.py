@@ -75,11 +75,22 @@ def _content_version() -> int:
 _ENV_VERSION = _content_version()
 
 
+# Files a reader saves rather than reads (citations, data, a calendar): their links ask the browser to
+# download them, where a new-user trial's browser showed a .bib as text, to be saved with Save As.
+_SAVED = (".bib", ".ris", ".json", ".xml", ".ics")
+
+
 class AssetRole(ReferenceRole):
     """``{asset}`Label <file.pdf>``` links to a file published next to the page (Sphinx would
-    otherwise copy it into ``_downloads/``, but Google Scholar wants a paper's PDF in its page's folder)."""
+    otherwise copy it into ``_downloads/``, but Google Scholar wants a paper's PDF in its page's
+    folder). A citation or data file's link downloads it (a PDF opens in the browser)."""
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        if self.target.lower().endswith(_SAVED):
+            # As HTML: docutils' links have no download attribute. The classes are those Sphinx gives the others.
+            html = (f'<a class="proceedings-asset reference external" href="{escape(self.target)}" download>'
+                    f"{escape(self.title)}</a>")
+            return [nodes.raw(self.rawtext, html, format="html")], []
         node = nodes.reference(self.rawtext, self.title, refuri=self.target, classes=["proceedings-asset"])
         return [node], []
 
