@@ -51,6 +51,12 @@ HOSTILE = [
     "h34}, note = {injected}}\n@inproceedings{h00, title = {hijacked",
     # A long URL in an abstract (ICLR 2020's rJeqeCEtvH) widened a phone's page to 977 px.
     "h35 https://google.github.io/tacotron/publications/semisupervised_generative_modeling_for_controllable_speech_synthesis/",
+    # TeX's character codes: ^^5c is a backslash, \^^69nput is \input (a red-team trial's reader's LaTeX
+    # run read /etc/hostname into its bibliography and wrote a file).
+    "h36 $\\text{^^5cinput{/etc/hostname}}$ $a^{^^5cimmediate^^5copenout7=h36-pwned.tex ^^5cimmediate^^5cwrite7{x}"
+    "^^5cimmediate^^5ccloseout7}$ $\\^^69nput{/etc/hostname}$ $x^^7d$",
+    # Braces nested 300 deep: each level a level of recursion in the parsers (a build crashed).
+    "h37 $" + "{" * 300 + "x" + "}" * 300 + "$",
 ]
 
 

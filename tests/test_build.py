@@ -217,8 +217,8 @@ def test_broken_project_reports_and_writes_nothing(tmp_path, capsys, command):
     before = tree_state(root)
     assert main([command, str(root)]) == 1
     err = capsys.readouterr().err
-    assert "papers/accepted.yml:18: error: papers[1].title: expected text" in err
-    assert "papers/accepted.yml:22: error: papers[1].track: unknown track 'poster'" in err
+    assert "papers/accepted.yml:18: error: papers[1].title (paper-two): expected text" in err
+    assert "papers/accepted.yml:22: error: papers[1].track (paper-two): unknown track 'poster'" in err
     assert tree_state(root) == before
 
 

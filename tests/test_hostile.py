@@ -28,7 +28,7 @@ from proceedings.model.locations import Project
 from proceedings.util.latex import plain
 from proceedings.util.text import one_line
 
-from conftest import WORKSHOP_YML, write_project
+from conftest import PAPERS_YML, WORKSHOP_YML, write_project
 from hostile import HOSTILE, THEME_HANDLERS, hostile_project
 
 
@@ -216,20 +216,37 @@ def _kill_group(process: subprocess.Popen) -> None:
 
 
 # Page ids count from h00, the payloads' own labels from h01: the \mmlToken payload (h29) is page h28.
-MATH_PAYLOADS = {"h28": r"\mmlToken", "h29": r"\bbox", "h30": r"\unicode", "h31": r"\immediate"}
+MATH_PAYLOADS = {"h28": r"\mmlToken", "h29": r"\bbox", "h30": r"\unicode", "h31": r"\immediate", "h35": "^^5cinput"}
 
 
 def test_math_that_could_act_is_reported_and_shown_as_text(hostile_site, tmp_path, capsys):
     root = hostile_project(tmp_path / "project")
     assert main(["check", str(root)]) == 0  # warnings: the papers are kept, their math shown as text
     err = capsys.readouterr().err
-    assert re.search(r"papers/accepted\.yml:\d+: warning: papers\[\d+\]\.title: math using \\mmlToken is shown as text", err), err
+    assert re.search(r"papers/accepted\.yml:\d+: warning: papers\[\d+\]\.title \(h28\): math using \\mmlToken is shown as text",
+                     err), err
+    assert "warning: papers[35].title (h35): $\\text{^^5cinput{/etc/hostname}}$ is shown as text: it holds ^^ (a character " \
+        "code to TeX: ^^5c is a backslash)" in err
+    assert "warning: papers[36].title (h36): $" + "{" * 300 in err and "braces nested 300 deep (at most 30)" in err
     assert r"math using \immediate, \write, \csname, \endcsname is shown as text" in err
     for paper_id, macro in MATH_PAYLOADS.items():
         page = BeautifulSoup((hostile_site / f"book/papers/{paper_id}.html").read_text("utf-8"), "html.parser")
         article = page.select_one("article")
         assert macro in article.get_text(), "shown, as typed"
         assert not any(macro in math.get_text() for math in article.select(".math")), "never typeset"
+
+
+def test_a_title_of_one_very_long_word_builds_in_time_linear_in_its_length(tmp_path):
+    """A red-team trial: a title of one N-letter word took time growing with N squared (100,000
+    letters: 198 s, in the BibTeX title's acronym pattern and the volume's cutting of a word wider
+    than a line, measured again after each cut); a megabyte would have taken hours. The bound is
+    generous: this builds in seconds."""
+    word = "A" * 300_000
+    root = write_project(tmp_path / "p", papers=PAPERS_YML.replace('"A Tiny Idea"', word))
+    started = time.monotonic()
+    assert main(["build", str(root)]) == 0
+    assert time.monotonic() - started < 120
+    assert word in (root / "_build/html/book/papers/paper-two.bib").read_text("utf-8")
 
 
 def test_proceedings_bib_holds_exactly_one_entry_per_paper(hostile_site):
@@ -261,6 +278,7 @@ def test_citing_every_paper_in_latex_runs_nothing(hostile_site, tmp_path):
     assert written <= {"doc.tex", "proceedings.bib", "doc.aux", "doc.log", "doc.bbl", "doc.blg", "doc.pdf", "doc.out"}, written
     log = (tmp_path / "doc.log").read_text("utf-8", errors="replace")
     assert "runsystem" not in log and "root:x:0:0" not in log, "no shell command run, no file of the system read"
+    assert "(/etc/hostname" not in log, "no file read by a character code's \\input"
 
 
 def test_a_yaml_alias_bomb_is_refused_at_once(tmp_path, capsys):

@@ -242,9 +242,9 @@ def _problems(root: Path, capsys) -> list[str]:
 
 
 @pytest.mark.parametrize("authors, where, expected", [
-    ('"Ana Silva, Bo Chen and Carl Meyer"', "5: error: papers[0].authors:", "looks like 3 people (Ana Silva; Bo Chen; Carl Meyer)"),
-    ('"A & B"', "5: error: papers[0].authors:", "looks like 2 people (A; B)"),
-    ("\n    - name: Liu (HKUST), Xu (HKUST) and Cheung (CityU)", "6: error: papers[0].authors[0].name:",
+    ('"Ana Silva, Bo Chen and Carl Meyer"', "5: error: papers[0].authors (example-paper):", "looks like 3 people (Ana Silva; Bo Chen; Carl Meyer)"),
+    ('"A & B"', "5: error: papers[0].authors (example-paper):", "looks like 2 people (A; B)"),
+    ("\n    - name: Liu (HKUST), Xu (HKUST) and Cheung (CityU)", "6: error: papers[0].authors[0].name (example-paper):",
      "looks like 3 people (Liu (HKUST); Xu (HKUST); Cheung (CityU))"),
 ])
 def test_several_authors_typed_as_one_name_are_an_error_saying_so(scaffold, capsys, authors, where, expected):
@@ -269,7 +269,7 @@ def test_names_as_plain_text_and_lists_in_one_text_are_read_as_meant(scaffold, c
     assert paper.keywords == ("example", "physics")
     accepted.write_text(text[:start] + '  authors: "Ana Silva; Bo Chen"\n' + text[end:], "utf-8")
     (problem,) = _problems(scaffold, capsys)
-    assert "warning: papers[0].authors: one text read as 2 people, split at ;: Ana Silva; Bo Chen" in problem
+    assert "warning: papers[0].authors (example-paper): one text read as 2 people, split at ;: Ana Silva; Bo Chen" in problem
 
 
 def test_a_spreadsheet_csv_is_read_as_written(scaffold, capsys):
@@ -306,7 +306,7 @@ def test_one_typo_is_one_error_and_config_problems_come_with_it(scaffold, capsys
     _edit(scaffold / "_config.yml", "  home_page_in_navbar: true", "  home_page_in_navbar: [true")
     problems = [p for p in _problems(scaffold, capsys) if ": error:" in p]
     assert len(problems) == 2, problems
-    assert "papers/accepted.yml:17: error: papers[0].track: unknown track 'fulll'" in problems[1]
+    assert "papers/accepted.yml:17: error: papers[0].track (example-paper): unknown track 'fulll'" in problems[1]
     assert problems[0].startswith("_config.yml:19: error: YAML syntax error, column 24: a [ list opened here is not closed")
 
 

@@ -68,7 +68,7 @@ def test_pdfs_no_record_names_are_listed_with_the_errors_and_a_record_with_an_er
     root = write_project(tmp_path / "p", papers=papers, pdfs=("paper-one", "paper-two", "removed"))
     assert main(["check", str(root)]) == 1
     err = capsys.readouterr().err
-    assert "papers[1].title: expected" in err and err.count("publishes this PDF") == 1
+    assert "papers[1].title (paper-two): expected" in err and err.count("publishes this PDF") == 1
     assert "papers/pdf/removed.pdf: warning: no paper or talk publishes this PDF" in err
 
 
@@ -250,7 +250,7 @@ def test_line_breaks_only_yaml_counts_do_not_move_the_lines_of_later_problems(tm
     papers.write_text(text + "- id: bad-track\n  title: T\n  authors: [A B]\n  track: nosuch\n", "utf-8")
     assert main(["check", str(root)]) == 1
     line = text.count("\n") + 4
-    assert f"papers/accepted.yml:{line}: error: papers[2].track: unknown track 'nosuch'" in capsys.readouterr().err
+    assert f"papers/accepted.yml:{line}: error: papers[2].track (bad-track): unknown track 'nosuch'" in capsys.readouterr().err
 
 
 def test_every_control_character_is_named_and_deep_nesting_is_an_error_not_a_traceback(tmp_path, capsys):

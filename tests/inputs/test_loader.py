@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
 
@@ -276,6 +277,22 @@ def test_every_problem_reported_at_once(tmp_path):
     assert "did you mean 'title'" in errors[3][3]
 
 
+def test_a_record_s_diagnostics_name_its_id_as_well_as_its_place(tmp_path):
+    """A new-user trial: after a record above it was deleted, ``papers[6]`` named another paper; an
+    organizer searches for the id. A nested record's diagnostics name its owner's; an id that is
+    not valid (its own error says so) is not repeated."""
+    papers = GOOD.replace("track: full", "track: nope") + GOOD.replace("good-paper", "Bad Id").replace(
+        "{name: A Person}", "{name: A Person, orcid: 1234}")
+    _, diags = load(Project(_with_papers(tmp_path, papers)))
+    found = [(d.field, d.item) for d in diags.sorted() if d.severity.value == "error"]
+    assert found == [("papers[0].track", "good-paper"), ("papers[1].id", None), ("papers[1].authors[0].orcid", None)]
+    assert str(diags.sorted()[0]).startswith("papers/accepted.yml:5: error: papers[0].track (good-paper): unknown track")
+    assert json.loads(diags.to_json())[0]["item"] == "good-paper"
+    papers = GOOD + GOOD.replace("good-paper", "other").replace("{name: A Person}", "{name: A Person, orcid: 1234}")
+    _, diags = load(Project(_with_papers(tmp_path / "nested", papers)))
+    assert [(d.field, d.item) for d in diags.items if d.severity.value == "error"] == [("papers[1].authors[0].orcid", "other")]
+
+
 def test_yaml_syntax_error_has_line_and_column(tmp_path):
     errors = _errors(_with_papers(tmp_path, GOOD + "- id: x\n  title: Fine: or not\n"))
     assert len(errors) == 1 and errors[0][1] == 7 and "YAML syntax error, column 14: mapping values" in errors[0][3]
@@ -368,6 +385,15 @@ def test_bad_orcid_and_url(tmp_path):
     papers = GOOD.replace("authors: [{name: A Person}]", "authors: [{name: A Person, orcid: 0000-0002-1825-0098}]")
     errors = _errors(_with_papers(tmp_path, papers + "  code: javascript:alert(1)\n"))
     assert [fld for _, _, fld, _ in errors] == ["papers[0].authors[0].orcid", "papers[0].code"]
+
+
+def test_a_url_s_scheme_is_read_in_lower_case(tmp_path):
+    """A red-team trial: ``HTTPS://...`` passed the check, then MyST took the code link for a page
+    reference (``href="#HTTPS://..."``) and the theme left the author's link out."""
+    papers = GOOD.replace("{name: A Person}", "{name: A Person, url: HTTPS://Example.org/A}") + "  code: HTTP://Example.org/Code\n"
+    volume, diags = load(Project(_with_papers(tmp_path, papers)))
+    assert volume is not None and not diags.has_errors
+    assert (volume.papers[0].code, volume.papers[0].authors[0].url) == ("http://Example.org/Code", "https://Example.org/A")
 
 
 def test_csv_input_with_rows(tmp_path):
@@ -518,17 +544,18 @@ def test_a_csv_cell_withdraws_a_paper_and_a_withdrawal_that_cannot_be_read_leave
 def test_a_name_holding_latex_is_read_as_its_letters(tmp_path):
     """A new-user trial: OpenReview's `{\\"O}zg{\\"u}r Yilmaz`, kept as written, was shown with its braces
     and, escaped in the BibTeX, broke a reader's pdfLaTeX run with the abbrv and ieeetr styles."""
-    names = ['{\\"O}zg{\\"u}r Yilmaz', "{Jean-Pierre} Dupont", "Ana {Maria} Silva", "{" * 200 + "x" + "}" * 200]
+    # A red-team trial's 'Bob 100% ... Jones' was read as 'Bob 100': a per cent sign is no comment here.
+    names = ['{\\"O}zg{\\"u}r Yilmaz', "{Jean-Pierre} Dupont", "Ana {Maria} 100% Silva", "{" * 200 + "x" + "}" * 200]
     papers = GOOD.replace("authors: [{name: A Person}]", "authors: [" + ", ".join(f"{{name: '{name}'}}" for name in names) + "]")
     volume, diags = load(Project(_with_papers(tmp_path, papers)), keep_going=True)
     found = [(d.severity.value, d.field, d.message) for d in diags.sorted() if ".authors[" in (d.field or "")]
     assert found[:3] == [("warning", f"papers[0].authors[{index}].name", f"{name!r} holds LaTeX (braces, a backslash): read as "
                                                                          f"{letters!r}; write the name in its letters")
                          for index, (name, letters) in enumerate(zip(names, ["Özgür Yilmaz", "Jean-Pierre Dupont",
-                                                                             "Ana Maria Silva"], strict=False))]
+                                                                             "Ana Maria 100% Silva"], strict=False))]
     # Text that makes no plain letters (hostile, or braces nested deep) is shown and cited as written.
     assert found[3][:2] == ("warning", "papers[0].authors[3].name") and found[3][2].endswith("write the name in its letters")
-    assert [author.name for author in volume.papers[0].authors] == ["Özgür Yilmaz", "Jean-Pierre Dupont", "Ana Maria Silva",
+    assert [author.name for author in volume.papers[0].authors] == ["Özgür Yilmaz", "Jean-Pierre Dupont", "Ana Maria 100% Silva",
                                                                      names[3]]
 
 

@@ -231,7 +231,7 @@ def test_an_unquoted_yes_or_1_20_in_a_list_is_an_error_and_a_repeated_keyword_a_
     accepted.write_text(text.replace("keywords: [operators, PDEs]", "keywords: [NO, 1:20, chemistry]", 1), "utf-8")
     assert main(["check", str(root)]) == 1
     err = capsys.readouterr().err
-    assert "keywords: expected texts, got bool False, int 80; put each in quotes" in err
+    assert "keywords (paper-one): expected texts, got bool False, int 80; put each in quotes" in err
     accepted.write_text(text.replace("keywords: [operators, PDEs]", "keywords: [PDEs, operators, PDEs]", 1), "utf-8")
     assert main(["check", str(root)]) == 0
     assert "'PDEs' listed more than once; shown once" in capsys.readouterr().err
@@ -447,8 +447,8 @@ def test_a_paper_the_export_leaves_without_a_required_field_is_reported_at_impor
     assert out.count("incomplete") == 2
     assert main(["check", str(root)]) == 1
     errors = [line for line in capsys.readouterr().err.splitlines() if ": error: " in line]
-    assert [line.split(": error: ")[1] for line in errors] == ["papers[0].abstract: required field is missing",
-                                                               "papers[1].title: required field is missing"]
+    assert [line.split(": error: ")[1] for line in errors] == ["papers[0].abstract (paper1): required field is missing",
+                                                               "papers[1].title (paper2): required field is missing"]
 
 
 def test_a_reimport_keeps_a_required_text_the_export_leaves_empty(tmp_path, capsys):

@@ -45,8 +45,8 @@ def test_cache_means_no_second_parse(tmp_path, monkeypatch):
     assert all(stored.text(facts.sha256) == cache.text(facts.sha256) and "Paper" in stored.text(facts.sha256)
                for facts in first.values())
     # The facts of every PDF in one file, which holds no text: a build reads it whole, a text where a page is made.
-    assert [file.name for file in (tmp_path / "cache").glob("*.json")] == ["facts.v9.json"]
-    assert "Paper" not in (tmp_path / "cache" / "facts.v9.json").read_text("utf-8")
+    assert [file.name for file in (tmp_path / "cache").glob("*.json")] == ["facts.v10.json"]
+    assert "Paper" not in (tmp_path / "cache" / "facts.v10.json").read_text("utf-8")
     sample_pdf(paths[1], "Paper b, revised", ["X"], "Abstract.", pages=3)
     third = pdf_facts(paths, cache, workers=1)
     assert len(parsed) == 3 and third[paths[1]].pages == 3
@@ -176,7 +176,7 @@ def test_a_text_file_gone_emptied_or_cut_has_its_pdf_read_again_once(tmp_path, m
     cache = PdfCache(tmp_path / "cache")
     facts = pdf_facts(paths, cache, workers=1)
     cache.put_all(facts.values())
-    texts = {path: tmp_path / "cache" / f"{facts[path].sha256}.v9.txt" for path in paths}
+    texts = {path: tmp_path / "cache" / f"{facts[path].sha256}.v10.txt" for path in paths}
     texts[paths[0]].unlink()
     texts[paths[1]].write_text("", "utf-8")  # a machine that lost its power before the text reached the disk
     texts[paths[2]].write_bytes(texts[paths[2]].read_bytes()[:20])  # a trial's truncate -s
@@ -195,7 +195,7 @@ def test_a_text_changed_by_hand_is_an_error_naming_its_file_not_another_text(tmp
     cache = PdfCache(tmp_path / "cache")
     facts = pdf_facts([path], cache, workers=1)[path]
     cache.put_all([facts])
-    text = tmp_path / "cache" / f"{facts.sha256}.v9.txt"
+    text = tmp_path / "cache" / f"{facts.sha256}.v10.txt"
     text.write_bytes(b"z" * text.stat().st_size)  # as long as the PDF's text: the size alone cannot tell
     cache = PdfCache(tmp_path / "cache")
     assert pdf_facts([path], cache, workers=1)[path] == facts
@@ -216,7 +216,7 @@ def test_an_entry_damaged_by_hand_has_its_pdf_read_again(tmp_path, damage):
     cache = PdfCache(tmp_path / "cache")
     facts = pdf_facts([path], cache, workers=1)[path]
     cache.put_all([facts])
-    stored = tmp_path / "cache" / "facts.v9.json"
+    stored = tmp_path / "cache" / "facts.v10.json"
     entries = json.loads(stored.read_text("utf-8"))
     entries[facts.sha256]["facts"] |= damage
     stored.write_text(json.dumps(entries), "utf-8")
@@ -240,5 +240,5 @@ def test_the_cache_keeps_the_entries_of_the_pdfs_it_is_given_and_of_its_version(
     cache = PdfCache(folder)
     revised = pdf_facts([path], cache, workers=1)[path]
     cache.put_all([revised])
-    assert {file.name for file in folder.iterdir()} == {"facts.v9.json", f"{revised.sha256}.v9.txt"}
-    assert list(json.loads((folder / "facts.v9.json").read_text("utf-8"))) == [revised.sha256]
+    assert {file.name for file in folder.iterdir()} == {"facts.v10.json", f"{revised.sha256}.v10.txt"}
+    assert list(json.loads((folder / "facts.v10.json").read_text("utf-8"))) == [revised.sha256]

@@ -168,7 +168,7 @@ def test_check_preflight_lists_papers_in_no_slot_and_counts(tmp_path, capsys):
     root = _project(tmp_path, PROGRAM.replace("papers: [paper-one, paper-two]", "papers: [paper-one]"))
     assert main(["check", str(root)]) == 0
     captured = capsys.readouterr()
-    assert "papers/accepted.yml:17: warning: papers[1]: the paper is presented in no slot of papers/program.yml" in captured.err
+    assert "papers/accepted.yml:17: warning: papers[1] (paper-two): the paper is presented in no slot of papers/program.yml" in captured.err
     assert "2 papers (0 withdrawn or retracted), 2 talks, 2 program slots, 0 recordings (0 withheld)" in captured.out
 
 
@@ -196,9 +196,14 @@ def test_duration_is_a_length_or_an_error(tmp_path, duration, ok):
 @pytest.mark.parametrize("url, ok", [("https://youtu.be/abcdefghijk?t=10", True), ("https://vimeo.com/123#t=1m", True),
                                      ('https://youtu.be/abcdefghijk?x=\\"><script>alert(1)</script>', False),
                                      ("https://youtu.be/abcdefghijk?x=' onmouseover='alert(1)", False),
-                                     ("https://youtu.be/abcdefghijk <b>", False)])
+                                     ("https://youtu.be/abcdefghijk <b>", False),
+                                     # A red-team trial's: a web page passed for a video, another page of the platform's.
+                                     ("https://evil.example/x.html#.mp4", False), ("https://evil.example/a.svg?.mp4", False),
+                                     ("https://example.org/talk.mp4?t=10", True), ("https://vimeo.com/123/../../../evil", False),
+                                     ("https://vimeo.com/123/abcdef", True)])
 def test_a_recording_url_holds_nothing_after_the_video_that_could_leave_its_link(tmp_path, url, ok):
-    recordings = f'- item: paper-one\n  platform: {"vimeo" if "vimeo" in url else "youtube"}\n  url: "{url}"\n  permission: public\n'
+    platform = "vimeo" if "vimeo" in url else "file" if ".mp4" in url else "youtube"
+    recordings = f'- item: paper-one\n  platform: {platform}\n  url: "{url}"\n  permission: public\n'
     found = [(line, field, severity) for _, line, field, severity, _ in _diagnostics(_project(tmp_path, recordings=recordings))]
     assert found == ([] if ok else [(3, "recordings[0].url", "error")])
 

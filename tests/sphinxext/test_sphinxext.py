@@ -91,7 +91,7 @@ def test_a_citation_file_s_link_asks_the_browser_to_download_it(tmp_path):
     out = _build(tmp_path, {"book/paper.md": page})
     soup = BeautifulSoup((out / "book" / "paper.html").read_text("utf-8"), "html.parser")
     links = {link["href"]: link for link in soup.select("a.proceedings-asset")}
-    assert links["paper.bib"].has_attr("download") and links["program.ics"].has_attr("download")
+    assert links["paper.bib"]["download"] == "paper.bib" and links["program.ics"]["download"] == "program.ics"
     assert links["paper.bib"].get_text() == 'BibTeX " onclick="x" &' and not links["paper.bib"].has_attr("onclick") and links["paper.bib"]["class"] == [
         "proceedings-asset", "reference", "external"]
     assert not links["paper.pdf"].has_attr("download")

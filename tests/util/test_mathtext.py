@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from proceedings.util.latex import formula_text
 from proceedings.util.mathtext import math_segments
 
 
@@ -16,6 +17,14 @@ from proceedings.util.mathtext import math_segments
     ("a $$ b and $$x$", [(False, "a $$ b and $$x$")]),
     ("\\$x$ is text", [(False, "\\$x$ is text")]),
     ("$\\href{x}{y}$", [(False, "$\\href{x}{y}$")]),
+    # TeX's character codes (^^5c is a backslash, \^^69nput is \input), braces nested deep, and a
+    # formula longer than any real one are shown as text; $50%$ is math (BibTeX escapes the %).
+    ("$\\text{^^5cinput{/etc/hostname}}$", [(False, "$\\text{^^5cinput{/etc/hostname}}$")]),
+    ("$\\^^69nput{x}$", [(False, "$\\^^69nput{x}$")]),
+    ("$" + "{" * 31 + "x" + "}" * 31 + "$", [(False, "$" + "{" * 31 + "x" + "}" * 31 + "$")]),
+    ("$" + "{" * 30 + "x" + "}" * 30 + "$", [(True, "{" * 30 + "x" + "}" * 30)]),
+    ("$" + "x" * 1001 + "$", [(False, "$" + "x" * 1001 + "$")]),
+    ("$50%$ and $x^2$", [(True, "50%"), (False, " and "), (True, "x^2")]),
 ])
 def test_math_segments(text, segments):
     assert math_segments(text) == segments
@@ -31,3 +40,10 @@ def test_math_segments(text, segments):
 ])
 def test_math_spans_that_touch(text, segments):
     assert math_segments(text) == segments
+
+
+@pytest.mark.parametrize("math, text", [("10%", "10%"), ("10\\%", "10%"), ("{" * 400 + "x" + "}" * 400,) * 2])
+def test_a_formula_as_text_keeps_a_per_cent_sign_and_one_pylatexenc_cannot_read_is_given_as_written(math, text):
+    """A red-team trial: pylatexenc took % for a comment ($10%$ written out as 10), and its recursion
+    on braces nested 300 deep crashed a build."""
+    assert formula_text(math) == text

@@ -18,7 +18,7 @@ from ..util.processes import deaf_children, worker_pool
 from ..util.progress import progress
 
 # Bump when the extraction or its messages change, so that old cache entries are not reused.
-_CACHE_VERSION = 9
+_CACHE_VERSION = 10
 
 
 class PdfCache:

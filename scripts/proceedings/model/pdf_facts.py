@@ -39,10 +39,13 @@ class PdfFacts:
 
 
 # PDF actions (their /S) that only move the reader or the view; any other runs code, starts a
-# program, sends data or opens an attachment, and is active content.
-_MOVING_ACTIONS = frozenset({"/GoTo", "/GoToR", "/Named", "/Thread", "/Hide", "/SetOCGState", "/Trans", "/ResetForm"})
+# program, sends data, opens an attachment or another file, and is active content. A link to another
+# file (/GoToR, a file: address) opens it where it points: on Windows, a network share, to which
+# the reader's login is sent (a red-team trial's \\evil.example\share\x.pdf stayed in the volume).
+_MOVING_ACTIONS = frozenset({"/GoTo", "/Named", "/Thread", "/Hide", "/SetOCGState", "/Trans", "/ResetForm"})
 _ACTIVE_ACTIONS = {"/JavaScript": "JavaScript", "/RichMediaExecute": "JavaScript", "/Rendition": "JavaScript",
-                   "/GoToE": "embedded files", "/SubmitForm": "form submissions", "/ImportData": "form submissions"}
+                   "/GoToE": "embedded files", "/SubmitForm": "form submissions", "/ImportData": "form submissions",
+                   "/GoToR": "links to other files"}
 _LINK_SCHEMES = ("http:", "https:", "mailto:")
 
 
@@ -50,7 +53,9 @@ def active_kind(action_type: str, uri: str = "") -> str | None:
     """The kind of active content an action of type ``action_type`` (e.g. ``/Launch``) is, or None
     when it only moves the reader; a /URI action is a link unless its address is not a web or mail one."""
     if action_type == "/URI":
-        return None if uri.strip().lower().startswith(_LINK_SCHEMES) else "JavaScript"
+        address = uri.strip().lower()
+        return None if address.startswith(_LINK_SCHEMES) else "JavaScript" if address.startswith("javascript:") \
+            else "links to other files"
     if action_type in _MOVING_ACTIONS:
         return None
     return _ACTIVE_ACTIONS.get(action_type, "launch actions")

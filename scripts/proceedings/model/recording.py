@@ -18,8 +18,11 @@ PLATFORM_URLS = {
                           r"(?:[&?#]" + _REST + ")?$"),
     "vimeo": re.compile(r"^https://(?:www\.)?vimeo\.com/(\d+)(?:[/?#]" + _REST + ")?$"),
     "slideslive": re.compile(r"^https://(?:www\.)?slideslive\.com/(\d+)(?:[/?#]" + _REST + ")?$"),
-    "file": re.compile(r"^(?:https://" + _REST + r"|[\w./-]+)\.(mp4|webm|ogg|mov)$"),
+    # The path names the video: 'x.html#.mp4' (a red-team trial's) is a web page.
+    "file": re.compile(r"^(?:https://[^\s\"'<>?#]+|[\w./-]+)\.(mp4|webm|ogg|mov)(?:[?#]" + _REST + ")?$"),
 }
+# A path segment . or .. (vimeo.com/123/../../evil is another page of the site than the video's).
+_DOT_SEGMENT = re.compile(r"/\.\.?(?:[/?#]|$)")
 _EMBEDS = {
     "youtube": "https://www.youtube-nocookie.com/embed/{}",
     "vimeo": "https://player.vimeo.com/video/{}?dnt=1",
@@ -72,7 +75,7 @@ def read_recording(fields: Fields, papers_dir: Path, items: set[str] | None) -> 
         item = None
     platform = fields.choice("platform", tuple(PLATFORM_URLS))
     url = fields.text("url", required=True)
-    if url and platform and not PLATFORM_URLS[platform].match(url):
+    if url and platform and (not PLATFORM_URLS[platform].match(url) or _DOT_SEGMENT.search(url)):
         fields.error("url", f"{url!r} is not a {platform} video URL")
         url = None
     elif url and platform == "file" and not url.startswith("https://"):

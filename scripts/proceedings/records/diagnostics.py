@@ -58,10 +58,13 @@ class Diagnostic:
     """What is wrong, in words an organizer can act on."""
     severity: Severity = Severity.ERROR
     """Whether this problem stops the build."""
+    item: str | None = None
+    """The id of the record concerned, when it has a valid one: what an organizer searches for (a
+    record's position, ``papers[6]``, names another after one above it is deleted)."""
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        what = f" {self.field}:" if self.field else ""
+        what = f" {self.field}{f' ({self.item})' if self.item else ''}:" if self.field else ""
         return f"{where}: {self.severity.value}:{what} {self.message}"
 
 
@@ -72,13 +75,13 @@ class Diagnostics:
     items: list[Diagnostic] = field(default_factory=list)
     """Every problem found so far, in the order found."""
 
-    def error(self, file: str, line: int | None, field: str | None, message: str) -> None:
-        """Record a problem that stops the build."""
-        self.items.append(Diagnostic(printable_name(file), line, field, excerpt(_printable(message)), Severity.ERROR))
+    def error(self, file: str, line: int | None, field: str | None, message: str, item: str | None = None) -> None:
+        """Record a problem that stops the build (in the record whose id is ``item``)."""
+        self.items.append(Diagnostic(printable_name(file), line, field, excerpt(_printable(message)), Severity.ERROR, item))
 
-    def warning(self, file: str, line: int | None, field: str | None, message: str) -> None:
-        """Record a problem worth fixing that does not stop the build."""
-        self.items.append(Diagnostic(printable_name(file), line, field, excerpt(_printable(message)), Severity.WARNING))
+    def warning(self, file: str, line: int | None, field: str | None, message: str, item: str | None = None) -> None:
+        """Record a problem worth fixing that does not stop the build (in the record whose id is ``item``)."""
+        self.items.append(Diagnostic(printable_name(file), line, field, excerpt(_printable(message)), Severity.WARNING, item))
 
     def extend(self, other: Diagnostics) -> None:
         """Append every diagnostic of ``other``."""

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..util.doi import normalised_doi
 from ..util.mathml import UnconvertibleMath, mathml
-from ..util.mathtext import braces_balance, disallowed_macros, math_segments
+from ..util.mathtext import braces_balance, disallowed_macros, hazardous_formulas, math_segments
 from ..util.text import clean_text, one_line
 from .diagnostics import Diagnostics
 from .sources import Located, did_you_mean
@@ -67,13 +67,18 @@ def list_items(value: object) -> object:
 class Fields:
     """Reads the fields of one record, checking types and reporting unknown fields."""
 
-    def __init__(self, data: Located, file: str, where: str, known: tuple[str, ...], diags: Diagnostics):
+    def __init__(self, data: Located, file: str, where: str, known: tuple[str, ...], diags: Diagnostics,
+                 item: str | None = None):
         self.data = data
         """The record as read from the file."""
         self.file = file
         """The input file, relative to the project."""
         self.where = where
         """How diagnostics name the record, e.g. ``papers[2]``."""
+        rid = data.get("id")
+        self.item = rid if isinstance(rid, str) and _SLUG.match(rid) and len(rid) <= MAX_ID_LENGTH else item
+        """The record's id (else ``item``, a nested record's owner's), which diagnostics give too, when
+        it is a valid one."""
         self.diags = diags
         """Where problems go."""
         for name in data:
@@ -91,11 +96,11 @@ class Fields:
 
     def error(self, name: str | None, message: str) -> None:
         """Report a problem with field ``name`` (or the whole record when None) that stops the build."""
-        self.diags.error(self.file, *self._locate(name), message)
+        self.diags.error(self.file, *self._locate(name), message, self.item)
 
     def warning(self, name: str | None, message: str) -> None:
         """Report a problem with field ``name`` (or the whole record when None) worth fixing."""
-        self.diags.warning(self.file, *self._locate(name), message)
+        self.diags.warning(self.file, *self._locate(name), message, self.item)
 
     def _get(self, name: str, required: bool) -> Any:
         value = self.data.get(name)
@@ -129,6 +134,8 @@ class Fields:
             listed = ", ".join(f"\\{macro}" for macro in macros)
             self.warning(name, f"math using {listed} is shown as text: author math may use letters, Greek, fonts, "
                                "accents, operators, relations, arrows and \\text only")
+        for formula, hazards in hazardous_formulas(text):
+            self.warning(name, f"${formula}$ is shown as text: it holds {', '.join(hazards)}")
         for formula in (segment for is_math, segment in math_segments(text) if is_math):
             try:
                 mathml(formula, display=False)
@@ -209,7 +216,8 @@ class Fields:
         if value is not None and not _URL.match(value):
             self.error(name, f"expected an http:// or https:// URL, got {value!r}")
             return None
-        return value
+        # The scheme in lower case: MyST took HTTPS://x for a reference to a page, and the theme left it out.
+        return value and value[:value.index(":")].lower() + value[value.index(":"):]
 
     def doi(self, name: str) -> str | None:
         """A DOI field, bare or as a ``https://doi.org/`` URL, given back bare."""
@@ -305,4 +313,4 @@ class Fields:
 
     def sub(self, label: str, data: Located, known: tuple[str, ...]) -> Fields:
         """A reader for a nested record of this one."""
-        return Fields(data, self.file, label, known, self.diags)
+        return Fields(data, self.file, label, known, self.diags, self.item)

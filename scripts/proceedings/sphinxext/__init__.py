@@ -88,8 +88,8 @@ class AssetRole(ReferenceRole):
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         if self.target.lower().endswith(_SAVED):
             # As HTML: docutils' links have no download attribute. The classes are those Sphinx gives the others.
-            html = (f'<a class="proceedings-asset reference external" href="{escape(self.target)}" download>'
-                    f"{escape(self.title)}</a>")
+            html = (f'<a class="proceedings-asset reference external" href="{escape(self.target)}" '
+                    f'download="{escape(posixpath.basename(self.target))}">{escape(self.title)}</a>')
             return [nodes.raw(self.rawtext, html, format="html")], []
         node = nodes.reference(self.rawtext, self.title, refuri=self.target, classes=["proceedings-asset"])
         return [node], []

@@ -102,6 +102,9 @@ def latex_title(title: str, utf8: bool = False) -> str:
 # \{ too) and the comment, parameter and alignment characters.
 _MATH_ESCAPES = {r"\{": r"\lbrace ", r"\}": r"\rbrace ", "%": r"\%", "#": r"\#", "&": r"\&"}
 _MATH_ESCAPE_RE = re.compile(r"\\[{}%#&]|[%#&]")
+# An acronym's plural (PDEs): one class, so that a long word is tried once per character (the
+# pattern it replaces, [A-Z0-9]*[A-Z][A-Z0-9]*s, took 2.3 s on a title of one 20,000-letter word).
+_ACRONYM_PLURAL = re.compile(r"([A-Z0-9]+)s")
 
 
 def _bibtex_math(math: str) -> str:
@@ -113,8 +116,8 @@ def _protected_word(word: str, utf8: bool) -> str:
     """A word braced when it holds a capital; anything between words (``_WORD.split``) escaped."""
     if not any(char.isupper() for char in word):
         return latex_text(word, utf8)
-    acronym_plural = re.fullmatch(r"([A-Z0-9]*[A-Z][A-Z0-9]*)(s)", word)
-    if acronym_plural:
+    acronym_plural = _ACRONYM_PLURAL.fullmatch(word)
+    if acronym_plural and any(char.isupper() for char in acronym_plural.group(1)):
         return "{" + acronym_plural.group(1) + "}s"
     return "{" + latex_text(word, utf8) + "}"
 
@@ -126,6 +129,14 @@ _SUPERSCRIPTS = dict(zip("0123456789+-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOP
                          "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ", strict=True))
 _SCRIPT = re.compile(r"([_^])(\{[^{}]*\}|\S)")
 _TO_TEXT = LatexNodes2Text(math_mode="verbatim")
+# A % that is not escaped: a comment to LaTeX, to which pylatexenc left out the rest of the line (a
+# trial's author 'Bob 100% ... Jones' was read as 'Bob 100', and $10%$ was written out as 10).
+_COMMENT = re.compile(r"(?<!\\)%")
+
+
+def _letters(latex: str) -> str:
+    """What pylatexenc reads ``latex`` as, a % in it being a per cent sign."""
+    return _TO_TEXT.latex_to_text(_COMMENT.sub(r"\\%", latex))
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -149,7 +160,7 @@ def latex_as_text(text: str) -> str | None:
     if len(text) > _LATEX_TEXT_LIMIT:
         return None
     try:
-        return one_line(unicodedata.normalize("NFC", _TO_TEXT.latex_to_text(text)))
+        return one_line(unicodedata.normalize("NFC", _letters(text)))
     except (RecursionError, ValueError, IndexError):  # pylatexenc on text it cannot parse
         return None
 
@@ -164,8 +175,11 @@ def math_as_text(text: str) -> str:
 def formula_text(math: str) -> str:
     """One formula as plain Unicode: symbols by name, sub- and superscripts where Unicode has them.
     Cached: pylatexenc takes a third of a millisecond a formula, and a paper's are written out for
-    its page, its citation files and its metadata."""
-    return _TO_TEXT.latex_to_text(_SCRIPT.sub(_scripted, operators_spaced(math, "{} "))).strip()
+    its page, its citation files and its metadata. A formula pylatexenc cannot read is given as written."""
+    try:
+        return _letters(_SCRIPT.sub(_scripted, operators_spaced(math, "{} "))).strip()
+    except Exception:  # a third-party parser on author text (braces nested 300 deep: RecursionError)
+        return math.strip()
 
 
 _OPERATOR_NAMES = (r"\\(?:arccos|arcsin|arctan|arg|cosh?|coth?|csc|deg|det|dim|exp|gcd|hom|inf|ker|lg|lim|liminf|limsup"

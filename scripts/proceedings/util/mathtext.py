@@ -36,6 +36,34 @@ quad qquad space enspace
 """.split())
 
 
+MAX_FORMULA = 1_000
+"""Characters a formula may hold: a longer one is shown as text. Each level of nesting is a level of
+recursion in the parsers that read a formula (braces nested 300 deep crashed a build)."""
+MAX_DEPTH = 30
+"""How deep a formula's braces may nest."""
+# ^^ followed by two hex digits is any character to TeX, in a macro's name too: ^^5c is a backslash (a
+# trial's $\text{^^5cinput{/etc/hostname}}$ read a file into a reader's LaTeX run, and ^^5cimmediate^^5cwrite
+# wrote one), and \^^69nput is \input. No formula of a title or an abstract needs two carets in a row.
+_CHARACTER_CODE = "^^"
+
+
+def tex_hazards(formula: str) -> list[str]:
+    """Why ``formula`` (the inside of a ``$...$`` span) is shown as text although its macros are
+    allowed: longer than :data:`MAX_FORMULA`, braces nested deeper than :data:`MAX_DEPTH`, or a
+    character code. Empty for a formula to typeset."""
+    if len(formula) > MAX_FORMULA:
+        return [f"{len(formula):,} characters (at most {MAX_FORMULA:,})"]
+    found = ["^^ (a character code to TeX: ^^5c is a backslash)"] if _CHARACTER_CODE in formula else []
+    if (depth := brace_depth(formula)) > MAX_DEPTH:
+        found.append(f"braces nested {depth} deep (at most {MAX_DEPTH})")
+    return found
+
+
+def hazardous_formulas(text: str) -> list[tuple[str, list[str]]]:
+    """Each formula of ``text`` that :func:`tex_hazards` finds reasons to show as text, with them."""
+    return [(match.group(2), hazards) for match in _math_spans(text) if (hazards := tex_hazards(match.group(2)))]
+
+
 def disallowed_macros(text: str) -> list[str]:
     """The macros of the ``$...$`` spans in ``text`` that author math may not use, in order."""
     found = [name for match in _math_spans(text) for name in _MACRO.findall(match.group(2))
@@ -44,11 +72,13 @@ def disallowed_macros(text: str) -> list[str]:
 
 
 def math_segments(text: str) -> list[tuple[bool, str]]:
-    """``text`` split into (is_math, segment) pairs; math is inline ``$...$`` (or ``$$...$$``) with balanced braces
-    and only allowed macros (``ALLOWED_MACROS``); other dollar spans are text."""
+    """``text`` split into (is_math, segment) pairs; math is inline ``$...$`` (or ``$$...$$``) with balanced braces,
+    only allowed macros (``ALLOWED_MACROS``) and no :func:`tex_hazards`; other dollar spans are text."""
     segments, position = [], 0
     for match in _math_spans(text):
-        if not braces_balance(match.group(2)) or any(name not in ALLOWED_MACROS for name in _MACRO.findall(match.group(2))):
+        formula = match.group(2)
+        if not braces_balance(formula) or any(name not in ALLOWED_MACROS for name in _MACRO.findall(formula)) \
+                or tex_hazards(formula):
             continue
         segments.append((False, text[position:match.start()]))
         segments.append((True, match.group(2)))
@@ -83,3 +113,12 @@ def braces_balance(text: str) -> bool:
         if depth < 0:
             return False
     return depth == 0
+
+
+def brace_depth(text: str) -> int:
+    """How deep the unescaped braces of ``text`` nest."""
+    depth = deepest = 0
+    for match in re.finditer(r"\\.|[{}]", text):
+        depth += {"{": 1, "}": -1}.get(match.group(), 0)
+        deepest = max(deepest, depth)
+    return deepest
