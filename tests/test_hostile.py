@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import bibtexparser
+import pikepdf
 import pybtex.database
 import pytest
 import yaml
@@ -23,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from proceedings.cli import main
-from proceedings.inputs.loader import load
+from proceedings.inputs.loader import LONG_PDF, load
 from proceedings.model.locations import Project
 from proceedings.util.latex import plain
 from proceedings.util.text import one_line
@@ -154,6 +155,19 @@ def test_track_page_limit(tmp_path):
     _, diags = load(Project(root))
     assert [(d.line, d.field, d.message) for d in diags.sorted()] == [
         (23, "papers[1].pdf", "papers/pdf/paper-two.pdf: has 3 pages; the Tiny papers track allows at most 2")]
+
+
+def test_a_paper_s_pdf_of_hundreds_of_pages_is_a_warning_where_its_track_sets_no_limit(tmp_path):
+    """A red-team trial's 50,000-page PDF passed in silence and made the volume 50,175 pages long."""
+    root = write_project(tmp_path / "p")
+    pdf = pikepdf.new()
+    for _ in range(LONG_PDF + 1):
+        pdf.add_blank_page()
+    pdf.save(root / "papers/pdf/paper-two.pdf")
+    _, diags = load(Project(root))
+    assert [(d.field, d.message) for d in diags.items] == [
+        ("papers[1].pdf", f"papers/pdf/paper-two.pdf has {LONG_PDF + 1} pages, all of which the volume PDF holds: is it the "
+                          "paper? (a track's max_pages refuses such files)")]
 
 
 @pytest.mark.parametrize("content, message", [

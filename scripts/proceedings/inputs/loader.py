@@ -26,6 +26,10 @@ from ..util.progress import Timings
 from ..util.text import one_line
 from .pdf import PdfCache, pdf_facts
 
+LONG_PDF = 300
+"""Pages past which a paper's PDF, in a track that sets no limit, is a warning: a red-team trial's
+50,000-page file passed in silence, and made the volume PDF 50,175 pages long."""
+
 
 def load(project: Project, workers: int | None = None, keep_going: bool = False,
          timings: Timings | None = None, digests: Mapping[str, str] | None = None,
@@ -412,6 +416,9 @@ def _load_pdf_facts(project: Project, tracks: tuple[Track, ...] | None, items: l
         if found.active:
             fields.warning(name, f"papers/{relative} holds {' and '.join(found.active)}, which a reader's PDF viewer "
                                  "may run; the volume PDF leaves it out (publish a copy without it to be safe)")
+        if name == "pdf" and not problem and found.pages > LONG_PDF and not (track and track.max_pages):
+            fields.warning(name, f"papers/{relative} has {found.pages:,} pages, all of which the volume PDF holds: is it "
+                                 f"the paper? (a track's max_pages refuses such files)")
     return {relative: facts[project.papers / relative] for *_, relative in named}, unusable
 
 
