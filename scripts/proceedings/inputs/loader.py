@@ -18,7 +18,7 @@ from ..model.talk import TALK_FIELDS, Talk, read_talk
 from ..model.volume import Proceedings
 from ..model.workshop import Track, Workshop, read_workshop, track_among
 from ..records.diagnostics import Diagnostics
-from ..records.fields import Fields, list_items, suggested_slug
+from ..records.fields import Fields, list_items, suggested_slug, valid_id
 from ..records.sources import Located, load_csv, load_yaml, record_list
 from ..util.files import file_names
 from ..util.mathtext import math_segments
@@ -228,7 +228,7 @@ def _read_records(file: str, records: list, label: str, known: tuple[str, ...], 
             continue
         if not record.complete:  # its error is reported; its id is known to what refers to it
             continue
-        fields = Fields(record, file, where, known, diags)
+        fields = Fields(record, file, where, known, diags, valid_id(record))
         item = read(fields)
         rid = record.get("id")
         rid = one_line(rid) if isinstance(rid, str) else rid  # as the field reads it: ' a ' is 'a'

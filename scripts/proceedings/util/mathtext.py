@@ -9,6 +9,7 @@ from collections.abc import Iterator
 # dollar may be followed by the next span's opening one, as TeX reads $x$$y$ (see _math_spans).
 _MATH = re.compile(r"(?<!\\)(\$\$?)(?![\s$])([^$]+?)(?<![\s\\])\1(?!\$(?:[\s$]|\Z))")
 _MACRO = re.compile(r"\\([A-Za-z]+)")
+_BRACE_OR_ESCAPE = re.compile(r"\\.|[{}]", re.DOTALL)
 # The macros author math may use: what titles and abstracts of real papers use (letters, Greek,
 # sub/superscripts, fonts, accents, operators, relations, arrows, delimiters, spacing, \text). Any other
 # (\href, \style, \bbox, \mmlToken, \unicode, \require, TeX primitives such as \write or \csname)
@@ -108,8 +109,7 @@ def braces_balance(text: str) -> bool:
     if "{" not in text and "}" not in text:  # most texts: no walk over each backslash
         return True
     depth = 0
-    for match in re.finditer(r"\\.|[{}]", text):
-        depth += {"{": 1, "}": -1}.get(match.group(), 0)
+    for depth in _brace_depths(text):
         if depth < 0:
             return False
     return depth == 0
@@ -117,8 +117,13 @@ def braces_balance(text: str) -> bool:
 
 def brace_depth(text: str) -> int:
     """How deep the unescaped braces of ``text`` nest."""
-    depth = deepest = 0
-    for match in re.finditer(r"\\.|[{}]", text):
-        depth += {"{": 1, "}": -1}.get(match.group(), 0)
-        deepest = max(deepest, depth)
-    return deepest
+    return max(_brace_depths(text), default=0)
+
+
+def _brace_depths(text: str) -> Iterator[int]:
+    """The depth after each unescaped brace of ``text``, in order."""
+    depth = 0
+    for match in _BRACE_OR_ESCAPE.finditer(text):
+        if match.group() in ("{", "}"):
+            depth += 1 if match.group() == "{" else -1
+            yield depth
