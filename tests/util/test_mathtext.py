@@ -25,6 +25,9 @@ from proceedings.util.mathtext import math_segments
     ("$" + "{" * 30 + "x" + "}" * 30 + "$", [(True, "{" * 30 + "x" + "}" * 30)]),
     ("$" + "x" * 1001 + "$", [(False, "$" + "x" * 1001 + "$")]),
     ("$50%$ and $x^2$", [(True, "50%"), (False, " and "), (True, "x^2")]),
+    # \@ is a letter after a reader's \makeatletter: \@@input read a file there (a red-team retest).
+    ("$\\text{\\@@input /etc/hostname }$", [(False, "$\\text{\\@@input /etc/hostname }$")]),
+    ("$a\\,b\\;c\\!d\\{e\\}$", [(True, "a\\,b\\;c\\!d\\{e\\}")]),
 ])
 def test_math_segments(text, segments):
     assert math_segments(text) == segments

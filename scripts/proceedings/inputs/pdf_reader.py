@@ -14,7 +14,7 @@ import pypdfium2
 from pypdf import PageObject, PasswordType, PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from ..model.pdf_facts import PdfFacts, active_kind
+from ..model.pdf_facts import ACTIVE_ANNOTATIONS, PdfFacts, active_kind
 from ..util.text import clean_text
 
 # Text extraction is bounded: a page whose content decodes to more than this is not read (pypdf took
@@ -135,7 +135,8 @@ def _content_size(page: PageObject, sizes: dict[tuple[int, int], int]) -> int:
 
 def active_content(reader: PdfReader) -> tuple[str, ...]:
     """The kinds of active content in the file: document and page scripts, actions that launch
-    programs or send data, and embedded files (see :func:`~proceedings.model.pdf_facts.active_kind`)."""
+    programs, send data or open other files, embedded files and media (see
+    :func:`~proceedings.model.pdf_facts.active_kind`)."""
     root = reader.root_object
     names = root.get("/Names") or DictionaryObject()
     found = {label for key, label in (("/JavaScript", "JavaScript"), ("/EmbeddedFiles", "embedded files")) if key in names}
@@ -144,15 +145,15 @@ def active_content(reader: PdfReader) -> tuple[str, ...]:
         actions += (page.get("/AA") or {}).values()
         for reference in page.get("/Annots") or []:
             annotation: Any = reference.get_object()
-            if annotation.get("/Subtype") == "/FileAttachment":
-                found.add("embedded files")
+            if kind := ACTIVE_ANNOTATIONS.get(str(annotation.get("/Subtype", ""))):
+                found.add(kind)
             actions += [annotation.get("/A"), *(annotation.get("/AA") or {}).values()]
     seen = 0
     while seen < min(len(actions), _MAX_ACTIONS):  # the list grows with each chained action (/Next)
         action = actions[seen].get_object() if actions[seen] is not None else None
         seen += 1
         if isinstance(action, DictionaryObject):
-            if kind := active_kind(str(action.get("/S", "")), str(action.get("/URI", ""))):
+            if kind := active_kind(str(action.get("/S", "")), str(action.get("/URI", "")), "/F" in action):
                 found.add(kind)
             following = action.get("/Next")
             actions += following if isinstance(following, ArrayObject) else [following] if following else []

@@ -47,15 +47,21 @@ _ACTIVE_ACTIONS = {"/JavaScript": "JavaScript", "/RichMediaExecute": "JavaScript
                    "/GoToE": "embedded files", "/SubmitForm": "form submissions", "/ImportData": "form submissions",
                    "/GoToR": "links to other files"}
 _LINK_SCHEMES = ("http:", "https:", "mailto:")
+# Annotations that hold a file or play one, which may be another file anywhere (a red-team trial's
+# movie on \\evil.example\share stayed in the volume): active content, whatever their action.
+ACTIVE_ANNOTATIONS = {"/FileAttachment": "embedded files", "/Movie": "media players", "/Sound": "media players",
+                      "/Screen": "media players", "/RichMedia": "media players", "/3D": "media players"}
 
 
-def active_kind(action_type: str, uri: str = "") -> str | None:
+def active_kind(action_type: str, uri: str = "", names_file: bool = False) -> str | None:
     """The kind of active content an action of type ``action_type`` (e.g. ``/Launch``) is, or None
-    when it only moves the reader; a /URI action is a link unless its address is not a web or mail one."""
+    when it only moves the reader within the document (one that ``names_file``, has an /F, moves it to
+    another: a /Thread's article may be in another file); a /URI action is a link unless its address is
+    not a web or mail one."""
     if action_type == "/URI":
         address = uri.strip().lower()
         return None if address.startswith(_LINK_SCHEMES) else "JavaScript" if address.startswith("javascript:") \
             else "links to other files"
     if action_type in _MOVING_ACTIONS:
-        return None
+        return "links to other files" if names_file else None
     return _ACTIVE_ACTIONS.get(action_type, "launch actions")

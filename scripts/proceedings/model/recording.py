@@ -19,10 +19,12 @@ PLATFORM_URLS = {
     "vimeo": re.compile(r"^https://(?:www\.)?vimeo\.com/(\d+)(?:[/?#]" + _REST + ")?$"),
     "slideslive": re.compile(r"^https://(?:www\.)?slideslive\.com/(\d+)(?:[/?#]" + _REST + ")?$"),
     # The path names the video: 'x.html#.mp4' (a red-team trial's) is a web page.
-    "file": re.compile(r"^(?:https://[^\s\"'<>?#]+|[\w./-]+)\.(mp4|webm|ogg|mov)(?:[?#]" + _REST + ")?$"),
+    # (nor 'x.html;.mp4': a ; begins a path's parameters on some servers).
+    "file": re.compile(r"^(?:https://[^\s\"'<>?#;]+|[\w./-]+)\.(mp4|webm|ogg|mov)(?:[?#]" + _REST + ")?$"),
 }
-# A path segment . or .. (vimeo.com/123/../../evil is another page of the site than the video's).
-_DOT_SEGMENT = re.compile(r"/\.\.?(?:[/?#]|$)")
+# A path segment . or .., written out or encoded (vimeo.com/123/../../evil, or %2e%2e, is another page
+# of the site than the video's).
+_DOT_SEGMENT = re.compile(r"/(?:\.|%2e){1,2}(?:[/?#]|$)", re.IGNORECASE)
 _EMBEDS = {
     "youtube": "https://www.youtube-nocookie.com/embed/{}",
     "vimeo": "https://player.vimeo.com/video/{}?dnt=1",

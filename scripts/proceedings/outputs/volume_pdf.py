@@ -29,7 +29,7 @@ from pikepdf import (
 
 from ..model.indexes import listed_name
 from ..model.paper import Paper
-from ..model.pdf_facts import active_kind
+from ..model.pdf_facts import ACTIVE_ANNOTATIONS, active_kind
 from ..model.volume import Proceedings
 from ..model.workshop import Workshop
 from ..util.files import package_folder, replacing
@@ -314,13 +314,14 @@ def _make_inert(page: Page) -> None:
 
 
 def _active(annotation: Object) -> bool:
-    if annotation.get(Name.Subtype) == Name.FileAttachment or Name.AA in annotation:
+    if str(annotation.get(Name.Subtype, "")) in ACTIVE_ANNOTATIONS or Name.AA in annotation:
         return True
     action = annotation.get(Name.A)
     if not isinstance(action, Dictionary):
         return False
     # A chain of actions (/Next) is dropped whole rather than followed.
-    return Name.Next in action or active_kind(str(action.get(Name.S, "")), str(action.get(Name.URI, ""))) is not None
+    return Name.Next in action or active_kind(str(action.get(Name.S, "")), str(action.get(Name.URI, "")),
+                                              Name.F in action) is not None
 
 
 def _stamp(pdf: Pdf, page: Page, text: str, font: Dictionary, save: Stream) -> None:

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..util.doi import normalised_doi
 from ..util.mathml import UnconvertibleMath, mathml
@@ -221,6 +222,9 @@ class Fields:
             return None
         if not _URL.match(value):
             self.error(name, f"expected an http:// or https:// URL, got {value!r}")
+            return None
+        if "@" in urlsplit(value).netloc:  # https://github.com@evil.example/ leads to evil.example
+            self.error(name, f"{value!r} names a user before its host (the link would lead to what follows the @)")
             return None
         # The scheme in lower case: MyST took HTTPS://x for a reference to a page, and the theme left it out.
         scheme, _, rest = value.partition(":")

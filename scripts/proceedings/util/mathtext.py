@@ -8,7 +8,8 @@ from collections.abc import Iterator
 # $x$, or $$x$$ (shown inline too: a title's display math left a dollar sign on each side). A closing
 # dollar may be followed by the next span's opening one, as TeX reads $x$$y$ (see _math_spans).
 _MATH = re.compile(r"(?<!\\)(\$\$?)(?![\s$])([^$]+?)(?<![\s\\])\1(?!\$(?:[\s$]|\Z))")
-_MACRO = re.compile(r"\\([A-Za-z]+)")
+# A control word (\alpha) or a control symbol (\, or \@: one character that is not a letter).
+_MACRO = re.compile(r"\\([A-Za-z]+|.)", re.DOTALL)
 _BRACE_OR_ESCAPE = re.compile(r"\\.|[{}]", re.DOTALL)
 # The macros author math may use: what titles and abstracts of real papers use (letters, Greek,
 # sub/superscripts, fonts, accents, operators, relations, arrows, delimiters, spacing, \text). Any other
@@ -34,7 +35,10 @@ to rightarrow leftarrow leftrightarrow Rightarrow Leftarrow Leftrightarrow mapst
 longleftarrow longmapsto implies iff uparrow downarrow hookrightarrow rightharpoonup
 forall exists nexists neg lnot land lor top bot angle triangle square Box diamond
 quad qquad space enspace
-""".split())
+""".split()) | frozenset(",;:!> \n{}|%#&$_\\'\"`~^=./-*")
+r"""And the control symbols: spacing, escaped specials, line break, accents of \text. Not \@, which
+is a letter in a reader's document after \makeatletter: $\text{\@@input /etc/hostname}$ read the file
+there (a red-team trial), nor any other character."""
 
 
 MAX_FORMULA = 1_000
