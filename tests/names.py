@@ -35,6 +35,11 @@ NAMES = [
     ("Laurence Perreault-Levasseur", None, ("Laurence", "Perreault-Levasseur", "")),
     ("N. Benjamin Erichson", None, ("N. Benjamin", "Erichson", "")),
     ("Steven C.H. Hoi", None, ("Steven C. H.", "Hoi", "")),  # bibtex's initials are its words' first letters
+    # A researcher's trial: cited as 'de Wiele', 'Bras', 'Arcas' and 'X.Fang'.
+    ("Tom Van de Wiele", None, ("Tom", "Van de Wiele", "")),
+    ("Ronan Le Bras", None, ("Ronan", "Le Bras", "")),
+    ("Blaise Aguera y Arcas", None, ("Blaise", "Aguera y Arcas", "")),
+    ("Ethan X.Fang", None, ("Ethan X.", "Fang", "")),
     ("Adhiambo", None, ("", "Adhiambo", "")),
     ("Łucja Wróbel", None, ("Łucja", "Wróbel", "")),
     ("Çağla Yılmaz", None, ("Çağla", "Yılmaz", "")),

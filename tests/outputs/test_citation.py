@@ -89,6 +89,9 @@ def test_csl_json_titles_keep_formulas_and_inner_capitals_from_title_case():
     assert csl_title("The CO$_2$ budget in $O(n \\log n)$ with GPT-4, an iPhone and Learning") == (
         'The <span class="nocase">CO₂</span> budget in <span class="nocase">O(n log n)</span> with '
         '<span class="nocase">GPT-4,</span> an <span class="nocase">iPhone</span> and Learning')
+    # A researcher's trial: pandoc's default style printed 3D as 3d; a word after a bracket is no such word.
+    assert csl_title("Pseudo-LiDAR++: Accurate Depth for 3D Object Detection (Deep)") == (
+        '<span class="nocase">Pseudo-LiDAR++:</span> Accurate Depth for <span class="nocase">3D</span> Object Detection (Deep)')
 
 
 def test_apa_reference(volume):
@@ -159,6 +162,20 @@ def test_highwire_tags_make_a_conference_paper_with_its_proceedings_title(volume
         assert names.index("citation_inbook_title") < names.index("citation_conference_title")
         assert names.index("citation_title") == 0 and names.count("citation_author") == len(paper.authors)
         assert "citation_abstract" in names
+
+
+def test_the_conference_is_the_workshop_and_the_editors_are_given_in_the_tags_and_the_ris(volume):
+    """A researcher's trial: Zotero stored the proceedings' title as the conference's name (from the
+    tags and the RIS), and found no editors in either, where BibTeX and CSL-JSON have them."""
+    edited = replace(volume, workshop=replace(volume.workshop, title="The Event", booktitle="Proceedings of the Event",
+                                              editors=(Person("Mihaela van der Schaar"), Person("Steven C.H. Hoi"))))
+    paper = edited.cited_papers[0]
+    tags = highwire_tags(edited, paper)
+    assert [value for name, value in tags if name == "citation_editor"] == ["van der Schaar, Mihaela", "Hoi, Steven C. H."]
+    assert ("citation_conference_title", "The Event") in tags and ("citation_inbook_title", "Proceedings of the Event") in tags
+    lines = Citations(edited).ris([paper]).splitlines()
+    assert [line for line in lines if line[:2] in ("ED", "T2", "C3")] == [
+        "ED  - van der Schaar, Mihaela", "ED  - Hoi, Steven C. H.", "T2  - The Event", "C3  - Proceedings of the Event"]
 
 
 @pytest.mark.parametrize("name, given, family, written", [

@@ -48,6 +48,10 @@ def archive(tmp_path_factory):
     for name in ("_config.yml", "_toc.yml"):
         shutil.copy(REPO / name, root / name)
     shutil.copytree(REPO / "papers", root / "papers")
+    # With editors, and a conference (the workshop) named otherwise than its proceedings (a researcher's trial).
+    workshop = root / "papers" / "workshop.yml"
+    workshop.write_text(workshop.read_text("utf-8").replace('\nbooktitle: "', "\neditors: [Mihaela van der Schaar, Steven C.H. Hoi]"
+                                                            '\nbooktitle: "Proceedings of the ', 1), "utf-8")
     shutil.copytree(REPO / "book", root / "book", ignore=shutil.ignore_patterns("papers", "tracks", "people", "program", "talks"))
     assert main(["build", str(root)]) == 0
     handler = functools.partial(_QuietHandler, directory=str(root / "_build" / "html"))
@@ -77,9 +81,9 @@ def _creator(person: Person) -> tuple[str, ...]:
     return parts.family, f"{parts.given} {parts.suffix}".strip().replace(",", "").replace(" Jr.", " Jr")
 
 
-def _creators(item: dict) -> list[tuple[str, ...]]:
+def _creators(item: dict, role: str = "author") -> list[tuple[str, ...]]:
     return [(c["name"],) if "name" in c else (c["lastName"].strip(), c["firstName"].replace(",", "").replace(" Jr.", " Jr"))
-            for c in item["creators"]]
+            for c in item["creators"] if c.get("creatorType", "author") == role]
 
 
 @pytest.mark.parametrize("source", ["page", "ris"])
@@ -92,10 +96,11 @@ def test_zotero_imports_every_paper_as_it_is(archive, source):
         else:
             item = _zotero("import", (site / f"book/papers/{paper.id}.ris").read_bytes())
         expected = {"itemType": "conferencePaper", "creators": [_creator(a) for a in paper.authors],
+                    "editors": [_creator(e) for e in volume.workshop.editors], "conferenceName": plain(volume.workshop.title),
                     "title": plain(paper.title), "proceedingsTitle": plain(volume.workshop.booktitle),
                     "pages": page_span(volume.page_ranges[paper.id], "-"), "abstractNote": plain(paper.abstract),
                     "DOI": paper.doi}
-        found = {**item, "creators": _creators(item)}
+        found = {**item, "creators": _creators(item, "author"), "editors": _creators(item, "editor")}
         wrong += [(paper.id, key, found.get(key), value) for key, value in expected.items() if found.get(key) != value]
     assert not wrong, "\n".join(map(str, wrong))
 

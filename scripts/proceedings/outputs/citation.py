@@ -47,15 +47,18 @@ def highwire_tags(volume: Proceedings, paper: Paper) -> list[tuple[str, str]]:
 
     Zotero's embedded-metadata import takes the item's type from the last type tag on the page:
     ``citation_inbook_title`` (which it reads as the proceedings title) comes before
-    ``citation_conference_title``, so the item stays a conference paper with both titles.
+    ``citation_conference_title`` (the event: the workshop's title, where it stored the proceedings'
+    as the conference's name), so the item stays a conference paper with both. Zotero reads the
+    volume's editors from ``citation_editor``, which Scholar leaves.
     """
     workshop = volume.workshop
     tags = [("citation_title", plain(paper.title))]
     tags += [("citation_author", author.family_first) for author in paper.authors]
+    tags += [("citation_editor", editor.family_first) for editor in workshop.editors]
     tags += [("citation_publication_date", workshop.date.strftime("%Y/%m/%d")),
              *([("citation_doi", paper.doi)] if paper.doi else []),
              ("citation_inbook_title", plain(workshop.booktitle)),
-             ("citation_conference_title", plain(workshop.booktitle))]
+             ("citation_conference_title", plain(workshop.title))]
     if paper.pdf:
         tags.append(("citation_pdf_url", volume.pdf_url(paper)))
     tags.append(("citation_abstract_html_url", volume.url(paper)))
@@ -180,9 +183,10 @@ def csl_title(title: str) -> str:
 
 
 def _capital_inside(word: str) -> bool:
-    """Whether a capital follows the word's first letter (CO₂ and iPhone, not Learning)."""
-    letters = [char for char in word if char.isalpha()]
-    return any(char.isupper() for char in letters[1:])
+    """Whether a capital follows the word's first letter or digit (CO₂, iPhone and 3D, not Learning
+    nor "Deep": pandoc's default style printed 3D as 3d)."""
+    characters = [char for char in word if char.isalnum()]
+    return any(char.isupper() for char in characters[1:])
 
 
 def csl_file(items: Iterable[str]) -> str:
@@ -203,10 +207,11 @@ def ris_record(volume: Proceedings, paper: Paper) -> str:
     workshop = volume.workshop
     lines = [("TY", "CPAPER"), ("ID", volume.keys[paper.id]), ("TI", plain(paper.title))]
     lines += [("AU", _ris_name(author)) for author in paper.authors]
-    # PY with the whole date (pandoc reads the date only there), T2 and C3 the proceedings'
-    # title (Zotero reads C3 as it, T2 as the conference).
+    lines += [("ED", _ris_name(editor)) for editor in workshop.editors]
+    # PY with the whole date (pandoc reads the date only there), T2 the conference (the workshop: RIS's
+    # conference name, as Zotero reads it) and C3 the proceedings' title.
     lines += [("PY", workshop.date.strftime("%Y/%m/%d/")), ("DA", workshop.date.strftime("%Y/%m/%d")),
-              ("T2", plain(workshop.booktitle)), ("C3", plain(workshop.booktitle)), ("CY", workshop.location),
+              ("T2", plain(workshop.title)), ("C3", plain(workshop.booktitle)), ("CY", workshop.location),
               ("UR", volume.url(paper))]
     if paper.doi:
         lines.append(("DO", paper.doi))
