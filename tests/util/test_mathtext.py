@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from proceedings.util.latex import formula_text
@@ -50,3 +52,12 @@ def test_a_formula_as_text_keeps_a_per_cent_sign_and_one_pylatexenc_cannot_read_
     """A red-team trial: pylatexenc took % for a comment ($10%$ written out as 10), and its recursion
     on braces nested 300 deep crashed a build."""
     assert formula_text(math) == text
+
+
+def test_a_formula_pylatexenc_cannot_fill_in_prints_nothing(caplog):
+    """A build printed "WARNING: Error in configuration: macro '\\frac' failed its substitution!" bare,
+    with no file or line, for a title's $\\frac\\frac x$."""
+    formula_text.cache_clear()
+    with caplog.at_level(logging.WARNING):
+        formula_text("\\frac\\frac x")
+    assert not [record for record in caplog.records if record.name.startswith("pylatexenc")]

@@ -129,6 +129,10 @@ _SUPERSCRIPTS = dict(zip("0123456789+-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOP
                          "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ", strict=True))
 _SCRIPT = re.compile(r"([_^])(\{[^{}]*\}|\S)")
 _TO_TEXT = LatexNodes2Text(math_mode="verbatim")
+# pylatexenc warns of each macro of author math it cannot fill in ($\frac\frac x$), on the root
+# logger: a build printed "WARNING: Error in configuration: ..." bare, and Sphinx's log again under no
+# input's name. The formula is written out as pylatexenc reads it (check reports math it cannot typeset).
+logging.getLogger("pylatexenc.latex2text").setLevel(logging.ERROR)
 # A % that is not escaped: a comment to LaTeX, to which pylatexenc left out the rest of the line (a
 # trial's author 'Bob 100% ... Jones' was read as 'Bob 100', and $10%$ was written out as 10).
 _COMMENT = re.compile(r"(?<!\\)%")
