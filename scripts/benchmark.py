@@ -37,8 +37,11 @@ from pathlib import Path
 import psutil
 import yaml
 
+from proceedings.inputs.loader import load
 from proceedings.inputs.pdf import PdfCache, pdf_facts
 from proceedings.model.locations import Project
+from proceedings.outputs.apa import citeproc_reference, framed_reference
+from proceedings.outputs.citation import TextCache, csl_item
 from proceedings.outputs.samples import sample_pdf
 from proceedings.site.search import PRIMARY, SHARDS
 from proceedings.util.progress import progress
@@ -373,6 +376,24 @@ def pdf_speedup(project: Project, runs: int = 1) -> tuple[float, float]:
     return serial, parallel
 
 
+def apa_speedup(project: Project, runs: int = 1) -> tuple[float, float]:
+    """Seconds to format every paper's APA reference with an empty cache on one core, by citeproc-py
+    whole and from frames (citeproc formatting the frames, once in the process, and the papers they
+    cannot hold): the median of ``runs`` of each, taken in turns."""
+    volume = load(project)[0]
+    assert volume is not None, f"{project.root} does not load"
+    items = [csl_item(volume, paper) for paper in volume.cited_papers]
+    times: list[tuple[bool, list[float]]] = [(False, []), (True, [])]
+    for _ in range(runs):
+        for framed, seconds in times:
+            start = time.perf_counter()
+            TextCache().make_all("apa", items, citeproc_reference, workers=1,
+                                 quick=framed_reference if framed else lambda item: None)
+            seconds.append(time.perf_counter() - start)
+    whole, framed_seconds = (sorted(seconds)[(runs - 1) // 2] for _, seconds in times)
+    return whole, framed_seconds
+
+
 @dataclass
 class Size:
     """Everything measured at one size (each build the median of the runs)."""
@@ -384,6 +405,10 @@ class Size:
     """An edited abstract built by ``proceedings serve``, from the save to the build's end."""
     pdf_serial: float
     pdf_parallel: float
+    apa_whole: float
+    """Every APA reference formatted by citeproc-py whole, on one core (see :func:`apa_speedup`)."""
+    apa_framed: float
+    """Every APA reference put together from frames, on one core."""
     index_bytes: int
     sphinx: dict[str, Run]
     """Plain Sphinx on the same papers: "cold", "no-op" and "edit abstract"."""
@@ -424,6 +449,7 @@ def measure(n: int, work: Path, pages: int, baseline: bool, runs: int = 3) -> Si
     print(f"N = {n}: edits while `proceedings serve` watches ...", flush=True)
     served = served_edits(project, runs)
     serial, parallel = pdf_speedup(project, runs)
+    apa_whole, apa_framed = apa_speedup(project, runs)
     sphinx_runs = {"cold": sphinx_cold, "no-op": sphinx_no_op, "edit abstract": sphinx_edit}
     base = None
     if baseline:
@@ -432,7 +458,8 @@ def measure(n: int, work: Path, pages: int, baseline: bool, runs: int = 3) -> Si
         global_toc_baseline(other)
         base = timed_build(other)
         set_aside(other.root)
-    return Size(n, cold_run, rebuilds, served, serial, parallel, index_bytes, sphinx_runs, base, after_removal)
+    return Size(n, cold_run, rebuilds, served, serial, parallel, apa_whole, apa_framed, index_bytes, sphinx_runs, base,
+                after_removal)
 
 
 def served_edits(project: Project, runs: int) -> Run:
@@ -537,6 +564,10 @@ def report(sizes: list[Size], shipped: Run | None = None) -> list[tuple[str, boo
     for size in sizes:
         print(f"{size.n:>6} 1 worker {size.pdf_serial:.1f}, {os.cpu_count()} workers {size.pdf_parallel:.1f}, "
               f"ratio {size.pdf_serial / size.pdf_parallel:.2f}")
+    print("\nAPA references, empty cache, one core (seconds)")
+    for size in sizes:
+        print(f"{size.n:>6} citeproc-py whole {size.apa_whole:.2f}, from frames {size.apa_framed:.2f}, "
+              f"ratio {size.apa_whole / size.apa_framed:.1f}")
     targets = []
     by_n = {size.n: size for size in sizes}
     for size in sizes:

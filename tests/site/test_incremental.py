@@ -112,6 +112,7 @@ def test_benchmark_runs_at_30_papers(tmp_path, shared_data, capsys):
     assert "edit, served" in output and any("edit abstract under `serve`" in text for text, _ in targets)
     assert "CPU of every process of the build" in output and "plain Sphinx -j 2: cold" in output
     assert size.after_removal.seconds > 0 and "Cold, right after rm -rf _build" in output
+    assert size.apa_whole > size.apa_framed > 0 and "APA references, empty cache, one core" in output
     # What earlier steps built is moved aside while builds are timed, and removed at the end.
     assert sorted(p.name.rsplit("-", 1)[0] for p in (tmp_path / "discarded").iterdir()) == ["n30-baseline", "n30-plain-sphinx"]
     benchmark.remove_discarded(tmp_path)
