@@ -96,6 +96,16 @@ def test_a_title_author_or_page_that_frames_cannot_hold_is_formatted_whole():
         assert apa_reference({**item, **changed}) == citeproc_reference({**item, **changed})
 
 
+def test_a_frame_puts_in_the_link_citeproc_shows():
+    """With a DOI, APA shows the DOI's link instead of the page's URL; without either, no link."""
+    item = {"id": "x", "type": "paper-conference", "title": "Learning", "issued": {"date-parts": [[2026]]},
+            "author": [{"family": "Lovelace", "given": "Ada"}], "container-title": "W", "page": "3-9"}
+    for links in ({}, {"URL": "https://example.org/x"}, {"URL": "https://example.org/x", "DOI": "10.5555/x.y"}):
+        framed = framed_reference({**item, **links})
+        assert framed == citeproc_reference({**item, **links}), links
+        assert "zqx" not in framed.lower() and "90017" not in framed, framed
+
+
 def test_a_title_s_last_character_is_punctuated_as_citeproc_does(volume):
     paper = volume.cited_papers[0]
     for title in ("Is attention enough?", "Stop!", "Learning (GIN)", "Ends with a period.", "Ends with a colon:",

@@ -145,9 +145,9 @@ def framed_reference(item: dict) -> str | None:
     if names is None or page is None or not title or not title[0].isalnum() or title[-1].isspace():
         return None
     ending = "" if title[-1].isalnum() else title[-1]
-    shape = {key: value for key, value in item.items() if key not in _OWN}
-    framed = _frame(json.dumps({"shape": shape, "ending": ending, "page": _page_kind(page),
-                                "doi": "DOI" in item}, sort_keys=True, ensure_ascii=False))
+    shape = {"rest": {key: value for key, value in item.items() if key not in _OWN}, "ending": ending,
+             "page": "range" if "\u2013" in page else "single" if page else "", "URL": "URL" in item, "DOI": "DOI" in item}
+    framed = _frame(json.dumps(shape, sort_keys=True, ensure_ascii=False))
     if framed is None:
         return None
     frame, placeholders = framed
@@ -156,24 +156,22 @@ def framed_reference(item: dict) -> str | None:
     return placeholders.sub(lambda found: values[found.group()], frame)
 
 
-def _page_kind(page: str) -> str:
-    return "range" if "\u2013" in page else "single" if page else ""
-
-
 @lru_cache(maxsize=64)
 def _frame(shape_json: str) -> tuple[str, re.Pattern] | None:
     """The reference citeproc writes for an item of this shape with the placeholders as its values,
-    and a pattern matching each placeholder it holds; None unless it holds each of them once."""
-    shaped = json.loads(shape_json)
-    page, page_written = {"range": (_PAGES, _PAGES_WRITTEN), "single": (_PAGE, _PAGE_WRITTEN)}.get(shaped["page"], ("", ""))
-    link = {"DOI": _DOI} if shaped["doi"] else {"URL": _URL}
-    item = {**shaped["shape"], "id": "frame", "author": [_AUTHOR], "title": _TITLE + shaped["ending"], "URL": _URL,
-            **link, **({"page": page} if page else {})}
-    frame = citeproc_reference(item)
-    written = [_AUTHOR_WRITTEN, _TITLE + shaped["ending"], *link.values(), *([page_written] if page else [])]
-    if any(frame.count(placeholder) != 1 for placeholder in written):
+    and a pattern matching each placeholder it holds; None unless it holds the authors and the title
+    once each, and each other value at most once (a DOI shown in place of the link leaves it out)."""
+    shape = json.loads(shape_json)
+    title = _TITLE + shape["ending"]
+    page, page_written = {"range": (_PAGES, _PAGES_WRITTEN), "single": (_PAGE, _PAGE_WRITTEN)}.get(shape["page"], ("", ""))
+    given = {"page": page, "URL": _URL if shape["URL"] else "", "DOI": _DOI if shape["DOI"] else ""}
+    frame = citeproc_reference({**shape["rest"], "id": "frame", "author": [_AUTHOR], "title": title,
+                                **{key: value for key, value in given.items() if value}})
+    others = [written for written in (page_written, given["URL"], given["DOI"]) if written]
+    if frame.count(_AUTHOR_WRITTEN) != 1 or frame.count(title) != 1 or any(frame.count(other) > 1 for other in others):
         return None
-    return frame, re.compile("|".join(map(re.escape, written)))
+    return frame, re.compile("|".join(re.escape(placeholder) for placeholder in (_AUTHOR_WRITTEN, title, *others)
+                                      if placeholder in frame))
 
 
 def _page_written(page: str | None) -> str | None:
