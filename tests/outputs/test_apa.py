@@ -106,6 +106,15 @@ def test_a_frame_puts_in_the_link_citeproc_shows():
         assert "zqx" not in framed.lower() and "90017" not in framed, framed
 
 
+def test_a_question_or_exclamation_mark_ends_the_title_without_a_full_stop(volume):
+    """APA 7: the title's own mark replaces the full stop after it (citeproc-py wrote "Stability?.")."""
+    paper = volume.cited_papers[0]
+    for title, shown in (("Is attention enough?", "Is attention enough? ICLR 2026"), ("Stop!", "Stop! ICLR 2026"),
+                         ("Ends with a period.", "Ends with a period. ICLR 2026"), ("No mark", "No mark. ICLR 2026")):
+        item = {**csl_item(volume, paper), "title": title}
+        assert shown in citeproc_reference(item) and shown in framed_reference(item), title
+
+
 def test_a_title_s_last_character_is_punctuated_as_citeproc_does(volume):
     paper = volume.cited_papers[0]
     for title in ("Is attention enough?", "Stop!", "Learning (GIN)", "Ends with a period.", "Ends with a colon:",

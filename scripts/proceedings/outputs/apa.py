@@ -118,7 +118,11 @@ def citeproc_reference(item: dict) -> str:
     bibliography.register(Citation([CitationItem(item["id"])]))
     # The style writes the editors' label in title case (APA's "(Eds.)", as pandoc gives it), which
     # citeproc-py does not apply to a label.
-    return str(bibliography.bibliography()[0]).replace(" (eds.), ", " (Eds.), ").replace(" (ed.), ", " (Ed.), ")
+    text = str(bibliography.bibliography()[0]).replace(" (eds.), ", " (Eds.), ").replace(" (ed.), ", " (Ed.), ")
+    title = item.get("title", "")
+    # A title's own question or exclamation mark ends it, in APA as in pandoc; citeproc-py puts the
+    # style's full stop after it ("Stability?.", a researcher's trial).
+    return text.replace(f"{title}.", title, 1) if title.endswith(("?", "!")) else text
 
 
 # Placeholders that citeproc writes as given (tests/test_apa.py): nothing in a frame but them reads so.
