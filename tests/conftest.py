@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from proceedings.inputs.loader import load
+from proceedings.model.locations import Project
+from proceedings.model.volume import Proceedings
 from proceedings.outputs.samples import sample_pdf
 
 REPO = Path(__file__).resolve().parents[1]
@@ -176,6 +179,14 @@ def running(pid: int) -> bool:
 def project(tmp_path: Path) -> Path:
     """A valid small project."""
     return write_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def shipped_volume() -> Proceedings:
+    """The shipped archive's proceedings, as a build loads them (tests read it, never change it)."""
+    volume, diags = load(Project(REPO))
+    assert volume is not None, [str(d) for d in diags.items]
+    return volume
 
 
 @pytest.fixture

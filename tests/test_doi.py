@@ -24,7 +24,7 @@ from proceedings.outputs.datacite import InvalidDataCite, _check_against_schema,
 from proceedings.outputs.volume_pdf import preliminary_pages
 from proceedings.util.doi import doi_url, normalised_doi
 
-from conftest import PAPERS_YML, REPO, write_project
+from conftest import PAPERS_YML, write_project
 from names import names_volume
 
 
@@ -82,11 +82,9 @@ def test_a_doi_names_one_paper(tmp_path):
     assert errors == [(15, "papers[0].doi", "DOI '10.5072/volume' is the volume's own (workshop.yml); each paper needs its own DOI")]
 
 
-@pytest.fixture(scope="module")
-def volume():
-    volume, diags = load(Project(REPO))
-    assert volume is not None, [str(d) for d in diags.items]
-    return volume
+@pytest.fixture
+def volume(shipped_volume):
+    return shipped_volume
 
 
 def test_the_shipped_archive_shows_three_test_dois(volume):

@@ -11,23 +11,13 @@ from dataclasses import replace
 
 import pytest
 
-from proceedings.inputs.loader import load
-from proceedings.model.locations import Project
 from proceedings.model.paper import Paper
 from proceedings.model.people import Person
 from proceedings.outputs.apa import apa_reference, citeproc_reference, framed_reference
 from proceedings.outputs.citation import Citations, TextCache, csl_item
 from proceedings.util.text import one_line
 
-from conftest import REPO
 from names import names_volume
-
-
-@pytest.fixture(scope="module")
-def volume():
-    volume, diags = load(Project(REPO))
-    assert volume is not None, [str(d) for d in diags.items]
-    return volume
 
 
 def _iclr_volume(shared_data):
@@ -50,12 +40,12 @@ def _shaped(index: int, item: dict) -> dict:
     return {**item, **shapes[index % len(shapes)]}
 
 
-def test_framed_references_equal_citeproc_s_for_every_paper_of_the_test_data(shared_data, volume):
+def test_framed_references_equal_citeproc_s_for_every_paper_of_the_test_data(shared_data, shipped_volume):
     """Every paper of ICLR 2020, of the names table (every script, particles, suffixes, initials,
     lower-case names) and of the shipped archive, in every shape: where the reference is put
     together from a frame, it is the one citeproc-py formats whole; and most are."""
     iclr = _iclr_volume(shared_data)
-    volumes = [iclr, names_volume(), volume]
+    volumes = [iclr, names_volume(), shipped_volume]
     items = [_shaped(index, item) for index, item in
              enumerate(csl_item(each, paper) for each in volumes for paper in each.cited_papers)]
     framed = [framed_reference(item) for item in items]
@@ -106,20 +96,20 @@ def test_a_frame_puts_in_the_link_citeproc_shows():
         assert "zqx" not in framed.lower() and "90017" not in framed, framed
 
 
-def test_a_question_or_exclamation_mark_ends_the_title_without_a_full_stop(volume):
+def test_a_question_or_exclamation_mark_ends_the_title_without_a_full_stop(shipped_volume):
     """APA 7: the title's own mark replaces the full stop after it (citeproc-py wrote "Stability?.")."""
-    paper = volume.cited_papers[0]
+    paper = shipped_volume.cited_papers[0]
     for title, shown in (("Is attention enough?", "Is attention enough? ICLR 2026"), ("Stop!", "Stop! ICLR 2026"),
                          ("Ends with a period.", "Ends with a period. ICLR 2026"), ("No mark", "No mark. ICLR 2026")):
-        item = {**csl_item(volume, paper), "title": title}
+        item = {**csl_item(shipped_volume, paper), "title": title}
         assert shown in citeproc_reference(item) and shown in framed_reference(item), title
 
 
-def test_a_title_s_last_character_is_punctuated_as_citeproc_does(volume):
-    paper = volume.cited_papers[0]
+def test_a_title_s_last_character_is_punctuated_as_citeproc_does(shipped_volume):
+    paper = shipped_volume.cited_papers[0]
     for title in ("Is attention enough?", "Stop!", "Learning (GIN)", "Ends with a period.", "Ends with a colon:",
                   'A "quoted" word & <b>', "Don't stop"):
-        item = {**csl_item(volume, paper), "title": title}
+        item = {**csl_item(shipped_volume, paper), "title": title}
         assert framed_reference(item) == citeproc_reference(item), title
 
 
@@ -137,25 +127,25 @@ def test_references_made_quickly_are_not_sent_to_workers():
     assert 0 < len(made) < len(items) / 2, "only the references frames cannot hold are formatted whole"
 
 
-def test_apa_reference(volume):
-    paper = next(p for p in volume.cited_papers if p.id == "example-operator-scaling")
-    text = Citations(volume).apa(paper)
+def test_apa_reference(shipped_volume):
+    paper = next(p for p in shipped_volume.cited_papers if p.id == "example-operator-scaling")
+    text = Citations(shipped_volume).apa(paper)
     assert text.startswith("Schäfer-Müller, J., Gonçalves, A. L., & van der Berg, J. (2026")
     assert "Neural Scaling of Operator Foundation Models for Turbulent PDEs" in text
     assert text.endswith(f"https://doi.org/{paper.doi}"), "APA gives the DOI, when there is one, instead of the URL"
 
 
-def test_a_volume_with_editors_is_cited_as_a_book_in_apa_and_in_csl_json(volume):
+def test_a_volume_with_editors_is_cited_as_a_book_in_apa_and_in_csl_json(shipped_volume):
     """A new-user trial read the APA reference as a journal article's: the CSL APA style cites a
     paper in proceedings as a chapter of a book ("In Ed. (Ed.), *Title* (pp. 57–64)") when the volume
     has editors, which BibTeX gave and CSL-JSON did not."""
-    edited = replace(volume, workshop=replace(volume.workshop, editors=(Person("Ada Lovelace"), Person("Alan Turing"))))
+    edited = replace(shipped_volume, workshop=replace(shipped_volume.workshop, editors=(Person("Ada Lovelace"), Person("Alan Turing"))))
     paper = next(p for p in edited.cited_papers if p.id == "example-co2-capture")
     assert csl_item(edited, paper)["editor"] == [{"family": "Lovelace", "given": "Ada"}, {"family": "Turing", "given": "Alan"}]
     text = apa_reference(csl_item(edited, paper))
     assert "In A. Lovelace & A. Turing (Eds.), ICLR 2026 Workshop on Foundation Models for Science" in text, text
     assert "(pp. 57–64)" in text, text
-    assert "editor" not in csl_item(volume, paper), "the shipped archive names no editors"
+    assert "editor" not in csl_item(shipped_volume, paper), "the shipped archive names no editors"
 
 
 _APA_WITHOUT_KEPT_LOOKUPS = """

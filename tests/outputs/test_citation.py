@@ -11,8 +11,6 @@ from dataclasses import replace
 
 import pytest
 
-from proceedings.inputs.loader import load
-from proceedings.model.locations import Project
 from proceedings.model.people import Person
 from proceedings.outputs import citation
 from proceedings.outputs.citation import (
@@ -23,14 +21,10 @@ from proceedings.outputs.citation import (
 )
 from proceedings.util.latex import plain
 
-from conftest import REPO
 
-
-@pytest.fixture(scope="module")
-def volume():
-    volume, diags = load(Project(REPO))
-    assert volume is not None, [str(d) for d in diags.items]
-    return volume
+@pytest.fixture
+def volume(shipped_volume):
+    return shipped_volume
 
 
 @pytest.mark.skipif(os.environ.get("CI") != "true" and not shutil.which("bibtex"),
