@@ -96,6 +96,44 @@ def test_a_frame_puts_in_the_link_citeproc_shows():
         assert "zqx" not in framed.lower() and "90017" not in framed, framed
 
 
+_REVIEWED = {"id": "x", "type": "paper-conference", "title": "Learning", "container-title": "Workshop",
+             "author": [{"family": "Lovelace", "given": "Ada"}, {"family": "Turing", "given": "Alan"}],
+             "issued": {"date-parts": [[2026, 4, 27]]}, "URL": "https://example.org/p.html", "page": "57-64"}
+
+
+@pytest.mark.parametrize("changed", [
+    # A review's items that told the two ways apart: the label's case set in the reference afterwards
+    # changed the same text in a title, a name or a link.
+    {"title": "Notes (eds.), with comments"}, {"author": [{"family": "Smith (ed.)", "given": "Ada"}]},
+    {"URL": "https://x.org/a (eds.), b"}, {"title": "A (eds.), B?"},
+    {"editor": [{"family": "Lovelace", "given": "Ada"}], "title": "Notes (ed.), with comments"},
+    # citeproc-py takes markup out of a text.
+    {"title": 'Apps for the <span class="nocase">iPhone</span>'}, {"DOI": '10.5/<span class="nocase">A</span>'},
+    # The full stop after a question found earlier in the reference than the title.
+    {"title": "Why?", "author": [{"family": "Why?.Smith", "given": "Ada"}]},
+    {"title": "Why?", "issued": {"literal": "Why?."}},
+    # Links empty, spaced, missing or not text; a page that is a number.
+    {"URL": ""}, {"DOI": ""}, {"URL": " https://x.org"}, {"URL": "https://x.org ", "references": " more"},
+    {"URL": None}, {"DOI": None}, {"page": 5},
+    # A placeholder's text in a value that citeproc shows where it hides the one it stands for.
+    {"DOI": "10.5555/abc", "container-title": "Proceedings (https://zqx.invalid/zqxurl)"},
+    {"type": "webpage", "page": "5", "container-title": "Issue 90017"},
+], ids=lambda changed: json.dumps(changed, ensure_ascii=False)[:60])
+def test_a_reviewed_item_is_framed_as_citeproc_writes_it_or_left_to_citeproc(changed):
+    item = {**_REVIEWED, **changed}
+    assert framed_reference(item) in (None, citeproc_reference(item))
+    assert apa_reference(item) == citeproc_reference(item)
+
+
+def test_the_editors_label_is_in_title_case_and_a_title_is_written_as_given():
+    item = {**_REVIEWED, "title": "Notes (eds.), with comments? (ed.), x!",
+            "editor": [{"family": "Lovelace", "given": "Ada"}, {"family": "Turing", "given": "Alan"}]}
+    text = citeproc_reference(item)
+    assert "(2026). Notes (eds.), with comments? (ed.), x! In A. Lovelace & A. Turing (Eds.), Workshop (pp. 57–64)." in text
+    one = citeproc_reference({**item, "editor": item["editor"][:1]})
+    assert "In A. Lovelace (Ed.), Workshop" in one and framed_reference(item) == text
+
+
 def test_a_question_or_exclamation_mark_ends_the_title_without_a_full_stop(shipped_volume):
     """APA 7: the title's own mark replaces the full stop after it (citeproc-py wrote "Stability?.")."""
     paper = shipped_volume.cited_papers[0]
@@ -108,7 +146,7 @@ def test_a_question_or_exclamation_mark_ends_the_title_without_a_full_stop(shipp
 def test_a_title_s_last_character_is_punctuated_as_citeproc_does(shipped_volume):
     paper = shipped_volume.cited_papers[0]
     for title in ("Is attention enough?", "Stop!", "Learning (GIN)", "Ends with a period.", "Ends with a colon:",
-                  'A "quoted" word & <b>', "Don't stop"):
+                  'A "quoted" word & more', "Don't stop"):
         item = {**csl_item(shipped_volume, paper), "title": title}
         assert framed_reference(item) == citeproc_reference(item), title
 

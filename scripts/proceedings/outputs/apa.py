@@ -10,17 +10,19 @@ it), with placeholders for those four, and the reference of a paper of that shap
 its own values put in: the authors' names written as citeproc writes them (family name, initials,
 "&" before the last). Where citeproc might write a value otherwise than as given (a given name it
 would not initialise letter by letter, a family name with a comma, more than 20 authors, a page
-that is not a number), the paper is formatted by citeproc whole. ``tests/test_apa.py`` holds the two
-ways equal on every paper of the test data.
+that is not a number), the paper is formatted by citeproc whole. ``tests/outputs/test_apa.py`` holds
+the two ways equal on every paper of the test data, and on the items a review built to tell them apart.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import threading
 from functools import cached_property, lru_cache
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeGuard
 
 from citeproc import (
     Citation,
@@ -47,7 +49,18 @@ _KEEPING = threading.Lock()
 def _apa_style() -> CitationStylesStyle:
     with _KEEPING:
         _keep_lookups()
-    return CitationStylesStyle(get_style_filepath("apa"), validate=False)
+    return CitationStylesStyle(io.BytesIO(_with_editor_label(Path(get_style_filepath("apa")).read_bytes())), validate=False)
+
+
+def _with_editor_label(style: bytes) -> bytes:
+    """The CSL style with APA's editor label, "(Ed.)" and "(Eds.)", as its English terms: the style asks
+    for the label in title case, which citeproc-py does not apply to a label (it wrote "(eds.)"), and a
+    text replaced in the reference afterwards changed a title holding it too (a review)."""
+    return _ENGLISH_TERMS.sub(lambda terms: terms[0] + _EDITOR_LABEL, style, count=1)
+
+
+_ENGLISH_TERMS = re.compile(rb'<locale xml:lang="en">\s*<terms>')
+_EDITOR_LABEL = b'<term form="short" name="editor"><single>Ed.</single><multiple>Eds.</multiple></term>'
 
 
 @lru_cache(maxsize=1)
@@ -116,13 +129,18 @@ def citeproc_reference(item: dict) -> str:
     """The CSL-JSON item's reference in APA style, as plain text, formatted by citeproc-py."""
     bibliography = CitationStylesBibliography(_apa_style(), CiteProcJSON([_initialisable(item)]), formatter.plain)
     bibliography.register(Citation([CitationItem(item["id"])]))
-    # The style writes the editors' label in title case (APA's "(Eds.)", as pandoc gives it), which
-    # citeproc-py does not apply to a label.
-    text = str(bibliography.bibliography()[0]).replace(" (eds.), ", " (Eds.), ").replace(" (ed.), ", " (Ed.), ")
-    title = item.get("title", "")
+    text = str(bibliography.bibliography()[0])
+    title = item.get("title")
+    if not isinstance(title, str) or not title.endswith(("?", "!")):
+        return text
     # A title's own question or exclamation mark ends it, in APA as in pandoc; citeproc-py puts the
-    # style's full stop after it ("Stability?.", a researcher's trial).
-    return text.replace(f"{title}.", title, 1) if title.endswith(("?", "!")) else text
+    # style's full stop after it ("Stability?.", a researcher's trial). The title follows the date, or
+    # without authors begins the reference.
+    for before in (r"\)\. ", "^"):
+        fixed, found = re.subn(rf"({before}){re.escape(title)}\.", lambda found: found[1] + title, text, count=1)
+        if found:
+            return fixed
+    return text
 
 
 # Placeholders that citeproc writes as given (tests/test_apa.py): nothing in a frame but them reads so.
@@ -138,15 +156,17 @@ _OWN = ("id", "author", "title", "page", "URL", "DOI", "abstract", "keyword")
 # APA names 19 authors, an ellipsis and the last past 20, which citeproc-py writes its own way.
 _MOST_AUTHORS = 20
 _PAGE_SPAN = re.compile(r"([0-9]+)(?:-([0-9]+))?")
+_PLACEHOLDER_TEXT = re.compile("zqx|90017", re.IGNORECASE)
 
 
 def framed_reference(item: dict) -> str | None:
     """The item's reference put together from the frame of its shape; None when citeproc might write
     one of its values otherwise than the frame would (see the module's docstring)."""
     names = _author_list(item.get("author", []))
-    title = item.get("title", "")
+    title = item.get("title")
     page = _page_written(item.get("page"))
-    if names is None or page is None or not title or not title[0].isalnum() or title[-1].isspace():
+    if names is None or page is None or not _framable_title(title) or not isinstance(item.get("id"), str) \
+            or not all(_framable_link(item[key]) for key in ("URL", "DOI") if key in item):
         return None
     ending = "" if title[-1].isalnum() else title[-1]
     shape = {"rest": {key: value for key, value in item.items() if key not in _OWN}, "ending": ending,
@@ -160,12 +180,25 @@ def framed_reference(item: dict) -> str | None:
     return placeholders.sub(lambda found: values[found.group()], frame)
 
 
+def _framable_title(title: object) -> TypeGuard[str]:
+    """Whether citeproc writes the title as given, and the frame's punctuation after it: it drops a
+    space at a seam and takes markup (``<span class="nocase">``) out of a text."""
+    return isinstance(title, str) and title[:1].isalnum() and not title[-1].isspace() and "<" not in title
+
+
+def _framable_link(link: object) -> bool:
+    """Whether citeproc writes the URL or DOI as given (an empty one leaves out its part)."""
+    return isinstance(link, str) and link != "" and link == link.strip() and "<" not in link
+
+
 @lru_cache(maxsize=64)
 def _frame(shape_json: str) -> tuple[str, re.Pattern] | None:
     """The reference citeproc writes for an item of this shape with the placeholders as its values,
     and a pattern matching each placeholder it holds; None unless it holds the authors and the title
     once each, and each other value at most once (a DOI shown in place of the link leaves it out)."""
     shape = json.loads(shape_json)
+    if _PLACEHOLDER_TEXT.search(json.dumps(shape["rest"])):  # a value citeproc hides could not be told from it
+        return None
     title = _TITLE + shape["ending"]
     page, page_written = {"range": (_PAGES, _PAGES_WRITTEN), "single": (_PAGE, _PAGE_WRITTEN)}.get(shape["page"], ("", ""))
     given = {"page": page, "URL": _URL if shape["URL"] else "", "DOI": _DOI if shape["DOI"] else ""}
@@ -178,12 +211,12 @@ def _frame(shape_json: str) -> tuple[str, re.Pattern] | None:
                                       if placeholder in frame))
 
 
-def _page_written(page: str | None) -> str | None:
+def _page_written(page: Any) -> str | None:
     """The page or page range as citeproc writes it (an en dash between two numbers); empty for no
     page, None for one it might write otherwise."""
     if page is None:
         return ""
-    span = _PAGE_SPAN.fullmatch(page)
+    span = _PAGE_SPAN.fullmatch(page) if isinstance(page, str) else None
     if span is None:
         return None
     return f"{span[1]}\u2013{span[2]}" if span[2] else span[1]
