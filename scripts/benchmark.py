@@ -29,6 +29,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -366,14 +367,9 @@ def pdf_speedup(project: Project, runs: int = 1) -> tuple[float, float]:
     """Seconds to read every PDF's facts with an empty cache on one worker, and on all cores: the
     median of ``runs`` of each, taken in turns (a busier moment of the machine slows both)."""
     paths = sorted((project.papers / "pdf").glob("*.pdf"))
-    times: list[tuple[int, list[float]]] = [(1, []), (os.cpu_count() or 1, [])]
-    for _ in range(runs):
-        for workers, seconds in times:
-            start = time.perf_counter()
-            pdf_facts(paths, PdfCache(project.build / "no-cache"), workers)
-            seconds.append(time.perf_counter() - start)
-    serial, parallel = (sorted(seconds)[(runs - 1) // 2] for _, seconds in times)
-    return serial, parallel
+    def read_all(workers: int) -> Callable[[], object]:
+        return lambda: pdf_facts(paths, PdfCache(project.build / "no-cache"), workers)
+    return timed_in_turns(runs, read_all(1), read_all(os.cpu_count() or 1))
 
 
 def apa_speedup(project: Project, runs: int = 1) -> tuple[float, float]:
@@ -383,15 +379,22 @@ def apa_speedup(project: Project, runs: int = 1) -> tuple[float, float]:
     volume = load(project)[0]
     assert volume is not None, f"{project.root} does not load"
     items = [csl_item(volume, paper) for paper in volume.cited_papers]
-    times: list[tuple[bool, list[float]]] = [(False, []), (True, [])]
+    def format_all(quick: Callable[[dict], str | None]) -> Callable[[], object]:
+        return lambda: TextCache().make_all("apa", items, citeproc_reference, workers=1, quick=quick)
+    return timed_in_turns(runs, format_all(lambda item: None), format_all(framed_reference))
+
+
+def timed_in_turns(runs: int, first: Callable[[], object], second: Callable[[], object]) -> tuple[float, float]:
+    """The median seconds of ``runs`` calls each of ``first`` and ``second``, made in turns: a busier
+    moment of the machine slows both."""
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(runs):
-        for framed, seconds in times:
+        for call, seconds in zip((first, second), times, strict=True):
             start = time.perf_counter()
-            TextCache().make_all("apa", items, citeproc_reference, workers=1,
-                                 quick=framed_reference if framed else lambda item: None)
+            call()
             seconds.append(time.perf_counter() - start)
-    whole, framed_seconds = (sorted(seconds)[(runs - 1) // 2] for _, seconds in times)
-    return whole, framed_seconds
+    first_median, second_median = (sorted(seconds)[(runs - 1) // 2] for seconds in times)
+    return first_median, second_median
 
 
 @dataclass

@@ -143,7 +143,7 @@ def citeproc_reference(item: dict) -> str:
     return text
 
 
-# Placeholders that citeproc writes as given (tests/test_apa.py): nothing in a frame but them reads so.
+# Placeholders that citeproc writes as given (tests/outputs/test_apa.py): nothing in a frame but them reads so.
 _AUTHOR = {"family": "Zqxauthor", "given": "Zqxgiven"}
 _AUTHOR_WRITTEN = "Zqxauthor, Z."
 _TITLE = "zqxtitle ZQXTITLE of the Zqxtitle"
@@ -242,10 +242,10 @@ def _name(author: dict) -> str | None:
     if set(author) != {"family", "given"} or not family or "," in family or family != " ".join(family.split()) \
             or family.endswith(".") or not given or _initialisable_name(author) != author:
         return None
-    words = [word.split("-") for word in given.split(" ")]
-    if not all(_initial_of(part) for word in words for part in word):
+    initials = [[_initial_of(part) for part in word.split("-")] for word in given.split(" ")]
+    if not all(all(word) for word in initials):
         return None
-    return f"{family}, " + " ".join("-".join(_initial_of(part) for part in word) for word in words)
+    return f"{family}, " + " ".join("-".join(word) for word in initials)
 
 
 def _initial_of(part: str) -> str:
