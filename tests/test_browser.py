@@ -66,7 +66,7 @@ def built_site(tmp_path_factory) -> Path:
     """The shipped archive, copied and built in a temporary folder: its site folder."""
     root = _archive_copy(tmp_path_factory.mktemp("site") / "archive")
     _build_in_shards(root)
-    assert len(json.loads((root / "_build" / "html" / "pagefind" / "merge.json").read_text())) == 4
+    assert len(json.loads((root / "_build" / "html" / "pagefind" / "merge.json").read_text())["shards"]) == 4
     return root / "_build" / "html"
 
 
@@ -377,7 +377,7 @@ def test_search_asks_for_the_list_of_shards_again_after_a_rebuild(browser, site,
     """A browser that searched before keeps the index's files (served as `proceedings serve` serves
     them: a day for pagefind/); a rebuild may change the list of shards, which is asked for again."""
     merge = built_site / "pagefind" / "merge.json"
-    shards = json.loads(merge.read_text())
+    merged = json.loads(merge.read_text())
     context = browser.new_context()  # no request routing: it would turn the browser's cache off
     try:
         page = context.new_page()
@@ -392,10 +392,10 @@ def test_search_asks_for_the_list_of_shards_again_after_a_rebuild(browser, site,
                            if "/pagefind-papers/" in url and "/pagefind-entry.json" in url})
 
         assert entries() == ["0", "1", "2", "3"]
-        merge.write_text(json.dumps(shards[:1]))  # as a rebuild with fewer papers leaves it
+        merge.write_text(json.dumps({**merged, "shards": merged["shards"][:1]}))  # as a rebuild with fewer papers leaves it
         assert entries() == ["0"]
     finally:
-        merge.write_text(json.dumps(shards))
+        merge.write_text(json.dumps(merged))
         context.close()
 
 
@@ -428,10 +428,65 @@ def test_search_finds_what_an_edited_abstract_says_now_after_each_rebuild(browse
         for word, before in (("zyxquasar", None), ("vorpaltron", "zyxquasar")):
             records.write_text(original.replace(sentence, f"{sentence} It mentions {word}."), "utf-8")
             _build_in_shards(root)
+            # Indexed apart from its shard, whose entry of the page is left out.
+            assert json.loads((root / "_build" / "html" / "pagefind" / "merge.json").read_text())["superseded"]
             assert f"It mentions {word}." in found(address, word)[title]
             if before:
                 assert title not in found(address, before)
         assert "Reynolds" in found(address, "Reynolds")[title]
+
+
+def test_a_paper_indexed_apart_is_filtered_and_counted_as_in_a_whole_index(browser, tmp_path):
+    """After an edit, the paper's page is indexed apart and its shard's entry left out (site/search.py):
+    the search page's API (the interface's own module) gives the same filters with the same counts,
+    and the same pages and counts for each filter, as the site built afresh from the same records; the
+    interface offers neither the revisions nor a keyword only the superseded entry has. (Results of
+    words differ otherwise with the shards: a shard lacking a word matches others that begin it, and the
+    page is scored against the few of its bundle.)"""
+    edited = _archive_copy(tmp_path / "edited")
+    _build_in_shards(edited)
+    records = edited / "papers" / "accepted.yml"
+    keywords = "keywords: [scaling laws, neural operators, turbulence, PDEs]"
+    records.write_text(records.read_text("utf-8").replace(keywords, keywords.replace("turbulence", "vorticity")), "utf-8")
+    _build_in_shards(edited)
+    assert len(json.loads((edited / "_build" / "html" / "pagefind" / "merge.json").read_text())["superseded"]) == 1
+    fresh = _archive_copy(tmp_path / "fresh")
+    shutil.copy(records, fresh / "papers" / "accepted.yml")
+    _build_in_shards(fresh)
+    asked = [{"keyword": ["vorticity"]}, {"keyword": ["turbulence"]}, {"keyword": ["PDEs"]}, {"track": ["Full papers"]},
+             {"type": ["Paper"]}, {"author": ["Jürgen Schäfer-Müller"]}]
+
+    def seen(address: str) -> tuple[list, list[str]]:
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            page.goto(f"{address}search.html?q=vorticity")
+            _wait_for_results(page)
+            offered = page.evaluate("""async (asked) => {
+                const api = await import(new URL("_static/proceedings-pagefind/pagefind.js", location.href).href);
+                const pages = async (found) => (await Promise.all(found.results.map((result) => result.data())))
+                    .map((data) => data.url).sort();
+                const filtered = [];
+                for (const filters of asked) {
+                    const found = await api.search(null, {filters});
+                    filtered.push([filters, await pages(found), found.filters]);
+                }
+                return [await api.filters(), filtered];
+            }""", asked)
+            page.locator(".pagefind-ui__filter-name", has_text="Keyword").click()
+            return offered, page.locator(".pagefind-ui__filter-panel").inner_text().split("\n")
+        finally:
+            context.close()
+
+    with _served(edited / "_build" / "html") as apart, _served(fresh / "_build" / "html") as whole:
+        offered, panel = seen(apart)
+        assert offered == seen(whole)[0]
+    everything, filtered = offered
+    assert "revision" not in everything and "vorticity" in everything["keyword"] and "turbulence" not in everything["keyword"]
+    assert filtered[0][1] and not filtered[1][1]  # the page under its new keyword, none under its old
+    assert sum(everything["track"].values()) == everything["type"]["Paper"]  # each paper counted once
+    assert not any(line.lower().startswith(("revision", "turbulence")) for line in panel), panel
+    assert any(line.startswith("vorticity") for line in panel), panel
 
 
 @pytest.mark.parametrize("width", [375, 1200])

@@ -11,7 +11,7 @@ import threading
 import time
 
 from proceedings.site import search
-from proceedings.site.search import PRIMARY, SHARDS, SiteIndex, bundles, index_site, shard_count, shard_starts
+from proceedings.site.search import PRIMARY, RECENT, SHARDS, SiteIndex, bundles, index_site, shard_count, shard_starts
 
 
 def _page(site, path, words):
@@ -61,7 +61,8 @@ def test_only_bundles_with_changed_pages_are_indexed_again(tmp_path, monkeypatch
     state = tmp_path / "work" / "search.json"
     everything = bundles(site, papers)
     assert index_site(site, papers, state) == dict.fromkeys(everything, True)
-    assert json.loads((site / PRIMARY / "merge.json").read_text()) == [f"../{SHARDS}/{n}/" for n in range(3)]
+    assert json.loads((site / PRIMARY / "merge.json").read_text()) == {"shards": [f"../{SHARDS}/{n}/" for n in range(3)],
+                                                                       "superseded": []}
     for name in everything:
         assert (site / name / "pagefind-entry.json").is_file()
     assert index_site(site, papers, state) == {}
@@ -86,7 +87,7 @@ def test_only_bundles_with_changed_pages_are_indexed_again(tmp_path, monkeypatch
         papers.discard(f"book/papers/p{number}.html")
     assert index_site(site, papers, state) == {PRIMARY: True}
     assert not (site / SHARDS).exists()
-    assert json.loads((site / PRIMARY / "merge.json").read_text()) == []
+    assert json.loads((site / PRIMARY / "merge.json").read_text()) == {"shards": [], "superseded": []}
 
 
 def _files(folder):
@@ -220,3 +221,78 @@ def test_shards_sphinx_has_written_are_indexed_while_it_writes_and_checked_again
     assert index.finish() == dict.fromkeys([PRIMARY, f"{SHARDS}/0", f"{SHARDS}/1", f"{SHARDS}/2"], True)
     assert sorted(name for name, _ in runs[2:]) == [PRIMARY, f"{SHARDS}/1", f"{SHARDS}/2"]  # shard 0 not again
     assert index_site(site, papers, state) == {}  # and all recorded as current
+
+
+def _revised(site, number: int, words: str, revision: str, around: str = "") -> None:
+    """A paper page that carries its search revision, as the extension writes it; ``around`` stands for
+    what the revision does not cover (the links to the pages beside it)."""
+    (site / "book/papers").mkdir(parents=True, exist_ok=True)
+    (site / f"book/papers/p{number:02}.html").write_text(
+        f"<html lang='en'><body><nav>{around}</nav><main data-pagefind-body><h1>{words}</h1><p>{words} in a paragraph.</p>"
+        f'<span data-pagefind-filter="revision:{revision}"></span></main></body></html>', "utf-8")
+
+
+def _merged(site) -> dict:
+    return json.loads((site / PRIMARY / "merge.json").read_text())
+
+
+def test_a_few_changed_paper_pages_are_indexed_apart_and_their_entries_in_the_shard_superseded(tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_SIZE", 20)
+    site, state = tmp_path / "html", tmp_path / "work" / "search.json"
+    _page(site, "book/welcome.html", "welcome")
+    for number in range(40):
+        _revised(site, number, f"paper{number} topic", f"{number:010x}")
+    papers = {f"book/papers/p{number:02}.html" for number in range(40)}
+    first, second = f"{SHARDS}/0", f"{SHARDS}/1"
+    assert index_site(site, papers, state) == {PRIMARY: True, first: True, second: True}
+    shard_files = _files(site / first)
+
+    _revised(site, 5, "paper5 revised", "5" * 10)
+    assert index_site(site, papers, state) == {RECENT: True}
+    assert _merged(site) == {"shards": [f"../{first}/", f"../{second}/", f"../{RECENT}/"], "superseded": [f"{5:010x}"]}
+    assert _files(site / first) == shard_files  # the shard is not indexed again
+    assert b"paper5 revised" in b"".join(gzip.decompress(data) for name, data in _files(site / RECENT).items()
+                                          if name.startswith("fragment/"))
+    # Written again with the same revision (its links changed): nothing to index.
+    _revised(site, 6, "paper6 topic", f"{6:010x}", around="a link to a new paper")
+    assert index_site(site, papers, state) == {}
+    _revised(site, 5, "paper5 revised again", "6" * 10)
+    _revised(site, 7, "paper7 revised", "7" * 10)
+    assert index_site(site, papers, state) == {RECENT: True}
+    assert _merged(site)["superseded"] == [f"{5:010x}", f"{7:010x}"]  # the shard's entries, not the last bundle's
+
+    # A third page of the shard (more than a tenth of it): the shard is indexed again, and nothing apart.
+    _revised(site, 8, "paper8 revised", "8" * 10)
+    assert index_site(site, papers, state) == {first: True}
+    assert _merged(site) == {"shards": [f"../{first}/", f"../{second}/"], "superseded": []}
+    assert not (site / RECENT).exists()
+
+    # A paper removed, one added to a shard's run, one changed back to what its shard holds.
+    (site / "book/papers/p30.html").unlink()
+    papers.discard("book/papers/p30.html")
+    _revised(site, 35, "paper35 revised", "9" * 10)
+    assert index_site(site, papers, state) == {RECENT: True}
+    assert _merged(site)["superseded"] == [f"{30:010x}", f"{35:010x}"]
+    _revised(site, 35, "paper35 topic", f"{35:010x}")
+    (site / "book/papers/p305.html").write_bytes((site / "book/papers/p35.html").read_bytes().replace(
+        f"{35:010x}".encode(), b"a" * 10))
+    papers.add("book/papers/p305.html")
+    assert index_site(site, papers, state) == {RECENT: True}
+    assert _merged(site)["superseded"] == [f"{30:010x}"]
+    assert json.loads(state.read_text())["bundles"][RECENT] == {"book/papers/p305.html": "revision:" + "a" * 10}
+
+
+def test_a_page_whose_old_revision_another_page_now_has_is_indexed_with_its_shard(tmp_path, monkeypatch):
+    """The search page leaves out a superseded revision wherever it is: a page holding it again (one
+    moved into another shard's run, or a copy) would be left out too."""
+    monkeypatch.setattr(search, "SHARD_SIZE", 20)
+    site, state = tmp_path / "html", tmp_path / "work" / "search.json"
+    _page(site, "book/welcome.html", "welcome")
+    for number in range(40):
+        _revised(site, number, f"paper{number} topic", f"{number:010x}")
+    papers = {f"book/papers/p{number:02}.html" for number in range(40)}
+    index_site(site, papers, state)
+    _revised(site, 5, "paper5 revised", "5" * 10)
+    _revised(site, 36, "paper5 topic", f"{5:010x}")
+    assert index_site(site, papers, state) == {f"{SHARDS}/0": True, RECENT: True}
+    assert _merged(site)["superseded"] == [f"{36:010x}"]

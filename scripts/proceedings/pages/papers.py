@@ -38,7 +38,8 @@ def _paper_front(volume: Proceedings, paper: Paper) -> dict:
 
 def paper_search_data(volume: Proceedings, paper: Paper) -> dict:
     """What search filters the paper by (type, track, session, award, keyword, author) and shows
-    beside it (its authors). Pagefind matches names with or without their accents itself (and the
+    beside it (its authors), and that its page carries its search revision, by which a rebuild may
+    index it apart from its shard (``site/search.py``). Pagefind matches names with or without their accents itself (and the
     extension writes those with letters it does not match, Ł or ø, in ASCII beside them)."""
     track = volume.track_of(paper)
     sessions = list(dict.fromkeys([*([paper.session] if paper.session else []),
@@ -50,7 +51,7 @@ def paper_search_data(volume: Proceedings, paper: Paper) -> dict:
                           for author in paper.authors]}
     names = ", ".join(author.name for author in paper.authors)
     return {"filters": {key: values for key, values in filters.items() if values},
-            "meta": {"title": plain(paper.title), "authors": names}}
+            "meta": {"title": plain(paper.title), "authors": names}, "revision": True}
 
 
 def session_name(volume: Proceedings, slot: Slot) -> str:

@@ -13,14 +13,14 @@ pages the table of contents does not list) and ``proceedings_page_log`` (default
 which the name of each page is appended as Sphinx begins to write it; the build sets it to index the
 pages written for search while Sphinx writes the others). It adds its static files and templates to the search
 paths, and gives sphinxext-opengraph its site URL and name from ``html_baseurl`` and ``html_title``
-when they are unset. A page opts
-in with a ``% proceedings: {json}`` line right after its front matter (``myst.front_matter`` writes
-it from a ``proceedings`` value): ``{"title": "...", "meta": [[name, content], ...], "links":
-[{"rel": ..., "type": ..., "href": ...}], "jsonld": {...}, "search": {"filters": {...}, "meta": {...},
-"index": true}, "metadata": {...}, "generated": true}``; ``"index": false`` keeps a page out of the
-search index, ``metadata`` is added to the page's metadata as front matter would be (the Open Graph
-overrides), and ``"generated": true`` (``myst.page`` writes it) spares the page the transforms of
-``lean``.
+when they are unset. A page opts in with a ``% proceedings: {json}`` line right after its front
+matter (``myst.front_matter`` writes it from a ``proceedings`` value): ``{"title": "...", "meta":
+[[name, content], ...], "links": [{"rel": ..., "type": ..., "href": ...}], "jsonld": {...},
+"search": {"filters": {...}, "meta": {...}, "index": true, "revision": true}, "metadata": {...},
+"generated": true}``; ``"index": false`` keeps a page out of the search index, ``"revision": true``
+gives it its search revision (``util.search_revision``), ``metadata`` is added to the page's
+metadata as front matter would be (the Open Graph overrides), and ``"generated": true``
+(``myst.page`` writes it) spares the page the transforms of ``lean``.
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ from .. import __version__
 from ..util import myst
 from ..util.files import read_json, write_if_changed
 from ..util.latex import math_as_text
+from ..util.search_revision import revision, revision_filter
 from ..util.text import latin_beyond_ascii, latin_in_ascii, paragraphs_of
 from . import debuglog, libyaml, mathml, memory, once
 from .icons import trim_icons
@@ -350,8 +351,10 @@ def _html_page_context(app: Sphinx, pagename: str, templatename: str, context: d
             group["buttons"] = [button for button in group["buttons"] if button.get("label") != "download-source-button"]
     search = data.get("search", {})
     if "body" in context and doctree is not None and search.get("index", True):
-        extra = search_data(search)
-        context["body"] = f'<div data-pagefind-body>{context["body"]}{extra}</div>'
+        indexed = f'{context["body"]}{search_data(search)}'
+        if search.get("revision"):
+            indexed += revision_filter(revision(pagename, app.config.language or "", indexed))
+        context["body"] = f'<div data-pagefind-body>{indexed}</div>'
     context["script_files"] = [_deferred(script) for script in context.get("script_files", []) if _wanted(script)]
     sheets = context.get("css_files", [])
     context["css_files"] = [sheet for sheet in sheets if "thebe" not in str(getattr(sheet, "filename", sheet))]

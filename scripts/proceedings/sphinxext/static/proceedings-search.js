@@ -2,7 +2,8 @@
 // submits there), which then follows the query typed. Filters and the authors line come from the
 // pages' data-pagefind-* elements.
 // Large volumes index their papers in shards (see proceedings/site/search.py); pagefind/merge.json lists
-// them, relative to the main bundle, and the UI merges their results with its own.
+// them, relative to the main bundle, and the UI merges their results with its own, leaving out the
+// revisions of pages the shards hold that merge.json names as superseded (proceedings-pagefind/pagefind.js).
 "use strict";
 
 // This script, whose folder holds the module the interface imports Pagefind's API from (below).
@@ -44,9 +45,9 @@ window.addEventListener("DOMContentLoaded", async () => {
   }
   const script = document.querySelector('script[src$="pagefind/pagefind-ui.js"]');
   const bundle = new URL(".", script.src);
-  let shards = null;
+  let merged = null;
   try {
-    shards = await shardPaths(bundle);
+    merged = await mergedIndex(bundle);
   } catch (error) {
     console.warn("Search: the list of index shards could not be read; searching the main index only.", error);
   }
@@ -55,7 +56,9 @@ window.addEventListener("DOMContentLoaded", async () => {
   const ui = new PagefindUI({
     element: "#proceedings-search", showSubResults: false, showImages: false,
     bundlePath: new URL("proceedings-pagefind/", SCRIPT.src).pathname,
-    mergeIndex: (shards ?? []).map((path) => ({bundlePath: new URL(path, bundle).pathname})),
+    mergeIndex: (merged?.shards ?? []).map((path, index) => ({
+      bundlePath: new URL(path, bundle).pathname, ...(index === 0 ? {supersedes: merged.superseded} : {}),
+    })),
   });
   const search = document.querySelector("#proceedings-search");
   const kept = takeKeptQuery();
@@ -65,7 +68,7 @@ window.addEventListener("DOMContentLoaded", async () => {
     addressed(query); // one sent from another page's box, or a link, may be too long for an address
   }
   followTheQuery(search);
-  reloadOnceTheIndexChanged(bundle, shards);
+  reloadOnceTheIndexChanged(bundle, merged);
   sayWhenOffline(search);
 });
 
@@ -91,8 +94,8 @@ function followTheQuery(search) {
 // none of a changed page's new words (and asks for files that are gone). It is then loaded again, with
 // its query. The index is asked for beside Pagefind's own first look at it, with the shards the
 // page merged (asked for again when it could not read them).
-function reloadOnceTheIndexChanged(bundle, shards) {
-  const opened = indexVersion(bundle, shards);
+function reloadOnceTheIndexChanged(bundle, merged) {
+  const opened = indexVersion(bundle, merged);
   const reloadIfChanged = async () => {
     const [before, now] = await Promise.all([opened, indexVersion(bundle)]);
     if (before !== null && now !== null && before !== now) {
@@ -141,25 +144,28 @@ function sayWhenOffline(search) {
 
 // The site's index as it is now: its bundles (the main one and the shards merge.json lists, or
 // those given, as just read) and the metadata file each names for each language, which
-// changes with its words; null when they cannot be asked for (offline): nothing to compare then.
-async function indexVersion(bundle, shards = null) {
+// changes with its words, and the revisions left out; null when they cannot be asked for (offline):
+// nothing to compare then.
+async function indexVersion(bundle, merged = null) {
   try {
-    const bundles = [bundle.href, ...(shards ?? await shardPaths(bundle)).map((path) => new URL(path, bundle).href)];
+    const {shards, superseded} = merged ?? await mergedIndex(bundle);
+    const bundles = [bundle.href, ...shards.map((path) => new URL(path, bundle).href)];
     const entries = await Promise.all(bundles.map(async (url) => (await fetch(new URL("pagefind-entry.json", url),
                                                                               {cache: "no-cache"})).json()));
-    return JSON.stringify(entries.map((entry, index) => [bundles[index], entry.languages]));
+    return JSON.stringify([entries.map((entry, index) => [bundles[index], entry.languages]), superseded]);
   } catch (error) {
     return null;
   }
 }
 
-// The shards' bundles as pagefind/merge.json lists them, relative to the main bundle (none when it is
-// not there: a small volume). Asked for again each time: a rebuild may change the shards, and a host
-// may let the browser keep the file (Pagefind asks for its own entry file with a time stamp for the
-// same reason).
-async function shardPaths(bundle) {
+// The shards' bundles as pagefind/merge.json lists them, relative to the main bundle, and the
+// revisions of pages they hold that are no longer the pages' (none when it is not there: a small
+// volume). Asked for again each time: a rebuild may change the shards, and a host may let the browser
+// keep the file (Pagefind asks for its own entry file with a time stamp for the same reason).
+async function mergedIndex(bundle) {
   const response = await fetch(new URL("merge.json", bundle), {cache: "no-cache"});
-  return response.ok ? response.json() : [];
+  const merged = response.ok ? await response.json() : {};
+  return {shards: merged.shards ?? [], superseded: merged.superseded ?? []};
 }
 
 // Where the query is kept while the page loads itself again: a query too long for the address is not
