@@ -288,7 +288,7 @@ def _zipped_and_published(project: Project, put: tuple[Future[FilesPut], Future[
 
     def publish_site() -> Path:
         return publish(project.work_html, project.sites, project.html, late, read_and_zipped,
-                       {*files.result().names, *late}, site_as_built, site_written)
+                       lambda: {*files.result().names, *late}, site_as_built, site_written)
 
     def read_and_zipped() -> None:
         try:

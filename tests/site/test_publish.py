@@ -199,7 +199,7 @@ def test_files_only_ever_replaced_whole_are_linked_and_the_others_copied(tmp_pat
     for name in ("index.html", "book/paper.pdf", "pagefind/pagefind.js", SITE_ZIP):
         (built / name).parent.mkdir(parents=True, exist_ok=True)
         (built / name).write_text(f"first {name}")
-    snapshot = publish(built, sites, link, whole={"book/paper.pdf", SITE_ZIP, "pagefind/"})
+    snapshot = publish(built, sites, link, whole=lambda: {"book/paper.pdf", SITE_ZIP, "pagefind/"})
     inode = {name: ((built / name).stat().st_ino, (snapshot / name).stat().st_ino)
              for name in ("index.html", "book/paper.pdf", "pagefind/pagefind.js", SITE_ZIP)}
     assert [name for name, (made, staged) in inode.items() if made == staged] == ["book/paper.pdf", "pagefind/pagefind.js",
@@ -212,7 +212,7 @@ def test_files_only_ever_replaced_whole_are_linked_and_the_others_copied(tmp_pat
         page.write("second index.html")
     assert {name: text.decode() for name, text in _snapshot_files(snapshot).items()} == {
         name: f"first {name}" for name in ("index.html", "book/paper.pdf", "pagefind/pagefind.js", SITE_ZIP)}
-    second = publish(built, sites, link, whole={"book/paper.pdf", SITE_ZIP, "pagefind/"})
+    second = publish(built, sites, link, whole=lambda: {"book/paper.pdf", SITE_ZIP, "pagefind/"})
     assert {name: text.decode() for name, text in _snapshot_files(second).items()} == {
         name: f"second {name}" for name in ("index.html", "book/paper.pdf", "pagefind/pagefind.js", SITE_ZIP)}
 

@@ -19,7 +19,7 @@ from .errors import PublishError
 
 
 def publish(built: Path, sites: Path, link: Path, late: tuple[str, ...] = (),
-            ready: Callable[[], object] = lambda: None, whole: Collection[str] = (),
+            ready: Callable[[], object] = lambda: None, whole: Callable[[], Collection[str]] = tuple,
             listed: Callable[[], dict[str, list[int]]] | None = None,
             written: Callable[[], object] = lambda: None) -> Path:
     """Publish ``built`` as a new snapshot under ``sites`` and switch ``link`` to it atomically.
@@ -29,7 +29,9 @@ def publish(built: Path, sites: Path, link: Path, late: tuple[str, ...] = (),
     snapshot before it, which stays until then (see :func:`_recycled_folder`), its files changed into
     ``built``'s: an unchanged file is kept, a file unchanged since the previous snapshot a hard link to
     its copy there, the rest copies, since the next build rewrites Sphinx's files in ``built`` in
-    place, except those ``whole`` names (files, and folders ending with a slash): files that are only
+    place, except those ``whole()`` names (files, and folders ending with a slash; asked once ``built``
+    is written, so that the snapshots are read while the files beside the pages are still being
+    made, which took the edit of an abstract 0.5 s at 1,000 papers): files that are only
     ever replaced whole, by a new file renamed into place, are hard links to ``built``'s (copying the
     200 MB of PDFs, previews, search index and zip of a 1,000-paper site took seconds). Nothing is
     done when the published site already holds exactly the built files.
@@ -44,6 +46,7 @@ def publish(built: Path, sites: Path, link: Path, late: tuple[str, ...] = (),
     published = file_signatures(previous) if previous else {}
     staging, staged = _recycled_folder(sites, previous)
     written()
+    kept_whole = whole()
     files = listed() if listed else without(file_signatures(built), late)
     waited = previous is not None and files == without(published, late)
     if waited:  # only the late files can have changed: nothing is published if they did not
@@ -56,12 +59,12 @@ def publish(built: Path, sites: Path, link: Path, late: tuple[str, ...] = (),
     made_late = among(late)
     try:
         _remove(staging, [name for name in staged if name not in files and not made_late(name)])
-        _stage(files, built, staging, previous, published, staged, whole)
+        _stage(files, built, staging, previous, published, staged, kept_whole)
         if not waited:
             ready()
         now_late = signatures_among(built, late)
         _remove(staging, [name for name in staged if made_late(name) and name not in now_late])
-        _stage(now_late, built, staging, previous, published, staged, whole)
+        _stage(now_late, built, staging, previous, published, staged, kept_whole)
     except BaseException:  # the search index or the zip failed: nothing is published
         remove_tree(staging)
         raise
