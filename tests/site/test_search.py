@@ -11,7 +11,17 @@ import threading
 import time
 
 from proceedings.site import search
-from proceedings.site.search import PRIMARY, RECENT, SHARDS, SiteIndex, bundles, index_site, shard_count, shard_starts
+from proceedings.site.search import (
+    BALLAST_REVISION,
+    PRIMARY,
+    RECENT,
+    SHARDS,
+    SiteIndex,
+    bundles,
+    index_site,
+    shard_count,
+    shard_starts,
+)
 
 
 def _page(site, path, words):
@@ -195,7 +205,7 @@ def test_shards_sphinx_has_written_are_indexed_while_it_writes_and_checked_again
     state = tmp_path / "work" / "search.json"
     runs = []
 
-    def index_bundle(site, pages, staging, output, reuse):  # Pagefind's run, noted
+    def index_bundle(site, pages, staging, output, reuse, ballast=()):  # Pagefind's run, noted
         runs.append((output.relative_to(site).as_posix(), threading.current_thread().name))
         output.mkdir(parents=True, exist_ok=True)
         (output / "pagefind-entry.json").write_text("{}")
@@ -249,17 +259,23 @@ def test_a_few_changed_paper_pages_are_indexed_apart_and_their_entries_in_the_sh
 
     _revised(site, 5, "paper5 revised", "5" * 10)
     assert index_site(site, papers, state) == {RECENT: True}
-    assert _merged(site) == {"shards": [f"../{first}/", f"../{second}/", f"../{RECENT}/"], "superseded": [f"{5:010x}"]}
+    assert _merged(site) == {"shards": [f"../{first}/", f"../{second}/", f"../{RECENT}/"],
+                             "superseded": [f"{5:010x}", BALLAST_REVISION]}
     assert _files(site / first) == shard_files  # the shard is not indexed again
-    assert b"paper5 revised" in b"".join(gzip.decompress(data) for name, data in _files(site / RECENT).items()
-                                          if name.startswith("fragment/"))
+    fragments = [json.loads(gzip.decompress(data)[12:]) for name, data in _files(site / RECENT).items()
+                 if name.startswith("fragment/")]
+    revisions = {fragment["url"].rsplit("/", 1)[1]: fragment["filters"]["revision"] for fragment in fragments}
+    assert revisions.pop("p05.html") == ["5" * 10] and "paper5 revised" in json.dumps(fragments)
+    # The ballast: other pages, their entries superseded, spread over the shards.
+    assert len(revisions) == search.BALLAST
+    assert set(map(tuple, revisions.values())) == {(BALLAST_REVISION,)} and {"p00.html", "p38.html"} <= set(revisions)
     # Written again with the same revision (its links changed): nothing to index.
     _revised(site, 6, "paper6 topic", f"{6:010x}", around="a link to a new paper")
     assert index_site(site, papers, state) == {}
     _revised(site, 5, "paper5 revised again", "6" * 10)
     _revised(site, 7, "paper7 revised", "7" * 10)
     assert index_site(site, papers, state) == {RECENT: True}
-    assert _merged(site)["superseded"] == [f"{5:010x}", f"{7:010x}"]  # the shard's entries, not the last bundle's
+    assert _merged(site)["superseded"] == [f"{5:010x}", f"{7:010x}", BALLAST_REVISION]  # the shard's, not the last bundle's
 
     # A third page of the shard (more than a tenth of it): the shard is indexed again, and nothing apart.
     _revised(site, 8, "paper8 revised", "8" * 10)
@@ -272,14 +288,14 @@ def test_a_few_changed_paper_pages_are_indexed_apart_and_their_entries_in_the_sh
     papers.discard("book/papers/p30.html")
     _revised(site, 35, "paper35 revised", "9" * 10)
     assert index_site(site, papers, state) == {RECENT: True}
-    assert _merged(site)["superseded"] == [f"{30:010x}", f"{35:010x}"]
+    assert _merged(site)["superseded"] == [f"{30:010x}", f"{35:010x}", BALLAST_REVISION]
     _revised(site, 35, "paper35 topic", f"{35:010x}")
     (site / "book/papers/p305.html").write_bytes((site / "book/papers/p35.html").read_bytes().replace(
         f"{35:010x}".encode(), b"a" * 10))
     papers.add("book/papers/p305.html")
     assert index_site(site, papers, state) == {RECENT: True}
-    assert _merged(site)["superseded"] == [f"{30:010x}"]
-    assert json.loads(state.read_text())["bundles"][RECENT] == {"book/papers/p305.html": "revision:" + "a" * 10}
+    assert _merged(site)["superseded"] == [f"{30:010x}", BALLAST_REVISION]
+    assert json.loads(state.read_text())["bundles"][RECENT]["book/papers/p305.html"] == "revision:" + "a" * 10
 
 
 def test_a_page_whose_old_revision_another_page_now_has_is_indexed_with_its_shard(tmp_path, monkeypatch):
@@ -295,4 +311,4 @@ def test_a_page_whose_old_revision_another_page_now_has_is_indexed_with_its_shar
     _revised(site, 5, "paper5 revised", "5" * 10)
     _revised(site, 36, "paper5 topic", f"{5:010x}")
     assert index_site(site, papers, state) == {f"{SHARDS}/0": True, RECENT: True}
-    assert _merged(site)["superseded"] == [f"{36:010x}"]
+    assert _merged(site)["superseded"] == [f"{36:010x}", BALLAST_REVISION]

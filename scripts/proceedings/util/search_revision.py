@@ -37,3 +37,9 @@ def written_revision(html: bytes) -> str | None:
     text, in which an author could have typed the element), or None when it carries none."""
     found = _WRITTEN.findall(html[-8192:]) or _WRITTEN.findall(html)
     return found[-1].decode() if found else None
+
+
+
+def with_revision(html: bytes, value: str) -> bytes:
+    """The built page ``html`` with the revision it carries replaced by ``value``."""
+    return _WRITTEN.sub(f'data-pagefind-filter="{REVISION_FILTER}:{value}"'.encode(), html)
