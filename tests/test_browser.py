@@ -351,7 +351,7 @@ def test_a_query_with_a_ligature_finds_the_letters(open_page):
 def test_search_lists_the_pages_holding_every_word_first_across_the_shards(open_page, query, title):
     """A shard without a word of the query lists partial matches, scored against its own pages
     (site/search.py): Pagefind's order put a talk first for both queries, which a single index gives
-    this paper alone. The pages holding every word come first (proceedings-pagefind/pagefind.js), and
+    this paper alone. The pages holding every word come first (sphinxext/search_api/pagefind.js), and
     nothing is left out: as many results as Pagefind's own."""
     page = _search(open_page, query)
     assert _titles(page)[0] == title
@@ -463,7 +463,8 @@ def test_a_paper_indexed_apart_is_filtered_and_counted_as_in_a_whole_index(brows
             page.goto(f"{address}search.html?q=vorticity")
             _wait_for_results(page)
             offered = page.evaluate("""async (asked) => {
-                const api = await import(new URL("_static/proceedings-pagefind/pagefind.js", location.href).href);
+                const script = document.querySelector("script[data-search-api]");  // the interface's own module
+                const api = await import(new URL(`${script.dataset.searchApi}pagefind.js`, script.src).href);
                 const pages = async (found) => (await Promise.all(found.results.map((result) => result.data())))
                     .map((data) => data.url).sort();
                 const filtered = [];

@@ -18,7 +18,7 @@ changed since their shard was indexed (or that were added to its run) are indexe
 bundle :data:`RECENT`, until more than a tenth of the shard's pages changed (:data:`RECENT_SHARE`).
 ``merge.json`` lists the revisions the shards hold that are no longer the pages' (those of pages
 changed or removed since), and the search page leaves them out of its results and filter counts
-(``sphinxext/static/proceedings-pagefind/pagefind.js``). An edited abstract is then indexed in a tenth
+(``sphinxext/search_api/pagefind.js``). An edited abstract is then indexed in a tenth
 of a second rather than with the 250 pages of its shard (1.1-1.5 s at 1,000 papers, the largest part of
 the rebuild). The price: a page indexed apart is scored against the few pages of its bundle, as a
 shard's are against its own (below), until its shard is indexed again (a cold build indexes every
@@ -27,7 +27,7 @@ shard whole).
 The price of shards: each ignores the words of a query it does not hold (or matches, for a word it
 lacks, the longest word it holds that begins it), so a query with a rare word also lists partial
 matches from the shards without it, scored against their own pages. The search page's interface
-lists the pages that hold every word first (``sphinxext/static/proceedings-pagefind/pagefind.js``).
+lists the pages that hold every word first (``sphinxext/search_api/pagefind.js``).
 """
 
 from __future__ import annotations
@@ -214,7 +214,9 @@ class SiteIndex:
                  and (changes := self._changes_apart(name, states[name], live)) is not None}
         ballast: list[str] = []
         if recent := sorted(page for changed, _ in apart.values() for page in changed):
-            ballast = _ballast([page for name in apart for page in grouped[name]], recent)
+            # Only pages that carry a revision, which the copy's replaces: another would be listed twice.
+            ballast = _ballast([page for name in apart for page in grouped[name]
+                                if states[name][page].startswith(f"{REVISION_FILTER}:")], recent)
             grouped[RECENT] = [*recent, *ballast]
             states[RECENT] = {page: self.known[page][-1] for page in recent} | \
                 {page: f"{BALLAST_REVISION}:{self.known[page][-1]}" for page in ballast}

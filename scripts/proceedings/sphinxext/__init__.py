@@ -582,6 +582,38 @@ def not_found_page(base_url: str, title: str) -> str:
             "</body></html>\n")
 
 
+_SEARCH_SCRIPT = _HERE / "static" / "proceedings-search.js"
+_SEARCH_API = _HERE / "search_api" / "pagefind.js"
+"""The module Pagefind's interface imports its API from (``bundlePath``): Pagefind's, the results
+ordered across the shards and the superseded entries left out (``site/search.py``)."""
+
+
+def _search_api_folder() -> str:
+    """The folder of ``_static/`` the search API module is published in, named by its contents, as the
+    search page's script is asked for with its digest: hosts keep ``_static/`` for long (a day under
+    ``proceedings serve``), and a browser that kept the last version of either searched with it (the
+    page's script of stop 59 could not read stop 60's ``merge.json``: no search at all)."""
+    return f"proceedings-pagefind-{hashlib.sha256(_SEARCH_API.read_bytes()).hexdigest()[:10]}"
+
+
+def _search_page_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The search page's script by its digest, and the folder of the API module it gives the interface."""
+    if pagename == "search":
+        context["proceedings_search_version"] = hashlib.sha256(_SEARCH_SCRIPT.read_bytes()).hexdigest()[:10]
+        context["proceedings_search_api"] = f"{_search_api_folder()}/"
+
+
+def _publish_search_api(app: Sphinx, exception: Exception | None) -> None:
+    """Put the search API module in its folder of ``_static/``, and remove its earlier versions."""
+    if exception is not None or not isinstance(app.builder, StandaloneHTMLBuilder):
+        return
+    static, current = Path(app.outdir) / "_static", _search_api_folder()
+    for old in static.glob("proceedings-pagefind*"):
+        if old.name != current:
+            shutil.rmtree(old)
+    write_if_changed(static / current / "pagefind.js", _SEARCH_API.read_text("utf-8"))
+
+
 def _without_sphinx_search(app: Sphinx) -> None:
     # Pagefind is the search; Sphinx's own index cost an eighth of the build (stemming every word)
     # and was loaded by every page. The search page is still written, from our search.html.
@@ -719,6 +751,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _take_checked_templates, priority=400)
     app.connect("html-page-context", _give_checked_templates, priority=600)
     app.connect("html-page-context", _html_page_context, priority=900)
+    app.connect("html-page-context", _search_page_assets)
     app.connect("html-page-context", _meta_description, priority=400)
     app.connect("html-page-context", _log_page, priority=100)
     app.connect("doctree-read", _unescaped_links)
@@ -729,6 +762,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("build-finished", _trim_icons)
     app.connect("build-finished", _remove_old_sources)
     app.connect("build-finished", _remove_theme_macros)
+    app.connect("build-finished", _publish_search_api)
     app.connect("build-finished", _remove_pages_of_removed_documents)
     app.connect("build-finished", _remove_stale_root_redirect, priority=400)  # before sphinx-external-toc's
     # Each page's data is read from its source wherever it is asked for (a reading worker's is not

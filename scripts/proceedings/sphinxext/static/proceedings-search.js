@@ -3,10 +3,11 @@
 // pages' data-pagefind-* elements.
 // Large volumes index their papers in shards (see proceedings/site/search.py); pagefind/merge.json lists
 // them, relative to the main bundle, and the UI merges their results with its own, leaving out the
-// revisions of pages the shards hold that merge.json names as superseded (proceedings-pagefind/pagefind.js).
+// revisions of pages the shards hold that merge.json names as superseded (proceedings/sphinxext/search_api/pagefind.js).
 "use strict";
 
-// This script, whose folder holds the module the interface imports Pagefind's API from (below).
+// This script, whose folder holds the module the interface imports Pagefind's API from, in the folder
+// its data-search-api attribute names (below).
 const SCRIPT = document.currentScript;
 
 // Opened as a file (the offline zip), the browser refuses Pagefind its index: say what to do instead
@@ -52,10 +53,10 @@ window.addEventListener("DOMContentLoaded", async () => {
     console.warn("Search: the list of index shards could not be read; searching the main index only.", error);
   }
   // The interface imports Pagefind's API from its bundlePath: ours, which puts the pages holding every
-  // word first across the shards (proceedings-pagefind/pagefind.js), then loads the main index as usual.
+  // word first across the shards (proceedings/sphinxext/search_api/pagefind.js), then loads the main index as usual.
   const ui = new PagefindUI({
     element: "#proceedings-search", showSubResults: false, showImages: false,
-    bundlePath: new URL("proceedings-pagefind/", SCRIPT.src).pathname,
+    bundlePath: new URL(SCRIPT.dataset.searchApi, SCRIPT.src).pathname,
     mergeIndex: (merged?.shards ?? []).map((path, index) => ({
       bundlePath: new URL(path, bundle).pathname, ...(index === 0 ? {supersedes: merged.superseded} : {}),
     })),

@@ -19,8 +19,7 @@
 // 184 queries: the first result is the one a single index gives in 172 (126 in Pagefind's order).
 export * from "../../pagefind/pagefind.js";
 import {
-  debouncedSearch as debouncedShards, filters as shardFilters, mergeIndex as mergeShard, preload as preloadShards,
-  search as searchShards,
+  filters as shardFilters, mergeIndex as mergeShard, preload as preloadShards, search as searchShards,
 } from "../../pagefind/pagefind.js";
 
 // Past this many words (a pasted abstract), Pagefind's order: each word costs a search of every shard.
@@ -81,8 +80,13 @@ export async function preload(term, options) {
   return preloadShards(term, current(options));
 }
 
-export async function debouncedSearch(term, options, timeout) {
-  return shown(await debouncedShards(term, current(options), timeout));
+// Pagefind's own calls its own search: this one waits as it does, then searches as above.
+let debounced = 0;
+
+export async function debouncedSearch(term, options, timeout = 300) {
+  const call = ++debounced;
+  await new Promise((resolve) => setTimeout(resolve, timeout));
+  return call === debounced ? search(term, options) : null;
 }
 
 // A Latin ligature in a query (ﬁ, pasted from a PDF) as its letters, as every text of the index holds

@@ -1,0 +1,142 @@
+"""Transforms switched off on generated pages. Jupyter Book loads extensions whose transforms walk
+every page's doctree looking for their own nodes (sphinx-design's tabs, asides and buttons,
+MyST-NB's notebook outputs, the theme's GitHub links, Sphinx's translations, doctests, citations and
+references by name), an eighth of Sphinx's time on a thousand paper pages that hold none of them. A
+generated page's MyST is the tool's own (headings, lists, links, code blocks, math, notes, a
+dropdown and this extension's roles), so these transforms, and the event handlers that do the
+same, skip it; a hand-written page still gets every one. A generated page says so in its data line
+(``myst.GENERATED``, which ``myst.page`` writes)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from docutils.transforms import Transform
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+# Whether a page (by its environment and name) is generated.
+Generated = Callable[[BuildEnvironment, str], bool]
+
+# By module and name, so that an extension not installed is simply not matched.
+UNUSED_TRANSFORMS = frozenset({
+    # Translation with gettext catalogs: the generated pages are written in the papers' own words.
+    # (Locale and the two of its placeholders are in UNUSED_BY_CLASS.)
+    "sphinx.transforms.i18n.TranslationProgressTotaliser",
+    "sphinx.transforms.i18n.AddTranslationClasses",
+    # References by name (``name_``, footnotes, citations), which the tool never writes: it links by
+    # URL or label.
+    "sphinx.transforms.references.SphinxDanglingReferences",
+    # Footnotes for LaTeX, doctest blocks, Python modules, citations.
+    "sphinx.builders.latex.transforms.FootnoteDocnameUpdater",
+    "sphinx.transforms.DoctestTransform",
+    "sphinx.transforms.MoveModuleTargets",
+    "sphinx.domains.citation.CitationDefinitionTransform",
+    "sphinx.domains.citation.CitationReferenceTransform",
+    # Source lines and raw source for translation (its log says "[i18n] PATCH"), filled in on every
+    # text node of a page (2 % of Sphinx's time at 1,000 papers); MyST gives the raw source of the one
+    # node whose HTML reads it, a code block.
+    "sphinx.transforms.ApplySourceWorkaround",
+})
+UNUSED_POST_TRANSFORMS = frozenset({
+    "sphinx_design.aside.AsideHtmlTransform",
+    "sphinx_design.tabs.TabSetHtmlTransform",
+    "sphinx_design.badges_buttons.ButtonRefContentStash",
+    "sphinx_design.badges_buttons.ButtonRefContentGraft",
+    "sphinx_design.badges_buttons.BadgeRefTooltipStash",
+    "sphinx_design.badges_buttons.BadgeRefTooltipGraft",
+    "myst_nb.sphinx_.SelectMimeType",
+    "myst_nb.sphinx_.HideInputCells",
+    "myst_nb.ext.glue.crossref.ReplacePendingGlueReferences",
+    "myst_nb.ext.execution_tables.ExecutionStatsPostTransform",
+    "sphinx.builders.html.transforms.KeyboardTransform",
+    # The theme's shortening of a GitHub or GitLab link whose text is its URL: the tool writes no such
+    # link but one an organizer named after a URL (a speaker's name), which is shown as written.
+    "pydata_sphinx_theme.short_link.ShortenLinkTransform",
+    "sphinx.transforms.post_transforms.code.TrimDoctestFlagsTransform",
+    # The highlighting language of code blocks that name none (the `highlight` directive's, or
+    # `highlight_language`): MyST names one for every fence, and the transform's other setting, no
+    # line numbers, is the HTML writer's default. It visits every node of a page (2 % of Sphinx's
+    # time at 1,000 papers).
+    "sphinx.transforms.post_transforms.code.HighlightLanguageTransform",
+    "sphinx.domains.c.AliasTransform",
+    "sphinx.domains.cpp.AliasTransform",
+})
+
+
+# Translation transforms that Sphinx's reader of translated messages leaves out by their class: a
+# subclass in the registry would run there, on each message. Their own ``apply`` is wrapped instead,
+# once in the process, and does nothing on a generated page of a build whose ``proceedings_lean`` is
+# true (2 % of Sphinx's time at 1,000 papers, together); in any other build, it applies as before.
+UNUSED_BY_CLASS = frozenset({
+    "sphinx.transforms.i18n.PreserveTranslatableMessages",
+    "sphinx.transforms.i18n.Locale",
+    "sphinx.transforms.i18n.RemoveTranslatableInline",
+})
+
+
+# Handlers of ``doctree-resolved`` (given the page's name) that look for their extension's nodes.
+UNUSED_RESOLVED_HANDLERS = frozenset({
+    # sphinx-design's links that open a new tab, which only its cards and buttons ask for (1 % of
+    # Sphinx's time at 1,000 papers, walking every node of every page).
+    "sphinx_design.extension._resolve_new_tab_refs",
+})
+
+
+def qualified_name(transform: Callable) -> str:
+    """``module.Name`` of a transform class or a handler (a ``functools.partial`` or a callable
+    object, which have none, give a name no one matches)."""
+    return f"{getattr(transform, '__module__', '')}.{getattr(transform, '__qualname__', '')}"
+
+
+def skip_unused_transforms(app: Sphinx, generated: Generated) -> None:
+    """Make the registered transforms, post-transforms and handlers named above do nothing on the
+    pages ``generated`` says are; called once the extensions are set up, before any page is read."""
+    registry = app.registry
+    registry.transforms = [_unless_generated(t, generated) if qualified_name(t) in UNUSED_TRANSFORMS else t
+                           for t in registry.transforms]
+    registry.post_transforms = [_unless_generated(t, generated) if qualified_name(t) in UNUSED_POST_TRANSFORMS else t
+                                for t in registry.post_transforms]
+    for transform in registry.transforms:
+        own = vars(transform).get("apply")
+        if qualified_name(transform) in UNUSED_BY_CLASS and own and not hasattr(own, "__wrapped__"):
+            transform.apply = _applied_unless_generated(own, generated)
+    listeners = app.events.listeners["doctree-resolved"]
+    listeners[:] = [listener._replace(handler=_handled_unless_generated(listener.handler, generated))
+                    if qualified_name(listener.handler) in UNUSED_RESOLVED_HANDLERS else listener
+                    for listener in listeners]
+
+
+def _unless_generated(transform: type[Transform], generated: Generated) -> type[Transform]:
+    """A subclass of ``transform`` that applies it except to generated pages."""
+    return type(transform.__name__, (transform,), {"apply": _applied_unless_generated(transform.apply, generated),
+                                                    "__module__": transform.__module__,
+                                                    "__qualname__": transform.__qualname__})
+
+
+def _applied_unless_generated(apply: Callable[..., None], generated: Generated) -> Callable[..., None]:
+    """A transform's ``apply`` that does nothing on the generated pages of a build whose
+    ``proceedings_lean`` is true."""
+    def applied(self, **kwargs) -> None:
+        env = self.document.settings.env
+        # The page being read, or during post-transforms the page being written (none: apply).
+        if not _skipped(env, env.temp_data.get("docname"), generated):
+            apply(self, **kwargs)
+    applied.__wrapped__ = apply  # type: ignore[attr-defined]
+    return applied
+
+
+def _handled_unless_generated(handler: Callable[..., None], generated: Generated) -> Callable[..., None]:
+    """A ``doctree-resolved`` ``handler`` that does nothing on the generated pages of a build whose
+    ``proceedings_lean`` is true."""
+    def handled(app: Sphinx, doctree, docname: str) -> None:
+        if not _skipped(app.env, docname, generated):
+            handler(app, doctree, docname)
+    handled.__wrapped__ = handler  # type: ignore[attr-defined]
+    return handled
+
+
+def _skipped(env: BuildEnvironment, docname: str | None, generated: Generated) -> bool:
+    """Whether the page ``docname`` (none: not known) is a generated one of a build whose
+    ``proceedings_lean`` is true, which the unused transforms and handlers skip."""
+    return docname is not None and getattr(env.config, "proceedings_lean", False) and generated(env, docname)
