@@ -242,17 +242,22 @@ def _revised(site, number: int, words: str, revision: str, around: str = "") -> 
         f'<span data-pagefind-filter="revision:{revision}"></span></main></body></html>', "utf-8")
 
 
-def _merged(site) -> dict:
-    return json.loads((site / PRIMARY / "merge.json").read_text())
-
-
-def test_a_few_changed_paper_pages_are_indexed_apart_and_their_entries_in_the_shard_superseded(tmp_path, monkeypatch):
+def _revised_site(tmp_path, monkeypatch):
+    """A site of 40 paper pages carrying their revisions, in two shards of 20; its state file; its papers."""
     monkeypatch.setattr(search, "SHARD_SIZE", 20)
     site, state = tmp_path / "html", tmp_path / "work" / "search.json"
     _page(site, "book/welcome.html", "welcome")
     for number in range(40):
         _revised(site, number, f"paper{number} topic", f"{number:010x}")
-    papers = {f"book/papers/p{number:02}.html" for number in range(40)}
+    return site, state, {f"book/papers/p{number:02}.html" for number in range(40)}
+
+
+def _merged(site) -> dict:
+    return json.loads((site / PRIMARY / "merge.json").read_text())
+
+
+def test_a_few_changed_paper_pages_are_indexed_apart_and_their_entries_in_the_shard_superseded(tmp_path, monkeypatch):
+    site, state, papers = _revised_site(tmp_path, monkeypatch)
     first, second = f"{SHARDS}/0", f"{SHARDS}/1"
     assert index_site(site, papers, state) == {PRIMARY: True, first: True, second: True}
     shard_files = _files(site / first)
@@ -301,12 +306,7 @@ def test_a_few_changed_paper_pages_are_indexed_apart_and_their_entries_in_the_sh
 def test_a_page_whose_old_revision_another_page_now_has_is_indexed_with_its_shard(tmp_path, monkeypatch):
     """The search page leaves out a superseded revision wherever it is: a page holding it again (one
     moved into another shard's run, or a copy) would be left out too."""
-    monkeypatch.setattr(search, "SHARD_SIZE", 20)
-    site, state = tmp_path / "html", tmp_path / "work" / "search.json"
-    _page(site, "book/welcome.html", "welcome")
-    for number in range(40):
-        _revised(site, number, f"paper{number} topic", f"{number:010x}")
-    papers = {f"book/papers/p{number:02}.html" for number in range(40)}
+    site, state, papers = _revised_site(tmp_path, monkeypatch)
     index_site(site, papers, state)
     _revised(site, 5, "paper5 revised", "5" * 10)
     _revised(site, 36, "paper5 topic", f"{5:010x}")
