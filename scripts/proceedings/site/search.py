@@ -18,9 +18,9 @@ changed since their shard was indexed (or that were added to its run) are indexe
 bundle :data:`RECENT`, until more than a tenth of the shard's pages changed (:data:`RECENT_SHARE`).
 ``merge.json`` lists the revisions the shards hold that are no longer the pages' (those of pages
 changed or removed since), and the search page leaves them out of its results and filter counts
-(``sphinxext/search_api/pagefind.js``). An edited abstract is then indexed in a tenth
-of a second rather than with the 250 pages of its shard (1.1-1.5 s at 1,000 papers, the largest part of
-the rebuild). The price: a page indexed apart is scored against the few pages of its bundle, as a
+(``sphinxext/search_api/pagefind.js``). An edited abstract is then indexed in 0.1-0.4 s rather
+than with the 250 pages of its shard (1.1-1.5 s at 1,000 papers, the largest part of the rebuild after
+Sphinx). The price: a page indexed apart is scored against the few pages of its bundle, as a
 shard's are against its own (below), until its shard is indexed again (a cold build indexes every
 shard whole).
 
@@ -86,7 +86,8 @@ BALLAST = 24
 """Paper pages of the shards indexed in :data:`RECENT` beside the changed ones, as superseded entries
 (their revision :data:`BALLAST_REVISION`): they give it the words and the page counts of a small
 shard. A bundle of one page lacked most words of any query, and Pagefind then matches what it holds
-instead (see below): the edited page was listed, last, for 38 of 41 queries at 1,000 papers."""
+instead (see below): the edited page was listed, last, for 7 of 10 queries it does not match at 1,000
+papers (for none of 12 with the ballast)."""
 BALLAST_REVISION = "ballast"
 """The revision the ballast's entries carry, superseded whenever :data:`RECENT` is there."""
 BUNDLE_FOLDERS = (f"{PRIMARY}/", f"{SHARDS}/")

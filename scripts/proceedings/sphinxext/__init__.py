@@ -588,18 +588,23 @@ _SEARCH_API = _HERE / "search_api" / "pagefind.js"
 ordered across the shards and the superseded entries left out (``site/search.py``)."""
 
 
+def _contents_digest(path: Path) -> str:
+    """A short digest of the file's contents, by which a browser tells its versions apart."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+
+
 def _search_api_folder() -> str:
     """The folder of ``_static/`` the search API module is published in, named by its contents, as the
     search page's script is asked for with its digest: hosts keep ``_static/`` for long (a day under
     ``proceedings serve``), and a browser that kept the last version of either searched with it (the
     page's script of stop 59 could not read stop 60's ``merge.json``: no search at all)."""
-    return f"proceedings-pagefind-{hashlib.sha256(_SEARCH_API.read_bytes()).hexdigest()[:10]}"
+    return f"proceedings-pagefind-{_contents_digest(_SEARCH_API)}"
 
 
 def _search_page_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """The search page's script by its digest, and the folder of the API module it gives the interface."""
     if pagename == "search":
-        context["proceedings_search_version"] = hashlib.sha256(_SEARCH_SCRIPT.read_bytes()).hexdigest()[:10]
+        context["proceedings_search_version"] = _contents_digest(_SEARCH_SCRIPT)
         context["proceedings_search_api"] = f"{_search_api_folder()}/"
 
 

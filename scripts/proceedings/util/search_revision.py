@@ -15,8 +15,9 @@ import re
 REVISION_FILTER = "revision"
 """The Pagefind filter that holds a page's revision: the search page never shows it."""
 _LENGTH = 10
-"""Hexadecimal digits of a revision: 40 bits, so that a superseded revision is another live
-page's by chance about once in a hundred million sites of a thousand papers."""
+"""Hexadecimal digits of a revision: 40 bits, enough to tell a page's versions apart; a superseded
+revision that another page has by chance (about once in a billion at a thousand papers) would hide
+that page too, so the index then indexes the shard whole instead (``site/search.py``)."""
 _WRITTEN = re.compile(rf'data-pagefind-filter="{REVISION_FILTER}:([0-9a-f]{{{_LENGTH}}})"'.encode())
 
 
@@ -37,7 +38,6 @@ def written_revision(html: bytes) -> str | None:
     text, in which an author could have typed the element), or None when it carries none."""
     found = _WRITTEN.findall(html[-8192:]) or _WRITTEN.findall(html)
     return found[-1].decode() if found else None
-
 
 
 def with_revision(html: bytes, value: str) -> bytes:
