@@ -39,8 +39,9 @@ def _paper_front(volume: Proceedings, paper: Paper) -> dict:
 def paper_search_data(volume: Proceedings, paper: Paper) -> dict:
     """What search filters the paper by (type, track, session, award, keyword, author) and shows
     beside it (its authors), and that its page carries its search revision, by which a rebuild may
-    index it apart from its shard (``site/search.py``). Pagefind matches names with or without their accents itself (and the
-    extension writes those with letters it does not match, Ł or ø, in ASCII beside them)."""
+    index it apart from its shard (``site/search.py``). Pagefind matches names with or without their
+    accents itself (and the extension writes those with letters it does not match, Ł or ø, in ASCII
+    beside them)."""
     track = volume.track_of(paper)
     sessions = list(dict.fromkeys([*([paper.session] if paper.session else []),
                                    *(session_name(volume, slot) for slot in volume.slots_of(paper.id))]))

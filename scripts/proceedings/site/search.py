@@ -90,6 +90,8 @@ instead (see below): the edited page was listed, last, for 7 of 10 queries it do
 papers (for none of 12 with the ballast)."""
 BALLAST_REVISION = "ballast"
 """The revision the ballast's entries carry, superseded whenever :data:`RECENT` is there."""
+_REVISED = f"{REVISION_FILTER}:"
+"""What a page's state begins with when it is the page's revision (:func:`_search_state`)."""
 BUNDLE_FOLDERS = (f"{PRIMARY}/", f"{SHARDS}/")
 """Where the search index is written in the site."""
 FOLLOW_SECONDS = 0.02
@@ -217,7 +219,7 @@ class SiteIndex:
         if recent := sorted(page for changed, _ in apart.values() for page in changed):
             # Only pages that carry a revision, which the copy's replaces: another would be listed twice.
             ballast = _ballast([page for name in apart for page in grouped[name]
-                                if states[name][page].startswith(f"{REVISION_FILTER}:")], recent)
+                                if states[name][page].startswith(_REVISED)], recent)
             grouped[RECENT] = [*recent, *ballast]
             states[RECENT] = {page: self.known[page][-1] for page in recent} | \
                 {page: f"{BALLAST_REVISION}:{self.known[page][-1]}" for page in ballast}
@@ -270,11 +272,10 @@ class SiteIndex:
         gone = [page for page in made if page not in states]
         if len(changed) + len(gone) > max(1, len(made) // RECENT_SHARE):
             return None
-        prefix = f"{REVISION_FILTER}:"
         stale = [made[page] for page in [*changed, *gone] if page in made]
-        if any(not state.startswith(prefix) or (live is not None and state in live) for state in stale):
+        if any(not state.startswith(_REVISED) or (live is not None and state in live) for state in stale):
             return None
-        return changed, [state.removeprefix(prefix) for state in stale]
+        return changed, [state.removeprefix(_REVISED) for state in stale]
 
     def _reusable(self) -> bool:
         """Whether a bundle may be made beside the files of the last run's: made with the same
@@ -320,7 +321,7 @@ def _search_state(path: Path, known: object) -> list | None:
     if (state := known_digest(signature, known)) is None:
         data = path.read_bytes()
         value = written_revision(data)
-        state = f"{REVISION_FILTER}:{value}" if value else hashlib.sha256(data).hexdigest()
+        state = f"{_REVISED}{value}" if value else hashlib.sha256(data).hexdigest()
     return [*signature, state]
 
 

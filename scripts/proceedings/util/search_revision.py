@@ -28,9 +28,13 @@ def revision(page: str, language: str, indexed: str) -> str:
     return hashlib.blake2b(text, digest_size=_LENGTH // 2).hexdigest()
 
 
+def _attribute(value: str) -> str:
+    return f'data-pagefind-filter="{REVISION_FILTER}:{value}"'
+
+
 def revision_filter(value: str) -> str:
     """The hidden element that gives Pagefind the revision ``value``."""
-    return f'<span data-pagefind-filter="{REVISION_FILTER}:{value}"></span>'
+    return f"<span {_attribute(value)}></span>"
 
 
 def written_revision(html: bytes) -> str | None:
@@ -42,4 +46,4 @@ def written_revision(html: bytes) -> str | None:
 
 def with_revision(html: bytes, value: str) -> bytes:
     """The built page ``html`` with the revision it carries replaced by ``value``."""
-    return _WRITTEN.sub(f'data-pagefind-filter="{REVISION_FILTER}:{value}"'.encode(), html)
+    return _WRITTEN.sub(_attribute(value).encode(), html)

@@ -102,11 +102,11 @@ export async function search(query, options) {
       || Object.keys(options?.sort ?? {}).length) {
     return found;
   }
-  const search = ++searches;
+  const turn = ++searches;
   try {
     // Quoted, a word matches the pages that hold it (as Pagefind stems it), in every shard, and nothing else.
     const exact = await Promise.all(words.map((word) => searchShards(`"${word}"`, asked)));
-    if (search !== searches) {
+    if (turn !== searches) {
       return found; // a newer search began: the interface shows that one
     }
     const holders = exact.filter((hits) => hits?.results?.length).map((hits) => new Set(hits.results.map((result) => result.id)));
