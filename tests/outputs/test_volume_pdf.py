@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import unicodedata
 from dataclasses import replace
 
@@ -199,3 +200,62 @@ def test_bookmarks_follow_the_pages_where_the_program_interleaves_tracks(built, 
     outline = PdfReader(tmp_path / "volume.pdf").outline
     assert [item.title for item in outline if not isinstance(item, list)] == [
         "Front matter", "Full papers", "Tiny papers", "Full papers", "Author index"]
+
+
+def _binding_sources(monkeypatch) -> list[int]:
+    """The number of pages of each PDF the volume writer stamps and binds, as it binds them."""
+    from proceedings.outputs import volume_pdf
+    stamped: list[int] = []
+    append = volume_pdf._Binding.append
+    monkeypatch.setattr(volume_pdf._Binding, "append",
+                        lambda self, source, first: stamped.append(len(source.pages)) or append(self, source, first))
+    return stamped
+
+
+@pytest.fixture
+def without_last(built, tmp_path):
+    """The shipped volume as it was before its last paper was added, written with the code ``c``."""
+    volume = built[0]
+    last = volume.bound_papers[-1]
+    earlier = tmp_path / "earlier.pdf"
+    write_volume_pdf(replace(volume, papers=tuple(p for p in volume.papers if p.id != last.id)),
+                     REPO / "papers", [], earlier, "c")
+    return earlier
+
+
+def test_a_volume_takes_unchanged_papers_pages_from_the_one_before_and_is_what_a_fresh_one_is(built, without_last, tmp_path, monkeypatch):
+    """After a paper is added, the papers before it keep their PDFs and first pages: the new volume
+    takes their pages (stamped and inert) from the last volume, and its bytes are those of a volume
+    written afresh (qpdf writes a stream it compresses itself otherwise than one compressed already)."""
+    volume = built[0]
+    afresh = tmp_path / "afresh.pdf"
+    write_volume_pdf(volume, REPO / "papers", [], afresh)
+    stamped = _binding_sources(monkeypatch)
+    taken = tmp_path / "taken.pdf"
+    assert write_volume_pdf(volume, REPO / "papers", [], taken, "c", without_last) == built[2] - 1  # no preface
+    last = volume.bound_papers[-1]
+    assert stamped == [volume.facts(last.pdf).pages, 1]  # the added paper and the author index
+    assert taken.read_bytes() == afresh.read_bytes()
+    record = json.loads(taken.with_suffix(".json").read_text("utf-8"))
+    assert record["code"] == "c" and [paper[:2] for paper in record["papers"]] == [
+        [volume.pdfs[p.pdf].sha256, volume.page_ranges[p.id][0]] for p in volume.bound_papers]
+
+
+@pytest.mark.parametrize("change", ["file changed by hand", "other code", "record damaged"])
+def test_pages_are_not_taken_from_a_volume_changed_since_its_record_or_written_by_other_code(built, without_last, tmp_path, monkeypatch, change):
+    """The site holds a hard link to the last volume, which a hand may change; other code may
+    stamp pages otherwise: every paper is bound again from its PDF then, as a damaged record does."""
+    volume = built[0]
+    if change == "file changed by hand":
+        without_last.write_bytes(without_last.read_bytes() + b"\n% changed\n")
+    elif change == "record damaged":
+        record = json.loads(without_last.with_suffix(".json").read_text("utf-8"))
+        record["papers"][0][2] = 10**6  # pages past its end
+        without_last.with_suffix(".json").write_text(json.dumps(record), "utf-8")
+    stamped = _binding_sources(monkeypatch)
+    afresh = tmp_path / "afresh.pdf"
+    write_volume_pdf(volume, REPO / "papers", [], afresh, "d" if change == "other code" else "c", without_last)
+    assert len(stamped) == len(volume.bound_papers) + 1
+    monkeypatch.undo()
+    write_volume_pdf(volume, REPO / "papers", [], tmp_path / "plain.pdf")
+    assert afresh.read_bytes() == (tmp_path / "plain.pdf").read_bytes()

@@ -29,11 +29,13 @@ def test_the_volume_pdf_is_made_in_a_process_once_then_taken_from_its_cache(tmp_
     monkeypatch.setattr(assets, "worker_pool", lambda *args, **kwargs: pytest.fail("made again"))
     assert start_volume_pdf(project, volume)() == path
     assert start_volume_pdf(project, replace(volume, volume_pdf=False))() is None
-    # Another title is another volume: the old file goes, the new one is made.
+    # Another title is another volume: the new one is made (taking the papers' pages from the old
+    # one, by its record), then the old one goes.
     monkeypatch.undo()
     retitled = replace(volume, papers=(replace(volume.papers[0], title="A new title"), *volume.papers[1:]))
     new_path = start_volume_pdf(project, retitled)()
     assert new_path != path and new_path.is_file() and not path.exists()
+    assert sorted(project.volume_pdfs.iterdir()) == [new_path.with_suffix(".json"), new_path]
 
 
 def test_the_volume_pdf_shows_the_volume_as_it_was_when_started(tmp_path):

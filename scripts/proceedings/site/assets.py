@@ -28,7 +28,7 @@ from ..outputs.datacite import volume_record
 from ..outputs.ics import program_ics
 from ..outputs.previews import render_previews
 from ..outputs.unlocked import unlocked_copy
-from ..util.files import cached_file, sync_shared_folder
+from ..util.files import cached_file, remove_others, sync_shared_folder
 from ..util.myst import plain_paragraphs
 from ..util.priority import lower_priority
 from ..util.processes import deaf_children, worker_pool
@@ -112,12 +112,11 @@ def start_volume_pdf(project: Project, volume: Proceedings) -> Callable[[], Path
     target = project.volume_pdfs / f"{hashlib.sha256(inputs.encode()).hexdigest()}.pdf"
     if cached_file(target):
         return lambda: target
-    for old in target.parent.glob("*.pdf"):
-        old.unlink()
+    earlier = _earlier_volume(project.volume_pdfs)
     # Pickled here, before this thread goes on: the pool pickles a call in a thread of its own as it
     # sends it, while this thread fills the volume's cached properties, and a cold build's volume
     # failed with "dictionary changed size during iteration".
-    call = pickle.dumps((volume, project.papers, preface, target))
+    call = pickle.dumps((volume, project.papers, preface, target, _volume_pdf_code(), earlier))
     # Spawned, so that its memory (the writer holds every page of the volume) is returned when it ends,
     # once the volume is written.
     process = worker_pool(1, get_context("spawn"), lower_priority)
@@ -127,19 +126,26 @@ def start_volume_pdf(project: Project, volume: Proceedings) -> Callable[[], Path
 
     def made_volume() -> Path:
         made.result()  # raises what the process raised
+        remove_others(project.volume_pdfs, {target, target.with_suffix(".json")})
         return target
     return made_volume
 
 
+def _earlier_volume(folder: Path) -> Path | None:
+    """The volume PDF written last in ``folder``, which a new volume takes unchanged papers' pages
+    from; the others are removed."""
+    volumes = sorted(folder.glob("*.pdf"), key=lambda path: path.stat().st_mtime_ns)
+    remove_others(folder, {volume.with_suffix(suffix) for volume in volumes[-1:] for suffix in (".pdf", ".json")})
+    return volumes[-1] if volumes else None
+
+
 def _write_volume_pdf(call: bytes) -> int:
-    """:func:`~proceedings.outputs.volume_pdf.write_volume_pdf` of the pickled volume, papers'
-    folder, preface and target in ``call``, imported only by the process that makes the volume:
-    fpdf and pikepdf took a third of a second to import, on the build's longest path, and most
-    builds find the volume made."""
+    """:func:`~proceedings.outputs.volume_pdf.write_volume_pdf` of the pickled arguments in ``call``,
+    imported only by the process that makes the volume: fpdf and pikepdf took a third of a second to
+    import, on the build's longest path, and most builds find the volume made."""
     from ..outputs.volume_pdf import write_volume_pdf
 
-    volume, papers_dir, preface, target = pickle.loads(call)
-    return write_volume_pdf(volume, papers_dir, preface, target)
+    return write_volume_pdf(*pickle.loads(call))
 
 
 def _volume_pdf_code() -> str:
