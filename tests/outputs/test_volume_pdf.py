@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import shutil
 import unicodedata
 from dataclasses import replace
 
@@ -14,10 +15,12 @@ import pytest
 from pypdf import PdfReader
 
 from proceedings.inputs.loader import load
+from proceedings.inputs.pdf_reader import read_pdf
 from proceedings.model.locations import Project
 from proceedings.model.program import Slot
 from proceedings.outputs.citation import Citations
 from proceedings.outputs.volume_pdf import preliminary_pages, write_volume_pdf
+from proceedings.util.files import file_hash
 from proceedings.util.latex import math_as_text
 from proceedings.util.myst import plain_paragraphs
 
@@ -212,27 +215,52 @@ def _binding_sources(monkeypatch) -> list[int]:
     return stamped
 
 
+def _without_last(volume, papers, target):
+    """``volume`` as it was before its last paper was added, written to ``target`` with the code ``c``."""
+    last = volume.bound_papers[-1]
+    write_volume_pdf(replace(volume, papers=tuple(p for p in volume.papers if p.id != last.id)), papers, [], target, "c")
+    return target
+
+
 @pytest.fixture
 def without_last(built, tmp_path):
-    """The shipped volume as it was before its last paper was added, written with the code ``c``."""
-    volume = built[0]
-    last = volume.bound_papers[-1]
-    earlier = tmp_path / "earlier.pdf"
-    write_volume_pdf(replace(volume, papers=tuple(p for p in volume.papers if p.id != last.id)),
-                     REPO / "papers", [], earlier, "c")
-    return earlier
+    return _without_last(built[0], REPO / "papers", tmp_path / "earlier.pdf")
 
 
-def test_a_volume_takes_unchanged_papers_pages_from_the_one_before_and_is_what_a_fresh_one_is(built, without_last, tmp_path, monkeypatch):
+def _with_first_pdf(volume, pdf, tmp_path):
+    """``volume`` with its first paper's PDF replaced by ``pdf``, and the papers' folder holding it."""
+    papers = tmp_path / "papers"
+    shutil.copytree(REPO / "papers", papers)
+    shutil.copy(pdf, papers / "pdf" / "replaced.pdf")
+    facts, _ = read_pdf(papers / "pdf" / "replaced.pdf", file_hash(papers / "pdf" / "replaced.pdf"))
+    first = volume.bound_papers[0].id
+    return replace(volume, pdfs={**volume.pdfs, "pdf/replaced.pdf": facts}, papers=tuple(
+        replace(paper, pdf="pdf/replaced.pdf") if paper.id == first else paper for paper in volume.papers)), papers
+
+
+# PDFs whose streams are stored plain or with filters qpdf decodes and compresses otherwise (LZW,
+# ASCII85, an inline image's): qpdf compresses them itself as it saves a volume, writing their
+# dictionaries in another order than the same streams taken compressed from an earlier volume.
+_STREAMS_QPDF_COMPRESSES = ["007-imagemagick-images__imagemagick-lzw.pdf",
+                            "007-imagemagick-images__imagemagick-ASCII85Decode.pdf",
+                            "008-reportlab-inline-image__inline-image.pdf",
+                            "011-google-doc-document__google-doc-document.pdf"]
+
+
+@pytest.mark.parametrize("corpus_pdf", [None, *_STREAMS_QPDF_COMPRESSES])
+def test_a_volume_takes_unchanged_papers_pages_from_the_one_before_and_is_what_a_fresh_one_is(built, tmp_path, monkeypatch, request, corpus_pdf):
     """After a paper is added, the papers before it keep their PDFs and first pages: the new volume
     takes their pages (stamped and inert) from the last volume, and its bytes are those of a volume
-    written afresh (qpdf writes a stream it compresses itself otherwise than one compressed already)."""
-    volume = built[0]
+    written afresh, whatever the papers' PDFs hold."""
+    volume, papers = built[0], REPO / "papers"
+    if corpus_pdf:
+        volume, papers = _with_first_pdf(volume, request.getfixturevalue("shared_data") / "pdf-corpus" / corpus_pdf, tmp_path)
+    earlier = _without_last(volume, papers, tmp_path / "earlier.pdf")
     afresh = tmp_path / "afresh.pdf"
-    write_volume_pdf(volume, REPO / "papers", [], afresh)
+    write_volume_pdf(volume, papers, [], afresh)
     stamped = _binding_sources(monkeypatch)
     taken = tmp_path / "taken.pdf"
-    assert write_volume_pdf(volume, REPO / "papers", [], taken, "c", without_last) == built[2] - 1  # no preface
+    write_volume_pdf(volume, papers, [], taken, "c", earlier)
     last = volume.bound_papers[-1]
     assert stamped == [volume.facts(last.pdf).pages, 1]  # the added paper and the author index
     assert taken.read_bytes() == afresh.read_bytes()
@@ -241,21 +269,26 @@ def test_a_volume_takes_unchanged_papers_pages_from_the_one_before_and_is_what_a
         [volume.pdfs[p.pdf].sha256, volume.page_ranges[p.id][0]] for p in volume.bound_papers]
 
 
-@pytest.mark.parametrize("change", ["file changed by hand", "other code", "record damaged"])
+@pytest.mark.parametrize("change", ["file changed by hand", "other code", "no code", "ranges past its end", "wrong page count"])
 def test_pages_are_not_taken_from_a_volume_changed_since_its_record_or_written_by_other_code(built, without_last, tmp_path, monkeypatch, change):
     """The site holds a hard link to the last volume, which a hand may change; other code may
-    stamp pages otherwise: every paper is bound again from its PDF then, as a damaged record does."""
+    stamp pages otherwise: every paper is bound again from its PDF then, as with a damaged record."""
     volume = built[0]
+    record_file = without_last.with_suffix(".json")
+    record = json.loads(record_file.read_text("utf-8"))
     if change == "file changed by hand":
         without_last.write_bytes(without_last.read_bytes() + b"\n% changed\n")
-    elif change == "record damaged":
-        record = json.loads(without_last.with_suffix(".json").read_text("utf-8"))
-        record["papers"][0][2] = 10**6  # pages past its end
-        without_last.with_suffix(".json").write_text(json.dumps(record), "utf-8")
+    elif change == "ranges past its end":
+        record["papers"][0][2] = 10**6
+    elif change == "wrong page count":
+        record["papers"] = [[*paper[:3], paper[3] - 1] for paper in record["papers"]]
+    record_file.write_text(json.dumps(record), "utf-8")
     stamped = _binding_sources(monkeypatch)
     afresh = tmp_path / "afresh.pdf"
-    write_volume_pdf(volume, REPO / "papers", [], afresh, "d" if change == "other code" else "c", without_last)
+    code = {"other code": "d", "no code": None}.get(change, "c")
+    write_volume_pdf(volume, REPO / "papers", [], afresh, code, without_last)
     assert len(stamped) == len(volume.bound_papers) + 1
+    assert afresh.with_suffix(".json").is_file() == (code is not None)
     monkeypatch.undo()
     write_volume_pdf(volume, REPO / "papers", [], tmp_path / "plain.pdf")
     assert afresh.read_bytes() == (tmp_path / "plain.pdf").read_bytes()

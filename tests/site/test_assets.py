@@ -29,8 +29,8 @@ def test_the_volume_pdf_is_made_in_a_process_once_then_taken_from_its_cache(tmp_
     monkeypatch.setattr(assets, "worker_pool", lambda *args, **kwargs: pytest.fail("made again"))
     assert start_volume_pdf(project, volume)() == path
     assert start_volume_pdf(project, replace(volume, volume_pdf=False))() is None
-    # Another title is another volume: the new one is made (taking the papers' pages from the old
-    # one, by its record), then the old one goes.
+    # Another title is another volume: the new one is made, then the old one goes; the new one's
+    # record stays beside it, for the next volume to take its unchanged papers' pages.
     monkeypatch.undo()
     retitled = replace(volume, papers=(replace(volume.papers[0], title="A new title"), *volume.papers[1:]))
     new_path = start_volume_pdf(project, retitled)()

@@ -143,6 +143,12 @@ class Project:
             return str(path)
 
 
+def volume_pdf_record(volume_pdf: Path) -> Path:
+    """The record kept beside a cached volume PDF: the code that wrote it, the file's SHA-256, and
+    where each paper's pages are in it (see :mod:`proceedings.outputs.volume_pdf`)."""
+    return volume_pdf.with_suffix(".json")
+
+
 def paper_docname(paper_id: str) -> str:
     """The Sphinx document name of a paper's page; its PDF and .bib sit in the same folder."""
     return f"book/papers/{paper_id}"

@@ -19,6 +19,7 @@ from ..model.locations import (
     published_materials,
     recording_file,
     talk_docname,
+    volume_pdf_record,
 )
 from ..model.paper import Paper
 from ..model.talk import Talk
@@ -126,7 +127,7 @@ def start_volume_pdf(project: Project, volume: Proceedings) -> Callable[[], Path
 
     def made_volume() -> Path:
         made.result()  # raises what the process raised
-        remove_others(project.volume_pdfs, {target, target.with_suffix(".json")})
+        remove_others(project.volume_pdfs, {target, volume_pdf_record(target)})
         return target
     return made_volume
 
@@ -135,7 +136,7 @@ def _earlier_volume(folder: Path) -> Path | None:
     """The volume PDF written last in ``folder``, which a new volume takes unchanged papers' pages
     from; the others are removed."""
     volumes = sorted(folder.glob("*.pdf"), key=lambda path: path.stat().st_mtime_ns)
-    remove_others(folder, {volume.with_suffix(suffix) for volume in volumes[-1:] for suffix in (".pdf", ".json")})
+    remove_others(folder, {kept for volume in volumes[-1:] for kept in (volume, volume_pdf_record(volume))})
     return volumes[-1] if volumes else None
 
 
