@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from proceedings.inputs.loader import load
 from proceedings.inputs.pdf_reader import read_pdf
-from proceedings.model.locations import Project
+from proceedings.model.locations import Project, volume_pdf_record
 from proceedings.model.program import Slot
 from proceedings.outputs.citation import Citations
 from proceedings.outputs.volume_pdf import preliminary_pages, write_volume_pdf
@@ -264,7 +264,7 @@ def test_a_volume_takes_unchanged_papers_pages_from_the_one_before_and_is_what_a
     last = volume.bound_papers[-1]
     assert stamped == [volume.facts(last.pdf).pages, 1]  # the added paper and the author index
     assert taken.read_bytes() == afresh.read_bytes()
-    record = json.loads(taken.with_suffix(".json").read_text("utf-8"))
+    record = json.loads(volume_pdf_record(taken).read_text("utf-8"))
     assert record["code"] == "c" and [paper[:2] for paper in record["papers"]] == [
         [volume.pdfs[p.pdf].sha256, volume.page_ranges[p.id][0]] for p in volume.bound_papers]
 
@@ -274,7 +274,7 @@ def test_pages_are_not_taken_from_a_volume_changed_since_its_record_or_written_b
     """The site holds a hard link to the last volume, which a hand may change; other code may
     stamp pages otherwise: every paper is bound again from its PDF then, as with a damaged record."""
     volume = built[0]
-    record_file = without_last.with_suffix(".json")
+    record_file = volume_pdf_record(without_last)
     record = json.loads(record_file.read_text("utf-8"))
     if change == "file changed by hand":
         without_last.write_bytes(without_last.read_bytes() + b"\n% changed\n")
@@ -288,7 +288,7 @@ def test_pages_are_not_taken_from_a_volume_changed_since_its_record_or_written_b
     code = {"other code": "d", "no code": None}.get(change, "c")
     write_volume_pdf(volume, REPO / "papers", [], afresh, code, without_last)
     assert len(stamped) == len(volume.bound_papers) + 1
-    assert afresh.with_suffix(".json").is_file() == (code is not None)
+    assert volume_pdf_record(afresh).is_file() == (code is not None)
     monkeypatch.undo()
     write_volume_pdf(volume, REPO / "papers", [], tmp_path / "plain.pdf")
     assert afresh.read_bytes() == (tmp_path / "plain.pdf").read_bytes()

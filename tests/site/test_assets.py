@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from proceedings.inputs.loader import load
-from proceedings.model.locations import Project
+from proceedings.model.locations import Project, volume_pdf_record
 from proceedings.model.program import Slot
 from proceedings.site import assets
 from proceedings.site.assets import start_volume_pdf
@@ -35,7 +35,7 @@ def test_the_volume_pdf_is_made_in_a_process_once_then_taken_from_its_cache(tmp_
     retitled = replace(volume, papers=(replace(volume.papers[0], title="A new title"), *volume.papers[1:]))
     new_path = start_volume_pdf(project, retitled)()
     assert new_path != path and new_path.is_file() and not path.exists()
-    assert sorted(project.volume_pdfs.iterdir()) == [new_path.with_suffix(".json"), new_path]
+    assert sorted(project.volume_pdfs.iterdir()) == [volume_pdf_record(new_path), new_path]
 
 
 def test_the_volume_pdf_shows_the_volume_as_it_was_when_started(tmp_path):

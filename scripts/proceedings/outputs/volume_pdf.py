@@ -433,14 +433,14 @@ def write_volume_pdf(volume: Proceedings, papers_dir: Path, preface: list[str], 
             source = Pdf.open(io.BytesIO((papers_dir / str(paper.pdf)).read_bytes()), password=paper.pdf_password or "")
             placed = book.append(source, first)
         bound.append((sha256, first, placed.start, len(placed)))
-        start = book.destination(placed)
+        destination = book.destination(placed)
         track = volume.track_of(paper)
         # A bookmark per run of papers of one track, in the order of the pages: the program may put
         # a track's papers on both sides of another's.
         if section is None or section[0] != track.id:
-            section = track.id, OutlineItem(track.title, start)
+            section = track.id, OutlineItem(track.title, destination)
             book.outline.append(section[1])
-        section[1].children.append(OutlineItem(math_as_text(paper.title), start))
+        section[1].children.append(OutlineItem(math_as_text(paper.title), destination))
     last_page = max((last for _, last in ranges.values()), default=0)
     index_start = book.destination(book.append(Pdf.open(io.BytesIO(author_index_pages(volume))), last_page + 1))
     book.outline.append(OutlineItem("Author index", index_start))
