@@ -38,6 +38,14 @@ def test_the_volume_pdf_is_made_in_a_process_once_then_taken_from_its_cache(tmp_
     assert sorted(project.volume_pdfs.iterdir()) == [volume_pdf_record(new_path), new_path]
 
 
+def test_the_volume_pdf_is_made_again_when_a_package_that_writes_it_is_upgraded(monkeypatch):
+    """Its pages, taken by the next volume, must be as the packages installed would write them."""
+    code = assets._volume_pdf_code()
+    version = assets.metadata.version
+    monkeypatch.setattr(assets.metadata, "version", lambda name: "99" if name == "pikepdf" else version(name))
+    assert assets._volume_pdf_code() != code
+
+
 def test_the_volume_pdf_shows_the_volume_as_it_was_when_started(tmp_path):
     """The volume is sent to the process that makes its PDF as it is when that is started: the build
     goes on filling the volume's cached properties meanwhile, and a cold build's volume PDF failed

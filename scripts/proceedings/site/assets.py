@@ -6,7 +6,9 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+import zlib
 from collections.abc import Callable
+from importlib import metadata
 from multiprocessing import get_context
 from pathlib import Path
 from typing import NamedTuple
@@ -149,13 +151,20 @@ def _write_volume_pdf(call: bytes) -> int:
     return write_volume_pdf(*pickle.loads(call))
 
 
+_VOLUME_PACKAGES = ("pikepdf", "fpdf2", "fonttools", "sphinxext-opengraph")
+"""The packages the volume PDF's bytes come from: qpdf (in pikepdf) writes it, fpdf2 and fontTools
+make its own pages, in the font sphinxext-opengraph ships."""
+
+
 def _volume_pdf_code() -> str:
     """A hash of the code the volume PDF depends on: its writer, the model (paper order, committees,
-    page ranges) and the text helpers (transliteration)."""
+    page ranges), the text helpers (transliteration), and the versions of the packages and of zlib
+    that write it: a new volume takes pages from the last one only if they are as it would write them."""
     package = Path(__file__).parents[1]
     files = [package / "outputs" / "volume_pdf.py", *sorted((package / "model").glob("*.py")),
              *sorted((package / "util").glob("*.py"))]
-    return hashlib.sha256(b"".join(path.read_bytes() for path in files)).hexdigest()
+    versions = [metadata.version(name) for name in _VOLUME_PACKAGES] + [zlib.ZLIB_RUNTIME_VERSION]
+    return hashlib.sha256(b"".join(path.read_bytes() for path in files) + json.dumps(versions).encode()).hexdigest()
 
 
 def _readable_pdfs(project: Project, volume: Proceedings) -> dict[str, Path]:
