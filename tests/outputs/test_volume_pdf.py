@@ -292,3 +292,22 @@ def test_pages_are_not_taken_from_a_volume_changed_since_its_record_or_written_b
     monkeypatch.undo()
     write_volume_pdf(volume, REPO / "papers", [], tmp_path / "plain.pdf")
     assert afresh.read_bytes() == (tmp_path / "plain.pdf").read_bytes()
+
+
+@pytest.mark.parametrize("on", ["page", "page tree"])
+def test_the_page_number_is_stamped_inside_the_crop_box(built, tmp_path, on):
+    """A viewer and a printer show a page's crop box: a number centred at the foot of a larger media
+    box fell outside it, unseen (a trial's finding). The crop box may be the page's or inherited."""
+    with pikepdf.open(REPO / "papers" / built[0].bound_papers[0].pdf) as paper:
+        for page in paper.pages:
+            page.obj.MediaBox = pikepdf.Array([-300, -300, 1200, 1200])
+        holder = paper.pages[0].obj if on == "page" else paper.Root.Pages
+        holder.CropBox = pikepdf.Array([100, 150, 512, 792])
+        paper.save(tmp_path / "cropped.pdf")
+    volume, papers = _with_first_pdf(built[0], tmp_path / "cropped.pdf", tmp_path)
+    write_volume_pdf(volume, papers, [], tmp_path / "volume.pdf")
+    with pikepdf.open(tmp_path / "volume.pdf") as written:
+        front = len(PdfReader(_front(volume, [])).pages)
+        stamp = written.pages[front].obj.Contents[-1].read_bytes().decode("ascii").split()  # the first paper's first page
+        x, y = (float(value) for value in stamp[stamp.index("Td") - 2:stamp.index("Td")])
+    assert stamp[stamp.index("Tj") - 1] == "(1)" and 100 < x < 512 and 150 < y < 792

@@ -116,3 +116,20 @@ def test_a_cached_file_emptied_in_place_is_made_again_by_the_next_build(tmp_path
     accepted.write_text(accepted.read_text("utf-8").replace("abstract: ", "abstract: Changed. ", 1), "utf-8")
     assert main(["build", str(root)]) == 0
     assert preview.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and len(PdfReader(volume).pages) > 2
+
+
+def test_a_volume_pdf_cut_short_in_place_is_made_again_by_the_next_build(tmp_path):
+    """The published volume is a hard link to the cached one: cut short by hand (a trial's doing,
+    not emptied), it was published again, and zipped, by every build after."""
+    from proceedings.cli import main
+
+    root = write_project(tmp_path / "project")
+    assert main(["build", str(root)]) == 0
+    volume = Project(root).html / "proceedings.pdf"
+    whole = volume.read_bytes()
+    with volume.open("r+b") as published:
+        published.truncate(1000)
+    accepted = root / "papers" / "accepted.yml"  # a change that leaves the volume as it was
+    accepted.write_text(accepted.read_text("utf-8").replace("abstract: ", "abstract: Changed. ", 1), "utf-8")
+    assert main(["build", str(root)]) == 0
+    assert volume.read_bytes() == whole

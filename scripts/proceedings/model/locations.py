@@ -144,8 +144,8 @@ class Project:
 
 
 def volume_pdf_record(volume_pdf: Path) -> Path:
-    """The record kept beside a cached volume PDF: the code that wrote it, the file's SHA-256, and
-    where each paper's pages are in it (see :mod:`proceedings.outputs.volume_pdf`)."""
+    """The record kept beside a cached volume PDF: the code that wrote it, the file's SHA-256, size
+    and time, and where each paper's pages are in it (see :mod:`proceedings.outputs.volume_pdf`)."""
     return volume_pdf.with_suffix(".json")
 
 

@@ -12,6 +12,7 @@ import shutil
 import tempfile
 import unicodedata
 import zlib
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -39,7 +40,7 @@ from ..model.paper import Paper
 from ..model.pdf_facts import ACTIVE_ANNOTATIONS, active_kind
 from ..model.volume import Proceedings
 from ..model.workshop import Workshop
-from ..util.files import file_hash, package_folder, read_json, replacing
+from ..util.files import file_hash, file_signature, package_folder, read_json, replacing
 from ..util.latex import math_as_text
 from ..util.text import transliterated
 
@@ -344,12 +345,22 @@ def _active(annotation: Object) -> bool:
 def _stamp(pdf: Pdf, page: Page, text: str, font: Dictionary, save: Stream) -> None:
     """Write the page number ``text`` centred at the foot of ``page`` (of ``pdf``), over whatever is
     there, in ``font``; ``save`` is the content stream that saves the graphics state first."""
-    left, bottom, right, _ = (float(value) for value in page.mediabox)
+    left, bottom, right = _shown_box(page)
     x = left + (right - left - len(text) * _DIGIT_EM * _STAMP_SIZE) / 2
     page.add_resource(font, Name.Font, _STAMP_FONT)
     page.contents_add(save, prepend=True)
     number = f"\nQ\nBT {_STAMP_FONT} {_STAMP_SIZE} Tf {x:.2f} {bottom + 20:.2f} Td ({text}) Tj ET\n"
     page.contents_add(_compressed_stream(pdf, number.encode("ascii")))
+
+
+def _shown_box(page: Page) -> tuple[float, float, float]:
+    """The left, bottom and right of what a viewer or a printer shows of ``page``: its crop box where
+    it has one of four numbers, else its media box (a number centred at the foot of a media box larger
+    than the crop box fell outside it, unseen: a trial's finding)."""
+    box = page.cropbox  # inherited, or the media box
+    corners = [float(value) for value in (box if len(box) == 4 and all(
+        isinstance(value, (int, Decimal)) for value in box) else page.mediabox)]
+    return min(corners[0], corners[2]), min(corners[1], corners[3]), max(corners[0], corners[2])
 
 
 _FLATE = (Name.FlateDecode, Name.Fl)
@@ -447,5 +458,6 @@ def write_volume_pdf(volume: Proceedings, papers_dir: Path, preface: list[str], 
     book.save(target, volume.workshop.booktitle)
     if code:
         with replacing(volume_pdf_record(target)) as temporary:
-            temporary.write_text(json.dumps({"code": code, "sha256": file_hash(target), "papers": bound}), "utf-8")
+            record = {"code": code, "sha256": file_hash(target), "file": file_signature(target), "papers": bound}
+            temporary.write_text(json.dumps(record), "utf-8")
     return len(book.pages)

@@ -31,7 +31,7 @@ from ..outputs.datacite import volume_record
 from ..outputs.ics import program_ics
 from ..outputs.previews import render_previews
 from ..outputs.unlocked import unlocked_copy
-from ..util.files import cached_file, remove_others, sync_shared_folder
+from ..util.files import read_json, remove_others, signature_if_file, sync_shared_folder
 from ..util.myst import plain_paragraphs
 from ..util.priority import lower_priority
 from ..util.processes import deaf_children, worker_pool
@@ -113,7 +113,7 @@ def start_volume_pdf(project: Project, volume: Proceedings) -> Callable[[], Path
                          [(p.id, p.title, repr(p.authors), p.doi, volume.pdfs[p.pdf].sha256)
                           for p in volume.bound_papers if p.pdf], volume.author_pages])
     target = project.volume_pdfs / f"{hashlib.sha256(inputs.encode()).hexdigest()}.pdf"
-    if cached_file(target):
+    if _as_written(target):
         return lambda: target
     earlier = _earlier_volume(project.volume_pdfs)
     # Pickled here, before this thread goes on: the pool pickles a call in a thread of its own as it
@@ -132,6 +132,13 @@ def start_volume_pdf(project: Project, volume: Proceedings) -> Callable[[], Path
         remove_others(project.volume_pdfs, {target, volume_pdf_record(target)})
         return target
     return made_volume
+
+
+def _as_written(volume: Path) -> bool:
+    """Whether the cached ``volume`` is there with the size and time its record says it was written
+    with: the site holds a hard link to it, and one cut short by hand was published by every build after."""
+    signature = signature_if_file(volume)
+    return signature is not None and read_json(volume_pdf_record(volume), {}).get("file") == signature
 
 
 def _earlier_volume(folder: Path) -> Path | None:
