@@ -244,7 +244,8 @@ def _with_first_pdf(volume, pdf, tmp_path):
 _STREAMS_QPDF_COMPRESSES = ["007-imagemagick-images__imagemagick-lzw.pdf",
                             "007-imagemagick-images__imagemagick-ASCII85Decode.pdf",
                             "008-reportlab-inline-image__inline-image.pdf",
-                            "011-google-doc-document__google-doc-document.pdf"]
+                            "011-google-doc-document__google-doc-document.pdf",
+                            "006-pdflatex-outline__pdflatex-outline.pdf"]  # its links named, made explicit
 
 
 @pytest.mark.parametrize("corpus_pdf", [None, *_STREAMS_QPDF_COMPRESSES])
@@ -311,3 +312,16 @@ def test_the_page_number_is_stamped_inside_the_crop_box(built, tmp_path, on):
         stamp = written.pages[front].obj.Contents[-1].read_bytes().decode("ascii").split()  # the first paper's first page
         x, y = (float(value) for value in stamp[stamp.index("Td") - 2:stamp.index("Td")])
     assert stamp[stamp.index("Tj") - 1] == "(1)" and 100 < x < 512 and 150 < y < 792
+
+
+def test_links_to_a_named_destination_in_a_paper_go_to_its_page_in_the_volume(built, tmp_path, shared_data):
+    """hyperref names each link's destination ("section.1") in the paper's table of names, which the
+    volume does not copy: the links went nowhere (a trial's finding). Each now points at its page."""
+    volume, papers = _with_first_pdf(built[0], shared_data / "pdf-corpus" / "006-pdflatex-outline__pdflatex-outline.pdf", tmp_path)
+    write_volume_pdf(volume, papers, [], tmp_path / "volume.pdf")
+    front = len(PdfReader(_front(volume, [])).pages)
+    with pikepdf.open(tmp_path / "volume.pdf") as written:
+        paper = [page.obj for page in written.pages[front:front + 4]]
+        targets = [action.D[0] for page in paper for link in page.get("/Annots", ())
+                   if (action := link.get("/A")) is not None and action.get("/S") == "/GoTo"]
+    assert len(targets) == 9 and {target.objgen for target in targets} <= {page.objgen for page in paper}

@@ -12,6 +12,7 @@ import shutil
 import tempfile
 import unicodedata
 import zlib
+from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +25,7 @@ from pikepdf import (
     Array,
     Dictionary,
     Name,
+    NameTree,
     Object,
     ObjectStreamMode,
     OutlineItem,
@@ -32,6 +34,7 @@ from pikepdf import (
     PdfError,
     Stream,
     StreamDecodeLevel,
+    String,
 )
 
 from ..model.indexes import listed_name
@@ -282,6 +285,7 @@ class _Binding:
     def append(self, source: Pdf, first_number: int) -> range:
         """Append the pages of ``source`` numbered from ``first_number``; where they are in the volume."""
         _compress_as_saved(source)
+        _resolve_named_destinations(source)
         font = source.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica))
         # The page's own content runs between q and Q: a graphics state it leaves changed cannot move the number.
         save = _compressed_stream(source, b"q\n")
@@ -351,6 +355,39 @@ def _stamp(pdf: Pdf, page: Page, text: str, font: Dictionary, save: Stream) -> N
     page.contents_add(save, prepend=True)
     number = f"\nQ\nBT {_STAMP_FONT} {_STAMP_SIZE} Tf {x:.2f} {bottom + 20:.2f} Td ({text}) Tj ET\n"
     page.contents_add(_compressed_stream(pdf, number.encode("ascii")))
+
+
+def _resolve_named_destinations(pdf: Pdf) -> None:
+    """Point each link of ``pdf``'s pages that names its destination (hyperref's "section.1") at the
+    page itself: the volume copies pages, not the paper's table of names, and such links went nowhere
+    (a trial's finding: 480 of GeoTopo's). A name the paper does not define is left as it is."""
+    names = _destinations(pdf)
+    for page in pdf.pages:
+        for link in page.obj.get(Name.Annots, ()):
+            action = link.get(Name.A) if isinstance(link, Dictionary) else None
+            holder, key = (action, Name.D) if isinstance(action, Dictionary) else (link, Name.Dest)
+            if holder is action and action.get(Name.S) != Name.GoTo:
+                continue  # another file's destination (GoToR), or no destination at all
+            if isinstance(holder, Dictionary) and isinstance(named := holder.get(key), (String, Name)):
+                if isinstance(found := names(named), Array):
+                    holder[key] = found
+
+
+def _destinations(pdf: Pdf) -> Callable[[String | Name], Object | None]:
+    """The destination that a string names in ``pdf``'s name tree (PDF 1.2), or a name in its
+    dictionary of destinations (PDF 1.1): an array, or a dictionary's ``/D``."""
+    names = pdf.Root.get(Name.Names)
+    tree = names.get(Name.Dests) if isinstance(names, Dictionary) else None
+    by_string = NameTree(tree) if isinstance(tree, Dictionary) else {}
+    by_name = pdf.Root.get(Name.Dests)
+
+    def destination(name: String | Name) -> Object | None:
+        if isinstance(name, String):
+            found = by_string.get(str(name))
+        else:
+            found = by_name.get(name) if isinstance(by_name, Dictionary) else None
+        return found.get(Name.D) if isinstance(found, Dictionary) else found
+    return destination
 
 
 def _shown_box(page: Page) -> tuple[float, float, float]:
