@@ -363,7 +363,8 @@ def _resolve_named_destinations(pdf: Pdf) -> None:
     (a trial's finding: 480 of GeoTopo's). A name the paper does not define is left as it is."""
     names = _destinations(pdf)
     for page in pdf.pages:
-        for link in page.obj.get(Name.Annots, ()):
+        links = page.obj.get(Name.Annots)
+        for link in links if isinstance(links, Array) else ():
             action = link.get(Name.A) if isinstance(link, Dictionary) else None
             holder, key = (action, Name.D) if isinstance(action, Dictionary) else (link, Name.Dest)
             if holder is action and action.get(Name.S) != Name.GoTo:
@@ -382,10 +383,13 @@ def _destinations(pdf: Pdf) -> Callable[[String | Name], Object | None]:
     by_name = pdf.Root.get(Name.Dests)
 
     def destination(name: String | Name) -> Object | None:
-        if isinstance(name, String):
-            found = by_string.get(str(name))
-        else:
-            found = by_name.get(name) if isinstance(by_name, Dictionary) else None
+        try:
+            if isinstance(name, String):
+                found = by_string.get(str(name))
+            else:
+                found = by_name.get(name) if isinstance(by_name, Dictionary) else None
+        except (PdfError, ValueError):  # a damaged tree: the link is left as it was
+            return None
         return found.get(Name.D) if isinstance(found, Dictionary) else found
     return destination
 
@@ -395,7 +399,7 @@ def _shown_box(page: Page) -> tuple[float, float, float]:
     it has one of four numbers, else its media box (a number centred at the foot of a media box larger
     than the crop box fell outside it, unseen: a trial's finding)."""
     box = page.cropbox  # inherited, or the media box
-    corners = [float(value) for value in (box if len(box) == 4 and all(
+    corners = [float(value) for value in (box if isinstance(box, Array) and len(box) == 4 and all(
         isinstance(value, (int, Decimal)) for value in box) else page.mediabox)]
     return min(corners[0], corners[2]), min(corners[1], corners[3]), max(corners[0], corners[2])
 
