@@ -50,7 +50,7 @@ from sphinx_design.shared import create_component
 
 from .. import __version__
 from ..util import myst
-from ..util.files import read_json, write_if_changed
+from ..util.files import file_hash, read_json, write_if_changed
 from ..util.latex import math_as_text
 from ..util.search_revision import revision, revision_filter
 from ..util.text import latin_beyond_ascii, latin_in_ascii, paragraphs_of
@@ -590,7 +590,7 @@ ordered across the shards and the superseded entries left out (``site/search.py`
 
 def _contents_digest(path: Path) -> str:
     """A short digest of the file's contents, by which a browser tells its versions apart."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+    return file_hash(path)[:10]
 
 
 def _search_api_folder() -> str:
