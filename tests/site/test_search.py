@@ -312,3 +312,49 @@ def test_a_page_whose_old_revision_another_page_now_has_is_indexed_with_its_shar
     _revised(site, 36, "paper5 topic", f"{5:010x}")
     assert index_site(site, papers, state) == {f"{SHARDS}/0": True, RECENT: True}
     assert _merged(site)["superseded"] == [f"{36:010x}", BALLAST_REVISION]
+
+
+def test_pages_changed_apart_are_indexed_once_sphinx_has_written_every_paper_page_and_checked_again_at_the_end(
+        tmp_path, monkeypatch):
+    site, state, papers = _revised_site(tmp_path, monkeypatch)
+    index_site(site, papers, state)
+    runs = []
+    pagefind = search._index_bundle
+
+    def index_bundle(site, pages, staging, output, reuse, ballast=()):  # Pagefind's run, noted
+        runs.append((output.relative_to(site).as_posix(), threading.current_thread().name))
+        return pagefind(site, pages, staging, output, reuse, ballast)
+
+    monkeypatch.setattr(search, "_index_bundle", index_bundle)
+
+    def follow_sphinx(index, pages):  # Sphinx writes these pages in turn, then ends
+        done, written = threading.Event(), iter(pages)
+
+        def sphinx_writing():
+            if (page := next(written, None)) is None:
+                done.set()
+            return page
+        follower = threading.Thread(target=index.follow, args=(sphinx_writing, done, 0), name="follower")
+        follower.start()
+        follower.join()
+
+    _revised(site, 5, "paper5 revised", "5" * 10)
+    index = SiteIndex(site, papers, state)
+    follow_sphinx(index, ["book/papers/p05", "book/papers/p30"])
+    assert runs == []  # a paper page not written yet
+    follow_sphinx(index, ["book/papers/p05", "book/welcome"])
+    assert runs == [(RECENT, "follower")]
+    assert index.finish() == {RECENT: True}
+    assert runs == [(RECENT, "follower")]  # not again
+    assert _merged(site)["superseded"] == [f"{5:010x}", BALLAST_REVISION]
+
+    _revised(site, 7, "paper7 revised", "7" * 10)
+    index = SiteIndex(site, papers, state)
+    follow_sphinx(index, ["book/papers/p07", "book/welcome"])
+    _revised(site, 7, "paper7 revised again", "8" * 10)  # as a parallel Sphinx might
+    assert index.finish() == {RECENT: True}
+    assert runs[1] == (RECENT, "follower") and runs[2][0] == RECENT and len(runs) == 3
+    assert _merged(site)["superseded"] == [f"{5:010x}", f"{7:010x}", BALLAST_REVISION]
+    assert "paper7 revised again" in json.dumps([gzip.decompress(data).decode("utf-8", "replace")
+                                                 for name, data in _files(site / RECENT).items() if name.startswith("fragment/")])
+    assert index_site(site, papers, state) == {}
