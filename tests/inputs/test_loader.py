@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import shutil
 from pathlib import Path
@@ -15,6 +16,7 @@ from proceedings.inputs.pdf import PdfCache
 from proceedings.model.locations import Project
 from proceedings.model.paper import Notice
 from proceedings.outputs.samples import sample_pdf
+from proceedings.records import fields
 
 from conftest import PAPERS_YML, REPO, WORKSHOP_YML, with_accepted_csv, write_project
 
@@ -492,6 +494,19 @@ def test_math_that_cannot_be_typeset_is_a_warning_with_its_line(tmp_path):
     warnings = [(d.line, d.field, d.message) for d in diags.items if "typeset" in d.message]
     assert volume is not None and warnings == [(2, "papers[0].title", "$x^1^2$ cannot be typeset (DoubleSuperscriptsError); "
                                                                        "it is shown as its source")]
+
+
+def test_math_checked_in_an_earlier_load_is_reported_again_without_being_typeset_again(tmp_path, monkeypatch):
+    """``serve`` loads every record again after each change: a text's math problems are kept."""
+    root = _with_papers(tmp_path, GOOD.replace("title: Good", "title: Good $x^1^2$ kept"))
+    typeset, mathml = [], fields.mathml
+    monkeypatch.setattr(fields, "mathml", lambda formula, display: typeset.append(formula) or mathml(formula, display))
+    monkeypatch.setattr(fields, "_kept_math_problems", functools.lru_cache(maxsize=8)(fields._math_problems))
+    reported = [[(d.line, d.message) for d in load(Project(root))[1].items if "typeset" in d.message] for _ in range(2)]
+    assert reported[0] == reported[1] == [(2, "$x^1^2$ cannot be typeset (DoubleSuperscriptsError); it is shown as its source")]
+    assert typeset == ["x^1^2"]
+    long = "Good $x^1^2$ " + "a" * fields.KEPT_TEXT_LENGTH  # not kept: a megabyte saved again and again would be kept each time
+    assert fields.math_problems(long) == fields.math_problems(long) and typeset == ["x^1^2"] * 3
 
 
 def test_a_csv_cell_splits_people_outside_parentheses_and_an_unclosed_one_is_an_error(tmp_path):
