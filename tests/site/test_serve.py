@@ -1,9 +1,11 @@
-"""`proceedings serve`: what it sends for a missing page."""
+"""`proceedings serve`: what it sends for a missing page, and how fast."""
 
 from __future__ import annotations
 
 import functools
+import http.client
 import http.server
+import socket
 import threading
 import urllib.error
 import urllib.request
@@ -60,3 +62,32 @@ def test_a_nul_in_the_query_is_what_the_reader_typed_not_a_path(tmp_path, path):
     # The search page's address holds its query: the page was not found.
     (tmp_path / "search.html").write_text("search", "utf-8")
     assert _status_and_body(tmp_path, path) == (200, b"search")
+
+
+def test_each_response_on_a_connection_kept_open_is_sent_without_waiting_for_the_last_one_s_acknowledgement(
+        tmp_path, monkeypatch):
+    """A response is written as its headers, then its body: with Nagle's algorithm on, the body
+    waited for the browser's delayed acknowledgement of the headers, 40 ms for every response after
+    the first on a connection kept open (the reload script's question four times a second, a page's
+    assets)."""
+    (tmp_path / "index.html").write_text("home", "utf-8")
+    connections = []
+    setup = SiteHandler.setup
+
+    def noted(handler):
+        setup(handler)
+        connections.append(handler.connection)
+    monkeypatch.setattr(SiteHandler, "setup", noted)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SiteHandler, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    client = http.client.HTTPConnection("127.0.0.1", server.server_port)
+    try:
+        for _ in range(2):
+            client.request("GET", "/index.html")
+            assert client.getresponse().read() == b"home"
+        assert len(connections) == 1  # one connection, kept open
+        assert connections[0].getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+    finally:
+        client.close()
+        server.shutdown()
+        server.server_close()

@@ -1,7 +1,7 @@
 """Previewing the built site on this machine only, sending what a good static host sends: text
 compressed with gzip when the browser accepts it, and cache headers (assets a day, pages revalidated).
 While the project is watched and built again as it changes (``site/watch.py``), each page also asks
-every second which site is published, and reloads itself once another is."""
+four times a second which site is published, and reloads itself once another is."""
 
 from __future__ import annotations
 
@@ -27,8 +27,11 @@ REVALIDATED_FILES = ("pagefind/merge.json",)
 SITE_VERSION = "/.proceedings-site"
 """What a watched preview's pages ask for: the name of the published snapshot of the site, which a
 build that changed anything replaces (``site/publish.py``)."""
-LOOK_MILLISECONDS = 1000
-"""How often a watched preview's page asks."""
+LOOK_MILLISECONDS = 250
+"""How often a watched preview's page asks: every second, a page showed an edit half a second after
+it was published, on average (a sixth of an edited abstract's time from the save at 1,000 papers).
+Each question is a few hundred bytes on a connection kept open, answered in under a millisecond; a
+browser asks at most once a second from a tab out of sight."""
 NO_SITE_YET = (b"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>No site yet</title></head><body>"
                b"<p>No site to show yet: it is being built, or its inputs have errors (the terminal running "
                b"<code>proceedings serve</code> lists them). This page reloads itself once a site is published.</p>"
@@ -78,6 +81,10 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
 
     # Keep-alive, as every real host: a page's dozen assets reuse one connection instead of opening one each.
     protocol_version = "HTTP/1.1"
+    # Each response is written as its headers, then its body: with Nagle's algorithm the body waited for
+    # the browser's delayed acknowledgement of the headers, 40 ms for every response on a connection kept
+    # open (44 ms a question of the reload script, 0.3 ms without).
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args) -> None:
         pass
