@@ -198,8 +198,9 @@ def _indexing_written_pages(index: SiteIndex, written: Callable[[], str | None],
                             book_run: BookRun | None) -> Iterator[Callable[[], None]]:
     """Index the pages Sphinx writes for search while the body runs it (if ``book_run``), as
     ``written()`` (:meth:`WrittenPages.current`) says how far it is; yields a
-    function that waits for the shard being indexed, once Sphinx has ended: the rest of the index
-    must not begin before, but the zip and the snapshot may."""
+    function that waits for the bundle being indexed (a shard, or the pages changed apart from
+    theirs), once Sphinx has ended: the rest of the index must not begin before, but the zip and the
+    snapshot may."""
     done = threading.Event()
     follower = threading.Thread(target=index.follow, args=(written, done), name="search index",
                                 daemon=True)
@@ -245,8 +246,8 @@ def _zipped_and_published(project: Project, put: tuple[Future[FilesPut], Future[
     ``read_again()``, called once every input has been read (by Sphinx, the files beside the pages
     and the volume PDF), raises (an input changed while the build read it); what it returns is kept
     as ``inputs``. The snapshot before the published one, from which the new one is made, and the
-    published one are read while Sphinx runs. Both run at the lowest priority, below the shards
-    indexed while Sphinx writes."""
+    published one are read while Sphinx runs. They, and the inputs read again, run at the lowest
+    priority, below the shards indexed while Sphinx writes."""
     finishing = _Finishing()
     files, volume_file = put
     made_last = (*BUNDLE_FOLDERS, VOLUME_PDF)
@@ -293,7 +294,8 @@ def _zipped_and_published(project: Project, put: tuple[Future[FilesPut], Future[
     def inputs_once_read() -> dict:
         # As soon as Sphinx, the files beside the pages and the volume PDF have read every input: read
         # once the snapshot had staged the site's files, it came 0.1-0.2 s after the search index of an
-        # edited abstract at 1,000 papers. Not for a build that failed.
+        # edited abstract at 1,000 papers. Not once Sphinx failed (a search index failing later does
+        # not stop it: what it finds then is not asked for).
         finishing.built.wait()
         for made in put:
             made.exception()  # waited for, failed or not

@@ -358,3 +358,16 @@ def test_pages_changed_apart_are_indexed_once_sphinx_has_written_every_paper_pag
     assert "paper7 revised again" in json.dumps([gzip.decompress(data).decode("utf-8", "replace")
                                                  for name, data in _files(site / RECENT).items() if name.startswith("fragment/")])
     assert index_site(site, papers, state) == {}
+
+    # Indexed apart beside Sphinx, then a third page of the shard changed: the shard is indexed whole,
+    # and the bundle made beside Sphinx is not this run's (nor would its failure be).
+    state.unlink()
+    index_site(site, papers, state)  # every bundle whole, nothing apart
+    _revised(site, 8, "paper8 revised", "9" * 10)
+    index = SiteIndex(site, papers, state)
+    follow_sphinx(index, ["book/papers/p08", "book/welcome"])
+    assert runs[-1] == (RECENT, "follower")
+    _revised(site, 9, "paper9 revised", "a" * 10)
+    _revised(site, 10, "paper10 revised", "b" * 10)
+    assert index.finish() == {f"{SHARDS}/0": True}
+    assert not (site / RECENT).exists() and _merged(site)["superseded"] == []

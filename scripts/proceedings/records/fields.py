@@ -32,16 +32,21 @@ _DURATION = re.compile(r"(?:\d{1,2}:)?[0-5]?\d:[0-5]\d")
 
 
 KEPT_MATH_CHECKS = 1 << 14
-"""How many texts' math problems are kept (three texts a paper: its title, abstract and TL;DR)."""
-KEPT_TEXT_LENGTH = 10_000
+"""How many texts' math problems are kept (at most three texts a paper: its title, abstract and
+TL;DR, those with math)."""
+KEPT_TEXT_LENGTH = 5_000
 """Past this many characters, a text's math problems are not kept: a stranger's megabyte of abstract,
-saved again and again under ``serve``, would be kept once for each version."""
+saved again and again under ``serve``, would be kept once for each version (with the count above,
+at most 80 million characters are kept, for that many texts holding math)."""
 
 
 def math_problems(text: str) -> tuple[str, ...]:
     """What is wrong with the math of a text that may hold ``$math$`` (a title, an abstract), in
-    words. Kept for the texts seen last: ``serve`` reads every record again after each change, and
-    typesetting their formulas was a tenth of a second of an edited abstract's rebuild at 1,000 papers."""
+    words. Kept for the texts with math seen last: ``serve`` reads every record again after each
+    change, and typesetting their formulas was a tenth of a second of an edited abstract's rebuild
+    at 1,000 papers."""
+    if "$" not in text and "{" not in text and "}" not in text:  # most texts: no math, no braces, nothing to keep
+        return ()
     return _kept_math_problems(text) if len(text) <= KEPT_TEXT_LENGTH else _math_problems(text)
 
 

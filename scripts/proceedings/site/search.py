@@ -215,7 +215,8 @@ class SiteIndex:
                     self._index_recent()
 
     def _index_recent(self) -> None:
-        """Index :data:`RECENT` from the paper pages as they are now, as :meth:`finish` would: once
+        """Index :data:`RECENT` from the paper pages as they are now, as :meth:`finish` would from
+        them alone (it also sees the other pages, which may make it index a shard whole): once
         Sphinx has written every paper page, the rest of its run (the root page, the search page, its
         inventory and static files, 0.1-0.3 s at 1,000 papers) hides the Pagefind run of an edited
         abstract, which came after it (0.2-0.3 s). :meth:`finish` checks every page again."""
@@ -238,6 +239,9 @@ class SiteIndex:
                 shutil.rmtree(old)
         if shards.is_dir() and not any(shards.iterdir()):
             shards.rmdir()
+        # A bundle the follower made that is no longer wanted (a shard it indexed apart is indexed whole
+        # now): neither its failure nor its success is this run's.
+        self.results = {name: made for name, made in self.results.items() if name in grouped}
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
             list(pool.map(lambda name: self._index_if_stale(name, grouped[name], states[name],
                                                             ballast if name == RECENT else []), whole))
