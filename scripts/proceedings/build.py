@@ -198,9 +198,8 @@ def _indexing_written_pages(index: SiteIndex, written: Callable[[], str | None],
                             book_run: BookRun | None) -> Iterator[Callable[[], None]]:
     """Index the pages Sphinx writes for search while the body runs it (if ``book_run``), as
     ``written()`` (:meth:`WrittenPages.current`) says how far it is; yields a
-    function that waits for the bundle being indexed (a shard, or the pages changed apart from
-    theirs), once Sphinx has ended: the rest of the index must not begin before, but the zip and the
-    snapshot may."""
+    function that waits for the shard being indexed, once Sphinx has ended: the rest of the index
+    must not begin before, but the zip and the snapshot may."""
     done = threading.Event()
     follower = threading.Thread(target=index.follow, args=(written, done), name="search index",
                                 daemon=True)
@@ -246,8 +245,8 @@ def _zipped_and_published(project: Project, put: tuple[Future[FilesPut], Future[
     ``read_again()``, called once every input has been read (by Sphinx, the files beside the pages
     and the volume PDF), raises (an input changed while the build read it); what it returns is kept
     as ``inputs``. The snapshot before the published one, from which the new one is made, and the
-    published one are read while Sphinx runs. They, and the inputs read again, run at the lowest
-    priority, below the shards indexed while Sphinx writes."""
+    published one are read while Sphinx runs. Both run at the lowest priority, below the shards
+    indexed while Sphinx writes."""
     finishing = _Finishing()
     files, volume_file = put
     made_last = (*BUNDLE_FOLDERS, VOLUME_PDF)
@@ -291,30 +290,18 @@ def _zipped_and_published(project: Project, put: tuple[Future[FilesPut], Future[
         return publish(project.work_html, project.sites, project.html, late, read_and_zipped,
                        lambda: {*files.result().names, *late}, site_as_built, site_written)
 
-    def inputs_once_read() -> dict:
-        # As soon as Sphinx, the files beside the pages and the volume PDF have read every input: read
-        # once the snapshot had staged the site's files, it came 0.1-0.2 s after the search index of an
-        # edited abstract at 1,000 papers. Not once Sphinx failed (a search index failing later does
-        # not stop it: what it finds then is not asked for).
-        finishing.built.wait()
-        for made in put:
-            made.exception()  # waited for, failed or not
-        failed = finishing.searched.done() and finishing.searched.exception() is not None
-        return {} if failed else read_again()
-
     def read_and_zipped() -> None:
         try:
             volume_file.result()
         finally:  # a PDF replaced while the volume read it is named as changed, rather than as unreadable
-            finishing.inputs = inputs_read.result()
+            finishing.inputs = read_again()  # Sphinx, the files beside the pages and the volume PDF have read every input
         zipped.result()
 
-    with ThreadPoolExecutor(max_workers=3, initializer=lower_thread_priority,
+    with ThreadPoolExecutor(max_workers=2, initializer=lower_thread_priority,
                             initargs=(LAST_NICENESS,)) as finishing_threads:
         try:
             zipped = finishing_threads.submit(zip_site)
             published = finishing_threads.submit(publish_site)
-            inputs_read = finishing_threads.submit(inputs_once_read)
             yield finishing
         finally:
             if not finishing.searched.done():  # Sphinx or the index failed, or the build was stopped

@@ -8,8 +8,7 @@ re-indexes only the bundles whose pages changed. The search page reads the list 
 
 A shard holds a run of the paper pages in name order, which is the order Sphinx writes them in:
 while Sphinx writes the later pages, the shards of the earlier ones are indexed on the core it
-leaves, and once it has written every paper page the few changed apart from their shards (below;
-:meth:`SiteIndex.follow`); after it only the rest (:meth:`SiteIndex.finish`). The runs
+leaves (:meth:`SiteIndex.follow`), and after it only the rest (:meth:`SiteIndex.finish`). The runs
 are kept from build to build (an added paper joins the shard whose run it falls in), so that an
 edit re-indexes one shard.
 
@@ -192,12 +191,10 @@ class SiteIndex:
     def follow(self, written: Callable[[], str | None], done: threading.Event, interval: float = FOLLOW_SECONDS) -> None:
         """Until ``done`` is set, index each shard that must be indexed whole once ``written()`` (the
         document Sphinx is writing) has passed its pages, one at a time and below the build's
-        priority: Sphinx, on the build's longest path, keeps its core; once it has passed every
-        paper page, the pages that changed apart from their shards (:meth:`_index_recent`).
-        :meth:`finish` checks each page again."""
+        priority: Sphinx, on the build's longest path, keeps its core. :meth:`finish` checks each page
+        again, and indexes the pages that changed apart from their shards."""
         lower_thread_priority()
         followed: set[str] = set()  # once each: a shard found unchanged was asked for its pages' sizes at every look
-        last = max((docname(pages[-1]) for pages in self.shards.values() if pages), default=None)
         while not done.wait(interval):
             current = written()
             for name, pages in self.shards.items():
@@ -209,29 +206,23 @@ class SiteIndex:
                         states = self._states(pages)
                         if self._changes_apart(name, states) is None:
                             self._index_if_stale(name, pages, states, [])
-            if current and last and last < current and not done.is_set():
-                last = None  # once
-                with suppress(OSError, BuildError):
-                    self._index_recent()
-
-    def _index_recent(self) -> None:
-        """Index :data:`RECENT` from the paper pages as they are now, as :meth:`finish` would from
-        them alone (it also sees the other pages, which may make it index a shard whole): once
-        Sphinx has written every paper page, the rest of its run (the root page, the search page, its
-        inventory and static files, 0.1-0.3 s at 1,000 papers) hides the Pagefind run of an edited
-        abstract, which came after it (0.2-0.3 s). :meth:`finish` checks every page again."""
-        grouped = dict(self.shards)
-        states = {name: self._states(pages) for name, pages in grouped.items()}
-        ballast = self._apart(grouped, states)[1]
-        if RECENT in grouped:
-            self._index_if_stale(RECENT, grouped[RECENT], states[RECENT], ballast)
 
     def finish(self) -> dict[str, bool]:
         """Index every bundle not yet made from the pages as they are now, in parallel, and record
         the run; whether each bundle indexed in this run was made."""
         grouped = bundles(self.site, self.paper_pages, self.starts)
         states = {name: self._states(pages) for name, pages in grouped.items()}
-        apart, ballast = self._apart(grouped, states)
+        live = {state for held in states.values() for state in held.values()}
+        apart = {name: changes for name in grouped if name != PRIMARY
+                 and (changes := self._changes_apart(name, states[name], live)) is not None}
+        ballast: list[str] = []
+        if recent := sorted(page for changed, _ in apart.values() for page in changed):
+            # Only pages that carry a revision, which the copy's replaces: another would be listed twice.
+            ballast = _ballast([page for name in apart for page in grouped[name]
+                                if states[name][page].startswith(_REVISED)], recent)
+            grouped[RECENT] = [*recent, *ballast]
+            states[RECENT] = {page: self.known[page][-1] for page in recent} | \
+                {page: f"{BALLAST_REVISION}:{self.known[page][-1]}" for page in ballast}
         whole = [name for name in grouped if name not in apart]
         shards = self.site / SHARDS
         for old in sorted(shards.glob("*")):
@@ -239,9 +230,6 @@ class SiteIndex:
                 shutil.rmtree(old)
         if shards.is_dir() and not any(shards.iterdir()):
             shards.rmdir()
-        # A bundle the follower made that is no longer wanted (a shard it indexed apart is indexed whole
-        # now): neither its failure nor its success is this run's.
-        self.results = {name: made for name, made in self.results.items() if name in grouped}
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
             list(pool.map(lambda name: self._index_if_stale(name, grouped[name], states[name],
                                                             ballast if name == RECENT else []), whole))
@@ -255,25 +243,6 @@ class SiteIndex:
                       "bundles": {name: self._made(name) if name in apart else states[name] for name in grouped}}
             write_if_changed(self.state, json.dumps(record, sort_keys=True))
         return self.results
-
-    def _apart(self, grouped: dict[str, list[str]],
-               states: dict[str, dict[str, str]]) -> tuple[dict[str, tuple[list[str], list[str]]], list[str]]:
-        """The shards among the bundles ``grouped`` (their pages' ``states``) whose changes are indexed
-        apart, with those changes (:meth:`_changes_apart`), and the ballast; the bundle
-        :data:`RECENT` of the changed pages and the ballast is added to ``grouped`` and ``states`` when
-        there are any."""
-        live = {state for held in states.values() for state in held.values()}
-        apart = {name: changes for name in grouped if name != PRIMARY
-                 and (changes := self._changes_apart(name, states[name], live)) is not None}
-        ballast: list[str] = []
-        if recent := sorted(page for changed, _ in apart.values() for page in changed):
-            # Only pages that carry a revision, which the copy's replaces: another would be listed twice.
-            ballast = _ballast([page for name in apart for page in grouped[name]
-                                if states[name][page].startswith(_REVISED)], recent)
-            grouped[RECENT] = [*recent, *ballast]
-            states[RECENT] = {page: self.known[page][-1] for page in recent} | \
-                {page: f"{BALLAST_REVISION}:{self.known[page][-1]}" for page in ballast}
-        return apart, ballast
 
     def _states(self, pages: list[str]) -> dict[str, str]:
         """Each page's state (:func:`_search_state`), read again only when its size or time changed."""
