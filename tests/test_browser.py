@@ -897,8 +897,15 @@ def test_a_watched_preview_reloads_its_pages_once_an_edit_is_built_on_desktop_an
         for page in pages:
             page.get_by_text("Quokkas reload.").wait_for(timeout=60_000)
             assert page.errors == []
-            page.context.close()
+        # The preview stopped: a page left open asks later and later (a trial's tab asked four times a
+        # second, each a failed request in its console).
+        failed: list[str] = []
+        pages[0].on("requestfailed", lambda request: failed.append(request.url))
         assert served.stop() == 0
+        pages[0].wait_for_timeout(4000)  # which lets its events in
+        assert 2 <= len(failed) <= 5, failed  # after 0.5, 1, 2 s...: not sixteen
+        for page in pages:
+            page.context.close()
     assert leaving == []
 
 

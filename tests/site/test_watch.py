@@ -4,6 +4,7 @@ preview's pages are sent, and the command itself as an organizer runs it."""
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
 import os
 import re
@@ -193,6 +194,45 @@ def test_a_watched_preview_s_pages_carry_the_reload_script_and_its_site_is_named
     with _server(tmp_path / "html", SiteHandler) as address:  # `serve --no-watch`, and the published site
         assert get(f"{address}/page.html") == (200, page)
         assert get(f"{address}{SITE_VERSION}")[0] == 404
+
+
+def _revalidated(address: str, tag: str | None = None) -> tuple[int, str | None, bytes]:
+    """The status, ETag and body of a GET of ``address`` accepting gzip, by a browser holding ``tag``."""
+    request = urllib.request.Request(address, headers={"Accept-Encoding": "gzip", **({"If-None-Match": tag} if tag else {})})
+    try:
+        with urllib.request.urlopen(request) as response:
+            return response.status, response.headers.get("ETag"), response.read()
+    except urllib.error.HTTPError as error:  # a 304 is no error, but urllib says so
+        return error.code, error.headers.get("ETag"), error.read()
+
+
+def test_a_page_or_style_sheet_a_browser_holds_is_not_sent_again_until_it_or_the_published_site_changes(tmp_path):
+    """A new user's trial: every reload after an edit fetched each page and style sheet whole, in
+    every tab open (no validator on what the preview compresses or gives the reload script)."""
+    snapshot = tmp_path / "sites" / "site-123"
+    snapshot.mkdir(parents=True)
+    (snapshot / "page.html").write_bytes(b"<!DOCTYPE html><html><body><p>A page</p></body></html>")
+    (snapshot / "style.css").write_bytes(b"p { color: red }")
+    (tmp_path / "html").symlink_to(snapshot)
+    with _server(tmp_path / "html", WatchedSiteHandler) as address:
+        status, page_tag, body = _revalidated(f"{address}/page.html")
+        assert status == 200 and page_tag and body
+        status, style_tag, _ = _revalidated(f"{address}/style.css")
+        assert status == 200 and style_tag and style_tag != page_tag
+        assert _revalidated(f"{address}/page.html", page_tag) == (304, page_tag, b"")
+        assert _revalidated(f"{address}/style.css", f'W/"other", {style_tag}') == (304, style_tag, b"")
+        # Another snapshot, the same files in it (hard links, their times too): the page names the new
+        # snapshot in its reload script and comes again; the style sheet does not.
+        (tmp_path / "sites" / "site-456").mkdir()
+        for name in ("page.html", "style.css"):
+            os.link(snapshot / name, tmp_path / "sites" / "site-456" / name)
+        (tmp_path / "html").unlink()
+        (tmp_path / "html").symlink_to(tmp_path / "sites" / "site-456")
+        status, new_tag, body = _revalidated(f"{address}/page.html", page_tag)
+        assert status == 200 and new_tag != page_tag and b"site-456" in gzip.decompress(body)
+        assert _revalidated(f"{address}/style.css", style_tag)[0] == 304
+        (tmp_path / "sites" / "site-456" / "style.css").write_bytes(b"p { color: blue }")  # changed
+        assert _revalidated(f"{address}/style.css", style_tag)[0] == 200
 
 
 def test_serve_builds_then_builds_each_edit_and_keeps_the_last_good_site_through_an_error(tmp_path):

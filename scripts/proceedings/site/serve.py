@@ -43,9 +43,11 @@ def reload_script(site: str) -> bytes:
     """The script that reloads a page served from the snapshot ``site`` once another is published
     (the same on every page of a snapshot: no text of the page is in it)."""
     shown = json.dumps(site).replace("<", "\\u003c")
-    return (f"<script>(() => {{ const shown = {shown}; const look = () => fetch('{SITE_VERSION}', {{cache: 'no-store'}})"
+    # The preview stopped: asked again later and later (up to every ten seconds), not four times a second.
+    return (f"<script>(() => {{ const shown = {shown}; let wait = {LOOK_MILLISECONDS}; "
+            f"const look = () => fetch('{SITE_VERSION}', {{cache: 'no-store'}})"
             ".then(r => r.ok ? r.text() : shown).then(site => { if (site !== shown) location.reload(); "
-            f"else setTimeout(look, {LOOK_MILLISECONDS}); }}, () => setTimeout(look, {LOOK_MILLISECONDS})); "
+            f"else setTimeout(look, wait = {LOOK_MILLISECONDS}); }}, () => setTimeout(look, wait = Math.min(2 * wait, 10000))); "
             f"setTimeout(look, {LOOK_MILLISECONDS}); }})();</script>").encode()
 
 
@@ -58,6 +60,14 @@ def _sent_bytes(path: str, mtime_ns: int, site: str | None, gzipped: bool) -> by
     if site is not None:
         body = with_reload_script(body, site)
     return gzip.compress(body, compresslevel=6, mtime=0) if gzipped else body
+
+
+def entity_tag(status: os.stat_result, site: str | None, gzipped: bool) -> str:
+    """The ETag of a file sent compressed, or with the reload script for the snapshot ``site``: the
+    file's time and size, and how it is sent. Without one, a page or a style sheet revalidated (as
+    every file of a watched preview is, and every page of the published site) came whole again at
+    every visit, every reload after an edit, in every tab open; with it, a 304 says it is unchanged."""
+    return f'"{status.st_mtime_ns:x}-{status.st_size:x}-{"gzip" if gzipped else "identity"}-{site or ""}"'
 
 
 def _bytes_if_there(path: Path) -> bytes | None:
@@ -153,19 +163,34 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         if not (gzipped or site is not None):
             return super().send_head()
         try:
-            body = _sent_bytes(path, os.stat(path).st_mtime_ns, site, gzipped)
+            status = os.stat(path)
+            body = _sent_bytes(path, status.st_mtime_ns, site, gzipped)
         except OSError:  # gone since it was found (a site removed, a page a new snapshot has not), as Python's handler says
             self.send_error(404)
             return None
-        return self._sent(body, self.guess_type(path), gzipped)
+        tag = entity_tag(status, site, gzipped)
+        if self._held(tag):
+            self.send_response(304)
+            self.send_header("ETag", tag)
+            self.end_headers()
+            return None
+        return self._sent(body, self.guess_type(path), gzipped, tag)
 
-    def _sent(self, body: bytes, content_type: str, gzipped: bool = False) -> io.BytesIO:
-        """Send the headers of ``body``; the body, for the handler to copy as it copies a file."""
+    def _held(self, tag: str) -> bool:
+        """Whether the browser holds the version ``tag`` names (its ``If-None-Match``)."""
+        held = {name.strip().removeprefix("W/") for name in self.headers.get("If-None-Match", "").split(",")}
+        return tag in held or "*" in held
+
+    def _sent(self, body: bytes, content_type: str, gzipped: bool = False, tag: str | None = None) -> io.BytesIO:
+        """Send the headers of ``body`` (with its entity ``tag``, if any); the body, for the handler to
+        copy as it copies a file."""
         self.send_response(200)
         self.send_header("Content-Type", content_type)
         if gzipped:
             self.send_header("Content-Encoding", "gzip")
             self.send_header("Vary", "Accept-Encoding")
+        if tag:
+            self.send_header("ETag", tag)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         return io.BytesIO(body)
