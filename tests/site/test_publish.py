@@ -194,6 +194,25 @@ def test_a_failed_late_file_publishes_nothing(tmp_path):
     assert (link / "index.html").read_text("utf-8") == "one"
 
 
+def test_a_build_found_failed_as_the_snapshot_waits_for_the_site_leaves_no_staging(tmp_path):
+    """A fresh clone's run of the suite: Pagefind failing fast was known before the snapshot's thread
+    woke from waiting for Sphinx, and the staging it had recycled stayed, half-made."""
+    built, sites, link = tmp_path / "built", tmp_path / "sites", tmp_path / "html"
+    built.mkdir()
+    (built / "index.html").write_text("one", "utf-8")
+    first = publish(built, sites, link)
+    (built / "index.html").write_text("second", "utf-8")
+    second = publish(built, sites, link)
+    (built / "index.html").write_text("third", "utf-8")
+
+    def failed() -> None:
+        assert [path.name for path in sites.glob(".site-*.tmp")]  # the snapshot before, recycled
+        raise RuntimeError("the search index was not made")
+    with pytest.raises(RuntimeError):
+        publish(built, sites, link, written=failed)
+    assert link.resolve() == second and [path.name for path in sites.iterdir()] == [second.name] and first != second
+
+
 def test_files_only_ever_replaced_whole_are_linked_and_the_others_copied(tmp_path):
     built, sites, link = tmp_path / "built", tmp_path / "sites", tmp_path / "html"
     for name in ("index.html", "book/paper.pdf", "pagefind/pagefind.js", SITE_ZIP):

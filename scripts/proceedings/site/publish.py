@@ -45,19 +45,21 @@ def publish(built: Path, sites: Path, link: Path, late: tuple[str, ...] = (),
     previous = link.resolve() if link.is_symlink() else None
     published = file_signatures(previous) if previous else {}
     staging, staged = _recycled_folder(sites, previous)
-    written()
-    kept_whole = whole()
-    files = listed() if listed else without(file_signatures(built), late)
-    waited = previous is not None and files == without(published, late)
-    if waited:  # only the late files can have changed: nothing is published if they did not
-        ready()
-        if previous and files | signatures_among(built, late) == published:
-            return previous  # already published as it is; the staging is recycled by the next build
-    if link.is_dir() and not link.is_symlink():  # a site published before snapshots existed
-        previous = link.rename(sites / "site-0")
-        published = file_signatures(previous)
-    made_late = among(late)
+    # From here a failure (Sphinx's, Pagefind's: a fast one was known before this thread woke from
+    # written(), which then raised) removes the staging: it was left half-made.
     try:
+        written()
+        kept_whole = whole()
+        files = listed() if listed else without(file_signatures(built), late)
+        waited = previous is not None and files == without(published, late)
+        if waited:  # only the late files can have changed: nothing is published if they did not
+            ready()
+            if previous and files | signatures_among(built, late) == published:
+                return previous  # already published as it is; the staging is recycled by the next build
+        if link.is_dir() and not link.is_symlink():  # a site published before snapshots existed
+            previous = link.rename(sites / "site-0")
+            published = file_signatures(previous)
+        made_late = among(late)
         _remove(staging, [name for name in staged if name not in files and not made_late(name)])
         _stage(files, built, staging, previous, published, staged, kept_whole)
         if not waited:
@@ -65,7 +67,7 @@ def publish(built: Path, sites: Path, link: Path, late: tuple[str, ...] = (),
         now_late = signatures_among(built, late)
         _remove(staging, [name for name in staged if made_late(name) and name not in now_late])
         _stage(now_late, built, staging, previous, published, staged, kept_whole)
-    except BaseException:  # the search index or the zip failed: nothing is published
+    except BaseException:  # Sphinx, the search index or the zip failed: nothing is published
         remove_tree(staging)
         raise
     snapshot = staging.rename(sites / f"site-{time.time_ns()}")
