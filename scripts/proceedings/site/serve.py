@@ -164,14 +164,16 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             return super().send_head()
         try:
             status = os.stat(path)
-            body = _sent_bytes(path, status.st_mtime_ns, site, gzipped)
+            tag = entity_tag(status, site, gzipped)
+            body = None if self._held(tag) else _sent_bytes(path, status.st_mtime_ns, site, gzipped)
         except OSError:  # gone since it was found (a site removed, a page a new snapshot has not), as Python's handler says
             self.send_error(404)
             return None
-        tag = entity_tag(status, site, gzipped)
-        if self._held(tag):
+        if body is None:  # neither read nor compressed
             self.send_response(304)
             self.send_header("ETag", tag)
+            if gzipped:
+                self.send_header("Vary", "Accept-Encoding")
             self.end_headers()
             return None
         return self._sent(body, self.guess_type(path), gzipped, tag)
