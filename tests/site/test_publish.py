@@ -198,12 +198,11 @@ def test_a_build_found_failed_as_the_snapshot_waits_for_the_site_leaves_no_stagi
     """A fresh clone's run of the suite: Pagefind failing fast was known before the snapshot's thread
     woke from waiting for Sphinx, and the staging it had recycled stayed, half-made."""
     built, sites, link = tmp_path / "built", tmp_path / "sites", tmp_path / "html"
-    built.mkdir()
-    (built / "index.html").write_text("one", "utf-8")
+    _write_files(built, {"index.html": "one"})
     first = publish(built, sites, link)
-    (built / "index.html").write_text("second", "utf-8")
+    _write_files(built, {"index.html": "second"})
     second = publish(built, sites, link)
-    (built / "index.html").write_text("third", "utf-8")
+    _write_files(built, {"index.html": "third"})
 
     def failed() -> None:
         assert [path.name for path in sites.glob(".site-*.tmp")]  # the snapshot before, recycled
