@@ -62,7 +62,7 @@ def _sent_bytes(path: str, mtime_ns: int, site: str | None, gzipped: bool) -> by
     return gzip.compress(body, compresslevel=6, mtime=0) if gzipped else body
 
 
-def entity_tag(status: os.stat_result, site: str | None, gzipped: bool) -> str:
+def _entity_tag(status: os.stat_result, site: str | None, gzipped: bool) -> str:
     """The ETag of a file sent compressed, or with the reload script for the snapshot ``site``: the
     file's time and size, and how it is sent. Without one, a page or a style sheet revalidated (as
     every file of a watched preview is, and every page of the published site) came whole again at
@@ -164,7 +164,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             return super().send_head()
         try:
             status = os.stat(path)
-            tag = entity_tag(status, site, gzipped)
+            tag = _entity_tag(status, site, gzipped)
             body = None if self._held(tag) else _sent_bytes(path, status.st_mtime_ns, site, gzipped)
         except OSError:  # gone since it was found (a site removed, a page a new snapshot has not), as Python's handler says
             self.send_error(404)
