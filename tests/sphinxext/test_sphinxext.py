@@ -34,7 +34,8 @@ from sphinx.errors import ExtensionError
 from sphinx.highlighting import PygmentsBridge
 
 import proceedings
-from proceedings.sphinxext import icons, lean, libyaml, memory, once, search_data
+from proceedings.model.locations import GENERATED_MARKER
+from proceedings.sphinxext import icons, lean, libyaml, memory, once, search_data, tokens
 from proceedings.util import myst
 
 CONF = """\
@@ -375,7 +376,7 @@ def test_checksums_and_formatters_are_made_once_per_build_with_the_same_html(tmp
     assert myst_parser.parsers.sphinx_.create_md_parser is once._ORIGINAL_MD_PARSER
     assert sphinx_html._file_checksum is once._ORIGINAL_CHECKSUM  # Sphinx's own again after the build
     assert docutils.frontend.get_default_settings is once._ORIGINAL_SETTINGS
-    monkeypatch.setattr(once, "_once_per_build", lambda app: None)
+    monkeypatch.setattr(once, "_once_per_build", lambda app, generated: None)
     (tmp_path / "each").mkdir()
     each_out = _build(tmp_path / "each", pages, conf=BOOK_EXTENSIONS + theme)
     for page in pages:
@@ -399,7 +400,7 @@ def _lean_and_full_html(tmp_path: Path, pages: dict[str, str], calls: list) -> t
     lean_calls = calls.copy()
     calls.clear()
     full_out = _build(tmp_path / "full", pages, conf=BOOK_EXTENSIONS + theme + "proceedings_lean = False\n")
-    for page in pages:
+    for page in [page for page in pages if page.endswith(".md")]:  # not the files beside them
         html = page.replace(".md", ".html")
         assert (lean_out / html).read_text("utf-8") == (full_out / html).read_text("utf-8"), page
     return lean_out, lean_calls
@@ -445,6 +446,29 @@ def test_generated_pages_with_the_same_headings_share_the_themes_page_toc_with_t
     assert not any(title in toc for toc in lean_parsed for title in ("Paper <em>one", "two", "Paper three"))
     page_toc = BeautifulSoup((lean_out / "book/papers/p2.html").read_text("utf-8"), "html.parser").select("#pst-page-toc-nav a")
     assert [link.get_text() for link in page_toc] == ["Abstract", "Cite"]
+
+
+def test_generated_pages_read_without_markdown_it_s_general_parser_with_the_same_html(tmp_path, monkeypatch):
+    read: list[str] = []
+    generated_tokens = tokens.generated_tokens
+
+    def counted(md, src, env):
+        found = generated_tokens(md, src, env)
+        if found is not None:
+            read.append(src)
+        return found
+    monkeypatch.setattr(tokens, "generated_tokens", counted)
+    paper = myst.page(
+        {"orphan": True}, GENERATED_MARKER, myst.rich_text("A $x^2$ paper: *not* emphasis"),
+        f"- **{myst.ref('Ada L.', 'by-hand')}**, {myst.text('Uni [A] & B')}\n- **{myst.ref('Bo', 'by-hand')}**",
+        f"**Track:** [{myst.text('By hand')}](../hand.md) · {myst.link('A <site>', 'https://example.org/a b')}",
+        f"**Materials:** {myst.role('asset', 'PDF (8 pages) <paper.pdf>')}", "## Abstract", myst.paragraphs("One.\n\nTwo_ `x`."),
+        myst.plain_text_file("paper.txt", dropdown="Full text of the PDF"), "## Cite", "**BibTeX**",
+        myst.fence("@misc{a,\n  title = {A}\n}", "bibtex"))
+    pages = {"book/papers/paper.md": paper, "book/papers/paper.txt": "The text.",
+             "book/hand.md": "---\norphan: true\n---\n(by-hand)=\n# By hand\n"}
+    _, lean_read = _lean_and_full_html(tmp_path, pages, read)
+    assert len(lean_read) == 1 and "# A" in lean_read[0] and not read  # the other build read it with markdown-it
 
 
 def test_the_book_theme_joins_no_page_text_that_no_template_prints_with_the_same_html(tmp_path, monkeypatch):

@@ -727,7 +727,7 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("proceedings_lean", True, "env", bool)
     app.add_config_value("proceedings_page_log", "", "", str)
     memory.setup(app)
-    once.setup(app)
+    once.setup(app, _generated)
     debuglog.setup(app)
     libyaml.setup(app)
     app.add_role("asset", AssetRole())

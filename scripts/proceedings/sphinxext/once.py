@@ -6,7 +6,8 @@ renders (for a document it then throws away: ``options.get("document", make_docu
 list of docutils' stylesheets, looked for on disk by each HTML translator (several per page, one for
 each title Sphinx renders), and MyST's Markdown parser, its rules and link patterns compiled for each
 page. Each is made once per build instead: 1.5 s of Jupyter Book's cold run at 1,000 papers, and
-0.4 s more for the stylesheets, 0.5 s for the parsers. And each page's title, which Sphinx renders to
+0.4 s more for the stylesheets, 0.5 s for the parsers (which, in a lean build, read generated pages
+with :mod:`proceedings.sphinxext.tokens`). And each page's title, which Sphinx renders to
 HTML twice (once for its own search index, which proceedings.sphinxext turns off), is rendered once:
 0.3 s.
 
@@ -30,10 +31,13 @@ import myst_parser.parsers.sphinx_
 import sphinx.builders.html
 from sphinx.application import Sphinx
 
+from .lean import Generated
+from .tokens import reading_generated_pages
 
-def setup(app: Sphinx) -> None:
-    """Make each once, for every build of ``app``."""
-    app.connect("builder-inited", _once_per_build)
+
+def setup(app: Sphinx, generated: Generated) -> None:
+    """Make each once, for every build of ``app``; ``generated`` says which pages the tool wrote."""
+    app.connect("builder-inited", functools.partial(_once_per_build, generated=generated))
     app.connect("build-finished", _as_sphinx_makes_them)
 
 
@@ -43,11 +47,11 @@ _ORIGINAL_STYLESHEETS = docutils.utils.get_stylesheet_list
 _ORIGINAL_MD_PARSER = myst_parser.parsers.sphinx_.create_md_parser
 
 
-def _once_per_build(app: Sphinx) -> None:
+def _once_per_build(app: Sphinx, generated: Generated) -> None:
     # Each caller of the settings gets its own copy, and of the stylesheets its own list.
     docutils.frontend.get_default_settings = _kept(_ORIGINAL_SETTINGS, lambda *components: components, copy.deepcopy)
     docutils.utils.get_stylesheet_list = _kept(_ORIGINAL_STYLESHEETS, _stylesheet_settings, list)
-    myst_parser.parsers.sphinx_.create_md_parser = _kept(_ORIGINAL_MD_PARSER,
+    myst_parser.parsers.sphinx_.create_md_parser = _kept(_md_parser(app, generated),
                                                          lambda config, renderer: (renderer, repr(config)))
     if _ORIGINAL_CHECKSUM is not None:
         sphinx.builders.html._file_checksum = functools.cache(_ORIGINAL_CHECKSUM)  # type: ignore[assignment]
@@ -56,6 +60,15 @@ def _once_per_build(app: Sphinx) -> None:
     for bridge in (getattr(app.builder, "highlighter", None), getattr(app.builder, "dark_highlighter", None)):
         if bridge is not None and callable(getattr(bridge, "get_formatter", None)):
             bridge.get_formatter = _kept(bridge.get_formatter, lambda **options: tuple(sorted(options.items())))
+
+
+def _md_parser(app: Sphinx, generated: Generated) -> Callable[..., Any]:
+    """MyST's maker of Markdown parsers, whose parsers, in a lean build, read the pages ``generated``
+    says the tool wrote with :mod:`proceedings.sphinxext.tokens`."""
+    if not getattr(app.config, "proceedings_lean", False):
+        return _ORIGINAL_MD_PARSER
+    return lambda config, renderer: reading_generated_pages(_ORIGINAL_MD_PARSER(config, renderer),
+                                                            lambda docname: generated(app.env, docname))
 
 
 def _as_sphinx_makes_them(app: Sphinx, exception: Exception | None) -> None:
