@@ -465,10 +465,14 @@ def test_generated_pages_read_without_markdown_it_s_general_parser_with_the_same
         f"**Materials:** {myst.role('asset', 'PDF (8 pages) <paper.pdf>')}", "## Abstract", myst.paragraphs("One.\n\nTwo_ `x`."),
         myst.plain_text_file("paper.txt", dropdown="Full text of the PDF"), "## Cite", "**BibTeX**",
         myst.fence("@misc{a,\n  title = {A}\n}", "bibtex"))
-    pages = {"book/papers/paper.md": paper, "book/papers/paper.txt": "The text.",
-             "book/hand.md": "---\norphan: true\n---\n(by-hand)=\n# By hand\n"}
+    listing = myst.page({"orphan": True}, GENERATED_MARKER, "Authors", "(proceedings-author-ada)=",
+                        f"**Ada**: [{myst.rich_text('A $x^2$ paper')}](../papers/paper.md)",
+                        f"- [A paper](../papers/paper.md)  \n  {myst.text('Ada L., Bo')}\n- [By hand](../hand.md)")
+    pages = {"book/papers/paper.md": paper, "book/papers/paper.txt": "The text.", "book/people/authors.md": listing,
+             "book/hand.md": "---\norphan: true\n---\n(by-hand)=\n# By hand\n\nSee {ref}`proceedings-author-ada`.\n"}
     _, lean_read = _lean_and_full_html(tmp_path, pages, read)
-    assert len(lean_read) == 1 and "# A" in lean_read[0] and not read  # the other build read it with markdown-it
+    # Each generated page, not the hand-written one; the other build read them with markdown-it.
+    assert sorted(source.split("\n# ")[2][:7] for source in lean_read) == ["A {math", "Authors"] and not read
 
 
 def test_the_book_theme_joins_no_page_text_that_no_template_prints_with_the_same_html(tmp_path, monkeypatch):

@@ -2,13 +2,14 @@
 
 MyST reads a page in two steps: markdown-it turns its text into tokens, and MyST's renderer turns the
 tokens into a doctree. The first step tries the rules of CommonMark and of MyST's extensions at every
-line and at every special character: 1.6 ms for a paper page, 1.6 s of Sphinx's 25 s at 1,000 papers.
-A generated page holds few of those constructs, as :mod:`proceedings.util.myst` writes them: front
-matter, headings, one-line paragraphs, lists of one-line items and fenced blocks, and within a line
-escaped text, strong text, roles and links. :func:`generated_tokens` reads those directly and gives
-the tokens markdown-it gives for them, field for field (the tests compare both for every page of the
-shipped archive and for texts made of every special character); a line or a character in any other
-place gives None, and markdown-it reads the page as before. No page reads otherwise than it did.
+line and at every special character: 1.6 ms for a paper page, 2.1 s of Sphinx's 25 s at 1,000 papers
+with the listings. A generated page holds few of those constructs, as :mod:`proceedings.util.myst`
+writes them: front matter, headings, targets, one-line paragraphs, lists of items of one line (or two
+joined by a hard break) and fenced blocks, and within a line escaped text, strong text, roles and
+links. :func:`generated_tokens` reads those directly and gives the tokens markdown-it gives for them,
+field for field (the tests compare both for every page of the shipped archive and for texts made of
+every special character); a line or a character in any other place gives None, and markdown-it reads
+the page as before. No page reads otherwise than it did.
 """
 
 from __future__ import annotations
@@ -113,6 +114,8 @@ class _Blocks:
                 line = self._fence(line)
             elif text.startswith("- "):
                 line = self._list(line)
+            elif text.startswith("(") and text.endswith(")=") and len(text) > 3 and text == text.strip():
+                line = self._target(line)
             else:
                 line = self._paragraph(line)
         return self.out
@@ -134,7 +137,7 @@ class _Blocks:
         self._blank_after(line)
         tag, markup = f"h{len(found[1])}", found[1]
         self.out += [_token("heading_open", tag, 1, 0, markup=markup, map=[line, line + 1]),
-                     self._inline(found[2], line, 1),
+                     self._inline(found[2], line, line + 1, 1),
                      _token("heading_close", tag, -1, 0, markup=markup)]
         return line + 1
 
@@ -152,29 +155,49 @@ class _Blocks:
         return end + 1
 
     def _list(self, line: int) -> int:
-        """A tight list of one-line items, which ends before a blank line."""
-        last = line
-        while last + 1 < len(self.lines) and self.lines[last + 1].startswith("- "):
-            last += 1
-        self._blank_after(last)
+        """A tight list of items of a line each, or of two joined by a hard break (a line ending
+        with two spaces, the next indented by two), which ends before a blank line."""
+        items = []
+        while line < len(self.lines) and self.lines[line].startswith("- "):
+            lines = 2 if self.lines[line + 1:line + 2] and self.lines[line + 1].startswith("  ") else 1
+            items.append((line, self._item_text(self.lines[line:line + lines])))
+            line += lines
+        self._blank_after(line - 1)
         # The last item, and the list, end where the next block starts.
-        end = next((index for index in range(last + 1, len(self.lines)) if self.lines[index]), len(self.lines))
-        if end < len(self.lines) and self.lines[end].startswith("- ") or self.lines[end - 1:end] != [""]:
+        end = next((index for index in range(line, len(self.lines)) if self.lines[index]), len(self.lines))
+        if end < len(self.lines) and self.lines[end].startswith("- "):
             raise _Unexpected  # a list item after a blank line would continue this list, loose
-        self.out.append(_token("bullet_list_open", "ul", 1, 0, markup="-", map=[line, end]))
-        for item in range(line, last + 1):
-            self.out += [_token("list_item_open", "li", 1, 1, markup="-", map=[item, item + 1 if item < last else end]),
-                         _token("paragraph_open", "p", 1, 2, hidden=True, map=[item, item + 1]),
-                         self._inline(self._paragraph_text(self.lines[item][2:]), item, 3),
+        self.out.append(_token("bullet_list_open", "ul", 1, 0, markup="-", map=[items[0][0], end]))
+        for index, (first, text) in enumerate(items):
+            after = first + 1 + text.count("\n")
+            self.out += [_token("list_item_open", "li", 1, 1, markup="-",
+                                map=[first, items[index + 1][0] if index + 1 < len(items) else end]),
+                         _token("paragraph_open", "p", 1, 2, hidden=True, map=[first, after]),
+                         self._inline(text, first, after, 3),
                          _token("paragraph_close", "p", -1, 2, hidden=True),
                          _token("list_item_close", "li", -1, 1, markup="-")]
         self.out.append(_token("bullet_list_close", "ul", -1, 0, markup="-"))
         return end
 
+    def _item_text(self, lines: list[str]) -> str:
+        """The text of a list item's lines, as markdown-it gives it to the inline parser."""
+        if len(lines) == 1:
+            return self._paragraph_text(lines[0][2:])
+        first, second = lines[0][2:], lines[1][2:]
+        if not first.endswith("  ") or first.endswith("   "):
+            raise _Unexpected  # a soft break, or spaces markdown-it trims otherwise
+        return f"{self._paragraph_text(first[:-2])}  \n{self._paragraph_text(second)}"
+
+    def _target(self, line: int) -> int:
+        """MyST's ``(label)=`` (mdit_py_plugins.myst_blocks)."""
+        self.out.append(_token("myst_target", "", 0, 0, attrs={"class": "myst-target"}, content=self.lines[line][1:-2],
+                               map=[line, line + 1]))
+        return line + 1
+
     def _paragraph(self, line: int) -> int:
         self._blank_after(line)
         self.out += [_token("paragraph_open", "p", 1, 0, map=[line, line + 1]),
-                     self._inline(self._paragraph_text(self.lines[line]), line, 1),
+                     self._inline(self._paragraph_text(self.lines[line]), line, line + 1, 1),
                      _token("paragraph_close", "p", -1, 0)]
         return line + 1
 
@@ -194,8 +217,8 @@ class _Blocks:
         if line + 1 < len(self.lines) and self.lines[line + 1]:
             raise _Unexpected
 
-    def _inline(self, content: str, line: int, level: int) -> Token:
-        return _token("inline", "", 0, level, content=content, map=[line, line + 1], children=_Inline(self.md, content).tokens())
+    def _inline(self, content: str, line: int, after: int, level: int) -> Token:
+        return _token("inline", "", 0, level, content=content, map=[line, after], children=_Inline(self.md, content).tokens())
 
 
 class _Inline:
@@ -228,10 +251,13 @@ class _Inline:
                 pos += 2
             elif src[pos] == "*" and not in_label:
                 pos = self._delimiter(pos, end)
-            elif src[pos] == "{" and not in_label:
+            elif src[pos] == "{":
                 pos = self._role(pos)
             elif src[pos] == "[" and not in_label:
                 pos = self._link(pos, end)
+            elif src[pos] == "\n" and not in_label:
+                self._hard_break()
+                pos = len(src) - len(src[pos + 1:].lstrip(" "))  # the next line's indent skipped
             else:
                 raise _Unexpected
 
@@ -251,6 +277,18 @@ class _Inline:
         self.out.append(Token(kind, tag, nesting, level=self.level, **fields))
         if nesting > 0:
             self.level += 1
+
+    def _hard_break(self) -> None:
+        """A line's end after two spaces (markdown-it's newline rule), which it drops from the text
+        before: a text token made of them alone is none, but the empty one a strong text's close
+        leaves."""
+        last = self.out[-1] if self.out else None
+        if last is None or last.type != "text" or not last.content.endswith("  ") or last.content.endswith("   "):
+            raise _Unexpected
+        last.content = last.content[:-2]
+        if not last.content and not (len(self.out) > 1 and self.out[-2].type == "strong_close"):
+            self.out.pop()
+        self._push("hardbreak", "br", 0)
 
     def _delimiter(self, pos: int, end: int) -> int:
         """``**``, which opens strong text, or closes it (markdown-it's scanDelims), with no strong
@@ -273,8 +311,13 @@ class _Inline:
         return pos + 2
 
     def _role(self, pos: int) -> int:
-        """``{name}`content``` (mdit_py_plugins.myst_role: its content up to the first run of as
-        many backticks as open it)."""
+        end, name, content = self._role_at(pos)
+        self._push("myst_role", "", 0, content=content, meta={"name": name})
+        return end
+
+    def _role_at(self, pos: int) -> tuple[int, str, str]:
+        """Where the role ``{name}`content``` at ``pos`` ends, its name and content
+        (mdit_py_plugins.myst_role: its content up to the first run of as many backticks as open it)."""
         src = self.src
         name = _ROLE_NAME.match(src, pos)
         if name is None:
@@ -284,15 +327,16 @@ class _Inline:
         closing = src.find("`" * ticks, start + ticks + 1) if ticks else -1
         if closing < 0:
             raise _Unexpected
-        self._push("myst_role", "", 0, content=src[start + ticks:closing], meta={"name": name[1]})
-        return closing + ticks
+        return closing + ticks, name[1], src[start + ticks:closing]
 
     def _link(self, pos: int, end: int) -> int:
-        """``[label](destination)``, its label text alone (markdown-it's link, with no title)."""
+        """``[label](destination)``, its label of text and roles (markdown-it's link, with no title)."""
         src = self.src
         label_end = pos + 1
+        # The first ] that is not escaped nor in a role (markdown-it's parseLinkLabel skips each as a whole).
         while label_end < end and src[label_end] != "]":
-            label_end += 2 if src[label_end] == "\\" else 1
+            label_end = label_end + 2 if src[label_end] == "\\" else \
+                self._role_at(label_end)[0] if src[label_end] == "{" else label_end + 1
         # Not a footnote's reference, [^label]; not empty.
         if label_end >= end or src[label_end + 1:label_end + 2] != "(" or src[pos + 1] in "]^":
             raise _Unexpected
