@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, MutableMapping
+from importlib import metadata
 from typing import Any, Literal
 
 from docutils import nodes
@@ -38,26 +39,37 @@ _RULES = (
     ("normalize", "block", "inline", "text_join", "wordcount"),
 )
 _OPTIONS = {"html": True, "linkify": False, "typographer": False}
+# The releases whose tokens the tests compared field for field: this module copies what their rules
+# leave (the empty text of strong text's stars, the token a run of text keeps), which another release
+# may change. With any other, markdown-it reads every page.
+_RELEASES = {"markdown-it-py": "3.0.", "mdit-py-plugins": "0.7."}
 
-# What starts no other block than a paragraph, in a line of text (see _starts_paragraph).
-_ORDERED_ITEM = re.compile(r"\d{1,9}[.)]( |$)")
+_ORDERED_ITEM = re.compile(r"[0-9]{1,9}[.)]( |$)")
 _HEADING = re.compile(r"(#{1,6}) (\S(?:.*\S)?)")
 _FENCE = re.compile(r"(`{3,})([^`]*)")
 # A character where markdown-it tries a rule of its own; between them, plain text.
 _SPECIAL = re.compile(r"[\\*_`\[\]!<&${}~\n]")
 # MyST's role: ``{name}`` and its content between equal runs of backticks (mdit_py_plugins.myst_role).
 _ROLE_NAME = re.compile(r"\{([a-zA-Z0-9_\-+:]+)\}")
+_TICKS = re.compile("`*")
+_STARS = re.compile(r"\**")
 
 
 class _Unexpected(Exception):
     """Something markdown-it may read otherwise than this module: markdown-it reads the page."""
 
 
-def reads_generated_pages(md: MarkdownIt) -> bool:
-    """Whether ``md`` runs the rules, with the options, whose output :func:`generated_tokens` gives."""
+def tokenizes_for(md: MarkdownIt) -> bool:
+    """Whether ``md`` is of the releases, and runs the rules with the options, whose output
+    :func:`generated_tokens` gives."""
     rulers = (md.block.ruler, md.inline.ruler, md.inline.ruler2, md.core.ruler)
-    return tuple(tuple(ruler.get_active_rules()) for ruler in rulers) == _RULES and \
+    return _known_releases() and tuple(tuple(ruler.get_active_rules()) for ruler in rulers) == _RULES and \
         all(md.options.get(name) == value for name, value in _OPTIONS.items()) and not md.options.get("store_labels")
+
+
+@functools.cache
+def _known_releases() -> bool:
+    return all(metadata.version(package).startswith(release) for package, release in _RELEASES.items())
 
 
 def generated_tokens(md: MarkdownIt, src: str, env: MutableMapping[str, Any]) -> list[Token] | None:
@@ -83,12 +95,40 @@ def generated_tokens(md: MarkdownIt, src: str, env: MutableMapping[str, Any]) ->
 @functools.lru_cache(maxsize=4096)  # pairs of characters around the tool's own stars
 def _flanking(before: str, after: str) -> tuple[bool, bool]:
     """Whether a run of stars between these characters opens strong text, and whether it closes it
-    (markdown-it's ``scanDelims``; the start and end of a line count as a space)."""
+    (markdown-it's ``scanDelims``)."""
     punct_before = isMdAsciiPunct(ord(before)) or isPunctChar(before)
     punct_after = isMdAsciiPunct(ord(after)) or isPunctChar(after)
     space_before, space_after = isWhiteSpace(ord(before)), isWhiteSpace(ord(after))
     return (not (space_after or punct_after and not (space_before or punct_before)),
             not (space_before or punct_before and not (space_after or punct_after)))
+
+
+def _starts_paragraph(text: str) -> bool:
+    """Whether a line of text (not blank, not indented) starts a paragraph for markdown-it."""
+    start = text[0]
+    if start == "[":
+        return not text.startswith("[^") and not _defines_reference(text)
+    if start == "*":
+        return text[1:2] == "*" and text[2:3] not in ("*", " ")  # strong text, not a list item nor a rule
+    if start.isascii():
+        return start.isalpha() or start in ("{", "\\") or start.isdigit() and not _ORDERED_ITEM.match(text)
+    return not start.isspace()
+
+
+def _defines_reference(text: str) -> bool:
+    """Whether markdown-it reads the line as a link's definition (``[label]: destination``): its
+    rule takes the label to the first ] not escaped, whatever a role around it holds."""
+    pos = 1
+    while pos < len(text) and text[pos] not in "[]":
+        pos += 2 if text[pos] == "\\" else 1
+    return text[pos:pos + 2] == "]:"
+
+
+def _closes(text: str, ticks: int) -> bool:
+    """Whether the line closes a fence of ``ticks`` backticks: as many or more, indented by three
+    spaces at most, and nothing after them but spaces."""
+    marks = text.lstrip(" ").rstrip(" ")
+    return len(text) - len(text.lstrip(" ")) < 4 and len(marks) >= ticks and marks == "`" * len(marks)
 
 
 def _token(kind: str, tag: str, nesting: Literal[-1, 0, 1], level: int, **fields: Any) -> Token:
@@ -121,23 +161,25 @@ class _Blocks:
         return self.out
 
     def _front_matter(self) -> int:
+        if self.lines[:1] != ["---"]:
+            raise _Unexpected  # and so is every text MyST parses within a page (a directive's content)
         # Closed by the first line of three dashes or more, or of three dots (mdit_py_plugins.front_matter).
         end = next((index for index, text in enumerate(self.lines) if index and
                     (text.startswith("...") or set(text.strip(" ")) == {"-"} and len(text.strip(" ")) >= 3)), None)
-        if self.lines[0] != "---" or end is None or self.lines[end] != "---":
+        if end is None or self.lines[end] != "---":
             raise _Unexpected
         self.out.append(_token("front_matter", "", 0, 0, markup="---", hidden=True, map=[0, end + 1],
                                content="\n".join(self.lines[1:end])))
         return end + 1
 
     def _heading(self, line: int) -> int:
-        found = _HEADING.fullmatch(self.lines[line])
-        if not found or found[2].endswith("#") or found[2] != found[2].strip():
+        heading = _HEADING.fullmatch(self.lines[line])
+        if not heading or heading[2].endswith("#") or heading[2] != heading[2].strip():
             raise _Unexpected
         self._blank_after(line)
-        tag, markup = f"h{len(found[1])}", found[1]
+        tag, markup = f"h{len(heading[1])}", heading[1]
         self.out += [_token("heading_open", tag, 1, 0, markup=markup, map=[line, line + 1]),
-                     self._inline(found[2], line, line + 1, 1),
+                     self._inline(heading[2], line, line + 1, 1),
                      _token("heading_close", tag, -1, 0, markup=markup)]
         return line + 1
 
@@ -145,8 +187,8 @@ class _Blocks:
         opening = _FENCE.fullmatch(self.lines[line])
         if not opening or opening[2] != opening[2].strip() or "|" in opening[2]:
             raise _Unexpected
-        closing = re.compile(f" {{0,3}}`{{{len(opening[1])},}} *")
-        end = next((index for index in range(line + 1, len(self.lines)) if closing.fullmatch(self.lines[index])), None)
+        end = next((index for index in range(line + 1, len(self.lines)) if _closes(self.lines[index], len(opening[1]))),
+                   None)
         if end is None:
             raise _Unexpected
         content = "".join(f"{text}\n" for text in self.lines[line + 1:end])
@@ -159,21 +201,21 @@ class _Blocks:
         with two spaces, the next indented by two), which ends before a blank line."""
         items = []
         while line < len(self.lines) and self.lines[line].startswith("- "):
-            lines = 2 if self.lines[line + 1:line + 2] and self.lines[line + 1].startswith("  ") else 1
-            items.append((line, self._item_text(self.lines[line:line + lines])))
-            line += lines
+            height = 2 if self.lines[line + 1:line + 2] and self.lines[line + 1].startswith("  ") else 1
+            items.append((line, self._item_text(self.lines[line:line + height])))
+            line += height
         self._blank_after(line - 1)
-        # The last item, and the list, end where the next block starts.
+        # markdown-it's last item takes the blank lines after it: it, and the list, end at the next block.
         end = next((index for index in range(line, len(self.lines)) if self.lines[index]), len(self.lines))
         if end < len(self.lines) and self.lines[end].startswith("- "):
             raise _Unexpected  # a list item after a blank line would continue this list, loose
         self.out.append(_token("bullet_list_open", "ul", 1, 0, markup="-", map=[items[0][0], end]))
-        for index, (first, text) in enumerate(items):
-            after = first + 1 + text.count("\n")
+        for index, (start, text) in enumerate(items):
+            after = start + 1 + text.count("\n")
             self.out += [_token("list_item_open", "li", 1, 1, markup="-",
-                                map=[first, items[index + 1][0] if index + 1 < len(items) else end]),
-                         _token("paragraph_open", "p", 1, 2, hidden=True, map=[first, after]),
-                         self._inline(text, first, after, 3),
+                                map=[start, items[index + 1][0] if index + 1 < len(items) else end]),
+                         _token("paragraph_open", "p", 1, 2, hidden=True, map=[start, after]),
+                         self._inline(text, start, after, 3),
                          _token("paragraph_close", "p", -1, 2, hidden=True),
                          _token("list_item_close", "li", -1, 1, markup="-")]
         self.out.append(_token("bullet_list_close", "ul", -1, 0, markup="-"))
@@ -204,11 +246,7 @@ class _Blocks:
     def _paragraph_text(self, text: str) -> str:
         """``text`` if it is a paragraph's line that starts no other block (a list, a heading, code,
         a table, a target, a comment, a block of math, a footnote or a link's definition)."""
-        first = text[:1]
-        starts = first.isascii() and first.isalpha() or first in ("{", "[", "\\") or \
-            first.isdigit() and not _ORDERED_ITEM.match(text) or text.startswith("**") and text[2:3] not in ("*", " ") or \
-            not first.isascii() and not first.isspace()
-        if not first or not starts or text != text.strip():
+        if not text or text != text.strip() or not _starts_paragraph(text):
             raise _Unexpected
         return text
 
@@ -229,11 +267,14 @@ class _Inline:
         self.out: list[Token] = []
         self.level = 0
         self.strong = False
+        self.run: list[str] | None = None
+        """The pieces of the text token last in ``out`` (None when the last is another), joined once."""
 
     def tokens(self) -> list[Token]:
         self._scan(0, len(self.src), in_label=False)
         if self.strong:
             raise _Unexpected  # an unclosed strong: its stars are text
+        self._join_run()
         return self.out
 
     def _scan(self, pos: int, end: int, in_label: bool) -> None:
@@ -255,23 +296,28 @@ class _Inline:
                 pos = self._role(pos)
             elif src[pos] == "[" and not in_label:
                 pos = self._link(pos, end)
-            elif src[pos] == "\n" and not in_label:
+            elif src[pos] == "\n" and not in_label:  # the next line comes without its indent
                 self._hard_break()
-                pos = len(src) - len(src[pos + 1:].lstrip(" "))  # the next line's indent skipped
+                pos += 1
             else:
                 raise _Unexpected
 
     def _text(self, content: str, escape: str = "") -> None:
         # Adjacent text is one token (markdown-it's fragments_join, then text_join, which keeps the
         # first token of the run: an escape's, if the run starts with one).
-        last = self.out[-1] if self.out else None
-        if last is not None and last.type == "text":
-            last.content += content
+        if self.run is not None:
+            self.run.append(content)
         else:
-            self.out.append(Token("text", "", 0, level=self.level, content=content, markup=escape,
-                                  info="escape" if escape else ""))
+            self.out.append(Token("text", "", 0, level=self.level, markup=escape, info="escape" if escape else ""))
+            self.run = [content]
+
+    def _join_run(self) -> None:
+        if self.run is not None:
+            self.out[-1].content = "".join(self.run)
+            self.run = None
 
     def _push(self, kind: str, tag: str, nesting: Literal[-1, 0, 1], **fields: Any) -> None:
+        self._join_run()
         if nesting < 0:
             self.level -= 1
         self.out.append(Token(kind, tag, nesting, level=self.level, **fields))
@@ -279,9 +325,10 @@ class _Inline:
             self.level += 1
 
     def _hard_break(self) -> None:
-        """A line's end after two spaces (markdown-it's newline rule), which it drops from the text
-        before: a text token made of them alone is none, but the empty one a strong text's close
-        leaves."""
+        """A line's end after two spaces (markdown-it's newline rule). markdown-it takes the spaces off
+        the text not yet in a token: text of the two spaces alone makes no token, unless they follow
+        the empty text that closing strong text leaves, a token already."""
+        self._join_run()
         last = self.out[-1] if self.out else None
         if last is None or last.type != "text" or not last.content.endswith("  ") or last.content.endswith("   "):
             raise _Unexpected
@@ -294,7 +341,7 @@ class _Inline:
         """``**``, which opens strong text, or closes it (markdown-it's scanDelims), with no strong
         text within strong text."""
         src = self.src
-        run = len(src[pos:end]) - len(src[pos:end].lstrip("*"))
+        run = _STARS.match(src, pos, end).end() - pos  # type: ignore[union-attr]
         opens, closes = _flanking(src[pos - 1] if pos else " ", src[pos + run] if pos + run < end else " ")
         # Within strong text, a run that may close it does (markdown-it's balance_pairs, for runs of two).
         if run != 2 or not (closes if self.strong else opens):
@@ -323,11 +370,11 @@ class _Inline:
         if name is None:
             raise _Unexpected
         start = name.end()
-        ticks = len(src[start:]) - len(src[start:].lstrip("`"))
+        ticks = _TICKS.match(src, start).end() - start  # type: ignore[union-attr]
         closing = src.find("`" * ticks, start + ticks + 1) if ticks else -1
         if closing < 0:
             raise _Unexpected
-        return closing + ticks, name[1], src[start + ticks:closing]
+        return closing + ticks, name[1], src[start + ticks:closing].replace("\n", " ")
 
     def _link(self, pos: int, end: int) -> int:
         """``[label](destination)``, its label of text and roles (markdown-it's link, with no title)."""
@@ -337,7 +384,7 @@ class _Inline:
         while label_end < end and src[label_end] != "]":
             label_end = label_end + 2 if src[label_end] == "\\" else \
                 self._role_at(label_end)[0] if src[label_end] == "{" else label_end + 1
-        # Not a footnote's reference, [^label]; not empty.
+        # Neither a footnote's reference, [^label], nor an empty label: markdown-it reads those otherwise.
         if label_end >= end or src[label_end + 1:label_end + 2] != "(" or src[pos + 1] in "]^":
             raise _Unexpected
         found = self.md.helpers.parseLinkDestination(src, label_end + 2, end)
@@ -354,7 +401,7 @@ class _Inline:
 def reading_generated_pages(md: MarkdownIt, generated: Callable[[str], bool]) -> MarkdownIt:
     """``md``, reading the pages ``generated`` names (by the name of the document MyST gives it) with
     :func:`generated_tokens`, when it runs the rules that function knows the output of."""
-    if reads_generated_pages(md):
+    if tokenizes_for(md):
         general = md.parse
 
         def parse(src: str, env: MutableMapping[str, Any] | None = None) -> list[Token]:
