@@ -115,7 +115,7 @@ def test_any_lines_give_markdown_it_s_tokens_or_markdown_it_reads_them(lines):
     # A role holding "]:" in a label that starts a line: markdown-it's rule of link definitions, which
     # knows no roles, reads a definition there (a review found it, with a title such as "Maps $f]:X$").
     f"[{myst.rich_text('Maps $f]:X$')}](../papers/p.md)", f"- [{myst.rich_text('Maps $f]:X$')}](p.md)  \n  Ada L.\n- [B](q.md)",
-    "Text  \nwith a break", "::::{note}\nA note.\n::::", "- a\n\n- b",
+    "- [a  \n  b]: https://example.org/c", "Text  \nwith a break", "::::{note}\nA note.\n::::", "- a\n\n- b",
                                    "% a comment", "$$\nx\n$$", "[a]: https://example.org", "***", "Title\n====="])
 def test_what_the_tokenizer_does_not_know_is_left_to_markdown_it(block):
     page = myst.page({"orphan": True}, GENERATED_MARKER, "Title", "Before.", block, "After.")

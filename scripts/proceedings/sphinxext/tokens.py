@@ -162,7 +162,7 @@ class _Blocks:
 
     def _front_matter(self) -> int:
         if self.lines[:1] != ["---"]:
-            raise _Unexpected  # and so is every text MyST parses within a page (a directive's content)
+            raise _Unexpected  # not a page: a text MyST parses within one (a directive's content)
         # Closed by the first line of three dashes or more, or of three dots (mdit_py_plugins.front_matter).
         end = next((index for index, text in enumerate(self.lines) if index and
                     (text.startswith("...") or set(text.strip(" ")) == {"-"} and len(text.strip(" ")) >= 3)), None)
@@ -228,7 +228,10 @@ class _Blocks:
         first, second = lines[0][2:], lines[1][2:]
         if not first.endswith("  ") or first.endswith("   "):
             raise _Unexpected  # a soft break, or spaces markdown-it trims otherwise
-        return f"{self._paragraph_text(first[:-2])}  \n{self._paragraph_text(second)}"
+        text = f"{self._paragraph_text(first[:-2])}  \n{self._paragraph_text(second)}"
+        if text.startswith("[") and _defines_reference(text):  # a label may go on to the second line
+            raise _Unexpected
+        return text
 
     def _target(self, line: int) -> int:
         """MyST's ``(label)=`` (mdit_py_plugins.myst_blocks)."""
