@@ -475,6 +475,33 @@ def test_generated_pages_read_without_markdown_it_s_general_parser_with_the_same
     assert sorted(source.split("\n# ")[2][:7] for source in lean_read) == ["A {math", "Authors"] and not read
 
 
+def test_generated_pages_find_where_each_link_leads_once_per_build_with_the_same_html(tmp_path, monkeypatch):
+    from sphinx.environment import BuildEnvironment
+    asked: list[tuple[str, str]] = []
+    relfn2path = BuildEnvironment.relfn2path
+
+    def counted(env, filename, docname=None):
+        if sys._getframe(1).f_code.co_name in ("render_link_unknown", "_target"):  # MyST's renderer, or ours
+            asked.append((filename, docname or env.docname))
+        return relfn2path(env, filename, docname)
+    monkeypatch.setattr(BuildEnvironment, "relfn2path", counted)
+    links = {"a.md": "A", "b.md#abstract": "B's abstract", "a.txt": "its text", "missing.md": "gone",
+             "../hand.md": "by hand", "/book/hand.md": "by hand, from the root"}
+    line = " · ".join(f"[{label}]({target})" for target, label in links.items())
+    pages = {f"book/papers/{name}.md": myst.page({"orphan": True}, GENERATED_MARKER, name, "## Abstract", line)
+             for name in ("a", "b")}
+    pages |= {"book/papers/a.txt": "The text.",
+              "book/hand.md": "---\norphan: true\n---\n# By hand\n\n[A](papers/a.md) · [A](papers/a.md)\n"}
+    _, lean_asked = _lean_and_full_html(tmp_path, pages, asked)
+    # The generated pages' links, asked for once in the build; the hand-written page's, each time.
+    by_hand = [("papers/a.md", "book/hand")] * 2
+    assert sorted(lean_asked) == sorted([(target.split("#")[0], "book/papers/a") for target in links] + by_hand)
+    assert sorted(asked) == sorted([(target.split("#")[0], f"book/papers/{name}") for target in links for name in "ab"]
+                                   + by_hand)
+    lean_html = (tmp_path / "lean/_build/html/book/papers/b.html").read_text("utf-8")
+    assert all(link in lean_html for link in ('href="a.html"', 'href="#abstract"', '/a.txt"', 'href="../hand.html"'))
+
+
 def test_the_book_theme_joins_no_page_text_that_no_template_prints_with_the_same_html(tmp_path, monkeypatch):
     import sphinx_book_theme
     themes = [Path(sphinx_book_theme.__file__).parent, *map(Path, _theme_dirs())]

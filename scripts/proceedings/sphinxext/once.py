@@ -7,7 +7,8 @@ list of docutils' stylesheets, looked for on disk by each HTML translator (sever
 each title Sphinx renders), and MyST's Markdown parser, its rules and link patterns compiled for each
 page. Each is made once per build instead: 1.5 s of Jupyter Book's cold run at 1,000 papers, and
 0.4 s more for the stylesheets, 0.5 s for the parsers (which, in a lean build, read generated pages
-with :mod:`proceedings.sphinxext.tokens`). And each page's title, which Sphinx renders to
+with :mod:`proceedings.sphinxext.tokens` and find where their links lead with
+:mod:`proceedings.sphinxext.doclinks`). And each page's title, which Sphinx renders to
 HTML twice (once for its own search index, which proceedings.sphinxext turns off), is rendered once:
 0.3 s.
 
@@ -31,6 +32,7 @@ import myst_parser.parsers.sphinx_
 import sphinx.builders.html
 from sphinx.application import Sphinx
 
+from .doclinks import renderer_for
 from .lean import Generated
 from .tokens import reading_generated_pages
 
@@ -64,11 +66,15 @@ def _once_per_build(app: Sphinx, generated: Generated) -> None:
 
 def _md_parser(app: Sphinx, generated: Generated) -> Callable[..., Any]:
     """MyST's maker of Markdown parsers, whose parsers, in a lean build, read the pages ``generated``
-    says the tool wrote with :mod:`proceedings.sphinxext.tokens`."""
+    says the tool wrote with :mod:`proceedings.sphinxext.tokens`, and find where their links lead
+    with :mod:`proceedings.sphinxext.doclinks`."""
     if not getattr(app.config, "proceedings_lean", False):
         return _ORIGINAL_MD_PARSER
-    return lambda config, renderer: reading_generated_pages(_ORIGINAL_MD_PARSER(config, renderer),
-                                                            lambda docname: generated(app.env, docname))
+
+    def is_generated(docname: str) -> bool:
+        return generated(app.env, docname)
+    return lambda config, renderer: reading_generated_pages(
+        _ORIGINAL_MD_PARSER(config, renderer_for(renderer, is_generated)), is_generated)
 
 
 def _as_sphinx_makes_them(app: Sphinx, exception: Exception | None) -> None:
