@@ -153,8 +153,7 @@ def _build(project: Project, timings: Timings, options: BuildOptions, diags: Dia
                     print("The book's pages and settings are unchanged: Jupyter Book had nothing to do.\n", end="", flush=True)
             finishing.built.set()
             with timings.stage("search index"):
-                indexed()
-                finish_index(index)
+                finish_index(index, indexed)
             finishing.searched.set_result(None)
     # As read once every input was: a change made since is not in the site, and the next build sees it.
     record_build(project, {**finishing.inputs, "site": published_site(project), "published": published_digest(finishing.site)},

@@ -233,6 +233,40 @@ def test_shards_sphinx_has_written_are_indexed_while_it_writes_and_checked_again
     assert index_site(site, papers, state) == {}  # and all recorded as current
 
 
+def test_the_other_pages_are_indexed_beside_the_last_shard_followed_and_the_shards_after_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_SIZE", 3)
+    site, papers = _site(tmp_path, 9)
+    runs: list[str] = []
+    shard_begun, primary_begun = threading.Event(), threading.Event()
+    beside: list[bool] = []
+
+    def index_bundle(site, pages, staging, output, reuse, ballast=()):  # Pagefind's run, noted
+        name = output.relative_to(site).as_posix()
+        runs.append(name)
+        if name == PRIMARY:
+            primary_begun.set()
+        elif not shard_begun.is_set():  # the shard followed, still being indexed when Sphinx ends
+            shard_begun.set()
+            beside.append(primary_begun.wait(10))
+        output.mkdir(parents=True, exist_ok=True)
+        (output / "pagefind-entry.json").write_text("{}")
+        return True
+
+    monkeypatch.setattr(search, "_index_bundle", index_bundle)
+    index = SiteIndex(site, papers, tmp_path / "work" / "search.json")
+    done = threading.Event()
+    follower = threading.Thread(target=index.follow, args=(lambda: "book/papers/p4", done, 0))
+    follower.start()
+    assert shard_begun.wait(10)
+
+    def followed():
+        done.set()
+        follower.join()
+    assert index.finish(followed) == dict.fromkeys([PRIMARY, f"{SHARDS}/0", f"{SHARDS}/1", f"{SHARDS}/2"], True)
+    assert beside == [True]
+    assert runs[:2] == [f"{SHARDS}/0", PRIMARY] and sorted(runs[2:]) == [f"{SHARDS}/1", f"{SHARDS}/2"]
+
+
 def _revised(site, number: int, words: str, revision: str, around: str = "") -> None:
     """A paper page that carries its search revision, as the extension writes it; ``around`` stands for
     what the revision does not cover (the links to the pages beside it)."""
