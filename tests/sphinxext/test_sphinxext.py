@@ -502,6 +502,21 @@ def test_generated_pages_find_where_each_link_leads_once_per_build_with_the_same
     assert all(link in lean_html for link in ('href="a.html"', 'href="#abstract"', '/a.txt"', 'href="../hand.html"'))
 
 
+def test_links_are_found_once_only_where_myst_s_own_release_and_methods_make_them(monkeypatch):
+    from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
+
+    from proceedings.sphinxext import doclinks
+
+    class OwnLinks(SphinxRenderer):
+        def render_link_unknown(self, token):
+            pass
+    assert issubclass(doclinks.renderer_for(SphinxRenderer, bool), SphinxRenderer)
+    assert doclinks.renderer_for(SphinxRenderer, bool) is not SphinxRenderer
+    assert doclinks.renderer_for(OwnLinks, bool) is OwnLinks
+    monkeypatch.setattr(doclinks, "_known_release", lambda: False)
+    assert doclinks.renderer_for(SphinxRenderer, bool) is SphinxRenderer
+
+
 def test_the_book_theme_joins_no_page_text_that_no_template_prints_with_the_same_html(tmp_path, monkeypatch):
     import sphinx_book_theme
     themes = [Path(sphinx_book_theme.__file__).parent, *map(Path, _theme_dirs())]
