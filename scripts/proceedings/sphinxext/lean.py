@@ -38,9 +38,9 @@ UNUSED_TRANSFORMS = frozenset({
     # node whose HTML reads it, a code block.
     "sphinx.transforms.ApplySourceWorkaround",
     # Each walks every node of a page for nodes the tool never writes (together 0.86 s of Sphinx's
-    # 34 s at 1,000 papers, timed in one build): figures, tables and code blocks with a caption, to number them; sorted
-    # glossaries; index entries of the old form; doctest blocks in a quotation; ``|today|``,
-    # ``|version|`` and the other substitutions Sphinx knows.
+    # 34 s at 1,000 papers, timed in one build): figures, tables and code blocks with a caption, to
+    # number them; sorted glossaries; index entries of the old form; doctest blocks in a quotation;
+    # ``|today|``, ``|version|`` and the other substitutions Sphinx knows.
     "sphinx.transforms.AutoNumbering",
     "sphinx.transforms.GlossarySorter",
     "sphinx.transforms.AutoIndexUpgrader",
