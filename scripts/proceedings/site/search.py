@@ -214,9 +214,10 @@ class SiteIndex:
         bundle of the other pages does not (0.4 s at 1,000 papers, on the core Sphinx has freed)."""
         grouped = bundles(self.site, self.paper_pages, self.starts)
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            primary = pool.submit(self._index_if_stale, PRIMARY, grouped[PRIMARY], self._states(grouped[PRIMARY]), [])
+            states = {PRIMARY: self._states(grouped[PRIMARY])}
+            primary = pool.submit(self._index_if_stale, PRIMARY, grouped[PRIMARY], states[PRIMARY], [])
             followed()
-            states = {name: self._states(pages) for name, pages in grouped.items()}
+            states |= {name: self._states(pages) for name, pages in grouped.items() if name != PRIMARY}
             apart, ballast = self._apart(grouped, states)
             shards = self.site / SHARDS
             for old in sorted(shards.glob("*")):
