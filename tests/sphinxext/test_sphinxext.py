@@ -14,7 +14,10 @@ import sys
 import time
 from pathlib import Path
 
+import docutils.core
 import docutils.frontend
+import docutils.nodes
+import docutils.transforms.references
 import docutils.utils
 import jinja2
 import myst_parser.mdit_to_docutils.base as myst_renderer
@@ -254,20 +257,25 @@ import json, sys
 import sphinx.builders.html as sphinx_html
 from pygments.formatters import HtmlFormatter
 from sphinx.application import Sphinx
+from sphinx.io import SphinxStandaloneReader
 from proceedings.sphinxext import lean
 app = Sphinx(sys.argv[1], sys.argv[1], sys.argv[1] + "/out", sys.argv[1] + "/doctrees", "html", status=None, warning=None)
-# A wrapped transform is a subclass of the same name, or (those Sphinx knows by their class) the class
-# itself with its ``apply`` wrapped.
+reader = SphinxStandaloneReader()
+reader.setup(app)
+# A wrapped transform is a subclass of the same name, or (those Sphinx's reader applies by their class)
+# the class itself with its ``apply`` wrapped.
 print(json.dumps({lean.qualified_name(t): [lean.qualified_name(t.__mro__[1]) == lean.qualified_name(t),
                                            hasattr(vars(t).get("apply"), "__wrapped__")]
-                  for t in [*app.registry.transforms, *app.registry.post_transforms]}))
+                  for t in [*reader.get_transforms(), *app.registry.post_transforms]}))
 print(json.dumps([lean.qualified_name(listener.handler.__wrapped__) for listener in app.events.listeners["doctree-resolved"]
                   if hasattr(listener.handler, "__wrapped__")]))
 """
 
 
 def test_every_transform_generated_pages_skip_is_registered_and_wrapped(tmp_path):
-    (tmp_path / "conf.py").write_text(CONF + BOOK_EXTENSIONS.replace("myst_parser", "myst_nb") + 'html_theme = "sphinx_book_theme"\n')
+    # The extensions Jupyter Book loads (intersphinx among them) with the book's theme.
+    extensions = BOOK_EXTENSIONS.replace('"myst_parser"', '"myst_nb", "sphinx.ext.intersphinx"')
+    (tmp_path / "conf.py").write_text(CONF + extensions + 'html_theme = "sphinx_book_theme"\n')
     found = subprocess.run([sys.executable, "-c", _REGISTERED, str(tmp_path)], capture_output=True, text=True, check=True)
     wrapped = json.loads(found.stdout.splitlines()[-2])
     subclassed = {name for name, (is_subclass, _) in wrapped.items() if is_subclass}
@@ -276,6 +284,17 @@ def test_every_transform_generated_pages_skip_is_registered_and_wrapped(tmp_path
     assert subclassed == lean.UNUSED_TRANSFORMS | lean.UNUSED_POST_TRANSFORMS
     assert applied == lean.UNUSED_BY_CLASS
     assert set(json.loads(found.stdout.splitlines()[-1])) == lean.UNUSED_RESOLVED_HANDLERS
+
+
+def test_docutils_own_transforms_still_apply_outside_sphinx_after_a_lean_build(tmp_path):
+    # Wrapped once in the process for every document: one published by docutils alone has no Sphinx
+    # environment, and gets its substitutions, anonymous links and transitions as before.
+    _build(tmp_path, {"book/paper.md": myst.page({"orphan": True}, "test page", "A paper", "Text.")}, conf=BOOK_EXTENSIONS)
+    assert hasattr(vars(docutils.transforms.references.AnonymousHyperlinks)["apply"], "__wrapped__")
+    rst = ".. |x| replace:: replaced\n\n|x| and `b`__\n\n__ https://example.org/b\n\n----\n\nEnd.\n\n----\n"
+    body = docutils.core.publish_parts(rst, writer_name="html5", settings_overrides={"warning_stream": False})["body"]
+    assert "<p>replaced and <a" in body and 'href="https://example.org/b"' in body
+    assert "Document may not end with a transition" in body
 
 
 def test_generated_pages_skip_unused_transforms_with_the_same_html(tmp_path):
@@ -305,6 +324,13 @@ def test_generated_pages_skip_unused_transforms_with_the_same_html(tmp_path):
     inputs = {out: len(BeautifulSoup((out / "book" / "odd.html").read_text("utf-8"), "html.parser").select(".sd-tab-set > input"))
               for out in (lean_out, full_out)}
     assert inputs == {lean_out: 0, full_out: 2}
+    # The generated page's dropdown was made HTML where it was made (its transform skipped there).
+
+    def dropdowns(out: Path) -> list[str]:
+        doctree = pickle.loads((out.parent / "doctrees" / "book" / "paper.doctree").read_bytes())
+        return [type(node).__name__ for node in doctree.findall(docutils.nodes.Element)
+                if "sd-dropdown" in node["classes"] or node.get("design_component") == "dropdown"]
+    assert dropdowns(lean_out) == ["dropdown_main"] and dropdowns(full_out) == ["container"]
 
 
 def test_a_translated_book_still_translates_its_hand_written_pages_but_not_generated_ones(tmp_path):

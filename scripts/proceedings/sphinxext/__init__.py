@@ -46,6 +46,7 @@ from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.config import Config
 from sphinx.util.docutils import ReferenceRole, SphinxDirective
+from sphinx_design.dropdown import DropdownHtmlTransform
 from sphinx_design.shared import create_component
 
 from .. import __version__
@@ -56,7 +57,7 @@ from ..util.search_revision import revision, revision_filter
 from ..util.text import latin_beyond_ascii, latin_in_ascii, paragraphs_of
 from . import debuglog, libyaml, mathml, memory, once
 from .icons import trim_icons
-from .lean import qualified_name, skip_unused_transforms
+from .lean import lean_page, qualified_name, skip_unused_transforms
 from .links import setup_links
 
 _HERE = Path(__file__).parent
@@ -193,7 +194,8 @@ class PlainText(SphinxDirective):
         if title:
             dropdown = _dropdown(title, paragraphs)
             self.set_source_info(dropdown)
-            return [dropdown]
+            return _html_dropdown(dropdown, self.state.document) if lean_page(self.env, self.env.docname, _generated) \
+                else [dropdown]
         return paragraphs
 
 
@@ -216,6 +218,16 @@ def _dropdown(title: str, body: list[nodes.Node]) -> nodes.container:
     container += nodes.rubric(title, "", nodes.Text(title))
     container += body
     return container
+
+
+def _html_dropdown(dropdown: nodes.container, document: nodes.document) -> list[nodes.Node]:
+    """The nodes sphinx-design's HTML transform makes of ``dropdown`` (a node to be put in
+    ``document``), made by the transform, which a lean build's generated pages skip (see
+    :data:`proceedings.sphinxext.lean.UNUSED_POST_TRANSFORMS`)."""
+    alone = new_document(document["source"], document.settings)
+    alone += dropdown
+    DropdownHtmlTransform(alone).run()
+    return alone.children[:]
 
 
 def page_data(env, docname: str) -> dict:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from docutils.readers import standalone
 from docutils.transforms import Transform
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
@@ -46,6 +47,9 @@ UNUSED_TRANSFORMS = frozenset({
     "sphinx.transforms.AutoIndexUpgrader",
     "sphinx.transforms.HandleCodeBlocks",
     "sphinx.transforms.DefaultSubstitutions",
+    # Index entries among targets, moved before them: the tool writes targets but no index entry
+    # (0.14 s at 1,000 papers, timed in one build).
+    "sphinx.transforms.ReorderConsecutiveTargetAndIndexNodes",
 })
 UNUSED_POST_TRANSFORMS = frozenset({
     "sphinx_design.aside.AsideHtmlTransform",
@@ -74,17 +78,35 @@ UNUSED_POST_TRANSFORMS = frozenset({
     # tool never writes.
     "sphinx.transforms.post_transforms.PropagateDescDomain",
     "sphinx.transforms.post_transforms.OnlyNodeTransform",
+    # Intersphinx's ``external`` roles, and images from the web or in a ``data:`` URI: the tool's
+    # pages name none, and show their previews as HTML of their own (``{preview}``). Together 0.36 s
+    # of Sphinx's 34 s at 1,000 papers (timed in one build).
+    "sphinx.ext.intersphinx._resolve.IntersphinxRoleResolver",
+    "sphinx.transforms.post_transforms.images.ImageDownloader",
+    "sphinx.transforms.post_transforms.images.DataURIExtractor",
+    # sphinx-design's dropdowns made HTML: it calls a function on every node of a page, looking for
+    # them (0.4 ms a paper page, half of it raising and catching an error at each text). A generated
+    # page's one dropdown, the full text's, is made HTML by the directive that makes it
+    # (``{plaintext}``, with this same transform).
+    "sphinx_design.dropdown.DropdownHtmlTransform",
 })
 
 
-# Translation transforms that Sphinx's reader of translated messages leaves out by their class: a
-# subclass in the registry would run there, on each message. Their own ``apply`` is wrapped instead,
-# once in the process, and does nothing on a generated page of a build whose ``proceedings_lean`` is
-# true (2 % of Sphinx's time at 1,000 papers, together); in any other build, it applies as before.
+# Transforms that Sphinx's reader applies by their class, not from its registry: a subclass in the
+# registry would not replace them. Their own ``apply`` is wrapped instead, once in the process, and
+# does nothing on a generated page of a build whose ``proceedings_lean`` is true; in any other build,
+# it applies as before. The translation ones are left out by class by Sphinx's reader of translated
+# messages (2 % of Sphinx's time at 1,000 papers, together); docutils' own come with its standalone
+# reader, and walk every node for rST's substitutions (``|name|``), anonymous links (``name__``) and
+# transitions (``----``), which a generated page cannot hold: the tool escapes every punctuation
+# mark of the text it writes, and writes no thematic break (0.44 s together).
 UNUSED_BY_CLASS = frozenset({
     "sphinx.transforms.i18n.PreserveTranslatableMessages",
     "sphinx.transforms.i18n.Locale",
     "sphinx.transforms.i18n.RemoveTranslatableInline",
+    "docutils.transforms.references.Substitutions",
+    "docutils.transforms.references.AnonymousHyperlinks",
+    "docutils.transforms.misc.Transitions",
 })
 
 
@@ -110,7 +132,7 @@ def skip_unused_transforms(app: Sphinx, generated: Generated) -> None:
                            for t in registry.transforms]
     registry.post_transforms = [_unless_generated(t, generated) if qualified_name(t) in UNUSED_POST_TRANSFORMS else t
                                 for t in registry.post_transforms]
-    for transform in registry.transforms:
+    for transform in {*registry.transforms, *standalone.Reader().get_transforms()}:
         own = vars(transform).get("apply")
         if qualified_name(transform) in UNUSED_BY_CLASS and own and not hasattr(own, "__wrapped__"):
             transform.apply = _applied_unless_generated(own, generated)
@@ -131,9 +153,10 @@ def _applied_unless_generated(apply: Callable[..., None], generated: Generated) 
     """A transform's ``apply`` that does nothing on the generated pages of a build whose
     ``proceedings_lean`` is true."""
     def applied(self, **kwargs) -> None:
-        env = self.document.settings.env
+        # None outside Sphinx: docutils' own transforms are wrapped for every document in the process.
+        env = getattr(self.document.settings, "env", None)
         # The page being read, or during post-transforms the page being written (none: apply).
-        if not _skipped(env, env.temp_data.get("docname"), generated):
+        if env is None or not lean_page(env, env.temp_data.get("docname"), generated):
             apply(self, **kwargs)
     applied.__wrapped__ = apply  # type: ignore[attr-defined]
     return applied
@@ -143,13 +166,13 @@ def _handled_unless_generated(handler: Callable[..., None], generated: Generated
     """A ``doctree-resolved`` ``handler`` that does nothing on the generated pages of a build whose
     ``proceedings_lean`` is true."""
     def handled(app: Sphinx, doctree, docname: str) -> None:
-        if not _skipped(app.env, docname, generated):
+        if not lean_page(app.env, docname, generated):
             handler(app, doctree, docname)
     handled.__wrapped__ = handler  # type: ignore[attr-defined]
     return handled
 
 
-def _skipped(env: BuildEnvironment, docname: str | None, generated: Generated) -> bool:
+def lean_page(env: BuildEnvironment, docname: str | None, generated: Generated) -> bool:
     """Whether the page ``docname`` (none: not known) is a generated one of a build whose
     ``proceedings_lean`` is true, which the unused transforms and handlers skip."""
     return docname is not None and getattr(env.config, "proceedings_lean", False) and generated(env, docname)
