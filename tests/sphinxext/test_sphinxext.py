@@ -273,8 +273,8 @@ print(json.dumps([lean.qualified_name(listener.handler.__wrapped__) for listener
 
 
 def test_every_transform_generated_pages_skip_is_registered_and_wrapped(tmp_path):
-    # The extensions Jupyter Book loads (intersphinx among them) with the book's theme.
-    extensions = BOOK_EXTENSIONS.replace('"myst_parser"', '"myst_nb", "sphinx.ext.intersphinx"')
+    # The extensions Jupyter Book loads (intersphinx and its LaTeX one among them) with the book's theme.
+    extensions = BOOK_EXTENSIONS.replace('"myst_parser"', '"myst_nb", "sphinx.ext.intersphinx", "sphinx_jupyterbook_latex"')
     (tmp_path / "conf.py").write_text(CONF + extensions + 'html_theme = "sphinx_book_theme"\n')
     found = subprocess.run([sys.executable, "-c", _REGISTERED, str(tmp_path)], capture_output=True, text=True, check=True)
     wrapped = json.loads(found.stdout.splitlines()[-2])
@@ -305,7 +305,10 @@ def test_generated_pages_skip_unused_transforms_with_the_same_html(tmp_path):
     hand = f"# By hand\n\n{tabs}\n\n:::{{aside}}\nAside.\n:::\n\n{{kbd}}`Ctrl+C`\n\n{button}\n"
     # Were a generated page to hold syntax the tool never writes, the skipping would show.
     odd = myst.page({"orphan": True}, "test page", "Odd", tabs)
-    pages = {"book/paper.md": generated, "book/paper.txt": "Some text.", "book/hand.md": hand, "book/odd.md": odd}
+    # A listing with a table of contents, as sphinx-external-toc gives the book's listings.
+    listing = myst.page({}, "test page", "Papers", "```{toctree}\npaper\n```")
+    pages = {"book/paper.md": generated, "book/paper.txt": "Some text.", "book/hand.md": hand, "book/odd.md": odd,
+             "book/list.md": listing}
     (tmp_path / "lean").mkdir()
     (tmp_path / "full").mkdir()
     lean_out = _build(tmp_path / "lean", pages, conf=BOOK_EXTENSIONS)
@@ -314,6 +317,7 @@ def test_generated_pages_skip_unused_transforms_with_the_same_html(tmp_path):
     def main(out: Path, page: str) -> str:
         return str(BeautifulSoup((out / "book" / page).read_text("utf-8"), "html.parser").select_one("[role=main]"))
     assert main(lean_out, "paper.html") == main(full_out, "paper.html")
+    assert main(lean_out, "list.html") == main(full_out, "list.html") and 'href="paper.html"' in main(lean_out, "list.html")
     assert main(lean_out, "hand.html") == main(full_out, "hand.html")
     # The hand-written page still got sphinx-design's and Sphinx's transforms.
     soup = BeautifulSoup((lean_out / "book" / "hand.html").read_text("utf-8"), "html.parser")

@@ -50,6 +50,9 @@ UNUSED_TRANSFORMS = frozenset({
     # Index entries among targets, moved before them: the tool writes targets but no index entry
     # (0.14 s at 1,000 papers, timed in one build).
     "sphinx.transforms.ReorderConsecutiveTargetAndIndexNodes",
+    # A hidden copy of each table of contents for Jupyter Book's LaTeX builder, which HTML builders
+    # skip (0.13 s).
+    "sphinx_jupyterbook_latex.transforms.LatexToctreeNodeInterpret",
 })
 UNUSED_POST_TRANSFORMS = frozenset({
     "sphinx_design.aside.AsideHtmlTransform",
@@ -97,15 +100,18 @@ UNUSED_POST_TRANSFORMS = frozenset({
 # does nothing on a generated page of a build whose ``proceedings_lean`` is true; in any other build,
 # it applies as before. The translation ones are left out by class by Sphinx's reader of translated
 # messages (2 % of Sphinx's time at 1,000 papers, together); docutils' own come with its standalone
-# reader, and walk every node for rST's substitutions (``|name|``), anonymous links (``name__``) and
-# transitions (``----``), which a generated page cannot hold: the tool escapes every punctuation
-# mark of the text it writes, and writes no thematic break (0.44 s together).
+# reader, and walk every node for rST's substitutions (``|name|``), anonymous links (``name__``),
+# links by name (``name_``: the targets' walks) and transitions (``----``), which a generated page
+# cannot hold: the tool escapes every punctuation mark of the text it writes, writes no thematic
+# break, and MyST's Sphinx renderer makes a link to no URL a cross-reference (0.68 s together).
 UNUSED_BY_CLASS = frozenset({
     "sphinx.transforms.i18n.PreserveTranslatableMessages",
     "sphinx.transforms.i18n.Locale",
     "sphinx.transforms.i18n.RemoveTranslatableInline",
     "docutils.transforms.references.Substitutions",
     "docutils.transforms.references.AnonymousHyperlinks",
+    "docutils.transforms.references.ExternalTargets",
+    "docutils.transforms.references.InternalTargets",
     "docutils.transforms.misc.Transitions",
 })
 
