@@ -31,6 +31,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
+from PIL import Image
 from pygments.formatters import HtmlFormatter
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
@@ -267,8 +268,9 @@ reader.setup(app)
 print(json.dumps({lean.qualified_name(t): [lean.qualified_name(t.__mro__[1]) == lean.qualified_name(t),
                                            hasattr(vars(t).get("apply"), "__wrapped__")]
                   for t in [*reader.get_transforms(), *app.registry.post_transforms]}))
-print(json.dumps([lean.qualified_name(listener.handler.__wrapped__) for listener in app.events.listeners["doctree-resolved"]
-                  if hasattr(listener.handler, "__wrapped__")]))
+print(json.dumps({event: [lean.qualified_name(listener.handler.__wrapped__) for listener in app.events.listeners[event]
+                          if hasattr(listener.handler, "__wrapped__")] for event in ("doctree-read", "doctree-resolved")}))
+print(json.dumps(lean.qualified_name(app.builder.post_process_images.__wrapped__)))
 """
 
 
@@ -277,13 +279,15 @@ def test_every_transform_generated_pages_skip_is_registered_and_wrapped(tmp_path
     extensions = BOOK_EXTENSIONS.replace('"myst_parser"', '"myst_nb", "sphinx.ext.intersphinx", "sphinx_jupyterbook_latex"')
     (tmp_path / "conf.py").write_text(CONF + extensions + 'html_theme = "sphinx_book_theme"\n')
     found = subprocess.run([sys.executable, "-c", _REGISTERED, str(tmp_path)], capture_output=True, text=True, check=True)
-    wrapped = json.loads(found.stdout.splitlines()[-2])
+    wrapped = json.loads(found.stdout.splitlines()[-3])
     subclassed = {name for name, (is_subclass, _) in wrapped.items() if is_subclass}
     applied = {name for name, (is_subclass, has_wrapped_apply) in wrapped.items() if has_wrapped_apply and not is_subclass}
     # A name that no longer matches (an extension renamed a transform) would silently skip nothing.
     assert subclassed == lean.UNUSED_TRANSFORMS | lean.UNUSED_POST_TRANSFORMS
     assert applied == lean.UNUSED_BY_CLASS
-    assert set(json.loads(found.stdout.splitlines()[-1])) == lean.UNUSED_RESOLVED_HANDLERS
+    handlers = json.loads(found.stdout.splitlines()[-2])
+    assert {event: set(names) for event, names in handlers.items()} == lean.UNUSED_HANDLERS
+    assert json.loads(found.stdout.splitlines()[-1]) == "sphinx.builders.html.StandaloneHTMLBuilder.post_process_images"
 
 
 def test_docutils_own_transforms_still_apply_outside_sphinx_after_a_lean_build(tmp_path):
@@ -302,15 +306,16 @@ def test_generated_pages_skip_unused_transforms_with_the_same_html(tmp_path):
                           myst.plain_text_file("paper.txt", dropdown="Full text of the PDF"), "```bibtex\n@misc{a,}\n```")
     tabs = "::::{tab-set}\n:::{tab-item} One\nFirst.\n:::\n:::{tab-item} Two\nSecond.\n:::\n::::"
     button = ":::{button-link} https://example.org\n:new-tab:\nAway\n:::"
-    hand = f"# By hand\n\n{tabs}\n\n:::{{aside}}\nAside.\n:::\n\n{{kbd}}`Ctrl+C`\n\n{button}\n"
+    hand = f"# By hand\n\n{tabs}\n\n:::{{aside}}\nAside.\n:::\n\n{{kbd}}`Ctrl+C`\n\n{button}\n\n![A picture](pic.png)\n"
     # Were a generated page to hold syntax the tool never writes, the skipping would show.
     odd = myst.page({"orphan": True}, "test page", "Odd", tabs)
     # A listing with a table of contents, as sphinx-external-toc gives the book's listings.
     listing = myst.page({}, "test page", "Papers", "```{toctree}\npaper\n```")
     pages = {"book/paper.md": generated, "book/paper.txt": "Some text.", "book/hand.md": hand, "book/odd.md": odd,
              "book/list.md": listing}
-    (tmp_path / "lean").mkdir()
-    (tmp_path / "full").mkdir()
+    for name in ("lean", "full"):
+        (tmp_path / name / "book").mkdir(parents=True)
+        Image.new("RGB", (4, 4)).save(tmp_path / name / "book" / "pic.png")
     lean_out = _build(tmp_path / "lean", pages, conf=BOOK_EXTENSIONS)
     full_out = _build(tmp_path / "full", pages, conf=BOOK_EXTENSIONS + "proceedings_lean = False\n")
 
@@ -323,6 +328,8 @@ def test_generated_pages_skip_unused_transforms_with_the_same_html(tmp_path):
     soup = BeautifulSoup((lean_out / "book" / "hand.html").read_text("utf-8"), "html.parser")
     assert len(soup.select(".sd-tab-set > input")) == 2 and soup.select_one("aside") and soup.select_one("kbd.kbd")
     assert soup.select_one("a.sd-btn[target=_blank]")
+    # And Sphinx's images: found, copied and linked.
+    assert soup.select_one("img")["src"] == "../_images/pic.png" and (lean_out / "_images" / "pic.png").is_file()
     paper = BeautifulSoup((lean_out / "book" / "paper.html").read_text("utf-8"), "html.parser")
     assert paper.select_one("details.sd-dropdown") and paper.select_one("math") and paper.select_one("div.highlight-bibtex")
     inputs = {out: len(BeautifulSoup((out / "book" / "odd.html").read_text("utf-8"), "html.parser").select(".sd-tab-set > input"))

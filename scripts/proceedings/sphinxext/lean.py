@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from docutils import nodes
 from docutils.readers import standalone
 from docutils.transforms import Transform
 from sphinx.application import Sphinx
@@ -116,12 +117,15 @@ UNUSED_BY_CLASS = frozenset({
 })
 
 
-# Handlers of ``doctree-resolved`` (given the page's name) that look for their extension's nodes.
-UNUSED_RESOLVED_HANDLERS = frozenset({
+# Handlers, by event, that look for their extension's nodes.
+UNUSED_HANDLERS = {
+    # Sphinx's collector of images, which the tool's pages hold none of (see above: 0.1 s at 1,000
+    # papers). The builder's own walks for them before it writes a page (two, 0.3 s) are skipped too.
+    "doctree-read": frozenset({"sphinx.environment.collectors.asset.ImageCollector.process_doc"}),
     # sphinx-design's links that open a new tab, which only its cards and buttons ask for (1 % of
     # Sphinx's time at 1,000 papers, walking every node of every page).
-    "sphinx_design.extension._resolve_new_tab_refs",
-})
+    "doctree-resolved": frozenset({"sphinx_design.extension._resolve_new_tab_refs"}),
+}
 
 
 def qualified_name(transform: Callable) -> str:
@@ -142,10 +146,13 @@ def skip_unused_transforms(app: Sphinx, generated: Generated) -> None:
         own = vars(transform).get("apply")
         if qualified_name(transform) in UNUSED_BY_CLASS and own and not hasattr(own, "__wrapped__"):
             transform.apply = _applied_unless_generated(own, generated)
-    listeners = app.events.listeners["doctree-resolved"]
-    listeners[:] = [listener._replace(handler=_handled_unless_generated(listener.handler, generated))
-                    if qualified_name(listener.handler) in UNUSED_RESOLVED_HANDLERS else listener
-                    for listener in listeners]
+    for event, names in UNUSED_HANDLERS.items():
+        listeners = app.events.listeners[event]
+        listeners[:] = [listener._replace(handler=_handled_unless_generated(listener.handler, generated))
+                        if qualified_name(listener.handler) in names else listener
+                        for listener in listeners]
+    if callable(own_images := getattr(app.builder, "post_process_images", None)):
+        app.builder.post_process_images = _images_unless_generated(own_images, app.env, generated)  # type: ignore[assignment]
 
 
 def _unless_generated(transform: type[Transform], generated: Generated) -> type[Transform]:
@@ -169,13 +176,25 @@ def _applied_unless_generated(apply: Callable[..., None], generated: Generated) 
 
 
 def _handled_unless_generated(handler: Callable[..., None], generated: Generated) -> Callable[..., None]:
-    """A ``doctree-resolved`` ``handler`` that does nothing on the generated pages of a build whose
-    ``proceedings_lean`` is true."""
-    def handled(app: Sphinx, doctree, docname: str) -> None:
-        if not lean_page(app.env, docname, generated):
-            handler(app, doctree, docname)
+    """A ``doctree-read`` or ``doctree-resolved`` ``handler`` that does nothing on the generated
+    pages of a build whose ``proceedings_lean`` is true."""
+    def handled(app: Sphinx, doctree, *docname: str) -> None:
+        # doctree-resolved names the page; doctree-read is emitted while the environment reads it.
+        if not lean_page(app.env, docname[0] if docname else app.env.docname, generated):
+            handler(app, doctree, *docname)
     handled.__wrapped__ = handler  # type: ignore[attr-defined]
     return handled
+
+
+def _images_unless_generated(post_process_images: Callable[[nodes.document], None], env: BuildEnvironment,
+                             generated: Generated) -> Callable[[nodes.document], None]:
+    """The builder's ``post_process_images``, which does nothing on the generated pages of a build
+    whose ``proceedings_lean`` is true: it is given the page alone, known by its source file."""
+    def processed(doctree: nodes.document) -> None:
+        if not lean_page(env, env.path2doc(doctree.get("source", "")), generated):
+            post_process_images(doctree)
+    processed.__wrapped__ = post_process_images  # type: ignore[attr-defined]
+    return processed
 
 
 def lean_page(env: BuildEnvironment, docname: str | None, generated: Generated) -> bool:
