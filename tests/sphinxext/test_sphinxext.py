@@ -55,15 +55,15 @@ HOSTILE = '</script><script>alert(1)</script> " <b>&amp;'
 
 
 def _build(root: Path, pages: dict[str, str], freshenv: bool = True, warnings: io.StringIO | None = None,
-           parallel: int = 0, conf: str = "") -> Path:
+           parallel: int = 0, conf: str = "", builder: str = "html") -> Path:
     (root / "conf.py").write_text(CONF + conf)
     (root / "index.md").write_text("# Outside book/\n")
     pages = {"book/welcome.md": "# Welcome\n", **pages}
     for name, text in pages.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text, "utf-8")
-    out = root / "_build" / "html"
-    app = Sphinx(str(root), str(root), str(out), str(root / "_build" / "doctrees"), "html",
+    out = root / "_build" / builder
+    app = Sphinx(str(root), str(root), str(out), str(root / "_build" / "doctrees"), builder,
                  status=None, warning=warnings, freshenv=freshenv, parallel=parallel)
     app.build()
     return out
@@ -283,7 +283,7 @@ def test_every_transform_generated_pages_skip_is_registered_and_wrapped(tmp_path
     subclassed = {name for name, (is_subclass, _) in wrapped.items() if is_subclass}
     applied = {name for name, (is_subclass, has_wrapped_apply) in wrapped.items() if has_wrapped_apply and not is_subclass}
     # A name that no longer matches (an extension renamed a transform) would silently skip nothing.
-    assert subclassed == lean.UNUSED_TRANSFORMS | lean.UNUSED_POST_TRANSFORMS
+    assert subclassed == lean.UNUSED_TRANSFORMS | lean.UNUSED_POST_TRANSFORMS | set(lean.LOOKING_FOR_CLASS)
     assert applied == lean.UNUSED_BY_CLASS
     handlers = json.loads(found.stdout.splitlines()[-2])
     assert {event: set(names) for event, names in handlers.items()} == lean.UNUSED_HANDLERS
@@ -311,8 +311,10 @@ def test_generated_pages_skip_unused_transforms_with_the_same_html(tmp_path):
     odd = myst.page({"orphan": True}, "test page", "Odd", tabs)
     # A listing with a table of contents, as sphinx-external-toc gives the book's listings.
     listing = myst.page({}, "test page", "Papers", "```{toctree}\npaper\n```")
+    # A hand-written page begun as a copy of a generated one: its data line says generated, its seal no longer holds.
+    copied = generated + "\n![A picture](pic.png)\n"
     pages = {"book/paper.md": generated, "book/paper.txt": "Some text.", "book/hand.md": hand, "book/odd.md": odd,
-             "book/list.md": listing}
+             "book/list.md": listing, "book/copied.md": copied}
     for name in ("lean", "full"):
         (tmp_path / name / "book").mkdir(parents=True)
         Image.new("RGB", (4, 4)).save(tmp_path / name / "book" / "pic.png")
@@ -328,20 +330,57 @@ def test_generated_pages_skip_unused_transforms_with_the_same_html(tmp_path):
     soup = BeautifulSoup((lean_out / "book" / "hand.html").read_text("utf-8"), "html.parser")
     assert len(soup.select(".sd-tab-set > input")) == 2 and soup.select_one("aside") and soup.select_one("kbd.kbd")
     assert soup.select_one("a.sd-btn[target=_blank]")
-    # And Sphinx's images: found, copied and linked.
+    # And Sphinx's images: found, copied and linked; so is the changed copy's.
     assert soup.select_one("img")["src"] == "../_images/pic.png" and (lean_out / "_images" / "pic.png").is_file()
+    assert main(lean_out, "copied.html") == main(full_out, "copied.html") and 'src="../_images/pic.png"' in main(lean_out, "copied.html")
     paper = BeautifulSoup((lean_out / "book" / "paper.html").read_text("utf-8"), "html.parser")
     assert paper.select_one("details.sd-dropdown") and paper.select_one("math") and paper.select_one("div.highlight-bibtex")
     inputs = {out: len(BeautifulSoup((out / "book" / "odd.html").read_text("utf-8"), "html.parser").select(".sd-tab-set > input"))
               for out in (lean_out, full_out)}
     assert inputs == {lean_out: 0, full_out: 2}
-    # The generated page's dropdown was made HTML where it was made (its transform skipped there).
 
-    def dropdowns(out: Path) -> list[str]:
-        doctree = pickle.loads((out.parent / "doctrees" / "book" / "paper.doctree").read_bytes())
-        return [type(node).__name__ for node in doctree.findall(docutils.nodes.Element)
-                if "sd-dropdown" in node["classes"] or node.get("design_component") == "dropdown"]
-    assert dropdowns(lean_out) == ["dropdown_main"] and dropdowns(full_out) == ["container"]
+
+def test_a_book_in_one_page_from_a_generated_root_keeps_the_images_of_its_hand_written_pages(tmp_path):
+    # singlehtml gives the builder's image step the whole book, named after its root page: a generated one here.
+    pages = {"book/welcome.md": myst.page({}, "test page", "Welcome", "```{toctree}\nhand\n```"),
+             "book/hand.md": "# By hand\n\n![A picture](pic.png)\n"}
+    found = []
+    for name, is_lean in (("lean", "True"), ("full", "False")):
+        (tmp_path / name / "book").mkdir(parents=True)
+        Image.new("RGB", (4, 4)).save(tmp_path / name / "book" / "pic.png")
+        out = _build(tmp_path / name, pages, conf=BOOK_EXTENSIONS + f"proceedings_lean = {is_lean}\n", builder="singlehtml")
+        image = BeautifulSoup((out / "book" / "welcome.html").read_text("utf-8"), "html.parser").select_one("img")
+        found.append((image["src"], (out / "_images" / "pic.png").is_file()))
+    assert found[0] == found[1] == ("_images/pic.png", True)
+
+
+def test_a_generated_page_s_dropdown_is_looked_for_among_its_containers_alone(tmp_path, monkeypatch):
+    import sphinx_design.dropdown
+    from sphinx_design.shared import is_component as design_component
+    asked: list[tuple[str, str]] = []
+
+    def is_component(node, name):
+        asked.append((Path(node.document["source"]).name if node.document else "", type(node).__name__))
+        return design_component(node, name)
+    monkeypatch.setattr(sphinx_design.dropdown, "is_component", is_component)
+    generated = myst.page({"orphan": True}, "test page", "A paper", "Text with {math}`x^2` and a [link](hand.md).",
+                          myst.plain_text_file("paper.txt", dropdown="Full text of the PDF"))
+    hand = "# By hand\n\n:::{dropdown} Open\nInside.\n:::\n"
+    pages = {"book/paper.md": generated, "book/paper.txt": "Some text.", "book/hand.md": hand}
+    (tmp_path / "lean").mkdir()
+    (tmp_path / "full").mkdir()
+    lean_out = _build(tmp_path / "lean", pages, conf=BOOK_EXTENSIONS)
+    assert {kind for page, kind in asked if page == "paper.md"} == {"container"}
+    assert "Text" in {kind for page, kind in asked if page == "hand.md"}  # a hand-written page: every node, as before
+    full_out = _build(tmp_path / "full", pages, conf=BOOK_EXTENSIONS + "proceedings_lean = False\n")
+    for page in ("paper.html", "hand.html"):
+        assert (lean_out / "book" / page).read_text("utf-8") == (full_out / "book" / page).read_text("utf-8")
+    assert BeautifulSoup((lean_out / "book" / "paper.html").read_text("utf-8"), "html.parser").select_one("details.sd-dropdown")
+    # The doctree is left for any builder: it holds the dropdown as made, as in a full build.
+    doctree = pickle.loads((tmp_path / "lean" / "_build" / "doctrees" / "book" / "paper.doctree").read_bytes())
+    assert [node.get("design_component") for node in doctree.findall(docutils.nodes.container)] == ["dropdown"]
+    text_out = _build(tmp_path / "lean", pages, conf=BOOK_EXTENSIONS, builder="text")
+    assert "Full text of the PDF" in (text_out / "book" / "paper.txt").read_text("utf-8")
 
 
 def test_a_translated_book_still_translates_its_hand_written_pages_but_not_generated_ones(tmp_path):
@@ -550,7 +589,7 @@ def test_links_are_found_once_only_where_myst_s_own_release_and_methods_make_the
     assert issubclass(doclinks.renderer_for(SphinxRenderer, bool), SphinxRenderer)
     assert doclinks.renderer_for(SphinxRenderer, bool) is not SphinxRenderer
     assert doclinks.renderer_for(OwnLinks, bool) is OwnLinks
-    monkeypatch.setattr(doclinks, "_known_release", lambda: False)
+    monkeypatch.setattr(doclinks, "is_release", lambda distribution, release: False)
     assert doclinks.renderer_for(SphinxRenderer, bool) is SphinxRenderer
 
 

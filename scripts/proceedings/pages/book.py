@@ -30,10 +30,11 @@ from ..model.paper import Paper
 from ..model.volume import Proceedings
 from ..outputs.citation import Citations
 from ..records.diagnostics import Diagnostics
+from ..util import myst
 from ..util.files import file_names, foreign_files, read_json, remove_others, signature_if_file, write_if_changed
 from ..util.progress import progress
 from ..util.software import software_digest
-from .generated import INDEX_PAGE_LIMIT, seal_holds
+from .generated import INDEX_PAGE_LIMIT
 from .index_pages import authors_pages, keywords_pages
 from .listings import committee_page, papers_index, slot_span, track_page
 from .papers import paper_page, with_text
@@ -167,7 +168,7 @@ def pages_changed_by_hand(project: Project) -> Diagnostics:
     """An error for each generated page changed since the build wrote it: the next build would
     write it again from ``papers/``, and the change would be lost (a new-user trial's, under
     `serve`). A page only touched, or copied with the project, holds what was written. A page's seal
-    (:func:`~proceedings.pages.generated.seal_holds`) tells without the build's record (``rm -rf
+    (:func:`~proceedings.util.myst.seal_holds`) tells without the build's record (``rm -rf
     _build``, a page copied from another); the record tells for the PDFs' texts, and spares reading
     the pages as it wrote them."""
     diags = Diagnostics()
@@ -181,7 +182,7 @@ def pages_changed_by_hand(project: Project) -> Diagnostics:
             if record and signature_if_file(path) == record[1:3]:
                 continue
             text = path.read_bytes()
-            sealed = seal_holds(text) if name.endswith(".md") else None
+            sealed = myst.seal_holds(text) if name.endswith(".md") else None
             if sealed is False or (sealed is None and record and _checksum(text) != record[4] and
                                    (name.endswith(".txt") or GENERATED_MARKER.encode() in text[:1000])):
                 diags.error(project.relative(path), None, None,

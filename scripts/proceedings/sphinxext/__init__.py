@@ -46,7 +46,6 @@ from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.config import Config
 from sphinx.util.docutils import ReferenceRole, SphinxDirective
-from sphinx_design.dropdown import DropdownHtmlTransform
 from sphinx_design.shared import create_component
 
 from .. import __version__
@@ -57,7 +56,7 @@ from ..util.search_revision import revision, revision_filter
 from ..util.text import latin_beyond_ascii, latin_in_ascii, paragraphs_of
 from . import debuglog, libyaml, mathml, memory, once
 from .icons import trim_icons
-from .lean import lean_page, qualified_name, skip_unused_transforms
+from .lean import qualified_name, skip_unused_transforms
 from .links import setup_links
 
 _HERE = Path(__file__).parent
@@ -194,8 +193,7 @@ class PlainText(SphinxDirective):
         if title:
             dropdown = _dropdown(title, paragraphs)
             self.set_source_info(dropdown)
-            return _html_dropdown(dropdown, self.state.document) if lean_page(self.env, self.env.docname, _generated) \
-                else [dropdown]
+            return [dropdown]
         return paragraphs
 
 
@@ -220,16 +218,6 @@ def _dropdown(title: str, body: list[nodes.Node]) -> nodes.container:
     return container
 
 
-def _html_dropdown(dropdown: nodes.container, document: nodes.document) -> list[nodes.Node]:
-    """The nodes sphinx-design's HTML transform makes of ``dropdown`` (a node to be put in
-    ``document``), made by the transform, which a lean build's generated pages skip (see
-    :data:`proceedings.sphinxext.lean.UNUSED_POST_TRANSFORMS`)."""
-    alone = new_document(document["source"], document.settings)
-    alone += dropdown
-    DropdownHtmlTransform(alone).run()
-    return alone.children[:]
-
-
 def page_data(env, docname: str) -> dict:
     """The page's data (see the module docstring): as read in this build, else read again from its
     source, which is unchanged since it was read (else Sphinx reads the page again). Not kept in the
@@ -241,8 +229,18 @@ def page_data(env, docname: str) -> dict:
             source = Path(env.doc2path(docname)).read_text(encoding=env.config.source_encoding)
         except (OSError, UnicodeDecodeError):  # gone, or not text: a page Sphinx does not write
             source = ""
-        known[docname] = myst.page_data(source)[0]
+        known[docname] = _data_of(source)[0]
     return known[docname]
+
+
+def _data_of(source: str) -> tuple[dict, str]:
+    """The page's data and its source with the data line blanked. The data say the page is generated
+    only while its seal holds: a hand-written page begun as a copy of a generated one keeps the data
+    line, and once changed would otherwise be spared transforms it may need (an image not copied)."""
+    data, rest = myst.page_data(source)
+    if data.get(myst.GENERATED):
+        data[myst.GENERATED] = bool(myst.seal_holds(source.encode()))
+    return data, rest
 
 
 def _page_data_read(env) -> dict[str, dict]:
@@ -261,7 +259,7 @@ def _lean_transforms(app: Sphinx) -> None:
 
 def _read_page_data(app: Sphinx, docname: str, source: list[str]) -> None:
     # The data line is taken out before MyST parses the page; see myst.front_matter.
-    data, source[0] = myst.page_data(source[0])
+    data, source[0] = _data_of(source[0])
     _page_data_read(app.env)[docname] = data
     if data:
         app.env.metadata[docname].update(data.get("metadata", {}))

@@ -13,16 +13,16 @@ generated pages; the tool's pages link to no such file.) A hand-written page ask
 
 from __future__ import annotations
 
-import functools
 import posixpath
 from collections.abc import Callable
-from importlib import metadata
 from pathlib import Path
 from typing import Any, NamedTuple, cast
 
 from markdown_it.tree import SyntaxTreeNode
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
 from sphinx import addnodes
+
+from ..util.releases import is_release
 
 # The release whose ``SphinxRenderer.render_link_unknown`` :meth:`_LinksKept.render_link_unknown`
 # repeats with the answers kept; with any other, MyST's own renders every link, as it may make
@@ -34,16 +34,11 @@ def renderer_for(renderer: Any, generated: Callable[[str], bool]) -> Any:
     """MyST's renderer class ``renderer``, finding where a link leads once per build on the pages
     ``generated`` names (by document name), when it is the release this module repeats and renders
     links as that release does."""
-    if not (isinstance(renderer, type) and issubclass(renderer, SphinxRenderer) and _known_release()
+    if not (isinstance(renderer, type) and issubclass(renderer, SphinxRenderer) and is_release("myst-parser", _RELEASE)
             and all(getattr(renderer, name) is getattr(SphinxRenderer, name)
                     for name in ("render_link_unknown", "_handle_relative_docs", "_process_wrap_node"))):
         return renderer
     return type(f"LinksKept{renderer.__name__}", (_LinksKept, renderer), {"_generated": staticmethod(generated)})
-
-
-@functools.cache
-def _known_release() -> bool:
-    return metadata.version("myst-parser").startswith(_RELEASE)
 
 
 class _Target(NamedTuple):

@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, MutableMapping
-from importlib import metadata
 from typing import Any, Literal
 
 from docutils import nodes
@@ -26,6 +25,8 @@ from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline.escape import _ESCAPED
 from markdown_it.token import Token
+
+from ..util.releases import is_release
 
 # The rules markdown-it runs with the book's MyST settings (``colon_fence`` and ``dollarmath``): those
 # this module knows the output of. A book whose settings add or remove one is read by markdown-it.
@@ -63,13 +64,9 @@ def tokenizes_for(md: MarkdownIt) -> bool:
     """Whether ``md`` is of the releases, and runs the rules with the options, whose output
     :func:`generated_tokens` gives."""
     rulers = (md.block.ruler, md.inline.ruler, md.inline.ruler2, md.core.ruler)
-    return _known_releases() and tuple(tuple(ruler.get_active_rules()) for ruler in rulers) == _RULES and \
+    return all(is_release(package, release) for package, release in _RELEASES.items()) and \
+        tuple(tuple(ruler.get_active_rules()) for ruler in rulers) == _RULES and \
         all(md.options.get(name) == value for name, value in _OPTIONS.items()) and not md.options.get("store_labels")
-
-
-@functools.cache
-def _known_releases() -> bool:
-    return all(metadata.version(package).startswith(release) for package, release in _RELEASES.items())
 
 
 def generated_tokens(md: MarkdownIt, src: str, env: MutableMapping[str, Any]) -> list[Token] | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
 
 import yaml
 
@@ -156,12 +157,29 @@ def plain_paragraphs(text: str) -> list[str]:
 
 
 def page(front: dict, comment: str, title: str, *blocks: str) -> str:
-    """A whole generated page: front matter, the ``# title`` (already MyST) and the non-empty
-    blocks. Its data says it is generated, which spares it the transforms of syntax the tool never
-    writes (proceedings.sphinxext.lean)."""
+    """A whole generated page: front matter opening with ``comment``, the ``# title`` (already MyST)
+    and the non-empty blocks, sealed (:func:`seal_holds`). Its data says it is generated, which,
+    while its seal holds, spares it the transforms of syntax the tool never writes
+    (proceedings.sphinxext.lean)."""
     front = {**front, "proceedings": {**front.get("proceedings", {}), GENERATED: True}}
     body = "\n\n".join(block for block in blocks if block)
-    return f"{front_matter(front, comment)}\n# {title}\n\n{body}\n"
+    written = f"{front_matter(front, comment)}\n# {title}\n\n{body}\n"
+    return written.replace(f"# {comment}\n", f"# {comment} ({zlib.crc32(written.encode()):08x})\n", 1)
+
+
+# The seal: the checksum of the page as written, at the end of its front matter's opening comment.
+_SEAL = re.compile(rb"\A---\n# [^\n]* \(([0-9a-f]{8})\)\n")
+
+
+def seal_holds(page: bytes) -> bool | None:
+    """Whether a generated page holds what the build wrote: its opening comment carries a checksum
+    of the page as written, so that a change by hand is seen with no record of the build's (after
+    ``rm -rf _build``, or in a page copied from another). None for a page without one (written
+    before pages were sealed, or not by the tool)."""
+    found = _SEAL.match(page)
+    if found is None:
+        return None
+    return zlib.crc32(page[:found.start(1) - len(b" (")] + page[found.end(1) + len(b")"):]) == int(found[1], 16)
 
 
 def _longest_run(content: str, char: str) -> int:
