@@ -5,7 +5,8 @@ references by name), an eighth of Sphinx's time on a thousand paper pages that h
 generated page's MyST is the tool's own (headings, lists, links, code blocks, math, notes, a
 dropdown and this extension's roles), so these transforms, and the event handlers that do the
 same, skip it; a hand-written page still gets every one. A generated page says so in its data line
-(``myst.GENERATED``, which ``myst.page`` writes)."""
+(``myst.GENERATED``, which ``myst.page`` writes), and counts as generated while its seal holds
+(``myst.seal_holds``, checked as the page's data line is read)."""
 
 from __future__ import annotations
 
@@ -93,8 +94,8 @@ UNUSED_POST_TRANSFORMS = frozenset({
 # Post-transforms that ask ``self.document.findall`` for the nodes a function of theirs accepts, and
 # the class of those nodes, with the release of their package whose ``run`` asks nothing else of the
 # document. On a generated page they are shown the nodes of that class alone, found at docutils' fast
-# path: sphinx-design's dropdowns made HTML called its function on every node of a paper page (a
-# fifth of it raising and catching an error at each text), 0.76 s at 1,000 papers (timed in one build).
+# path: sphinx-design's dropdowns made HTML called its function on every node of a paper page, which
+# raised and caught an error at each text (0.83 s at 1,000 papers; 0.33 s shown the containers alone).
 LOOKING_FOR_CLASS = {
     "sphinx_design.dropdown.DropdownHtmlTransform": (nodes.container, "sphinx-design", "0.8."),
 }
@@ -123,8 +124,8 @@ UNUSED_BY_CLASS = frozenset({
 
 # Handlers, by event, that look for their extension's nodes.
 UNUSED_HANDLERS = {
-    # Sphinx's collector of images, which the tool's pages hold none of (see above: 0.1 s at 1,000
-    # papers). The builder's own walks for them before it writes a page (two, 0.3 s) are skipped too.
+    # Sphinx's collector of images, which the tool's pages hold none of (see above: 0.15 s at 1,000
+    # papers). The builder's own walks for them before it writes a page (two, 0.2 s) are skipped too.
     "doctree-read": frozenset({"sphinx.environment.collectors.asset.ImageCollector.process_doc"}),
     # sphinx-design's links that open a new tab, which only its cards and buttons ask for (1 % of
     # Sphinx's time at 1,000 papers, walking every node of every page).
