@@ -340,18 +340,20 @@ def test_generated_pages_skip_unused_transforms_with_the_same_html(tmp_path):
     assert inputs == {lean_out: 0, full_out: 2}
 
 
-def test_a_book_in_one_page_from_a_generated_root_keeps_the_images_of_its_hand_written_pages(tmp_path):
-    # singlehtml gives the builder's image step the whole book, named after its root page: a generated one here.
+def test_a_book_in_one_page_from_a_generated_root_keeps_what_its_hand_written_pages_need(tmp_path):
+    # singlehtml resolves and writes the whole book in one doctree, named after its root page: a generated one here.
+    tabs = "::::{tab-set}\n:::{tab-item} One\nFirst.\n:::\n:::{tab-item} Two\nSecond.\n:::\n::::"
     pages = {"book/welcome.md": myst.page({}, "test page", "Welcome", "```{toctree}\nhand\n```"),
-             "book/hand.md": "# By hand\n\n![A picture](pic.png)\n"}
+             "book/hand.md": f"# By hand\n\n![A picture](pic.png)\n\n{tabs}\n"}
     found = []
     for name, is_lean in (("lean", "True"), ("full", "False")):
         (tmp_path / name / "book").mkdir(parents=True)
         Image.new("RGB", (4, 4)).save(tmp_path / name / "book" / "pic.png")
         out = _build(tmp_path / name, pages, conf=BOOK_EXTENSIONS + f"proceedings_lean = {is_lean}\n", builder="singlehtml")
-        image = BeautifulSoup((out / "book" / "welcome.html").read_text("utf-8"), "html.parser").select_one("img")
-        found.append((image["src"], (out / "_images" / "pic.png").is_file()))
-    assert found[0] == found[1] == ("_images/pic.png", True)
+        soup = BeautifulSoup((out / "book" / "welcome.html").read_text("utf-8"), "html.parser")
+        found.append((str(soup.select_one("[role=main]")), (out / "_images" / "pic.png").is_file()))
+    assert found[0] == found[1] and found[0][1]
+    assert 'src="_images/pic.png"' in found[0][0] and found[0][0].count("sd-tab-label") == 2
 
 
 def test_a_generated_page_s_dropdown_is_looked_for_among_its_containers_alone(tmp_path, monkeypatch):

@@ -133,8 +133,8 @@ UNUSED_HANDLERS = {
 }
 
 
-# Builders that give ``post_process_images`` one page at a time: singlehtml, LaTeX and Texinfo give it
-# the whole book in one doctree, named after its root page.
+# Builders that write one page at a time: singlehtml, LaTeX and Texinfo resolve the whole book in one
+# doctree, named after its root page, which may be a generated one.
 _PAGE_BY_PAGE = frozenset({"html", "dirhtml"})
 
 
@@ -146,22 +146,30 @@ def qualified_name(transform: Callable) -> str:
 
 def skip_unused_transforms(app: Sphinx, generated: Generated) -> None:
     """Make the registered transforms, post-transforms and handlers named above do nothing on the
-    pages ``generated`` says are; called once the extensions are set up, before any page is read."""
+    pages ``generated`` says are; called once the extensions are set up, before any page is read.
+    Every builder reads page by page; what runs as pages are written is skipped only with the
+    builders that write page by page (``_PAGE_BY_PAGE``), as the others resolve the whole book in one."""
     registry = app.registry
     registry.transforms = [_unless_generated(t, generated) if qualified_name(t) in UNUSED_TRANSFORMS else t
                            for t in registry.transforms]
-    registry.post_transforms = [_lean_post_transform(t, generated) for t in registry.post_transforms]
     for transform in {*registry.transforms, *standalone.Reader().get_transforms()}:
         own = vars(transform).get("apply")
         if qualified_name(transform) in UNUSED_BY_CLASS and own and not hasattr(own, "__wrapped__"):
             transform.apply = _applied_unless_generated(own, generated)
-    for event, names in UNUSED_HANDLERS.items():
-        listeners = app.events.listeners[event]
-        listeners[:] = [listener._replace(handler=_handled_unless_generated(listener.handler, generated))
-                        if qualified_name(listener.handler) in names else listener
-                        for listener in listeners]
-    if app.builder.name in _PAGE_BY_PAGE and callable(own_images := getattr(app.builder, "post_process_images", None)):
-        app.builder.post_process_images = _images_unless_generated(own_images, app.env, generated)  # type: ignore[assignment]
+    _skip_handlers(app, "doctree-read", generated)
+    if app.builder.name in _PAGE_BY_PAGE:
+        registry.post_transforms = [_lean_post_transform(t, generated) for t in registry.post_transforms]
+        _skip_handlers(app, "doctree-resolved", generated)
+        if callable(own_images := getattr(app.builder, "post_process_images", None)):
+            app.builder.post_process_images = _images_unless_generated(own_images, app.env, generated)  # type: ignore[assignment]
+
+
+def _skip_handlers(app: Sphinx, event: str, generated: Generated) -> None:
+    """Make the handlers of ``event`` that :data:`UNUSED_HANDLERS` names do nothing on generated pages."""
+    listeners = app.events.listeners[event]
+    listeners[:] = [listener._replace(handler=_handled_unless_generated(listener.handler, generated))
+                    if qualified_name(listener.handler) in UNUSED_HANDLERS[event] else listener
+                    for listener in listeners]
 
 
 def _unless_generated(transform: type[Transform], generated: Generated) -> type[Transform]:
