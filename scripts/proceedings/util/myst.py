@@ -167,8 +167,11 @@ def page(front: dict, comment: str, title: str, *blocks: str) -> str:
     return written.replace(f"# {comment}\n", f"# {comment} ({zlib.crc32(written.encode()):08x})\n", 1)
 
 
-# The seal: the checksum of the page as written, at the end of its front matter's opening comment.
-_SEAL = re.compile(rb"\A---\n# [^\n]* \(([0-9a-f]{8})\)\n")
+# The seal: the checksum of the page as written, at the end of its front matter's opening comment;
+# looked for on any line near the top, so that a page whose lines a hand or a tool changed (a line
+# added above, line ends made CR LF, a byte-order mark) is found changed, not unsealed.
+_SEAL = re.compile(rb"^# [^\r\n]* \(([0-9a-f]{8})\)\r?$", re.MULTILINE)
+_SEAL_WITHIN = 2000
 
 
 def seal_holds(page: bytes) -> bool | None:
@@ -176,7 +179,7 @@ def seal_holds(page: bytes) -> bool | None:
     of the page as written, so that a change by hand is seen with no record of the build's (after
     ``rm -rf _build``, or in a page copied from another). None for a page without one (written
     before pages were sealed, or not by the tool)."""
-    found = _SEAL.match(page)
+    found = _SEAL.search(page, 0, _SEAL_WITHIN)
     if found is None:
         return None
     return zlib.crc32(page[:found.start(1) - len(b" (")] + page[found.end(1) + len(b")"):]) == int(found[1], 16)
