@@ -174,9 +174,14 @@ def _skip_handlers(app: Sphinx, event: str, generated: Generated) -> None:
 
 def _unless_generated(transform: type[Transform], generated: Generated) -> type[Transform]:
     """A subclass of ``transform`` that applies it except to generated pages."""
-    return type(transform.__name__, (transform,), {"apply": _applied_unless_generated(transform.apply, generated),
-                                                    "__module__": transform.__module__,
-                                                    "__qualname__": transform.__qualname__})
+    return _named_as(transform, apply=_applied_unless_generated(transform.apply, generated))
+
+
+def _named_as(transform: type[Transform], **methods: Callable[..., None]) -> type[Transform]:
+    """A subclass of ``transform`` with ``methods``, under its module and name (which Sphinx's
+    registry and the tests know it by)."""
+    return type(transform.__name__, (transform,), {**methods, "__module__": transform.__module__,
+                                                   "__qualname__": transform.__qualname__})
 
 
 def _lean_post_transform(transform: type[Transform], generated: Generated) -> type[Transform]:
@@ -205,8 +210,7 @@ def _shown_only(transform: type[Transform], node_class: type[nodes.Node], genera
                 self.document = page
         else:
             transform.run(self, **kwargs)
-    return type(transform.__name__, (transform,), {"run": run, "__module__": transform.__module__,
-                                                    "__qualname__": transform.__qualname__})
+    return _named_as(transform, run=run)
 
 
 class _OfClass:
