@@ -26,9 +26,11 @@ from .site.errors import BuildError, InputsChanged
 from .site.jupyter_book import (
     NOTEBOOK_REPORTS,
     BookRun,
+    ReadiedRun,
     WrittenPages,
     forget_book_run,
     planned_run,
+    readied_run,
     run_jupyter_book,
     without_repeats,
 )
@@ -92,9 +94,7 @@ def build(project: Project, timings: Timings, options: BuildOptions = BuildOptio
 
 def _build(project: Project, timings: Timings, options: BuildOptions, diags: Diagnostics) -> bool:
     """Whether the site is built, every diagnostic found on the way put into ``diags``."""
-    # The log's verbosity is the one option that changes no output.
-    output_options = {**asdict(options), "verbose": None}
-    inputs = build_inputs(project, output_options)
+    inputs = build_inputs(project, _output_options(options))
     if (found := found_if_unchanged(project, inputs)) is not None and not (again := _checked_again(project)).has_errors:
         diags.extend(found)
         recorded = set(found.items)
@@ -103,6 +103,22 @@ def _build(project: Project, timings: Timings, options: BuildOptions, diags: Dia
         print("Nothing changed since the last build: the site is up to date.", flush=True)
         return True
     start_jupyter_book_server()  # it imports Jupyter Book (a core for a second) while the inputs load
+    # Jupyter Book's process sets Sphinx up meanwhile too, as the last run did, and waits for the pages.
+    with readied_run(project, options.verbose) as readied:
+        return _site_built(project, timings, options, diags, inputs, readied)
+
+
+def _output_options(options: BuildOptions) -> dict:
+    """The options as the build's inputs record them: the log's verbosity is the one option that
+    changes no output."""
+    return {**asdict(options), "verbose": None}
+
+
+def _site_built(project: Project, timings: Timings, options: BuildOptions, diags: Diagnostics, inputs: dict,
+                readied: ReadiedRun | None) -> bool:
+    """Whether the site is built from the inputs, read first as ``inputs`` and changed since the
+    last build, with Jupyter Book's ``readied`` process if it can be taken; every diagnostic found
+    on the way put into ``diags``."""
     pdf_cache = PdfCache(project.pdf_facts)
     with timings.stage("load"):
         volume, found = load(project, keep_going=options.keep_going, timings=timings, digests=paper_digests(project, inputs),
@@ -129,7 +145,7 @@ def _build(project: Project, timings: Timings, options: BuildOptions, diags: Dia
     # the pages: those (previews, the volume PDF, citations) are made meanwhile, the search index of
     # the pages it has written, and the zip of those files.
     def inputs_read_again() -> dict:
-        again = build_inputs(project, output_options, inputs)
+        again = build_inputs(project, _output_options(options), inputs)
         if changed := changed_sources(inputs, again):
             # A file of papers/ only feeds the pages written before Sphinx read them, which the next
             # build writes again if it changed: Sphinx then reads those alone. Forgetting its run
@@ -148,8 +164,10 @@ def _build(project: Project, timings: Timings, options: BuildOptions, diags: Dia
                                    index.paper_pages) as finishing:
             with timings.stage("sphinx"):
                 if book_run:
-                    diags.extend(without_repeats(run_jupyter_book(project, book_run, options.verbose), diags))
+                    diags.extend(without_repeats(run_jupyter_book(project, book_run, options.verbose, readied), diags))
                 else:
+                    if readied:
+                        readied.end()
                     print("The book's pages and settings are unchanged: Jupyter Book had nothing to do.\n", end="", flush=True)
             finishing.built.set()
             with timings.stage("search index"):

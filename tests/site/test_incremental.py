@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing.forkserver
 import os
 import re
 import shutil
@@ -22,7 +23,7 @@ import proceedings.build as pipeline
 import proceedings.inputs.pdf as pdf_module
 from proceedings.cli import main
 from proceedings.model.locations import Project
-from proceedings.site.jupyter_book import LOG_END_READ, WrittenPages, page_titles
+from proceedings.site.jupyter_book import LOG_END_READ, ReadiedRun, WrittenPages, page_titles
 from proceedings.site.stamp import changed_since_last_build
 from proceedings.util.files import content_signatures
 
@@ -848,3 +849,57 @@ def test_a_page_titled_by_a_second_level_heading_is_renamed_in_every_sidebar(tmp
     pages = [page.read_text("utf-8") for page in (root / "_build" / "html" / "book").rglob("*.html")]
     assert all('preface.html">Title B' in page for page in pages if "preface.html\">Title" in page)
     assert not [page for page in pages if 'preface.html">Title A' in page]
+
+
+def _taken_runs(monkeypatch: pytest.MonkeyPatch) -> list:
+    """What each build's :meth:`ReadiedRun.taken` returns (the process, or None), as the builds go."""
+    taken: list = []
+    original = ReadiedRun.taken
+
+    def recorded(self, *args):
+        taken.append(result := original(self, *args))
+        return result
+    monkeypatch.setattr(ReadiedRun, "taken", recorded)
+    return taken
+
+
+def _book_server_children() -> list[psutil.Process]:
+    """The processes the fork server Jupyter Book runs from has started and that still run."""
+    server = multiprocessing.forkserver._forkserver._forkserver_pid  # type: ignore[attr-defined]
+    return [child for child in psutil.Process(server).children() if child.status() != psutil.STATUS_ZOMBIE] \
+        if server and psutil.pid_exists(server) else []
+
+
+def test_an_edit_s_sphinx_is_the_one_set_up_while_the_inputs_loaded(tmp_path, monkeypatch):
+    """An incremental build runs Jupyter Book in the process started as the build began, which set
+    Sphinx up while the inputs loaded and read the page written after; a build whose Jupyter Book
+    settings changed (the project's ``_config.yml``, which the build writes into the settings Jupyter
+    Book reads after that process had read them) runs a new one, and the site has the new setting; a build that stops on an error,
+    or leaves Jupyter Book nothing to do, ends the process it started."""
+    root = write_project(tmp_path / "project")
+    assert main(["build", str(root)]) == 0
+    taken = _taken_runs(monkeypatch)
+    accepted = root / "papers" / "accepted.yml"
+    accepted.write_text(accepted.read_text("utf-8").replace("abstract: ", "abstract: Edited first. ", 1), "utf-8")
+    assert main(["build", str(root)]) == 0
+    assert len(taken) == 1 and taken[0] is not None, "the readied process ran Sphinx"
+    pages = root / "_build" / "html" / "book" / "papers"
+    assert "Edited first." in "".join(path.read_text("utf-8") for path in pages.glob("*.html"))
+
+    config = root / "_config.yml"
+    config.write_text(config.read_text("utf-8").replace("home_page_in_navbar: true",
+                                                        'home_page_in_navbar: true\n  extra_footer: "Footer added"'), "utf-8")
+    accepted.write_text(accepted.read_text("utf-8").replace("Edited first.", "Edited again."), "utf-8")
+    assert main(["build", str(root)]) == 0
+    assert len(taken) == 2 and taken[1] is None, "it read the settings before the build wrote the new ones"
+    assert "Footer added" in (root / "_build" / "html" / "book" / "preface.html").read_text("utf-8")
+    assert "Edited again." in "".join(path.read_text("utf-8") for path in pages.glob("*.html"))
+
+    accepted.write_text(accepted.read_text("utf-8").replace("Edited again.", "Edited last.").replace("title:", "title: [", 1),
+                        "utf-8")
+    assert main(["build", str(root)]) == 1
+    deadline = time.monotonic() + 10
+    while _book_server_children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _book_server_children(), "the process readied for a build that found errors was ended"
+    assert len(taken) == 2

@@ -32,6 +32,8 @@ import signal
 import sys
 from contextlib import suppress
 from multiprocessing import forkserver, get_context
+from multiprocessing.connection import Connection
+from typing import Any
 
 from ..util.processes import deaf_children, end_with_parent, serving_forks, starting_fork_server
 
@@ -78,12 +80,18 @@ def stop_jupyter_book_server() -> None:
     server._stop()  # type: ignore[attr-defined]  # not in typeshed: a test helper of multiprocessing
 
 
-def jupyter_book_main(argv: list[str], cwd: str, log: str | None, warnings: str) -> None:
+def jupyter_book_main(argv: list[str], cwd: str, log: str | None, warnings: str,
+                      told: Connection | None = None) -> None:
     """Run Jupyter Book's command line in this (forked) process, its output into ``log`` if given
     (else the terminal), its warnings and errors into ``warnings`` (Sphinx writes them to stderr).
     It ends with the server (which ends with the command): a command killed alone left it writing
-    into the work folder of the next build."""
+    into the work folder of the next build. Given ``told``, Sphinx, once set up, builds only when
+    told to over it (the pages are written then: see
+    :class:`~proceedings.site.jupyter_book.ReadiedRun`), and the process ends if the command closes
+    it instead."""
     end_with_parent()
+    if told is not None:
+        _build_when_told(told)
     os.chdir(cwd)
     for path, stream in ((log, 1), (warnings, 2)):
         if path:
@@ -101,6 +109,21 @@ def jupyter_book_main(argv: list[str], cwd: str, log: str | None, warnings: str)
 
     sys.argv = ["jupyter-book", *argv]
     main()
+
+
+def _build_when_told(told: Connection) -> None:
+    from sphinx.application import Sphinx
+
+    build = Sphinx.build
+
+    def build_when_told(app: Sphinx, *args: Any, **kwargs: Any) -> None:
+        try:
+            told.recv()
+        except EOFError:  # not taken: nothing was written, nothing is to be
+            os._exit(0)
+        told.close()
+        build(app, *args, **kwargs)
+    Sphinx.build = build_when_told  # type: ignore[method-assign,assignment]
 
 
 # pydata_sphinx_theme/toctree.py's selectors, one per level of the sidebar shown expanded
