@@ -903,3 +903,28 @@ def test_an_edit_s_sphinx_is_the_one_set_up_while_the_inputs_loaded(tmp_path, mo
         time.sleep(0.05)
     assert not _book_server_children(), "the process readied for a build that found errors was ended"
     assert len(taken) == 2
+
+
+def test_a_readied_sphinx_that_ended_before_the_pages_were_written_is_replaced(tmp_path, monkeypatch):
+    """Jupyter Book's readied process killed while the build loads the inputs (by the kernel's
+    out-of-memory killer, say): the build runs Jupyter Book in a new process, and the site has the edit."""
+    root = write_project(tmp_path / "project")
+    assert main(["build", str(root)]) == 0
+    taken = _taken_runs(monkeypatch)
+    original = pipeline.write_pages
+
+    def readied_killed_first(*args, **kwargs):
+        deadline = time.monotonic() + 30
+        while not _book_server_children() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        for child in _book_server_children():
+            child.kill()
+            child.wait(10)
+        return original(*args, **kwargs)
+    monkeypatch.setattr(pipeline, "write_pages", readied_killed_first)
+    accepted = root / "papers" / "accepted.yml"
+    accepted.write_text(accepted.read_text("utf-8").replace("abstract: ", "abstract: Edited once killed. ", 1), "utf-8")
+    assert main(["build", str(root)]) == 0
+    assert taken == [None]
+    pages = root / "_build" / "html" / "book" / "papers"
+    assert "Edited once killed." in "".join(path.read_text("utf-8") for path in pages.glob("*.html"))

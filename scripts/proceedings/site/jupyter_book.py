@@ -302,7 +302,8 @@ class ReadiedRun:
     Sphinx up without the pickled environment) and the files Sphinx read as it started are as they
     were (:func:`_set_up_from`); otherwise it is ended and a new process runs. The pages it reads
     once told to go on. A file the build reads changed meanwhile is found as in any build (the
-    inputs are read again at its end): this starts after they are first read."""
+    inputs are read again once Sphinx has read them): this starts after they are first read. One
+    that ended before it was told (Sphinx refused a setting, or it was killed) is not taken either."""
 
     def __init__(self, project: Project, log: Path, warnings: Path):
         self.argv = _argv(project, _config_file(project))
@@ -333,10 +334,14 @@ class ReadiedRun:
         with self._lock:
             if not self._settled and argv == self.argv and _set_up_from(project) == self.set_up_from \
                     and self._process.is_alive():
-                self._settled = True
-                self._go.send(True)
-                self._go.close()
-                return self._process
+                try:
+                    self._go.send(True)
+                except OSError:  # it ended meanwhile (a setting Sphinx refused): a new run reports why
+                    pass
+                else:
+                    self._settled = True
+                    self._go.close()
+                    return self._process
         self.end()
         return None
 
