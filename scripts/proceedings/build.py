@@ -103,7 +103,8 @@ def _build(project: Project, timings: Timings, options: BuildOptions, diags: Dia
         print("Nothing changed since the last build: the site is up to date.", flush=True)
         return True
     start_jupyter_book_server()  # it imports Jupyter Book (a core for a second) while the inputs load
-    # Jupyter Book's process sets Sphinx up meanwhile too, as the last run did, and waits for the pages.
+    # Once they are loaded, Jupyter Book's process sets Sphinx up as the last run did while the pages
+    # are written, and waits for them.
     with readied_run(project, options.verbose) as readied:
         return _site_built(project, timings, options, diags, inputs, readied)
 
@@ -130,6 +131,8 @@ def _site_built(project: Project, timings: Timings, options: BuildOptions, diags
     diags.extend(found)
     if volume is None or book.has_errors or (found.has_errors and not options.keep_going):
         return False
+    if readied:
+        readied.start(volume.workshop)
     volume = replace(volume, volume_pdf=options.volume_pdf)
     forget_last_build(project)
     volume_pdf = start_volume_pdf(project, volume)

@@ -870,12 +870,13 @@ def _book_server_children() -> list[psutil.Process]:
         if server and psutil.pid_exists(server) else []
 
 
-def test_an_edit_s_sphinx_is_the_one_set_up_while_the_inputs_loaded(tmp_path, monkeypatch):
-    """An incremental build runs Jupyter Book in the process started as the build began, which set
-    Sphinx up while the inputs loaded and read the page written after; a build whose Jupyter Book
-    settings changed (the project's ``_config.yml``, which the build writes into the settings Jupyter
-    Book reads after that process had read them) runs a new one, and the site has the new setting; a build that stops on an error,
-    or leaves Jupyter Book nothing to do, ends the process it started."""
+def test_an_edit_s_sphinx_is_the_one_set_up_while_the_pages_were_written(tmp_path, monkeypatch):
+    """An incremental build runs Jupyter Book in the process it started once the inputs were loaded,
+    which set Sphinx up while the pages were written and then read the page written; with Jupyter
+    Book's settings changed (the project's ``_config.yml``), the same, set up with the new settings;
+    with the file of settings it read touched after that, a new process. A build that stops on
+    an error, or leaves Jupyter Book nothing to do, ends the process it started, and the last run's
+    log stays as it was."""
     root = write_project(tmp_path / "project")
     assert main(["build", str(root)]) == 0
     taken = _taken_runs(monkeypatch)
@@ -889,11 +890,30 @@ def test_an_edit_s_sphinx_is_the_one_set_up_while_the_inputs_loaded(tmp_path, mo
     config = root / "_config.yml"
     config.write_text(config.read_text("utf-8").replace("home_page_in_navbar: true",
                                                         'home_page_in_navbar: true\n  extra_footer: "Footer added"'), "utf-8")
+    assert main(["build", str(root)]) == 0
+    assert len(taken) == 2 and taken[1] is not None, "set up with the configuration the build wrote first"
+    assert "Footer added" in (root / "_build" / "html" / "book" / "preface.html").read_text("utf-8")
+
+    original = pipeline.write_pages
+
+    def settings_touched_first(*args, **kwargs):
+        later = time.time() + 60
+        os.utime(root / "_build" / ".proceedings" / "work" / "_config.yml", (later, later))
+        return original(*args, **kwargs)
+    monkeypatch.setattr(pipeline, "write_pages", settings_touched_first)
     accepted.write_text(accepted.read_text("utf-8").replace("Edited first.", "Edited again."), "utf-8")
     assert main(["build", str(root)]) == 0
-    assert len(taken) == 2 and taken[1] is None, "it read the settings before the build wrote the new ones"
-    assert "Footer added" in (root / "_build" / "html" / "book" / "preface.html").read_text("utf-8")
+    assert len(taken) == 3 and taken[2] is None, "the settings Sphinx read are not the file it would read"
     assert "Edited again." in "".join(path.read_text("utf-8") for path in pages.glob("*.html"))
+    monkeypatch.setattr(pipeline, "write_pages", original)
+
+    log = root / "_build" / ".proceedings" / "work" / "jupyter-book.log"
+    last_log = log.read_text("utf-8")
+    assert "build succeeded" in last_log
+    accepted.write_text(accepted.read_text("utf-8") + "# A comment changes no page.\n", "utf-8")
+    assert main(["build", str(root)]) == 0
+    assert log.read_text("utf-8") == last_log, "the process readied, then ended, wrote its log apart"
+    assert len(taken) == 3
 
     accepted.write_text(accepted.read_text("utf-8").replace("Edited again.", "Edited last.").replace("title:", "title: [", 1),
                         "utf-8")
@@ -902,7 +922,7 @@ def test_an_edit_s_sphinx_is_the_one_set_up_while_the_inputs_loaded(tmp_path, mo
     while _book_server_children() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not _book_server_children(), "the process readied for a build that found errors was ended"
-    assert len(taken) == 2
+    assert len(taken) == 3
 
 
 def test_a_readied_sphinx_that_ended_before_the_pages_were_written_is_replaced(tmp_path, monkeypatch):

@@ -291,52 +291,71 @@ def _argv(project: Project, config: Path) -> list[str]:
 
 
 class ReadiedRun:
-    """Jupyter Book's process started as the build begins, before the pages are written, as an
-    incremental run: forked from the server, it sets Sphinx up (reads the configuration and the table
-    of contents, sets the extensions up, loads the environment Sphinx pickled in its last run) while
-    the command loads the inputs, then waits in ``Sphinx.build`` for word to go on (see
-    :func:`~proceedings.site.book_server.jupyter_book_main`). That set-up was 0.45 s of an edited
-    abstract's 4.2 s at 1,000 papers, on the critical path, while the second core idled.
+    """Jupyter Book's process started once the build has loaded the inputs, before it writes the
+    pages, as an incremental run: forked from the server, it sets Sphinx up (reads the configuration
+    and the table of contents, sets the extensions up, loads the environment Sphinx pickled in its
+    last run) while the command checks the inputs and writes the pages, then waits in
+    ``Sphinx.build`` for word to go on (see :func:`~proceedings.site.book_server.jupyter_book_main`).
+    That set-up was 0.45 s of an edited abstract's 4.2 s at 1,000 papers, on the critical path, while
+    the second core idled. Started after the load rather than with the build: the thread that starts
+    it waits for the server's imports, and while it runs the load's PDF workers could not be forks of
+    the command (:func:`~proceedings.util.processes.worker_context`): reading 24 new PDFs took seconds
+    longer, the workers waiting for the server and importing the PDF reader themselves.
 
     Taken only if the run the build then plans has the same command line (not ``--all``, which sets
     Sphinx up without the pickled environment) and the files Sphinx read as it started are as they
-    were (:func:`_set_up_from`); otherwise it is ended and a new process runs. The pages it reads
-    once told to go on. A file the build reads changed meanwhile is found as in any build (the
-    inputs are read again once Sphinx has read them): this starts after they are first read. One
-    that ended before it was told (Sphinx refused a setting, or it was killed) is not taken either."""
+    were (:func:`_set_up_from`; the build writes Jupyter Book's configuration before this starts);
+    otherwise it is ended and a new process runs, as is one that ended before it was told (Sphinx
+    refused a setting, or it was killed). The pages it reads once told to go on. A file the build
+    reads changed meanwhile is found as in any build (the inputs are read again once Sphinx has read
+    them). Its log and warnings are written apart until it is taken, so that one ended leaves the last
+    run's in place."""
 
-    def __init__(self, project: Project, log: Path, warnings: Path):
-        self.argv = _argv(project, _config_file(project))
-        """The command line it was started with."""
-        self.set_up_from = _set_up_from(project)
+    def __init__(self, project: Project):
+        self.project = project
+        """The project it builds."""
+        self.argv: list[str] = []
+        """The command line it was started with (none before :meth:`start`)."""
+        self.set_up_from: dict[str, list | None] = {}
         """The files Sphinx reads as it starts, as they were before it started."""
         self._told, self._go = BOOK_PROCESSES.Pipe(duplex=False)
-        self._process = BOOK_PROCESSES.Process(target=jupyter_book_main,
-                                               args=(self.argv, str(project.root), str(log), str(warnings), self._told))
+        self._process: BaseProcess | None = None
+        self._starting: threading.Thread | None = None
         self._settled = False  # taken, or ended
         self._lock = threading.Lock()
-        # Started from a thread: the server answers once it has imported Jupyter Book (a second).
-        self._starting = threading.Thread(target=self._start, name="readied Jupyter Book", daemon=True)
+
+    def start(self, workshop: Workshop) -> None:
+        """Write Jupyter Book's configuration for ``workshop`` and start the process, from a thread
+        (the server answers once it has imported Jupyter Book, a second after the build began)."""
+        self.argv = _argv(self.project, book_config(self.project, workshop))
+        self.set_up_from = _set_up_from(self.project)
+        self._process = BOOK_PROCESSES.Process(target=jupyter_book_main, args=(
+            self.argv, str(self.project.root), *map(str, _readied_logs(self.project)), self._told))
+        self._starting = threading.Thread(target=self._start, args=(self._process,), name="readied Jupyter Book",
+                                          daemon=True)
         self._starting.start()
 
-    def _start(self) -> None:
+    def _start(self, process: BaseProcess) -> None:
         with suppress(OSError, EOFError), deaf_children():  # the server gone: the command is ending
-            self._process.start()
+            process.start()
         self._told.close()  # the child's now
         with self._lock:
             if self._settled:  # ended while it started
                 self._stop()
 
-    def taken(self, project: Project, argv: list[str]) -> BaseProcess | None:
+    def taken(self, argv: list[str]) -> BaseProcess | None:
         """The process, told to go on, if it runs ``argv`` and what Sphinx read as it started is
-        unchanged; else None, the process ended."""
-        self._starting.join()
+        unchanged, its log and warnings moved where a run's are; else None, the process ended."""
+        if self._starting is not None:
+            self._starting.join()
         with self._lock:
-            if not self._settled and argv == self.argv and _set_up_from(project) == self.set_up_from \
-                    and self._process.is_alive():
+            if not self._settled and self._process is not None and argv == self.argv \
+                    and _set_up_from(self.project) == self.set_up_from and self._process.is_alive():
                 try:
+                    for readied, path in zip(_readied_logs(self.project), _logs(self.project), strict=True):
+                        os.replace(readied, path)
                     self._go.send(True)
-                except OSError:  # it ended meanwhile (a setting Sphinx refused): a new run reports why
+                except OSError:  # it ended meanwhile (a setting Sphinx refused), or had not begun: run anew
                     pass
                 else:
                     self._settled = True
@@ -353,10 +372,15 @@ class ReadiedRun:
                 self._stop()
 
     def _stop(self) -> None:
-        if self._process.pid is not None:
+        if self._process is not None and self._process.pid is not None:
             self._process.terminate()
             self._process.join()
+            self._process.close()  # its descriptors now, not once a collection finds it
         self._go.close()
+        if self._starting is None:  # else the thread that starts it closes the child's end
+            self._told.close()
+        for log in _readied_logs(self.project):
+            log.unlink(missing_ok=True)
 
 
 def _set_up_from(project: Project) -> dict[str, list | None]:
@@ -368,13 +392,13 @@ def _set_up_from(project: Project) -> dict[str, list | None]:
 
 @contextmanager
 def readied_run(project: Project, verbose: bool = False) -> Iterator[ReadiedRun | None]:
-    """A :class:`ReadiedRun`, for the block, when Jupyter Book last ran whole and succeeded
-    (else the run is ``--all``) and its log is not shown (``verbose``: Sphinx's first lines would be
-    shown among the loading's); ended at the block's end unless taken."""
+    """A :class:`ReadiedRun`, for the block, when Jupyter Book last ran and succeeded (else the run
+    is ``--all``) and its log is not shown (``verbose``: Sphinx's first lines would be shown among
+    the build's); ended at the block's end unless taken."""
     if verbose or not _last_inputs(project).is_file() or _running_marker(project).exists():
         yield None
         return
-    readied = ReadiedRun(project, *_logs(project))
+    readied = ReadiedRun(project)
     try:
         yield readied
     finally:
@@ -384,6 +408,11 @@ def readied_run(project: Project, verbose: bool = False) -> Iterator[ReadiedRun 
 def _logs(project: Project) -> tuple[Path, Path]:
     """Where Jupyter Book's process writes its log and its warnings."""
     return project.work / "jupyter-book.log", project.work / "jupyter-book-warnings.log"
+
+
+def _readied_logs(project: Project) -> tuple[Path, Path]:
+    """Where a :class:`ReadiedRun`'s process writes them until it is taken."""
+    return project.work / "jupyter-book-readied.log", project.work / "jupyter-book-readied-warnings.log"
 
 
 def run_jupyter_book(project: Project, run: BookRun, verbose: bool = False,
@@ -398,7 +427,7 @@ def run_jupyter_book(project: Project, run: BookRun, verbose: bool = False,
     stamp.unlink(missing_ok=True)
     interrupted.touch()
     log, warnings = _logs(project)
-    process = readied.taken(project, run.argv) if readied else None
+    process = readied.taken(run.argv) if readied else None
     if process is None:
         process = BOOK_PROCESSES.Process(target=jupyter_book_main,
                                           args=(run.argv, str(project.root), None if verbose else str(log), str(warnings)))
@@ -412,10 +441,12 @@ def run_jupyter_book(project: Project, run: BookRun, verbose: bool = False,
         process.join()
         raise
     said = _without_colours(warnings.read_text("utf-8", errors="replace"))
-    if process.exitcode != 0:
+    exitcode = process.exitcode
+    process.close()  # its descriptors now: in `serve`, a build stopped by an edit kept them until a collection
+    if exitcode != 0:
         output = "" if verbose else _without_colours(log.read_text("utf-8", errors="replace"))
         print("Jupyter Book says:\n" + output + said, file=sys.stderr)
-        raise BuildError(f"jupyter-book build failed (exit {process.exitcode}); the messages above say why")
+        raise BuildError(f"jupyter-book build failed (exit {exitcode}); the messages above say why")
     interrupted.unlink()
     stamp.write_text(run.inputs, "utf-8")
     return _warning_diagnostics(said, project, warnings)
