@@ -85,8 +85,8 @@ def jupyter_book_main(argv: list[str], cwd: str, log: str | None, warnings: str,
     """Run Jupyter Book's command line in this (forked) process, its output into ``log`` if given
     (else the terminal), its warnings and errors into ``warnings`` (Sphinx writes them to stderr).
     It ends with the server (which ends with the command): a command killed alone left it writing
-    into the work folder of the next build. Given ``told``, Sphinx, once set up, builds only when
-    told to over it (the pages are written then: see
+    into the work folder of the next build. Given ``told``, Sphinx, once set up, says so over it
+    and builds only when told to (the pages are written then: see
     :class:`~proceedings.site.jupyter_book.ReadiedRun`), and the process ends if the command closes
     it instead."""
     end_with_parent()
@@ -118,8 +118,9 @@ def _build_when_told(told: Connection) -> None:
 
     def build_when_told(app: Sphinx, *args: Any, **kwargs: Any) -> None:
         try:
+            told.send(True)  # set up
             told.recv()
-        except EOFError:  # not taken: nothing was written, nothing is to be
+        except (OSError, EOFError):  # not taken: nothing was written, nothing is to be
             os._exit(0)
         told.close()
         build(app, *args, **kwargs)

@@ -318,7 +318,7 @@ class ReadiedRun:
         """The command line it was started with (none before :meth:`start`)."""
         self.set_up_from: dict[str, list | None] = {}
         """The files Sphinx reads as it starts, as they were before it started."""
-        self._told, self._go = BOOK_PROCESSES.Pipe(duplex=False)
+        self._told, self._go = BOOK_PROCESSES.Pipe()  # the child's end, and ours
         self._process: BaseProcess | None = None
         self._starting: threading.Thread | None = None
         self._settled = False  # taken, or ended
@@ -345,17 +345,21 @@ class ReadiedRun:
 
     def taken(self, argv: list[str]) -> BaseProcess | None:
         """The process, told to go on, if it runs ``argv`` and what Sphinx read as it started is
-        unchanged, its log and warnings moved where a run's are; else None, the process ended."""
+        unchanged, its log and warnings moved where a run's are (once it has set Sphinx up, which
+        is waited for); else None, the process ended."""
         if self._starting is not None:
             self._starting.join()
         with self._lock:
             if not self._settled and self._process is not None and argv == self.argv \
                     and _set_up_from(self.project) == self.set_up_from and self._process.is_alive():
                 try:
+                    # Waited for if still setting up (a small book's pages are written first): a new
+                    # process would take longer. Its logs are open once it has said so.
+                    self._go.recv()
                     for readied, path in zip(_readied_logs(self.project), _logs(self.project), strict=True):
                         os.replace(readied, path)
                     self._go.send(True)
-                except OSError:  # it ended meanwhile (a setting Sphinx refused), or had not begun: run anew
+                except (OSError, EOFError):  # it ended meanwhile (a setting Sphinx refused): a new run says why
                     pass
                 else:
                     self._settled = True
