@@ -20,7 +20,7 @@ from .outputs.citation import Citations
 from .pages.book import pages_changed_by_hand, write_pages
 from .pages.generated import INDEX_PAGE_LIMIT
 from .records.diagnostics import Diagnostics
-from .site.assets import VOLUME_PDF, FilesPut, put_volume_pdf, start_volume_pdf, write_assets
+from .site.assets import VOLUME_PDF, put_volume_pdf, start_volume_pdf, write_assets
 from .site.book_server import start_jupyter_book_server
 from .site.errors import BuildError, InputsChanged
 from .site.jupyter_book import (
@@ -47,7 +47,7 @@ from .site.stamp import (
     published_site,
     record_build,
 )
-from .util.files import exclusive, file_signatures, signatures_among, without, without_leftovers
+from .util.files import FilesPut, exclusive, file_signatures, signatures_among, without, without_leftovers
 from .util.priority import LAST_NICENESS, lower_thread_priority
 from .util.progress import Timings
 
@@ -276,11 +276,12 @@ def _zipped_and_published(project: Project, put: tuple[Future[FilesPut], Future[
 
     def site_as_built() -> dict[str, list[int]]:
         # Walked once, by the first of the zip and the snapshot to ask once Sphinx has ended: ten
-        # thousand files at 1,000 papers, beside the search index.
+        # thousand files at 1,000 papers, beside the search index; the files beside the pages are not
+        # asked for their signatures again.
         with walking:
             if not walked:
-                walked.append(without(without_leftovers(project.work_html, file_signatures(project.work_html)),
-                                      (*late, NOTEBOOK_REPORTS)))
+                found = file_signatures(project.work_html, known=files.result().signatures)
+                walked.append(without(without_leftovers(project.work_html, found), (*late, NOTEBOOK_REPORTS)))
             return walked[0]
 
     def site_written() -> None:
@@ -300,7 +301,7 @@ def _zipped_and_published(project: Project, put: tuple[Future[FilesPut], Future[
         beside = files.result()
         print(f"{beside.written} file(s) beside the pages updated.\n", end="", flush=True)  # one write: see Timings.stage
         site_zip(project.work_html, project.work / "site-zip.json", made_last, indexed_and_bound,
-                 beside.names, pages_as_written, site_as_built)
+                 beside.signatures, pages_as_written, site_as_built)
 
     def indexed_and_bound() -> None:
         finishing.searched.result()
@@ -308,7 +309,7 @@ def _zipped_and_published(project: Project, put: tuple[Future[FilesPut], Future[
 
     def publish_site() -> Path:
         return publish(project.work_html, project.sites, project.html, late, read_and_zipped,
-                       lambda: {*files.result().names, *late}, site_as_built, site_written)
+                       lambda: {*files.result().signatures, *late}, site_as_built, site_written)
 
     def inputs_read_once_used() -> None:
         # Sphinx, the files beside the pages and the volume PDF have read every input by then: read

@@ -10,6 +10,7 @@ import pytest
 
 from proceedings.site import sitezip
 from proceedings.site.sitezip import SITE_ZIP, site_zip
+from proceedings.util.files import signatures_among
 
 
 def _contents(path):
@@ -123,7 +124,7 @@ def test_files_made_first_are_zipped_while_the_rest_is_written_when_one_changed(
     (site / "book/a.pdf").write_bytes(b"%PDF-1.4 first" * 1000)
     (site / "book/a.html").write_text("page a")
     manifest = tmp_path / "zip.json"
-    assert site_zip(site, manifest, first=["book/a.pdf"])
+    assert site_zip(site, manifest, first=signatures_among(site, ["book/a.pdf"]))
     seen = []
 
     def sphinx_writes():
@@ -133,17 +134,17 @@ def test_files_made_first_are_zipped_while_the_rest_is_written_when_one_changed(
         return ()
 
     (site / "book/a.pdf").write_bytes(b"%PDF-1.4 replaced" * 1000)
-    assert site_zip(site, manifest, first=["book/a.pdf"], written=sphinx_writes)
+    assert site_zip(site, manifest, first=signatures_among(site, ["book/a.pdf"]), written=sphinx_writes)
     assert seen == [True]
     assert _contents(site / SITE_ZIP) == {"proceedings-site/book/a.pdf": b"%PDF-1.4 replaced" * 1000,
                                           "proceedings-site/book/a.html": b"page a", "proceedings-site/book/b.html": b"page b"}
     assert set(json.loads(manifest.read_text())) == {"book/a.pdf", "book/a.html", "book/b.html"}
     seen.clear()
-    assert not site_zip(site, manifest, first=["book/a.pdf"],
+    assert not site_zip(site, manifest, first=signatures_among(site, ["book/a.pdf"]),
                         written=lambda: seen.append(list(site.glob(".*.tmp"))) or ())
     assert seen == [[]]  # unchanged: nothing written before the pages were, nor after
     (site / "book/a.html").write_text("page a, edited")
-    assert site_zip(site, manifest, first=["book/a.pdf"])
+    assert site_zip(site, manifest, first=signatures_among(site, ["book/a.pdf"]))
     assert _contents(site / SITE_ZIP)["proceedings-site/book/a.html"] == b"page a, edited"
 
 
@@ -171,13 +172,13 @@ def test_pages_are_zipped_as_they_are_written_and_zipped_anew_if_written_again(t
             (site / "book/p1.html").write_text("page p1, written again")
         (site / "index.html").write_text("root")
 
-    assert site_zip(site, manifest, first=["book/a.pdf"], written=lambda: sphinx_writes(False))
+    assert site_zip(site, manifest, first=signatures_among(site, ["book/a.pdf"]), written=lambda: sphinx_writes(False))
     assert zipped_by_then == [2, 3, 4], "the PDF, then each page as soon as it was written"
     assert _contents(site / SITE_ZIP) == {
         "proceedings-site/book/a.pdf": b"%PDF-1.4", "proceedings-site/index.html": b"root",
         **{f"proceedings-site/book/{name}.html": f"page {name} ".encode() * 100 for name in ("p1", "p2", "p3")}}
     (site / "book/a.pdf").write_bytes(b"%PDF-1.5")
-    assert site_zip(site, manifest, first=["book/a.pdf"], written=lambda: sphinx_writes(True))
+    assert site_zip(site, manifest, first=signatures_among(site, ["book/a.pdf"]), written=lambda: sphinx_writes(True))
     contents = _contents(site / SITE_ZIP)
     assert contents["proceedings-site/book/p1.html"] == b"page p1, written again"
     assert contents["proceedings-site/book/a.pdf"] == b"%PDF-1.5" and len(contents) == 5

@@ -35,6 +35,16 @@ def test_signatures_are_those_pathlib_finds_in_its_order(tmp_path):
     assert file_signatures(tmp_path / "missing") == {}
 
 
+def test_signatures_known_are_taken_as_given_for_the_files_there(tmp_path):
+    for name in ("a/put.bib", "a/page.html", "z.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(name, "utf-8")
+    known = {"a/put.bib": [1, 2], "a/gone.ris": [3, 4]}
+    found = file_signatures(tmp_path, known=known)
+    assert list(found) == ["a/page.html", "a/put.bib", "z.txt"], "the walk's order; a known file not there left out"
+    assert found["a/put.bib"] == [1, 2] and found["z.txt"] == files.file_signature(tmp_path / "z.txt")
+
+
 def test_a_file_or_folder_gone_while_walked_is_left_out(tmp_path, monkeypatch):
     for name in ("keep.html", "gone.png", "sub/page.html", "vanished/x.html"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -101,26 +111,34 @@ def test_without_leaves_out_exactly_what_is_among_the_paths():
                          "book/pagefind/x", "book/.page.html.5.tmp", "book/page.html"}
 
 
+def _synced(folder, wanted, manifest, linked=()):
+    """What :func:`files.sync_shared_folder` wrote, once the signatures it gives are checked
+    against the files it put."""
+    put = files.sync_shared_folder(folder, wanted, manifest, linked)
+    assert put.signatures == {name: files.file_signature(folder / name) for name in wanted}
+    return put.written
+
+
 def test_a_shared_folder_is_synced_reading_only_the_files_touched_since(tmp_path, monkeypatch):
     folder, manifest = tmp_path / "site", tmp_path / "files.json"
     source = tmp_path / "paper.pdf"
     source.write_bytes(b"%PDF")
     wanted = {"a.bib": "@misc{a}", "b/c.ris": "TY  - GEN", "p.pdf": source}
-    assert files.sync_shared_folder(folder, wanted, manifest) == 3
+    assert _synced(folder, wanted, manifest) == 3
     read = []
     read_bytes = Path.read_bytes
     monkeypatch.setattr(Path, "read_bytes", lambda path: (path.parent != tmp_path and read.append(path.name)) or
                         read_bytes(path))
-    assert files.sync_shared_folder(folder, wanted, manifest) == 0 and read == []
+    assert _synced(folder, wanted, manifest) == 0 and read == []
     # Touched by another writer: read, and written again only if its bytes differ.
     os.utime(folder / "a.bib", ns=(10**9, 10**9))
     (folder / "b/c.ris").write_text("changed by hand")
-    assert files.sync_shared_folder(folder, wanted, manifest) == 1 and sorted(read) == ["a.bib", "c.ris"]
+    assert _synced(folder, wanted, manifest) == 1 and sorted(read) == ["a.bib", "c.ris"]
     assert (folder / "b/c.ris").read_text() == "TY  - GEN"
     read.clear()
-    assert files.sync_shared_folder(folder, {**wanted, "a.bib": "@misc{b}"}, manifest) == 1
+    assert _synced(folder, {**wanted, "a.bib": "@misc{b}"}, manifest) == 1
     assert (folder / "a.bib").read_text() == "@misc{b}" and read == ["a.bib"]
-    assert files.sync_shared_folder(folder, {"a.bib": "@misc{b}"}, manifest) == 0
+    assert _synced(folder, {"a.bib": "@misc{b}"}, manifest) == 0
     assert sorted(path.name for path in folder.rglob("*") if path.is_file()) == ["a.bib"]
 
 
@@ -131,21 +149,21 @@ def test_a_file_of_a_folder_replaced_whole_is_linked_and_any_other_copied(tmp_pa
     preview.write_bytes(b"png")
     pdf.write_bytes(b"%PDF")
     wanted = {"a.png": preview, "p.pdf": pdf}
-    assert files.sync_shared_folder(folder, wanted, manifest, (cache,)) == 2
+    assert _synced(folder, wanted, manifest, (cache,)) == 2
     assert (folder / "a.png").samefile(preview), "the cache's file, linked"
     assert not (folder / "p.pdf").samefile(pdf) and (folder / "p.pdf").read_bytes() == b"%PDF", "the organizer's, copied"
-    assert files.sync_shared_folder(folder, wanted, manifest, (cache,)) == 0
+    assert _synced(folder, wanted, manifest, (cache,)) == 0
     # Replaced whole in the cache: the site takes the new file, the last one is kept as it was.
     with files.replacing(preview) as temporary:
         temporary.write_bytes(b"new png")
     old = (folder / "a.png").stat().st_ino
-    assert files.sync_shared_folder(folder, wanted, manifest, (cache,)) == 1
+    assert _synced(folder, wanted, manifest, (cache,)) == 1
     assert (folder / "a.png").samefile(preview) and (folder / "a.png").stat().st_ino != old
     # Where no link can be made (another file system), a copy.
     monkeypatch.setattr(os, "link", lambda *_: (_ for _ in ()).throw(OSError(18, "Invalid cross-device link")))
     with files.replacing(preview) as temporary:
         temporary.write_bytes(b"third png")
-    assert files.sync_shared_folder(folder, wanted, manifest, (cache,)) == 1
+    assert _synced(folder, wanted, manifest, (cache,)) == 1
     assert not (folder / "a.png").samefile(preview) and (folder / "a.png").read_bytes() == b"third png"
 
 
@@ -155,7 +173,7 @@ def test_a_manifest_from_before_the_digests_is_read_as_names(tmp_path):
     (folder / "gone.bib").write_text("old")
     (folder / "kept.bib").write_text("same")
     manifest.write_text('["gone.bib", "kept.bib"]')
-    assert files.sync_shared_folder(folder, {"kept.bib": "same"}, manifest) == 0
+    assert _synced(folder, {"kept.bib": "same"}, manifest) == 0
     assert [path.name for path in folder.iterdir()] == ["kept.bib"]
 
 
@@ -204,7 +222,7 @@ def test_a_shared_folder_whose_manifest_lists_names_alone_removes_what_it_put_th
     site.mkdir()
     (site / "old.txt").write_text("old", "utf-8")
     (tmp_path / "files.json").write_text('["old.txt"]', "utf-8")
-    assert files.sync_shared_folder(site, {"new.txt": "new"}, tmp_path / "files.json") == 1
+    assert _synced(site, {"new.txt": "new"}, tmp_path / "files.json") == 1
     assert (site / "new.txt").read_text("utf-8") == "new" and not (site / "old.txt").exists()
 
 

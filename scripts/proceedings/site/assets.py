@@ -11,7 +11,6 @@ from collections.abc import Callable
 from importlib import metadata
 from multiprocessing import get_context
 from pathlib import Path
-from typing import NamedTuple
 
 from ..model.locations import (
     Project,
@@ -31,21 +30,10 @@ from ..outputs.datacite import volume_record
 from ..outputs.ics import program_ics
 from ..outputs.previews import render_previews
 from ..outputs.unlocked import unlocked_copy
-from ..util.files import read_json, remove_others, signature_if_file, sync_shared_folder
+from ..util.files import FilesPut, read_json, remove_others, signature_if_file, sync_shared_folder
 from ..util.myst import plain_paragraphs
 from ..util.priority import lower_priority
 from ..util.processes import deaf_children, worker_pool
-
-
-class FilesPut(NamedTuple):
-    """The files published beside the pages, as put into the site."""
-
-    written: int
-    """How many changed."""
-    names: frozenset[str]
-    """Each of them, by its path in the site. Each is replaced whole, by a new file renamed into
-    place, never rewritten in place."""
-
 
 VOLUME_PDF = "proceedings.pdf"
 """The volume PDF's path in the site."""
@@ -76,8 +64,7 @@ def write_assets(project: Project, citations: Citations) -> FilesPut:
         files |= _materials(project, volume, talk, talk_docname(talk.id).rpartition("/")[0], readable, pngs)
     # The pages and these files have made every text the build needs.
     citations.save()
-    written = sync_shared_folder(project.work_html, files, project.work / "files.json", project.replaced_whole)
-    return FilesPut(written, frozenset(files))
+    return sync_shared_folder(project.work_html, files, project.work / "files.json", project.replaced_whole)
 
 
 def put_volume_pdf(project: Project, volume_pdf: Callable[[], Path | None]) -> None:

@@ -31,13 +31,13 @@ def site_files(html: Path) -> dict[str, list[int]]:
 
 
 def site_zip(html: Path, manifest: Path, late: tuple[str, ...] = (), ready: Callable[[], object] = lambda: None,
-             first: Collection[str] = (), written: Callable[[], Iterable[Collection[str]]] = tuple,
+             first: dict[str, list[int]] | None = None, written: Callable[[], Iterable[Collection[str]]] = tuple,
              listed: Callable[[], dict[str, list[int]]] | None = None) -> bool:
     """Write ``html``/proceedings-site.zip with every other file of the site, unless no file changed
     since the zip listed in ``manifest`` was made; whether it was written.
 
-    ``first`` names files of ``html`` that are made while the rest of the site is still being
-    written, until ``written()`` ends (the files beside the pages, while Sphinx runs): when one of
+    ``first`` gives the signatures of files of ``html`` that are made while the rest of the site is
+    still being written, until ``written()`` ends (the files beside the pages, while Sphinx runs): when one of
     them changed, the zip is made again whatever the rest holds, and they are zipped meanwhile.
     They hold the organizer's PDFs, most of the zip's bytes, which a new zip copies (2.9 s of an
     edited abstract's 5 s at 300 papers of 3 MB). ``written()`` also gives, as it goes, the pages
@@ -50,7 +50,7 @@ def site_zip(html: Path, manifest: Path, late: tuple[str, ...] = (), ready: Call
     listed = listed or (lambda: without(site_files(html), late))
     target = html / SITE_ZIP
     previous = read_json(manifest, {}) if target.is_file() else {}
-    early = signatures_among(html, first)
+    early = first or {}
     if not previous or any(previous.get(name) != signature for name, signature in early.items()):
         try:
             return _write(html, manifest, previous, early, written, listed, late, ready)
