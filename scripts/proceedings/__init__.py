@@ -15,8 +15,8 @@ The package is layered; each folder imports only those above it in this list:
 ``sphinxext`` is the Sphinx extension that Jupyter Book loads; it imports only ``util``.
 """
 
-from importlib import metadata
+from .util.software import installed_version
 
 DISTRIBUTION = "workshop-proceedings-archive"
 """The name pip installs this tool by (its command and package are ``proceedings``)."""
-__version__ = metadata.version(DISTRIBUTION)
+__version__ = installed_version(DISTRIBUTION) or "unknown"

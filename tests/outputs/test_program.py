@@ -11,7 +11,7 @@ import pytest
 
 from proceedings.inputs.loader import load
 from proceedings.model.locations import Project
-from proceedings.outputs.ics import program_ics
+from proceedings.outputs.ics import program_digest, program_ics
 from proceedings.util.latex import plain
 
 from conftest import PROGRAM, RECORDINGS, REPO, TALKS, WORKSHOP_YML, with_accepted_csv, write_project
@@ -120,6 +120,32 @@ def test_calendar_parses_back_in_the_venue_zone(tmp_path):
     assert str(first["url"]) == "https://example.org/test-ws/book/program/index.html#proceedings-slot-0900"
     assert [tz["tzid"] for tz in calendar.walk("VTIMEZONE")] == ["America/Sao_Paulo"]
     assert program_ics(volume) == program_ics(volume), "byte-identical across builds"
+
+
+def test_the_calendar_s_digest_follows_what_it_shows_and_only_that(tmp_path):
+    """A build keeps the calendar by this digest: it must change with every text the calendar
+    shows, and stay when a paper that no slot presents changes."""
+    root = _project(tmp_path, PROGRAM.replace("[paper-one, paper-two]", "[paper-two]"))
+    accepted = root / "papers" / "accepted.yml"
+    first, _ = load(Project(root))
+    assert [slot.papers for slot in first.program if slot.papers] == [("paper-two",)]
+    edits = [("papers/accepted.yml", first.paper("paper-two").title, "A Retitled Paper"),
+             ("papers/talks.yml", "A Keynote", "Another Keynote"),
+             ("papers/program.yml", "title: Talks", "title: Morning talks"),
+             ("papers/workshop.yml", "America/Sao_Paulo", "Europe/Lisbon")]
+    for file, old, new in edits:
+        path = root / file
+        text = path.read_text("utf-8")
+        path.write_text(text.replace(old, new, 1), "utf-8")
+        changed, diags = load(Project(root))
+        assert not diags.has_errors and program_digest(changed) != program_digest(first), file
+        assert program_ics(changed) != program_ics(first), file
+        path.write_text(text, "utf-8")
+    unpresented = first.paper("paper-one").title
+    accepted.write_text(accepted.read_text("utf-8").replace(unpresented, "Not On The Program", 1), "utf-8")
+    other, _ = load(Project(root))
+    assert other.paper("paper-one").title == "Not On The Program"
+    assert program_digest(other) == program_digest(first) and program_ics(other) == program_ics(first)
 
 
 def test_recording_permissions(tmp_path):

@@ -21,6 +21,15 @@ def test_visible_text_is_kept_as_written():
     assert clean_text(text) == text
 
 
+@pytest.mark.parametrize("code", range(128))
+def test_each_ascii_character_is_cleaned_alike_in_ascii_text_and_in_any_other(code):
+    # ASCII text takes a shorter way: it must end where the whole way does (an é takes that).
+    breaks, kept = {0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e}, {0x09, 0x0a, *range(0x20, 0x7f)}
+    expected = f"a{chr(code)}b" if code in kept else "a\nb" if code in breaks else "ab"
+    assert clean_text(f" a{chr(code)}b ") == expected
+    assert clean_text(f" é a{chr(code)}b ") == f"é {expected}"
+
+
 def test_latin_ligatures_copied_from_a_pdf_are_their_letters():
     """A new-user trial: a Mini-Conf abstract's "uniﬁed" was found by no search for "unified"."""
     assert clean_text("A uniﬁed, efﬁcient ﬂow: ﬀ ﬃ ﬄ ﬅ ﬆ, é") == "A unified, efficient flow: ff ffi ffl st st, é"

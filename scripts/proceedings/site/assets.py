@@ -8,7 +8,6 @@ import json
 import pickle
 import zlib
 from collections.abc import Callable
-from importlib import metadata
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -27,13 +26,14 @@ from ..model.talk import Talk
 from ..model.volume import Proceedings
 from ..outputs.citation import FORMATS, Citations
 from ..outputs.datacite import volume_record
-from ..outputs.ics import program_ics
+from ..outputs.ics import program_digest, program_ics
 from ..outputs.previews import render_previews
 from ..outputs.unlocked import unlocked_copy
 from ..util.files import FilesPut, read_json, remove_others, signature_if_file, sync_shared_folder
 from ..util.myst import plain_paragraphs
 from ..util.priority import lower_priority
 from ..util.processes import deaf_children, worker_pool
+from ..util.software import installed_versions
 
 VOLUME_PDF = "proceedings.pdf"
 """The volume PDF's path in the site."""
@@ -49,7 +49,7 @@ def write_assets(project: Project, citations: Citations) -> FilesPut:
     # By their paths in the site, as strings: 16,000 pathlib paths made relative took a quarter of
     # a second of the build.
     files: dict[str, str | Path] = {f"proceedings.{f.ext}": f.write(citations, papers) for f in FORMATS}
-    files["program.ics"] = program_ics(volume).decode("utf-8")
+    files["program.ics"] = citations.kept("ics", program_digest(volume), lambda: program_ics(volume).decode("utf-8"))
     files |= _datacite_files("proceedings", citations.datacite(volume_record(volume)))
     for paper in volume.papers:
         page = paper_docname(paper.id)
@@ -157,7 +157,7 @@ def _volume_pdf_code() -> str:
     package = Path(__file__).parents[1]
     files = [package / "outputs" / "volume_pdf.py", *sorted((package / "model").glob("*.py")),
              *sorted((package / "util").glob("*.py"))]
-    versions = [metadata.version(name) for name in _VOLUME_PACKAGES] + [zlib.ZLIB_RUNTIME_VERSION]
+    versions = [*installed_versions(_VOLUME_PACKAGES).values(), zlib.ZLIB_RUNTIME_VERSION]
     return hashlib.sha256(b"".join(path.read_bytes() for path in files) + json.dumps(versions).encode()).hexdigest()
 
 

@@ -10,7 +10,6 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from importlib import metadata
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from ..util.files import (
     write_if_changed,
 )
 from ..util.processes import deaf_children
+from ..util.software import installed_versions
 from .book_server import BOOK_PROCESSES, jupyter_book_main
 from .errors import BuildError
 
@@ -87,7 +87,7 @@ def jupyter_book_inputs(project: Project, last: object = None) -> dict:
             "config": content_signature(_config_file(project), last.get("config")),
             "navigation": {"toc": toc, "titles": page_titles(project.book, pages, last)},
             "extension": {**extension, "__init__.py": file_signature(package / "__init__.py")},
-            "software": {name: metadata.version(name) for name in _BOOK_SOFTWARE}}
+            "software": installed_versions(_BOOK_SOFTWARE)}
 
 
 def compared_book_inputs(inputs: dict) -> dict:

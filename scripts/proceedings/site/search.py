@@ -48,7 +48,6 @@ from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 
 from ..model.locations import Project, paper_docname
@@ -65,6 +64,7 @@ from ..util.files import (
 )
 from ..util.priority import lower_thread_priority
 from ..util.search_revision import REVISION_FILTER, with_revision, written_revision
+from ..util.software import installed_version
 from .errors import BuildError
 
 SHARD_SIZE = 250
@@ -318,11 +318,7 @@ def index_site(site: Path, paper_pages: set[str], state: Path) -> dict[str, bool
 def _settings() -> dict:
     """What else the index depends on than the pages: Pagefind's version, what it leaves out, and
     the filter that holds the pages' revisions (the states recorded before it were digests)."""
-    try:
-        version = metadata.version("pagefind")
-    except metadata.PackageNotFoundError:
-        version = ""
-    return {"pagefind": version, "exclude": _EXCLUDE, "revision": REVISION_FILTER}
+    return {"pagefind": installed_version("pagefind") or "", "exclude": _EXCLUDE, "revision": REVISION_FILTER}
 
 
 def _search_state(path: Path, known: object) -> list | None:

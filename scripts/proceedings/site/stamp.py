@@ -9,7 +9,6 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from importlib import metadata
 from pathlib import Path
 
 import yaml
@@ -29,6 +28,7 @@ from ..util.files import (
     timeless,
     write_if_changed,
 )
+from ..util.software import installed_versions, requirements
 from .jupyter_book import compared_book_inputs, jupyter_book_inputs
 
 _STAMP = "build-inputs.json"
@@ -132,16 +132,9 @@ def paper_digests(project: Project, inputs: dict | None = None) -> dict[str, str
 
 def _dependency_versions() -> dict[str, str]:
     """The installed version of each package the tool depends on (pagefind, citeproc-py, pypdfium2, ...)."""
-    requirements = metadata.requires("workshop-proceedings-archive") or []
     names = {re.split(r"[\s<>=!~;\[]", requirement, maxsplit=1)[0]
-             for requirement in requirements if "extra ==" not in requirement}
-    found = {}
-    for name in sorted(names):
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = ""
-    return found
+             for requirement in requirements("workshop-proceedings-archive") if "extra ==" not in requirement}
+    return {name: version or "" for name, version in installed_versions(sorted(names)).items()}
 
 
 def changed_sources(before: dict, after: dict) -> list[str]:

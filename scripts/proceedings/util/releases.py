@@ -5,14 +5,12 @@ for sphinx-design): with any other release, the package's own code runs."""
 from __future__ import annotations
 
 import functools
-from importlib import metadata
+
+from .software import installed_version
 
 
 @functools.cache
 def is_release(distribution: str, release: str) -> bool:
     """Whether the installed ``distribution``'s version starts with ``release`` (``"3.0."``); false
     when it is not installed."""
-    try:
-        return metadata.version(distribution).startswith(release)
-    except metadata.PackageNotFoundError:
-        return False
+    return (installed_version(distribution) or "").startswith(release)

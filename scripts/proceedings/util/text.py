@@ -29,9 +29,15 @@ _ASTRAL_NONCHARACTERS = re.compile("[" + "".join(rf"\U{plane:04x}fffe\U{plane:04
 _LIGATURE = re.compile("[\ufb00-\ufb06]")  # one scan of a PDF's text, not a lookup per character
 
 
+# In ASCII, all that the patterns above find: text without any is only stripped.
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def clean_text(value: str) -> str:
     """``value`` NFC-normalized, its line breaks made line feeds, without invisible characters, its
     Latin ligatures written as their letters (ﬁ as fi), with its outer whitespace stripped."""
+    if value.isascii() and not _ASCII_CONTROL.search(value):  # most texts: 16,000 a load at 1,000 papers
+        return value.strip()
     value = _OTHER_BREAK.sub("\n", value)  # they are control characters, removed below: words would join
     value = _INVISIBLE.sub("", unicodedata.normalize("NFC", value))
     if not value.isascii():
