@@ -20,6 +20,7 @@ from .outputs.citation import Citations
 from .pages.book import pages_changed_by_hand, write_pages
 from .pages.generated import INDEX_PAGE_LIMIT
 from .records.diagnostics import Diagnostics
+from .records.fields import math_checks_kept_in
 from .site.assets import VOLUME_PDF, put_volume_pdf, start_volume_pdf, write_assets
 from .site.book_server import start_jupyter_book_server
 from .site.errors import BuildError, InputsChanged
@@ -122,8 +123,9 @@ def _site_built(project: Project, timings: Timings, options: BuildOptions, diags
     on the way put into ``diags``."""
     pdf_cache = PdfCache(project.pdf_facts)
     with timings.stage("load"):
-        volume, found = load(project, keep_going=options.keep_going, timings=timings, digests=paper_digests(project, inputs),
-                             pdf_cache=pdf_cache)
+        with math_checks_kept_in(project.math_checks) as math_checks:
+            volume, found = load(project, keep_going=options.keep_going, timings=timings,
+                                 digests=paper_digests(project, inputs), pdf_cache=pdf_cache)
         book = book_problems(project, volume)
         book.extend(pages_changed_by_hand(project))
         found.extend(book)
@@ -131,6 +133,7 @@ def _site_built(project: Project, timings: Timings, options: BuildOptions, diags
     diags.extend(found)
     if volume is None or book.has_errors or (found.has_errors and not options.keep_going):
         return False
+    math_checks.save()
     if readied:
         readied.start(volume.workshop)
     volume = replace(volume, volume_pdf=options.volume_pdf)

@@ -509,6 +509,30 @@ def test_math_checked_in_an_earlier_load_is_reported_again_without_being_typeset
     assert fields.math_problems(long) == fields.math_problems(long) and typeset == ["x^1^2"] * 3
 
 
+def test_a_build_s_math_checks_are_kept_for_the_next_and_made_again_for_new_software(tmp_path, monkeypatch):
+    """A build reads every record in a new process: what the math of each text holds wrong is kept in
+    a file, by the text and the software."""
+    root = _with_papers(tmp_path, GOOD.replace("title: Good", "title: Good $x^1^2$ kept"))
+    typeset, mathml = [], fields.mathml
+    monkeypatch.setattr(fields, "mathml", lambda formula, display: typeset.append(formula) or mathml(formula, display))
+    kept = tmp_path / "math-checks.sqlite"
+
+    def reported() -> list[tuple[int | None, str]]:
+        fields._kept_math_problems.cache_clear()  # as in a new process
+        with fields.math_checks_kept_in(kept) as checks:
+            _, diags = load(Project(root))
+        checks.save()
+        return [(d.line, d.message) for d in diags.items if "typeset" in d.message]
+
+    assert reported() == reported() == [(2, "$x^1^2$ cannot be typeset (DoubleSuperscriptsError); it is shown as its source")]
+    assert typeset == ["x^1^2"] and kept.is_file()
+    monkeypatch.setattr(fields, "software_digest", lambda: "another version")
+    assert reported() and typeset == ["x^1^2"] * 2
+    (root / "papers/accepted.yml").write_text(GOOD.replace("title: Good", "title: Good $y^1^2$ now"), "utf-8")
+    assert reported() == [(2, "$y^1^2$ cannot be typeset (DoubleSuperscriptsError); it is shown as its source")]
+    assert typeset == ["x^1^2", "x^1^2", "y^1^2"]
+
+
 def test_a_csv_cell_splits_people_outside_parentheses_and_an_unclosed_one_is_an_error(tmp_path):
     """A new-user trial: 'Ana Silva (MIT; Harvard University)' was cited as three authors, unreported."""
     root = write_project(tmp_path / "p", pdfs=())

@@ -14,8 +14,9 @@ import pytest
 from proceedings.model.paper import Paper
 from proceedings.model.people import Person
 from proceedings.outputs.apa import apa_reference, citeproc_reference, framed_reference
-from proceedings.outputs.citation import Citations, TextCache, csl_item
+from proceedings.outputs.citation import Citations, csl_item
 from proceedings.util.text import one_line
+from proceedings.util.textstore import TextCache
 
 from names import names_volume
 

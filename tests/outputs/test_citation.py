@@ -172,17 +172,3 @@ def test_citation_files_from_kept_records_equal_files_made_afresh(volume, tmp_pa
         assert _files(kept) == afresh
         assert set(made) == remade
         kept.save()
-
-
-def test_the_reference_workers_start_as_the_threads_running_allow(monkeypatch):
-    # Under serve, a fork copied locks the preview's threads held; the pool asks how to start them.
-    import multiprocessing
-
-    from proceedings.util import processes
-
-    asked = []
-    monkeypatch.setattr(processes, "worker_context", lambda: asked.append(1) or multiprocessing.get_context("forkserver"))
-    items = [f"item {number}" for number in range(2 * citation._PARALLEL_TEXTS)]
-    cache = citation.TextCache()
-    keys = cache.make_all("upper", items, str.upper, workers=2)
-    assert asked == [1] and [cache.texts[key] for key in keys] == [item.upper() for item in items]

@@ -28,3 +28,17 @@ def test_a_damaged_database_is_read_as_empty_and_made_anew(tmp_path):
     assert read_texts(path) == {}
     write_texts(path, {"b": "B"}, set())
     assert read_texts(path) == {"b": "B"}
+
+
+def test_the_reference_workers_start_as_the_threads_running_allow(monkeypatch):
+    # Under serve, a fork copied locks the preview's threads held; the pool asks how to start them.
+    import multiprocessing
+
+    from proceedings.util import processes, textstore
+
+    asked = []
+    monkeypatch.setattr(processes, "worker_context", lambda: asked.append(1) or multiprocessing.get_context("forkserver"))
+    items = [f"item {number}" for number in range(2 * textstore._PARALLEL_TEXTS)]
+    cache = textstore.TextCache()
+    keys = cache.make_all("upper", items, str.upper, workers=2)
+    assert asked == [1] and [cache.texts[key] for key in keys] == [item.upper() for item in items]

@@ -92,6 +92,12 @@ class Project:
         return self.kept / "pdf-facts"
 
     @cached_property
+    def math_checks(self) -> Path:
+        """What the last build found wrong with the math of each text (see
+        :func:`~proceedings.records.fields.math_checks_kept_in`)."""
+        return self.kept / "math-checks.sqlite"
+
+    @cached_property
     def references(self) -> Path:
         """The cache of formatted references."""
         return self.kept / "references.sqlite"

@@ -11,8 +11,6 @@ import re
 import xml.etree.ElementTree as ET
 from html import escape
 
-from latex2mathml.converter import convert
-
 from .latex import operators_spaced
 
 _NAMESPACE = "{http://www.w3.org/1998/Math/MathML}"
@@ -42,6 +40,10 @@ def mathml(latex: str, display: bool) -> str:
     """``latex`` as a ``<math>`` element whose every element and attribute is MathML layout, with
     the source as its ``alttext`` (and TeX's thin spaces around an operator name, which latex2mathml
     leaves out); raises UnconvertibleMath."""
+    # Imported here: latex2mathml imports importlib.metadata, and the build only checks the formulas
+    # of the texts it has not checked before (0.1 s of an edited abstract's build, for none).
+    from latex2mathml.converter import convert
+
     try:
         converted = convert(operators_spaced(latex, "\\,"), display="block" if display else "inline")
         tree = ET.fromstring(_TEXT.sub(_escaped_text, converted))

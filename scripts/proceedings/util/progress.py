@@ -10,8 +10,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from tqdm import tqdm
-
 T = TypeVar("T")
 
 
@@ -49,5 +47,8 @@ class Timings:
 
 def progress(items: Iterable[T], total: int, description: str) -> Iterator[T]:
     """``items``, with a progress bar on a terminal when there are enough of them to wait for."""
+    # Imported here: tqdm imports importlib.metadata, and most builds (an edit's) show no bar.
+    from tqdm import tqdm
+
     return iter(tqdm(items, total=total, desc=f"  {description}", unit="", leave=False, file=sys.stderr,
                      disable=None if total >= 50 else True, dynamic_ncols=True))
