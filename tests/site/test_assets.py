@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import time
 from dataclasses import fields, replace
 from functools import partial
@@ -38,11 +39,11 @@ def test_the_volume_pdf_is_made_in_a_process_once_then_taken_from_its_cache(tmp_
     assert sorted(project.volume_pdfs.iterdir()) == [volume_pdf_record(new_path), new_path]
 
 
-def test_the_volume_pdf_is_made_again_when_a_package_that_writes_it_is_upgraded(monkeypatch):
+def test_the_volume_pdf_is_made_again_when_a_package_that_writes_it_is_upgraded(tmp_path, monkeypatch):
     """Its pages, taken by the next volume, must be as the packages installed would write them."""
     code = assets._volume_pdf_code()
-    version = assets.metadata.version
-    monkeypatch.setattr(assets.metadata, "version", lambda name: "99" if name == "pikepdf" else version(name))
+    (tmp_path / "pikepdf-99.0.dist-info").mkdir()  # found first on the path, as an upgrade's would be
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
     assert assets._volume_pdf_code() != code
 
 
