@@ -116,13 +116,25 @@ def test_the_zip_is_published_last_once_it_is_written(tmp_path):
     # The unchanged page is a hard link to the previous snapshot's file.
     assert (second / "book" / "page.html").stat().st_ino == page_inode
 
-    # Nothing changed: nothing is published. Only the zip changed: a new snapshot.
+    # Nothing changed: nothing is published. Only the zip changed: a new snapshot, made from the
+    # first, whose zip (the only link to its bytes) is gone from the staging before the site is written.
     assert publish(built, sites, link, (SITE_ZIP,), lambda: None) == second
     with replacing(built / SITE_ZIP) as temporary:
         temporary.write_bytes(b"newer zip")
-    third = publish(built, sites, link, (SITE_ZIP,), lambda: None)
-    assert third != second and _snapshot_files(third)[SITE_ZIP] == b"newer zip"
+    staged_zips = []
+
+    def site_written() -> None:
+        staged_zips.extend(path.relative_to(sites).as_posix() for path in sites.glob(f".site-*.tmp/{SITE_ZIP}"))
+    third = publish(built, sites, link, (SITE_ZIP,), lambda: None, written=site_written)
+    assert third != second and _snapshot_files(third)[SITE_ZIP] == b"newer zip" and staged_zips == []
     assert sorted(sites.iterdir()) == sorted([second, third])  # the first was made into the third
+    assert _snapshot_files(second)[SITE_ZIP] == b"the new zip"
+    # Nothing changed again: the staging without its zip is taken by the next publish all the same.
+    assert publish(built, sites, link, (SITE_ZIP,), lambda: None) == third
+    with replacing(built / SITE_ZIP) as temporary:
+        temporary.write_bytes(b"the newest zip")
+    assert _snapshot_files(publish(built, sites, link, (SITE_ZIP,), lambda: None)) == {
+        "index.html": b"second", "book/page.html": b"page", SITE_ZIP: b"the newest zip"}
 
 
 def _write_files(folder, files: dict[str, str]) -> None:

@@ -45,6 +45,12 @@ def publish(built: Path, sites: Path, link: Path, late: tuple[str, ...] = (),
     previous = link.resolve() if link.is_symlink() else None
     published = file_signatures(previous) if previous else {}
     staging, staged = _recycled_folder(sites, previous)
+    # The staging's late files (the zip, the volume PDF), which another build made, are removed now,
+    # beside Sphinx, rather than as their new ones are staged, last: freeing the blocks of a 90 MB zip
+    # that only the staging held took 0.05-0.07 s of an edited abstract's build, at its end.
+    late_files = [name for name in late if not name.endswith("/") and name in staged]
+    _remove(staging, late_files)
+    staged = {name: signature for name, signature in staged.items() if name not in late_files}
     # From here a failure (Sphinx's, Pagefind's: a fast one was known before this thread woke from
     # written(), which then raised) removes the staging: it was left half-made.
     try:
