@@ -45,8 +45,8 @@ def test_cache_means_no_second_parse(tmp_path, monkeypatch):
     assert all(stored.text(facts.sha256) == cache.text(facts.sha256) and "Paper" in stored.text(facts.sha256)
                for facts in first.values())
     # The facts of every PDF in one file, which holds no text: a build reads it whole, a text where a page is made.
-    assert [file.name for file in (tmp_path / "cache").glob("*.json")] == ["facts.v10.json"]
-    assert "Paper" not in (tmp_path / "cache" / "facts.v10.json").read_text("utf-8")
+    assert [file.name for file in (tmp_path / "cache").glob("*.json")] == ["facts.v11.json"]
+    assert "Paper" not in (tmp_path / "cache" / "facts.v11.json").read_text("utf-8")
     sample_pdf(paths[1], "Paper b, revised", ["X"], "Abstract.", pages=3)
     third = pdf_facts(paths, cache, workers=1)
     assert len(parsed) == 3 and third[paths[1]].pages == 3
@@ -176,7 +176,7 @@ def test_a_text_file_gone_emptied_or_cut_has_its_pdf_read_again_once(tmp_path, m
     cache = PdfCache(tmp_path / "cache")
     facts = pdf_facts(paths, cache, workers=1)
     cache.put_all(facts.values())
-    texts = {path: tmp_path / "cache" / f"{facts[path].sha256}.v10.txt" for path in paths}
+    texts = {path: tmp_path / "cache" / f"{facts[path].sha256}.v11.txt" for path in paths}
     texts[paths[0]].unlink()
     texts[paths[1]].write_text("", "utf-8")  # a machine that lost its power before the text reached the disk
     texts[paths[2]].write_bytes(texts[paths[2]].read_bytes()[:20])  # a trial's truncate -s
@@ -195,7 +195,7 @@ def test_a_text_changed_by_hand_is_an_error_naming_its_file_not_another_text(tmp
     cache = PdfCache(tmp_path / "cache")
     facts = pdf_facts([path], cache, workers=1)[path]
     cache.put_all([facts])
-    text = tmp_path / "cache" / f"{facts.sha256}.v10.txt"
+    text = tmp_path / "cache" / f"{facts.sha256}.v11.txt"
     text.write_bytes(b"z" * text.stat().st_size)  # as long as the PDF's text: the size alone cannot tell
     cache = PdfCache(tmp_path / "cache")
     assert pdf_facts([path], cache, workers=1)[path] == facts
@@ -216,15 +216,31 @@ def test_an_entry_damaged_by_hand_has_its_pdf_read_again(tmp_path, damage):
     cache = PdfCache(tmp_path / "cache")
     facts = pdf_facts([path], cache, workers=1)[path]
     cache.put_all([facts])
-    stored = tmp_path / "cache" / "facts.v10.json"
-    entries = json.loads(stored.read_text("utf-8"))
-    entries[facts.sha256]["facts"] |= damage
-    stored.write_text(json.dumps(entries), "utf-8")
+    stored = tmp_path / "cache" / "facts.v11.json"
+    written = json.loads(stored.read_text("utf-8"))
+    written["entries"][facts.sha256]["facts"] |= damage
+    stored.write_text(json.dumps(written), "utf-8")
     cache = PdfCache(tmp_path / "cache")
     assert cache.get(facts.sha256) is None
     assert pdf_facts([path], cache, workers=1)[path] == facts
     cache.put_all([facts])
     assert PdfCache(tmp_path / "cache").get(facts.sha256) == facts  # stored again as it was
+
+
+def test_an_entry_damaged_by_hand_leaves_the_others_of_its_file_used(tmp_path):
+    # The file's digest no longer holds: each entry's own is checked.
+    paths = [tmp_path / "a.pdf", tmp_path / "b.pdf"]
+    for number, path in enumerate(paths):
+        sample_pdf(path, f"Paper {number}", ["X"], "Abstract.", pages=2 + number)
+    cache = PdfCache(tmp_path / "cache")
+    facts = pdf_facts(paths, cache, workers=1)
+    cache.put_all(facts.values())
+    stored = tmp_path / "cache" / "facts.v11.json"
+    written = json.loads(stored.read_text("utf-8"))
+    written["entries"][facts[paths[0]].sha256]["facts"]["pages"] = 9
+    stored.write_text(json.dumps(written, indent=1), "utf-8")
+    cache = PdfCache(tmp_path / "cache")
+    assert cache.get(facts[paths[0]].sha256) is None and cache.get(facts[paths[1]].sha256) == facts[paths[1]]
 
 
 def test_the_cache_keeps_the_entries_of_the_pdfs_it_is_given_and_of_its_version(tmp_path):
@@ -240,5 +256,5 @@ def test_the_cache_keeps_the_entries_of_the_pdfs_it_is_given_and_of_its_version(
     cache = PdfCache(folder)
     revised = pdf_facts([path], cache, workers=1)[path]
     cache.put_all([revised])
-    assert {file.name for file in folder.iterdir()} == {"facts.v10.json", f"{revised.sha256}.v10.txt"}
-    assert list(json.loads((folder / "facts.v10.json").read_text("utf-8"))) == [revised.sha256]
+    assert {file.name for file in folder.iterdir()} == {"facts.v11.json", f"{revised.sha256}.v11.txt"}
+    assert list(json.loads((folder / "facts.v11.json").read_text("utf-8"))["entries"]) == [revised.sha256]
