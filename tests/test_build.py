@@ -708,6 +708,24 @@ def test_the_build_s_own_files_damaged_by_hand_say_what_to_do(tmp_path, capsys):
     assert main(["build", str(root)]) == 0
 
 
+def test_a_build_stopped_by_its_own_file_damaged_by_hand_says_what_the_inputs_hold_too(tmp_path, capsys):
+    # A trial's: the kept math checks made a folder, then an edit built: only the folder was named.
+    root = write_project(tmp_path / "project")
+    accepted = root / "papers" / "accepted.yml"
+    accepted.write_text(accepted.read_text("utf-8").replace('"Neural Operators for PDEs"', '"Neural $x^1^2$ Operators"'), "utf-8")
+    assert main(["build", str(root)]) == 0
+    kept = root / "_build" / ".proceedings" / "math-checks.sqlite"
+    assert "$x^1^2$ cannot be typeset" in capsys.readouterr().err and kept.is_file()
+    kept.unlink()
+    kept.mkdir()
+    accepted.write_text(accepted.read_text("utf-8").replace("A second paragraph.", "A second paragraph, edited."), "utf-8")
+    assert main(["build", str(root)]) == 1
+    said = capsys.readouterr().err
+    assert "$x^1^2$ cannot be typeset" in said and f"The build could not use {kept}: " in said, said
+    kept.rmdir()
+    assert main(["build", str(root)]) == 0 and "$x^1^2$ cannot be typeset" in capsys.readouterr().err
+
+
 def test_a_build_of_a_folder_that_is_not_there_says_so_without_a_traceback(tmp_path):
     """The project's folder is the build's lock: a folder that was not there ended the build in a
     traceback (FileNotFoundError) where ``check`` and ``serve`` say there is no project."""

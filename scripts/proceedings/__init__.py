@@ -19,4 +19,8 @@ from .util.software import installed_version
 
 DISTRIBUTION = "workshop-proceedings-archive"
 """The name pip installs this tool by (its command and package are ``proceedings``)."""
-__version__ = installed_version(DISTRIBUTION) or "unknown"
+__version__ = installed_version(DISTRIBUTION) or ""
+if not __version__:  # run from a checkout not installed: every command needs what installing it sets up
+    from importlib.metadata import PackageNotFoundError
+
+    raise PackageNotFoundError(DISTRIBUTION)

@@ -73,19 +73,22 @@ class BuildOptions:
     indexes get a page per initial letter."""
 
 
-def build(project: Project, timings: Timings, options: BuildOptions = BuildOptions()) -> tuple[bool, Diagnostics]:
+def build(project: Project, timings: Timings, options: BuildOptions = BuildOptions(),
+          diags: Diagnostics | None = None) -> tuple[bool, Diagnostics]:
     """Validate the inputs and, when they hold no error (or with ``keep_going``: whatever is valid),
     write pages and files, build the site and publish it.
 
-    Returns whether the site is built (False when errors stopped the build) and every diagnostic; raises
-    :class:`~proceedings.site.errors.BuildError` when Jupyter Book or Pagefind fails. A second build
-    of the project started meanwhile waits for this one (the project's folder is the lock: a build
-    that finds errors writes nothing, not even a lock file).
+    Returns whether the site is built (False when errors stopped the build) and every diagnostic, put
+    into ``diags`` (when given) as they are found: a build stopped by one of its own files damaged by
+    hand (an OSError) has found them too. Raises :class:`~proceedings.site.errors.BuildError` when
+    Jupyter Book or Pagefind fails. A second build of the project started meanwhile waits for this one
+    (the project's folder is the lock: a build that finds errors writes nothing, not even a lock file).
     """
+    diags = Diagnostics() if diags is None else diags
     if not project.root.is_dir():  # nothing to lock, nor to build: what loading it says
-        return False, load(project)[1]
+        diags.extend(load(project)[1])
+        return False, diags
     with exclusive(project.root, "Another build of this project is running: waiting for it to end."):
-        diags = Diagnostics()
         try:
             return _build(project, timings, options, diags), diags
         except BuildError as error:

@@ -99,8 +99,9 @@ def _built(project: Project, options: BuildOptions, watched: bool = False) -> in
     """Build ``project``, reporting what was found; the exit status. ``watched``: for ``serve``,
     which builds again by itself once the files change."""
     start = time.perf_counter()
+    diags = Diagnostics()
     try:
-        built, diags = build(project, Timings(echo=True), options)
+        built, _ = build(project, Timings(echo=True), options, diags)
     except BuildError as exc:
         _report(exc.diagnostics)
         print(f"{exc}{_then(exc, watched)}", file=sys.stderr)
@@ -108,7 +109,9 @@ def _built(project: Project, options: BuildOptions, watched: bool = False) -> in
     except OSError as error:
         if not _in_build_folder(project, error):
             raise
-        # The build's own files, damaged by hand (a folder become a file): a traceback said nothing of what to do.
+        # The build's own files, damaged by hand (a folder become a file): a traceback said nothing of
+        # what to do. What the inputs hold is said first (a trial's warnings were hidden by it).
+        _report(diags)
         print(f"The build could not use {error.filename}: {error.strerror}. It is one of the build's own files: "
               f"remove {project.root / '_build'} and build again.", file=sys.stderr)
         return 1
