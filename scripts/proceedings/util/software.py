@@ -51,10 +51,12 @@ def installed_versions(distributions: Iterable[str]) -> dict[str, str | None]:
     importlib.metadata."""
     folders = _dist_infos()
     found = {name: folder[1] if (folder := folders.get(_normalized(name))) else None for name in distributions}
-    for name in [name for name, version in found.items() if version is None and _normalized(name) in _egg_infos()]:
+    missing = [name for name, version in found.items() if version is None]
+    installed_otherwise = _egg_infos() if missing else set()  # the path listed once, not once a name
+    if eggs := [name for name in missing if _normalized(name) in installed_otherwise]:
         from importlib import metadata
 
-        found[name] = metadata.version(name)
+        found |= {name: metadata.version(name) for name in eggs}
     return found
 
 

@@ -52,9 +52,9 @@ _PARALLEL_TEXTS = 64
 
 
 class TextCache:
-    """Texts made from JSON items (formatted references, DataCite files) by a hash of their kind and
-    item, kept between builds in a database (:mod:`~proceedings.util.textstore`): a build that
-    changed nothing makes none again."""
+    """Texts made from JSON items (formatted references, DataCite files, math checks) by a hash of
+    their kind and item, or by a key the caller made (:meth:`keyed_text`), kept between builds in a
+    database (:func:`read_texts`): a build that changed nothing makes none again."""
 
     def __init__(self, path: Path | None = None, version: str = ""):
         self.path = path
