@@ -33,8 +33,8 @@ def test_rebuilt_zip_equals_a_fresh_one_and_copies_unchanged_entries(tmp_path, m
     (site / "book/c.html").write_text("new")
     os.utime(site / "index.html", (1e9, 1e9))  # touched: compressed again, same bytes
     written = []
-    original = zipfile.ZipFile.write
-    monkeypatch.setattr(zipfile.ZipFile, "write", lambda self, path, *a, **k: written.append(path.name) or original(self, path, *a, **k))
+    original = sitezip._write_entry
+    monkeypatch.setattr(sitezip, "_write_entry", lambda archive, path, *a: written.append(path.name) or original(archive, path, *a))
     assert site_zip(site, manifest)
     assert sorted(written) == ["a.html", "c.html", "index.html"]
     monkeypatch.undo()
@@ -47,12 +47,38 @@ def test_rebuilt_zip_equals_a_fresh_one_and_copies_unchanged_entries(tmp_path, m
         f"proceedings-site/{name}" for name in ("index.html", "book/a.html", "book/a.pdf", "book/c.html", "pagefind/x.pf_meta")}
 
 
+def test_entries_written_whole_are_the_bytes_zipfile_writes(tmp_path, monkeypatch):
+    site = tmp_path / "html"
+    files = {"index.html": "<p>home</p>" * 150, "book/a.pdf": "%PDF" * 100, "book/é ü.html": "ü" * 900,
+             "empty.json": "", "big.html": "x" * 3000, "grows.html": "y" * 100}
+    for name, text in files.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text)
+    os.chmod(site / "book/a.pdf", 0o640)
+    os.utime(site / "index.html", (1.6e9, 1.6e9))
+    monkeypatch.setattr(sitezip, "_WHOLE", 2000)  # big.html streamed by zipfile; grows.html grows past it once listed
+    listed = signatures_among(site, list(files))
+    (site / "grows.html").write_text("y" * 2500)
+    whole = []
+    original = sitezip._write_entry
+    monkeypatch.setattr(sitezip, "_write_entry", lambda archive, path, *a: whole.append(path.name) or original(archive, path, *a))
+    assert site_zip(site, tmp_path / "zip.json", first=listed, listed=lambda: listed)
+    assert sorted(whole) == sorted(["index.html", "a.pdf", "é ü.html", "empty.json", "grows.html"])
+    expected = tmp_path / "expected.zip"
+    with zipfile.ZipFile(expected, "w", compresslevel=sitezip._LEVEL) as archive:
+        for name in files:
+            method = zipfile.ZIP_STORED if name.endswith(".pdf") else zipfile.ZIP_DEFLATED
+            archive.write(site / name, f"proceedings-site/{name}", compress_type=method)
+    assert (site / SITE_ZIP).read_bytes() == expected.read_bytes()
+
+
 def test_late_files_are_zipped_once_ready(tmp_path):
     """The zip takes the other files while the search index is written, then the index; a build
     that changed no file keeps the zip it has."""
     site = tmp_path / "html"
     (site / "book").mkdir(parents=True)
-    (site / "book/a.html").write_text("a")
+    image = os.urandom(20_000)  # more than the writer's buffer holds: on disk once zipped
+    (site / "book/a.png").write_bytes(image)
     (site / "pagefind").mkdir()
     (site / "pagefind/old.pf_meta").write_text("old index")
     manifest = tmp_path / "zip.json"
@@ -60,13 +86,13 @@ def test_late_files_are_zipped_once_ready(tmp_path):
     def reindex():
         # The other files are in the zip being written before the index is done.
         temporary = next(site.glob(f".{SITE_ZIP}.*.tmp"))
-        assert temporary.stat().st_size > len("a")
+        assert temporary.stat().st_size > len(image)
         (site / "pagefind/old.pf_meta").unlink()
         (site / "pagefind/new.pf_meta").write_text("new index")
 
     assert site_zip(site, manifest, ("pagefind/",), reindex)
-    assert _contents(site / SITE_ZIP) == {"proceedings-site/book/a.html": b"a", "proceedings-site/pagefind/new.pf_meta": b"new index"}
-    assert set(json.loads(manifest.read_text())) == {"book/a.html", "pagefind/new.pf_meta"}
+    assert _contents(site / SITE_ZIP) == {"proceedings-site/book/a.png": image, "proceedings-site/pagefind/new.pf_meta": b"new index"}
+    assert set(json.loads(manifest.read_text())) == {"book/a.png", "pagefind/new.pf_meta"}
     written = (site / SITE_ZIP).stat().st_mtime_ns
     assert not site_zip(site, manifest, ("pagefind/",), lambda: None)
     assert (site / SITE_ZIP).stat().st_mtime_ns == written and not list(site.glob(f".{SITE_ZIP}.*"))

@@ -41,6 +41,8 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from docutils.utils import new_document
 from docutils.writers.html5_polyglot import HTMLTranslator
+from pygments.lexers.bibtex import BibTeXLexer
+from pygments.lexers.special import TextLexer
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders.html import StandaloneHTMLBuilder
@@ -751,6 +753,10 @@ def setup(app: Sphinx) -> dict:
     app.add_css_file("proceedings.css")
     app.add_js_file("proceedings.js", loading_method="defer")
     app.add_directive("plaintext", PlainText)
+    # Sphinx looks a lexer it does not know up by its name among all of Pygments' for each block (a
+    # tenth of a millisecond: 0.2 s for the BibTeX and APA blocks of 1,000 papers).
+    app.add_lexer("bibtex", BibTeXLexer)
+    app.add_lexer("text", TextLexer)
     app.add_html_math_renderer("proceedings_mathml", (mathml.visit_math, None), (mathml.visit_displaymath, None))
     # After the other extensions' handlers: sphinx-jupyterbook-latex turns numfig on in its own.
     app.connect("config-inited", _configure, priority=900)
