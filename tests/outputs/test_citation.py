@@ -172,3 +172,20 @@ def test_citation_files_from_kept_records_equal_files_made_afresh(volume, tmp_pa
         assert _files(kept) == afresh
         assert set(made) == remade
         kept.save()
+
+
+def test_a_page_s_bibtex_entry_is_the_one_its_files_hold_made_once(volume, monkeypatch):
+    """The BibTeX block a page shows is made for the page; the .bib files of a paper whose page was
+    made in the build take that entry rather than make it again, and equal files made without pages."""
+    made: list[str] = []
+    entry = citation._bibtex_entry
+    monkeypatch.setattr(citation, "_bibtex_entry", lambda volume, paper: made.append(paper.id) or entry(volume, paper))
+    papers = list(volume.cited_papers)
+    shown = Citations(volume)
+    blocks = {paper.id: shown.page_bibtex(paper) for paper in papers[1:]}
+    assert made == [paper.id for paper in papers[1:]]
+    files = _files(shown)
+    assert made == [paper.id for paper in papers[1:]] + [papers[0].id]  # its page was not made
+    made.clear()
+    assert files == _files(Citations(volume))
+    assert all(blocks[paper.id] == files[f"{paper.id}.bib"] for paper in papers[1:])
