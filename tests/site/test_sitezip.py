@@ -50,12 +50,14 @@ def test_rebuilt_zip_equals_a_fresh_one_and_copies_unchanged_entries(tmp_path, m
 def test_entries_written_whole_are_the_bytes_zipfile_writes(tmp_path, monkeypatch):
     site = tmp_path / "html"
     files = {"index.html": "<p>home</p>" * 150, "book/a.pdf": "%PDF" * 100, "book/é ü.html": "ü" * 900,
-             "empty.json": "", "big.html": "x" * 3000, "grows.html": "y" * 100}
+             "empty.json": "", "big.html": "x" * 3000, "grows.html": "y" * 100, "old.pdf": "%PDF", "late.html": "z"}
     for name, text in files.items():
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_text(text)
     os.chmod(site / "book/a.pdf", 0o640)
     os.utime(site / "index.html", (1.6e9, 1.6e9))
+    os.utime(site / "old.pdf", (1.6e8, 1.6e8))  # 1975: dated 1980-01-01 in the zip, as zipfile clamps it
+    os.utime(site / "late.html", (7.3e9, 7.3e9))  # 2201: dated 2107-12-31
     monkeypatch.setattr(sitezip, "_WHOLE", 2000)  # big.html streamed by zipfile; grows.html grows past it once listed
     listed = signatures_among(site, list(files))
     (site / "grows.html").write_text("y" * 2500)
@@ -63,13 +65,16 @@ def test_entries_written_whole_are_the_bytes_zipfile_writes(tmp_path, monkeypatc
     original = sitezip._write_entry
     monkeypatch.setattr(sitezip, "_write_entry", lambda archive, path, *a: whole.append(path.name) or original(archive, path, *a))
     assert site_zip(site, tmp_path / "zip.json", first=listed, listed=lambda: listed)
-    assert sorted(whole) == sorted(["index.html", "a.pdf", "é ü.html", "empty.json", "grows.html"])
+    assert sorted(whole) == sorted(["index.html", "a.pdf", "é ü.html", "empty.json", "grows.html", "old.pdf", "late.html"])
     expected = tmp_path / "expected.zip"
-    with zipfile.ZipFile(expected, "w", compresslevel=sitezip._LEVEL) as archive:
+    with zipfile.ZipFile(expected, "w", compresslevel=sitezip._LEVEL, strict_timestamps=False) as archive:
         for name in files:
             method = zipfile.ZIP_STORED if name.endswith(".pdf") else zipfile.ZIP_DEFLATED
             archive.write(site / name, f"proceedings-site/{name}", compress_type=method)
     assert (site / SITE_ZIP).read_bytes() == expected.read_bytes()
+    with zipfile.ZipFile(site / SITE_ZIP) as archive:
+        assert archive.getinfo("proceedings-site/old.pdf").date_time == (1980, 1, 1, 0, 0, 0)
+        assert archive.getinfo("proceedings-site/late.html").date_time == (2107, 12, 31, 23, 59, 58)  # in 2-second steps
 
 
 def test_late_files_are_zipped_once_ready(tmp_path):

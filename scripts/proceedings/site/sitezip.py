@@ -30,6 +30,8 @@ _LEVEL = 4
 # Files up to this size are read whole and written as one entry by :func:`_write_entry`; larger ones
 # (a volume PDF) are streamed by zipfile.
 _WHOLE = 16 << 20
+# The first and last times a zip can hold, as zipfile clamps a file's to them (``strict_timestamps=False``).
+_EARLIEST, _LATEST = (1980, 1, 1, 0, 0, 0), (2107, 12, 31, 23, 59, 59)
 
 
 def site_files(html: Path) -> dict[str, list[int]]:
@@ -86,7 +88,10 @@ def _write(html: Path, manifest: Path, previous: dict[str, list[int]], files: di
     ``ready()`` returns, the unchanged since ``previous`` copied. Raises :class:`_Rewritten` when
     ``rest()`` finds a page of ``passing()`` changed since it was zipped."""
     target = html / SITE_ZIP
-    with (replacing(target) as temporary, zipfile.ZipFile(temporary, "w", compresslevel=_LEVEL) as archive,
+    # Dates outside the zip format's (1980-2107) are clamped rather than refused: a file of 1975 (a
+    # PDF or a download copied with its times) stopped the build with a traceback.
+    with (replacing(target) as temporary,
+          zipfile.ZipFile(temporary, "w", compresslevel=_LEVEL, strict_timestamps=False) as archive,
           zipfile.ZipFile(target) if previous else nullcontext() as old_zip):
         old = _Previous(old_zip, _spans(old_zip) if old_zip else [], previous)
         _add_entries(archive, old, html, files)
@@ -153,7 +158,7 @@ def _write_entry(archive: zipfile.ZipFile, path: Path, entry: str, method: int) 
         if status.st_size > _WHOLE:
             return False
         data = stream.read()
-    info = zipfile.ZipInfo(entry, time.localtime(status.st_mtime)[:6])
+    info = zipfile.ZipInfo(entry, max(min(time.localtime(status.st_mtime)[:6], _LATEST), _EARLIEST))
     info.external_attr = (status.st_mode & 0xFFFF) << 16
     info.compress_type = method
     info.file_size, info.CRC = len(data), zlib.crc32(data)
